@@ -1,0 +1,57 @@
+# The project's verbs. `make demo` is the first command a newcomer runs; `make test` is what CI runs.
+GO              ?= go
+STEAMPIPE_INSTALL_DIR ?= $(HOME)/.steampipe
+PLUGIN_DIR      := $(STEAMPIPE_INSTALL_DIR)/plugins/local/coupang
+CONFIG_DIR      := $(STEAMPIPE_INSTALL_DIR)/config
+BIN             := bin
+FUZZTIME        ?= 10s
+
+.PHONY: build install test fuzz bench demo lint clean
+
+## build: the plugin binary and the commands, into ./bin
+build:
+	$(GO) build -o $(BIN)/coupang.plugin .
+	$(GO) build -o $(BIN)/steampipe_export_coupang ./cmd/steampipe_export_coupang
+	$(GO) build -o $(BIN)/coupang-sandbox ./cmd/coupang-sandbox
+
+## install: the plugin into Steampipe's local plugin folder, and the sample config unless one exists
+install:
+	mkdir -p $(PLUGIN_DIR) $(CONFIG_DIR)
+	$(GO) build -o $(PLUGIN_DIR)/coupang.plugin .
+	@if [ -f $(CONFIG_DIR)/coupang.spc ]; then \
+		echo "kept existing $(CONFIG_DIR)/coupang.spc"; \
+	else \
+		cp config/coupang.spc $(CONFIG_DIR)/coupang.spc && echo "installed $(CONFIG_DIR)/coupang.spc"; \
+	fi
+	@echo "installed $(PLUGIN_DIR)/coupang.plugin"
+
+## test: every unit, end-to-end and fault test, then a short run of each fuzz target
+test:
+	$(GO) test -count=1 ./...
+	$(MAKE) fuzz
+
+## fuzz: each fuzz target for FUZZTIME
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## bench: the scenario benchmarks against the sandbox, then the Go micro-benchmarks
+bench:
+	$(GO) run ./cmd/coupang-bench
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## demo: exports from the offline sandbox, no account and no network needed
+demo:
+	@bash scripts/demo.sh
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf $(BIN)
