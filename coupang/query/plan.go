@@ -1,0 +1,342 @@
+package query
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// DefaultLookbackDays is the window used when a query gives neither an option ID nor a lower
+// time bound and the connection sets no (or a non-positive) default_lookback_days.
+const DefaultLookbackDays = 7
+
+// MinDate is the oldest Korean date the planner ever asks for. Coupang has no inquiries before
+// 2010 (its marketplace and Open API came later), so an earlier lower bound, or an absurd one such
+// as year 1, is clamped here: results are unchanged and a range can never grow past about 900
+// windows.
+var MinDate = time.Date(2010, 1, 1, 0, 0, 0, 0, api.KST)
+
+// Plan is the list of requests for one query plus the exact filter for their rows.
+type Plan struct {
+	// Windows are newest first. Zero windows means the quals select nothing: make no request.
+	Windows []Window
+	// Filter is applied to every row before it is streamed.
+	Filter Filter
+	// PageSize is the pageSize of every request (1..30).
+	PageSize int
+	// Sequential is true when the query has a limit: fetch window by window, newest first, and
+	// stop as soon as the consumer has enough rows.
+	Sequential bool
+	// Status is the partnerCounselingStatus of every request and of every row.
+	Status string
+}
+
+// Window is one Korean date range (or none, for case b) and its requests.
+type Window struct {
+	// Start and End are the inclusive Korean dates (midnight KST); zero for a dateless window.
+	Start, End time.Time
+	// Widened is true when a one-day piece was widened one day back to avoid start = end.
+	Widened bool
+	// Requests are one per option ID of the query (the IN fan-out), or one without option ID.
+	// PageNum is left 0; the fetcher sets it.
+	Requests []api.ListRequest
+}
+
+// Requests returns every request of the plan, in fetch order.
+func (p *Plan) Requests() []api.ListRequest {
+	var out []api.ListRequest
+	for _, w := range p.Windows {
+		out = append(out, w.Requests...)
+	}
+	return out
+}
+
+// RequestCount is the number of first-page requests the plan makes.
+func (p *Plan) RequestCount() int {
+	n := 0
+	for _, w := range p.Windows {
+		n += len(w.Requests)
+	}
+	return n
+}
+
+// Build plans the API requests for the quals. now is the current instant (its Korean date is
+// "today"); lookbackDays is the connection's default_lookback_days. Contradictory quals give a
+// plan with no windows and no error; only invalid input (an unknown status or operator) errors.
+func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
+	if lookbackDays <= 0 {
+		lookbackDays = DefaultLookbackDays
+	}
+	filter, empty, err := buildFilter(q)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Filter: filter, PageSize: api.MaxPageSize, Sequential: q.Limit >= 0, Status: filter.PartnerCounselingStatus}
+	if empty || q.Limit == 0 {
+		return p, nil
+	}
+	p.Windows = planWindows(&p.Filter, dateOf(now), lookbackDays)
+	if len(p.Windows) == 0 {
+		return p, nil
+	}
+	p.PageSize = pageSize(q, p)
+	for i := range p.Windows {
+		p.Windows[i].Requests = requestsFor(p.Windows[i], &p.Filter, p.PageSize)
+	}
+	return p, nil
+}
+
+// planWindows picks the contract's case and tiles its date range.
+func planWindows(f *Filter, today time.Time, lookbackDays int) []Window {
+	if f.Upper != nil && upperDate(*f.Upper).Before(MinDate) {
+		return nil // nothing that old exists
+	}
+	if f.VendorItemIDs != nil && f.Lower == nil {
+		// Case b: the option ID's whole history in one dateless paged call; the filter applies
+		// any upper bound.
+		return []Window{{}}
+	}
+	hi := today
+	if f.Upper != nil {
+		hi = minDate(upperDate(*f.Upper), today)
+	}
+	var lo time.Time
+	if f.Lower != nil {
+		lo = dateOf(f.Lower.Value)
+	} else {
+		lo = hi.AddDate(0, 0, -(lookbackDays - 1))
+	}
+	if lo.Before(MinDate) {
+		lo = MinDate
+	}
+	if lo.After(hi) {
+		return nil // empty, or wholly in the future
+	}
+	return tile(lo, hi)
+}
+
+// tile covers [lo, hi] with windows of MaxWindowDays inclusive days, newest first and disjoint.
+// A one-day piece (only ever the oldest) is widened one day back, [d-1, d], because Coupang may
+// reject start = end; widening backwards can never go past today, and the extra day lies outside
+// the range so windows stay disjoint and the filter drops its rows.
+func tile(lo, hi time.Time) []Window {
+	var ws []Window
+	for end := hi; !end.Before(lo); {
+		start := end.AddDate(0, 0, -(api.MaxWindowDays - 1))
+		if start.Before(lo) {
+			start = lo
+		}
+		w := Window{Start: start, End: end}
+		if start.Equal(end) {
+			w.Start, w.Widened = end.AddDate(0, 0, -1), true
+		}
+		ws = append(ws, w)
+		end = start.AddDate(0, 0, -1)
+	}
+	return ws
+}
+
+// requestsFor makes a window's requests: one per option ID, or one without.
+func requestsFor(w Window, f *Filter, size int) []api.ListRequest {
+	base := api.ListRequest{
+		InquiryStartAt:          w.Start,
+		InquiryEndAt:            w.End,
+		PartnerCounselingStatus: f.PartnerCounselingStatus,
+		PageSize:                size,
+	}
+	if f.OrderID != nil && *f.OrderID > 0 {
+		base.OrderID = *f.OrderID // 0 or negative would read as "not sent": filter locally instead
+	}
+	if f.VendorItemIDs == nil {
+		return []api.ListRequest{base}
+	}
+	reqs := make([]api.ListRequest, len(f.VendorItemIDs))
+	for i, id := range f.VendorItemIDs {
+		reqs[i] = base
+		reqs[i].VendorItemID = id
+	}
+	return reqs
+}
+
+// pageSize is 30, or the limit when it is smaller, counts inquiries, and every row the API
+// returns is certain to be streamed (otherwise a short page would just cost more requests).
+func pageSize(q Quals, p *Plan) int {
+	if q.Limit < 0 || q.Limit >= api.MaxPageSize || q.LimitCountsReplies || !lossless(p) {
+		return api.MaxPageSize
+	}
+	return int(q.Limit)
+}
+
+// lossless reports whether neither the filter nor dedupe can discard a row of the API's answers.
+func lossless(p *Plan) bool {
+	f := &p.Filter
+	if f.InquiryStatus != nil || f.CSPartnerCounselingStatus != nil || len(f.VendorItemIDs) > 1 {
+		return false // local-only columns, or fan-out duplicates
+	}
+	if f.OrderID != nil && *f.OrderID <= 0 {
+		return false // an order ID we could not send
+	}
+	if f.Lower == nil && f.Upper == nil {
+		return true
+	}
+	first, last := p.Windows[len(p.Windows)-1], p.Windows[0]
+	if first.Start.IsZero() {
+		return false // dateless listing under a time bound
+	}
+	return coversFrom(f.Lower, first.Start) && coversTo(f.Upper, last.End.AddDate(0, 0, 1))
+}
+
+// coversFrom reports whether every instant from midnight `from` on satisfies the lower bound.
+func coversFrom(b *Bound, from time.Time) bool {
+	return b == nil || b.admits(from)
+}
+
+// coversTo reports whether every instant before midnight `to` satisfies the upper bound. Coupang's
+// inquiryAt has whole seconds, so the last instant that matters is one second before midnight.
+func coversTo(b *Bound, to time.Time) bool {
+	return b == nil || b.admits(to.Add(-time.Second))
+}
+
+// buildFilter intersects the quals. empty reports a contradiction (no row can match).
+func buildFilter(q Quals) (f Filter, empty bool, err error) {
+	status, e1, err := validStatus(q.PartnerCounselingStatus)
+	if err != nil {
+		return f, false, err
+	}
+	f.PartnerCounselingStatus = status
+	var e2, e3, e4, e5, e6 bool
+	if f.Lower, f.Upper, e2, err = intersectBounds(q.InquiryAt); err != nil {
+		return f, false, err
+	}
+	f.VendorItemIDs, e3 = intersectSets(q.VendorItemID)
+	f.OrderID, e4 = same(q.OrderID)
+	f.InquiryStatus, e5 = same(q.InquiryStatus)
+	f.CSPartnerCounselingStatus, e6 = same(q.CSPartnerCounselingStatus)
+	return f, e1 || e2 || e3 || e4 || e5 || e6, nil
+}
+
+// validStatus checks every status qual and returns the one to list with (NONE when none).
+func validStatus(quals []string) (string, bool, error) {
+	for _, s := range quals {
+		if !slices.Contains(api.PartnerCounselingStatuses, s) {
+			return "", false, fmt.Errorf("unknown partner_counseling_status %q: use one of %s",
+				s, strings.Join(api.PartnerCounselingStatuses, ", "))
+		}
+	}
+	s, empty := same(quals)
+	if s == nil {
+		return api.StatusNone, empty, nil
+	}
+	return *s, empty, nil
+}
+
+// same returns the common value of `=` quals; differing values are a contradiction.
+func same[T comparable](quals []T) (*T, bool) {
+	if len(quals) == 0 {
+		return nil, false
+	}
+	v := quals[0]
+	for _, o := range quals[1:] {
+		if o != v {
+			return &v, true
+		}
+	}
+	return &v, false
+}
+
+// intersectSets intersects the option-ID quals into a sorted, duplicate-free set (nil: no qual).
+// Non-positive IDs match nothing real and cannot be sent, so they are dropped.
+func intersectSets(quals [][]int64) ([]int64, bool) {
+	if len(quals) == 0 {
+		return nil, false
+	}
+	set := normalise(quals[0])
+	for _, other := range quals[1:] {
+		o := normalise(other)
+		set = slices.DeleteFunc(set, func(id int64) bool {
+			_, found := slices.BinarySearch(o, id)
+			return !found
+		})
+	}
+	if len(set) == 0 {
+		return []int64{}, true
+	}
+	return set, false
+}
+
+// normalise returns the positive IDs sorted and deduplicated, in a new slice.
+func normalise(ids []int64) []int64 {
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound.
+func intersectBounds(bs []Bound) (lower, upper *Bound, empty bool, err error) {
+	for _, b := range bs {
+		switch b.Op {
+		case OpEq:
+			lower = tighterLower(lower, Bound{OpGe, b.Value})
+			upper = tighterUpper(upper, Bound{OpLe, b.Value})
+		case OpGt, OpGe:
+			lower = tighterLower(lower, b)
+		case OpLt, OpLe:
+			upper = tighterUpper(upper, b)
+		default:
+			return nil, nil, false, fmt.Errorf("unsupported operator %q on inquiry_at: use =, >, >=, < or <=", b.Op)
+		}
+	}
+	if lower != nil && upper != nil {
+		empty = lower.Value.After(upper.Value) ||
+			(lower.Value.Equal(upper.Value) && (lower.Op == OpGt || upper.Op == OpLt))
+	}
+	return lower, upper, empty, nil
+}
+
+// tighterLower keeps the larger lower bound; at equal instants the strict one wins.
+func tighterLower(cur *Bound, b Bound) *Bound {
+	if cur == nil || b.Value.After(cur.Value) || (b.Value.Equal(cur.Value) && b.Op == OpGt) {
+		return &b
+	}
+	return cur
+}
+
+// tighterUpper keeps the smaller upper bound; at equal instants the strict one wins.
+func tighterUpper(cur *Bound, b Bound) *Bound {
+	if cur == nil || b.Value.Before(cur.Value) || (b.Value.Equal(cur.Value) && b.Op == OpLt) {
+		return &b
+	}
+	return cur
+}
+
+// dateOf is the Korean calendar date containing t, as midnight KST.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.In(api.KST).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, api.KST)
+}
+
+// upperDate is the last Korean date an upper bound admits: the date containing it, or the day
+// before when the bound is `<` exactly at a Korean midnight.
+func upperDate(b Bound) time.Time {
+	d := dateOf(b.Value)
+	if b.Op == OpLt && b.Value.Equal(d) {
+		return d.AddDate(0, 0, -1)
+	}
+	return d
+}
+
+// minDate returns the earlier of two dates.
+func minDate(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,336 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// now is the tests' present: 2026-01-15 12:00 KST (03:00Z), so "today" is 2026-01-15.
+var now = time.Date(2026, 1, 15, 3, 0, 0, 0, time.UTC)
+
+// day parses a Korean date.
+func day(s string) time.Time {
+	t, err := time.ParseInLocation(api.DateLayout, s, api.KST)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// kst parses a Korean local time "2006-01-02 15:04:05".
+func kst(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, api.KST)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// utc parses an RFC 3339 instant.
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func b(op string, t time.Time) Bound { return Bound{Op: op, Value: t} }
+func ptr[T any](v T) *T              { return &v }
+
+// reqs builds the expected requests: wins are "start..end" or "-" (dateless), ids the fan-out.
+func reqs(wins []string, ids []int64, status string, orderID int64, size int) []api.ListRequest {
+	var out []api.ListRequest
+	for _, w := range wins {
+		base := api.ListRequest{PartnerCounselingStatus: status, OrderID: orderID, PageSize: size}
+		if w != "-" {
+			s, e, _ := strings.Cut(w, "..")
+			base.InquiryStartAt, base.InquiryEndAt = day(s), day(e)
+		}
+		if ids == nil {
+			out = append(out, base)
+			continue
+		}
+		for _, id := range ids {
+			r := base
+			r.VendorItemID = id
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestBuild(t *testing.T) {
+	noLimit := int64(-1)
+	cases := []struct {
+		name     string
+		q        Quals
+		lookback int
+		wins     []string // nil: no request at all
+		ids      []int64
+		status   string // default NONE
+		orderID  int64
+		size     int // default 30
+		filter   *Filter
+	}{
+		{name: "neither: last 7 days, today included", q: Quals{Limit: noLimit}, lookback: 7,
+			wins: []string{"2026-01-09..2026-01-15"}, filter: &Filter{PartnerCounselingStatus: "NONE"}},
+		{name: "neither: lookback 0 means the default 7", q: Quals{Limit: noLimit}, lookback: 0,
+			wins: []string{"2026-01-09..2026-01-15"}},
+		{name: "neither: lookback 30", q: Quals{Limit: noLimit}, lookback: 30,
+			wins: []string{"2026-01-09..2026-01-15", "2026-01-02..2026-01-08", "2025-12-26..2026-01-01", "2025-12-19..2025-12-25", "2025-12-17..2025-12-18"}},
+		{name: "neither: lookback 1 widens backwards", q: Quals{Limit: noLimit}, lookback: 1,
+			wins: []string{"2026-01-14..2026-01-15"}},
+		{name: "case c: >= runs to today", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00"))}},
+			wins: []string{"2026-01-09..2026-01-15", "2026-01-02..2026-01-08", "2025-12-31..2026-01-01"},
+			filter: &Filter{Lower: &Bound{">=", kst("2026-01-01 00:00:00")}, PartnerCounselingStatus: "NONE"}},
+		{name: "case c: > alone", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 12:00:00"))}},
+			wins: []string{"2026-01-10..2026-01-15"}},
+		{name: "case c: < at a Korean midnight stops the day before", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}},
+			wins: []string{"2026-01-03..2026-01-09"},
+			filter: &Filter{Upper: &Bound{"<", kst("2026-01-10 00:00:00")}, PartnerCounselingStatus: "NONE"}},
+		{name: "case c: <= at a Korean midnight includes that day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 00:00:00"))}},
+			wins: []string{"2026-01-04..2026-01-10"}},
+		{name: "upper-only uses lookback days ending at its date", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 08:00:00"))}}, lookback: 10,
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}},
+		{name: "case c: = widens its day backwards", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 10:00:00"))}},
+			wins: []string{"2026-01-09..2026-01-10"},
+			filter: &Filter{Lower: &Bound{">=", kst("2026-01-10 10:00:00")}, Upper: &Bound{"<=", kst("2026-01-10 10:00:00")}, PartnerCounselingStatus: "NONE"}},
+		{name: "BETWEEN a whole week: one 7-day window", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00")), b("<=", kst("2026-01-07 23:59:59"))}},
+			wins: []string{"2026-01-01..2026-01-07"}},
+		{name: "combined operators intersect to the tightest", q: Quals{Limit: noLimit, InquiryAt: []Bound{
+			b(">=", kst("2026-01-03 00:00:00")), b(">", kst("2026-01-05 10:00:00")), b("<=", kst("2026-01-13 00:00:00")), b("<", kst("2026-01-12 00:00:00"))}},
+			wins:   []string{"2026-01-05..2026-01-11"},
+			filter: &Filter{Lower: &Bound{">", kst("2026-01-05 10:00:00")}, Upper: &Bound{"<", kst("2026-01-12 00:00:00")}, PartnerCounselingStatus: "NONE"}},
+		{name: "strict wins at the same instant", q: Quals{Limit: noLimit, InquiryAt: []Bound{
+			b(">=", kst("2026-01-05 00:00:00")), b(">", kst("2026-01-05 00:00:00")), b("<", kst("2026-01-06 00:00:00")), b("<=", kst("2026-01-06 00:00:00"))}},
+			wins:   []string{"2026-01-04..2026-01-05"},
+			filter: &Filter{Lower: &Bound{">", kst("2026-01-05 00:00:00")}, Upper: &Bound{"<", kst("2026-01-06 00:00:00")}, PartnerCounselingStatus: "NONE"}},
+		{name: ">= x and <= x is one instant", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-05 09:00:00")), b("<=", kst("2026-01-05 09:00:00"))}},
+			wins: []string{"2026-01-04..2026-01-05"}},
+		{name: "inverted bounds: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-05 00:00:00"))}}},
+		{name: ">= x and < x: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-10 00:00:00"))}}},
+		{name: "> x and <= x: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 00:00:00")), b("<=", kst("2026-01-10 00:00:00"))}}},
+		{name: "two different = : no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 00:00:00")), b("=", kst("2026-01-10 00:00:01"))}}},
+		{name: "1-day range: widened to 2", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-11 00:00:00"))}},
+			wins: []string{"2026-01-09..2026-01-10"}},
+		{name: "today only: widened backwards, never past today", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-15 00:00:00"))}},
+			wins: []string{"2026-01-14..2026-01-15"}},
+		{name: "7-day range", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-02 00:00:00")), b("<", kst("2026-01-09 00:00:00"))}},
+			wins: []string{"2026-01-02..2026-01-08"}},
+		{name: "8-day range: 7 + a widened day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-08 00:00:00")), b("<=", kst("2026-01-15 23:59:59"))}},
+			wins: []string{"2026-01-09..2026-01-15", "2026-01-07..2026-01-08"}},
+		{name: "30-day BETWEEN", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00")), b("<=", kst("2025-12-30 23:59:59"))}},
+			wins: []string{"2025-12-24..2025-12-30", "2025-12-17..2025-12-23", "2025-12-10..2025-12-16", "2025-12-03..2025-12-09", "2025-12-01..2025-12-02"}},
+		{name: "14:59:59Z is the same Korean day, 23:59:59", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", utc("2026-01-09T14:59:59Z")), b("<=", utc("2026-01-12T14:59:59Z"))}},
+			wins: []string{"2026-01-09..2026-01-12"}},
+		{name: "15:00:00Z is the next Korean day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", utc("2026-01-09T15:00:00Z")), b("<=", utc("2026-01-12T15:00:00Z"))}},
+			wins: []string{"2026-01-10..2026-01-13"}},
+		{name: "< 15:00:00Z is a Korean midnight: the day before", q: Quals{Limit: 3, InquiryAt: []Bound{b(">=", utc("2026-01-09T15:00:00Z")), b("<", utc("2026-01-12T15:00:00Z"))}},
+			wins: []string{"2026-01-10..2026-01-12"}, size: 3},
+		{name: "future lower bound: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-02-01 00:00:00"))}}},
+		{name: "lower bound later today still asks for today", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-15 23:00:00"))}},
+			wins: []string{"2026-01-14..2026-01-15"}},
+		{name: "future upper bound is clamped to today", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2030-01-01 00:00:00"))}},
+			wins: []string{"2026-01-09..2026-01-15"}},
+		{name: "range into the future is clamped to today", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-13 00:00:00")), b("<", kst("2027-01-01 00:00:00"))}},
+			wins: []string{"2026-01-13..2026-01-15"}},
+		{name: "bounds before 2010: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2009-06-01 00:00:00"))}}},
+		{name: "case b: option ID only, no dates", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{123}}},
+			wins: []string{"-"}, ids: []int64{123}, filter: &Filter{VendorItemIDs: []int64{123}, PartnerCounselingStatus: "NONE"}},
+		{name: "case b: IN list fans out, sorted and deduplicated", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{3, 1, 2, 3}}},
+			wins: []string{"-"}, ids: []int64{1, 2, 3}},
+		{name: "case b: an upper bound alone stays dateless and is filtered", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{5}}, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}},
+			wins: []string{"-"}, ids: []int64{5},
+			filter: &Filter{VendorItemIDs: []int64{5}, Upper: &Bound{"<", kst("2026-01-10 00:00:00")}, PartnerCounselingStatus: "NONE"}},
+		{name: "case a: option ID and range", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{5}}, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00")), b("<=", kst("2026-01-10 23:59:59"))}},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}, ids: []int64{5}},
+		{name: "case a: IN list fans out in every window", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{7, 5}}, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00")), b("<=", kst("2026-01-10 23:59:59"))}},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}, ids: []int64{5, 7}},
+		{name: "case a: lower bound only runs to today", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{5}}, InquiryAt: []Bound{b(">", kst("2026-01-12 00:00:00"))}},
+			wins: []string{"2026-01-12..2026-01-15"}, ids: []int64{5}},
+		{name: "IN lists intersect", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1, 2, 3}, {4, 3, 2}}},
+			wins: []string{"-"}, ids: []int64{2, 3}},
+		{name: "empty IN intersection: no request", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1}, {2}}}},
+		{name: "order ID is sent", q: Quals{Limit: noLimit, OrderID: []int64{9000, 9000}},
+			wins: []string{"2026-01-09..2026-01-15"}, orderID: 9000,
+			filter: &Filter{OrderID: ptr(int64(9000)), PartnerCounselingStatus: "NONE"}},
+		{name: "two order IDs: no request", q: Quals{Limit: noLimit, OrderID: []int64{1, 2}}},
+		{name: "order ID 0 is filtered locally, not sent", q: Quals{Limit: 5, OrderID: []int64{0}},
+			wins: []string{"2026-01-09..2026-01-15"}, filter: &Filter{OrderID: ptr(int64(0)), PartnerCounselingStatus: "NONE"}},
+		{name: "status NONE", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"NONE"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NONE"},
+		{name: "status ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"ANSWER"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "ANSWER"},
+		{name: "status NO_ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"NO_ANSWER"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NO_ANSWER"},
+		{name: "status TRANSFER", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"TRANSFER"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "TRANSFER",
+			filter: &Filter{PartnerCounselingStatus: "TRANSFER"}},
+		{name: "two statuses: no request", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"ANSWER", "TRANSFER"}}, status: "ANSWER"},
+		{name: "local-only filters", q: Quals{Limit: 5, InquiryStatus: []string{"progress"}, CSPartnerCounselingStatus: []string{"requestAnswer"}},
+			wins:   []string{"2026-01-09..2026-01-15"},
+			filter: &Filter{PartnerCounselingStatus: "NONE", InquiryStatus: ptr("progress"), CSPartnerCounselingStatus: ptr("requestAnswer")}},
+		{name: "contradictory inquiry_status: no request", q: Quals{Limit: noLimit, InquiryStatus: []string{"progress", "complete"}}},
+		{name: "limit 1", q: Quals{Limit: 1}, wins: []string{"2026-01-09..2026-01-15"}, size: 1},
+		{name: "limit 29", q: Quals{Limit: 29}, wins: []string{"2026-01-09..2026-01-15"}, size: 29},
+		{name: "limit 30", q: Quals{Limit: 30}, wins: []string{"2026-01-09..2026-01-15"}, size: 30},
+		{name: "limit 31", q: Quals{Limit: 31}, wins: []string{"2026-01-09..2026-01-15"}, size: 30},
+		{name: "limit 0: no request", q: Quals{Limit: 0}},
+		{name: "limit counting replies keeps 30", q: Quals{Limit: 5, LimitCountsReplies: true}, wins: []string{"2026-01-09..2026-01-15"}},
+		{name: "limit with one option ID, no dates", q: Quals{Limit: 5, VendorItemID: [][]int64{{5}}}, wins: []string{"-"}, ids: []int64{5}, size: 5},
+		{name: "limit with an IN list keeps 30 (fan-out duplicates)", q: Quals{Limit: 5, VendorItemID: [][]int64{{5, 6}}}, wins: []string{"-"}, ids: []int64{5, 6}},
+		{name: "limit with whole-day bounds", q: Quals{Limit: 5, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00")), b("<=", kst("2026-01-07 23:59:59"))}},
+			wins: []string{"2026-01-01..2026-01-07"}, size: 5},
+		{name: "limit with a mid-day bound keeps 30", q: Quals{Limit: 5, InquiryAt: []Bound{b(">=", kst("2026-01-01 10:00:00")), b("<=", kst("2026-01-07 23:59:59"))}},
+			wins: []string{"2026-01-01..2026-01-07"}},
+		{name: "limit with a widened window keeps 30", q: Quals{Limit: 5, InquiryAt: []Bound{b(">=", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-11 00:00:00"))}},
+			wins: []string{"2026-01-09..2026-01-10"}},
+		{name: "limit with a bound before 2010 is still whole days", q: Quals{Limit: 5, InquiryAt: []Bound{b(">", kst("2001-01-01 10:00:00")), b("<", kst("2010-01-05 00:00:00"))}},
+			wins: []string{"2010-01-01..2010-01-04"}, size: 5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Build(c.q, now, c.lookback)
+			require.NoError(t, err)
+			status := c.status
+			if status == "" {
+				status = api.StatusNone
+			}
+			size := c.size
+			if size == 0 {
+				size = api.MaxPageSize
+			}
+			assert.Equal(t, reqs(c.wins, c.ids, status, c.orderID, size), p.Requests())
+			assert.Equal(t, status, p.Status)
+			assert.Equal(t, c.q.Limit >= 0, p.Sequential)
+			if c.filter != nil {
+				assert.Equal(t, *c.filter, p.Filter)
+			}
+			assertValidPlan(t, p, now)
+		})
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	_, err := Build(Quals{Limit: -1, PartnerCounselingStatus: []string{"FOO"}}, now, 7)
+	require.EqualError(t, err, `unknown partner_counseling_status "FOO": use one of NONE, ANSWER, NO_ANSWER, TRANSFER`)
+
+	// A bad status is an error even when other quals already select nothing.
+	_, err = Build(Quals{Limit: -1, OrderID: []int64{1, 2}, PartnerCounselingStatus: []string{"NONE", "answer"}}, now, 7)
+	require.ErrorContains(t, err, `"answer": use one of NONE, ANSWER, NO_ANSWER, TRANSFER`)
+
+	_, err = Build(Quals{Limit: -1, InquiryAt: []Bound{b("!=", now)}}, now, 7)
+	require.ErrorContains(t, err, `unsupported operator "!="`)
+}
+
+// TestBuildTiling checks every range length from 1 to 400 days: windows tile the range exactly,
+// newest first, disjoint, 2..7 days each, and as few as possible.
+func TestBuildTiling(t *testing.T) {
+	today := day("2026-01-15")
+	for n := 1; n <= 400; n++ {
+		for _, endAgo := range []int{0, 3} {
+			hi := today.AddDate(0, 0, -endAgo)
+			lo := hi.AddDate(0, 0, -(n - 1))
+			q := Quals{Limit: -1, InquiryAt: []Bound{b(">=", lo), b("<", hi.AddDate(0, 0, 1))}}
+			p, err := Build(q, now, 7)
+			require.NoError(t, err)
+			name := fmt.Sprintf("%d days ending %s", n, hi.Format(api.DateLayout))
+			require.Len(t, p.Windows, (n+6)/7, name)
+			next := hi
+			for i, w := range p.Windows {
+				require.Equal(t, next, w.End, "%s: window %d ends where the previous started", name, i)
+				last := i == len(p.Windows)-1
+				if last {
+					want := lo
+					if w.Widened {
+						want = lo.AddDate(0, 0, -1)
+						require.Equal(t, lo, w.End, name)
+					}
+					require.Equal(t, want, w.Start, "%s: the last window starts at the range's start", name)
+				} else {
+					require.False(t, w.Widened, name)
+					require.Equal(t, w.End.AddDate(0, 0, -6), w.Start, "%s: full windows are 7 days", name)
+				}
+				next = w.Start.AddDate(0, 0, -1)
+			}
+			assertValidPlan(t, p, now)
+		}
+	}
+}
+
+func TestBuild400Days(t *testing.T) {
+	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", day("2024-12-12"))}}, now, 7)
+	require.NoError(t, err)
+	// 2024-12-12..2026-01-15 is 400 days: 57 full weeks and a 1-day piece widened backwards.
+	require.Len(t, p.Windows, 58)
+	assert.Equal(t, day("2026-01-09"), p.Windows[0].Start)
+	assert.Equal(t, day("2026-01-15"), p.Windows[0].End)
+	assert.Equal(t, day("2024-12-11"), p.Windows[57].Start)
+	assert.Equal(t, day("2024-12-12"), p.Windows[57].End)
+	assertValidPlan(t, p, now)
+}
+
+func TestBuildClampsAncientRanges(t *testing.T) {
+	year1 := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	year9999 := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", year1), b("<=", year9999)}}, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, MinDate, p.Windows[len(p.Windows)-1].Start)
+	assert.Equal(t, day("2026-01-15"), p.Windows[0].End)
+	assert.Less(t, len(p.Windows), 1000)
+
+	p, err = Build(Quals{Limit: -1}, now, 1_000_000)
+	require.NoError(t, err)
+	assert.Equal(t, MinDate, p.Windows[len(p.Windows)-1].Start, "a huge lookback is clamped too")
+}
+
+// assertValidPlan checks every request against Coupang's rules as the design notes state them.
+func assertValidPlan(t testing.TB, p *Plan, now time.Time) {
+	t.Helper()
+	if err := validPlan(p, now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// validPlan returns the first rule a plan's requests break.
+func validPlan(p *Plan, now time.Time) error {
+	for _, r := range p.Requests() {
+		if err := validRequest(r, now, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validRequest applies Coupang's list rules; totalPages < 1 skips the pageNum upper check.
+func validRequest(r api.ListRequest, now time.Time, totalPages int) error {
+	today := dateOf(now)
+	switch {
+	case r.PageSize < 1 || r.PageSize > api.MaxPageSize:
+		return fmt.Errorf("pageSize %d outside 1..30: %+v", r.PageSize, r)
+	case r.PageNum < 0 || (totalPages > 0 && r.PageNum > totalPages):
+		return fmt.Errorf("pageNum %d outside 1..%d: %+v", r.PageNum, totalPages, r)
+	case r.PartnerCounselingStatus != "NONE" && r.PartnerCounselingStatus != "ANSWER" &&
+		r.PartnerCounselingStatus != "NO_ANSWER" && r.PartnerCounselingStatus != "TRANSFER":
+		return fmt.Errorf("bad status %q", r.PartnerCounselingStatus)
+	case r.InquiryStartAt.IsZero() != r.InquiryEndAt.IsZero():
+		return fmt.Errorf("one date without the other: %+v", r)
+	case r.InquiryStartAt.IsZero() && r.VendorItemID == 0:
+		return fmt.Errorf("no dates and no vendorItemId: %+v", r)
+	case r.InquiryStartAt.IsZero():
+		return nil
+	case !r.InquiryStartAt.Equal(dateOf(r.InquiryStartAt)) || !r.InquiryEndAt.Equal(dateOf(r.InquiryEndAt)):
+		return fmt.Errorf("dates not at a Korean midnight: %+v", r)
+	case !r.InquiryStartAt.Before(r.InquiryEndAt):
+		return fmt.Errorf("start %s not before end %s", r.InquiryStartAt, r.InquiryEndAt)
+	case r.InquiryStartAt.AddDate(0, 0, api.MaxWindowDays-1).Before(r.InquiryEndAt):
+		return fmt.Errorf("window %s..%s longer than 7 days", r.InquiryStartAt, r.InquiryEndAt)
+	case r.InquiryEndAt.After(today):
+		return fmt.Errorf("window end %s past today %s", r.InquiryEndAt, today)
+	}
+	return nil
+}
