@@ -3,6 +3,10 @@ package api
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // ErrorKind classifies a failed call by what the user should do about it.
@@ -59,6 +63,8 @@ type Error struct {
 	Hint       string // what the user should check
 	Attempts   int
 	Err        error // the underlying cause, if any
+
+	retryAfter time.Duration // the server's Retry-After, if any
 }
 
 // Error implements error.
@@ -91,4 +97,145 @@ func KindOf(err error) ErrorKind {
 		return e.Kind
 	}
 	return 0
+}
+
+// Hints: what the user should check for each kind of failure.
+const (
+	hintBadRequest   = "check the request parameters"
+	hintVendor       = "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"
+	hintDateRange    = "a query period must be at most 7 calendar days, dates as yyyy-MM-dd"
+	hintAuth         = "check access_key and secret_key, and that this machine's clock is correct"
+	hintClock        = "this machine's clock is probably wrong (Coupang accepts a signature only for a few minutes): sync the clock (NTP); also check access_key and secret_key"
+	hintNotAllowedIP = "register this machine's public IP for the key in Coupang Wing (Open API settings)"
+	hintBlocked      = "Coupang answered with an HTML page or a redirect: this machine is probably blocked for too many errors; wait before trying again and check vendor_id and the keys"
+	hintForbidden    = "check that the key may use this API and that this machine's public IP is registered for it in Coupang Wing (Open API settings)"
+	hintNotFound     = "check vendor_id (and the inquiry id)"
+	hintRateLimited  = "Coupang's rate limit was hit: lower the rate of the coupang_api limiter"
+	hintServer       = "Coupang had a server error: try again later"
+	hintDecode       = "the answer is not Coupang's JSON: check base_url"
+)
+
+// kindOfStatus maps an HTTP status (or a numeric code in a body) to a kind; 0 if it is not an error.
+func kindOfStatus(status int) ErrorKind {
+	switch {
+	case status >= 200 && status <= 299:
+		return 0
+	case status >= 300 && status <= 399:
+		return KindForbidden // Coupang redirects blocked callers
+	case status == 401:
+		return KindAuth
+	case status == 403:
+		return KindForbidden
+	case status == 404:
+		return KindNotFound
+	case status == 408:
+		return KindNetwork
+	case status == 429:
+		return KindRateLimited
+	case status >= 400 && status <= 499:
+		return KindBadRequest
+	case status >= 500 && status <= 599:
+		return KindServer
+	}
+	return KindDecode
+}
+
+// statusError builds the error of a non-2xx response from its status and body.
+func statusError(status int, location string, body []byte) *Error {
+	e := &Error{Kind: kindOfStatus(status), StatusCode: status}
+	if e.Kind == 0 {
+		e.Kind = KindDecode
+	}
+	if status >= 300 && status <= 399 {
+		e.Message = "redirected to " + strconv.Quote(sanitize(location, 80))
+		e.Hint = hintBlocked
+		return e
+	}
+	html := looksLikeHTML(body)
+	if code, msg, ok := errorBody(body); ok {
+		e.Code, e.Message = code, msg
+	}
+	if e.Message == "" {
+		e.Message = describeBody(body, status)
+	}
+	e.Hint = hintFor(e.Kind, e.Message, html)
+	return e
+}
+
+// hintFor picks the hint for a failure of kind k with Coupang's message msg.
+func hintFor(k ErrorKind, msg string, html bool) string {
+	lower := strings.ToLower(msg)
+	switch k {
+	case KindBadRequest:
+		switch {
+		case strings.Contains(lower, "vendor"):
+			return hintVendor
+		case strings.Contains(lower, "time interval") || strings.Contains(lower, "yyyy-mm-dd"):
+			return hintDateRange
+		}
+		return hintBadRequest
+	case KindAuth:
+		if strings.Contains(lower, "expired") || strings.Contains(lower, "clock") || strings.Contains(lower, "date") {
+			return hintClock
+		}
+		return hintAuth
+	case KindForbidden:
+		return forbiddenHint(lower, html)
+	case KindNotFound:
+		return hintNotFound
+	case KindRateLimited:
+		return hintRateLimited
+	case KindServer:
+		return hintServer
+	case KindDecode:
+		return hintDecode
+	}
+	return ""
+}
+
+func forbiddenHint(lowerMsg string, html bool) string {
+	switch {
+	case strings.Contains(lowerMsg, "not allowed ip") || strings.Contains(lowerMsg, "ip address"):
+		return hintNotAllowedIP
+	case html || strings.Contains(lowerMsg, "redirect"):
+		return hintBlocked
+	}
+	return hintForbidden
+}
+
+// errorBody reads Coupang's {"code":...,"message":"..."} error body. ok is false when body is not
+// a JSON object.
+func errorBody(body []byte) (code, message string, ok bool) {
+	o, err := parseObject(body)
+	if err != nil || o == nil {
+		return "", "", false
+	}
+	code, _ = parseString(o["code"])
+	for _, name := range []string{"message", "errorMessage", "error"} {
+		if m, err := parseString(o[name]); err == nil && strings.TrimSpace(m) != "" {
+			return code, sanitize(m, 300), true
+		}
+	}
+	return code, "", true
+}
+
+var (
+	hexRun    = regexp.MustCompile(`[0-9a-fA-F]{64}`)
+	signField = regexp.MustCompile(`(?i)(signature\s*[=:]\s*)[^\s,;"'<&]+`)
+	ceaHeader = regexp.MustCompile(`(?i)CEA\s+algorithm=[^"'<\r\n]*`)
+)
+
+// redactSecrets removes anything that looks like a CEA Authorization header or a signature.
+func redactSecrets(s string) string {
+	s = ceaHeader.ReplaceAllString(s, "[redacted]")
+	s = signField.ReplaceAllString(s, "${1}[redacted]")
+	return hexRun.ReplaceAllString(s, "[redacted]")
+}
+
+// redact removes the client's secret key and anything signature-like from s.
+func (c *Client) redact(s string) string {
+	if len(c.secretKey) >= 4 {
+		s = strings.ReplaceAll(s, c.secretKey, "[redacted]")
+	}
+	return redactSecrets(s)
 }

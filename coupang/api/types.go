@@ -85,7 +85,7 @@ type Inquiry struct {
 // Reply is one entry of an inquiry's replies array.
 type Reply struct {
 	AnswerID                      int64
-	ParentAnswerID                int64 // 0 when absent or null
+	ParentAnswerID                int64   // 0 when absent or null
 	PartnerTransferStatus         *string // none | requestAnswer | answered | null
 	PartnerTransferCompleteReason string
 	AnswerType                    string // csAgent | vendor

@@ -1,0 +1,275 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// DefaultBaseURL is Coupang's Open API gateway.
+const DefaultBaseURL = "https://api-gateway.coupang.com"
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultTimeout       = 30 * time.Second
+	DefaultMaxAttempts   = 5
+	DefaultMinBackoff    = 500 * time.Millisecond
+	DefaultMaxBackoff    = 10 * time.Second
+	DefaultMaxRetryAfter = 60 * time.Second
+)
+
+// ExtendedTimeoutMillis is sent as X-EXTENDED-TIMEOUT: it lifts the gateway's 3 s backend timeout.
+const ExtendedTimeoutMillis = "90000"
+
+// ContentType is the Content-Type header Coupang expects on every request.
+const ContentType = "application/json;charset=UTF-8"
+
+// maxBodyBytes bounds how much of a response is read; a page of 30 inquiries is far smaller.
+const maxBodyBytes = 16 << 20
+
+// Config configures a Client. Zero values take the documented defaults.
+type Config struct {
+	// BaseURL is scheme://host[:port]; empty means DefaultBaseURL. http is allowed only for loopback hosts.
+	BaseURL string
+	// VendorID is the seller ID, like A00012345.
+	VendorID string
+	// AccessKey and SecretKey are the Open API keys. The secret key is never logged or put in an error.
+	AccessKey string
+	SecretKey string
+	// HTTPClient sends the requests; nil means a client with no overall timeout. Redirects are never
+	// followed (Coupang redirects callers it has blocked).
+	HTTPClient *http.Client
+	// Timeout bounds each attempt (request and body); default 30s.
+	Timeout time.Duration
+	// MaxAttempts bounds the attempts of one call, retries included; default 5.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the jittered exponential backoff between attempts; defaults 500ms, 10s.
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+	// MaxRetryAfter caps a server's Retry-After; default 60s.
+	MaxRetryAfter time.Duration
+	// Now is the clock used to sign requests; nil means time.Now.
+	Now func() time.Time
+	// Logger receives one line per attempt (never headers, keys or signatures); nil discards.
+	Logger hclog.Logger
+	// OnRequest, when set, is called after every HTTP attempt, for progress and metrics.
+	OnRequest func(RequestInfo)
+}
+
+// RequestInfo describes one HTTP attempt. It holds no query string, header, key or signature.
+type RequestInfo struct {
+	Method     string
+	Path       string
+	Attempt    int           // 1 for the first attempt of a call
+	StatusCode int           // 0 when no response arrived
+	Duration   time.Duration // time spent sending the request and reading the body
+	Kind       ErrorKind     // 0 when the attempt succeeded
+}
+
+// Client calls Coupang's call-center inquiry endpoints. It is safe for concurrent use.
+type Client struct {
+	base          string // scheme://host[:port], no trailing slash
+	vendorID      string
+	accessKey     string
+	secretKey     string
+	http          *http.Client
+	timeout       time.Duration
+	maxAttempts   int
+	minBackoff    time.Duration
+	maxBackoff    time.Duration
+	maxRetryAfter time.Duration
+	now           func() time.Time
+	log           hclog.Logger
+	onRequest     func(RequestInfo)
+	wait          func(context.Context) error
+	requests      *atomic.Int64
+	// sleep waits between attempts; tests replace it to observe delays without sleeping.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if err := checkCredentials(cfg); err != nil {
+		return nil, err
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	if err := applyDefaults(&cfg); err != nil {
+		return nil, err
+	}
+	return &Client{
+		base:          strings.TrimSuffix(cfg.BaseURL, "/"),
+		vendorID:      cfg.VendorID,
+		accessKey:     cfg.AccessKey,
+		secretKey:     cfg.SecretKey,
+		http:          noRedirectClient(cfg.HTTPClient),
+		timeout:       cfg.Timeout,
+		maxAttempts:   cfg.MaxAttempts,
+		minBackoff:    cfg.MinBackoff,
+		maxBackoff:    cfg.MaxBackoff,
+		maxRetryAfter: cfg.MaxRetryAfter,
+		now:           cfg.Now,
+		log:           cfg.Logger,
+		onRequest:     cfg.OnRequest,
+		requests:      new(atomic.Int64),
+		sleep:         sleepCtx,
+	}, nil
+}
+
+// checkCredentials names the first missing credential.
+func checkCredentials(cfg Config) error {
+	for _, f := range []struct{ name, value string }{
+		{"VendorID (vendor_id)", cfg.VendorID},
+		{"AccessKey (access_key)", cfg.AccessKey},
+		{"SecretKey (secret_key)", cfg.SecretKey},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			return fmt.Errorf("coupang api: missing %s: set it in the connection config", f.name)
+		}
+	}
+	return nil
+}
+
+// applyDefaults fills zero fields of cfg and rejects negative ones.
+func applyDefaults(cfg *Config) error {
+	if cfg.Timeout < 0 || cfg.MaxAttempts < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxRetryAfter < 0 {
+		return errors.New("coupang api: Timeout, MaxAttempts, MinBackoff, MaxBackoff and MaxRetryAfter must not be negative")
+	}
+	setDefault(&cfg.Timeout, DefaultTimeout)
+	setDefault(&cfg.MinBackoff, DefaultMinBackoff)
+	setDefault(&cfg.MaxBackoff, DefaultMaxBackoff)
+	setDefault(&cfg.MaxRetryAfter, DefaultMaxRetryAfter)
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.MinBackoff > cfg.MaxBackoff {
+		return fmt.Errorf("coupang api: MinBackoff (%s) is larger than MaxBackoff (%s)", cfg.MinBackoff, cfg.MaxBackoff)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	return nil
+}
+
+func setDefault(d *time.Duration, def time.Duration) {
+	if *d == 0 {
+		*d = def
+	}
+}
+
+// noRedirectClient returns a copy of hc (sharing its transport) that does not follow redirects.
+func noRedirectClient(hc *http.Client) *http.Client {
+	c := &http.Client{}
+	if hc != nil {
+		copied := *hc
+		c = &copied
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+// ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
+// unless the host is loopback (127.0.0.0/8, ::1 or localhost), where http is allowed too.
+func ValidateBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("base_url %q is not a URL: %w", raw, err)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("base_url %q has no host: use a URL like %s", raw, DefaultBaseURL)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("base_url %q must be only scheme://host[:port], without a path, query or credentials, like %s", u.Redacted(), DefaultBaseURL)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("base_url %q uses http: use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", raw)
+	}
+	return fmt.Errorf("base_url %q must start with https:// (or http:// for a loopback host)", raw)
+}
+
+// IsLoopbackHost reports whether host (without port) is localhost or a loopback IP address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// WithWait returns a copy of c that calls wait before every HTTP request, retries included; an error
+// from wait aborts the call. The copy shares c's HTTP client and request counter.
+func (c *Client) WithWait(wait func(context.Context) error) *Client {
+	cp := *c
+	cp.wait = wait
+	return &cp
+}
+
+// Requests returns the number of HTTP requests sent so far, retries included, by c and every copy
+// made with WithWait.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// VendorID returns the seller ID the client was configured with.
+func (c *Client) VendorID() string { return c.vendorID }
+
+// ListInquiries fetches one page of the list endpoint. req is checked with Validate first, so that
+// a request Coupang would reject is never sent.
+func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, error) {
+	path := ListPath(c.vendorID)
+	if err := req.Validate(); err != nil {
+		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(),
+			Hint: "the request was not sent", Err: err}
+	}
+	var page *Page
+	err := c.do(ctx, path, req.Query(c.vendorID), func(body []byte) error {
+		var err error
+		page, err = DecodeListResponse(body)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// GetInquiry fetches one inquiry by its id from the single-inquiry endpoint.
+func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, error) {
+	path := InquiryPath(inquiryID)
+	if inquiryID <= 0 {
+		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path,
+			Message: fmt.Sprintf("inquiry id %d is not positive", inquiryID), Hint: "the request was not sent"}
+	}
+	var inq *Inquiry
+	err := c.do(ctx, path, "", func(body []byte) error {
+		var err error
+		inq, err = DecodeInquiryResponse(body)
+		if err == nil && inq.InquiryID != inquiryID {
+			return &Error{Kind: KindDecode, Message: fmt.Sprintf("asked for inquiry %d, got inquiry %d", inquiryID, inq.InquiryID)}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inq, nil
+}

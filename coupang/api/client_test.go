@@ -1,0 +1,561 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testVendor = "A00012345"
+	testAccess = "test-access-key-1111"
+	testSecret = "test-secret-key-SUPER-9876"
+)
+
+var testNow = time.Date(2026, 1, 15, 3, 4, 5, 0, time.UTC)
+
+// seen is what the fake API received in one request.
+type seen struct {
+	Method, Path, RawQuery string
+	Header                 http.Header
+}
+
+// fakeAPI is a loopback HTTP server whose handler gets the 1-based hit number.
+type fakeAPI struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []seen
+}
+
+func newFake(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, hit int)) *fakeAPI {
+	t.Helper()
+	f := &fakeAPI{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.reqs = append(f.reqs, seen{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone()})
+		hit := len(f.reqs)
+		f.mu.Unlock()
+		handle(w, r, hit)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeAPI) hits() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.reqs)
+}
+
+func (f *fakeAPI) requests() []seen {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]seen(nil), f.reqs...)
+}
+
+func newTestClient(t *testing.T, baseURL string, mod ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{BaseURL: baseURL, VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret,
+		Now: func() time.Time { return testNow }, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
+		Timeout: 5 * time.Second}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	require.NoError(t, err)
+	return c
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+var authRE = regexp.MustCompile(`^CEA algorithm=HmacSHA256, access-key=([^,]+), signed-date=([0-9]{6}T[0-9]{6}Z), signature=([0-9a-f]{64})$`)
+
+// verifySignature checks a received request's Authorization header against the CEA rule and
+// returns its signed-date and signature.
+func verifySignature(t *testing.T, s seen) (string, string) {
+	t.Helper()
+	m := authRE.FindStringSubmatch(s.Header.Get("Authorization"))
+	require.NotNil(t, m, "Authorization header %q", s.Header.Get("Authorization"))
+	assert.Equal(t, testAccess, m[1])
+	assert.Equal(t, Signature(testSecret, m[2], s.Method, s.Path, s.RawQuery), m[3], "signature must verify")
+	return m[2], m[3]
+}
+
+const okList = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":1,"totalPages":0,"totalElements":0,"countPerPage":30}}}`
+
+func TestListInquiriesSendsSignedRequest(t *testing.T) {
+	example := readExample(t)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, string(example)) })
+	c := newTestClient(t, f.URL)
+	req := ListRequest{VendorItemID: 3285906659, InquiryStartAt: kst("2026-01-09 00:00:00"), InquiryEndAt: kst("2026-01-15 00:00:00"),
+		OrderID: 10000012345676, PartnerCounselingStatus: StatusNoAnswer, PageNum: 2, PageSize: 30}
+	page, err := c.ListInquiries(context.Background(), req)
+	require.NoError(t, err)
+	assert.Len(t, page.Inquiries, 2)
+	assert.Equal(t, 7, page.Pagination.TotalPages)
+
+	reqs := f.requests()
+	require.Len(t, reqs, 1)
+	got := reqs[0]
+	assert.Equal(t, http.MethodGet, got.Method)
+	assert.Equal(t, "/v2/providers/openapi/apis/api/v5/vendors/A00012345/callCenterInquiries", got.Path)
+	assert.Equal(t, "vendorId=A00012345&vendorItemId=3285906659&partnerCounselingStatus=NO_ANSWER"+
+		"&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&orderId=10000012345676&pageNum=2&pageSize=30", got.RawQuery)
+	assert.Equal(t, "application/json;charset=UTF-8", got.Header.Get("Content-Type"))
+	assert.Equal(t, testVendor, got.Header.Get("X-Requested-By"))
+	assert.Equal(t, "90000", got.Header.Get("X-EXTENDED-TIMEOUT"))
+	date, _ := verifySignature(t, got)
+	assert.Equal(t, "260115T030405Z", date)
+	assert.Equal(t, int64(1), c.Requests())
+}
+
+func TestGetInquirySignsEmptyQuery(t *testing.T) {
+	body := `{"code":"200","message":"OK","data":{"inquiryId":1015668177,"vendorItemId":3285906659,"orderId":"10000012345676","inquiryAt":"2018-01-08T16:43:42","replies":null}}`
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, body) })
+	c := newTestClient(t, f.URL)
+	inq, err := c.GetInquiry(context.Background(), 1015668177)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{3285906659}, inq.VendorItemIDs)
+	assert.Equal(t, int64(10000012345676), inq.OrderID)
+	got := f.requests()[0]
+	assert.Equal(t, "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/1015668177", got.Path)
+	assert.Equal(t, "", got.RawQuery)
+	verifySignature(t, got)
+
+	_, err = c.GetInquiry(context.Background(), 42)
+	assert.Equal(t, KindDecode, KindOf(err), "an answer about another inquiry is rejected: %v", err)
+}
+
+func TestInvalidRequestsAreNotSent(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, okList) })
+	c := newTestClient(t, f.URL)
+	day := kst("2026-01-09 00:00:00")
+	for name, req := range map[string]ListRequest{
+		"no dates, no option": {},
+		"8 days":              {InquiryStartAt: day, InquiryEndAt: day.AddDate(0, 0, 7)},
+		"same day":            {InquiryStartAt: day, InquiryEndAt: day},
+		"reversed":            {InquiryStartAt: day, InquiryEndAt: day.AddDate(0, 0, -1)},
+		"only start":          {VendorItemID: 1, InquiryStartAt: day},
+		"page size":           {VendorItemID: 1, PageSize: 31},
+		"status":              {VendorItemID: 1, PartnerCounselingStatus: "ALL"},
+	} {
+		_, err := c.ListInquiries(context.Background(), req)
+		assert.Equal(t, KindBadRequest, KindOf(err), "%s: %v", name, err)
+	}
+	_, err := c.GetInquiry(context.Background(), 0)
+	assert.Equal(t, KindBadRequest, KindOf(err))
+	assert.Equal(t, 0, f.hits())
+	assert.NoError(t, ListRequest{InquiryStartAt: day, InquiryEndAt: day.AddDate(0, 0, 6)}.Validate())
+	assert.NoError(t, ListRequest{VendorItemID: 1}.Validate())
+}
+
+func TestDecodeVariantsOverHTTP(t *testing.T) {
+	bodies := []string{
+		listBody(`"200"`, `{"inquiryId":1,"vendorItemId":"3285906659","orderId":"10000012345620","inquiryAt":"2018-01-08T16:56:16+09:00"}`),
+		listBody(`200`, `{"inquiryId":1,"vendorItemId":[3285906659,"3285906660"],"replies":[{"answerId":1,"parentAnswerId":"77"}]}`),
+		listBody(`200`, `{"inquiryId":1,"vendorItemId":null,"answeredAt":null,"orderDate":"","replies":null,"extra":true}`),
+	}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) { writeJSON(w, 200, bodies[hit-1]) })
+	c := newTestClient(t, f.URL)
+	var pages []*Page
+	for range bodies {
+		p, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+		require.NoError(t, err)
+		require.Len(t, p.Inquiries, 1)
+		pages = append(pages, p)
+	}
+	assert.Equal(t, int64(10000012345620), pages[0].Inquiries[0].OrderID)
+	assert.Equal(t, []int64{3285906659, 3285906660}, pages[1].Inquiries[0].VendorItemIDs)
+	assert.Equal(t, int64(77), pages[1].Inquiries[0].Replies[0].ParentAnswerID)
+	assert.Nil(t, pages[2].Inquiries[0].AnsweredAt)
+	assert.NotNil(t, pages[2].Inquiries[0].Replies)
+}
+
+// Errors that must not be retried: each reaches the server exactly once and says what to check.
+func TestErrorsAreClassifiedAndNotRetried(t *testing.T) {
+	html403 := "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body>Request blocked</body></html>"
+	cases := []struct {
+		name, body, hint string
+		status           int
+		kind             ErrorKind
+	}{
+		{"range", `{"code":400,"message":"time interval needs to be less than or equal to 7 days, pattern should be yyyy-MM-dd"}`, "at most 7 calendar days", 400, KindBadRequest},
+		{"vendor", `{"code":"ERROR","message":"Invalid vendor ID"}`, "check vendor_id", 400, KindBadRequest},
+		{"expired", `{"code":401,"message":"Specified signature is expired."}`, "clock", 401, KindAuth},
+		{"signature", `{"code":401,"message":"Invalid signature."}`, "check access_key and secret_key, and that this machine's clock is correct", 401, KindAuth},
+		{"ip", `{"code":403,"message":"Not allowed IP"}`, "register this machine's public IP for the key in Coupang Wing (Open API settings)", 403, KindForbidden},
+		{"html 403", html403, "probably blocked", 403, KindForbidden},
+		{"404", `{"code":404,"message":"Not Found"}`, "check vendor_id", 404, KindNotFound},
+		{"302", ``, "probably blocked", 302, KindForbidden},
+		{"200 html", html403, "check base_url", 200, KindDecode},
+		{"200 malformed", `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1`, "check base_url", 200, KindDecode},
+		{"200 code 400", `{"code":"400","message":"Invalid vendor ID"}`, "check vendor_id", 200, KindBadRequest},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				if tc.status == 302 {
+					http.Redirect(w, r, "/blocked.html", http.StatusFound)
+					return
+				}
+				if strings.HasPrefix(tc.body, "<") {
+					w.Header().Set("Content-Type", "text/html")
+					w.WriteHeader(tc.status)
+					_, _ = w.Write([]byte(tc.body))
+					return
+				}
+				writeJSON(w, tc.status, tc.body)
+			})
+			c := newTestClient(t, f.URL)
+			page, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+			require.Error(t, err)
+			assert.Nil(t, page)
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, tc.kind, e.Kind, err.Error())
+			assert.Contains(t, err.Error(), tc.hint)
+			assert.Equal(t, 1, f.hits(), "must not be retried")
+			assert.Equal(t, 1, e.Attempts)
+			assert.NotContains(t, err.Error(), "after 1 attempts")
+		})
+	}
+}
+
+func TestHTMLErrorNamesWhatCameBack(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.WriteHeader(403)
+		_, _ = w.Write([]byte("<html><head><title>Access Denied</title></head><body>You are blocked</body></html>"))
+	})
+	_, err := newTestClient(t, f.URL).GetInquiry(context.Background(), 5)
+	assert.Contains(t, err.Error(), `HTML page (HTTP 403): "Access Denied"`)
+	assert.Equal(t, 403, err.(*Error).StatusCode)
+}
+
+func TestRetries429ThenSucceeds(t *testing.T) {
+	for _, retryAfter := range []string{"", "2", testNow.Add(5 * time.Second).Format(http.TimeFormat), "3600"} {
+		t.Run("Retry-After="+retryAfter, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+				if hit == 1 {
+					if retryAfter != "" {
+						w.Header().Set("Retry-After", retryAfter)
+					}
+					writeJSON(w, 429, `{"code":429,"message":"Too many requests"}`)
+					return
+				}
+				writeJSON(w, 200, okList)
+			})
+			c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MinBackoff, cfg.MaxBackoff = time.Second, 3*time.Second })
+			var delays []time.Duration
+			c.sleep = func(_ context.Context, d time.Duration) error { delays = append(delays, d); return nil }
+			_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+			require.NoError(t, err)
+			assert.Equal(t, 2, f.hits())
+			require.Len(t, delays, 1)
+			switch retryAfter {
+			case "":
+				assert.GreaterOrEqual(t, delays[0], time.Second)
+				assert.LessOrEqual(t, delays[0], 2*time.Second)
+			case "2":
+				assert.Equal(t, 2*time.Second, delays[0])
+			case "3600":
+				assert.Equal(t, DefaultMaxRetryAfter, delays[0], "capped")
+			default:
+				assert.Equal(t, 5*time.Second, delays[0], "HTTP date")
+			}
+		})
+	}
+}
+
+// 500 x N: bounded attempts, each freshly signed, and a final error that counts them.
+func TestServerErrorsExhaustAttempts(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		writeJSON(w, 500, `{"code":500,"message":"Internal Server Error"}`)
+	})
+	var clock atomic.Int64
+	var infos []RequestInfo
+	c := newTestClient(t, f.URL, func(cfg *Config) {
+		cfg.MaxAttempts = 3
+		cfg.Now = func() time.Time { return testNow.Add(time.Duration(clock.Add(1)) * time.Second) }
+		cfg.OnRequest = func(i RequestInfo) { infos = append(infos, i) }
+	})
+	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.Error(t, err)
+	assert.Equal(t, KindServer, KindOf(err))
+	assert.Contains(t, err.Error(), "after 3 attempts")
+	assert.Contains(t, err.Error(), "Internal Server Error")
+	assert.Equal(t, 3, f.hits())
+	assert.Equal(t, int64(3), c.Requests())
+
+	sigs := map[string]bool{}
+	for _, s := range f.requests() {
+		_, sig := verifySignature(t, s)
+		sigs[sig] = true
+	}
+	assert.Len(t, sigs, 3, "a fresh signature for every attempt")
+	require.Len(t, infos, 3)
+	for i, info := range infos {
+		assert.Equal(t, RequestInfo{Method: "GET", Path: ListPath(testVendor), Attempt: i + 1, StatusCode: 500,
+			Duration: info.Duration, Kind: KindServer}, info)
+	}
+}
+
+func TestRetriesRetryableFailuresThenSucceeds(t *testing.T) {
+	faults := map[string]func(w http.ResponseWriter){
+		"code 500 in 200": func(w http.ResponseWriter) { writeJSON(w, 200, `{"code":500,"message":"temporary"}`) },
+		"502 garbled":     func(w http.ResponseWriter) { writeJSON(w, 502, "<html>Bad Gateway") },
+		"504 truncated":   func(w http.ResponseWriter) { writeJSON(w, 504, `{"code":504,"mess`) },
+		"truncated 200": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte(`{"code":200,"message":"OK","data":{"content":[`))
+		},
+		"connection reset": resetConnection,
+	}
+	for name, fault := range faults {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+				if hit == 1 {
+					fault(w)
+					return
+				}
+				writeJSON(w, 200, okList)
+			})
+			page, err := newTestClient(t, f.URL).ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+			require.NoError(t, err)
+			assert.NotNil(t, page)
+			assert.Equal(t, 2, f.hits())
+		})
+	}
+}
+
+// resetConnection closes the connection with a TCP RST, without any response.
+func resetConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+func TestConnectionResetsExhaustAttempts(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { resetConnection(w) })
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 2 })
+	_, err := c.GetInquiry(context.Background(), 5)
+	assert.Equal(t, KindNetwork, KindOf(err), err)
+	assert.Contains(t, err.Error(), "after 2 attempts")
+	assert.Equal(t, 2, f.hits())
+}
+
+func TestSlowResponseTimesOutPerAttempt(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Timeout = 20 * time.Millisecond; cfg.MaxAttempts = 2 })
+	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.Error(t, err)
+	assert.Equal(t, KindNetwork, KindOf(err))
+	assert.Contains(t, err.Error(), "per-attempt timeout")
+	assert.Contains(t, err.Error(), "after 2 attempts")
+	assert.Equal(t, 2, f.hits())
+}
+
+func TestContextCancellation(t *testing.T) {
+	t.Run("during a request", func(t *testing.T) {
+		arrived := make(chan struct{})
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			close(arrived)
+			<-r.Context().Done()
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-arrived; cancel() }()
+		_, err := newTestClient(t, f.URL).ListInquiries(ctx, ListRequest{VendorItemID: 1})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Equal(t, ErrorKind(0), KindOf(err), "a cancellation is not an API error")
+		assert.Equal(t, 1, f.hits())
+	})
+	t.Run("during a backoff", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			writeJSON(w, 503, `{"code":503,"message":"busy"}`)
+			cancel()
+		})
+		c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MinBackoff, cfg.MaxBackoff = time.Hour, time.Hour })
+		_, err := c.ListInquiries(ctx, ListRequest{VendorItemID: 1})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Equal(t, 1, f.hits())
+	})
+	t.Run("before the call", func(t *testing.T) {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, okList) })
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := newTestClient(t, f.URL).GetInquiry(ctx, 5)
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+// The wait hook runs before every request, retries included; the signature is made after it.
+func TestWithWait(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+		if hit < 3 {
+			writeJSON(w, 429, `{"code":429,"message":"Too many requests"}`)
+			return
+		}
+		writeJSON(w, 200, okList)
+	})
+	var mu sync.Mutex
+	now := testNow
+	base := newTestClient(t, f.URL, func(cfg *Config) {
+		cfg.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	waits := 0
+	c := base.WithWait(func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		waits++
+		now = now.Add(time.Minute) // the clock moves while waiting
+		return nil
+	})
+	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 3, waits)
+	assert.Equal(t, 3, f.hits())
+	for i, s := range f.requests() {
+		date, _ := verifySignature(t, s)
+		assert.Equal(t, testNow.Add(time.Duration(i+1)*time.Minute).Format(SignedDateLayout), date, "signed after the wait")
+	}
+	assert.Equal(t, int64(3), base.Requests(), "copies share the counter")
+	assert.Equal(t, int64(3), c.Requests())
+
+	stop := errors.New("limiter closed")
+	_, err = base.WithWait(func(context.Context) error { return stop }).GetInquiry(context.Background(), 5)
+	assert.ErrorIs(t, err, stop)
+	assert.Equal(t, 3, f.hits(), "no request after a failed wait")
+}
+
+// Secrets, signatures and the Authorization header never reach an error or a log line, even when
+// the server echoes the request's headers back.
+func TestNoSecretsInErrorsOrLogs(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+		auth := r.Header.Get("Authorization")
+		switch hit % 4 {
+		case 1:
+			writeJSON(w, 401, fmt.Sprintf(`{"code":401,"message":"Invalid signature. header was %s"}`, auth))
+		case 2:
+			w.WriteHeader(403)
+			_, _ = fmt.Fprintf(w, "<html><title>%s</title><body>%s %s</body></html>", auth, auth, testSecret)
+		case 3:
+			writeJSON(w, 500, fmt.Sprintf(`{"code":500,"message":"secret %s sig %s"}`, testSecret, auth))
+		default:
+			writeJSON(w, 200, fmt.Sprintf("not json %s", auth))
+		}
+	})
+	var buf bytes.Buffer
+	logger := hclog.New(&hclog.LoggerOptions{Output: &buf, Level: hclog.Trace})
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Logger = logger; cfg.MaxAttempts = 1 })
+	var msgs []string
+	for i := 0; i < 4; i++ {
+		_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+		require.Error(t, err)
+		msgs = append(msgs, err.Error(), fmt.Sprintf("%+v", err))
+	}
+	require.NotEmpty(t, buf.String())
+	var sigs []string
+	for _, s := range f.requests() {
+		_, sig := verifySignature(t, s)
+		sigs = append(sigs, sig)
+	}
+	for _, text := range append(msgs, buf.String()) {
+		assert.NotContains(t, text, testSecret)
+		assert.NotContains(t, text, "CEA algorithm")
+		for _, sig := range sigs {
+			assert.NotContains(t, text, sig)
+		}
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	ok := Config{VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret}
+	for field, mod := range map[string]func(*Config){
+		"VendorID":  func(c *Config) { c.VendorID = "" },
+		"AccessKey": func(c *Config) { c.AccessKey = " " },
+		"SecretKey": func(c *Config) { c.SecretKey = "" },
+	} {
+		cfg := ok
+		mod(&cfg)
+		_, err := New(cfg)
+		require.Error(t, err, field)
+		assert.Contains(t, err.Error(), field)
+	}
+	c, err := New(ok)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultBaseURL, c.base)
+	assert.Equal(t, DefaultTimeout, c.timeout)
+	assert.Equal(t, DefaultMaxAttempts, c.maxAttempts)
+
+	bad := ok
+	bad.BaseURL = "http://api-gateway.coupang.com"
+	_, err = New(bad)
+	assert.ErrorContains(t, err, "use https")
+	bad = ok
+	bad.MinBackoff, bad.MaxBackoff = time.Minute, time.Second
+	_, err = New(bad)
+	assert.Error(t, err)
+}
+
+func TestValidateBaseURL(t *testing.T) {
+	for _, u := range []string{"https://api-gateway.coupang.com", "https://api-gateway.coupang.com/", "http://127.0.0.1:8080",
+		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST"} {
+		assert.NoError(t, ValidateBaseURL(u), u)
+	}
+	for u, want := range map[string]string{
+		"http://example.com":                  "use https",
+		"http://10.0.0.1":                     "use https",
+		"ftp://example.com":                   "must start with https://",
+		"api-gateway.coupang.com":             "has no host",
+		"https://api-gateway.coupang.com/v2/": "without a path",
+		"https://user:pw@example.com":         "without a path, query or credentials",
+		"https://example.com/?x=1":            "without a path",
+		"://bad":                              "is not a URL",
+	} {
+		err := ValidateBaseURL(u)
+		require.Error(t, err, u)
+		assert.Contains(t, err.Error(), want, u)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	assert.Equal(t, 3*time.Second, parseRetryAfter("3", testNow))
+	assert.Equal(t, time.Duration(0), parseRetryAfter("", testNow))
+	assert.Equal(t, time.Duration(0), parseRetryAfter("soon", testNow))
+	assert.Equal(t, time.Duration(0), parseRetryAfter(testNow.Add(-time.Minute).Format(http.TimeFormat), testNow))
+	assert.Equal(t, 90*time.Second, parseRetryAfter(testNow.Add(90*time.Second).Format(http.TimeFormat), testNow))
+}
+
+func TestBackoffBounds(t *testing.T) {
+	c := newTestClient(t, "https://example.com", func(cfg *Config) { cfg.MinBackoff, cfg.MaxBackoff = 100*time.Millisecond, time.Second })
+	for n := 1; n < 40; n++ {
+		d := c.backoff(n, 0)
+		assert.GreaterOrEqual(t, d, 100*time.Millisecond)
+		assert.LessOrEqual(t, d, time.Second)
+	}
+	assert.Equal(t, 7*time.Second, c.backoff(1, 7*time.Second))
+}

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Validate checks r against Coupang's documented rules, so that a request Coupang would reject
+// (and count towards blocking the caller) is never sent: a known status, pageNum >= 0, pageSize
+// 0..30, both dates or neither, dates required without an option ID, and a window of 2..7 Korean
+// calendar days (start before end, end - start <= 6 days).
+func (r ListRequest) Validate() error {
+	if r.PartnerCounselingStatus != "" && !slices.Contains(PartnerCounselingStatuses, r.PartnerCounselingStatus) {
+		return fmt.Errorf("partnerCounselingStatus %q must be one of %v", r.PartnerCounselingStatus, PartnerCounselingStatuses)
+	}
+	if r.PageNum < 0 {
+		return fmt.Errorf("pageNum %d must be at least 1", r.PageNum)
+	}
+	if r.PageSize < 0 || r.PageSize > MaxPageSize {
+		return fmt.Errorf("pageSize %d must be between 1 and %d", r.PageSize, MaxPageSize)
+	}
+	if r.VendorItemID < 0 || r.OrderID < 0 {
+		return fmt.Errorf("vendorItemId and orderId must not be negative")
+	}
+	return r.validateDates()
+}
+
+// validateDates checks the query period.
+func (r ListRequest) validateDates() error {
+	start, end := r.InquiryStartAt, r.InquiryEndAt
+	if start.IsZero() != end.IsZero() {
+		return fmt.Errorf("inquiryStartAt and inquiryEndAt must be given together")
+	}
+	if start.IsZero() {
+		if r.VendorItemID == 0 {
+			return fmt.Errorf("inquiryStartAt and inquiryEndAt are required without vendorItemId")
+		}
+		return nil
+	}
+	days := calendarDays(start, end)
+	switch {
+	case days < 0:
+		return fmt.Errorf("inquiryStartAt %s is after inquiryEndAt %s", start.In(KST).Format(DateLayout), end.In(KST).Format(DateLayout))
+	case days == 0:
+		return fmt.Errorf("inquiryStartAt and inquiryEndAt are the same day %s: Coupang may reject a one-day period; widen it and filter", start.In(KST).Format(DateLayout))
+	case days > MaxWindowDays-1:
+		return fmt.Errorf("the period %s..%s spans %d calendar days; Coupang accepts at most %d",
+			start.In(KST).Format(DateLayout), end.In(KST).Format(DateLayout), days+1, MaxWindowDays)
+	}
+	return nil
+}
+
+// calendarDays is the number of Korean calendar days from a's date to b's date.
+func calendarDays(a, b time.Time) int {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.In(KST).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return int(day(b).Sub(day(a)).Hours() / 24)
+}
