@@ -1,0 +1,54 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want options
+	}{
+		{[]string{"t"}, options{Table: "t", Limit: -1, Output: "csv"}},
+		{[]string{"--where", "a = 1", "T", "--where=b = 2", "--limit", "5", "--output=JSON"},
+			options{Table: "t", Where: []string{"a = 1", "b = 2"}, Limit: 5, Output: "json"}},
+		{[]string{"t", "--select", "a, B", "-select=c", "--limit=0", "-output", "jsonl"},
+			options{Table: "t", Select: []string{"a", "b", "c"}, Limit: 0, Output: "jsonl"}},
+		{[]string{"t", "--config", `vendor_id = "A1"`}, options{Table: "t", Limit: -1, Output: "csv", Config: `vendor_id = "A1"`, HasConfig: true}},
+		{[]string{"t", "--config="}, options{Table: "t", Limit: -1, Output: "csv", HasConfig: true}},
+		{[]string{"t", "--connection", "c", "--config-dir", "/x", "--verbose"},
+			options{Table: "t", Limit: -1, Output: "csv", Connection: "c", ConfigDir: "/x", Verbose: true}},
+		{[]string{"--help"}, options{Limit: -1, Output: "csv", Help: true}},
+		{[]string{"-h", "t"}, options{Limit: -1, Output: "csv", Help: true}},
+		{[]string{"--", "t"}, options{Table: "t", Limit: -1, Output: "csv"}},
+	}
+	for _, tt := range tests {
+		got, err := parseArgs(tt.args)
+		require.NoError(t, err, tt.args)
+		assert.Equal(t, tt.want, got, tt.args)
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "missing TABLE"},
+		{[]string{"a", "b"}, "one TABLE only, got a b"},
+		{[]string{"t", "--limit", "-1"}, `bad --limit "-1"`},
+		{[]string{"t", "--limit", "x"}, `bad --limit "x"`},
+		{[]string{"t", "--limit"}, "flag --limit needs a value"},
+		{[]string{"t", "--output", "xml"}, `unknown --output "xml"`},
+		{[]string{"t", "--bogus"}, `unknown flag "--bogus"`},
+		{[]string{"t", "--config", "x", "--connection", "c"}, "either --config or --connection"},
+		{[]string{"t", "--config-dir", "/x"}, "--config-dir needs --connection"},
+	}
+	for _, tt := range tests {
+		_, err := parseArgs(tt.args)
+		assert.ErrorContains(t, err, tt.want, tt.args)
+	}
+}

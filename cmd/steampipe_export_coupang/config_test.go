@@ -1,0 +1,131 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeSpc(t *testing.T, dir, name, text string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
+}
+
+func TestConnectionConfig(t *testing.T) {
+	dir := t.TempDir()
+	writeSpc(t, dir, "coupang.spc", `
+connection "coupang" {
+  plugin     = "coupang"
+  vendor_id  = "A00012345"
+  access_key = "ak"   # trailing comment
+  secret_key = "sk"
+  default_lookback_days = 14
+  options "connection" {
+    cache = false
+  }
+}
+
+connection "coupang_b" {
+  plugin    = "local/coupang"
+  vendor_id = "A00099999"
+}
+
+connection "coupang_all" {
+  plugin      = "coupang"
+  type        = "aggregator"
+  connections = ["coupang*"]
+}
+`)
+	writeSpc(t, dir, "aws.spc", `
+connection "aws" {
+  plugin = "aws"
+  regions = ["*"]
+}
+connection "hub" {
+  plugin    = "hub.steampipe.io/plugins/seller-sql/coupang@latest"
+  vendor_id = "A00077777"
+}
+`)
+	writeSpc(t, dir, "notes.txt", `not hcl {`)
+
+	tests := []struct {
+		name string
+		want string
+		err  string
+	}{
+		{"coupang", "vendor_id  = \"A00012345\"\naccess_key = \"ak\"\nsecret_key = \"sk\"\ndefault_lookback_days = 14", ""},
+		{"coupang_b", `vendor_id = "A00099999"`, ""},
+		{"hub", `vendor_id = "A00077777"`, ""},
+		{"coupang_all", "", "is an aggregator"},
+		{"aws", "", `uses plugin "aws", not coupang`},
+		{"missing", "", `connection "missing" not found in ` + dir},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := connectionConfig(dir, tt.name)
+			if tt.err != "" {
+				assert.ErrorContains(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			_, err = normalizeConfigHCL(got)
+			assert.NoError(t, err)
+		})
+	}
+}
+
+func TestConnectionConfigErrors(t *testing.T) {
+	empty := t.TempDir()
+	_, err := connectionConfig(empty, "coupang")
+	assert.ErrorContains(t, err, "no .spc files in")
+
+	bad := t.TempDir()
+	writeSpc(t, bad, "bad.spc", `connection "coupang" {`)
+	_, err = connectionConfig(bad, "coupang")
+	assert.ErrorContains(t, err, "parsing "+filepath.Join(bad, "bad.spc"))
+
+	twice := t.TempDir()
+	writeSpc(t, twice, "a.spc", `connection "c" { plugin = "coupang" }`)
+	writeSpc(t, twice, "b.spc", `connection "c" { plugin = "coupang" }`)
+	_, err = connectionConfig(twice, "c")
+	assert.ErrorContains(t, err, `connection "c" is defined more than once`)
+
+	noPlugin := t.TempDir()
+	writeSpc(t, noPlugin, "a.spc", `connection "c" { vendor_id = "x" }`)
+	_, err = connectionConfig(noPlugin, "c")
+	assert.ErrorContains(t, err, "has no plugin attribute")
+}
+
+func TestNormalizeConfigHCL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{`vendor_id = "A1"`, `vendor_id = "A1"`},
+		{`vendor_id = "A1" access_key = "x"`, "vendor_id = \"A1\" \naccess_key = \"x\""},
+		{`vendor_id = "A1", access_key = "x",secret_key="y"`, "vendor_id = \"A1\"\n access_key = \"x\"\nsecret_key=\"y\""},
+		{"vendor_id = \"A1\"\naccess_key = \"a = b\"", "vendor_id = \"A1\"\naccess_key = \"a = b\""},
+		{`default_lookback_days = 3 base_url = "http://127.0.0.1:1"`, "default_lookback_days = 3 \nbase_url = \"http://127.0.0.1:1\""},
+		{`tags = { a = 1, b = 2 } x = [1, 2]`, "tags = { a = 1, b = 2 } \nx = [1, 2]"},
+		{`x = "${a} b = c"`, `x = "${a} b = c"`},
+	}
+	for _, tt := range tests {
+		got, err := normalizeConfigHCL(tt.in)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+	}
+	for _, bad := range []string{`vendor_id = "A1`, `vendor_id`, `= 3`, `vendor_id = "A1" = 2`} {
+		_, err := normalizeConfigHCL(bad)
+		assert.ErrorContains(t, err, "bad --config", bad)
+	}
+}
+
+func TestDefaultConfigDir(t *testing.T) {
+	t.Setenv("STEAMPIPE_INSTALL_DIR", "/opt/sp")
+	assert.Equal(t, "/opt/sp/config", defaultConfigDir())
+	t.Setenv("STEAMPIPE_INSTALL_DIR", "")
+	t.Setenv("HOME", "/home/seller")
+	assert.Equal(t, "/home/seller/.steampipe/config", defaultConfigDir())
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+const helpIntro = `Export a table of the Coupang Steampipe plugin to CSV, JSON or JSON lines, without Steampipe.
+
+Usage:
+  %s
+
+Flags:
+  --select a,b           columns to write, in this order (default: every column, in table order)
+  --where "COND"         keep rows matching COND; repeat to AND several conditions:
+                           col = v, col != v, col < v, col <= v, col > v, col >= v,
+                           col in (v1, v2), col between v1 and v2
+                         values: 'quoted', "quoted", or bare numbers and words;
+                         timestamps: RFC 3339, yyyy-MM-dd or 'yyyy-MM-dd HH:mm:ss' (no offset: Korean time, UTC+9)
+  --limit N              write at most N rows
+  --output FORMAT        csv (default; header line, NULL as an empty field), json (one array) or jsonl
+  --config 'HCL'         connection arguments, like 'vendor_id = "A00012345" access_key = "..." secret_key = "..."'
+  --connection NAME      read connection "NAME" { plugin = "coupang" ... } from the .spc files in --config-dir
+  --config-dir DIR       default ~/.steampipe/config
+  --verbose              show the plugin's logs on stderr
+  -h, --help             this help
+
+Without --config or --connection the plugin reads COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY,
+COUPANG_SECRET_KEY and COUPANG_BASE_URL. Conditions on key columns with the operators listed below
+are sent to Coupang; every condition is also checked on every row. Errors go to stderr with exit code 1.
+
+Examples:
+  steampipe_export_coupang coupang_callcenter_inquiry --where "inquiry_at between '2024-05-01' and '2024-05-30'" > inquiries.csv
+  steampipe_export_coupang coupang_callcenter_inquiry --where "vendor_item_id = 3285906659" --output json
+  steampipe_export_coupang coupang_callcenter_inquiry_reply --where "partner_counseling_status = 'TRANSFER'" --where "need_answer = true"
+
+Tables:
+`
+
+// writeHelp prints the usage and every table with its columns, key columns and their operators.
+func writeHelp(w io.Writer, cat catalog) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, helpIntro, usageLine)
+	for _, name := range cat.names() {
+		writeTableHelp(&b, cat[name])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeTableHelp(b *strings.Builder, t *table) {
+	fmt.Fprintf(b, "\n  %s\n", t.Name)
+	if len(t.KeyColumns) > 0 {
+		keys := make([]string, len(t.KeyColumns))
+		for i, kc := range t.KeyColumns {
+			keys[i] = fmt.Sprintf("%s (%s)", kc.Name, strings.Join(kc.Operators, " "))
+		}
+		fmt.Fprintf(b, "    key columns: %s\n", strings.Join(keys, ", "))
+	}
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, c := range t.Columns {
+		fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
+	}
+	tw.Flush()
+}

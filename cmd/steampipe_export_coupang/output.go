@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+)
+
+// The output formats.
+const (
+	formatCSV   = "csv"
+	formatJSON  = "json"
+	formatJSONL = "jsonl"
+)
+
+// rowWriter writes rows as they arrive. Nothing is written before the first row or Close, so a query
+// that fails before its first row leaves the output empty.
+type rowWriter interface {
+	WriteRow(r row) error
+	// Close writes what ends a complete result (the CSV header of an empty result, json's closing bracket).
+	Close() error
+}
+
+// newRowWriter returns the writer of a format.
+func newRowWriter(format string, w io.Writer, cols []column) (rowWriter, error) {
+	switch format {
+	case formatCSV:
+		return &csvWriter{w: csv.NewWriter(w), cols: cols}, nil
+	case formatJSON:
+		return &jsonWriter{w: w, cols: cols, array: true}, nil
+	case formatJSONL:
+		return &jsonWriter{w: w, cols: cols}, nil
+	}
+	return nil, fmt.Errorf("unknown --output %q: use csv, json or jsonl", format)
+}
+
+// csvWriter writes a header line and one line per row; NULL is an empty field.
+type csvWriter struct {
+	w       *csv.Writer
+	cols    []column
+	started bool
+	record  []string
+}
+
+func (c *csvWriter) header() error {
+	if c.started {
+		return nil
+	}
+	c.started = true
+	names := make([]string, len(c.cols))
+	for i, col := range c.cols {
+		names[i] = col.Name
+	}
+	c.record = make([]string, len(c.cols))
+	return c.w.Write(names)
+}
+
+// WriteRow implements rowWriter.
+func (c *csvWriter) WriteRow(r row) error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	for i, col := range c.cols {
+		text, err := csvCell(r, col)
+		if err != nil {
+			return err
+		}
+		c.record[i] = text
+	}
+	if err := c.w.Write(c.record); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// Close implements rowWriter.
+func (c *csvWriter) Close() error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// csvCell formats one cell as CSV text.
+func csvCell(r row, col column) (string, error) {
+	v, ok := columnValue(r[col.Name])
+	if !ok {
+		return "", nil
+	}
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case float64:
+		return formatFloat(x), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case time.Time:
+		return formatTimestamp(x), nil
+	case []byte:
+		return compactJSON(col, x)
+	case string:
+		return x, nil
+	}
+	return fmt.Sprint(v), nil
+}
+
+func formatFloat(f float64) string {
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// compactJSON returns a JSONB cell as compact JSON text.
+func compactJSON(col column, raw []byte) (string, error) {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return "", fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+	}
+	return buf.String(), nil
+}
+
+// jsonWriter writes one JSON object per row, keys in column order: as one array (json) or one
+// object per line (jsonl).
+type jsonWriter struct {
+	w     io.Writer
+	cols  []column
+	array bool
+	rows  int
+	buf   bytes.Buffer
+	str   bytes.Buffer
+	enc   *json.Encoder
+}
+
+// WriteRow implements rowWriter.
+func (j *jsonWriter) WriteRow(r row) error {
+	j.buf.Reset()
+	if j.array {
+		if j.rows == 0 {
+			j.buf.WriteString("[\n")
+		} else {
+			j.buf.WriteString(",\n")
+		}
+	}
+	if err := j.object(r); err != nil {
+		return err
+	}
+	if !j.array {
+		j.buf.WriteByte('\n')
+	}
+	j.rows++
+	_, err := j.w.Write(j.buf.Bytes())
+	return err
+}
+
+// Close implements rowWriter.
+func (j *jsonWriter) Close() error {
+	if !j.array {
+		return nil
+	}
+	end := "\n]\n"
+	if j.rows == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
+}
+
+func (j *jsonWriter) object(r row) error {
+	j.buf.WriteByte('{')
+	for i, col := range j.cols {
+		if i > 0 {
+			j.buf.WriteByte(',')
+		}
+		j.writeString(col.Name)
+		j.buf.WriteByte(':')
+		if err := j.value(r, col); err != nil {
+			return err
+		}
+	}
+	j.buf.WriteByte('}')
+	return nil
+}
+
+// value writes one cell as a JSON value: JSONB as JSON, NULL as null.
+func (j *jsonWriter) value(r row, col column) error {
+	v, ok := columnValue(r[col.Name])
+	if !ok {
+		j.buf.WriteString("null")
+		return nil
+	}
+	switch x := v.(type) {
+	case int64:
+		j.buf.WriteString(strconv.FormatInt(x, 10))
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			j.writeString(formatFloat(x))
+		} else {
+			j.buf.WriteString(formatFloat(x))
+		}
+	case bool:
+		j.buf.WriteString(strconv.FormatBool(x))
+	case time.Time:
+		j.writeString(formatTimestamp(x))
+	case []byte:
+		if err := json.Compact(&j.buf, x); err != nil {
+			return fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+		}
+	case string:
+		j.writeString(x)
+	default:
+		j.writeString(fmt.Sprint(v))
+	}
+	return nil
+}
+
+// writeString writes a JSON string without escaping <, > and & (item names and messages stay readable).
+func (j *jsonWriter) writeString(s string) {
+	if j.enc == nil {
+		j.enc = json.NewEncoder(&j.str)
+		j.enc.SetEscapeHTML(false)
+	}
+	j.str.Reset()
+	_ = j.enc.Encode(s) // encoding a string cannot fail
+	j.buf.Write(bytes.TrimSuffix(j.str.Bytes(), []byte("\n")))
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+var outputCols = []column{
+	{Name: "id", Type: proto.ColumnType_INT},
+	{Name: "at", Type: proto.ColumnType_TIMESTAMP},
+	{Name: "name", Type: proto.ColumnType_STRING},
+	{Name: "ok", Type: proto.ColumnType_BOOL},
+	{Name: "score", Type: proto.ColumnType_DOUBLE},
+	{Name: "ids", Type: proto.ColumnType_JSON},
+}
+
+var outputRows = []row{
+	{
+		"id": intCol(1), "at": tsCol(kstTime("2024-05-01 09:30:00")), "name": strCol(`a "b", <c> & 무선` + "\r\nline"),
+		"ok": boolCol(true), "score": dblCol(1.5), "ids": jsonCol("[ 1,\n 2 ]"),
+	},
+	{"id": intCol(2), "at": nullCol(), "name": strCol(""), "ok": boolCol(false), "score": dblCol(1e6), "ids": jsonCol(`{"k": null}`)},
+	{"id": intCol(3)}, // every other column NULL
+}
+
+func writeAll(t *testing.T, format string, rows []row) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := newRowWriter(format, &buf, outputCols)
+	require.NoError(t, err)
+	for _, r := range rows {
+		require.NoError(t, w.WriteRow(r))
+	}
+	require.NoError(t, w.Close())
+	return buf.String()
+}
+
+func TestWriters(t *testing.T) {
+	tests := []struct {
+		format string
+		rows   []row
+		want   string
+	}{
+		{formatCSV, outputRows, "id,at,name,ok,score,ids\n" +
+			"1,2024-05-01T09:30:00+09:00,\"a \"\"b\"\", <c> & 무선\r\nline\",true,1.5,\"[1,2]\"\n" +
+			"2,,,false,1000000,\"{\"\"k\"\":null}\"\n" +
+			"3,,,,,\n"},
+		{formatCSV, nil, "id,at,name,ok,score,ids\n"},
+		{formatJSON, outputRows, "[\n" +
+			`{"id":1,"at":"2024-05-01T09:30:00+09:00","name":"a \"b\", <c> & 무선\r\nline","ok":true,"score":1.5,"ids":[1,2]}` + ",\n" +
+			`{"id":2,"at":null,"name":"","ok":false,"score":1000000,"ids":{"k":null}}` + ",\n" +
+			`{"id":3,"at":null,"name":null,"ok":null,"score":null,"ids":null}` + "\n]\n"},
+		{formatJSON, nil, "[]\n"},
+		{formatJSONL, outputRows[1:], `{"id":2,"at":null,"name":"","ok":false,"score":1000000,"ids":{"k":null}}` + "\n" +
+			`{"id":3,"at":null,"name":null,"ok":null,"score":null,"ids":null}` + "\n"},
+		{formatJSONL, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			got := writeAll(t, tt.format, tt.rows)
+			assert.Equal(t, tt.want, got)
+			if tt.format == formatJSON {
+				var v []map[string]any
+				assert.NoError(t, json.Unmarshal([]byte(got), &v), "json output parses")
+			}
+		})
+	}
+}
+
+func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
+	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
+		var buf bytes.Buffer
+		_, err := newRowWriter(format, &buf, outputCols)
+		require.NoError(t, err)
+		assert.Empty(t, buf.String(), format)
+	}
+}
+
+func TestWriterRejectsInvalidJSONCell(t *testing.T) {
+	for _, format := range []string{formatCSV, formatJSON} {
+		var buf bytes.Buffer
+		w, err := newRowWriter(format, &buf, outputCols)
+		require.NoError(t, err)
+		assert.ErrorContains(t, w.WriteRow(row{"ids": jsonCol("{")}), "column ids: the plugin returned invalid JSON", format)
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	_, err := newRowWriter("xml", &bytes.Buffer{}, outputCols)
+	assert.ErrorContains(t, err, `unknown --output "xml"`)
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// qualString describes a pushed qual for comparison, like "inquiry_at >= 2024-05-01T00:00:00+09:00".
+func qualString(q pushedQual) string {
+	return q.Column + " " + q.Operator + " " + qualValueString(q.Value)
+}
+
+func qualValueString(v *proto.QualValue) string {
+	switch x := v.GetValue().(type) {
+	case *proto.QualValue_Int64Value:
+		return formatInt(x.Int64Value)
+	case *proto.QualValue_StringValue:
+		return "'" + x.StringValue + "'"
+	case *proto.QualValue_BoolValue:
+		if x.BoolValue {
+			return "true"
+		}
+		return "false"
+	case *proto.QualValue_TimestampValue:
+		return formatTimestamp(x.TimestampValue.AsTime())
+	case *proto.QualValue_ListValue:
+		s := "("
+		for i, e := range x.ListValue.GetValues() {
+			if i > 0 {
+				s += ", "
+			}
+			s += qualValueString(e)
+		}
+		return s + ")"
+	}
+	return "?"
+}
+
+func formatInt(n int64) string {
+	return formatFloat(float64(n))
+}
+
+func TestPlanPushdown(t *testing.T) {
+	tests := []struct {
+		name   string
+		wheres []string
+		limit  int64
+		quals  []string
+		limitP int64
+	}{
+		{"no conditions passes the limit", nil, 5, nil, 5},
+		{"no limit", nil, -1, nil, -1},
+		{"key column equality", []string{"vendor_item_id = 7"}, 5, []string{"vendor_item_id = 7"}, 5},
+		{"get key column", []string{"inquiry_id = 9"}, 1, []string{"inquiry_id = 9"}, 1},
+		{"every time operator", []string{"inquiry_at > 2024-05-01", "inquiry_at <= 2024-05-07", "inquiry_at = 2024-05-03", "inquiry_at < 2024-06-01", "inquiry_at >= 2024-04-01"}, 3,
+			[]string{"inquiry_at > 2024-05-01T00:00:00+09:00", "inquiry_at <= 2024-05-07T00:00:00+09:00", "inquiry_at = 2024-05-03T00:00:00+09:00",
+				"inquiry_at < 2024-06-01T00:00:00+09:00", "inquiry_at >= 2024-04-01T00:00:00+09:00"}, 3},
+		{"between becomes >= and <=", []string{"inquiry_at between 2024-05-01 and 2024-05-30"}, 10,
+			[]string{"inquiry_at >= 2024-05-01T00:00:00+09:00", "inquiry_at <= 2024-05-30T00:00:00+09:00"}, 10},
+		{"in becomes a list qual", []string{"vendor_item_id in (1, 2)"}, 10, []string{"vendor_item_id = (1, 2)"}, 10},
+		{"status", []string{"partner_counseling_status = 'TRANSFER'"}, 2, []string{"partner_counseling_status = 'TRANSFER'"}, 2},
+		{"!= on a key column stays local", []string{"vendor_item_id != 7"}, 5, nil, -1},
+		{"operator the key column lacks stays local", []string{"vendor_item_id > 7"}, 5, nil, -1},
+		{"between on an = only key column stays local", []string{"order_id between 1 and 2"}, 5, nil, -1},
+		{"non-key column keeps the limit local", []string{"vendor_item_id = 7", "item_name = 'x'"}, 5, []string{"vendor_item_id = 7"}, -1},
+		{"non-key column without limit", []string{"need_answer = true"}, -1, nil, -1},
+	}
+	tbl := fixtureTable()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conds, err := parseConditions(tbl, tt.wheres)
+			require.NoError(t, err)
+			p := planPushdown(tbl, conds, tt.limit)
+			var got []string
+			for _, q := range p.Quals {
+				got = append(got, qualString(q))
+			}
+			assert.Equal(t, tt.quals, got)
+			assert.Equal(t, tt.limitP, p.Limit)
+		})
+	}
+}

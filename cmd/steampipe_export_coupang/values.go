@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// kst is Korean Standard Time (UTC+9, no daylight saving), the zone of times written without an offset.
+var kst = time.FixedZone("KST", 9*60*60)
+
+// typedValue converts a written value to the Go type of the column.
+func typedValue(col column, raw rawValue) (any, error) {
+	switch col.Type {
+	case proto.ColumnType_INT:
+		n, err := strconv.ParseInt(raw.Text, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", raw.Text, col.Name)
+		}
+		return n, nil
+	case proto.ColumnType_DOUBLE:
+		f, err := strconv.ParseFloat(raw.Text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", raw.Text, col.Name)
+		}
+		return f, nil
+	case proto.ColumnType_BOOL:
+		return parseBool(col, raw.Text)
+	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+		t, err := parseTimestamp(raw.Text)
+		if err != nil {
+			return nil, fmt.Errorf("bad timestamp %q for %s: %w", raw.Text, col.Name, err)
+		}
+		return t, nil
+	}
+	return raw.Text, nil
+}
+
+// parseBool accepts the spellings Postgres accepts for booleans.
+func parseBool(col column, s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "true", "t", "yes", "y", "on", "1":
+		return true, nil
+	case "false", "f", "no", "n", "off", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("bad boolean %q for %s: write true or false", s, col.Name)
+}
+
+// Layouts of timestamps that carry their own offset.
+var zonedLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02 15:04Z07:00",
+}
+
+// Layouts of timestamps without an offset: Korean time.
+var koreanLayouts = []string{
+	"2006-01-02",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+}
+
+// parseTimestamp reads RFC 3339, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss; without an offset the time is Korean.
+func parseTimestamp(s string) (time.Time, error) {
+	for _, layout := range zonedLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	for _, layout := range koreanLayouts {
+		if t, err := time.ParseInLocation(layout, s, kst); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
+}
+
+// formatTimestamp writes an instant as RFC 3339 in Korean time.
+func formatTimestamp(t time.Time) string {
+	return t.In(kst).Format(time.RFC3339Nano)
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func kstTime(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, kst)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestParseCondition(t *testing.T) {
+	tests := []struct {
+		src    string
+		column string
+		op     string
+		values []any
+	}{
+		{"inquiry_id = 42", "inquiry_id", "=", []any{int64(42)}},
+		{"inquiry_id=42", "inquiry_id", "=", []any{int64(42)}},
+		{"  INQUIRY_ID  =  '42'  ", "inquiry_id", "=", []any{int64(42)}},
+		{"inquiry_id != 42", "inquiry_id", "!=", []any{int64(42)}},
+		{"inquiry_id <> 42", "inquiry_id", "!=", []any{int64(42)}},
+		{"inquiry_id < -3", "inquiry_id", "<", []any{int64(-3)}},
+		{"inquiry_id <= 3", "inquiry_id", "<=", []any{int64(3)}},
+		{"inquiry_id > 3", "inquiry_id", ">", []any{int64(3)}},
+		{"inquiry_id >= 3", "inquiry_id", ">=", []any{int64(3)}},
+		{"score > 1.5", "score", ">", []any{1.5}},
+		{"item_name = 'it''s'", "item_name", "=", []any{"it's"}},
+		{`item_name = "say ""hi"""`, "item_name", "=", []any{`say "hi"`}},
+		{"item_name = 'a, b (c) and d'", "item_name", "=", []any{"a, b (c) and d"}},
+		{"item_name = 무선 이어폰", "item_name", "=", []any{"무선 이어폰"}},
+		{"item_name = ''", "item_name", "=", []any{""}},
+		{"partner_counseling_status = TRANSFER", "partner_counseling_status", "=", []any{"TRANSFER"}},
+		{"need_answer = true", "need_answer", "=", []any{true}},
+		{"need_answer != 'f'", "need_answer", "!=", []any{false}},
+		{"vendor_item_id in (1, 2,3)", "vendor_item_id", "in", []any{int64(1), int64(2), int64(3)}},
+		{"vendor_item_id IN ('1')", "vendor_item_id", "in", []any{int64(1)}},
+		{"item_name in ('a,b', \"c)\", d e)", "item_name", "in", []any{"a,b", "c)", "d e"}},
+		{"inquiry_id between 1 and 9", "inquiry_id", "between", []any{int64(1), int64(9)}},
+		{"inquiry_id BETWEEN '1' AND '9'", "inquiry_id", "between", []any{int64(1), int64(9)}},
+		{"item_name between 'and' and 'android'", "item_name", "between", []any{"and", "android"}},
+		{"inquiry_at >= 2024-05-01", "inquiry_at", ">=", []any{kstTime("2024-05-01 00:00:00")}},
+		{"inquiry_at >= '2024-05-01 10:20:30'", "inquiry_at", ">=", []any{kstTime("2024-05-01 10:20:30")}},
+		{"inquiry_at >= 2024-05-01 10:20:30", "inquiry_at", ">=", []any{kstTime("2024-05-01 10:20:30")}},
+		{"inquiry_at < 2024-05-01T10:20:30", "inquiry_at", "<", []any{kstTime("2024-05-01 10:20:30")}},
+		{"inquiry_at < '2024-05-01T01:20:30Z'", "inquiry_at", "<", []any{kstTime("2024-05-01 10:20:30")}},
+		{"inquiry_at = '2024-05-01T10:20:30+09:00'", "inquiry_at", "=", []any{kstTime("2024-05-01 10:20:30")}},
+		{"inquiry_at between 2024-05-01 and 2024-05-30 23:59:59", "inquiry_at", "between",
+			[]any{kstTime("2024-05-01 00:00:00"), kstTime("2024-05-30 23:59:59")}},
+		{"inquiry_at in ('2024-05-01', '2024-05-02 12:00:00')", "inquiry_at", "in",
+			[]any{kstTime("2024-05-01 00:00:00"), kstTime("2024-05-02 12:00:00")}},
+	}
+	tbl := fixtureTable()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			c, err := parseCondition(tbl, tt.src)
+			require.NoError(t, err)
+			assert.Equal(t, tt.column, c.Column.Name)
+			assert.Equal(t, tt.op, c.Op)
+			require.Len(t, c.Values, len(tt.values))
+			for i, want := range tt.values {
+				if wt, ok := want.(time.Time); ok {
+					got, ok := c.Values[i].(time.Time)
+					require.True(t, ok, "value %d is %T", i, c.Values[i])
+					assert.True(t, wt.Equal(got), "want %s, got %s", wt, got)
+					continue
+				}
+				assert.Equal(t, want, c.Values[i])
+			}
+		})
+	}
+}
+
+func TestParseConditionErrors(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string // substrings of the message
+	}{
+		{"", []string{"expected a column name"}},
+		{"= 3", []string{"expected a column name"}},
+		{"nope = 3", []string{`unknown column "nope"`, "columns are inquiry_id, inquiry_at"}},
+		{"sp_connection_name = 'x'", []string{`unknown column "sp_connection_name"`}},
+		{"inquiry_id ~ 3", []string{`bad operator "~"`, "use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2"}},
+		{"inquiry_id like 3", []string{`bad operator "like"`}},
+		{"inquiry_id", []string{`bad operator ""`}},
+		{"inquiry_id =", []string{"missing value"}},
+		{"inquiry_id = abc", []string{`bad number "abc" for inquiry_id`}},
+		{"inquiry_id = 1.5", []string{`bad number "1.5"`}},
+		{"score = x", []string{`bad number "x" for score`}},
+		{"inquiry_id = 1 2", []string{`bad number "1 2"`}},
+		{"item_name = 'a' b", []string{`unexpected "b" after the value`}},
+		{"item_name = 'open", []string{"unterminated quote '"}},
+		{"inquiry_at > 2024-13-01", []string{`bad timestamp "2024-13-01" for inquiry_at`, "RFC 3339", "Korean time"}},
+		{"inquiry_at > yesterday", []string{`bad timestamp "yesterday"`}},
+		{"inquiry_at between 2024-05-01", []string{"between needs two values joined by and"}},
+		{"inquiry_at between 2024-05-01 and", []string{"missing value"}},
+		{"inquiry_at between 2024-05-01 and 2024-05-02 x", []string{`bad timestamp "2024-05-02 x"`}},
+		{"inquiry_id in 1, 2", []string{"in needs a list in parentheses"}},
+		{"inquiry_id in (1, 2", []string{"in list is not closed"}},
+		{"inquiry_id in (1,)", []string{"missing value"}},
+		{"inquiry_id in (1) x", []string{`unexpected "x" after the in list`}},
+		{"need_answer > true", []string{"operator > is not valid for need_answer, a BOOLEAN column"}},
+		{"need_answer between true and false", []string{"operator between is not valid"}},
+		{"need_answer = maybe", []string{`bad boolean "maybe"`}},
+		{"vendor_item_ids = '[1]'", []string{"vendor_item_ids is JSONB"}},
+	}
+	tbl := fixtureTable()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			_, err := parseCondition(tbl, tt.src)
+			require.Error(t, err)
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, "bad --where "), msg)
+			for _, w := range tt.want {
+				assert.Contains(t, msg, w)
+			}
+		})
+	}
+}
+
+func TestParseTimestamp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in Korean time
+	}{
+		{"2024-05-01", "2024-05-01T00:00:00+09:00"},
+		{"2024-05-01 09:00:00", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01T09:00:00", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01 09:00", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01 09:00:00.5", "2024-05-01T09:00:00.5+09:00"},
+		{"2024-04-30T15:00:00Z", "2024-05-01T00:00:00+09:00"},
+		{"2024-04-30T14:59:59Z", "2024-04-30T23:59:59+09:00"},
+		{"2024-05-01T00:00:00+02:00", "2024-05-01T07:00:00+09:00"},
+		{"2024-05-01 00:00:00+02:00", "2024-05-01T07:00:00+09:00"},
+	}
+	for _, tt := range tests {
+		got, err := parseTimestamp(tt.in)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, formatTimestamp(got), tt.in)
+	}
+	for _, bad := range []string{"", "2024-5-1", "01/05/2024", "2024-05-01 25:00:00", "now"} {
+		_, err := parseTimestamp(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParseConditionsAndsEvery(t *testing.T) {
+	conds, err := parseConditions(fixtureTable(), []string{"inquiry_id > 1", "item_name = x"})
+	require.NoError(t, err)
+	require.Len(t, conds, 2)
+	_, err = parseConditions(fixtureTable(), []string{"inquiry_id > 1", "bogus = 1"})
+	assert.ErrorContains(t, err, `unknown column "bogus"`)
+}
+
+func FuzzParseCondition(f *testing.F) {
+	for _, s := range []string{"inquiry_id = 1", "item_name in ('a', b)", "inquiry_at between 2024-05-01 and '2024-05-02'", "x ~ 'y"} {
+		f.Add(s)
+	}
+	tbl := fixtureTable()
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseCondition(tbl, s)
+		if err != nil {
+			return
+		}
+		switch c.Op {
+		case opBetween:
+			if len(c.Values) != 2 {
+				t.Fatalf("between with %d values", len(c.Values))
+			}
+		case opIn:
+			if len(c.Values) == 0 {
+				t.Fatal("empty in list")
+			}
+		default:
+			if len(c.Values) != 1 {
+				t.Fatalf("%s with %d values", c.Op, len(c.Values))
+			}
+		}
+	})
+}
