@@ -1,0 +1,91 @@
+// Command coupang-sandbox serves the strict Coupang-compatible fake API (package coupang/sandbox) on a
+// loopback address, with the demo credentials.
+//
+// It prints on stdout, one per line, shell-style assignments a script can eval or parse:
+//
+//	COUPANG_BASE_URL=http://127.0.0.1:PORT
+//	COUPANG_VENDOR_ID=A00012345
+//	COUPANG_ACCESS_KEY=...
+//	COUPANG_SECRET_KEY=...
+//
+// and then serves until SIGINT or SIGTERM. With --verbose every request is logged on stderr.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "coupang-sandbox:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("coupang-sandbox", flag.ContinueOnError)
+	listen := fs.String("listen", "127.0.0.1:0", "loopback address to listen on (host:port; port 0 picks a free one)")
+	seed := fs.Int64("seed", sandbox.DefaultSeed, "seed of the generated data set")
+	days := fs.Int("days", sandbox.DefaultDays, "Korean calendar days of data, today included")
+	perDay := fs.Int("per-day", sandbox.DefaultPerDay, "average inquiries per day")
+	latency := fs.Duration("latency", 0, "latency added to every response (e.g. 50ms)")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed before answering 429 (0 = unlimited)")
+	hotID := fs.Int64("hot-vendor-item-id", sandbox.DemoHotVendorItemID, "option ID that receives --hot-inquiries extra inquiries")
+	hotN := fs.Int("hot-inquiries", 0, "extra inquiries concentrated on --hot-vendor-item-id")
+	vendorID := fs.String("vendor-id", sandbox.DemoVendorID, "accepted seller ID")
+	accessKey := fs.String("access-key", sandbox.DemoAccessKey, "accepted access key")
+	secretKey := fs.String("secret-key", sandbox.DemoSecretKey, "accepted secret key")
+	verbose := fs.Bool("verbose", false, "log every request on stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *days <= 0 || *perDay < 0 || *hotN < 0 || *rateLimit < 0 || *latency < 0 {
+		return fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must not be negative")
+	}
+
+	start := time.Now()
+	s := sandbox.New(sandbox.Options{
+		Seed: *seed, Days: *days, PerDay: *perDay, Latency: *latency, RateLimit: *rateLimit,
+		HotVendorItemID: *hotID, HotInquiries: *hotN,
+		VendorID: *vendorID, AccessKey: *accessKey, SecretKey: *secretKey,
+	})
+	if *verbose {
+		s.SetVerbose(func(r sandbox.RequestRecord) {
+			q := ""
+			if r.RawQuery != "" {
+				q = "?" + r.RawQuery
+			}
+			f := ""
+			if r.Fault != "" {
+				f = " fault=" + r.Fault
+			}
+			fmt.Fprintf(os.Stderr, "%s #%d %s %s%s -> %d%s\n", r.Time.Format(time.RFC3339), r.N, r.Method, r.Path, q, r.Status, f)
+		})
+	}
+	baseURL, stop, err := s.StartOn(*listen)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	first, last := s.Span()
+	fmt.Printf("COUPANG_BASE_URL=%s\nCOUPANG_VENDOR_ID=%s\nCOUPANG_ACCESS_KEY=%s\nCOUPANG_SECRET_KEY=%s\n",
+		baseURL, s.VendorID(), s.AccessKey(), s.SecretKey())
+	fmt.Fprintf(os.Stderr, "coupang-sandbox: %d inquiries from %s to %s (built in %s), serving %s; Ctrl-C to stop\n",
+		s.Count(), first.Format("2006-01-02"), last.Format("2006-01-02"), time.Since(start).Round(time.Millisecond), baseURL)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	got := <-sig
+	fmt.Fprintf(os.Stderr, "coupang-sandbox: %s, stopping after %d requests\n", got, s.Requests())
+	return nil
+}

@@ -1,0 +1,516 @@
+package sandbox
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// Inquiry is one call-center inquiry as the sandbox serves it: the same fields the wire carries,
+// fully rendered. Times are in api.KST.
+type Inquiry struct {
+	InquiryID                 int64
+	InquiryStatus             string // progress | complete
+	CSPartnerCounselingStatus string // requestAnswer | answered
+	VendorItemIDs             []int64
+	ItemName                  string
+	Content                   string
+	AnsweredAt                *time.Time // time of the last vendor reply; nil when the seller never replied
+	Replies                   []Reply
+	InquiryAt                 time.Time
+	BuyerEmail                string // always ""
+	BuyerPhone                string // masked, like 010-****-1234
+	OrderID                   int64  // 0 when the inquiry has no order (the field is absent on the wire)
+	OrderDate                 *time.Time
+	ReceiptCategory           string
+	SaleStartedAt             string // yyyy-MM-dd
+	SaleEndedAt               string // yyyy-MM-dd
+}
+
+// Reply is one entry of an inquiry's replies, oldest first.
+type Reply struct {
+	AnswerID                      int64
+	ParentAnswerID                int64   // always 0
+	PartnerTransferStatus         *string // none | requestAnswer | answered for csAgent; nil (null) for vendor
+	PartnerTransferCompleteReason string  // NONE, DISPUTE_PROCESS, DISPUTE_PROCESS_COMPLETE, CANCEL
+	AnswerType                    string  // csAgent | vendor
+	NeedAnswer                    bool
+	ReceptionistName              string
+	Receptionist                  string
+	ReplyAt                       time.Time
+	Content                       string
+}
+
+// Wire values.
+const (
+	counselRequestAnswer = "requestAnswer"
+	counselAnswered      = "answered"
+	answerCSAgent        = "csAgent"
+	answerVendor         = "vendor"
+	transferNone         = "none"
+	transferRequest      = "requestAnswer"
+	transferAnswered     = "answered"
+	// timeLayout is Coupang's time format: Korean local time without an offset.
+	timeLayout = "2006-01-02 15:04:05"
+)
+
+// MatchesStatus reports whether inq is selected by the partnerCounselingStatus value status (see the
+// package documentation). An unknown status matches nothing.
+func MatchesStatus(inq Inquiry, status string) bool {
+	switch status {
+	case api.StatusNone:
+		return true
+	case api.StatusAnswer:
+		return inq.CSPartnerCounselingStatus == counselAnswered
+	case api.StatusNoAnswer:
+		return inq.CSPartnerCounselingStatus == counselRequestAnswer
+	case api.StatusTransfer:
+		for _, r := range inq.Replies {
+			if r.AnswerType == answerCSAgent && r.PartnerTransferStatus != nil &&
+				*r.PartnerTransferStatus == transferRequest && r.NeedAnswer {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// replyKind is the role of one reply in a scenario.
+type replyKind uint8
+
+const (
+	replyTransferWaiting  replyKind = iota // csAgent, requestAnswer, needAnswer true
+	replyTransferAnswered                  // csAgent, answered, needAnswer false
+	replyCSNote                            // csAgent, none, needAnswer false
+	replyVendor                            // vendor, null
+)
+
+// scenario is the shape of an inquiry's conversation; every status follows from it.
+type scenario struct {
+	weight   int
+	replies  []replyKind
+	answered bool   // csPartnerCounselingStatus answered (else requestAnswer)
+	status   string // inquiryStatus; "" = progress or complete at random
+}
+
+var scenarios = []scenario{
+	{20, nil, false, "progress"},                                                                       // nothing yet
+	{20, []replyKind{replyVendor}, true, "complete"},                                                   // seller answered directly
+	{8, []replyKind{replyVendor, replyVendor}, true, "complete"},                                       // seller answered twice
+	{14, []replyKind{replyTransferWaiting}, false, "progress"},                                         // transferred, waiting
+	{18, []replyKind{replyTransferAnswered, replyVendor}, true, ""},                                    // transferred, answered
+	{8, []replyKind{replyCSNote, replyVendor}, true, "complete"},                                       // CS note then seller
+	{5, []replyKind{replyTransferAnswered, replyVendor, replyTransferWaiting}, false, "progress"},      // transferred again
+	{4, []replyKind{replyCSNote, replyTransferWaiting}, false, "progress"},                             // CS note, then transfer
+	{3, []replyKind{replyTransferAnswered, replyVendor, replyTransferAnswered, replyVendor}, true, ""}, // two rounds
+}
+
+var scenarioTotal = func() int {
+	t := 0
+	for _, s := range scenarios {
+		t += s.weight
+	}
+	return t
+}()
+
+func (s scenario) transferPending() bool {
+	return slices.Contains(s.replies, replyTransferWaiting)
+}
+
+// record is the compact form of one inquiry; everything else is rendered from it on demand.
+type record struct {
+	at   int64 // inquiryAt, Unix seconds
+	id   int64 // inquiryId
+	item int32 // catalog index
+	opt  uint8 // bits 0-2: the item's options in vendorItemId; bits 4-5: the first (primary) one
+	scen uint8 // index in scenarios
+}
+
+func (r record) primary() int { return int(r.opt>>4) & 3 }
+
+// catalogItem is one product with 1-3 options.
+type catalogItem struct {
+	name      string
+	options   []int64
+	optText   []string
+	saleStart string
+	saleEnd   string
+}
+
+// vendorItemIDs returns the option IDs of r: the primary first, then the others in catalog order.
+func (d *dataset) vendorItemIDs(r record) []int64 {
+	it := &d.items[r.item]
+	p := r.primary()
+	ids := []int64{it.options[p]}
+	for i := range it.options {
+		if i != p && r.opt&(1<<i) != 0 {
+			ids = append(ids, it.options[i])
+		}
+	}
+	return ids
+}
+
+// dataset is the generated data, immutable once built.
+type dataset struct {
+	seed     int64
+	now      time.Time // the moment the data was built: nothing is later
+	firstDay time.Time // KST midnight of the first day
+	lastDay  time.Time // KST midnight of today
+	items    []catalogItem
+	recs     []record          // sorted by (at, id) ascending
+	byOption map[int64][]int32 // option ID -> positions in recs, ascending
+	byID     map[int64]int32   // inquiryId -> position
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+func kstMidnight(t time.Time) time.Time {
+	k := t.In(api.KST)
+	return time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)
+}
+
+var (
+	brands   = []string{"스파오(SPAO)", "미쏘(MIXXO)", "후아유(WHO.A.U)", "로엠(ROEM)", "탑텐(TOPTEN10)", "에잇세컨즈(8seconds)", "슈펜(SHOOPEN)", "뉴발란스 키즈", "코멧", "곰곰"}
+	products = []string{"인조가죽 A라인 4부 스커트", "몬스터주식회사 맨투맨 (디즈니)_D/GYAY", "오버핏 옥스포드 셔츠", "기모 조거 팬츠", "울 블렌드 싱글 롱 코트", "경량 패딩 베스트", "스트라이프 니트 가디건", "쿠션 러닝화", "데님 와이드 팬츠", "코튼 반팔 티셔츠 2팩", "후드 집업 점퍼", "플리스 자켓"}
+	colors   = []string{"(49)Khaki", "(17)Dark Gray", "(19)Black", "(11)Ivory", "(55)Navy", "(31)Beige", "(61)Red", "(02)White"}
+	sizes    = []string{"S", "M", "L", "XL", "FREE", "230", "240", "250"}
+	// hourWeights biases inquiry times to the day (Korean customers write 9:00-23:00 mostly).
+	hourWeights = []int{2, 1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 10, 10, 10, 9, 8, 7, 7, 8, 8, 6, 4}
+)
+
+const (
+	firstInquiryID = 1015600000
+	optionIDBase   = 4000000000
+	optionIDSpan   = 999999999
+)
+
+func buildDataset(o Options) *dataset {
+	now := o.Now()
+	d := &dataset{seed: o.Seed, now: now, lastDay: kstMidnight(now), byID: nil}
+	days := max(o.Days, 0)
+	perDay := max(o.PerDay, 0)
+	d.firstDay = d.lastDay.AddDate(0, 0, -(max(days, 1) - 1))
+
+	// Catalog: sized so that option IDs have from a few to many inquiries each.
+	nItems := min(max(days*perDay/25, 30), 2000)
+	cr := rand.New(rand.NewPCG(uint64(o.Seed), 0xCA7A))
+	seenOpt := map[int64]bool{}
+	for range nItems {
+		code := fmt.Sprintf("SP%c%c%03d%c%02d", 'A'+cr.IntN(26), 'A'+cr.IntN(26), cr.IntN(1000), 'A'+cr.IntN(26), cr.IntN(100))
+		it := catalogItem{name: brands[cr.IntN(len(brands))] + " " + products[cr.IntN(len(products))] + " " + code}
+		n := 1 + cr.IntN(3)
+		ci := cr.IntN(len(colors))
+		for j := range n {
+			var id int64
+			for {
+				id = optionIDBase + cr.Int64N(optionIDSpan)
+				if !seenOpt[id] {
+					break
+				}
+			}
+			seenOpt[id] = true
+			it.options = append(it.options, id)
+			it.optText = append(it.optText, colors[(ci+j)%len(colors)]+", "+sizes[cr.IntN(len(sizes))])
+		}
+		start := time.Date(2017+cr.IntN(8), time.Month(1+cr.IntN(12)), 1+cr.IntN(28), 0, 0, 0, 0, api.KST)
+		it.saleStart = start.Format(api.DateLayout)
+		it.saleEnd = "2099-12-30"
+		if cr.IntN(10) == 0 {
+			it.saleEnd = start.AddDate(3, 0, 0).Format(api.DateLayout)
+		}
+		d.items = append(d.items, it)
+	}
+
+	pickScenario := func(r *rand.Rand) uint8 {
+		x := r.IntN(scenarioTotal)
+		for i, s := range scenarios {
+			if x < s.weight {
+				return uint8(i)
+			}
+			x -= s.weight
+		}
+		return 0
+	}
+	nowUnix := now.Unix()
+	hourTotal := 0
+	for _, w := range hourWeights {
+		hourTotal += w
+	}
+
+	// Generated inquiries, day by day: each day's set depends only on the seed and the date, and
+	// today's is cut at now (so it grows during the day without changing earlier rows).
+	d.recs = make([]record, 0, days*perDay+max(o.HotInquiries, 0))
+	for i := range days {
+		day := d.firstDay.AddDate(0, 0, i)
+		dayKey := uint64(day.Unix() / 86400)
+		r := rand.New(rand.NewPCG(uint64(o.Seed), dayKey))
+		count := perDay/2 + r.IntN(perDay+1)
+		start := len(d.recs)
+		for range count {
+			x := r.IntN(hourTotal)
+			h := 0
+			for x >= hourWeights[h] {
+				x -= hourWeights[h]
+				h++
+			}
+			at := day.Unix() + int64(h*3600+r.IntN(3600))
+			u := r.Float64()
+			item := int32(float64(nItems) * u * u)
+			nopt := len(d.items[item].options)
+			p := r.IntN(nopt)
+			mask := uint8(1 << p)
+			if nopt > 1 && r.IntN(10) == 0 {
+				for j := range nopt {
+					if r.IntN(2) == 0 {
+						mask |= 1 << j
+					}
+				}
+			}
+			sc := pickScenario(r)
+			if at > nowUnix {
+				continue
+			}
+			d.recs = append(d.recs, record{at: at, item: item, opt: mask | uint8(p)<<4, scen: sc})
+		}
+		slices.SortStableFunc(d.recs[start:], func(a, b record) int { return cmpInt64(a.at, b.at) })
+	}
+
+	// Hot inquiries on one option ID, spread uniformly from the first day to now.
+	if o.HotInquiries > 0 {
+		hotItem, hotOpt := -1, 0
+		for i := range d.items {
+			if j := slices.Index(d.items[i].options, o.HotVendorItemID); j >= 0 {
+				hotItem, hotOpt = i, j
+				break
+			}
+		}
+		if hotItem < 0 {
+			d.items = append(d.items, catalogItem{
+				name:      "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22",
+				options:   []int64{o.HotVendorItemID},
+				optText:   []string{"(49)Khaki, L"},
+				saleStart: "2017-12-12",
+				saleEnd:   "2099-12-30",
+			})
+			hotItem = len(d.items) - 1
+		}
+		r := rand.New(rand.NewPCG(uint64(o.Seed), 0x407))
+		from := d.firstDay.Unix()
+		for range o.HotInquiries {
+			at := from + r.Int64N(nowUnix-from+1)
+			d.recs = append(d.recs, record{at: at, item: int32(hotItem), opt: 1<<hotOpt | uint8(hotOpt)<<4, scen: pickScenario(r)})
+		}
+		slices.SortStableFunc(d.recs, func(a, b record) int { return cmpInt64(a.at, b.at) })
+	}
+
+	// Inquiry IDs grow with time, with gaps, so they are unique and (at, id) order is total.
+	id := int64(firstInquiryID)
+	d.byOption = make(map[int64][]int32)
+	d.byID = make(map[int64]int32, len(d.recs))
+	for i := range d.recs {
+		id += 1 + int64(splitmix(uint64(o.Seed)^uint64(i))%7)
+		d.recs[i].id = id
+		d.byID[id] = int32(i)
+		it := &d.items[d.recs[i].item]
+		for j, opt := range it.options {
+			if d.recs[i].opt&(1<<j) != 0 {
+				d.byOption[opt] = append(d.byOption[opt], int32(i))
+			}
+		}
+	}
+	return d
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// orderID returns the order number of r, 0 when the inquiry has no order. Cheap: used in filters.
+func (d *dataset) orderID(r record) int64 {
+	h := splitmix(uint64(d.seed)*31 + uint64(r.id))
+	if h%100 < 12 {
+		return 0
+	}
+	return 20000000000000 + int64((h>>8)%70000000000000)
+}
+
+func (d *dataset) counselStatus(r record) string {
+	if scenarios[r.scen].answered {
+		return counselAnswered
+	}
+	return counselRequestAnswer
+}
+
+// matches applies the list filters to r without rendering it.
+func (d *dataset) matches(r record, status string, orderID int64) bool {
+	if orderID != 0 && d.orderID(r) != orderID {
+		return false
+	}
+	sc := scenarios[r.scen]
+	switch status {
+	case api.StatusAnswer:
+		return sc.answered
+	case api.StatusNoAnswer:
+		return !sc.answered
+	case api.StatusTransfer:
+		return sc.transferPending()
+	}
+	return true
+}
+
+var (
+	customerTexts = []string{
+		"상담이력",
+		"주문한 상품이 아직 도착하지 않았습니다.\r\n언제 받을 수 있을까요?",
+		"사이즈가 작아서 교환하고 싶습니다.\r\n반품 접수는 어떻게 하나요?",
+		"상품에 얼룩이 있습니다. &lt;사진 첨부&gt;\r\n환불 부탁드립니다.",
+		"반품 상품을 경비실에 맡겼는데 회수가 되었는지 확인 부탁드립니다.",
+		"다른 색상의 상품이 왔어요.\r\n주문한 색상으로 다시 보내주세요.",
+		"환불이 아직 안 됐습니다.\r\n언제 처리되나요?",
+		"상담사 통화 요청드립니다.\r\n연락 부탁드려요.",
+		"세탁 후 줄어들었습니다. 교환 가능한가요?",
+		"배송지 변경하고 싶어요.\r\n\r\n아직 출고 전이면 변경 부탁드립니다.",
+	}
+	categories = []string{
+		"기타문의>기타>전상담사통화요청",
+		"취소/반품 후단관리>회수확인>고객반송확인",
+		"배송문의>배송지연>배송일정문의",
+		"교환/반품>반품신청>단순변심",
+		"상품문의>상품정보>사이즈문의",
+		"취소/환불>환불지연>환불일정문의",
+		"배송문의>오배송>다른상품수령",
+		"상품문의>불량>제품하자",
+	}
+	transferTexts = []string{
+		"고객 상품 반송하였다고 합니다. 반송장은 경비실에 맡겨서 모른다고 합니다.\n입고 확인후 환불 처리 부탁 드립니다.",
+		"고객님께서 배송 일정 문의하셨습니다.\n출고 예정일 안내 부탁드립니다.",
+		"오배송 건으로 교환 요청하셨습니다.\n정상 상품 재발송 부탁드립니다.",
+		"상품 하자로 반품 원하십니다.\n회수 후 ★환불승인★ 부탁드립니다.",
+		"사이즈 교환 요청입니다.\n재고 확인 후 안내 부탁드립니다.",
+	}
+	vendorTexts = []string{
+		"1/3일 입고 된것으로 확인됩니다.\r\n\r\n3영업일이 정상 검수기간으로 시일이 소요되기에 양해 바랍니다.",
+		"담당부서측으로 내용 전달 완료 하였습니다.\r\n\r\n금일 내 확인될시 환불진행 하겠으나 , 평균 2영업일 소요되기에 익일까지 양해 바랍니다.",
+		"금일 출고 예정입니다.\r\n\r\n배송 지연으로 불편을 드려 죄송합니다.",
+		"교환 상품 재발송 처리하였습니다.\r\n송장번호는 문자로 안내드리겠습니다.",
+		"회수 확인 후 환불 승인 처리하겠습니다.",
+	}
+	csNoteTexts = []string{
+		"고객님께 반품 절차 안내 완료하였습니다.",
+		"배송 조회 결과 안내드렸습니다.",
+		"고객 통화 완료, 판매자 확인 필요 건입니다.",
+	}
+	agentNames  = []string{"김상담", "이상담", "박상담", "최상담"}
+	completeWhy = []string{"NONE", "NONE", "NONE", "NONE", "DISPUTE_PROCESS_COMPLETE", "CANCEL"}
+)
+
+// render produces the full inquiry at position i.
+func (d *dataset) render(i int) Inquiry {
+	rec := d.recs[i]
+	it := &d.items[rec.item]
+	sc := scenarios[rec.scen]
+	r := rand.New(rand.NewPCG(uint64(d.seed)^0x5eed, uint64(rec.id)))
+	at := time.Unix(rec.at, 0).In(api.KST)
+	itemName := it.name + ", " + it.optText[rec.primary()]
+	inq := Inquiry{
+		InquiryID:                 rec.id,
+		InquiryStatus:             sc.status,
+		CSPartnerCounselingStatus: d.counselStatus(rec),
+		VendorItemIDs:             d.vendorItemIDs(rec),
+		ItemName:                  itemName,
+		Content:                   customerTexts[r.IntN(len(customerTexts))],
+		Replies:                   []Reply{},
+		InquiryAt:                 at,
+		BuyerEmail:                "",
+		BuyerPhone:                fmt.Sprintf("010-****-%04d", r.IntN(10000)),
+		OrderID:                   d.orderID(rec),
+		ReceiptCategory:           categories[r.IntN(len(categories))],
+		SaleStartedAt:             it.saleStart,
+		SaleEndedAt:               it.saleEnd,
+	}
+	if inq.InquiryStatus == "" {
+		inq.InquiryStatus = []string{"progress", "complete"}[r.IntN(2)]
+	}
+	if inq.OrderID != 0 {
+		od := at.Add(-time.Duration(3600+r.IntN(20*86400)) * time.Second)
+		inq.OrderDate = &od
+	}
+	// Reply times: increasing offsets after the inquiry, squeezed so that none is after d.now.
+	offsets := make([]int64, len(sc.replies))
+	var total int64
+	for k := range offsets {
+		if k == 0 {
+			total += int64(60 + r.IntN(3*3600))
+		} else {
+			total += int64(600 + r.IntN(86400))
+		}
+		offsets[k] = total
+	}
+	if room := d.now.Unix() - rec.at; total > room {
+		for k := range offsets {
+			offsets[k] = offsets[k] * max(room, 0) / total
+		}
+	}
+	for k, kind := range sc.replies {
+		rep := Reply{
+			AnswerID:                      rec.id*4 + int64(k) + 100000000,
+			PartnerTransferCompleteReason: "NONE",
+			ReplyAt:                       time.Unix(rec.at+offsets[k], 0).In(api.KST),
+		}
+		switch kind {
+		case replyVendor:
+			rep.AnswerType = answerVendor
+			rep.ReceptionistName = "데모몰"
+			rep.Receptionist = "demomall"
+			rep.Content = "안녕하세요, \r\n데모몰입니다.\r\n\r\n" + vendorTexts[r.IntN(len(vendorTexts))] + "\r\n\r\n감사합니다.\r\n"
+			t := rep.ReplyAt
+			inq.AnsweredAt = &t
+		default:
+			rep.AnswerType = answerCSAgent
+			rep.ReceptionistName = agentNames[r.IntN(len(agentNames))]
+			rep.Receptionist = fmt.Sprintf("D%06d", r.IntN(1000000))
+			var st string
+			switch kind {
+			case replyTransferWaiting:
+				st, rep.NeedAnswer = transferRequest, true
+			case replyTransferAnswered:
+				st = transferAnswered
+				rep.PartnerTransferCompleteReason = completeWhy[r.IntN(len(completeWhy))]
+			default:
+				st = transferNone
+			}
+			rep.PartnerTransferStatus = &st
+			if kind == replyCSNote {
+				rep.Content = csNoteTexts[r.IntN(len(csNoteTexts))]
+			} else {
+				var b strings.Builder
+				b.WriteString("[판매자이관]\n")
+				if inq.OrderID != 0 {
+					fmt.Fprintf(&b, "◼주문번호: %d\n", inq.OrderID)
+				}
+				b.WriteString("◼아이템: " + itemName + "\n")
+				b.WriteString("◼고객명/연락처: <<***/01*-****-****>>\n")
+				b.WriteString("◼문의내용: " + transferTexts[r.IntN(len(transferTexts))] + "\n")
+				rep.Content = b.String()
+			}
+		}
+		inq.Replies = append(inq.Replies, rep)
+	}
+	return inq
+}

@@ -1,0 +1,162 @@
+package sandbox
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// FaultKind names what an injected fault does.
+type FaultKind int
+
+// The fault kinds.
+const (
+	// KindStatus answers Fault.Status with the JSON body {"code":Status,"message":Message}, and a
+	// Retry-After header when Fault.RetryAfter is set.
+	KindStatus FaultKind = iota + 1
+	// KindReset closes the connection without an answer (TCP reset where possible).
+	KindReset
+	// KindMalformedJSON answers HTTP 200 with a body that is not valid JSON.
+	KindMalformedJSON
+	// KindTruncated answers the normal response's headers (full Content-Length) and only half of its
+	// body, then closes the connection.
+	KindTruncated
+	// KindHTML403 answers HTTP 403 with an HTML page, like the gateway when a caller is blocked.
+	KindHTML403
+	// KindCodeInBody answers HTTP 200 with {"code":Status,"message":Message}: an error inside a
+	// successful HTTP answer.
+	KindCodeInBody
+	// KindSlow waits Fault.Delay (or until the client gives up) and then serves the request normally.
+	KindSlow
+)
+
+// String names the kind.
+func (k FaultKind) String() string {
+	switch k {
+	case KindStatus:
+		return "status"
+	case KindReset:
+		return "reset"
+	case KindMalformedJSON:
+		return "malformed-json"
+	case KindTruncated:
+		return "truncated"
+	case KindHTML403:
+		return "html-403"
+	case KindCodeInBody:
+		return "code-in-body"
+	case KindSlow:
+		return "slow"
+	}
+	return "unknown"
+}
+
+// Fault is one injected misbehaviour; see the FaultKind constants for which fields each kind uses.
+type Fault struct {
+	Kind       FaultKind
+	Status     int           // KindStatus, KindCodeInBody
+	Message    string        // KindStatus, KindCodeInBody
+	RetryAfter string        // KindStatus: the Retry-After header value, "" for none
+	Delay      time.Duration // KindSlow
+}
+
+// FaultStatus answers HTTP code with {"code":code,"message":msg}.
+func FaultStatus(code int, msg string) *Fault {
+	return &Fault{Kind: KindStatus, Status: code, Message: msg}
+}
+
+// FaultRateLimited answers 429 Too many requests, with a Retry-After header when retryAfter is not "".
+func FaultRateLimited(retryAfter string) *Fault {
+	return &Fault{Kind: KindStatus, Status: http.StatusTooManyRequests, Message: MsgTooManyRequests, RetryAfter: retryAfter}
+}
+
+// FaultReset closes the connection without answering.
+func FaultReset() *Fault { return &Fault{Kind: KindReset} }
+
+// FaultMalformedJSON answers HTTP 200 with a body that is not JSON.
+func FaultMalformedJSON() *Fault { return &Fault{Kind: KindMalformedJSON} }
+
+// FaultTruncated answers the normal response cut in the middle of its body.
+func FaultTruncated() *Fault { return &Fault{Kind: KindTruncated} }
+
+// FaultHTML403 answers HTTP 403 with an HTML page.
+func FaultHTML403() *Fault { return &Fault{Kind: KindHTML403} }
+
+// FaultCodeInBody answers HTTP 200 with {"code":code,"message":msg}.
+func FaultCodeInBody(code int, msg string) *Fault {
+	return &Fault{Kind: KindCodeInBody, Status: code, Message: msg}
+}
+
+// FaultSlow serves the request normally after waiting d.
+func FaultSlow(d time.Duration) *Fault { return &Fault{Kind: KindSlow, Delay: d} }
+
+// MalformedJSONBody is the body of KindMalformedJSON.
+const MalformedJSONBody = `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`
+
+// HTML403Body is the body of KindHTML403.
+const HTML403Body = "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n" +
+	"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"
+
+// bufferWriter captures a response to replay it (truncated).
+type bufferWriter struct {
+	h      http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header         { return b.h }
+func (b *bufferWriter) WriteHeader(code int)        { b.status = code }
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+// inject applies a fault other than KindSlow.
+func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
+	switch f.Kind {
+	case KindStatus:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		writeError(w, f.Status, f.Message)
+	case KindCodeInBody:
+		writeJSON(w, http.StatusOK, envelope{Code: f.Status, Message: f.Message})
+	case KindMalformedJSON:
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(MalformedJSONBody))
+	case KindHTML403:
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(HTML403Body))
+	case KindTruncated:
+		bw := &bufferWriter{h: http.Header{}}
+		s.serve(bw, r)
+		for k, v := range bw.h {
+			w.Header()[k] = v
+		}
+		body := bw.body.Bytes()
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if bw.status == 0 {
+			bw.status = http.StatusOK
+		}
+		w.WriteHeader(bw.status)
+		_, _ = w.Write(body[:len(body)/2])
+		if fl, ok := w.ResponseWriter.(http.Flusher); ok {
+			fl.Flush()
+		}
+		panic(http.ErrAbortHandler)
+	default: // KindReset and anything unknown
+		hj, ok := w.ResponseWriter.(http.Hijacker)
+		if !ok {
+			panic(http.ErrAbortHandler)
+		}
+		conn, _, err := hj.Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+		_ = conn.Close()
+	}
+}
