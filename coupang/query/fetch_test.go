@@ -1,0 +1,367 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// collect runs a plan against l and returns the rows in emit order.
+func collect(t *testing.T, l Lister, p *Plan) ([]Row, error) {
+	t.Helper()
+	var rows []Row
+	err := Fetch(context.Background(), l, p, func(r Row) bool {
+		rows = append(rows, r) // no lock: emit must be called from one goroutine (run with -race)
+		return true
+	})
+	return rows, err
+}
+
+// idsOf returns the sorted inquiry IDs of rows, failing on duplicates.
+func idsOf(t *testing.T, rows []Row) []int64 {
+	t.Helper()
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.Inquiry.InquiryID
+	}
+	slices.Sort(ids)
+	require.Equal(t, len(ids), len(slices.Compact(slices.Clone(ids))), "duplicate inquiry IDs streamed")
+	return ids
+}
+
+func TestFetchMatchesDataSet(t *testing.T) {
+	today := day("2026-01-15")
+	cases := []struct {
+		name   string
+		q      Quals
+		lo, hi time.Time // the lookback, for quals without lower bound and option ID
+	}{
+		{name: "neither: last 7 days", q: Quals{}, lo: today.AddDate(0, 0, -6), hi: today},
+		{name: "30-day BETWEEN", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00")), b("<=", kst("2025-12-30 23:59:59"))}}},
+		{name: "mid-day bounds", q: Quals{InquiryAt: []Bound{b(">", kst("2025-12-01 13:00:00")), b("<", kst("2025-12-09 08:30:00"))}}},
+		{name: "Korean midnight in UTC", q: Quals{InquiryAt: []Bound{b(">=", utc("2025-12-09T15:00:00Z")), b("<=", utc("2025-12-20T14:59:59Z"))}}},
+		{name: "1-day range (widened window)", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-24 00:00:00")), b("<", kst("2025-12-25 00:00:00"))}}},
+		{name: "lower bound only, to today", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-20 00:00:00"))}}},
+		{name: "upper bound only", q: Quals{InquiryAt: []Bound{b("<", kst("2026-01-01 00:00:00"))}}, lo: day("2025-12-25"), hi: day("2025-12-31")},
+		{name: "option ID only (case b)", q: Quals{VendorItemID: [][]int64{{103}}}},
+		{name: "option ID and upper bound (case b, filtered)", q: Quals{VendorItemID: [][]int64{{103}}, InquiryAt: []Bound{b("<", kst("2025-11-01 00:00:00"))}}},
+		{name: "option ID and range (case a)", q: Quals{VendorItemID: [][]int64{{102}}, InquiryAt: []Bound{b(">=", kst("2025-11-15 00:00:00")), b("<=", kst("2025-12-15 00:00:00"))}}},
+		{name: "IN list and range: dedupe across option IDs", q: Quals{VendorItemID: [][]int64{{101, 102, 104}}, InquiryAt: []Bound{b(">=", kst("2025-11-15 00:00:00"))}}},
+		{name: "IN list alone", q: Quals{VendorItemID: [][]int64{{105, 106}}}},
+		{name: "status ANSWER", q: Quals{PartnerCounselingStatus: []string{"ANSWER"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "status NO_ANSWER", q: Quals{PartnerCounselingStatus: []string{"NO_ANSWER"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "status TRANSFER", q: Quals{PartnerCounselingStatus: []string{"TRANSFER"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "status NONE", q: Quals{PartnerCounselingStatus: []string{"NONE"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "order ID", q: Quals{OrderID: []int64{30_000_000_000_007}, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}},
+		{name: "local-only columns", q: Quals{InquiryStatus: []string{"progress"}, CSPartnerCounselingStatus: []string{"answered"}, InquiryAt: []Bound{b(">=", kst("2025-11-01 00:00:00"))}}},
+		{name: "contradiction", q: Quals{InquiryAt: []Bound{b(">", kst("2025-12-10 00:00:00")), b("<", kst("2025-12-01 00:00:00"))}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fake := newFake(t)
+			c.q.Limit = -1
+			p, err := Build(c.q, now, 7)
+			require.NoError(t, err)
+			rows, err := collect(t, fake, p)
+			require.NoError(t, err)
+			want := fake.expected(c.q, c.lo, c.hi)
+			assert.Equal(t, want, idsOf(t, rows))
+			assert.Equal(t, len(p.Windows) == 0, len(want) == 0, "the data set exercises the case")
+			assert.Equal(t, fake.minimumRequests(p), fake.requestCount(), "requests")
+			if len(p.Windows) == 0 {
+				assert.Zero(t, fake.requestCount())
+			}
+			status := api.StatusNone
+			if len(c.q.PartnerCounselingStatus) > 0 {
+				status = c.q.PartnerCounselingStatus[0]
+			}
+			for _, r := range rows {
+				assert.Equal(t, status, r.PartnerCounselingStatus)
+				if c.q.VendorItemID != nil {
+					assert.Contains(t, c.q.VendorItemID[0], r.VendorItemID, "vendor_item_id is an option ID the query asked for")
+					assert.Contains(t, r.Inquiry.VendorItemIDs, r.VendorItemID)
+				} else {
+					assert.Equal(t, r.Inquiry.VendorItemIDs[0], r.VendorItemID)
+				}
+			}
+		})
+	}
+}
+
+// TestFetchSequentialMatchesConcurrent runs the same quals both ways: a limit larger than the
+// result changes the order of requests, not the rows.
+func TestFetchSequentialMatchesConcurrent(t *testing.T) {
+	q := Quals{VendorItemID: [][]int64{{101, 102}}, InquiryAt: []Bound{b(">=", kst("2025-11-20 09:00:00"))}, Limit: -1}
+	fake := newFake(t)
+	p, err := Build(q, now, 7)
+	require.NoError(t, err)
+	all, err := collect(t, fake, p)
+	require.NoError(t, err)
+
+	q.Limit = 100_000
+	seq := newFake(t)
+	p, err = Build(q, now, 7)
+	require.NoError(t, err)
+	require.True(t, p.Sequential)
+	rows, err := collect(t, seq, p)
+	require.NoError(t, err)
+	assert.Equal(t, idsOf(t, all), idsOf(t, rows))
+	assert.Equal(t, seq.minimumRequests(p), seq.requestCount())
+	// Sequential order is newest window first.
+	for i := 1; i < len(rows); i++ {
+		require.False(t, dateOf(rows[i].Inquiry.InquiryAt).After(dateOf(rows[i-1].Inquiry.InquiryAt).AddDate(0, 0, 6)))
+	}
+}
+
+// limitEmit emulates Steampipe: it takes rows until n are streamed, then says stop.
+func limitEmit(rows *[]Row, n int) func(Row) bool {
+	return func(r Row) bool {
+		*rows = append(*rows, r)
+		return len(*rows) < n
+	}
+}
+
+func TestFetchLimitFiveMakesOneRequest(t *testing.T) {
+	fake := newFake(t)
+	p, err := Build(Quals{Limit: 5}, now, 7)
+	require.NoError(t, err)
+	require.Equal(t, 5, p.PageSize)
+	var rows []Row
+	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, 5)))
+	assert.Len(t, rows, 5)
+	assert.Equal(t, 1, fake.requestCount())
+	assert.Equal(t, 1, fake.calls[0].PageNum)
+}
+
+func TestFetchLimitStopsBeforeLaterFanOuts(t *testing.T) {
+	fake := newFake(t)
+	q := Quals{Limit: 3, VendorItemID: [][]int64{{101, 102, 103}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}
+	p, err := Build(q, now, 7)
+	require.NoError(t, err)
+	require.Greater(t, p.RequestCount(), 3)
+	var rows []Row
+	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, 3)))
+	assert.Len(t, rows, 3)
+	require.Equal(t, 1, fake.requestCount(), "the first option ID's page had enough rows")
+	assert.Equal(t, int64(101), fake.calls[0].VendorItemID)
+}
+
+func TestFetchLimitMovesOnWhenAWindowIsShort(t *testing.T) {
+	fake := newFake(t)
+	// One option ID over the last days: the newest window has fewer rows than the limit, so the
+	// fetch continues into the next window and stops there.
+	q := Quals{Limit: 1000, VendorItemID: [][]int64{{104}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}
+	p, err := Build(q, now, 7)
+	require.NoError(t, err)
+	first := len(fake.matching(p.Windows[0].Requests[0]))
+	need := first + 1
+	var rows []Row
+	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, need)))
+	assert.Len(t, rows, need)
+	assert.Equal(t, 2, fake.requestCount(), "one page per window: %+v", fake.calls)
+}
+
+func TestFetchDedupesAcrossOptionIDsAndPages(t *testing.T) {
+	at := kst("2026-01-10 10:00:00")
+	both := api.Inquiry{InquiryID: 1, InquiryAt: at, VendorItemIDs: []int64{7, 8}}
+	only8 := api.Inquiry{InquiryID: 2, InquiryAt: at, VendorItemIDs: []int64{8}}
+	fake := &scripted{pages: map[int64][]*api.Page{
+		7: {{Inquiries: []api.Inquiry{both}, Pagination: api.Pagination{TotalPages: 1, TotalElements: 1}}},
+		// Page 2 repeats a row of page 1, as when a new inquiry shifts the pages.
+		8: {{Inquiries: []api.Inquiry{both}, Pagination: api.Pagination{TotalPages: 2, TotalElements: 31}},
+			{Inquiries: []api.Inquiry{both, only8}, Pagination: api.Pagination{TotalPages: 2, TotalElements: 31}}},
+	}}
+	for _, limit := range []int64{-1, 100} {
+		fake.calls = nil
+		p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{8, 7}}}, now, 7)
+		require.NoError(t, err)
+		rows, err := collect(t, fake, p)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{1, 2}, idsOf(t, rows), "limit %d", limit)
+		assert.Len(t, fake.calls, 3)
+	}
+}
+
+// scripted answers with canned pages per option ID.
+type scripted struct {
+	pages map[int64][]*api.Page
+	calls []api.ListRequest
+}
+
+// ListInquiries implements Lister.
+func (s *scripted) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page, error) {
+	s.calls = append(s.calls, req)
+	ps := s.pages[req.VendorItemID]
+	if req.PageNum < 1 || req.PageNum > len(ps) {
+		return nil, errors.New("scripted: page out of range")
+	}
+	return ps[req.PageNum-1], nil
+}
+
+func TestFetchRejectsMisbehavingAPI(t *testing.T) {
+	rows := func(n int) []api.Inquiry {
+		out := make([]api.Inquiry, n)
+		for i := range out {
+			out[i] = api.Inquiry{InquiryID: int64(i + 1), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}}
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		page *api.Page
+		err  string
+	}{
+		{"more rows than pageSize", &api.Page{Inquiries: rows(31), Pagination: api.Pagination{TotalPages: 2, TotalElements: 31}}, "31 rows for pageSize "},
+		{"absurd totalPages", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 1 << 30, TotalElements: 3}}, "totalPages 1073741824 for totalElements 3"},
+		{"absurd totals", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 1 << 30, TotalElements: 30 << 30}}, "totalPages 1073741824"},
+		{"negative totals", &api.Page{Pagination: api.Pagination{TotalPages: -1}}, "negative totalPages"},
+		{"no page", nil, "no page"},
+	}
+	for _, c := range cases {
+		for _, limit := range []int64{-1, 10} {
+			fake := &scripted{pages: map[int64][]*api.Page{7: {c.page}}}
+			p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{7}}}, now, 7)
+			require.NoError(t, err)
+			_, err = collect(t, fake, p)
+			require.ErrorIs(t, err, errBadPage, c.name)
+			assert.ErrorContains(t, err, c.err)
+			assert.ErrorContains(t, err, "no dates, vendorItemId 7, status NONE, page 1")
+			assert.Len(t, fake.calls, 1, "no page beyond the bad one")
+		}
+	}
+}
+
+func TestFetchTotalPagesZeroIsDone(t *testing.T) {
+	fake := &scripted{pages: map[int64][]*api.Page{7: {{Pagination: api.Pagination{}}}}}
+	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
+	require.NoError(t, err)
+	rows, err := collect(t, fake, p)
+	require.NoError(t, err)
+	assert.Empty(t, rows)
+	assert.Len(t, fake.calls, 1)
+}
+
+func TestFetchErrorMidway(t *testing.T) {
+	for _, limit := range []int64{-1, 100_000} {
+		fake := newFake(t)
+		fake.failAt = 4
+		p, err := Build(Quals{Limit: limit, InquiryAt: []Bound{b(">=", kst("2025-11-01 00:00:00"))}}, now, 7)
+		require.NoError(t, err)
+		returned := false
+		err = Fetch(context.Background(), fake, p, func(Row) bool {
+			require.False(t, returned, "emit after Fetch returned")
+			return true
+		})
+		returned = true
+		require.ErrorIs(t, err, errFake, "limit %d", limit)
+		assert.Regexp(t, `list inquiries \(\d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d, status NONE, page \d+\): fake: HTTP 500`, err.Error())
+		assert.Less(t, fake.requestCount(), fake.minimumRequests(p), "the rest was cancelled")
+	}
+}
+
+// TestFetchErrorStopsRows checks that no row is emitted once a request has failed: the failing
+// request is the only one, so no row may be emitted at all.
+func TestFetchErrorStopsRows(t *testing.T) {
+	fake := newFake(t)
+	fake.failAt = 1
+	p, err := Build(Quals{Limit: -1}, now, 7)
+	require.NoError(t, err)
+	rows, err := collect(t, fake, p)
+	require.ErrorIs(t, err, errFake)
+	assert.Empty(t, rows)
+}
+
+// settleGoroutines polls until the goroutine count is back to base or gives up; it asserts only
+// the final count, never a duration.
+func settleGoroutines(base int) int {
+	n := runtime.NumGoroutine()
+	for i := 0; i < 200 && n > base; i++ {
+		time.Sleep(10 * time.Millisecond)
+		n = runtime.NumGoroutine()
+	}
+	return n
+}
+
+func TestFetchCancellation(t *testing.T) {
+	base := runtime.NumGoroutine()
+	fake := newFake(t)
+	fake.block = true
+	fake.started = make(chan struct{}, 1000)
+	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}, now, 7)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Fetch(ctx, fake, p, func(Row) bool { return true }) }()
+	for range Workers {
+		<-fake.started // every worker is inside a request
+	}
+	cancel()
+	err = <-done
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, Workers, fake.requestCount(), "no request after cancellation")
+	assert.LessOrEqual(t, settleGoroutines(base), base, "goroutines leaked")
+}
+
+func TestFetchCancellationSequential(t *testing.T) {
+	fake := newFake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := Build(Quals{Limit: 100_000, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}, now, 7)
+	require.NoError(t, err)
+	n := 0
+	err = Fetch(ctx, fake, p, func(Row) bool {
+		if n++; n == 10 {
+			cancel()
+		}
+		return true
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 1, fake.requestCount())
+}
+
+func TestFetchConsumerStopsConcurrentFetch(t *testing.T) {
+	base := runtime.NumGoroutine()
+	fake := newFake(t)
+	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}, now, 7)
+	require.NoError(t, err)
+	var rows []Row
+	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, 40)))
+	assert.Len(t, rows, 40)
+	assert.Less(t, fake.requestCount(), fake.minimumRequests(p))
+	assert.LessOrEqual(t, settleGoroutines(base), base, "goroutines leaked")
+}
+
+func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
+	fake := newFake(t)
+	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{1}, {2}}}, now, 7)
+	require.NoError(t, err)
+	rows, err := collect(t, fake, p)
+	require.NoError(t, err)
+	assert.Empty(t, rows)
+	assert.Zero(t, fake.requestCount())
+}
+
+func TestDeduperForgetsSettledWindows(t *testing.T) {
+	d := newDeduper(4)
+	require.True(t, d.first(0, 1))
+	require.False(t, d.first(0, 1))
+	require.False(t, d.first(1, 1), "a neighbour's row is a duplicate")
+	require.True(t, d.first(2, 1), "windows two apart are disjoint")
+	require.True(t, d.first(1, 2))
+	d.windowDone(0)
+	assert.NotNil(t, d.seen[0], "window 1 may still repeat window 0's rows")
+	d.windowDone(1)
+	assert.Nil(t, d.seen[0])
+	assert.NotNil(t, d.seen[1])
+	d.windowDone(2)
+	assert.Nil(t, d.seen[1])
+	d.windowDone(3)
+	assert.Equal(t, []map[int64]struct{}{nil, nil, nil, nil}, d.seen)
+}
