@@ -1,0 +1,170 @@
+package coupang
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// Environment variables read when the connection config leaves an argument unset.
+const (
+	envVendorID  = "COUPANG_VENDOR_ID"
+	envAccessKey = "COUPANG_ACCESS_KEY"
+	envSecretKey = "COUPANG_SECRET_KEY"
+	envBaseURL   = "COUPANG_BASE_URL"
+)
+
+// Defaults and bounds of the optional arguments.
+const (
+	defaultLookbackDays = 7
+	maxLookbackDays     = 365
+)
+
+// coupangConfig is the connection config (config/coupang.spc). Every field is a pointer so that an
+// unset argument can be told from an empty one, and an empty config loads: credentials are checked
+// when a query runs.
+type coupangConfig struct {
+	VendorID            *string `hcl:"vendor_id"`
+	AccessKey           *string `hcl:"access_key"`
+	SecretKey           *string `hcl:"secret_key"`
+	BaseURL             *string `hcl:"base_url"`
+	DefaultLookbackDays *int    `hcl:"default_lookback_days"`
+}
+
+// ConfigInstance returns an empty connection config for the SDK to decode into.
+func ConfigInstance() interface{} {
+	return &coupangConfig{}
+}
+
+// GetConfig returns the connection's decoded config; a connection without config gives the zero
+// config.
+func GetConfig(connection *plugin.Connection) coupangConfig {
+	if connection == nil || connection.Config == nil {
+		return coupangConfig{}
+	}
+	config, _ := connection.Config.(coupangConfig)
+	return config
+}
+
+// resolvedConfig is the connection config with env fallbacks and defaults applied and validated.
+type resolvedConfig struct {
+	VendorID     string
+	AccessKey    string
+	SecretKey    string
+	BaseURL      string
+	LookbackDays int
+}
+
+// resolve applies the env fallbacks and defaults and validates the result. Errors name both the
+// argument and its environment variable, because either may be how the user configures it; they
+// never contain the secret.
+func (c coupangConfig) resolve() (resolvedConfig, error) {
+	r := resolvedConfig{
+		VendorID:     setting(c.VendorID, envVendorID),
+		AccessKey:    setting(c.AccessKey, envAccessKey),
+		SecretKey:    setting(c.SecretKey, envSecretKey),
+		BaseURL:      setting(c.BaseURL, envBaseURL),
+		LookbackDays: defaultLookbackDays,
+	}
+	for _, f := range []struct{ arg, env, value string }{
+		{"vendor_id", envVendorID, r.VendorID},
+		{"access_key", envAccessKey, r.AccessKey},
+		{"secret_key", envSecretKey, r.SecretKey},
+	} {
+		if f.value == "" {
+			return r, fmt.Errorf("%s is not set: set %s in the coupang connection config or the %s environment variable", f.arg, f.arg, f.env)
+		}
+	}
+	if r.BaseURL == "" {
+		r.BaseURL = api.DefaultBaseURL
+	}
+	if err := api.ValidateBaseURL(r.BaseURL); err != nil {
+		return r, fmt.Errorf("coupang connection config: %w", err)
+	}
+	if c.DefaultLookbackDays != nil {
+		n := *c.DefaultLookbackDays
+		if n < 1 || n > maxLookbackDays {
+			return r, fmt.Errorf("coupang connection config: default_lookback_days is %d: it must be between 1 and %d (days, today included)", n, maxLookbackDays)
+		}
+		r.LookbackDays = n
+	}
+	return r, nil
+}
+
+// setting returns the config value when set and non-blank, else the environment variable.
+func setting(v *string, env string) string {
+	if v != nil && strings.TrimSpace(*v) != "" {
+		return strings.TrimSpace(*v)
+	}
+	return strings.TrimSpace(os.Getenv(env))
+}
+
+// connection is what a query needs from its connection: the validated config and the shared
+// client. It is built once per connection and kept in the SDK's connection cache, which the SDK
+// clears when the connection's config changes.
+type connection struct {
+	config resolvedConfig
+	client *api.Client
+}
+
+const connectionCacheKey = "coupang_connection"
+
+// clientTuning, when set (by tests through export_test.go), adjusts the client config before the
+// client is built, e.g. to shrink retry backoffs; production code never sets it.
+var clientTuning func(*api.Config)
+
+// getConnection returns the connection's cached client and config, building them on first use.
+// A config error is returned every time (never cached) so that a fixed env variable takes effect
+// without restarting.
+func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error) {
+	if d.ConnectionCache != nil {
+		if v, ok := d.ConnectionCache.Get(ctx, connectionCacheKey); ok {
+			if c, ok := v.(*connection); ok {
+				return c, nil
+			}
+		}
+	}
+	cfg, err := GetConfig(d.Connection).resolve()
+	if err != nil {
+		return nil, err
+	}
+	apiCfg := api.Config{
+		BaseURL:   cfg.BaseURL,
+		VendorID:  cfg.VendorID,
+		AccessKey: cfg.AccessKey,
+		SecretKey: cfg.SecretKey,
+	}
+	if clientTuning != nil {
+		clientTuning(&apiCfg)
+	}
+	client, err := api.New(apiCfg)
+	if err != nil {
+		return nil, fmt.Errorf("coupang connection config: %w", err)
+	}
+	c := &connection{config: cfg, client: client}
+	if d.ConnectionCache != nil {
+		// A failed Set only means the next query builds its own client: not worth failing for.
+		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
+	}
+	return c, nil
+}
+
+// queryClient returns the connection's client bound to this query's rate limiter: every HTTP
+// request, retries included, first waits on the plugin's limiters (coupang_api) that apply to the
+// fetch. WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData, for
+// a Get as much as for a List (resolveFetchRateLimiters picks the get or list limiters).
+func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Client, error) {
+	c, err := getConnection(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := c.client.WithWait(func(ctx context.Context) error {
+		d.WaitForListRateLimit(ctx)
+		return ctx.Err()
+	})
+	return c, client, nil
+}

@@ -1,0 +1,425 @@
+// Package inprocess runs the coupang plugin inside the calling process, through the same SDK entry
+// points Steampipe uses over gRPC (plugin.Server, SetAllConnectionConfigs, GetSchema, Execute), so
+// that commands without Steampipe (the export command, benchmarks) and end-to-end tests see exactly
+// what Steampipe would: the same key-column handling, limits, rate limiter and errors.
+//
+// A Runner is safe for concurrent queries. Note that the SDK points the standard library's global
+// logger at the plugin's logger at the start of every query: a process that uses package log for
+// its own output should not rely on it while queries run.
+package inprocess
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// Runner is the plugin serving one connection in this process.
+type Runner struct {
+	server     *sdkgrpc.PluginServer
+	connection string
+	schema     map[string]*proto.TableSchema
+	calls      atomic.Int64
+}
+
+// Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config. The
+// plugin's own is coupang.RateLimiterName ("coupang_api", 4/s, scope connection).
+type Limiter struct {
+	Name           string
+	FillRate       float32 // tokens per second
+	BucketSize     int64   // burst
+	MaxConcurrency int64   // 0 for no limit
+	Scope          []string
+	Where          string
+}
+
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	logger   hclog.Logger
+	limiters []Limiter
+}
+
+// WithLogger sends the SDK's and the plugin's log lines to logger. By default they are discarded:
+// the SDK logs every query at INFO and failures at WARN to stderr, which is noise for a command
+// that reports errors itself. For Steampipe's behaviour pass
+// hclog.New(&hclog.LoggerOptions{Output: os.Stderr, Level: hclog.LevelFromString(os.Getenv("STEAMPIPE_LOG_LEVEL"))}).
+func WithLogger(logger hclog.Logger) Option {
+	return func(o *options) { o.logger = logger }
+}
+
+// WithLogOutput is WithLogger for a writer and a level name ("trace", "debug", "info", "warn",
+// "error", "off").
+func WithLogOutput(w io.Writer, level string) Option {
+	return WithLogger(hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level), DisableTime: false}))
+}
+
+// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner.
+func WithRateLimiter(l Limiter) Option {
+	return func(o *options) { o.limiters = append(o.limiters, l) }
+}
+
+// New starts the plugin in-process and loads one connection from its HCL config (the body of a
+// `connection "name" { plugin = "coupang" ... }` block, without the plugin line). A connection the
+// plugin rejects is an error. Credentials are checked when a query runs, as in Steampipe.
+func New(ctx context.Context, connectionName, configHCL string, opts ...Option) (*Runner, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if connectionName == "" {
+		return nil, errors.New("inprocess: connection name is empty")
+	}
+	o := options{logger: hclog.NewNullLogger()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+
+	var p *plugin.Plugin
+	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(ctx context.Context) *plugin.Plugin {
+		p = coupang.Plugin(ctx)
+		return p
+	}})
+	// plugin.Server made a stderr logger (level from STEAMPIPE_LOG_LEVEL, default WARN) and pointed
+	// package log at it; execute re-points package log at p.Logger on every query, so replacing
+	// p.Logger before any query is what makes the choice stick.
+	p.Logger = o.logger
+	setStdLog(o.logger)
+
+	res, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{
+		Configs: []*proto.ConnectionConfig{{
+			Connection:      connectionName,
+			Plugin:          "local/coupang",
+			PluginShortName: "coupang",
+			Config:          configHCL,
+			PluginInstance:  "coupang",
+		}},
+		// -1: the cache options come from SetCacheOptions below, as with current Steampipe.
+		MaxCacheSizeMb: -1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("inprocess: load connection %q: %w", connectionName, err)
+	}
+	if msg, failed := res.FailedConnections[connectionName]; failed {
+		return nil, fmt.Errorf("inprocess: load connection %q: %s", connectionName, msg)
+	}
+	// The SDK needs a query cache object even when caching is off; keep it disabled so every query
+	// reaches the API and the query's context reaches the fetch functions.
+	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Enabled: false, MaxSizeMb: 1}); err != nil {
+		return nil, fmt.Errorf("inprocess: disable query cache: %w", err)
+	}
+	if len(o.limiters) > 0 {
+		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
+		for _, l := range o.limiters {
+			defs = append(defs, &proto.RateLimiterDefinition{Name: l.Name, FillRate: l.FillRate, BucketSize: l.BucketSize,
+				MaxConcurrency: l.MaxConcurrency, Scope: l.Scope, Where: l.Where})
+		}
+		if _, err := server.SetRateLimiters(&proto.SetRateLimitersRequest{Definitions: defs}); err != nil {
+			return nil, fmt.Errorf("inprocess: set rate limiters: %w", err)
+		}
+	}
+	schema, err := server.GetSchema(&proto.GetSchemaRequest{Connection: connectionName})
+	if err != nil {
+		return nil, fmt.Errorf("inprocess: get schema: %w", err)
+	}
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
+}
+
+// setStdLog points package log where the SDK would, at the logger's standard writer.
+func setStdLog(l hclog.Logger) {
+	w := l.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
+	logSetOutput(w)
+}
+
+// Schema returns the tables the connection provides, by name. The map must not be modified.
+func (r *Runner) Schema() map[string]*proto.TableSchema { return r.schema }
+
+// Columns returns a table's column names in declaration order, or nil for an unknown table.
+func (r *Runner) Columns(table string) []string {
+	t, ok := r.schema[table]
+	if !ok {
+		return nil
+	}
+	names := make([]string, 0, len(t.Columns))
+	for _, c := range t.Columns {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// Qual is one condition of a query, as Postgres would push it down.
+type Qual struct {
+	Column string
+	// Operator is "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value.
+	Operator string
+	// Value is an int64 (or int), string, time.Time, bool, float64, or a []any / []int64 /
+	// []string of those for IN.
+	Value any
+}
+
+// Query is one scan of a table.
+type Query struct {
+	Table string
+	// Columns to return; nil means every column of the table.
+	Columns []string
+	Quals   []Qual
+	// Limit is the row limit pushed down to the plugin; < 0 means none. As in Postgres, pass a
+	// limit only when every qual is on a key column the table declares for its operator.
+	Limit int64
+}
+
+// Query runs q and calls onRow, from one goroutine, for every row in the order the plugin streams
+// them; the map is keyed by column name. An error from onRow stops the query and is returned.
+// Query returns nil only when the plugin completed the scan without error.
+func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*proto.Column) error) error {
+	table, ok := r.schema[q.Table]
+	if !ok {
+		return fmt.Errorf("inprocess: unknown table %q (have %s)", q.Table, strings.Join(r.tableNames(), ", "))
+	}
+	columns := q.Columns
+	if len(columns) == 0 {
+		columns = r.Columns(q.Table)
+	}
+	for _, c := range columns {
+		if !hasColumn(table, c) {
+			return fmt.Errorf("inprocess: table %s has no column %q", q.Table, c)
+		}
+	}
+	qualMap, err := protoQuals(table, q.Quals)
+	if err != nil {
+		return err
+	}
+	var limit *proto.NullableInt
+	if q.Limit >= 0 {
+		limit = &proto.NullableInt{Value: q.Limit}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tracker := &coupang.FetchTracker{}
+	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
+	req := &proto.ExecuteRequest{
+		Table:        q.Table,
+		QueryContext: &proto.QueryContext{Columns: columns, Quals: qualMap, Limit: limit},
+		CallId:       fmt.Sprintf("%s-%d", sdkgrpc.BuildCallId(), r.calls.Add(1)),
+		Connection:   r.connection,
+		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{
+			r.connection: {Limit: limit, CacheEnabled: false},
+		},
+	}
+	execErr := r.server.Execute(req, s)
+
+	if err := s.consumerErr(); err != nil {
+		return err
+	}
+	if execErr != nil {
+		return execErr
+	}
+	// Execute can return nil after a failed fetch (see coupang.FetchTracker): a scan is complete
+	// only if no fetch function reported an error either.
+	if err := tracker.Err(); err != nil {
+		return fmt.Errorf("%s: %w", r.connection, err)
+	}
+	// A cancelled caller gets no rows-as-success either.
+	return ctx.Err()
+}
+
+func (r *Runner) tableNames() []string {
+	names := make([]string, 0, len(r.schema))
+	for n := range r.schema {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func hasColumn(t *proto.TableSchema, name string) bool {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// rowStream is the Execute stream: it hands rows to the caller's callback. It implements
+// proto.WrapperPlugin_ExecuteServer itself rather than using anywhere.LocalPluginStream, whose
+// Recv can report a failed query as complete.
+type rowStream struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	onRow  func(map[string]*proto.Column) error
+
+	mu  sync.Mutex
+	err error // the first onRow error
+}
+
+// Send implements proto.WrapperPlugin_ExecuteServer.
+func (s *rowStream) Send(res *proto.ExecuteResponse) error {
+	if res == nil || res.Row == nil {
+		return nil // end of stream marker; completion is Execute's return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	if err := s.onRow(res.Row.Columns); err != nil {
+		s.err = err
+		s.cancel() // stop the scan: nothing more will be accepted
+		return err
+	}
+	return nil
+}
+
+func (s *rowStream) consumerErr() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Context implements grpc.ServerStream; the SDK derives the query's context from it.
+func (s *rowStream) Context() context.Context { return s.ctx }
+
+// SetHeader implements grpc.ServerStream; there are no headers in-process.
+func (s *rowStream) SetHeader(metadata.MD) error { return nil }
+
+// SendHeader implements grpc.ServerStream; there are no headers in-process.
+func (s *rowStream) SendHeader(metadata.MD) error { return nil }
+
+// SetTrailer implements grpc.ServerStream; there are no trailers in-process.
+func (s *rowStream) SetTrailer(metadata.MD) {}
+
+// SendMsg implements grpc.ServerStream; the SDK only calls Send.
+func (s *rowStream) SendMsg(m any) error {
+	res, ok := m.(*proto.ExecuteResponse)
+	if !ok {
+		return fmt.Errorf("inprocess: unexpected message %T", m)
+	}
+	return s.Send(res)
+}
+
+// RecvMsg implements grpc.ServerStream; Execute is server-streaming and never receives.
+func (s *rowStream) RecvMsg(any) error { return io.EOF }
+
+var _ proto.WrapperPlugin_ExecuteServer = (*rowStream)(nil)
+
+// protoQuals converts quals to the map Steampipe sends, checking each column exists.
+func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error) {
+	out := map[string]*proto.Quals{}
+	for _, q := range qs {
+		if !hasColumn(t, q.Column) {
+			return nil, fmt.Errorf("inprocess: qual on unknown column %q", q.Column)
+		}
+		switch q.Operator {
+		case "=", "<>", "<", "<=", ">", ">=":
+		default:
+			return nil, fmt.Errorf("inprocess: qual on %s: unsupported operator %q", q.Column, q.Operator)
+		}
+		v, err := QualValue(q.Value)
+		if err != nil {
+			return nil, fmt.Errorf("inprocess: qual on %s: %w", q.Column, err)
+		}
+		if out[q.Column] == nil {
+			out[q.Column] = &proto.Quals{}
+		}
+		out[q.Column].Quals = append(out[q.Column].Quals, &proto.Qual{
+			FieldName: q.Column,
+			Operator:  &proto.Qual_StringValue{StringValue: q.Operator},
+			Value:     v,
+		})
+	}
+	return out, nil
+}
+
+// QualValue converts a Go value to the protobuf value of a qual; see Qual.Value for the types.
+func QualValue(v any) (*proto.QualValue, error) {
+	switch x := v.(type) {
+	case int64:
+		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: x}}, nil
+	case int:
+		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: int64(x)}}, nil
+	case string:
+		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: x}}, nil
+	case bool:
+		return &proto.QualValue{Value: &proto.QualValue_BoolValue{BoolValue: x}}, nil
+	case float64:
+		return &proto.QualValue{Value: &proto.QualValue_DoubleValue{DoubleValue: x}}, nil
+	case time.Time:
+		return &proto.QualValue{Value: &proto.QualValue_TimestampValue{TimestampValue: timestamppb.New(x)}}, nil
+	case []int64:
+		return listValue(len(x), func(i int) any { return x[i] })
+	case []string:
+		return listValue(len(x), func(i int) any { return x[i] })
+	case []any:
+		return listValue(len(x), func(i int) any { return x[i] })
+	}
+	return nil, fmt.Errorf("unsupported value %v of type %T", v, v)
+}
+
+func listValue(n int, at func(int) any) (*proto.QualValue, error) {
+	list := &proto.QualValueList{}
+	for i := 0; i < n; i++ {
+		e := at(i)
+		switch e.(type) {
+		case []int64, []string, []any:
+			return nil, errors.New("nested lists are not supported")
+		}
+		v, err := QualValue(e)
+		if err != nil {
+			return nil, err
+		}
+		list.Values = append(list.Values, v)
+	}
+	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}, nil
+}
+
+// Value converts a column value to Go: nil for NULL, bool, int64, float64, string, time.Time (in
+// Korean time, api.KST, the zone Coupang works in) or, for JSON columns, the decoded JSON
+// (map[string]any, []any, json.Number, string, bool or nil); numbers stay json.Number so that IDs
+// keep every digit.
+func Value(c *proto.Column) (any, error) {
+	if c == nil {
+		return nil, nil
+	}
+	switch v := c.Value.(type) {
+	case nil, *proto.Column_NullValue:
+		return nil, nil
+	case *proto.Column_BoolValue:
+		return v.BoolValue, nil
+	case *proto.Column_IntValue:
+		return v.IntValue, nil
+	case *proto.Column_DoubleValue:
+		return v.DoubleValue, nil
+	case *proto.Column_StringValue:
+		return v.StringValue, nil
+	case *proto.Column_TimestampValue:
+		return v.TimestampValue.AsTime().In(api.KST), nil
+	case *proto.Column_JsonValue:
+		var out any
+		dec := json.NewDecoder(bytes.NewReader(v.JsonValue))
+		dec.UseNumber()
+		if err := dec.Decode(&out); err != nil {
+			return nil, fmt.Errorf("decode JSON column value: %w", err)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unsupported column value %T", c.Value)
+}

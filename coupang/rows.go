@@ -1,0 +1,214 @@
+package coupang
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// titleRunes is how much of an inquiry's content makes its title when it names no item.
+const titleRunes = 60
+
+// inquiryRow is one row of coupang_callcenter_inquiry; field names follow the columns (FromGo).
+type inquiryRow struct {
+	InquiryID                 int64
+	InquiryAt                 time.Time
+	VendorItemID              *int64
+	VendorItemIDs             []int64
+	OrderID                   *int64
+	PartnerCounselingStatus   string
+	InquiryStatus             string
+	CsPartnerCounselingStatus string
+	ItemName                  string
+	Content                   string
+	AnsweredAt                *time.Time
+	OrderDate                 *time.Time
+	BuyerEmail                string
+	BuyerPhone                string
+	ReceiptCategory           string
+	SaleStartedAt             *time.Time
+	SaleEndedAt               *time.Time
+	Replies                   []replyRow
+	VendorID                  string
+	Title                     string
+}
+
+// replyRow is one reply. It is both an element of the inquiry table's replies JSONB (through its
+// json tags) and the reply-specific columns of the reply table (through its field names), so the
+// two views of a reply always carry the same keys and value types.
+type replyRow struct {
+	AnswerID                      int64      `json:"answer_id"`
+	ParentAnswerID                *int64     `json:"parent_answer_id"`
+	AnswerType                    string     `json:"answer_type"`
+	NeedAnswer                    bool       `json:"need_answer"`
+	PartnerTransferStatus         *string    `json:"partner_transfer_status"`
+	PartnerTransferCompleteReason string     `json:"partner_transfer_complete_reason"`
+	ReceptionistName              string     `json:"receptionist_name"`
+	Receptionist                  string     `json:"receptionist"`
+	ReplyAt                       *time.Time `json:"reply_at"`
+	Content                       string     `json:"content"`
+}
+
+// replyTableRow is one row of coupang_callcenter_inquiry_reply: the inquiry's key columns and one
+// reply.
+type replyTableRow struct {
+	InquiryID               int64
+	InquiryAt               time.Time
+	VendorItemID            *int64
+	OrderID                 *int64
+	PartnerCounselingStatus string
+	VendorID                string
+	replyRow
+}
+
+func newInquiryRow(r query.Row, vendorID string) *inquiryRow {
+	inq := r.Inquiry
+	replies := make([]replyRow, 0, len(inq.Replies))
+	for _, rep := range inq.Replies {
+		replies = append(replies, newReplyRow(rep))
+	}
+	vendorItemIDs := inq.VendorItemIDs
+	if vendorItemIDs == nil {
+		vendorItemIDs = []int64{}
+	}
+	return &inquiryRow{
+		InquiryID:                 inq.InquiryID,
+		InquiryAt:                 inq.InquiryAt,
+		VendorItemID:              nonZero(r.VendorItemID),
+		VendorItemIDs:             vendorItemIDs,
+		OrderID:                   nonZero(inq.OrderID),
+		PartnerCounselingStatus:   r.PartnerCounselingStatus,
+		InquiryStatus:             inq.InquiryStatus,
+		CsPartnerCounselingStatus: inq.CSPartnerCounselingStatus,
+		ItemName:                  inq.ItemName,
+		Content:                   inq.Content,
+		AnsweredAt:                inq.AnsweredAt,
+		OrderDate:                 inq.OrderDate,
+		BuyerEmail:                inq.BuyerEmail,
+		BuyerPhone:                inq.BuyerPhone,
+		ReceiptCategory:           inq.ReceiptCategory,
+		SaleStartedAt:             inq.SaleStartedAt,
+		SaleEndedAt:               inq.SaleEndedAt,
+		Replies:                   replies,
+		VendorID:                  vendorID,
+		Title:                     title(inq),
+	}
+}
+
+func newReplyRow(rep api.Reply) replyRow {
+	return replyRow{
+		AnswerID:                      rep.AnswerID,
+		ParentAnswerID:                nonZero(rep.ParentAnswerID),
+		AnswerType:                    rep.AnswerType,
+		NeedAnswer:                    rep.NeedAnswer,
+		PartnerTransferStatus:         rep.PartnerTransferStatus,
+		PartnerTransferCompleteReason: rep.PartnerTransferCompleteReason,
+		ReceptionistName:              rep.ReceptionistName,
+		Receptionist:                  rep.Receptionist,
+		ReplyAt:                       rep.ReplyAt,
+		Content:                       rep.Content,
+	}
+}
+
+// title is a short human label: the item name, else the start of the content.
+func title(inq api.Inquiry) string {
+	if inq.ItemName != "" {
+		return inq.ItemName
+	}
+	s := inq.Content
+	if utf8.RuneCountInString(s) <= titleRunes {
+		return s
+	}
+	return string([]rune(s)[:titleRunes])
+}
+
+// nonZero maps Coupang's "absent" zero to SQL NULL.
+func nonZero(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+// inquiryHasStatus reports whether an inquiry fetched on its own would be listed under the
+// partnerCounselingStatus value status, following the semantics in the sandbox's package
+// documentation: NONE every inquiry, ANSWER answered ones, NO_ANSWER those awaiting the seller,
+// TRANSFER those with a CS agent's transfer still awaiting the seller.
+func inquiryHasStatus(inq api.Inquiry, status string) bool {
+	switch status {
+	case "", api.StatusNone:
+		return true
+	case api.StatusAnswer:
+		return inq.CSPartnerCounselingStatus == "answered"
+	case api.StatusNoAnswer:
+		return inq.CSPartnerCounselingStatus == "requestAnswer"
+	case api.StatusTransfer:
+		return slices.ContainsFunc(inq.Replies, func(r api.Reply) bool {
+			return r.AnswerType == "csAgent" && r.NeedAnswer && r.PartnerTransferStatus != nil && *r.PartnerTransferStatus == "requestAnswer"
+		})
+	}
+	return false
+}
+
+// pickVendorItemID is vendor_item_id for an inquiry fetched on its own: the first of its option
+// IDs the query asked for, else its first.
+func pickVendorItemID(ids, asked []int64) int64 {
+	for _, id := range ids {
+		if asked == nil || slices.Contains(asked, id) {
+			return id
+		}
+	}
+	if len(ids) > 0 {
+		return ids[0]
+	}
+	return 0
+}
+
+// runVariants runs the plan of each variant in turn and hands every row to emit until emit
+// returns false. With a limit, each variant asks only for what the previous ones left.
+func runVariants(ctx context.Context, d *plugin.QueryData, client query.Lister, lookbackDays int, variants []query.Quals, emit func(query.Row) bool) error {
+	now := time.Now()
+	for _, v := range variants {
+		if v.Limit >= 0 {
+			v.Limit = max(d.RowsRemaining(ctx), 0)
+			if v.Limit == 0 {
+				return nil
+			}
+		}
+		plan, err := query.Build(v, now, lookbackDays)
+		if err != nil {
+			return err
+		}
+		stopped := false
+		err = query.Fetch(ctx, client, plan, func(r query.Row) bool {
+			if !emit(r) {
+				stopped = true
+				return false
+			}
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		if stopped {
+			return nil
+		}
+	}
+	return nil
+}
+
+// fetchError wraps a fetch failure for the user. A failure after the query already has all the
+// rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
+// a request in flight.
+func fetchError(d *plugin.QueryData, table string, err error) error {
+	if err == nil || limitMet(d) {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", table, err)
+}

@@ -1,0 +1,69 @@
+package coupang
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// FetchTracker records the first error of the fetch functions (list and get) that run for one
+// query, for an in-process caller that cannot trust the SDK to deliver it.
+//
+// Why: in steampipe-plugin-sdk v5.14.1 a fetch error travels through two selects that also watch
+// for the end of the stream, and Go picks a ready select case at random:
+//   - QueryData.streamRows selects between errorChan (the list error) and rowChan, which is closed
+//     right after the list function returns; if streamRows was busy forwarding a row when both
+//     became ready, it may take the closed channel and return nil;
+//   - Plugin.execute selects between errorChan (executeForConnection's error) and outputChan, where
+//     the nil "done" row follows immediately; if it was busy in stream.Send, it may take the nil row
+//     and return without the error.
+//
+// Either way Execute returns nil and a failed query looks like a complete, shorter result. The
+// list and get functions therefore also report their error here, through the query's context
+// (the SDK passes the stream's context down to them when the query cache is off), and the
+// in-process runner fails the query when Execute returned nil but the tracker holds an error.
+// Over gRPC (real Steampipe) context values do not cross the wire and the tracker is simply absent.
+type FetchTracker struct {
+	mu  sync.Mutex
+	err error
+}
+
+type fetchTrackerKey struct{}
+
+// WithFetchTracker returns a context whose fetch functions report to t.
+func WithFetchTracker(ctx context.Context, t *FetchTracker) context.Context {
+	return context.WithValue(ctx, fetchTrackerKey{}, t)
+}
+
+// Err returns the first error a fetch function reported, or nil.
+func (t *FetchTracker) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+func (t *FetchTracker) record(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// trackFetch is deferred by every fetch function as `defer trackFetch(ctx)(&err)`: it reports the
+// function's error, or a panic (which it re-raises for the SDK to handle as usual), to the
+// context's tracker if there is one.
+func trackFetch(ctx context.Context) func(errp *error) {
+	t, _ := ctx.Value(fetchTrackerKey{}).(*FetchTracker)
+	return func(errp *error) {
+		if r := recover(); r != nil {
+			if t != nil {
+				t.record(fmt.Errorf("coupang plugin panic: %v", r))
+			}
+			panic(r)
+		}
+		if t != nil && errp != nil && *errp != nil {
+			t.record(*errp)
+		}
+	}
+}
