@@ -164,7 +164,15 @@ type dataset struct {
 	items    []catalogItem
 	recs     []record          // sorted by (at, id) ascending
 	byOption map[int64][]int32 // option ID -> positions in recs, ascending
-	byID     map[int64]int32   // inquiryId -> position
+}
+
+// position returns the index of the inquiry id in recs (ids ascend with positions), or -1.
+func (d *dataset) position(id int64) int {
+	i, ok := slices.BinarySearchFunc(d.recs, id, func(r record, id int64) int { return cmpInt64(r.id, id) })
+	if !ok {
+		return -1
+	}
+	return i
 }
 
 func splitmix(x uint64) uint64 {
@@ -196,7 +204,7 @@ const (
 
 func buildDataset(o Options) *dataset {
 	now := o.Now()
-	d := &dataset{seed: o.Seed, now: now, lastDay: kstMidnight(now), byID: nil}
+	d := &dataset{seed: o.Seed, now: now, lastDay: kstMidnight(now)}
 	days := max(o.Days, 0)
 	perDay := max(o.PerDay, 0)
 	d.firstDay = d.lastDay.AddDate(0, 0, -(max(days, 1) - 1))
@@ -316,11 +324,9 @@ func buildDataset(o Options) *dataset {
 	// Inquiry IDs grow with time, with gaps, so they are unique and (at, id) order is total.
 	id := int64(firstInquiryID)
 	d.byOption = make(map[int64][]int32)
-	d.byID = make(map[int64]int32, len(d.recs))
 	for i := range d.recs {
 		id += 1 + int64(splitmix(uint64(o.Seed)^uint64(i))%7)
 		d.recs[i].id = id
-		d.byID[id] = int32(i)
 		it := &d.items[d.recs[i].item]
 		for j, opt := range it.options {
 			if d.recs[i].opt&(1<<j) != 0 {

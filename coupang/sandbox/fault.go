@@ -154,6 +154,7 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 		if err != nil {
 			panic(http.ErrAbortHandler)
 		}
+		w.done(0) // log before the client sees the reset
 		if tc, ok := conn.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0)
 		}

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -541,17 +543,34 @@ func TestDeterminism(t *testing.T) {
 	if string(ja) == string(jc) {
 		t.Fatal("another seed gave the same data")
 	}
-	// Later the same day: earlier rows unchanged, only new rows added.
-	o.Seed = 42
+	// Later the same day: the earlier rows are unchanged, new ones are only added after fixedNow.
+	o.HotInquiries = 0
+	early := sandbox.New(o).Inquiries()
 	o.Now = func() time.Time { return fixedNow.Add(2 * time.Hour) }
 	later := sandbox.New(o).Inquiries()
-	n := 0
-	for _, inq := range later {
-		if inq.InquiryAt.Before(fixedNow.Add(-24*time.Hour)) && !inq.InquiryAt.Before(later[0].InquiryAt.AddDate(0, 0, 1)) {
-			n++
+	if len(later) < len(early) {
+		t.Fatalf("later build has %d rows, earlier %d", len(later), len(early))
+	}
+	// Replies of recent rows are squeezed before the build's clock, so they may differ; identity and
+	// time of every row may not, and older rows (replies span at most 4 days) must be identical.
+	for i, e := range early {
+		l := later[i]
+		if e.InquiryID != l.InquiryID || !e.InquiryAt.Equal(l.InquiryAt) || !slices.Equal(e.VendorItemIDs, l.VendorItemIDs) {
+			t.Fatalf("row %d changed: %d at %s -> %d at %s", i, e.InquiryID, e.InquiryAt, l.InquiryID, l.InquiryAt)
+		}
+		if e.InquiryAt.Before(fixedNow.AddDate(0, 0, -4)) {
+			je, _ := json.Marshal(e)
+			jl, _ := json.Marshal(l)
+			if string(je) != string(jl) {
+				t.Fatalf("row %d changed in a later build of the same day", e.InquiryID)
+			}
 		}
 	}
-	_ = n
+	for _, inq := range later[len(early):] {
+		if !inq.InquiryAt.After(fixedNow) {
+			t.Fatalf("new row %d at %s is not after the first build", inq.InquiryID, inq.InquiryAt)
+		}
+	}
 }
 
 // TestWireFormat checks the raw JSON of the single-inquiry endpoint looks like Coupang's.
@@ -770,5 +789,170 @@ func TestStart(t *testing.T) {
 	}
 	if _, _, err := s.StartOn("0.0.0.0:0"); err == nil {
 		t.Fatal("non-loopback address accepted")
+	}
+}
+
+// TestDefaultClock checks the defaults: data up to the real now, found by a default 7-day query.
+func TestDefaultClock(t *testing.T) {
+	s, base := sandbox.StartTest(t, sandbox.Options{})
+	now := time.Now()
+	first, last := s.Span()
+	if last.Format(api.DateLayout) != now.In(api.KST).Format(api.DateLayout) || !first.Equal(last.AddDate(0, 0, -(sandbox.DefaultDays-1))) {
+		t.Fatalf("span %s..%s", first, last)
+	}
+	for _, inq := range s.Inquiries() {
+		if inq.InquiryAt.After(s.BuiltAt()) {
+			t.Fatalf("inquiry %d in the future: %s", inq.InquiryID, inq.InquiryAt)
+		}
+	}
+	end := now.In(api.KST).Format(api.DateLayout)
+	start := now.In(api.KST).AddDate(0, 0, -6).Format(api.DateLayout)
+	q := "vendorId=" + sandbox.DemoVendorID + "&partnerCounselingStatus=NONE&inquiryStartAt=" + start + "&inquiryEndAt=" + end + "&pageNum=1&pageSize=30"
+	req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
+	req.Header.Set("Authorization", api.Authorization(sandbox.DemoAccessKey, sandbox.DemoSecretKey, time.Now(), "GET", listPath, q))
+	req.Header.Set("X-Requested-By", sandbox.DemoVendorID)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a answer
+	a.status = resp.StatusCode
+	a.body, _ = io.ReadAll(resp.Body)
+	if err := json.Unmarshal(a.body, &a.env); err != nil {
+		t.Fatal(err)
+	}
+	if p := decodePage(t, a); p.Pagination.TotalElements < 6*sandbox.DefaultPerDay/2 {
+		t.Fatalf("default 7-day query found %d rows", p.Pagination.TotalElements)
+	}
+}
+
+// TestSingleInquiry checks the single endpoint answers every kind of inquiry as Inquiries has it.
+func TestSingleInquiry(t *testing.T) {
+	s, base := newServer(t, sandbox.Options{Days: 5, PerDay: 20})
+	for _, inq := range s.Inquiries()[:20] {
+		a := do(t, s, base, call{path: api.InquiryPath(inq.InquiryID)})
+		if a.status != 200 {
+			t.Fatalf("status %d %s", a.status, a.body)
+		}
+		var got struct {
+			InquiryID    int64   `json:"inquiryId"`
+			VendorItemID []int64 `json:"vendorItemId"`
+			ItemName     string  `json:"itemName"`
+			Content      string  `json:"content"`
+			Replies      []struct {
+				AnswerID int64  `json:"answerId"`
+				Content  string `json:"content"`
+				ReplyAt  string `json:"replyAt"`
+			} `json:"replies"`
+		}
+		if err := json.Unmarshal(a.env.Data, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.InquiryID != inq.InquiryID || !slices.Equal(got.VendorItemID, inq.VendorItemIDs) || got.ItemName != inq.ItemName ||
+			got.Content != inq.Content || len(got.Replies) != len(inq.Replies) {
+			t.Fatalf("got %+v, want %+v", got, inq)
+		}
+		for k, r := range got.Replies {
+			if r.AnswerID != inq.Replies[k].AnswerID || r.Content != inq.Replies[k].Content || r.ReplyAt != inq.Replies[k].ReplyAt.Format("2006-01-02 15:04:05") {
+				t.Fatalf("reply %d: %+v", k, r)
+			}
+		}
+	}
+}
+
+// TestLatencyAndSlowFault uses only a lower bound the client cannot beat: a client giving up after
+// 100 ms never gets an answer delayed by seconds, and the request is still counted and logged.
+func TestLatencyAndSlowFault(t *testing.T) {
+	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
+	for _, mode := range []string{"latency", "slow"} {
+		t.Run(mode, func(t *testing.T) {
+			o := sandbox.Options{Now: fixedClock}
+			if mode == "latency" {
+				o.Latency = 5 * time.Second
+			}
+			s, base := sandbox.StartTest(t, o)
+			if mode == "slow" {
+				s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultSlow(5 * time.Second) })
+			}
+			req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
+			req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
+			req.Header.Set("X-Requested-By", s.VendorID())
+			_, err := (&http.Client{Timeout: 100 * time.Millisecond}).Do(req)
+			if err == nil {
+				t.Fatal("answer arrived before the injected delay")
+			}
+			if s.Requests() != 1 {
+				t.Fatalf("requests %d", s.Requests())
+			}
+		})
+	}
+}
+
+// TestMillion builds a 1,000,000-inquiry server, reports its build time and heap, and queries it.
+func TestMillion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large data set")
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	s := sandbox.New(sandbox.Options{Now: fixedClock, Days: 60, PerDay: 16600, HotInquiries: 5000})
+	built := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("%d inquiries built in %s, heap %.1f MiB (%.0f bytes per inquiry)", s.Count(), built.Round(time.Millisecond),
+		float64(heap)/(1<<20), float64(heap)/float64(s.Count()))
+	if s.Count() < 900000 {
+		t.Fatalf("only %d inquiries", s.Count())
+	}
+	if n := s.VendorItemCount(sandbox.DemoHotVendorItemID); n != 5000 {
+		t.Fatalf("hot option has %d inquiries", n)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	q := "vendorId=A00012345&partnerCounselingStatus=TRANSFER&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&pageNum=3&pageSize=30"
+	start = time.Now()
+	p := decodePage(t, do(t, s, ts.URL, call{path: listPath, rawQuery: q}))
+	t.Logf("7-day TRANSFER query: %d rows, page 3 in %s", p.Pagination.TotalElements, time.Since(start).Round(time.Microsecond))
+	if p.Pagination.TotalElements < 1000 || len(p.Content) != 30 {
+		t.Fatalf("pagination %+v, %d rows", p.Pagination, len(p.Content))
+	}
+	for _, c := range p.Content {
+		inq, ok := s.Inquiry(c.InquiryID)
+		if !ok || !sandbox.MatchesStatus(inq, "TRANSFER") || inq.InquiryAt.Format("2006-01-02 15:04:05") != c.InquiryAt {
+			t.Fatalf("row %d does not match", c.InquiryID)
+		}
+	}
+	q = "vendorId=A00012345&partnerCounselingStatus=NONE&vendorItemId=" + strconv.FormatInt(sandbox.DemoHotVendorItemID, 10) + "&pageNum=167&pageSize=30"
+	p = decodePage(t, do(t, s, ts.URL, call{path: listPath, rawQuery: q}))
+	if p.Pagination.TotalElements != 5000 || p.Pagination.TotalPages != 167 || len(p.Content) != 5000-166*30 {
+		t.Fatalf("hot option last page: %+v, %d rows", p.Pagination, len(p.Content))
+	}
+}
+
+// BenchmarkList measures one 7-day list page on a 100,000-inquiry server.
+func BenchmarkList(b *testing.B) {
+	s := sandbox.New(sandbox.Options{Now: fixedClock, Days: 60, PerDay: 1700})
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&pageNum=2&pageSize=30"
+	client := &http.Client{}
+	b.ResetTimer()
+	for b.Loop() {
+		req, _ := http.NewRequest("GET", ts.URL+listPath+"?"+q, nil)
+		req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
+		req.Header.Set("X-Requested-By", s.VendorID())
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatal(resp.Status)
+		}
 	}
 }

@@ -112,11 +112,11 @@ func (s *Server) Inquiries() []Inquiry {
 
 // Inquiry returns one inquiry by id.
 func (s *Server) Inquiry(id int64) (Inquiry, bool) {
-	i, ok := s.data.byID[id]
-	if !ok {
+	i := s.data.position(id)
+	if i < 0 {
 		return Inquiry{}, false
 	}
-	return s.data.render(int(i)), true
+	return s.data.render(i), true
 }
 
 // VendorItemIDs returns the option IDs that have at least one inquiry, ascending.
@@ -529,6 +529,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 	} else {
 		lo := sort.Search(len(d.recs), func(i int) bool { return d.recs[i].at >= from })
 		hi := sort.Search(len(d.recs), func(i int) bool { return d.recs[i].at >= to })
+		matched = make([]int32, 0, hi-lo)
 		for i := lo; i < hi; i++ {
 			if d.matches(d.recs[i], status, orderID) {
 				matched = append(matched, int32(i))
