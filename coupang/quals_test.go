@@ -1,0 +1,126 @@
+package coupang
+
+import (
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/quals"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+func i64(v int64) *proto.QualValue {
+	return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: v}}
+}
+func str(v string) *proto.QualValue {
+	return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: v}}
+}
+func ts(t time.Time) *proto.QualValue {
+	return &proto.QualValue{Value: &proto.QualValue_TimestampValue{TimestampValue: timestamppb.New(t)}}
+}
+func list(vs ...*proto.QualValue) *proto.QualValue {
+	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: &proto.QualValueList{Values: vs}}}
+}
+
+type q struct {
+	col, op string
+	v       *proto.QualValue
+}
+
+func qualMap(qs ...q) plugin.KeyColumnQualMap {
+	m := plugin.KeyColumnQualMap{}
+	for _, x := range qs {
+		if m[x.col] == nil {
+			m[x.col] = &plugin.KeyColumnQuals{Name: x.col}
+		}
+		m[x.col].Quals = append(m[x.col].Quals, &quals.Qual{Column: x.col, Operator: x.op, Value: x.v})
+	}
+	return m
+}
+
+func TestConvertQuals(t *testing.T) {
+	t1 := time.Date(2026, 1, 9, 15, 0, 0, 0, time.UTC)
+	t2 := time.Date(2026, 1, 15, 14, 59, 59, 0, time.UTC)
+	tests := []struct {
+		name    string
+		quals   plugin.KeyColumnQualMap
+		limit   int64
+		replies bool
+		want    tableQuals
+		wantErr string
+	}{
+		{name: "none", limit: -1, want: tableQuals{Variants: []query.Quals{{Limit: -1}}}},
+		{name: "between and limit", quals: qualMap(q{colInquiryAt, ">=", ts(t1)}, q{colInquiryAt, "<=", ts(t2)}), limit: 5,
+			want: tableQuals{Variants: []query.Quals{{Limit: 5, InquiryAt: []query.Bound{{Op: ">=", Value: t1}, {Op: "<=", Value: t2}}}}}},
+		{name: "option id scalar and IN list", quals: qualMap(q{colVendorItemID, "=", i64(7)}, q{colVendorItemID, "=", list(i64(7), i64(8))}), limit: -1,
+			want: tableQuals{Variants: []query.Quals{{Limit: -1, VendorItemID: [][]int64{{7}, {7, 8}}}}}},
+		{name: "statuses and order id", quals: qualMap(q{colPartnerCounselingStatus, "=", str("ANSWER")}, q{colInquiryStatus, "=", str("complete")},
+			q{colCSPartnerCounselingStatus, "=", str("answered")}, q{colOrderID, "=", i64(42)}), limit: -1,
+			want: tableQuals{Variants: []query.Quals{{Limit: -1, PartnerCounselingStatus: []string{"ANSWER"}, InquiryStatus: []string{"complete"},
+				CSPartnerCounselingStatus: []string{"answered"}, OrderID: []int64{42}}}}},
+		{name: "status IN list expands, duplicates dropped", quals: qualMap(q{colPartnerCounselingStatus, "=", list(str("ANSWER"), str("TRANSFER"), str("ANSWER"))}), limit: -1,
+			want: tableQuals{Variants: []query.Quals{{Limit: -1, PartnerCounselingStatus: []string{"ANSWER"}}, {Limit: -1, PartnerCounselingStatus: []string{"TRANSFER"}}}}},
+		{name: "two IN lists multiply", quals: qualMap(q{colOrderID, "=", list(i64(1), i64(2))}, q{colInquiryStatus, "=", list(str("progress"), str("complete"))}), limit: -1},
+		{name: "reply keys become sets", quals: qualMap(q{colInquiryID, "=", list(i64(3), i64(1), i64(3))}, q{colInquiryID, "=", i64(3)}, q{colAnswerType, "=", str("vendor")}), limit: 2, replies: true,
+			want: tableQuals{Variants: []query.Quals{{Limit: 2, LimitCountsReplies: true}}, InquiryIDs: []int64{3}, HasInquiryID: true, AnswerTypes: []string{"vendor"}, HasAnswerType: true}},
+		{name: "contradictory answer types give an empty set", quals: qualMap(q{colAnswerType, "=", str("vendor")}, q{colAnswerType, "=", str("csAgent")}), limit: -1, replies: true,
+			want: tableQuals{Variants: []query.Quals{{Limit: -1, LimitCountsReplies: true}}, AnswerTypes: []string{}, HasAnswerType: true}},
+		{name: "wrong type", quals: qualMap(q{colOrderID, "=", str("x")}), limit: -1, wantErr: "order_id: expected an integer"},
+		{name: "wrong time type", quals: qualMap(q{colInquiryAt, ">", i64(1)}), limit: -1, wantErr: "inquiry_at: expected a timestamp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := convertQuals(tt.quals, tt.limit, tt.replies)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			if tt.name == "two IN lists multiply" {
+				require.Len(t, got.Variants, 4)
+				seen := map[string]bool{}
+				for _, v := range got.Variants {
+					require.Len(t, v.OrderID, 1)
+					require.Len(t, v.InquiryStatus, 1)
+					seen[v.InquiryStatus[0]+string(rune('0'+v.OrderID[0]))] = true
+				}
+				assert.Len(t, seen, 4, "every combination once")
+				return
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestConvertQualsTooManyVariants(t *testing.T) {
+	var ids, ids2 []*proto.QualValue
+	for i := int64(1); i <= 20; i++ {
+		ids = append(ids, i64(i))
+		ids2 = append(ids2, i64(100+i))
+	}
+	_, err := convertQuals(qualMap(q{colOrderID, "=", list(ids...)}, q{colOrderID, "=", list(ids2...)}), -1, false)
+	require.ErrorContains(t, err, "split the query")
+}
+
+// TestFanOutLeader checks the recognition of the SDK's per-value copies of an IN qual: only the
+// copy holding the list's first element runs.
+func TestFanOutLeader(t *testing.T) {
+	a, b := i64(1), i64(2)
+	orig := qualMap(q{colVendorItemID, "=", list(a, b)})[colVendorItemID]
+	leader, isCopy := fanOutLeader(orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	assert.True(t, isCopy)
+	assert.True(t, leader)
+	leader, isCopy = fanOutLeader(orig, qualMap(q{colVendorItemID, "=", b})[colVendorItemID])
+	assert.True(t, isCopy)
+	assert.False(t, leader)
+	// An equal value that is not the list's element is a plain qual, not a copy.
+	_, isCopy = fanOutLeader(orig, qualMap(q{colVendorItemID, "=", i64(1)})[colVendorItemID])
+	assert.False(t, isCopy)
+	// The unmodified original is not a copy.
+	_, isCopy = fanOutLeader(orig, orig)
+	assert.False(t, isCopy)
+}
