@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,11 +194,14 @@ func TestFetchDedupesAcrossOptionIDsAndPages(t *testing.T) {
 // scripted answers with canned pages per option ID.
 type scripted struct {
 	pages map[int64][]*api.Page
+	mu    sync.Mutex
 	calls []api.ListRequest
 }
 
-// ListInquiries implements Lister.
+// ListInquiries implements Lister; the concurrent fetcher calls it from several goroutines.
 func (s *scripted) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.calls = append(s.calls, req)
 	ps := s.pages[req.VendorItemID]
 	if req.PageNum < 1 || req.PageNum > len(ps) {
