@@ -7,6 +7,7 @@
 //	COUPANG_VENDOR_ID=A00012345
 //	COUPANG_ACCESS_KEY=...
 //	COUPANG_SECRET_KEY=...
+//	COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=3285906659   (only with --hot-inquiries)
 //
 // and then serves until SIGINT or SIGTERM. With --verbose every request is logged on stderr.
 package main
@@ -80,6 +81,9 @@ func run(args []string) error {
 	first, last := s.Span()
 	fmt.Printf("COUPANG_BASE_URL=%s\nCOUPANG_VENDOR_ID=%s\nCOUPANG_ACCESS_KEY=%s\nCOUPANG_SECRET_KEY=%s\n",
 		baseURL, s.VendorID(), s.AccessKey(), s.SecretKey())
+	if hot := s.HotVendorItemID(); hot != 0 {
+		fmt.Printf("COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=%d\n", hot)
+	}
 	fmt.Fprintf(os.Stderr, "coupang-sandbox: %d inquiries from %s to %s (built in %s), serving %s; Ctrl-C to stop\n",
 		s.Count(), first.Format("2006-01-02"), last.Format("2006-01-02"), time.Since(start).Round(time.Millisecond), baseURL)
 

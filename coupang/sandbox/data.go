@@ -469,8 +469,10 @@ func (d *dataset) render(i int) Inquiry {
 		offsets[k] = total
 	}
 	if room := d.now.Unix() - rec.at; total > room {
+		// Too recent for the whole conversation: squeeze it into 30-95% of the time since.
+		room = max(room, 0) * int64(30+r.IntN(66)) / 100
 		for k := range offsets {
-			offsets[k] = offsets[k] * max(room, 0) / total
+			offsets[k] = offsets[k] * room / total
 		}
 	}
 	for k, kind := range sc.replies {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,6 +193,8 @@ func TestRulesReject(t *testing.T) {
 		{"pageNum -1", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=-1", 1)}, 400, "Invalid pageNum*"},
 		{"unknown param", call{path: listPath, rawQuery: good + "&nextToken=abc"}, 400, "Unknown query parameter 'nextToken'"},
 		{"duplicated param", call{path: listPath, rawQuery: good + "&pageNum=2"}, 400, "Duplicated query parameter 'pageNum'"},
+		{"auth checked before vendor", call{path: api.ListPath("A00099999"), rawQuery: good, auth: str(signed("wrong-secret", nowDate, good))}, 401, sandbox.MsgInvalidSignature},
+		{"vendor checked before params", call{path: listPath, rawQuery: "vendorId=A00099999&pageSize=99", requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"POST", call{method: "POST", path: listPath, rawQuery: good}, 405, "Method POST not allowed*"},
 		{"unknown path", call{path: "/v2/providers/openapi/apis/api/v5/vendors/A00012345/returnRequests", rawQuery: good}, 404, "Not found*"},
 		{"v3 path", call{path: "/v2/providers/openapi/apis/api/v3/vendors/A00012345/callCenterInquiries", rawQuery: good}, 404, "Not found*"},
@@ -767,6 +770,17 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("log shows %d 429s, requests %d", n429, s.Requests())
 	}
 	t.Logf("RateLimit 3: %d admitted, %d refused with 429", ok, limited)
+
+	// One request per 100 s: the second of two back-to-back requests is refused whatever the speed.
+	s2, base2 := newServer(t, sandbox.Options{RateLimit: 0.01})
+	if a := do(t, s2, base2, call{path: listPath, rawQuery: q}); a.status != 200 {
+		t.Fatalf("first request: %d", a.status)
+	}
+	for range 3 {
+		if a := do(t, s2, base2, call{path: listPath, rawQuery: q}); a.status != 429 || a.env.Message != sandbox.MsgTooManyRequests {
+			t.Fatalf("over the limit: %d %s", a.status, a.body)
+		}
+	}
 }
 
 func TestStart(t *testing.T) {
@@ -953,6 +967,58 @@ func BenchmarkList(b *testing.B) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
 			b.Fatal(resp.Status)
+		}
+	}
+}
+
+// TestConcurrent checks counting and logging under concurrent requests, with a fault on every
+// third request number.
+func TestConcurrent(t *testing.T) {
+	s, base := newServer(t, sandbox.Options{Days: 5, PerDay: 20})
+	s.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
+		if n%3 == 0 {
+			return sandbox.FaultStatus(http.StatusBadGateway, "Bad Gateway")
+		}
+		return nil
+	})
+	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
+	const workers, each = 8, 15
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
+				req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
+				req.Header.Set("X-Requested-By", s.VendorID())
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	log := s.Log()
+	if s.Requests() != workers*each || len(log) != workers*each {
+		t.Fatalf("requests %d, log %d, want %d", s.Requests(), len(log), workers*each)
+	}
+	seen := map[int64]bool{}
+	for _, r := range log {
+		if seen[r.N] {
+			t.Fatalf("request number %d twice", r.N)
+		}
+		seen[r.N] = true
+		want := 200
+		if r.N%3 == 0 {
+			want = 502
+		}
+		if r.Status != want {
+			t.Fatalf("request %d: status %d, want %d", r.N, r.Status, want)
 		}
 	}
 }
