@@ -87,7 +87,11 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if connectionName == "" {
 		return nil, errors.New("inprocess: connection name is empty")
 	}
-	o := options{logger: hclog.NewNullLogger()}
+	linked, err := linkedLimiters()
+	if err != nil {
+		return nil, err
+	}
+	o := options{logger: hclog.NewNullLogger(), limiters: linked}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -127,7 +131,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}
 	if len(o.limiters) > 0 {
 		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
-		for _, l := range o.limiters {
+		for _, l := range lastByName(o.limiters) {
 			defs = append(defs, &proto.RateLimiterDefinition{Name: l.Name, FillRate: l.FillRate, BucketSize: l.BucketSize,
 				MaxConcurrency: l.MaxConcurrency, Scope: l.Scope, Where: l.Where})
 		}

@@ -110,6 +110,16 @@ func (s *Server) Inquiries() []Inquiry {
 	return out
 }
 
+// InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
+// rendering the inquiries: cheap even for millions (benchmarks count rows per window with it).
+func (s *Server) InquiryTimes() []time.Time {
+	out := make([]time.Time, len(s.data.recs))
+	for i, r := range s.data.recs {
+		out[i] = time.Unix(r.at, 0).In(api.KST)
+	}
+	return out
+}
+
 // Inquiry returns one inquiry by id.
 func (s *Server) Inquiry(id int64) (Inquiry, bool) {
 	i := s.data.position(id)

@@ -1,0 +1,47 @@
+package inprocess
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+)
+
+// linkedRateLimit, when set at link time, retunes the plugin's coupang_api limiter (requests per
+// second, burst 1, scope connection) in every Runner of the binary, before any WithRateLimiter
+// option:
+//
+//	go build -ldflags "-X github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess.linkedRateLimit=2000" ./cmd/steampipe_export_coupang
+//
+// It exists for cmd/coupang-bench, which measures the export command's memory on 1,000,000
+// sandbox inquiries (33,334 requests: hours at the default 4 requests/second). Release builds never
+// set it, so no user setting or environment variable can raise the limit against Coupang.
+var linkedRateLimit string
+
+// linkedLimiters returns the limiter override set at link time, if any.
+func linkedLimiters() ([]Limiter, error) {
+	if linkedRateLimit == "" {
+		return nil, nil
+	}
+	rate, err := strconv.ParseFloat(linkedRateLimit, 32)
+	if err != nil || rate <= 0 {
+		return nil, fmt.Errorf("inprocess: linked rate limit %q is not a positive number", linkedRateLimit)
+	}
+	return []Limiter{{Name: coupang.RateLimiterName, FillRate: float32(rate), BucketSize: 1, Scope: []string{"connection"}}}, nil
+}
+
+// lastByName keeps the last limiter of each name, in first-appearance order, so that an option
+// overrides the linked limiter rather than sending the SDK two definitions of one name.
+func lastByName(ls []Limiter) []Limiter {
+	at := map[string]int{}
+	var out []Limiter
+	for _, l := range ls {
+		if i, ok := at[l.Name]; ok {
+			out[i] = l
+			continue
+		}
+		at[l.Name] = len(out)
+		out = append(out, l)
+	}
+	return out
+}
