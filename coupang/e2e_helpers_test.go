@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -184,4 +185,11 @@ func queryParam(rec sandbox.RequestRecord, name string) string {
 
 func between(lo, hi time.Time) []inprocess.Qual {
 	return []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}, {Column: "inquiry_at", Operator: "<=", Value: hi}}
+}
+
+// TestMain turns off the SDK's debug.FreeOSMemory every 100 streamed rows (a memory guard for
+// long-running Steampipe plugins) that otherwise dominates the run time of these small queries.
+func TestMain(m *testing.M) {
+	os.Setenv("STEAMPIPE_FREE_MEM_INTERVAL", "0")
+	os.Exit(m.Run())
 }

@@ -1,0 +1,162 @@
+package coupang_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type replyKey struct{ inquiry, answer int64 }
+
+func replyKeys(rows []map[string]any) []replyKey {
+	var out []replyKey
+	for _, r := range rows {
+		out = append(out, replyKey{r["inquiry_id"].(int64), r["answer_id"].(int64)})
+	}
+	slices.SortFunc(out, cmpReply)
+	return out
+}
+
+func cmpReply(a, b replyKey) int {
+	if a.inquiry != b.inquiry {
+		return int(a.inquiry - b.inquiry)
+	}
+	return int(a.answer - b.answer)
+}
+
+// TestReplyTableMatchesInquiryTable checks that the reply table's rows for a period are exactly the
+// sandbox's replies of the inquiries the same quals select on the inquiry table.
+func TestReplyTableMatchesInquiryTable(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	all := byID(e.sb.Inquiries())
+	now := time.Now()
+	quals := between(now.Add(-12*24*time.Hour), now.Add(-2*24*time.Hour))
+
+	inquiries := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
+	var want []replyKey
+	withoutReplies := 0
+	for _, id := range ids(inquiries) {
+		if len(all[id].Replies) == 0 {
+			withoutReplies++
+		}
+		for _, rep := range all[id].Replies {
+			want = append(want, replyKey{id, rep.AnswerID})
+		}
+	}
+	slices.SortFunc(want, cmpReply)
+	require.NotZero(t, withoutReplies, "the period must include inquiries without replies")
+
+	rows := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: quals, Limit: -1})
+	assert.Equal(t, want, replyKeys(rows))
+	e.requireAllOK(t)
+
+	// answer_type filters exactly.
+	rows = e.mustQuery(t, inprocess.Query{Table: replyTable, Limit: -1,
+		Quals: append(between(now.Add(-12*24*time.Hour), now.Add(-2*24*time.Hour)), inprocess.Qual{Column: "answer_type", Operator: "=", Value: "vendor"})})
+	var vendorWant []replyKey
+	for _, k := range want {
+		for _, rep := range all[k.inquiry].Replies {
+			if rep.AnswerID == k.answer && rep.AnswerType == "vendor" {
+				vendorWant = append(vendorWant, k)
+			}
+		}
+	}
+	require.NotEmpty(t, vendorWant)
+	assert.Equal(t, vendorWant, replyKeys(rows))
+}
+
+// TestReplyLimitStopsEarly checks that a limit counts replies and stops fetching once met.
+func TestReplyLimitStopsEarly(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	rows := e.mustQuery(t, inprocess.Query{Table: replyTable, Limit: 3})
+	assert.Len(t, rows, 3)
+	assert.Len(t, e.sb.Log(), 1, "one page holds three replies")
+}
+
+// TestRepliesJSONMatchesReplyRows checks that the inquiry table's replies JSONB and the reply
+// table's rows of the same inquiry carry the same keys and values; inquiry_id = X on the reply
+// table reads the single-inquiry endpoint.
+func TestRepliesJSONMatchesReplyRows(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	var inq sandbox.Inquiry
+	for _, x := range slices.Backward(e.sb.Inquiries()) {
+		if len(x.Replies) >= 2 {
+			inq = x
+			break
+		}
+	}
+	byInquiry := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}
+	inquiries := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: byInquiry, Limit: -1})
+	require.Len(t, inquiries, 1)
+	replies := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: byInquiry, Limit: -1})
+	require.Len(t, replies, len(inq.Replies))
+	for _, rec := range e.sb.Log() {
+		assert.Equal(t, api.InquiryPath(inq.InquiryID), rec.Path)
+	}
+	jsonReplies := inquiries[0]["replies"].([]any)
+	require.Len(t, jsonReplies, len(replies))
+	rowByAnswer := map[string]map[string]any{}
+	for _, r := range replies {
+		rowByAnswer[fmt.Sprint(r["answer_id"])] = r
+	}
+	for _, jr := range jsonReplies {
+		obj := jr.(map[string]any)
+		row := rowByAnswer[fmt.Sprint(obj["answer_id"])]
+		require.NotNil(t, row, "reply %v has a row", obj["answer_id"])
+		for key, jv := range obj {
+			col, ok := row[key]
+			require.True(t, ok, "reply JSON key %s is a reply table column", key)
+			switch c := col.(type) {
+			case time.Time:
+				jt, err := time.Parse(time.RFC3339, jv.(string))
+				require.NoError(t, err)
+				assert.True(t, c.Equal(jt), key)
+			case int64:
+				assert.Equal(t, fmt.Sprint(c), fmt.Sprint(jv), key)
+			default:
+				assert.Equal(t, col, jv, key)
+			}
+		}
+	}
+}
+
+// TestQueryFailsWhenAPIKeepsFailing injects a persistent 500 after a few successful requests and
+// runs the query 300 times: every run must fail with an error saying what to check, never return
+// a shorter result as success. This is the guard for the SDK's error-path race (see
+// coupang.FetchTracker).
+func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
+	defer coupang.SetClientTuning(func(c *api.Config) {
+		c.MaxAttempts = 2
+		c.MinBackoff = time.Microsecond
+		c.MaxBackoff = time.Microsecond
+	})()
+	e := newEnv(t, sandbox.Options{Seed: 3, Days: 35, PerDay: 3}, "")
+	var failAfter atomic.Int64
+	e.sb.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
+		if n > failAfter.Load() {
+			return sandbox.FaultStatus(http.StatusInternalServerError, "Internal Server Error")
+		}
+		return nil
+	})
+	now := time.Now()
+	q := inprocess.Query{Table: inquiryTable, Quals: between(now.Add(-30*24*time.Hour), now), Limit: -1}
+	for i := range 300 {
+		// The plan is five 7-day windows of one page each: let one to four of them through, so
+		// that rows are already streaming when the API starts failing.
+		failAfter.Store(e.sb.Requests() + int64(1+i%4))
+		rows, err := runQuery(e.r, q)
+		require.Error(t, err, "run %d returned %d rows as success", i, len(rows))
+		require.Contains(t, err.Error(), "server error")
+		require.Contains(t, err.Error(), "try again later")
+	}
+}
