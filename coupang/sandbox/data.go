@@ -293,7 +293,7 @@ func buildDataset(o Options) *dataset {
 		slices.SortStableFunc(d.recs[start:], func(a, b record) int { return cmpInt64(a.at, b.at) })
 	}
 
-	// Hot inquiries on one option ID, spread uniformly from the first day to now.
+	// Hot inquiries on one option ID, spread uniformly over the days.
 	if o.HotInquiries > 0 {
 		hotItem, hotOpt := -1, 0
 		for i := range d.items {
@@ -312,10 +312,15 @@ func buildDataset(o Options) *dataset {
 			})
 			hotItem = len(d.items) - 1
 		}
+		// Before today when there are past days, so the rows (and every inquiryId) do not depend on
+		// the time of day; with a single day, from midnight to now.
 		r := rand.New(rand.NewPCG(uint64(o.Seed), 0x407))
-		from := d.firstDay.Unix()
+		from, to := d.firstDay.Unix(), d.lastDay.Unix()-1
+		if days < 2 {
+			to = nowUnix
+		}
 		for range o.HotInquiries {
-			at := from + r.Int64N(nowUnix-from+1)
+			at := from + r.Int64N(to-from+1)
 			d.recs = append(d.recs, record{at: at, item: int32(hotItem), opt: 1<<hotOpt | uint8(hotOpt)<<4, scen: pickScenario(r)})
 		}
 		slices.SortStableFunc(d.recs, func(a, b record) int { return cmpInt64(a.at, b.at) })

@@ -80,7 +80,8 @@ type Options struct {
 	// towards the window.
 	RateLimit float64
 	// HotVendorItemID and HotInquiries concentrate HotInquiries extra inquiries on one option ID,
-	// spread over the data's days (for benchmarks like "one option ID with 5,000 inquiries").
+	// spread over the data's days before today (today only when Days is 1), for benchmarks like
+	// "one option ID with 5,000 inquiries".
 	// HotVendorItemID 0 means DemoHotVendorItemID. If the ID is one of the catalog's option IDs the
 	// inquiries go to that catalog item; otherwise a new catalog item with that single option is made.
 	HotVendorItemID int64
