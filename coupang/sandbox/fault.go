@@ -30,6 +30,9 @@ const (
 	KindCodeInBody
 	// KindSlow waits Fault.Delay (or until the client gives up) and then serves the request normally.
 	KindSlow
+	// KindBody answers HTTP Fault.Status with exactly Fault.Body (Content-Type Fault.ContentType, or
+	// Coupang's JSON type when empty): any response a test needs, however extreme.
+	KindBody
 )
 
 // String names the kind.
@@ -49,17 +52,21 @@ func (k FaultKind) String() string {
 		return "code-in-body"
 	case KindSlow:
 		return "slow"
+	case KindBody:
+		return "body"
 	}
 	return "unknown"
 }
 
 // Fault is one injected misbehaviour; see the FaultKind constants for which fields each kind uses.
 type Fault struct {
-	Kind       FaultKind
-	Status     int           // KindStatus, KindCodeInBody
-	Message    string        // KindStatus, KindCodeInBody
-	RetryAfter string        // KindStatus: the Retry-After header value, "" for none
-	Delay      time.Duration // KindSlow
+	Kind        FaultKind
+	Status      int           // KindStatus, KindCodeInBody
+	Message     string        // KindStatus, KindCodeInBody
+	RetryAfter  string        // KindStatus: the Retry-After header value, "" for none
+	Delay       time.Duration // KindSlow
+	Body        []byte        // KindBody
+	ContentType string        // KindBody; "" means application/json;charset=UTF-8
 }
 
 // FaultStatus answers HTTP code with {"code":code,"message":msg}.
@@ -91,6 +98,11 @@ func FaultCodeInBody(code int, msg string) *Fault {
 
 // FaultSlow serves the request normally after waiting d.
 func FaultSlow(d time.Duration) *Fault { return &Fault{Kind: KindSlow, Delay: d} }
+
+// FaultBody answers HTTP status with exactly body, as JSON (Content-Type application/json;charset=UTF-8).
+func FaultBody(status int, body []byte) *Fault {
+	return &Fault{Kind: KindBody, Status: status, Body: body}
+}
 
 // MalformedJSONBody is the body of KindMalformedJSON.
 const MalformedJSONBody = `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`
@@ -124,6 +136,8 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(MalformedJSONBody))
+	case KindBody:
+		writeBody(w, f)
 	case KindHTML403:
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		w.WriteHeader(http.StatusForbidden)
@@ -160,4 +174,16 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 		}
 		_ = conn.Close()
 	}
+}
+
+// writeBody answers a KindBody fault.
+func writeBody(w http.ResponseWriter, f *Fault) {
+	ct := f.ContentType
+	if ct == "" {
+		ct = "application/json;charset=UTF-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)))
+	w.WriteHeader(f.Status)
+	_, _ = w.Write(f.Body)
 }
