@@ -99,22 +99,6 @@ func KindOf(err error) ErrorKind {
 	return 0
 }
 
-// Hints: what the user should check for each kind of failure.
-const (
-	hintBadRequest   = "check the request parameters"
-	hintVendor       = "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"
-	hintDateRange    = "a query period must be at most 7 calendar days, dates as yyyy-MM-dd"
-	hintAuth         = "check access_key and secret_key, and that this machine's clock is correct"
-	hintClock        = "this machine's clock is probably wrong (Coupang accepts a signature only for a few minutes): sync the clock (NTP); also check access_key and secret_key"
-	hintNotAllowedIP = "register this machine's public IP for the key in Coupang Wing (Open API settings)"
-	hintBlocked      = "Coupang answered with an HTML page or a redirect: this machine is probably blocked for too many errors; wait before trying again and check vendor_id and the keys"
-	hintForbidden    = "check that the key may use this API and that this machine's public IP is registered for it in Coupang Wing (Open API settings)"
-	hintNotFound     = "check vendor_id (and the inquiry id)"
-	hintRateLimited  = "Coupang's rate limit was hit: lower the rate of the coupang_api limiter"
-	hintServer       = "Coupang had a server error: try again later"
-	hintDecode       = "the answer is not Coupang's JSON: check base_url"
-)
-
 // kindOfStatus maps an HTTP status (or a numeric code in a body) to a kind; 0 if it is not an error.
 func kindOfStatus(status int) ErrorKind {
 	switch {
@@ -148,7 +132,7 @@ func statusError(status int, location string, body []byte) *Error {
 	}
 	if status >= 300 && status <= 399 {
 		e.Message = "redirected to " + strconv.Quote(sanitize(location, 80))
-		e.Hint = hintBlocked
+		e.Hint = hintFor(e.Kind, e.Message, true)
 		return e
 	}
 	html := looksLikeHTML(body)
@@ -160,47 +144,6 @@ func statusError(status int, location string, body []byte) *Error {
 	}
 	e.Hint = hintFor(e.Kind, e.Message, html)
 	return e
-}
-
-// hintFor picks the hint for a failure of kind k with Coupang's message msg.
-func hintFor(k ErrorKind, msg string, html bool) string {
-	lower := strings.ToLower(msg)
-	switch k {
-	case KindBadRequest:
-		switch {
-		case strings.Contains(lower, "vendor"):
-			return hintVendor
-		case strings.Contains(lower, "time interval") || strings.Contains(lower, "yyyy-mm-dd"):
-			return hintDateRange
-		}
-		return hintBadRequest
-	case KindAuth:
-		if strings.Contains(lower, "expired") || strings.Contains(lower, "clock") || strings.Contains(lower, "date") {
-			return hintClock
-		}
-		return hintAuth
-	case KindForbidden:
-		return forbiddenHint(lower, html)
-	case KindNotFound:
-		return hintNotFound
-	case KindRateLimited:
-		return hintRateLimited
-	case KindServer:
-		return hintServer
-	case KindDecode:
-		return hintDecode
-	}
-	return ""
-}
-
-func forbiddenHint(lowerMsg string, html bool) string {
-	switch {
-	case strings.Contains(lowerMsg, "not allowed ip") || strings.Contains(lowerMsg, "ip address"):
-		return hintNotAllowedIP
-	case html || strings.Contains(lowerMsg, "redirect"):
-		return hintBlocked
-	}
-	return hintForbidden
 }
 
 // errorBody reads Coupang's {"code":...,"message":"..."} error body. ok is false when body is not

@@ -104,7 +104,7 @@ func (c *Client) send(ctx context.Context, path, query string) (int, http.Header
 
 // networkError classifies a transport failure.
 func networkError(err error) *Error {
-	return &Error{Kind: KindNetwork, Message: transportMessage(err), Hint: "check the network connection and base_url", Err: err}
+	return &Error{Kind: KindNetwork, Message: transportMessage(err), Hint: hintNetwork, Err: err}
 }
 
 // transportMessage is err's text without the *url.Error's URL prefix.
