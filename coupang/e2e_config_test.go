@@ -1,0 +1,90 @@
+package coupang_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// clearEnv unsets the credential variables for the test.
+func clearEnv(t *testing.T) {
+	for _, v := range []string{"COUPANG_VENDOR_ID", "COUPANG_ACCESS_KEY", "COUPANG_SECRET_KEY", "COUPANG_BASE_URL"} {
+		t.Setenv(v, "")
+	}
+}
+
+func queryErr(t *testing.T, cfg string) error {
+	t.Helper()
+	r, err := inprocess.New(context.Background(), "coupang", cfg, inprocess.WithRateLimiter(fastLimiter))
+	require.NoError(t, err, "the config loads; it is checked when a query runs")
+	_, err = runQuery(r, inprocess.Query{Table: inquiryTable, Limit: 1})
+	return err
+}
+
+func TestConfig(t *testing.T) {
+	clearEnv(t)
+	sb := sandbox.New(sandbox.Options{Days: 3, PerDay: 5})
+	base, stop, err := sb.Start()
+	require.NoError(t, err)
+	defer stop()
+	full := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base)
+
+	t.Run("empty config loads, then names the first missing argument", func(t *testing.T) {
+		err := queryErr(t, "")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "vendor_id is not set: set vendor_id in the coupang connection config or the COUPANG_VENDOR_ID environment variable")
+	})
+	for _, c := range []struct{ arg, env, cfg string }{
+		{"access_key", "COUPANG_ACCESS_KEY", fmt.Sprintf("vendor_id = %q\nsecret_key = %q\n", sb.VendorID(), sb.SecretKey())},
+		{"secret_key", "COUPANG_SECRET_KEY", fmt.Sprintf("vendor_id = %q\naccess_key = %q\n", sb.VendorID(), sb.AccessKey())},
+	} {
+		t.Run("missing "+c.arg, func(t *testing.T) {
+			err := queryErr(t, c.cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.arg+" is not set")
+			assert.Contains(t, err.Error(), c.env)
+			assert.NotContains(t, err.Error(), sb.SecretKey())
+		})
+	}
+	t.Run("env fallbacks", func(t *testing.T) {
+		t.Setenv("COUPANG_VENDOR_ID", sb.VendorID())
+		t.Setenv("COUPANG_ACCESS_KEY", sb.AccessKey())
+		t.Setenv("COUPANG_SECRET_KEY", sb.SecretKey())
+		t.Setenv("COUPANG_BASE_URL", base)
+		r, err := inprocess.New(context.Background(), "coupang", "", inprocess.WithRateLimiter(fastLimiter))
+		require.NoError(t, err)
+		rows, err := runQuery(r, inprocess.Query{Table: inquiryTable, Limit: 2})
+		require.NoError(t, err)
+		assert.Len(t, rows, 2)
+		assert.Equal(t, sb.VendorID(), rows[0]["vendor_id"])
+	})
+	t.Run("http base_url refused unless loopback", func(t *testing.T) {
+		err := queryErr(t, fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = \"http://api-gateway.coupang.com\"\n", sb.VendorID(), sb.AccessKey(), sb.SecretKey()))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "use https")
+		require.NoError(t, queryErr(t, full), "http on loopback is allowed")
+	})
+	for _, n := range []int{0, 366, -1} {
+		t.Run(fmt.Sprintf("default_lookback_days %d", n), func(t *testing.T) {
+			err := queryErr(t, full+fmt.Sprintf("default_lookback_days = %d\n", n))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "default_lookback_days")
+			assert.Contains(t, err.Error(), "between 1 and 365")
+		})
+	}
+	t.Run("default_lookback_days widens the default window", func(t *testing.T) {
+		sb.ResetLog()
+		require.NoError(t, queryErr(t, full+"default_lookback_days = 14\n"))
+		// limit 1 goes newest first: one request, in the newest of two windows.
+		require.Len(t, sb.Log(), 1)
+	})
+	t.Run("unknown argument fails the connection", func(t *testing.T) {
+		_, err := inprocess.New(context.Background(), "coupang", "region = \"kr\"\n")
+		require.Error(t, err)
+	})
+}
