@@ -8,7 +8,6 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
-	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
 )
 
 const tableInquiry = "coupang_callcenter_inquiry"
@@ -32,7 +31,7 @@ func tableCoupangCallcenterInquiry(_ context.Context) *plugin.Table {
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId)."},
 			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Description: "When the customer asked (inquiryAt, Korean time)."},
 			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "The option ID the query asked for, else the first of vendor_item_ids."},
-			{Name: "vendor_item_ids", Type: proto.ColumnType_JSON, Description: "All option IDs of the inquiry (vendorItemId), always an array.", Transform: transform.FromField("VendorItemIDs")},
+			{Name: "vendor_item_ids", Type: proto.ColumnType_JSON, Description: "All option IDs of the inquiry (vendorItemId), always an array."},
 			{Name: colOrderID, Type: proto.ColumnType_INT, Description: "The order number (orderId), null when the inquiry has no order."},
 			{Name: colPartnerCounselingStatus, Type: proto.ColumnType_STRING, Description: "The status the rows were listed with: NONE (default), ANSWER, NO_ANSWER or TRANSFER."},
 			{Name: colInquiryStatus, Type: proto.ColumnType_STRING, Description: "progress or complete (inquiryStatus)."},
