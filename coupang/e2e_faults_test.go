@@ -1,0 +1,354 @@
+package coupang_test
+
+// The plugin-level fault-injection suite: every case runs a real query through the SDK (the
+// in-process runner) against the sandbox on loopback, injects a fault, and asserts the exact
+// outcome: the rows (compared with the sandbox's data computed independently), the exact number of
+// requests the sandbox received, and for failures the error's words. Non-retryable failures must
+// be followed by no request at all.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testAttempts is the client's MaxAttempts in this suite.
+const testAttempts = 4
+
+// tuneClient gives the clients built during the test tiny backoffs (so retries cost microseconds),
+// testAttempts attempts, a capped Retry-After and the given per-attempt timeout.
+func tuneClient(t *testing.T, timeout time.Duration) {
+	t.Helper()
+	restore := coupang.SetClientTuning(func(c *api.Config) {
+		c.MaxAttempts = testAttempts
+		c.MinBackoff = time.Millisecond
+		c.MaxBackoff = 3 * time.Millisecond
+		c.MaxRetryAfter = 20 * time.Millisecond
+		c.Timeout = timeout
+	})
+	t.Cleanup(restore)
+}
+
+// faultEnv is a sandbox and a runner, plus a watch for the first non-retryable response.
+type faultEnv struct {
+	sb  *sandbox.Server
+	r   *inprocess.Runner
+	all []sandbox.Inquiry
+
+	mu     sync.Mutex
+	fatalN int64 // requests received when the first non-retryable response was sent; 0 if none
+}
+
+// startFaultEnv starts a sandbox with opts and a runner on it. cfg edits the connection's
+// arguments (nil keeps the sandbox's credentials); limiter nil keeps the plugin's own limiter.
+func startFaultEnv(t *testing.T, opts sandbox.Options, cfg func(vendor, access, secret *string), limiter *inprocess.Limiter) *faultEnv {
+	t.Helper()
+	sb, base := sandbox.StartTest(t, opts)
+	vendor, access, secret := sb.VendorID(), sb.AccessKey(), sb.SecretKey()
+	if cfg != nil {
+		cfg(&vendor, &access, &secret)
+	}
+	hcl := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", vendor, access, secret, base)
+	var ropts []inprocess.Option
+	if limiter != nil {
+		ropts = append(ropts, inprocess.WithRateLimiter(*limiter))
+	}
+	r, err := inprocess.New(context.Background(), "coupang", hcl, ropts...)
+	require.NoError(t, err)
+	e := &faultEnv{sb: sb, r: r, all: sb.Inquiries()}
+	sb.SetVerbose(e.watch)
+	return e
+}
+
+// watch runs when the sandbox sends a status (before the client can read it): it notes how many
+// requests had arrived when the first non-retryable answer went out.
+func (e *faultEnv) watch(rec sandbox.RequestRecord) {
+	if !nonRetryable(rec) {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fatalN == 0 {
+		e.fatalN = e.sb.Requests()
+	}
+}
+
+// nonRetryable reports whether the client must not retry after this answer: 400-404, or an HTTP
+// 200 whose body is not Coupang's JSON or carries a 4xx code.
+func nonRetryable(rec sandbox.RequestRecord) bool {
+	switch {
+	case rec.Status >= 400 && rec.Status <= 404:
+		return true
+	case rec.Fault == sandbox.KindMalformedJSON.String():
+		return true
+	case rec.Fault == sandbox.KindCodeInBody.String():
+		return codeInBodyFatal.Load()
+	}
+	return false
+}
+
+// codeInBodyFatal says whether the current code-in-body case injects a non-retryable code.
+var codeInBodyFatal atomic.Bool
+
+// requireNothingAfterFatal asserts that a non-retryable answer was sent and that no request
+// arrived after it, retries and other windows included.
+func (e *faultEnv) requireNothingAfterFatal(t *testing.T) {
+	t.Helper()
+	e.mu.Lock()
+	fatalN := e.fatalN
+	e.mu.Unlock()
+	require.NotZero(t, fatalN, "no non-retryable answer was sent")
+	assert.Equal(t, fatalN, e.sb.Requests(), "requests arrived after the first non-retryable answer; log %+v", e.sb.Log())
+}
+
+// perRequest returns a fault injector that answers the first n attempts of every distinct request
+// (path and query, so each page separately) with f(), then serves normally.
+func perRequest(n int, f func() *sandbox.Fault) func(int64, *http.Request) *sandbox.Fault {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	return func(_ int64, r *http.Request) *sandbox.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		key := r.URL.Path + "?" + r.URL.RawQuery
+		seen[key]++
+		if seen[key] <= n {
+			return f()
+		}
+		return nil
+	}
+}
+
+// always returns a fault injector that answers every request with f().
+func always(f func() *sandbox.Fault) func(int64, *http.Request) *sandbox.Fault {
+	return func(int64, *http.Request) *sandbox.Fault { return f() }
+}
+
+// faultData is small: 18 days of 8 inquiries span three 7-day windows of one or two pages each.
+var faultData = sandbox.Options{Seed: 11, Days: 30, PerDay: 8}
+
+// threeWindows is a period of 18 Korean days ending yesterday: three windows, fetched concurrently.
+func threeWindows() (lo, hi time.Time) {
+	today := kstDay(time.Now())
+	return today.AddDate(0, 0, -18), today.Add(-time.Second)
+}
+
+// oneWindow is a period of 4 Korean days ending yesterday: a single request.
+func oneWindow() (lo, hi time.Time) {
+	today := kstDay(time.Now())
+	return today.AddDate(0, 0, -4), today.Add(-time.Second)
+}
+
+// expectedIn returns the sandbox inquiries in [lo, hi] and the fewest requests listing them takes.
+func expectedIn(t *testing.T, all []sandbox.Inquiry, lo, hi time.Time) ([]int64, int) {
+	want := expectIDs(all, func(inq sandbox.Inquiry) bool {
+		return !inq.InquiryAt.Before(lo) && !inq.InquiryAt.After(hi)
+	})
+	n := minRequests(t, all, query.Quals{InquiryAt: []query.Bound{{Op: query.OpGe, Value: lo}, {Op: query.OpLe, Value: hi}}})
+	return want, n
+}
+
+// TestFaultsRetriedThenComplete injects retryable faults on the first attempts of every request:
+// each query must complete with exactly the sandbox's rows, after exactly one extra request per
+// injected fault.
+func TestFaultsRetriedThenComplete(t *testing.T) {
+	cases := []struct {
+		name    string
+		burst   int // faulty attempts per request (< testAttempts)
+		fault   func() *sandbox.Fault
+		timeout time.Duration
+	}{
+		{"429 burst without Retry-After", 3, func() *sandbox.Fault { return sandbox.FaultRateLimited("") }, 0},
+		{"429 burst with Retry-After", 3, func() *sandbox.Fault { return sandbox.FaultRateLimited("1") }, 0},
+		{"429 with an HTTP-date Retry-After", 2, func() *sandbox.Fault {
+			return sandbox.FaultRateLimited(time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat))
+		}, 0},
+		{"500", 2, func() *sandbox.Fault { return sandbox.FaultStatus(500, "Internal Server Error") }, 0},
+		{"502", 2, func() *sandbox.Fault { return sandbox.FaultStatus(502, "Bad Gateway") }, 0},
+		{"503", 3, func() *sandbox.Fault { return sandbox.FaultStatus(503, "Service Unavailable") }, 0},
+		{"504", 1, func() *sandbox.Fault { return sandbox.FaultStatus(504, "Gateway Timeout") }, 0},
+		{"code 500 inside HTTP 200", 1, func() *sandbox.Fault { return sandbox.FaultCodeInBody(500, "Internal Server Error") }, 0},
+		{"connection reset", 2, sandbox.FaultReset, 0},
+		{"truncated body", 1, sandbox.FaultTruncated, 0},
+		{"slower than the client timeout", 1, func() *sandbox.Fault { return sandbox.FaultSlow(10 * time.Second) }, 400 * time.Millisecond},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			timeout := tc.timeout
+			if timeout == 0 {
+				timeout = 5 * time.Second
+			}
+			tuneClient(t, timeout)
+			e := startFaultEnv(t, faultData, nil, &fastLimiter)
+			lo, hi := threeWindows()
+			want, minReq := expectedIn(t, e.all, lo, hi)
+			require.NotEmpty(t, want)
+			e.sb.SetFault(perRequest(tc.burst, tc.fault))
+
+			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			require.NoError(t, err)
+			assert.Equal(t, want, ids(rows), "exact rows")
+			assert.Equal(t, int64(minReq*(tc.burst+1)), e.sb.Requests(), "one retry per injected fault, no more")
+			for _, rec := range e.sb.Log() {
+				assert.Contains(t, []int{0, 200, 429, 500, 502, 503, 504}, rec.Status)
+			}
+		})
+	}
+}
+
+// TestFaultsPersistentFailure injects a retryable fault on every attempt: the query must fail
+// with an error saying what happened and what to do, after exactly testAttempts requests.
+func TestFaultsPersistentFailure(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func() *sandbox.Fault
+		words []string
+	}{
+		{"503", func() *sandbox.Fault { return sandbox.FaultStatus(503, "Service Unavailable") }, []string{"server error (HTTP 503)", "Service Unavailable", "try again later"}},
+		{"504", func() *sandbox.Fault { return sandbox.FaultStatus(504, "Gateway Timeout") }, []string{"server error (HTTP 504)", "try again later"}},
+		{"429", func() *sandbox.Fault { return sandbox.FaultRateLimited("") }, []string{"rate limited (HTTP 429)", "Too many requests", "lower the rate of the coupang_api limiter"}},
+		{"connection reset", sandbox.FaultReset, []string{"network error", "check the network connection and base_url"}},
+		{"truncated body", sandbox.FaultTruncated, []string{"network error", "reading the response body", "unexpected EOF"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tuneClient(t, 5*time.Second)
+			e := startFaultEnv(t, faultData, nil, &fastLimiter)
+			e.sb.SetFault(always(tc.fault))
+			lo, hi := oneWindow()
+			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			require.Error(t, err, "returned %d rows as success", len(rows))
+			assert.Empty(t, rows)
+			for _, w := range append(tc.words, fmt.Sprintf("after %d attempts", testAttempts)) {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Equal(t, int64(testAttempts), e.sb.Requests(), "bounded retries")
+		})
+	}
+}
+
+// TestFaultsPartialResultIsAnError lets the first page of every window through and fails every
+// later page: rows have been streamed, yet the query must fail, never end as a shorter success.
+func TestFaultsPartialResultIsAnError(t *testing.T) {
+	tuneClient(t, 5*time.Second)
+	e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
+	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+		if r.URL.Query().Get("pageNum") != "1" {
+			return sandbox.FaultStatus(502, "Bad Gateway")
+		}
+		return nil
+	})
+	lo, hi := threeWindows()
+	want, _ := expectedIn(t, e.all, lo, hi)
+	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
+	for range 20 {
+		rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+		require.Error(t, err, "returned %d of %d rows as success", len(rows), len(want))
+		assert.Contains(t, err.Error(), "server error (HTTP 502)")
+		assert.Less(t, len(rows), len(want))
+	}
+}
+
+// TestFaultsNotRetried covers the answers that must never be retried: each query fails with an
+// error naming what came back and what to check, after exactly one request, and nothing is sent
+// after it.
+func TestFaultsNotRetried(t *testing.T) {
+	future := func() time.Time { return time.Now().Add(10 * time.Minute) }
+	cases := []struct {
+		name   string
+		opts   func(*sandbox.Options)
+		cfg    func(vendor, access, secret *string)
+		fault  func() *sandbox.Fault
+		inBody bool // the fault is a 4xx code inside an HTTP 200
+		words  []string
+	}{
+		{name: "401 invalid signature (wrong secret key)", cfg: func(_, _, s *string) { *s = "not-the-secret-key" },
+			words: []string{"authentication failed (HTTP 401)", "Invalid signature.", "check access_key and secret_key", "clock"}},
+		{name: "401 signature expired (skewed clock)", opts: func(o *sandbox.Options) { o.Now = future },
+			words: []string{"authentication failed (HTTP 401)", "Specified signature is expired.", "clock is probably wrong", "sync the clock"}},
+		{name: "401 invalid access key", cfg: func(_, a, _ *string) { *a = "unknown-access-key" },
+			words: []string{"authentication failed (HTTP 401)", "Invalid access key.", "check access_key and secret_key"}},
+		{name: "403 not allowed IP", fault: func() *sandbox.Fault { return sandbox.FaultStatus(403, "Not allowed IP") },
+			words: []string{"forbidden (HTTP 403)", "Not allowed IP", "register this machine's public IP", "Coupang Wing"}},
+		{name: "403 HTML page", fault: sandbox.FaultHTML403,
+			words: []string{"forbidden (HTTP 403)", `HTML page (HTTP 403): "403 Forbidden"`, "probably blocked"}},
+		{name: "404 wrong vendor", fault: func() *sandbox.Fault { return sandbox.FaultStatus(404, "Not Found") },
+			words: []string{"not found (HTTP 404)", "check vendor_id"}},
+		{name: "400 wrong vendor", cfg: func(v, _, _ *string) { *v = "A00099999" },
+			words: []string{"bad request (HTTP 400)", "Invalid vendor ID", "check vendor_id", "seller ID shown in Coupang Wing"}},
+		{name: "malformed JSON", fault: sandbox.FaultMalformedJSON,
+			words: []string{"unexpected response (HTTP 200)", "malformed JSON", "check base_url"}},
+		{name: "code 400 inside HTTP 200", fault: func() *sandbox.Fault { return sandbox.FaultCodeInBody(400, "Invalid parameter") }, inBody: true,
+			words: []string{"bad request (HTTP 200)", "code 400 in the body: Invalid parameter"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tuneClient(t, 5*time.Second)
+			codeInBodyFatal.Store(tc.inBody)
+			opts := faultData
+			if tc.opts != nil {
+				tc.opts(&opts)
+			}
+			e := startFaultEnv(t, opts, tc.cfg, &fastLimiter)
+			if tc.fault != nil {
+				e.sb.SetFault(always(tc.fault))
+			}
+			lo, hi := oneWindow()
+			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			require.Error(t, err, "returned %d rows as success", len(rows))
+			for _, w := range tc.words {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.NotContains(t, err.Error(), "attempts", "not retried")
+			assert.Equal(t, int64(1), e.sb.Requests(), "exactly one request")
+			e.requireNothingAfterFatal(t)
+		})
+	}
+}
+
+// TestNonRetryableStopsConcurrentWindows runs three windows concurrently under the plugin's own
+// 4/s limiter (bucket 1: one token per 250 ms, the SDK taking the first before the list
+// function runs) with 350 ms of latency, so the schedule is:
+//
+//	250 ms  request 1 (window 1) sent       -> 503 at 600 ms; its retry reserves the 1000 ms token
+//	500 ms  request 2 (window 2) sent       -> 401 at 850 ms
+//	750 ms  request 3 (window 3) sent       -> still in flight at 850 ms
+//
+// The 401 must stop everything: no retry of request 1 (its token is 150 ms away when the 401
+// arrives), request 3 abandoned, and no request arriving after the 401 was sent.
+func TestNonRetryableStopsConcurrentWindows(t *testing.T) {
+	tuneClient(t, 5*time.Second)
+	opts := faultData
+	opts.Latency = 350 * time.Millisecond
+	e := startFaultEnv(t, opts, nil, nil)
+	e.sb.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
+		switch n {
+		case 1:
+			return sandbox.FaultStatus(503, "Service Unavailable")
+		case 2:
+			return sandbox.FaultStatus(401, sandbox.MsgInvalidSignature)
+		}
+		return nil
+	})
+	lo, hi := threeWindows()
+	rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	require.Error(t, err, "returned %d rows as success", len(rows))
+	assert.Contains(t, err.Error(), "Invalid signature.")
+	assert.Contains(t, err.Error(), "check access_key and secret_key")
+	e.requireNothingAfterFatal(t)
+	// Give an errant retry every chance to show up.
+	time.Sleep(600 * time.Millisecond)
+	assert.Equal(t, int64(3), e.sb.Requests(), "log %+v", e.sb.Log())
+	e.requireNothingAfterFatal(t)
+}
