@@ -118,10 +118,47 @@ func formatFloat(f float64) string {
 // compactJSON returns a JSONB cell as compact JSON text.
 func compactJSON(col column, raw []byte) (string, error) {
 	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err != nil {
-		return "", fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+	if err := appendCompactJSON(&buf, col, raw); err != nil {
+		return "", err
 	}
 	return buf.String(), nil
+}
+
+// appendCompactJSON writes a JSONB cell compactly, with <, > and & written as themselves rather
+// than as \u003c, \u003e and \u0026 (Go's JSON encoder escapes them; Postgres does not), so the
+// text reads as it does in Steampipe.
+func appendCompactJSON(buf *bytes.Buffer, col column, raw []byte) error {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+	}
+	unescapeHTML(buf, compact.Bytes())
+	return nil
+}
+
+// htmlEscapes are the escapes Go's encoder uses for <, > and &.
+var htmlEscapes = map[string]byte{"003c": '<', "003e": '>', "0026": '&', "003C": '<', "003E": '>'}
+
+// unescapeHTML copies valid JSON, turning \u003c, \u003e and \u0026 inside strings back into characters.
+func unescapeHTML(dst *bytes.Buffer, src []byte) {
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c != '\\' || i+1 >= len(src) {
+			dst.WriteByte(c)
+			continue
+		}
+		if src[i+1] == 'u' && i+6 <= len(src) {
+			if lit, ok := htmlEscapes[string(src[i+2:i+6])]; ok {
+				dst.WriteByte(lit)
+				i += 5
+				continue
+			}
+		}
+		// Any other escape is copied whole, so an escaped backslash is never read as the start of one.
+		dst.WriteByte(c)
+		dst.WriteByte(src[i+1])
+		i++
+	}
 }
 
 // jsonWriter writes one JSON object per row, keys in column order: as one array (json) or one
@@ -207,8 +244,8 @@ func (j *jsonWriter) value(r row, col column) error {
 	case time.Time:
 		j.writeString(formatTimestamp(x))
 	case []byte:
-		if err := json.Compact(&j.buf, x); err != nil {
-			return fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+		if err := appendCompactJSON(&j.buf, col, x); err != nil {
+			return err
 		}
 	case string:
 		j.writeString(x)

@@ -94,3 +94,23 @@ func TestUnknownFormat(t *testing.T) {
 	_, err := newRowWriter("xml", &bytes.Buffer{}, outputCols)
 	assert.ErrorContains(t, err, `unknown --output "xml"`)
 }
+
+func TestUnescapeHTML(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a":"\u003cb\u003e \u0026 c"}`, `{"a":"<b> & c"}`},
+		{`["\\u003c"]`, `["\\u003c"]`},
+		{`["\\\u003c"]`, `["\\<"]`},
+		{`["\"\n\u00e9\u2028"]`, `["\"\n\u00e9\u2028"]`},
+		{`[1,{"k":null}]`, `[1,{"k":null}]`},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		unescapeHTML(&buf, []byte(tt.in))
+		assert.Equal(t, tt.want, buf.String(), tt.in)
+		assert.True(t, json.Valid(buf.Bytes()), tt.in)
+		var a, b any
+		require.NoError(t, json.Unmarshal([]byte(tt.in), &a))
+		require.NoError(t, json.Unmarshal(buf.Bytes(), &b))
+		assert.Equal(t, a, b, "same JSON value")
+	}
+}

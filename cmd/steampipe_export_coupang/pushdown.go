@@ -1,17 +1,11 @@
 package main
 
-import (
-	"time"
-
-	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
-)
-
 // pushedQual is a condition handed to the plugin so it can ask Coupang for less.
 type pushedQual struct {
 	Column   string
 	Operator string // as the SDK names it: =, <>, <, <=, >, >=
-	Value    *proto.QualValue
+	// Value is an int64, float64, bool, string or time.Time, or an []any of them for IN.
+	Value any
 }
 
 // pushdown is what the plugin is told about the query.
@@ -55,13 +49,13 @@ func pushCondition(t *table, c condition) (quals []pushedQual, whole bool) {
 		if !containsString(ops, opEq) {
 			return nil, false
 		}
-		return []pushedQual{{Column: name, Operator: opEq, Value: listQualValue(c.Values)}}, true
+		return []pushedQual{{Column: name, Operator: opEq, Value: listValue(c.Values)}}, true
 	case opBetween:
 		// BETWEEN arrives at a plugin as >= and <=, as Postgres rewrites it.
 		whole = true
 		for i, op := range []string{opGe, opLe} {
 			if containsString(ops, op) {
-				quals = append(quals, pushedQual{Column: name, Operator: op, Value: qualValue(c.Values[i])})
+				quals = append(quals, pushedQual{Column: name, Operator: op, Value: c.Values[i]})
 			} else {
 				whole = false
 			}
@@ -71,36 +65,15 @@ func pushCondition(t *table, c condition) (quals []pushedQual, whole bool) {
 		if !containsString(ops, "<>") {
 			return nil, false
 		}
-		return []pushedQual{{Column: name, Operator: "<>", Value: qualValue(c.Values[0])}}, true
+		return []pushedQual{{Column: name, Operator: "<>", Value: c.Values[0]}}, true
 	}
 	if !containsString(ops, c.Op) {
 		return nil, false
 	}
-	return []pushedQual{{Column: name, Operator: c.Op, Value: qualValue(c.Values[0])}}, true
+	return []pushedQual{{Column: name, Operator: c.Op, Value: c.Values[0]}}, true
 }
 
-// qualValue wraps a typed value for the SDK.
-func qualValue(v any) *proto.QualValue {
-	switch x := v.(type) {
-	case int64:
-		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: x}}
-	case float64:
-		return &proto.QualValue{Value: &proto.QualValue_DoubleValue{DoubleValue: x}}
-	case bool:
-		return &proto.QualValue{Value: &proto.QualValue_BoolValue{BoolValue: x}}
-	case time.Time:
-		return &proto.QualValue{Value: &proto.QualValue_TimestampValue{TimestampValue: timestamppb.New(x)}}
-	case string:
-		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: x}}
-	}
-	return nil
-}
-
-// listQualValue wraps an IN list for the SDK.
-func listQualValue(vs []any) *proto.QualValue {
-	list := &proto.QualValueList{Values: make([]*proto.QualValue, len(vs))}
-	for i, v := range vs {
-		list.Values[i] = qualValue(v)
-	}
-	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}
+// listValue copies an IN list, so the plugin gets a list qual.
+func listValue(vs []any) []any {
+	return append([]any(nil), vs...)
 }

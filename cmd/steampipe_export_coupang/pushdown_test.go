@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"time"
 )
 
 // qualString describes a pushed qual for comparison, like "inquiry_at >= 2024-05-01T00:00:00+09:00".
@@ -13,22 +13,22 @@ func qualString(q pushedQual) string {
 	return q.Column + " " + q.Operator + " " + qualValueString(q.Value)
 }
 
-func qualValueString(v *proto.QualValue) string {
-	switch x := v.GetValue().(type) {
-	case *proto.QualValue_Int64Value:
-		return formatInt(x.Int64Value)
-	case *proto.QualValue_StringValue:
-		return "'" + x.StringValue + "'"
-	case *proto.QualValue_BoolValue:
-		if x.BoolValue {
+func qualValueString(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return formatInt(x)
+	case string:
+		return "'" + x + "'"
+	case bool:
+		if x {
 			return "true"
 		}
 		return "false"
-	case *proto.QualValue_TimestampValue:
-		return formatTimestamp(x.TimestampValue.AsTime())
-	case *proto.QualValue_ListValue:
+	case time.Time:
+		return formatTimestamp(x)
+	case []any:
 		s := "("
-		for i, e := range x.ListValue.GetValues() {
+		for i, e := range x {
 			if i > 0 {
 				s += ", "
 			}

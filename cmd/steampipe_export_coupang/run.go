@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
-	"os"
 	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -48,13 +46,15 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	restore := quietLogs(opts.Verbose, stderr)
-	defer restore()
 	config, err := resolveConfig(opts)
 	if err != nil {
 		return err
 	}
-	eng, err := startEngine(ctx, config)
+	level := "off"
+	if opts.Verbose {
+		level = "info"
+	}
+	eng, err := startEngine(ctx, config, stderr, level)
 	if err != nil {
 		return fmt.Errorf("starting the coupang plugin: %w", err)
 	}
@@ -208,25 +208,4 @@ func stream(ctx context.Context, eng engine, q *query, w rowWriter, prog *progre
 		return written, fmt.Errorf("query on %s failed after %d rows: %w", q.Table.Name, written, err)
 	}
 	return written, nil
-}
-
-// quietLogs silences the SDK's logging unless verbose; it returns a function restoring the old output.
-func quietLogs(verbose bool, stderr io.Writer) func() {
-	prevOut, prevFlags := log.Writer(), log.Flags()
-	prevLevel, hadLevel := os.LookupEnv("STEAMPIPE_LOG_LEVEL")
-	if verbose {
-		log.SetOutput(stderr)
-	} else {
-		log.SetOutput(io.Discard)
-		os.Setenv("STEAMPIPE_LOG_LEVEL", "OFF")
-	}
-	return func() {
-		log.SetOutput(prevOut)
-		log.SetFlags(prevFlags)
-		if hadLevel {
-			os.Setenv("STEAMPIPE_LOG_LEVEL", prevLevel)
-		} else {
-			os.Unsetenv("STEAMPIPE_LOG_LEVEL")
-		}
-	}
 }

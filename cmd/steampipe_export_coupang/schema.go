@@ -52,6 +52,9 @@ func newTable(name string, s *proto.TableSchema) *table {
 	seen := map[string]int{}
 	add := func(kcs []*proto.KeyColumn) {
 		for _, kc := range kcs {
+			if plugin.IsReservedColumnName(kc.GetName()) {
+				continue
+			}
 			ops := kc.GetOperators()
 			if len(ops) == 0 {
 				ops = []string{"="}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// fixedNow is the sandbox's "today" for the golden files: 2026-01-15 21:00 Korean time.
+var fixedNow = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+
+// fastLimiter replaces the plugin's 4 requests/second in tests that run many exports; the tests
+// that check the command's defaults keep the plugin's limiter.
+var fastLimiter = inprocess.Limiter{Name: "coupang_api", FillRate: 1000, BucketSize: 1000, Scope: []string{"connection"}}
+
+// useFastLimiter makes the exports of one test start the plugin with fastLimiter.
+func useFastLimiter(t *testing.T) {
+	prev := startEngine
+	startEngine = func(ctx context.Context, config string, logs io.Writer, level string) (engine, error) {
+		return startInProcessWith(ctx, config, inprocess.WithLogOutput(logs, level), inprocess.WithRateLimiter(fastLimiter))
+	}
+	t.Cleanup(func() { startEngine = prev })
+}
+
+// startSandbox serves a small data set dated relative to fixedNow and returns it with a --config
+// value for it.
+func startSandbox(t *testing.T) (*sandbox.Server, string) {
+	t.Helper()
+	s, _, config := startSandboxWith(t, smallDataSet)
+	return s, config
+}
+
+// smallDataSet is the golden files' data set: about 4 inquiries a day over 10 days, and 3 more on
+// option ID 3285906659.
+var smallDataSet = sandbox.Options{Seed: 7, Days: 10, PerDay: 4, HotVendorItemID: 3285906659, HotInquiries: 3}
+
+// startSandboxWith serves a data set built at fixedNow. Afterwards the sandbox checks signatures
+// against the real clock, which is what the plugin signs with.
+func startSandboxWith(t *testing.T, opts sandbox.Options) (s *sandbox.Server, baseURL, config string) {
+	t.Helper()
+	var built atomic.Bool
+	opts.Now = func() time.Time {
+		if built.Load() {
+			return time.Now()
+		}
+		return fixedNow
+	}
+	s, baseURL = sandbox.StartTest(t, opts)
+	built.Store(true)
+	config = fmt.Sprintf(`vendor_id = %q access_key = %q secret_key = %q base_url = %q`,
+		s.VendorID(), s.AccessKey(), s.SecretKey(), baseURL)
+	return s, baseURL, config
+}
+
+// runCmd runs the command in-process and returns its exit code, stdout and stderr.
+func runCmd(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// checkGolden compares got, rows in canonical order, with testdata/name byte for byte, or rewrites
+// it with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	got = canonicalOutput(t, strings.TrimPrefix(filepath.Ext(name), "."), got)
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test ./cmd/steampipe_export_coupang -run TestExportGolden -update")
+	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+}
+
+func TestExportGolden(t *testing.T) {
+	s, config := startSandbox(t)
+	tests := []struct {
+		golden string
+		args   []string
+	}{
+		{"period.csv", []string{"coupang_callcenter_inquiry", "--where", "inquiry_at between '2026-01-09' and '2026-01-15 23:59:59'"}},
+		{"period.json", []string{"coupang_callcenter_inquiry", "--output", "json", "--where", "inquiry_at >= 2026-01-14", "--where", "inquiry_at < '2026-01-15T00:00:00+09:00'"}},
+		{"option.json", []string{"coupang_callcenter_inquiry", "--output", "json", "--where", "vendor_item_id = 3285906659"}},
+		{"transfers.csv", []string{"coupang_callcenter_inquiry_reply", "--where", "partner_counseling_status = 'TRANSFER'", "--where", "need_answer = true",
+			"--where", "inquiry_at between 2026-01-06 and 2026-01-15", "--select", "inquiry_id,answer_id,reply_at,need_answer,partner_transfer_status,content"}},
+		{"replies.jsonl", []string{"coupang_callcenter_inquiry_reply", "--output", "jsonl", "--where", "inquiry_at between 2026-01-13 and 2026-01-14",
+			"--where", "answer_type in ('vendor')"}},
+		{"empty.json", []string{"coupang_callcenter_inquiry", "--output", "json", "--where", "inquiry_at between 2025-01-01 and 2025-01-02"}},
+		{"empty.csv", []string{"coupang_callcenter_inquiry", "--select", "inquiry_id,title", "--where", "vendor_item_id = 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			code, stdout, stderr := runCmd(append(tt.args, "--config", config)...)
+			require.Equal(t, 0, code, "stderr: %s", stderr)
+			assert.Empty(t, stderr)
+			checkGolden(t, tt.golden, stdout)
+			if strings.HasSuffix(tt.golden, ".json") {
+				var rows []map[string]any
+				assert.NoError(t, json.Unmarshal([]byte(stdout), &rows))
+			}
+		})
+	}
+	assert.Greater(t, s.Requests(), int64(0))
+}
+
+func TestExportOutputIsFiltered(t *testing.T) {
+	_, config := startSandbox(t)
+	// need_answer is not a key column and != is not a key operator: both are applied to every row.
+	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--config", config, "--output", "jsonl",
+		"--where", "inquiry_at between 2026-01-06 and 2026-01-15", "--where", "need_answer = true", "--where", "answer_type != 'vendor'")
+	require.Equal(t, 0, code, stderr)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	require.NotEmpty(t, lines)
+	for _, line := range lines {
+		var r map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &r))
+		assert.Equal(t, true, r["need_answer"])
+		assert.NotEqual(t, "vendor", r["answer_type"])
+	}
+}
+
+func TestExportLimit(t *testing.T) {
+	_, config := startSandbox(t)
+	for _, tt := range []struct {
+		args []string
+		rows int
+	}{
+		{[]string{"--limit", "3"}, 3},
+		{[]string{"--limit", "0"}, 0},
+		// The limit stays local when a condition is not a key column qual.
+		{[]string{"--limit", "2", "--where", "inquiry_status = 'complete'", "--where", "item_name != ''"}, 2},
+	} {
+		args := append([]string{"coupang_callcenter_inquiry", "--config", config, "--output", "jsonl",
+			"--where", "inquiry_at between 2026-01-06 and 2026-01-15"}, tt.args...)
+		code, stdout, stderr := runCmd(args...)
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, tt.rows, strings.Count(stdout, "\n"), tt.args)
+	}
+}
+
+func TestExportBadInput(t *testing.T) {
+	_, config := startSandbox(t)
+	for _, key := range []string{"COUPANG_VENDOR_ID", "COUPANG_ACCESS_KEY", "COUPANG_SECRET_KEY", "COUPANG_BASE_URL"} {
+		t.Setenv(key, "")
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown table", []string{"coupang_nope", "--config", config},
+			[]string{`unknown table "coupang_nope": choose one of coupang_callcenter_inquiry, coupang_callcenter_inquiry_reply`}},
+		{"unknown column", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_time > 2026-01-01"},
+			[]string{`unknown column "inquiry_time" in table coupang_callcenter_inquiry`, "inquiry_at"}},
+		{"unknown select column", []string{"coupang_callcenter_inquiry", "--config", config, "--select", "inquiry_id,nope"},
+			[]string{`bad --select: unknown column "nope"`}},
+		{"bad operator", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_id ~ 3"},
+			[]string{`bad operator "~"`, "use one of ="}},
+		{"bad operator word", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "item_name like '%a%'"},
+			[]string{`bad operator "like"`, "use one of ="}},
+		{"bad timestamp", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at >= 2026-02-30"},
+			[]string{`bad timestamp "2026-02-30" for inquiry_at`, "RFC 3339"}},
+		{"bad number", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "vendor_item_id = abc"},
+			[]string{`bad number "abc" for vendor_item_id`}},
+		{"bad status", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "partner_counseling_status = 'WAITING'"},
+			[]string{"WAITING", "NO_ANSWER"}},
+		{"missing credentials", []string{"coupang_callcenter_inquiry"},
+			[]string{"vendor_id is not set", "COUPANG_VENDOR_ID"}},
+		{"bad config", []string{"coupang_callcenter_inquiry", "--config", `vendor_id = "A1`}, []string{"bad --config"}},
+		{"missing connection", []string{"coupang_callcenter_inquiry", "--connection", "nope", "--config-dir", t.TempDir()}, []string{"no .spc files"}},
+		{"bad flag", []string{"coupang_callcenter_inquiry", "--format", "csv"}, []string{`unknown flag "--format"`}},
+		{"no table", nil, []string{"missing TABLE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(tt.args...)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, stdout, "nothing on stdout")
+			assert.True(t, strings.HasPrefix(stderr, "steampipe_export_coupang: "), stderr)
+			for _, w := range tt.want {
+				assert.Contains(t, stderr, w)
+			}
+		})
+	}
+}
+
+func TestExportConnectionFromSpc(t *testing.T) {
+	s, baseURL, _ := startSandboxWith(t, smallDataSet)
+	dir := t.TempDir()
+	spc := fmt.Sprintf(`connection "shop_a" {
+  plugin     = "local/coupang"
+  vendor_id  = %q
+  access_key = %q
+  secret_key = %q
+  base_url   = %q
+}
+`, s.VendorID(), s.AccessKey(), s.SecretKey(), baseURL)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "coupang.spc"), []byte(spc), 0o600))
+	code, stdout, stderr := runCmd("coupang_callcenter_inquiry", "--connection", "shop_a", "--config-dir", dir,
+		"--select", "inquiry_id", "--where", "inquiry_at between 2026-01-14 and 2026-01-15")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "inquiry_id\n1015"), stdout)
+
+	code, stdout, stderr = runCmd("coupang_callcenter_inquiry", "--connection", "shop_b", "--config-dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `connection "shop_b" not found`)
+}
+
+func TestHelpListsTablesAndKeyColumns(t *testing.T) {
+	code, stdout, stderr := runCmd("--help")
+	require.Equal(t, 0, code, stderr)
+	for _, want := range []string{
+		"Usage:", "--where", "coupang_callcenter_inquiry\n", "coupang_callcenter_inquiry_reply\n",
+		"inquiry_at (= > >= < <=)", "vendor_item_id (=)", "answer_type (=)", "need_answer", "BOOLEAN", "TIMESTAMPTZ",
+	} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.NotContains(t, stdout, "sp_connection_name")
+}
+
+// TestExportFailsWhenAPIFailsMidway injects a failure after the first requests succeeded, many times
+// over: the export must end with exit code 1 and an error every time, never with a complete-looking
+// result.
+func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
+	useFastLimiter(t)
+	// About 40 inquiries a day: a 14-day export takes two windows of about ten pages each.
+	s, _, config := startSandboxWith(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 40})
+	faults := []func() *sandbox.Fault{
+		func() *sandbox.Fault { return sandbox.FaultStatus(http.StatusForbidden, "Not allowed IP") },
+		func() *sandbox.Fault { return sandbox.FaultStatus(http.StatusBadRequest, "Invalid vendor ID") },
+		sandbox.FaultMalformedJSON,
+		func() *sandbox.Fault { return sandbox.FaultCodeInBody(400, "bad request") },
+		sandbox.FaultHTML403,
+	}
+	runs := 50
+	partial := 0
+	for i := 0; i < runs; i++ {
+		fault := faults[i%len(faults)]
+		failFrom := s.Requests() + 2 + int64(i%7) // the first one to seven requests of this run succeed
+		s.SetFault(func(n int64, r *http.Request) *sandbox.Fault {
+			if n >= failFrom {
+				return fault()
+			}
+			return nil
+		})
+		format := []string{"csv", "json", "jsonl"}[i%3]
+		code, stdout, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--output", format,
+			"--where", "inquiry_at between 2026-01-02 and 2026-01-15")
+		require.Equal(t, 1, code, "run %d (%s): exit code; stderr: %s", i, format, stderr)
+		require.Contains(t, stderr, "query on coupang_callcenter_inquiry failed after", "run %d", i)
+		require.Contains(t, stderr, "coupang api", "run %d", i)
+		if format == "json" {
+			var rows []any
+			require.Error(t, json.Unmarshal([]byte(stdout), &rows), "run %d: a failed export must not be a complete JSON array", i)
+		}
+		if stdout != "" {
+			partial++
+		}
+	}
+	t.Logf("%d of %d failed runs had written some rows before the failure", partial, runs)
+
+	// A server error that persists is retried (with backoff) and then fails the export too.
+	failFrom := s.Requests() + 3
+	s.SetFault(func(n int64, r *http.Request) *sandbox.Fault {
+		if n >= failFrom {
+			return sandbox.FaultStatus(http.StatusServiceUnavailable, "Service Unavailable")
+		}
+		return nil
+	})
+	code, _, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at between 2026-01-02 and 2026-01-15")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "HTTP 503")
+	assert.Contains(t, stderr, "attempts")
+	s.SetFault(nil)
+}

@@ -1,0 +1,21 @@
+connection "coupang" {
+  plugin = "local/coupang"
+
+  # Your Coupang seller ID (업체코드), like A00012345: Coupang Wing > Open API key.
+  # Falls back to the COUPANG_VENDOR_ID environment variable.
+  # vendor_id = "A00012345"
+
+  # The Open API access key and secret key issued with it in Wing. The secret key is never logged
+  # and never shown in an error. Coupang accepts calls only from IP addresses registered for the key.
+  # Fall back to COUPANG_ACCESS_KEY and COUPANG_SECRET_KEY.
+  # access_key = "00000000-0000-0000-0000-000000000000"
+  # secret_key = "0000000000000000000000000000000000000000"
+
+  # The API host. Falls back to COUPANG_BASE_URL; default "https://api-gateway.coupang.com".
+  # http:// is accepted only for loopback hosts, such as the offline sandbox (cmd/coupang-sandbox).
+  # base_url = "https://api-gateway.coupang.com"
+
+  # Days looked back, today included (Korean calendar days), when a query gives neither an option ID
+  # (vendor_item_id) nor a lower bound on inquiry_at. No environment variable; default 7.
+  # default_lookback_days = 7
+}
