@@ -1,0 +1,137 @@
+package coupang_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// ownGoroutines returns the stacks of the goroutines, other than the caller's, running code of this
+// module or of the Steampipe SDK: the ones a query could leak. net/http's own connection
+// goroutines are not counted (idle keep-alive connections are the transport's business).
+func ownGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	stacks := strings.Split(string(buf), "\n\n")
+	var out []string
+	for _, s := range stacks[1:] { // the first is the caller's
+		if strings.Contains(s, "seller-sql/steampipe-plugin-coupang") || strings.Contains(s, "turbot/steampipe-plugin-sdk") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// requireNoLeak polls for up to 5 s until no more goroutines run module or SDK code than before.
+func requireNoLeak(t *testing.T, baseline int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		now := ownGoroutines()
+		if len(now) <= baseline {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines running plugin or SDK code, %d before the query:\n%s", len(now), baseline, strings.Join(now, "\n\n"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestOwnGoroutinesSeesALeak checks the leak detector on a goroutine it must see.
+func TestOwnGoroutinesSeesALeak(t *testing.T) {
+	before := len(ownGoroutines())
+	stop := make(chan struct{})
+	go func() { <-stop }() // a goroutine of this module's test code
+	assert.Equal(t, before+1, len(ownGoroutines()))
+	close(stop)
+	requireNoLeak(t, before)
+}
+
+// TestCancelledQueryStopsAndLeaksNothing cancels queries mid-way while requests are in flight
+// (the sandbox answers after 300 ms): the query must return the cancellation, not success; the
+// sandbox's request count must stop growing within one request's time; the requests in flight
+// must be abandoned; and no goroutine may outlive the query.
+func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
+	const latency = 300 * time.Millisecond
+	for _, tc := range []struct {
+		name  string
+		limit int64
+	}{
+		{"concurrent windows", -1},
+		{"sequential under a limit", 5000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tuneClient(t, 5*time.Second)
+			e := startFaultEnv(t, sandbox.Options{Seed: 17, Days: 70, PerDay: 20, Latency: latency}, nil, &fastLimiter)
+			baseline := len(ownGoroutines())
+
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			rows := 0
+			go func() {
+				today := kstDay(time.Now())
+				q := inprocess.Query{Table: inquiryTable, Quals: between(today.AddDate(0, 0, -63), today), Limit: tc.limit}
+				done <- e.r.Query(ctx, q, func(map[string]*proto.Column) error { rows++; return nil })
+			}()
+			// Mid-way: some answers have arrived, and a request sent after them is waiting for its own.
+			waitFor(t, func() bool { return len(e.sb.Log()) >= 2 })
+			answered := int64(len(e.sb.Log()))
+			waitFor(t, func() bool { return e.sb.Requests() > answered })
+			time.Sleep(latency / 4)
+			cancel()
+			atCancel := e.sb.Requests()
+			err := <-done
+			require.Error(t, err, "a cancelled query returned %d rows as success", rows)
+			assert.True(t, errors.Is(err, context.Canceled), "error %v", err)
+
+			time.Sleep(latency + 100*time.Millisecond) // one request's time
+			settled := e.sb.Requests()
+			time.Sleep(3 * latency)
+			assert.Equal(t, settled, e.sb.Requests(), "requests kept coming after the cancellation")
+			assert.LessOrEqual(t, settled-atCancel, int64(query.Workers), "requests started after the cancellation")
+			// Every request that was in flight at the cancellation was abandoned, not waited for.
+			log := e.sb.Log()
+			require.Len(t, log, int(settled))
+			abandoned := 0
+			for _, rec := range log {
+				if rec.Status == 0 {
+					abandoned++
+				}
+			}
+			assert.NotZero(t, abandoned, "no request was in flight at the cancellation: the test did not cancel mid-way")
+			requireNoLeak(t, baseline)
+		})
+	}
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
