@@ -46,7 +46,10 @@ bench:
 
 ## demo: exports from the offline sandbox, no account and no network needed
 demo:
-	@bash scripts/demo.sh
+	$(GO) build -o $(BIN)/steampipe_export_coupang ./cmd/steampipe_export_coupang
+	$(GO) build -o $(BIN)/coupang-sandbox ./cmd/coupang-sandbox
+	$(GO) build -o $(BIN)/coupang-demo ./cmd/coupang-demo
+	@$(BIN)/coupang-demo --bin $(BIN) --out $(BIN)/demo
 
 ## lint: formatting and vet
 lint:
