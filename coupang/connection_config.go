@@ -6,8 +6,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
 )
 
 // Environment variables read when the connection config leaves an argument unset.
@@ -137,6 +139,11 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 		VendorID:  cfg.VendorID,
 		AccessKey: cfg.AccessKey,
 		SecretKey: cfg.SecretKey,
+	}
+	// Retries and failed attempts go to the plugin's log (Steampipe's plugin log file); the client
+	// never logs a header, key or signature.
+	if l, ok := ctx.Value(context_key.Logger).(hclog.Logger); ok {
+		apiCfg.Logger = l.Named("coupang_api")
 	}
 	if clientTuning != nil {
 		clientTuning(&apiCfg)
