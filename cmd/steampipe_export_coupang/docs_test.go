@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// repoRoot is the repository root, seen from this package.
+const repoRoot = "../.."
+
+// sqlBlock is one fenced SQL example of the docs.
+type sqlBlock struct {
+	File string
+	Line int
+	Lang string // "postgres" or "sqlite"; plain ```sql blocks are Steampipe's Postgres
+	SQL  string
+}
+
+func (b sqlBlock) String() string { return fmt.Sprintf("%s:%d (%s)", b.File, b.Line, b.Lang) }
+
+// docFiles are the README and every Markdown file under docs/.
+func docFiles(t *testing.T) []string {
+	t.Helper()
+	files := []string{filepath.Join(repoRoot, "README.md")}
+	err := filepath.Walk(filepath.Join(repoRoot, "docs"), func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && strings.HasSuffix(path, ".md") {
+			files = append(files, path)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	sort.Strings(files[1:])
+	return files
+}
+
+// extractSQL returns the fenced sql, sql+postgres and sql+sqlite blocks of a Markdown file.
+func extractSQL(t *testing.T, path string) []sqlBlock {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rel, _ := filepath.Rel(repoRoot, path)
+	var blocks []sqlBlock
+	var cur *sqlBlock
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		fence := strings.TrimSpace(line)
+		switch {
+		case cur == nil && strings.HasPrefix(fence, "```sql"):
+			lang := "postgres"
+			if strings.HasSuffix(fence, "+sqlite") {
+				lang = "sqlite"
+			}
+			cur = &sqlBlock{File: rel, Line: n, Lang: lang}
+		case cur != nil && fence == "```":
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			cur.SQL += line + "\n"
+		}
+	}
+	require.NoError(t, sc.Err())
+	require.Nil(t, cur, "%s: unclosed ```sql block", rel)
+	return blocks
+}
+
+func allSQL(t *testing.T) []sqlBlock {
+	var blocks []sqlBlock
+	for _, f := range docFiles(t) {
+		blocks = append(blocks, extractSQL(t, f)...)
+	}
+	require.NotEmpty(t, blocks)
+	return blocks
+}
+
+// pluginSchema is the plugin's schema, from the in-process runner.
+func pluginSchema(t *testing.T) map[string]*proto.TableSchema {
+	t.Helper()
+	eng, err := startInProcessWith(context.Background(), "")
+	require.NoError(t, err)
+	return eng.Schema()
+}
+
+// statement returns a block's single statement without its final semicolon.
+func statement(t *testing.T, b sqlBlock) string {
+	s := strings.TrimSpace(b.SQL)
+	s = strings.TrimSpace(strings.TrimSuffix(s, ";"))
+	require.NotContains(t, s, ";", "%s: one statement per block", b)
+	return s
+}
+
+var tableRef = regexp.MustCompile(`(?i)\b(?:from|join)\s+([a-z_][a-z0-9_.]*)`)
+
+// TestDocsSQLNamesRealTables needs no database: every table a docs query reads is one of the plugin's.
+func TestDocsSQLNamesRealTables(t *testing.T) {
+	schema := pluginSchema(t)
+	for _, b := range allSQL(t) {
+		refs := tableRef.FindAllStringSubmatch(b.SQL, -1)
+		assert.NotEmpty(t, refs, "%s: no table", b)
+		for _, m := range refs {
+			name := m[1][strings.LastIndex(m[1], ".")+1:]
+			_, ok := schema[name]
+			assert.True(t, ok, "%s: unknown table %s", b, m[1])
+		}
+	}
+}
+
+// TestDocsTableExamples checks each table page has its examples in both dialects.
+func TestDocsTableExamples(t *testing.T) {
+	schema := pluginSchema(t)
+	minimum := map[string]int{"coupang_callcenter_inquiry": 6, "coupang_callcenter_inquiry_reply": 5}
+	for name := range schema {
+		path := filepath.Join(repoRoot, "docs", "tables", name+".md")
+		blocks := extractSQL(t, path)
+		counts := map[string]int{}
+		for _, b := range blocks {
+			counts[b.Lang]++
+		}
+		assert.Equal(t, counts["postgres"], counts["sqlite"], "%s: every example needs sql+postgres and sql+sqlite", path)
+		assert.GreaterOrEqual(t, counts["postgres"], minimum[name], path)
+		text, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, want := range []string{"---\ntitle:", "\ndescription:", "## Table Usage Guide", "**Important Notes**", "## Examples"} {
+			assert.Contains(t, string(text), want, path)
+		}
+	}
+}
+
+// TestDocsConfigExample checks README.md and docs/index.md show config/coupang.spc as it is.
+func TestDocsConfigExample(t *testing.T) {
+	spc, err := os.ReadFile(filepath.Join(repoRoot, "config", "coupang.spc"))
+	require.NoError(t, err)
+	for _, doc := range []string{"README.md", "docs/index.md"} {
+		text, err := os.ReadFile(filepath.Join(repoRoot, doc))
+		require.NoError(t, err)
+		assert.Contains(t, string(text), "```hcl\n"+string(spc)+"```", "%s must show config/coupang.spc unchanged", doc)
+	}
+}
+
+// TestDocsSQLPostgres EXPLAINs every Postgres example in a real PostgreSQL, against tables with the
+// plugin's columns and types: each statement must parse and name only real tables, columns and
+// functions.
+func TestDocsSQLPostgres(t *testing.T) {
+	pg := startPostgres(t)
+	pg.exec(t, createTables(pluginSchema(t), postgresType))
+	for _, b := range allSQL(t) {
+		if b.Lang != "postgres" {
+			continue
+		}
+		if out, err := pg.run("EXPLAIN " + statement(t, b)); err != nil {
+			t.Errorf("%s: %v\n%s\n%s", b, err, out, b.SQL)
+		}
+	}
+}
+
+// TestDocsSQLSQLite prepares every SQLite example in sqlite3 against the same tables.
+func TestDocsSQLSQLite(t *testing.T) {
+	sqlite := findTool(t, "sqlite3")
+	ddl := createTables(pluginSchema(t), sqliteType)
+	for _, b := range allSQL(t) {
+		if b.Lang != "sqlite" {
+			continue
+		}
+		cmd := exec.Command(sqlite, "-bail", ":memory:")
+		cmd.Stdin = strings.NewReader(ddl + "EXPLAIN QUERY PLAN " + statement(t, b) + ";\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s\n%s", b, err, out, b.SQL)
+		}
+	}
+}
+
+// createTables is the DDL of the plugin's tables, columns in schema order.
+func createTables(schema map[string]*proto.TableSchema, typeOf func(proto.ColumnType) string) string {
+	names := make([]string, 0, len(schema))
+	for name := range schema {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, name := range names {
+		cols := make([]string, 0, len(schema[name].Columns))
+		for _, c := range schema[name].Columns {
+			cols = append(cols, c.Name+" "+typeOf(c.Type))
+		}
+		fmt.Fprintf(&b, "CREATE TABLE %s (%s);\n", name, strings.Join(cols, ", "))
+	}
+	return b.String()
+}
+
+func postgresType(ct proto.ColumnType) string { return typeName(ct) }
+
+// sqliteType follows Steampipe's SQLite extension: JSON and timestamps as text.
+func sqliteType(ct proto.ColumnType) string {
+	switch ct {
+	case proto.ColumnType_INT, proto.ColumnType_BOOL:
+		return "INTEGER"
+	case proto.ColumnType_DOUBLE:
+		return "REAL"
+	}
+	return "TEXT"
+}
+
+// findTool finds a command on PATH or in Debian's PostgreSQL folders. Missing, it fails the test
+// under CI (CI=true, where .ci/run installs it) and skips it elsewhere.
+func findTool(t *testing.T, name string) string {
+	t.Helper()
+	if path, err := exec.LookPath(name); err == nil {
+		return path
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/" + name)
+	if len(matches) > 0 {
+		sort.Strings(matches)
+		return matches[len(matches)-1]
+	}
+	msg := fmt.Sprintf("%s not found: install it (Debian: apt-get install -y postgresql sqlite3) to check the docs' SQL", name)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + "; CI requires it")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// postgres is a throwaway PostgreSQL server on a Unix socket in a temporary folder.
+type postgres struct {
+	dir, psql string
+	asUser    []string // runuser prefix when running as root
+}
+
+// startPostgres initialises and starts a server for one test and stops it at the end. As root it
+// runs the server as the postgres user (PostgreSQL refuses to run as root).
+func startPostgres(t *testing.T) *postgres {
+	t.Helper()
+	initdb, pgctl := findTool(t, "initdb"), findTool(t, "pg_ctl")
+	pg := &postgres{psql: findTool(t, "psql")}
+	dir, err := os.MkdirTemp("", "docs-pg-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	pg.dir = dir
+	if os.Geteuid() == 0 {
+		pg.asUser = runAsPostgres(t, dir)
+	}
+	data := filepath.Join(dir, "data")
+	pg.mustRun(t, initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+	pg.mustRun(t, pgctl, "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-o",
+		fmt.Sprintf("-k %s -c listen_addresses='' -p 5432 -c fsync=off", dir), "start")
+	t.Cleanup(func() { _ = pg.command(pgctl, "-D", data, "-m", "immediate", "stop").Run() })
+	return pg
+}
+
+// runAsPostgres hands dir to the postgres user and returns the command prefix to act as it.
+func runAsPostgres(t *testing.T, dir string) []string {
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		findToolMissing(t, "a postgres user (created by the Debian postgresql package)")
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	require.NoError(t, os.Chown(dir, uid, gid))
+	runuser := findTool(t, "runuser")
+	return []string{runuser, "-u", "postgres", "--"}
+}
+
+func findToolMissing(t *testing.T, what string) {
+	msg := what + " is needed to check the docs' SQL as root"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+func (pg *postgres) command(name string, args ...string) *exec.Cmd {
+	full := append(append(append([]string(nil), pg.asUser...), name), args...)
+	cmd := exec.Command(full[0], full[1:]...)
+	cmd.Dir = pg.dir
+	return cmd
+}
+
+func (pg *postgres) mustRun(t *testing.T, name string, args ...string) {
+	t.Helper()
+	out, err := pg.command(name, args...).CombinedOutput()
+	require.NoError(t, err, "%s %s: %s", name, strings.Join(args, " "), out)
+}
+
+// run runs one SQL statement and returns psql's output.
+func (pg *postgres) run(sql string) (string, error) {
+	cmd := pg.command(pg.psql, "-X", "-q", "-h", pg.dir, "-p", "5432", "-U", "postgres", "-d", "postgres",
+		"-v", "ON_ERROR_STOP=1", "-f", "-")
+	cmd.Stdin = strings.NewReader(sql + ";\n")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func (pg *postgres) exec(t *testing.T, sql string) {
+	t.Helper()
+	out, err := pg.run(strings.TrimSuffix(strings.TrimSpace(sql), ";"))
+	require.NoError(t, err, out)
+}
