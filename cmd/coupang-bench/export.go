@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+)
+
+// linkedRateVar is the export binary's link-time coupang_api override (see coupang/inprocess).
+const linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess.linkedRateLimit"
+
+func exportName(n int) string { return fmt.Sprintf("export-%dk", n/1000) }
+
+func exportTitle(n int) string {
+	return fmt.Sprintf("export of ~%d inquiries to CSV (export binary; sandbox in its own process)", n)
+}
+
+// run builds the export and sandbox binaries, starts the sandbox process, runs the export process
+// over the whole data set with its CSV read (and counted) here, and reports the export process's
+// peak RSS.
+func (e exportSpec) run(ctx context.Context, env *benchEnv) *result {
+	res := &result{name: e.name, title: e.title, table: inquiryTable, latency: e.latency, rate: e.rate,
+		limit: -1, rowUnit: "inquiries", export: true}
+	if err := env.build(ctx, e.rate); err != nil {
+		return res.fail("%v", err)
+	}
+	sb, err := startSandboxProcess(ctx, env, e)
+	if err != nil {
+		return res.fail("%v", err)
+	}
+	defer sb.stop()
+	lo := e.expect(res)
+	res.query = fmt.Sprintf("--where \"inquiry_at >= '%s'\" --output csv", lo.Format(api.DateLayout))
+	if err := e.measure(ctx, env, sb, lo, res); err != nil {
+		return res.fail("%v", err)
+	}
+	n, err := sb.stop()
+	if err != nil {
+		return res.fail("%v", err)
+	}
+	res.requests = n
+	return res
+}
+
+// expect builds the same data set here (the records only: cheap) to count rows and the minimum
+// requests, and returns the query's first day.
+func (e exportSpec) expect(res *result) time.Time {
+	local := sandbox.New(sandbox.Options{Days: e.days, PerDay: e.perDay})
+	ws := rangeOf(local, e.days)
+	counts := countIn(local.InquiryTimes(), ws)
+	res.expected, res.minimum = sum(counts), minimumRequests(counts, api.MaxPageSize)
+	return ws[len(ws)-1].start
+}
+
+// measure runs the export binary and counts the CSV records it writes.
+func (e exportSpec) measure(ctx context.Context, env *benchEnv, sb *sandboxProcess, lo time.Time, res *result) error {
+	cmd := exec.CommandContext(ctx, filepath.Join(env.binDir, "steampipe_export_coupang"), inquiryTable,
+		"--where", fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout)), "--output", "csv")
+	cmd.Env = append(os.Environ(), sb.env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	records, countErr := countCSV(stdout)
+	waitErr := cmd.Wait()
+	res.wall = time.Since(start)
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.rss = uint64(ru.Maxrss) * 1024 // Linux reports KiB
+	}
+	if waitErr != nil {
+		return fmt.Errorf("export: %v: %s", waitErr, strings.TrimSpace(stderr.String()))
+	}
+	res.rows = records - 1 // the header line
+	return countErr
+}
+
+// countCSV counts CSV records (quoted fields may hold newlines) until EOF.
+func countCSV(r io.Reader) (int, error) {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	n := 0
+	for {
+		_, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			io.Copy(io.Discard, r)
+			return n, fmt.Errorf("reading the export's CSV: %w", err)
+		}
+		n++
+	}
+}
+
+// build compiles the export binary (with the linked limiter rate) and the sandbox binary, once.
+func (e *benchEnv) build(ctx context.Context, rate float64) error {
+	if e.binDir != "" {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "coupang-bench-")
+	if err != nil {
+		return err
+	}
+	e.binDir = dir
+	builds := [][]string{
+		{"build", "-ldflags", fmt.Sprintf("-X %s=%g", linkedRateVar, rate), "-o", filepath.Join(dir, "steampipe_export_coupang"), "./cmd/steampipe_export_coupang"},
+		{"build", "-o", filepath.Join(dir, "coupang-sandbox"), "./cmd/coupang-sandbox"},
+	}
+	for _, args := range builds {
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = e.repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return nil
+}
+
+// sandboxProcess is cmd/coupang-sandbox running in its own process.
+type sandboxProcess struct {
+	cmd     *exec.Cmd
+	env     []string // COUPANG_* assignments it printed
+	stderr  *strings.Builder
+	stopped bool
+}
+
+// startSandboxProcess starts the sandbox binary and reads its COUPANG_* lines.
+func startSandboxProcess(ctx context.Context, env *benchEnv, e exportSpec) (*sandboxProcess, error) {
+	cmd := exec.CommandContext(ctx, filepath.Join(env.binDir, "coupang-sandbox"),
+		"--days", strconv.Itoa(e.days), "--per-day", strconv.Itoa(e.perDay), "--latency", e.latency.String())
+	p := &sandboxProcess{cmd: cmd, stderr: &strings.Builder{}}
+	cmd.Stderr = p.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(stdout)
+	for len(p.env) < 4 && sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "COUPANG_") {
+			p.env = append(p.env, sc.Text())
+		}
+	}
+	if len(p.env) < 4 {
+		p.stop()
+		return nil, fmt.Errorf("sandbox process printed no credentials: %s", p.stderr.String())
+	}
+	go io.Copy(io.Discard, stdout)
+	return p, nil
+}
+
+var stoppedAfter = regexp.MustCompile(`stopping after (\d+) requests`)
+
+// stop ends the sandbox process and returns the requests it served, from its last line.
+func (p *sandboxProcess) stop() (int, error) {
+	if p.stopped {
+		return 0, nil
+	}
+	p.stopped = true
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p.cmd.Wait()
+	m := stoppedAfter.FindStringSubmatch(p.stderr.String())
+	if m == nil {
+		return 0, fmt.Errorf("sandbox process did not report its requests: %s", p.stderr.String())
+	}
+	return strconv.Atoi(m[1])
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+)
+
+// window is an inclusive range of Korean dates (midnights in api.KST).
+type window struct{ start, end time.Time }
+
+// kstDay returns the Korean midnight of t's Korean date.
+func kstDay(t time.Time) time.Time {
+	t = t.In(api.KST)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, api.KST)
+}
+
+// windows tiles [lo, hi] the way the contract says any correct client must: 7 inclusive days,
+// newest first, and a one-day remainder widened one day back (Coupang may reject start = end).
+// It is written here again, not taken from the planner, so that a planner making extra windows
+// would show as requests above the minimum.
+func windows(lo, hi time.Time) []window {
+	var ws []window
+	for end := hi; !end.Before(lo); {
+		start := end.AddDate(0, 0, -(api.MaxWindowDays - 1))
+		if start.Before(lo) {
+			start = lo
+		}
+		w := window{start, end}
+		if start.Equal(end) {
+			w.start = end.AddDate(0, 0, -1)
+		}
+		ws = append(ws, w)
+		end = start.AddDate(0, 0, -1)
+	}
+	return ws
+}
+
+// countIn returns how many of times (sorted ascending) fall in each window's dates.
+func countIn(times []time.Time, ws []window) []int {
+	counts := make([]int, len(ws))
+	for _, t := range times {
+		for i, w := range ws {
+			if !t.Before(w.start) && t.Before(w.end.AddDate(0, 0, 1)) {
+				counts[i]++
+				break
+			}
+		}
+	}
+	return counts
+}
+
+// pages is the fewest requests that list n rows at pageSize: at least one, even for no rows.
+func pages(n, pageSize int) int {
+	return max(1, (n+pageSize-1)/pageSize)
+}
+
+// minimumRequests sums pages over the windows' row counts.
+func minimumRequests(counts []int, pageSize int) int {
+	total := 0
+	for _, n := range counts {
+		total += pages(n, pageSize)
+	}
+	return total
+}
+
+// limitMinimum is the fewest requests a limit needs when windows are read newest first with
+// pageSize = limit: each window's pages until the limit's rows are found.
+func limitMinimum(counts []int, limit int) int {
+	total, need := 0, limit
+	for _, n := range counts {
+		if need <= 0 {
+			break
+		}
+		total += pages(min(n, need), limit)
+		need -= n
+	}
+	return total
+}
+
+// rangeOf returns the windows of a `inquiry_at >= today-(days-1)` query on the sandbox's data.
+func rangeOf(srv *sandbox.Server, days int) []window {
+	today := kstDay(srv.BuiltAt())
+	return windows(today.AddDate(0, 0, -(days-1)), today)
+}
+
+// sum adds up counts.
+func sum(counts []int) int {
+	s := 0
+	for _, n := range counts {
+		s += n
+	}
+	return s
+}
