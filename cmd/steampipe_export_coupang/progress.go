@@ -60,7 +60,8 @@ func (p *progress) loop() {
 func (p *progress) add(n int64) { p.rows.Add(n) }
 
 func (p *progress) print(prefix string) {
-	fmt.Fprintf(p.w, "%s%d requests, %d rows, %s", prefix, p.requests(), p.rows.Load(),
+	// \033[K clears what a longer previous line left behind.
+	fmt.Fprintf(p.w, "%s%d requests, %d rows, %s\033[K", prefix, p.requests(), p.rows.Load(),
 		time.Since(p.start).Round(100*time.Millisecond))
 }
 
