@@ -128,10 +128,10 @@ func TestExtremeResponsesDecodeOrFailCleanly(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "data.content[0]: an inquiry without inquiryId")
 	})
-	t.Run("empty inquiryAt is outside every period", func(t *testing.T) {
-		rows, err := runExtreme(t, inquiryTable, listBodyOf("200", extremeInquiry(map[string]string{"inquiryAt": `""`})))
-		require.NoError(t, err)
-		assert.Empty(t, rows, "an inquiry without a time cannot match a time range")
+	t.Run("empty inquiryAt fails loudly rather than being dropped", func(t *testing.T) {
+		_, err := runExtreme(t, inquiryTable, listBodyOf("200", extremeInquiry(map[string]string{"inquiryAt": `""`})))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "inquiry 1001 has no inquiryAt")
 	})
 	t.Run("10,000 replies", func(t *testing.T) {
 		replies := make([]string, 10_000)

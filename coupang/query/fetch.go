@@ -121,6 +121,12 @@ func checkPage(req api.ListRequest, page, total int, pg *api.Page) (int, error) 
 	if len(pg.Inquiries) > req.PageSize {
 		return bad("%d rows for pageSize %d", len(pg.Inquiries), req.PageSize)
 	}
+	// Without inquiryAt a row can be placed in no time range: fail loudly rather than drop it.
+	for _, inq := range pg.Inquiries {
+		if inq.InquiryAt.IsZero() {
+			return bad("inquiry %d has no inquiryAt", inq.InquiryID)
+		}
+	}
 	if page > 1 {
 		return total, nil
 	}

@@ -369,3 +369,29 @@ func TestDeduperForgetsSettledWindows(t *testing.T) {
 	d.windowDone(3)
 	assert.Equal(t, []map[int64]struct{}{nil, nil, nil, nil}, d.seen)
 }
+
+// An inquiry without inquiryAt can be placed in no time range: the fetch fails naming it rather
+// than dropping it silently.
+func TestFetchRejectsInquiryWithoutTime(t *testing.T) {
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, api.KST)
+	p, err := Build(Quals{Limit: -1}, now, 7)
+	require.NoError(t, err)
+	l := listerFunc(func(_ context.Context, req api.ListRequest) (*api.Page, error) {
+		return &api.Page{
+			Inquiries:  []api.Inquiry{{InquiryID: 77}},
+			Pagination: api.Pagination{CurrentPage: 1, TotalPages: 1, TotalElements: 1, CountPerPage: req.PageSize},
+		}, nil
+	})
+	emitted := 0
+	err = Fetch(context.Background(), l, p, func(Row) bool { emitted++; return true })
+	require.ErrorContains(t, err, "inquiry 77 has no inquiryAt")
+	require.Zero(t, emitted)
+}
+
+// listerFunc adapts a function to Lister.
+type listerFunc func(context.Context, api.ListRequest) (*api.Page, error)
+
+// ListInquiries implements Lister.
+func (f listerFunc) ListInquiries(ctx context.Context, req api.ListRequest) (*api.Page, error) {
+	return f(ctx, req)
+}

@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/binary"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,11 +38,31 @@ func FuzzBuildHostile(f *testing.F) {
 			requireClearError(t, err, badStatus, status, op)
 			return
 		}
+		if errors.Is(err, ErrPlanTooLarge) {
+			requirePlausiblyTooLarge(t, ids, now)
+			return
+		}
 		if err != nil {
 			t.Fatalf("unexpected error %v", err)
 		}
 		checkHostilePlan(t, p, ids, now)
 	})
+}
+
+// requirePlausiblyTooLarge fails unless the option IDs, over every window since MinDate, could
+// really need more than MaxRequests calls.
+func requirePlausiblyTooLarge(t *testing.T, ids []int64, now time.Time) {
+	t.Helper()
+	distinct := map[int64]bool{}
+	for _, id := range ids {
+		if id > 0 {
+			distinct[id] = true
+		}
+	}
+	maxWindows := int(now.Sub(MinDate).Hours()/24)/api.MaxWindowDays + 2
+	if len(distinct)*maxWindows <= MaxRequests {
+		t.Fatalf("plan refused as too large with only %d option IDs", len(distinct))
+	}
 }
 
 // hostileIDs makes n option IDs from seed, cycling through it 8 bytes at a time.

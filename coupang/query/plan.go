@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +19,15 @@ const DefaultLookbackDays = 7
 // as year 1, is clamped here: results are unchanged and a range can never grow past about 900
 // windows.
 var MinDate = time.Date(2010, 1, 1, 0, 0, 0, 0, api.KST)
+
+// MaxRequests caps the first-page API calls one plan may make. A query past it (years of windows
+// times a long IN list) would hold the seller's whole rate budget for hours and build millions of
+// requests in memory, so it is refused with a message that says how to narrow it. 20,000 calls
+// take about 83 minutes at the default 4 requests per second.
+const MaxRequests = 20000
+
+// ErrPlanTooLarge is wrapped by the error of a plan that needs more than MaxRequests calls.
+var ErrPlanTooLarge = errors.New("query needs too many API calls")
 
 // Plan is the list of requests for one query plus the exact filter for their rows.
 type Plan struct {
@@ -82,11 +92,25 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if len(p.Windows) == 0 {
 		return p, nil
 	}
+	if err := checkSize(len(p.Windows), len(p.Filter.VendorItemIDs)); err != nil {
+		return nil, err
+	}
 	p.PageSize = pageSize(q, p)
 	for i := range p.Windows {
 		p.Windows[i].Requests = requestsFor(p.Windows[i], &p.Filter, p.PageSize)
 	}
 	return p, nil
+}
+
+// checkSize refuses a plan of more than MaxRequests first-page calls, before any is built.
+func checkSize(windows, vendorItems int) error {
+	perWindow := max(1, vendorItems)
+	if windows*perWindow <= MaxRequests {
+		return nil
+	}
+	return fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
+		"narrow the inquiry_at range or the vendor_item_id list",
+		ErrPlanTooLarge, windows, api.MaxWindowDays, perWindow, windows*perWindow, MaxRequests)
 }
 
 // planWindows picks the contract's case and tiles its date range.

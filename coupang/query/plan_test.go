@@ -334,3 +334,30 @@ func validRequest(r api.ListRequest, now time.Time, totalPages int) error {
 	}
 	return nil
 }
+
+// A plan past MaxRequests is refused before any request is built, with a message that says how to
+// narrow the query; one exactly at the cap is allowed.
+func TestBuildRefusesTooManyRequests(t *testing.T) {
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, api.KST)
+	ids := func(n int) []int64 {
+		out := make([]int64, n)
+		for i := range out {
+			out[i] = int64(1000 + i)
+		}
+		return out
+	}
+	// 70 days from 2025-11-07 to 2026-01-15 inclusive = 10 windows of 7 days.
+	from := time.Date(2025, 11, 7, 0, 0, 0, 0, api.KST)
+	atCap := Quals{Limit: -1, VendorItemID: [][]int64{ids(MaxRequests / 10)}, InquiryAt: []Bound{{Op: OpGe, Value: from}}}
+	p, err := Build(atCap, now, 7)
+	require.NoError(t, err)
+	require.Len(t, p.Windows, 10)
+	require.Equal(t, MaxRequests, p.RequestCount())
+
+	over := atCap
+	over.VendorItemID = [][]int64{ids(MaxRequests/10 + 1)}
+	_, err = Build(over, now, 7)
+	require.ErrorIs(t, err, ErrPlanTooLarge)
+	require.Contains(t, err.Error(), "10 windows of 7 days x 2001 option IDs = 20010 first-page calls")
+	require.Contains(t, err.Error(), "narrow the inquiry_at range or the vendor_item_id list")
+}
