@@ -21,11 +21,11 @@ func DecodeListResponse(body []byte) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := parseObject(data)
+	o, err := splitObject(data, nil)
 	if err != nil || o == nil {
 		return nil, decodeErr("the list response's data is %s, not an object", kindOfJSON(data))
 	}
-	items, err := parseArray(o["content"])
+	items, err := splitArray(o.get("content"), nil)
 	if err != nil {
 		return nil, decodeErr("data.content: %v", err)
 	}
@@ -37,7 +37,7 @@ func DecodeListResponse(body []byte) (*Page, error) {
 		}
 		page.Inquiries = append(page.Inquiries, inq)
 	}
-	if page.Pagination, err = decodePagination(o["pagination"]); err != nil {
+	if page.Pagination, err = decodePagination(o.get("pagination")); err != nil {
 		return nil, decodeErr("data.pagination: %v", err)
 	}
 	return page, nil
@@ -64,14 +64,14 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 
 // singleInquiry finds the one inquiry object in the data of the single-inquiry endpoint.
 func singleInquiry(data json.RawMessage) (json.RawMessage, error) {
-	if o, err := parseObject(data); err == nil && o != nil {
-		content := bytes.TrimSpace(o["content"])
+	if o, err := splitObject(data, nil); err == nil && o != nil {
+		content := bytes.TrimSpace(o.get("content"))
 		if len(content) == 0 || content[0] != '[' {
 			return data, nil // the inquiry itself (its own content is a string)
 		}
 		data = content
 	}
-	items, err := parseArray(data)
+	items, err := splitArray(data, nil)
 	if err != nil {
 		return nil, decodeErr("the inquiry response's data is %s, not an object", kindOfJSON(data))
 	}
@@ -89,19 +89,19 @@ func envelope(body []byte) (json.RawMessage, error) {
 	if !looksLikeJSON(body) {
 		return nil, &Error{Kind: KindDecode, Message: describeBody(body, 0), Hint: hintDecode}
 	}
-	o, err := parseObject(body)
+	o, err := parseBody(body)
 	if err != nil || o == nil {
 		return nil, &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
 	}
-	code, err := parseString(o["code"])
+	code, err := parseString(o.get("code"))
 	if err != nil {
 		return nil, decodeErr("code: %v", err)
 	}
-	message, _ := parseString(o["message"])
+	message, _ := parseString(o.get("message"))
 	if code != "" && !successCode(code) {
 		return nil, codeError(code, message)
 	}
-	data := o["data"]
+	data := o.get("data")
 	if isNull(data) {
 		if code == "" {
 			return nil, decodeErr("a JSON object without code or data: %s", describeBody(body, 0))
@@ -139,38 +139,41 @@ func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
 }
 
-// fields reads typed values from one JSON object, keeping the first error with the field's name.
+// fields reads typed values from one JSON object, keeping the first error with the field's name in
+// *err. The error lives outside the struct because escape analysis does not tell a struct's fields
+// apart: were it a field, the escaping error would drag the object's members, split into a stack
+// buffer of the caller, onto the heap.
 type fields struct {
-	o   map[string]json.RawMessage
-	err error
+	o   rawObject
+	err *error
 }
 
 func (f *fields) fail(name string, err error) {
-	if err != nil && f.err == nil {
-		f.err = fmt.Errorf("%s: %w", name, err)
+	if err != nil && *f.err == nil {
+		*f.err = fmt.Errorf("%s: %w", name, err)
 	}
 }
 
 func (f *fields) int64(name string) int64 {
-	v, err := parseInt64(f.o[name])
+	v, err := parseInt64(f.o.get(name))
 	f.fail(name, err)
 	return v
 }
 
 func (f *fields) int64s(name string) []int64 {
-	v, err := parseInt64s(f.o[name])
+	v, err := parseInt64s(f.o.get(name))
 	f.fail(name, err)
 	return v
 }
 
 func (f *fields) str(name string) string {
-	v, err := parseString(f.o[name])
+	v, err := parseString(f.o.get(name))
 	f.fail(name, err)
 	return v
 }
 
 func (f *fields) strPtr(name string) *string {
-	if isNull(f.o[name]) {
+	if isNull(f.o.get(name)) {
 		return nil
 	}
 	v := f.str(name)
@@ -178,24 +181,26 @@ func (f *fields) strPtr(name string) *string {
 }
 
 func (f *fields) boolean(name string) bool {
-	v, err := parseBool(f.o[name])
+	v, err := parseBool(f.o.get(name))
 	f.fail(name, err)
 	return v
 }
 
 func (f *fields) time(name string) *time.Time {
-	v, err := parseTime(f.o[name])
+	v, err := parseTime(f.o.get(name))
 	f.fail(name, err)
 	return v
 }
 
 // decodeInquiry decodes one inquiry object.
 func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
-	o, err := parseObject(raw)
+	var buf [24]member // room for every documented field, so that the split need not allocate
+	o, err := splitObject(raw, buf[:0])
 	if err != nil || o == nil {
 		return Inquiry{}, fmt.Errorf("an inquiry is %s, not an object", kindOfJSON(raw))
 	}
-	f := &fields{o: o}
+	var ferr error
+	f := &fields{o: o, err: &ferr}
 	inq := Inquiry{
 		InquiryID:                 f.int64("inquiryId"),
 		InquiryStatus:             f.str("inquiryStatus"),
@@ -215,13 +220,13 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	if t := f.time("inquiryAt"); t != nil {
 		inq.InquiryAt = *t
 	}
-	if f.err != nil {
-		return Inquiry{}, withID(inq.InquiryID, f.err)
+	if ferr != nil {
+		return Inquiry{}, withID(inq.InquiryID, ferr)
 	}
 	if inq.InquiryID == 0 {
 		return Inquiry{}, fmt.Errorf("an inquiry without inquiryId")
 	}
-	inq.Replies, err = decodeReplies(o["replies"])
+	inq.Replies, err = decodeReplies(o.get("replies"))
 	return inq, withID(inq.InquiryID, err)
 }
 
@@ -235,7 +240,8 @@ func withID(id int64, err error) error {
 
 // decodeReplies decodes an inquiry's replies; null or absent gives an empty slice.
 func decodeReplies(raw json.RawMessage) ([]Reply, error) {
-	items, err := parseArray(raw)
+	var buf [8]json.RawMessage
+	items, err := splitArray(raw, buf[:0])
 	if err != nil {
 		return nil, fmt.Errorf("replies: %w", err)
 	}
@@ -252,11 +258,13 @@ func decodeReplies(raw json.RawMessage) ([]Reply, error) {
 
 // decodeReply decodes one reply object.
 func decodeReply(raw json.RawMessage) (Reply, error) {
-	o, err := parseObject(raw)
+	var buf [16]member
+	o, err := splitObject(raw, buf[:0])
 	if err != nil || o == nil {
 		return Reply{}, fmt.Errorf("a reply is %s, not an object", kindOfJSON(raw))
 	}
-	f := &fields{o: o}
+	var ferr error
+	f := &fields{o: o, err: &ferr}
 	r := Reply{
 		AnswerID:                      f.int64("answerId"),
 		ParentAnswerID:                f.int64("parentAnswerId"),
@@ -269,26 +277,28 @@ func decodeReply(raw json.RawMessage) (Reply, error) {
 		ReplyAt:                       f.time("replyAt"),
 		Content:                       f.str("content"),
 	}
-	return r, f.err
+	return r, ferr
 }
 
 // decodePagination decodes the pagination block; absent or null gives zeros.
 func decodePagination(raw json.RawMessage) (Pagination, error) {
-	o, err := parseObject(raw)
+	var buf [8]member
+	o, err := splitObject(raw, buf[:0])
 	if err != nil {
 		return Pagination{}, err
 	}
-	f := &fields{o: o}
+	var ferr error
+	f := &fields{o: o, err: &ferr}
 	p := Pagination{
 		CurrentPage:   int(f.int64("currentPage")),
 		TotalPages:    int(f.int64("totalPages")),
 		TotalElements: int(f.int64("totalElements")),
 		CountPerPage:  int(f.int64("countPerPage")),
 	}
-	if f.err == nil && (p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0) {
-		f.err = fmt.Errorf("implausible values %+v", p)
+	if ferr == nil && (p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0) {
+		ferr = fmt.Errorf("implausible values %+v", p)
 	}
-	return p, f.err
+	return p, ferr
 }
 
 // isNull reports whether raw is absent or JSON null.
@@ -315,36 +325,6 @@ func kindOfJSON(raw json.RawMessage) string {
 	return "a number"
 }
 
-// parseObject decodes a JSON object into its raw members; null or absent gives nil.
-func parseObject(raw []byte) (map[string]json.RawMessage, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	if t := bytes.TrimSpace(raw); t[0] != '{' {
-		return nil, fmt.Errorf("%s is not an object", kindOfJSON(t))
-	}
-	var o map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &o); err != nil {
-		return nil, err
-	}
-	return o, nil
-}
-
-// parseArray decodes a JSON array into its raw elements; null or absent gives nil.
-func parseArray(raw json.RawMessage) ([]json.RawMessage, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	if t := bytes.TrimSpace(raw); t[0] != '[' {
-		return nil, fmt.Errorf("%s is not an array", kindOfJSON(t))
-	}
-	var a []json.RawMessage
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 // parseString reads a JSON string; null gives "", a number or boolean its literal text.
 func parseString(raw json.RawMessage) (string, error) {
 	t := bytes.TrimSpace(raw)
@@ -352,42 +332,58 @@ func parseString(raw json.RawMessage) (string, error) {
 	case isNull(t):
 		return "", nil
 	case t[0] == '"':
-		var s string
-		err := json.Unmarshal(t, &s)
-		return s, err
+		s, ok := unquote(t)
+		if !ok {
+			return "", errMalformed
+		}
+		return s, nil
 	case t[0] == '{' || t[0] == '[':
 		return "", fmt.Errorf("expected a string, got %s", kindOfJSON(t))
 	}
 	return string(t), nil
 }
 
-var zeroFraction = regexp.MustCompile(`^(-?[0-9]+)\.0*$`)
-
 // parseInt64 reads an integer sent as a JSON number or a numeric string, exactly (never through
 // float64); null and "" give 0.
 func parseInt64(raw json.RawMessage) (int64, error) {
 	t := bytes.TrimSpace(raw)
-	if len(t) > 0 && t[0] == '"' {
-		s, err := parseString(t)
+	switch {
+	case isNull(t):
+		return 0, nil
+	case t[0] == '"':
+		v, err := parseString(t)
 		if err != nil {
 			return 0, err
 		}
-		t = []byte(strings.TrimSpace(s))
-		if len(t) == 0 {
+		if t = []byte(strings.TrimSpace(v)); len(t) == 0 {
 			return 0, nil
 		}
-	} else if isNull(t) {
-		return 0, nil
 	}
-	s := string(t)
-	if m := zeroFraction.FindStringSubmatch(s); m != nil {
-		s = m[1]
+	n, err := strconv.ParseInt(string(t), 10, 64) // converted on the stack: no allocation for an ID
+	if err != nil {
+		if whole, ok := zeroFraction(string(t)); ok {
+			n, err = strconv.ParseInt(whole, 10, 64)
+		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%s is not an integer", sanitize(string(t), 40))
 	}
 	return n, nil
+}
+
+// zeroFraction returns the integer part of s when s is an integer written with a zero fraction
+// ("12.0", "12.", matching ^-?[0-9]+\.0*$), as some senders write IDs; a regexp here cost more
+// than the rest of an ID's decoding.
+func zeroFraction(s string) (string, bool) {
+	whole, frac, ok := strings.Cut(s, ".")
+	if !ok || strings.Trim(frac, "0") != "" {
+		return "", false
+	}
+	digits := strings.TrimPrefix(whole, "-")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return whole, true
 }
 
 // parseInt64s reads an ID list: an array of numbers or numeric strings, a single one, or null.
@@ -401,7 +397,8 @@ func parseInt64s(raw json.RawMessage) ([]int64, error) {
 		}
 		return []int64{n}, nil
 	}
-	items, err := parseArray(t)
+	var buf [4]json.RawMessage
+	items, err := splitArray(t, buf[:0])
 	if err != nil {
 		return []int64{}, err
 	}
@@ -459,18 +456,43 @@ func ParseTime(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
+	// Local layouts first, and only layouts s may fit: a failed attempt costs allocations, and local
+	// times are what Coupang sends nearly always. Neither choice can change a result: a local layout
+	// must end at the seconds (or the date), an offset layout must not, so no string parses under
+	// layouts of both kinds, and mayFit only skips attempts that would fail.
+	for _, layout := range localLayouts {
+		if !mayFit(s, layout) {
+			continue
+		}
+		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
+			return &v, nil
+		}
+	}
 	for _, layout := range offsetLayouts {
+		if !mayFit(s, layout) {
+			continue
+		}
 		if v, err := time.Parse(layout, s); err == nil {
 			v = v.In(KST)
 			return &v, nil
 		}
 	}
-	for _, layout := range localLayouts {
-		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
-			return &v, nil
-		}
-	}
 	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))
+}
+
+// mayFit reports whether s could be a time in layout. Every layout starts with a 2006-01-02 date,
+// which time.Parse reads as exactly ten bytes (four digits of year, two of month and of day), so
+// the byte after those ten, or their end, must be the layout's own.
+func mayFit(s, layout string) bool {
+	return byteAfterDate(s) == byteAfterDate(layout)
+}
+
+// byteAfterDate is the eleventh byte of s, or 0 if s is shorter.
+func byteAfterDate(s string) byte {
+	if len(s) > len(DateLayout) {
+		return s[len(DateLayout)]
+	}
+	return 0
 }
 
 // looksLikeJSON reports whether body starts like a JSON object or array.

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -281,4 +283,42 @@ func FuzzDecodeInquiryResponse(f *testing.F) {
 			t.Fatal("an inquiry without an id")
 		}
 	})
+}
+
+// The decoder checks a body once with validJSON and then trusts it: validJSON must accept exactly
+// what encoding/json accepts, and unquote must decode a string exactly as encoding/json does.
+func FuzzValidJSON(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		`-0.5e+10`, `01`, `1.`, `.5`, `1e`, `-`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `[] []`, ` true `, `nul`, `"\u12"`,
+		`"\ud800\udc00 \ud800x \udc00 \/ \'"`, "\"\xff\xfe\xc3(\xed\xa0\x80\"", "\"a\tb\"", `{"a":[{"b":null}]}`,
+		strings.Repeat("[", 10000) + strings.Repeat("]", 10000), strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := validJSON(b), json.Valid(b); got != want {
+			t.Fatalf("validJSON(%q) = %v, json.Valid %v", b, got, want)
+		}
+		var want string
+		if s := bytes.TrimSpace(b); len(s) > 0 && s[0] == '"' && json.Unmarshal(b, &want) == nil {
+			if got, ok := unquote(s); !ok || got != want {
+				t.Fatalf("unquote(%q) = %q, %v; encoding/json %q", b, got, ok, want)
+			}
+		}
+	})
+}
+
+// Members are looked up as decoding into a map would: exact (unescaped) keys, the last one winning.
+func TestDecodeKeysAsAMapWould(t *testing.T) {
+	inq := decodeOne(t, `{"inquiryId":"x","inquiry\u0049d":7,"InquiryId":"junk","itemName":"a","itemName":"b"}`)
+	assert.Equal(t, int64(7), inq.InquiryID)
+	assert.Equal(t, "b", inq.ItemName)
+	// Zero fractions are whole numbers; numeric strings may carry a sign.
+	inq = decodeOne(t, `{"inquiryId":"12.00","orderId":"+5","vendorItemId":["3.","-0.0"]}`)
+	assert.Equal(t, int64(12), inq.InquiryID)
+	assert.Equal(t, int64(5), inq.OrderID)
+	assert.Equal(t, []int64{3}, inq.VendorItemIDs)
 }

@@ -149,13 +149,13 @@ func statusError(status int, location string, body []byte) *Error {
 // errorBody reads Coupang's {"code":...,"message":"..."} error body. ok is false when body is not
 // a JSON object.
 func errorBody(body []byte) (code, message string, ok bool) {
-	o, err := parseObject(body)
+	o, err := parseBody(body)
 	if err != nil || o == nil {
 		return "", "", false
 	}
-	code, _ = parseString(o["code"])
+	code, _ = parseString(o.get("code"))
 	for _, name := range []string{"message", "errorMessage", "error"} {
-		if m, err := parseString(o[name]); err == nil && strings.TrimSpace(m) != "" {
+		if m, err := parseString(o.get(name)); err == nil && strings.TrimSpace(m) != "" {
 			return code, sanitize(m, 300), true
 		}
 	}
