@@ -66,10 +66,16 @@ func (e exportSpec) expect(res *result) time.Time {
 	return ws[len(ws)-1].start
 }
 
-// measure runs the export binary and counts the CSV records it writes.
+// measure runs the export binary and counts the CSV records it writes. The export runs under
+// peakrss (./internal/peakrss), which reports the export's own peak RSS: the ru_maxrss of a process
+// started from here would include this process's own peak (see that command's documentation).
 func (e exportSpec) measure(ctx context.Context, env *benchEnv, sb *sandboxProcess, lo time.Time, res *result) error {
-	cmd := exec.CommandContext(ctx, filepath.Join(env.binDir, "steampipe_export_coupang"), inquiryTable,
+	report := filepath.Join(env.binDir, e.name+".peakrss")
+	cmd := exec.CommandContext(ctx, filepath.Join(env.binDir, "peakrss"), report,
+		filepath.Join(env.binDir, "steampipe_export_coupang"), inquiryTable,
 		"--where", fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout)), "--output", "csv")
+	// Stop with SIGTERM, which peakrss passes on, rather than SIGKILL, which would orphan the export.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.Env = append(os.Environ(), sb.env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -84,14 +90,29 @@ func (e exportSpec) measure(ctx context.Context, env *benchEnv, sb *sandboxProce
 	records, countErr := countCSV(stdout)
 	waitErr := cmd.Wait()
 	res.wall = time.Since(start)
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.rss = uint64(ru.Maxrss) * 1024 // Linux reports KiB
-	}
 	if waitErr != nil {
 		return fmt.Errorf("export: %v: %s", waitErr, strings.TrimSpace(stderr.String()))
 	}
+	rss, err := readPeakRSS(report)
+	if err != nil {
+		return err
+	}
+	res.rss = rss
 	res.rows = records - 1 // the header line
 	return countErr
+}
+
+// readPeakRSS reads the figure peakrss wrote: KiB (Linux's ru_maxrss unit), returned in bytes.
+func readPeakRSS(path string) (uint64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("export peak RSS: %w", err)
+	}
+	kib, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("export peak RSS: %q is not a number of KiB", b)
+	}
+	return kib * 1024, nil
 }
 
 // countCSV counts CSV records (quoted fields may hold newlines) until EOF.
@@ -113,7 +134,8 @@ func countCSV(r io.Reader) (int, error) {
 	}
 }
 
-// build compiles the export binary (with the linked limiter rate) and the sandbox binary, once.
+// build compiles the export binary (with the linked limiter rate), the sandbox binary and the
+// peakrss launcher, once.
 func (e *benchEnv) build(ctx context.Context, rate float64) error {
 	if e.binDir != "" {
 		return nil
@@ -126,6 +148,7 @@ func (e *benchEnv) build(ctx context.Context, rate float64) error {
 	builds := [][]string{
 		{"build", "-ldflags", fmt.Sprintf("-X %s=%g", linkedRateVar, rate), "-o", filepath.Join(dir, "steampipe_export_coupang"), "./cmd/steampipe_export_coupang"},
 		{"build", "-o", filepath.Join(dir, "coupang-sandbox"), "./cmd/coupang-sandbox"},
+		{"build", "-o", filepath.Join(dir, "peakrss"), "./cmd/coupang-bench/internal/peakrss"},
 	}
 	for _, args := range builds {
 		cmd := exec.CommandContext(ctx, "go", args...)

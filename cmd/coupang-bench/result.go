@@ -24,7 +24,7 @@ type result struct {
 	rowUnit           string // "inquiries" or "replies"
 
 	heapPeak uint64 // in-process: peak heap above the pre-query baseline, bytes
-	rss      uint64 // export: the export process's peak RSS (VmHWM), bytes
+	rss      uint64 // export: the export process's own peak RSS (ru_maxrss via peakrss), bytes
 	export   bool
 
 	baseline *baselineResult
