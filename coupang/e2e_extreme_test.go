@@ -82,13 +82,9 @@ func runExtreme(t *testing.T, table string, body []byte) ([]map[string]any, erro
 		if _, err := protobuf.Marshal(&proto.Row{Columns: cols}); err != nil {
 			return fmt.Errorf("row does not marshal: %w", err)
 		}
-		row := map[string]any{}
-		for k, c := range cols {
-			v, err := inprocess.Value(c)
-			if err != nil {
-				return err
-			}
-			row[k] = v
+		row, err := inprocess.Values(cols)
+		if err != nil {
+			return err
 		}
 		rows = append(rows, row)
 		return nil

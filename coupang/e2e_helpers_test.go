@@ -59,13 +59,9 @@ func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 func runQuery(r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
 	var rows []map[string]any
 	err := r.Query(context.Background(), q, func(cols map[string]*proto.Column) error {
-		row := map[string]any{}
-		for k, c := range cols {
-			v, err := inprocess.Value(c)
-			if err != nil {
-				return err
-			}
-			row[k] = v
+		row, err := inprocess.Values(cols)
+		if err != nil {
+			return err
 		}
 		rows = append(rows, row)
 		return nil

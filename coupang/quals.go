@@ -303,3 +303,43 @@ func queryLimit(d *plugin.QueryData) int64 {
 func limitMet(d *plugin.QueryData) bool {
 	return queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0
 }
+
+// equalsString returns the value of a single `column = 'text'` qual in the query, or "".
+func equalsString(d *plugin.QueryData, column string) string {
+	if d.QueryContext == nil {
+		return ""
+	}
+	qs, ok := d.QueryContext.UnsafeQuals[column]
+	if !ok {
+		return ""
+	}
+	for _, q := range qs.Quals {
+		if q.GetStringValue() == "=" {
+			if s, ok := q.Value.GetValue().(*proto.QualValue_StringValue); ok {
+				return s.StringValue
+			}
+		}
+	}
+	return ""
+}
+
+// equalsInt64s returns the values of `column = n` and `column IN (...)` quals in the query, or nil.
+func equalsInt64s(d *plugin.QueryData, column string) []int64 {
+	if d.QueryContext == nil {
+		return nil
+	}
+	qs, ok := d.QueryContext.UnsafeQuals[column]
+	if !ok {
+		return nil
+	}
+	var out []int64
+	for _, q := range qs.Quals {
+		if q.GetStringValue() != "=" || q.Value == nil {
+			continue
+		}
+		if ids, err := int64s(column, qualValues(q.Value)); err == nil {
+			out = append(out, ids...)
+		}
+	}
+	return out
+}

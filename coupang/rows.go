@@ -1,15 +1,12 @@
 package coupang
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"time"
 	"unicode/utf8"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
-	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
 // titleRunes is how much of an inquiry's content makes its title when it names no item.
@@ -67,6 +64,21 @@ type replyTableRow struct {
 	replyRow
 }
 
+// newReplyTableRow is one row of coupang_callcenter_inquiry_reply: a reply with the key columns of
+// the inquiry it belongs to, so that the inquiry table's quals select the same inquiries.
+func newReplyTableRow(r query.Row, rep api.Reply, vendorID string) *replyTableRow {
+	return &replyTableRow{
+		InquiryID:               r.Inquiry.InquiryID,
+		InquiryAt:               r.Inquiry.InquiryAt,
+		VendorItemID:            nonZero(r.VendorItemID),
+		OrderID:                 nonZero(r.Inquiry.OrderID),
+		PartnerCounselingStatus: r.PartnerCounselingStatus,
+		VendorID:                vendorID,
+		replyRow:                newReplyRow(rep),
+	}
+}
+
+// newInquiryRow is one row of coupang_callcenter_inquiry for a fetched inquiry.
 func newInquiryRow(r query.Row, vendorID string) *inquiryRow {
 	inq := r.Inquiry
 	replies := make([]replyRow, 0, len(inq.Replies))
@@ -168,47 +180,4 @@ func pickVendorItemID(ids, asked []int64) int64 {
 		return ids[0]
 	}
 	return 0
-}
-
-// runVariants runs the plan of each variant in turn and hands every row to emit until emit
-// returns false. With a limit, each variant asks only for what the previous ones left.
-func runVariants(ctx context.Context, d *plugin.QueryData, client query.Lister, lookbackDays int, variants []query.Quals, emit func(query.Row) bool) error {
-	now := time.Now()
-	for _, v := range variants {
-		if v.Limit >= 0 {
-			v.Limit = max(d.RowsRemaining(ctx), 0)
-			if v.Limit == 0 {
-				return nil
-			}
-		}
-		plan, err := query.Build(v, now, lookbackDays)
-		if err != nil {
-			return err
-		}
-		stopped := false
-		err = query.Fetch(ctx, client, plan, func(r query.Row) bool {
-			if !emit(r) {
-				stopped = true
-				return false
-			}
-			return true
-		})
-		if err != nil {
-			return err
-		}
-		if stopped {
-			return nil
-		}
-	}
-	return nil
-}
-
-// fetchError wraps a fetch failure for the user. A failure after the query already has all the
-// rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
-// a request in flight.
-func fetchError(d *plugin.QueryData, table string, err error) error {
-	if err == nil || limitMet(d) {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", table, err)
 }

@@ -66,20 +66,12 @@ func inquiryListKeyColumns() plugin.KeyColumnSlice {
 
 func listCallcenterInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 	defer trackFetch(ctx)(&err)
-	keyQuals, run := originalQuals(d)
-	if !run {
-		return nil, nil
-	}
-	conn, client, err := queryClient(ctx, d)
-	if err != nil {
+	s, ok, err := newScan(ctx, d, tableInquiry, false)
+	if !ok || err != nil {
 		return nil, err
 	}
-	tq, err := convertQuals(keyQuals, queryLimit(d), false)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", tableInquiry, err)
-	}
-	err = runVariants(ctx, d, client, conn.config.LookbackDays, tq.Variants, func(r query.Row) bool {
-		d.StreamListItem(ctx, newInquiryRow(r, conn.config.VendorID))
+	err = s.run(ctx, d, func(r query.Row) bool {
+		d.StreamListItem(ctx, newInquiryRow(r, s.conn.config.VendorID))
 		return d.RowsRemaining(ctx) > 0
 	})
 	return nil, fetchError(d, tableInquiry, err)
@@ -110,44 +102,4 @@ func getCallcenterInquiry(ctx context.Context, d *plugin.QueryData, _ *plugin.Hy
 	}
 	row := query.Row{Inquiry: *inq, VendorItemID: pickVendorItemID(inq.VendorItemIDs, equalsInt64s(d, colVendorItemID)), PartnerCounselingStatus: status}
 	return newInquiryRow(row, conn.config.VendorID), nil
-}
-
-// equalsString returns the value of a single `column = 'text'` qual in the query, or "".
-func equalsString(d *plugin.QueryData, column string) string {
-	if d.QueryContext == nil {
-		return ""
-	}
-	qs, ok := d.QueryContext.UnsafeQuals[column]
-	if !ok {
-		return ""
-	}
-	for _, q := range qs.Quals {
-		if q.GetStringValue() == "=" {
-			if s, ok := q.Value.GetValue().(*proto.QualValue_StringValue); ok {
-				return s.StringValue
-			}
-		}
-	}
-	return ""
-}
-
-// equalsInt64s returns the values of `column = n` and `column IN (...)` quals in the query, or nil.
-func equalsInt64s(d *plugin.QueryData, column string) []int64 {
-	if d.QueryContext == nil {
-		return nil
-	}
-	qs, ok := d.QueryContext.UnsafeQuals[column]
-	if !ok {
-		return nil
-	}
-	var out []int64
-	for _, q := range qs.Quals {
-		if q.GetStringValue() != "=" || q.Value == nil {
-			continue
-		}
-		if ids, err := int64s(column, qualValues(q.Value)); err == nil {
-			out = append(out, ids...)
-		}
-	}
-	return out
 }

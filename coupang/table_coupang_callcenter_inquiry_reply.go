@@ -2,12 +2,7 @@ package coupang
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -48,87 +43,18 @@ func tableCoupangCallcenterInquiryReply(_ context.Context) *plugin.Table {
 
 func listCallcenterInquiryReplies(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 	defer trackFetch(ctx)(&err)
-	keyQuals, run := originalQuals(d)
-	if !run {
-		return nil, nil
-	}
-	conn, client, err := queryClient(ctx, d)
-	if err != nil {
+	s, ok, err := newScan(ctx, d, tableReply, true)
+	if !ok || err != nil {
 		return nil, err
 	}
-	tq, err := convertQuals(keyQuals, queryLimit(d), true)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", tableReply, err)
-	}
-	if tq.HasAnswerType && len(tq.AnswerTypes) == 0 {
+	if s.quals.HasAnswerType && len(s.quals.AnswerTypes) == 0 {
 		return nil, nil // contradictory answer_type quals: nothing to ask Coupang for
 	}
-	// emit streams the replies of one inquiry that pass answer_type; the limit counts replies.
-	emit := func(r query.Row) bool {
-		for _, rep := range r.Inquiry.Replies {
-			if tq.HasAnswerType && !slices.Contains(tq.AnswerTypes, rep.AnswerType) {
-				continue
-			}
-			if d.RowsRemaining(ctx) <= 0 {
-				return false
-			}
-			d.StreamListItem(ctx, &replyTableRow{
-				InquiryID:               r.Inquiry.InquiryID,
-				InquiryAt:               r.Inquiry.InquiryAt,
-				VendorItemID:            nonZero(r.VendorItemID),
-				OrderID:                 nonZero(r.Inquiry.OrderID),
-				PartnerCounselingStatus: r.PartnerCounselingStatus,
-				VendorID:                conn.config.VendorID,
-				replyRow:                newReplyRow(rep),
-			})
-		}
-		return d.RowsRemaining(ctx) > 0
-	}
-	if tq.HasInquiryID {
-		err = listRepliesByInquiryID(ctx, client, tq, conn.config.LookbackDays, emit)
+	emit := s.replyStreamer(ctx, d)
+	if s.quals.HasInquiryID {
+		err = listRepliesByInquiryID(ctx, s.client, s.quals, s.conn.config.LookbackDays, emit)
 	} else {
-		err = runVariants(ctx, d, client, conn.config.LookbackDays, tq.Variants, emit)
+		err = s.run(ctx, d, emit)
 	}
 	return nil, fetchError(d, tableReply, err)
-}
-
-// listRepliesByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and applies
-// the other key-column quals exactly, with the planner's own filter, so that no streamed row is
-// one Postgres would drop.
-func listRepliesByInquiryID(ctx context.Context, client *api.Client, tq tableQuals, lookbackDays int, emit func(query.Row) bool) error {
-	now := time.Now()
-	for _, id := range tq.InquiryIDs {
-		var inq *api.Inquiry
-		for _, v := range tq.Variants {
-			v.Limit = -1 // the limit is enforced by emit; the plan is used for its filter only
-			plan, err := query.Build(v, now, lookbackDays)
-			if err != nil {
-				return err
-			}
-			if len(plan.Windows) == 0 {
-				continue // the quals select nothing
-			}
-			if inq == nil {
-				got, err := client.GetInquiry(ctx, id)
-				if api.KindOf(err) == api.KindNotFound {
-					break
-				}
-				if err != nil {
-					return fmt.Errorf("get inquiry %d: %w", id, err)
-				}
-				inq = got
-			}
-			if !inquiryHasStatus(*inq, plan.Status) {
-				continue
-			}
-			row := query.Row{Inquiry: *inq, VendorItemID: pickVendorItemID(inq.VendorItemIDs, plan.Filter.VendorItemIDs), PartnerCounselingStatus: plan.Status}
-			if !plan.Filter.Match(row) {
-				continue
-			}
-			if !emit(row) {
-				return nil
-			}
-		}
-	}
-	return nil
 }

@@ -395,6 +395,19 @@ func listValue(n int, at func(int) any) (*proto.QualValue, error) {
 	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}, nil
 }
 
+// Values converts every column of a row with Value, keyed by column name.
+func Values(cols map[string]*proto.Column) (map[string]any, error) {
+	row := make(map[string]any, len(cols))
+	for name, c := range cols {
+		v, err := Value(c)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", name, err)
+		}
+		row[name] = v
+	}
+	return row, nil
+}
+
 // Value converts a column value to Go: nil for NULL, bool, int64, float64, string, time.Time (in
 // Korean time, api.KST, the zone Coupang works in) or, for JSON columns, the decoded JSON
 // (map[string]any, []any, json.Number, string, bool or nil); numbers stay json.Number so that IDs

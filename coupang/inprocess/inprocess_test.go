@@ -102,3 +102,15 @@ func TestValue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "74702446818044", fmt.Sprint(got.([]any)[0]), "JSON numbers keep every digit")
 }
+
+func TestValues(t *testing.T) {
+	got, err := inprocess.Values(map[string]*proto.Column{
+		"inquiry_id":  {Value: &proto.Column_IntValue{IntValue: 7}},
+		"answered_at": {Value: &proto.Column_NullValue{}},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"inquiry_id": int64(7), "answered_at": nil}, got)
+
+	_, err = inprocess.Values(map[string]*proto.Column{"replies": {Value: &proto.Column_JsonValue{JsonValue: []byte(`[`)}}})
+	assert.ErrorContains(t, err, "column replies")
+}

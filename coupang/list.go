@@ -1,0 +1,146 @@
+package coupang
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// scan is what one list call of either table works with: the connection, its client bound to the
+// query's rate limiter, and the planner input converted from the query's key-column quals.
+type scan struct {
+	conn   *connection
+	client *api.Client
+	quals  tableQuals
+}
+
+// newScan prepares a list call of table; limitCountsReplies says the query's limit counts reply
+// rows. ok is false, with no error, when this call is a redundant copy of an IN-list fan-out that
+// must return at once (see originalQuals).
+func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCountsReplies bool) (_ *scan, ok bool, _ error) {
+	keyQuals, run := originalQuals(d)
+	if !run {
+		return nil, false, nil
+	}
+	conn, client, err := queryClient(ctx, d)
+	if err != nil {
+		return nil, false, err
+	}
+	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", table, err)
+	}
+	return &scan{conn: conn, client: client, quals: tq}, true, nil
+}
+
+// run plans and fetches the scan's variants, handing every row to emit until it returns false.
+func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
+	return runVariants(ctx, d, s.client, s.conn.config.LookbackDays, s.quals.Variants, emit)
+}
+
+// replyStreamer returns the emit function of the reply table: it streams the replies of one
+// inquiry that pass answer_type, and reports whether the query wants more (its limit counts
+// replies, so it is checked before every reply).
+func (s *scan) replyStreamer(ctx context.Context, d *plugin.QueryData) func(query.Row) bool {
+	return func(r query.Row) bool {
+		for _, rep := range r.Inquiry.Replies {
+			if s.quals.HasAnswerType && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
+				continue
+			}
+			if d.RowsRemaining(ctx) <= 0 {
+				return false
+			}
+			d.StreamListItem(ctx, newReplyTableRow(r, rep, s.conn.config.VendorID))
+		}
+		return d.RowsRemaining(ctx) > 0
+	}
+}
+
+// runVariants runs the plan of each variant in turn and hands every row to emit until emit
+// returns false. With a limit, each variant asks only for what the previous ones left.
+func runVariants(ctx context.Context, d *plugin.QueryData, client query.Lister, lookbackDays int, variants []query.Quals, emit func(query.Row) bool) error {
+	now := time.Now()
+	for _, v := range variants {
+		if v.Limit >= 0 {
+			v.Limit = max(d.RowsRemaining(ctx), 0)
+			if v.Limit == 0 {
+				return nil
+			}
+		}
+		plan, err := query.Build(v, now, lookbackDays)
+		if err != nil {
+			return err
+		}
+		stopped := false
+		err = query.Fetch(ctx, client, plan, func(r query.Row) bool {
+			if !emit(r) {
+				stopped = true
+				return false
+			}
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		if stopped {
+			return nil
+		}
+	}
+	return nil
+}
+
+// listRepliesByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and applies
+// the other key-column quals exactly, with the planner's own filter, so that no streamed row is
+// one Postgres would drop.
+func listRepliesByInquiryID(ctx context.Context, client *api.Client, tq tableQuals, lookbackDays int, emit func(query.Row) bool) error {
+	now := time.Now()
+	for _, id := range tq.InquiryIDs {
+		var inq *api.Inquiry
+		for _, v := range tq.Variants {
+			v.Limit = -1 // the limit is enforced by emit; the plan is used for its filter only
+			plan, err := query.Build(v, now, lookbackDays)
+			if err != nil {
+				return err
+			}
+			if len(plan.Windows) == 0 {
+				continue // the quals select nothing
+			}
+			if inq == nil {
+				got, err := client.GetInquiry(ctx, id)
+				if api.KindOf(err) == api.KindNotFound {
+					break
+				}
+				if err != nil {
+					return fmt.Errorf("get inquiry %d: %w", id, err)
+				}
+				inq = got
+			}
+			if !inquiryHasStatus(*inq, plan.Status) {
+				continue
+			}
+			row := query.Row{Inquiry: *inq, VendorItemID: pickVendorItemID(inq.VendorItemIDs, plan.Filter.VendorItemIDs), PartnerCounselingStatus: plan.Status}
+			if !plan.Filter.Match(row) {
+				continue
+			}
+			if !emit(row) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// fetchError wraps a fetch failure for the user. A failure after the query already has all the
+// rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
+// a request in flight.
+func fetchError(d *plugin.QueryData, table string, err error) error {
+	if err == nil || limitMet(d) {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", table, err)
+}
