@@ -148,10 +148,11 @@ func nonZero(v int64) *int64 {
 	return &v
 }
 
-// inquiryHasStatus reports whether an inquiry fetched on its own would be listed under the
-// partnerCounselingStatus value status, following the semantics in the sandbox's package
-// documentation: NONE every inquiry, ANSWER answered ones, NO_ANSWER those awaiting the seller,
-// TRANSFER those with a CS agent's transfer still awaiting the seller.
+// inquiryHasStatus reports whether an inquiry fetched on its own (which carries no listing status)
+// would be listed under the partnerCounselingStatus value status. Coupang documents the values but
+// not their exact rule, so this reads them from the inquiry's own fields: NONE every inquiry,
+// ANSWER csPartnerCounselingStatus "answered", NO_ANSWER "requestAnswer", TRANSFER a CS agent's
+// reply transferred to the seller and still awaiting them. The sandbox implements the same reading.
 func inquiryHasStatus(inq api.Inquiry, status string) bool {
 	switch status {
 	case "", api.StatusNone:
