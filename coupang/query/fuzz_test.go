@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/binary"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -88,6 +89,10 @@ func FuzzBuild(f *testing.F) {
 		in := &fuzzInput{b: data}
 		q := in.quals(now)
 		p, err := Build(q, now, lookback)
+		if errors.Is(err, ErrPlanTooLarge) && !badInput(q) {
+			requirePlausiblyTooLarge(t, slices.Concat(q.VendorItemID...), now)
+			return
+		}
 		if err != nil {
 			if !badInput(q) {
 				t.Fatalf("unexpected error %v for %+v", err, q)
