@@ -137,10 +137,13 @@ func listRepliesByInquiryID(ctx context.Context, client *api.Client, tq tableQua
 
 // fetchError wraps a fetch failure for the user. A failure after the query already has all the
 // rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
-// a request in flight.
-func fetchError(d *plugin.QueryData, table string, err error) error {
+// a request in flight. Every other failure is also logged at ERROR: the SDK can, rarely, lose a
+// list error on its way to Steampipe (see FetchTracker), and the log is then the user's record.
+func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
 	if err == nil || limitMet(d) {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", table, err)
+	err = fmt.Errorf("%s: %w", table, err)
+	plugin.Logger(ctx).Error("coupang query failed", "table", table, "error", err.Error())
+	return err
 }

@@ -74,7 +74,7 @@ func listCallcenterInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin
 		d.StreamListItem(ctx, newInquiryRow(r, s.conn.config.VendorID))
 		return d.RowsRemaining(ctx) > 0
 	})
-	return nil, fetchError(d, tableInquiry, err)
+	return nil, fetchError(ctx, d, tableInquiry, err)
 }
 
 // getCallcenterInquiry reads one inquiry from the single-inquiry endpoint. An ID Coupang does not

@@ -56,5 +56,5 @@ func listCallcenterInquiryReplies(ctx context.Context, d *plugin.QueryData, _ *p
 	} else {
 		err = s.run(ctx, d, emit)
 	}
-	return nil, fetchError(d, tableReply, err)
+	return nil, fetchError(ctx, d, tableReply, err)
 }
