@@ -36,15 +36,15 @@ type env struct {
 }
 
 // newEnv starts a sandbox with opts and a runner whose config is the sandbox's credentials plus
-// extraHCL.
-func newEnv(t *testing.T, opts sandbox.Options, extraHCL string) *env {
+// extraHCL; runnerOpts are added to the runner's options.
+func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...inprocess.Option) *env {
 	t.Helper()
 	sb := sandbox.New(opts)
 	base, stop, err := sb.Start()
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n%s", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base, extraHCL)
-	r, err := inprocess.New(context.Background(), "coupang", cfg, inprocess.WithRateLimiter(fastLimiter))
+	r, err := inprocess.New(context.Background(), "coupang", cfg, append([]inprocess.Option{inprocess.WithRateLimiter(fastLimiter)}, runnerOpts...)...)
 	require.NoError(t, err)
 	return &env{sb: sb, r: r, cfg: cfg}
 }
