@@ -186,7 +186,7 @@ func (s *Server) StartOn(addr string) (baseURL string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !api.IsLoopbackHost(host) {
 		return "", nil, errors.New("sandbox: refusing to listen on non-loopback address " + addr)
 	}
 	ln, err := net.Listen("tcp", addr)
