@@ -160,3 +160,31 @@ func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
 		require.Contains(t, err.Error(), "try again later")
 	}
 }
+
+// TestRepliesByIDIgnoreThePlanSizeCap: inquiry_id = X reads one inquiry, so quals that would plan
+// far more than query.MaxRequests list calls (thousands of option IDs over a decade) must still
+// answer with one request, filtered exactly.
+func TestRepliesByIDIgnoreThePlanSizeCap(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	var inq sandbox.Inquiry
+	for _, x := range slices.Backward(e.sb.Inquiries()) {
+		if len(x.Replies) >= 1 {
+			inq = x
+			break
+		}
+	}
+	ids := []any{inq.VendorItemIDs[0]}
+	for i := range 3000 {
+		ids = append(ids, int64(9_000_000_000+i))
+	}
+	since := time.Date(2015, 1, 1, 0, 0, 0, 0, api.KST)
+	quals := []inprocess.Qual{
+		{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID},
+		{Column: "vendor_item_id", Operator: "=", Value: ids},
+		{Column: "inquiry_at", Operator: ">", Value: since},
+	}
+	rows := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: quals, Limit: -1})
+	assert.Len(t, rows, len(inq.Replies))
+	require.Len(t, e.sb.Log(), 1)
+	assert.Equal(t, api.InquiryPath(inq.InquiryID), e.sb.Log()[0].Path)
+}

@@ -95,36 +95,25 @@ func runVariants(ctx context.Context, d *plugin.QueryData, client query.Lister, 
 }
 
 // listRepliesByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and applies
-// the other key-column quals exactly, with the planner's own filter, so that no streamed row is
-// one Postgres would drop.
-func listRepliesByInquiryID(ctx context.Context, client *api.Client, tq tableQuals, lookbackDays int, emit func(query.Row) bool) error {
-	now := time.Now()
-	for _, id := range tq.InquiryIDs {
-		var inq *api.Inquiry
-		for _, v := range tq.Variants {
-			v.Limit = -1 // the limit is enforced by emit; the plan is used for its filter only
-			plan, err := query.Build(v, now, lookbackDays)
-			if err != nil {
-				return err
-			}
-			if len(plan.Windows) == 0 {
-				continue // the quals select nothing
-			}
-			if inq == nil {
-				got, err := client.GetInquiry(ctx, id)
-				if api.KindOf(err) == api.KindNotFound {
-					break
-				}
-				if err != nil {
-					return fmt.Errorf("get inquiry %d: %w", id, err)
-				}
-				inq = got
-			}
-			if !inquiryHasStatus(*inq, plan.Status) {
-				continue
-			}
-			row := query.Row{Inquiry: *inq, VendorItemID: pickVendorItemID(inq.VendorItemIDs, plan.Filter.VendorItemIDs), PartnerCounselingStatus: plan.Status}
-			if !plan.Filter.Match(row) {
+// the other key-column quals exactly, with the planner's own filter (and no planned windows, which
+// these reads do not need), so that no streamed row is one Postgres would drop. Each inquiry is
+// read once, whatever the number of variants.
+func listRepliesByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, emit func(query.Row) bool) error {
+	filters, err := variantFilters(variants)
+	if err != nil || len(filters) == 0 {
+		return err // or the quals select nothing: no request
+	}
+	for _, id := range ids {
+		inq, err := client.GetInquiry(ctx, id)
+		if api.KindOf(err) == api.KindNotFound {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("get inquiry %d: %w", id, err)
+		}
+		for _, f := range filters {
+			row := f.RowOf(*inq)
+			if !inquiryHasStatus(*inq, row.PartnerCounselingStatus) || !f.Match(row) {
 				continue
 			}
 			if !emit(row) {
@@ -133,6 +122,21 @@ func listRepliesByInquiryID(ctx context.Context, client *api.Client, tq tableQua
 		}
 	}
 	return nil
+}
+
+// variantFilters returns the exact filter of every variant whose quals can match a row.
+func variantFilters(variants []query.Quals) ([]*query.Filter, error) {
+	var filters []*query.Filter
+	for _, v := range variants {
+		f, ok, err := query.NewFilter(v)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			filters = append(filters, f)
+		}
+	}
+	return filters, nil
 }
 
 // fetchError wraps a fetch failure for the user. A failure after the query already has all the

@@ -168,17 +168,3 @@ func inquiryHasStatus(inq api.Inquiry, status string) bool {
 	}
 	return false
 }
-
-// pickVendorItemID is vendor_item_id for an inquiry fetched on its own: the first of its option
-// IDs the query asked for, else its first.
-func pickVendorItemID(ids, asked []int64) int64 {
-	for _, id := range ids {
-		if asked == nil || slices.Contains(asked, id) {
-			return id
-		}
-	}
-	if len(ids) > 0 {
-		return ids[0]
-	}
-	return 0
-}

@@ -3,6 +3,7 @@ package coupang
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
@@ -100,6 +101,8 @@ func getCallcenterInquiry(ctx context.Context, d *plugin.QueryData, _ *plugin.Hy
 	if s := equalsString(d, colPartnerCounselingStatus); s != "" && inquiryHasStatus(*inq, s) {
 		status = s
 	}
-	row := query.Row{Inquiry: *inq, VendorItemID: pickVendorItemID(inq.VendorItemIDs, equalsInt64s(d, colVendorItemID)), PartnerCounselingStatus: status}
+	asked := equalsInt64s(d, colVendorItemID)
+	slices.Sort(asked)
+	row := query.Row{Inquiry: *inq, VendorItemID: query.PickVendorItem(inq.VendorItemIDs, 0, asked), PartnerCounselingStatus: status}
 	return newInquiryRow(row, conn.config.VendorID), nil
 }

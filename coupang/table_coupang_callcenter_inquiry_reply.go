@@ -52,7 +52,7 @@ func listCallcenterInquiryReplies(ctx context.Context, d *plugin.QueryData, _ *p
 	}
 	emit := s.replyStreamer(ctx, d)
 	if s.quals.HasInquiryID {
-		err = listRepliesByInquiryID(ctx, s.client, s.quals, s.conn.config.LookbackDays, emit)
+		err = listRepliesByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, emit)
 	} else {
 		err = s.run(ctx, d, emit)
 	}

@@ -47,7 +47,7 @@ func (s *streamer) stream(win int, req api.ListRequest, pg *api.Page) bool {
 	for _, inq := range pg.Inquiries {
 		row := Row{
 			Inquiry:                 inq,
-			VendorItemID:            pickVendorItem(inq.VendorItemIDs, req.VendorItemID, s.plan.Filter.VendorItemIDs),
+			VendorItemID:            PickVendorItem(inq.VendorItemIDs, req.VendorItemID, s.plan.Filter.VendorItemIDs),
 			PartnerCounselingStatus: s.plan.Status,
 		}
 		if !s.plan.Filter.Match(row) || !s.dd.first(win, inq.InquiryID) {

@@ -3,6 +3,8 @@ package query
 import (
 	"slices"
 	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
 // Filter is the exact row filter of a plan: every qual on every key column, so that no row the
@@ -23,6 +25,27 @@ type Filter struct {
 	// InquiryStatus and CSPartnerCounselingStatus are matched locally; Coupang has no such parameter.
 	InquiryStatus             *string
 	CSPartnerCounselingStatus *string
+}
+
+// NewFilter returns the exact filter of the quals without planning any request, for inquiries read
+// one at a time from the single-inquiry endpoint. ok is false when the quals contradict each other,
+// so that no row can match; err reports an unknown status or operator, as Build does.
+func NewFilter(q Quals) (f *Filter, ok bool, err error) {
+	filter, empty, err := buildFilter(q)
+	if err != nil {
+		return nil, false, err
+	}
+	return &filter, !empty, nil
+}
+
+// RowOf is the row of an inquiry read on its own rather than listed: it carries the filter's
+// status and, as vendor_item_id, the first of its option IDs the quals ask for.
+func (f *Filter) RowOf(inq api.Inquiry) Row {
+	return Row{
+		Inquiry:                 inq,
+		VendorItemID:            PickVendorItem(inq.VendorItemIDs, 0, f.VendorItemIDs),
+		PartnerCounselingStatus: f.PartnerCounselingStatus,
+	}
 }
 
 // Match reports whether a row passes every qual.
@@ -67,11 +90,11 @@ func (b Bound) admits(t time.Time) bool {
 	return false
 }
 
-// pickVendorItem chooses the row's vendor_item_id: the option ID the request asked for when the
-// inquiry lists it (or lists none, trusting Coupang's own filter), else the first listed ID in the
-// query's set, else the first listed ID. Preferring the set keeps Postgres' recheck of
-// `vendor_item_id IN (...)` true for rows we stream.
-func pickVendorItem(ids []int64, requested int64, set []int64) int64 {
+// PickVendorItem chooses a row's vendor_item_id: the option ID the request asked for (0 for none)
+// when the inquiry lists it (or lists none, trusting Coupang's own filter), else the first listed
+// ID in the query's set (sorted ascending; nil for none), else the first listed ID. Preferring the
+// set keeps Postgres' recheck of `vendor_item_id IN (...)` true for rows we stream.
+func PickVendorItem(ids []int64, requested int64, set []int64) int64 {
 	if requested != 0 && (len(ids) == 0 || slices.Contains(ids, requested)) {
 		return requested
 	}
