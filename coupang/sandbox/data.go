@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -168,7 +169,7 @@ type dataset struct {
 
 // position returns the index of the inquiry id in recs (ids ascend with positions), or -1.
 func (d *dataset) position(id int64) int {
-	i, ok := slices.BinarySearchFunc(d.recs, id, func(r record, id int64) int { return cmpInt64(r.id, id) })
+	i, ok := slices.BinarySearchFunc(d.recs, id, func(r record, id int64) int { return cmp.Compare(r.id, id) })
 	if !ok {
 		return -1
 	}
@@ -290,7 +291,7 @@ func buildDataset(o Options) *dataset {
 			}
 			d.recs = append(d.recs, record{at: at, item: item, opt: mask | uint8(p)<<4, scen: sc})
 		}
-		slices.SortStableFunc(d.recs[start:], func(a, b record) int { return cmpInt64(a.at, b.at) })
+		slices.SortStableFunc(d.recs[start:], func(a, b record) int { return cmp.Compare(a.at, b.at) })
 	}
 
 	// Hot inquiries on one option ID, spread uniformly over the days.
@@ -323,7 +324,7 @@ func buildDataset(o Options) *dataset {
 			at := from + r.Int64N(to-from+1)
 			d.recs = append(d.recs, record{at: at, item: int32(hotItem), opt: 1<<hotOpt | uint8(hotOpt)<<4, scen: pickScenario(r)})
 		}
-		slices.SortStableFunc(d.recs, func(a, b record) int { return cmpInt64(a.at, b.at) })
+		slices.SortStableFunc(d.recs, func(a, b record) int { return cmp.Compare(a.at, b.at) })
 	}
 
 	// Inquiry IDs grow with time, with gaps, so they are unique and (at, id) order is total.
@@ -340,16 +341,6 @@ func buildDataset(o Options) *dataset {
 		}
 	}
 	return d
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // orderID returns the order number of r, 0 when the inquiry has no order. Cheap: used in filters.
