@@ -304,20 +304,30 @@ func limitMet(d *plugin.QueryData) bool {
 	return queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0
 }
 
-// equalsString returns the value of a single `column = 'text'` qual in the query, or "".
-func equalsString(d *plugin.QueryData, column string) string {
+// equalsValues returns the values of the query's `column = v` and `column IN (...)` quals, as
+// Postgres sent them: a Get sees only its own key column in d.Quals.
+func equalsValues(d *plugin.QueryData, column string) []*proto.QualValue {
 	if d.QueryContext == nil {
-		return ""
+		return nil
 	}
 	qs, ok := d.QueryContext.UnsafeQuals[column]
 	if !ok {
-		return ""
+		return nil
 	}
+	var out []*proto.QualValue
 	for _, q := range qs.Quals {
-		if q.GetStringValue() == "=" {
-			if s, ok := q.Value.GetValue().(*proto.QualValue_StringValue); ok {
-				return s.StringValue
-			}
+		if q.GetStringValue() == "=" && q.Value != nil {
+			out = append(out, qualValues(q.Value)...)
+		}
+	}
+	return out
+}
+
+// equalsString returns the value of the first `column = 'text'` qual in the query, or "".
+func equalsString(d *plugin.QueryData, column string) string {
+	for _, v := range equalsValues(d, column) {
+		if s, ok := v.GetValue().(*proto.QualValue_StringValue); ok {
+			return s.StringValue
 		}
 	}
 	return ""
@@ -325,21 +335,9 @@ func equalsString(d *plugin.QueryData, column string) string {
 
 // equalsInt64s returns the values of `column = n` and `column IN (...)` quals in the query, or nil.
 func equalsInt64s(d *plugin.QueryData, column string) []int64 {
-	if d.QueryContext == nil {
+	ids, err := int64s(column, equalsValues(d, column))
+	if err != nil || len(ids) == 0 {
 		return nil
 	}
-	qs, ok := d.QueryContext.UnsafeQuals[column]
-	if !ok {
-		return nil
-	}
-	var out []int64
-	for _, q := range qs.Quals {
-		if q.GetStringValue() != "=" || q.Value == nil {
-			continue
-		}
-		if ids, err := int64s(column, qualValues(q.Value)); err == nil {
-			out = append(out, ids...)
-		}
-	}
-	return out
+	return ids
 }
