@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"sort"
 	"strings"
 	"sync"
@@ -146,10 +147,12 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
 }
 
-// setStdLog points package log where the SDK would, at the logger's standard writer.
+// setStdLog points package log where the SDK would: at the logger's standard writer, with no
+// prefix or flags of its own (hclog adds them).
 func setStdLog(l hclog.Logger) {
-	w := l.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
-	logSetOutput(w)
+	log.SetOutput(l.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
+	log.SetPrefix("")
+	log.SetFlags(0)
 }
 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
