@@ -526,38 +526,41 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 		pageNum = int(n)
 	}
 
-	// Candidates (ascending positions), then filters; the answer is newest first.
+	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.
 	d := s.data
-	var matched []int32
-	inRange := func(i int32) bool { return !hasDates || (d.recs[i].at >= from && d.recs[i].at < to) }
+	content := []wireInquiry{}
+	total, skip := 0, int64(pageNum-1)*int64(pageSize) // int64: no overflow where int is 32 bits
+	visit := func(i int32) {
+		if !d.matches(d.recs[i], status, orderID) {
+			return
+		}
+		if n := int64(total); n >= skip && n < skip+int64(pageSize) {
+			content = append(content, toWire(d.render(int(i))))
+		}
+		total++
+	}
 	if vendorItemID != 0 {
-		for _, i := range d.byOption[vendorItemID] {
-			if inRange(i) && d.matches(d.recs[i], status, orderID) {
-				matched = append(matched, i)
+		positions := d.byOption[vendorItemID]
+		for k := len(positions) - 1; k >= 0; k-- {
+			if i := positions[k]; !hasDates || (d.recs[i].at >= from && d.recs[i].at < to) {
+				visit(i)
 			}
 		}
 	} else {
 		lo := sort.Search(len(d.recs), func(i int) bool { return d.recs[i].at >= from })
 		hi := sort.Search(len(d.recs), func(i int) bool { return d.recs[i].at >= to })
-		matched = make([]int32, 0, hi-lo)
-		for i := lo; i < hi; i++ {
-			if d.matches(d.recs[i], status, orderID) {
-				matched = append(matched, int32(i))
-			}
+		for i := hi - 1; i >= lo; i-- {
+			visit(int32(i))
 		}
 	}
-	total := len(matched)
 	page := listPage{
-		Content: []wireInquiry{},
+		Content: content,
 		Pagination: wirePagination{
 			CurrentPage:   pageNum,
 			TotalPages:    (total + pageSize - 1) / pageSize,
 			TotalElements: total,
 			CountPerPage:  pageSize,
 		},
-	}
-	for k := (pageNum - 1) * pageSize; k < pageNum*pageSize && k < total && k >= 0; k++ {
-		page.Content = append(page.Content, toWire(d.render(int(matched[total-1-k]))))
 	}
 	writeJSON(w, http.StatusOK, envelope{Code: 200, Message: "OK", Data: page})
 }
