@@ -133,15 +133,11 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	case KindCodeInBody:
 		writeJSON(w, http.StatusOK, envelope{Code: f.Status, Message: f.Message})
 	case KindMalformedJSON:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(MalformedJSONBody))
+		writeBody(w, http.StatusOK, "", []byte(MalformedJSONBody))
 	case KindBody:
-		writeBody(w, f)
+		writeBody(w, f.Status, f.ContentType, f.Body)
 	case KindHTML403:
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(HTML403Body))
+		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte(HTML403Body))
 	case KindTruncated:
 		bw := &bufferWriter{h: http.Header{}}
 		s.serve(bw, r)
@@ -176,14 +172,13 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	}
 }
 
-// writeBody answers a KindBody fault.
-func writeBody(w http.ResponseWriter, f *Fault) {
-	ct := f.ContentType
-	if ct == "" {
-		ct = "application/json;charset=UTF-8"
+// writeBody answers status with exactly body, as contentType ("" means jsonContentType).
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	if contentType == "" {
+		contentType = jsonContentType
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)))
-	w.WriteHeader(f.Status)
-	_, _ = w.Write(f.Body)
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

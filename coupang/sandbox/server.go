@@ -694,12 +694,11 @@ func encodeJSON(v any) []byte {
 	return b.Bytes()
 }
 
+// jsonContentType is the Content-Type of Coupang's JSON answers.
+const jsonContentType = "application/json;charset=UTF-8"
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body := encodeJSON(v)
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	writeBody(w, status, "", encodeJSON(v))
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
