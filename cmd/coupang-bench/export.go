@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/cmd/internal/sandboxproc"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
 )
@@ -76,7 +77,7 @@ func (e exportSpec) measure(ctx context.Context, env *benchEnv, sb *sandboxProce
 		"--where", fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout)), "--output", "csv")
 	// Stop with SIGTERM, which peakrss passes on, rather than SIGKILL, which would orphan the export.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.Env = append(os.Environ(), sb.env...)
+	cmd.Env = sb.Environ()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -162,49 +163,26 @@ func (e *benchEnv) build(ctx context.Context, rate float64) error {
 
 // sandboxProcess is cmd/coupang-sandbox running in its own process.
 type sandboxProcess struct {
-	cmd     *exec.Cmd
-	env     []string // COUPANG_* assignments it printed
-	stderr  *strings.Builder
-	stopped bool
+	*sandboxproc.Proc
+	stderr *strings.Builder // written until Stop returns
 }
 
 // startSandboxProcess starts the sandbox binary and reads its COUPANG_* lines.
 func startSandboxProcess(ctx context.Context, env *benchEnv, e exportSpec) (*sandboxProcess, error) {
-	cmd := exec.CommandContext(ctx, filepath.Join(env.binDir, "coupang-sandbox"),
-		"--days", strconv.Itoa(e.days), "--per-day", strconv.Itoa(e.perDay), "--latency", e.latency.String())
-	p := &sandboxProcess{cmd: cmd, stderr: &strings.Builder{}}
-	cmd.Stderr = p.stderr
-	stdout, err := cmd.StdoutPipe()
+	stderr := &strings.Builder{}
+	p, err := sandboxproc.Start(ctx, filepath.Join(env.binDir, "coupang-sandbox"),
+		[]string{"--days", strconv.Itoa(e.days), "--per-day", strconv.Itoa(e.perDay), "--latency", e.latency.String()}, stderr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sandbox process: %w: %s", err, stderr.String())
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(stdout)
-	for len(p.env) < 4 && sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "COUPANG_") {
-			p.env = append(p.env, sc.Text())
-		}
-	}
-	if len(p.env) < 4 {
-		p.stop()
-		return nil, fmt.Errorf("sandbox process printed no credentials: %s", p.stderr.String())
-	}
-	go io.Copy(io.Discard, stdout)
-	return p, nil
+	return &sandboxProcess{Proc: p, stderr: stderr}, nil
 }
 
 var stoppedAfter = regexp.MustCompile(`stopping after (\d+) requests`)
 
 // stop ends the sandbox process and returns the requests it served, from its last line.
 func (p *sandboxProcess) stop() (int, error) {
-	if p.stopped {
-		return 0, nil
-	}
-	p.stopped = true
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	_ = p.cmd.Wait()
+	p.Stop()
 	m := stoppedAfter.FindStringSubmatch(p.stderr.String())
 	if m == nil {
 		return 0, fmt.Errorf("sandbox process did not report its requests: %s", p.stderr.String())

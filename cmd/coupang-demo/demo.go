@@ -68,7 +68,7 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	}
 	defer sb.stop()
 	fmt.Fprintf(w, "Sandbox: a fake Coupang API on loopback, no account needed.\n  %s\n  %s\n",
-		strings.Join(sb.env[:2], " "), sb.waitBanner())
+		strings.Join(sb.Env[:2], " "), sb.waitBanner())
 
 	total := 0
 	for i, ex := range demoExports(time.Now().In(kst)) {
@@ -118,7 +118,7 @@ func exportTo(ctx context.Context, bin string, sb *sandboxProc, args []string, p
 	}
 	defer f.Close()
 	cmd := exec.CommandContext(ctx, filepath.Join(bin, "steampipe_export_coupang"), args...)
-	cmd.Env = sb.environ()
+	cmd.Env = sb.Environ()
 	cmd.Stdout = f
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {

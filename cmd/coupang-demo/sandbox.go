@@ -6,20 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/cmd/internal/sandboxproc"
 )
 
 // sandboxProc is a running coupang-sandbox and the requests it has logged.
 type sandboxProc struct {
-	cmd  *exec.Cmd
-	env  []string // COUPANG_* assignments printed at start
-	done chan struct{}
+	*sandboxproc.Proc
+	log *io.PipeWriter // the sandbox's stderr, read by readLog
 
 	mu       sync.Mutex
 	requests []string // one line per request: "GET /path?query -> 200"
@@ -29,60 +28,19 @@ type sandboxProc struct {
 // startSandbox starts coupang-sandbox on a free loopback port and reads its credentials.
 func startSandbox(ctx context.Context, bin string, args ...string) (*sandboxProc, error) {
 	path := filepath.Join(bin, "coupang-sandbox")
-	cmd := exec.Command(path, append([]string{"--listen", "127.0.0.1:0", "--verbose"}, args...)...)
-	cmd.SysProcAttr = childAttr()
-	stdout, err := cmd.StdoutPipe()
+	r, w := io.Pipe()
+	s := &sandboxProc{log: w}
+	go s.readLog(r)
+	p, err := sandboxproc.Start(ctx, path, append([]string{"--listen", "127.0.0.1:0", "--verbose"}, args...), w)
 	if err != nil {
+		w.Close()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("starting %s (run `make demo`, which builds it): %w", path, err)
+		}
 		return nil, err
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s (run `make demo`, which builds it): %w", path, err)
-	}
-	s := &sandboxProc{cmd: cmd, done: make(chan struct{})}
-	go s.readLog(stderr)
-	go func() { _ = cmd.Wait(); close(s.done) }()
-	if err := s.readEnv(ctx, stdout); err != nil {
-		s.stop()
-		return nil, err
-	}
+	s.Proc = p
 	return s, nil
-}
-
-// readEnv reads the four COUPANG_* lines the sandbox prints when it is ready.
-func (s *sandboxProc) readEnv(ctx context.Context, stdout io.Reader) error {
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	timeout := time.After(30 * time.Second)
-	for len(s.env) < 4 {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				return errors.New("coupang-sandbox exited before it was ready")
-			}
-			if strings.HasPrefix(line, "COUPANG_") {
-				s.env = append(s.env, line)
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-timeout:
-			return errors.New("coupang-sandbox did not start within 30s")
-		}
-	}
-	go func() {
-		for range lines { // keep draining
-		}
-	}()
-	return nil
 }
 
 // readLog collects the request lines of --verbose: "TIME #N GET /path?query -> 200".
@@ -101,6 +59,7 @@ func (s *sandboxProc) readLog(r io.Reader) {
 		}
 		s.mu.Unlock()
 	}
+	_, _ = io.Copy(io.Discard, r) // a line too long for the scanner must not block the sandbox
 }
 
 // waitBanner returns the sandbox's line describing its data set, waiting briefly for it.
@@ -142,27 +101,8 @@ func (s *sandboxProc) requestsSince(n int) []string {
 	return append([]string(nil), s.requests[n:]...)
 }
 
-// stop ends the sandbox (SIGTERM, then kill) and waits for it.
+// stop ends the sandbox and its log.
 func (s *sandboxProc) stop() {
-	if s.cmd.Process == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-}
-
-// environ is the current environment plus the sandbox's COUPANG_* credentials.
-func (s *sandboxProc) environ() []string {
-	env := make([]string, 0, len(os.Environ())+len(s.env))
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "COUPANG_") {
-			env = append(env, kv)
-		}
-	}
-	return append(env, s.env...)
+	s.Proc.Stop()
+	s.log.Close()
 }

@@ -1,8 +1,8 @@
-package main
+package sandboxproc
 
 import "syscall"
 
-// childAttr makes the kernel stop the sandbox if the demo dies without cleaning up (SIGKILL).
+// childAttr makes the kernel stop the sandbox if its parent dies without cleaning up (SIGKILL).
 func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 }
