@@ -124,12 +124,10 @@ func kindOfStatus(status int) ErrorKind {
 	return KindDecode
 }
 
-// statusError builds the error of a non-2xx response from its status and body.
+// statusError builds the error of a non-2xx response (for which kindOfStatus is never 0) from its
+// status and body.
 func statusError(status int, location string, body []byte) *Error {
 	e := &Error{Kind: kindOfStatus(status), StatusCode: status}
-	if e.Kind == 0 {
-		e.Kind = KindDecode
-	}
 	if status >= 300 && status <= 399 {
 		e.Message = "redirected to " + strconv.Quote(sanitize(location, 80))
 		e.Hint = hintFor(e.Kind, e.Message, true)
