@@ -49,7 +49,7 @@ func pushCondition(t *table, c condition) (quals []pushedQual, whole bool) {
 		if !containsString(ops, opEq) {
 			return nil, false
 		}
-		return []pushedQual{{Column: name, Operator: opEq, Value: listValue(c.Values)}}, true
+		return []pushedQual{{Column: name, Operator: opEq, Value: c.Values}}, true
 	case opBetween:
 		// BETWEEN arrives at a plugin as >= and <=, as Postgres rewrites it.
 		whole = true
@@ -71,9 +71,4 @@ func pushCondition(t *table, c condition) (quals []pushedQual, whole bool) {
 		return nil, false
 	}
 	return []pushedQual{{Column: name, Operator: c.Op, Value: c.Values[0]}}, true
-}
-
-// listValue copies an IN list, so the plugin gets a list qual.
-func listValue(vs []any) []any {
-	return append([]any(nil), vs...)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
@@ -84,13 +83,12 @@ func resolveConfig(opts options) (string, error) {
 
 // query is a validated export: what to fetch, what to keep, what to write.
 type query struct {
-	Table   *table
-	Output  []column // written columns, in order
-	Fetch   []string // columns asked of the plugin: the output plus those the conditions read
-	Conds   []condition
-	Push    pushdown
-	Limit   int64
-	Started time.Time
+	Table  *table
+	Output []column // written columns, in order
+	Fetch  []string // columns asked of the plugin: the output plus those the conditions read
+	Conds  []condition
+	Push   pushdown
+	Limit  int64
 }
 
 // planQuery checks the table, columns and conditions against the schema.
@@ -196,7 +194,7 @@ func stream(ctx context.Context, eng engine, q *query, w rowWriter, prog *progre
 		}
 		return nil
 	})
-	if limitHit || errors.Is(err, errLimitReached) {
+	if limitHit {
 		// Every row asked for is written; the plugin was stopped on purpose.
 		return written, nil
 	}
