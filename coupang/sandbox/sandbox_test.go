@@ -96,6 +96,14 @@ func do(t *testing.T, s *sandbox.Server, base string, c call) answer {
 
 func str(s string) *string { return &s }
 
+// listRequest is a list call with query q to the server at base, signed at signAt with s's keys.
+func listRequest(s *sandbox.Server, base, q string, signAt time.Time) *http.Request {
+	req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
+	req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), signAt, "GET", listPath, q))
+	req.Header.Set("X-Requested-By", s.VendorID())
+	return req
+}
+
 var listPath = api.ListPath(sandbox.DemoVendorID)
 
 // page is the list answer as decoded by this test (independently of the client package).
@@ -639,9 +647,7 @@ func TestFaults(t *testing.T) {
 	s, base := newServer(t, sandbox.Options{})
 	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
 	send := func() (*http.Response, []byte, error) {
-		req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
-		req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
-		req.Header.Set("X-Requested-By", s.VendorID())
+		req := listRequest(s, base, q, fixedNow)
 		resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
 		if err != nil {
 			return nil, nil, err
@@ -821,9 +827,7 @@ func TestDefaultClock(t *testing.T) {
 	end := now.In(api.KST).Format(api.DateLayout)
 	start := now.In(api.KST).AddDate(0, 0, -6).Format(api.DateLayout)
 	q := "vendorId=" + sandbox.DemoVendorID + "&partnerCounselingStatus=NONE&inquiryStartAt=" + start + "&inquiryEndAt=" + end + "&pageNum=1&pageSize=30"
-	req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
-	req.Header.Set("Authorization", api.Authorization(sandbox.DemoAccessKey, sandbox.DemoSecretKey, time.Now(), "GET", listPath, q))
-	req.Header.Set("X-Requested-By", sandbox.DemoVendorID)
+	req := listRequest(s, base, q, time.Now())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -888,9 +892,7 @@ func TestLatencyAndSlowFault(t *testing.T) {
 			if mode == "slow" {
 				s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultSlow(5 * time.Second) })
 			}
-			req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
-			req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
-			req.Header.Set("X-Requested-By", s.VendorID())
+			req := listRequest(s, base, q, fixedNow)
 			_, err := (&http.Client{Timeout: 100 * time.Millisecond}).Do(req)
 			if err == nil {
 				t.Fatal("answer arrived before the injected delay")
@@ -955,9 +957,7 @@ func BenchmarkList(b *testing.B) {
 	client := &http.Client{}
 	b.ResetTimer()
 	for b.Loop() {
-		req, _ := http.NewRequest("GET", ts.URL+listPath+"?"+q, nil)
-		req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
-		req.Header.Set("X-Requested-By", s.VendorID())
+		req := listRequest(s, ts.URL, q, fixedNow)
 		resp, err := client.Do(req)
 		if err != nil {
 			b.Fatal(err)
@@ -988,9 +988,7 @@ func TestConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range each {
-				req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
-				req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q))
-				req.Header.Set("X-Requested-By", s.VendorID())
+				req := listRequest(s, base, q, fixedNow)
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					t.Error(err)
