@@ -32,9 +32,9 @@ func newRowWriter(format string, w io.Writer, cols []column) (rowWriter, error) 
 	case formatCSV:
 		return &csvWriter{w: csv.NewWriter(w), cols: cols}, nil
 	case formatJSON:
-		return &jsonWriter{w: w, cols: cols, array: true}, nil
+		return newJSONWriter(w, cols, true), nil
 	case formatJSONL:
-		return &jsonWriter{w: w, cols: cols}, nil
+		return newJSONWriter(w, cols, false), nil
 	}
 	return nil, fmt.Errorf("unknown --output %q: use csv, json or jsonl", format)
 }
@@ -166,11 +166,25 @@ func unescapeHTML(dst *bytes.Buffer, src []byte) {
 type jsonWriter struct {
 	w     io.Writer
 	cols  []column
+	keys  [][]byte // each column's `"name":`, encoded once
 	array bool
 	rows  int
 	buf   bytes.Buffer
 	str   bytes.Buffer
 	enc   *json.Encoder
+}
+
+func newJSONWriter(w io.Writer, cols []column, array bool) *jsonWriter {
+	j := &jsonWriter{w: w, cols: cols, array: array, keys: make([][]byte, len(cols))}
+	j.enc = json.NewEncoder(&j.str)
+	j.enc.SetEscapeHTML(false)
+	for i, col := range cols {
+		j.writeString(col.Name)
+		j.buf.WriteByte(':')
+		j.keys[i] = bytes.Clone(j.buf.Bytes())
+		j.buf.Reset()
+	}
+	return j
 }
 
 // WriteRow implements rowWriter.
@@ -213,8 +227,7 @@ func (j *jsonWriter) object(r row) error {
 		if i > 0 {
 			j.buf.WriteByte(',')
 		}
-		j.writeString(col.Name)
-		j.buf.WriteByte(':')
+		j.buf.Write(j.keys[i])
 		if err := j.value(r, col); err != nil {
 			return err
 		}
@@ -257,10 +270,6 @@ func (j *jsonWriter) value(r row, col column) error {
 
 // writeString writes a JSON string without escaping <, > and & (item names and messages stay readable).
 func (j *jsonWriter) writeString(s string) {
-	if j.enc == nil {
-		j.enc = json.NewEncoder(&j.str)
-		j.enc.SetEscapeHTML(false)
-	}
 	j.str.Reset()
 	_ = j.enc.Encode(s) // encoding a string cannot fail
 	j.buf.Write(bytes.TrimSuffix(j.str.Bytes(), []byte("\n")))
