@@ -512,7 +512,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 	if v, ok := q["pageSize"]; ok {
 		n, ok := positiveInt(v)
 		if !ok || n > api.MaxPageSize {
-			writeError(w, http.StatusBadRequest, "Invalid pageSize '"+v+"': must be between 1 and 30")
+			writeError(w, http.StatusBadRequest, "Invalid pageSize '"+v+"': must be between 1 and "+strconv.Itoa(api.MaxPageSize))
 			return
 		}
 		pageSize = int(n)
