@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -111,6 +113,7 @@ func setting(v *string, env string) string {
 type connection struct {
 	config resolvedConfig
 	client *api.Client
+	snap   *snapshot
 }
 
 const connectionCacheKey = "coupang_connection"
@@ -152,7 +155,7 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	c := &connection{config: cfg, client: client}
+	c := &connection{config: cfg, client: client, snap: newSnapshot(func() time.Time { return reuseClock() })}
 	if d.ConnectionCache != nil {
 		// A failed Set only means the next query builds its own client: not worth failing for.
 		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
@@ -160,18 +163,54 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	return c, nil
 }
 
-// queryClient returns the connection's client bound to this query's rate limiter: every HTTP
-// request, retries included, first waits on the plugin's limiters (coupang_api) that apply to the
-// fetch. WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData, for
-// a Get as much as for a List (resolveFetchRateLimiters picks the get or list limiters).
+// queryClient returns the connection's client for one fetch call (list or get): bound to this
+// query's rate limiter, so that every HTTP request, retries included, first waits on the plugin's
+// limiters (coupang_api) that apply to the fetch, and to the connection's snapshot (see
+// snapshot). WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData,
+// for a Get as much as for a List.
+//
+// The SDK itself waits on those same limiters once just before it calls a fetch function, so the
+// call's first request, when sent at once, goes on that token (see prepaidWait) rather than taking
+// a second one: otherwise every single-inquiry read (and every inner scan of a nested loop) would
+// cost two tokens and run at half the rate.
 func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Client, error) {
 	c, err := getConnection(ctx, d)
 	if err != nil {
 		return nil, nil, err
 	}
-	client := c.client.WithWait(func(ctx context.Context) error {
+	client := c.client.WithWait(prepaidWait(time.Now(), func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		return ctx.Err()
-	})
-	return c, client, nil
+	}))
+	var table string
+	if d.Table != nil {
+		table = d.Table.Name
+	}
+	return c, client.WithReuse(c.snap.scanReuse(table, queryCacheTTL(d))), nil
+}
+
+// prepaidFor is how soon after the SDK's own wait a fetch call's first request may use that
+// token: long enough for the call's setup, and short enough that the request is as good as sent
+// when the token was granted, so no 1-second window holds more requests than the limiter grants
+// tokens (at fill rates up to about 50/s; the default is 4/s).
+const prepaidFor = 10 * time.Millisecond
+
+// prepaidWait returns a wait hook whose first call, if made within prepaidFor of start, returns at
+// once (the SDK waited for it); every other call waits.
+func prepaidWait(start time.Time, wait func(context.Context) error) func(context.Context) error {
+	var used atomic.Bool
+	return func(ctx context.Context) error {
+		if time.Since(start) <= prepaidFor && used.CompareAndSwap(false, true) {
+			return ctx.Err()
+		}
+		return wait(ctx)
+	}
+}
+
+// queryCacheTTL is the query cache's TTL when Steampipe's query cache is on for the query, else 0.
+func queryCacheTTL(d *plugin.QueryData) time.Duration {
+	if d.QueryContext == nil || !d.QueryContext.CacheEnabled {
+		return 0
+	}
+	return time.Duration(d.QueryContext.CacheTTL) * time.Second
 }

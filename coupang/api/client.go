@@ -90,6 +90,7 @@ type Client struct {
 	log           hclog.Logger
 	onRequest     func(RequestInfo)
 	wait          func(context.Context) error
+	reuse         Reuse
 	requests      *atomic.Int64
 	// sleep waits between attempts; tests replace it to observe delays without sleeping.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -240,6 +241,11 @@ func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, err
 		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(),
 			Hint: "the request was not sent", Err: err}
 	}
+	if c.reuse != nil {
+		if page, ok := c.reuse.Page(req); ok {
+			return page, nil
+		}
+	}
 	var page *Page
 	err := c.do(ctx, path, req.Query(c.vendorID), func(body []byte) error {
 		var err error
@@ -248,6 +254,9 @@ func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if c.reuse != nil {
+		c.reuse.Listed(req, page)
 	}
 	return page, nil
 }
@@ -259,6 +268,11 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path,
 			Message: fmt.Sprintf("inquiry id %d is not positive", inquiryID), Hint: "the request was not sent"}
 	}
+	if c.reuse != nil {
+		if inq, err := c.reuse.Inquiry(inquiryID); inq != nil || err != nil {
+			return inq, err
+		}
+	}
 	var inq *Inquiry
 	err := c.do(ctx, path, "", func(body []byte) error {
 		var err error
@@ -268,6 +282,9 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 		}
 		return err
 	})
+	if c.reuse != nil {
+		c.reuse.Read(inquiryID, err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,193 @@
+package coupang
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// How long what one scan fetched stays reusable by the other scans of the connection (see
+// snapshot). Steampipe hands a plugin no statement ID (every scan, even each inner scan of a
+// nested loop, arrives as its own Execute with its own call ID), so "the same statement" is read
+// as "the connection is still using these rows": each reuse keeps them for another reuseIdle, up
+// to reuseMaxAge after they were fetched.
+const (
+	reuseIdle   = 3 * time.Second
+	reuseMaxAge = 10 * time.Minute
+	// reuseMaxInquiries bounds the memory the snapshot holds (about 2 kB an inquiry); the oldest
+	// listings are forgotten first. A listing larger than this is only partly reused.
+	reuseMaxInquiries = 20_000
+)
+
+// maxNotFoundRun is how many single-inquiry reads in a row may answer "not found" before the
+// connection refuses to send more. An ID taken from the seller's own listings is found; a run of
+// ten unknown IDs means the list is wrong (another seller's IDs, a typo, the wrong connection),
+// and a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
+// notFoundRunExpiry after its last answer, so a corrected query runs without restarting.
+const (
+	maxNotFoundRun    = 10
+	notFoundRunExpiry = time.Minute
+)
+
+// snapshot is one connection's memory of what its scans fetched moments ago: list pages by
+// request and inquiries by ID. It makes a join of the two tables cost what listing once costs, in
+// any plan Postgres picks: a hash or merge join's second listing reuses the first one's pages, and
+// each inner scan of a nested loop (`inquiry_id = X`) reuses the inquiry the outer listing
+// returned, replies included, instead of a single-inquiry request.
+//
+// Reuse regardless of the query cache is limited to the other table of the pair: a scan never
+// reuses rows of a listing of its own table unless Steampipe's query cache is on for it, so
+// running the same query twice asks Coupang twice, as Steampipe users expect with the cache off.
+// With the cache on, rows up to the cache's TTL old are reused by either table.
+type snapshot struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	batches   []*batch // oldest first
+	pages     map[api.ListRequest]pageEntry
+	inquiries map[int64]inquiryEntry
+	held      int // inquiries held, over all batches
+
+	notFoundRun  int
+	lastNotFound time.Time
+}
+
+// batch is what one scan fetched.
+type batch struct {
+	table    string
+	fetched  time.Time
+	lastUsed time.Time
+	size     int
+}
+
+type pageEntry struct {
+	page *api.Page
+	b    *batch
+}
+
+type inquiryEntry struct {
+	inq *api.Inquiry
+	b   *batch
+}
+
+// reuseClock is the snapshot's clock; tests replace it (export_test.go) to step past reuseIdle.
+var reuseClock = time.Now
+
+func newSnapshot(now func() time.Time) *snapshot {
+	return &snapshot{now: now, pages: map[api.ListRequest]pageEntry{}, inquiries: map[int64]inquiryEntry{}}
+}
+
+// scanReuse is the api.Reuse of one scan: table is the scan's table, cacheTTL the query cache's
+// TTL when the cache is on for the scan's query (0 when off).
+func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
+	return &scanReuse{s: s, table: table, cacheTTL: cacheTTL}
+}
+
+// scanReuse implements api.Reuse for one scan.
+type scanReuse struct {
+	s        *snapshot
+	table    string
+	cacheTTL time.Duration
+	b        *batch // created on the scan's first page
+}
+
+// usable reports whether the scan may reuse what b fetched, and if so marks b used.
+func (r *scanReuse) usable(b *batch, now time.Time) bool {
+	age := now.Sub(b.fetched)
+	ok := (b.table != r.table && now.Sub(b.lastUsed) <= reuseIdle && age <= reuseMaxAge) ||
+		(r.cacheTTL > 0 && age <= r.cacheTTL)
+	if ok {
+		b.lastUsed = now
+	}
+	return ok
+}
+
+// Page implements api.Reuse.
+func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	e, ok := r.s.pages[req]
+	if !ok || !r.usable(e.b, r.s.now()) {
+		return nil, false
+	}
+	return e.page, true
+}
+
+// Listed implements api.Reuse: it records the page under the scan's batch.
+func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if r.b == nil {
+		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
+		s.batches = append(s.batches, r.b)
+	}
+	n := len(page.Inquiries)
+	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
+		s.forget(s.batches[0])
+	}
+	if s.held+n > reuseMaxInquiries {
+		return // this listing alone fills the snapshot: keep what it holds
+	}
+	r.b.lastUsed = now
+	r.b.size += n
+	s.held += n
+	s.pages[req] = pageEntry{page: page, b: r.b}
+	for i := range page.Inquiries {
+		s.inquiries[page.Inquiries[i].InquiryID] = inquiryEntry{inq: &page.Inquiries[i], b: r.b}
+	}
+}
+
+// forget drops the oldest batch b and every entry still pointing at it.
+func (s *snapshot) forget(b *batch) {
+	s.batches = s.batches[1:]
+	s.held -= b.size
+	for k, e := range s.pages {
+		if e.b == b {
+			delete(s.pages, k)
+		}
+	}
+	for k, e := range s.inquiries {
+		if e.b == b {
+			delete(s.inquiries, k)
+		}
+	}
+}
+
+// Inquiry implements api.Reuse: a listed inquiry the scan may reuse, or a refusal after a run of
+// not-found answers.
+func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
+		return e.inq, nil
+	}
+	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
+		return nil, fmt.Errorf("get inquiry %d: not sent: the last %d inquiry IDs asked for were not found for this seller, "+
+			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
+			"(or find the inquiries by inquiry_at), then retry in a minute", id, s.notFoundRun)
+	}
+	return nil, nil
+}
+
+// Read implements api.Reuse: it counts a run of not-found answers.
+func (r *scanReuse) Read(_ int64, err error) {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case err == nil:
+		s.notFoundRun = 0
+	case api.KindOf(err) == api.KindNotFound:
+		now := s.now()
+		if now.Sub(s.lastNotFound) > notFoundRunExpiry {
+			s.notFoundRun = 0
+		}
+		s.notFoundRun++
+		s.lastNotFound = now
+	}
+}
