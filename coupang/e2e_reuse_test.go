@@ -1,0 +1,181 @@
+package coupang_test
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// reuseData is a sandbox whose oneWindow period holds a few pages of inquiries, most with replies.
+var reuseData = sandbox.Options{Seed: 21, Days: 30, PerDay: 20}
+
+// byIDQuery is one inner scan of a nested loop: table with `inquiry_id = id`.
+func byIDQuery(table string, id int64) inprocess.Query {
+	return inprocess.Query{Table: table, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: id}}, Limit: -1}
+}
+
+// replyIDs returns the sorted answer_id column of rows.
+func replyIDs(rows []map[string]any) []int64 {
+	out := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r["answer_id"].(int64))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// canonical renders rows for comparison: instants in UTC, whatever time.Location they carry.
+func canonical(rows []map[string]any) []string {
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		keys := slices.Sorted(maps.Keys(r))
+		var b strings.Builder
+		for _, k := range keys {
+			v := r[k]
+			if tm, ok := v.(time.Time); ok {
+				v = tm.UTC().Format(time.RFC3339Nano)
+			}
+			fmt.Fprintf(&b, "%s=%v;", k, v)
+		}
+		out = append(out, b.String())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestNestedLoopJoinAtListingCost runs a join the way Postgres's nested loop does, in both
+// directions: one listing of the outer table, then one scan of the inner table with
+// `inquiry_id = X` per outer row. The inner scans must send no request (each reuses what the
+// outer listing returned) and return exactly what a fresh read returns.
+func TestNestedLoopJoinAtListingCost(t *testing.T) {
+	for _, tc := range []struct{ outer, inner string }{{inquiryTable, replyTable}, {replyTable, inquiryTable}} {
+		t.Run(tc.outer, func(t *testing.T) {
+			clock := newStepClock(t)
+			e := newEnv(t, reuseData, "")
+			lo, hi := oneWindow()
+			want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
+			require.Greater(t, minReq, 1, "the period must take several pages")
+
+			outer := e.mustQuery(t, inprocess.Query{Table: tc.outer, Quals: between(lo, hi), Limit: -1})
+			require.Equal(t, int64(minReq), e.sb.Requests(), "the listing")
+			inner := map[int64][]map[string]any{}
+			for _, id := range want {
+				clock.advance(time.Second) // inner scans come one after another, a token apart
+				inner[id] = e.mustQuery(t, byIDQuery(tc.inner, id))
+			}
+			assert.Equal(t, int64(minReq), e.sb.Requests(), "inner scans reuse the listing: no request")
+			require.NotEmpty(t, outer)
+
+			// The same inner scans long after: each reads Coupang, and returns the same rows.
+			clock.advance(time.Hour)
+			before := e.sb.Requests()
+			for _, id := range want[:3] {
+				assert.Equal(t, canonical(inner[id]), canonical(e.mustQuery(t, byIDQuery(tc.inner, id))), "inquiry %d", id)
+			}
+			assert.Equal(t, before+3, e.sb.Requests(), "rows listed an hour ago are not reused")
+		})
+	}
+}
+
+// TestHashJoinAtListingCost lists both tables over the same period one after the other, as a hash
+// or merge join does: the second listing reuses the first one's pages, and returns what it
+// returns on its own.
+func TestHashJoinAtListingCost(t *testing.T) {
+	clock := newStepClock(t)
+	e := newEnv(t, reuseData, "")
+	lo, hi := threeWindows()
+	_, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
+	inq := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	reps := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: between(lo, hi), Limit: -1})
+	assert.Equal(t, int64(minReq), e.sb.Requests(), "both listings together cost one listing")
+	require.NotEmpty(t, inq)
+
+	clock.advance(time.Hour)
+	fresh := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: between(lo, hi), Limit: -1})
+	assert.Equal(t, replyIDs(fresh), replyIDs(reps), "reused rows equal a fresh listing")
+	assert.Equal(t, int64(2*minReq), e.sb.Requests())
+}
+
+// TestSameTableNotReusedWithoutCache: running the same listing twice asks Coupang twice, however
+// close together: with Steampipe's query cache off, only the other table of a join reuses rows.
+func TestSameTableNotReusedWithoutCache(t *testing.T) {
+	newStepClock(t) // time stands still: only the table rule can refuse reuse
+	e := newEnv(t, reuseData, "")
+	lo, hi := oneWindow()
+	want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
+	q := inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1}
+	e.mustQuery(t, q)
+	e.mustQuery(t, q)
+	e.mustQuery(t, byIDQuery(inquiryTable, want[0]))
+	assert.Equal(t, int64(2*minReq+1), e.sb.Requests())
+}
+
+// TestReuseIdleExpiry: an inner scan that comes more than a few idle seconds after the listing
+// was last used reads Coupang again.
+func TestReuseIdleExpiry(t *testing.T) {
+	clock := newStepClock(t)
+	e := newEnv(t, reuseData, "")
+	lo, hi := oneWindow()
+	want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
+	e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	clock.advance(2 * time.Second)
+	e.mustQuery(t, byIDQuery(replyTable, want[0])) // reused, and keeps the listing in use
+	clock.advance(2 * time.Second)
+	e.mustQuery(t, byIDQuery(replyTable, want[1])) // reused: 2 s after the last use
+	assert.Equal(t, int64(minReq), e.sb.Requests())
+	clock.advance(5 * time.Second)
+	e.mustQuery(t, byIDQuery(replyTable, want[2])) // idle too long: read
+	assert.Equal(t, int64(minReq+1), e.sb.Requests())
+}
+
+// TestConcurrentJoins runs several nested-loop joins at once on one connection, each over its own
+// period: every statement returns exactly its rows, and together they cost what their listings
+// cost.
+func TestConcurrentJoins(t *testing.T) {
+	newStepClock(t)
+	e := newEnv(t, reuseData, "")
+	today := kstDay(time.Now())
+	const statements = 4
+	total := 0
+	var wg sync.WaitGroup
+	errs := make(chan error, statements)
+	for i := range statements {
+		lo, hi := today.AddDate(0, 0, -7*(i+1)), today.AddDate(0, 0, -7*i).Add(-time.Second)
+		want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
+		total += minReq
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			if err == nil && !assert.Equal(t, want, ids(rows)) {
+				return
+			}
+			for _, id := range want {
+				if err != nil {
+					break
+				}
+				var reps []map[string]any
+				reps, err = runQuery(e.r, byIDQuery(replyTable, id))
+				for _, r := range reps {
+					assert.Equal(t, id, r["inquiry_id"])
+				}
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(total), e.sb.Requests(), "each statement's listing, and nothing more")
+}
