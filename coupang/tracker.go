@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
 // FetchTracker records the first error of the fetch functions (list and get) that run for one
@@ -65,5 +67,24 @@ func trackFetch(ctx context.Context) func(errp *error) {
 		if t != nil && errp != nil && *errp != nil {
 			t.record(*errp)
 		}
+	}
+}
+
+type noticeKey struct{}
+
+// WithNotices returns a context whose fetch functions also hand every notice meant for the user
+// (such as the Korean days a default lookback read) to show, for an in-process caller that has
+// its own way to show them: the export command writes them to stderr. Steampipe users find them
+// in the plugin log at WARN. As with WithFetchTracker, this reaches the fetch functions only
+// in-process with the query cache off.
+func WithNotices(ctx context.Context, show func(string)) context.Context {
+	return context.WithValue(ctx, noticeKey{}, show)
+}
+
+// notify logs a notice for the user at WARN and hands it to the context's WithNotices function.
+func notify(ctx context.Context, table, msg string) {
+	plugin.Logger(ctx).Warn(table+": "+msg, "table", table)
+	if show, ok := ctx.Value(noticeKey{}).(func(string)); ok {
+		show(table + ": " + msg)
 	}
 }

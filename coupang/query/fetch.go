@@ -18,7 +18,7 @@ const Workers = 8
 const maxPagesPerRequest = 100_000
 
 // Fetch runs the plan's requests and calls emit with every row that passes the filter, once per
-// inquiry ID, from the calling goroutine only. emit returns false to stop (limit met, consumer
+// (inquiry ID, option ID) pair, from the calling goroutine only. emit returns false to stop (limit met, consumer
 // done); Fetch then makes no further request and returns nil. Any failed request cancels the rest
 // and returns an error naming the request: never nil after a failure.
 func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
@@ -43,18 +43,12 @@ type streamer struct {
 }
 
 // stream emits a page's matching rows and reports whether the consumer wants more.
-func (s *streamer) stream(win int, req api.ListRequest, pg *api.Page) bool {
+func (s *streamer) stream(win int, pg *api.Page) bool {
 	for _, inq := range pg.Inquiries {
-		row := Row{
-			Inquiry:                 inq,
-			VendorItemID:            PickVendorItem(inq.VendorItemIDs, req.VendorItemID, s.plan.Filter.VendorItemIDs),
-			PartnerCounselingStatus: s.plan.Status,
-		}
-		if !s.plan.Filter.Match(row) || !s.dd.first(win, inq.InquiryID) {
-			continue
-		}
-		if !s.emit(row) {
-			return false
+		for _, row := range s.plan.Filter.Rows(inq, s.plan.Status) {
+			if s.dd.first(win, pair{row.Inquiry.InquiryID, row.VendorItemID}) && !s.emit(row) {
+				return false
+			}
 		}
 	}
 	return true
@@ -85,7 +79,7 @@ func (s *streamer) pages(ctx context.Context, l Lister, wi int, req api.ListRequ
 		if err != nil {
 			return false, err
 		}
-		if !s.stream(wi, req, pg) {
+		if !s.stream(wi, pg) {
 			return false, nil
 		}
 	}

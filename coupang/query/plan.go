@@ -42,6 +42,23 @@ type Plan struct {
 	Sequential bool
 	// Status is the partnerCounselingStatus of every request and of every row.
 	Status string
+	// Lookback is the Korean days read when the connection's default_lookback_days decided the
+	// range (no option ID and no lower bound); nil otherwise. The user must be told (Notice).
+	Lookback *Days
+}
+
+// Days is an inclusive range of Korean calendar dates (midnight KST).
+type Days struct {
+	First, Last time.Time
+}
+
+// Notice tells the user which Korean days a default lookback read and how to read others.
+func (d Days) Notice() string {
+	n := int(d.Last.Sub(d.First).Hours()/24+0.5) + 1
+	return fmt.Sprintf("no lower bound on inquiry_at and no vendor_item_id: read only the %d Korean days %s to %s "+
+		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
+		"or raise default_lookback_days in the connection config",
+		n, d.First.Format(api.DateLayout), d.Last.Format(api.DateLayout))
 }
 
 // Window is one Korean date range (or none, for case b) and its requests.
@@ -88,7 +105,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if empty || q.Limit == 0 {
 		return p, nil
 	}
-	p.Windows = planWindows(&p.Filter, dateOf(now), lookbackDays)
+	p.Windows, p.Lookback = planWindows(&p.Filter, dateOf(now), lookbackDays)
 	if len(p.Windows) == 0 {
 		return p, nil
 	}
@@ -113,33 +130,46 @@ func checkSize(windows, vendorItems int) error {
 		ErrPlanTooLarge, windows, api.MaxWindowDays, perWindow, windows*perWindow, MaxRequests)
 }
 
-// planWindows picks the contract's case and tiles its date range.
-func planWindows(f *Filter, today time.Time, lookbackDays int) []Window {
-	if f.Upper != nil && upperDate(*f.Upper).Before(MinDate) {
-		return nil // nothing that old exists
+// planWindows picks the contract's case and tiles its date range, which covers the widened
+// bounds (every instant some session TimeZone could have meant). lookback is the range the
+// default lookback decided, if it did.
+func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, lookback *Days) {
+	lower, upper := widen(f.Lower), widen(f.Upper)
+	if upper != nil && upperDate(*upper).Before(MinDate) {
+		return nil, nil // nothing that old exists
 	}
-	if f.VendorItemIDs != nil && f.Lower == nil {
+	if f.VendorItemIDs != nil && lower == nil {
 		// Case b: the option ID's whole history in one dateless paged call; the filter applies
 		// any upper bound.
-		return []Window{{}}
+		return []Window{{}}, nil
 	}
 	hi := today
-	if f.Upper != nil {
-		hi = minDate(upperDate(*f.Upper), today)
+	if upper != nil {
+		hi = minDate(upperDate(*upper), today)
 	}
 	var lo time.Time
-	if f.Lower != nil {
-		lo = dateOf(f.Lower.Value)
+	if lower != nil {
+		lo = dateOf(lower.Value)
 	} else {
 		lo = hi.AddDate(0, 0, -(lookbackDays - 1))
+		lookback = &Days{First: lo, Last: hi}
 	}
 	if lo.Before(MinDate) {
 		lo = MinDate
 	}
 	if lo.After(hi) {
-		return nil // empty, or wholly in the future
+		return nil, nil // empty, or wholly in the future
 	}
-	return tile(lo, hi)
+	return tile(lo, hi), lookback
+}
+
+// widen returns the widened copy of a bound, or nil.
+func widen(b *Bound) *Bound {
+	if b == nil {
+		return nil
+	}
+	w := b.widened()
+	return &w
 }
 
 // tile covers [lo, hi] with windows of MaxWindowDays inclusive days, newest first and disjoint.
@@ -210,7 +240,7 @@ func lossless(p *Plan) bool {
 	if first.Start.IsZero() {
 		return false // dateless listing under a time bound
 	}
-	return coversFrom(f.Lower, first.Start) && coversTo(f.Upper, last.End.AddDate(0, 0, 1))
+	return coversFrom(widen(f.Lower), first.Start) && coversTo(widen(f.Upper), last.End.AddDate(0, 0, 1))
 }
 
 // coversFrom reports whether every instant from midnight `from` on satisfies the lower bound.
@@ -319,8 +349,9 @@ func intersectBounds(bs []Bound) (lower, upper *Bound, empty bool, err error) {
 		}
 	}
 	if lower != nil && upper != nil {
-		empty = lower.Value.After(upper.Value) ||
-			(lower.Value.Equal(upper.Value) && (lower.Op == OpGt || upper.Op == OpLt))
+		// Empty only if no session TimeZone could keep a row: each bound may be meant in its own.
+		lo, hi := lower.widened(), upper.widened()
+		empty = lo.Value.After(hi.Value) || (lo.Value.Equal(hi.Value) && (lo.Op == OpGt || hi.Op == OpLt))
 	}
 	return lower, upper, empty, nil
 }

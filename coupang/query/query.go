@@ -56,11 +56,11 @@ type Lister interface {
 	ListInquiries(ctx context.Context, req api.ListRequest) (*api.Page, error)
 }
 
-// Row is one inquiry as the tables see it.
+// Row is one (inquiry, option ID) pair: a row of the inquiry table.
 type Row struct {
 	Inquiry api.Inquiry
-	// VendorItemID is the option ID the query asked for (when the inquiry lists it), else the
-	// first of Inquiry.VendorItemIDs, else 0.
+	// VendorItemID is the row's option: one of Inquiry.VendorItemIDs (an inquiry naming N
+	// options is N rows), or 0 when the inquiry names none.
 	VendorItemID int64
 	// PartnerCounselingStatus is the status the row was listed with (Coupang does not echo it).
 	PartnerCounselingStatus string
