@@ -24,15 +24,18 @@ type scan struct {
 // rows. ok is false, with no error, when this call is a redundant copy of an IN-list fan-out that
 // must return at once (see originalQuals).
 func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCountsReplies bool) (_ *scan, ok bool, _ error) {
-	keyQuals, run := originalQuals(d)
-	if !run {
-		return nil, false, nil
+	keyQuals, run, err := scanQuals(d)
+	if !run || err != nil {
+		return nil, false, wrapTable(table, err)
 	}
 	conn, client, err := queryClient(ctx, d)
 	if err != nil {
 		return nil, false, err
 	}
 	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
+	if err == nil && tq.HasInquiryID {
+		err = checkInquiryIDs(len(tq.InquiryIDs))
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", table, err)
 	}

@@ -167,9 +167,9 @@ func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
 		return e.inq, nil
 	}
 	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
-		return nil, fmt.Errorf("get inquiry %d: not sent: the last %d inquiry IDs asked for were not found for this seller, "+
+		return nil, fmt.Errorf("not sent: the last %d inquiry IDs asked for were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", id, s.notFoundRun)
+			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFoundRun)
 	}
 	return nil, nil
 }

@@ -1,0 +1,90 @@
+package coupang_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// idList is `inquiry_id IN (ids)` on table, with limit (-1 for none).
+func idList(table string, ids []int64, limit int64) inprocess.Query {
+	return inprocess.Query{Table: table, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: ids}}, Limit: limit}
+}
+
+// TestInquiryIDListOneReadPerID: an ID list with duplicates and unknown IDs reads each distinct ID
+// once, in both the per-ID form (no limit: one read per fan-out copy) and the single-call form (a
+// pushed limit), and returns exactly the known inquiries.
+func TestInquiryIDListOneReadPerID(t *testing.T) {
+	newStepClock(t)
+	e := newEnv(t, reuseData, "")
+	all := e.sb.Inquiries()
+	known := []int64{all[0].InquiryID, all[5].InquiryID, all[9].InquiryID}
+	list := []int64{known[0], 7, known[1], known[0], known[2], 7, known[1]}
+	for _, limit := range []int64{-1, 1000} {
+		rows := e.mustQuery(t, idList(inquiryTable, list, limit))
+		got := map[int64]bool{}
+		for _, r := range rows {
+			got[r["inquiry_id"].(int64)] = true
+		}
+		assert.Equal(t, map[int64]bool{known[0]: true, known[1]: true, known[2]: true}, got, "limit %d", limit)
+		assert.Equal(t, int64(4), int64(len(e.sb.Log())), "limit %d: one read per distinct ID", limit)
+	}
+}
+
+// TestInquiryIDListStopsAfterNotFoundRun: reads stop, with an error naming the cause, after ten
+// not-found answers in a row; a found answer restarts the count; the refusal holds for later
+// statements until a minute has passed.
+func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
+	clock := newStepClock(t)
+	e := newEnv(t, reuseData, "")
+	knownID := e.sb.Inquiries()[0].InquiryID
+	unknown := func(from int64, n int) []int64 {
+		var out []int64
+		for i := range int64(n) {
+			out = append(out, from+i)
+		}
+		return out
+	}
+	// Read in ascending order (a pushed limit makes one call read the list): nine unknown IDs,
+	// the known one, nine more unknown: never ten in a row.
+	ok := append(append(unknown(1, 9), knownID), unknown(9_000_000_000, 9)...)
+	rows := e.mustQuery(t, idList(replyTable, ok, 1000))
+	require.NotEmpty(t, rows)
+	assert.Equal(t, int64(19), int64(len(e.sb.Log())))
+
+	// One more unknown ID makes ten in a row (with the last nine); the eleventh is never sent.
+	_, err := e.query(t, idList(replyTable, unknown(9_100_000_000, 3), 1000))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the last 10 inquiry IDs asked for were not found")
+	assert.Contains(t, err.Error(), "vendor_id")
+	assert.Equal(t, int64(1), int64(len(e.sb.Log())))
+
+	_, err = e.query(t, idList(inquiryTable, []int64{knownID}, -1))
+	require.Error(t, err, "a later statement within the minute is refused too")
+	assert.Equal(t, int64(0), int64(len(e.sb.Log())))
+
+	clock.advance(2 * time.Minute)
+	e.mustQuery(t, idList(inquiryTable, []int64{knownID}, -1))
+	assert.Equal(t, int64(1), int64(len(e.sb.Log())))
+}
+
+// TestInquiryIDListTooManyCalls: a list of more distinct IDs than a plan may make calls is refused
+// before any request, with the date windows' kind of message, in both forms.
+func TestInquiryIDListTooManyCalls(t *testing.T) {
+	e := newEnv(t, reuseData, "")
+	ids := make([]int64, query.MaxRequests+1)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	for _, limit := range []int64{-1, 5} {
+		_, err := e.query(t, idList(inquiryTable, ids, limit))
+		require.Error(t, err)
+		require.ErrorContains(t, err, "query needs too many API calls: 20001 inquiry IDs = 20001 single-inquiry calls, more than the 20000 allowed")
+		assert.Contains(t, err.Error(), "split the inquiry_id list")
+		assert.Equal(t, int64(0), int64(len(e.sb.Log())), "limit %d", limit)
+	}
+}
