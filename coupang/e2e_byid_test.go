@@ -81,10 +81,12 @@ func TestInquiryIDListTooManyCalls(t *testing.T) {
 		ids[i] = int64(i + 1)
 	}
 	for _, limit := range []int64{-1, 5} {
+		start := time.Now()
 		_, err := e.query(t, idList(inquiryTable, ids, limit))
 		require.Error(t, err)
 		require.ErrorContains(t, err, "query needs too many API calls: 20001 inquiry IDs = 20001 single-inquiry calls, more than the 20000 allowed")
 		assert.Contains(t, err.Error(), "split the inquiry_id list")
 		assert.Equal(t, int64(0), int64(len(e.sb.Log())), "limit %d", limit)
+		t.Log(limit, time.Since(start))
 	}
 }

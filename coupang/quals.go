@@ -247,13 +247,15 @@ func stringValues(column string, vs []*proto.QualValue) ([]string, error) {
 // intersect returns the sorted, deduplicated values of next that are also in prev (or all of next
 // when !hasPrev): several `=`/IN quals on one column are ANDed.
 func intersect[T int64 | string](prev, next []T, hasPrev bool) []T {
-	out := []T{}
-	for _, v := range next {
-		if (!hasPrev || slices.Contains(prev, v)) && !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
+	out := append([]T{}, next...)
 	slices.Sort(out)
+	out = slices.Compact(out)
+	if hasPrev {
+		out = slices.DeleteFunc(out, func(v T) bool {
+			_, found := slices.BinarySearch(prev, v)
+			return !found
+		})
+	}
 	return out
 }
 
