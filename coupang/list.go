@@ -47,6 +47,9 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 // pushed limit the rows Postgres surely keeps are handed over before those it may reject (see
 // holdback).
 func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
+	if sortPushed(d) {
+		return s.runSorted(ctx, d, emit)
+	}
 	h := &holdback{emit: emit, limited: queryLimit(d) >= 0}
 	var err error
 	if s.quals.HasInquiryID {

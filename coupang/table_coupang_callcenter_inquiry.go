@@ -20,7 +20,7 @@ func tableCoupangCallcenterInquiry(_ context.Context) *plugin.Table {
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},
-			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Description: "When the customer asked (inquiryAt, Korean time)."},
+			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Sort: plugin.SortDesc, Description: "When the customer asked (inquiryAt, Korean time); ORDER BY inquiry_at DESC is pushed down."},
 			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "The row's option ID: one element of vendor_item_ids (one row per option), null when the inquiry names none."},
 			{Name: "vendor_item_ids", Type: proto.ColumnType_JSON, Description: "All option IDs of the inquiry (vendorItemId), always an array."},
 			{Name: colOrderID, Type: proto.ColumnType_INT, Description: "The order number (orderId), null when the inquiry has no order."},

@@ -20,7 +20,7 @@ func tableCoupangCallcenterInquiryReply(_ context.Context) *plugin.Table {
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID; `inquiry_id = X` reads that inquiry from the single-inquiry endpoint."},
-			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Description: "When the customer asked (Korean time)."},
+			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Sort: plugin.SortDesc, Description: "When the customer asked (Korean time); ORDER BY inquiry_at DESC is pushed down."},
 			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "One option ID of the inquiry (a reply is one row per option), null when the inquiry names none."},
 			{Name: colOrderID, Type: proto.ColumnType_INT, Description: "The inquiry's order number, null when it has none."},
 			{Name: colPartnerCounselingStatus, Type: proto.ColumnType_STRING, Description: "The status the inquiries were listed with: NONE (default), ANSWER, NO_ANSWER or TRANSFER."},

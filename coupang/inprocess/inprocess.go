@@ -190,6 +190,10 @@ type Query struct {
 	// Limit is the row limit pushed down to the plugin; < 0 means none. As in Postgres, pass a
 	// limit only when every qual is on a key column the table declares for its operator.
 	Limit int64
+	// SortOrder is the ORDER BY pushed down to the plugin, as the FDW pushes it: only a leading
+	// run of columns the table declares sortable in the asked direction (a LIMIT is pushed with a
+	// sort only when the whole ORDER BY is).
+	SortOrder []*proto.SortColumn
 }
 
 // Query runs q and calls onRow, from one goroutine, for every row in the order the plugin streams
@@ -224,7 +228,7 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
 	req := &proto.ExecuteRequest{
 		Table:        q.Table,
-		QueryContext: &proto.QueryContext{Columns: columns, Quals: qualMap, Limit: limit},
+		QueryContext: &proto.QueryContext{Columns: columns, Quals: qualMap, Limit: limit, SortOrder: q.SortOrder},
 		CallId:       fmt.Sprintf("%s-%d", sdkgrpc.BuildCallId(), r.calls.Add(1)),
 		Connection:   r.connection,
 		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{

@@ -1,0 +1,120 @@
+package coupang_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// newestFirst is `ORDER BY inquiry_at DESC` as the FDW pushes it down.
+var newestFirst = []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
+
+// sortData is a sandbox with rows in every hour of the day, so that the newest window takes
+// several pages.
+var sortData = sandbox.Options{Seed: 31, Days: 200, PerDay: 12}
+
+// times returns the inquiry_at column of rows, in stream order.
+func times(rows []map[string]any) []time.Time {
+	out := make([]time.Time, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r["inquiry_at"].(time.Time))
+	}
+	return out
+}
+
+// requireNewestFirst asserts rows were streamed in non-increasing inquiry_at.
+func requireNewestFirst(t *testing.T, rows []map[string]any) {
+	t.Helper()
+	ts := times(rows)
+	require.True(t, slices.IsSortedFunc(ts, func(a, b time.Time) int { return b.Compare(a) }), "rows newest first")
+}
+
+// pagesOf is the number of pages the sandbox answers req with.
+func pagesOf(all []sandbox.Inquiry, req api.ListRequest) int {
+	n := 0
+	for _, inq := range all {
+		if selects(inq, req) {
+			n++
+		}
+	}
+	return max(1, int(math.Ceil(float64(n)/float64(api.MaxPageSize))))
+}
+
+// TestLatestNReadsOnlyTheNewestWindow: `ORDER BY inquiry_at DESC LIMIT 5` over 180 days returns the
+// five newest rows, newest first, for the requests of the newest window's pages alone.
+func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
+	clock := newStepClock(t)
+	e := newEnv(t, sortData, "")
+	all := e.sb.Inquiries()
+	lo := kstDay(time.Now()).AddDate(0, 0, -179)
+	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
+	plan, err := query.Build(query.Quals{InquiryAt: []query.Bound{{Op: query.OpGe, Value: lo}}, Limit: -1}, time.Now(), 7)
+	require.NoError(t, err)
+	require.Greater(t, len(plan.Windows), 20)
+	newest := pagesOf(all, plan.Windows[0].Requests[0])
+	require.Greater(t, newest, 1, "the newest window must take several pages")
+
+	newestFive := slices.Clone(all)
+	slices.SortFunc(newestFive, func(a, b sandbox.Inquiry) int { return b.InquiryAt.Compare(a.InquiryAt) })
+	newestFive = newestFive[:5]
+	for _, table := range []string{inquiryTable, replyTable} {
+		clock.advance(time.Hour) // no reuse of the other table's pages
+		rows := e.mustQuery(t, inprocess.Query{Table: table, Quals: quals, Limit: 5, SortOrder: newestFirst})
+		require.Len(t, rows, 5, table)
+		requireNewestFirst(t, rows)
+		if table == inquiryTable {
+			for i, r := range rows {
+				assert.True(t, newestFive[i].InquiryAt.Equal(r["inquiry_at"].(time.Time)), "row %d", i)
+			}
+		}
+		assert.Equal(t, newest, len(e.sb.Log()), "%s: the newest window's pages and nothing more", table)
+	}
+	// No condition at all: the default lookback's newest window.
+	clock.advance(time.Hour)
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: 5, SortOrder: newestFirst})
+	require.Len(t, rows, 5)
+	requireNewestFirst(t, rows)
+	assert.Equal(t, newest, len(e.sb.Log()))
+}
+
+// TestSortedScanIsNewestFirst: without a limit, a sorted scan over several windows streams every
+// row exactly once, newest first, in both tables and for an ID list.
+func TestSortedScanIsNewestFirst(t *testing.T) {
+	e := newEnv(t, reuseData, "")
+	lo, hi := threeWindows()
+	want, _ := expectedIn(t, e.sb.Inquiries(), lo, hi)
+	for _, table := range []string{inquiryTable, replyTable} {
+		rows := within(e.mustQuery(t, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst}), lo, hi)
+		requireNewestFirst(t, rows)
+		if table == inquiryTable {
+			assert.Equal(t, want, slices.Compact(ids(rows)))
+			assert.Len(t, canonical(rows), len(slices.Compact(canonical(rows))), "no row twice")
+		}
+	}
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: want[:40]}}, Limit: -1, SortOrder: newestFirst})
+	requireNewestFirst(t, rows)
+	assert.Equal(t, want[:40], slices.Compact(ids(rows)))
+}
+
+// TestSortedLimitUnderUpperBoundIsRefused: under a pushed sort and limit, rows in doubt under an
+// upper bound would come first and might be dropped by Postgres after counting toward the limit:
+// the scan fails with a message saying how to ask, instead of returning too few rows.
+func TestSortedLimitUnderUpperBoundIsRefused(t *testing.T) {
+	e := newEnv(t, reuseData, "")
+	lo, hi := threeWindows()
+	_, err := e.query(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: 5, SortOrder: newestFirst})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ORDER BY inquiry_at DESC, inquiry_id DESC")
+	// Without the limit the same scan is exact (Postgres drops what it rejects, nothing is cut).
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst})
+	requireNewestFirst(t, rows)
+}

@@ -1,0 +1,171 @@
+package coupang
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// Both tables declare inquiry_at sortable newest first (plugin.SortDesc), the order in which the
+// planner's windows run. Turbot's FDW then pushes `ORDER BY inquiry_at DESC` down, and with it
+// the LIMIT (it pushes a limit past a sort only when the whole ORDER BY is pushed), so "the latest
+// N" reads only the newest windows it needs. Postgres adds no Sort node above a pushed sort: it
+// trusts the plugin's order, so a scan under a pushed sort streams its rows strictly newest first.
+
+// errUpperDoubt is the refusal of a pushed ORDER BY inquiry_at DESC and LIMIT whose newest rows
+// are in doubt under the upper bound.
+var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upper bound on inquiry_at cannot be answered exactly here: " +
+	"the bound reaches the plugin as an instant that may be a date or timestamp shifted by Turbot's FDW (up to 14 hours either way), " +
+	"so Postgres may drop some of the newest rows after the LIMIT has counted them; add a second sort key " +
+	"(ORDER BY inquiry_at DESC, inquiry_id DESC), which Postgres applies itself, or write the bound as a timestamptz value")
+
+// sortPushed reports whether Postgres pushed an ORDER BY down to this scan (only inquiry_at DESC
+// can be: see the columns' Sort).
+func sortPushed(d *plugin.QueryData) bool {
+	return d.QueryContext != nil && len(d.QueryContext.SortOrder) > 0
+}
+
+// runSorted fetches the scan's rows window by window, newest window first, buffers each window's
+// rows (Coupang promises no order within a list answer), and hands them to emit newest first; it
+// stops after the window in which emit returned false. Windows of one Korean date range are
+// fetched together whatever the variant; when variants tile the range differently, or list with
+// no dates, everything is one window.
+func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
+	limited := queryLimit(d) >= 0
+	if s.quals.HasInquiryID {
+		var rows []query.Row
+		var filters []*query.Filter
+		h := &holdback{emit: func(r query.Row) bool { rows = append(rows, r); return true }}
+		err := listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h)
+		if err != nil {
+			return err
+		}
+		filters = h.filters
+		_, err = emitSorted(rows, filters, limited, nil, emit)
+		return err
+	}
+	var plans []*query.Plan
+	now := time.Now()
+	announced := false
+	for _, v := range s.quals.Variants {
+		v.Limit = -1 // every row of a window is needed to sort it
+		plan, err := query.Build(v, now, s.conn.config.LookbackDays)
+		if err != nil {
+			return err
+		}
+		if plan.Lookback != nil && !announced {
+			announced = true
+			notify(ctx, s.table, plan.Lookback.Notice())
+		}
+		plans = append(plans, plan)
+	}
+	var prev map[rowKey]bool
+	for _, group := range windowGroups(plans) {
+		var rows []query.Row
+		var filters []*query.Filter
+		for _, ref := range group {
+			sub := *ref.plan
+			sub.Windows = []query.Window{ref.w}
+			filters = append(filters, &ref.plan.Filter)
+			err := query.Fetch(ctx, s.client, &sub, func(r query.Row) bool {
+				rows = append(rows, r)
+				return true
+			})
+			if err != nil {
+				return err
+			}
+		}
+		more, err := emitSorted(rows, filters, limited, prev, emit)
+		if err != nil || !more {
+			return err
+		}
+		prev = map[rowKey]bool{}
+		for _, r := range rows {
+			prev[keyOf(r)] = true
+		}
+	}
+	return nil
+}
+
+// rowKey identifies a streamed row: an inquiry and one of its option IDs.
+type rowKey struct{ inquiry, option int64 }
+
+func keyOf(r query.Row) rowKey { return rowKey{r.Inquiry.InquiryID, r.VendorItemID} }
+
+// emitSorted sorts rows newest first and hands them to emit, skipping those the previous window
+// already streamed (an inquiry near midnight Coupang may date into either window). Under a pushed
+// LIMIT a row in doubt under an upper bound is an error (errUpperDoubt): it would come first and
+// could be rejected after counting toward the limit.
+func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev map[rowKey]bool, emit func(query.Row) bool) (more bool, err error) {
+	slices.SortStableFunc(rows, func(a, b query.Row) int {
+		return cmp.Or(b.Inquiry.InquiryAt.Compare(a.Inquiry.InquiryAt), cmp.Compare(b.Inquiry.InquiryID, a.Inquiry.InquiryID),
+			cmp.Compare(a.VendorItemID, b.VendorItemID))
+	})
+	for _, r := range rows {
+		if prev[keyOf(r)] {
+			continue
+		}
+		if limited && upperDoubt(filters, r.Inquiry.InquiryAt) {
+			return false, errUpperDoubt
+		}
+		if !emit(r) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// upperDoubt reports whether some filter's upper bound keeps t in some session TimeZones only.
+func upperDoubt(filters []*query.Filter, t time.Time) bool {
+	for _, f := range filters {
+		if f.Upper == nil {
+			continue
+		}
+		upper := query.Filter{Upper: f.Upper}
+		if upper.Certainty(t) == query.Maybe {
+			return true
+		}
+	}
+	return false
+}
+
+// windowRef is one window of one variant's plan.
+type windowRef struct {
+	plan *query.Plan
+	w    query.Window
+}
+
+// windowGroups groups the plans' windows by Korean date range, newest first. Ranges that overlap
+// without being equal (variants tiled differently) or a dateless window make one group of all.
+func windowGroups(plans []*query.Plan) [][]windowRef {
+	var all []windowRef
+	for _, p := range plans {
+		for _, w := range p.Windows {
+			all = append(all, windowRef{p, w})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b windowRef) int { return b.w.End.Compare(a.w.End) })
+	var groups [][]windowRef
+	for i, ref := range all {
+		if ref.w.Start.IsZero() {
+			return [][]windowRef{all}
+		}
+		if i > 0 {
+			last := groups[len(groups)-1][0].w
+			if ref.w.Start.Equal(last.Start) && ref.w.End.Equal(last.End) {
+				groups[len(groups)-1] = append(groups[len(groups)-1], ref)
+				continue
+			}
+			if !ref.w.End.Before(last.Start) {
+				return [][]windowRef{all}
+			}
+		}
+		groups = append(groups, []windowRef{ref})
+	}
+	return groups
+}
