@@ -28,6 +28,12 @@ func printResult(out io.Writer, r *result) {
 	fmt.Fprintf(tw, "wall time\t%s\tbound %s\t%.3f\t\n", secs(r.wall), secs(r.bound()), ratio(r.wall.Seconds(), r.bound().Seconds()))
 	fmt.Fprintf(tw, "rows (%s)\t%d\texpected %d\t\t\n", r.rowUnit, r.rows, r.expected)
 	fmt.Fprintf(tw, "rows/second\t%.0f\t\t\t\n", ratio(float64(r.rows), r.wall.Seconds()))
+	if r.extraTokens > 0 {
+		fmt.Fprintf(tw, "SDK tokens without a request\t%d\t(one per inner scan)\t\t\n", r.extraTokens)
+	}
+	if r.firstRow > 0 {
+		fmt.Fprintf(tw, "first row after\t%s\ttarget <= 1s\t\t\n", secs(r.firstRow))
+	}
 	if r.export {
 		fmt.Fprintf(tw, "peak RSS (export process)\t%s\ttarget < 150 MB\t\t\n", mb(r.rss))
 	} else {
@@ -39,6 +45,9 @@ func printResult(out io.Writer, r *result) {
 		fmt.Fprintf(tw, "baseline rows / 429s\t%d / %d\t\t\t\n", b.rows, b.n429)
 	}
 	tw.Flush()
+	for _, n := range r.notes {
+		fmt.Fprintf(out, "   note: %s\n", n)
+	}
 	fmt.Fprintf(out, "   binds: %s\n", binding(r))
 	fmt.Fprintf(out, "   targets: %s\n", verdicts(r.checks()))
 }
@@ -57,7 +66,7 @@ func binding(r *result) string {
 	case r.export:
 		return "CPU (2 processes: sandbox rendering and the plugin decoding, streaming and writing CSV); limiter raised on purpose"
 	case r.rateBinds():
-		return fmt.Sprintf("rate limit (%d requests / %g rps = %s >= 2 x latency %s)", r.minimum, r.rate, secs(r.bound()), secs(2*r.latency))
+		return fmt.Sprintf("rate limit (%d tokens / %g rps = %s >= 2 x latency %s)", r.minimum+r.extraTokens, r.rate, secs(r.bound()), secs(2*r.latency))
 	default:
 		return fmt.Sprintf("latency (%d requests / %g rps < 2 x latency %s)", r.minimum, r.rate, secs(2*r.latency))
 	}

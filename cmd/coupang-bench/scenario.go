@@ -72,6 +72,9 @@ func scenarios(quick bool) []scenario {
 	for _, q := range qs {
 		out = append(out, scenario{name: q.name, title: q.title, run: q.run})
 	}
+	for _, sh := range shapes(quick) {
+		out = append(out, scenario{name: sh.name, title: sh.title, run: sh.run})
+	}
 	for _, n := range []int{scale(100_000, 25_000), scale(1_000_000, 100_000)} {
 		e := exportSpec{days: 180, perDay: n / 180, latency: time.Millisecond, rate: 5000}
 		e.name, e.title = exportName(n), exportTitle(n)
