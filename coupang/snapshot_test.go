@@ -1,0 +1,99 @@
+package coupang
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPrepaidWait(t *testing.T) {
+	waits := 0
+	wait := func(context.Context) error { waits++; return nil }
+	ctx := context.Background()
+
+	w := prepaidWait(time.Now(), wait)
+	for range 3 {
+		require.NoError(t, w(ctx))
+	}
+	assert.Equal(t, 2, waits, "the first request goes on the SDK's token, every later one waits")
+
+	waits = 0
+	late := prepaidWait(time.Now().Add(-time.Second), wait)
+	require.NoError(t, late(ctx))
+	assert.Equal(t, 1, waits, "a first request long after the SDK's wait waits for its own token")
+}
+
+// page makes a list page of the given inquiry IDs.
+func page(ids ...int64) *api.Page {
+	p := &api.Page{}
+	for _, id := range ids {
+		p.Inquiries = append(p.Inquiries, api.Inquiry{InquiryID: id})
+	}
+	return p
+}
+
+func TestSnapshotReuseRules(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	s := newSnapshot(func() time.Time { return now })
+	req := api.ListRequest{PageSize: 30, PageNum: 1}
+	s.scanReuse(tableInquiry, 0).Listed(req, page(1, 2))
+
+	_, ok := s.scanReuse(tableInquiry, 0).Page(req)
+	assert.False(t, ok, "the same table, cache off: no reuse")
+	_, ok = s.scanReuse(tableInquiry, time.Minute).Page(req)
+	assert.True(t, ok, "the same table, cache on: reuse within its TTL")
+	inq, err := s.scanReuse(tableReply, 0).Inquiry(2)
+	require.NoError(t, err)
+	require.NotNil(t, inq)
+	assert.Equal(t, int64(2), inq.InquiryID)
+
+	// Each reuse keeps the rows for reuseIdle more, up to reuseMaxAge.
+	for range 9 {
+		now = now.Add(reuseIdle) // exactly at the idle limit: still reusable
+		_, ok = s.scanReuse(tableReply, 0).Page(req)
+		require.True(t, ok)
+	}
+	now = now.Add(reuseIdle + time.Second)
+	_, ok = s.scanReuse(tableReply, 0).Page(req)
+	assert.False(t, ok, "idle too long")
+	_, ok = s.scanReuse(tableReply, time.Hour).Page(req)
+	assert.True(t, ok, "the query cache's TTL still allows it")
+
+	now = now.Add(reuseMaxAge)
+	s.scanReuse(tableInquiry, 0).Listed(api.ListRequest{PageNum: 2}, page(3))
+	now = now.Add(time.Second)
+	r := s.scanReuse(tableReply, 0)
+	_, ok = r.Page(api.ListRequest{PageNum: 2})
+	assert.True(t, ok)
+	inq, err = r.Inquiry(1)
+	assert.Nil(t, inq, "the first listing is too old by now")
+	assert.NoError(t, err)
+}
+
+func TestSnapshotMemoryBound(t *testing.T) {
+	now := time.Now()
+	s := newSnapshot(func() time.Time { return now })
+	ids := make([]int64, reuseMaxInquiries/2)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	first := s.scanReuse(tableInquiry, 0)
+	first.Listed(api.ListRequest{PageNum: 1}, page(ids...))
+	second := s.scanReuse(tableInquiry, 0)
+	second.Listed(api.ListRequest{PageNum: 2}, page(ids...))
+	assert.Equal(t, reuseMaxInquiries, s.held)
+	third := s.scanReuse(tableInquiry, 0)
+	third.Listed(api.ListRequest{PageNum: 3}, page(1))
+	assert.Equal(t, reuseMaxInquiries/2+1, s.held, "the oldest listing is forgotten")
+	reader := s.scanReuse(tableReply, 0)
+	_, ok := reader.Page(api.ListRequest{PageNum: 1})
+	assert.False(t, ok)
+	_, ok = reader.Page(api.ListRequest{PageNum: 3})
+	assert.True(t, ok)
+	third.Listed(api.ListRequest{PageNum: 4}, page(make([]int64, reuseMaxInquiries)...))
+	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
+}
