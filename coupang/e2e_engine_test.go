@@ -78,7 +78,9 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 	truth := truthRows(e.sb.Inquiries())
 	today := kstDay(time.Now())
 	d1, d2, d10 := today.AddDate(0, 0, -3), today.AddDate(0, 0, -1), today.AddDate(0, 0, -10)
-	at := func(op string, v time.Time) inprocess.Qual { return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v} }
+	at := func(op string, v time.Time) inprocess.Qual {
+		return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
+	}
 	for _, o := range sessionOffsets {
 		shapes := []struct {
 			name   string
