@@ -31,6 +31,10 @@ Without --config or --connection the plugin reads COUPANG_VENDOR_ID, COUPANG_ACC
 COUPANG_SECRET_KEY and COUPANG_BASE_URL. Conditions on key columns with the operators listed below
 are sent to Coupang; every condition is also checked on every row. Errors go to stderr with exit code 1.
 
+Without a lower bound on inquiry_at and without vendor_item_id, only default_lookback_days (7) Korean
+days are read: those ending today, or ending at the upper bound of inquiry_at. A line on stderr then
+names the days read; give inquiry_at a lower bound (--where "inquiry_at >= '2024-05-01'") to read others.
+
 Examples:
   steampipe_export_coupang coupang_callcenter_inquiry --where "inquiry_at between '2024-05-01' and '2024-05-30'" > inquiries.csv
   steampipe_export_coupang coupang_callcenter_inquiry --where "vendor_item_id = 3285906659" --output json

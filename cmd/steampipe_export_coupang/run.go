@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
@@ -159,6 +160,8 @@ func export(ctx context.Context, eng engine, cat catalog, opts options, stdout, 
 		return err
 	}
 	prog := startProgress(stderr, eng.Requests)
+	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
+	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
 	written, err := stream(ctx, eng, q, w, prog)
 	prog.stop(written)
 	if err == nil {

@@ -38,7 +38,7 @@ func TestFetchMatchesDataSet(t *testing.T) {
 		{name: "Korean midnight in UTC", q: Quals{InquiryAt: []Bound{b(">=", utc("2025-12-09T15:00:00Z")), b("<=", utc("2025-12-20T14:59:59Z"))}}},
 		{name: "1-day range (widened window)", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-24 00:00:00")), b("<", kst("2025-12-25 00:00:00"))}}},
 		{name: "lower bound only, to today", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-20 00:00:00"))}}},
-		{name: "upper bound only", q: Quals{InquiryAt: []Bound{b("<", kst("2026-01-01 00:00:00"))}}, lo: day("2025-12-26"), hi: day("2026-01-01")},
+		{name: "upper bound only", q: Quals{InquiryAt: []Bound{b("<", kst("2026-01-01 00:00:00"))}}, lo: day("2025-12-24"), hi: day("2026-01-01")},
 		{name: "option ID only (case b)", q: Quals{VendorItemID: [][]int64{{103}}}},
 		{name: "option ID and upper bound (case b, filtered)", q: Quals{VendorItemID: [][]int64{{103}}, InquiryAt: []Bound{b("<", kst("2025-11-01 00:00:00"))}}},
 		{name: "option ID and range (case a)", q: Quals{VendorItemID: [][]int64{{102}}, InquiryAt: []Bound{b(">=", kst("2025-11-15 00:00:00")), b("<=", kst("2025-12-15 00:00:00"))}}},

@@ -151,7 +151,13 @@ func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, loo
 	if lower != nil {
 		lo = dateOf(lower.Value)
 	} else {
-		lo = hi.AddDate(0, 0, -(lookbackDays - 1))
+		// The lookback ends on the date of the upper bound as received (or today); the widening
+		// only adds the hours after it that a session TimeZone west of UTC could have meant.
+		end := today
+		if f.Upper != nil {
+			end = minDate(upperDate(*f.Upper), today)
+		}
+		lo = end.AddDate(0, 0, -(lookbackDays - 1))
 		lookback = &Days{First: lo, Last: hi}
 	}
 	if lo.Before(MinDate) {
@@ -160,7 +166,11 @@ func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, loo
 	if lo.After(hi) {
 		return nil, nil // empty, or wholly in the future
 	}
-	return tile(lo, hi), lookback
+	ws = tile(lo, hi)
+	if lookback != nil {
+		lookback.First = ws[len(ws)-1].Start // a widened one-day piece reads one day more
+	}
+	return ws, lookback
 }
 
 // widen returns the widened copy of a bound, or nil.

@@ -72,7 +72,7 @@ func narrowedFilter(f Filter) Filter {
 	}
 	return f
 }
-func ptr[T any](v T) *T              { return &v }
+func ptr[T any](v T) *T { return &v }
 
 // reqs builds the expected requests: wins are "start..end" or "-" (dateless), ids the fan-out.
 func reqs(wins []string, ids []int64, status string, orderID int64, size int) []api.ListRequest {
@@ -127,11 +127,13 @@ func TestBuild(t *testing.T) {
 			wins:   []string{"2026-01-03..2026-01-09"},
 			filter: &Filter{Upper: &Bound{"<", kst("2026-01-10 00:00:00")}, PartnerCounselingStatus: "NONE"}},
 		{name: "case c: <= at a Korean midnight includes that day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 00:00:00"))}},
-			wins: []string{"2026-01-04..2026-01-10"}},
+			wins: []string{"2026-01-04..2026-01-10"}, raw: true},
 		{name: "upper-only uses lookback days ending at its date", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 08:00:00"))}}, lookback: 10,
-			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}, raw: true},
+		{name: "upper-only: the widened hours may add a day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}}, lookback: 7,
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
 		{name: "case c: = widens its day backwards", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 10:00:00"))}},
-			wins:   []string{"2026-01-09..2026-01-10"}, raw: true,
+			wins: []string{"2026-01-09..2026-01-10"}, raw: true,
 			filter: &Filter{Lower: &Bound{">=", kst("2026-01-10 10:00:00")}, Upper: &Bound{"<=", kst("2026-01-10 10:00:00")}, PartnerCounselingStatus: "NONE"}},
 		{name: "BETWEEN a whole week: one 7-day window", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00")), b("<=", kst("2026-01-07 23:59:59"))}},
 			wins: []string{"2026-01-01..2026-01-07"}},
