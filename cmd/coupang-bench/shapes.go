@@ -94,7 +94,7 @@ func (s shapeSpec) run(ctx context.Context, _ *benchEnv) *result {
 // minimum is the listing's requests; every inner scan costs one SDK token but no request.
 func (s shapeSpec) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result) error {
 	today := kstDay(srv.BuiltAt())
-	lo, hi := today.AddDate(0, 0, -(s.days - 1)), today.AddDate(0, 0, 1).Add(-time.Second)
+	lo, hi := today.AddDate(0, 0, -(s.days-1)), today.AddDate(0, 0, 1).Add(-time.Second)
 	if s.ago > 0 {
 		lo, hi = today.AddDate(0, 0, -s.ago), today.AddDate(0, 0, -s.ago+1).Add(-time.Second)
 	}
