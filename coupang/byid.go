@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -16,8 +17,10 @@ import (
 // the SDK's fan-out (see inquiryIDCopy): the SDK waits one rate-limiter token before each copy,
 // and that token pays for the copy's one request, so the list runs at the rate limit and each row
 // is streamed as its read completes. Every other list goes to one copy that runs the whole query
-// (see originalQuals); so does an ID list under a pushed LIMIT or ORDER BY, whose rows must reach
-// Postgres in one order that a single call decides.
+// (see originalQuals); so does an ID list under a pushed ORDER BY, or under a pushed LIMIT with
+// a condition on inquiry_at, whose rows must reach Postgres in an order a single call decides
+// (newest first; rows surely kept first). Such a list takes two tokens per ID: the copies' tokens
+// are spent whether or not they read.
 func scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, run bool, _ error) {
 	if own, run, err := inquiryIDCopy(d); own || err != nil {
 		return d.Quals, run, err
@@ -40,7 +43,8 @@ func checkInquiryIDs(n int) error {
 // list that reads its own ID (own), and whether it must run: not when an earlier element of the
 // list has the same value (duplicates are read once). err refuses a list past checkInquiryIDs.
 func inquiryIDCopy(d *plugin.QueryData) (own, run bool, err error) {
-	if d.QueryContext == nil || queryLimit(d) >= 0 || len(d.QueryContext.SortOrder) > 0 {
+	limited := queryLimit(d) >= 0
+	if d.QueryContext == nil || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
 		return false, false, nil
 	}
 	cur := d.Quals[colInquiryID]
@@ -58,7 +62,8 @@ func inquiryIDCopy(d *plugin.QueryData) (own, run bool, err error) {
 				if err := checkInquiryIDs(distinct); err != nil {
 					return true, false, err
 				}
-				return true, first, nil
+				// Under a pushed LIMIT a copy whose read is no longer needed makes none.
+				return true, first && (!limited || d.RowsRemaining(context.Background()) > 0), nil
 			}
 		}
 	}

@@ -39,14 +39,11 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	limited := queryLimit(d) >= 0
 	if s.quals.HasInquiryID {
 		var rows []query.Row
-		var filters []*query.Filter
 		h := &holdback{emit: func(r query.Row) bool { rows = append(rows, r); return true }}
-		err := listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h)
-		if err != nil {
+		if err := listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h); err != nil {
 			return err
 		}
-		filters = h.filters
-		_, err = emitSorted(rows, filters, limited, nil, emit)
+		_, err := emitSorted(rows, h.filters, limited, nil, emit)
 		return err
 	}
 	var plans []*query.Plan
