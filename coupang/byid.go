@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -21,12 +22,12 @@ import (
 // a condition on inquiry_at, whose rows must reach Postgres in an order a single call decides
 // (newest first; rows surely kept first). Such a list takes two tokens per ID: the copies' tokens
 // are spent whether or not they read.
-func scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, run bool, _ error) {
-	if own, run, err := inquiryIDCopy(d); own || err != nil {
-		return d.Quals, run, err
+func scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
+	if f, run, err := inquiryIDCopy(d); f != nil {
+		return d.Quals, f, run, f.firstError(err)
 	}
 	q, run := originalQuals(d)
-	return q, run, nil
+	return q, nil, run, nil
 }
 
 // checkInquiryIDs refuses an ID list that needs more single-inquiry calls than a plan may make.
@@ -39,62 +40,75 @@ func checkInquiryIDs(n int) error {
 		query.ErrPlanTooLarge, n, n, query.MaxRequests, query.MaxRequests)
 }
 
-// inquiryIDCopy reports whether d is the fan-out copy of one element of an `inquiry_id IN (...)`
-// list that reads its own ID (own), and whether it must run: not when an earlier element of the
-// list has the same value (duplicates are read once). err refuses a list past checkInquiryIDs.
-func inquiryIDCopy(d *plugin.QueryData) (own, run bool, err error) {
+// inquiryIDCopy returns the fan-out of an `inquiry_id IN (...)` list when d is the copy of one
+// of its elements that reads its own ID, and whether it must run: not when an earlier element of
+// the list has the same value (duplicates are read once). err refuses a list past
+// checkInquiryIDs.
+func inquiryIDCopy(d *plugin.QueryData) (_ *fanOut, run bool, err error) {
 	limited := queryLimit(d) >= 0
 	if d.QueryContext == nil || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
-		return false, false, nil
+		return nil, false, nil
 	}
 	cur := d.Quals[colInquiryID]
 	if cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value == nil || cur.Quals[0].Value.GetListValue() != nil {
-		return false, false, nil
+		return nil, false, nil
 	}
 	v := cur.Quals[0].Value
 	orig, ok := d.QueryContext.UnsafeQuals[colInquiryID]
 	if !ok {
-		return false, false, nil
+		return nil, false, nil
 	}
 	for _, q := range orig.Quals {
 		if list := q.GetValue().GetListValue(); list != nil {
-			if first, distinct, found := fanOuts.position(list, v); found {
-				if err := checkInquiryIDs(distinct); err != nil {
-					return true, false, err
+			if f, first := position(list, v); f != nil {
+				if err := checkInquiryIDs(f.distinct); err != nil {
+					return f, false, err
 				}
 				// Under a pushed LIMIT a copy whose read is no longer needed makes none.
-				return true, first && (!limited || d.RowsRemaining(context.Background()) > 0), nil
+				return f, first && (!limited || d.RowsRemaining(context.Background()) > 0), nil
 			}
 		}
 	}
-	return false, false, nil
+	return nil, false, nil
 }
 
-// fanOuts indexes each ID list being fanned out, once for all its copies: a list of n IDs has n
-// copies, and each finding its place by scanning would cost n² in all.
-var fanOuts = &fanOutIndex{lists: map[*proto.QualValueList]*fanOut{}}
+// fanOuts indexes each ID list being fanned out (*proto.QualValueList to *fanOut), once for all
+// its copies: a list of n IDs has n copies, and each finding its place by scanning would cost n²
+// in all. Lookups take no lock: thousands of copies start at once.
+var fanOuts sync.Map
 
-type fanOutIndex struct {
-	mu    sync.Mutex
-	lists map[*proto.QualValueList]*fanOut
-}
-
-// fanOut is one list: which element is the first of its value, how many distinct values, and how
-// many copies have yet to ask (the entry is dropped when none has).
+// fanOut is one list: which element is the first of its value, how many distinct values, how
+// many copies have yet to ask (the entry is dropped when none has), and whether a copy already
+// failed.
 type fanOut struct {
+	once     sync.Once
 	first    map[*proto.QualValue]bool
 	distinct int
-	pending  int
+	pending  atomic.Int64
+	failed   atomic.Bool
 }
 
-// position reports whether v is an element of list, whether it is the first element of its value,
-// and the list's number of distinct values.
-func (x *fanOutIndex) position(list *proto.QualValueList, v *proto.QualValue) (first bool, distinct int, found bool) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	f := x.lists[list]
-	if f == nil {
-		f = &fanOut{first: make(map[*proto.QualValue]bool, len(list.Values)), pending: len(list.Values)}
+// firstError lets only the first failing copy of a fan-out return its error, and the others
+// return nil: the first error fails the query, and the SDK (v5.14.1) leaves the goroutine of every
+// later error blocked for good on its error channel, which nothing reads once the query has
+// failed. f may be nil (not a fan-out copy).
+func (f *fanOut) firstError(err error) error {
+	if f == nil || err == nil || f.failed.CompareAndSwap(false, true) {
+		return err
+	}
+	return nil
+}
+
+// position returns v's list, when v is one of its elements, and whether v is the first element
+// of its value.
+func position(list *proto.QualValueList, v *proto.QualValue) (_ *fanOut, first bool) {
+	e, ok := fanOuts.Load(list)
+	if !ok {
+		e, _ = fanOuts.LoadOrStore(list, &fanOut{})
+	}
+	f := e.(*fanOut)
+	f.once.Do(func() {
+		f.first = make(map[*proto.QualValue]bool, len(list.Values))
 		seen := make(map[string]bool, len(list.Values))
 		for _, e := range list.Values {
 			k := e.String()
@@ -102,16 +116,16 @@ func (x *fanOutIndex) position(list *proto.QualValueList, v *proto.QualValue) (f
 			seen[k] = true
 		}
 		f.distinct = len(seen)
-		x.lists[list] = f
-	}
-	first, found = f.first[v]
+		f.pending.Store(int64(len(list.Values)))
+	})
+	first, found := f.first[v]
 	if !found {
-		return false, 0, false
+		return nil, false
 	}
-	if f.pending--; f.pending <= 0 {
-		delete(x.lists, list)
+	if f.pending.Add(-1) == 0 {
+		fanOuts.Delete(list)
 	}
-	return first, f.distinct, true
+	return f, first
 }
 
 // wrapTable prefixes a non-nil error with the table it concerns.

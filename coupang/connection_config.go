@@ -169,24 +169,30 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 // snapshot). WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData,
 // for a Get as much as for a List.
 //
-// The SDK itself waits on those same limiters once just before it calls a fetch function, so the
-// call's first request, when sent at once, goes on that token (see prepaidWait) rather than taking
-// a second one: otherwise every single-inquiry read (and every inner scan of a nested loop) would
-// cost two tokens and run at half the rate.
-func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Client, error) {
+// The SDK itself waits on those same limiters once just before it calls a fetch function. With
+// byID (the call reads inquiries one by one from the single-inquiry endpoint, as each copy of an
+// `inquiry_id IN (...)` fan-out and each inner scan of a nested loop does), the call's first
+// request, when sent at once, goes on that token (see prepaidWait) rather than taking a second
+// one: otherwise every single-inquiry read would cost two tokens and run at half the rate. A
+// listing keeps its extra token: it costs one token in many, and leaves the slack that absorbs
+// a late send.
+func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connection, *api.Client, error) {
 	c, err := getConnection(ctx, d)
 	if err != nil {
 		return nil, nil, err
 	}
-	client := c.client.WithWait(prepaidWait(time.Now(), func(ctx context.Context) error {
+	wait := func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		return ctx.Err()
-	}))
+	}
+	if byID {
+		wait = prepaidWait(time.Now(), wait)
+	}
 	var table string
 	if d.Table != nil {
 		table = d.Table.Name
 	}
-	return c, client.WithReuse(c.snap.scanReuse(table, queryCacheTTL(d))), nil
+	return c, c.client.WithWait(wait).WithReuse(c.snap.scanReuse(table, queryCacheTTL(d))), nil
 }
 
 // prepaidFor is how soon after the SDK's own wait a fetch call's first request may use that

@@ -85,6 +85,7 @@ func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
 // before any request, with the date windows' kind of message, in both forms.
 func TestInquiryIDListTooManyCalls(t *testing.T) {
 	e := newEnv(t, reuseData, "")
+	baseline := len(ownGoroutines())
 	ids := make([]int64, query.MaxRequests+1)
 	for i := range ids {
 		ids[i] = int64(i + 1)
@@ -96,4 +97,5 @@ func TestInquiryIDListTooManyCalls(t *testing.T) {
 		assert.Contains(t, err.Error(), "split the inquiry_id list")
 		assert.Equal(t, int64(0), int64(len(e.sb.Log())), "limit %d", limit)
 	}
+	requireNoLeak(t, baseline) // one copy reports the error; the SDK would strand the others'
 }

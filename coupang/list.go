@@ -18,40 +18,41 @@ type scan struct {
 	conn   *connection
 	client *api.Client
 	quals  tableQuals
+	fan    *fanOut // the inquiry-ID fan-out this call is a copy of, if any (see scanQuals)
 }
 
 // newScan prepares a list call of table; limitCountsReplies says the query's limit counts reply
 // rows. ok is false, with no error, when this call is a redundant copy of an IN-list fan-out that
 // must return at once (see originalQuals).
 func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCountsReplies bool) (_ *scan, ok bool, _ error) {
-	keyQuals, run, err := scanQuals(d)
+	keyQuals, fan, run, err := scanQuals(d)
 	if !run || err != nil {
 		return nil, false, wrapTable(table, err)
-	}
-	conn, client, err := queryClient(ctx, d)
-	if err != nil {
-		return nil, false, err
 	}
 	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
 	if err == nil && tq.HasInquiryID {
 		err = checkInquiryIDs(len(tq.InquiryIDs))
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", table, err)
+		return nil, false, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
-	return &scan{table: table, conn: conn, client: client, quals: tq}, true, nil
+	conn, client, err := queryClient(ctx, d, tq.HasInquiryID)
+	if err != nil {
+		return nil, false, fan.firstError(err)
+	}
+	return &scan{table: table, conn: conn, client: client, quals: tq, fan: fan}, true, nil
 }
 
 // run fetches the scan's rows and hands each to emit until it returns false: from the
 // single-inquiry endpoint when the query names inquiry IDs, else through the planner. Under a
 // pushed limit the rows Postgres surely keeps are handed over before those it may reject (see
 // holdback).
-func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
+func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) (err error) {
+	defer func() { err = s.fan.firstError(err) }()
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
 	h := &holdback{emit: emit, limited: queryLimit(d) >= 0}
-	var err error
 	if s.quals.HasInquiryID {
 		err = listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h)
 	} else {
