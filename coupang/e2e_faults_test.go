@@ -55,7 +55,7 @@ type faultEnv struct {
 // arguments (nil keeps the sandbox's credentials); limiter nil keeps the plugin's own limiter.
 func startFaultEnv(t *testing.T, opts sandbox.Options, cfg func(vendor, access, secret *string), limiter *inprocess.Limiter) *faultEnv {
 	t.Helper()
-	sb, base := sandbox.StartTest(t, opts)
+	sb, base := startSandbox(t, opts)
 	vendor, access, secret := sb.VendorID(), sb.AccessKey(), sb.SecretKey()
 	if cfg != nil {
 		cfg(&vendor, &access, &secret)

@@ -73,7 +73,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	restore := captureStderr(t, logs)
 	defer restore()
 
-	sb, base := sandbox.StartTest(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 6, SecretKey: secret})
+	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 6, SecretKey: secret})
 	var mu sync.Mutex
 	var signatures []string
 	var step int
