@@ -79,11 +79,11 @@ func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
 		{"sequential under a limit", 5000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tuneClient(t, 5*time.Second)
+			ctx := tuneClient(t, 5*time.Second)
 			e := startFaultEnv(t, sandbox.Options{Seed: 17, Days: 70, PerDay: 20, Latency: latency}, nil, &fastLimiter)
 			baseline := len(ownGoroutines())
 
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			done := make(chan error, 1)
 			rows := 0

@@ -50,12 +50,13 @@ func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...i
 func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 	t.Helper()
 	e.sb.ResetLog()
-	return runQuery(e.r, q)
+	return runQuery(t.Context(), e.r, q)
 }
 
-func runQuery(r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
+// runQuery runs q under ctx and returns its rows as Go values.
+func runQuery(ctx context.Context, r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
 	var rows []map[string]any
-	err := r.Query(context.Background(), q, func(cols map[string]*proto.Column) error {
+	err := r.Query(ctx, q, func(cols map[string]*proto.Column) error {
 		row, err := inprocess.Values(cols)
 		if err != nil {
 			return err

@@ -63,7 +63,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		bound   = bucket + rate // tokens in a closed 1-second window
 	)
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, sandbox.Options{Seed: 13, Days: 40, PerDay: 12}, nil, &limiter)
 
 	today := kstDay(time.Now())
@@ -83,7 +83,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			results[i].err = err
 			if err == nil {
 				results[i].got = ids(rows)
@@ -113,7 +113,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 func TestRateLimitHoldsUnderRetries(t *testing.T) {
 	const rate, bucket, queries = 20, 1, 8
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, faultData, nil, &limiter)
 	e.sb.SetFault(perRequest(1, func() *sandbox.Fault { return sandbox.FaultRateLimited("") }))
 	lo, hi := threeWindows()
@@ -121,7 +121,7 @@ func TestRateLimitHoldsUnderRetries(t *testing.T) {
 	errs := make(chan error, queries)
 	for range queries {
 		go func() {
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			if err == nil && !slices.Equal(ids(rows), want) {
 				err = fmt.Errorf("rows %v, want %v", ids(rows), want)
 			}
