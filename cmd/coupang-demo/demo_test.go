@@ -44,14 +44,15 @@ func TestHelpers(t *testing.T) {
 	assert.Contains(t, ex[0].Args, "inquiry_at between '2026-01-31' and '2026-03-01 23:59:59'")
 }
 
-// TestDemoEndToEnd builds the sandbox and the export command and runs the demo against them.
+// TestDemoEndToEnd builds the sandbox and the export command (without symbol tables and debug
+// information, which the test has no use for and which slow the link) and runs the demo against them.
 func TestDemoEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two commands")
 	}
 	bin := t.TempDir()
 	for _, pkg := range []string{"steampipe_export_coupang", "coupang-sandbox"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(bin, pkg), "../"+pkg).CombinedOutput()
+		out, err := exec.Command("go", "build", "-ldflags=-s -w", "-o", filepath.Join(bin, pkg), "../"+pkg).CombinedOutput()
 		require.NoError(t, err, string(out))
 	}
 	var w bytes.Buffer

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -30,17 +31,9 @@ func DecodeListResponse(body []byte) (*Page, error) {
 	if err != nil || o == nil {
 		return nil, decodeErr("the list response's data is %s, not an object", kindOfJSON(data))
 	}
-	items, err := decodeArray(o["content"])
-	if err != nil {
-		return nil, decodeErr("data.content: %v", err)
-	}
-	page := &Page{Inquiries: make([]Inquiry, 0, len(items))}
-	for i, raw := range items {
-		inq, err := decodeInquiry(raw)
-		if err != nil {
-			return nil, decodeErr("data.content[%d]: %v", i, err)
-		}
-		page.Inquiries = append(page.Inquiries, inq)
+	page := &Page{}
+	if page.Inquiries, err = decodeObjects(o["content"], "an inquiry", decodeInquiry); err != nil {
+		return nil, decodeErr("data.content%v", err)
 	}
 	if page.Pagination, err = decodePagination(o["pagination"]); err != nil {
 		return nil, decodeErr("data.pagination: %v", err)
@@ -60,7 +53,11 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 	if err != nil {
 		return nil, err
 	}
-	inq, err := decodeInquiry(raw)
+	o, err := decodeObject(raw)
+	if err != nil || o == nil {
+		return nil, decodeErr("data: an inquiry is %s, not an object", kindOfJSON(raw))
+	}
+	inq, err := decodeInquiry(o)
 	if err != nil {
 		return nil, decodeErr("data: %v", err)
 	}
@@ -155,6 +152,46 @@ func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
 	return items, json.Unmarshal(raw, &items)
 }
 
+// decodeObjects reads raw, a part of a body parseBody accepted, as an array of objects (null or
+// absent: none), each read by decode. An element that is not an object is an error naming it as
+// what; an error about element i starts with "[i]: ".
+func decodeObjects[T any](raw json.RawMessage, what string, decode func(object) (T, error)) ([]T, error) {
+	// One pass into maps when every element is an object (or null), the case of every valid body;
+	// else element by element, for the error of the first bad one.
+	var objects []object
+	if isNull(raw) || json.Unmarshal(raw, &objects) == nil {
+		out := make([]T, 0, len(objects))
+		for i, o := range objects {
+			if o == nil {
+				return nil, fmt.Errorf("[%d]: %s is null, not an object", i, what)
+			}
+			v, err := decode(o)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	items, err := decodeArray(raw)
+	if err != nil {
+		return nil, fmt.Errorf(": %w", err)
+	}
+	for i, it := range items {
+		o, err := decodeObject(it)
+		if err != nil || o == nil {
+			return nil, fmt.Errorf("[%d]: %s is %s, not an object", i, what, kindOfJSON(it))
+		}
+		if _, err := decode(o); err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+	return nil, errMalformed // unreachable: some element was not an object
+}
+
+// errMalformed reports a checked body that the decoder cannot read; it means a bug, not a bad body.
+var errMalformed = errors.New("malformed JSON")
+
 // member reads o's member name (absent reads as null) into a T, one of the tolerant types. The
 // first error, prefixed with the member's name, is kept in *err.
 func member[T any, P interface {
@@ -197,11 +234,7 @@ func decodeErr(format string, args ...any) *Error {
 }
 
 // decodeInquiry decodes one inquiry object.
-func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
-	o, err := decodeObject(raw)
-	if err != nil || o == nil {
-		return Inquiry{}, fmt.Errorf("an inquiry is %s, not an object", kindOfJSON(raw))
-	}
+func decodeInquiry(o object) (Inquiry, error) {
 	var ferr error
 	inq := Inquiry{
 		InquiryID:                 int64(member[Int64](o, "inquiryId", &ferr)),
@@ -228,8 +261,12 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	if inq.InquiryID == 0 {
 		return Inquiry{}, fmt.Errorf("an inquiry without inquiryId")
 	}
-	inq.Replies, err = decodeReplies(o["replies"])
-	return inq, withID(inq.InquiryID, err)
+	replies, err := decodeObjects(o["replies"], "a reply", decodeReply)
+	if err != nil {
+		return Inquiry{}, withID(inq.InquiryID, fmt.Errorf("replies%w", err))
+	}
+	inq.Replies = replies
+	return inq, nil
 }
 
 // withID prefixes err with the inquiry it concerns.
@@ -240,29 +277,8 @@ func withID(id int64, err error) error {
 	return fmt.Errorf("inquiry %d: %w", id, err)
 }
 
-// decodeReplies decodes an inquiry's replies; null or absent gives an empty slice.
-func decodeReplies(raw json.RawMessage) ([]Reply, error) {
-	items, err := decodeArray(raw)
-	if err != nil {
-		return nil, fmt.Errorf("replies: %w", err)
-	}
-	replies := make([]Reply, 0, len(items))
-	for i, it := range items {
-		r, err := decodeReply(it)
-		if err != nil {
-			return nil, fmt.Errorf("replies[%d]: %w", i, err)
-		}
-		replies = append(replies, r)
-	}
-	return replies, nil
-}
-
 // decodeReply decodes one reply object.
-func decodeReply(raw json.RawMessage) (Reply, error) {
-	o, err := decodeObject(raw)
-	if err != nil || o == nil {
-		return Reply{}, fmt.Errorf("a reply is %s, not an object", kindOfJSON(raw))
-	}
+func decodeReply(o object) (Reply, error) {
 	var ferr error
 	r := Reply{
 		AnswerID:                      int64(member[Int64](o, "answerId", &ferr)),
