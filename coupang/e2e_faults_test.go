@@ -317,38 +317,36 @@ func TestFaultsNotRetried(t *testing.T) {
 	}
 }
 
-// TestNonRetryableStopsConcurrentWindows runs three windows concurrently under the plugin's own
-// 4/s limiter (bucket 1: one token per 250 ms, the SDK taking the first before the list
-// function runs) with 350 ms of latency, so the schedule is:
-//
-//	250 ms  request 1 (window 1) sent       -> 503 at 600 ms; its retry reserves the 1000 ms token
-//	500 ms  request 2 (window 2) sent       -> 401 at 850 ms
-//	750 ms  request 3 (window 3) sent       -> still in flight at 850 ms
-//
-// The 401 must stop everything: no retry of request 1 (its token is 150 ms away when the 401
-// arrives), request 3 abandoned, and no request arriving after the 401 was sent.
+// TestNonRetryableStopsConcurrentWindows runs three windows concurrently. The first answer is a
+// 503, whose retry then waits a backoff far longer than the test; the second is a 401 (wrong
+// secret key), sent once all three windows' first requests have arrived. The query must fail with
+// the 401's message and send nothing more: not the pending retry, not another window's next
+// request; and no goroutine (a retry still waiting, say) may outlive it.
 func TestNonRetryableStopsConcurrentWindows(t *testing.T) {
-	ctx := tuneClient(t, 5*time.Second)
-	opts := faultData
-	opts.Latency = 350 * time.Millisecond
-	e := startFaultEnv(t, opts, nil, nil)
-	e.sb.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
+	ctx := coupang.WithClientTuning(t.Context(), func(c *api.Config) {
+		c.MaxAttempts = testAttempts
+		c.MinBackoff, c.MaxBackoff = time.Hour, time.Hour
+	})
+	e := startFaultEnv(t, faultData, nil, nil)
+	e.sb.SetFault(func(n int64, r *http.Request) *sandbox.Fault {
 		switch n {
 		case 1:
 			return sandbox.FaultStatus(503, "Service Unavailable")
 		case 2:
+			for e.sb.Requests() < 3 && r.Context().Err() == nil {
+				time.Sleep(time.Millisecond)
+			}
 			return sandbox.FaultStatus(401, sandbox.MsgInvalidSignature)
 		}
-		return nil
+		return sandbox.FaultSlow(time.Hour) // in flight until the client gives up
 	})
+	baseline := len(ownGoroutines())
 	lo, hi := threeWindows()
 	rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 	require.Error(t, err, "returned %d rows as success", len(rows))
 	assert.Contains(t, err.Error(), "Invalid signature.")
 	assert.Contains(t, err.Error(), "check access_key and secret_key")
-	e.requireNothingAfterFatal(t)
-	// Give an errant retry every chance to show up.
-	time.Sleep(600 * time.Millisecond)
+	requireNoLeak(t, baseline)
 	assert.Equal(t, int64(3), e.sb.Requests(), "log %+v", e.sb.Log())
 	e.requireNothingAfterFatal(t)
 }
