@@ -82,7 +82,7 @@ func runExtreme(t *testing.T, table string, body []byte) ([]map[string]any, erro
 		if _, err := protobuf.Marshal(&proto.Row{Columns: cols}); err != nil {
 			return fmt.Errorf("row does not marshal: %w", err)
 		}
-		row, err := inprocess.Values(cols)
+		row, err := columnValues(cols)
 		if err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 func runQuery(ctx context.Context, r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
 	var rows []map[string]any
 	err := r.Query(ctx, q, func(cols map[string]*proto.Column) error {
-		row, err := inprocess.Values(cols)
+		row, err := columnValues(cols)
 		if err != nil {
 			return err
 		}
