@@ -72,7 +72,12 @@ func TestOwnGoroutinesSeesALeak(t *testing.T) {
 // return the cancellation, not success; every plugin goroutine must end (so nothing more can be
 // sent); at most one request per worker may start after the cancellation (those already past the
 // limiter); and the held requests must have been abandoned, not waited for.
+//
+// The two answers are empty pages: the SDK's row builders (buildRowAsync in plugin/query_data.go)
+// send on a channel nobody drains after a cancellation, so rows still being built at that moment
+// would leave the SDK's goroutines blocked, not the plugin's.
 func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
+	const emptyPage = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":1,"totalPages":1,"totalElements":0,"countPerPage":30}}}`
 	for _, tc := range []struct {
 		name  string
 		limit int64
@@ -88,7 +93,7 @@ func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
 				if n > answered {
 					return sandbox.FaultSlow(time.Hour) // until the client gives up
 				}
-				return nil
+				return sandbox.FaultBody(http.StatusOK, []byte(emptyPage))
 			})
 			baseline := len(ownGoroutines())
 
