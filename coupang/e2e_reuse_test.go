@@ -167,7 +167,7 @@ func TestConcurrentJoins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			if err == nil && !assert.Equal(t, want, slices.Compact(ids(within(rows, lo, hi)))) {
 				return
 			}
@@ -176,7 +176,7 @@ func TestConcurrentJoins(t *testing.T) {
 					break
 				}
 				var reps []map[string]any
-				reps, err = runQuery(e.r, byIDQuery(replyTable, id))
+				reps, err = runQuery(t.Context(), e.r, byIDQuery(replyTable, id))
 				for _, r := range reps {
 					assert.Equal(t, id, r["inquiry_id"])
 				}
