@@ -151,11 +151,12 @@ func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, loo
 	if lower != nil {
 		lo = dateOf(lower.Value)
 	} else {
-		// The lookback ends on the date of the upper bound as received (or today); the widening
-		// only adds the hours after it that a session TimeZone west of UTC could have meant.
+		// The lookback's days end on the date of the earliest instant the upper bound could mean
+		// (14 hours before it is received, see ZoneEast), so that whatever the session TimeZone,
+		// the days before the bound are read; the windows run on to the latest instant it could mean.
 		end := today
 		if f.Upper != nil {
-			end = minDate(upperDate(*f.Upper), today)
+			end = minDate(upperDate(Bound{Op: f.Upper.Op, Value: f.Upper.Value.Add(-ZoneEast)}), today)
 		}
 		lo = end.AddDate(0, 0, -(lookbackDays - 1))
 		lookback = &Days{First: lo, Last: hi}
