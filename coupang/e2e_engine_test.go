@@ -99,6 +99,20 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 					fmt.Sprintf("%s, session UTC%+v, limit %d", s.name, o, limit))
 			}
 		}
+		// An upper bound alone: the default lookback decides how far back, so Postgres' rows are a
+		// subset of the truth that holds every row of the 6 days before the bound as the session meant it.
+		upper := []inprocess.Qual{at("<", asFDWSends(d1))}
+		rows, err := streamed(e.r, inprocess.Query{Table: inquiryTable, Quals: upper, Limit: -1})
+		require.NoError(t, err)
+		got, want := pairs(recheck(rows, upper, o)), pairs(recheck(truth, upper, o))
+		recent := pairs(recheck(truth, append(slices.Clone(upper), at(">=", asFDWSends(d1).AddDate(0, 0, -6))), o))
+		require.NotEmpty(t, recent)
+		for _, p := range got {
+			assert.Contains(t, want, p, "upper date, session UTC%+v", o)
+		}
+		for _, p := range recent {
+			assert.Contains(t, got, p, "upper date, session UTC%+v: a row of the lookback days", o)
+		}
 		// timestamptz arrives exact: the session's midnight of d1 as an instant, judged with no shift.
 		exact := []inprocess.Qual{at(">=", asFDWSends(d1).Add(-o))}
 		for _, limit := range []int64{-1, 10} {
