@@ -1,15 +1,18 @@
 package coupang_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // These tests send what Turbot's Postgres FDW sends (a date or timestamp constant as an instant
@@ -208,4 +211,23 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 		assert.Greater(t, len(want), len(outer), "some outer inquiry names several options")
 		assert.Equal(t, pairs(want), pairs(got), table)
 	}
+}
+
+// An in-process caller whose bounds are exact (the export command) says so with WithExactTimes and
+// pays no request for other time zones' hours: the last 7 Korean days are one window, not two.
+func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	q := inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
+		{Column: "inquiry_at", Operator: ">=", Value: kstDay(time.Now()).AddDate(0, 0, -6)}}}
+	windows := func(ctx context.Context) map[string]bool {
+		e.sb.ResetLog()
+		require.NoError(t, e.r.Query(ctx, q, func(map[string]*proto.Column) error { return nil }))
+		out := map[string]bool{}
+		for _, rec := range e.listRequests() {
+			out[queryParam(rec, "inquiryStartAt")] = true
+		}
+		return out
+	}
+	assert.Len(t, windows(coupang.WithExactTimes(context.Background())), 1)
+	assert.Len(t, windows(context.Background()), 2)
 }

@@ -36,6 +36,9 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", table, err)
 	}
+	for i := range tq.Variants {
+		tq.Variants[i].ExactTimes = exactTimes(ctx)
+	}
 	return &scan{table: table, conn: conn, client: client, quals: tq}, true, nil
 }
 

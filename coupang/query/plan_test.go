@@ -439,3 +439,19 @@ func TestBuildLookback(t *testing.T) {
 		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
 		"or raise default_lookback_days in the connection config", Days{day("2026-01-09"), day("2026-01-15")}.Notice())
 }
+
+// Bounds known to be exact (the export command's) are not widened: the last 7 days by date are one
+// window, not two, and the filter is exact to the second.
+func TestBuildExactTimes(t *testing.T) {
+	q := Quals{Limit: -1, ExactTimes: true, InquiryAt: []Bound{b(">=", day("2026-01-09")), b("<", kst("2026-01-15 10:00:00"))}}
+	p, err := Build(q, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, reqs([]string{"2026-01-09..2026-01-15"}, nil, api.StatusNone, 0, api.MaxPageSize), p.Requests())
+	assert.Equal(t, Sure, p.Filter.Certainty(day("2026-01-09")))
+	assert.Equal(t, Rejected, p.Filter.Certainty(day("2026-01-09").Add(-time.Second)))
+	assert.Equal(t, Rejected, p.Filter.Certainty(kst("2026-01-15 10:00:00")))
+	q.ExactTimes = false
+	p, err = Build(q, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, 2, p.RequestCount(), "the same bounds from the FDW may mean 14 hours earlier")
+}
