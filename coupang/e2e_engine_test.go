@@ -1,15 +1,18 @@
 package coupang_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // These tests send what Turbot's Postgres FDW sends (a date or timestamp constant as an instant
@@ -98,6 +101,20 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 				judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: s.quals, Limit: limit}, o,
 					fmt.Sprintf("%s, session UTC%+v, limit %d", s.name, o, limit))
 			}
+		}
+		// An upper bound alone: the default lookback decides how far back, so Postgres' rows are a
+		// subset of the truth that holds every row of the 6 days before the bound as the session meant it.
+		upper := []inprocess.Qual{at("<", asFDWSends(d1))}
+		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: upper, Limit: -1})
+		require.NoError(t, err)
+		got, want := pairs(recheck(rows, upper, o)), pairs(recheck(truth, upper, o))
+		recent := pairs(recheck(truth, append(slices.Clone(upper), at(">=", asFDWSends(d1).AddDate(0, 0, -6))), o))
+		require.NotEmpty(t, recent)
+		for _, p := range got {
+			assert.Contains(t, want, p, "upper date, session UTC%+v", o)
+		}
+		for _, p := range recent {
+			assert.Contains(t, got, p, "upper date, session UTC%+v: a row of the lookback days", o)
 		}
 		// timestamptz arrives exact: the session's midnight of d1 as an instant, judged with no shift.
 		exact := []inprocess.Qual{at(">=", asFDWSends(d1).Add(-o))}
@@ -194,4 +211,23 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 		assert.Greater(t, len(want), len(outer), "some outer inquiry names several options")
 		assert.Equal(t, pairs(want), pairs(got), table)
 	}
+}
+
+// An in-process caller whose bounds are exact (the export command) says so with WithExactTimes and
+// pays no request for other time zones' hours: the last 7 Korean days are one window, not two.
+func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	q := inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
+		{Column: "inquiry_at", Operator: ">=", Value: kstDay(time.Now()).AddDate(0, 0, -6)}}}
+	windows := func(ctx context.Context) map[string]bool {
+		e.sb.ResetLog()
+		require.NoError(t, e.r.Query(ctx, q, func(map[string]*proto.Column) error { return nil }))
+		out := map[string]bool{}
+		for _, rec := range e.listRequests() {
+			out[queryParam(rec, "inquiryStartAt")] = true
+		}
+		return out
+	}
+	assert.Len(t, windows(coupang.WithExactTimes(context.Background())), 1)
+	assert.Len(t, windows(context.Background()), 2)
 }

@@ -40,6 +40,9 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 	if err != nil {
 		return nil, false, fan.firstError(err)
 	}
+	for i := range tq.Variants {
+		tq.Variants[i].ExactTimes = exactTimes(ctx)
+	}
 	return &scan{table: table, conn: conn, client: client, quals: tq, fan: fan}, true, nil
 }
 

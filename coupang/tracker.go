@@ -88,3 +88,20 @@ func notify(ctx context.Context, table, msg string) {
 		show(table + ": " + msg)
 	}
 }
+
+type exactTimesKey struct{}
+
+// WithExactTimes returns a context whose queries take their inquiry_at bounds as exactly the
+// instants meant, for an in-process caller that builds its own bounds (the export command reads
+// its conditions itself, in Korean time unless they give an offset). Without it the plugin assumes,
+// as it must behind Turbot's FDW, that a bound may have been meant in any session TimeZone, and
+// asks Coupang for the extra hours (see query.ZoneEast).
+func WithExactTimes(ctx context.Context) context.Context {
+	return context.WithValue(ctx, exactTimesKey{}, true)
+}
+
+// exactTimes reports whether the context carries WithExactTimes.
+func exactTimes(ctx context.Context) bool {
+	exact, _ := ctx.Value(exactTimesKey{}).(bool)
+	return exact
+}

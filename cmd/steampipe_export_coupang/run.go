@@ -162,6 +162,8 @@ func export(ctx context.Context, eng engine, cat catalog, opts options, stdout, 
 	prog := startProgress(stderr, eng.Requests)
 	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
+	// The export's own time conditions are exact instants: no request for other time zones' hours.
+	ctx = coupang.WithExactTimes(ctx)
 	written, err := stream(ctx, eng, q, w, prog)
 	prog.stop(written)
 	if err == nil {

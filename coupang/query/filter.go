@@ -52,6 +52,23 @@ type Filter struct {
 	// InquiryStatus and CSPartnerCounselingStatus are matched locally; Coupang has no such parameter.
 	InquiryStatus             *string
 	CSPartnerCounselingStatus *string
+	// ExactTimes says the bounds are the instants meant (Quals.ExactTimes): no widening.
+	ExactTimes bool
+}
+
+// zone is how far a bound may be from what was meant: a lower bound up to east earlier, an upper
+// bound up to west later.
+type zone struct{ east, west time.Duration }
+
+// zone returns the filter's doubt about its bounds: every session TimeZone, or none.
+func (f *Filter) zone() zone { return zoneOf(f.ExactTimes) }
+
+// zoneOf is the doubt about bounds that are exact or that may be meant in any session TimeZone.
+func zoneOf(exact bool) zone {
+	if exact {
+		return zone{}
+	}
+	return zone{east: ZoneEast, west: ZoneWest}
 }
 
 // NewFilter returns the filter of the quals without planning any request, for inquiries read one
@@ -105,11 +122,11 @@ func (f *Filter) matchInquiry(inq api.Inquiry, status string) bool {
 // Certainty classifies an inquiry_at under the time bounds: Sure when every session TimeZone from
 // UTC-12 to UTC+14 keeps it, Maybe when only some do, Rejected when none does.
 func (f *Filter) Certainty(t time.Time) Certainty {
-	c := Sure
+	c, z := Sure, f.zone()
 	for _, b := range []*Bound{f.Lower, f.Upper} {
 		switch {
-		case b == nil || b.sure(t):
-		case b.possible(t):
+		case b == nil || b.sure(t, z):
+		case b.possible(t, z):
 			c = Maybe
 		default:
 			return Rejected
@@ -124,7 +141,7 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 // list, so streaming Sure rows first and these next returns exactly min(limit, kept) rows. With
 // both bounds in doubt no single order is a prefix for every TimeZone.
 func (f *Filter) SortMaybe(rows []Row) {
-	lowerDoubt := func(r Row) bool { return f.Lower != nil && !f.Lower.sure(r.Inquiry.InquiryAt) }
+	lowerDoubt := func(r Row) bool { return f.Lower != nil && !f.Lower.sure(r.Inquiry.InquiryAt, f.zone()) }
 	slices.SortStableFunc(rows, func(a, b Row) int {
 		da, db := lowerDoubt(a), lowerDoubt(b)
 		switch {
@@ -151,30 +168,30 @@ func (f *Filter) matchVendorItem(id int64) bool {
 // isLower reports whether the bound is a lower bound.
 func (b Bound) isLower() bool { return b.Op == OpGt || b.Op == OpGe }
 
-// possible reports whether some session TimeZone keeps t: a bound received as v means v - offset,
-// and t satisfies that iff t + offset satisfies v.
-func (b Bound) possible(t time.Time) bool {
+// possible reports whether some session TimeZone within z keeps t: a bound received as v means
+// v - offset, and t satisfies that iff t + offset satisfies v.
+func (b Bound) possible(t time.Time, z zone) bool {
 	if b.isLower() {
-		return b.admits(t.Add(ZoneEast))
+		return b.admits(t.Add(z.east))
 	}
-	return b.admits(t.Add(-ZoneWest))
+	return b.admits(t.Add(-z.west))
 }
 
-// sure reports whether every session TimeZone keeps t.
-func (b Bound) sure(t time.Time) bool {
+// sure reports whether every session TimeZone within z keeps t.
+func (b Bound) sure(t time.Time, z zone) bool {
 	if b.isLower() {
-		return b.admits(t.Add(-ZoneWest))
+		return b.admits(t.Add(-z.west))
 	}
-	return b.admits(t.Add(ZoneEast))
+	return b.admits(t.Add(z.east))
 }
 
-// widened is the bound moved as far as any session TimeZone could have meant it: earlier for a
-// lower bound, later for an upper one. The API windows cover the widened bounds.
-func (b Bound) widened() Bound {
+// widened is the bound moved as far as a session TimeZone within z could have meant it: earlier
+// for a lower bound, later for an upper one. The API windows cover the widened bounds.
+func (b Bound) widened(z zone) Bound {
 	if b.isLower() {
-		return Bound{Op: b.Op, Value: b.Value.Add(-ZoneEast)}
+		return Bound{Op: b.Op, Value: b.Value.Add(-z.east)}
 	}
-	return Bound{Op: b.Op, Value: b.Value.Add(ZoneWest)}
+	return Bound{Op: b.Op, Value: b.Value.Add(z.west)}
 }
 
 // admits reports whether t satisfies the bound.

@@ -134,7 +134,8 @@ func checkSize(windows, vendorItems int) error {
 // bounds (every instant some session TimeZone could have meant). lookback is the range the
 // default lookback decided, if it did.
 func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, lookback *Days) {
-	lower, upper := widen(f.Lower), widen(f.Upper)
+	z := f.zone()
+	lower, upper := widen(f.Lower, z), widen(f.Upper, z)
 	if upper != nil && upperDate(*upper).Before(MinDate) {
 		return nil, nil // nothing that old exists
 	}
@@ -151,11 +152,12 @@ func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, loo
 	if lower != nil {
 		lo = dateOf(lower.Value)
 	} else {
-		// The lookback ends on the date of the upper bound as received (or today); the widening
-		// only adds the hours after it that a session TimeZone west of UTC could have meant.
+		// The lookback's days end on the date of the earliest instant the upper bound could mean
+		// (14 hours before it is received, see ZoneEast), so that whatever the session TimeZone,
+		// the days before the bound are read; the windows run on to the latest instant it could mean.
 		end := today
 		if f.Upper != nil {
-			end = minDate(upperDate(*f.Upper), today)
+			end = minDate(upperDate(Bound{Op: f.Upper.Op, Value: f.Upper.Value.Add(-z.east)}), today)
 		}
 		lo = end.AddDate(0, 0, -(lookbackDays - 1))
 		lookback = &Days{First: lo, Last: hi}
@@ -174,11 +176,11 @@ func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, loo
 }
 
 // widen returns the widened copy of a bound, or nil.
-func widen(b *Bound) *Bound {
+func widen(b *Bound, z zone) *Bound {
 	if b == nil {
 		return nil
 	}
-	w := b.widened()
+	w := b.widened(z)
 	return &w
 }
 
@@ -250,7 +252,7 @@ func lossless(p *Plan) bool {
 	if first.Start.IsZero() {
 		return false // dateless listing under a time bound
 	}
-	return coversFrom(widen(f.Lower), first.Start) && coversTo(widen(f.Upper), last.End.AddDate(0, 0, 1))
+	return coversFrom(widen(f.Lower, f.zone()), first.Start) && coversTo(widen(f.Upper, f.zone()), last.End.AddDate(0, 0, 1))
 }
 
 // coversFrom reports whether every instant from midnight `from` on satisfies the lower bound.
@@ -272,7 +274,8 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 	}
 	f.PartnerCounselingStatus = status
 	var e2, e3, e4, e5, e6 bool
-	if f.Lower, f.Upper, e2, err = intersectBounds(q.InquiryAt); err != nil {
+	f.ExactTimes = q.ExactTimes
+	if f.Lower, f.Upper, e2, err = intersectBounds(q.InquiryAt, zoneOf(q.ExactTimes)); err != nil {
 		return f, false, err
 	}
 	f.VendorItemIDs, e3 = intersectSets(q.VendorItemID)
@@ -343,8 +346,9 @@ func normalise(ids []int64) []int64 {
 	return slices.Compact(out)
 }
 
-// intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound.
-func intersectBounds(bs []Bound) (lower, upper *Bound, empty bool, err error) {
+// intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound; z is the doubt
+// about what they mean.
+func intersectBounds(bs []Bound, z zone) (lower, upper *Bound, empty bool, err error) {
 	for _, b := range bs {
 		switch b.Op {
 		case OpEq:
@@ -360,7 +364,7 @@ func intersectBounds(bs []Bound) (lower, upper *Bound, empty bool, err error) {
 	}
 	if lower != nil && upper != nil {
 		// Empty only if no session TimeZone could keep a row: each bound may be meant in its own.
-		lo, hi := lower.widened(), upper.widened()
+		lo, hi := lower.widened(z), upper.widened(z)
 		empty = lo.Value.After(hi.Value) || (lo.Value.Equal(hi.Value) && (lo.Op == OpGt || hi.Op == OpLt))
 	}
 	return lower, upper, empty, nil

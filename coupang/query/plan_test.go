@@ -124,12 +124,12 @@ func TestBuild(t *testing.T) {
 		{name: "case c: > alone", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 12:00:00"))}},
 			wins: []string{"2026-01-10..2026-01-15"}},
 		{name: "case c: < at a Korean midnight stops the day before", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}},
-			wins:   []string{"2026-01-03..2026-01-09"},
+			wins:   []string{"2026-01-03..2026-01-09", "2026-01-01..2026-01-02"},
 			filter: &Filter{Upper: &Bound{"<", kst("2026-01-10 00:00:00")}, PartnerCounselingStatus: "NONE"}},
 		{name: "case c: <= at a Korean midnight includes that day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 00:00:00"))}},
-			wins: []string{"2026-01-04..2026-01-10"}, raw: true},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
 		{name: "upper-only uses lookback days ending at its date", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 08:00:00"))}}, lookback: 10,
-			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}, raw: true},
+			wins: []string{"2026-01-04..2026-01-10", "2025-12-31..2026-01-03"}, raw: true},
 		{name: "upper-only: the widened hours may add a day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}}, lookback: 7,
 			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
 		{name: "case c: = widens its day backwards", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 10:00:00"))}},
@@ -159,8 +159,10 @@ func TestBuild(t *testing.T) {
 			wins: []string{"2026-01-09..2026-01-15"}, raw: true},
 		{name: "the last 7 days by date cost one more window", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", utc("2026-01-09T00:00:00Z"))}},
 			wins: []string{"2026-01-09..2026-01-15", "2026-01-07..2026-01-08"}, raw: true},
-		{name: "an upper date stays within its Korean day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", utc("2026-01-10T00:00:00Z"))}},
-			wins: []string{"2026-01-04..2026-01-10"}, raw: true},
+		// The lookback's 7 days end on the earliest day the bound may mean (UTC+14: 19:00 KST the
+		// day before), the windows on the latest (UTC-12: 21:00 KST that day).
+		{name: "an upper date reads the lookback before every day it may mean", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", utc("2026-01-10T00:00:00Z"))}},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
 		{name: "a bound at 14:00 KST or later costs nothing", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-09 14:00:00"))}},
 			wins: []string{"2026-01-09..2026-01-15"}, raw: true},
 		{name: "1-day range: widened to 2", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-11 00:00:00"))}},
@@ -421,7 +423,7 @@ func TestBuildLookback(t *testing.T) {
 	}{
 		{"neither", Quals{Limit: -1}, &Days{day("2026-01-09"), day("2026-01-15")}},
 		{"an upper bound alone starts the lookback before it", Quals{Limit: -1, InquiryAt: []Bound{b("<", utc("2025-11-01T00:00:00Z"))}},
-			&Days{day("2025-10-26"), day("2025-11-01")}},
+			&Days{day("2025-10-24"), day("2025-11-01")}},
 		{"other quals do not decide the range", Quals{Limit: 5, OrderID: []int64{7}, PartnerCounselingStatus: []string{"ANSWER"}},
 			&Days{day("2026-01-09"), day("2026-01-15")}},
 		{"a lower bound decides", Quals{Limit: -1, InquiryAt: []Bound{b(">=", utc("2026-01-01T00:00:00Z"))}}, nil},
@@ -436,4 +438,20 @@ func TestBuildLookback(t *testing.T) {
 	assert.Equal(t, "no lower bound on inquiry_at and no vendor_item_id: read only the 7 Korean days 2026-01-09 to 2026-01-15 "+
 		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
 		"or raise default_lookback_days in the connection config", Days{day("2026-01-09"), day("2026-01-15")}.Notice())
+}
+
+// Bounds known to be exact (the export command's) are not widened: the last 7 days by date are one
+// window, not two, and the filter is exact to the second.
+func TestBuildExactTimes(t *testing.T) {
+	q := Quals{Limit: -1, ExactTimes: true, InquiryAt: []Bound{b(">=", day("2026-01-09")), b("<", kst("2026-01-15 10:00:00"))}}
+	p, err := Build(q, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, reqs([]string{"2026-01-09..2026-01-15"}, nil, api.StatusNone, 0, api.MaxPageSize), p.Requests())
+	assert.Equal(t, Sure, p.Filter.Certainty(day("2026-01-09")))
+	assert.Equal(t, Rejected, p.Filter.Certainty(day("2026-01-09").Add(-time.Second)))
+	assert.Equal(t, Rejected, p.Filter.Certainty(kst("2026-01-15 10:00:00")))
+	q.ExactTimes = false
+	p, err = Build(q, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, 2, p.RequestCount(), "the same bounds from the FDW may mean 14 hours earlier")
 }

@@ -45,6 +45,10 @@ type Quals struct {
 	CSPartnerCounselingStatus []string
 	// Limit is the query's row limit; < 0 means none, 0 means no row is needed (no request).
 	Limit int64
+	// ExactTimes says the InquiryAt bounds are exactly the instants meant, as from the export
+	// command, which reads its own conditions: the plan then makes no request for the hours a
+	// session TimeZone could have meant otherwise (see ZoneEast).
+	ExactTimes bool
 	// LimitCountsReplies is true for the reply table: the limit counts replies, so it must not
 	// shrink pageSize, but it still means "sequential, stop early".
 	LimitCountsReplies bool
