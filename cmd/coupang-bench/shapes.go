@@ -160,9 +160,19 @@ func (s shapeSpec) latest(ctx context.Context, r *inprocess.Runner, srv *sandbox
 			return nil
 		})
 	res.rows = len(got)
-	times := srv.InquiryTimes()
-	newest := times[max(0, len(times)-5):]
-	slices.Reverse(newest)
+	// The five newest rows: one per inquiry and option ID, newest inquiry first.
+	all := slices.Clone(srv.Inquiries())
+	slices.SortFunc(all, func(a, b sandbox.Inquiry) int { return b.InquiryAt.Compare(a.InquiryAt) })
+	var newest []time.Time
+	for _, inq := range all {
+		for range max(1, len(inq.VendorItemIDs)) {
+			newest = append(newest, inq.InquiryAt)
+		}
+		if len(newest) >= 5 {
+			break
+		}
+	}
+	newest = newest[:5]
 	if err == nil && !slices.EqualFunc(got, newest, time.Time.Equal) {
 		err = fmt.Errorf("rows %v, want the newest five %v", got, newest)
 	}
