@@ -65,7 +65,7 @@ connection "hub" {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := connectionConfig(dir, tt.name)
+			got, err := dirConnection(dir, tt.name)
 			if tt.err != "" {
 				assert.ErrorContains(t, err, tt.err)
 				return
@@ -80,24 +80,30 @@ connection "hub" {
 
 func TestConnectionConfigErrors(t *testing.T) {
 	empty := t.TempDir()
-	_, err := connectionConfig(empty, "coupang")
+	_, err := dirConnection(empty, "coupang")
 	assert.ErrorContains(t, err, "no .spc files in")
 
 	bad := t.TempDir()
 	writeSpc(t, bad, "bad.spc", `connection "coupang" {`)
-	_, err = connectionConfig(bad, "coupang")
+	_, err = dirConnection(bad, "coupang")
 	assert.ErrorContains(t, err, "parsing "+filepath.Join(bad, "bad.spc"))
 
 	twice := t.TempDir()
 	writeSpc(t, twice, "a.spc", `connection "c" { plugin = "coupang" }`)
 	writeSpc(t, twice, "b.spc", `connection "c" { plugin = "coupang" }`)
-	_, err = connectionConfig(twice, "c")
+	_, err = dirConnection(twice, "c")
 	assert.ErrorContains(t, err, `connection "c" is defined more than once`)
 
 	noPlugin := t.TempDir()
 	writeSpc(t, noPlugin, "a.spc", `connection "c" { vendor_id = "x" }`)
-	_, err = connectionConfig(noPlugin, "c")
+	_, err = dirConnection(noPlugin, "c")
 	assert.ErrorContains(t, err, "has no plugin attribute")
+}
+
+// dirConnection is the connection config readConfigDir finds.
+func dirConnection(dir, name string) (string, error) {
+	cfg, err := readConfigDir(dir, name)
+	return cfg.Connection, err
 }
 
 func TestNormalizeConfigHCL(t *testing.T) {

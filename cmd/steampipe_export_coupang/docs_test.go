@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"os"
 	"os/exec"
 	"os/user"
@@ -91,9 +92,9 @@ func allSQL(t *testing.T) []sqlBlock {
 // pluginSchema is the plugin's schema, from the in-process runner.
 func pluginSchema(t *testing.T) map[string]*proto.TableSchema {
 	t.Helper()
-	eng, err := startInProcessWith(context.Background(), "")
+	r, err := inprocess.New(context.Background(), connectionName, "")
 	require.NoError(t, err)
-	return eng.Schema()
+	return r.Schema()
 }
 
 // statement returns a block's single statement without its final semicolon.

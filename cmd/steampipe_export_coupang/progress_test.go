@@ -11,7 +11,7 @@ import (
 
 func TestProgressOnlyOnTerminals(t *testing.T) {
 	var buf bytes.Buffer
-	p := startProgress(&buf, func() int64 { return 3 })
+	p := startProgress(&buf, &buf, func() int64 { return 3 })
 	p.add(5)
 	p.stop(5)
 	assert.Empty(t, buf.String(), "no progress line when stderr is not a terminal")
