@@ -29,7 +29,7 @@ func (c *Client) do(ctx context.Context, path, query string, decode func([]byte)
 			return err // the wait hook failed: not an API error
 		}
 		apiErr.Attempts = attempt
-		if !apiErr.Kind.Retryable() || attempt >= c.maxAttempts {
+		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.maxAttempts {
 			return apiErr
 		}
 		delay := c.backoff(attempt, apiErr.retryAfter)
