@@ -182,7 +182,7 @@ func TestExportBadInput(t *testing.T) {
 		{"bad status", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "partner_counseling_status = 'WAITING'"},
 			[]string{"WAITING", "NO_ANSWER"}},
 		{"missing credentials", []string{"coupang_callcenter_inquiry"},
-			[]string{"vendor_id is not set", "COUPANG_VENDOR_ID"}},
+			[]string{"vendor_id, access_key, secret_key are not set", "COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY"}},
 		{"bad config", []string{"coupang_callcenter_inquiry", "--config", `vendor_id = "A1`}, []string{"bad --config"}},
 		{"missing connection", []string{"coupang_callcenter_inquiry", "--connection", "nope", "--config-dir", t.TempDir()}, []string{"no .spc files"}},
 		{"bad flag", []string{"coupang_callcenter_inquiry", "--format", "csv"}, []string{`unknown flag "--format"`}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"math"
@@ -158,12 +159,17 @@ func checkCellText(col column, s string) (string, error) {
 }
 
 // Close implements rowWriter: it writes the whole workbook.
+//
+// File.WriteTo would build the whole compressed workbook in a bytes.Buffer first (tens of MB per
+// 100,000 rows); the zip writer set here streams it to w instead, which keeps memory flat. (The
+// buffer exists for excelize's zip64 header fix-up, needed only for a sheet over 4 GiB of XML.)
 func (x *xlsxWriter) Close() error {
 	defer x.file.Close()
 	if err := x.sheet.Flush(); err != nil {
 		return fmt.Errorf("writing the xlsx workbook: %w", err)
 	}
-	if _, err := x.file.WriteTo(x.w); err != nil {
+	x.file.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(x.w) })
+	if _, err := x.file.WriteToBuffer(); err != nil {
 		return fmt.Errorf("writing the xlsx workbook: %w", err)
 	}
 	return nil
