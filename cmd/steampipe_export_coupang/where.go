@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"strconv"
 	"strings"
 	"time"
@@ -411,8 +412,8 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	case "current_timestamp":
 		t = p.now
 	case "current_date":
-		n := p.now.In(kst)
-		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, kst)
+		n := p.now.In(api.KST)
+		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, api.KST)
 	default:
 		p.pos = save
 		return t, false, nil
@@ -459,10 +460,10 @@ var intervalUnits = map[string]func(t time.Time, n int) time.Time{
 	"second": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Second) },
 	"minute": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Minute) },
 	"hour":   func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Hour) },
-	"day":    func(t time.Time, n int) time.Time { return t.In(kst).AddDate(0, 0, n) },
-	"week":   func(t time.Time, n int) time.Time { return t.In(kst).AddDate(0, 0, 7*n) },
-	"month":  func(t time.Time, n int) time.Time { return t.In(kst).AddDate(0, n, 0) },
-	"year":   func(t time.Time, n int) time.Time { return t.In(kst).AddDate(n, 0, 0) },
+	"day":    func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, n) },
+	"week":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, 7*n) },
+	"month":  func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, n, 0) },
+	"year":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(n, 0, 0) },
 }
 
 // addInterval adds (or subtracts) an interval such as "7 days" or "1 day 12 hours"; days, months

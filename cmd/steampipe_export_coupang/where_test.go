@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func kstTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, kst)
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, api.KST)
 	if err != nil {
 		panic(err)
 	}
@@ -235,7 +236,7 @@ func TestWhereTimeValues(t *testing.T) {
 		c, err := parseWhere(fixtureTable(), []string{tt.where}, now)
 		require.NoError(t, err, tt.where)
 		got := c.Args[0].Cond.Values[0].(time.Time)
-		assert.Equal(t, tt.want, got.In(kst).Format("2006-01-02 15:04:05"), tt.where)
+		assert.Equal(t, tt.want, got.In(api.KST).Format("2006-01-02 15:04:05"), tt.where)
 	}
 }
 

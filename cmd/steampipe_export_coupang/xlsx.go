@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"fmt"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"io"
 	"math"
 	"strconv"
@@ -138,7 +139,7 @@ func xlsxValue(r row, col column) (any, error) {
 		return checkCellText(col, x)
 	case time.Time:
 		// Excel date-times have no zone: write the Korean wall clock.
-		k := x.In(kst)
+		k := x.In(api.KST)
 		return time.Date(k.Year(), k.Month(), k.Day(), k.Hour(), k.Minute(), k.Second(), k.Nanosecond(), time.UTC), nil
 	case []byte:
 		s, err := compactJSON(col, x)

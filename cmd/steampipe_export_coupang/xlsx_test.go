@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ func TestExportXLSXReadsBackAsCSV(t *testing.T) {
 				wall, err := excelize.ExcelDateToTime(serial, false)
 				require.NoError(t, err)
 				wall = wall.Round(time.Second)
-				at := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, kst)
+				at := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, api.KST)
 				fields[c] = formatTimestamp(at)
 				assert.Equal(t, at.Format("2006-01-02 15:04:05"), cellAt(shown[r], c), "shown as a Korean date-time")
 			case "BIGINT":
