@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -134,4 +135,23 @@ func TestDefaultConfigDir(t *testing.T) {
 	t.Setenv("STEAMPIPE_INSTALL_DIR", "")
 	t.Setenv("HOME", "/home/seller")
 	assert.Equal(t, "/home/seller/.steampipe/config", defaultConfigDir())
+}
+
+// TestConfigErrorPointsIntoTheFlag: an HCL error in a one-line --config names the character of
+// what was typed (not a line of the text rewritten one attribute per line), and never the values.
+func TestConfigErrorPointsIntoTheFlag(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		char int // 1-based, in what was typed
+	}{
+		{`vendor_id = "A1" access_key = "x" secret_key "s3cr3t"`, 35},  // secret_key: its = is missing
+		{`vendor_id = "A1", access_key = = "x"`, 32},                   // the second =
+		{`vendor_id = "A1" access_key = "x" secret_key = "s3cr3t`, 55}, // the end: the quote is not closed
+	} {
+		_, err := normalizeConfigHCL(tt.in)
+		require.Error(t, err, tt.in)
+		assert.Contains(t, err.Error(), fmt.Sprintf("bad --config at character %d:", tt.char), tt.in)
+		assert.NotContains(t, err.Error(), "s3cr3t")
+		assert.NotContains(t, err.Error(), "--config:", "no line:column of the rewritten text")
+	}
 }

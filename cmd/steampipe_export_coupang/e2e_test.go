@@ -308,3 +308,37 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 	assert.Contains(t, stderr, "attempts")
 	s.SetFault(nil)
 }
+
+func TestTableHelpShowsOneTable(t *testing.T) {
+	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--help")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "steampipe_export_coupang coupang_callcenter_inquiry_reply [--select a,b]")
+	assert.Contains(t, stdout, "answer_type (=)")
+	assert.NotContains(t, stdout, "\n  coupang_callcenter_inquiry\n", "only the table asked for")
+	assert.NotContains(t, stdout, "Flags:")
+
+	code, _, stderr = runCmd("coupang_nope", "--help")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `unknown table "coupang_nope": choose one of coupang_callcenter_inquiry`)
+}
+
+func TestConnectionHints(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"coupang_callcenter_inquiry", "--connection", "shop", "--config-dir", dir},
+	} {
+		code, _, stderr := runCmd(args...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, `plugin = "local/coupang"`)
+		assert.Contains(t, stderr, "--config")
+		assert.NotContains(t, stderr, "make install")
+	}
+	writeSpc(t, dir, "other.spc", `connection "other" {
+  plugin = "local/coupang"
+}`)
+	code, _, stderr := runCmd("coupang_callcenter_inquiry", "--connection", "shop", "--config-dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `connection "shop" not found`)
+	assert.Contains(t, stderr, `connection "shop" { plugin = "local/coupang"`)
+	assert.NotContains(t, stderr, "make install")
+}
