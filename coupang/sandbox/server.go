@@ -316,16 +316,9 @@ func (s *Server) admit() bool {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := 0
-	for k < len(s.admits) && now.Sub(s.admits[k]) >= window {
-		k++
-	}
-	s.admits = s.admits[k:]
-	if len(s.admits) >= limit {
-		return false
-	}
-	s.admits = append(s.admits, now)
-	return true
+	var ok bool
+	s.admits, ok = admitAt(s.admits, now, window, limit)
+	return ok
 }
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
