@@ -185,7 +185,10 @@ func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Cl
 	if d.Table != nil {
 		p = d.Table.Plugin
 	}
-	shared := sharedRate(p)
+	shared, err := sharedRate(p)
+	if err != nil {
+		return nil, nil, err
+	}
 	client := c.client.WithWait(func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		if err := ctx.Err(); err != nil {

@@ -5,6 +5,10 @@ package coupang
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -53,20 +57,36 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 	}
 }
 
-// sharedRate is the seller's machine-wide budget: the plugin's own coupang_api definition mapped
-// onto a sliding window (ratelimit.FromLimiter). Under Steampipe that is the definition above,
-// since the SDK does not tell a plugin about `limiter` blocks (they still slow this process's own
-// limiter); an in-process runner retunes it with RetuneRateLimiter. No definition means the
-// default.
-func sharedRate(p *plugin.Plugin) ratelimit.Rate {
+// EnvRateLimit names the environment variable that sizes the seller's machine-wide budget
+// (requests per second) in place of the coupang_api definition: the one setting that reaches every
+// process, Postgres backends included, whatever runs them.
+const EnvRateLimit = "COUPANG_RATE_LIMIT"
+
+// maxRateLimit is Coupang's documented limit; a budget above it would get the seller throttled.
+const maxRateLimit = 10
+
+// sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else the plugin's
+// own coupang_api definition, mapped onto a sliding window (ratelimit.FromLimiter). Under
+// Steampipe the definition is the one above, since the SDK does not tell a plugin about `limiter`
+// blocks (they still pace this process's own limiter); an in-process runner retunes it with
+// RetuneRateLimiter.
+func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
+	fill, bucket := float64(defaultFillRate), int64(defaultBucketSize)
 	if p != nil {
 		for _, d := range p.RateLimiters {
 			if d.Name == RateLimiterName {
-				return ratelimit.FromLimiter(float64(d.FillRate), d.BucketSize)
+				fill, bucket = float64(d.FillRate), d.BucketSize
 			}
 		}
 	}
-	return ratelimit.FromLimiter(defaultFillRate, defaultBucketSize)
+	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(n > 0 && n <= maxRateLimit) {
+			return ratelimit.Rate{}, fmt.Errorf("%s is %q: set it to the seller's requests per second on this machine, above 0 and at most %d (Coupang's limit), such as 4, or 0.5 for one request every 2 seconds; or unset it for the default of %d", EnvRateLimit, v, maxRateLimit, defaultFillRate)
+		}
+		fill = n
+	}
+	return ratelimit.FromLimiter(fill, bucket), nil
 }
 
 // RetuneRateLimiter sets the fill rate and bucket size of p's coupang_api definition, for both the
