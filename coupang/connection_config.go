@@ -191,10 +191,9 @@ func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Cl
 	}
 	client := c.client.WithWait(func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return c.budget.Wait(ctx, shared)
+		return ctx.Err()
+	}).WithReserve(func(ctx context.Context) (func(), error) {
+		return c.budget.Reserve(ctx, shared)
 	})
 	return c, client, nil
 }

@@ -44,8 +44,9 @@ type Budget struct {
 	// sleep waits between checks; tests replace it.
 	sleep func(context.Context, time.Duration) error
 
-	mu sync.Mutex // flock excludes processes, not goroutines sharing one open file
-	f  *os.File
+	mu  sync.Mutex // flock excludes processes, not goroutines sharing one open file
+	f   *os.File
+	err error // a failed record, returned by the next Reserve
 }
 
 var (
@@ -148,59 +149,104 @@ func openFile(path string) (*os.File, error) {
 // Path returns the state file's path.
 func (b *Budget) Path() string { return b.path }
 
-// Wait blocks until the budget allows one more request under r, records it and returns; the caller
-// sends the request at once. It returns an error only when ctx ends or the file cannot be used.
-func (b *Budget) Wait(ctx context.Context, r Rate) error {
+// Reserve waits until the budget allows one more request under r and returns holding the
+// budget's lock; the caller sends the request and calls sent as soon as it is written, which
+// records that moment as the send time and releases the lock. Recording the write, not the
+// permission, keeps the log true when a busy machine deschedules the process in between. Hold it
+// no longer: every process of the seller waits on it. It returns an error only when ctx ends or
+// the file cannot be used.
+func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	if r.Unlimited() {
-		return nil
+		return func() {}, nil
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		wait, err := b.take(r)
+		wait, log, err := b.check(r)
 		if err != nil {
-			return fmt.Errorf("coupang rate limit: %s: %w", b.path, err)
+			return nil, fmt.Errorf("coupang rate limit: %s: %w", b.path, err)
 		}
 		if wait == 0 {
-			return nil
+			return func() { b.record(log, r) }, nil
 		}
 		if err := b.sleep(ctx, wait); err != nil {
-			return err
+			return nil, err
 		}
 	}
 }
 
-// take is one locked check: it records a send and returns 0, or returns how long to wait.
-func (b *Budget) take(r Rate) (time.Duration, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if err := lockFile(b.f); err != nil {
-		return 0, fmt.Errorf("lock: %w", err)
+// Wait is Reserve for a request sent at once.
+func (b *Budget) Wait(ctx context.Context, r Rate) error {
+	sent, err := b.Reserve(ctx, r)
+	if err == nil {
+		sent()
 	}
-	defer unlockFile(b.f)
+	return err
+}
+
+// check locks the budget and applies r. When a request may be sent it returns 0 and the log, with
+// the budget still locked for record; otherwise how long to wait, unlocked.
+func (b *Budget) check(r Rate) (time.Duration, []int64, error) {
+	b.mu.Lock()
+	if err := b.err; err != nil {
+		b.err = nil
+		b.mu.Unlock()
+		return 0, nil, err
+	}
+	if err := lockFile(b.f); err != nil {
+		b.mu.Unlock()
+		return 0, nil, fmt.Errorf("lock: %w", err)
+	}
 	buf, err := io.ReadAll(io.NewSectionReader(b.f, 0, maxLog*lineLen+1))
 	if err != nil {
-		return 0, fmt.Errorf("read: %w", err)
+		b.unlock()
+		return 0, nil, fmt.Errorf("read: %w", err)
 	}
 	now := b.now().UnixNano()
 	log, ok := parse(buf)
 	if !ok {
 		// A file this code did not write (or a torn write): assume the window is full as of now,
-		// which costs one window's wait and can never exceed the budget. The write below repairs it.
+		// which costs one window's wait and can never exceed the budget.
 		log = slices.Repeat([]int64{now}, r.Requests)
 	}
-	wait, log := admit(log, now, r)
-	if wait > 0 && ok {
-		return wait, nil
+	wait, _ := admit(slices.Clone(log), now, r)
+	if wait == 0 {
+		return 0, log, nil
 	}
+	if !ok {
+		err = b.write(log)
+	}
+	b.unlock()
+	return wait, nil, err
+}
+
+// record adds a send at the current time to log, writes it and unlocks the budget. A write error
+// is returned by the next Reserve, since the request it concerns is already on its way.
+func (b *Budget) record(log []int64, r Rate) {
+	defer b.unlock()
+	log = append(log, b.now().UnixNano())
+	slices.Sort(log)
+	if err := b.write(log[max(0, len(log)-r.Requests):]); err != nil {
+		b.err = fmt.Errorf("recording a send: %w", err)
+	}
+}
+
+// write replaces the file's content with log.
+func (b *Budget) write(log []int64) error {
 	if _, err := b.f.WriteAt(format(log), 0); err != nil {
-		return 0, fmt.Errorf("write: %w", err)
+		return fmt.Errorf("write: %w", err)
 	}
 	if err := b.f.Truncate(int64(len(log) * lineLen)); err != nil {
-		return 0, fmt.Errorf("write: %w", err)
+		return fmt.Errorf("write: %w", err)
 	}
-	return wait, nil
+	return nil
+}
+
+// unlock releases the file lock and the in-process mutex.
+func (b *Budget) unlock() {
+	unlockFile(b.f)
+	b.mu.Unlock()
 }
 
 // parse reads the log; ok is false when buf is not a log this package wrote.

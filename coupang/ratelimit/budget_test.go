@@ -21,7 +21,7 @@ func TestTornFileRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
-	wait, err := b.take(r)
+	wait, _, err := b.check(r)
 	if err != nil || wait != r.window() {
 		t.Fatalf("take on a torn file: wait %s, err %v; want %s", wait, err, r.window())
 	}
@@ -31,9 +31,11 @@ func TestTornFileRecovers(t *testing.T) {
 	}
 	// With the clock past the window, the repaired log admits a request at once.
 	b.now = func() time.Time { return time.Now().Add(r.window()) }
-	if wait, err := b.take(r); err != nil || wait != 0 {
+	wait, log, err := b.check(r)
+	if err != nil || wait != 0 {
 		t.Fatalf("after the window: wait %s, err %v", wait, err)
 	}
+	b.record(log, r)
 }
 
 // TestWaitSleepsUntilAdmitted: Wait sleeps for exactly the waits the rule computes (a fake clock
@@ -95,15 +97,15 @@ func TestOpenRefusesUnsafeDirectories(t *testing.T) {
 	}
 }
 
-// BenchmarkTake is the cost of one uncontended budget check (lock, read, write, unlock).
-func BenchmarkTake(b *testing.B) {
+// BenchmarkWait is the cost of one uncontended budget check and record (lock, read, write, unlock).
+func BenchmarkWait(b *testing.B) {
 	bud, err := Open(b.TempDir(), "A00012345", "key", "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := FromLimiter(1e9, 1e9)
 	for b.Loop() {
-		if _, err := bud.take(r); err != nil {
+		if err := bud.Wait(context.Background(), r); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -73,7 +73,7 @@ func helperSend() error {
 		return err
 	}
 	r := FromLimiter(rate, 1)
-	c = c.WithWait(func(ctx context.Context) error { return b.Wait(ctx, r) })
+	c = c.WithReserve(func(ctx context.Context) (func(), error) { return b.Reserve(ctx, r) })
 	fmt.Println("start")
 	for i := range n {
 		if _, err := c.GetInquiry(context.Background(), id); err != nil {
