@@ -150,10 +150,11 @@ func printShared(out io.Writer, r *result) {
 	one := r.shared[0]
 	single := one.meanWall() / time.Duration(one.procs)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "processes\trequests\t429\tmost in 1 s\tper second\twall per process (mean)\tx 1 process\tbound (requests/rate)\trows\t")
+	fmt.Fprintln(tw, "processes\trequests\t429\tmost in 1 s\tper second\twall per process: mean\tmin-max\tx 1 process\tbound (requests/rate)\trows\t")
 	for _, s := range r.shared {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%s\t%.2f\t%s\t%d/%d\t\n", s.procs, s.requests, s.n429, s.most, s.perSecond,
-			secs(s.meanWall()), ratio(s.meanWall().Seconds(), single.Seconds()), secs(time.Duration(float64(s.requests)/r.rate*float64(time.Second))), s.rows, s.expected)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%s\t%s-%s\t%.2f\t%s\t%d/%d\t\n", s.procs, s.requests, s.n429, s.most, s.perSecond,
+			secs(s.meanWall()), secs(slices.Min(s.wall)), secs(slices.Max(s.wall)), ratio(s.meanWall().Seconds(), single.Seconds()),
+			secs(time.Duration(float64(s.requests)/r.rate*float64(time.Second))), s.rows, s.expected)
 	}
 	tw.Flush()
 	fmt.Fprintf(out, "   targets: %s\n", verdicts(r.checks()))
