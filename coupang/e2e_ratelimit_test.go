@@ -70,15 +70,14 @@ func TestSharedBudgetUnusable(t *testing.T) {
 // value that is not a rate Coupang allows fails the query with an error naming the variable.
 func TestRateLimitEnv(t *testing.T) {
 	t.Setenv(ratelimit.EnvDir, t.TempDir())
+	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "") // with the 100,000/s override
 	for _, bad := range []string{"fast", "0", "-1", "11", "NaN"} {
 		t.Setenv(coupang.EnvRateLimit, bad)
-		e := newEnv(t, sandbox.Options{Days: 2, PerDay: 5}, "")
 		_, err := e.query(t, inquiry)
 		require.ErrorContains(t, err, coupang.EnvRateLimit+` is "`+bad+`"`)
 		require.Zero(t, e.sb.Requests())
 	}
 	t.Setenv(coupang.EnvRateLimit, "3")
-	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "") // with the 100,000/s override
 	e.mustQuery(t, inquiry)
 	e.requireAllOK(t)
 	arrivals := sandbox.Arrivals(e.sb.Log())
