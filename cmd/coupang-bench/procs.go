@@ -35,9 +35,15 @@ const procsRate = 4
 // sharedRow is one round of the multi-process scenario.
 type sharedRow struct {
 	procs, requests, n429, most int
-	perSecond                   float64 // requests / (last arrival - first arrival)
+	perSecond                   float64       // requests / span
+	span                        time.Duration // first to last arrival: the time the rate governs
 	wall                        []time.Duration
 	rows, expected              int
+}
+
+// bound is the least time the round's requests can take at rate: one interval fewer than requests.
+func (s sharedRow) bound(rate float64) time.Duration {
+	return time.Duration(float64(s.requests-1) / rate * float64(time.Second))
 }
 
 func (s sharedRow) meanWall() time.Duration {
@@ -93,7 +99,8 @@ func (p procsSpec) run(ctx context.Context, env *benchEnv) *result {
 		row.most = sandbox.MostInWindow(arrivals, time.Second)
 		if len(arrivals) > 1 {
 			slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
-			row.perSecond = float64(len(arrivals)) / arrivals[len(arrivals)-1].Sub(arrivals[0]).Seconds()
+			row.span = arrivals[len(arrivals)-1].Sub(arrivals[0])
+			row.perSecond = float64(len(arrivals)) / row.span.Seconds()
 		}
 		res.shared = append(res.shared, row)
 		res.requests += row.requests
@@ -150,27 +157,27 @@ func printShared(out io.Writer, r *result) {
 	one := r.shared[0]
 	single := one.meanWall() / time.Duration(one.procs)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "processes\trequests\t429\tmost in 1 s\tper second\twall per process: mean\tmin-max\tx 1 process\tbound (requests/rate)\trows\t")
+	fmt.Fprintln(tw, "processes\trequests\t429\tmost in 1 s\tper second\tfirst-last request\t/ bound\twall per process: mean\tmin-max\tx 1 process\trows\t")
 	for _, s := range r.shared {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%s\t%s-%s\t%.2f\t%s\t%d/%d\t\n", s.procs, s.requests, s.n429, s.most, s.perSecond,
-			secs(s.meanWall()), secs(slices.Min(s.wall)), secs(slices.Max(s.wall)), ratio(s.meanWall().Seconds(), single.Seconds()),
-			secs(time.Duration(float64(s.requests)/r.rate*float64(time.Second))), s.rows, s.expected)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%s\t%.3f\t%s\t%s-%s\t%.2f\t%d/%d\t\n", s.procs, s.requests, s.n429, s.most, s.perSecond,
+			secs(s.span), ratio(s.span.Seconds(), s.bound(r.rate).Seconds()), secs(s.meanWall()), secs(slices.Min(s.wall)), secs(slices.Max(s.wall)),
+			ratio(s.meanWall().Seconds(), single.Seconds()), s.rows, s.expected)
 	}
 	tw.Flush()
 	fmt.Fprintf(out, "   targets: %s\n", verdicts(r.checks()))
 }
 
-// sharedChecks are the multi-process targets: never over the budget, no 429, every row, one
-// process within 15% of requests/rate, n processes each about n times as long as one.
+// sharedChecks are the multi-process targets: never over the budget, no 429, every row, and the
+// requests of each round (1 process alone, or n sharing the budget) within 15% of requests/rate.
+// Process start-up and exit are outside that span; the table shows the whole process walls.
 func (r *result) sharedChecks() []check {
 	cs := []check{{"rows = expected", r.rows == r.expected}, {"no 429", r.n429 == 0}}
 	most, within := 0, true
 	for _, s := range r.shared {
 		most = max(most, s.most)
-		bound := float64(s.requests) / r.rate
-		within = within && s.meanWall().Seconds() <= 1.15*bound
+		within = within && s.span.Seconds() <= 1.15*s.bound(r.rate).Seconds()
 	}
 	cs = append(cs, check{fmt.Sprintf("at most %g in any 1 s", r.rate), most <= int(r.rate)},
-		check{"wall <= 1.15 x requests/rate", within})
+		check{"requests' span <= 1.15 x requests/rate", within})
 	return cs
 }

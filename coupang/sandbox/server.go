@@ -262,6 +262,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer sw.done(0) // no answer: reset, or the client gave up
+	admitted := s.admit() // counted on arrival, as a gateway counts, not after the latency
 
 	if !sleep(r.Context(), s.opts.Latency) {
 		return
@@ -282,7 +283,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if !s.admit() {
+	if !admitted {
 		writeError(sw, http.StatusTooManyRequests, MsgTooManyRequests)
 		return
 	}
