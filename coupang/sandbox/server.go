@@ -262,7 +262,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer sw.done(0) // no answer: reset, or the client gave up
-	admitted := s.admit() // counted on arrival, as a gateway counts, not after the latency
+	// Counted on arrival, as a gateway counts, not after the latency.
+	admitted := s.admit()
 
 	if !sleep(r.Context(), s.opts.Latency) {
 		return
