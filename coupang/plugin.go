@@ -30,7 +30,7 @@ const (
 func Plugin(ctx context.Context) *plugin.Plugin {
 	return &plugin.Plugin{
 		Name:             "coupang",
-		DefaultTransform: fromField(),
+		DefaultTransform: fromGo(),
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
 			NewInstance: ConfigInstance,
 		},
