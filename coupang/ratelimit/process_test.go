@@ -141,7 +141,12 @@ func (h *helper) wait(t *testing.T) {
 // the helpers a budget directory of their own.
 func startSandbox(t *testing.T) (*sandbox.Server, string, int64) {
 	t.Setenv(EnvDir, t.TempDir())
-	s, base := sandbox.StartTest(t, sandbox.Options{Days: 2, PerDay: 5, RateLimit: testRate})
+	s := sandbox.New(sandbox.Options{Days: 2, PerDay: 5, RateLimit: testRate})
+	base, stop, err := s.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
 	return s, base, s.Inquiries()[0].InquiryID
 }
 
