@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
 )
@@ -72,14 +73,24 @@ func (c coupangConfig) resolve() (resolvedConfig, error) {
 		BaseURL:      setting(c.BaseURL, envBaseURL),
 		LookbackDays: defaultLookbackDays,
 	}
+	// Every missing credential is named at once, so one fix makes the next run work.
+	var missing, envs []string
 	for _, f := range []struct{ arg, env, value string }{
 		{"vendor_id", envVendorID, r.VendorID},
 		{"access_key", envAccessKey, r.AccessKey},
 		{"secret_key", envSecretKey, r.SecretKey},
 	} {
 		if f.value == "" {
-			return r, fmt.Errorf("%s is not set: set %s in the coupang connection config or the %s environment variable", f.arg, f.arg, f.env)
+			missing, envs = append(missing, f.arg), append(envs, f.env)
 		}
+	}
+	if len(missing) > 0 {
+		verb := "is"
+		if len(missing) > 1 {
+			verb = "are"
+		}
+		return r, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
+			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
 	if r.BaseURL == "" {
 		r.BaseURL = api.DefaultBaseURL
@@ -105,19 +116,22 @@ func setting(v *string, env string) string {
 	return strings.TrimSpace(os.Getenv(env))
 }
 
-// connection is what a query needs from its connection: the validated config and the shared
-// client. It is built once per connection and kept in the SDK's connection cache, which the SDK
-// clears when the connection's config changes.
+// connection is what a query needs from its connection: the validated config, the shared client
+// and the seller's request budget shared with every process on the machine. It is built once per
+// connection and kept in the SDK's connection cache, which the SDK clears when the connection's
+// config changes.
 type connection struct {
 	config resolvedConfig
 	client *api.Client
+	budget *ratelimit.Budget
 }
 
 const connectionCacheKey = "coupang_connection"
 
-// clientTuning, when set (by tests through export_test.go), adjusts the client config before the
-// client is built, e.g. to shrink retry backoffs; production code never sets it.
-var clientTuning func(*api.Config)
+// clientTuningKey is the context key of a func(*api.Config) that adjusts the client config before
+// the connection's client is built, e.g. to shrink retry backoffs. Only tests set it (through
+// export_test.go), on the context of the query that builds the client.
+type clientTuningKey struct{}
 
 // getConnection returns the connection's cached client and config, building them on first use.
 // A config error is returned every time (never cached) so that a fixed env variable takes effect
@@ -145,14 +159,21 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if l, ok := ctx.Value(context_key.Logger).(hclog.Logger); ok {
 		apiCfg.Logger = l.Named("coupang_api")
 	}
-	if clientTuning != nil {
-		clientTuning(&apiCfg)
+	if tune, ok := ctx.Value(clientTuningKey{}).(func(*api.Config)); ok {
+		tune(&apiCfg)
 	}
 	client, err := api.New(apiCfg)
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	c := &connection{config: cfg, client: client}
+	// The budget is keyed by the seller's keys and the API address, so that connections (and
+	// processes) using the same keys share it. An unusable budget fails the query: a per-process
+	// fallback would let several processes exceed the seller's rate together.
+	budget, err := ratelimit.Open("", cfg.VendorID, cfg.AccessKey, strings.TrimSuffix(cfg.BaseURL, "/"))
+	if err != nil {
+		return nil, err
+	}
+	c := &connection{config: cfg, client: client, budget: budget}
 	if d.ConnectionCache != nil {
 		// A failed Set only means the next query builds its own client: not worth failing for.
 		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
@@ -160,18 +181,30 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	return c, nil
 }
 
-// queryClient returns the connection's client bound to this query's rate limiter: every HTTP
+// queryClient returns the connection's client bound to this query's rate limits: every HTTP
 // request, retries included, first waits on the plugin's limiters (coupang_api) that apply to the
-// fetch. WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData, for
-// a Get as much as for a List (resolveFetchRateLimiters picks the get or list limiters).
+// fetch, then on the seller's budget shared by every process on the machine. Every call to Coupang
+// goes through it. WaitForListRateLimit waits on the fetch limiters the SDK resolved for this
+// QueryData, for a Get as much as for a List (resolveFetchRateLimiters picks the get or list
+// limiters).
 func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Client, error) {
 	c, err := getConnection(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p *plugin.Plugin
+	if d.Table != nil {
+		p = d.Table.Plugin
+	}
+	shared, err := sharedRate(p)
 	if err != nil {
 		return nil, nil, err
 	}
 	client := c.client.WithWait(func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		return ctx.Err()
+	}).WithReserve(func(ctx context.Context) (func(), error) {
+		return c.budget.Reserve(ctx, shared)
 	})
 	return c, client, nil
 }

@@ -59,7 +59,7 @@ func asFDWSends(d time.Time) time.Time {
 // exactly the truth's rows, with one min(limit, truth) rows all in the truth.
 func judge(t *testing.T, e *env, truth []map[string]any, q inprocess.Query, offset time.Duration, name string) {
 	t.Helper()
-	rows, err := streamed(e.r, q)
+	rows, err := streamed(t.Context(), e.r, q)
 	require.NoError(t, err, name)
 	got := recheck(rows, q.Quals, offset)
 	want := recheck(truth, q.Quals, offset)
@@ -105,7 +105,7 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 		// An upper bound alone: the default lookback decides how far back, so Postgres' rows are a
 		// subset of the truth that holds every row of the 6 days before the bound as the session meant it.
 		upper := []inprocess.Qual{at("<", asFDWSends(d1))}
-		rows, err := streamed(e.r, inprocess.Query{Table: inquiryTable, Quals: upper, Limit: -1})
+		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: upper, Limit: -1})
 		require.NoError(t, err)
 		got, want := pairs(recheck(rows, upper, o)), pairs(recheck(truth, upper, o))
 		recent := pairs(recheck(truth, append(slices.Clone(upper), at(">=", asFDWSends(d1).AddDate(0, 0, -6))), o))
@@ -160,21 +160,21 @@ func TestEngineOptionPlans(t *testing.T) {
 			require.NotEmpty(t, want)
 			name := fmt.Sprintf("time bound %v, session UTC%+v", bound != nil, o)
 
-			literal, err := streamed(e.r, inprocess.Query{Table: inquiryTable, Quals: append(slices.Clone(bound), inOpts), Limit: -1})
+			literal, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: append(slices.Clone(bound), inOpts), Limit: -1})
 			require.NoError(t, err)
 			assert.Equal(t, want, pairs(recheck(literal, append(slices.Clone(bound), inOpts), o)), "literal IN, "+name)
 
 			var loop []map[string]any
 			for _, opt := range opts {
 				quals := append(slices.Clone(bound), inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: opt})
-				rows, err := streamed(e.r, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
+				rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
 				require.NoError(t, err)
 				loop = append(loop, recheck(rows, quals, o)...)
 			}
 			assert.Equal(t, want, pairs(loop), "one scan per option (nested loop), "+name)
 
 			if bound != nil { // a hash join without a time bound reads the default lookback only
-				rows, err := streamed(e.r, inprocess.Query{Table: inquiryTable, Quals: bound, Limit: -1})
+				rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: bound, Limit: -1})
 				require.NoError(t, err)
 				assert.Equal(t, want, pairs(recheck(recheck(rows, bound, o), []inprocess.Qual{inOpts}, 0)), "hash join, "+name)
 			}
@@ -203,7 +203,7 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 		var got, want []map[string]any
 		for _, id := range outer {
 			q := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: id}}
-			rows, err := streamed(e.r, inprocess.Query{Table: table, Quals: q, Limit: -1})
+			rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: table, Quals: q, Limit: -1})
 			require.NoError(t, err)
 			got = append(got, recheck(rows, q, 0)...)
 			want = append(want, recheck(truth, q, 0)...)

@@ -11,10 +11,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// kst is Korean time, the zone of Coupang's dates.
-var kst = time.FixedZone("KST", 9*60*60)
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
 
 // hotOption is the option ID the sandbox gives extra inquiries to (--hot-inquiries).
 const hotOption = "3285906659"
@@ -71,7 +70,7 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 		strings.Join(sb.Env[:2], " "), sb.waitBanner())
 
 	total := 0
-	for i, ex := range demoExports(time.Now().In(kst)) {
+	for i, ex := range demoExports(time.Now().In(api.KST)) {
 		n, err := runExport(ctx, bin, outDir, sb, i+1, ex, w)
 		total += n
 		if err != nil {
@@ -80,7 +79,8 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nDone in %s: %s in all (the plugin waits 250ms between requests, Coupang's safe rate); exports kept in %s/.\n",
 		time.Since(start).Round(100*time.Millisecond), plural(total, "request"), outDir)
-	fmt.Fprintf(w, "Next: `make test`, `%s/steampipe_export_coupang --help`, or `make install` to use the plugin from Steampipe.\n", bin)
+	fmt.Fprintf(w, "Next: `%s/steampipe_export_coupang coupang_callcenter_inquiry --output xlsx > inquiries.xlsx` for Excel (or `--bom` on a CSV),\n"+
+		"`%s/steampipe_export_coupang --help`, `make test`, or `make install` to use the plugin from Steampipe.\n", bin, bin)
 	return nil
 }
 

@@ -9,9 +9,7 @@
 package inprocess
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +36,7 @@ type Runner struct {
 	connection string
 	schema     map[string]*proto.TableSchema
 	calls      atomic.Int64
+	onRequest  func(api.RequestInfo)
 }
 
 // Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config. The
@@ -55,8 +54,9 @@ type Limiter struct {
 type Option func(*options)
 
 type options struct {
-	logger   hclog.Logger
-	limiters []Limiter
+	logger    hclog.Logger
+	limiters  []Limiter
+	onRequest func(api.RequestInfo)
 }
 
 // WithLogger sends the SDK's and the plugin's log lines to logger. By default they are discarded:
@@ -71,6 +71,12 @@ func WithLogger(logger hclog.Logger) Option {
 // "error", "off").
 func WithLogOutput(w io.Writer, level string) Option {
 	return WithLogger(hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level), DisableTime: false}))
+}
+
+// WithRequestHook calls hook after every HTTP attempt (retries included) of the runner's queries,
+// from the goroutine that made it: the export's progress line counts requests this way.
+func WithRequestHook(hook func(api.RequestInfo)) Option {
+	return func(o *options) { o.onRequest = hook }
 }
 
 // WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner.
@@ -133,6 +139,10 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if len(o.limiters) > 0 {
 		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
 		for _, l := range lastByName(o.limiters) {
+			if l.Name == coupang.RateLimiterName {
+				// The seller's budget shared across processes follows the override too.
+				coupang.RetuneRateLimiter(p, float64(l.FillRate), l.BucketSize)
+			}
 			defs = append(defs, &proto.RateLimiterDefinition{Name: l.Name, FillRate: l.FillRate, BucketSize: l.BucketSize,
 				MaxConcurrency: l.MaxConcurrency, Scope: l.Scope, Where: l.Where})
 		}
@@ -144,7 +154,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), onRequest: o.onRequest}, nil
 }
 
 // setStdLog points package log where the SDK would: at the logger's standard writer, with no
@@ -221,6 +231,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := &coupang.FetchTracker{}
+	if r.onRequest != nil {
+		ctx = api.WithRequestHook(ctx, r.onRequest)
+	}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
 	req := &proto.ExecuteRequest{
 		Table:        q.Table,
@@ -396,50 +409,4 @@ func listValue(n int, at func(int) any) (*proto.QualValue, error) {
 		list.Values = append(list.Values, v)
 	}
 	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}, nil
-}
-
-// Values converts every column of a row with Value, keyed by column name.
-func Values(cols map[string]*proto.Column) (map[string]any, error) {
-	row := make(map[string]any, len(cols))
-	for name, c := range cols {
-		v, err := Value(c)
-		if err != nil {
-			return nil, fmt.Errorf("column %s: %w", name, err)
-		}
-		row[name] = v
-	}
-	return row, nil
-}
-
-// Value converts a column value to Go: nil for NULL, bool, int64, float64, string, time.Time (in
-// Korean time, api.KST, the zone Coupang works in) or, for JSON columns, the decoded JSON
-// (map[string]any, []any, json.Number, string, bool or nil); numbers stay json.Number so that IDs
-// keep every digit.
-func Value(c *proto.Column) (any, error) {
-	if c == nil {
-		return nil, nil
-	}
-	switch v := c.Value.(type) {
-	case nil, *proto.Column_NullValue:
-		return nil, nil
-	case *proto.Column_BoolValue:
-		return v.BoolValue, nil
-	case *proto.Column_IntValue:
-		return v.IntValue, nil
-	case *proto.Column_DoubleValue:
-		return v.DoubleValue, nil
-	case *proto.Column_StringValue:
-		return v.StringValue, nil
-	case *proto.Column_TimestampValue:
-		return v.TimestampValue.AsTime().In(api.KST), nil
-	case *proto.Column_JsonValue:
-		var out any
-		dec := json.NewDecoder(bytes.NewReader(v.JsonValue))
-		dec.UseNumber()
-		if err := dec.Decode(&out); err != nil {
-			return nil, fmt.Errorf("decode JSON column value: %w", err)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unsupported column value %T", c.Value)
 }

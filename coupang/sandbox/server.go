@@ -8,14 +8,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -205,16 +203,6 @@ func (s *Server) StartOn(addr string) (baseURL string, stop func(), err error) {
 	return "http://" + ln.Addr().String(), stop, nil
 }
 
-// StartTest builds a server with opts, serves it with httptest on loopback until the test ends and
-// returns it with its base URL.
-func StartTest(tb testing.TB, opts Options) (*Server, string) {
-	tb.Helper()
-	s := New(opts)
-	ts := httptest.NewServer(s)
-	tb.Cleanup(ts.Close)
-	return s, ts.URL
-}
-
 // statusWriter remembers the status sent and logs the request as soon as the status is known, so
 // the log is complete before the client can read the answer.
 type statusWriter struct {
@@ -262,6 +250,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer sw.done(0) // no answer: reset, or the client gave up
+	// Counted on arrival, as a gateway counts, not after the latency.
+	admitted := s.admit()
 
 	if !sleep(r.Context(), s.opts.Latency) {
 		return
@@ -282,7 +272,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if !s.admit() {
+	if !admitted {
 		writeError(sw, http.StatusTooManyRequests, MsgTooManyRequests)
 		return
 	}
@@ -316,16 +306,9 @@ func (s *Server) admit() bool {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := 0
-	for k < len(s.admits) && now.Sub(s.admits[k]) >= window {
-		k++
-	}
-	s.admits = s.admits[k:]
-	if len(s.admits) >= limit {
-		return false
-	}
-	s.admits = append(s.admits, now)
-	return true
+	var ok bool
+	s.admits, ok = admitAt(s.admits, now, window, limit)
+	return ok
 }
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
