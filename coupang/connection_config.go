@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
 )
@@ -74,14 +75,24 @@ func (c coupangConfig) resolve() (resolvedConfig, error) {
 		BaseURL:      setting(c.BaseURL, envBaseURL),
 		LookbackDays: defaultLookbackDays,
 	}
+	// Every missing credential is named at once, so one fix makes the next run work.
+	var missing, envs []string
 	for _, f := range []struct{ arg, env, value string }{
 		{"vendor_id", envVendorID, r.VendorID},
 		{"access_key", envAccessKey, r.AccessKey},
 		{"secret_key", envSecretKey, r.SecretKey},
 	} {
 		if f.value == "" {
-			return r, fmt.Errorf("%s is not set: set %s in the coupang connection config or the %s environment variable", f.arg, f.arg, f.env)
+			missing, envs = append(missing, f.arg), append(envs, f.env)
 		}
+	}
+	if len(missing) > 0 {
+		verb := "is"
+		if len(missing) > 1 {
+			verb = "are"
+		}
+		return r, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
+			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
 	if r.BaseURL == "" {
 		r.BaseURL = api.DefaultBaseURL
@@ -107,13 +118,15 @@ func setting(v *string, env string) string {
 	return strings.TrimSpace(os.Getenv(env))
 }
 
-// connection is what a query needs from its connection: the validated config and the shared
-// client. It is built once per connection and kept in the SDK's connection cache, which the SDK
-// clears when the connection's config changes.
+// connection is what a query needs from its connection: the validated config, the shared client
+// and the seller's request budget shared with every process on the machine. It is built once per
+// connection and kept in the SDK's connection cache, which the SDK clears when the connection's
+// config changes.
 type connection struct {
 	config resolvedConfig
 	client *api.Client
 	snap   *snapshot
+	budget *ratelimit.Budget
 }
 
 const connectionCacheKey = "coupang_connection"
@@ -156,7 +169,14 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	c := &connection{config: cfg, client: client, snap: newSnapshot(func() time.Time { return reuseClock() })}
+	// The budget is keyed by the seller's keys and the API address, so that connections (and
+	// processes) using the same keys share it. An unusable budget fails the query: a per-process
+	// fallback would let several processes exceed the seller's rate together.
+	budget, err := ratelimit.Open("", cfg.VendorID, cfg.AccessKey, strings.TrimSuffix(cfg.BaseURL, "/"))
+	if err != nil {
+		return nil, err
+	}
+	c := &connection{config: cfg, client: client, budget: budget, snap: newSnapshot(func() time.Time { return reuseClock() })}
 	if d.ConnectionCache != nil {
 		// A failed Set only means the next query builds its own client: not worth failing for.
 		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
@@ -166,8 +186,8 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 
 // queryClient returns the connection's client for one fetch call (list or get): bound to this
 // query's rate limiter, so that every HTTP request, retries included, first waits on the plugin's
-// limiters (coupang_api) that apply to the fetch, and to the connection's snapshot (see
-// snapshot). WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData,
+// limiters (coupang_api) that apply to the fetch, then on the seller's budget shared by every
+// process on the machine, and to the connection's snapshot (see snapshot). WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData,
 // for a Get as much as for a List.
 //
 // The SDK itself waits on those same limiters once just before it calls a fetch function. With
@@ -182,6 +202,14 @@ func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connecti
 	if err != nil {
 		return nil, nil, err
 	}
+	var p *plugin.Plugin
+	if d.Table != nil {
+		p = d.Table.Plugin
+	}
+	shared, err := sharedRate(p)
+	if err != nil {
+		return nil, nil, err
+	}
 	wait := func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		return ctx.Err()
@@ -193,7 +221,10 @@ func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connecti
 	if d.Table != nil {
 		table = d.Table.Name
 	}
-	return c, c.client.WithWait(wait).WithReuse(c.snap.scanReuse(table, queryCacheTTL(d))), nil
+	client := c.client.WithWait(wait).WithReserve(func(ctx context.Context) (func(), error) {
+		return c.budget.Reserve(ctx, shared)
+	}).WithReuse(c.snap.scanReuse(table, queryCacheTTL(d)))
+	return c, client, nil
 }
 
 // prepaidFor is how soon after the SDK's own wait a fetch call's first request may use that
