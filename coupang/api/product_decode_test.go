@@ -54,9 +54,13 @@ func TestDecodeProductInquiryVariants(t *testing.T) {
 		{"offset", `"SUCCESS"`, `{"inquiryId":1,"inquiryAt":"2026-07-30T03:00:00Z"}`,
 			func(t *testing.T, inq ProductInquiry) { assert.True(t, inq.InquiryAt.Equal(want)) }},
 		{"fraction and offset", `200`, `{"inquiryId":1,"inquiryAt":"2026-07-30T12:00:00.250+09:00"}`,
-			func(t *testing.T, inq ProductInquiry) { assert.True(t, inq.InquiryAt.Equal(want.Add(250*time.Millisecond))) }},
+			func(t *testing.T, inq ProductInquiry) {
+				assert.True(t, inq.InquiryAt.Equal(want.Add(250*time.Millisecond)))
+			}},
 		{"fraction, no offset", `200`, `{"inquiryId":1,"inquiryAt":"2026-07-30 12:00:00.5"}`,
-			func(t *testing.T, inq ProductInquiry) { assert.True(t, inq.InquiryAt.Equal(want.Add(500*time.Millisecond))) }},
+			func(t *testing.T, inq ProductInquiry) {
+				assert.True(t, inq.InquiryAt.Equal(want.Add(500*time.Millisecond)))
+			}},
 		{"orderIds missing", `200`, `{"inquiryId":1}`,
 			func(t *testing.T, inq ProductInquiry) { assert.Equal(t, []int64{}, inq.OrderIDs) }},
 		{"orderIds null", `200`, `{"inquiryId":1,"orderIds":null}`,
@@ -66,7 +70,10 @@ func TestDecodeProductInquiryVariants(t *testing.T) {
 				assert.Equal(t, []int64{16000009476673, 16000009476674}, inq.OrderIDs)
 			}},
 		{"sellerProductId missing, buyerEmail present", `200`, `{"inquiryId":1,"productId":7,"buyerEmail":"a***@b"}`,
-			func(t *testing.T, inq ProductInquiry) { assert.Zero(t, inq.SellerProductID); assert.EqualValues(t, 7, inq.ProductID) }},
+			func(t *testing.T, inq ProductInquiry) {
+				assert.Zero(t, inq.SellerProductID)
+				assert.EqualValues(t, 7, inq.ProductID)
+			}},
 		{"ids as strings", `200`, `{"inquiryId":"9","sellerProductId":"12345678901","sellerItemId":"5","vendorItemId":"3285906659"}`,
 			func(t *testing.T, inq ProductInquiry) {
 				assert.Equal(t, ProductInquiry{InquiryID: 9, SellerProductID: 12345678901, SellerItemID: 5, VendorItemID: 3285906659,
