@@ -35,12 +35,13 @@ type Plan struct {
 	Windows []Window
 	// Filter is applied to every row before it is streamed.
 	Filter Filter
-	// PageSize is the pageSize of every request (1..30).
+	// PageSize is the pageSize of every request (1..Endpoint.MaxPageSize).
 	PageSize int
 	// Sequential is true when the query has a limit: fetch window by window, newest first, and
 	// stop as soon as the consumer has enough rows.
 	Sequential bool
-	// Status is the partnerCounselingStatus of every request and of every row.
+	// Status is the listing status (partnerCounselingStatus or answeredType) of every request and
+	// of every row.
 	Status string
 }
 
@@ -84,7 +85,8 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Filter: filter, PageSize: api.MaxPageSize, Sequential: q.Limit >= 0, Status: filter.PartnerCounselingStatus}
+	maxSize := q.endpoint().MaxPageSize
+	p := &Plan{Filter: filter, PageSize: maxSize, Sequential: q.Limit >= 0, Status: filter.PartnerCounselingStatus}
 	if empty || q.Limit == 0 {
 		return p, nil
 	}
@@ -95,7 +97,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if err := checkSize(len(p.Windows), len(p.Filter.VendorItemIDs)); err != nil {
 		return nil, err
 	}
-	p.PageSize = pageSize(q, p)
+	p.PageSize = pageSize(q, p, maxSize)
 	for i := range p.Windows {
 		p.Windows[i].Requests = requestsFor(p.Windows[i], &p.Filter, p.PageSize)
 	}
@@ -185,11 +187,11 @@ func requestsFor(w Window, f *Filter, size int) []api.ListRequest {
 	return reqs
 }
 
-// pageSize is 30, or the limit when it is smaller, counts inquiries, and every row the API
-// returns is certain to be streamed (otherwise a short page would just cost more requests).
-func pageSize(q Quals, p *Plan) int {
-	if q.Limit < 0 || q.Limit >= api.MaxPageSize || q.LimitCountsReplies || !lossless(p) {
-		return api.MaxPageSize
+// pageSize is the endpoint's largest, or the limit when it is smaller, counts inquiries, and every
+// row the API returns is certain to be streamed (otherwise a short page would just cost more requests).
+func pageSize(q Quals, p *Plan, maxSize int) int {
+	if q.Limit < 0 || q.Limit >= int64(maxSize) || q.LimitCountsReplies || !lossless(p) {
+		return maxSize
 	}
 	return int(q.Limit)
 }
@@ -226,7 +228,7 @@ func coversTo(b *Bound, to time.Time) bool {
 
 // buildFilter intersects the quals. empty reports a contradiction (no row can match).
 func buildFilter(q Quals) (f Filter, empty bool, err error) {
-	status, e1, err := validStatus(q.PartnerCounselingStatus)
+	status, e1, err := validStatus(q.endpoint(), q.PartnerCounselingStatus)
 	if err != nil {
 		return f, false, err
 	}
@@ -242,17 +244,18 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 	return f, e1 || e2 || e3 || e4 || e5 || e6, nil
 }
 
-// validStatus checks every status qual and returns the one to list with (NONE when none).
-func validStatus(quals []string) (string, bool, error) {
+// validStatus checks every status qual and returns the one to list with (the endpoint's default
+// when none).
+func validStatus(ep *Endpoint, quals []string) (string, bool, error) {
 	for _, s := range quals {
-		if !slices.Contains(api.PartnerCounselingStatuses, s) {
-			return "", false, fmt.Errorf("unknown partner_counseling_status %q: use one of %s",
-				s, strings.Join(api.PartnerCounselingStatuses, ", "))
+		if !slices.Contains(ep.Statuses, s) {
+			return "", false, fmt.Errorf("unknown %s %q: use one of %s",
+				ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
 		}
 	}
 	s, empty := same(quals)
 	if s == nil {
-		return api.StatusNone, empty, nil
+		return ep.Statuses[0], empty, nil
 	}
 	return *s, empty, nil
 }
