@@ -40,7 +40,20 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 
 // run plans and fetches the scan's variants, handing every row to emit until it returns false.
 func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
-	return runVariants(ctx, d, s.client, s.conn.config.LookbackDays, s.quals.Variants, emit)
+	return runVariants(ctx, d, s.conn.config.LookbackDays, s.quals.Variants, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
+		return query.Fetch(ctx, s.client, p, emit)
+	}, emit)
+}
+
+// runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
+// endpoint and fetched through the same fetcher and rate limiter.
+func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(query.ProductRow) bool) error {
+	for i := range s.quals.Variants {
+		s.quals.Variants[i].Endpoint = query.ProductQnA
+	}
+	return runVariants(ctx, d, s.conn.config.LookbackDays, s.quals.Variants, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
+		return query.FetchProductInquiries(ctx, s.client, p, emit)
+	}, emit)
 }
 
 // replyStreamer returns the emit function of the reply table: it streams the replies of one
@@ -61,9 +74,10 @@ func (s *scan) replyStreamer(ctx context.Context, d *plugin.QueryData) func(quer
 	}
 }
 
-// runVariants runs the plan of each variant in turn and hands every row to emit until emit
-// returns false. With a limit, each variant asks only for what the previous ones left.
-func runVariants(ctx context.Context, d *plugin.QueryData, client query.Lister, lookbackDays int, variants []query.Quals, emit func(query.Row) bool) error {
+// runVariants runs the plan of each variant in turn through fetch and hands every row to emit
+// until emit returns false. With a limit, each variant asks only for what the previous ones left.
+func runVariants[R any](ctx context.Context, d *plugin.QueryData, lookbackDays int, variants []query.Quals,
+	fetch func(context.Context, *query.Plan, func(R) bool) error, emit func(R) bool) error {
 	now := time.Now()
 	for _, v := range variants {
 		if v.Limit >= 0 {
@@ -77,7 +91,7 @@ func runVariants(ctx context.Context, d *plugin.QueryData, client query.Lister, 
 			return err
 		}
 		stopped := false
-		err = query.Fetch(ctx, client, plan, func(r query.Row) bool {
+		err = fetch(ctx, plan, func(r R) bool {
 			if !emit(r) {
 				stopped = true
 				return false
