@@ -301,30 +301,6 @@ func decodePagination(raw json.RawMessage) (Pagination, error) {
 	return p, ferr
 }
 
-// isNull reports whether raw is absent or JSON null.
-func isNull(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) == 0 || string(t) == "null"
-}
-
-// kindOfJSON names the JSON type of raw, for error messages.
-func kindOfJSON(raw json.RawMessage) string {
-	t := bytes.TrimSpace(raw)
-	switch {
-	case len(t) == 0 || string(t) == "null":
-		return "null"
-	case t[0] == '{':
-		return "an object"
-	case t[0] == '[':
-		return "an array"
-	case t[0] == '"':
-		return "a string"
-	case t[0] == 't' || t[0] == 'f':
-		return "a boolean"
-	}
-	return "a number"
-}
-
 // parseString reads a JSON string; null gives "", a number or boolean its literal text.
 func parseString(raw json.RawMessage) (string, error) {
 	t := bytes.TrimSpace(raw)
@@ -371,21 +347,6 @@ func parseInt64(raw json.RawMessage) (int64, error) {
 	return n, nil
 }
 
-// zeroFraction returns the integer part of s when s is an integer written with a zero fraction
-// ("12.0", "12.", matching ^-?[0-9]+\.0*$), as some senders write IDs; a regexp here cost more
-// than the rest of an ID's decoding.
-func zeroFraction(s string) (string, bool) {
-	whole, frac, ok := strings.Cut(s, ".")
-	if !ok || strings.Trim(frac, "0") != "" {
-		return "", false
-	}
-	digits := strings.TrimPrefix(whole, "-")
-	if digits == "" || strings.Trim(digits, "0123456789") != "" {
-		return "", false
-	}
-	return whole, true
-}
-
 // parseInt64s reads an ID list: an array of numbers or numeric strings, a single one, or null.
 // It never returns nil.
 func parseInt64s(raw json.RawMessage) ([]int64, error) {
@@ -430,12 +391,6 @@ func parseBool(raw json.RawMessage) (bool, error) {
 	return false, fmt.Errorf("%s is not a boolean", sanitize(s, 40))
 }
 
-// Time layouts Coupang uses: without an offset the time is Korean (KST).
-var (
-	localLayouts  = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout}
-	offsetLayouts = []string{time.RFC3339, "2006-01-02 15:04:05Z07:00"}
-)
-
 // parseTime reads a time string in any layout Coupang uses and returns it in KST; null and "" give nil.
 func parseTime(raw json.RawMessage) (*time.Time, error) {
 	t := bytes.TrimSpace(raw)
@@ -447,52 +402,6 @@ func parseTime(raw json.RawMessage) (*time.Time, error) {
 		return nil, err
 	}
 	return ParseTime(s)
-}
-
-// ParseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
-// RFC 3339 (its offset kept, then converted) or "2006-01-02". No offset means KST. "" gives nil.
-func ParseTime(s string) (*time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	// Local layouts first, and only layouts s may fit: a failed attempt costs allocations, and local
-	// times are what Coupang sends nearly always. Neither choice can change a result: a local layout
-	// must end at the seconds (or the date), an offset layout must not, so no string parses under
-	// layouts of both kinds, and mayFit only skips attempts that would fail.
-	for _, layout := range localLayouts {
-		if !mayFit(s, layout) {
-			continue
-		}
-		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
-			return &v, nil
-		}
-	}
-	for _, layout := range offsetLayouts {
-		if !mayFit(s, layout) {
-			continue
-		}
-		if v, err := time.Parse(layout, s); err == nil {
-			v = v.In(KST)
-			return &v, nil
-		}
-	}
-	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))
-}
-
-// mayFit reports whether s could be a time in layout. Every layout starts with a 2006-01-02 date,
-// which time.Parse reads as exactly ten bytes (four digits of year, two of month and of day), so
-// the byte after those ten, or their end, must be the layout's own.
-func mayFit(s, layout string) bool {
-	return byteAfterDate(s) == byteAfterDate(layout)
-}
-
-// byteAfterDate is the eleventh byte of s, or 0 if s is shorter.
-func byteAfterDate(s string) byte {
-	if len(s) > len(DateLayout) {
-		return s[len(DateLayout)]
-	}
-	return 0
 }
 
 // looksLikeJSON reports whether body starts like a JSON object or array.

@@ -1,0 +1,231 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Tolerant field types: Coupang's JSON is not always typed as documented (IDs come as numbers or
+// numeric strings, vendorItemId as one value or an array, booleans as "Y", times in several
+// layouts, null wherever a value is missing). Each type below implements json.Unmarshaler so that
+// encoding/json reads such a member into the Go value the documentation promises, exactly (an ID
+// never goes through float64), or fails with a message naming the offending value.
+
+// Int64 is an integer sent as a JSON number or a numeric string ("12", " +12 ", "12.0"). null and
+// "" read as 0; anything else that is not a whole number is an error.
+type Int64 int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Int64) UnmarshalJSON(b []byte) error {
+	*n = 0
+	t := bytes.TrimSpace(b)
+	if isNull(t) {
+		return nil
+	}
+	if t[0] == '"' {
+		var s string
+		if err := json.Unmarshal(t, &s); err != nil {
+			return err
+		}
+		if t = []byte(strings.TrimSpace(s)); len(t) == 0 {
+			return nil
+		}
+	}
+	v, err := strconv.ParseInt(string(t), 10, 64)
+	if err != nil {
+		if whole, ok := zeroFraction(string(t)); ok {
+			v, err = strconv.ParseInt(whole, 10, 64)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s is not an integer", sanitize(string(t), 40))
+	}
+	*n = Int64(v)
+	return nil
+}
+
+// zeroFraction returns the integer part of s when s is an integer written with a zero fraction
+// ("12.0", "12."), as some senders write IDs.
+func zeroFraction(s string) (string, bool) {
+	whole, frac, ok := strings.Cut(s, ".")
+	if !ok || strings.Trim(frac, "0") != "" {
+		return "", false
+	}
+	digits := strings.TrimPrefix(whole, "-")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return whole, true
+}
+
+// Int64s is a list of IDs sent as an array of Int64 values or as a single one. Zeros and nulls are
+// left out, and null, "" or an empty array read as an empty (never nil) list.
+type Int64s []int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *Int64s) UnmarshalJSON(b []byte) error {
+	*l = Int64s{}
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 || t[0] != '[' {
+		var n Int64
+		if err := n.UnmarshalJSON(t); err != nil || n == 0 {
+			return err
+		}
+		*l = append(*l, int64(n))
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(t, &items); err != nil {
+		return err
+	}
+	for i, raw := range items {
+		var n Int64
+		if err := n.UnmarshalJSON(raw); err != nil {
+			*l = Int64s{}
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+		if n != 0 {
+			*l = append(*l, int64(n))
+		}
+	}
+	return nil
+}
+
+// String is text sent as a JSON string; a number or boolean reads as its literal text and null as
+// "". An object or an array is an error.
+type String string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *String) UnmarshalJSON(b []byte) error {
+	t := bytes.TrimSpace(b)
+	switch {
+	case isNull(t):
+		*s = ""
+	case t[0] == '"':
+		return json.Unmarshal(t, (*string)(s))
+	case t[0] == '{' || t[0] == '[':
+		return fmt.Errorf("expected a string, got %s", kindOfJSON(t))
+	default:
+		*s = String(t)
+	}
+	return nil
+}
+
+// Bool is a JSON boolean, or a String such as "true", "Y", "yes" or 1 (and their negations); null
+// and "" read as false.
+type Bool bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *Bool) UnmarshalJSON(b []byte) error {
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(string(s))) {
+	case "", "false", "0", "n", "no":
+		*v = false
+	case "true", "1", "y", "yes":
+		*v = true
+	default:
+		return fmt.Errorf("%s is not a boolean", sanitize(string(s), 40))
+	}
+	return nil
+}
+
+// Timestamp is a time sent as a string in any layout ParseTime reads; Time is in KST, or nil for
+// null and "". A number, boolean, object or array is an error.
+type Timestamp struct{ Time *time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (ts *Timestamp) UnmarshalJSON(b []byte) error {
+	t := bytes.TrimSpace(b)
+	if len(t) > 0 && t[0] != '"' && !isNull(t) {
+		return fmt.Errorf("expected a time string, got %s", kindOfJSON(t))
+	}
+	var s String
+	if err := s.UnmarshalJSON(t); err != nil {
+		return err
+	}
+	v, err := ParseTime(string(s))
+	if err != nil {
+		return err
+	}
+	ts.Time = v
+	return nil
+}
+
+// Nullable is a member whose null (or absence, for a field never set) means "no value", apart
+// from the zero value of T: Value is nil then. T is read with encoding/json, so it may be one of
+// the tolerant types above: Nullable[String] tells null from "".
+type Nullable[T any] struct{ Value *T }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		n.Value = nil
+		return nil
+	}
+	v := new(T)
+	if err := json.Unmarshal(b, v); err != nil {
+		return err
+	}
+	n.Value = v
+	return nil
+}
+
+// Time layouts Coupang uses: without an offset the time is Korean (KST).
+var (
+	localLayouts  = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout}
+	offsetLayouts = []string{time.RFC3339, "2006-01-02 15:04:05Z07:00"}
+)
+
+// ParseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
+// RFC 3339 (its offset kept, then converted) or "2006-01-02". No offset means KST. "" gives nil.
+func ParseTime(s string) (*time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	// No string parses under layouts of both kinds (a local layout ends at the seconds or the
+	// date, an offset layout does not), so the order only saves failed attempts.
+	for _, layout := range localLayouts {
+		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
+			return &v, nil
+		}
+	}
+	for _, layout := range offsetLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			v = v.In(KST)
+			return &v, nil
+		}
+	}
+	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))
+}
+
+// isNull reports whether raw is absent or JSON null.
+func isNull(raw []byte) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+// kindOfJSON names the JSON type of raw, for error messages.
+func kindOfJSON(raw []byte) string {
+	t := bytes.TrimSpace(raw)
+	switch {
+	case len(t) == 0 || string(t) == "null":
+		return "null"
+	case t[0] == '{':
+		return "an object"
+	case t[0] == '[':
+		return "an array"
+	case t[0] == '"':
+		return "a string"
+	case t[0] == 't' || t[0] == 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
