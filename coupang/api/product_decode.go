@@ -3,13 +3,10 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
 )
 
-// DecodeProductInquiryList decodes a body of the product Q&A list with encoding/json, tolerating
+// DecodeProductInquiryList decodes a body of the product Q&A list with encoding/json and the
+// tolerant field types, tolerating
 // what the documentation leaves open (code a number or a string; inquiryAt and inquiryCommentAt with
 // a space or a T, with or without an offset or a fraction; orderIds null or missing; sellerProductId
 // missing; IDs as numbers or numeric strings) and ignoring fields Coupang dropped (buyerEmail). A body
@@ -19,15 +16,15 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 		return nil, &Error{Kind: KindDecode, Message: describeBody(body, 0), Hint: hintDecode}
 	}
 	var env struct {
-		Code    flexString `json:"code"`
-		Message flexString `json:"message"`
+		Code    String `json:"code"`
+		Message String `json:"message"`
 		Data    *struct {
 			Content    []wireProductInquiry `json:"content"`
 			Pagination *struct {
-				CurrentPage   flexInt64 `json:"currentPage"`
-				TotalPages    flexInt64 `json:"totalPages"`
-				TotalElements flexInt64 `json:"totalElements"`
-				CountPerPage  flexInt64 `json:"countPerPage"`
+				CurrentPage   Int64 `json:"currentPage"`
+				TotalPages    Int64 `json:"totalPages"`
+				TotalElements Int64 `json:"totalElements"`
+				CountPerPage  Int64 `json:"countPerPage"`
 			} `json:"pagination"`
 		} `json:"data"`
 	}
@@ -59,19 +56,19 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 
 // wireProductInquiry is an element of data.content as Coupang sends it.
 type wireProductInquiry struct {
-	InquiryID       flexInt64   `json:"inquiryId"`
-	ProductID       flexInt64   `json:"productId"`
-	SellerProductID flexInt64   `json:"sellerProductId"`
-	SellerItemID    flexInt64   `json:"sellerItemId"`
-	VendorItemID    flexInt64   `json:"vendorItemId"`
-	Content         flexString  `json:"content"`
-	InquiryAt       flexTime    `json:"inquiryAt"`
-	OrderIDs        []flexInt64 `json:"orderIds"`
+	InquiryID       Int64     `json:"inquiryId"`
+	ProductID       Int64     `json:"productId"`
+	SellerProductID Int64     `json:"sellerProductId"`
+	SellerItemID    Int64     `json:"sellerItemId"`
+	VendorItemID    Int64     `json:"vendorItemId"`
+	Content         String    `json:"content"`
+	InquiryAt       Timestamp `json:"inquiryAt"`
+	OrderIDs        Int64s    `json:"orderIds"`
 	CommentDtoList  []struct {
-		InquiryCommentID flexInt64  `json:"inquiryCommentId"`
-		InquiryID        flexInt64  `json:"inquiryId"`
-		Content          flexString `json:"content"`
-		InquiryCommentAt flexTime   `json:"inquiryCommentAt"`
+		InquiryCommentID Int64     `json:"inquiryCommentId"`
+		InquiryID        Int64     `json:"inquiryId"`
+		Content          String    `json:"content"`
+		InquiryCommentAt Timestamp `json:"inquiryCommentAt"`
 	} `json:"commentDtoList"`
 }
 
@@ -83,84 +80,22 @@ func (w wireProductInquiry) inquiry() ProductInquiry {
 		SellerItemID:    int64(w.SellerItemID),
 		VendorItemID:    int64(w.VendorItemID),
 		Content:         string(w.Content),
-		OrderIDs:        make([]int64, 0, len(w.OrderIDs)),
+		OrderIDs:        []int64(w.OrderIDs),
 		Comments:        make([]ProductInquiryComment, 0, len(w.CommentDtoList)),
 	}
-	if w.InquiryAt.t != nil {
-		inq.InquiryAt = *w.InquiryAt.t
+	if w.InquiryAt.Time != nil {
+		inq.InquiryAt = *w.InquiryAt.Time
 	}
-	for _, id := range w.OrderIDs {
-		inq.OrderIDs = append(inq.OrderIDs, int64(id))
+	if inq.OrderIDs == nil {
+		inq.OrderIDs = []int64{} // orderIds absent: never unmarshalled
 	}
 	for _, c := range w.CommentDtoList {
 		inq.Comments = append(inq.Comments, ProductInquiryComment{
 			InquiryCommentID: int64(c.InquiryCommentID),
 			InquiryID:        int64(c.InquiryID),
 			Content:          string(c.Content),
-			InquiryCommentAt: c.InquiryCommentAt.t,
+			InquiryCommentAt: c.InquiryCommentAt.Time,
 		})
 	}
 	return inq
-}
-
-// flexInt64 is an integer Coupang may send as a JSON number or a numeric string; null and "" are 0.
-type flexInt64 int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (v *flexInt64) UnmarshalJSON(b []byte) error {
-	s, err := scalarText(b)
-	if err != nil || s == "" {
-		return err
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("%s is not an integer", sanitize(s, 40))
-	}
-	*v = flexInt64(n)
-	return nil
-}
-
-// flexString is text Coupang may send as a string or a number (code); null is "".
-type flexString string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (v *flexString) UnmarshalJSON(b []byte) error {
-	s, err := scalarText(b)
-	*v = flexString(s)
-	return err
-}
-
-// flexTime is a time in any layout ParseTime reads; null and "" are nil.
-type flexTime struct{ t *time.Time }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (v *flexTime) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] != '"' && string(b) != "null" {
-		return fmt.Errorf("expected a time string, got %s", sanitize(string(b), 40))
-	}
-	s, err := scalarText(b)
-	if err != nil {
-		return err
-	}
-	v.t, err = ParseTime(s)
-	return err
-}
-
-// scalarText is the text of a JSON string, number or boolean, trimmed; null gives "".
-func scalarText(b []byte) (string, error) {
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
-		return "", nil
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", err
-		}
-		return strings.TrimSpace(s), nil
-	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
-		return "", fmt.Errorf("expected a scalar, got %s", sanitize(string(b), 40))
-	}
-	return string(b), nil
 }
