@@ -142,7 +142,8 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 	for range rec.orders {
 		q.OrderIDs = append(q.OrderIDs, 20000000000000+r.Int64N(70000000000000))
 	}
-	// Answer times: increasing, squeezed so that none is after d.now.
+	// Answer times: increasing, squeezed into 30-95% of the time since the question when too
+	// recent for them, so that none is after d.now.
 	var offsets []int64
 	var total int64
 	for range rec.comments {
@@ -150,8 +151,9 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 		offsets = append(offsets, total)
 	}
 	if room := d.now.Unix() - rec.at; total > room {
+		room = max(room, 0) * int64(30+r.IntN(66)) / 100
 		for k := range offsets {
-			offsets[k] = offsets[k] * max(room, 0) / total
+			offsets[k] = offsets[k] * room / total
 		}
 	}
 	for k, off := range offsets {
