@@ -9,6 +9,7 @@ import (
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,22 +31,19 @@ func (e *env) productRequests() []sandbox.RequestRecord {
 	return out
 }
 
-// minProductRequests is the fewest requests for the questions of bucket in [lo, hi] (Korean dates,
-// inclusive): per 7-day window from hi back to lo, one per 50 questions and at least one.
-func minProductRequests(all []sandbox.ProductInquiry, bucket string, lo, hi time.Time) int {
+// minProductRequests is the fewest requests the planner's plan for qs can make: for every planned
+// window, one per 50 questions of the bucket (computed from the sandbox's data) and at least one.
+func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Quals) int {
+	t.Helper()
+	qs.Endpoint, qs.Limit = query.ProductQnA, -1
+	plan, err := query.Build(qs, time.Now(), 7)
+	require.NoError(t, err)
 	n := 0
-	for end := kstDay(hi); !end.Before(kstDay(lo)); end = end.AddDate(0, 0, -7) {
-		start := end.AddDate(0, 0, -6)
-		if start.Before(kstDay(lo)) {
-			start = kstDay(lo)
-		}
-		if start.Equal(end) {
-			start = end.AddDate(0, 0, -1) // a one-day window is widened back
-		}
+	for _, req := range plan.Requests() {
 		rows := 0
 		for _, q := range all {
 			d := kstDay(q.InquiryAt)
-			if !d.Before(start) && !d.After(end) && inBucket(q, bucket) {
+			if !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Status) {
 				rows++
 			}
 		}
@@ -72,8 +70,10 @@ func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 	for _, bucket := range api.AnsweredTypes {
 		t.Run(bucket, func(t *testing.T) {
 			quals := between(lo, now)
+			qq := query.Quals{InquiryAt: []query.Bound{{Op: ">=", Value: lo}, {Op: "<=", Value: now}}}
 			if bucket != api.AnsweredAll {
 				quals = append(quals, inprocess.Qual{Column: "answered_type", Operator: "=", Value: bucket})
+				qq.PartnerCounselingStatus = []string{bucket}
 			}
 			var want, wantComments []int64
 			for _, q := range all {
@@ -90,7 +90,7 @@ func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 
 			rows := e.mustQuery(t, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
 			assert.Equal(t, want, ids(rows))
-			assert.Len(t, e.productRequests(), minProductRequests(all, bucket, lo, now), "requests")
+			assert.Len(t, e.productRequests(), minProductRequests(t, all, qq), "requests")
 			assert.Len(t, e.sb.Log(), len(e.productRequests()), "no call-center request")
 			e.requireAllOK(t)
 			for _, row := range rows {
