@@ -24,6 +24,8 @@ type productFake struct {
 }
 
 func (f *productFake) ListProductInquiries(_ context.Context, req api.ProductInquiryRequest) (*api.ProductInquiryPage, error) {
+	f.mu.Lock() // called from the fetch's workers
+	defer f.mu.Unlock()
 	f.calls = append(f.calls, req)
 	if err := req.Validate(); err != nil || req.PageNum < 1 || req.PageSize < 1 {
 		f.t.Errorf("invalid request %+v: %v", req, err)
