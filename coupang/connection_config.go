@@ -115,9 +115,10 @@ type connection struct {
 
 const connectionCacheKey = "coupang_connection"
 
-// clientTuning, when set (by tests through export_test.go), adjusts the client config before the
-// client is built, e.g. to shrink retry backoffs; production code never sets it.
-var clientTuning func(*api.Config)
+// clientTuningKey is the context key of a func(*api.Config) that adjusts the client config before
+// the connection's client is built, e.g. to shrink retry backoffs. Only tests set it (through
+// export_test.go), on the context of the query that builds the client.
+type clientTuningKey struct{}
 
 // getConnection returns the connection's cached client and config, building them on first use.
 // A config error is returned every time (never cached) so that a fixed env variable takes effect
@@ -145,8 +146,8 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if l, ok := ctx.Value(context_key.Logger).(hclog.Logger); ok {
 		apiCfg.Logger = l.Named("coupang_api")
 	}
-	if clientTuning != nil {
-		clientTuning(&apiCfg)
+	if tune, ok := ctx.Value(clientTuningKey{}).(func(*api.Config)); ok {
+		tune(&apiCfg)
 	}
 	client, err := api.New(apiCfg)
 	if err != nil {

@@ -22,7 +22,7 @@ func queryErr(t *testing.T, cfg string) error {
 	t.Helper()
 	r, err := inprocess.New(context.Background(), "coupang", cfg, inprocess.WithRateLimiter(fastLimiter))
 	require.NoError(t, err, "the config loads; it is checked when a query runs")
-	_, err = runQuery(r, inprocess.Query{Table: inquiryTable, Limit: 1})
+	_, err = runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: 1})
 	return err
 }
 
@@ -58,7 +58,7 @@ func TestConfig(t *testing.T) {
 		t.Setenv("COUPANG_BASE_URL", base)
 		r, err := inprocess.New(context.Background(), "coupang", "", inprocess.WithRateLimiter(fastLimiter))
 		require.NoError(t, err)
-		rows, err := runQuery(r, inprocess.Query{Table: inquiryTable, Limit: 2})
+		rows, err := runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: 2})
 		require.NoError(t, err)
 		assert.Len(t, rows, 2)
 		assert.Equal(t, sb.VendorID(), rows[0]["vendor_id"])

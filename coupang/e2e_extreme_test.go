@@ -72,17 +72,17 @@ func replyJSON(id int, content string) string {
 // and the error. It fails the test if the plugin panicked or a row could not cross gRPC.
 func runExtreme(t *testing.T, table string, body []byte) ([]map[string]any, error) {
 	t.Helper()
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, sandbox.Options{Days: -1}, nil, &fastLimiter)
 	e.sb.SetFault(always(func() *sandbox.Fault { return sandbox.FaultBody(http.StatusOK, body) }))
 	lo, hi := oneWindow()
 	var rows []map[string]any
-	err := e.r.Query(t.Context(), inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1}, func(cols map[string]*proto.Column) error {
+	err := e.r.Query(ctx, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1}, func(cols map[string]*proto.Column) error {
 		// Steampipe sends every row over gRPC: it must marshal (valid UTF-8 strings and all).
 		if _, err := protobuf.Marshal(&proto.Row{Columns: cols}); err != nil {
 			return fmt.Errorf("row does not marshal: %w", err)
 		}
-		row, err := inprocess.Values(cols)
+		row, err := columnValues(cols)
 		if err != nil {
 			return err
 		}

@@ -27,18 +27,18 @@ import (
 // testAttempts is the client's MaxAttempts in this suite.
 const testAttempts = 4
 
-// tuneClient gives the clients built during the test tiny backoffs (so retries cost microseconds),
-// testAttempts attempts, a capped Retry-After and the given per-attempt timeout.
-func tuneClient(t *testing.T, timeout time.Duration) {
+// tuneClient returns the test's context, under which the client a query builds gets tiny backoffs
+// (so retries cost microseconds), testAttempts attempts, a capped Retry-After and the given
+// per-attempt timeout.
+func tuneClient(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
-	restore := coupang.SetClientTuning(func(c *api.Config) {
+	return coupang.WithClientTuning(t.Context(), func(c *api.Config) {
 		c.MaxAttempts = testAttempts
 		c.MinBackoff = time.Millisecond
 		c.MaxBackoff = 3 * time.Millisecond
 		c.MaxRetryAfter = 20 * time.Millisecond
 		c.Timeout = timeout
 	})
-	t.Cleanup(restore)
 }
 
 // faultEnv is a sandbox and a runner, plus a watch for the first non-retryable response.
@@ -55,7 +55,7 @@ type faultEnv struct {
 // arguments (nil keeps the sandbox's credentials); limiter nil keeps the plugin's own limiter.
 func startFaultEnv(t *testing.T, opts sandbox.Options, cfg func(vendor, access, secret *string), limiter *inprocess.Limiter) *faultEnv {
 	t.Helper()
-	sb, base := sandbox.StartTest(t, opts)
+	sb, base := startSandbox(t, opts)
 	vendor, access, secret := sb.VendorID(), sb.AccessKey(), sb.SecretKey()
 	if cfg != nil {
 		cfg(&vendor, &access, &secret)
@@ -189,14 +189,14 @@ func TestFaultsRetriedThenComplete(t *testing.T) {
 			if timeout == 0 {
 				timeout = 5 * time.Second
 			}
-			tuneClient(t, timeout)
+			ctx := tuneClient(t, timeout)
 			e := startFaultEnv(t, faultData, nil, &fastLimiter)
 			lo, hi := threeWindows()
 			want, minReq := expectedIn(t, e.all, lo, hi)
 			require.NotEmpty(t, want)
 			e.sb.SetFault(perRequest(tc.burst, tc.fault))
 
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			require.NoError(t, err)
 			assert.Equal(t, want, ids(rows), "exact rows")
 			assert.Equal(t, int64(minReq*(tc.burst+1)), e.sb.Requests(), "one retry per injected fault, no more")
@@ -223,11 +223,11 @@ func TestFaultsPersistentFailure(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tuneClient(t, 5*time.Second)
+			ctx := tuneClient(t, 5*time.Second)
 			e := startFaultEnv(t, faultData, nil, &fastLimiter)
 			e.sb.SetFault(always(tc.fault))
 			lo, hi := oneWindow()
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			require.Error(t, err, "returned %d rows as success", len(rows))
 			assert.Empty(t, rows)
 			for _, w := range append(tc.words, fmt.Sprintf("after %d attempts", testAttempts)) {
@@ -241,7 +241,7 @@ func TestFaultsPersistentFailure(t *testing.T) {
 // TestFaultsPartialResultIsAnError lets the first page of every window through and fails every
 // later page: rows have been streamed, yet the query must fail, never end as a shorter success.
 func TestFaultsPartialResultIsAnError(t *testing.T) {
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
 	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
 		if r.URL.Query().Get("pageNum") != "1" {
@@ -253,7 +253,7 @@ func TestFaultsPartialResultIsAnError(t *testing.T) {
 	want, _ := expectedIn(t, e.all, lo, hi)
 	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
 	for range 20 {
-		rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+		rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 		require.Error(t, err, "returned %d of %d rows as success", len(rows), len(want))
 		assert.Contains(t, err.Error(), "server error (HTTP 502)")
 		assert.Less(t, len(rows), len(want))
@@ -294,7 +294,7 @@ func TestFaultsNotRetried(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tuneClient(t, 5*time.Second)
+			ctx := tuneClient(t, 5*time.Second)
 			codeInBodyFatal.Store(tc.inBody)
 			opts := faultData
 			if tc.opts != nil {
@@ -305,7 +305,7 @@ func TestFaultsNotRetried(t *testing.T) {
 				e.sb.SetFault(always(tc.fault))
 			}
 			lo, hi := oneWindow()
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			require.Error(t, err, "returned %d rows as success", len(rows))
 			for _, w := range tc.words {
 				assert.Contains(t, err.Error(), w)
@@ -317,38 +317,36 @@ func TestFaultsNotRetried(t *testing.T) {
 	}
 }
 
-// TestNonRetryableStopsConcurrentWindows runs three windows concurrently under the plugin's own
-// 4/s limiter (bucket 1: one token per 250 ms, the SDK taking the first before the list
-// function runs) with 350 ms of latency, so the schedule is:
-//
-//	250 ms  request 1 (window 1) sent       -> 503 at 600 ms; its retry reserves the 1000 ms token
-//	500 ms  request 2 (window 2) sent       -> 401 at 850 ms
-//	750 ms  request 3 (window 3) sent       -> still in flight at 850 ms
-//
-// The 401 must stop everything: no retry of request 1 (its token is 150 ms away when the 401
-// arrives), request 3 abandoned, and no request arriving after the 401 was sent.
+// TestNonRetryableStopsConcurrentWindows runs three windows concurrently. The first answer is a
+// 503, whose retry then waits a backoff far longer than the test; the second is a 401 (wrong
+// secret key), sent once all three windows' first requests have arrived. The query must fail with
+// the 401's message and send nothing more: not the pending retry, not another window's next
+// request; and no goroutine (a retry still waiting, say) may outlive it.
 func TestNonRetryableStopsConcurrentWindows(t *testing.T) {
-	tuneClient(t, 5*time.Second)
-	opts := faultData
-	opts.Latency = 350 * time.Millisecond
-	e := startFaultEnv(t, opts, nil, nil)
-	e.sb.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
+	ctx := coupang.WithClientTuning(t.Context(), func(c *api.Config) {
+		c.MaxAttempts = testAttempts
+		c.MinBackoff, c.MaxBackoff = time.Hour, time.Hour
+	})
+	e := startFaultEnv(t, faultData, nil, nil)
+	e.sb.SetFault(func(n int64, r *http.Request) *sandbox.Fault {
 		switch n {
 		case 1:
 			return sandbox.FaultStatus(503, "Service Unavailable")
 		case 2:
+			for e.sb.Requests() < 3 && r.Context().Err() == nil {
+				time.Sleep(time.Millisecond)
+			}
 			return sandbox.FaultStatus(401, sandbox.MsgInvalidSignature)
 		}
-		return nil
+		return sandbox.FaultSlow(time.Hour) // in flight until the client gives up
 	})
+	baseline := len(ownGoroutines())
 	lo, hi := threeWindows()
-	rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 	require.Error(t, err, "returned %d rows as success", len(rows))
 	assert.Contains(t, err.Error(), "Invalid signature.")
 	assert.Contains(t, err.Error(), "check access_key and secret_key")
-	e.requireNothingAfterFatal(t)
-	// Give an errant retry every chance to show up.
-	time.Sleep(600 * time.Millisecond)
+	requireNoLeak(t, baseline)
 	assert.Equal(t, int64(3), e.sb.Requests(), "log %+v", e.sb.Log())
 	e.requireNothingAfterFatal(t)
 }

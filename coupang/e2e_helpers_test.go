@@ -39,10 +39,7 @@ type env struct {
 // extraHCL; runnerOpts are added to the runner's options.
 func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...inprocess.Option) *env {
 	t.Helper()
-	sb := sandbox.New(opts)
-	base, stop, err := sb.Start()
-	require.NoError(t, err)
-	t.Cleanup(stop)
+	sb, base := startSandbox(t, opts)
 	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n%s", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base, extraHCL)
 	r, err := inprocess.New(context.Background(), "coupang", cfg, append([]inprocess.Option{inprocess.WithRateLimiter(fastLimiter)}, runnerOpts...)...)
 	require.NoError(t, err)
@@ -53,13 +50,14 @@ func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...i
 func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 	t.Helper()
 	e.sb.ResetLog()
-	return runQuery(e.r, q)
+	return runQuery(t.Context(), e.r, q)
 }
 
-func runQuery(r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
+// runQuery runs q under ctx and returns its rows as Go values.
+func runQuery(ctx context.Context, r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
 	var rows []map[string]any
-	err := r.Query(context.Background(), q, func(cols map[string]*proto.Column) error {
-		row, err := inprocess.Values(cols)
+	err := r.Query(ctx, q, func(cols map[string]*proto.Column) error {
+		row, err := columnValues(cols)
 		if err != nil {
 			return err
 		}
@@ -188,4 +186,14 @@ func between(lo, hi time.Time) []inprocess.Qual {
 func TestMain(m *testing.M) {
 	os.Setenv("STEAMPIPE_FREE_MEM_INTERVAL", "0")
 	os.Exit(m.Run())
+}
+
+// startSandbox serves a new sandbox built with opts on loopback until the test ends.
+func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Server, string) {
+	t.Helper()
+	sb := sandbox.New(opts)
+	base, stop, err := sb.Start()
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	return sb, base
 }

@@ -45,26 +45,26 @@ func TestMaxInWindow(t *testing.T) {
 }
 
 // TestConcurrentQueriesRespectRateLimit runs 30 queries at once on one connection whose
-// coupang_api limiter is retuned to rate r = 20/s with bucket b = 3, and checks at the sandbox
-// that no 1-second window ever holds more requests than the limiter can allow, and that every
-// query returns exactly the sandbox's rows. Every other query reads product Q&A: both lists share
-// the one budget.
+// coupang_api limiter is retuned to rate r = 20/s with bucket b = 3, and checks that the sandbox
+// received no more requests than the limiter can have granted while they ran, and that every query
+// returns exactly the sandbox's rows. Every other query reads product Q&A: both lists share the
+// one budget.
 //
 // The bound, from the limiter's definition: the SDK's limiter is golang.org/x/time/rate's token
 // bucket, refilled at r tokens per second up to b tokens, every request (and, in the SDK, every
-// list call before it runs) taking one token. Over any closed interval [t, t+T] at most the
-// tokens present at t (<= b) plus those added during it (r*T) can be taken: N <= b + r*T, here
-// 3 + 20 = 23 for T = 1 s. The sandbox stamps arrivals a little after the sends; that shifts the
-// bound only if the spread of that delay reaches 1/r = 50 ms, far beyond loopback's.
+// list call before it runs) taking one token. Between the start of the queries and the end of the
+// last, T seconds later, at most the tokens present at the start (<= b) plus those added during
+// it (r*T) can be taken: N <= b + r*T. A loaded machine only lengthens T, so the check cannot
+// fail for want of CPU; the busiest 1-second window at the sandbox is logged, not asserted, as
+// arrival stamps bunch up when the receiving side is starved of CPU.
 func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 	const (
 		rate    = 20
 		bucket  = 3
 		queries = 30
-		bound   = bucket + rate // tokens in a closed 1-second window
 	)
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, sandbox.Options{Seed: 13, Days: 40, PerDay: 12}, nil, &limiter)
 
 	today := kstDay(time.Now())
@@ -73,6 +73,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		err       error
 	}
 	results := make([]result, queries)
+	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range queries {
 		// Periods of 2..11 days, ending 0..9 days ago: one or two windows, one or more pages.
@@ -94,7 +95,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rows, err := runQuery(e.r, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1})
 			results[i].err = err
 			if err == nil {
 				results[i].got = ids(rows)
@@ -102,6 +103,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	elapsed := time.Since(start)
 
 	for i, r := range results {
 		require.NoError(t, r.err, "query %d", i)
@@ -113,26 +115,41 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		require.Equal(t, 200, rec.Status, "request %d %s", rec.N, rec.RawQuery)
 		arrivals = append(arrivals, rec.Time)
 	}
-	require.Greater(t, len(arrivals), 2*bound, "the load must last over two seconds of tokens")
-	peak := maxInWindow(arrivals, time.Second)
-	assert.LessOrEqual(t, peak, bound, "requests in one 1-second window")
-	t.Logf("%d requests for %d queries, at most %d in any 1-second window (bound %d)", len(arrivals), queries, peak, bound)
+	require.Greater(t, len(arrivals), 2*(bucket+rate), "the load must last over two seconds of tokens")
+	assertWithinTokens(t, len(arrivals), bucket, rate, elapsed)
+	t.Logf("%d requests for %d queries in %s, at most %d in any 1-second window at the sandbox", len(arrivals), queries,
+		elapsed.Round(time.Millisecond), maxInWindow(arrivals, time.Second))
 }
 
-// TestRateLimitHoldsUnderRetries makes every first attempt a 429: retries take tokens too, so the
-// bound of TestConcurrentQueriesRespectRateLimit still holds and every query completes exactly.
+// assertWithinTokens asserts that n requests sent within elapsed took no more tokens than a
+// bucket of the given size, full at the start and refilled at rate per second, holds.
+func assertWithinTokens(t *testing.T, n, bucket int, rate float64, elapsed time.Duration) {
+	t.Helper()
+	tokens := bucket + int(rate*elapsed.Seconds())
+	assert.LessOrEqual(t, n, tokens, "requests in %s: more than the limiter's %d + %g/s can grant", elapsed, bucket, rate)
+}
+
+// TestRateLimitHoldsUnderRetries makes the first attempt of every request a 429: retries take
+// tokens too, so the bound of TestConcurrentQueriesRespectRateLimit still holds and every query
+// completes exactly. The queries cover periods a day apart, so that their requests differ and
+// half of all requests are retries: were retries let through without a token, the requests would
+// outnumber the tokens by about half.
 func TestRateLimitHoldsUnderRetries(t *testing.T) {
-	const rate, bucket, queries = 20, 1, 8
+	const rate, bucket, queries = 20, 1, 6
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, faultData, nil, &limiter)
 	e.sb.SetFault(perRequest(1, func() *sandbox.Fault { return sandbox.FaultRateLimited("") }))
 	lo, hi := threeWindows()
-	want, minReq := expectedIn(t, e.all, lo, hi)
+	firstAttempts := 0
 	errs := make(chan error, queries)
-	for range queries {
+	start := time.Now()
+	for i := range queries {
+		lo, hi := lo.AddDate(0, 0, -i), hi.AddDate(0, 0, -i)
+		want, minReq := expectedIn(t, e.all, lo, hi)
+		firstAttempts += minReq
 		go func() {
-			rows, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			if err == nil && !slices.Equal(ids(rows), want) {
 				err = fmt.Errorf("rows %v, want %v", ids(rows), want)
 			}
@@ -142,12 +159,14 @@ func TestRateLimitHoldsUnderRetries(t *testing.T) {
 	for range queries {
 		require.NoError(t, <-errs)
 	}
-	var arrivals []time.Time
+	elapsed := time.Since(start)
+	distinct := map[string]bool{}
 	for _, rec := range e.sb.Log() {
-		arrivals = append(arrivals, rec.Time)
+		distinct[rec.Path+"?"+rec.RawQuery] = true
 	}
-	// Identical queries share the per-request fault counter: only the first attempt of each
-	// distinct request is a 429.
-	assert.Equal(t, queries*minReq+minReq, len(arrivals))
-	assert.LessOrEqual(t, maxInWindow(arrivals, time.Second), bucket+rate)
+	// Each distinct request's first attempt was a 429 and its second went through.
+	n := len(e.sb.Log())
+	assert.Equal(t, firstAttempts+len(distinct), n)
+	assert.Greater(t, len(distinct), firstAttempts/2, "most requests differ between the queries")
+	assertWithinTokens(t, n, bucket, rate, elapsed)
 }

@@ -211,7 +211,7 @@ func TestProductInquiryINListOfBuckets(t *testing.T) {
 // 500 on every request's first attempt still give the exact rows) and their loud failures (a
 // business error in an HTTP 200 fails the query, naming the table and Coupang's message).
 func TestProductInquiryFaults(t *testing.T) {
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, smallData, nil, &fastLimiter)
 	lo := kstDay(time.Now()).AddDate(0, 0, -20)
 	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
@@ -227,12 +227,12 @@ func TestProductInquiryFaults(t *testing.T) {
 		"500": func() *sandbox.Fault { return sandbox.FaultStatus(500, "Internal Server Error") },
 	} {
 		e.sb.SetFault(perRequest(1, f))
-		rows, err := runQuery(e.r, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
+		rows, err := runQuery(ctx, e.r, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
 		require.NoError(t, err, name)
 		assert.Equal(t, want, ids(rows), name)
 	}
 	e.sb.SetFault(always(func() *sandbox.Fault { return sandbox.FaultCodeInBody(400, "answeredType can't be null") }))
-	_, err := runQuery(e.r, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
+	_, err := runQuery(ctx, e.r, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "coupang_product_inquiry")
 	assert.Contains(t, err.Error(), "answeredType can't be null")

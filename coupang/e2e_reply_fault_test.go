@@ -135,11 +135,11 @@ func TestRepliesJSONMatchesReplyRows(t *testing.T) {
 // a shorter result as success. This is the guard for the SDK's error-path race (see
 // coupang.FetchTracker).
 func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
-	defer coupang.SetClientTuning(func(c *api.Config) {
+	ctx := coupang.WithClientTuning(t.Context(), func(c *api.Config) {
 		c.MaxAttempts = 2
 		c.MinBackoff = time.Microsecond
 		c.MaxBackoff = time.Microsecond
-	})()
+	})
 	e := newEnv(t, sandbox.Options{Seed: 3, Days: 35, PerDay: 3}, "")
 	var failAfter atomic.Int64
 	e.sb.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
@@ -154,7 +154,7 @@ func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
 		// The plan is five 7-day windows of one page each: let one to four of them through, so
 		// that rows are already streaming when the API starts failing.
 		failAfter.Store(e.sb.Requests() + int64(1+i%4))
-		rows, err := runQuery(e.r, q)
+		rows, err := runQuery(ctx, e.r, q)
 		require.Error(t, err, "run %d returned %d rows as success", i, len(rows))
 		require.Contains(t, err.Error(), "server error")
 		require.Contains(t, err.Error(), "try again later")

@@ -68,12 +68,12 @@ func TestSecretsNeverLogged(t *testing.T) {
 	const secret = "Sup3r-S3cret-Key-4f9a0c"
 	const wrongSecret = "Wr0ng-S3cret-Key-77b1e2"
 	t.Setenv("STEAMPIPE_LOG_LEVEL", "TRACE")
-	tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, 5*time.Second)
 	logs := &lockedBuffer{}
 	restore := captureStderr(t, logs)
 	defer restore()
 
-	sb, base := sandbox.StartTest(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 6, SecretKey: secret})
+	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 6, SecretKey: secret})
 	var mu sync.Mutex
 	var signatures []string
 	var step int
@@ -120,7 +120,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 		step = s
 		mu.Unlock()
 		for _, q := range []inprocess.Query{list, get, {Table: replyTable, Quals: list.Quals, Limit: -1}} {
-			_, err := runQuery(r, q)
+			_, err := runQuery(ctx, r, q)
 			if s <= 1 {
 				require.NoError(t, err, "step %d", s)
 			} else {
@@ -133,7 +133,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	step = 0
 	mu.Unlock()
 	for _, q := range []inprocess.Query{list, get} {
-		_, err := runQuery(wrong, q)
+		_, err := runQuery(ctx, wrong, q)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "Invalid signature.")
 		errs = append(errs, err.Error())
@@ -175,7 +175,7 @@ func TestPlainHTTPOnlyForLoopback(t *testing.T) {
 			cfg := fmt.Sprintf("vendor_id = \"A00012345\"\naccess_key = \"ak\"\nsecret_key = \"sk-secret-value\"\nbase_url = %q\n", base)
 			r, err := inprocess.New(context.Background(), "coupang", cfg)
 			require.NoError(t, err, "an invalid config is reported when a query runs")
-			_, err = runQuery(r, inprocess.Query{Table: inquiryTable, Limit: -1})
+			_, err = runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: -1})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "uses http: use https")
 			assert.Contains(t, err.Error(), "http is allowed only for loopback hosts")
@@ -186,12 +186,12 @@ func TestPlainHTTPOnlyForLoopback(t *testing.T) {
 		cfg := fmt.Sprintf("vendor_id = \"A00012345\"\naccess_key = \"ak\"\nsecret_key = \"sk\"\nbase_url = %q\n", base)
 		r, err := inprocess.New(context.Background(), "coupang", cfg)
 		require.NoError(t, err)
-		_, err = runQuery(r, inprocess.Query{Table: inquiryTable, Limit: -1})
+		_, err = runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: -1})
 		require.Error(t, err, base)
 		assert.NotContains(t, err.Error(), "pw@", "credentials in a URL are not echoed")
 	}
 	// Loopback over http is the sandbox's way and works.
 	e := startFaultEnv(t, sandbox.Options{Days: 3, PerDay: 2}, nil, &fastLimiter)
-	_, err := runQuery(e.r, inprocess.Query{Table: inquiryTable, Limit: -1})
+	_, err := runQuery(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Limit: -1})
 	require.NoError(t, err)
 }

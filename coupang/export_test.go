@@ -1,11 +1,14 @@
 package coupang
 
-import "github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+import (
+	"context"
 
-// SetClientTuning lets end-to-end tests shrink the client's retry backoffs; it returns a function
-// restoring the previous tuning. Clients already cached by a connection keep theirs.
-func SetClientTuning(f func(*api.Config)) (restore func()) {
-	prev := clientTuning
-	clientTuning = f
-	return func() { clientTuning = prev }
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// WithClientTuning returns a context under which a query that builds its connection's client first
+// passes the client config to tune, so that end-to-end tests can shrink retry backoffs. Clients
+// already cached by a connection keep theirs.
+func WithClientTuning(ctx context.Context, tune func(*api.Config)) context.Context {
+	return context.WithValue(ctx, clientTuningKey{}, tune)
 }

@@ -19,7 +19,7 @@ const RateLimiterName = "coupang_api"
 func Plugin(ctx context.Context) *plugin.Plugin {
 	return &plugin.Plugin{
 		Name:             "coupang",
-		DefaultTransform: fromField(),
+		DefaultTransform: fromGo(),
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
 			NewInstance: ConfigInstance,
 		},

@@ -11,10 +11,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// kst is Korean time, the zone of Coupang's dates.
-var kst = time.FixedZone("KST", 9*60*60)
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
 
 // hotOption is the option ID the sandbox gives extra inquiries to (--hot-inquiries).
 const hotOption = "3285906659"
@@ -79,7 +78,7 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 		strings.Join(sb.Env[:2], " "), sb.waitBanner())
 
 	total := 0
-	for i, ex := range demoExports(time.Now().In(kst)) {
+	for i, ex := range demoExports(time.Now().In(api.KST)) {
 		n, err := runExport(ctx, bin, outDir, sb, i+1, ex, w)
 		total += n
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,19 +39,20 @@ func TestHelpers(t *testing.T) {
 	assert.Equal(t, "abc", cut("abc", 3))
 	assert.Equal(t, "1 request", plural(1, "request"))
 	assert.Equal(t, "0 requests", plural(0, "request"))
-	ex := demoExports(time.Date(2026, 3, 1, 0, 30, 0, 0, kst))
+	ex := demoExports(time.Date(2026, 3, 1, 0, 30, 0, 0, api.KST))
 	require.Len(t, ex, 4)
 	assert.Contains(t, ex[0].Args, "inquiry_at between '2026-01-31' and '2026-03-01 23:59:59'")
 }
 
-// TestDemoEndToEnd builds the sandbox and the export command and runs the demo against them.
+// TestDemoEndToEnd builds the sandbox and the export command (without symbol tables and debug
+// information, which the test has no use for and which slow the link) and runs the demo against them.
 func TestDemoEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two commands")
 	}
 	bin := t.TempDir()
 	for _, pkg := range []string{"steampipe_export_coupang", "coupang-sandbox"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(bin, pkg), "../"+pkg).CombinedOutput()
+		out, err := exec.Command("go", "build", "-ldflags=-s -w", "-o", filepath.Join(bin, pkg), "../"+pkg).CombinedOutput()
 		require.NoError(t, err, string(out))
 	}
 	var w bytes.Buffer
@@ -60,7 +62,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	for _, want := range []string{"inquiry_id,inquiry_at,vendor_item_id", `{"inquiry_id":`, "requestAnswer", "API request"} {
 		assert.Contains(t, text, want)
 	}
-	for _, ex := range demoExports(time.Now().In(kst)) {
+	for _, ex := range demoExports(time.Now().In(api.KST)) {
 		data, err := os.ReadFile(filepath.Join(outDir, ex.File))
 		require.NoError(t, err)
 		assert.Greater(t, countRows(filepath.Join(outDir, ex.File)), 0, ex.File)

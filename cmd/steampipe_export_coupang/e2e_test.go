@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,10 @@ func startSandboxWith(t *testing.T, opts sandbox.Options) (s *sandbox.Server, ba
 		}
 		return fixedNow
 	}
-	s, baseURL = sandbox.StartTest(t, opts)
+	s = sandbox.New(opts)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	baseURL = ts.URL
 	built.Store(true)
 	config = fmt.Sprintf(`vendor_id = %q access_key = %q secret_key = %q base_url = %q`,
 		s.VendorID(), s.AccessKey(), s.SecretKey(), baseURL)

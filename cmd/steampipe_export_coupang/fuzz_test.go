@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -17,7 +18,7 @@ var fuzzRows = []row{
 	{},
 	{
 		"inquiry_id":                {Value: &proto.Column_IntValue{IntValue: 1015668177}},
-		"inquiry_at":                {Value: &proto.Column_TimestampValue{TimestampValue: timestamppb.New(time.Date(2024, 5, 1, 9, 0, 0, 0, kst))}},
+		"inquiry_at":                {Value: &proto.Column_TimestampValue{TimestampValue: timestamppb.New(time.Date(2024, 5, 1, 9, 0, 0, 0, api.KST))}},
 		"vendor_item_id":            {Value: &proto.Column_NullValue{}},
 		"partner_counseling_status": {Value: &proto.Column_StringValue{StringValue: "TRANSFER"}},
 		"item_name":                 {Value: &proto.Column_StringValue{StringValue: "스파오 \xff"}},

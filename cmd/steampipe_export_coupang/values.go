@@ -6,11 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
-
-// kst is Korean Standard Time (UTC+9, no daylight saving), the zone of times written without an offset.
-var kst = time.FixedZone("KST", 9*60*60)
 
 // typedValue converts a written value to the Go type of the column.
 func typedValue(col column, raw rawValue) (any, error) {
@@ -75,7 +73,7 @@ func parseTimestamp(s string) (time.Time, error) {
 		}
 	}
 	for _, layout := range koreanLayouts {
-		if t, err := time.ParseInLocation(layout, s, kst); err == nil {
+		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
 			return t, nil
 		}
 	}
@@ -84,5 +82,5 @@ func parseTimestamp(s string) (time.Time, error) {
 
 // formatTimestamp writes an instant as RFC 3339 in Korean time.
 func formatTimestamp(t time.Time) string {
-	return t.In(kst).Format(time.RFC3339Nano)
+	return t.In(api.KST).Format(time.RFC3339Nano)
 }

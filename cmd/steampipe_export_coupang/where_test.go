@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func kstTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, kst)
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, api.KST)
 	if err != nil {
 		panic(err)
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ const (
 
 // docsErrorsSection is the section's generated body, between the markers.
 func docsErrorsSection() string {
-	return docsBegin + "\n" + ErrorsTableMarkdown() + docsEnd + "\n"
+	return docsBegin + "\n" + errorsTableMarkdown() + docsEnd + "\n"
 }
 
 // TestDocsErrorsTable checks that docs/index.md holds exactly the table generated from
@@ -111,3 +112,22 @@ func TestErrorClassesDriveHints(t *testing.T) {
 		t.Error("an HTML 403 page must get the blocked hint")
 	}
 }
+
+// errorsTableMarkdown renders ErrorClasses as the Markdown table of docs/index.md's "Errors and
+// what to do" section.
+func errorsTableMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| HTTP status | what came back | error says | retried | what to do |\n")
+	b.WriteString("|---|---|---|---|---|\n")
+	for _, c := range ErrorClasses {
+		retried := "no"
+		if c.Kind.Retryable() {
+			retried = fmt.Sprintf("yes, up to %d attempts", DefaultMaxAttempts)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(c.Status), cell(c.Response), cell(c.Kind.String()), retried, cell(c.Hint))
+	}
+	return b.String()
+}
+
+// cell escapes a Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

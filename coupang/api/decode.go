@@ -3,14 +3,20 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
+
+// Bodies are read with encoding/json: once whole, which checks the syntax (invalid UTF-8 inside
+// strings is replaced, nesting deeper than encoding/json's limit is rejected), then object by
+// object into maps, so that keys match exactly and the last of duplicate keys wins (decoding into
+// a struct would also match keys in other cases), and member by member into the tolerant types of
+// tolerant.go, so that an error names the member it concerns.
 
 // DecodeListResponse decodes a body of the list endpoint tolerantly (see the package's wire notes:
 // code number or string, vendorItemId number/string/array, times in several layouts, nulls). A body
@@ -21,23 +27,15 @@ func DecodeListResponse(body []byte) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := splitObject(data, nil)
+	o, err := decodeObject(data)
 	if err != nil || o == nil {
 		return nil, decodeErr("the list response's data is %s, not an object", kindOfJSON(data))
 	}
-	items, err := splitArray(o.get("content"), nil)
-	if err != nil {
-		return nil, decodeErr("data.content: %v", err)
+	page := &Page{}
+	if page.Inquiries, err = decodeObjects(o["content"], "an inquiry", decodeInquiry); err != nil {
+		return nil, decodeErr("data.content%v", err)
 	}
-	page := &Page{Inquiries: make([]Inquiry, 0, len(items))}
-	for i, raw := range items {
-		inq, err := decodeInquiry(raw)
-		if err != nil {
-			return nil, decodeErr("data.content[%d]: %v", i, err)
-		}
-		page.Inquiries = append(page.Inquiries, inq)
-	}
-	if page.Pagination, err = decodePagination(o.get("pagination")); err != nil {
+	if page.Pagination, err = decodePagination(o["pagination"]); err != nil {
 		return nil, decodeErr("data.pagination: %v", err)
 	}
 	return page, nil
@@ -55,7 +53,11 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 	if err != nil {
 		return nil, err
 	}
-	inq, err := decodeInquiry(raw)
+	o, err := decodeObject(raw)
+	if err != nil || o == nil {
+		return nil, decodeErr("data: an inquiry is %s, not an object", kindOfJSON(raw))
+	}
+	inq, err := decodeInquiry(o)
 	if err != nil {
 		return nil, decodeErr("data: %v", err)
 	}
@@ -64,14 +66,14 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 
 // singleInquiry finds the one inquiry object in the data of the single-inquiry endpoint.
 func singleInquiry(data json.RawMessage) (json.RawMessage, error) {
-	if o, err := splitObject(data, nil); err == nil && o != nil {
-		content := bytes.TrimSpace(o.get("content"))
+	if o, err := decodeObject(data); err == nil && o != nil {
+		content := bytes.TrimSpace(o["content"])
 		if len(content) == 0 || content[0] != '[' {
 			return data, nil // the inquiry itself (its own content is a string)
 		}
 		data = content
 	}
-	items, err := splitArray(data, nil)
+	items, err := decodeArray(data)
 	if err != nil {
 		return nil, decodeErr("the inquiry response's data is %s, not an object", kindOfJSON(data))
 	}
@@ -93,15 +95,16 @@ func envelope(body []byte) (json.RawMessage, error) {
 	if err != nil || o == nil {
 		return nil, &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
 	}
-	code, err := parseString(o.get("code"))
-	if err != nil {
-		return nil, decodeErr("code: %v", err)
+	var ferr error
+	code := string(member[String](o, "code", &ferr))
+	if ferr != nil {
+		return nil, decodeErr("%v", ferr)
 	}
-	message, _ := parseString(o.get("message"))
+	message := string(member[String](o, "message", new(error)))
 	if code != "" && !successCode(code) {
 		return nil, codeError(code, message)
 	}
-	data := o.get("data")
+	data := o["data"]
 	if isNull(data) {
 		if code == "" {
 			return nil, decodeErr("a JSON object without code or data: %s", describeBody(body, 0))
@@ -109,6 +112,97 @@ func envelope(body []byte) (json.RawMessage, error) {
 		return nil, decodeErr("code %s but no data (message %q)", code, sanitize(message, 80))
 	}
 	return data, nil
+}
+
+// object is a JSON object's members by exact key.
+type object map[string]json.RawMessage
+
+// parseBody checks body's syntax and reads it as an object; null gives nil.
+func parseBody(body []byte) (object, error) {
+	var o object
+	if err := json.Unmarshal(body, &o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// decodeObject reads raw, a part of a body parseBody accepted, as an object; null or absent gives
+// nil, anything else that is not an object an error.
+func decodeObject(raw json.RawMessage) (object, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	if t := bytes.TrimSpace(raw); t[0] != '{' {
+		return nil, fmt.Errorf("%s is not an object", kindOfJSON(t))
+	}
+	o := object{}
+	return o, json.Unmarshal(raw, &o)
+}
+
+// decodeArray reads raw, a part of a body parseBody accepted, as an array; null or absent gives
+// nil, anything else that is not an array an error.
+func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	if t := bytes.TrimSpace(raw); t[0] != '[' {
+		return nil, fmt.Errorf("%s is not an array", kindOfJSON(t))
+	}
+	items := []json.RawMessage{}
+	return items, json.Unmarshal(raw, &items)
+}
+
+// decodeObjects reads raw, a part of a body parseBody accepted, as an array of objects (null or
+// absent: none), each read by decode. An element that is not an object is an error naming it as
+// what; an error about element i starts with "[i]: ".
+func decodeObjects[T any](raw json.RawMessage, what string, decode func(object) (T, error)) ([]T, error) {
+	// One pass into maps when every element is an object (or null), the case of every valid body;
+	// else element by element, for the error of the first bad one.
+	var objects []object
+	if isNull(raw) || json.Unmarshal(raw, &objects) == nil {
+		out := make([]T, 0, len(objects))
+		for i, o := range objects {
+			if o == nil {
+				return nil, fmt.Errorf("[%d]: %s is null, not an object", i, what)
+			}
+			v, err := decode(o)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	items, err := decodeArray(raw)
+	if err != nil {
+		return nil, fmt.Errorf(": %w", err)
+	}
+	for i, it := range items {
+		o, err := decodeObject(it)
+		if err != nil || o == nil {
+			return nil, fmt.Errorf("[%d]: %s is %s, not an object", i, what, kindOfJSON(it))
+		}
+		if _, err := decode(o); err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+	return nil, errMalformed // unreachable: some element was not an object
+}
+
+// errMalformed reports a checked body that the decoder cannot read; it means a bug, not a bad body.
+var errMalformed = errors.New("malformed JSON")
+
+// member reads o's member name (absent reads as null) into a T, one of the tolerant types. The
+// first error, prefixed with the member's name, is kept in *err.
+func member[T any, P interface {
+	*T
+	json.Unmarshaler
+}](o object, name string, err *error) T {
+	var v T
+	if e := P(&v).UnmarshalJSON(o[name]); e != nil && *err == nil {
+		*err = fmt.Errorf("%s: %w", name, e)
+	}
+	return v
 }
 
 // successCode reports whether a body's code means success.
@@ -139,85 +233,26 @@ func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
 }
 
-// fields reads typed values from one JSON object, keeping the first error with the field's name in
-// *err. The error lives outside the struct because escape analysis does not tell a struct's fields
-// apart: were it a field, the escaping error would drag the object's members, split into a stack
-// buffer of the caller, onto the heap.
-type fields struct {
-	o   rawObject
-	err *error
-}
-
-func (f *fields) fail(name string, err error) {
-	if err != nil && *f.err == nil {
-		*f.err = fmt.Errorf("%s: %w", name, err)
-	}
-}
-
-func (f *fields) int64(name string) int64 {
-	v, err := parseInt64(f.o.get(name))
-	f.fail(name, err)
-	return v
-}
-
-func (f *fields) int64s(name string) []int64 {
-	v, err := parseInt64s(f.o.get(name))
-	f.fail(name, err)
-	return v
-}
-
-func (f *fields) str(name string) string {
-	v, err := parseString(f.o.get(name))
-	f.fail(name, err)
-	return v
-}
-
-func (f *fields) strPtr(name string) *string {
-	if isNull(f.o.get(name)) {
-		return nil
-	}
-	v := f.str(name)
-	return &v
-}
-
-func (f *fields) boolean(name string) bool {
-	v, err := parseBool(f.o.get(name))
-	f.fail(name, err)
-	return v
-}
-
-func (f *fields) time(name string) *time.Time {
-	v, err := parseTime(f.o.get(name))
-	f.fail(name, err)
-	return v
-}
-
 // decodeInquiry decodes one inquiry object.
-func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
-	var buf [24]member // room for every documented field, so that the split need not allocate
-	o, err := splitObject(raw, buf[:0])
-	if err != nil || o == nil {
-		return Inquiry{}, fmt.Errorf("an inquiry is %s, not an object", kindOfJSON(raw))
-	}
+func decodeInquiry(o object) (Inquiry, error) {
 	var ferr error
-	f := &fields{o: o, err: &ferr}
 	inq := Inquiry{
-		InquiryID:                 f.int64("inquiryId"),
-		InquiryStatus:             f.str("inquiryStatus"),
-		CSPartnerCounselingStatus: f.str("csPartnerCounselingStatus"),
-		VendorItemIDs:             f.int64s("vendorItemId"),
-		ItemName:                  f.str("itemName"),
-		Content:                   f.str("content"),
-		AnsweredAt:                f.time("answeredAt"),
-		BuyerEmail:                f.str("buyerEmail"),
-		BuyerPhone:                f.str("buyerPhone"),
-		OrderID:                   f.int64("orderId"),
-		OrderDate:                 f.time("orderDate"),
-		ReceiptCategory:           f.str("receiptCategory"),
-		SaleStartedAt:             f.time("saleStartedAt"),
-		SaleEndedAt:               f.time("saleEndedAt"),
+		InquiryID:                 int64(member[Int64](o, "inquiryId", &ferr)),
+		InquiryStatus:             string(member[String](o, "inquiryStatus", &ferr)),
+		CSPartnerCounselingStatus: string(member[String](o, "csPartnerCounselingStatus", &ferr)),
+		VendorItemIDs:             member[Int64s](o, "vendorItemId", &ferr),
+		ItemName:                  string(member[String](o, "itemName", &ferr)),
+		Content:                   string(member[String](o, "content", &ferr)),
+		AnsweredAt:                member[Timestamp](o, "answeredAt", &ferr).Time,
+		BuyerEmail:                string(member[String](o, "buyerEmail", &ferr)),
+		BuyerPhone:                string(member[String](o, "buyerPhone", &ferr)),
+		OrderID:                   int64(member[Int64](o, "orderId", &ferr)),
+		OrderDate:                 member[Timestamp](o, "orderDate", &ferr).Time,
+		ReceiptCategory:           string(member[String](o, "receiptCategory", &ferr)),
+		SaleStartedAt:             member[Timestamp](o, "saleStartedAt", &ferr).Time,
+		SaleEndedAt:               member[Timestamp](o, "saleEndedAt", &ferr).Time,
 	}
-	if t := f.time("inquiryAt"); t != nil {
+	if t := member[Timestamp](o, "inquiryAt", &ferr).Time; t != nil {
 		inq.InquiryAt = *t
 	}
 	if ferr != nil {
@@ -226,8 +261,12 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	if inq.InquiryID == 0 {
 		return Inquiry{}, fmt.Errorf("an inquiry without inquiryId")
 	}
-	inq.Replies, err = decodeReplies(o.get("replies"))
-	return inq, withID(inq.InquiryID, err)
+	replies, err := decodeObjects(o["replies"], "a reply", decodeReply)
+	if err != nil {
+		return Inquiry{}, withID(inq.InquiryID, fmt.Errorf("replies%w", err))
+	}
+	inq.Replies = replies
+	return inq, nil
 }
 
 // withID prefixes err with the inquiry it concerns.
@@ -238,170 +277,41 @@ func withID(id int64, err error) error {
 	return fmt.Errorf("inquiry %d: %w", id, err)
 }
 
-// decodeReplies decodes an inquiry's replies; null or absent gives an empty slice.
-func decodeReplies(raw json.RawMessage) ([]Reply, error) {
-	var buf [8]json.RawMessage
-	items, err := splitArray(raw, buf[:0])
-	if err != nil {
-		return nil, fmt.Errorf("replies: %w", err)
-	}
-	replies := make([]Reply, 0, len(items))
-	for i, it := range items {
-		r, err := decodeReply(it)
-		if err != nil {
-			return nil, fmt.Errorf("replies[%d]: %w", i, err)
-		}
-		replies = append(replies, r)
-	}
-	return replies, nil
-}
-
 // decodeReply decodes one reply object.
-func decodeReply(raw json.RawMessage) (Reply, error) {
-	var buf [16]member
-	o, err := splitObject(raw, buf[:0])
-	if err != nil || o == nil {
-		return Reply{}, fmt.Errorf("a reply is %s, not an object", kindOfJSON(raw))
-	}
+func decodeReply(o object) (Reply, error) {
 	var ferr error
-	f := &fields{o: o, err: &ferr}
 	r := Reply{
-		AnswerID:                      f.int64("answerId"),
-		ParentAnswerID:                f.int64("parentAnswerId"),
-		PartnerTransferStatus:         f.strPtr("partnerTransferStatus"),
-		PartnerTransferCompleteReason: f.str("partnerTransferCompleteReason"),
-		AnswerType:                    f.str("answerType"),
-		NeedAnswer:                    f.boolean("needAnswer"),
-		ReceptionistName:              f.str("receptionistName"),
-		Receptionist:                  f.str("receptionist"),
-		ReplyAt:                       f.time("replyAt"),
-		Content:                       f.str("content"),
+		AnswerID:                      int64(member[Int64](o, "answerId", &ferr)),
+		ParentAnswerID:                int64(member[Int64](o, "parentAnswerId", &ferr)),
+		PartnerTransferStatus:         (*string)(member[Nullable[String]](o, "partnerTransferStatus", &ferr).Value),
+		PartnerTransferCompleteReason: string(member[String](o, "partnerTransferCompleteReason", &ferr)),
+		AnswerType:                    string(member[String](o, "answerType", &ferr)),
+		NeedAnswer:                    bool(member[Bool](o, "needAnswer", &ferr)),
+		ReceptionistName:              string(member[String](o, "receptionistName", &ferr)),
+		Receptionist:                  string(member[String](o, "receptionist", &ferr)),
+		ReplyAt:                       member[Timestamp](o, "replyAt", &ferr).Time,
+		Content:                       string(member[String](o, "content", &ferr)),
 	}
 	return r, ferr
 }
 
 // decodePagination decodes the pagination block; absent or null gives zeros.
 func decodePagination(raw json.RawMessage) (Pagination, error) {
-	var buf [8]member
-	o, err := splitObject(raw, buf[:0])
+	o, err := decodeObject(raw)
 	if err != nil {
 		return Pagination{}, err
 	}
 	var ferr error
-	f := &fields{o: o, err: &ferr}
 	p := Pagination{
-		CurrentPage:   int(f.int64("currentPage")),
-		TotalPages:    int(f.int64("totalPages")),
-		TotalElements: int(f.int64("totalElements")),
-		CountPerPage:  int(f.int64("countPerPage")),
+		CurrentPage:   int(member[Int64](o, "currentPage", &ferr)),
+		TotalPages:    int(member[Int64](o, "totalPages", &ferr)),
+		TotalElements: int(member[Int64](o, "totalElements", &ferr)),
+		CountPerPage:  int(member[Int64](o, "countPerPage", &ferr)),
 	}
 	if ferr == nil && (p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0) {
 		ferr = fmt.Errorf("implausible values %+v", p)
 	}
 	return p, ferr
-}
-
-// parseString reads a JSON string; null gives "", a number or boolean its literal text.
-func parseString(raw json.RawMessage) (string, error) {
-	t := bytes.TrimSpace(raw)
-	switch {
-	case isNull(t):
-		return "", nil
-	case t[0] == '"':
-		s, ok := unquote(t)
-		if !ok {
-			return "", errMalformed
-		}
-		return s, nil
-	case t[0] == '{' || t[0] == '[':
-		return "", fmt.Errorf("expected a string, got %s", kindOfJSON(t))
-	}
-	return string(t), nil
-}
-
-// parseInt64 reads an integer sent as a JSON number or a numeric string, exactly (never through
-// float64); null and "" give 0.
-func parseInt64(raw json.RawMessage) (int64, error) {
-	t := bytes.TrimSpace(raw)
-	switch {
-	case isNull(t):
-		return 0, nil
-	case t[0] == '"':
-		v, err := parseString(t)
-		if err != nil {
-			return 0, err
-		}
-		if t = []byte(strings.TrimSpace(v)); len(t) == 0 {
-			return 0, nil
-		}
-	}
-	n, err := strconv.ParseInt(string(t), 10, 64) // converted on the stack: no allocation for an ID
-	if err != nil {
-		if whole, ok := zeroFraction(string(t)); ok {
-			n, err = strconv.ParseInt(whole, 10, 64)
-		}
-	}
-	if err != nil {
-		return 0, fmt.Errorf("%s is not an integer", sanitize(string(t), 40))
-	}
-	return n, nil
-}
-
-// parseInt64s reads an ID list: an array of numbers or numeric strings, a single one, or null.
-// It never returns nil.
-func parseInt64s(raw json.RawMessage) ([]int64, error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 || t[0] != '[' {
-		n, err := parseInt64(t)
-		if err != nil || n == 0 {
-			return []int64{}, err
-		}
-		return []int64{n}, nil
-	}
-	var buf [4]json.RawMessage
-	items, err := splitArray(t, buf[:0])
-	if err != nil {
-		return []int64{}, err
-	}
-	ids := make([]int64, 0, len(items))
-	for i, it := range items {
-		n, err := parseInt64(it)
-		if err != nil {
-			return []int64{}, fmt.Errorf("[%d]: %w", i, err)
-		}
-		if n != 0 {
-			ids = append(ids, n)
-		}
-	}
-	return ids, nil
-}
-
-// parseBool reads a JSON boolean, or a string or number such as "true", "Y" or 1; null gives false.
-func parseBool(raw json.RawMessage) (bool, error) {
-	s, err := parseString(raw)
-	if err != nil {
-		return false, err
-	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "false", "0", "n", "no":
-		return false, nil
-	case "true", "1", "y", "yes":
-		return true, nil
-	}
-	return false, fmt.Errorf("%s is not a boolean", sanitize(s, 40))
-}
-
-// parseTime reads a time string in any layout Coupang uses and returns it in KST; null and "" give nil.
-func parseTime(raw json.RawMessage) (*time.Time, error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) > 0 && t[0] != '"' && !isNull(t) {
-		return nil, fmt.Errorf("expected a time string, got %s", kindOfJSON(t))
-	}
-	s, err := parseString(t)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTime(s)
 }
 
 // looksLikeJSON reports whether body starts like a JSON object or array.

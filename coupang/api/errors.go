@@ -151,9 +151,10 @@ func errorBody(body []byte) (code, message string, ok bool) {
 	if err != nil || o == nil {
 		return "", "", false
 	}
-	code, _ = parseString(o.get("code"))
+	code = string(member[String](o, "code", new(error)))
 	for _, name := range []string{"message", "errorMessage", "error"} {
-		if m, err := parseString(o.get(name)); err == nil && strings.TrimSpace(m) != "" {
+		var err error
+		if m := string(member[String](o, name, &err)); err == nil && strings.TrimSpace(m) != "" {
 			return code, sanitize(m, 300), true
 		}
 	}

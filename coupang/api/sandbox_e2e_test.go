@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 // End to end against the strict fake API: a 7-day window listed page by page finds exactly the
 // inquiries of those Korean days, and one of them is fetched by id.
 func TestListAgainstSandbox(t *testing.T) {
-	srv, baseURL := sandbox.StartTest(t, sandbox.Options{Days: 14, PerDay: 20})
+	srv, baseURL := startSandbox(t, sandbox.Options{Days: 14, PerDay: 20})
 	c, err := api.New(api.Config{BaseURL: baseURL, VendorID: srv.VendorID(), AccessKey: srv.AccessKey(),
 		SecretKey: srv.SecretKey(), MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
 	require.NoError(t, err)
@@ -58,7 +59,7 @@ func TestListAgainstSandbox(t *testing.T) {
 
 // The sandbox's injected 429 and 5xx are retried; its rule checks reject a wrong vendor without retry.
 func TestSandboxFaultsAndRules(t *testing.T) {
-	srv, baseURL := sandbox.StartTest(t, sandbox.Options{Days: 3, PerDay: 5})
+	srv, baseURL := startSandbox(t, sandbox.Options{Days: 3, PerDay: 5})
 	srv.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
 		switch n {
 		case 1:
@@ -82,4 +83,13 @@ func TestSandboxFaultsAndRules(t *testing.T) {
 	_, err = c.ListInquiries(context.Background(), api.ListRequest{VendorItemID: srv.VendorItemIDs()[0]})
 	assert.Equal(t, api.KindAuth, api.KindOf(err), "%v", err)
 	assert.Equal(t, int64(1), c.Requests(), "not retried")
+}
+
+// startSandbox serves a new sandbox built with o on loopback until the test ends.
+func startSandbox(t *testing.T, o sandbox.Options) (*sandbox.Server, string) {
+	t.Helper()
+	s := sandbox.New(o)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts.URL
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Tolerant field types: Coupang's JSON is not always typed as documented (IDs come as numbers or
@@ -106,6 +107,15 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case isNull(t):
 		*s = ""
 	case t[0] == '"':
+		// Nothing to unescape or replace, the common case: no second scan. (encoding/json only
+		// hands an Unmarshaler valid JSON, so the quotes match.)
+		if len(t) < 2 {
+			return errMalformed
+		}
+		if in := t[1 : len(t)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+			*s = String(in)
+			return nil
+		}
 		return json.Unmarshal(t, (*string)(s))
 	case t[0] == '{' || t[0] == '[':
 		return fmt.Errorf("expected a string, got %s", kindOfJSON(t))

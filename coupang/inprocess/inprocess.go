@@ -9,9 +9,7 @@
 package inprocess
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +22,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -396,50 +393,4 @@ func listValue(n int, at func(int) any) (*proto.QualValue, error) {
 		list.Values = append(list.Values, v)
 	}
 	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}, nil
-}
-
-// Values converts every column of a row with Value, keyed by column name.
-func Values(cols map[string]*proto.Column) (map[string]any, error) {
-	row := make(map[string]any, len(cols))
-	for name, c := range cols {
-		v, err := Value(c)
-		if err != nil {
-			return nil, fmt.Errorf("column %s: %w", name, err)
-		}
-		row[name] = v
-	}
-	return row, nil
-}
-
-// Value converts a column value to Go: nil for NULL, bool, int64, float64, string, time.Time (in
-// Korean time, api.KST, the zone Coupang works in) or, for JSON columns, the decoded JSON
-// (map[string]any, []any, json.Number, string, bool or nil); numbers stay json.Number so that IDs
-// keep every digit.
-func Value(c *proto.Column) (any, error) {
-	if c == nil {
-		return nil, nil
-	}
-	switch v := c.Value.(type) {
-	case nil, *proto.Column_NullValue:
-		return nil, nil
-	case *proto.Column_BoolValue:
-		return v.BoolValue, nil
-	case *proto.Column_IntValue:
-		return v.IntValue, nil
-	case *proto.Column_DoubleValue:
-		return v.DoubleValue, nil
-	case *proto.Column_StringValue:
-		return v.StringValue, nil
-	case *proto.Column_TimestampValue:
-		return v.TimestampValue.AsTime().In(api.KST), nil
-	case *proto.Column_JsonValue:
-		var out any
-		dec := json.NewDecoder(bytes.NewReader(v.JsonValue))
-		dec.UseNumber()
-		if err := dec.Decode(&out); err != nil {
-			return nil, fmt.Errorf("decode JSON column value: %w", err)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unsupported column value %T", c.Value)
 }

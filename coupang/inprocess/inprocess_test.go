@@ -83,34 +83,3 @@ func TestQueryValidation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, v.GetListValue().Values, 2)
 }
-
-func TestValue(t *testing.T) {
-	for _, c := range []struct {
-		col  *proto.Column
-		want any
-	}{
-		{&proto.Column{Value: &proto.Column_NullValue{}}, nil},
-		{&proto.Column{Value: &proto.Column_IntValue{IntValue: 5}}, int64(5)},
-		{&proto.Column{Value: &proto.Column_StringValue{StringValue: "x"}}, "x"},
-		{&proto.Column{Value: &proto.Column_BoolValue{BoolValue: true}}, true},
-	} {
-		got, err := inprocess.Value(c.col)
-		require.NoError(t, err)
-		assert.Equal(t, c.want, got)
-	}
-	got, err := inprocess.Value(&proto.Column{Value: &proto.Column_JsonValue{JsonValue: []byte(`[74702446818044]`)}})
-	require.NoError(t, err)
-	assert.Equal(t, "74702446818044", fmt.Sprint(got.([]any)[0]), "JSON numbers keep every digit")
-}
-
-func TestValues(t *testing.T) {
-	got, err := inprocess.Values(map[string]*proto.Column{
-		"inquiry_id":  {Value: &proto.Column_IntValue{IntValue: 7}},
-		"answered_at": {Value: &proto.Column_NullValue{}},
-	})
-	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"inquiry_id": int64(7), "answered_at": nil}, got)
-
-	_, err = inprocess.Values(map[string]*proto.Column{"replies": {Value: &proto.Column_JsonValue{JsonValue: []byte(`[`)}}})
-	assert.ErrorContains(t, err, "column replies")
-}

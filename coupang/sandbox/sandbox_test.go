@@ -142,7 +142,16 @@ func newServer(t *testing.T, o sandbox.Options) (*sandbox.Server, string) {
 	if o.Now == nil {
 		o.Now = fixedClock
 	}
-	return sandbox.StartTest(t, o)
+	return startServer(t, o)
+}
+
+// startServer serves a new sandbox built with o on loopback until the test ends.
+func startServer(t *testing.T, o sandbox.Options) (*sandbox.Server, string) {
+	t.Helper()
+	s := sandbox.New(o)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts.URL
 }
 
 func TestRulesReject(t *testing.T) {
@@ -813,7 +822,7 @@ func TestStart(t *testing.T) {
 
 // TestDefaultClock checks the defaults: data up to the real now, found by a default 7-day query.
 func TestDefaultClock(t *testing.T) {
-	s, base := sandbox.StartTest(t, sandbox.Options{})
+	s, base := startServer(t, sandbox.Options{})
 	now := time.Now()
 	first, last := s.Span()
 	if last.Format(api.DateLayout) != now.In(api.KST).Format(api.DateLayout) || !first.Equal(last.AddDate(0, 0, -(sandbox.DefaultDays-1))) {
@@ -888,7 +897,7 @@ func TestLatencyAndSlowFault(t *testing.T) {
 			if mode == "latency" {
 				o.Latency = 5 * time.Second
 			}
-			s, base := sandbox.StartTest(t, o)
+			s, base := startServer(t, o)
 			if mode == "slow" {
 				s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultSlow(5 * time.Second) })
 			}

@@ -8,14 +8,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -203,16 +201,6 @@ func (s *Server) StartOn(addr string) (baseURL string, stop func(), err error) {
 		}
 	}
 	return "http://" + ln.Addr().String(), stop, nil
-}
-
-// StartTest builds a server with opts, serves it with httptest on loopback until the test ends and
-// returns it with its base URL.
-func StartTest(tb testing.TB, opts Options) (*Server, string) {
-	tb.Helper()
-	s := New(opts)
-	ts := httptest.NewServer(s)
-	tb.Cleanup(ts.Close)
-	return s, ts.URL
 }
 
 // statusWriter remembers the status sent and logs the request as soon as the status is known, so

@@ -9,15 +9,15 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
 )
 
-// fromField is the plugin's default transform: what transform.FromGo does (the row struct's
+// fromGo is the plugin's default transform: it does what transform.FromGo does (the row struct's
 // field named after the column, inquiry_id -> InquiryID), without its cost. FromGo looks the
 // field up by reflection and compiles a regular expression for every value (go-kit's
 // helpers.IsFieldArray), which was about 45% of the CPU and most of the 150 KB allocated per
 // streamed row; here each row type's fields are indexed once.
-func fromField() *transform.ColumnTransforms { return transform.From(fieldValue) }
+func fromGo() *transform.ColumnTransforms { return transform.From(goFieldValue) }
 
-// fieldValue returns the hydrate item's field for the column, or nil when there is none.
-func fieldValue(_ context.Context, d *transform.TransformData) (any, error) {
+// goFieldValue returns the hydrate item's field for the column, or nil when there is none.
+func goFieldValue(_ context.Context, d *transform.TransformData) (any, error) {
 	v := reflect.ValueOf(d.HydrateItem)
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {

@@ -15,9 +15,9 @@ import (
 // misses them (VendorItemIds); the default transform finds them by itself.
 var fromFieldBefore = map[string]string{"vendor_item_ids": "VendorItemIDs"}
 
-// TestFieldValueMatchesFromGo checks the default transform against the SDK's FromGo, its oracle,
+// TestGoFieldValueMatchesFromGo checks the default transform against the SDK's FromGo, its oracle,
 // for every column of both tables, on rows with every nullable field set and unset.
-func TestFieldValueMatchesFromGo(t *testing.T) {
+func TestGoFieldValueMatchesFromGo(t *testing.T) {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, api.KST)
 	status := "requestAnswer"
 	full := query.Row{VendorItemID: 7, PartnerCounselingStatus: "NONE", Inquiry: api.Inquiry{
@@ -53,7 +53,7 @@ func TestFieldValueMatchesFromGo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := fieldValue(context.Background(), &transform.TransformData{HydrateItem: item, ColumnName: col.Name})
+			got, err := goFieldValue(context.Background(), &transform.TransformData{HydrateItem: item, ColumnName: col.Name})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +67,7 @@ func TestFieldValueMatchesFromGo(t *testing.T) {
 func TestFieldValueNoStruct(t *testing.T) {
 	var nilRow *inquiryRow
 	for _, item := range []any{nil, nilRow, 42} {
-		got, err := fieldValue(context.Background(), &transform.TransformData{HydrateItem: item, ColumnName: "inquiry_id"})
+		got, err := goFieldValue(context.Background(), &transform.TransformData{HydrateItem: item, ColumnName: "inquiry_id"})
 		if got != nil || err != nil {
 			t.Errorf("%#v: got %#v, %v; want nil, nil", item, got, err)
 		}
