@@ -19,3 +19,14 @@ connection "coupang" {
   # (vendor_item_id) nor a lower bound on inquiry_at. No environment variable; default 7.
   # default_lookback_days = 7
 }
+
+# Rate limits, as Steampipe reads them (the export command reads them too). The plugin's own limiter
+# is coupang_api: 4 requests per second per connection, Coupang's safe rate. A limiter of that name
+# here replaces it; uncomment to go slower, for example when other tools share the same Wing key.
+# plugin "local/coupang" {
+#   limiter "coupang_api" {
+#     fill_rate   = 1    # requests per second
+#     bucket_size = 1    # burst
+#     scope       = ["connection"]
+#   }
+# }

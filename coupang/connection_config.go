@@ -72,14 +72,24 @@ func (c coupangConfig) resolve() (resolvedConfig, error) {
 		BaseURL:      setting(c.BaseURL, envBaseURL),
 		LookbackDays: defaultLookbackDays,
 	}
+	// Every missing credential is named at once, so one fix makes the next run work.
+	var missing, envs []string
 	for _, f := range []struct{ arg, env, value string }{
 		{"vendor_id", envVendorID, r.VendorID},
 		{"access_key", envAccessKey, r.AccessKey},
 		{"secret_key", envSecretKey, r.SecretKey},
 	} {
 		if f.value == "" {
-			return r, fmt.Errorf("%s is not set: set %s in the coupang connection config or the %s environment variable", f.arg, f.arg, f.env)
+			missing, envs = append(missing, f.arg), append(envs, f.env)
 		}
+	}
+	if len(missing) > 0 {
+		verb := "is"
+		if len(missing) > 1 {
+			verb = "are"
+		}
+		return r, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
+			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
 	if r.BaseURL == "" {
 		r.BaseURL = api.DefaultBaseURL

@@ -34,10 +34,11 @@ func TestConfig(t *testing.T) {
 	defer stop()
 	full := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base)
 
-	t.Run("empty config loads, then names the first missing argument", func(t *testing.T) {
+	t.Run("empty config loads, then names every missing argument at once", func(t *testing.T) {
 		err := queryErr(t, "")
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "vendor_id is not set: set vendor_id in the coupang connection config or the COUPANG_VENDOR_ID environment variable")
+		assert.Contains(t, err.Error(), "vendor_id, access_key, secret_key are not set: set vendor_id, access_key, secret_key in the coupang connection config, "+
+			"or the environment variable(s) COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY")
 	})
 	for _, c := range []struct{ arg, env, cfg string }{
 		{"access_key", "COUPANG_ACCESS_KEY", fmt.Sprintf("vendor_id = %q\nsecret_key = %q\n", sb.VendorID(), sb.SecretKey())},

@@ -87,7 +87,8 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nDone in %s: %s in all (the plugin waits 250ms between requests, Coupang's safe rate); exports kept in %s/.\n",
 		time.Since(start).Round(100*time.Millisecond), plural(total, "request"), outDir)
-	fmt.Fprintf(w, "Next: `make test`, `%s/steampipe_export_coupang --help`, or `make install` to use the plugin from Steampipe.\n", bin)
+	fmt.Fprintf(w, "Next: `%s/steampipe_export_coupang coupang_callcenter_inquiry --output xlsx > inquiries.xlsx` for Excel (or `--bom` on a CSV),\n"+
+		"`%s/steampipe_export_coupang --help`, `make test`, or `make install` to use the plugin from Steampipe.\n", bin, bin)
 	return nil
 }
 

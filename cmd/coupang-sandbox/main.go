@@ -1,13 +1,14 @@
 // Command coupang-sandbox serves the strict Coupang-compatible fake API (package coupang/sandbox) on a
 // loopback address, with the demo credentials.
 //
-// It prints on stdout, one per line, shell-style assignments a script can eval or parse:
+// It prints on stdout, one per line, shell export lines that work pasted into bash or zsh, or
+// run with eval:
 //
-//	COUPANG_BASE_URL=http://127.0.0.1:PORT
-//	COUPANG_VENDOR_ID=A00012345
-//	COUPANG_ACCESS_KEY=...
-//	COUPANG_SECRET_KEY=...
-//	COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=3285906659   (only with --hot-inquiries)
+//	export COUPANG_BASE_URL=http://127.0.0.1:PORT
+//	export COUPANG_VENDOR_ID=A00012345
+//	export COUPANG_ACCESS_KEY=...
+//	export COUPANG_SECRET_KEY=...
+//	export COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=3285906659   (only with --hot-inquiries)
 //
 // and then serves until SIGINT or SIGTERM. With --verbose every request is logged on stderr.
 package main
@@ -79,10 +80,12 @@ func run(args []string) error {
 	}
 	defer stop()
 	first, last := s.Span()
-	fmt.Printf("COUPANG_BASE_URL=%s\nCOUPANG_VENDOR_ID=%s\nCOUPANG_ACCESS_KEY=%s\nCOUPANG_SECRET_KEY=%s\n",
+	// Pasted without export, a plain assignment stays a shell variable that the plugin, a child
+	// process, never sees.
+	fmt.Printf("export COUPANG_BASE_URL=%s\nexport COUPANG_VENDOR_ID=%s\nexport COUPANG_ACCESS_KEY=%s\nexport COUPANG_SECRET_KEY=%s\n",
 		baseURL, s.VendorID(), s.AccessKey(), s.SecretKey())
 	if hot := s.HotVendorItemID(); hot != 0 {
-		fmt.Printf("COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=%d\n", hot)
+		fmt.Printf("export COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=%d\n", hot)
 	}
 	fmt.Fprintf(os.Stderr, "coupang-sandbox: %d inquiries from %s to %s (built in %s), serving %s; Ctrl-C to stop\n",
 		s.Count(), first.Format("2006-01-02"), last.Format("2006-01-02"), time.Since(start).Round(time.Millisecond), baseURL)

@@ -13,6 +13,7 @@ type options struct {
 	Where      []string
 	Limit      int64 // -1 for no limit
 	Output     string
+	BOM        bool
 	Config     string
 	HasConfig  bool
 	Connection string
@@ -23,7 +24,7 @@ type options struct {
 
 // usageLine is the command's synopsis.
 const usageLine = `steampipe_export_coupang TABLE [--select a,b] [--where "COND"]... [--limit N]
-                         [--output csv|json|jsonl]
+                         [--output csv|json|jsonl|xlsx] [--bom]
                          [--config 'HCL attributes' | --connection NAME [--config-dir DIR]] [--verbose]`
 
 // flagsWithValue are the flags that take a value, as `--flag value` or `--flag=value`.
@@ -68,6 +69,8 @@ func (o *options) set(name, value string, hasValue bool) error {
 		o.Help = true
 	case "v", "verbose":
 		o.Verbose = !hasValue || value == "true"
+	case "bom":
+		o.BOM = !hasValue || value == "true"
 	case "select":
 		for _, c := range strings.Split(value, ",") {
 			if c = strings.ToLower(strings.TrimSpace(c)); c != "" {
@@ -99,6 +102,10 @@ func (o *options) set(name, value string, hasValue bool) error {
 // finish checks the flags together and takes the table name.
 func (o *options) finish(positional []string) error {
 	if o.Help {
+		// TABLE --help shows that table.
+		if len(positional) == 1 {
+			o.Table = strings.ToLower(positional[0])
+		}
 		return nil
 	}
 	switch len(positional) {
@@ -107,12 +114,10 @@ func (o *options) finish(positional []string) error {
 	case 1:
 		o.Table = strings.ToLower(positional[0])
 	default:
-		return fmt.Errorf("one TABLE only, got %s (quote a --where condition that contains spaces)", strings.Join(positional, " "))
+		return fmt.Errorf("one TABLE only, got %s (quote a --where condition that contains spaces, like --where \"inquiry_at >= '2024-05-01'\")", strings.Join(positional, " "))
 	}
-	switch o.Output {
-	case formatCSV, formatJSON, formatJSONL:
-	default:
-		return fmt.Errorf("unknown --output %q: use csv, json or jsonl", o.Output)
+	if err := checkFormat(o.Output, o.BOM); err != nil {
+		return err
 	}
 	if o.HasConfig && o.Connection != "" {
 		return fmt.Errorf("use either --config or --connection, not both")

@@ -22,7 +22,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"t", "--connection", "c", "--config-dir", "/x", "--verbose"},
 			options{Table: "t", Limit: -1, Output: "csv", Connection: "c", ConfigDir: "/x", Verbose: true}},
 		{[]string{"--help"}, options{Limit: -1, Output: "csv", Help: true}},
-		{[]string{"-h", "t"}, options{Limit: -1, Output: "csv", Help: true}},
+		{[]string{"-h", "t"}, options{Table: "t", Limit: -1, Output: "csv", Help: true}},
 		{[]string{"--", "t"}, options{Table: "t", Limit: -1, Output: "csv"}},
 	}
 	for _, tt := range tests {

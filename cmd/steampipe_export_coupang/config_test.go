@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,7 +66,7 @@ connection "hub" {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := connectionConfig(dir, tt.name)
+			got, err := dirConnection(dir, tt.name)
 			if tt.err != "" {
 				assert.ErrorContains(t, err, tt.err)
 				return
@@ -80,24 +81,30 @@ connection "hub" {
 
 func TestConnectionConfigErrors(t *testing.T) {
 	empty := t.TempDir()
-	_, err := connectionConfig(empty, "coupang")
+	_, err := dirConnection(empty, "coupang")
 	assert.ErrorContains(t, err, "no .spc files in")
 
 	bad := t.TempDir()
 	writeSpc(t, bad, "bad.spc", `connection "coupang" {`)
-	_, err = connectionConfig(bad, "coupang")
+	_, err = dirConnection(bad, "coupang")
 	assert.ErrorContains(t, err, "parsing "+filepath.Join(bad, "bad.spc"))
 
 	twice := t.TempDir()
 	writeSpc(t, twice, "a.spc", `connection "c" { plugin = "coupang" }`)
 	writeSpc(t, twice, "b.spc", `connection "c" { plugin = "coupang" }`)
-	_, err = connectionConfig(twice, "c")
+	_, err = dirConnection(twice, "c")
 	assert.ErrorContains(t, err, `connection "c" is defined more than once`)
 
 	noPlugin := t.TempDir()
 	writeSpc(t, noPlugin, "a.spc", `connection "c" { vendor_id = "x" }`)
-	_, err = connectionConfig(noPlugin, "c")
+	_, err = dirConnection(noPlugin, "c")
 	assert.ErrorContains(t, err, "has no plugin attribute")
+}
+
+// dirConnection is the connection config readConfigDir finds.
+func dirConnection(dir, name string) (string, error) {
+	cfg, err := readConfigDir(dir, name)
+	return cfg.Connection, err
 }
 
 func TestNormalizeConfigHCL(t *testing.T) {
@@ -128,4 +135,23 @@ func TestDefaultConfigDir(t *testing.T) {
 	t.Setenv("STEAMPIPE_INSTALL_DIR", "")
 	t.Setenv("HOME", "/home/seller")
 	assert.Equal(t, "/home/seller/.steampipe/config", defaultConfigDir())
+}
+
+// TestConfigErrorPointsIntoTheFlag: an HCL error in a one-line --config names the character of
+// what was typed (not a line of the text rewritten one attribute per line), and never the values.
+func TestConfigErrorPointsIntoTheFlag(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		char int // 1-based, in what was typed
+	}{
+		{`vendor_id = "A1" access_key = "x" secret_key "s3cr3t"`, 35},  // secret_key: its = is missing
+		{`vendor_id = "A1", access_key = = "x"`, 32},                   // the second =
+		{`vendor_id = "A1" access_key = "x" secret_key = "s3cr3t`, 55}, // the end: the quote is not closed
+	} {
+		_, err := normalizeConfigHCL(tt.in)
+		require.Error(t, err, tt.in)
+		assert.Contains(t, err.Error(), fmt.Sprintf("bad --config at character %d:", tt.char), tt.in)
+		assert.NotContains(t, err.Error(), "s3cr3t")
+		assert.NotContains(t, err.Error(), "--config:", "no line:column of the rewritten text")
+	}
 }

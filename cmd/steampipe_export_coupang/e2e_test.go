@@ -2,15 +2,16 @@ package main
 
 import (
 	"bytes"
-	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -30,15 +31,6 @@ var fixedNow = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 // fastLimiter replaces the plugin's 4 requests/second in tests that run many exports; the tests
 // that check the command's defaults keep the plugin's limiter.
 var fastLimiter = inprocess.Limiter{Name: "coupang_api", FillRate: 1000, BucketSize: 1000, Scope: []string{"connection"}}
-
-// useFastLimiter makes the exports of one test start the plugin with fastLimiter.
-func useFastLimiter(t *testing.T) {
-	prev := startEngine
-	startEngine = func(ctx context.Context, config string, logs io.Writer, level string) (engine, error) {
-		return startInProcessWith(ctx, config, inprocess.WithLogOutput(logs, level), inprocess.WithRateLimiter(fastLimiter))
-	}
-	t.Cleanup(func() { startEngine = prev })
-}
 
 // startSandbox serves a small data set dated relative to fixedNow and returns it with a --config
 // value for it.
@@ -77,6 +69,13 @@ func startSandboxWith(t *testing.T, opts sandbox.Options) (s *sandbox.Server, ba
 func runCmd(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// runFast is runCmd with fastLimiter, for tests that run many exports.
+func runFast(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := runWith(args, &stdout, &stderr, inprocess.WithRateLimiter(fastLimiter))
 	return code, stdout.String(), stderr.String()
 }
 
@@ -187,7 +186,7 @@ func TestExportBadInput(t *testing.T) {
 		{"bad status", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "partner_counseling_status = 'WAITING'"},
 			[]string{"WAITING", "NO_ANSWER"}},
 		{"missing credentials", []string{"coupang_callcenter_inquiry"},
-			[]string{"vendor_id is not set", "COUPANG_VENDOR_ID"}},
+			[]string{"vendor_id, access_key, secret_key are not set", "COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY"}},
 		{"bad config", []string{"coupang_callcenter_inquiry", "--config", `vendor_id = "A1`}, []string{"bad --config"}},
 		{"missing connection", []string{"coupang_callcenter_inquiry", "--connection", "nope", "--config-dir", t.TempDir()}, []string{"no .spc files"}},
 		{"bad flag", []string{"coupang_callcenter_inquiry", "--format", "csv"}, []string{`unknown flag "--format"`}},
@@ -243,9 +242,9 @@ func TestHelpListsTablesAndKeyColumns(t *testing.T) {
 
 // TestExportFailsWhenAPIFailsMidway injects a failure after the first requests succeeded, many times
 // over: the export must end with exit code 1 and an error every time, never with a complete-looking
-// result.
+// result, and the failure must really come mid-way: after rows were written, with requests both
+// before and at the fault.
 func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
-	useFastLimiter(t)
 	// About 40 inquiries a day: a 14-day export takes two windows of about ten pages each.
 	s, _, config := startSandboxWith(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 40})
 	faults := []func() *sandbox.Fault{
@@ -255,32 +254,45 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 		func() *sandbox.Fault { return sandbox.FaultCodeInBody(400, "bad request") },
 		sandbox.FaultHTML403,
 	}
-	runs := 50
-	partial := 0
-	for i := 0; i < runs; i++ {
+	afterRows := regexp.MustCompile(`query on coupang_callcenter_inquiry failed after (\d+) rows \(the output is incomplete\)`)
+	for i := 0; i < 50; i++ {
 		fault := faults[i%len(faults)]
-		failFrom := s.Requests() + 2 + int64(i%7) // the first one to seven requests of this run succeed
+		start := s.Requests()
+		failFrom := start + 2 + int64(i%7) // the first one to seven requests of this run succeed
+		var faulted atomic.Int64
 		s.SetFault(func(n int64, r *http.Request) *sandbox.Fault {
-			if n >= failFrom {
+			// Never a first page: the windows' first pages may be asked for in any order, and one
+			// of them is the export's first rows.
+			if n >= failFrom && r.URL.Query().Get("pageNum") != "1" {
+				faulted.Add(1)
 				return fault()
 			}
 			return nil
 		})
 		format := []string{"csv", "json", "jsonl"}[i%3]
-		code, stdout, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--output", format,
+		code, stdout, stderr := runFast("coupang_callcenter_inquiry", "--config", config, "--output", format,
 			"--where", "inquiry_at between 2026-01-02 and 2026-01-15")
 		require.Equal(t, 1, code, "run %d (%s): exit code; stderr: %s", i, format, stderr)
-		require.Contains(t, stderr, "query on coupang_callcenter_inquiry failed after", "run %d", i)
 		require.Contains(t, stderr, "coupang api", "run %d", i)
-		if format == "json" {
+		m := afterRows.FindStringSubmatch(stderr)
+		require.NotNil(t, m, "run %d: the error must say how many rows were written before the failure: %s", i, stderr)
+		rows, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		assert.Positive(t, rows, "run %d: rows were written before the failure", i)
+		assert.GreaterOrEqual(t, faulted.Load(), int64(1), "run %d: the fault was served", i)
+		assert.Less(t, s.Requests()-start, int64(50), "run %d: the export stopped at the fault", i)
+		switch format {
+		case "json":
 			var rows []any
 			require.Error(t, json.Unmarshal([]byte(stdout), &rows), "run %d: a failed export must not be a complete JSON array", i)
-		}
-		if stdout != "" {
-			partial++
+		case "csv":
+			records, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+			require.NoError(t, err, "run %d", i)
+			assert.Len(t, records, rows+1, "run %d: header and the rows written before the failure", i)
+		case "jsonl":
+			assert.Equal(t, rows, strings.Count(stdout, "\n"), "run %d: the rows written before the failure", i)
 		}
 	}
-	t.Logf("%d of %d failed runs had written some rows before the failure", partial, runs)
 
 	// A server error that persists is retried (with backoff) and then fails the export too.
 	failFrom := s.Requests() + 3
@@ -290,9 +302,43 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 		}
 		return nil
 	})
-	code, _, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at between 2026-01-02 and 2026-01-15")
+	code, _, stderr := runFast("coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at between 2026-01-02 and 2026-01-15")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "HTTP 503")
 	assert.Contains(t, stderr, "attempts")
 	s.SetFault(nil)
+}
+
+func TestTableHelpShowsOneTable(t *testing.T) {
+	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--help")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "steampipe_export_coupang coupang_callcenter_inquiry_reply [--select a,b]")
+	assert.Contains(t, stdout, "answer_type (=)")
+	assert.NotContains(t, stdout, "\n  coupang_callcenter_inquiry\n", "only the table asked for")
+	assert.NotContains(t, stdout, "Flags:")
+
+	code, _, stderr = runCmd("coupang_nope", "--help")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `unknown table "coupang_nope": choose one of coupang_callcenter_inquiry`)
+}
+
+func TestConnectionHints(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"coupang_callcenter_inquiry", "--connection", "shop", "--config-dir", dir},
+	} {
+		code, _, stderr := runCmd(args...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, `plugin = "local/coupang"`)
+		assert.Contains(t, stderr, "--config")
+		assert.NotContains(t, stderr, "make install")
+	}
+	writeSpc(t, dir, "other.spc", `connection "other" {
+  plugin = "local/coupang"
+}`)
+	code, _, stderr := runCmd("coupang_callcenter_inquiry", "--connection", "shop", "--config-dir", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `connection "shop" not found`)
+	assert.Contains(t, stderr, `connection "shop" { plugin = "local/coupang"`)
+	assert.NotContains(t, stderr, "make install")
 }

@@ -87,7 +87,10 @@ func compareBools(x, y bool) int {
 // matches reports whether a row satisfies a condition, with SQL's rule that NULL matches nothing.
 func (c condition) matches(r row) bool {
 	v, ok := columnValue(r[c.Column.Name])
-	if !ok {
+	switch {
+	case c.Op == opIsNull || c.Op == opIsNotNull:
+		return ok == (c.Op == opIsNotNull)
+	case !ok:
 		return false
 	}
 	switch c.Op {
@@ -128,12 +131,56 @@ func compareResult(op string, cmp int) bool {
 	return false
 }
 
-// matchesAll reports whether a row satisfies every condition (the --where flags are ANDed).
-func matchesAll(conds []condition, r row) bool {
-	for _, c := range conds {
-		if !c.matches(r) {
-			return false
+// matches reports whether a row satisfies an expression. As in SQL, a comparison with NULL is
+// unknown, and unknown keeps no row: not (answered_at < x) keeps no row whose answered_at is NULL.
+func (e expr) matches(r row) bool {
+	v, known := e.eval(r)
+	return known && v
+}
+
+// eval is SQL's three-valued logic: known is false for unknown (a comparison with NULL).
+func (e expr) eval(r row) (v, known bool) {
+	switch e.Kind {
+	case kindCond:
+		if _, present := columnValue(r[e.Cond.Column.Name]); !present && e.Cond.Op != opIsNull && e.Cond.Op != opIsNotNull {
+			return false, false
 		}
+		return e.Cond.matches(r), true
+	case kindNot:
+		v, known := e.Args[0].eval(r)
+		return !v, known
 	}
-	return true
+	// and: false wins over unknown; or: true wins over unknown.
+	decisive := e.Kind == kindOr
+	known = true
+	for _, a := range e.Args {
+		av, ak := a.eval(r)
+		if ak && av == decisive {
+			return decisive, true
+		}
+		known = known && ak
+	}
+	return !decisive, known
+}
+
+// conjuncts lists the expressions an expression ANDs together, nested ands flattened.
+func (e expr) conjuncts() []expr {
+	if e.Kind != kindAnd {
+		return []expr{e}
+	}
+	var out []expr
+	for _, a := range e.Args {
+		out = append(out, a.conjuncts()...)
+	}
+	return out
+}
+
+// columns calls fn with the column of every condition in the expression.
+func (e expr) columns(fn func(column)) {
+	if e.Kind == kindCond {
+		fn(e.Cond.Column)
+	}
+	for _, a := range e.Args {
+		a.columns(fn)
+	}
 }

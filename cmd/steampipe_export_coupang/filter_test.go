@@ -80,17 +80,19 @@ func TestConditionMatches(t *testing.T) {
 	tbl := fixtureTable()
 	for _, tt := range tests {
 		t.Run(tt.where, func(t *testing.T) {
-			c, err := parseCondition(tbl, tt.where)
+			e, err := parseWhere(tbl, []string{tt.where}, time.Now())
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, c.matches(r))
+			assert.Equal(t, tt.want, e.matches(r))
 		})
 	}
 }
 
 func TestMatchesAllAndsConditions(t *testing.T) {
-	conds, err := parseConditions(fixtureTable(), []string{"inquiry_id > 5", "inquiry_id < 20"})
+	where, err := parseWhere(fixtureTable(), []string{"inquiry_id > 5", "inquiry_id < 20"}, time.Now())
 	require.NoError(t, err)
-	assert.True(t, matchesAll(conds, row{"inquiry_id": intCol(10)}))
-	assert.False(t, matchesAll(conds, row{"inquiry_id": intCol(30)}))
-	assert.True(t, matchesAll(nil, row{}))
+	assert.True(t, where.matches(row{"inquiry_id": intCol(10)}))
+	assert.False(t, where.matches(row{"inquiry_id": intCol(30)}))
+	none, err := parseWhere(fixtureTable(), nil, time.Now())
+	require.NoError(t, err)
+	assert.True(t, none.matches(row{}))
 }

@@ -50,15 +50,13 @@ func FuzzParseWhere(f *testing.F) {
 		if len(flags) > 4 {
 			flags = flags[:4]
 		}
-		conds, err := parseConditions(tbl, flags)
+		where, err := parseWhere(tbl, flags, time.Now())
 		if err != nil {
 			checkWhereError(t, err)
 			return
 		}
-		for _, c := range conds {
-			checkCondition(t, c)
-		}
-		p := planPushdown(tbl, conds, limit)
+		checkConditions(t, where)
+		p := planPushdown(tbl, where, limit)
 		if p.Limit >= 0 && p.Limit != limit {
 			t.Fatalf("pushed limit %d for limit %d", p.Limit, limit)
 		}
@@ -68,7 +66,7 @@ func FuzzParseWhere(f *testing.F) {
 			}
 		}
 		for _, r := range fuzzRows {
-			matchesAll(conds, r)
+			where.matches(r)
 		}
 	})
 }
@@ -87,9 +85,31 @@ func checkWhereError(t *testing.T, err error) {
 	}
 }
 
+// checkConditions asserts the shape of an expression and of each condition in it.
+func checkConditions(t *testing.T, e expr) {
+	switch e.Kind {
+	case kindCond:
+		checkCondition(t, e.Cond)
+	case kindNot:
+		if len(e.Args) != 1 {
+			t.Fatalf("not with %d operands", len(e.Args))
+		}
+	case kindAnd, kindOr:
+	default:
+		t.Fatalf("unknown expression kind %q", e.Kind)
+	}
+	for _, a := range e.Args {
+		checkConditions(t, a)
+	}
+}
+
 // checkCondition asserts a parsed condition's shape and value types.
 func checkCondition(t *testing.T, c condition) {
 	switch c.Op {
+	case opIsNull, opIsNotNull:
+		if len(c.Values) != 0 {
+			t.Fatalf("%s with %d values", c.Op, len(c.Values))
+		}
 	case opBetween:
 		if len(c.Values) != 2 {
 			t.Fatalf("between with %d values", len(c.Values))

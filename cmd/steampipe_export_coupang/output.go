@@ -16,7 +16,14 @@ const (
 	formatCSV   = "csv"
 	formatJSON  = "json"
 	formatJSONL = "jsonl"
+	formatXLSX  = "xlsx"
 )
+
+// formatHelp lists the formats, for messages.
+const formatHelp = "csv, json, jsonl or xlsx"
+
+// utf8BOM starts a CSV file that Excel should read as UTF-8 (--bom).
+const utf8BOM = "\uFEFF"
 
 // rowWriter writes rows as they arrive. Nothing is written before the first row or Close, so a query
 // that fails before its first row leaves the output empty.
@@ -26,21 +33,43 @@ type rowWriter interface {
 	Close() error
 }
 
-// newRowWriter returns the writer of a format.
-func newRowWriter(format string, w io.Writer, cols []column) (rowWriter, error) {
+// checkFormat checks --output and --bom together; it is the one place that knows the formats.
+func checkFormat(format string, bom bool) error {
 	switch format {
-	case formatCSV:
-		return &csvWriter{w: csv.NewWriter(w), cols: cols}, nil
+	case formatCSV, formatJSON, formatJSONL, formatXLSX:
+	default:
+		return fmt.Errorf("unknown --output %q: use %s", format, formatHelp)
+	}
+	if bom && format != formatCSV {
+		return fmt.Errorf("--bom is for --output csv only (xlsx and JSON need no byte-order mark): drop --bom")
+	}
+	return nil
+}
+
+// newRowWriter returns the writer of a format; bom starts a CSV with a UTF-8 byte-order mark.
+func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWriter, error) {
+	if err := checkFormat(format, bom); err != nil {
+		return nil, err
+	}
+	switch format {
 	case formatJSON:
 		return newJSONWriter(w, cols, true), nil
 	case formatJSONL:
 		return newJSONWriter(w, cols, false), nil
+	case formatXLSX:
+		return newXLSXWriter(w, cols)
 	}
-	return nil, fmt.Errorf("unknown --output %q: use csv, json or jsonl", format)
+	c := &csvWriter{out: w, w: csv.NewWriter(w), cols: cols}
+	if bom {
+		c.bom = utf8BOM
+	}
+	return c, nil
 }
 
 // csvWriter writes a header line and one line per row; NULL is an empty field.
 type csvWriter struct {
+	out     io.Writer
+	bom     string
 	w       *csv.Writer
 	cols    []column
 	started bool
@@ -52,6 +81,9 @@ func (c *csvWriter) header() error {
 		return nil
 	}
 	c.started = true
+	if _, err := io.WriteString(c.out, c.bom); err != nil {
+		return err
+	}
 	names := make([]string, len(c.cols))
 	for i, col := range c.cols {
 		names[i] = col.Name

@@ -31,7 +31,7 @@ var outputRows = []row{
 func writeAll(t *testing.T, format string, rows []row) string {
 	t.Helper()
 	var buf bytes.Buffer
-	w, err := newRowWriter(format, &buf, outputCols)
+	w, err := newRowWriter(format, false, &buf, outputCols)
 	require.NoError(t, err)
 	for _, r := range rows {
 		require.NoError(t, w.WriteRow(r))
@@ -75,7 +75,7 @@ func TestWriters(t *testing.T) {
 func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
 	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
 		var buf bytes.Buffer
-		_, err := newRowWriter(format, &buf, outputCols)
+		_, err := newRowWriter(format, false, &buf, outputCols)
 		require.NoError(t, err)
 		assert.Empty(t, buf.String(), format)
 	}
@@ -84,14 +84,14 @@ func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
 func TestWriterRejectsInvalidJSONCell(t *testing.T) {
 	for _, format := range []string{formatCSV, formatJSON} {
 		var buf bytes.Buffer
-		w, err := newRowWriter(format, &buf, outputCols)
+		w, err := newRowWriter(format, false, &buf, outputCols)
 		require.NoError(t, err)
 		assert.ErrorContains(t, w.WriteRow(row{"ids": jsonCol("{")}), "column ids: the plugin returned invalid JSON", format)
 	}
 }
 
 func TestUnknownFormat(t *testing.T) {
-	_, err := newRowWriter("xml", &bytes.Buffer{}, outputCols)
+	_, err := newRowWriter("xml", false, &bytes.Buffer{}, outputCols)
 	assert.ErrorContains(t, err, `unknown --output "xml"`)
 }
 

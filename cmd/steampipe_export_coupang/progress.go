@@ -10,7 +10,8 @@ import (
 )
 
 // progress shows requests made, rows written and elapsed time on one stderr line, only when
-// stderr is a terminal, so redirected output and logs stay clean.
+// stderr is a terminal and stdout is not (rows on the terminal show progress themselves, and a
+// progress line between them would run into the CSV), so redirected output and logs stay clean.
 type progress struct {
 	w        io.Writer
 	requests func() int64
@@ -30,10 +31,11 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// startProgress starts refreshing the progress line; it does nothing unless stderr is a terminal.
-func startProgress(stderr io.Writer, requests func() int64) *progress {
+// startProgress starts refreshing the progress line; it does nothing unless stderr is a terminal
+// and stdout is not.
+func startProgress(stderr, stdout io.Writer, requests func() int64) *progress {
 	p := &progress{w: stderr, requests: requests, start: time.Now()}
-	if !isTerminal(stderr) {
+	if !isTerminal(stderr) || isTerminal(stdout) {
 		return p
 	}
 	p.done = make(chan struct{})
@@ -61,7 +63,7 @@ func (p *progress) add(n int64) { p.rows.Add(n) }
 
 func (p *progress) print(prefix string) {
 	// \033[K clears what a longer previous line left behind.
-	fmt.Fprintf(p.w, "%s%d requests, %d rows, %s\033[K", prefix, p.requests(), p.rows.Load(),
+	fmt.Fprintf(p.w, "%s%s, %s, %s\033[K", prefix, plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
 		time.Since(p.start).Round(100*time.Millisecond))
 }
 
@@ -75,4 +77,12 @@ func (p *progress) stop(rows int64) {
 	p.rows.Store(rows)
 	p.print("\r")
 	fmt.Fprintln(p.w)
+}
+
+// plural writes a count with its noun: 1 request, 2 requests.
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,7 +12,7 @@ import (
 
 func TestProgressOnlyOnTerminals(t *testing.T) {
 	var buf bytes.Buffer
-	p := startProgress(&buf, func() int64 { return 3 })
+	p := startProgress(&buf, &buf, func() int64 { return 3 })
 	p.add(5)
 	p.stop(5)
 	assert.Empty(t, buf.String(), "no progress line when stderr is not a terminal")
@@ -21,4 +22,17 @@ func TestProgressOnlyOnTerminals(t *testing.T) {
 	defer f.Close()
 	assert.False(t, isTerminal(f), "a regular file is not a terminal")
 	assert.False(t, isTerminal(&buf))
+}
+
+func TestProgressLineWording(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, requests: func() int64 { return 1 }}
+	p.rows.Store(2)
+	p.print("\r")
+	assert.True(t, strings.HasPrefix(buf.String(), "\r1 request, 2 rows, "), buf.String())
+	buf.Reset()
+	p.requests = func() int64 { return 0 }
+	p.rows.Store(1)
+	p.print("\r")
+	assert.True(t, strings.HasPrefix(buf.String(), "\r0 requests, 1 row, "), buf.String())
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,7 +10,7 @@ import (
 )
 
 // qualString describes a pushed qual for comparison, like "inquiry_at >= 2024-05-01T00:00:00+09:00".
-func qualString(q pushedQual) string {
+func qualString(q inprocess.Qual) string {
 	return q.Column + " " + q.Operator + " " + qualValueString(q.Value)
 }
 
@@ -71,9 +72,9 @@ func TestPlanPushdown(t *testing.T) {
 	tbl := fixtureTable()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			conds, err := parseConditions(tbl, tt.wheres)
+			where, err := parseWhere(tbl, tt.wheres, time.Now())
 			require.NoError(t, err)
-			p := planPushdown(tbl, conds, tt.limit)
+			p := planPushdown(tbl, where, tt.limit)
 			var got []string
 			for _, q := range p.Quals {
 				got = append(got, qualString(q))
@@ -81,5 +82,33 @@ func TestPlanPushdown(t *testing.T) {
 			assert.Equal(t, tt.quals, got)
 			assert.Equal(t, tt.limitP, p.Limit)
 		})
+	}
+}
+
+// TestPlanPushdownKeepsOrLocal: only conditions ANDed at the top reach the plugin; a condition
+// under or / not restricts no row by itself, and its presence keeps the limit local.
+func TestPlanPushdownKeepsOrLocal(t *testing.T) {
+	tbl := fixtureTable()
+	for _, tt := range []struct {
+		wheres []string
+		quals  []string
+		limit  int64
+	}{
+		{[]string{"vendor_item_id = 7 and inquiry_at >= 2024-05-01"}, []string{"vendor_item_id = 7", "inquiry_at >= 2024-05-01T00:00:00+09:00"}, 5},
+		{[]string{"vendor_item_id = 7 or vendor_item_id = 8"}, nil, -1},
+		{[]string{"inquiry_at >= 2024-05-01", "vendor_item_id = 7 or order_id = 8"}, []string{"inquiry_at >= 2024-05-01T00:00:00+09:00"}, -1},
+		{[]string{"not vendor_item_id = 7"}, nil, -1},
+		{[]string{"answered_at is null"}, nil, -1},
+		{[]string{"(vendor_item_id = 7 and (order_id = 8))"}, []string{"vendor_item_id = 7", "order_id = 8"}, 5},
+	} {
+		where, err := parseWhere(tbl, tt.wheres, time.Now())
+		require.NoError(t, err)
+		p := planPushdown(tbl, where, 5)
+		var got []string
+		for _, q := range p.Quals {
+			got = append(got, qualString(q))
+		}
+		assert.Equal(t, tt.quals, got, tt.wheres)
+		assert.Equal(t, tt.limit, p.Limit, tt.wheres)
 	}
 }

@@ -6,33 +6,29 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
+	"time"
 
-	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 )
 
-// engine runs the plugin's queries; the in-process runner implements it.
-type engine interface {
-	// Schema returns every table's schema by name.
-	Schema() map[string]*proto.TableSchema
-	// Query streams a table's rows to onRow; the columns are those the caller reads. A limit < 0 means none.
-	Query(ctx context.Context, table string, columns []string, quals []pushedQual, limit int64, onRow func(row) error) error
-	// Requests counts the HTTP requests made to Coupang so far.
-	Requests() int64
-	// Close releases the plugin.
-	Close()
-}
-
-// startEngine starts the plugin with a connection config; tests replace it.
-var startEngine = startInProcess
+// connectionName is the name the in-process connection is loaded under.
+const connectionName = "coupang"
 
 // errLimitReached stops a query once the limit's rows are written.
 var errLimitReached = errors.New("limit reached")
 
 // run runs the command and returns its exit code: 0, or 1 after an error written to stderr.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runWith(args, stdout, stderr)
+}
+
+// runWith is run with extra options for the in-process plugin (tests lift the rate limiter).
+func runWith(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int {
 	ctx, stop := signalContext(context.Background())
 	defer stop()
-	if err := runContext(ctx, args, stdout, stderr); err != nil {
+	if err := runContext(ctx, args, stdout, stderr, extra); err != nil {
 		fmt.Fprintf(stderr, "steampipe_export_coupang: %v\n", err)
 		return 1
 	}
@@ -40,12 +36,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // runContext does the work of run.
-func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, extra []inprocess.Option) error {
 	opts, err := parseArgs(args)
 	if err != nil {
 		return err
 	}
-	config, err := resolveConfig(opts)
+	cfg, err := resolveConfig(opts)
 	if err != nil {
 		return err
 	}
@@ -53,32 +49,39 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if opts.Verbose {
 		level = "info"
 	}
-	eng, err := startEngine(ctx, config, stderr, level)
+	var requests atomic.Int64
+	runnerOpts := append([]inprocess.Option{
+		inprocess.WithLogOutput(stderr, level),
+		inprocess.WithRequestHook(func(api.RequestInfo) { requests.Add(1) }),
+	}, cfg.limiterOptions()...)
+	r, err := inprocess.New(ctx, connectionName, cfg.Connection, append(runnerOpts, extra...)...)
 	if err != nil {
 		return fmt.Errorf("starting the coupang plugin: %w", err)
 	}
-	defer eng.Close()
-	cat := newCatalog(eng.Schema())
+	cat := newCatalog(r.Schema())
 	if opts.Help {
-		return writeHelp(stdout, cat)
+		return writeHelp(stdout, cat, opts.Table)
 	}
-	return export(ctx, eng, cat, opts, stdout, stderr)
+	return export(ctx, r, cat, opts, stdout, stderr, requests.Load)
 }
 
-// resolveConfig returns the connection config as HCL text: --config, --connection, or empty
-// (the plugin then reads COUPANG_* environment variables).
-func resolveConfig(opts options) (string, error) {
-	if opts.HasConfig {
-		return normalizeConfigHCL(opts.Config)
-	}
-	if opts.Connection == "" {
-		return "", nil
-	}
+// resolveConfig returns the connection config (HCL text: --config, --connection, or empty, when
+// the plugin reads COUPANG_* environment variables) and the limiter blocks of the plugin's
+// `plugin "coupang"` block in the config directory, which apply whichever way the connection is given.
+func resolveConfig(opts options) (steampipeConfig, error) {
 	dir := opts.ConfigDir
 	if dir == "" {
 		dir = defaultConfigDir()
 	}
-	return connectionConfig(dir, opts.Connection)
+	if opts.HasConfig {
+		conn, err := normalizeConfigHCL(opts.Config)
+		if err != nil {
+			return steampipeConfig{}, err
+		}
+		limiters, err := pluginLimiters(dir)
+		return steampipeConfig{Connection: conn, Limiters: limiters}, err
+	}
+	return readConfigDir(dir, opts.Connection)
 }
 
 // query is a validated export: what to fetch, what to keep, what to write.
@@ -86,7 +89,7 @@ type query struct {
 	Table  *table
 	Output []column // written columns, in order
 	Fetch  []string // columns asked of the plugin: the output plus those the conditions read
-	Conds  []condition
+	Where  expr
 	Push   pushdown
 	Limit  int64
 }
@@ -101,16 +104,16 @@ func planQuery(cat catalog, opts options) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
-	conds, err := parseConditions(t, opts.Where)
+	where, err := parseWhere(t, opts.Where, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	return &query{
 		Table:  t,
 		Output: out,
-		Fetch:  fetchColumns(out, conds),
-		Conds:  conds,
-		Push:   planPushdown(t, conds, opts.Limit),
+		Fetch:  fetchColumns(out, where),
+		Where:  where,
+		Push:   planPushdown(t, where, opts.Limit),
 		Limit:  opts.Limit,
 	}, nil
 }
@@ -132,37 +135,41 @@ func selectColumns(t *table, names []string) ([]column, error) {
 }
 
 // fetchColumns lists the output columns and then any other column a condition reads.
-func fetchColumns(out []column, conds []condition) []string {
-	names := make([]string, 0, len(out)+len(conds))
-	for _, c := range out {
+func fetchColumns(out []column, where expr) []string {
+	names := make([]string, 0, len(out))
+	add := func(c column) {
 		if !containsString(names, c.Name) {
 			names = append(names, c.Name)
 		}
 	}
-	for _, c := range conds {
-		if !containsString(names, c.Column.Name) {
-			names = append(names, c.Column.Name)
-		}
+	for _, c := range out {
+		add(c)
 	}
+	where.columns(add)
 	return names
 }
 
 // export runs the query and streams the rows that pass every condition to stdout.
-func export(ctx context.Context, eng engine, cat catalog, opts options, stdout, stderr io.Writer) error {
+func export(ctx context.Context, r *inprocess.Runner, cat catalog, opts options, stdout, stderr io.Writer, requests func() int64) error {
 	q, err := planQuery(cat, opts)
 	if err != nil {
 		return err
 	}
+	if opts.Output == formatXLSX && isTerminal(stdout) {
+		return fmt.Errorf("--output xlsx writes a binary workbook: send it to a file, like > %s.xlsx", q.Table.Name)
+	}
 	buf := bufio.NewWriterSize(stdout, 64<<10)
-	w, err := newRowWriter(opts.Output, buf, q.Output)
+	w, err := newRowWriter(opts.Output, opts.BOM, buf, q.Output)
 	if err != nil {
 		return err
 	}
-	prog := startProgress(stderr, eng.Requests)
-	written, err := stream(ctx, eng, q, w, prog)
+	prog := startProgress(stderr, stdout, requests)
+	written, err := stream(ctx, r, q, w, prog)
 	prog.stop(written)
 	if err == nil {
 		err = w.Close()
+	} else if x, ok := w.(*xlsxWriter); ok {
+		x.Abort()
 	}
 	if flushErr := buf.Flush(); err == nil && flushErr != nil {
 		err = fmt.Errorf("writing output: %w", flushErr)
@@ -171,7 +178,7 @@ func export(ctx context.Context, eng engine, cat catalog, opts options, stdout, 
 }
 
 // stream runs the query, filters each row and writes it; it returns the rows written.
-func stream(ctx context.Context, eng engine, q *query, w rowWriter, prog *progress) (int64, error) {
+func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, prog *progress) (int64, error) {
 	if q.Limit == 0 {
 		return 0, nil
 	}
@@ -179,8 +186,9 @@ func stream(ctx context.Context, eng engine, q *query, w rowWriter, prog *progre
 	defer cancel()
 	var written int64
 	limitHit := false
-	err := eng.Query(ctx, q.Table.Name, q.Fetch, q.Push.Quals, q.Push.Limit, func(r row) error {
-		if !matchesAll(q.Conds, r) {
+	iq := inprocess.Query{Table: q.Table.Name, Columns: q.Fetch, Quals: q.Push.Quals, Limit: q.Push.Limit}
+	err := r.Query(ctx, iq, func(r row) error {
+		if !q.Where.matches(r) {
 			return nil
 		}
 		if err := w.WriteRow(r); err != nil {
@@ -202,8 +210,11 @@ func stream(ctx context.Context, eng engine, q *query, w rowWriter, prog *progre
 		// An interrupted query must not look complete.
 		err = ctx.Err()
 	}
+	if err != nil && written > 0 {
+		return written, fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Table.Name, written, err)
+	}
 	if err != nil {
-		return written, fmt.Errorf("query on %s failed after %d rows: %w", q.Table.Name, written, err)
+		return 0, fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 	}
 	return written, nil
 }

@@ -12,6 +12,12 @@ import (
 
 // typedValue converts a written value to the Go type of the column.
 func typedValue(col column, raw rawValue) (any, error) {
+	if raw.Time != nil {
+		if col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME {
+			return nil, fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
+		}
+		return *raw.Time, nil
+	}
 	switch col.Type {
 	case proto.ColumnType_INT:
 		n, err := strconv.ParseInt(raw.Text, 10, 64)

@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -18,11 +21,22 @@ const (
 	opGe      = ">="
 	opIn      = "in"
 	opBetween = "between"
+	// opIsNull and opIsNotNull take no value.
+	opIsNull    = "is null"
+	opIsNotNull = "is not null"
 )
 
-const operatorHelp = "use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2"
+const operatorHelp = "use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null"
 
-// condition is one parsed --where flag: a column, an operator and typed values
+// The ways expressions combine.
+const (
+	kindCond = "condition"
+	kindAnd  = "and"
+	kindOr   = "or"
+	kindNot  = "not"
+)
+
+// condition is one comparison of a --where flag: a column, an operator and typed values
 // (int64, float64, string, bool or time.Time, matching the column's type).
 type condition struct {
 	Column column
@@ -31,61 +45,139 @@ type condition struct {
 	Source string
 }
 
-// rawValue is a value as written, before it is typed.
+// expr is a parsed --where: one condition, or conditions joined with and, or and not.
+type expr struct {
+	Kind string // kindCond, kindAnd, kindOr or kindNot
+	Cond condition
+	Args []expr // the operands of and and or; the one operand of not
+}
+
+// rawValue is a value as written, before it is typed. A time expression (now(), current_date,
+// with or without an interval) is already evaluated: Time is set.
 type rawValue struct {
 	Text   string
 	Quoted bool
+	Time   *time.Time
 }
 
-// parseConditions parses every --where flag against the table's columns.
-func parseConditions(t *table, wheres []string) ([]condition, error) {
-	conds := make([]condition, 0, len(wheres))
+// parseWhere parses every --where flag against the table's columns; the flags are ANDed. now is
+// the instant now() and current_date stand for (the start of the export, as in one SQL statement).
+func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
+	all := expr{Kind: kindAnd}
 	for _, w := range wheres {
-		c, err := parseCondition(t, w)
-		if err != nil {
-			return nil, err
+		p := &whereParser{scanner: scanner{src: w}, table: t, now: now}
+		e, err := p.or()
+		if err == nil && !p.atEnd() {
+			err = p.unexpected()
 		}
-		conds = append(conds, c)
+		if err != nil {
+			return expr{}, fmt.Errorf("bad --where %q: %w", w, err)
+		}
+		all.Args = append(all.Args, e)
 	}
-	return conds, nil
+	return all, nil
 }
 
-// parseCondition parses `col OP value`, `col in (v1, v2)` or `col between v1 and v2`.
-func parseCondition(t *table, src string) (condition, error) {
-	s := &scanner{src: src}
-	name := strings.ToLower(s.identifier())
-	if name == "" {
-		return condition{}, fmt.Errorf("bad --where %q: expected a column name first, like \"inquiry_at >= '2024-05-01'\"", src)
-	}
-	col, err := t.lookupColumn(name)
+// whereParser reads one --where: or binds looser than and, and than not, as in SQL.
+type whereParser struct {
+	scanner
+	table *table
+	now   time.Time
+}
+
+func (p *whereParser) or() (expr, error) {
+	return p.joined(kindOr, p.and)
+}
+
+func (p *whereParser) and() (expr, error) {
+	return p.joined(kindAnd, p.unary)
+}
+
+// joined reads operands of next joined by the word kind ("and" or "or").
+func (p *whereParser) joined(kind string, next func() (expr, error)) (expr, error) {
+	first, err := next()
 	if err != nil {
-		return condition{}, fmt.Errorf("bad --where %q: %w", src, err)
+		return expr{}, err
 	}
-	op := s.operator()
+	e := expr{Kind: kind, Args: []expr{first}}
+	for p.keyword(kind) {
+		operand, err := next()
+		if err != nil {
+			return expr{}, err
+		}
+		e.Args = append(e.Args, operand)
+	}
+	if len(e.Args) == 1 {
+		return first, nil
+	}
+	return e, nil
+}
+
+func (p *whereParser) unary() (expr, error) {
+	if p.keyword(kindNot) {
+		operand, err := p.unary()
+		return expr{Kind: kindNot, Args: []expr{operand}}, err
+	}
+	if p.atEnd() || p.peek() != '(' {
+		c, err := p.comparison()
+		return expr{Kind: kindCond, Cond: c}, err
+	}
+	p.pos++
+	e, err := p.or()
+	if err != nil {
+		return expr{}, err
+	}
+	p.skipSpace()
+	if p.peek() != ')' {
+		return expr{}, fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
+	}
+	p.pos++
+	return e, nil
+}
+
+// unexpected reports text left after a complete expression.
+func (p *whereParser) unexpected() error {
+	return fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
+}
+
+// comparison reads `col OP value`, `col in (v1, v2)`, `col between v1 and v2` or `col is [not] null`.
+func (p *whereParser) comparison() (condition, error) {
+	name := strings.ToLower(p.identifier())
+	if name == "" {
+		return condition{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
+	}
+	col, err := p.table.lookupColumn(name)
+	if err != nil {
+		return condition{}, err
+	}
+	op := p.operator()
 	if op == "" {
-		return condition{}, fmt.Errorf("bad --where %q: bad operator %q after %s: %s", src, s.nextWord(), name, operatorHelp)
+		return condition{}, fmt.Errorf("bad operator %q after %s: %s", p.nextWord(), name, operatorHelp)
 	}
 	if err := checkOperator(col, op); err != nil {
-		return condition{}, fmt.Errorf("bad --where %q: %w", src, err)
+		return condition{}, err
 	}
-	raws, err := s.values(op)
+	raws, err := p.values(op)
 	if err != nil {
-		return condition{}, fmt.Errorf("bad --where %q: %w", src, err)
+		return condition{}, err
 	}
 	values := make([]any, len(raws))
 	for i, raw := range raws {
 		if values[i], err = typedValue(col, raw); err != nil {
-			return condition{}, fmt.Errorf("bad --where %q: %w", src, err)
+			return condition{}, err
 		}
 	}
-	return condition{Column: col, Op: op, Values: values, Source: src}, nil
+	return condition{Column: col, Op: op, Values: values, Source: p.src}, nil
 }
 
 // checkOperator rejects operators that make no sense for a column's type.
 func checkOperator(col column, op string) error {
+	if op == opIsNull || op == opIsNotNull {
+		return nil
+	}
 	switch col.Type {
 	case proto.ColumnType_JSON:
-		return fmt.Errorf("column %s is JSONB: --where works on scalar columns only; use Steampipe for JSON operators", col.Name)
+		return fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case proto.ColumnType_BOOL:
 		if op != opEq && op != opNe && op != opIn {
 			return fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
@@ -132,6 +224,16 @@ func (s *scanner) identifier() string {
 	return s.src[start:s.pos]
 }
 
+// keyword reads the word w (any case) if it comes next, as a whole word.
+func (s *scanner) keyword(w string) bool {
+	save := s.pos
+	if strings.EqualFold(s.identifier(), w) {
+		return true
+	}
+	s.pos = save
+	return false
+}
+
 // nextWord returns the text up to the next space, for error messages.
 func (s *scanner) nextWord() string {
 	s.skipSpace()
@@ -142,7 +244,7 @@ func (s *scanner) nextWord() string {
 	return rest
 }
 
-// operator reads a comparison symbol or the words IN and BETWEEN; "" if none.
+// operator reads a comparison symbol or the words IN, BETWEEN, IS [NOT] NULL; "" if none.
 func (s *scanner) operator() string {
 	s.skipSpace()
 	for _, sym := range []string{"<=", ">=", "!=", "<>", "=", "<", ">"} {
@@ -155,56 +257,60 @@ func (s *scanner) operator() string {
 		}
 	}
 	save := s.pos
-	word := strings.ToLower(s.identifier())
-	if word == opIn || word == opBetween {
+	switch word := strings.ToLower(s.identifier()); word {
+	case opIn, opBetween:
 		return word
+	case "is":
+		not := s.keyword("not")
+		if s.keyword("null") {
+			if not {
+				return opIsNotNull
+			}
+			return opIsNull
+		}
 	}
 	s.pos = save
 	return ""
 }
 
 // values reads what follows the operator.
-func (s *scanner) values(op string) ([]rawValue, error) {
+func (p *whereParser) values(op string) ([]rawValue, error) {
 	switch op {
+	case opIsNull, opIsNotNull:
+		return nil, nil
 	case opIn:
-		return s.list()
+		return p.list()
 	case opBetween:
-		return s.between()
+		return p.between()
 	}
-	v, err := s.value("")
+	v, err := p.value(false)
 	if err != nil {
 		return nil, err
-	}
-	if !s.atEnd() {
-		return nil, fmt.Errorf("unexpected %q after the value: quote values that contain spaces or quotes", s.src[s.pos:])
 	}
 	return []rawValue{v}, nil
 }
 
 // list reads `(v1, v2, ...)`.
-func (s *scanner) list() ([]rawValue, error) {
-	s.skipSpace()
-	if s.peek() != '(' {
+func (p *whereParser) list() ([]rawValue, error) {
+	p.skipSpace()
+	if p.peek() != '(' {
 		return nil, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
 	}
-	s.pos++
+	p.pos++
 	var out []rawValue
 	for {
-		v, err := s.value(",)")
+		v, err := p.value(true)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
-		s.skipSpace()
-		switch s.peek() {
+		p.skipSpace()
+		switch p.peek() {
 		case ',':
-			s.pos++
+			p.pos++
 			continue
 		case ')':
-			s.pos++
-			if !s.atEnd() {
-				return nil, fmt.Errorf("unexpected %q after the in list", s.src[s.pos:])
-			}
+			p.pos++
 			return out, nil
 		}
 		return nil, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
@@ -212,49 +318,60 @@ func (s *scanner) list() ([]rawValue, error) {
 }
 
 // between reads `low and high`.
-func (s *scanner) between() ([]rawValue, error) {
-	low, err := s.value("and")
+func (p *whereParser) between() ([]rawValue, error) {
+	low, err := p.value(false)
 	if err != nil {
 		return nil, err
 	}
-	if strings.ToLower(s.identifier()) != "and" {
-		return nil, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-30'")
+	if !p.keyword("and") {
+		return nil, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
 	}
-	high, err := s.value("")
+	high, err := p.value(false)
 	if err != nil {
 		return nil, err
-	}
-	if !s.atEnd() {
-		return nil, fmt.Errorf("unexpected %q after the between values", s.src[s.pos:])
 	}
 	return []rawValue{low, high}, nil
 }
 
-// value reads a quoted value, or a bare one up to a stop: a byte of stops, or,
-// when stops is "and", the word AND on its own.
-func (s *scanner) value(stops string) (rawValue, error) {
-	s.skipSpace()
-	if q := s.peek(); q == '\'' || q == '"' {
-		return s.quoted(q)
+// value reads a quoted value, a time expression (now(), current_date, current_timestamp, each
+// optionally ± interval '...'), or a bare value: the text up to the words and / or, a closing
+// parenthesis, the end, or, inside an in list, a comma.
+func (p *whereParser) value(inList bool) (rawValue, error) {
+	p.skipSpace()
+	if q := p.peek(); q == '\'' || q == '"' {
+		return p.quoted(q)
 	}
-	start := s.pos
-	for s.pos < len(s.src) && !s.atStop(stops) {
-		s.pos++
+	if t, ok, err := p.timeExpr(); ok || err != nil {
+		return rawValue{Time: &t}, err
 	}
-	text := strings.TrimSpace(s.src[start:s.pos])
+	start := p.pos
+	for p.pos < len(p.src) && !p.atStop(inList) {
+		p.pos++
+	}
+	text := strings.TrimSpace(p.src[start:p.pos])
 	if text == "" {
 		return rawValue{}, fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 	}
 	return rawValue{Text: text}, nil
 }
 
-func (s *scanner) atStop(stops string) bool {
-	if stops == "and" {
-		rest := s.src[s.pos:]
-		return s.pos > 0 && unicode.IsSpace(rune(s.src[s.pos-1])) && len(rest) >= 3 &&
-			strings.EqualFold(rest[:3], "and") && (len(rest) == 3 || unicode.IsSpace(rune(rest[3])))
+// atStop reports whether a bare value ends here.
+func (s *scanner) atStop(inList bool) bool {
+	c := s.src[s.pos]
+	if c == ')' || (inList && c == ',') {
+		return true
 	}
-	return strings.IndexByte(stops, s.src[s.pos]) >= 0
+	if s.pos == 0 || !unicode.IsSpace(rune(s.src[s.pos-1])) {
+		return false
+	}
+	rest := s.src[s.pos:]
+	for _, w := range []string{"and", "or"} {
+		if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) &&
+			(len(rest) == len(w) || !isIdentByte(rest[len(w)], false)) {
+			return true
+		}
+	}
+	return false
 }
 
 // quoted reads a value in quotes; a doubled quote stands for one.
@@ -276,4 +393,96 @@ func (s *scanner) quoted(q byte) (rawValue, error) {
 		return rawValue{Text: b.String(), Quoted: true}, nil
 	}
 	return rawValue{}, fmt.Errorf("unterminated quote %c", q)
+}
+
+// timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
+// `+ interval '...'` or `- interval '...'` (current_date also takes ± a number of days), as
+// Postgres reads them; ok is false, with nothing read, when no time expression comes next.
+func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
+	save := p.pos
+	switch strings.ToLower(p.identifier()) {
+	case "now":
+		p.skipSpace()
+		if !strings.HasPrefix(p.src[p.pos:], "()") {
+			p.pos = save
+			return t, false, nil
+		}
+		p.pos += 2
+		t = p.now
+	case "current_timestamp":
+		t = p.now
+	case "current_date":
+		n := p.now.In(api.KST)
+		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, api.KST)
+	default:
+		p.pos = save
+		return t, false, nil
+	}
+	for {
+		p.skipSpace()
+		sign := p.peek()
+		if sign != '+' && sign != '-' {
+			return t, true, nil
+		}
+		p.pos++
+		if t, err = p.addInterval(t, sign == '-'); err != nil {
+			return t, true, err
+		}
+	}
+}
+
+// addInterval reads `interval '7 days'` (or a bare number of days) and adds or subtracts it.
+func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
+	var text string
+	if p.keyword("interval") {
+		p.skipSpace()
+		if p.peek() != '\'' {
+			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+		}
+		v, err := p.quoted('\'')
+		if err != nil {
+			return t, err
+		}
+		text = v.Text
+	} else {
+		start := p.pos
+		p.skipSpace()
+		for p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' {
+			p.pos++
+		}
+		text = strings.TrimSpace(p.src[start:p.pos]) + " days"
+	}
+	return addInterval(t, text, minus)
+}
+
+// intervalUnits are the units an interval may use, singular or plural.
+var intervalUnits = map[string]func(t time.Time, n int) time.Time{
+	"second": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Second) },
+	"minute": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Minute) },
+	"hour":   func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Hour) },
+	"day":    func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, n) },
+	"week":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, 7*n) },
+	"month":  func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, n, 0) },
+	"year":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(n, 0, 0) },
+}
+
+// addInterval adds (or subtracts) an interval such as "7 days" or "1 day 12 hours"; days, months
+// and years count in Korean calendar days.
+func addInterval(t time.Time, text string, minus bool) (time.Time, error) {
+	fields := strings.Fields(strings.ToLower(text))
+	if len(fields) == 0 || len(fields)%2 != 0 {
+		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+	}
+	for i := 0; i < len(fields); i += 2 {
+		n, err := strconv.Atoi(fields[i])
+		add, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		if err != nil || !known {
+			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+		}
+		if minus {
+			n = -n
+		}
+		t = add(t, n)
+	}
+	return t, nil
 }

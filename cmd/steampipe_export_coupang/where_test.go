@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,18 @@ func kstTime(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// parseCondition parses a --where that holds one comparison.
+func parseCondition(tbl *table, src string) (condition, error) {
+	e, err := parseWhere(tbl, []string{src}, time.Now())
+	if err != nil {
+		return condition{}, err
+	}
+	if len(e.Args) != 1 || e.Args[0].Kind != kindCond {
+		return condition{}, fmt.Errorf("%q is not one comparison", src)
+	}
+	return e.Args[0].Cond, nil
 }
 
 func TestParseCondition(t *testing.T) {
@@ -98,7 +111,7 @@ func TestParseConditionErrors(t *testing.T) {
 		{"inquiry_id = 1.5", []string{`bad number "1.5"`}},
 		{"score = x", []string{`bad number "x" for score`}},
 		{"inquiry_id = 1 2", []string{`bad number "1 2"`}},
-		{"item_name = 'a' b", []string{`unexpected "b" after the value`}},
+		{"item_name = 'a' b", []string{`unexpected "b"`, "quote values"}},
 		{"item_name = 'open", []string{"unterminated quote '"}},
 		{"inquiry_at > 2024-13-01", []string{`bad timestamp "2024-13-01" for inquiry_at`, "RFC 3339", "Korean time"}},
 		{"inquiry_at > yesterday", []string{`bad timestamp "yesterday"`}},
@@ -108,7 +121,7 @@ func TestParseConditionErrors(t *testing.T) {
 		{"inquiry_id in 1, 2", []string{"in needs a list in parentheses"}},
 		{"inquiry_id in (1, 2", []string{"in list is not closed"}},
 		{"inquiry_id in (1,)", []string{"missing value"}},
-		{"inquiry_id in (1) x", []string{`unexpected "x" after the in list`}},
+		{"inquiry_id in (1) x", []string{`unexpected "x"`}},
 		{"need_answer > true", []string{"operator > is not valid for need_answer, a BOOLEAN column"}},
 		{"need_answer between true and false", []string{"operator between is not valid"}},
 		{"need_answer = maybe", []string{`bad boolean "maybe"`}},
@@ -155,9 +168,92 @@ func TestParseTimestamp(t *testing.T) {
 }
 
 func TestParseConditionsAndsEvery(t *testing.T) {
-	conds, err := parseConditions(fixtureTable(), []string{"inquiry_id > 1", "item_name = x"})
+	where, err := parseWhere(fixtureTable(), []string{"inquiry_id > 1", "item_name = x"}, time.Now())
 	require.NoError(t, err)
-	require.Len(t, conds, 2)
-	_, err = parseConditions(fixtureTable(), []string{"inquiry_id > 1", "bogus = 1"})
+	require.Len(t, where.conjuncts(), 2)
+	_, err = parseWhere(fixtureTable(), []string{"inquiry_id > 1", "bogus = 1"}, time.Now())
 	assert.ErrorContains(t, err, `unknown column "bogus"`)
+}
+
+func TestWhereExpressions(t *testing.T) {
+	now := kstTime("2026-01-15 21:00:00")
+	r := row{
+		"inquiry_id":  intCol(10),
+		"inquiry_at":  tsCol(kstTime("2026-01-10 12:00:00")),
+		"item_name":   strCol("무선 이어폰"),
+		"need_answer": boolCol(true),
+		"answered_at": nullCol(),
+	}
+	tests := []struct {
+		where string
+		want  bool
+	}{
+		{"inquiry_id = 10 and need_answer = true", true},
+		{"inquiry_id = 10 AND need_answer = false", false},
+		{"inquiry_id = 1 or inquiry_id = 10", true},
+		{"inquiry_id = 1 or (inquiry_id = 10 and need_answer = false)", false},
+		{"(inquiry_id = 1 or inquiry_id = 10) and item_name = '무선 이어폰'", true},
+		{"inquiry_id = 10 and item_name = 무선 이어폰", true},
+		{"not inquiry_id = 10", false},
+		{"not (inquiry_id = 1 or inquiry_id = 2)", true},
+		{"answered_at is null", true},
+		{"answered_at is not null", false},
+		{"inquiry_at is not null and answered_at IS NULL", true},
+		// A comparison with NULL is unknown: neither it nor its negation keeps the row, but an
+		// or with a true operand does.
+		{"answered_at < 2030-01-01", false},
+		{"not answered_at < 2030-01-01", false},
+		{"answered_at < 2030-01-01 or inquiry_id = 10", true},
+		{"inquiry_at >= now() - interval '7 days'", true},
+		{"inquiry_at >= now() - interval '5 days'", false},
+		{"inquiry_at >= now() - interval '5 days 9 hours'", true},
+		{"inquiry_at >= current_date - 5", true},
+		{"inquiry_at >= current_date - interval '4 days'", false},
+		{"inquiry_at < current_date and inquiry_at >= current_date - interval '1 week'", true},
+		{"inquiry_at between current_date - 7 and now()", true},
+		{"inquiry_at between now() - interval '1 month' and current_timestamp - interval '4 days'", true},
+	}
+	tbl := fixtureTable()
+	for _, tt := range tests {
+		t.Run(tt.where, func(t *testing.T) {
+			e, err := parseWhere(tbl, []string{tt.where}, now)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, e.matches(r))
+		})
+	}
+}
+
+func TestWhereTimeValues(t *testing.T) {
+	now := kstTime("2026-03-31 00:30:00")
+	for _, tt := range []struct{ where, want string }{
+		{"inquiry_at >= now()", "2026-03-31 00:30:00"},
+		{"inquiry_at >= current_date", "2026-03-31 00:00:00"},
+		{"inquiry_at >= current_date - 30", "2026-03-01 00:00:00"},
+		{"inquiry_at >= current_date - interval '1 month'", "2026-03-03 00:00:00"}, // Go's AddDate normalises Feb 31
+		{"inquiry_at >= now() + interval '90 minutes'", "2026-03-31 02:00:00"},
+		{"inquiry_at >= now() - interval '1 year 2 days'", "2025-03-29 00:30:00"},
+	} {
+		c, err := parseWhere(fixtureTable(), []string{tt.where}, now)
+		require.NoError(t, err, tt.where)
+		got := c.Args[0].Cond.Values[0].(time.Time)
+		assert.Equal(t, tt.want, got.In(api.KST).Format("2006-01-02 15:04:05"), tt.where)
+	}
+}
+
+func TestWhereExpressionErrors(t *testing.T) {
+	for _, tt := range []struct{ where, want string }{
+		{"inquiry_id = 1 and", "expected a column name"},
+		{"(inquiry_id = 1 or inquiry_id = 2", "a parenthesis is not closed: add )"},
+		{"inquiry_id = 1) ", `unexpected ")"`},
+		{"inquiry_id = now()", "inquiry_id is BIGINT: now() and current_date compare with timestamp columns only"},
+		{"inquiry_at > now() - interval 7", "interval needs a quoted amount"},
+		{"inquiry_at > now() - interval '7 fortnights'", `bad interval "7 fortnights"`},
+		{"inquiry_at > now() - interval 'seven days'", `bad interval "seven days"`},
+		{"answered_at is maybe", `bad operator "is"`},
+	} {
+		_, err := parseWhere(fixtureTable(), []string{tt.where}, time.Now())
+		require.Error(t, err, tt.where)
+		assert.True(t, strings.HasPrefix(err.Error(), "bad --where "), err.Error())
+		assert.Contains(t, err.Error(), tt.want, tt.where)
+	}
 }

@@ -57,7 +57,7 @@ var ErrorClasses = []ErrorClass{
 	{Kind: KindNotFound, Status: "404", Response: "wrong path, vendor or inquiry id", Hint: hintNotFound},
 	{Kind: KindRateLimited, Status: "429", Response: "`Too many requests`", Hint: hintRateLimited},
 	{Kind: KindServer, Status: "5xx", Response: "server or gateway error", Hint: hintServer},
-	{Kind: KindNetwork, Status: "none, 408", Response: "connection refused or reset, timeout, cut-off body", Hint: hintNetwork},
+	{Kind: KindNetwork, Status: "none, 408", Response: "connection reset, timeout, cut-off body; a refused connection or an unknown host fails at once, unretried", Hint: hintNetwork},
 	{Kind: KindDecode, Status: "200", Response: "malformed JSON or a page that is not JSON (a non-200 `code` in the body counts as that status)", Hint: hintDecode},
 }
 

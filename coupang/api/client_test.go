@@ -559,3 +559,30 @@ func TestBackoffBounds(t *testing.T) {
 	}
 	assert.Equal(t, 7*time.Second, c.backoff(1, 7*time.Second))
 }
+
+// TestUnreachableHostIsNotRetried: nothing listening at the address, or a host name that does not
+// resolve, fails after one attempt; a connection that was accepted and then reset is retried
+// (TestConnectionResetsExhaustAttempts).
+func TestUnreachableHostIsNotRetried(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	refused := "http://" + l.Addr().String()
+	require.NoError(t, l.Close())
+	noSuchHost := &http.Client{Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		return nil, &net.DNSError{Err: "no such host", Name: "api-gateway.example", IsNotFound: true}
+	}}}
+	for name, mod := range map[string]func(*Config){
+		"refused":      func(cfg *Config) { cfg.BaseURL = refused },
+		"no such host": func(cfg *Config) { cfg.HTTPClient = noSuchHost },
+	} {
+		attempts := 0
+		c := newTestClient(t, "https://api-gateway.example", mod, func(cfg *Config) {
+			cfg.MaxAttempts = 5
+			cfg.OnRequest = func(RequestInfo) { attempts++ }
+		})
+		_, err := c.GetInquiry(context.Background(), 5)
+		assert.Equal(t, KindNetwork, KindOf(err), name)
+		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
+		assert.Contains(t, err.Error(), hintNetwork, name)
+	}
+}

@@ -3,9 +3,11 @@ package api
 import (
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -50,6 +52,17 @@ func (k ErrorKind) String() string {
 // Retryable reports whether a request that failed this way may be sent again.
 func (k ErrorKind) Retryable() bool {
 	return k == KindRateLimited || k == KindServer || k == KindNetwork
+}
+
+// unreachable reports a network failure that a retry seconds later cannot fix: the host name
+// does not resolve, or nothing listens at the address (a stopped sandbox, a wrong port in
+// base_url). Such a call fails at once instead of after several backed-off attempts.
+func (e *Error) unreachable() bool {
+	var dns *net.DNSError
+	if errors.As(e.Err, &dns) {
+		return !dns.IsTimeout
+	}
+	return errors.Is(e.Err, syscall.ECONNREFUSED)
 }
 
 // Error is a failed call to Coupang. Its message never contains a key or a signature.

@@ -29,7 +29,7 @@ func (c *Client) do(ctx context.Context, path, query string, decode func([]byte)
 			return err // the wait hook failed: not an API error
 		}
 		apiErr.Attempts = attempt
-		if !apiErr.Kind.Retryable() || attempt >= c.maxAttempts {
+		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.maxAttempts {
 			return apiErr
 		}
 		delay := c.backoff(attempt, apiErr.retryAfter)
@@ -62,7 +62,7 @@ func (c *Client) attempt(ctx context.Context, path, query string, n int, decode 
 		err = c.check(status, header, body, decode)
 	}
 	apiErr := c.finish(err, path, status, actx)
-	c.report(path, n, status, time.Since(start), apiErr)
+	c.report(ctx, path, n, status, time.Since(start), apiErr)
 	if apiErr != nil {
 		return apiErr
 	}
@@ -150,8 +150,8 @@ func (c *Client) finish(err error, path string, status int, actx context.Context
 	return e
 }
 
-// report logs one attempt and passes it to the OnRequest hook.
-func (c *Client) report(path string, n, status int, d time.Duration, err *Error) {
+// report logs one attempt and passes it to the OnRequest hook and the context's request hook.
+func (c *Client) report(ctx context.Context, path string, n, status int, d time.Duration, err *Error) {
 	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: d}
 	if err != nil {
 		info.Kind = err.Kind
@@ -163,6 +163,18 @@ func (c *Client) report(path string, n, status int, d time.Duration, err *Error)
 	if c.onRequest != nil {
 		c.onRequest(info)
 	}
+	if hook, ok := ctx.Value(requestHookKey{}).(func(RequestInfo)); ok {
+		hook(info)
+	}
+}
+
+type requestHookKey struct{}
+
+// WithRequestHook returns a context whose calls also report every HTTP attempt to hook. It serves
+// a caller that counts the requests of its own queries on a client it did not build (the
+// in-process runner behind the export's progress line), without touching http.DefaultTransport.
+func WithRequestHook(ctx context.Context, hook func(RequestInfo)) context.Context {
+	return context.WithValue(ctx, requestHookKey{}, hook)
 }
 
 // backoff is the delay before attempt n+1: the server's Retry-After when given (capped), else

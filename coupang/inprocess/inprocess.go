@@ -22,6 +22,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -35,6 +36,7 @@ type Runner struct {
 	connection string
 	schema     map[string]*proto.TableSchema
 	calls      atomic.Int64
+	onRequest  func(api.RequestInfo)
 }
 
 // Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config. The
@@ -52,8 +54,9 @@ type Limiter struct {
 type Option func(*options)
 
 type options struct {
-	logger   hclog.Logger
-	limiters []Limiter
+	logger    hclog.Logger
+	limiters  []Limiter
+	onRequest func(api.RequestInfo)
 }
 
 // WithLogger sends the SDK's and the plugin's log lines to logger. By default they are discarded:
@@ -68,6 +71,12 @@ func WithLogger(logger hclog.Logger) Option {
 // "error", "off").
 func WithLogOutput(w io.Writer, level string) Option {
 	return WithLogger(hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level), DisableTime: false}))
+}
+
+// WithRequestHook calls hook after every HTTP attempt (retries included) of the runner's queries,
+// from the goroutine that made it: the export's progress line counts requests this way.
+func WithRequestHook(hook func(api.RequestInfo)) Option {
+	return func(o *options) { o.onRequest = hook }
 }
 
 // WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner.
@@ -141,7 +150,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), onRequest: o.onRequest}, nil
 }
 
 // setStdLog points package log where the SDK would: at the logger's standard writer, with no
@@ -218,6 +227,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := &coupang.FetchTracker{}
+	if r.onRequest != nil {
+		ctx = api.WithRequestHook(ctx, r.onRequest)
+	}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
 	req := &proto.ExecuteRequest{
 		Table:        q.Table,

@@ -79,7 +79,8 @@ func (p *Proc) readEnv(ctx context.Context, lines <-chan string) error {
 			if !ok {
 				return errors.New("coupang-sandbox exited before it was ready")
 			}
-			if strings.HasPrefix(line, "COUPANG_") {
+			// The sandbox prints `export NAME=value` lines, ready to paste into a shell.
+			if line = strings.TrimPrefix(line, "export "); strings.HasPrefix(line, "COUPANG_") {
 				p.Env = append(p.Env, line)
 			}
 		case <-ctx.Done():

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+// TestExportXLSXReadsBackAsCSV exports the same rows as CSV and as a workbook and reads the
+// workbook back with excelize: same header, and every cell the same value as the CSV field, typed:
+// IDs as exact numbers shown with the "0" format, timestamps as date-times in Korean time.
+func TestExportXLSXReadsBackAsCSV(t *testing.T) {
+	_, config := startSandbox(t)
+	args := []string{"coupang_callcenter_inquiry_reply", "--config", config, "--where", "inquiry_at between 2026-01-06 and 2026-01-15"}
+	code, csvOut, stderr := runCmd(args...)
+	require.Equal(t, 0, code, stderr)
+	code, xlsxOut, stderr := runCmd(append(args, "--output", "xlsx")...)
+	require.Equal(t, 0, code, stderr)
+
+	records, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	require.NoError(t, err)
+	require.Greater(t, len(records), 10)
+
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(xlsxOut)))
+	require.NoError(t, err)
+	defer f.Close()
+	assert.Equal(t, []string{xlsxSheet}, f.GetSheetList(), "one sheet")
+	raw, err := f.GetRows(xlsxSheet, excelize.Options{RawCellValue: true})
+	require.NoError(t, err)
+	shown, err := f.GetRows(xlsxSheet)
+	require.NoError(t, err)
+	require.Len(t, raw, len(records), "one row per CSV record")
+
+	header := records[0]
+	assert.Equal(t, header, raw[0])
+	tbl := newCatalog(pluginSchema(t))["coupang_callcenter_inquiry_reply"]
+	// Rows may stream in another order on another run: compare the sorted rows, each workbook
+	// cell turned back into its CSV text.
+	var fromXLSX, fromCSV []string
+	checked := map[string]int{}
+	for r := 1; r < len(records); r++ {
+		fields := make([]string, len(header))
+		for c, name := range header {
+			col, ok := tbl.column(name)
+			require.True(t, ok, name)
+			// encoding/csv reads a quoted \r\n as \n; the workbook keeps the text as it is.
+			fields[c] = strings.ReplaceAll(cellAt(raw[r], c), "\r\n", "\n")
+			if fields[c] == "" {
+				continue
+			}
+			checked[typeName(col.Type)]++
+			switch typeName(col.Type) {
+			case "TIMESTAMPTZ":
+				serial, err := strconv.ParseFloat(fields[c], 64)
+				require.NoError(t, err, "a timestamp is a date-time number")
+				wall, err := excelize.ExcelDateToTime(serial, false)
+				require.NoError(t, err)
+				wall = wall.Round(time.Second)
+				at := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, api.KST)
+				fields[c] = formatTimestamp(at)
+				assert.Equal(t, at.Format("2006-01-02 15:04:05"), cellAt(shown[r], c), "shown as a Korean date-time")
+			case "BIGINT":
+				assert.Equal(t, fields[c], cellAt(shown[r], c), "an ID is shown with every digit")
+			case "BOOLEAN":
+				fields[c] = map[string]string{"1": "true", "0": "false"}[fields[c]]
+			}
+		}
+		fromXLSX = append(fromXLSX, strings.Join(fields, "\x00"))
+		fromCSV = append(fromCSV, strings.Join(records[r], "\x00"))
+	}
+	sort.Strings(fromXLSX)
+	sort.Strings(fromCSV)
+	assert.Equal(t, fromCSV, fromXLSX)
+	for _, typ := range []string{"BIGINT", "TIMESTAMPTZ", "TEXT", "BOOLEAN"} {
+		assert.Positive(t, checked[typ], "the export has %s values to compare", typ)
+	}
+}
+
+func cellAt(row []string, i int) string {
+	if i < len(row) {
+		return row[i]
+	}
+	return ""
+}
+
+func TestXLSXCells(t *testing.T) {
+	var buf bytes.Buffer
+	cols := append(outputCols, column{Name: "big", Type: outputCols[0].Type})
+	w, err := newRowWriter(formatXLSX, false, &buf, cols)
+	require.NoError(t, err)
+	r := outputRows[0]
+	r["big"] = intCol(1234567890123456789) // beyond Excel's 15 digits: text, every digit kept
+	require.NoError(t, w.WriteRow(r))
+	require.NoError(t, w.WriteRow(outputRows[2]))
+	require.NoError(t, w.Close())
+
+	f, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows(xlsxSheet)
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{
+		{"id", "at", "name", "ok", "score", "ids", "big"},
+		{"1", "2024-05-01 09:30:00", "a \"b\", <c> & 무선\r\nline", "TRUE", "1.5", "[1,2]", "1234567890123456789"},
+		{"3"},
+	}, rows)
+	typ, err := f.GetCellType(xlsxSheet, "G2")
+	require.NoError(t, err)
+	assert.Equal(t, excelize.CellTypeInlineString, typ, "a 19-digit ID is text")
+	typ, err = f.GetCellType(xlsxSheet, "A2")
+	require.NoError(t, err)
+	assert.NotContains(t, []excelize.CellType{excelize.CellTypeInlineString, excelize.CellTypeSharedString}, typ, "a short ID is a number")
+
+	long := map[string]string{"name": strings.Repeat("가", excelize.TotalCellChars+1)}
+	w, err = newRowWriter(formatXLSX, false, &bytes.Buffer{}, outputCols)
+	require.NoError(t, err)
+	err = w.WriteRow(row{"id": intCol(1), "name": strCol(long["name"])})
+	assert.ErrorContains(t, err, "longer than an Excel cell holds")
+	w.(*xlsxWriter).Abort()
+}
+
+func TestCSVByteOrderMark(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := newRowWriter(formatCSV, true, &buf, outputCols[:1])
+	require.NoError(t, err)
+	require.NoError(t, w.WriteRow(outputRows[0]))
+	require.NoError(t, w.Close())
+	assert.Equal(t, "\xef\xbb\xbfid\n1\n", buf.String())
+
+	assert.ErrorContains(t, checkFormat(formatXLSX, true), "--bom is for --output csv only")
+	assert.ErrorContains(t, checkFormat("xls", false), "use csv, json, jsonl or xlsx")
+}
