@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
 )
@@ -115,12 +116,14 @@ func setting(v *string, env string) string {
 	return strings.TrimSpace(os.Getenv(env))
 }
 
-// connection is what a query needs from its connection: the validated config and the shared
-// client. It is built once per connection and kept in the SDK's connection cache, which the SDK
-// clears when the connection's config changes.
+// connection is what a query needs from its connection: the validated config, the shared client
+// and the seller's request budget shared with every process on the machine. It is built once per
+// connection and kept in the SDK's connection cache, which the SDK clears when the connection's
+// config changes.
 type connection struct {
 	config resolvedConfig
 	client *api.Client
+	budget *ratelimit.Budget
 }
 
 const connectionCacheKey = "coupang_connection"
@@ -163,7 +166,14 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	c := &connection{config: cfg, client: client}
+	// The budget is keyed by the seller's keys and the API address, so that connections (and
+	// processes) using the same keys share it. An unusable budget fails the query: a per-process
+	// fallback would let several processes exceed the seller's rate together.
+	budget, err := ratelimit.Open("", cfg.VendorID, cfg.AccessKey, strings.TrimSuffix(cfg.BaseURL, "/"))
+	if err != nil {
+		return nil, err
+	}
+	c := &connection{config: cfg, client: client, budget: budget}
 	if d.ConnectionCache != nil {
 		// A failed Set only means the next query builds its own client: not worth failing for.
 		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
@@ -171,18 +181,30 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	return c, nil
 }
 
-// queryClient returns the connection's client bound to this query's rate limiter: every HTTP
+// queryClient returns the connection's client bound to this query's rate limits: every HTTP
 // request, retries included, first waits on the plugin's limiters (coupang_api) that apply to the
-// fetch. WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData, for
-// a Get as much as for a List (resolveFetchRateLimiters picks the get or list limiters).
+// fetch, then on the seller's budget shared by every process on the machine. Every call to Coupang
+// goes through it. WaitForListRateLimit waits on the fetch limiters the SDK resolved for this
+// QueryData, for a Get as much as for a List (resolveFetchRateLimiters picks the get or list
+// limiters).
 func queryClient(ctx context.Context, d *plugin.QueryData) (*connection, *api.Client, error) {
 	c, err := getConnection(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p *plugin.Plugin
+	if d.Table != nil {
+		p = d.Table.Plugin
+	}
+	shared, err := sharedRate(p)
 	if err != nil {
 		return nil, nil, err
 	}
 	client := c.client.WithWait(func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		return ctx.Err()
+	}).WithReserve(func(ctx context.Context) (func(), error) {
+		return c.budget.Reserve(ctx, shared)
 	})
 	return c, client, nil
 }

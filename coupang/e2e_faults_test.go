@@ -217,7 +217,7 @@ func TestFaultsPersistentFailure(t *testing.T) {
 	}{
 		{"503", func() *sandbox.Fault { return sandbox.FaultStatus(503, "Service Unavailable") }, []string{"server error (HTTP 503)", "Service Unavailable", "try again later"}},
 		{"504", func() *sandbox.Fault { return sandbox.FaultStatus(504, "Gateway Timeout") }, []string{"server error (HTTP 504)", "try again later"}},
-		{"429", func() *sandbox.Fault { return sandbox.FaultRateLimited("") }, []string{"rate limited (HTTP 429)", "Too many requests", "lower the rate of the coupang_api limiter"}},
+		{"429", func() *sandbox.Fault { return sandbox.FaultRateLimited("") }, []string{"rate limited (HTTP 429)", "Too many requests", "lower COUPANG_RATE_LIMIT"}},
 		{"connection reset", sandbox.FaultReset, []string{"network error", "check the network connection and base_url"}},
 		{"truncated body", sandbox.FaultTruncated, []string{"network error", "reading the response body", "unexpected EOF"}},
 	}

@@ -6,14 +6,26 @@ package coupang
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
+	"golang.org/x/time/rate"
 )
 
 // RateLimiterName is the plugin's one rate limiter; users retune it with a `limiter "coupang_api"`
 // block.
 const RateLimiterName = "coupang_api"
+
+// The coupang_api defaults: requests per second and burst.
+const (
+	defaultFillRate   = 4
+	defaultBucketSize = 1
+)
 
 // Plugin returns the coupang plugin definition.
 func Plugin(ctx context.Context) *plugin.Plugin {
@@ -28,13 +40,14 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		RateLimiters: []*rate_limiter.Definition{
 			{
 				Name: RateLimiterName,
-				// 4 requests/second with a bucket of 1: the SDK's token bucket
-				// (golang.org/x/time/rate) then spaces requests at least 250ms apart, so any
-				// 1-second window holds at most 4 of them. A larger bucket would allow a burst on
-				// top of the fill rate (bucket 4 permits 8 requests within one second), which is
-				// what gets vendors throttled or blocked.
-				FillRate:   4,
-				BucketSize: 1,
+				// 4 requests/second with a bucket of 1. In this process the SDK's token bucket
+				// spaces requests 250ms apart, which alone would let 5 of them into a closed
+				// 1-second window (at 0, 250, 500, 750 and 1000ms). The same figures also size
+				// the seller's budget shared by every process on the machine (see sharedRate),
+				// which keeps any 1-second window to 4 requests: what all tables, queries and
+				// processes of one seller draw from.
+				FillRate:   defaultFillRate,
+				BucketSize: defaultBucketSize,
 				Scope:      []string{"connection"},
 			},
 		},
@@ -44,5 +57,49 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 			"coupang_product_inquiry":          tableCoupangProductInquiry(ctx),
 			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(ctx),
 		},
+	}
+}
+
+// EnvRateLimit names the environment variable that sizes the seller's machine-wide budget
+// (requests per second) in place of the coupang_api definition: the one setting that reaches every
+// process, Postgres backends included, whatever runs them.
+const EnvRateLimit = "COUPANG_RATE_LIMIT"
+
+// maxRateLimit is Coupang's documented limit; a budget above it would get the seller throttled.
+const maxRateLimit = 10
+
+// sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else the plugin's
+// own coupang_api definition, mapped onto a sliding window (ratelimit.FromLimiter). Under
+// Steampipe the definition is the one above, since the SDK does not tell a plugin about `limiter`
+// blocks (they still pace this process's own limiter); an in-process runner retunes it with
+// RetuneRateLimiter.
+func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
+	fill, bucket := float64(defaultFillRate), int64(defaultBucketSize)
+	if p != nil {
+		for _, d := range p.RateLimiters {
+			if d.Name == RateLimiterName {
+				fill, bucket = float64(d.FillRate), d.BucketSize
+			}
+		}
+	}
+	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(n > 0 && n <= maxRateLimit) {
+			return ratelimit.Rate{}, fmt.Errorf("%s is %q: set it to the seller's requests per second on this machine, above 0 and at most %d (Coupang's limit), such as 4, or 0.5 for one request every 2 seconds; or unset it for the default of %d", EnvRateLimit, v, maxRateLimit, defaultFillRate)
+		}
+		fill = n
+	}
+	return ratelimit.FromLimiter(fill, bucket), nil
+}
+
+// RetuneRateLimiter sets the fill rate and bucket size of p's coupang_api definition, for both the
+// in-process limiter and the shared per-seller budget. Call it before the first query, as
+// coupang/inprocess does for a coupang_api limiter option; a `limiter` block under Steampipe only
+// reaches the in-process limiter.
+func RetuneRateLimiter(p *plugin.Plugin, fillRate float64, bucketSize int64) {
+	for _, d := range p.RateLimiters {
+		if d.Name == RateLimiterName {
+			d.FillRate, d.BucketSize = rate.Limit(fillRate), bucketSize
+		}
 	}
 }

@@ -18,6 +18,10 @@ func printResult(out io.Writer, r *result) {
 		fmt.Fprintf(out, "   FAILED: %v\n", r.err)
 		return
 	}
+	if r.shared != nil {
+		printShared(out, r)
+		return
+	}
 	fmt.Fprintf(out, "   latency %s per request; coupang_api limiter %g rps%s\n", r.latency, r.rate, sandboxNote(r))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\tmeasured\treference\tratio\t")

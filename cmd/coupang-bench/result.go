@@ -28,6 +28,7 @@ type result struct {
 	export   bool
 
 	baseline *baselineResult
+	shared   []sharedRow // the multi-process scenario's rounds
 	notes    []string
 }
 
@@ -59,6 +60,9 @@ type check struct {
 func (r *result) checks() []check {
 	if r.err != nil {
 		return []check{{"scenario ran", false}}
+	}
+	if r.shared != nil {
+		return r.sharedChecks()
 	}
 	cs := []check{{"rows = expected", r.rows == r.expected}}
 	if r.limit == 10 {

@@ -77,6 +77,9 @@ func scenarios(quick bool) []scenario {
 	for _, q := range qs {
 		out = append(out, scenario{name: q.name, title: q.title, run: q.run})
 	}
+	procs := procsSpec{name: "procs", title: "one seller, 1, 2, 4 and 8 export processes at once, 50 ms",
+		days: scale(60, 14), counts: []int{1, 2, 4, 8}, latency: 50 * time.Millisecond}
+	out = append(out, scenario{name: procs.name, title: procs.title, run: procs.run})
 	for _, n := range []int{scale(100_000, 25_000), scale(1_000_000, 100_000)} {
 		e := exportSpec{days: 180, perDay: n / 180, latency: time.Millisecond, rate: 5000}
 		e.name, e.title = exportName(n), exportTitle(n)

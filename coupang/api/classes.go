@@ -37,7 +37,7 @@ const (
 	hintBlocked      = "Coupang answered with an HTML page or a redirect: this machine is probably blocked for too many errors; wait before trying again and check vendor_id and the keys"
 	hintForbidden    = "check that the key may use this API and that this machine's public IP is registered for it in Coupang Wing (Open API settings)"
 	hintNotFound     = "check vendor_id (and the inquiry id)"
-	hintRateLimited  = "Coupang's rate limit was hit: lower the rate of the coupang_api limiter"
+	hintRateLimited  = "Coupang's rate limit was hit: lower COUPANG_RATE_LIMIT (the seller's requests per second on this machine, default 4) and check that no other machine calls with the same keys"
 	hintServer       = "Coupang had a server error: try again later"
 	hintNetwork      = "check the network connection and base_url"
 	hintDecode       = "the answer is not Coupang's JSON: check base_url"

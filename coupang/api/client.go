@@ -90,6 +90,7 @@ type Client struct {
 	log           hclog.Logger
 	onRequest     func(RequestInfo)
 	wait          func(context.Context) error
+	reserve       func(context.Context) (sent func(), err error)
 	requests      *atomic.Int64
 	// sleep waits between attempts; tests replace it to observe delays without sleeping.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -222,6 +223,18 @@ func IsLoopbackHost(host string) bool {
 func (c *Client) WithWait(wait func(context.Context) error) *Client {
 	cp := *c
 	cp.wait = wait
+	return &cp
+}
+
+// WithReserve returns a copy of c that calls reserve before every HTTP request, retries included,
+// after the WithWait hook; an error from reserve aborts the call. sent is called once, as soon as
+// the request has been written to the connection (or the attempt ended without writing it): a
+// shared rate budget holds its lock from reserve to sent, so that it records when the request left
+// rather than when it was allowed, however long the process was descheduled in between. The copy
+// shares c's HTTP client and request counter.
+func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err error)) *Client {
+	cp := *c
+	cp.reserve = reserve
 	return &cp
 }
 

@@ -7,9 +7,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,7 +56,17 @@ func (c *Client) attempt(ctx context.Context, path, query string, n int, decode 
 			return fmt.Errorf("coupang api GET %s: waiting for the rate limiter: %w", path, err)
 		}
 	}
-	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	actx := ctx
+	if c.reserve != nil {
+		sent, err := c.reserve(ctx)
+		if err != nil {
+			return fmt.Errorf("coupang api GET %s: waiting for the rate budget: %w", path, err)
+		}
+		once := sync.OnceFunc(sent)
+		defer once()
+		actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once() }})
+	}
+	actx, cancel := context.WithTimeout(actx, c.timeout)
 	defer cancel()
 	start := time.Now()
 	status, header, body, err := c.send(actx, path, query)

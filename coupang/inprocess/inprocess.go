@@ -139,6 +139,10 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if len(o.limiters) > 0 {
 		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
 		for _, l := range lastByName(o.limiters) {
+			if l.Name == coupang.RateLimiterName {
+				// The seller's budget shared across processes follows the override too.
+				coupang.RetuneRateLimiter(p, float64(l.FillRate), l.BucketSize)
+			}
 			defs = append(defs, &proto.RateLimiterDefinition{Name: l.Name, FillRate: l.FillRate, BucketSize: l.BucketSize,
 				MaxConcurrency: l.MaxConcurrency, Scope: l.Scope, Where: l.Where})
 		}

@@ -8,14 +8,14 @@ import (
 )
 
 // linkedRateLimit, when set at link time, retunes the plugin's coupang_api limiter (requests per
-// second, burst 1, scope connection) in every Runner of the binary, before any WithRateLimiter
-// option:
+// second, burst 1, scope connection), and with it the seller's shared budget unless
+// COUPANG_RATE_LIMIT is set, in every Runner of the binary, before any WithRateLimiter option:
 //
 //	go build -ldflags "-X github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess.linkedRateLimit=2000" ./cmd/steampipe_export_coupang
 //
 // It exists for cmd/coupang-bench, which measures the export command's memory on 1,000,000
 // sandbox inquiries (33,334 requests: hours at the default 4 requests/second). Release builds never
-// set it, so no user setting or environment variable can raise the limit against Coupang.
+// set it, so nothing raises the limit against Coupang above COUPANG_RATE_LIMIT's cap of 10 per second.
 var linkedRateLimit string
 
 // linkedLimiters returns the limiter override set at link time, if any.

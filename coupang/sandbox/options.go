@@ -81,9 +81,10 @@ type Options struct {
 	Latency time.Duration
 	// RateLimit is the number of requests per second allowed (0 = unlimited). It is decided over a
 	// sliding window of the real wall clock: with RateLimit >= 1, at most floor(RateLimit) requests are
-	// admitted in any 1-second window; with 0 < RateLimit < 1, one request per 1/RateLimit seconds.
-	// Requests over it get HTTP 429 {"code":429,"message":"Too many requests"} and do not count
-	// towards the window.
+	// admitted in any closed 1-second window (a request exactly 1 s after the one floor(RateLimit)
+	// before it is refused); with 0 < RateLimit < 1, one request per closed 1/RateLimit seconds.
+	// Requests are counted when they arrive, before Latency and injected faults; requests over it
+	// get HTTP 429 {"code":429,"message":"Too many requests"} and do not count towards the window.
 	RateLimit float64
 	// HotVendorItemID and HotInquiries concentrate HotInquiries extra inquiries on one option ID,
 	// spread over the data's days before today (today only when Days is 1), for benchmarks like

@@ -250,6 +250,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer sw.done(0) // no answer: reset, or the client gave up
+	// Counted on arrival, as a gateway counts, not after the latency.
+	admitted := s.admit()
 
 	if !sleep(r.Context(), s.opts.Latency) {
 		return
@@ -270,7 +272,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if !s.admit() {
+	if !admitted {
 		writeError(sw, http.StatusTooManyRequests, MsgTooManyRequests)
 		return
 	}
@@ -304,16 +306,9 @@ func (s *Server) admit() bool {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := 0
-	for k < len(s.admits) && now.Sub(s.admits[k]) >= window {
-		k++
-	}
-	s.admits = s.admits[k:]
-	if len(s.admits) >= limit {
-		return false
-	}
-	s.admits = append(s.admits, now)
-	return true
+	var ok bool
+	s.admits, ok = admitAt(s.admits, now, window, limit)
+	return ok
 }
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"

@@ -1,0 +1,289 @@
+package ratelimit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// EnvDir names the environment variable that moves the shared directory, for processes that cannot
+// share the default one (see DefaultDir).
+const EnvDir = "COUPANG_RATE_LIMIT_DIR"
+
+// DefaultDir is where the budgets live unless EnvDir says otherwise: one directory for every user of
+// the machine, because the processes of one seller often run as different users (postgres for the
+// FDW, the user for Steampipe and exports). It is /tmp on Unix, not os.TempDir or $XDG_RUNTIME_DIR,
+// which differ per user on some systems. Created sticky and world-writable, like /tmp itself.
+func DefaultDir() string {
+	if d := os.Getenv(EnvDir); d != "" {
+		return d
+	}
+	return filepath.Join("/tmp", "steampipe-coupang-ratelimit")
+}
+
+// lineLen is the length of one record: a send time in Unix nanoseconds, zero-padded to 19 digits
+// (good until the year 2262), and a newline. Fixed-length lines make the file easy to read with cat
+// and let a reader tell a torn write from a valid log.
+const lineLen = 20
+
+// Budget is one seller's shared budget. It is safe for concurrent use; Open returns the same Budget
+// for the same file within a process.
+type Budget struct {
+	path string
+	now  func() time.Time
+	// sleep waits between checks; tests replace it.
+	sleep func(context.Context, time.Duration) error
+
+	mu  sync.Mutex // flock excludes processes, not goroutines sharing one open file
+	f   *os.File
+	err error // a failed record, returned by the next Reserve
+}
+
+var (
+	openMu  sync.Mutex
+	budgets = map[string]*Budget{}
+)
+
+// FileName is the state file's name for a seller's keys at an API base URL: a hash, so that the
+// directory listing shows neither the seller nor the key (the secret key is never part of it).
+func FileName(vendorID, accessKey, baseURL string) string {
+	sum := sha256.Sum256([]byte("coupang-rate-v1\x00" + vendorID + "\x00" + accessKey + "\x00" + baseURL))
+	return hex.EncodeToString(sum[:16]) + ".log"
+}
+
+// Open returns the budget of a seller's keys at an API base URL, stored in dir ("" means
+// DefaultDir()). It creates the directory and the file as needed. An error says which path cannot
+// be used and how to fix it: the caller must not fall back to an unshared limit, which would let
+// the processes of one seller exceed it together.
+func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
+	if dir == "" {
+		dir = DefaultDir()
+	}
+	path := filepath.Join(dir, FileName(vendorID, accessKey, baseURL))
+	openMu.Lock()
+	defer openMu.Unlock()
+	if b, ok := budgets[path]; ok {
+		return b, nil
+	}
+	if err := prepareDir(dir); err != nil {
+		return nil, unusable(dir, err)
+	}
+	f, err := openFile(path)
+	if err != nil {
+		return nil, unusable(path, err)
+	}
+	b := &Budget{path: path, f: f, now: time.Now, sleep: sleepCtx}
+	budgets[path] = b
+	return b, nil
+}
+
+// unusable explains a directory or file the budget cannot use.
+func unusable(path string, err error) error {
+	return fmt.Errorf("coupang rate limit: cannot use the shared request budget at %s: %w: every process that calls Coupang with the same keys on this machine shares it, so it must be readable and writable by each of their users (the default directory is sticky and world-writable, like /tmp); fix its permissions, or set %s to a directory all of them can write", path, err, EnvDir)
+}
+
+// prepareDir creates dir (sticky and world-writable) when missing, and refuses a directory that is
+// a symlink or that anyone may write without the sticky bit (anyone could then replace the files).
+func prepareDir(dir string) error {
+	if err := os.Mkdir(dir, 0o777); err == nil {
+		if err := os.Chmod(dir, 0o777|fs.ModeSticky); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !fi.IsDir():
+		return errors.New("not a directory (a symlink is refused too)")
+	case fi.Mode().Perm()&0o002 != 0 && fi.Mode()&fs.ModeSticky == 0:
+		return errors.New("world-writable without the sticky bit")
+	}
+	return nil
+}
+
+// openFile opens the state file for reading and writing, creating it readable and writable by
+// everyone (the directory decides who can reach it). It never follows a symlink, and opens an
+// existing file without O_CREAT, which Linux's protected_regular refuses for another user's file in
+// a sticky directory.
+func openFile(path string) (*os.File, error) {
+	for range 3 {
+		f, err := os.OpenFile(path, os.O_RDWR|noFollow, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|noFollow, 0o666)
+			if errors.Is(err, fs.ErrExist) {
+				continue // another process created it first
+			}
+			if err == nil {
+				err = f.Chmod(0o666) // past the umask
+			}
+		}
+		if err != nil {
+			if f != nil {
+				f.Close()
+			}
+			return nil, err
+		}
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			return nil, errors.New("not a regular file")
+		}
+		return f, nil
+	}
+	return nil, errors.New("created and removed repeatedly by other processes")
+}
+
+// Path returns the state file's path.
+func (b *Budget) Path() string { return b.path }
+
+// Reserve waits until the budget allows one more request under r and returns holding the
+// budget's lock; the caller sends the request and calls sent as soon as it is written, which
+// records that moment as the send time and releases the lock. Recording the write, not the
+// permission, keeps the log true when a busy machine deschedules the process in between. Hold it
+// no longer: every process of the seller waits on it. It returns an error only when ctx ends or
+// the file cannot be used.
+func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
+	if r.Unlimited() {
+		return func() {}, nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		wait, log, err := b.check(r)
+		if err != nil {
+			return nil, fmt.Errorf("coupang rate limit: %s: %w", b.path, err)
+		}
+		if wait == 0 {
+			return func() { b.record(log, r) }, nil
+		}
+		if err := b.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Wait is Reserve for a request sent at once.
+func (b *Budget) Wait(ctx context.Context, r Rate) error {
+	sent, err := b.Reserve(ctx, r)
+	if err == nil {
+		sent()
+	}
+	return err
+}
+
+// check locks the budget and applies r. When a request may be sent it returns 0 and the log, with
+// the budget still locked for record; otherwise how long to wait, unlocked.
+func (b *Budget) check(r Rate) (time.Duration, []int64, error) {
+	b.mu.Lock()
+	if err := b.err; err != nil {
+		b.err = nil
+		b.mu.Unlock()
+		return 0, nil, err
+	}
+	if err := lockFile(b.f); err != nil {
+		b.mu.Unlock()
+		return 0, nil, fmt.Errorf("lock: %w", err)
+	}
+	buf, err := io.ReadAll(io.NewSectionReader(b.f, 0, maxLog*lineLen+1))
+	if err != nil {
+		b.unlock()
+		return 0, nil, fmt.Errorf("read: %w", err)
+	}
+	now := b.now().UnixNano()
+	log, ok := parse(buf)
+	if !ok {
+		// A file this code did not write (or a torn write): assume the window is full as of now,
+		// which costs one window's wait and can never exceed the budget.
+		log = slices.Repeat([]int64{now}, r.Requests)
+	}
+	wait, _ := admit(slices.Clone(log), now, r)
+	if wait == 0 {
+		return 0, log, nil
+	}
+	if !ok {
+		err = b.write(log)
+	}
+	b.unlock()
+	return wait, nil, err
+}
+
+// record adds a send at the current time to log, writes it and unlocks the budget. A write error
+// is returned by the next Reserve, since the request it concerns is already on its way.
+func (b *Budget) record(log []int64, r Rate) {
+	defer b.unlock()
+	log = append(log, b.now().UnixNano())
+	slices.Sort(log)
+	if err := b.write(log[max(0, len(log)-r.Requests):]); err != nil {
+		b.err = fmt.Errorf("recording a send: %w", err)
+	}
+}
+
+// write replaces the file's content with log.
+func (b *Budget) write(log []int64) error {
+	if _, err := b.f.WriteAt(format(log), 0); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	if err := b.f.Truncate(int64(len(log) * lineLen)); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// unlock releases the file lock and the in-process mutex.
+func (b *Budget) unlock() {
+	unlockFile(b.f)
+	b.mu.Unlock()
+}
+
+// parse reads the log; ok is false when buf is not a log this package wrote.
+func parse(buf []byte) (log []int64, ok bool) {
+	if len(buf)%lineLen != 0 || len(buf) > maxLog*lineLen {
+		return nil, false
+	}
+	for i := 0; i < len(buf); i += lineLen {
+		if buf[i+lineLen-1] != '\n' {
+			return nil, false
+		}
+		t, err := strconv.ParseInt(string(buf[i:i+lineLen-1]), 10, 64)
+		if err != nil || t < 0 {
+			return nil, false
+		}
+		log = append(log, t)
+	}
+	return log, true
+}
+
+// format writes the log as fixed-length lines.
+func format(log []int64) []byte {
+	buf := make([]byte, 0, len(log)*lineLen)
+	for _, t := range log {
+		buf = fmt.Appendf(buf, "%019d\n", t)
+	}
+	return buf
+}
+
+// sleepCtx waits for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,112 @@
+package ratelimit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTornFileRecovers: a state file this package did not write (a torn write, or anything else)
+// costs one window's wait, never an extra request, and is rewritten as a valid log.
+func TestTornFileRecovers(t *testing.T) {
+	dir := t.TempDir()
+	b, err := Open(dir, "A00012345", "key", "http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b.Path(), []byte("17000000\x00garbage"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
+	wait, _, err := b.check(r)
+	if err != nil || wait != r.window() {
+		t.Fatalf("take on a torn file: wait %s, err %v; want %s", wait, err, r.window())
+	}
+	buf, _ := os.ReadFile(b.Path())
+	if log, ok := parse(buf); !ok || len(log) != 4 {
+		t.Fatalf("file not repaired: %q", buf)
+	}
+	// With the clock past the window, the repaired log admits a request at once.
+	b.now = func() time.Time { return time.Now().Add(r.window()) }
+	wait, log, err := b.check(r)
+	if err != nil || wait != 0 {
+		t.Fatalf("after the window: wait %s, err %v", wait, err)
+	}
+	b.record(log, r)
+}
+
+// TestWaitSleepsUntilAdmitted: Wait sleeps for exactly the waits the rule computes (a fake clock
+// advanced by the sleeps) and records every request.
+func TestWaitSleepsUntilAdmitted(t *testing.T) {
+	b, err := Open(t.TempDir(), "A00012345", "key", "http://127.0.0.1:2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_700_000_000, 0)
+	var slept time.Duration
+	b.now = func() time.Time { return now }
+	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
+	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
+	for range 9 {
+		if err := b.Wait(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := 8 * r.window() / 4; slept != want {
+		t.Fatalf("slept %s for 9 requests, want %s", slept, want)
+	}
+}
+
+// TestOpenRefusesUnsafeDirectories: a symlinked directory, or one anyone may write without the
+// sticky bit, is refused with an error naming the path and the variable that moves it.
+func TestOpenRefusesUnsafeDirectories(t *testing.T) {
+	tmp := t.TempDir()
+	open := filepath.Join(tmp, "open")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(tmp, "link")
+	if err := os.Symlink(t.TempDir(), link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{open, link} {
+		_, err := Open(dir, "A00012345", "key", "x")
+		if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), EnvDir) {
+			t.Errorf("Open(%s): %v", dir, err)
+		}
+	}
+	// A fresh directory is made sticky and world-writable; its files readable and writable by all.
+	fresh := filepath.Join(tmp, "fresh")
+	b, err := Open(fresh, "A00012345", "key", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	di, _ := os.Stat(fresh)
+	fi, _ := os.Stat(b.Path())
+	if di.Mode()&os.ModeSticky == 0 || di.Mode().Perm() != 0o777 || fi.Mode().Perm() != 0o666 {
+		t.Fatalf("modes: dir %s, file %s", di.Mode(), fi.Mode())
+	}
+	if strings.Contains(b.Path(), "A00012345") || strings.Contains(b.Path(), "key") {
+		t.Fatalf("file name %s shows the seller or key", b.Path())
+	}
+}
+
+// BenchmarkWait is the cost of one uncontended budget check and record (lock, read, write, unlock).
+func BenchmarkWait(b *testing.B) {
+	bud, err := Open(b.TempDir(), "A00012345", "key", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := FromLimiter(1e9, 1e9)
+	for b.Loop() {
+		if err := bud.Wait(context.Background(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

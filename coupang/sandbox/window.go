@@ -1,0 +1,47 @@
+package sandbox
+
+import (
+	"slices"
+	"time"
+)
+
+// admitAt is the sliding-window rule of Options.RateLimit: admitted holds the times of the requests
+// admitted so far (oldest first); a request at now is admitted when fewer than limit of them lie in
+// the closed window [now-window, now]. It returns the times still inside the window, with now
+// appended when admitted.
+func admitAt(admitted []time.Time, now time.Time, window time.Duration, limit int) ([]time.Time, bool) {
+	k := 0
+	for k < len(admitted) && now.Sub(admitted[k]) > window {
+		k++
+	}
+	admitted = admitted[k:]
+	if len(admitted) >= limit {
+		return admitted, false
+	}
+	return append(admitted, now), true
+}
+
+// MostInWindow returns the largest number of times that fall in one closed window of length w,
+// [t, t+w]: the figure a per-seller rate limit is about. Tests and benchmarks apply it to the
+// arrival times of the request log (RequestRecord.Time).
+func MostInWindow(times []time.Time, w time.Duration) int {
+	ts := slices.Clone(times)
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	most, lo := 0, 0
+	for hi := range ts {
+		for ts[hi].Sub(ts[lo]) > w {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
+}
+
+// Arrivals returns the arrival times of the logged requests, in log order.
+func Arrivals(log []RequestRecord) []time.Time {
+	ts := make([]time.Time, len(log))
+	for i, r := range log {
+		ts[i] = r.Time
+	}
+	return ts
+}
