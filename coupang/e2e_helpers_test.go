@@ -1,6 +1,7 @@
 package coupang_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -53,8 +54,29 @@ func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 	return runQuery(t.Context(), e.r, q)
 }
 
-// runQuery runs q under ctx and returns its rows as Go values.
+// runQuery runs q under ctx as Postgres would over the FDW in a UTC session: it keeps only the streamed
+// rows that pass Postgres' own recheck of every qual (see recheck), and fails on an (inquiry,
+// option ID) pair the inquiry table streamed twice.
 func runQuery(ctx context.Context, r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
+	rows, err := streamed(ctx, r, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.Table == inquiryTable {
+		seen := map[[2]any]bool{}
+		for _, row := range rows {
+			k := [2]any{row["inquiry_id"], row["vendor_item_id"]}
+			if seen[k] {
+				return nil, fmt.Errorf("pair %v streamed twice", k)
+			}
+			seen[k] = true
+		}
+	}
+	return recheck(rows, q.Quals, 0), nil
+}
+
+// streamed returns the rows the plugin streams for q, in order, before Postgres' recheck.
+func streamed(ctx context.Context, r *inprocess.Runner, q inprocess.Query) ([]map[string]any, error) {
 	var rows []map[string]any
 	err := r.Query(ctx, q, func(cols map[string]*proto.Column) error {
 		row, err := columnValues(cols)
@@ -65,6 +87,81 @@ func runQuery(ctx context.Context, r *inprocess.Runner, q inprocess.Query) ([]ma
 		return nil
 	})
 	return rows, err
+}
+
+// recheck is Postgres' recheck of every qual on the rows a scan returned, in order, in a session
+// whose TimeZone is offset east of UTC: a time qual's value is the instant the FDW sent, as it
+// sends a date or timestamp constant (as if UTC), so Postgres meant that instant minus offset.
+// A NULL column passes no qual.
+func recheck(rows []map[string]any, quals []inprocess.Qual, offset time.Duration) []map[string]any {
+	var out []map[string]any
+	for _, row := range rows {
+		if slices.IndexFunc(quals, func(q inprocess.Qual) bool { return !sqlHolds(row[q.Column], q, offset) }) < 0 {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// sqlHolds evaluates `v op value` (an IN list for "=" with a slice) as SQL does.
+func sqlHolds(v any, q inprocess.Qual, offset time.Duration) bool {
+	if v == nil {
+		return false
+	}
+	var values []any
+	switch x := q.Value.(type) {
+	case []any:
+		values = x
+	case []int64:
+		for _, e := range x {
+			values = append(values, e)
+		}
+	case []string:
+		for _, e := range x {
+			values = append(values, e)
+		}
+	default:
+		values = []any{x}
+	}
+	for _, want := range values {
+		c, ok := compare(v, want, offset)
+		if !ok {
+			panic(fmt.Sprintf("recheck: cannot compare %T with %T", v, want))
+		}
+		hold := map[string]bool{"=": c == 0, "<>": c != 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[q.Operator]
+		if hold {
+			return true
+		}
+	}
+	return false
+}
+
+// compare orders a row's value against a qual's.
+func compare(v, want any, offset time.Duration) (int, bool) {
+	switch w := want.(type) {
+	case int:
+		want = int64(w)
+	case time.Time:
+		want = w.Add(-offset)
+	}
+	switch x := v.(type) {
+	case int64:
+		w, ok := want.(int64)
+		return cmp.Compare(x, w), ok
+	case string:
+		w, ok := want.(string)
+		return strings.Compare(x, w), ok
+	case time.Time:
+		w, ok := want.(time.Time)
+		return x.Compare(w), ok
+	case bool:
+		w, ok := want.(bool)
+		if !ok || x == w {
+			return 0, ok
+		}
+		return 1, true
+	}
+	return 0, false
 }
 
 func (e *env) mustQuery(t *testing.T, q inprocess.Query) []map[string]any {
@@ -141,14 +238,15 @@ func minRequests(t *testing.T, all []sandbox.Inquiry, qs query.Quals) int {
 	return n
 }
 
-// ids returns the inquiry_id column of rows, sorted.
+// ids returns the distinct inquiry IDs of rows, sorted: count(distinct inquiry_id), since an
+// inquiry naming N options is N rows.
 func ids(rows []map[string]any) []int64 {
 	out := make([]int64, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r["inquiry_id"].(int64))
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // expectIDs returns the sorted IDs of the sandbox inquiries that pass keep.

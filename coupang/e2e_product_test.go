@@ -90,6 +90,7 @@ func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 
 			rows := e.mustQuery(t, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
 			assert.Equal(t, want, ids(rows))
+			assert.Len(t, rows, len(want), "no question twice")
 			assert.Len(t, e.productRequests(), minProductRequests(t, all, qq), "requests")
 			assert.Len(t, e.sb.Log(), len(e.productRequests()), "no call-center request")
 			e.requireAllOK(t)
@@ -166,22 +167,28 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	slices.Sort(want)
 	rows := e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1})
 	assert.Equal(t, want, ids(rows))
+	assert.Len(t, rows, len(want), "no question twice")
 	reqs := e.productRequests()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, today.AddDate(0, 0, -6).Format(api.DateLayout), queryParam(reqs[0], "inquiryStartAt"))
 	assert.Equal(t, today.Format(api.DateLayout), queryParam(reqs[0], "inquiryEndAt"))
 	assert.Equal(t, "ALL", queryParam(reqs[0], "answeredType"))
 
-	since := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: today.AddDate(0, 0, -30)}}
-	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: 5, Quals: since})
+	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: 5})
 	assert.Len(t, rows, 5)
 	reqs = e.productRequests()
 	require.Len(t, reqs, 1, "limit 5 stops after the first page")
 	assert.Equal(t, "5", queryParam(reqs[0], "pageSize"))
 
-	rows = e.mustQuery(t, inprocess.Query{Table: commentTable, Limit: 3, Quals: since})
+	// A bound some session time zones read differently: the questions every zone keeps come first,
+	// so Postgres' recheck of the 5 streamed rows keeps all 5.
+	since := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: today.AddDate(0, 0, -3)}}
+	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: 5, Quals: since})
+	assert.Len(t, rows, 5)
+
+	rows = e.mustQuery(t, inprocess.Query{Table: commentTable, Limit: 3})
 	assert.Len(t, rows, 3)
-	assert.Len(t, e.productRequests(), 1, "three answers fit in the first page of 50 questions")
+	assert.Len(t, e.productRequests(), 1, "three answers fit in the first page of 50 questions of the last 7 days")
 
 	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "answered_type", Operator: "=", Value: "ANSWERED"}, {Column: "answered_type", Operator: "=", Value: "NOANSWER"}}})

@@ -1,6 +1,7 @@
 package coupang_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -16,22 +17,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type replyKey struct{ inquiry, answer int64 }
+// replyKey is a reply row's identity: a reply of an inquiry, under one of its option IDs (0: none).
+type replyKey struct{ inquiry, option, answer int64 }
 
 func replyKeys(rows []map[string]any) []replyKey {
 	var out []replyKey
 	for _, r := range rows {
-		out = append(out, replyKey{r["inquiry_id"].(int64), r["answer_id"].(int64)})
+		option, _ := r["vendor_item_id"].(int64)
+		out = append(out, replyKey{r["inquiry_id"].(int64), option, r["answer_id"].(int64)})
 	}
 	slices.SortFunc(out, cmpReply)
 	return out
 }
 
 func cmpReply(a, b replyKey) int {
-	if a.inquiry != b.inquiry {
-		return int(a.inquiry - b.inquiry)
-	}
-	return int(a.answer - b.answer)
+	return cmp.Or(cmp.Compare(a.inquiry, b.inquiry), cmp.Compare(a.option, b.option), cmp.Compare(a.answer, b.answer))
 }
 
 // TestReplyTableMatchesInquiryTable checks that the reply table's rows for a period are exactly the
@@ -45,12 +45,14 @@ func TestReplyTableMatchesInquiryTable(t *testing.T) {
 	inquiries := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
 	var want []replyKey
 	withoutReplies := 0
-	for _, id := range ids(inquiries) {
+	for _, row := range inquiries {
+		id := row["inquiry_id"].(int64)
+		option, _ := row["vendor_item_id"].(int64)
 		if len(all[id].Replies) == 0 {
 			withoutReplies++
 		}
 		for _, rep := range all[id].Replies {
-			want = append(want, replyKey{id, rep.AnswerID})
+			want = append(want, replyKey{id, option, rep.AnswerID})
 		}
 	}
 	slices.SortFunc(want, cmpReply)

@@ -14,6 +14,7 @@ import (
 // scan is what one list call of either table works with: the connection, its client bound to the
 // query's rate limiter, and the planner input converted from the query's key-column quals.
 type scan struct {
+	table  string
 	conn   *connection
 	client *api.Client
 	quals  tableQuals
@@ -35,29 +36,165 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", table, err)
 	}
-	return &scan{conn: conn, client: client, quals: tq}, true, nil
+	for i := range tq.Variants {
+		tq.Variants[i].ExactTimes = exactTimes(ctx)
+	}
+	return &scan{table: table, conn: conn, client: client, quals: tq}, true, nil
 }
 
-// run plans and fetches the scan's variants, handing every row to emit until it returns false.
+// run fetches the scan's rows and hands each to emit until it returns false: from the
+// single-inquiry endpoint when the query names inquiry IDs, else through the planner. Under a
+// pushed limit the rows Postgres surely keeps are handed over before those it may reject (see
+// holdback).
 func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
-	return runVariants(ctx, d, s.conn.config.LookbackDays, s.quals.Variants, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
-		return query.Fetch(ctx, s.client, p, emit)
-	}, emit)
+	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
+	var err error
+	if s.quals.HasInquiryID {
+		err = listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h)
+	} else {
+		err = runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
+			return query.Fetch(ctx, s.client, p, emit)
+		})
+	}
+	if err != nil {
+		return err
+	}
+	h.flush()
+	return nil
 }
 
 // runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
-// endpoint and fetched through the same fetcher and rate limiter.
+// endpoint and fetched through the same fetcher, rate limiter, holdback and lookback notice.
 func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(query.ProductRow) bool) error {
 	for i := range s.quals.Variants {
 		s.quals.Variants[i].Endpoint = query.ProductQnA
 	}
-	return runVariants(ctx, d, s.conn.config.LookbackDays, s.quals.Variants, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
+	h := newHoldback(d, emit, func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt })
+	err := runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
 		return query.FetchProductInquiries(ctx, s.client, p, emit)
-	}, emit)
+	})
+	if err != nil {
+		return err
+	}
+	h.flush()
+	return nil
+}
+
+// runVariants runs the plan of each of the scan's variants in turn through fetch. With a limit,
+// each variant asks only for what the previous ones left. A default lookback is announced once.
+func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
+	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
+	now := time.Now()
+	announced := false
+	for _, v := range s.quals.Variants {
+		if v.Limit >= 0 {
+			v.Limit = max(d.RowsRemaining(ctx), 0)
+			if v.Limit == 0 {
+				return nil
+			}
+		}
+		plan, err := query.Build(v, now, s.conn.config.LookbackDays)
+		if err != nil {
+			return err
+		}
+		if plan.Lookback != nil && !announced {
+			announced = true
+			notify(ctx, s.table, plan.Lookback.Notice())
+		}
+		if err := fetch(ctx, plan, h.emitter(&plan.Filter)); err != nil || h.stopped {
+			return err
+		}
+	}
+	return nil
+}
+
+// listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands over
+// every (inquiry, option ID) row that passes the other key-column quals, with the planner's own
+// filter (and no planned windows, which these reads do not need).
+func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
+	var emits []func(query.Row) bool
+	var filters []*query.Filter
+	for _, v := range variants {
+		f, ok, err := query.NewFilter(v)
+		if err != nil {
+			return err
+		}
+		if ok {
+			filters, emits = append(filters, f), append(emits, h.emitter(f))
+		}
+	}
+	if len(filters) == 0 {
+		return nil // the quals select nothing: no request
+	}
+	for _, id := range ids {
+		inq, err := client.GetInquiry(ctx, id)
+		if api.KindOf(err) == api.KindNotFound {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("get inquiry %d: %w", id, err)
+		}
+		for i, f := range filters {
+			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
+				continue
+			}
+			for _, row := range f.Rows(*inq, f.PartnerCounselingStatus) {
+				if !emits[i](row) {
+					return nil
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// holdback orders rows for a pushed LIMIT. The SDK ends the scan after `limit` streamed rows,
+// rejected by Postgres or not, and a time bound may be meant in any session TimeZone (see
+// query.ZoneEast), so rows Postgres surely keeps are streamed at once and the rest are held back
+// until the fetch is done, then streamed in the order of query.Filter.SortMaybe. Without a limit
+// every row is streamed at once.
+type holdback[R any] struct {
+	emit    func(R) bool
+	at      func(R) time.Time // a row's inquiry_at
+	limited bool
+	stopped bool // emit returned false: the query needs no more rows
+	filters []*query.Filter
+	held    [][]R
+}
+
+// newHoldback returns the holdback of a query's rows; at reads a row's inquiry_at.
+func newHoldback[R any](d *plugin.QueryData, emit func(R) bool, at func(R) time.Time) *holdback[R] {
+	return &holdback[R]{emit: emit, at: at, limited: queryLimit(d) >= 0}
+}
+
+// emitter returns the emit function for rows that passed filter f.
+func (h *holdback[R]) emitter(f *query.Filter) func(R) bool {
+	i := len(h.filters)
+	h.filters, h.held = append(h.filters, f), append(h.held, nil)
+	return func(r R) bool {
+		if h.limited && f.Certainty(h.at(r)) != query.Sure {
+			h.held[i] = append(h.held[i], r)
+			return true
+		}
+		h.stopped = h.stopped || !h.emit(r)
+		return !h.stopped
+	}
+}
+
+// flush streams the held rows, filter by filter.
+func (h *holdback[R]) flush() {
+	for i, f := range h.filters {
+		query.SortMaybe(f, h.held[i], h.at)
+		for _, r := range h.held[i] {
+			if h.stopped = !h.emit(r); h.stopped {
+				return
+			}
+		}
+	}
 }
 
 // replyStreamer returns the emit function of the reply table: it streams the replies of one
-// inquiry that pass answer_type, and reports whether the query wants more (its limit counts
+// inquiry row that pass answer_type, and reports whether the query wants more (its limit counts
 // replies, so it is checked before every reply).
 func (s *scan) replyStreamer(ctx context.Context, d *plugin.QueryData) func(query.Row) bool {
 	return func(r query.Row) bool {
@@ -72,85 +209,6 @@ func (s *scan) replyStreamer(ctx context.Context, d *plugin.QueryData) func(quer
 		}
 		return d.RowsRemaining(ctx) > 0
 	}
-}
-
-// runVariants runs the plan of each variant in turn through fetch and hands every row to emit
-// until emit returns false. With a limit, each variant asks only for what the previous ones left.
-func runVariants[R any](ctx context.Context, d *plugin.QueryData, lookbackDays int, variants []query.Quals,
-	fetch func(context.Context, *query.Plan, func(R) bool) error, emit func(R) bool) error {
-	now := time.Now()
-	for _, v := range variants {
-		if v.Limit >= 0 {
-			v.Limit = max(d.RowsRemaining(ctx), 0)
-			if v.Limit == 0 {
-				return nil
-			}
-		}
-		plan, err := query.Build(v, now, lookbackDays)
-		if err != nil {
-			return err
-		}
-		stopped := false
-		err = fetch(ctx, plan, func(r R) bool {
-			if !emit(r) {
-				stopped = true
-				return false
-			}
-			return true
-		})
-		if err != nil {
-			return err
-		}
-		if stopped {
-			return nil
-		}
-	}
-	return nil
-}
-
-// listRepliesByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and applies
-// the other key-column quals exactly, with the planner's own filter (and no planned windows, which
-// these reads do not need), so that no streamed row is one Postgres would drop. Each inquiry is
-// read once, whatever the number of variants.
-func listRepliesByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, emit func(query.Row) bool) error {
-	filters, err := variantFilters(variants)
-	if err != nil || len(filters) == 0 {
-		return err // or the quals select nothing: no request
-	}
-	for _, id := range ids {
-		inq, err := client.GetInquiry(ctx, id)
-		if api.KindOf(err) == api.KindNotFound {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("get inquiry %d: %w", id, err)
-		}
-		for _, f := range filters {
-			row := f.RowOf(*inq)
-			if !inquiryHasStatus(*inq, row.PartnerCounselingStatus) || !f.Match(row) {
-				continue
-			}
-			if !emit(row) {
-				return nil
-			}
-		}
-	}
-	return nil
-}
-
-// variantFilters returns the exact filter of every variant whose quals can match a row.
-func variantFilters(variants []query.Quals) ([]*query.Filter, error) {
-	var filters []*query.Filter
-	for _, v := range variants {
-		f, ok, err := query.NewFilter(v)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			filters = append(filters, f)
-		}
-	}
-	return filters, nil
 }
 
 // fetchError wraps a fetch failure for the user. A failure after the query already has all the

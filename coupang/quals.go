@@ -23,6 +23,22 @@ const (
 	colAnsweredType              = "answered_type"
 )
 
+// Operators of the inquiry_at key column; BETWEEN arrives as >= and <=.
+var timeOperators = []string{"=", ">", ">=", "<", "<="}
+
+// optionalKeyColumns declares the named key columns, all optional: inquiry_at with timeOperators,
+// the others with "=" (IN lists arrive as "=" with a list value).
+func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
+	out := make(plugin.KeyColumnSlice, len(names))
+	for i, name := range names {
+		out[i] = &plugin.KeyColumn{Name: name, Require: plugin.Optional}
+		if name == colInquiryAt {
+			out[i].Operators = timeOperators
+		}
+	}
+	return out
+}
+
 // maxVariants bounds how many plans IN lists on the columns the planner takes one value of may
 // multiply into (see expand).
 const maxVariants = 256
@@ -247,9 +263,9 @@ func intersect[T int64 | string](prev, next []T, hasPrev bool) []T {
 //
 // When exactly one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list
 // function once per value, concurrently, each with a copy of QueryData whose qual is that single
-// value (Table.doListForQualValues). That would defeat the planner: no deduplication across the
-// copies (an inquiry listing two of the option IDs would be streamed twice), no newest-first stop
-// at the limit, and one plan per value. So every copy rebuilds the original quals from
+// value (Table.doListForQualValues). The copies would stream their rows interleaved, so under a
+// pushed LIMIT a row Postgres may reject could come before rows it surely keeps (see holdback), and
+// each copy would make its own plan. So every copy rebuilds the original quals from
 // QueryContext.UnsafeQuals (shared, unmodified), and only the copy given the list's first element
 // runs the whole query; the others return at once. The copy is recognised by identity: the SDK
 // hands each copy the list's own *proto.QualValue element.
@@ -303,42 +319,4 @@ func queryLimit(d *plugin.QueryData) int64 {
 // own context is deliberately not consulted: RowsRemaining reports 0 for a cancelled context.
 func limitMet(d *plugin.QueryData) bool {
 	return queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0
-}
-
-// equalsValues returns the values of the query's `column = v` and `column IN (...)` quals, as
-// Postgres sent them: a Get sees only its own key column in d.Quals.
-func equalsValues(d *plugin.QueryData, column string) []*proto.QualValue {
-	if d.QueryContext == nil {
-		return nil
-	}
-	qs, ok := d.QueryContext.UnsafeQuals[column]
-	if !ok {
-		return nil
-	}
-	var out []*proto.QualValue
-	for _, q := range qs.Quals {
-		if q.GetStringValue() == "=" && q.Value != nil {
-			out = append(out, qualValues(q.Value)...)
-		}
-	}
-	return out
-}
-
-// equalsString returns the value of the first `column = 'text'` qual in the query, or "".
-func equalsString(d *plugin.QueryData, column string) string {
-	for _, v := range equalsValues(d, column) {
-		if s, ok := v.GetValue().(*proto.QualValue_StringValue); ok {
-			return s.StringValue
-		}
-	}
-	return ""
-}
-
-// equalsInt64s returns the values of `column = n` and `column IN (...)` quals in the query, or nil.
-func equalsInt64s(d *plugin.QueryData, column string) []int64 {
-	ids, err := int64s(column, equalsValues(d, column))
-	if err != nil || len(ids) == 0 {
-		return nil
-	}
-	return ids
 }

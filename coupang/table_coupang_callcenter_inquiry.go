@@ -2,10 +2,7 @@ package coupang
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -13,25 +10,18 @@ import (
 
 const tableInquiry = "coupang_callcenter_inquiry"
 
-// Operators of the inquiry_at key column; BETWEEN arrives as >= and <=.
-var timeOperators = []string{"=", ">", ">=", "<", "<="}
-
 func tableCoupangCallcenterInquiry(_ context.Context) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableInquiry,
-		Description: "Call-center inquiries of the seller's products on Coupang, one row per inquiry.",
-		Get: &plugin.GetConfig{
-			KeyColumns: plugin.SingleColumn(colInquiryID),
-			Hydrate:    getCallcenterInquiry,
-		},
+		Description: "Call-center inquiries of the seller's products on Coupang, one row per inquiry and option ID (count inquiries with count(distinct inquiry_id)).",
 		List: &plugin.ListConfig{
-			KeyColumns: inquiryListKeyColumns(),
+			KeyColumns: inquiryKeyColumns(),
 			Hydrate:    listCallcenterInquiries,
 		},
 		Columns: []*plugin.Column{
-			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId)."},
+			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},
 			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Description: "When the customer asked (inquiryAt, Korean time)."},
-			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "The option ID the query asked for, else the first of vendor_item_ids."},
+			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "The row's option ID: one element of vendor_item_ids (one row per option), null when the inquiry names none."},
 			{Name: "vendor_item_ids", Type: proto.ColumnType_JSON, Description: "All option IDs of the inquiry (vendorItemId), always an array."},
 			{Name: colOrderID, Type: proto.ColumnType_INT, Description: "The order number (orderId), null when the inquiry has no order."},
 			{Name: colPartnerCounselingStatus, Type: proto.ColumnType_STRING, Description: "The status the rows were listed with: NONE (default), ANSWER, NO_ANSWER or TRANSFER."},
@@ -53,16 +43,10 @@ func tableCoupangCallcenterInquiry(_ context.Context) *plugin.Table {
 	}
 }
 
-// inquiryListKeyColumns are the quals the planner turns into API calls and an exact filter.
-func inquiryListKeyColumns() plugin.KeyColumnSlice {
-	return plugin.KeyColumnSlice{
-		{Name: colInquiryAt, Operators: timeOperators, Require: plugin.Optional},
-		{Name: colVendorItemID, Require: plugin.Optional},
-		{Name: colOrderID, Require: plugin.Optional},
-		{Name: colPartnerCounselingStatus, Require: plugin.Optional},
-		{Name: colInquiryStatus, Require: plugin.Optional},
-		{Name: colCSPartnerCounselingStatus, Require: plugin.Optional},
-	}
+// inquiryKeyColumns are the quals the planner turns into API calls and an exact filter.
+func inquiryKeyColumns() plugin.KeyColumnSlice {
+	return optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID, colPartnerCounselingStatus,
+		colInquiryStatus, colCSPartnerCounselingStatus)
 }
 
 func listCallcenterInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
@@ -76,33 +60,4 @@ func listCallcenterInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin
 		return d.RowsRemaining(ctx) > 0
 	})
 	return nil, fetchError(ctx, d, tableInquiry, err)
-}
-
-// getCallcenterInquiry reads one inquiry from the single-inquiry endpoint. An ID Coupang does not
-// know for this seller is no row; any other failure is an error.
-func getCallcenterInquiry(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-	defer trackFetch(ctx)(&err)
-	id := d.EqualsQuals[colInquiryID].GetInt64Value()
-	conn, client, err := queryClient(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	inq, err := client.GetInquiry(ctx, id)
-	if api.KindOf(err) == api.KindNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: get inquiry %d: %w", tableInquiry, id, err)
-	}
-	// The Get sees only inquiry_id; Postgres rechecks the other quals. Report the status the
-	// query asks for when the inquiry has it, so that `partner_counseling_status = 'ANSWER' AND
-	// inquiry_id = X` keeps an answered inquiry, and option IDs the query names.
-	status := api.StatusNone
-	if s := equalsString(d, colPartnerCounselingStatus); s != "" && inquiryHasStatus(*inq, s) {
-		status = s
-	}
-	asked := equalsInt64s(d, colVendorItemID)
-	slices.Sort(asked)
-	row := query.Row{Inquiry: *inq, VendorItemID: query.PickVendorItem(inq.VendorItemIDs, 0, asked), PartnerCounselingStatus: status}
-	return newInquiryRow(row, conn.config.VendorID), nil
 }

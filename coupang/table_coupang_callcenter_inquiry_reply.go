@@ -12,18 +12,16 @@ const tableReply = "coupang_callcenter_inquiry_reply"
 func tableCoupangCallcenterInquiryReply(_ context.Context) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableReply,
-		Description: "Replies to the seller's call-center inquiries on Coupang, one row per reply, with the inquiry's key columns.",
+		Description: "Replies to the seller's call-center inquiries on Coupang, one row per reply and option ID of its inquiry, with the inquiry's key columns.",
 		List: &plugin.ListConfig{
-			KeyColumns: append(inquiryListKeyColumns()[:4:4],
-				&plugin.KeyColumn{Name: colInquiryID, Require: plugin.Optional},
-				&plugin.KeyColumn{Name: colAnswerType, Require: plugin.Optional},
-			),
+			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID,
+				colPartnerCounselingStatus, colAnswerType),
 			Hydrate: listCallcenterInquiryReplies,
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID; `inquiry_id = X` reads that inquiry from the single-inquiry endpoint."},
 			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Description: "When the customer asked (Korean time)."},
-			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "The inquiry's option ID: the one the query asked for, else its first."},
+			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "One option ID of the inquiry (a reply is one row per option), null when the inquiry names none."},
 			{Name: colOrderID, Type: proto.ColumnType_INT, Description: "The inquiry's order number, null when it has none."},
 			{Name: colPartnerCounselingStatus, Type: proto.ColumnType_STRING, Description: "The status the inquiries were listed with: NONE (default), ANSWER, NO_ANSWER or TRANSFER."},
 			{Name: "answer_id", Type: proto.ColumnType_INT, Description: "The reply ID (answerId)."},
@@ -50,11 +48,6 @@ func listCallcenterInquiryReplies(ctx context.Context, d *plugin.QueryData, _ *p
 	if s.quals.HasAnswerType && len(s.quals.AnswerTypes) == 0 {
 		return nil, nil // contradictory answer_type quals: nothing to ask Coupang for
 	}
-	emit := s.replyStreamer(ctx, d)
-	if s.quals.HasInquiryID {
-		err = listRepliesByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, emit)
-	} else {
-		err = s.run(ctx, d, emit)
-	}
+	err = s.run(ctx, d, s.replyStreamer(ctx, d))
 	return nil, fetchError(ctx, d, tableReply, err)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
 // FetchTracker records the first error of the fetch functions (list and get) that run for one
@@ -66,4 +68,40 @@ func trackFetch(ctx context.Context) func(errp *error) {
 			t.record(*errp)
 		}
 	}
+}
+
+type noticeKey struct{}
+
+// WithNotices returns a context whose fetch functions also hand every notice meant for the user
+// (such as the Korean days a default lookback read) to show, for an in-process caller that has
+// its own way to show them: the export command writes them to stderr. Steampipe users find them
+// in the plugin log at WARN. As with WithFetchTracker, this reaches the fetch functions only
+// in-process with the query cache off.
+func WithNotices(ctx context.Context, show func(string)) context.Context {
+	return context.WithValue(ctx, noticeKey{}, show)
+}
+
+// notify logs a notice for the user at WARN and hands it to the context's WithNotices function.
+func notify(ctx context.Context, table, msg string) {
+	plugin.Logger(ctx).Warn(table+": "+msg, "table", table)
+	if show, ok := ctx.Value(noticeKey{}).(func(string)); ok {
+		show(table + ": " + msg)
+	}
+}
+
+type exactTimesKey struct{}
+
+// WithExactTimes returns a context whose queries take their inquiry_at bounds as exactly the
+// instants meant, for an in-process caller that builds its own bounds (the export command reads
+// its conditions itself, in Korean time unless they give an offset). Without it the plugin assumes,
+// as it must behind Turbot's FDW, that a bound may have been meant in any session TimeZone, and
+// asks Coupang for the extra hours (see query.ZoneEast).
+func WithExactTimes(ctx context.Context) context.Context {
+	return context.WithValue(ctx, exactTimesKey{}, true)
+}
+
+// exactTimes reports whether the context carries WithExactTimes.
+func exactTimes(ctx context.Context) bool {
+	exact, _ := ctx.Value(exactTimesKey{}).(bool)
+	return exact
 }

@@ -309,6 +309,25 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 	s.SetFault(nil)
 }
 
+// When the default lookback decides the range (no lower bound on inquiry_at, no option ID), one
+// stderr line names the Korean days read and how to read others; with a lower bound, none.
+func TestExportDefaultWindowNotice(t *testing.T) {
+	_, config := startSandbox(t)
+	for _, where := range []string{"answered_at >= '2026-01-01'", "inquiry_at < '2026-01-10'"} {
+		code, _, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--output", "jsonl", "--where", where)
+		require.Equal(t, 0, code, stderr)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		require.Len(t, lines, 1, where)
+		assert.Regexp(t, `^steampipe_export_coupang: coupang_callcenter_inquiry: no lower bound on inquiry_at and no vendor_item_id: `+
+			`read only the \d+ Korean days \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(default_lookback_days\); .*inquiry_at >= `, lines[0], where)
+	}
+	code, _, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at < '2026-01-10'", "--where", "inquiry_at >= '2026-01-01'")
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	_, out, _ := runCmd("--help", "--config", config)
+	assert.Contains(t, out, "Without a lower bound on inquiry_at and without vendor_item_id")
+}
+
 func TestTableHelpShowsOneTable(t *testing.T) {
 	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--help")
 	require.Equal(t, 0, code, stderr)

@@ -36,6 +36,10 @@ COUPANG_SECRET_KEY and COUPANG_BASE_URL. Conditions on key columns with the oper
 are sent to Coupang (not those under or / not); every condition is also checked on every row.
 Errors go to stderr with exit code 1.
 
+Without a lower bound on inquiry_at and without vendor_item_id, only default_lookback_days (7) Korean
+days are read: those ending today, or ending at the upper bound of inquiry_at. A line on stderr then
+names the days read; give inquiry_at a lower bound (--where "inquiry_at >= '2024-05-01'") to read others.
+
 Examples:
   steampipe_export_coupang coupang_callcenter_inquiry --where "inquiry_at >= now() - interval '7 days'" --output xlsx > week.xlsx
   steampipe_export_coupang coupang_callcenter_inquiry --where "inquiry_at between '2026-01-01' and '2026-01-31 23:59:59'" --bom > january.csv

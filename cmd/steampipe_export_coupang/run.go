@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 )
@@ -164,6 +165,10 @@ func export(ctx context.Context, r *inprocess.Runner, cat catalog, opts options,
 		return err
 	}
 	prog := startProgress(stderr, stdout, requests)
+	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
+	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
+	// The export's own time conditions are exact instants: no request for other time zones' hours.
+	ctx = coupang.WithExactTimes(ctx)
 	written, err := stream(ctx, r, q, w, prog)
 	prog.stop(written)
 	if err == nil {

@@ -162,7 +162,7 @@ func (s *streamer[T, R]) handle(r result[T], sched *scheduler, pending []int) (m
 			sched.cont = append(sched.cont, st)
 		}
 	}
-	if !s.stream(st.win, st.req, r.pg) {
+	if !s.stream(st.win, r.pg) {
 		return false, nil
 	}
 	if st.received++; st.received >= max(1, st.total) {

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -159,30 +160,59 @@ func newFake(t testing.TB) *fakeAPI {
 	return f
 }
 
-// expected computes a query's rows from the data set directly from the SQL quals, independently
-// of the planner: lo and hi (inclusive dates, zero for none) stand for the lookback the contract
-// applies when the quals have no lower bound and no option ID.
-func (f *fakeAPI) expected(q Quals, lo, hi time.Time) []int64 {
-	ids := []int64{}
+// expected computes a query's rows, as (inquiry, option ID) pairs, from the data set directly
+// from the SQL quals, independently of the planner, as Postgres would evaluate them in a session
+// whose TimeZone is offset east of UTC while the plugin received the bounds as if UTC (so the
+// true bound is the received one minus offset). lo and hi (inclusive dates, zero for none) stand
+// for the lookback the contract applies when the quals have no lower bound and no option ID.
+func (f *fakeAPI) expected(q Quals, lo, hi time.Time, offset time.Duration) []pair {
+	var rows []Row
 	for _, inq := range f.data {
-		if f.expectedMatch(q, inq) && (lo.IsZero() || !dateOf(inq.InquiryAt).Before(lo)) &&
-			(hi.IsZero() || !dateOf(inq.InquiryAt).After(hi)) {
-			ids = append(ids, inq.InquiryID)
+		d := dateOf(inq.InquiryAt)
+		if (!lo.IsZero() && d.Before(lo)) || (!hi.IsZero() && d.After(hi)) {
+			continue
+		}
+		ids := slices.Compact(slices.Sorted(slices.Values(inq.VendorItemIDs)))
+		if len(ids) == 0 {
+			ids = []int64{0}
+		}
+		for _, id := range ids {
+			rows = append(rows, Row{Inquiry: inq, VendorItemID: id, PartnerCounselingStatus: queryStatus(q)})
 		}
 	}
-	slices.Sort(ids)
-	return ids
+	return pairsOf(f.t, f.recheck(q, rows, offset))
 }
 
-// expectedMatch applies every qual to one inquiry with SQL's meaning.
-func (f *fakeAPI) expectedMatch(q Quals, inq api.Inquiry) bool {
+// queryStatus is the partner_counseling_status rows are listed with.
+func queryStatus(q Quals) string {
+	if len(q.PartnerCounselingStatus) > 0 {
+		return q.PartnerCounselingStatus[0]
+	}
+	return api.StatusNone
+}
+
+// recheck is Postgres' own recheck of every qual, in a session offset east of UTC: it returns the
+// rows it keeps, in order.
+func (f *fakeAPI) recheck(q Quals, rows []Row, offset time.Duration) []Row {
+	var out []Row
+	for _, r := range rows {
+		if f.sqlKeeps(q, r, offset) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// sqlKeeps applies every qual to one row with SQL's meaning.
+func (f *fakeAPI) sqlKeeps(q Quals, r Row, offset time.Duration) bool {
+	inq := r.Inquiry
 	for _, b := range q.InquiryAt {
-		if !b.admits(inq.InquiryAt) {
+		if !(Bound{Op: b.Op, Value: b.Value.Add(-offset)}).admits(inq.InquiryAt) {
 			return false
 		}
 	}
 	for _, set := range q.VendorItemID {
-		if !slices.ContainsFunc(inq.VendorItemIDs, func(id int64) bool { return slices.Contains(set, id) }) {
+		if r.VendorItemID == 0 || !slices.Contains(set, r.VendorItemID) {
 			return false
 		}
 	}
@@ -192,7 +222,7 @@ func (f *fakeAPI) expectedMatch(q Quals, inq api.Inquiry) bool {
 		}
 	}
 	for _, s := range q.PartnerCounselingStatus {
-		if !f.hasStatus(inq, s) {
+		if r.PartnerCounselingStatus != s || !f.hasStatus(inq, s) {
 			return false
 		}
 	}
@@ -208,3 +238,26 @@ func (f *fakeAPI) expectedMatch(q Quals, inq api.Inquiry) bool {
 	}
 	return true
 }
+
+// pairsOf returns the rows' (inquiry, option ID) pairs, sorted, failing on duplicates.
+func pairsOf(t testing.TB, rows []Row) []pair {
+	t.Helper()
+	out := make([]pair, len(rows))
+	for i, r := range rows {
+		out[i] = pair{r.Inquiry.InquiryID, r.VendorItemID}
+	}
+	slices.SortFunc(out, func(a, b pair) int {
+		if c := cmp.Compare(a.inquiry, b.inquiry); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.option, b.option)
+	})
+	if len(slices.Compact(slices.Clone(out))) != len(out) {
+		t.Errorf("a pair was streamed twice: %v", out)
+	}
+	return out
+}
+
+// offsets are the session TimeZones the tests judge in: UTC-12, Los Angeles (UTC-8), UTC, Seoul
+// and UTC+14.
+var offsets = []time.Duration{-12 * time.Hour, -8 * time.Hour, 0, 9 * time.Hour, 14 * time.Hour}

@@ -19,7 +19,7 @@ const Workers = 8
 const maxPagesPerRequest = 100_000
 
 // Fetch runs the plan's requests and calls emit with every row that passes the filter, once per
-// inquiry ID, from the calling goroutine only. emit returns false to stop (limit met, consumer
+// (inquiry ID, option ID) pair, from the calling goroutine only. emit returns false to stop (limit met, consumer
 // done); Fetch then makes no further request and returns nil. Any failed request cancels the rest
 // and returns an error naming the request: never nil after a failure.
 func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
@@ -31,16 +31,10 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 			}
 			return &page[api.Inquiry]{items: pg.Inquiries, pn: pg.Pagination}, nil
 		},
-		id: func(inq api.Inquiry) int64 { return inq.InquiryID },
-		at: func(inq api.Inquiry) time.Time { return inq.InquiryAt },
-		row: func(req api.ListRequest, inq api.Inquiry) (Row, bool) {
-			row := Row{
-				Inquiry:                 inq,
-				VendorItemID:            PickVendorItem(inq.VendorItemIDs, req.VendorItemID, p.Filter.VendorItemIDs),
-				PartnerCounselingStatus: p.Status,
-			}
-			return row, p.Filter.Match(row)
-		},
+		id:   func(inq api.Inquiry) int64 { return inq.InquiryID },
+		at:   func(inq api.Inquiry) time.Time { return inq.InquiryAt },
+		rows: func(inq api.Inquiry) []Row { return p.Filter.Rows(inq, p.Status) },
+		key:  func(r Row) pair { return pair{r.Inquiry.InquiryID, r.VendorItemID} },
 	}, emit)
 }
 
@@ -49,11 +43,13 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 type source[T, R any] struct {
 	// list fetches one page; req.PageNum is set. A nil page with a nil error is a bad answer.
 	list func(ctx context.Context, req api.ListRequest) (*page[T], error)
-	// id and at are an item's inquiry ID (the deduplication key) and inquiry time.
+	// id and at are an item's inquiry ID and inquiry time.
 	id func(T) int64
 	at func(T) time.Time
-	// row is the row of an item req listed, and whether the plan's filter keeps it.
-	row func(req api.ListRequest, item T) (R, bool)
+	// rows are the rows of an item that pass the plan's filter.
+	rows func(item T) []R
+	// key is a row's identity, the deduplication key.
+	key func(R) pair
 }
 
 // page is one answer of a list endpoint.
@@ -86,14 +82,12 @@ type streamer[T, R any] struct {
 }
 
 // stream emits a page's matching rows and reports whether the consumer wants more.
-func (s *streamer[T, R]) stream(win int, req api.ListRequest, pg *page[T]) bool {
+func (s *streamer[T, R]) stream(win int, pg *page[T]) bool {
 	for _, item := range pg.items {
-		row, ok := s.src.row(req, item)
-		if !ok || !s.dd.first(win, s.src.id(item)) {
-			continue
-		}
-		if !s.emit(row) {
-			return false
+		for _, row := range s.src.rows(item) {
+			if s.dd.first(win, s.src.key(row)) && !s.emit(row) {
+				return false
+			}
 		}
 	}
 	return true
@@ -124,7 +118,7 @@ func (s *streamer[T, R]) pages(ctx context.Context, wi int, req api.ListRequest)
 		if err != nil {
 			return false, err
 		}
-		if !s.stream(wi, req, pg) {
+		if !s.stream(wi, pg) {
 			return false, nil
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,18 +25,6 @@ func collect(t *testing.T, l Lister, p *Plan) ([]Row, error) {
 	return rows, err
 }
 
-// idsOf returns the sorted inquiry IDs of rows, failing on duplicates.
-func idsOf(t *testing.T, rows []Row) []int64 {
-	t.Helper()
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.Inquiry.InquiryID
-	}
-	slices.Sort(ids)
-	require.Equal(t, len(ids), len(slices.Compact(slices.Clone(ids))), "duplicate inquiry IDs streamed")
-	return ids
-}
-
 func TestFetchMatchesDataSet(t *testing.T) {
 	today := day("2026-01-15")
 	cases := []struct {
@@ -51,7 +38,7 @@ func TestFetchMatchesDataSet(t *testing.T) {
 		{name: "Korean midnight in UTC", q: Quals{InquiryAt: []Bound{b(">=", utc("2025-12-09T15:00:00Z")), b("<=", utc("2025-12-20T14:59:59Z"))}}},
 		{name: "1-day range (widened window)", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-24 00:00:00")), b("<", kst("2025-12-25 00:00:00"))}}},
 		{name: "lower bound only, to today", q: Quals{InquiryAt: []Bound{b(">=", kst("2025-12-20 00:00:00"))}}},
-		{name: "upper bound only", q: Quals{InquiryAt: []Bound{b("<", kst("2026-01-01 00:00:00"))}}, lo: day("2025-12-25"), hi: day("2025-12-31")},
+		{name: "upper bound only", q: Quals{InquiryAt: []Bound{b("<", kst("2026-01-01 00:00:00"))}}, lo: day("2025-12-24"), hi: day("2026-01-01")},
 		{name: "option ID only (case b)", q: Quals{VendorItemID: [][]int64{{103}}}},
 		{name: "option ID and upper bound (case b, filtered)", q: Quals{VendorItemID: [][]int64{{103}}, InquiryAt: []Bound{b("<", kst("2025-11-01 00:00:00"))}}},
 		{name: "option ID and range (case a)", q: Quals{VendorItemID: [][]int64{{102}}, InquiryAt: []Bound{b(">=", kst("2025-11-15 00:00:00")), b("<=", kst("2025-12-15 00:00:00"))}}},
@@ -73,25 +60,21 @@ func TestFetchMatchesDataSet(t *testing.T) {
 			require.NoError(t, err)
 			rows, err := collect(t, fake, p)
 			require.NoError(t, err)
-			want := fake.expected(c.q, c.lo, c.hi)
-			assert.Equal(t, want, idsOf(t, rows))
-			assert.Equal(t, len(p.Windows) == 0, len(want) == 0, "the data set exercises the case")
+			for _, o := range offsets {
+				want := fake.expected(c.q, c.lo, c.hi, o)
+				assert.Equal(t, want, pairsOf(t, fake.recheck(c.q, rows, o)), "Postgres' rows in a session at UTC%+v", o)
+				if o == 0 {
+					assert.Equal(t, len(p.Windows) == 0, len(want) == 0, "the data set exercises the case")
+				}
+			}
 			assert.Equal(t, fake.minimumRequests(p), fake.requestCount(), "requests")
 			if len(p.Windows) == 0 {
 				assert.Zero(t, fake.requestCount())
 			}
-			status := api.StatusNone
-			if len(c.q.PartnerCounselingStatus) > 0 {
-				status = c.q.PartnerCounselingStatus[0]
-			}
 			for _, r := range rows {
-				assert.Equal(t, status, r.PartnerCounselingStatus)
-				if c.q.VendorItemID != nil {
-					assert.Contains(t, c.q.VendorItemID[0], r.VendorItemID, "vendor_item_id is an option ID the query asked for")
-					assert.Contains(t, r.Inquiry.VendorItemIDs, r.VendorItemID)
-				} else {
-					assert.Equal(t, r.Inquiry.VendorItemIDs[0], r.VendorItemID)
-				}
+				assert.Equal(t, queryStatus(c.q), r.PartnerCounselingStatus)
+				assert.Contains(t, r.Inquiry.VendorItemIDs, r.VendorItemID, "vendor_item_id is one of the inquiry's own")
+				assert.NotEqual(t, Rejected, p.Filter.Certainty(r.Inquiry.InquiryAt))
 			}
 		})
 	}
@@ -114,7 +97,7 @@ func TestFetchSequentialMatchesConcurrent(t *testing.T) {
 	require.True(t, p.Sequential)
 	rows, err := collect(t, seq, p)
 	require.NoError(t, err)
-	assert.Equal(t, idsOf(t, all), idsOf(t, rows))
+	assert.Equal(t, pairsOf(t, all), pairsOf(t, rows))
 	assert.Equal(t, seq.minimumRequests(p), seq.requestCount())
 	// Sequential order is newest window first.
 	for i := 1; i < len(rows); i++ {
@@ -186,7 +169,7 @@ func TestFetchDedupesAcrossOptionIDsAndPages(t *testing.T) {
 		require.NoError(t, err)
 		rows, err := collect(t, fake, p)
 		require.NoError(t, err)
-		assert.Equal(t, []int64{1, 2}, idsOf(t, rows), "limit %d", limit)
+		assert.Equal(t, []pair{{1, 7}, {1, 8}, {2, 8}}, pairsOf(t, rows), "limit %d", limit)
 		assert.Len(t, fake.calls, 3)
 	}
 }
@@ -354,11 +337,12 @@ func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
 
 func TestDeduperForgetsSettledWindows(t *testing.T) {
 	d := newDeduper(4)
-	require.True(t, d.first(0, 1))
-	require.False(t, d.first(0, 1))
-	require.False(t, d.first(1, 1), "a neighbour's row is a duplicate")
-	require.True(t, d.first(2, 1), "windows two apart are disjoint")
-	require.True(t, d.first(1, 2))
+	require.True(t, d.first(0, pair{1, 7}))
+	require.False(t, d.first(0, pair{1, 7}))
+	require.True(t, d.first(0, pair{1, 8}), "another option of the same inquiry is another row")
+	require.False(t, d.first(1, pair{1, 7}), "a neighbour's row is a duplicate")
+	require.True(t, d.first(2, pair{1, 7}), "windows two apart are disjoint")
+	require.True(t, d.first(1, pair{2, 7}))
 	d.windowDone(0)
 	assert.NotNil(t, d.seen[0], "window 1 may still repeat window 0's rows")
 	d.windowDone(1)
@@ -367,7 +351,7 @@ func TestDeduperForgetsSettledWindows(t *testing.T) {
 	d.windowDone(2)
 	assert.Nil(t, d.seen[1])
 	d.windowDone(3)
-	assert.Equal(t, []map[int64]struct{}{nil, nil, nil, nil}, d.seen)
+	assert.Equal(t, []map[pair]struct{}{nil, nil, nil, nil}, d.seen)
 }
 
 // An inquiry without inquiryAt can be placed in no time range: the fetch fails naming it rather

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// NewFilter builds the exact filter without planning: a range thousands of windows long with a
-// long IN list is fine, contradictions report ok=false, bad input errors as in Build.
+// NewFilter builds the filter without planning: a range thousands of windows long with a long IN
+// list is fine, contradictions report ok=false, bad input errors as in Build.
 func TestNewFilter(t *testing.T) {
 	ids := make([]int64, 3000)
 	for i := range ids {
@@ -22,13 +22,18 @@ func TestNewFilter(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 
-	inq := api.Inquiry{InquiryID: 1, VendorItemIDs: []int64{99999, 7, 5}, InquiryAt: since.Add(time.Second)}
-	row := f.RowOf(inq)
-	assert.Equal(t, int64(7), row.VendorItemID, "the first of the inquiry's option IDs the quals ask for")
-	assert.Equal(t, api.StatusAnswer, row.PartnerCounselingStatus)
-	assert.True(t, f.Match(row))
-	inq.InquiryAt = since
-	assert.False(t, f.Match(f.RowOf(inq)), "> is strict")
+	inq := api.Inquiry{InquiryID: 1, VendorItemIDs: []int64{99999, 7, 5, 7}, InquiryAt: since.Add(ZoneWest + time.Second)}
+	rows := f.Rows(inq, api.StatusAnswer)
+	require.Len(t, rows, 2, "one row per distinct option ID the quals keep")
+	assert.Equal(t, []int64{7, 5}, []int64{rows[0].VendorItemID, rows[1].VendorItemID})
+	assert.Equal(t, api.StatusAnswer, rows[0].PartnerCounselingStatus)
+	assert.Equal(t, Sure, f.Certainty(inq.InquiryAt))
+	inq.InquiryAt = since.Add(-ZoneEast)
+	assert.Empty(t, f.Rows(inq, api.StatusAnswer), "> is strict, even 14 hours earlier")
+	inq.InquiryAt = since.Add(-ZoneEast + time.Second)
+	assert.Len(t, f.Rows(inq, api.StatusAnswer), 2, "a session at UTC+14 keeps it")
+	assert.Equal(t, Maybe, f.Certainty(inq.InquiryAt))
+	assert.Empty(t, f.Rows(api.Inquiry{InquiryAt: inq.InquiryAt}, api.StatusAnswer), "no option ID: null never equals")
 
 	_, ok, err = NewFilter(Quals{OrderID: []int64{1, 2}})
 	require.NoError(t, err)
@@ -36,4 +41,74 @@ func TestNewFilter(t *testing.T) {
 
 	_, _, err = NewFilter(Quals{PartnerCounselingStatus: []string{"FOO"}})
 	assert.ErrorContains(t, err, "use one of NONE, ANSWER, NO_ANSWER, TRANSFER")
+}
+
+// An inquiry naming no option is one row with no option ID; without option-ID quals every option
+// is a row.
+func TestFilterRowsPerOption(t *testing.T) {
+	f, ok, err := NewFilter(Quals{Limit: -1})
+	require.NoError(t, err)
+	require.True(t, ok)
+	at := kst("2026-01-10 10:00:00")
+	assert.Equal(t, []Row{{Inquiry: api.Inquiry{InquiryAt: at}, PartnerCounselingStatus: api.StatusNone}},
+		f.Rows(api.Inquiry{InquiryAt: at}, api.StatusNone))
+	assert.Len(t, f.Rows(api.Inquiry{InquiryAt: at, VendorItemIDs: []int64{3, 1, 2}}, api.StatusNone), 3)
+}
+
+// A bound that may have been meant in any session TimeZone from UTC-12 to UTC+14: a `date` given
+// in Seoul arrives as UTC midnight, nine hours late.
+func TestCertainty(t *testing.T) {
+	v := utc("2026-11-20T00:00:00Z")
+	lower := &Filter{Lower: &Bound{OpGe, v}}
+	upper := &Filter{Upper: &Bound{OpLt, v}}
+	cases := []struct {
+		f    *Filter
+		at   time.Time
+		want Certainty
+	}{
+		{lower, v.Add(ZoneWest), Sure},
+		{lower, v.Add(ZoneWest - time.Second), Maybe},
+		{lower, v.Add(-9 * time.Hour), Maybe}, // Seoul's midnight
+		{lower, v.Add(-ZoneEast), Maybe},
+		{lower, v.Add(-ZoneEast - time.Second), Rejected},
+		{upper, v.Add(-ZoneEast - time.Second), Sure},
+		{upper, v.Add(-ZoneEast), Maybe},
+		{upper, v.Add(ZoneWest - time.Second), Maybe},
+		{upper, v.Add(ZoneWest), Rejected},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, c.f.Certainty(c.at), "%+v at %v", *c.f, c.at)
+	}
+}
+
+// Under a one-sided bound, Sure rows then SortMaybe's order make the rows kept in every session
+// TimeZone a prefix: a pushed LIMIT then returns exactly min(limit, kept) rows.
+func TestSortMaybeKeepsAPrefix(t *testing.T) {
+	v := utc("2026-11-20T00:00:00Z")
+	var rows []Row
+	for m := -16 * 60; m <= 16*60; m += 17 {
+		rows = append(rows, Row{Inquiry: api.Inquiry{InquiryID: int64(m), InquiryAt: v.Add(time.Duration(m) * time.Minute)}})
+	}
+	for _, op := range []string{OpGe, OpGt, OpLe, OpLt} {
+		q := Quals{Limit: -1, InquiryAt: []Bound{{op, v}}}
+		f, _, err := NewFilter(q)
+		require.NoError(t, err)
+		var sure, maybe []Row
+		for _, r := range rows {
+			switch f.Certainty(r.Inquiry.InquiryAt) {
+			case Sure:
+				sure = append(sure, r)
+			case Maybe:
+				maybe = append(maybe, r)
+			}
+		}
+		require.NotEmpty(t, maybe)
+		SortMaybe(f, maybe, func(r Row) time.Time { return r.Inquiry.InquiryAt })
+		ordered := append(sure, maybe...)
+		fake := &fakeAPI{t: t}
+		for o := -12 * time.Hour; o <= 14*time.Hour; o += 30 * time.Minute {
+			kept := fake.recheck(q, ordered, o)
+			assert.Equal(t, ordered[:len(kept)], kept, "%s, session UTC%+v: the kept rows are a prefix", op, o)
+		}
+	}
 }

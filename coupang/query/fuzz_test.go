@@ -122,7 +122,7 @@ func badInput(q Quals) bool {
 }
 
 // checkFuzzPlan asserts a plan's invariants: valid requests, bounded size, and completeness (every
-// instant the filter admits, from MinDate to today, is inside a requested window).
+// instant the filter admits in some session TimeZone, from MinDate to today, is inside a requested window).
 func checkFuzzPlan(t *testing.T, q Quals, p *Plan, now time.Time) {
 	if err := validPlan(p, now); err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func checkFuzzPlan(t *testing.T, q Quals, p *Plan, now time.Time) {
 		return
 	}
 	for _, t0 := range probes(p.Filter, now) {
-		if !p.Filter.matchTime(t0) || t0.Before(MinDate) || dateOf(t0).After(dateOf(now)) {
+		if p.Filter.Certainty(t0) == Rejected || t0.Before(MinDate) || dateOf(t0).After(dateOf(now)) {
 			continue
 		}
 		if q.VendorItemID == nil && p.Filter.Lower == nil && dateOf(t0).Before(p.Windows[len(p.Windows)-1].Start) {
@@ -159,7 +159,9 @@ func probes(f Filter, now time.Time) []time.Time {
 	var out []time.Time
 	for _, b := range []*Bound{f.Lower, f.Upper} {
 		if b != nil {
-			out = append(out, b.Value, b.Value.Add(time.Second), b.Value.Add(-time.Second))
+			for _, v := range []time.Time{b.Value, b.Value.Add(-ZoneEast), b.Value.Add(ZoneWest)} {
+				out = append(out, v, v.Add(time.Second), v.Add(-time.Second))
+			}
 		}
 	}
 	return append(out, now, dateOf(now), MinDate)

@@ -43,6 +43,30 @@ type Plan struct {
 	// Status is the listing status (partnerCounselingStatus or answeredType) of every request and
 	// of every row.
 	Status string
+	// Lookback is the Korean days read when the connection's default_lookback_days decided the
+	// range (no option ID and no lower bound); nil otherwise. The user must be told (Notice).
+	Lookback *Days
+}
+
+// Days is an inclusive range of Korean calendar dates (midnight KST).
+type Days struct {
+	First, Last time.Time
+	// NoOptionID is set for an endpoint that cannot list by option ID (product Q&A): the notice
+	// then does not suggest vendor_item_id.
+	NoOptionID bool
+}
+
+// Notice tells the user which Korean days a default lookback read and how to read others.
+func (d Days) Notice() string {
+	n := int(d.Last.Sub(d.First).Hours()/24+0.5) + 1
+	why := "no lower bound on inquiry_at and no vendor_item_id"
+	if d.NoOptionID {
+		why = "no lower bound on inquiry_at"
+	}
+	return fmt.Sprintf("%s: read only the %d Korean days %s to %s "+
+		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
+		"or raise default_lookback_days in the connection config",
+		why, n, d.First.Format(api.DateLayout), d.Last.Format(api.DateLayout))
 }
 
 // Window is one Korean date range (or none, for case b) and its requests.
@@ -90,7 +114,10 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if empty || q.Limit == 0 {
 		return p, nil
 	}
-	p.Windows = planWindows(&p.Filter, dateOf(now), lookbackDays)
+	p.Windows, p.Lookback = planWindows(&p.Filter, dateOf(now), lookbackDays)
+	if p.Lookback != nil && q.endpoint() != CallCenter {
+		p.Lookback.NoOptionID = true
+	}
 	if len(p.Windows) == 0 {
 		return p, nil
 	}
@@ -115,33 +142,58 @@ func checkSize(windows, vendorItems int) error {
 		ErrPlanTooLarge, windows, api.MaxWindowDays, perWindow, windows*perWindow, MaxRequests)
 }
 
-// planWindows picks the contract's case and tiles its date range.
-func planWindows(f *Filter, today time.Time, lookbackDays int) []Window {
-	if f.Upper != nil && upperDate(*f.Upper).Before(MinDate) {
-		return nil // nothing that old exists
+// planWindows picks the contract's case and tiles its date range, which covers the widened
+// bounds (every instant some session TimeZone could have meant). lookback is the range the
+// default lookback decided, if it did.
+func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, lookback *Days) {
+	z := f.zone()
+	lower, upper := widen(f.Lower, z), widen(f.Upper, z)
+	if upper != nil && upperDate(*upper).Before(MinDate) {
+		return nil, nil // nothing that old exists
 	}
-	if f.VendorItemIDs != nil && f.Lower == nil {
+	if f.VendorItemIDs != nil && lower == nil {
 		// Case b: the option ID's whole history in one dateless paged call; the filter applies
 		// any upper bound.
-		return []Window{{}}
+		return []Window{{}}, nil
 	}
 	hi := today
-	if f.Upper != nil {
-		hi = minDate(upperDate(*f.Upper), today)
+	if upper != nil {
+		hi = minDate(upperDate(*upper), today)
 	}
 	var lo time.Time
-	if f.Lower != nil {
-		lo = dateOf(f.Lower.Value)
+	if lower != nil {
+		lo = dateOf(lower.Value)
 	} else {
-		lo = hi.AddDate(0, 0, -(lookbackDays - 1))
+		// The lookback's days end on the date of the earliest instant the upper bound could mean
+		// (14 hours before it is received, see ZoneEast), so that whatever the session TimeZone,
+		// the days before the bound are read; the windows run on to the latest instant it could mean.
+		end := today
+		if f.Upper != nil {
+			end = minDate(upperDate(Bound{Op: f.Upper.Op, Value: f.Upper.Value.Add(-z.east)}), today)
+		}
+		lo = end.AddDate(0, 0, -(lookbackDays - 1))
+		lookback = &Days{First: lo, Last: hi}
 	}
 	if lo.Before(MinDate) {
 		lo = MinDate
 	}
 	if lo.After(hi) {
-		return nil // empty, or wholly in the future
+		return nil, nil // empty, or wholly in the future
 	}
-	return tile(lo, hi)
+	ws = tile(lo, hi)
+	if lookback != nil {
+		lookback.First = ws[len(ws)-1].Start // a widened one-day piece reads one day more
+	}
+	return ws, lookback
+}
+
+// widen returns the widened copy of a bound, or nil.
+func widen(b *Bound, z zone) *Bound {
+	if b == nil {
+		return nil
+	}
+	w := b.widened(z)
+	return &w
 }
 
 // tile covers [lo, hi] with windows of MaxWindowDays inclusive days, newest first and disjoint.
@@ -212,7 +264,7 @@ func lossless(p *Plan) bool {
 	if first.Start.IsZero() {
 		return false // dateless listing under a time bound
 	}
-	return coversFrom(f.Lower, first.Start) && coversTo(f.Upper, last.End.AddDate(0, 0, 1))
+	return coversFrom(widen(f.Lower, f.zone()), first.Start) && coversTo(widen(f.Upper, f.zone()), last.End.AddDate(0, 0, 1))
 }
 
 // coversFrom reports whether every instant from midnight `from` on satisfies the lower bound.
@@ -234,7 +286,8 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 	}
 	f.PartnerCounselingStatus = status
 	var e2, e3, e4, e5, e6 bool
-	if f.Lower, f.Upper, e2, err = intersectBounds(q.InquiryAt); err != nil {
+	f.ExactTimes = q.ExactTimes
+	if f.Lower, f.Upper, e2, err = intersectBounds(q.InquiryAt, zoneOf(q.ExactTimes)); err != nil {
 		return f, false, err
 	}
 	f.VendorItemIDs, e3 = intersectSets(q.VendorItemID)
@@ -306,8 +359,9 @@ func normalise(ids []int64) []int64 {
 	return slices.Compact(out)
 }
 
-// intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound.
-func intersectBounds(bs []Bound) (lower, upper *Bound, empty bool, err error) {
+// intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound; z is the doubt
+// about what they mean.
+func intersectBounds(bs []Bound, z zone) (lower, upper *Bound, empty bool, err error) {
 	for _, b := range bs {
 		switch b.Op {
 		case OpEq:
@@ -322,8 +376,9 @@ func intersectBounds(bs []Bound) (lower, upper *Bound, empty bool, err error) {
 		}
 	}
 	if lower != nil && upper != nil {
-		empty = lower.Value.After(upper.Value) ||
-			(lower.Value.Equal(upper.Value) && (lower.Op == OpGt || upper.Op == OpLt))
+		// Empty only if no session TimeZone could keep a row: each bound may be meant in its own.
+		lo, hi := lower.widened(z), upper.widened(z)
+		empty = lo.Value.After(hi.Value) || (lo.Value.Equal(hi.Value) && (lo.Op == OpGt || hi.Op == OpLt))
 	}
 	return lower, upper, empty, nil
 }

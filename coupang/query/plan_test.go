@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,35 @@ func utc(s string) time.Time {
 }
 
 func b(op string, t time.Time) Bound { return Bound{Op: op, Value: t} }
-func ptr[T any](v T) *T              { return &v }
+
+// narrowed moves each one-sided bound of q so that the planner, which widens every bound by the
+// session TimeZones it may have been meant in (a lower bound 14 hours earlier, an upper one 12
+// hours later), covers exactly the instants written in the test: the tiling tests state their
+// ranges that way. "=" is left alone.
+func narrowed(q Quals) Quals {
+	q.InquiryAt = slices.Clone(q.InquiryAt)
+	for i, bd := range q.InquiryAt {
+		switch bd.Op {
+		case OpGt, OpGe:
+			q.InquiryAt[i].Value = bd.Value.Add(ZoneEast)
+		case OpLt, OpLe:
+			q.InquiryAt[i].Value = bd.Value.Add(-ZoneWest)
+		}
+	}
+	return q
+}
+
+// narrowedFilter is f with its bounds moved as narrowed moves the quals.
+func narrowedFilter(f Filter) Filter {
+	if f.Lower != nil {
+		f.Lower = &Bound{f.Lower.Op, f.Lower.Value.Add(ZoneEast)}
+	}
+	if f.Upper != nil {
+		f.Upper = &Bound{f.Upper.Op, f.Upper.Value.Add(-ZoneWest)}
+	}
+	return f
+}
+func ptr[T any](v T) *T { return &v }
 
 // reqs builds the expected requests: wins are "start..end" or "-" (dateless), ids the fan-out.
 func reqs(wins []string, ids []int64, status string, orderID int64, size int) []api.ListRequest {
@@ -79,6 +108,7 @@ func TestBuild(t *testing.T) {
 		orderID  int64
 		size     int // default 30
 		filter   *Filter
+		raw      bool // bounds as received, not narrowed
 	}{
 		{name: "neither: last 7 days, today included", q: Quals{Limit: noLimit}, lookback: 7,
 			wins: []string{"2026-01-09..2026-01-15"}, filter: &Filter{PartnerCounselingStatus: "NONE"}},
@@ -94,14 +124,16 @@ func TestBuild(t *testing.T) {
 		{name: "case c: > alone", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 12:00:00"))}},
 			wins: []string{"2026-01-10..2026-01-15"}},
 		{name: "case c: < at a Korean midnight stops the day before", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}},
-			wins:   []string{"2026-01-03..2026-01-09"},
+			wins:   []string{"2026-01-03..2026-01-09", "2026-01-01..2026-01-02"},
 			filter: &Filter{Upper: &Bound{"<", kst("2026-01-10 00:00:00")}, PartnerCounselingStatus: "NONE"}},
 		{name: "case c: <= at a Korean midnight includes that day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 00:00:00"))}},
-			wins: []string{"2026-01-04..2026-01-10"}},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
 		{name: "upper-only uses lookback days ending at its date", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<=", kst("2026-01-10 08:00:00"))}}, lookback: 10,
-			wins: []string{"2026-01-04..2026-01-10", "2026-01-01..2026-01-03"}},
+			wins: []string{"2026-01-04..2026-01-10", "2025-12-31..2026-01-03"}, raw: true},
+		{name: "upper-only: the widened hours may add a day", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}}, lookback: 7,
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
 		{name: "case c: = widens its day backwards", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 10:00:00"))}},
-			wins:   []string{"2026-01-09..2026-01-10"},
+			wins: []string{"2026-01-09..2026-01-10"}, raw: true,
 			filter: &Filter{Lower: &Bound{">=", kst("2026-01-10 10:00:00")}, Upper: &Bound{"<=", kst("2026-01-10 10:00:00")}, PartnerCounselingStatus: "NONE"}},
 		{name: "BETWEEN a whole week: one 7-day window", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-01 00:00:00")), b("<=", kst("2026-01-07 23:59:59"))}},
 			wins: []string{"2026-01-01..2026-01-07"}},
@@ -118,7 +150,21 @@ func TestBuild(t *testing.T) {
 		{name: "inverted bounds: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-05 00:00:00"))}}},
 		{name: ">= x and < x: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-10 00:00:00"))}}},
 		{name: "> x and <= x: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">", kst("2026-01-10 00:00:00")), b("<=", kst("2026-01-10 00:00:00"))}}},
-		{name: "two different = : no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 00:00:00")), b("=", kst("2026-01-10 00:00:01"))}}},
+		{name: "two different = : both may hold, each meant in its own TimeZone", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 00:00:00")), b("=", kst("2026-01-10 00:00:01"))}},
+			wins: []string{"2026-01-09..2026-01-10"}, raw: true},
+		{name: "= a day apart: no request", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("=", kst("2026-01-10 00:00:00")), b("=", kst("2026-01-11 02:00:01"))}}, raw: true},
+		// As the FDW sends a date: UTC midnight. In Seoul it meant 15:00Z the day before, at UTC+14
+		// 10:00Z: the windows start at 19:00 KST the Korean day before.
+		{name: "a date as the FDW sends it reaches back to the Korean day before", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", utc("2026-01-10T00:00:00Z"))}},
+			wins: []string{"2026-01-09..2026-01-15"}, raw: true},
+		{name: "the last 7 days by date cost one more window", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", utc("2026-01-09T00:00:00Z"))}},
+			wins: []string{"2026-01-09..2026-01-15", "2026-01-07..2026-01-08"}, raw: true},
+		// The lookback's 7 days end on the earliest day the bound may mean (UTC+14: 19:00 KST the
+		// day before), the windows on the latest (UTC-12: 21:00 KST that day).
+		{name: "an upper date reads the lookback before every day it may mean", q: Quals{Limit: noLimit, InquiryAt: []Bound{b("<", utc("2026-01-10T00:00:00Z"))}},
+			wins: []string{"2026-01-04..2026-01-10", "2026-01-02..2026-01-03"}, raw: true},
+		{name: "a bound at 14:00 KST or later costs nothing", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-09 14:00:00"))}},
+			wins: []string{"2026-01-09..2026-01-15"}, raw: true},
 		{name: "1-day range: widened to 2", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-10 00:00:00")), b("<", kst("2026-01-11 00:00:00"))}},
 			wins: []string{"2026-01-09..2026-01-10"}},
 		{name: "today only: widened backwards, never past today", q: Quals{Limit: noLimit, InquiryAt: []Bound{b(">=", kst("2026-01-15 00:00:00"))}},
@@ -194,7 +240,11 @@ func TestBuild(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := Build(c.q, now, c.lookback)
+			q := c.q
+			if !c.raw {
+				q = narrowed(q)
+			}
+			p, err := Build(q, now, c.lookback)
 			require.NoError(t, err)
 			status := c.status
 			if status == "" {
@@ -207,8 +257,10 @@ func TestBuild(t *testing.T) {
 			assert.Equal(t, reqs(c.wins, c.ids, status, c.orderID, size), p.Requests())
 			assert.Equal(t, status, p.Status)
 			assert.Equal(t, c.q.Limit >= 0, p.Sequential)
-			if c.filter != nil {
+			if c.filter != nil && c.raw {
 				assert.Equal(t, *c.filter, p.Filter)
+			} else if c.filter != nil {
+				assert.Equal(t, narrowedFilter(*c.filter), p.Filter)
 			}
 			assertValidPlan(t, p, now)
 		})
@@ -236,7 +288,7 @@ func TestBuildTiling(t *testing.T) {
 			hi := today.AddDate(0, 0, -endAgo)
 			lo := hi.AddDate(0, 0, -(n - 1))
 			q := Quals{Limit: -1, InquiryAt: []Bound{b(">=", lo), b("<", hi.AddDate(0, 0, 1))}}
-			p, err := Build(q, now, 7)
+			p, err := Build(narrowed(q), now, 7)
 			require.NoError(t, err)
 			name := fmt.Sprintf("%d days ending %s", n, hi.Format(api.DateLayout))
 			require.Len(t, p.Windows, (n+6)/7, name)
@@ -263,7 +315,7 @@ func TestBuildTiling(t *testing.T) {
 }
 
 func TestBuild400Days(t *testing.T) {
-	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", day("2024-12-12"))}}, now, 7)
+	p, err := Build(narrowed(Quals{Limit: -1, InquiryAt: []Bound{b(">=", day("2024-12-12"))}}), now, 7)
 	require.NoError(t, err)
 	// 2024-12-12..2026-01-15 is 400 days: 57 full weeks and a 1-day piece widened backwards.
 	require.Len(t, p.Windows, 58)
@@ -349,15 +401,57 @@ func TestBuildRefusesTooManyRequests(t *testing.T) {
 	// 70 days from 2025-11-07 to 2026-01-15 inclusive = 10 windows of 7 days.
 	from := time.Date(2025, 11, 7, 0, 0, 0, 0, api.KST)
 	atCap := Quals{Limit: -1, VendorItemID: [][]int64{ids(MaxRequests / 10)}, InquiryAt: []Bound{{Op: OpGe, Value: from}}}
-	p, err := Build(atCap, now, 7)
+	p, err := Build(narrowed(atCap), now, 7)
 	require.NoError(t, err)
 	require.Len(t, p.Windows, 10)
 	require.Equal(t, MaxRequests, p.RequestCount())
 
 	over := atCap
 	over.VendorItemID = [][]int64{ids(MaxRequests/10 + 1)}
-	_, err = Build(over, now, 7)
+	_, err = Build(narrowed(over), now, 7)
 	require.ErrorIs(t, err, ErrPlanTooLarge)
 	require.Contains(t, err.Error(), "10 windows of 7 days x 2001 option IDs = 20010 first-page calls")
 	require.Contains(t, err.Error(), "narrow the inquiry_at range or the vendor_item_id list")
+}
+
+// The days a default lookback decided are reported, and only then.
+func TestBuildLookback(t *testing.T) {
+	cases := []struct {
+		name string
+		q    Quals
+		want *Days
+	}{
+		{"neither", Quals{Limit: -1}, &Days{First: day("2026-01-09"), Last: day("2026-01-15")}},
+		{"an upper bound alone starts the lookback before it", Quals{Limit: -1, InquiryAt: []Bound{b("<", utc("2025-11-01T00:00:00Z"))}},
+			&Days{First: day("2025-10-24"), Last: day("2025-11-01")}},
+		{"other quals do not decide the range", Quals{Limit: 5, OrderID: []int64{7}, PartnerCounselingStatus: []string{"ANSWER"}},
+			&Days{First: day("2026-01-09"), Last: day("2026-01-15")}},
+		{"a lower bound decides", Quals{Limit: -1, InquiryAt: []Bound{b(">=", utc("2026-01-01T00:00:00Z"))}}, nil},
+		{"an option ID decides", Quals{Limit: -1, VendorItemID: [][]int64{{5}}}, nil},
+		{"nothing to read", Quals{Limit: 0}, nil},
+	}
+	for _, c := range cases {
+		p, err := Build(c.q, now, 7)
+		require.NoError(t, err)
+		assert.Equal(t, c.want, p.Lookback, c.name)
+	}
+	assert.Equal(t, "no lower bound on inquiry_at and no vendor_item_id: read only the 7 Korean days 2026-01-09 to 2026-01-15 "+
+		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
+		"or raise default_lookback_days in the connection config", Days{First: day("2026-01-09"), Last: day("2026-01-15")}.Notice())
+}
+
+// Bounds known to be exact (the export command's) are not widened: the last 7 days by date are one
+// window, not two, and the filter is exact to the second.
+func TestBuildExactTimes(t *testing.T) {
+	q := Quals{Limit: -1, ExactTimes: true, InquiryAt: []Bound{b(">=", day("2026-01-09")), b("<", kst("2026-01-15 10:00:00"))}}
+	p, err := Build(q, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, reqs([]string{"2026-01-09..2026-01-15"}, nil, api.StatusNone, 0, api.MaxPageSize), p.Requests())
+	assert.Equal(t, Sure, p.Filter.Certainty(day("2026-01-09")))
+	assert.Equal(t, Rejected, p.Filter.Certainty(day("2026-01-09").Add(-time.Second)))
+	assert.Equal(t, Rejected, p.Filter.Certainty(kst("2026-01-15 10:00:00")))
+	q.ExactTimes = false
+	p, err = Build(q, now, 7)
+	require.NoError(t, err)
+	assert.Equal(t, 2, p.RequestCount(), "the same bounds from the FDW may mean 14 hours earlier")
 }

@@ -21,9 +21,13 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 		},
 		id: func(inq api.ProductInquiry) int64 { return inq.InquiryID },
 		at: func(inq api.ProductInquiry) time.Time { return inq.InquiryAt },
-		row: func(_ api.ListRequest, inq api.ProductInquiry) (ProductRow, bool) {
-			return ProductRow{Inquiry: inq, AnsweredType: p.Status}, p.Filter.MatchProduct(inq.InquiryAt, p.Status)
+		rows: func(inq api.ProductInquiry) []ProductRow {
+			if !p.Filter.MatchProduct(inq.InquiryAt, p.Status) {
+				return nil
+			}
+			return []ProductRow{{Inquiry: inq, AnsweredType: p.Status}}
 		},
+		key: func(r ProductRow) pair { return pair{inquiry: r.Inquiry.InquiryID} },
 	}, emit)
 }
 
@@ -40,7 +44,8 @@ func ProductRequest(req api.ListRequest) api.ProductInquiryRequest {
 }
 
 // MatchProduct reports whether a product question listed with answeredType passes the filter: the
-// inquiry_at bounds and the answered_type qual, the only key columns of the product Q&A tables.
+// inquiry_at bounds (in some session TimeZone, like call-center rows) and the answered_type qual,
+// the only key columns of the product Q&A tables.
 func (f *Filter) MatchProduct(inquiryAt time.Time, answeredType string) bool {
-	return f.matchTime(inquiryAt) && (f.PartnerCounselingStatus == "" || answeredType == f.PartnerCounselingStatus)
+	return f.Certainty(inquiryAt) != Rejected && (f.PartnerCounselingStatus == "" || answeredType == f.PartnerCounselingStatus)
 }

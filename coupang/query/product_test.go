@@ -51,6 +51,17 @@ func (f *productFake) ListProductInquiries(_ context.Context, req api.ProductInq
 		TotalPages: (len(rows) + req.PageSize - 1) / req.PageSize, TotalElements: len(rows), CountPerPage: req.PageSize}}, nil
 }
 
+// fetchProductRows returns every row the fetch streams.
+func fetchProductRows(t *testing.T, l ProductLister, p *Plan) []ProductRow {
+	t.Helper()
+	var rows []ProductRow
+	require.NoError(t, FetchProductInquiries(context.Background(), l, p, func(r ProductRow) bool {
+		rows = append(rows, r)
+		return true
+	}))
+	return rows
+}
+
 func fetchProducts(t *testing.T, l ProductLister, p *Plan, limit int) []int64 {
 	t.Helper()
 	var ids []int64
@@ -101,7 +112,12 @@ func TestFetchProductInquiries(t *testing.T) {
 				}
 				p, err := Build(q, now, 7)
 				require.NoError(t, err)
-				got := fetchProducts(t, f, p, -1)
+				var got []int64
+				for _, r := range fetchProductRows(t, f, p) {
+					if (Bound{OpGe, lo}).admits(r.Inquiry.InquiryAt) && (Bound{OpLe, hi}).admits(r.Inquiry.InquiryAt) {
+						got = append(got, r.Inquiry.InquiryID) // Postgres' recheck, in a UTC session
+					}
+				}
 				want := []int64{}
 				minimum := 0
 				for _, w := range p.Windows {
@@ -132,9 +148,8 @@ func TestFetchProductInquiries(t *testing.T) {
 // A limit stops the fetch at the first page that fills it, newest window first.
 func TestFetchProductInquiriesLimitStopsEarly(t *testing.T) {
 	f := &productFake{fakeAPI: newFake(t)}
-	p, err := Build(Quals{Endpoint: ProductQnA, InquiryAt: []Bound{b(">=", dateOf(now).AddDate(0, 0, -60))}, Limit: 3}, now, 7)
+	p, err := Build(Quals{Endpoint: ProductQnA, Limit: 3}, now, 7)
 	require.NoError(t, err)
-	require.Greater(t, len(p.Windows), 5)
 	ids := fetchProducts(t, f, p, 3)
 	assert.Len(t, ids, 3)
 	require.Len(t, f.calls, 1)

@@ -46,6 +46,10 @@ type Quals struct {
 	CSPartnerCounselingStatus []string
 	// Limit is the query's row limit; < 0 means none, 0 means no row is needed (no request).
 	Limit int64
+	// ExactTimes says the InquiryAt bounds are exactly the instants meant, as from the export
+	// command, which reads its own conditions: the plan then makes no request for the hours a
+	// session TimeZone could have meant otherwise (see ZoneEast).
+	ExactTimes bool
 	// LimitCountsReplies is true for the reply and comment tables: the limit counts replies, so it
 	// must not shrink pageSize, but it still means "sequential, stop early".
 	LimitCountsReplies bool
@@ -98,11 +102,11 @@ type ProductRow struct {
 	AnsweredType string
 }
 
-// Row is one inquiry as the tables see it.
+// Row is one (inquiry, option ID) pair: a row of the inquiry table.
 type Row struct {
 	Inquiry api.Inquiry
-	// VendorItemID is the option ID the query asked for (when the inquiry lists it), else the
-	// first of Inquiry.VendorItemIDs, else 0.
+	// VendorItemID is the row's option: one of Inquiry.VendorItemIDs (an inquiry naming N
+	// options is N rows), or 0 when the inquiry names none.
 	VendorItemID int64
 	// PartnerCounselingStatus is the status the row was listed with (Coupang does not echo it).
 	PartnerCounselingStatus string

@@ -1,0 +1,233 @@
+package coupang_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// These tests send what Turbot's Postgres FDW sends (a date or timestamp constant as an instant
+// read as if UTC, one Execute per outer value of a nested loop, a pushed LIMIT), apply Postgres'
+// own recheck of the WHERE clause in the session's TimeZone to what the plugin streamed, and
+// compare with the rows Postgres would return over the whole data set.
+
+// sessionOffsets are the session TimeZones judged: UTC-12, Los Angeles (UTC-8, in November), UTC,
+// Seoul and UTC+14.
+var sessionOffsets = []time.Duration{-12 * time.Hour, -8 * time.Hour, 0, 9 * time.Hour, 14 * time.Hour}
+
+// truthRows is the whole table as Postgres would see it: one row per inquiry and option ID.
+func truthRows(all []sandbox.Inquiry) []map[string]any {
+	var rows []map[string]any
+	for _, inq := range all {
+		opts := slices.Compact(slices.Sorted(slices.Values(inq.VendorItemIDs)))
+		if len(opts) == 0 {
+			rows = append(rows, map[string]any{"inquiry_id": inq.InquiryID, "vendor_item_id": nil, "inquiry_at": inq.InquiryAt})
+		}
+		for _, o := range opts {
+			rows = append(rows, map[string]any{"inquiry_id": inq.InquiryID, "vendor_item_id": o, "inquiry_at": inq.InquiryAt})
+		}
+	}
+	return rows
+}
+
+// pairs returns the rows' (inquiry_id, vendor_item_id) pairs, sorted, duplicates kept.
+func pairs(rows []map[string]any) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fmt.Sprintf("%v/%v", r["inquiry_id"], r["vendor_item_id"])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// asFDWSends is a `date` constant d (a Korean calendar date) as the FDW hands it over in any
+// session: midnight of that date read as UTC.
+func asFDWSends(d time.Time) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// judge runs one scan and checks Postgres' answer in a session offset east of UTC: without a limit
+// exactly the truth's rows, with one min(limit, truth) rows all in the truth.
+func judge(t *testing.T, e *env, truth []map[string]any, q inprocess.Query, offset time.Duration, name string) {
+	t.Helper()
+	rows, err := streamed(t.Context(), e.r, q)
+	require.NoError(t, err, name)
+	got := recheck(rows, q.Quals, offset)
+	want := recheck(truth, q.Quals, offset)
+	require.NotEmpty(t, want, "%s: the case must select something", name)
+	if q.Limit < 0 {
+		assert.Equal(t, pairs(want), pairs(got), name)
+		return
+	}
+	assert.Equal(t, min(int(q.Limit), len(want)), len(got), "%s: Postgres' rows under the pushed limit", name)
+	for _, p := range pairs(got) {
+		assert.Contains(t, pairs(want), p, name)
+	}
+}
+
+// TestEngineDateBoundsInEveryTimeZone: `inquiry_at >= 'D'::date` and friends in every session
+// TimeZone, with and without a pushed LIMIT, and the same bound as an exact timestamptz.
+func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	truth := truthRows(e.sb.Inquiries())
+	today := kstDay(time.Now())
+	d1, d2, d10 := today.AddDate(0, 0, -3), today.AddDate(0, 0, -1), today.AddDate(0, 0, -10)
+	at := func(op string, v time.Time) inprocess.Qual {
+		return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
+	}
+	for _, o := range sessionOffsets {
+		shapes := []struct {
+			name   string
+			quals  []inprocess.Qual
+			limits []int64
+		}{
+			{"date lower", []inprocess.Qual{at(">=", asFDWSends(d1))}, []int64{-1, 1, 10, 25}},
+			{"date lower strict", []inprocess.Qual{at(">", asFDWSends(d1))}, []int64{-1, 10}},
+			{"date both", []inprocess.Qual{at(">=", asFDWSends(d1)), at("<", asFDWSends(d2))}, []int64{-1}},
+			{"date both, wide, limited", []inprocess.Qual{at(">=", asFDWSends(d10)), at("<=", asFDWSends(d2))}, []int64{-1, 10}},
+			{"option and date upper", []inprocess.Qual{at("<", asFDWSends(d1)), {Column: "vendor_item_id", Operator: "=", Value: e.sb.HotVendorItemID()}}, []int64{-1, 3, 10}},
+		}
+		for _, s := range shapes {
+			for _, limit := range s.limits {
+				judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: s.quals, Limit: limit}, o,
+					fmt.Sprintf("%s, session UTC%+v, limit %d", s.name, o, limit))
+			}
+		}
+		// An upper bound alone: the default lookback decides how far back, so Postgres' rows are a
+		// subset of the truth that holds every row of the 6 days before the bound as the session meant it.
+		upper := []inprocess.Qual{at("<", asFDWSends(d1))}
+		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: upper, Limit: -1})
+		require.NoError(t, err)
+		got, want := pairs(recheck(rows, upper, o)), pairs(recheck(truth, upper, o))
+		recent := pairs(recheck(truth, append(slices.Clone(upper), at(">=", asFDWSends(d1).AddDate(0, 0, -6))), o))
+		require.NotEmpty(t, recent)
+		for _, p := range got {
+			assert.Contains(t, want, p, "upper date, session UTC%+v", o)
+		}
+		for _, p := range recent {
+			assert.Contains(t, got, p, "upper date, session UTC%+v: a row of the lookback days", o)
+		}
+		// timestamptz arrives exact: the session's midnight of d1 as an instant, judged with no shift.
+		exact := []inprocess.Qual{at(">=", asFDWSends(d1).Add(-o))}
+		for _, limit := range []int64{-1, 10} {
+			judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: exact, Limit: limit}, 0,
+				fmt.Sprintf("timestamptz lower, session UTC%+v, limit %d", o, limit))
+		}
+	}
+}
+
+// myOptions are three option IDs a seller might keep in a local table: the first and second option
+// of one inquiry naming several, and the second option of another, so any form that sees only an
+// inquiry's first option misses rows.
+func myOptions(t *testing.T, all []sandbox.Inquiry) []int64 {
+	var out []int64
+	for _, inq := range slices.Backward(all) {
+		if len(inq.VendorItemIDs) < 2 || slices.Contains(out, inq.VendorItemIDs[1]) {
+			continue
+		}
+		if len(out) == 0 {
+			out = append(out, inq.VendorItemIDs[0], inq.VendorItemIDs[1])
+		} else if !slices.Contains(out, inq.VendorItemIDs[0]) {
+			out = append(out, inq.VendorItemIDs[1])
+			return out
+		}
+	}
+	t.Fatal("the data set needs two inquiries naming several options")
+	return nil
+}
+
+// TestEngineOptionPlans: `vendor_item_id IN (...)` as a literal list, as one scan per value (a
+// nested loop over a local table of one's own options) and as a hash join (no option pushed) give
+// the same rows, each (inquiry, option) pair once, with and without a time bound.
+func TestEngineOptionPlans(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	truth := truthRows(all)
+	opts := myOptions(t, all)
+	inOpts := inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: []any{opts[0], opts[1], opts[2]}}
+	for _, bound := range [][]inprocess.Qual{nil, {{Column: "inquiry_at", Operator: ">=", Value: asFDWSends(kstDay(time.Now()).AddDate(0, 0, -20))}}} {
+		for _, o := range []time.Duration{0, 9 * time.Hour, -8 * time.Hour} {
+			want := pairs(recheck(truth, append(slices.Clone(bound), inOpts), o))
+			require.NotEmpty(t, want)
+			name := fmt.Sprintf("time bound %v, session UTC%+v", bound != nil, o)
+
+			literal, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: append(slices.Clone(bound), inOpts), Limit: -1})
+			require.NoError(t, err)
+			assert.Equal(t, want, pairs(recheck(literal, append(slices.Clone(bound), inOpts), o)), "literal IN, "+name)
+
+			var loop []map[string]any
+			for _, opt := range opts {
+				quals := append(slices.Clone(bound), inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: opt})
+				rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
+				require.NoError(t, err)
+				loop = append(loop, recheck(rows, quals, o)...)
+			}
+			assert.Equal(t, want, pairs(loop), "one scan per option (nested loop), "+name)
+
+			if bound != nil { // a hash join without a time bound reads the default lookback only
+				rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: bound, Limit: -1})
+				require.NoError(t, err)
+				assert.Equal(t, want, pairs(recheck(recheck(rows, bound, o), []inprocess.Qual{inOpts}, 0)), "hash join, "+name)
+			}
+
+			for _, limit := range []int64{1, 5} {
+				judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: append(slices.Clone(bound), inOpts), Limit: limit}, o,
+					fmt.Sprintf("literal IN, limit %d, %s", limit, name))
+			}
+		}
+	}
+}
+
+// TestEngineInquiryIDNestedLoop: a join on inquiry_id run as a nested loop sends one
+// `inquiry_id = X` scan per outer row; each returns every option row of that inquiry.
+func TestEngineInquiryIDNestedLoop(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	truth := truthRows(all)
+	var outer []int64
+	for _, inq := range slices.Backward(all) {
+		if len(outer) < 4 || (len(inq.VendorItemIDs) > 1 && len(outer) < 6) {
+			outer = append(outer, inq.InquiryID)
+		}
+	}
+	for _, table := range []string{inquiryTable} {
+		var got, want []map[string]any
+		for _, id := range outer {
+			q := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: id}}
+			rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: table, Quals: q, Limit: -1})
+			require.NoError(t, err)
+			got = append(got, recheck(rows, q, 0)...)
+			want = append(want, recheck(truth, q, 0)...)
+		}
+		assert.Greater(t, len(want), len(outer), "some outer inquiry names several options")
+		assert.Equal(t, pairs(want), pairs(got), table)
+	}
+}
+
+// An in-process caller whose bounds are exact (the export command) says so with WithExactTimes and
+// pays no request for other time zones' hours: the last 7 Korean days are one window, not two.
+func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
+	e := newEnv(t, smallData, "")
+	q := inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
+		{Column: "inquiry_at", Operator: ">=", Value: kstDay(time.Now()).AddDate(0, 0, -6)}}}
+	windows := func(ctx context.Context) map[string]bool {
+		e.sb.ResetLog()
+		require.NoError(t, e.r.Query(ctx, q, func(map[string]*proto.Column) error { return nil }))
+		out := map[string]bool{}
+		for _, rec := range e.listRequests() {
+			out[queryParam(rec, "inquiryStartAt")] = true
+		}
+		return out
+	}
+	assert.Len(t, windows(coupang.WithExactTimes(context.Background())), 1)
+	assert.Len(t, windows(context.Background()), 2)
+}
