@@ -44,10 +44,11 @@ func TestMaxInWindow(t *testing.T) {
 	assert.Equal(t, 4, maxInWindow(at(0, 10, 20, 30, 2000), time.Second))
 }
 
-// TestConcurrentQueriesRespectRateLimit runs 20 queries at once on one connection whose
+// TestConcurrentQueriesRespectRateLimit runs 30 queries at once on one connection whose
 // coupang_api limiter is retuned to rate r = 20/s with bucket b = 3, and checks that the sandbox
 // received no more requests than the limiter can have granted while they ran, and that every query
-// returns exactly the sandbox's rows.
+// returns exactly the sandbox's rows. Every other query reads product Q&A: both lists share the
+// one budget.
 //
 // The bound, from the limiter's definition: the SDK's limiter is golang.org/x/time/rate's token
 // bucket, refilled at r tokens per second up to b tokens, every request (and, in the SDK, every
@@ -60,7 +61,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 	const (
 		rate    = 20
 		bucket  = 3
-		queries = 20
+		queries = 30
 	)
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
 	ctx := tuneClient(t, 5*time.Second)
@@ -78,13 +79,23 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		// Periods of 2..11 days, ending 0..9 days ago: one or two windows, one or more pages.
 		lo := today.AddDate(0, 0, -(i%10)-2-i%7)
 		hi := today.AddDate(0, 0, -(i % 10)).Add(-time.Second)
+		table := inquiryTable
 		results[i].want = expectIDs(e.all, func(inq sandbox.Inquiry) bool {
 			return !inq.InquiryAt.Before(lo) && !inq.InquiryAt.After(hi)
 		})
+		if i%2 == 1 {
+			table, results[i].want = productTable, nil
+			for _, q := range e.sb.ProductInquiries() {
+				if !q.InquiryAt.Before(lo) && !q.InquiryAt.After(hi) {
+					results[i].want = append(results[i].want, q.InquiryID)
+				}
+			}
+			slices.Sort(results[i].want)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(ctx, e.r, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1})
 			results[i].err = err
 			if err == nil {
 				results[i].got = ids(rows)

@@ -55,11 +55,13 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
-	h := &holdback{emit: emit, limited: queryLimit(d) >= 0}
+	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
 	if s.quals.HasInquiryID {
 		err = listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h)
 	} else {
-		err = s.runVariants(ctx, d, h)
+		err = runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
+			return query.Fetch(ctx, s.client, p, emit)
+		})
 	}
 	if err != nil {
 		return err
@@ -68,9 +70,27 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	return nil
 }
 
-// runVariants runs the plan of each variant in turn. With a limit, each variant asks only for
-// what the previous ones left. A default lookback is announced once.
-func (s *scan) runVariants(ctx context.Context, d *plugin.QueryData, h *holdback) error {
+// runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
+// endpoint and fetched through the same fetcher, rate limiter, holdback and lookback notice.
+func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(query.ProductRow) bool) error {
+	for i := range s.quals.Variants {
+		s.quals.Variants[i].Endpoint = query.ProductQnA
+	}
+	h := newHoldback(d, emit, func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt })
+	err := runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
+		return query.FetchProductInquiries(ctx, s.client, p, emit)
+	})
+	if err != nil {
+		return err
+	}
+	h.flush()
+	return nil
+}
+
+// runVariants runs the plan of each of the scan's variants in turn through fetch. With a limit,
+// each variant asks only for what the previous ones left. A default lookback is announced once.
+func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
+	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	now := time.Now()
 	announced := false
 	for _, v := range s.quals.Variants {
@@ -88,7 +108,7 @@ func (s *scan) runVariants(ctx context.Context, d *plugin.QueryData, h *holdback
 			announced = true
 			notify(ctx, s.table, plan.Lookback.Notice())
 		}
-		if err := query.Fetch(ctx, s.client, plan, h.emitter(&plan.Filter)); err != nil || h.stopped {
+		if err := fetch(ctx, plan, h.emitter(&plan.Filter)); err != nil || h.stopped {
 			return err
 		}
 	}
@@ -98,7 +118,7 @@ func (s *scan) runVariants(ctx context.Context, d *plugin.QueryData, h *holdback
 // listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands over
 // every (inquiry, option ID) row that passes the other key-column quals, with the planner's own
 // filter (and no planned windows, which these reads do not need).
-func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback) error {
+func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
 	var emits []func(query.Row) bool
 	var filters []*query.Filter
 	for _, v := range variants {
@@ -140,20 +160,26 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 // query.ZoneEast), so rows Postgres surely keeps are streamed at once and the rest are held back
 // until the fetch is done, then streamed in the order of query.Filter.SortMaybe. Without a limit
 // every row is streamed at once.
-type holdback struct {
-	emit    func(query.Row) bool
+type holdback[R any] struct {
+	emit    func(R) bool
+	at      func(R) time.Time // a row's inquiry_at
 	limited bool
 	stopped bool // emit returned false: the query needs no more rows
 	filters []*query.Filter
-	held    [][]query.Row
+	held    [][]R
+}
+
+// newHoldback returns the holdback of a query's rows; at reads a row's inquiry_at.
+func newHoldback[R any](d *plugin.QueryData, emit func(R) bool, at func(R) time.Time) *holdback[R] {
+	return &holdback[R]{emit: emit, at: at, limited: queryLimit(d) >= 0}
 }
 
 // emitter returns the emit function for rows that passed filter f.
-func (h *holdback) emitter(f *query.Filter) func(query.Row) bool {
+func (h *holdback[R]) emitter(f *query.Filter) func(R) bool {
 	i := len(h.filters)
 	h.filters, h.held = append(h.filters, f), append(h.held, nil)
-	return func(r query.Row) bool {
-		if h.limited && f.Certainty(r.Inquiry.InquiryAt) != query.Sure {
+	return func(r R) bool {
+		if h.limited && f.Certainty(h.at(r)) != query.Sure {
 			h.held[i] = append(h.held[i], r)
 			return true
 		}
@@ -163,9 +189,9 @@ func (h *holdback) emitter(f *query.Filter) func(query.Row) bool {
 }
 
 // flush streams the held rows, filter by filter.
-func (h *holdback) flush() {
+func (h *holdback[R]) flush() {
 	for i, f := range h.filters {
-		f.SortMaybe(h.held[i])
+		query.SortMaybe(f, h.held[i], h.at)
 		for _, r := range h.held[i] {
 			if h.stopped = !h.emit(r); h.stopped {
 				return

@@ -1,5 +1,6 @@
-// Package coupang is the Steampipe plugin for Coupang's call-center inquiries: the tables
-// coupang_callcenter_inquiry and coupang_callcenter_inquiry_reply, listed through one planner and
+// Package coupang is the Steampipe plugin for a Coupang seller's customer questions: call-center
+// inquiries (coupang_callcenter_inquiry, coupang_callcenter_inquiry_reply) and product Q&A
+// (coupang_product_inquiry, coupang_product_inquiry_comment), listed through one planner and
 // fetcher (package query) that turns SQL quals into the fewest valid API calls.
 package coupang
 
@@ -53,6 +54,8 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		TableMap: map[string]*plugin.Table{
 			"coupang_callcenter_inquiry":       tableCoupangCallcenterInquiry(ctx),
 			"coupang_callcenter_inquiry_reply": tableCoupangCallcenterInquiryReply(ctx),
+			"coupang_product_inquiry":          tableCoupangProductInquiry(ctx),
+			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(ctx),
 		},
 	}
 }

@@ -20,6 +20,7 @@ const (
 	colInquiryStatus             = "inquiry_status"
 	colCSPartnerCounselingStatus = "cs_partner_counseling_status"
 	colAnswerType                = "answer_type"
+	colAnsweredType              = "answered_type"
 )
 
 // Operators of the inquiry_at key column; BETWEEN arrives as >= and <=.
@@ -57,7 +58,7 @@ type tableQuals struct {
 
 // convertQuals turns the key-column quals into planner input. limit is the query's limit (< 0 for
 // none); repliesLimit says the limit counts replies. Lists (IN) on vendor_item_id go to the planner
-// as a set. Lists on order_id, inquiry_at, partner_counseling_status, inquiry_status and
+// as a set. Lists on order_id, inquiry_at, partner_counseling_status (or answered_type), inquiry_status and
 // cs_partner_counseling_status, which the planner takes one value of per qual, expand into one
 // variant per value (their values select disjoint rows, except partner_counseling_status, whose
 // value is part of the row). Quals on inquiry_id and answer_type become sets.
@@ -136,13 +137,13 @@ func applier(column, op string, v *proto.QualValue) (func(*query.Quals), error) 
 			return nil, fmt.Errorf("%s: expected an integer, got %v", column, v)
 		}
 		return func(q *query.Quals) { q.OrderID = append(q.OrderID, id.Int64Value) }, nil
-	case colPartnerCounselingStatus, colInquiryStatus, colCSPartnerCounselingStatus:
+	case colPartnerCounselingStatus, colAnsweredType, colInquiryStatus, colCSPartnerCounselingStatus:
 		s, ok := v.GetValue().(*proto.QualValue_StringValue)
 		if !ok {
 			return nil, fmt.Errorf("%s: expected text, got %v", column, v)
 		}
 		switch column {
-		case colPartnerCounselingStatus:
+		case colPartnerCounselingStatus, colAnsweredType: // the listing status of either endpoint
 			return func(q *query.Quals) { q.PartnerCounselingStatus = append(q.PartnerCounselingStatus, s.StringValue) }, nil
 		case colInquiryStatus:
 			return func(q *query.Quals) { q.InquiryStatus = append(q.InquiryStatus, s.StringValue) }, nil

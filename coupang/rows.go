@@ -133,7 +133,11 @@ func title(inq api.Inquiry) string {
 	if inq.ItemName != "" {
 		return inq.ItemName
 	}
-	s := inq.Content
+	return shorten(inq.Content)
+}
+
+// shorten returns the first titleRunes characters of s.
+func shorten(s string) string {
 	if utf8.RuneCountInString(s) <= titleRunes {
 		return s
 	}

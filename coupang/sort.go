@@ -39,7 +39,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	limited := queryLimit(d) >= 0
 	if s.quals.HasInquiryID {
 		var rows []query.Row
-		h := &holdback{emit: func(r query.Row) bool { rows = append(rows, r); return true }}
+		h := &holdback[query.Row]{emit: func(r query.Row) bool { rows = append(rows, r); return true }, at: func(r query.Row) time.Time { return r.Inquiry.InquiryAt }}
 		if err := listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h); err != nil {
 			return err
 		}

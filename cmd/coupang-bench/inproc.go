@@ -37,8 +37,11 @@ func sandboxLimit(rate float64) float64 {
 // newResult fills the scenario's parameters.
 func (q querySpec) newResult() *result {
 	unit := "inquiries"
-	if q.table == replyTable {
+	switch q.table {
+	case replyTable:
 		unit = "replies"
+	case productTable:
+		unit = "questions"
 	}
 	return &result{name: q.name, title: q.title, table: q.table, latency: q.latency, rate: q.rate,
 		sbLimit: sandboxLimit(q.rate), limit: q.limit, rowUnit: unit}
@@ -87,8 +90,12 @@ func (q querySpec) expect(srv *sandbox.Server, res *result) error {
 		ws := rangeOf(srv, q.days)
 		lo := ws[len(ws)-1].start
 		res.query = fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout))
-		counts := countIn(srv.InquiryTimes(), ws)
-		res.expected, res.minimum = sum(counts), minimumRequests(counts, api.MaxPageSize)
+		times, size := srv.InquiryTimes(), api.MaxPageSize
+		if q.table == productTable {
+			times, size = srv.ProductInquiryTimes(), api.MaxProductPageSize
+		}
+		counts := countIn(times, ws)
+		res.expected, res.minimum = sum(counts), minimumRequests(counts, size)
 		if q.limit >= 0 {
 			res.query += fmt.Sprintf(" limit %d", q.limit)
 			res.expected, res.minimum = int(min(int64(res.expected), q.limit)), limitMinimum(counts, int(q.limit))

@@ -11,6 +11,7 @@ import (
 const (
 	inquiryTable = "coupang_callcenter_inquiry"
 	replyTable   = "coupang_callcenter_inquiry_reply"
+	productTable = "coupang_product_inquiry"
 )
 
 // scenario is one measurement; run never panics on a failed measurement but records the error.
@@ -67,6 +68,10 @@ func scenarios(quick bool) []scenario {
 			latency: 200 * time.Millisecond, rate: 4, table: inquiryTable, days: 180, limit: 10},
 		{name: "reply-30d", title: "reply table, 30 days x 300/day, 200 ms", data: sandbox.Options{Days: 30, PerDay: scale(300, 100)},
 			latency: 200 * time.Millisecond, rate: 20, table: replyTable, days: 30, limit: -1},
+		{name: "product-30d", title: "product Q&A, 30 days x about 150/day, 200 ms", data: sandbox.Options{Days: 30, PerDay: scale(300, 100)},
+			latency: 200 * time.Millisecond, rate: 20, table: productTable, days: 30, limit: -1},
+		{name: "product-limit10", title: "product Q&A, limit 10 over 180 days x about 500/day, 200 ms", data: sandbox.Options{Days: 180, PerDay: scale(1000, 200)},
+			latency: 200 * time.Millisecond, rate: 4, table: productTable, days: 180, limit: 10},
 	}
 	var out []scenario
 	for _, q := range qs {

@@ -26,7 +26,8 @@ type export struct {
 	Show  int // lines of the output to show
 }
 
-// demoExports are the three exports: a 30-day period, one option ID, and waiting transfers.
+// demoExports are the exports: a 30-day period, one option ID, waiting transfers, and the product
+// questions still waiting for an answer.
 func demoExports(today time.Time) []export {
 	from := today.AddDate(0, 0, -29).Format("2006-01-02")
 	to := today.Format("2006-01-02")
@@ -50,6 +51,13 @@ func demoExports(today time.Time) []export {
 			File:  "transfers_waiting.csv",
 			Args: []string{"coupang_callcenter_inquiry_reply", "--where", "partner_counseling_status = 'TRANSFER'",
 				"--where", "need_answer = true", "--select", "inquiry_id,answer_id,reply_at,receptionist_name,partner_transfer_status"},
+			Show: 6,
+		},
+		{
+			Title: "Product-page questions (product Q&A) of the last 7 days still waiting for an answer",
+			File:  "product_questions_waiting.csv",
+			Args: []string{"coupang_product_inquiry", "--where", "answered_type = 'NOANSWER'",
+				"--select", "inquiry_id,inquiry_at,vendor_item_id,content"},
 			Show: 6,
 		},
 	}

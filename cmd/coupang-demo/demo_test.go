@@ -40,7 +40,7 @@ func TestHelpers(t *testing.T) {
 	assert.Equal(t, "1 request", plural(1, "request"))
 	assert.Equal(t, "0 requests", plural(0, "request"))
 	ex := demoExports(time.Date(2026, 3, 1, 0, 30, 0, 0, api.KST))
-	require.Len(t, ex, 3)
+	require.Len(t, ex, 4)
 	assert.Contains(t, ex[0].Args, "inquiry_at between '2026-01-31' and '2026-03-01 23:59:59'")
 }
 

@@ -1,5 +1,5 @@
 // Command coupang-demo is `make demo`: it starts the offline sandbox (cmd/coupang-sandbox) on a free
-// loopback port, runs three exports against it with steampipe_export_coupang, shows their first
+// loopback port, runs four exports against it with steampipe_export_coupang, shows their first
 // lines and how many API requests each made, and stops the sandbox, also when interrupted.
 // No network and no Coupang account are needed.
 package main

@@ -139,7 +139,8 @@ func TestDocsSQLNamesRealTables(t *testing.T) {
 // TestDocsTableExamples checks each table page has its examples in both dialects.
 func TestDocsTableExamples(t *testing.T) {
 	schema := pluginSchema(t)
-	minimum := map[string]int{"coupang_callcenter_inquiry": 6, "coupang_callcenter_inquiry_reply": 5}
+	minimum := map[string]int{"coupang_callcenter_inquiry": 6, "coupang_callcenter_inquiry_reply": 5,
+		"coupang_product_inquiry": 5, "coupang_product_inquiry_comment": 3}
 	for name := range schema {
 		path := filepath.Join(repoRoot, "docs", "tables", name+".md")
 		blocks := extractSQL(t, path)

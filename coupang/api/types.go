@@ -1,6 +1,7 @@
-// Package api is a small client for Coupang's Open API call-center inquiry endpoints: request signing,
-// Coupang's wire format, typed errors and polite retries. It has no Steampipe SDK imports so that
-// the plugin, the export command and the sandbox can all share it.
+// Package api is a small client for Coupang's Open API customer-question endpoints (call-center
+// inquiries and product Q&A): request signing, Coupang's wire format, typed errors and polite
+// retries. It has no Steampipe SDK imports so that the plugin, the export command and the sandbox
+// can all share it.
 package api
 
 import "time"

@@ -38,6 +38,11 @@ func (r ListRequest) validateDates() error {
 		}
 		return nil
 	}
+	return validatePeriod(start, end)
+}
+
+// validatePeriod checks a query period of Korean dates: 2..7 calendar days, start before end.
+func validatePeriod(start, end time.Time) error {
 	days := calendarDays(start, end)
 	switch {
 	case days < 0:

@@ -25,9 +25,9 @@ type job struct {
 }
 
 // result is a worker's answer to a job.
-type result struct {
+type result[T any] struct {
 	job
-	pg  *api.Page
+	pg  *page[T]
 	err error
 }
 
@@ -69,10 +69,10 @@ func (s *scheduler) pop() {
 // concurrent fetches every request's first page, then each request's remaining pages as soon as
 // its totalPages is known, with at most Workers requests in flight. Pages come back through a
 // small channel and are streamed here, on the caller's goroutine, as they arrive.
-func (s *streamer) concurrent(ctx context.Context, l Lister) error {
+func (s *streamer[T, R]) concurrent(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	jobs := make(chan job)
-	results := make(chan result, Workers)
+	results := make(chan result[T], Workers)
 	var wg sync.WaitGroup
 	defer func() {
 		// Stop the workers and wait for them, so none outlives Fetch.
@@ -84,18 +84,18 @@ func (s *streamer) concurrent(ctx context.Context, l Lister) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work(ctx, l, jobs, results)
+			s.work(ctx, jobs, results)
 		}()
 	}
 	return s.coordinate(ctx, jobs, results)
 }
 
 // work runs jobs until the channel closes or the fetch is cancelled.
-func work(ctx context.Context, l Lister, jobs <-chan job, results chan<- result) {
+func (s *streamer[T, R]) work(ctx context.Context, jobs <-chan job, results chan<- result[T]) {
 	for j := range jobs {
-		pg, err := listPage(ctx, l, j.req, j.page)
+		pg, err := s.listPage(ctx, j.req, j.page)
 		select {
-		case results <- result{job: j, pg: pg, err: err}:
+		case results <- result[T]{job: j, pg: pg, err: err}:
 		case <-ctx.Done():
 			return
 		}
@@ -104,7 +104,7 @@ func work(ctx context.Context, l Lister, jobs <-chan job, results chan<- result)
 
 // coordinate dispatches jobs and handles results until every page is done, a request fails, the
 // consumer stops or ctx is cancelled.
-func (s *streamer) coordinate(ctx context.Context, jobs chan<- job, results <-chan result) error {
+func (s *streamer[T, R]) coordinate(ctx context.Context, jobs chan<- job, results <-chan result[T]) error {
 	sched, pending := s.newSchedule()
 	inFlight := 0
 	for {
@@ -133,7 +133,7 @@ func (s *streamer) coordinate(ctx context.Context, jobs chan<- job, results <-ch
 }
 
 // newSchedule creates a reqState per request and counts each window's unfinished requests.
-func (s *streamer) newSchedule() (*scheduler, []int) {
+func (s *streamer[T, R]) newSchedule() (*scheduler, []int) {
 	sched := &scheduler{}
 	pending := make([]int, len(s.plan.Windows))
 	for wi, w := range s.plan.Windows {
@@ -147,12 +147,12 @@ func (s *streamer) newSchedule() (*scheduler, []int) {
 
 // handle validates and streams one page, schedules a first page's remaining pages, and tells the
 // deduper when a window is complete.
-func (s *streamer) handle(r result, sched *scheduler, pending []int) (more bool, err error) {
+func (s *streamer[T, R]) handle(r result[T], sched *scheduler, pending []int) (more bool, err error) {
 	if r.err != nil {
 		return false, r.err
 	}
 	st := r.st
-	total, err := checkPage(st.req, r.page, st.total, r.pg)
+	total, err := s.checkPage(st.req, r.page, st.total, r.pg)
 	if err != nil {
 		return false, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
@@ -22,31 +23,69 @@ const maxPagesPerRequest = 100_000
 // done); Fetch then makes no further request and returns nil. Any failed request cancels the rest
 // and returns an error naming the request: never nil after a failure.
 func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
+	return fetch(ctx, p, api.MaxPageSize, source[api.Inquiry, Row]{
+		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
+			pg, err := l.ListInquiries(ctx, req)
+			if err != nil || pg == nil {
+				return nil, err
+			}
+			return &page[api.Inquiry]{items: pg.Inquiries, pn: pg.Pagination}, nil
+		},
+		id:   func(inq api.Inquiry) int64 { return inq.InquiryID },
+		at:   func(inq api.Inquiry) time.Time { return inq.InquiryAt },
+		rows: func(inq api.Inquiry) []Row { return p.Filter.Rows(inq, p.Status) },
+		key:  func(r Row) pair { return pair{r.Inquiry.InquiryID, r.VendorItemID} },
+	}, emit)
+}
+
+// source is one list endpoint as the fetcher sees it: T is the endpoint's item, R the row streamed.
+// Windows, paging, concurrency, deduplication, limits and errors are the same for every endpoint.
+type source[T, R any] struct {
+	// list fetches one page; req.PageNum is set. A nil page with a nil error is a bad answer.
+	list func(ctx context.Context, req api.ListRequest) (*page[T], error)
+	// id and at are an item's inquiry ID and inquiry time.
+	id func(T) int64
+	at func(T) time.Time
+	// rows are the rows of an item that pass the plan's filter.
+	rows func(item T) []R
+	// key is a row's identity, the deduplication key.
+	key func(R) pair
+}
+
+// page is one answer of a list endpoint.
+type page[T any] struct {
+	items []T
+	pn    api.Pagination
+}
+
+// fetch runs the plan through src; maxPageSize is the endpoint's largest pageSize.
+func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
 	if len(p.Windows) == 0 {
 		return nil
 	}
-	if p.PageSize < 1 || p.PageSize > api.MaxPageSize {
-		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, api.MaxPageSize)
+	if p.PageSize < 1 || p.PageSize > maxPageSize {
+		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
 	}
-	s := &streamer{plan: p, dd: newDeduper(len(p.Windows)), emit: emit}
+	s := &streamer[T, R]{plan: p, src: src, dd: newDeduper(len(p.Windows)), emit: emit}
 	if p.Sequential {
-		return s.sequential(ctx, l)
+		return s.sequential(ctx)
 	}
-	return s.concurrent(ctx, l)
+	return s.concurrent(ctx)
 }
 
 // streamer filters, deduplicates and emits rows; it is used from one goroutine only.
-type streamer struct {
+type streamer[T, R any] struct {
 	plan *Plan
+	src  source[T, R]
 	dd   *deduper
-	emit func(Row) bool
+	emit func(R) bool
 }
 
 // stream emits a page's matching rows and reports whether the consumer wants more.
-func (s *streamer) stream(win int, pg *api.Page) bool {
-	for _, inq := range pg.Inquiries {
-		for _, row := range s.plan.Filter.Rows(inq, s.plan.Status) {
-			if s.dd.first(win, pair{row.Inquiry.InquiryID, row.VendorItemID}) && !s.emit(row) {
+func (s *streamer[T, R]) stream(win int, pg *page[T]) bool {
+	for _, item := range pg.items {
+		for _, row := range s.src.rows(item) {
+			if s.dd.first(win, s.src.key(row)) && !s.emit(row) {
 				return false
 			}
 		}
@@ -56,10 +95,10 @@ func (s *streamer) stream(win int, pg *api.Page) bool {
 
 // sequential fetches window by window, request by request, page by page, so that a limit stops
 // the fetch before any request it no longer needs (including later IN-list fan-outs).
-func (s *streamer) sequential(ctx context.Context, l Lister) error {
+func (s *streamer[T, R]) sequential(ctx context.Context) error {
 	for wi, w := range s.plan.Windows {
 		for _, req := range w.Requests {
-			more, err := s.pages(ctx, l, wi, req)
+			more, err := s.pages(ctx, wi, req)
 			if err != nil || !more {
 				return err
 			}
@@ -70,11 +109,11 @@ func (s *streamer) sequential(ctx context.Context, l Lister) error {
 }
 
 // pages fetches one request's pages in order; more is false once the consumer is done.
-func (s *streamer) pages(ctx context.Context, l Lister, wi int, req api.ListRequest) (more bool, err error) {
-	for page, total := 1, 1; page <= total; page++ {
-		pg, err := listPage(ctx, l, req, page)
+func (s *streamer[T, R]) pages(ctx context.Context, wi int, req api.ListRequest) (more bool, err error) {
+	for n, total := 1, 1; n <= total; n++ {
+		pg, err := s.listPage(ctx, req, n)
 		if err == nil {
-			total, err = checkPage(req, page, total, pg)
+			total, err = s.checkPage(req, n, total, pg)
 		}
 		if err != nil {
 			return false, err
@@ -87,14 +126,14 @@ func (s *streamer) pages(ctx context.Context, l Lister, wi int, req api.ListRequ
 }
 
 // listPage makes one request, stopping first if the query was cancelled.
-func listPage(ctx context.Context, l Lister, req api.ListRequest, page int) (*api.Page, error) {
+func (s *streamer[T, R]) listPage(ctx context.Context, req api.ListRequest, n int) (*page[T], error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, page), err)
+		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, n), err)
 	}
-	req.PageNum = page
-	pg, err := l.ListInquiries(ctx, req)
+	req.PageNum = n
+	pg, err := s.src.list(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, page), err)
+		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, n), err)
 	}
 	return pg, nil
 }
@@ -105,26 +144,26 @@ var errBadPage = errors.New("inconsistent page from Coupang")
 // checkPage validates a page and returns the number of pages to fetch for its request: taken
 // from the first page (later pages cannot extend it, so a shifting total never loops) and capped
 // by totalElements so an absurd totalPages is an error rather than a million requests.
-func checkPage(req api.ListRequest, page, total int, pg *api.Page) (int, error) {
+func (s *streamer[T, R]) checkPage(req api.ListRequest, page, total int, pg *page[T]) (int, error) {
 	bad := func(format string, args ...any) (int, error) {
 		return 0, fmt.Errorf("list inquiries (%s): %w: %s", describe(req, page), errBadPage, fmt.Sprintf(format, args...))
 	}
 	if pg == nil {
 		return bad("no page")
 	}
-	if len(pg.Inquiries) > req.PageSize {
-		return bad("%d rows for pageSize %d", len(pg.Inquiries), req.PageSize)
+	if len(pg.items) > req.PageSize {
+		return bad("%d rows for pageSize %d", len(pg.items), req.PageSize)
 	}
 	// Without inquiryAt a row can be placed in no time range: fail loudly rather than drop it.
-	for _, inq := range pg.Inquiries {
-		if inq.InquiryAt.IsZero() {
-			return bad("inquiry %d has no inquiryAt", inq.InquiryID)
+	for _, item := range pg.items {
+		if s.src.at(item).IsZero() {
+			return bad("inquiry %d has no inquiryAt", s.src.id(item))
 		}
 	}
 	if page > 1 {
 		return total, nil
 	}
-	pn := pg.Pagination
+	pn := pg.pn
 	if pn.TotalPages < 0 || pn.TotalElements < 0 {
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
 	}

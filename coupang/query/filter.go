@@ -139,10 +139,11 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 // doubt only because of the lower bound newest first, then the rest oldest first. Under a
 // one-sided bound the rows Postgres keeps (in any session TimeZone) are then a prefix of the
 // list, so streaming Sure rows first and these next returns exactly min(limit, kept) rows. With
-// both bounds in doubt no single order is a prefix for every TimeZone.
-func (f *Filter) SortMaybe(rows []Row) {
-	lowerDoubt := func(r Row) bool { return f.Lower != nil && !f.Lower.sure(r.Inquiry.InquiryAt, f.zone()) }
-	slices.SortStableFunc(rows, func(a, b Row) int {
+// both bounds in doubt no single order is a prefix for every TimeZone. at reads a row's
+// inquiry_at, so that the rows of either question list sort alike.
+func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
+	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.Lower.sure(at(r), f.zone()) }
+	slices.SortStableFunc(rows, func(a, b R) int {
 		da, db := lowerDoubt(a), lowerDoubt(b)
 		switch {
 		case da && !db:
@@ -150,9 +151,9 @@ func (f *Filter) SortMaybe(rows []Row) {
 		case db && !da:
 			return 1
 		case da:
-			return b.Inquiry.InquiryAt.Compare(a.Inquiry.InquiryAt) // newest first
+			return at(b).Compare(at(a)) // newest first
 		}
-		return a.Inquiry.InquiryAt.Compare(b.Inquiry.InquiryAt) // oldest first
+		return at(a).Compare(at(b)) // oldest first
 	})
 }
 

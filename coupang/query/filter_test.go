@@ -103,7 +103,7 @@ func TestSortMaybeKeepsAPrefix(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, maybe)
-		f.SortMaybe(maybe)
+		SortMaybe(f, maybe, func(r Row) time.Time { return r.Inquiry.InquiryAt })
 		ordered := append(sure, maybe...)
 		fake := &fakeAPI{t: t}
 		for o := -12 * time.Hour; o <= 14*time.Hour; o += 30 * time.Minute {

@@ -35,12 +35,13 @@ type Plan struct {
 	Windows []Window
 	// Filter is applied to every row before it is streamed.
 	Filter Filter
-	// PageSize is the pageSize of every request (1..30).
+	// PageSize is the pageSize of every request (1..Endpoint.MaxPageSize).
 	PageSize int
 	// Sequential is true when the query has a limit: fetch window by window, newest first, and
 	// stop as soon as the consumer has enough rows.
 	Sequential bool
-	// Status is the partnerCounselingStatus of every request and of every row.
+	// Status is the listing status (partnerCounselingStatus or answeredType) of every request and
+	// of every row.
 	Status string
 	// Lookback is the Korean days read when the connection's default_lookback_days decided the
 	// range (no option ID and no lower bound); nil otherwise. The user must be told (Notice).
@@ -50,15 +51,22 @@ type Plan struct {
 // Days is an inclusive range of Korean calendar dates (midnight KST).
 type Days struct {
 	First, Last time.Time
+	// NoOptionID is set for an endpoint that cannot list by option ID (product Q&A): the notice
+	// then does not suggest vendor_item_id.
+	NoOptionID bool
 }
 
 // Notice tells the user which Korean days a default lookback read and how to read others.
 func (d Days) Notice() string {
 	n := int(d.Last.Sub(d.First).Hours()/24+0.5) + 1
-	return fmt.Sprintf("no lower bound on inquiry_at and no vendor_item_id: read only the %d Korean days %s to %s "+
+	why := "no lower bound on inquiry_at and no vendor_item_id"
+	if d.NoOptionID {
+		why = "no lower bound on inquiry_at"
+	}
+	return fmt.Sprintf("%s: read only the %d Korean days %s to %s "+
 		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
 		"or raise default_lookback_days in the connection config",
-		n, d.First.Format(api.DateLayout), d.Last.Format(api.DateLayout))
+		why, n, d.First.Format(api.DateLayout), d.Last.Format(api.DateLayout))
 }
 
 // Window is one Korean date range (or none, for case b) and its requests.
@@ -101,18 +109,22 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Filter: filter, PageSize: api.MaxPageSize, Sequential: q.Limit >= 0, Status: filter.PartnerCounselingStatus}
+	maxSize := q.endpoint().MaxPageSize
+	p := &Plan{Filter: filter, PageSize: maxSize, Sequential: q.Limit >= 0, Status: filter.PartnerCounselingStatus}
 	if empty || q.Limit == 0 {
 		return p, nil
 	}
 	p.Windows, p.Lookback = planWindows(&p.Filter, dateOf(now), lookbackDays)
+	if p.Lookback != nil && q.endpoint() != CallCenter {
+		p.Lookback.NoOptionID = true
+	}
 	if len(p.Windows) == 0 {
 		return p, nil
 	}
 	if err := checkSize(len(p.Windows), len(p.Filter.VendorItemIDs)); err != nil {
 		return nil, err
 	}
-	p.PageSize = pageSize(q, p)
+	p.PageSize = pageSize(q, p, maxSize)
 	for i := range p.Windows {
 		p.Windows[i].Requests = requestsFor(p.Windows[i], &p.Filter, p.PageSize)
 	}
@@ -227,11 +239,11 @@ func requestsFor(w Window, f *Filter, size int) []api.ListRequest {
 	return reqs
 }
 
-// pageSize is 30, or the limit when it is smaller, counts inquiries, and every row the API
-// returns is certain to be streamed (otherwise a short page would just cost more requests).
-func pageSize(q Quals, p *Plan) int {
-	if q.Limit < 0 || q.Limit >= api.MaxPageSize || q.LimitCountsReplies || !lossless(p) {
-		return api.MaxPageSize
+// pageSize is the endpoint's largest, or the limit when it is smaller, counts inquiries, and every
+// row the API returns is certain to be streamed (otherwise a short page would just cost more requests).
+func pageSize(q Quals, p *Plan, maxSize int) int {
+	if q.Limit < 0 || q.Limit >= int64(maxSize) || q.LimitCountsReplies || !lossless(p) {
+		return maxSize
 	}
 	return int(q.Limit)
 }
@@ -268,7 +280,7 @@ func coversTo(b *Bound, to time.Time) bool {
 
 // buildFilter intersects the quals. empty reports a contradiction (no row can match).
 func buildFilter(q Quals) (f Filter, empty bool, err error) {
-	status, e1, err := validStatus(q.PartnerCounselingStatus)
+	status, e1, err := validStatus(q.endpoint(), q.PartnerCounselingStatus)
 	if err != nil {
 		return f, false, err
 	}
@@ -285,17 +297,18 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 	return f, e1 || e2 || e3 || e4 || e5 || e6, nil
 }
 
-// validStatus checks every status qual and returns the one to list with (NONE when none).
-func validStatus(quals []string) (string, bool, error) {
+// validStatus checks every status qual and returns the one to list with (the endpoint's default
+// when none).
+func validStatus(ep *Endpoint, quals []string) (string, bool, error) {
 	for _, s := range quals {
-		if !slices.Contains(api.PartnerCounselingStatuses, s) {
-			return "", false, fmt.Errorf("unknown partner_counseling_status %q: use one of %s",
-				s, strings.Join(api.PartnerCounselingStatuses, ", "))
+		if !slices.Contains(ep.Statuses, s) {
+			return "", false, fmt.Errorf("unknown %s %q: use one of %s",
+				ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
 		}
 	}
 	s, empty := same(quals)
 	if s == nil {
-		return api.StatusNone, empty, nil
+		return ep.Statuses[0], empty, nil
 	}
 	return *s, empty, nil
 }

@@ -421,11 +421,11 @@ func TestBuildLookback(t *testing.T) {
 		q    Quals
 		want *Days
 	}{
-		{"neither", Quals{Limit: -1}, &Days{day("2026-01-09"), day("2026-01-15")}},
+		{"neither", Quals{Limit: -1}, &Days{First: day("2026-01-09"), Last: day("2026-01-15")}},
 		{"an upper bound alone starts the lookback before it", Quals{Limit: -1, InquiryAt: []Bound{b("<", utc("2025-11-01T00:00:00Z"))}},
-			&Days{day("2025-10-24"), day("2025-11-01")}},
+			&Days{First: day("2025-10-24"), Last: day("2025-11-01")}},
 		{"other quals do not decide the range", Quals{Limit: 5, OrderID: []int64{7}, PartnerCounselingStatus: []string{"ANSWER"}},
-			&Days{day("2026-01-09"), day("2026-01-15")}},
+			&Days{First: day("2026-01-09"), Last: day("2026-01-15")}},
 		{"a lower bound decides", Quals{Limit: -1, InquiryAt: []Bound{b(">=", utc("2026-01-01T00:00:00Z"))}}, nil},
 		{"an option ID decides", Quals{Limit: -1, VendorItemID: [][]int64{{5}}}, nil},
 		{"nothing to read", Quals{Limit: 0}, nil},
@@ -437,7 +437,7 @@ func TestBuildLookback(t *testing.T) {
 	}
 	assert.Equal(t, "no lower bound on inquiry_at and no vendor_item_id: read only the 7 Korean days 2026-01-09 to 2026-01-15 "+
 		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
-		"or raise default_lookback_days in the connection config", Days{day("2026-01-09"), day("2026-01-15")}.Notice())
+		"or raise default_lookback_days in the connection config", Days{First: day("2026-01-09"), Last: day("2026-01-15")}.Notice())
 }
 
 // Bounds known to be exact (the export command's) are not widened: the last 7 days by date are one

@@ -37,7 +37,8 @@ type Quals struct {
 	VendorItemID [][]int64
 	// OrderID holds each `=` qual on order_id.
 	OrderID []int64
-	// PartnerCounselingStatus holds each `=` qual; values must be in api.PartnerCounselingStatuses.
+	// PartnerCounselingStatus holds each `=` qual on the endpoint's listing status column
+	// (Endpoint.StatusColumn); values must be in Endpoint.Statuses.
 	PartnerCounselingStatus []string
 	// InquiryStatus holds each `=` qual on inquiry_status; filtered locally, never sent.
 	InquiryStatus []string
@@ -49,15 +50,56 @@ type Quals struct {
 	// command, which reads its own conditions: the plan then makes no request for the hours a
 	// session TimeZone could have meant otherwise (see ZoneEast).
 	ExactTimes bool
-	// LimitCountsReplies is true for the reply table: the limit counts replies, so it must not
-	// shrink pageSize, but it still means "sequential, stop early".
+	// LimitCountsReplies is true for the reply and comment tables: the limit counts replies, so it
+	// must not shrink pageSize, but it still means "sequential, stop early".
 	LimitCountsReplies bool
+	// Endpoint is the list endpoint planned for; nil means CallCenter.
+	Endpoint *Endpoint
+}
+
+// Endpoint is what the planner needs to know of a list endpoint. Both of Coupang's customer
+// question lists take 7-day Korean date windows, a required status and page numbers.
+type Endpoint struct {
+	// StatusColumn is the key column of the listing status, named in errors.
+	StatusColumn string
+	// Statuses are the valid status values; the first is the default, which lists every row.
+	Statuses []string
+	// MaxPageSize is the largest pageSize the endpoint accepts.
+	MaxPageSize int
+}
+
+// The endpoints: call-center inquiries (callCenterInquiries, partnerCounselingStatus) and product
+// Q&A (onlineInquiries, answeredType). Product Q&A has no option-ID or order-ID parameter.
+var (
+	CallCenter = &Endpoint{StatusColumn: "partner_counseling_status", Statuses: api.PartnerCounselingStatuses, MaxPageSize: api.MaxPageSize}
+	ProductQnA = &Endpoint{StatusColumn: "answered_type", Statuses: api.AnsweredTypes, MaxPageSize: api.MaxProductPageSize}
+)
+
+// endpoint is q's endpoint, CallCenter by default.
+func (q Quals) endpoint() *Endpoint {
+	if q.Endpoint == nil {
+		return CallCenter
+	}
+	return q.Endpoint
 }
 
 // Lister lists one page of inquiries; *api.Client implements it. Implementations wait on the
 // connection's rate limiter themselves, so Fetch's concurrency is only an upper bound.
 type Lister interface {
 	ListInquiries(ctx context.Context, req api.ListRequest) (*api.Page, error)
+}
+
+// ProductLister lists one page of product Q&A; *api.Client implements it, waiting on the same
+// rate limiter as for call-center inquiries.
+type ProductLister interface {
+	ListProductInquiries(ctx context.Context, req api.ProductInquiryRequest) (*api.ProductInquiryPage, error)
+}
+
+// ProductRow is one product question as the tables see it.
+type ProductRow struct {
+	Inquiry api.ProductInquiry
+	// AnsweredType is the answeredType the row was listed with (Coupang does not echo it).
+	AnsweredType string
 }
 
 // Row is one (inquiry, option ID) pair: a row of the inquiry table.

@@ -165,6 +165,7 @@ type dataset struct {
 	items    []catalogItem
 	recs     []record          // sorted by (at, id) ascending
 	byOption map[int64][]int32 // option ID -> positions in recs, ascending
+	products []productRecord   // product questions, sorted by (at, id) ascending
 }
 
 // position returns the index of the inquiry id in recs (ids ascend with positions), or -1.
@@ -340,6 +341,7 @@ func buildDataset(o Options) *dataset {
 			}
 		}
 	}
+	d.buildProductInquiries(days, perDay)
 	return d
 }
 

@@ -328,7 +328,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	isList := (parts[0] == "v5" || parts[0] == "v4") && parts[3] == "callCenterInquiries" && parts[2] != "" && parts[2] != "callCenterInquiries"
 	isOne := parts[0] == "v5" && parts[2] == "callCenterInquiries" && parts[3] != ""
-	if !isList && !isOne {
+	isProduct := parts[0] == "v5" && parts[3] == "onlineInquiries" && parts[2] != "" && parts[2] != "callCenterInquiries"
+	if !isList && !isOne && !isProduct {
 		writeError(w, http.StatusNotFound, "Not found: "+path)
 		return
 	}
@@ -341,9 +342,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, code, msg)
 		return
 	}
-	if isList {
+	switch {
+	case isProduct:
+		s.productList(w, r, parts[2])
+	case isList:
 		s.list(w, r, parts[2])
-	} else {
+	default:
 		s.one(w, r, parts[3])
 	}
 }
@@ -436,6 +440,51 @@ func (s *Server) checkHeaderVendor(r *http.Request) bool {
 	return len(h) == 1 && h[0] == s.opts.VendorID
 }
 
+// checkVendor reports whether the path's, the query's and X-Requested-By's seller IDs are all the
+// accepted one.
+func (s *Server) checkVendor(r *http.Request, q map[string]string, pathVendor string) bool {
+	qv, ok := q["vendorId"]
+	return ok && pathVendor == s.opts.VendorID && qv == s.opts.VendorID && s.checkHeaderVendor(r)
+}
+
+// parseWindow reads inquiryStartAt and inquiryEndAt: both present, yyyy-MM-dd, start before end and
+// at most 7 inclusive Korean days. It returns the window as Unix seconds [from, to).
+func parseWindow(q map[string]string) (from, to int64, ok bool) {
+	startS, hasStart := q["inquiryStartAt"]
+	endS, hasEnd := q["inquiryEndAt"]
+	if !hasStart || !hasEnd {
+		return 0, 0, false
+	}
+	start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
+	end, err2 := time.ParseInLocation(api.DateLayout, endS, api.KST)
+	if err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
+		!start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
+		return 0, 0, false
+	}
+	return start.Unix(), end.AddDate(0, 0, 1).Unix(), true
+}
+
+// parsePaging reads pageNum (default 1) and pageSize (default DefaultPageSize, at most maxSize);
+// msg is the error to answer with, "" when both are valid.
+func parsePaging(q map[string]string, maxSize int) (pageNum, pageSize int, msg string) {
+	pageNum, pageSize = 1, DefaultPageSize
+	if v, ok := q["pageSize"]; ok {
+		n, ok := positiveInt(v)
+		if !ok || n > int64(maxSize) {
+			return 0, 0, "Invalid pageSize '" + v + "': must be between 1 and " + strconv.Itoa(maxSize)
+		}
+		pageSize = int(n)
+	}
+	if v, ok := q["pageNum"]; ok {
+		n, ok := positiveInt(v)
+		if !ok || n > 1<<30 {
+			return 0, 0, "Invalid pageNum '" + v + "': must be a number greater than or equal to 1"
+		}
+		pageNum = int(n)
+	}
+	return pageNum, pageSize, ""
+}
+
 // list answers the list endpoint.
 func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string) {
 	q, msg := parseQuery(r.URL.RawQuery, "vendorId", "partnerCounselingStatus", "inquiryStartAt", "inquiryEndAt",
@@ -444,8 +493,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
-	qv, ok := q["vendorId"]
-	if !ok || pathVendor != s.opts.VendorID || qv != s.opts.VendorID || !s.checkHeaderVendor(r) {
+	if !s.checkVendor(r, q, pathVendor) {
 		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
 		return
 	}
@@ -467,23 +515,15 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 			return
 		}
 	}
-	startS, hasStart := q["inquiryStartAt"]
-	endS, hasEnd := q["inquiryEndAt"]
+	_, hasStart := q["inquiryStartAt"]
+	_, hasEnd := q["inquiryEndAt"]
 	var from, to int64 // Unix seconds, [from, to)
 	hasDates := hasStart || hasEnd
 	if hasDates || vendorItemID == 0 {
-		if !hasStart || !hasEnd {
+		if from, to, ok = parseWindow(q); !ok {
 			writeError(w, http.StatusBadRequest, MsgInterval)
 			return
 		}
-		start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
-		end, err2 := time.ParseInLocation(api.DateLayout, endS, api.KST)
-		if err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
-			!start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
-			writeError(w, http.StatusBadRequest, MsgInterval)
-			return
-		}
-		from, to = start.Unix(), end.AddDate(0, 0, 1).Unix()
 	}
 	if v, ok := q["orderId"]; ok {
 		if orderID, ok = positiveInt(v); !ok {
@@ -491,22 +531,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 			return
 		}
 	}
-	pageSize, pageNum := DefaultPageSize, 1
-	if v, ok := q["pageSize"]; ok {
-		n, ok := positiveInt(v)
-		if !ok || n > api.MaxPageSize {
-			writeError(w, http.StatusBadRequest, "Invalid pageSize '"+v+"': must be between 1 and "+strconv.Itoa(api.MaxPageSize))
-			return
-		}
-		pageSize = int(n)
-	}
-	if v, ok := q["pageNum"]; ok {
-		n, ok := positiveInt(v)
-		if !ok || n > 1<<30 {
-			writeError(w, http.StatusBadRequest, "Invalid pageNum '"+v+"': must be a number greater than or equal to 1")
-			return
-		}
-		pageNum = int(n)
+	pageNum, pageSize, msg := parsePaging(q, api.MaxPageSize)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
 	}
 
 	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.

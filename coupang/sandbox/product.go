@@ -1,0 +1,303 @@
+package sandbox
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+)
+
+// MsgAnsweredTypeNull is the 400 message of the product Q&A list for a missing or unknown
+// answeredType: Coupang reads the value case-sensitively, and an unknown one as missing.
+const MsgAnsweredTypeNull = "answeredType can't be null"
+
+// ProductInquiry is one question a buyer posted on a product page (product Q&A, onlineInquiries),
+// about an item and option of the same catalog as the call-center inquiries. Times are in api.KST.
+type ProductInquiry struct {
+	InquiryID       int64
+	ProductID       int64
+	SellerProductID int64 // 0 on old questions: the field is absent on the wire
+	SellerItemID    int64 // 0 on old questions: the field is absent on the wire
+	VendorItemID    int64
+	Content         string
+	InquiryAt       time.Time
+	OrderIDs        []int64 // nil when none: sent as null, [] or not at all (see toWireProduct)
+	Comments        []ProductComment
+}
+
+// ProductComment is one answer to a product question, oldest first.
+type ProductComment struct {
+	InquiryCommentID int64
+	InquiryID        int64
+	Content          string
+	InquiryCommentAt time.Time
+}
+
+// Answered reports whether q is listed under answeredType ANSWERED (it has at least one comment);
+// NOANSWER lists the others and ALL every question.
+func (q ProductInquiry) Answered() bool { return len(q.Comments) > 0 }
+
+// productRecord is the compact form of one product question.
+type productRecord struct {
+	at       int64
+	id       int64
+	item     int32
+	opt      uint8 // index of the option in the catalog item
+	comments uint8
+	orders   uint8 // 0, 1 or 2 order numbers
+}
+
+const (
+	firstProductInquiryID = 521000000
+	// oldProductDays is the age from which questions lack sellerProductId and sellerItemId, as
+	// questions asked before Coupang added those fields do.
+	oldProductDays = 45
+)
+
+var (
+	productQuestions = []string{
+		"%s 재입고 예정 있나요?",
+		"%s 주문하면 언제 출고되나요?",
+		"키 165cm 55kg인데 %s 맞을까요?",
+		"%s 실측 사이즈 알려주세요.",
+		"%s 세탁기 사용해도 되나요?",
+		"%s 색상이 사진이랑 같은가요? 모니터로 보면 더 어두워 보여요.",
+		"%s 두 개 주문했는데 하나만 왔어요. 따로 오나요?",
+		"%s 정품 맞나요?",
+		"선물용인데 %s 포장 가능한가요?",
+		"%s 교환하려면 어떻게 해야 하나요? 사이즈가 커요.",
+		"%s 소재 혼용률이 어떻게 되나요?",
+		"%s 품절인데 다른 색상으로 변경 가능할까요?",
+	}
+	productAnswers = []string{
+		"안녕하세요, 데모몰입니다.\n다음 주 화요일 재입고 예정입니다.\n감사합니다.",
+		"안녕하세요, 고객님.\n평일 오후 2시 이전 주문 건은 당일 출고됩니다.",
+		"안녕하세요.\n정사이즈로 주문하시면 됩니다. 여유 있게 입으시려면 한 치수 크게 추천드립니다.",
+		"실측 사이즈는 상세페이지 하단 사이즈표를 참고 부탁드립니다.",
+		"찬물에 단독 손세탁을 권장드립니다. 세탁기 사용 시 세탁망에 넣어주세요.",
+		"모니터 환경에 따라 색상이 다소 차이 날 수 있습니다. 양해 부탁드립니다.",
+		"분리 출고되어 1~2일 내 나머지 상품이 도착할 예정입니다.",
+		"네, 본사 정품입니다.\n감사합니다.",
+		"마이쿠팡 > 주문목록에서 교환 신청해 주시면 회수 후 교환 발송해 드립니다.",
+	}
+)
+
+// buildProductInquiries generates the product questions: about half as many per day as
+// call-center inquiries, on the same catalog, each day's set depending only on the seed and date.
+func (d *dataset) buildProductInquiries(days, perDay int) {
+	nowUnix := d.now.Unix()
+	nItems := len(d.items)
+	for i := range days {
+		day := d.firstDay.AddDate(0, 0, i)
+		r := rand.New(rand.NewPCG(uint64(d.seed), uint64(day.Unix()/86400)^0x0A0A))
+		count := perDay/4 + r.IntN(perDay/2+1)
+		start := len(d.products)
+		for range count {
+			u := r.Float64()
+			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
+			rec.opt = uint8(r.IntN(len(d.items[rec.item].options)))
+			switch x := r.IntN(20); {
+			case x < 7:
+			case x < 18:
+				rec.comments = 1
+			default:
+				rec.comments = 2
+			}
+			rec.orders = uint8([]int{0, 0, 1, 1, 1, 2}[r.IntN(6)])
+			if rec.at <= nowUnix {
+				d.products = append(d.products, rec)
+			}
+		}
+		slices.SortStableFunc(d.products[start:], func(a, b productRecord) int { return cmp.Compare(a.at, b.at) })
+	}
+	id := int64(firstProductInquiryID)
+	for i := range d.products {
+		id += 1 + int64(splitmix(uint64(d.seed)^0x9A^uint64(i))%5)
+		d.products[i].id = id
+	}
+}
+
+// renderProduct produces the full product question at position i.
+func (d *dataset) renderProduct(i int) ProductInquiry {
+	rec := d.products[i]
+	it := &d.items[rec.item]
+	r := rand.New(rand.NewPCG(uint64(d.seed)^0x9A9A, uint64(rec.id)))
+	h := splitmix(uint64(d.seed)*131 + uint64(rec.item))
+	q := ProductInquiry{
+		InquiryID:    rec.id,
+		ProductID:    7000000000 + int64(h%900000000),
+		VendorItemID: it.options[rec.opt],
+		Content:      fmt.Sprintf(productQuestions[r.IntN(len(productQuestions))], it.optText[rec.opt]),
+		InquiryAt:    time.Unix(rec.at, 0).In(api.KST),
+	}
+	if d.lastDay.Unix()-rec.at < oldProductDays*86400 {
+		q.SellerProductID = 10000000000 + int64((h>>20)%9000000000)
+		q.SellerItemID = 70000000000 + (it.options[rec.opt] % 10000000000)
+	}
+	for range rec.orders {
+		q.OrderIDs = append(q.OrderIDs, 20000000000000+r.Int64N(70000000000000))
+	}
+	// Answer times: increasing, squeezed into 30-95% of the time since the question when too
+	// recent for them, so that none is after d.now.
+	var offsets []int64
+	var total int64
+	for range rec.comments {
+		total += int64(600 + r.IntN(36*3600))
+		offsets = append(offsets, total)
+	}
+	if room := d.now.Unix() - rec.at; total > room {
+		room = max(room, 0) * int64(30+r.IntN(66)) / 100
+		for k := range offsets {
+			offsets[k] = offsets[k] * room / total
+		}
+	}
+	for k, off := range offsets {
+		q.Comments = append(q.Comments, ProductComment{
+			InquiryCommentID: rec.id*3 + int64(k) - 1000000000,
+			InquiryID:        rec.id,
+			Content:          productAnswers[r.IntN(len(productAnswers))],
+			InquiryCommentAt: time.Unix(rec.at+off, 0).In(api.KST),
+		})
+	}
+	return q
+}
+
+// ProductInquiries returns every product question, fully rendered, oldest first.
+func (s *Server) ProductInquiries() []ProductInquiry {
+	out := make([]ProductInquiry, len(s.data.products))
+	for i := range s.data.products {
+		out[i] = s.data.renderProduct(i)
+	}
+	return out
+}
+
+// ProductCount returns the number of product questions, cheaply.
+func (s *Server) ProductCount() int { return len(s.data.products) }
+
+// ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
+// rendering them (benchmarks count rows per window with it).
+func (s *Server) ProductInquiryTimes() []time.Time {
+	out := make([]time.Time, len(s.data.products))
+	for i, r := range s.data.products {
+		out[i] = time.Unix(r.at, 0).In(api.KST)
+	}
+	return out
+}
+
+// productList answers the v5 product Q&A list (onlineInquiries) with the call-center list's
+// strictness: vendor, answeredType (case-sensitive), both yyyy-MM-dd dates 2..7 days apart, pageSize
+// 1..50; questions newest first, within the inclusive Korean dates.
+func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor string) {
+	q, msg := parseQuery(r.URL.RawQuery, "vendorId", "answeredType", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	if !s.checkVendor(r, q, pathVendor) {
+		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
+		return
+	}
+	answered := q["answeredType"]
+	if !slices.Contains(api.AnsweredTypes, answered) {
+		writeError(w, http.StatusBadRequest, MsgAnsweredTypeNull)
+		return
+	}
+	from, to, ok := parseWindow(q)
+	if !ok {
+		writeError(w, http.StatusBadRequest, MsgInterval)
+		return
+	}
+	pageNum, pageSize, msg := parsePaging(q, api.MaxProductPageSize)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	d := s.data
+	lo := sort.Search(len(d.products), func(i int) bool { return d.products[i].at >= from })
+	hi := sort.Search(len(d.products), func(i int) bool { return d.products[i].at >= to })
+	content := []wireProduct{}
+	total, skip := 0, int64(pageNum-1)*int64(pageSize)
+	for i := hi - 1; i >= lo; i-- {
+		has := d.products[i].comments > 0
+		if (answered == api.AnsweredAnswered && !has) || (answered == api.AnsweredNoAnswer && has) {
+			continue
+		}
+		if n := int64(total); n >= skip && n < skip+int64(pageSize) {
+			content = append(content, toWireProduct(d.renderProduct(i)))
+		}
+		total++
+	}
+	// The documentation's sample sends code as a string: so does the sandbox, here.
+	writeJSON(w, http.StatusOK, productEnvelope{Code: "200", Message: "OK", Data: productPage{
+		Content: content,
+		Pagination: wirePagination{CurrentPage: pageNum, TotalPages: (total + pageSize - 1) / pageSize,
+			TotalElements: total, CountPerPage: pageSize},
+	}})
+}
+
+type productEnvelope struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Data    productPage `json:"data"`
+}
+
+type productPage struct {
+	Content    []wireProduct  `json:"content"`
+	Pagination wirePagination `json:"pagination"`
+}
+
+// wireProduct is a v5 question: inquiryAt ISO with a T and no offset, as v5 moved to; answers keep
+// the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so clients must read
+// both. No buyerEmail (removed 2026-03-15).
+type wireProduct struct {
+	InquiryID       int64         `json:"inquiryId"`
+	ProductID       int64         `json:"productId"`
+	SellerProductID int64         `json:"sellerProductId,omitempty"`
+	SellerItemID    int64         `json:"sellerItemId,omitempty"`
+	VendorItemID    int64         `json:"vendorItemId"`
+	Content         string        `json:"content"`
+	InquiryAt       string        `json:"inquiryAt"`
+	OrderIDs        any           `json:"orderIds,omitempty"`
+	CommentDtoList  []wireComment `json:"commentDtoList"`
+}
+
+type wireComment struct {
+	InquiryCommentID int64  `json:"inquiryCommentId"`
+	InquiryID        int64  `json:"inquiryId"`
+	Content          string `json:"content"`
+	InquiryCommentAt string `json:"inquiryCommentAt"`
+}
+
+// jsonNull is an explicit JSON null.
+var jsonNull = rawJSON("null")
+
+type rawJSON string
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+
+func toWireProduct(q ProductInquiry) wireProduct {
+	w := wireProduct{
+		InquiryID: q.InquiryID, ProductID: q.ProductID, SellerProductID: q.SellerProductID, SellerItemID: q.SellerItemID,
+		VendorItemID: q.VendorItemID, Content: q.Content, InquiryAt: q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"),
+		CommentDtoList: make([]wireComment, 0, len(q.Comments)),
+	}
+	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
+	switch {
+	case len(q.OrderIDs) > 0:
+		w.OrderIDs = q.OrderIDs
+	case q.InquiryID%3 == 0:
+		w.OrderIDs = jsonNull
+	case q.InquiryID%3 == 1:
+		w.OrderIDs = []int64{}
+	}
+	for _, c := range q.Comments {
+		w.CommentDtoList = append(w.CommentDtoList, wireComment{InquiryCommentID: c.InquiryCommentID, InquiryID: c.InquiryID,
+			Content: c.Content, InquiryCommentAt: c.InquiryCommentAt.In(api.KST).Format(timeLayout)})
+	}
+	return w
+}

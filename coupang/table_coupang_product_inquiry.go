@@ -1,0 +1,59 @@
+package coupang
+
+import (
+	"context"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+const tableProductInquiry = "coupang_product_inquiry"
+
+func tableCoupangProductInquiry(_ context.Context) *plugin.Table {
+	return &plugin.Table{
+		Name:        tableProductInquiry,
+		Description: "Questions buyers posted on the seller's product pages on Coupang (product Q&A), one row per question.",
+		List: &plugin.ListConfig{
+			KeyColumns: productInquiryKeyColumns(),
+			Hydrate:    listProductInquiries,
+		},
+		Columns: []*plugin.Column{
+			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID (inquiryId)."},
+			{Name: colInquiryAt, Type: proto.ColumnType_TIMESTAMP, Description: "When the buyer asked (inquiryAt, Korean time)."},
+			{Name: colAnsweredType, Type: proto.ColumnType_STRING, Description: "The bucket the rows were listed with: ALL (default), ANSWERED or NOANSWER."},
+			{Name: "product_id", Type: proto.ColumnType_INT, Description: "The exposed product ID (productId)."},
+			{Name: "seller_product_id", Type: proto.ColumnType_INT, Description: "The registered product ID (sellerProductId), null on old questions."},
+			{Name: "seller_item_id", Type: proto.ColumnType_INT, Description: "The seller item ID (sellerItemId), null on old questions."},
+			{Name: colVendorItemID, Type: proto.ColumnType_INT, Description: "The option ID (vendorItemId) the question is about."},
+			{Name: "content", Type: proto.ColumnType_STRING, Description: "The buyer's question (content)."},
+			{Name: "order_ids", Type: proto.ColumnType_JSON, Description: "The buyer's related order numbers (orderIds), always an array."},
+			{Name: "answered", Type: proto.ColumnType_BOOL, Description: "True when the question has at least one answer."},
+			{Name: "comments", Type: proto.ColumnType_JSON, Description: "The answers (commentDtoList), with the same snake_case keys as coupang_product_inquiry_comment."},
+			{Name: "vendor_id", Type: proto.ColumnType_STRING, Description: "The seller ID of the connection."},
+			{Name: "title", Type: proto.ColumnType_STRING, Description: "A short label: the start of the question."},
+		},
+	}
+}
+
+// productInquiryKeyColumns are the quals the planner turns into product Q&A calls and an exact
+// filter: Coupang filters product Q&A by date and answered type only.
+func productInquiryKeyColumns() plugin.KeyColumnSlice {
+	return plugin.KeyColumnSlice{
+		{Name: colInquiryAt, Operators: timeOperators, Require: plugin.Optional},
+		{Name: colAnsweredType, Require: plugin.Optional},
+	}
+}
+
+func listProductInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
+	defer trackFetch(ctx)(&err)
+	s, ok, err := newScan(ctx, d, tableProductInquiry, false)
+	if !ok || err != nil {
+		return nil, err
+	}
+	err = s.runProducts(ctx, d, func(r query.ProductRow) bool {
+		d.StreamListItem(ctx, newProductInquiryRow(r, s.conn.config.VendorID))
+		return d.RowsRemaining(ctx) > 0
+	})
+	return nil, fetchError(ctx, d, tableProductInquiry, err)
+}
