@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/require"
 )
 

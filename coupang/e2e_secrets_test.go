@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -94,7 +94,7 @@ func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 
 // RetuneRateLimiter sets the fill rate and bucket size of p's coupang_api definition, for both the
 // in-process limiter and the shared per-seller budget. Call it before the first query, as
-// coupang/inprocess does for a coupang_api limiter option; a `limiter` block under Steampipe only
+// internal/inprocess does for a coupang_api limiter option; a `limiter` block under Steampipe only
 // reaches the in-process limiter.
 func RetuneRateLimiter(p *plugin.Plugin, fillRate float64, bucketSize int64) {
 	for _, d := range p.RateLimiters {

@@ -16,13 +16,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/cmd/internal/sandboxproc"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandboxproc"
 )
 
-// linkedRateVar is the export binary's link-time coupang_api override (see coupang/inprocess).
-const linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess.linkedRateLimit"
+// linkedRateVar is the export binary's link-time coupang_api override (see internal/inprocess).
+const linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit"
 
 func exportName(n int) string { return fmt.Sprintf("export-%dk", n/1000) }
 

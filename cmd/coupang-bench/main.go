@@ -1,5 +1,5 @@
 // Command coupang-bench measures the plugin against its limits: it runs scenarios in-process
-// (package coupang/inprocess) against the sandbox on loopback with injected latency and a rate
+// (package internal/inprocess) against the sandbox on loopback with injected latency and a rate
 // limit, and prints for each one the requests made against the minimum possible, the wall time
 // against the lower bound max(requests/rate, 2 x latency), peak memory and rows per second. Some
 // scenarios also run a hand-written baseline (sequential 7-day windows, pageSize 10, one request at

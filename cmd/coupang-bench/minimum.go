@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 // window is an inclusive range of Korean dates (midnights in api.KST).

@@ -15,7 +15,7 @@ import (
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 // procsSpec is the multi-process scenario: 1, 2, 4 ... export processes of one seller at once,

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 // Tables of the plugin.

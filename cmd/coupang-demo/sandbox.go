@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/cmd/internal/sandboxproc"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandboxproc"
 )
 
 // sandboxProc is a running coupang-sandbox and the requests it has logged.

@@ -1,4 +1,4 @@
-// Command coupang-sandbox serves the strict Coupang-compatible fake API (package coupang/sandbox) on a
+// Command coupang-sandbox serves the strict Coupang-compatible fake API (package internal/sandbox) on a
 // loopback address, with the demo credentials.
 //
 // It prints on stdout, one per line, shell export lines that work pasted into bash or zsh, or
@@ -21,7 +21,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 func main() {

@@ -1,6 +1,6 @@
 package main
 
-import "github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+import "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 
 // pushdown is what the plugin is told about the query.
 type pushdown struct {

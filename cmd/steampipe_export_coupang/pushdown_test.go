@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"testing"
 
 	"github.com/stretchr/testify/assert"

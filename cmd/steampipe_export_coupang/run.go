@@ -11,7 +11,7 @@ import (
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 )
 
 // connectionName is the name the in-process connection is loaded under.

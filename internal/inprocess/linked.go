@@ -11,7 +11,7 @@ import (
 // second, burst 1, scope connection), and with it the seller's shared budget unless
 // COUPANG_RATE_LIMIT is set, in every Runner of the binary, before any WithRateLimiter option:
 //
-//	go build -ldflags "-X github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess.linkedRateLimit=2000" ./cmd/steampipe_export_coupang
+//	go build -ldflags "-X github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit=2000" ./cmd/steampipe_export_coupang
 //
 // It exists for cmd/coupang-bench, which measures the export command's memory on 1,000,000
 // sandbox inquiries (33,334 requests: hours at the default 4 requests/second). Release builds never

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/inprocess"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 // TestFaultBody checks that a KindBody fault answers exactly the given status, type and bytes, even

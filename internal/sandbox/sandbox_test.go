@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/sandbox"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 // fixedNow is a fixed clock: 2026-01-15 12:04:05 UTC = 21:04:05 KST.
