@@ -218,6 +218,15 @@ func selects(inq sandbox.Inquiry, req api.ListRequest) bool {
 	return sandbox.MatchesStatus(inq, status)
 }
 
+// windowRequests returns each window's requests.
+func windowRequests(ws []query.Window) [][]api.ListRequest {
+	out := make([][]api.ListRequest, len(ws))
+	for i, w := range ws {
+		out[i] = w.Requests
+	}
+	return out
+}
+
 // minRequests is the fewest list requests the planner's plan for qs can make: for every planned
 // request, one per 30 matching rows and at least one.
 func minRequests(t *testing.T, all []sandbox.Inquiry, qs query.Quals) int {
@@ -226,7 +235,7 @@ func minRequests(t *testing.T, all []sandbox.Inquiry, qs query.Quals) int {
 	plan, err := query.Build(qs, time.Now(), 7)
 	require.NoError(t, err)
 	n := 0
-	for _, req := range plan.Requests() {
+	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
 		rows := 0
 		for _, inq := range all {
 			if selects(inq, req) {

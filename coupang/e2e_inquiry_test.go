@@ -73,7 +73,7 @@ func TestInquiryTableMatchesSandbox(t *testing.T) {
 				return (slices.Contains(i.VendorItemIDs, opt) || slices.Contains(i.VendorItemIDs, opt2)) && inRange(i, lo30, now)
 			}},
 		{name: "order ID", quals: []inprocess.Qual{{Column: "order_id", Operator: "=", Value: order}},
-			qq: query.Quals{OrderID: []int64{order}},
+			qq: query.Quals{OrderID: [][]int64{{order}}},
 			keep: func(i sandbox.Inquiry) bool {
 				return i.OrderID == order && !kstDay(i.InquiryAt).Before(kstDay(now).AddDate(0, 0, -6))
 			}},
@@ -81,7 +81,7 @@ func TestInquiryTableMatchesSandbox(t *testing.T) {
 	for _, status := range api.PartnerCounselingStatuses {
 		cases = append(cases, tc{name: "status " + status,
 			quals: append(between(lo10, now), inprocess.Qual{Column: "partner_counseling_status", Operator: "=", Value: status}),
-			qq:    query.Quals{PartnerCounselingStatus: []string{status}, InquiryAt: []query.Bound{{Op: ">=", Value: lo10}, {Op: "<=", Value: now}}},
+			qq:    query.Quals{PartnerCounselingStatus: [][]string{{status}}, InquiryAt: []query.Bound{{Op: ">=", Value: lo10}, {Op: "<=", Value: now}}},
 			keep:  func(i sandbox.Inquiry) bool { return sandbox.MatchesStatus(i, status) && inRange(i, lo10, now) }})
 	}
 	index := byID(all)

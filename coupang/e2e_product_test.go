@@ -39,7 +39,7 @@ func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Qua
 	plan, err := query.Build(qs, time.Now(), 7)
 	require.NoError(t, err)
 	n := 0
-	for _, req := range plan.Requests() {
+	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
 		rows := 0
 		for _, q := range all {
 			d := kstDay(q.InquiryAt)
@@ -73,7 +73,7 @@ func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 			qq := query.Quals{InquiryAt: []query.Bound{{Op: ">=", Value: lo}, {Op: "<=", Value: now}}}
 			if bucket != api.AnsweredAll {
 				quals = append(quals, inprocess.Qual{Column: "answered_type", Operator: "=", Value: bucket})
-				qq.PartnerCounselingStatus = []string{bucket}
+				qq.PartnerCounselingStatus = [][]string{{bucket}}
 			}
 			var want, wantComments []int64
 			for _, q := range all {

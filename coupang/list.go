@@ -12,13 +12,15 @@ import (
 )
 
 // scan is what one list call of either table works with: the connection, its client bound to the
-// query's rate limiter, and the planner input converted from the query's key-column quals.
+// query's rate limiter, the query's key-column quals, and the single-valued planner inputs they
+// split into (query.Quals.Split), each planned and run in turn.
 type scan struct {
-	table  string
-	conn   *connection
-	client *api.Client
-	quals  tableQuals
-	fan    *fanOut // the inquiry-ID fan-out this call is a copy of, if any (see scanQuals)
+	table    string
+	conn     *connection
+	client   *api.Client
+	quals    tableQuals
+	variants []query.Quals
+	fan      *fanOut // the inquiry-ID fan-out this call is a copy of, if any (see scanQuals)
 }
 
 // newScan prepares a list call of table; limitCountsReplies says the query's limit counts reply
@@ -30,6 +32,11 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 		return nil, false, wrapTable(table, err)
 	}
 	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
+	tq.Quals.ExactTimes = exactTimes(ctx)
+	var variants []query.Quals
+	if err == nil {
+		variants, err = tq.Quals.Split()
+	}
 	if err == nil && tq.HasInquiryID {
 		err = checkInquiryIDs(len(tq.InquiryIDs))
 	}
@@ -40,10 +47,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCounts
 	if err != nil {
 		return nil, false, fan.firstError(err)
 	}
-	for i := range tq.Variants {
-		tq.Variants[i].ExactTimes = exactTimes(ctx)
-	}
-	return &scan{table: table, conn: conn, client: client, quals: tq, fan: fan}, true, nil
+	return &scan{table: table, conn: conn, client: client, quals: tq, variants: variants, fan: fan}, true, nil
 }
 
 // run fetches the scan's rows and hands each to emit until it returns false: from the
@@ -57,7 +61,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	}
 	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
 	if s.quals.HasInquiryID {
-		err = listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h)
+		err = listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h)
 	} else {
 		err = runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 			return query.Fetch(ctx, s.client, p, emit)
@@ -73,8 +77,8 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 // runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
 // endpoint and fetched through the same fetcher, rate limiter, holdback and lookback notice.
 func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(query.ProductRow) bool) error {
-	for i := range s.quals.Variants {
-		s.quals.Variants[i].Endpoint = query.ProductQnA
+	for i := range s.variants {
+		s.variants[i].Endpoint = query.ProductQnA
 	}
 	h := newHoldback(d, emit, func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt })
 	err := runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
@@ -93,7 +97,7 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	now := time.Now()
 	announced := false
-	for _, v := range s.quals.Variants {
+	for _, v := range s.variants {
 		if v.Limit >= 0 {
 			v.Limit = max(d.RowsRemaining(ctx), 0)
 			if v.Limit == 0 {

@@ -1,9 +1,10 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"slices"
+	"strings"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -39,15 +40,10 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	return out
 }
 
-// maxVariants bounds how many plans IN lists on the columns the planner takes one value of may
-// multiply into (see expand).
-const maxVariants = 256
-
 // tableQuals is what a list function needs from the SDK's quals.
 type tableQuals struct {
-	// Variants are the planner inputs. Each is run in turn; together they cover the quals exactly.
-	// One unless IN lists were given on columns the planner takes a single value of.
-	Variants []query.Quals
+	// Quals is the planner input; query.Quals.Split makes the single-valued Quals to plan.
+	Quals query.Quals
 	// InquiryIDs is the set of inquiry_id values asked for (reply table), valid when HasInquiryID.
 	InquiryIDs   []int64
 	HasInquiryID bool
@@ -56,137 +52,70 @@ type tableQuals struct {
 	HasAnswerType bool
 }
 
-// convertQuals turns the key-column quals into planner input. limit is the query's limit (< 0 for
-// none); repliesLimit says the limit counts replies. Lists (IN) on vendor_item_id go to the planner
-// as a set. Lists on order_id, inquiry_at, partner_counseling_status (or answered_type), inquiry_status and
-// cs_partner_counseling_status, which the planner takes one value of per qual, expand into one
-// variant per value (their values select disjoint rows, except partner_counseling_status, whose
-// value is part of the row). Quals on inquiry_id and answer_type become sets.
+// convertQuals turns the key-column quals into planner input: each qual's values (one, or an IN
+// list) become one set of its column. limit is the query's limit (< 0 for none); repliesLimit says
+// the limit counts replies. Quals on inquiry_id and answer_type become sets.
 func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (tableQuals, error) {
-	base := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
-	var out tableQuals
-	// choices holds, per multi-valued qual, how to apply each of its values to a variant.
-	var choices [][]func(*query.Quals)
+	out := tableQuals{Quals: query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}}
+	q := &out.Quals
+	var ids [][]int64
+	var types [][]string
 	for column, kq := range m {
-		for _, q := range kq.Quals {
-			if q == nil || q.Value == nil {
+		for _, qual := range kq.Quals {
+			if qual == nil || qual.Value == nil {
 				continue
 			}
-			values := qualValues(q.Value)
+			values := qualValues(qual.Value)
+			var err error
 			switch column {
+			case colInquiryAt:
+				var bounds []query.Bound
+				if bounds, err = timeBounds(column, qual.Operator, values); err == nil {
+					if len(bounds) == 1 && qual.Value.GetListValue() == nil {
+						q.InquiryAt = append(q.InquiryAt, bounds[0])
+					} else {
+						q.InquiryAtAny = append(q.InquiryAtAny, bounds) // a list, or a null (matches nothing)
+					}
+				}
 			case colVendorItemID:
-				ids, err := int64s(column, values)
-				if err != nil {
-					return out, err
-				}
-				base.VendorItemID = append(base.VendorItemID, ids)
-				continue
+				q.VendorItemID, err = appendSet(q.VendorItemID, column, values, int64Value)
+			case colOrderID:
+				q.OrderID, err = appendSet(q.OrderID, column, values, int64Value)
+			case colPartnerCounselingStatus, colAnsweredType: // the listing status of either endpoint
+				q.PartnerCounselingStatus, err = appendSet(q.PartnerCounselingStatus, column, values, stringValue)
+			case colInquiryStatus:
+				q.InquiryStatus, err = appendSet(q.InquiryStatus, column, values, stringValue)
+			case colCSPartnerCounselingStatus:
+				q.CSPartnerCounselingStatus, err = appendSet(q.CSPartnerCounselingStatus, column, values, stringValue)
 			case colInquiryID:
-				ids, err := int64s(column, values)
-				if err != nil {
-					return out, err
-				}
-				out.InquiryIDs = intersect(out.InquiryIDs, ids, out.HasInquiryID)
-				out.HasInquiryID = true
-				continue
+				ids, err = appendSet(ids, column, values, int64Value)
 			case colAnswerType:
-				s, err := stringValues(column, values)
-				if err != nil {
-					return out, err
-				}
-				out.AnswerTypes = intersect(out.AnswerTypes, s, out.HasAnswerType)
-				out.HasAnswerType = true
-				continue
+				types, err = appendSet(types, column, values, stringValue)
+			default:
+				err = fmt.Errorf("unexpected key column %q", column)
 			}
-			var opts []func(*query.Quals)
-			for _, v := range dedupe(values) {
-				apply, err := applier(column, q.Operator, v)
-				if err != nil {
-					return out, err
-				}
-				opts = append(opts, apply)
+			if err != nil {
+				return out, err
 			}
-			if len(opts) == 0 {
-				// A list of nulls only: no row can match.
-				return out, nil
-			}
-			choices = append(choices, opts)
 		}
 	}
-	variants, err := expand(base, choices)
-	if err != nil {
-		return out, err
-	}
-	out.Variants = variants
+	out.InquiryIDs, _ = query.Intersect(ids, cmp.Compare[int64])
+	out.AnswerTypes, _ = query.Intersect(types, strings.Compare)
+	out.HasInquiryID, out.HasAnswerType = ids != nil, types != nil
 	return out, nil
 }
 
-// applier returns the function adding one value of a qual on column to a variant.
-func applier(column, op string, v *proto.QualValue) (func(*query.Quals), error) {
-	switch column {
-	case colInquiryAt:
+// timeBounds returns one bound with op per timestamp value.
+func timeBounds(column, op string, vs []*proto.QualValue) ([]query.Bound, error) {
+	out := make([]query.Bound, 0, len(vs))
+	for _, v := range vs {
 		ts := v.GetTimestampValue()
 		if ts == nil {
 			return nil, fmt.Errorf("%s: expected a timestamp, got %v", column, v)
 		}
-		b := query.Bound{Op: op, Value: ts.AsTime()}
-		return func(q *query.Quals) { q.InquiryAt = append(q.InquiryAt, b) }, nil
-	case colOrderID:
-		id, ok := v.GetValue().(*proto.QualValue_Int64Value)
-		if !ok {
-			return nil, fmt.Errorf("%s: expected an integer, got %v", column, v)
-		}
-		return func(q *query.Quals) { q.OrderID = append(q.OrderID, id.Int64Value) }, nil
-	case colPartnerCounselingStatus, colAnsweredType, colInquiryStatus, colCSPartnerCounselingStatus:
-		s, ok := v.GetValue().(*proto.QualValue_StringValue)
-		if !ok {
-			return nil, fmt.Errorf("%s: expected text, got %v", column, v)
-		}
-		switch column {
-		case colPartnerCounselingStatus, colAnsweredType: // the listing status of either endpoint
-			return func(q *query.Quals) { q.PartnerCounselingStatus = append(q.PartnerCounselingStatus, s.StringValue) }, nil
-		case colInquiryStatus:
-			return func(q *query.Quals) { q.InquiryStatus = append(q.InquiryStatus, s.StringValue) }, nil
-		default:
-			return func(q *query.Quals) { q.CSPartnerCounselingStatus = append(q.CSPartnerCounselingStatus, s.StringValue) }, nil
-		}
+		out = append(out, query.Bound{Op: op, Value: ts.AsTime()})
 	}
-	return nil, fmt.Errorf("unexpected key column %q", column)
-}
-
-// expand builds the cartesian product of the multi-valued quals over base. Every variant gets its
-// own copies of base's slices.
-func expand(base query.Quals, choices [][]func(*query.Quals)) ([]query.Quals, error) {
-	n := 1
-	for _, c := range choices {
-		n *= len(c)
-		if n > maxVariants {
-			return nil, fmt.Errorf("the IN lists of this query combine into more than %d separate listings: split the query", maxVariants)
-		}
-	}
-	variants := []query.Quals{base}
-	for _, c := range choices {
-		next := make([]query.Quals, 0, len(variants)*len(c))
-		for _, v := range variants {
-			for _, apply := range c {
-				cp := cloneQuals(v)
-				apply(&cp)
-				next = append(next, cp)
-			}
-		}
-		variants = next
-	}
-	return variants, nil
-}
-
-func cloneQuals(q query.Quals) query.Quals {
-	q.InquiryAt = slices.Clone(q.InquiryAt)
-	q.VendorItemID = slices.Clone(q.VendorItemID)
-	q.OrderID = slices.Clone(q.OrderID)
-	q.PartnerCounselingStatus = slices.Clone(q.PartnerCounselingStatus)
-	q.InquiryStatus = slices.Clone(q.InquiryStatus)
-	q.CSPartnerCounselingStatus = slices.Clone(q.CSPartnerCounselingStatus)
-	return q
+	return out, nil
 }
 
 // qualValues returns a qual's values: the elements of a list (IN), or the value itself. Nulls are
@@ -207,57 +136,28 @@ func qualValues(v *proto.QualValue) []*proto.QualValue {
 	return out
 }
 
-// dedupe drops repeated values (`IN (1, 1)`), which would otherwise run a variant twice.
-func dedupe(vs []*proto.QualValue) []*proto.QualValue {
-	var out []*proto.QualValue
-	seen := map[string]bool{}
+// appendSet appends a qual's values to the sets of its column, each read by value (ok false: the
+// wrong type).
+func appendSet[T any](sets [][]T, column string, vs []*proto.QualValue, value func(*proto.QualValue) (T, bool, string)) ([][]T, error) {
+	set := make([]T, 0, len(vs))
 	for _, v := range vs {
-		k := v.String()
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func int64s(column string, vs []*proto.QualValue) ([]int64, error) {
-	out := make([]int64, 0, len(vs))
-	for _, v := range vs {
-		x, ok := v.GetValue().(*proto.QualValue_Int64Value)
+		x, ok, want := value(v)
 		if !ok {
-			return nil, fmt.Errorf("%s: expected an integer, got %v", column, v)
+			return nil, fmt.Errorf("%s: expected %s, got %v", column, want, v)
 		}
-		out = append(out, x.Int64Value)
+		set = append(set, x)
 	}
-	return out, nil
+	return append(sets, set), nil
 }
 
-func stringValues(column string, vs []*proto.QualValue) ([]string, error) {
-	out := make([]string, 0, len(vs))
-	for _, v := range vs {
-		x, ok := v.GetValue().(*proto.QualValue_StringValue)
-		if !ok {
-			return nil, fmt.Errorf("%s: expected text, got %v", column, v)
-		}
-		out = append(out, x.StringValue)
-	}
-	return out, nil
+func int64Value(v *proto.QualValue) (int64, bool, string) {
+	_, ok := v.GetValue().(*proto.QualValue_Int64Value)
+	return v.GetInt64Value(), ok, "an integer"
 }
 
-// intersect returns the sorted, deduplicated values of next that are also in prev (or all of next
-// when !hasPrev): several `=`/IN quals on one column are ANDed.
-func intersect[T int64 | string](prev, next []T, hasPrev bool) []T {
-	out := append([]T{}, next...)
-	slices.Sort(out)
-	out = slices.Compact(out)
-	if hasPrev {
-		out = slices.DeleteFunc(out, func(v T) bool {
-			_, found := slices.BinarySearch(prev, v)
-			return !found
-		})
-	}
-	return out
+func stringValue(v *proto.QualValue) (string, bool, string) {
+	_, ok := v.GetValue().(*proto.QualValue_StringValue)
+	return v.GetStringValue(), ok, "text"
 }
 
 // originalQuals returns the query's key-column quals as Postgres sent them, or ok=false when this

@@ -40,7 +40,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	if s.quals.HasInquiryID {
 		var rows []query.Row
 		h := &holdback[query.Row]{emit: func(r query.Row) bool { rows = append(rows, r); return true }, at: func(r query.Row) time.Time { return r.Inquiry.InquiryAt }}
-		if err := listByInquiryID(ctx, s.client, s.quals.Variants, s.quals.InquiryIDs, h); err != nil {
+		if err := listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h); err != nil {
 			return err
 		}
 		_, err := emitSorted(rows, h.filters, limited, nil, emit)
@@ -49,7 +49,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	var plans []*query.Plan
 	now := time.Now()
 	announced := false
-	for _, v := range s.quals.Variants {
+	for _, v := range s.variants {
 		v.Limit = -1 // every row of a window is needed to sort it
 		plan, err := query.Build(v, now, s.conn.config.LookbackDays)
 		if err != nil {

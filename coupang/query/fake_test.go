@@ -185,8 +185,8 @@ func (f *fakeAPI) expected(q Quals, lo, hi time.Time, offset time.Duration) []pa
 
 // queryStatus is the partner_counseling_status rows are listed with.
 func queryStatus(q Quals) string {
-	if len(q.PartnerCounselingStatus) > 0 {
-		return q.PartnerCounselingStatus[0]
+	if len(q.PartnerCounselingStatus) > 0 && len(q.PartnerCounselingStatus[0]) > 0 {
+		return q.PartnerCounselingStatus[0][0]
 	}
 	return api.StatusNone
 }
@@ -216,23 +216,23 @@ func (f *fakeAPI) sqlKeeps(q Quals, r Row, offset time.Duration) bool {
 			return false
 		}
 	}
-	for _, o := range q.OrderID {
-		if inq.OrderID != o {
+	for _, set := range q.OrderID {
+		if !slices.Contains(set, inq.OrderID) {
 			return false
 		}
 	}
-	for _, s := range q.PartnerCounselingStatus {
-		if r.PartnerCounselingStatus != s || !f.hasStatus(inq, s) {
+	for _, set := range q.PartnerCounselingStatus {
+		if !slices.Contains(set, r.PartnerCounselingStatus) || !f.hasStatus(inq, r.PartnerCounselingStatus) {
 			return false
 		}
 	}
-	for _, s := range q.InquiryStatus {
-		if inq.InquiryStatus != s {
+	for _, set := range q.InquiryStatus {
+		if !slices.Contains(set, inq.InquiryStatus) {
 			return false
 		}
 	}
-	for _, s := range q.CSPartnerCounselingStatus {
-		if inq.CSPartnerCounselingStatus != s {
+	for _, set := range q.CSPartnerCounselingStatus {
+		if !slices.Contains(set, inq.CSPartnerCounselingStatus) {
 			return false
 		}
 	}

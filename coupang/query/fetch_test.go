@@ -44,12 +44,12 @@ func TestFetchMatchesDataSet(t *testing.T) {
 		{name: "option ID and range (case a)", q: Quals{VendorItemID: [][]int64{{102}}, InquiryAt: []Bound{b(">=", kst("2025-11-15 00:00:00")), b("<=", kst("2025-12-15 00:00:00"))}}},
 		{name: "IN list and range: dedupe across option IDs", q: Quals{VendorItemID: [][]int64{{101, 102, 104}}, InquiryAt: []Bound{b(">=", kst("2025-11-15 00:00:00"))}}},
 		{name: "IN list alone", q: Quals{VendorItemID: [][]int64{{105, 106}}}},
-		{name: "status ANSWER", q: Quals{PartnerCounselingStatus: []string{"ANSWER"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
-		{name: "status NO_ANSWER", q: Quals{PartnerCounselingStatus: []string{"NO_ANSWER"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
-		{name: "status TRANSFER", q: Quals{PartnerCounselingStatus: []string{"TRANSFER"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
-		{name: "status NONE", q: Quals{PartnerCounselingStatus: []string{"NONE"}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
-		{name: "order ID", q: Quals{OrderID: []int64{30_000_000_000_007}, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}},
-		{name: "local-only columns", q: Quals{InquiryStatus: []string{"progress"}, CSPartnerCounselingStatus: []string{"answered"}, InquiryAt: []Bound{b(">=", kst("2025-11-01 00:00:00"))}}},
+		{name: "status ANSWER", q: Quals{PartnerCounselingStatus: [][]string{{"ANSWER"}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "status NO_ANSWER", q: Quals{PartnerCounselingStatus: [][]string{{"NO_ANSWER"}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "status TRANSFER", q: Quals{PartnerCounselingStatus: [][]string{{"TRANSFER"}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "status NONE", q: Quals{PartnerCounselingStatus: [][]string{{"NONE"}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}},
+		{name: "order ID", q: Quals{OrderID: [][]int64{{30_000_000_000_007}}, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}},
+		{name: "local-only columns", q: Quals{InquiryStatus: [][]string{{"progress"}}, CSPartnerCounselingStatus: [][]string{{"answered"}}, InquiryAt: []Bound{b(">=", kst("2025-11-01 00:00:00"))}}},
 		{name: "contradiction", q: Quals{InquiryAt: []Bound{b(">", kst("2025-12-10 00:00:00")), b("<", kst("2025-12-01 00:00:00"))}}},
 	}
 	for _, c := range cases {

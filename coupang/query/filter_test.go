@@ -18,7 +18,7 @@ func TestNewFilter(t *testing.T) {
 	}
 	since := time.Date(2015, 1, 1, 0, 0, 0, 0, api.KST)
 	f, ok, err := NewFilter(Quals{Limit: -1, VendorItemID: [][]int64{ids}, InquiryAt: []Bound{{Op: OpGt, Value: since}},
-		PartnerCounselingStatus: []string{api.StatusAnswer}})
+		PartnerCounselingStatus: [][]string{{api.StatusAnswer}}})
 	require.NoError(t, err)
 	require.True(t, ok)
 
@@ -35,11 +35,11 @@ func TestNewFilter(t *testing.T) {
 	assert.Equal(t, Maybe, f.Certainty(inq.InquiryAt))
 	assert.Empty(t, f.Rows(api.Inquiry{InquiryAt: inq.InquiryAt}, api.StatusAnswer), "no option ID: null never equals")
 
-	_, ok, err = NewFilter(Quals{OrderID: []int64{1, 2}})
+	_, ok, err = NewFilter(Quals{OrderID: [][]int64{{1}, {2}}})
 	require.NoError(t, err)
 	assert.False(t, ok, "two different order IDs select nothing")
 
-	_, _, err = NewFilter(Quals{PartnerCounselingStatus: []string{"FOO"}})
+	_, _, err = NewFilter(Quals{PartnerCounselingStatus: [][]string{{"FOO"}}})
 	assert.ErrorContains(t, err, "use one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 }
 

@@ -29,7 +29,7 @@ func FuzzBuildHostile(f *testing.F) {
 		at := time.Unix(unix%(253402300799+62135596800), 0) // years 1..9999
 		q := Quals{Limit: -1, VendorItemID: [][]int64{ids}, InquiryAt: []Bound{{Op: op, Value: at}}}
 		if status != "" {
-			q.PartnerCounselingStatus = []string{status}
+			q.PartnerCounselingStatus = [][]string{{status}}
 		}
 		p, err := Build(q, now, 7)
 		badStatus := status != "" && !slices.Contains(api.PartnerCounselingStatuses, status)

@@ -67,13 +67,13 @@ func (in *fuzzInput) quals(now time.Time) Quals {
 		q.VendorItemID = append(q.VendorItemID, set)
 	}
 	for range in.byte() % 3 {
-		q.OrderID = append(q.OrderID, int64(in.byte()%3))
+		q.OrderID = append(q.OrderID, []int64{int64(in.byte() % 3)})
 	}
 	for range in.byte() % 3 {
-		q.PartnerCounselingStatus = append(q.PartnerCounselingStatus, fuzzStat[in.byte()%byte(len(fuzzStat))])
+		q.PartnerCounselingStatus = append(q.PartnerCounselingStatus, []string{fuzzStat[in.byte()%byte(len(fuzzStat))]})
 	}
 	for range in.byte() % 2 {
-		q.InquiryStatus = append(q.InquiryStatus, "progress")
+		q.InquiryStatus = append(q.InquiryStatus, []string{"progress"})
 	}
 	return q
 }
@@ -108,9 +108,11 @@ func FuzzBuild(f *testing.F) {
 
 // badInput reports whether the quals hold an unknown status or operator.
 func badInput(q Quals) bool {
-	for _, s := range q.PartnerCounselingStatus {
-		if !slices.Contains(api.PartnerCounselingStatuses, s) {
-			return true
+	for _, set := range q.PartnerCounselingStatus {
+		for _, s := range set {
+			if !slices.Contains(api.PartnerCounselingStatuses, s) {
+				return true
+			}
 		}
 	}
 	for _, b := range q.InquiryAt {

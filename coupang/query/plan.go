@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -78,24 +79,6 @@ type Window struct {
 	// Requests are one per option ID of the query (the IN fan-out), or one without option ID.
 	// PageNum is left 0; the fetcher sets it.
 	Requests []api.ListRequest
-}
-
-// Requests returns every request of the plan, in fetch order.
-func (p *Plan) Requests() []api.ListRequest {
-	var out []api.ListRequest
-	for _, w := range p.Windows {
-		out = append(out, w.Requests...)
-	}
-	return out
-}
-
-// RequestCount is the number of first-page requests the plan makes.
-func (p *Plan) RequestCount() int {
-	n := 0
-	for _, w := range p.Windows {
-		n += len(w.Requests)
-	}
-	return n
 }
 
 // Build plans the API requests for the quals. now is the current instant (its Korean date is
@@ -278,53 +261,52 @@ func coversTo(b *Bound, to time.Time) bool {
 	return b == nil || b.admits(to.Add(-time.Second))
 }
 
-// buildFilter intersects the quals. empty reports a contradiction (no row can match).
+// buildFilter intersects the quals, which must leave at most one value per column but
+// vendor_item_id (see Split). empty reports a contradiction (no row can match).
 func buildFilter(q Quals) (f Filter, empty bool, err error) {
-	status, e1, err := validStatus(q.endpoint(), q.PartnerCounselingStatus)
+	ep := q.endpoint()
+	for _, set := range q.PartnerCounselingStatus {
+		for _, s := range set {
+			if !slices.Contains(ep.Statuses, s) {
+				return f, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
+			}
+		}
+	}
+	status, e1, err := single(ep.StatusColumn, q.PartnerCounselingStatus, strings.Compare)
 	if err != nil {
 		return f, false, err
 	}
-	f.PartnerCounselingStatus = status
+	f.PartnerCounselingStatus = ep.Statuses[0] // the default lists every row
+	if status != nil {
+		f.PartnerCounselingStatus = *status
+	}
+	bounds := q.InquiryAt
+	for _, l := range q.InquiryAtAny {
+		switch {
+		case len(l) == 0:
+			e1 = true // a list of nulls
+		case slices.ContainsFunc(l, func(b Bound) bool { return compareBounds(b, l[0]) != 0 }):
+			return f, false, fmt.Errorf("inquiry_at: %d bounds to plan at once: Split the quals first", len(l))
+		default:
+			bounds = append(slices.Clip(bounds), l[0])
+		}
+	}
 	var e2, e3, e4, e5, e6 bool
 	f.ExactTimes = q.ExactTimes
-	if f.Lower, f.Upper, e2, err = intersectBounds(q.InquiryAt, zoneOf(q.ExactTimes)); err != nil {
+	if f.Lower, f.Upper, e2, err = intersectBounds(bounds, zoneOf(q.ExactTimes)); err != nil {
 		return f, false, err
 	}
 	f.VendorItemIDs, e3 = intersectSets(q.VendorItemID)
-	f.OrderID, e4 = same(q.OrderID)
-	f.InquiryStatus, e5 = same(q.InquiryStatus)
-	f.CSPartnerCounselingStatus, e6 = same(q.CSPartnerCounselingStatus)
+	if f.OrderID, e4, err = single("order_id", q.OrderID, cmp.Compare[int64]); err != nil {
+		return f, false, err
+	}
+	if f.InquiryStatus, e5, err = single("inquiry_status", q.InquiryStatus, strings.Compare); err != nil {
+		return f, false, err
+	}
+	if f.CSPartnerCounselingStatus, e6, err = single("cs_partner_counseling_status", q.CSPartnerCounselingStatus, strings.Compare); err != nil {
+		return f, false, err
+	}
 	return f, e1 || e2 || e3 || e4 || e5 || e6, nil
-}
-
-// validStatus checks every status qual and returns the one to list with (the endpoint's default
-// when none).
-func validStatus(ep *Endpoint, quals []string) (string, bool, error) {
-	for _, s := range quals {
-		if !slices.Contains(ep.Statuses, s) {
-			return "", false, fmt.Errorf("unknown %s %q: use one of %s",
-				ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
-		}
-	}
-	s, empty := same(quals)
-	if s == nil {
-		return ep.Statuses[0], empty, nil
-	}
-	return *s, empty, nil
-}
-
-// same returns the common value of `=` quals; differing values are a contradiction.
-func same[T comparable](quals []T) (*T, bool) {
-	if len(quals) == 0 {
-		return nil, false
-	}
-	v := quals[0]
-	for _, o := range quals[1:] {
-		if o != v {
-			return &v, true
-		}
-	}
-	return &v, false
 }
 
 // intersectSets intersects the option-ID quals into a sorted, duplicate-free set (nil: no qual).

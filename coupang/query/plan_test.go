@@ -205,22 +205,22 @@ func TestBuild(t *testing.T) {
 		{name: "IN lists intersect", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1, 2, 3}, {4, 3, 2}}},
 			wins: []string{"-"}, ids: []int64{2, 3}},
 		{name: "empty IN intersection: no request", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1}, {2}}}},
-		{name: "order ID is sent", q: Quals{Limit: noLimit, OrderID: []int64{9000, 9000}},
+		{name: "order ID is sent", q: Quals{Limit: noLimit, OrderID: [][]int64{{9000}, {9000}}},
 			wins: []string{"2026-01-09..2026-01-15"}, orderID: 9000,
 			filter: &Filter{OrderID: ptr(int64(9000)), PartnerCounselingStatus: "NONE"}},
-		{name: "two order IDs: no request", q: Quals{Limit: noLimit, OrderID: []int64{1, 2}}},
-		{name: "order ID 0 is filtered locally, not sent", q: Quals{Limit: 5, OrderID: []int64{0}},
+		{name: "two order IDs: no request", q: Quals{Limit: noLimit, OrderID: [][]int64{{1}, {2}}}},
+		{name: "order ID 0 is filtered locally, not sent", q: Quals{Limit: 5, OrderID: [][]int64{{0}}},
 			wins: []string{"2026-01-09..2026-01-15"}, filter: &Filter{OrderID: ptr(int64(0)), PartnerCounselingStatus: "NONE"}},
-		{name: "status NONE", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"NONE"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NONE"},
-		{name: "status ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"ANSWER"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "ANSWER"},
-		{name: "status NO_ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"NO_ANSWER"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NO_ANSWER"},
-		{name: "status TRANSFER", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"TRANSFER"}}, wins: []string{"2026-01-09..2026-01-15"}, status: "TRANSFER",
+		{name: "status NONE", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"NONE"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NONE"},
+		{name: "status ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"ANSWER"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "ANSWER"},
+		{name: "status NO_ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"NO_ANSWER"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NO_ANSWER"},
+		{name: "status TRANSFER", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"TRANSFER"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "TRANSFER",
 			filter: &Filter{PartnerCounselingStatus: "TRANSFER"}},
-		{name: "two statuses: no request", q: Quals{Limit: noLimit, PartnerCounselingStatus: []string{"ANSWER", "TRANSFER"}}, status: "ANSWER"},
-		{name: "local-only filters", q: Quals{Limit: 5, InquiryStatus: []string{"progress"}, CSPartnerCounselingStatus: []string{"requestAnswer"}},
+		{name: "two statuses: no request", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"ANSWER"}, {"TRANSFER"}}}},
+		{name: "local-only filters", q: Quals{Limit: 5, InquiryStatus: [][]string{{"progress"}}, CSPartnerCounselingStatus: [][]string{{"requestAnswer"}}},
 			wins:   []string{"2026-01-09..2026-01-15"},
 			filter: &Filter{PartnerCounselingStatus: "NONE", InquiryStatus: ptr("progress"), CSPartnerCounselingStatus: ptr("requestAnswer")}},
-		{name: "contradictory inquiry_status: no request", q: Quals{Limit: noLimit, InquiryStatus: []string{"progress", "complete"}}},
+		{name: "contradictory inquiry_status: no request", q: Quals{Limit: noLimit, InquiryStatus: [][]string{{"progress"}, {"complete"}}}},
 		{name: "limit 1", q: Quals{Limit: 1}, wins: []string{"2026-01-09..2026-01-15"}, size: 1},
 		{name: "limit 29", q: Quals{Limit: 29}, wins: []string{"2026-01-09..2026-01-15"}, size: 29},
 		{name: "limit 30", q: Quals{Limit: 30}, wins: []string{"2026-01-09..2026-01-15"}, size: 30},
@@ -268,11 +268,11 @@ func TestBuild(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
-	_, err := Build(Quals{Limit: -1, PartnerCounselingStatus: []string{"FOO"}}, now, 7)
+	_, err := Build(Quals{Limit: -1, PartnerCounselingStatus: [][]string{{"FOO"}}}, now, 7)
 	require.EqualError(t, err, `unknown partner_counseling_status "FOO": use one of NONE, ANSWER, NO_ANSWER, TRANSFER`)
 
 	// A bad status is an error even when other quals already select nothing.
-	_, err = Build(Quals{Limit: -1, OrderID: []int64{1, 2}, PartnerCounselingStatus: []string{"NONE", "answer"}}, now, 7)
+	_, err = Build(Quals{Limit: -1, OrderID: [][]int64{{1}, {2}}, PartnerCounselingStatus: [][]string{{"NONE"}, {"answer"}}}, now, 7)
 	require.ErrorContains(t, err, `"answer": use one of NONE, ANSWER, NO_ANSWER, TRANSFER`)
 
 	_, err = Build(Quals{Limit: -1, InquiryAt: []Bound{b("!=", now)}}, now, 7)
@@ -424,7 +424,7 @@ func TestBuildLookback(t *testing.T) {
 		{"neither", Quals{Limit: -1}, &Days{First: day("2026-01-09"), Last: day("2026-01-15")}},
 		{"an upper bound alone starts the lookback before it", Quals{Limit: -1, InquiryAt: []Bound{b("<", utc("2025-11-01T00:00:00Z"))}},
 			&Days{First: day("2025-10-24"), Last: day("2025-11-01")}},
-		{"other quals do not decide the range", Quals{Limit: 5, OrderID: []int64{7}, PartnerCounselingStatus: []string{"ANSWER"}},
+		{"other quals do not decide the range", Quals{Limit: 5, OrderID: [][]int64{{7}}, PartnerCounselingStatus: [][]string{{"ANSWER"}}},
 			&Days{First: day("2026-01-09"), Last: day("2026-01-15")}},
 		{"a lower bound decides", Quals{Limit: -1, InquiryAt: []Bound{b(">=", utc("2026-01-01T00:00:00Z"))}}, nil},
 		{"an option ID decides", Quals{Limit: -1, VendorItemID: [][]int64{{5}}}, nil},
@@ -454,4 +454,22 @@ func TestBuildExactTimes(t *testing.T) {
 	p, err = Build(q, now, 7)
 	require.NoError(t, err)
 	assert.Equal(t, 2, p.RequestCount(), "the same bounds from the FDW may mean 14 hours earlier")
+}
+
+// Requests returns every request of the plan, in fetch order.
+func (p *Plan) Requests() []api.ListRequest {
+	var out []api.ListRequest
+	for _, w := range p.Windows {
+		out = append(out, w.Requests...)
+	}
+	return out
+}
+
+// RequestCount is the number of first-page requests the plan makes.
+func (p *Plan) RequestCount() int {
+	n := 0
+	for _, w := range p.Windows {
+		n += len(w.Requests)
+	}
+	return n
 }

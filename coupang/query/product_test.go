@@ -86,12 +86,12 @@ func TestBuildProductQnA(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 40, p.PageSize, "a limit under 50 shrinks the page")
 
-	_, err = Build(Quals{Endpoint: ProductQnA, PartnerCounselingStatus: []string{"noAnswer"}, Limit: -1}, now, 7)
+	_, err = Build(Quals{Endpoint: ProductQnA, PartnerCounselingStatus: [][]string{{"noAnswer"}}, Limit: -1}, now, 7)
 	require.EqualError(t, err, `unknown answered_type "noAnswer": use one of ALL, ANSWERED, NOANSWER`)
-	_, err = Build(Quals{Endpoint: ProductQnA, PartnerCounselingStatus: []string{"NO_ANSWER"}, Limit: -1}, now, 7)
+	_, err = Build(Quals{Endpoint: ProductQnA, PartnerCounselingStatus: [][]string{{"NO_ANSWER"}}, Limit: -1}, now, 7)
 	require.Error(t, err, "a call-center status is not an answered type")
 
-	p, err = Build(Quals{Endpoint: ProductQnA, PartnerCounselingStatus: []string{"ANSWERED", "NOANSWER"}, Limit: -1}, now, 7)
+	p, err = Build(Quals{Endpoint: ProductQnA, PartnerCounselingStatus: [][]string{{"ANSWERED"}, {"NOANSWER"}}, Limit: -1}, now, 7)
 	require.NoError(t, err)
 	assert.Empty(t, p.Windows, "contradictory answered_type quals make no request")
 }
@@ -108,7 +108,7 @@ func TestFetchProductInquiries(t *testing.T) {
 				f := &productFake{fakeAPI: newFake(t), repeat: true}
 				q := Quals{Endpoint: ProductQnA, InquiryAt: []Bound{b(">=", lo), b("<=", hi)}, Limit: limit}
 				if status != "" {
-					q.PartnerCounselingStatus = []string{status}
+					q.PartnerCounselingStatus = [][]string{{status}}
 				}
 				p, err := Build(q, now, 7)
 				require.NoError(t, err)

@@ -28,22 +28,27 @@ type Bound struct {
 	Value time.Time
 }
 
-// Quals are the pushed-down SQL quals. Each slice entry is one qual; several quals on one column
-// intersect, because Postgres ANDs them.
+// Quals are the pushed-down SQL quals. Every key column but inquiry_at holds one set of values per
+// qual (`= v` -> {v}, `IN (...)` -> the list), inquiry_at one bound per qual or one list of them; several quals on one column intersect, because
+// Postgres ANDs them. Split turns the sets into the single-valued Quals that Build plans.
 type Quals struct {
-	// InquiryAt holds every qual on inquiry_at; BETWEEN arrives as ">=" and "<=".
+	// InquiryAt holds every range or `=` qual on inquiry_at; BETWEEN arrives as ">=" and "<=".
 	InquiryAt []Bound
-	// VendorItemID holds each qual's set of values: `= v` -> {v}, `IN (...)` -> the list.
+	// InquiryAtAny holds each list qual on inquiry_at (`IN (...)`, `> ANY (...)`) as its bounds, one
+	// per value, of which a row must meet any.
+	InquiryAtAny [][]Bound
+	// VendorItemID holds each qual's set of option IDs; Build lists every option ID of the
+	// intersection (one request per option ID and window).
 	VendorItemID [][]int64
-	// OrderID holds each `=` qual on order_id.
-	OrderID []int64
-	// PartnerCounselingStatus holds each `=` qual on the endpoint's listing status column
+	// OrderID holds each qual's set of order IDs.
+	OrderID [][]int64
+	// PartnerCounselingStatus holds each qual's set on the endpoint's listing status column
 	// (Endpoint.StatusColumn); values must be in Endpoint.Statuses.
-	PartnerCounselingStatus []string
-	// InquiryStatus holds each `=` qual on inquiry_status; filtered locally, never sent.
-	InquiryStatus []string
-	// CSPartnerCounselingStatus holds each `=` qual on cs_partner_counseling_status; filtered locally.
-	CSPartnerCounselingStatus []string
+	PartnerCounselingStatus [][]string
+	// InquiryStatus holds each qual's set on inquiry_status; filtered locally, never sent.
+	InquiryStatus [][]string
+	// CSPartnerCounselingStatus holds each qual's set on cs_partner_counseling_status; filtered locally.
+	CSPartnerCounselingStatus [][]string
 	// Limit is the query's row limit; < 0 means none, 0 means no row is needed (no request).
 	Limit int64
 	// ExactTimes says the InquiryAt bounds are exactly the instants meant, as from the export
