@@ -170,7 +170,8 @@ func stringValue(v *proto.QualValue) (string, bool, string) {
 // each copy would make its own plan. So every copy rebuilds the original quals from
 // QueryContext.UnsafeQuals (shared, unmodified), and only the copy given the list's first element
 // runs the whole query; the others return at once. The copy is recognised by identity: the SDK
-// hands each copy the list's own *proto.QualValue element.
+// hands each copy the list's own *proto.QualValue element. Values could not do it: the SDK offers no
+// way to turn the fan-out off, and the copies of `IN (1, 1)` hold equal values, yet only one may run.
 func originalQuals(d *plugin.QueryData) (plugin.KeyColumnQualMap, bool) {
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
 		return d.Quals, true

@@ -13,7 +13,7 @@ const MaxSplits = 256
 
 // Split returns the single-valued Quals that Build plans, one per combination of the values left
 // on the columns a plan takes one value of: order_id (sent per request), the listing status (sent
-// per request, and part of the row), inquiry_status, cs_partner_counseling_status and an
+// per request, and part of the row), inquiry_status, cs_partner_counseling_status and each
 // list on inquiry_at. The values of one column select disjoint rows, so together the plans
 // return each row once. Each column's quals are intersected first, so `IN ('a', 'b') AND = 'a'`
 // is planned once; none at all is returned when an intersection is empty (no row can match).
@@ -26,14 +26,16 @@ func (q Quals) Split() ([]Quals, error) {
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil, nil
 	}
-	n := 1
+	sizes := []int{max(len(orders), 1), max(len(statuses), 1), max(len(inquiry), 1), max(len(cs), 1)}
 	lists := make([][]Bound, len(q.InquiryAtAny))
 	for i, l := range q.InquiryAtAny {
 		lists[i] = slices.Clone(l)
 		slices.SortFunc(lists[i], compareBounds)
 		lists[i] = slices.CompactFunc(lists[i], func(a, b Bound) bool { return compareBounds(a, b) == 0 })
+		sizes = append(sizes, len(lists[i]))
 	}
-	for _, k := range slices.Concat([]int{max(len(orders), 1), max(len(statuses), 1), max(len(inquiry), 1), max(len(cs), 1)}, lens(lists)) {
+	n := 1
+	for _, k := range sizes {
 		if n *= k; k == 0 {
 			return nil, nil // a list of nulls: no row can match
 		}
@@ -53,13 +55,13 @@ func (q Quals) Split() ([]Quals, error) {
 		ats = next
 	}
 	out := make([]Quals, 0, n)
-	for _, o := range each(orders) {
-		for _, s := range each(statuses) {
-			for _, i := range each(inquiry) {
-				for _, c := range each(cs) {
+	for _, o := range choices(orders) {
+		for _, s := range choices(statuses) {
+			for _, i := range choices(inquiry) {
+				for _, c := range choices(cs) {
 					for _, at := range ats {
 						v := q
-						v.OrderID, v.PartnerCounselingStatus, v.InquiryStatus, v.CSPartnerCounselingStatus = set(o), set(s), set(i), set(c)
+						v.OrderID, v.PartnerCounselingStatus, v.InquiryStatus, v.CSPartnerCounselingStatus = o, s, i, c
 						v.InquiryAt, v.InquiryAtAny = slices.Concat(q.InquiryAt, at), nil
 						out = append(out, v)
 					}
@@ -70,38 +72,22 @@ func (q Quals) Split() ([]Quals, error) {
 	return out, nil
 }
 
-// lens returns the length of each list.
-func lens[T any](lists [][]T) []int {
-	out := make([]int, len(lists))
-	for i, l := range lists {
-		out[i] = len(l)
-	}
-	return out
-}
-
 // compareBounds orders bounds by instant, then operator.
 func compareBounds(a, b Bound) int {
 	return cmp.Or(a.Value.Compare(b.Value), strings.Compare(a.Op, b.Op))
 }
 
-// each returns a pointer to each value, or a single nil for a column without quals.
-func each[T any](values []T) []*T {
+// choices returns the quals of a column for each of its values (a set of that one value), or no
+// quals for a column without any.
+func choices[T any](values []T) [][][]T {
 	if values == nil {
-		return []*T{nil}
+		return [][][]T{nil}
 	}
-	out := make([]*T, len(values))
-	for i := range values {
-		out[i] = &values[i]
+	out := make([][][]T, len(values))
+	for i, v := range values {
+		out[i] = [][]T{{v}}
 	}
 	return out
-}
-
-// set is the quals of a column holding the one value v (nil: none).
-func set[T any](v *T) [][]T {
-	if v == nil {
-		return nil
-	}
-	return [][]T{{*v}}
 }
 
 // Intersect returns the sorted, duplicate-free values common to every set (several quals on one
