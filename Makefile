@@ -31,7 +31,7 @@ test:
 	$(MAKE) race
 
 ## race: the packages whose tests the SDK's own data races do not reach, under the race detector
-RACE_PKGS ?= ./coupang/api/... ./coupang/query/... ./internal/sandbox/...
+RACE_PKGS ?= ./coupang/api/... ./coupang/query/... ./coupang/ratelimit/... ./internal/sandbox/...
 race:
 	$(GO) test -count=1 -race $(RACE_PKGS)
 

@@ -50,7 +50,7 @@ func demoExports(today time.Time) []export {
 			Title: "Transfers from Coupang's CS agents still waiting for the seller's answer (reply table)",
 			File:  "transfers_waiting.csv",
 			Args: []string{"coupang_callcenter_inquiry_reply", "--where", "partner_counseling_status = 'TRANSFER'",
-				"--where", "need_answer = true", "--select", "inquiry_id,answer_id,reply_at,receptionist_name,partner_transfer_status"},
+				"--where", "need_answer = true", "--select", "inquiry_id,vendor_item_id,answer_id,reply_at,receptionist_name,partner_transfer_status"},
 			Show: 6,
 		},
 		{
