@@ -296,7 +296,10 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 	if f.Lower, f.Upper, e2, err = intersectBounds(bounds, zoneOf(q.ExactTimes)); err != nil {
 		return f, false, err
 	}
-	f.VendorItemIDs, e3 = intersectSets(q.VendorItemID)
+	ids, ok := Intersect(q.VendorItemID, cmp.Compare[int64])
+	// Non-positive IDs match nothing real and cannot be sent.
+	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return id <= 0 })
+	e3 = !ok || (ids != nil && len(f.VendorItemIDs) == 0)
 	if f.OrderID, e4, err = single("order_id", q.OrderID, cmp.Compare[int64]); err != nil {
 		return f, false, err
 	}
@@ -307,38 +310,6 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 		return f, false, err
 	}
 	return f, e1 || e2 || e3 || e4 || e5 || e6, nil
-}
-
-// intersectSets intersects the option-ID quals into a sorted, duplicate-free set (nil: no qual).
-// Non-positive IDs match nothing real and cannot be sent, so they are dropped.
-func intersectSets(quals [][]int64) ([]int64, bool) {
-	if len(quals) == 0 {
-		return nil, false
-	}
-	set := normalise(quals[0])
-	for _, other := range quals[1:] {
-		o := normalise(other)
-		set = slices.DeleteFunc(set, func(id int64) bool {
-			_, found := slices.BinarySearch(o, id)
-			return !found
-		})
-	}
-	if len(set) == 0 {
-		return []int64{}, true
-	}
-	return set, false
-}
-
-// normalise returns the positive IDs sorted and deduplicated, in a new slice.
-func normalise(ids []int64) []int64 {
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if id > 0 {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound; z is the doubt

@@ -93,7 +93,7 @@ func choices[T any](values []T) [][][]T {
 // Intersect returns the sorted, duplicate-free values common to every set (several quals on one
 // column are ANDed), nil when there is no set, and whether a value remains (or there is no set).
 func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
-	if sets == nil {
+	if len(sets) == 0 {
 		return nil, true
 	}
 	sorted := func(s []T) []T {

@@ -18,6 +18,7 @@ func TestSplit(t *testing.T) {
 		want []Quals
 	}{
 		{name: "no sets", q: Quals{Limit: 5, InquiryAt: []Bound{lower}}, want: []Quals{{Limit: 5, InquiryAt: []Bound{lower}}}},
+		{name: "empty slices are no quals", q: Quals{OrderID: [][]int64{}, InquiryStatus: [][]string{}}, want: []Quals{{}}},
 		{name: "option IDs stay sets", q: Quals{Limit: -1, VendorItemID: [][]int64{{7, 8}}}, want: []Quals{{Limit: -1, VendorItemID: [][]int64{{7, 8}}}}},
 		{name: "a status IN list is planned per value, duplicates once", q: Quals{PartnerCounselingStatus: [][]string{{"TRANSFER", "ANSWER", "ANSWER"}}},
 			want: []Quals{{PartnerCounselingStatus: [][]string{{"ANSWER"}}}, {PartnerCounselingStatus: [][]string{{"TRANSFER"}}}}},
