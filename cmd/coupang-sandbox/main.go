@@ -71,7 +71,7 @@ func run(args []string) error {
 			if r.Fault != "" {
 				f = " fault=" + r.Fault
 			}
-			fmt.Fprintf(os.Stderr, "%s #%d %s %s%s -> %d%s\n", r.Time.Format(time.RFC3339), r.N, r.Method, r.Path, q, r.Status, f)
+			fmt.Fprintf(os.Stderr, "%s #%d %s %s%s -> %d%s\n", r.Time.Format(time.RFC3339Nano), r.N, r.Method, r.Path, q, r.Status, f)
 		})
 	}
 	baseURL, stop, err := s.StartOn(*listen)
