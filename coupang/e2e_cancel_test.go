@@ -136,13 +136,14 @@ func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for up to 10 s.
+// waitFor polls cond for up to a minute: what it waits for happens within milliseconds on an idle
+// machine; the long limit only keeps a loaded one from failing the test.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 10 s")
+			t.Fatal("condition not met within a minute")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
