@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -93,14 +92,8 @@ func (r ProductInquiryRequest) Query(vendorID string) string {
 // Validate checks r against Coupang's documented rules, like ListRequest.Validate: a known
 // answeredType, pageNum >= 0, pageSize 0..50 and both dates, 2..7 Korean calendar days apart.
 func (r ProductInquiryRequest) Validate() error {
-	if r.AnsweredType != "" && !slices.Contains(AnsweredTypes, r.AnsweredType) {
-		return fmt.Errorf("answeredType %q must be one of %v (upper case)", r.AnsweredType, AnsweredTypes)
-	}
-	if r.PageNum < 0 {
-		return fmt.Errorf("pageNum %d must be at least 1", r.PageNum)
-	}
-	if r.PageSize < 0 || r.PageSize > MaxProductPageSize {
-		return fmt.Errorf("pageSize %d must be between 1 and %d", r.PageSize, MaxProductPageSize)
+	if err := validateStatusAndPage("answeredType", r.AnsweredType, AnsweredTypes, r.PageNum, r.PageSize, MaxProductPageSize); err != nil {
+		return err
 	}
 	if r.InquiryStartAt.IsZero() || r.InquiryEndAt.IsZero() {
 		return fmt.Errorf("inquiryStartAt and inquiryEndAt are required")

@@ -11,19 +11,28 @@ import (
 // 0..30, both dates or neither, dates required without an option ID, and a window of 2..7 Korean
 // calendar days (start before end, end - start <= 6 days).
 func (r ListRequest) Validate() error {
-	if r.PartnerCounselingStatus != "" && !slices.Contains(PartnerCounselingStatuses, r.PartnerCounselingStatus) {
-		return fmt.Errorf("partnerCounselingStatus %q must be one of %v", r.PartnerCounselingStatus, PartnerCounselingStatuses)
-	}
-	if r.PageNum < 0 {
-		return fmt.Errorf("pageNum %d must be at least 1", r.PageNum)
-	}
-	if r.PageSize < 0 || r.PageSize > MaxPageSize {
-		return fmt.Errorf("pageSize %d must be between 1 and %d", r.PageSize, MaxPageSize)
+	if err := validateStatusAndPage("partnerCounselingStatus", r.PartnerCounselingStatus, PartnerCounselingStatuses, r.PageNum, r.PageSize, MaxPageSize); err != nil {
+		return err
 	}
 	if r.VendorItemID < 0 || r.OrderID < 0 {
 		return fmt.Errorf("vendorItemId and orderId must not be negative")
 	}
 	return r.validateDates()
+}
+
+// validateStatusAndPage checks what both question lists share: a listing status from statuses
+// (empty means the default), pageNum >= 0 and pageSize 0..maxSize.
+func validateStatusAndPage(param, status string, statuses []string, page, size, maxSize int) error {
+	if status != "" && !slices.Contains(statuses, status) {
+		return fmt.Errorf("%s %q must be one of %v (upper case)", param, status, statuses)
+	}
+	if page < 0 {
+		return fmt.Errorf("pageNum %d must be at least 1", page)
+	}
+	if size < 0 || size > maxSize {
+		return fmt.Errorf("pageSize %d must be between 1 and %d", size, maxSize)
+	}
+	return nil
 }
 
 // validateDates checks the query period.
