@@ -32,7 +32,7 @@ func TestConfig(t *testing.T) {
 	base, stop, err := sb.Start()
 	require.NoError(t, err)
 	defer stop()
-	full := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base)
+	full := sb.ConnectionHCL(base)
 
 	t.Run("empty config loads, then names every missing argument at once", func(t *testing.T) {
 		err := queryErr(t, "")

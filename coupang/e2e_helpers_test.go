@@ -41,7 +41,7 @@ type env struct {
 func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...inprocess.Option) *env {
 	t.Helper()
 	sb, base := startSandbox(t, opts)
-	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n%s", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base, extraHCL)
+	cfg := sb.ConnectionHCL(base) + extraHCL
 	r, err := inprocess.New(context.Background(), "coupang", cfg, append([]inprocess.Option{inprocess.WithRateLimiter(fastLimiter)}, runnerOpts...)...)
 	require.NoError(t, err)
 	return &env{sb: sb, r: r, cfg: cfg}

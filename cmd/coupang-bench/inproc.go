@@ -130,10 +130,7 @@ func (q querySpec) quals(srv *sandbox.Server) []inprocess.Qual {
 
 // measure runs the query through the in-process plugin and records requests, time, rows, memory.
 func (q querySpec) measure(ctx context.Context, srv *sandbox.Server, base string, res *result) error {
-	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n",
-		srv.VendorID(), srv.AccessKey(), srv.SecretKey(), base)
-	r, err := inprocess.New(ctx, "bench", cfg, inprocess.WithRateLimiter(inprocess.Limiter{
-		Name: coupang.RateLimiterName, FillRate: float32(q.rate), BucketSize: 1, Scope: []string{"connection"}}))
+	r, err := newBenchRunner(ctx, srv, base, q.rate)
 	if err != nil {
 		return err
 	}
@@ -148,6 +145,13 @@ func (q querySpec) measure(ctx context.Context, srv *sandbox.Server, base string
 	res.requests = int(srv.Requests() - before)
 	res.n429 = count429(srv)
 	return err
+}
+
+// newBenchRunner runs the plugin in-process against the sandbox at base, with the coupang_api
+// limiter retuned to rate requests per second.
+func newBenchRunner(ctx context.Context, srv *sandbox.Server, base string, rate float64) (*inprocess.Runner, error) {
+	return inprocess.New(ctx, "bench", srv.ConnectionHCL(base), inprocess.WithRateLimiter(inprocess.Limiter{
+		Name: coupang.RateLimiterName, FillRate: float32(rate), BucketSize: 1, Scope: []string{"connection"}}))
 }
 
 // count429 counts the 429 answers in the sandbox's log.

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
@@ -61,10 +60,7 @@ func (s shapeSpec) run(ctx context.Context, _ *benchEnv) *result {
 		return res.fail("start sandbox: %v", err)
 	}
 	defer stop()
-	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n",
-		srv.VendorID(), srv.AccessKey(), srv.SecretKey(), base)
-	r, err := inprocess.New(ctx, "bench", cfg, inprocess.WithRateLimiter(inprocess.Limiter{
-		Name: coupang.RateLimiterName, FillRate: float32(s.rate), BucketSize: 1, Scope: []string{"connection"}}))
+	r, err := newBenchRunner(ctx, srv, base, s.rate)
 	if err != nil {
 		return res.fail("%v", err)
 	}

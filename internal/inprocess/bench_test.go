@@ -2,7 +2,6 @@ package inprocess_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -24,7 +23,7 @@ func BenchmarkStreamRows(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer stop()
-	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", srv.VendorID(), srv.AccessKey(), srv.SecretKey(), base)
+	cfg := srv.ConnectionHCL(base)
 	r, err := inprocess.New(context.Background(), "bench", cfg, inprocess.WithRateLimiter(inprocess.Limiter{
 		Name: coupang.RateLimiterName, FillRate: 1e6, BucketSize: 1e6, Scope: []string{"connection"}}))
 	if err != nil {

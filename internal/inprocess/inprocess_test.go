@@ -3,7 +3,6 @@ package inprocess_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 
@@ -21,7 +20,7 @@ func newRunner(t *testing.T) *inprocess.Runner {
 	base, stop, err := sb.Start()
 	require.NoError(t, err)
 	t.Cleanup(stop)
-	cfg := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", sb.VendorID(), sb.AccessKey(), sb.SecretKey(), base)
+	cfg := sb.ConnectionHCL(base)
 	r, err := inprocess.New(context.Background(), "coupang", cfg, inprocess.WithRateLimiter(inprocess.Limiter{
 		Name: coupang.RateLimiterName, FillRate: 10000, BucketSize: 10000, Scope: []string{"connection"}}))
 	require.NoError(t, err)

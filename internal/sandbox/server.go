@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -80,6 +81,13 @@ func (s *Server) AccessKey() string { return s.opts.AccessKey }
 
 // SecretKey returns the secret key requests must be signed with.
 func (s *Server) SecretKey() string { return s.opts.SecretKey }
+
+// ConnectionHCL returns the connection config (HCL attribute lines) that reaches this sandbox at
+// baseURL with the credentials it accepts.
+func (s *Server) ConnectionHCL(baseURL string) string {
+	return fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n",
+		s.opts.VendorID, s.opts.AccessKey, s.opts.SecretKey, baseURL)
+}
 
 // HotVendorItemID returns the option ID that received Options.HotInquiries (0 when none).
 func (s *Server) HotVendorItemID() int64 {
