@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -67,10 +68,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
 	}
 	s := &streamer[T, R]{plan: p, src: src, dd: newDeduper(len(p.Windows)), emit: emit}
-	if p.Sequential {
-		return s.sequential(ctx)
-	}
-	return s.concurrent(ctx)
+	return s.run(ctx)
 }
 
 // streamer filters, deduplicates and emits rows; it is used from one goroutine only.
@@ -93,36 +91,104 @@ func (s *streamer[T, R]) stream(win int, pg *page[T]) bool {
 	return true
 }
 
-// sequential fetches window by window, request by request, page by page, so that a limit stops
-// the fetch before any request it no longer needs (including later IN-list fan-outs).
-func (s *streamer[T, R]) sequential(ctx context.Context) error {
-	for wi, w := range s.plan.Windows {
-		for _, req := range w.Requests {
-			more, err := s.pages(ctx, wi, req)
-			if err != nil || !more {
-				return err
-			}
-		}
-		s.dd.windowDone(wi)
-	}
-	return nil
+// job is page `page` of a request of window win; last is the request's last page, once known.
+type job struct {
+	win        int
+	req        api.ListRequest
+	page, last int
 }
 
-// pages fetches one request's pages in order; more is false once the consumer is done.
-func (s *streamer[T, R]) pages(ctx context.Context, wi int, req api.ListRequest) (more bool, err error) {
-	for n, total := 1, 1; n <= total; n++ {
-		pg, err := s.listPage(ctx, req, n)
-		if err == nil {
-			total, err = s.checkPage(req, n, total, pg)
+// result is a worker's answer to a job.
+type result[T any] struct {
+	job
+	pg  *page[T]
+	err error
+}
+
+// run fetches every request's first page, then each request's remaining pages as soon as its
+// totalPages is known, with at most Workers requests in flight. The remaining pages of requests
+// already started go before new first pages, so windows complete roughly newest first and the
+// deduper can forget them early (throughput is set by the rate limiter either way; this order
+// keeps memory flat). A Sequential plan has one request in flight and dispatches the next only
+// after streaming the last page, so that a limit stops the fetch before any request it no longer
+// needs (including later IN-list fan-outs). Pages are streamed here, on the caller's goroutine.
+func (s *streamer[T, R]) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	jobs := make(chan job)
+	results := make(chan result[T], Workers)
+	var wg sync.WaitGroup
+	defer func() {
+		// Stop the workers and wait for them, so none outlives Fetch.
+		cancel()
+		close(jobs)
+		wg.Wait()
+	}()
+	for range Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				pg, err := s.listPage(ctx, j.req, j.page)
+				select {
+				case results <- result[T]{job: j, pg: pg, err: err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	var firsts, started []job                // started: requests with pages left, the next one in page
+	left := make([]int, len(s.plan.Windows)) // each window's pages not yet streamed, as far as known
+	for wi, w := range s.plan.Windows {
+		for _, req := range w.Requests {
+			firsts = append(firsts, job{win: wi, req: req, page: 1})
 		}
-		if err != nil {
-			return false, err
+		left[wi] = len(w.Requests)
+	}
+	inFlight := 0
+	for {
+		queue := &firsts
+		if len(started) > 0 {
+			queue = &started
 		}
-		if !s.stream(wi, pg) {
-			return false, nil
+		var send chan<- job // nil: nothing to dispatch now, only wait for results
+		var next job
+		if len(*queue) > 0 && (!s.plan.Sequential || inFlight == 0) {
+			send, next = jobs, (*queue)[0]
+		} else if inFlight == 0 {
+			return nil
+		}
+		select {
+		case send <- next:
+			inFlight++
+			if queue == &started && next.page < next.last {
+				started[0].page++
+			} else {
+				*queue = (*queue)[1:]
+			}
+		case r := <-results:
+			inFlight--
+			if r.err != nil {
+				return r.err
+			}
+			total, err := s.checkPage(r.req, r.page, r.pg)
+			if err != nil {
+				return err
+			}
+			if r.page == 1 && total >= 2 {
+				started = append(started, job{win: r.win, req: r.req, page: 2, last: total})
+				left[r.win] += total - 1
+			}
+			if !s.stream(r.win, r.pg) {
+				return nil
+			}
+			if left[r.win]--; left[r.win] == 0 {
+				s.dd.windowDone(r.win)
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("list inquiries: %w", ctx.Err())
 		}
 	}
-	return true, nil
 }
 
 // listPage makes one request, stopping first if the query was cancelled.
@@ -141,10 +207,11 @@ func (s *streamer[T, R]) listPage(ctx context.Context, req api.ListRequest, n in
 // errBadPage marks an answer that contradicts Coupang's pagination rules.
 var errBadPage = errors.New("inconsistent page from Coupang")
 
-// checkPage validates a page and returns the number of pages to fetch for its request: taken
-// from the first page (later pages cannot extend it, so a shifting total never loops) and capped
-// by totalElements so an absurd totalPages is an error rather than a million requests.
-func (s *streamer[T, R]) checkPage(req api.ListRequest, page, total int, pg *page[T]) (int, error) {
+// checkPage validates a page and, for a first page, returns the number of pages to fetch for its
+// request: taken from the first page only (later pages cannot extend it, so a shifting total
+// never loops) and capped by totalElements so an absurd totalPages is an error rather than a
+// million requests.
+func (s *streamer[T, R]) checkPage(req api.ListRequest, page int, pg *page[T]) (int, error) {
 	bad := func(format string, args ...any) (int, error) {
 		return 0, fmt.Errorf("list inquiries (%s): %w: %s", describe(req, page), errBadPage, fmt.Sprintf(format, args...))
 	}
@@ -161,7 +228,7 @@ func (s *streamer[T, R]) checkPage(req api.ListRequest, page, total int, pg *pag
 		}
 	}
 	if page > 1 {
-		return total, nil
+		return 0, nil
 	}
 	pn := pg.pn
 	if pn.TotalPages < 0 || pn.TotalElements < 0 {
