@@ -26,6 +26,7 @@ func collect(t *testing.T, l Lister, p *Plan) ([]Row, error) {
 }
 
 func TestFetchMatchesDataSet(t *testing.T) {
+	t.Parallel()
 	today := day("2026-01-15")
 	cases := []struct {
 		name   string
@@ -83,6 +84,7 @@ func TestFetchMatchesDataSet(t *testing.T) {
 // TestFetchSequentialMatchesConcurrent runs the same quals both ways: a limit larger than the
 // result changes the order of requests, not the rows.
 func TestFetchSequentialMatchesConcurrent(t *testing.T) {
+	t.Parallel()
 	q := Quals{VendorItemID: [][]int64{{101, 102}}, InquiryAt: []Bound{b(">=", kst("2025-11-20 09:00:00"))}, Limit: -1}
 	fake := newFake(t)
 	p, err := Build(q, now, 7)
@@ -114,6 +116,7 @@ func limitEmit(rows *[]Row, n int) func(Row) bool {
 }
 
 func TestFetchLimitFiveMakesOneRequest(t *testing.T) {
+	t.Parallel()
 	fake := newFake(t)
 	p, err := Build(Quals{Limit: 5}, now, 7)
 	require.NoError(t, err)
@@ -126,6 +129,7 @@ func TestFetchLimitFiveMakesOneRequest(t *testing.T) {
 }
 
 func TestFetchLimitStopsBeforeLaterFanOuts(t *testing.T) {
+	t.Parallel()
 	fake := newFake(t)
 	q := Quals{Limit: 3, VendorItemID: [][]int64{{101, 102, 103}}, InquiryAt: []Bound{b(">=", kst("2025-12-01 00:00:00"))}}
 	p, err := Build(q, now, 7)
@@ -139,6 +143,7 @@ func TestFetchLimitStopsBeforeLaterFanOuts(t *testing.T) {
 }
 
 func TestFetchLimitMovesOnWhenAWindowIsShort(t *testing.T) {
+	t.Parallel()
 	fake := newFake(t)
 	// One option ID over the last days: the newest window has fewer rows than the limit, so the
 	// fetch continues into the next window and stops there.
@@ -154,6 +159,7 @@ func TestFetchLimitMovesOnWhenAWindowIsShort(t *testing.T) {
 }
 
 func TestFetchDedupesAcrossOptionIDsAndPages(t *testing.T) {
+	t.Parallel()
 	at := kst("2026-01-10 10:00:00")
 	both := api.Inquiry{InquiryID: 1, InquiryAt: at, VendorItemIDs: []int64{7, 8}}
 	only8 := api.Inquiry{InquiryID: 2, InquiryAt: at, VendorItemIDs: []int64{8}}
@@ -194,6 +200,7 @@ func (s *scripted) ListInquiries(_ context.Context, req api.ListRequest) (*api.P
 }
 
 func TestFetchRejectsMisbehavingAPI(t *testing.T) {
+	t.Parallel()
 	rows := func(n int) []api.Inquiry {
 		out := make([]api.Inquiry, n)
 		for i := range out {
@@ -227,6 +234,7 @@ func TestFetchRejectsMisbehavingAPI(t *testing.T) {
 }
 
 func TestFetchTotalPagesZeroIsDone(t *testing.T) {
+	t.Parallel()
 	fake := &scripted{pages: map[int64][]*api.Page{7: {{Pagination: api.Pagination{}}}}}
 	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
 	require.NoError(t, err)
@@ -237,6 +245,7 @@ func TestFetchTotalPagesZeroIsDone(t *testing.T) {
 }
 
 func TestFetchErrorMidway(t *testing.T) {
+	t.Parallel()
 	for _, limit := range []int64{-1, 100_000} {
 		fake := newFake(t)
 		fake.failAt = 4
@@ -257,6 +266,7 @@ func TestFetchErrorMidway(t *testing.T) {
 // TestFetchErrorStopsRows checks that no row is emitted once a request has failed: the failing
 // request is the only one, so no row may be emitted at all.
 func TestFetchErrorStopsRows(t *testing.T) {
+	t.Parallel()
 	fake := newFake(t)
 	fake.failAt = 1
 	p, err := Build(Quals{Limit: -1}, now, 7)
@@ -298,6 +308,7 @@ func TestFetchCancellation(t *testing.T) {
 }
 
 func TestFetchCancellationSequential(t *testing.T) {
+	t.Parallel()
 	fake := newFake(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := Build(Quals{Limit: 100_000, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}, now, 7)
@@ -326,6 +337,7 @@ func TestFetchConsumerStopsConcurrentFetch(t *testing.T) {
 }
 
 func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
+	t.Parallel()
 	fake := newFake(t)
 	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{1}, {2}}}, now, 7)
 	require.NoError(t, err)
@@ -336,6 +348,7 @@ func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
 }
 
 func TestDeduperForgetsSettledWindows(t *testing.T) {
+	t.Parallel()
 	d := newDeduper(4)
 	require.True(t, d.first(0, pair{1, 7}))
 	require.False(t, d.first(0, pair{1, 7}))
@@ -357,6 +370,7 @@ func TestDeduperForgetsSettledWindows(t *testing.T) {
 // An inquiry without inquiryAt can be placed in no time range: the fetch fails naming it rather
 // than dropping it silently.
 func TestFetchRejectsInquiryWithoutTime(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 15, 12, 0, 0, 0, api.KST)
 	p, err := Build(Quals{Limit: -1}, now, 7)
 	require.NoError(t, err)

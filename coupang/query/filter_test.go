@@ -12,6 +12,7 @@ import (
 // NewFilter builds the filter without planning: a range thousands of windows long with a long IN
 // list is fine, contradictions report ok=false, bad input errors as in Build.
 func TestNewFilter(t *testing.T) {
+	t.Parallel()
 	ids := make([]int64, 3000)
 	for i := range ids {
 		ids[i] = int64(3000 - i)
@@ -46,6 +47,7 @@ func TestNewFilter(t *testing.T) {
 // An inquiry naming no option is one row with no option ID; without option-ID quals every option
 // is a row.
 func TestFilterRowsPerOption(t *testing.T) {
+	t.Parallel()
 	f, ok, err := NewFilter(Quals{Limit: -1})
 	require.NoError(t, err)
 	require.True(t, ok)
@@ -58,6 +60,7 @@ func TestFilterRowsPerOption(t *testing.T) {
 // A bound that may have been meant in any session TimeZone from UTC-12 to UTC+14: a `date` given
 // in Seoul arrives as UTC midnight, nine hours late.
 func TestCertainty(t *testing.T) {
+	t.Parallel()
 	v := utc("2026-11-20T00:00:00Z")
 	lower := &Filter{Lower: &Bound{OpGe, v}}
 	upper := &Filter{Upper: &Bound{OpLt, v}}
@@ -84,6 +87,7 @@ func TestCertainty(t *testing.T) {
 // Under a one-sided bound, Sure rows then SortMaybe's order make the rows kept in every session
 // TimeZone a prefix: a pushed LIMIT then returns exactly min(limit, kept) rows.
 func TestSortMaybeKeepsAPrefix(t *testing.T) {
+	t.Parallel()
 	v := utc("2026-11-20T00:00:00Z")
 	var rows []Row
 	for m := -16 * 60; m <= 16*60; m += 17 {

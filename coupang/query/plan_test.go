@@ -97,6 +97,7 @@ func reqs(wins []string, ids []int64, status string, orderID int64, size int) []
 }
 
 func TestBuild(t *testing.T) {
+	t.Parallel()
 	noLimit := int64(-1)
 	cases := []struct {
 		name     string
@@ -268,6 +269,7 @@ func TestBuild(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
+	t.Parallel()
 	_, err := Build(Quals{Limit: -1, PartnerCounselingStatus: [][]string{{"FOO"}}}, now, 7)
 	require.EqualError(t, err, `unknown partner_counseling_status "FOO": use one of NONE, ANSWER, NO_ANSWER, TRANSFER`)
 
@@ -282,6 +284,7 @@ func TestBuildErrors(t *testing.T) {
 // TestBuildTiling checks every range length from 1 to 400 days: windows tile the range exactly,
 // newest first, disjoint, 2..7 days each, and as few as possible.
 func TestBuildTiling(t *testing.T) {
+	t.Parallel()
 	today := day("2026-01-15")
 	for n := 1; n <= 400; n++ {
 		for _, endAgo := range []int{0, 3} {
@@ -315,6 +318,7 @@ func TestBuildTiling(t *testing.T) {
 }
 
 func TestBuild400Days(t *testing.T) {
+	t.Parallel()
 	p, err := Build(narrowed(Quals{Limit: -1, InquiryAt: []Bound{b(">=", day("2024-12-12"))}}), now, 7)
 	require.NoError(t, err)
 	// 2024-12-12..2026-01-15 is 400 days: 57 full weeks and a 1-day piece widened backwards.
@@ -327,6 +331,7 @@ func TestBuild400Days(t *testing.T) {
 }
 
 func TestBuildClampsAncientRanges(t *testing.T) {
+	t.Parallel()
 	year1 := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 	year9999 := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", year1), b("<=", year9999)}}, now, 7)
@@ -390,6 +395,7 @@ func validRequest(r api.ListRequest, now time.Time, totalPages int) error {
 // A plan past MaxRequests is refused before any request is built, with a message that says how to
 // narrow the query; one exactly at the cap is allowed.
 func TestBuildRefusesTooManyRequests(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 15, 12, 0, 0, 0, api.KST)
 	ids := func(n int) []int64 {
 		out := make([]int64, n)
@@ -416,6 +422,7 @@ func TestBuildRefusesTooManyRequests(t *testing.T) {
 
 // The days a default lookback decided are reported, and only then.
 func TestBuildLookback(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		q    Quals
@@ -443,6 +450,7 @@ func TestBuildLookback(t *testing.T) {
 // Bounds known to be exact (the export command's) are not widened: the last 7 days by date are one
 // window, not two, and the filter is exact to the second.
 func TestBuildExactTimes(t *testing.T) {
+	t.Parallel()
 	q := Quals{Limit: -1, ExactTimes: true, InquiryAt: []Bound{b(">=", day("2026-01-09")), b("<", kst("2026-01-15 10:00:00"))}}
 	p, err := Build(q, now, 7)
 	require.NoError(t, err)

@@ -75,6 +75,7 @@ func fetchProducts(t *testing.T, l ProductLister, p *Plan, limit int) []int64 {
 }
 
 func TestBuildProductQnA(t *testing.T) {
+	t.Parallel()
 	p, err := Build(Quals{Endpoint: ProductQnA, Limit: -1}, now, 7)
 	require.NoError(t, err)
 	assert.Equal(t, api.AnsweredAll, p.Status, "ALL by default")
@@ -101,6 +102,7 @@ func calendarDaysOf(w Window) int { return int(w.End.Sub(w.Start).Hours() / 24) 
 // The product Q&A fetch returns exactly the questions in range and bucket, each once, in the
 // fewest requests, sequentially and concurrently alike.
 func TestFetchProductInquiries(t *testing.T) {
+	t.Parallel()
 	lo, hi := kst("2025-11-03 10:00:00"), kst("2025-12-20 18:00:00")
 	for _, status := range []string{"", api.AnsweredAnswered, api.AnsweredNoAnswer} {
 		for _, limit := range []int64{-1, 1_000_000} {
@@ -147,6 +149,7 @@ func TestFetchProductInquiries(t *testing.T) {
 
 // A limit stops the fetch at the first page that fills it, newest window first.
 func TestFetchProductInquiriesLimitStopsEarly(t *testing.T) {
+	t.Parallel()
 	f := &productFake{fakeAPI: newFake(t)}
 	p, err := Build(Quals{Endpoint: ProductQnA, Limit: 3}, now, 7)
 	require.NoError(t, err)
@@ -159,6 +162,7 @@ func TestFetchProductInquiriesLimitStopsEarly(t *testing.T) {
 
 // The planner's request becomes the product call unchanged.
 func TestProductRequest(t *testing.T) {
+	t.Parallel()
 	s, e := day("2026-01-01"), day("2026-01-07")
 	got := ProductRequest(api.ListRequest{InquiryStartAt: s, InquiryEndAt: e, PartnerCounselingStatus: "NOANSWER", PageNum: 2, PageSize: 50})
 	assert.Equal(t, api.ProductInquiryRequest{InquiryStartAt: s, InquiryEndAt: e, AnsweredType: "NOANSWER", PageNum: 2, PageSize: 50}, got)

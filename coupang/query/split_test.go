@@ -9,6 +9,7 @@ import (
 )
 
 func TestSplit(t *testing.T) {
+	t.Parallel()
 	t1 := time.Date(2026, 1, 9, 15, 0, 0, 0, time.UTC)
 	t2 := t1.Add(time.Hour)
 	lower := b(">=", t1)
@@ -41,6 +42,7 @@ func TestSplit(t *testing.T) {
 
 // Two IN lists multiply: every combination once, each planned with one value per column.
 func TestSplitCombinations(t *testing.T) {
+	t.Parallel()
 	got, err := Quals{OrderID: [][]int64{{1, 2}}, CSPartnerCounselingStatus: [][]string{{"answered", "requestAnswer"}}}.Split()
 	require.NoError(t, err)
 	require.Len(t, got, 4)
@@ -58,6 +60,7 @@ func TestSplitCombinations(t *testing.T) {
 }
 
 func TestSplitTooMany(t *testing.T) {
+	t.Parallel()
 	var ids, others []int64
 	for i := int64(1); i <= 20; i++ {
 		ids, others = append(ids, i), append(others, 100+i)

@@ -12,6 +12,7 @@ import (
 // TestTornFileRecovers: a state file this package did not write (a torn write, or anything else)
 // costs one window's wait, never an extra request, and is rewritten as a valid log.
 func TestTornFileRecovers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	b, err := Open(dir, "A00012345", "key", "http://127.0.0.1:1")
 	if err != nil {
@@ -41,6 +42,7 @@ func TestTornFileRecovers(t *testing.T) {
 // TestWaitSleepsUntilAdmitted: Wait sleeps for exactly the waits the rule computes (a fake clock
 // advanced by the sleeps) and records every request.
 func TestWaitSleepsUntilAdmitted(t *testing.T) {
+	t.Parallel()
 	b, err := Open(t.TempDir(), "A00012345", "key", "http://127.0.0.1:2")
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +65,7 @@ func TestWaitSleepsUntilAdmitted(t *testing.T) {
 // TestOpenRefusesUnsafeDirectories: a symlinked directory, or one anyone may write without the
 // sticky bit, is refused with an error naming the path and the variable that moves it.
 func TestOpenRefusesUnsafeDirectories(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	open := filepath.Join(tmp, "open")
 	if err := os.Mkdir(open, 0o777); err != nil {

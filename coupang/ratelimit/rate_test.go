@@ -7,6 +7,7 @@ import (
 )
 
 func TestFromLimiter(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		fill   float64
 		bucket int64
@@ -61,6 +62,7 @@ func simulate(r Rate, n int) []int64 {
 // closed window of Per, never more than Burst in Per*Burst/Requests, and no slower than the 5%
 // margin makes it.
 func TestAdmitSlidingWindow(t *testing.T) {
+	t.Parallel()
 	for _, r := range []Rate{{4, time.Second, 1}, {4, time.Second, 4}, {20, time.Second, 5}, {1, 2 * time.Second, 1}, {maxLog, 10 * time.Millisecond, maxLog}} {
 		sent := simulate(r, 10*r.Requests+3)
 		if got := mostInWindow(sent, r.Per); got != r.Requests {
@@ -79,6 +81,7 @@ func TestAdmitSlidingWindow(t *testing.T) {
 // TestAdmitWindowEdge: the request after 4 at 4 per second, exactly 1 s after the first of them,
 // must wait (it would make 5 in a closed 1-second window); it is sent once the margin has passed.
 func TestAdmitWindowEdge(t *testing.T) {
+	t.Parallel()
 	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
 	t0 := int64(1_700_000_000_000_000_000)
 	log := []int64{t0, t0 + 1, t0 + 2, t0 + 3}
@@ -95,6 +98,7 @@ func TestAdmitWindowEdge(t *testing.T) {
 // TestAdmitClockBackwards: send times in the future (the wall clock stepped back an hour) delay a
 // request by at most one window, not an hour.
 func TestAdmitClockBackwards(t *testing.T) {
+	t.Parallel()
 	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
 	now := int64(1_700_000_000_000_000_000)
 	hour := int64(time.Hour)
