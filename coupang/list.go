@@ -3,7 +3,6 @@ package coupang
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -20,16 +19,32 @@ type scan struct {
 	client   *api.Client
 	quals    tableQuals
 	variants []query.Quals
-	fan      *fanOut // the inquiry-ID fan-out this call is a copy of, if any (see scanQuals)
+	fan      *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
 }
 
-// newScan prepares a list call of table; limitCountsReplies says the query's limit counts reply
-// rows. ok is false, with no error, when this call is a redundant copy of an IN-list fan-out that
-// must return at once (see originalQuals).
-func newScan(ctx context.Context, d *plugin.QueryData, table string, limitCountsReplies bool) (_ *scan, ok bool, _ error) {
-	keyQuals, fan, run, err := scanQuals(d)
+// listRows is the list function of a table: it prepares the query's scan and hands it to stream,
+// which fetches the table's rows and streams them. limitCountsReplies says the query's limit counts
+// the rows of replies or answers; fans are the plugin's IN-list fan-outs.
+func listRows(fans *fanOuts, table string, limitCountsReplies bool, stream func(context.Context, *plugin.QueryData, *scan) error) plugin.HydrateFunc {
+	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
+		defer trackFetch(ctx)(&err)
+		s, ok, err := newScan(ctx, d, fans, table, limitCountsReplies)
+		if !ok || err != nil {
+			return nil, err
+		}
+		return nil, fetchError(ctx, d, table, stream(ctx, d, s))
+	}
+}
+
+// newScan prepares a list call of table. ok is false, with no error, when this call is a copy of an
+// IN-list fan-out that must return at once (see fanOuts.scanQuals).
+func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table string, limitCountsReplies bool) (_ *scan, ok bool, err error) {
+	keyQuals, fan, run, err := fans.scanQuals(d)
 	if !run || err != nil {
-		return nil, false, wrapTable(table, err)
+		if err != nil {
+			err = fmt.Errorf("%s: %w", table, err)
+		}
+		return nil, false, err
 	}
 	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
 	tq.Quals.ExactTimes = exactTimes(ctx)
@@ -201,24 +216,6 @@ func (h *holdback[R]) flush() {
 				return
 			}
 		}
-	}
-}
-
-// replyStreamer returns the emit function of the reply table: it streams the replies of one
-// inquiry row that pass answer_type, and reports whether the query wants more (its limit counts
-// replies, so it is checked before every reply).
-func (s *scan) replyStreamer(ctx context.Context, d *plugin.QueryData) func(query.Row) bool {
-	return func(r query.Row) bool {
-		for _, rep := range r.Inquiry.Replies {
-			if s.quals.HasAnswerType && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
-				continue
-			}
-			if d.RowsRemaining(ctx) <= 0 {
-				return false
-			}
-			d.StreamListItem(ctx, newReplyTableRow(r, rep, s.conn.config.VendorID))
-		}
-		return d.RowsRemaining(ctx) > 0
 	}
 }
 

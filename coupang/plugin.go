@@ -29,6 +29,7 @@ const (
 
 // Plugin returns the coupang plugin definition.
 func Plugin(ctx context.Context) *plugin.Plugin {
+	fans := &fanOuts{}
 	return &plugin.Plugin{
 		Name:             "coupang",
 		DefaultTransform: fromGo(),
@@ -52,10 +53,10 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 			},
 		},
 		TableMap: map[string]*plugin.Table{
-			"coupang_callcenter_inquiry":       tableCoupangCallcenterInquiry(ctx),
-			"coupang_callcenter_inquiry_reply": tableCoupangCallcenterInquiryReply(ctx),
-			"coupang_product_inquiry":          tableCoupangProductInquiry(ctx),
-			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(ctx),
+			"coupang_callcenter_inquiry":       tableCoupangCallcenterInquiry(fans),
+			"coupang_callcenter_inquiry_reply": tableCoupangCallcenterInquiryReply(fans),
+			"coupang_product_inquiry":          tableCoupangProductInquiry(fans),
+			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(fans),
 		},
 	}
 }

@@ -160,56 +160,6 @@ func stringValue(v *proto.QualValue) (string, bool, string) {
 	return v.GetStringValue(), ok, "text"
 }
 
-// originalQuals returns the query's key-column quals as Postgres sent them, or ok=false when this
-// call is a redundant copy that must do nothing.
-//
-// When exactly one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list
-// function once per value, concurrently, each with a copy of QueryData whose qual is that single
-// value (Table.doListForQualValues). The copies would stream their rows interleaved, so under a
-// pushed LIMIT a row Postgres may reject could come before rows it surely keeps (see holdback), and
-// each copy would make its own plan. So every copy rebuilds the original quals from
-// QueryContext.UnsafeQuals (shared, unmodified), and only the copy given the list's first element
-// runs the whole query; the others return at once. The copy is recognised by identity: the SDK
-// hands each copy the list's own *proto.QualValue element. Values could not do it: the SDK offers no
-// way to turn the fan-out off, and the copies of `IN (1, 1)` hold equal values, yet only one may run.
-func originalQuals(d *plugin.QueryData) (plugin.KeyColumnQualMap, bool) {
-	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
-		return d.Quals, true
-	}
-	orig := plugin.NewKeyColumnQualValueMap(d.QueryContext.UnsafeQuals, d.Table.List.KeyColumns)
-	for column, kq := range d.Quals {
-		ok, isCopy := fanOutLeader(orig[column], kq)
-		if isCopy {
-			return orig, ok
-		}
-	}
-	return orig, true
-}
-
-// fanOutLeader reports whether cur is a fan-out copy's single-value qual for a list qual in orig,
-// and if so whether it carries the list's first element.
-func fanOutLeader(orig, cur *plugin.KeyColumnQuals) (leader, isCopy bool) {
-	if orig == nil || cur == nil || len(cur.Quals) != 1 {
-		return false, false
-	}
-	v := cur.Quals[0].Value
-	if v == nil || v.GetListValue() != nil {
-		return false, false
-	}
-	for _, q := range orig.Quals {
-		list := q.Value.GetListValue()
-		if list == nil || len(list.Values) == 0 {
-			continue
-		}
-		for i, x := range list.Values {
-			if x == v {
-				return i == 0, true
-			}
-		}
-	}
-	return false, false
-}
-
 // queryLimit is the query's limit, -1 for none.
 func queryLimit(d *plugin.QueryData) int64 {
 	if d.QueryContext == nil || d.QueryContext.Limit == nil {

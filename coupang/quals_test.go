@@ -87,21 +87,22 @@ func TestConvertQuals(t *testing.T) {
 	}
 }
 
-// TestFanOutLeader checks the recognition of the SDK's per-value copies of an IN qual: only the
-// copy holding the list's first element runs.
-func TestFanOutLeader(t *testing.T) {
+// TestFanOutFind checks the recognition of the SDK's per-value copies of an IN qual: only the
+// copy holding the list's first element leads.
+func TestFanOutFind(t *testing.T) {
 	a, b := i64(1), i64(2)
 	orig := qualMap(q{colVendorItemID, "=", list(a, b)})[colVendorItemID]
-	leader, isCopy := fanOutLeader(orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
-	assert.True(t, isCopy)
+	fans := &fanOuts{}
+	f, leader, _ := fans.find(orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	assert.NotNil(t, f)
 	assert.True(t, leader)
-	leader, isCopy = fanOutLeader(orig, qualMap(q{colVendorItemID, "=", b})[colVendorItemID])
-	assert.True(t, isCopy)
+	f, leader, _ = fans.find(orig, qualMap(q{colVendorItemID, "=", b})[colVendorItemID])
+	assert.NotNil(t, f)
 	assert.False(t, leader)
 	// An equal value that is not the list's element is a plain qual, not a copy.
-	_, isCopy = fanOutLeader(orig, qualMap(q{colVendorItemID, "=", i64(1)})[colVendorItemID])
-	assert.False(t, isCopy)
+	f, _, _ = fans.find(orig, qualMap(q{colVendorItemID, "=", i64(1)})[colVendorItemID])
+	assert.Nil(t, f)
 	// The unmodified original is not a copy.
-	_, isCopy = fanOutLeader(orig, orig)
-	assert.False(t, isCopy)
+	f, _, _ = fans.find(orig, orig)
+	assert.Nil(t, f)
 }

@@ -10,13 +10,13 @@ import (
 
 const tableInquiry = "coupang_callcenter_inquiry"
 
-func tableCoupangCallcenterInquiry(_ context.Context) *plugin.Table {
+func tableCoupangCallcenterInquiry(fans *fanOuts) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableInquiry,
 		Description: "Call-center inquiries of the seller's products on Coupang, one row per inquiry and option ID (count inquiries with count(distinct inquiry_id)).",
 		List: &plugin.ListConfig{
 			KeyColumns: inquiryKeyColumns(),
-			Hydrate:    listCallcenterInquiries,
+			Hydrate:    listRows(fans, tableInquiry, false, streamInquiries),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},
@@ -49,15 +49,10 @@ func inquiryKeyColumns() plugin.KeyColumnSlice {
 		colInquiryStatus, colCSPartnerCounselingStatus)
 }
 
-func listCallcenterInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-	defer trackFetch(ctx)(&err)
-	s, ok, err := newScan(ctx, d, tableInquiry, false)
-	if !ok || err != nil {
-		return nil, err
-	}
-	err = s.run(ctx, d, func(r query.Row) bool {
+// streamInquiries streams the inquiry rows of a scan.
+func streamInquiries(ctx context.Context, d *plugin.QueryData, s *scan) error {
+	return s.run(ctx, d, func(r query.Row) bool {
 		d.StreamListItem(ctx, newInquiryRow(r, s.conn.config.VendorID))
 		return d.RowsRemaining(ctx) > 0
 	})
-	return nil, fetchError(ctx, d, tableInquiry, err)
 }

@@ -2,6 +2,9 @@ package coupang
 
 import (
 	"context"
+	"slices"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -9,14 +12,14 @@ import (
 
 const tableReply = "coupang_callcenter_inquiry_reply"
 
-func tableCoupangCallcenterInquiryReply(_ context.Context) *plugin.Table {
+func tableCoupangCallcenterInquiryReply(fans *fanOuts) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableReply,
 		Description: "Replies to the seller's call-center inquiries on Coupang, one row per reply and option ID of its inquiry, with the inquiry's key columns.",
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID,
 				colPartnerCounselingStatus, colAnswerType),
-			Hydrate: listCallcenterInquiryReplies,
+			Hydrate: listRows(fans, tableReply, true, streamReplies),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID; `inquiry_id = X` reads that inquiry from the single-inquiry endpoint."},
@@ -39,15 +42,22 @@ func tableCoupangCallcenterInquiryReply(_ context.Context) *plugin.Table {
 	}
 }
 
-func listCallcenterInquiryReplies(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-	defer trackFetch(ctx)(&err)
-	s, ok, err := newScan(ctx, d, tableReply, true)
-	if !ok || err != nil {
-		return nil, err
-	}
+// streamReplies streams the replies of a scan's inquiry rows that pass answer_type; the limit
+// counts replies, so it is checked before every reply.
+func streamReplies(ctx context.Context, d *plugin.QueryData, s *scan) error {
 	if s.quals.HasAnswerType && len(s.quals.AnswerTypes) == 0 {
-		return nil, nil // contradictory answer_type quals: nothing to ask Coupang for
+		return nil // contradictory answer_type quals: nothing to ask Coupang for
 	}
-	err = s.run(ctx, d, s.replyStreamer(ctx, d))
-	return nil, fetchError(ctx, d, tableReply, err)
+	return s.run(ctx, d, func(r query.Row) bool {
+		for _, rep := range r.Inquiry.Replies {
+			if s.quals.HasAnswerType && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
+				continue
+			}
+			if d.RowsRemaining(ctx) <= 0 {
+				return false
+			}
+			d.StreamListItem(ctx, newReplyTableRow(r, rep, s.conn.config.VendorID))
+		}
+		return d.RowsRemaining(ctx) > 0
+	})
 }

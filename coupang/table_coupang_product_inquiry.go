@@ -10,13 +10,13 @@ import (
 
 const tableProductInquiry = "coupang_product_inquiry"
 
-func tableCoupangProductInquiry(_ context.Context) *plugin.Table {
+func tableCoupangProductInquiry(fans *fanOuts) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableProductInquiry,
 		Description: "Questions buyers posted on the seller's product pages on Coupang (product Q&A), one row per question.",
 		List: &plugin.ListConfig{
 			KeyColumns: productInquiryKeyColumns(),
-			Hydrate:    listProductInquiries,
+			Hydrate:    listRows(fans, tableProductInquiry, false, streamProductInquiries),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID (inquiryId)."},
@@ -45,15 +45,10 @@ func productInquiryKeyColumns() plugin.KeyColumnSlice {
 	}
 }
 
-func listProductInquiries(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-	defer trackFetch(ctx)(&err)
-	s, ok, err := newScan(ctx, d, tableProductInquiry, false)
-	if !ok || err != nil {
-		return nil, err
-	}
-	err = s.runProducts(ctx, d, func(r query.ProductRow) bool {
+// streamProductInquiries streams the question rows of a scan.
+func streamProductInquiries(ctx context.Context, d *plugin.QueryData, s *scan) error {
+	return s.runProducts(ctx, d, func(r query.ProductRow) bool {
 		d.StreamListItem(ctx, newProductInquiryRow(r, s.conn.config.VendorID))
 		return d.RowsRemaining(ctx) > 0
 	})
-	return nil, fetchError(ctx, d, tableProductInquiry, err)
 }

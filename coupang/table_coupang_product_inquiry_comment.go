@@ -10,13 +10,13 @@ import (
 
 const tableProductComment = "coupang_product_inquiry_comment"
 
-func tableCoupangProductInquiryComment(_ context.Context) *plugin.Table {
+func tableCoupangProductInquiryComment(fans *fanOuts) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableProductComment,
 		Description: "Answers to the questions buyers posted on the seller's product pages on Coupang, one row per answer, with the question's key columns.",
 		List: &plugin.ListConfig{
 			KeyColumns: productInquiryKeyColumns(),
-			Hydrate:    listProductInquiryComments,
+			Hydrate:    listRows(fans, tableProductComment, true, streamProductComments),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID."},
@@ -31,14 +31,10 @@ func tableCoupangProductInquiryComment(_ context.Context) *plugin.Table {
 	}
 }
 
-func listProductInquiryComments(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-	defer trackFetch(ctx)(&err)
-	s, ok, err := newScan(ctx, d, tableProductComment, true)
-	if !ok || err != nil {
-		return nil, err
-	}
-	// The limit counts answers, so it is checked before every answer.
-	err = s.runProducts(ctx, d, func(r query.ProductRow) bool {
+// streamProductComments streams the answer rows of a scan; the limit counts answers, so it is
+// checked before every answer.
+func streamProductComments(ctx context.Context, d *plugin.QueryData, s *scan) error {
+	return s.runProducts(ctx, d, func(r query.ProductRow) bool {
 		for _, c := range r.Inquiry.Comments {
 			if d.RowsRemaining(ctx) <= 0 {
 				return false
@@ -47,5 +43,4 @@ func listProductInquiryComments(ctx context.Context, d *plugin.QueryData, _ *plu
 		}
 		return d.RowsRemaining(ctx) > 0
 	})
-	return nil, fetchError(ctx, d, tableProductComment, err)
 }

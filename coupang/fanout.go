@@ -1,0 +1,132 @@
+package coupang
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// fanOuts indexes each IN list the SDK is fanning out (*proto.QualValueList to *fanOut), once for
+// all its copies: a list of n values has n copies, and each finding its place by scanning would
+// cost n² in all. Lookups take no lock: thousands of copies start at once. One plugin instance
+// has one fanOuts, shared by its tables.
+type fanOuts struct{ lists sync.Map }
+
+// fanOut is one list: whether each element is the first of its value, how many distinct values,
+// how many copies have yet to ask (the entry is dropped when none has), and whether a copy
+// already failed.
+type fanOut struct {
+	once     sync.Once
+	first    map[*proto.QualValue]bool
+	distinct int
+	pending  atomic.Int64
+	failed   atomic.Bool
+}
+
+// scanQuals returns the key-column quals this list call answers for, the fan-out it is a copy of
+// (nil if none), and run false when it is a copy that must return at once.
+//
+// When exactly one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list
+// function once per value, concurrently, each with a copy of QueryData whose qual is that single
+// value (Table.doListForQualValues), and offers no way to turn this off. A copy is recognised by
+// identity: the SDK hands each copy the list's own *proto.QualValue element. Values could not do
+// it: the copies of `IN (1, 1)` hold equal values, yet only one may run.
+//
+// An `inquiry_id IN (...)` list is read one ID per copy: the SDK waits one rate-limiter token
+// before each copy, and that token pays for the copy's one request, so the list runs at the rate
+// limit and each row is streamed as its read completes; a copy whose value an earlier element
+// has does nothing (duplicates are read once). Every other list goes to the copy of its first
+// element, which rebuilds the original quals from QueryContext.UnsafeQuals (shared, unmodified)
+// and runs the whole query, while the other copies return at once: copies streaming interleaved
+// would let a row Postgres may reject come before rows it surely keeps under a pushed LIMIT (see
+// holdback), and each would make its own plan. So does an ID list under a pushed ORDER BY, or
+// under a pushed LIMIT with a condition on inquiry_at, whose rows must reach Postgres in an order
+// a single call decides (newest first; rows surely kept first); such a list takes two tokens per
+// ID, as the copies' tokens are spent whether or not they read.
+func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
+	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
+		return d.Quals, nil, true, nil
+	}
+	orig := plugin.NewKeyColumnQualValueMap(d.QueryContext.UnsafeQuals, d.Table.List.KeyColumns)
+	for column, cur := range d.Quals {
+		f, leader, first := fans.find(orig[column], cur)
+		if f == nil {
+			continue
+		}
+		limited := queryLimit(d) >= 0
+		if column != colInquiryID || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
+			return orig, f, leader, nil
+		}
+		if err := checkInquiryIDs(f.distinct); err != nil {
+			return nil, f, false, f.firstError(err)
+		}
+		// Under a pushed LIMIT a copy whose read is no longer needed makes none.
+		return d.Quals, f, first && (!limited || d.RowsRemaining(context.Background()) > 0), nil
+	}
+	return orig, nil, true, nil
+}
+
+// find returns the fan-out of the list qual in orig that cur, a copy's single-value qual, holds an
+// element of (nil when cur is no such copy), and whether that element is the list's first and
+// the first of its value.
+func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
+	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value == nil || cur.Quals[0].Value.GetListValue() != nil {
+		return nil, false, false
+	}
+	v := cur.Quals[0].Value
+	for _, q := range orig.Quals {
+		list := q.Value.GetListValue()
+		if list == nil || len(list.Values) == 0 {
+			continue
+		}
+		e, ok := fans.lists.Load(list)
+		if !ok {
+			e, _ = fans.lists.LoadOrStore(list, &fanOut{})
+		}
+		f := e.(*fanOut)
+		f.once.Do(func() {
+			f.first = make(map[*proto.QualValue]bool, len(list.Values))
+			seen := make(map[string]bool, len(list.Values))
+			for _, e := range list.Values {
+				k := e.String()
+				f.first[e] = !seen[k]
+				seen[k] = true
+			}
+			f.distinct = len(seen)
+			f.pending.Store(int64(len(list.Values)))
+		})
+		if first, found := f.first[v]; found {
+			if f.pending.Add(-1) == 0 {
+				fans.lists.Delete(list)
+			}
+			return f, v == list.Values[0], first
+		}
+	}
+	return nil, false, false
+}
+
+// firstError lets only the first failing copy of a fan-out return its error, and the others
+// return nil: the first error fails the query, and the SDK (v5.14.1) leaves the goroutine of every
+// later error blocked for good on its error channel, which nothing reads once the query has
+// failed. f may be nil (not a fan-out copy).
+func (f *fanOut) firstError(err error) error {
+	if f == nil || err == nil || f.failed.CompareAndSwap(false, true) {
+		return err
+	}
+	return nil
+}
+
+// checkInquiryIDs refuses an ID list that needs more single-inquiry calls than a plan may make.
+func checkInquiryIDs(n int) error {
+	if n <= query.MaxRequests {
+		return nil
+	}
+	return fmt.Errorf("%w: %d inquiry IDs = %d single-inquiry calls, more than the %d allowed; "+
+		"split the inquiry_id list into parts of at most %d IDs, or find the inquiries by inquiry_at",
+		query.ErrPlanTooLarge, n, n, query.MaxRequests, query.MaxRequests)
+}
