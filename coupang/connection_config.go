@@ -131,10 +131,13 @@ type connection struct {
 
 const connectionCacheKey = "coupang_connection"
 
-// clientTuningKey is the context key of a func(*api.Config) that adjusts the client config before
-// the connection's client is built, e.g. to shrink retry backoffs. Only tests set it (through
-// export_test.go), on the context of the query that builds the client.
-type clientTuningKey struct{}
+// Context keys that only tests set (export_test.go), on the context of the query that builds the
+// connection: clientTuningKey a func(*api.Config) that adjusts the client config, e.g. to shrink
+// retry backoffs; reuseClockKey a func() time.Time, the snapshot's clock.
+type (
+	clientTuningKey struct{}
+	reuseClockKey   struct{}
+)
 
 // getConnection returns the connection's cached client and config, building them on first use.
 // A config error is returned every time (never cached) so that a fixed env variable takes effect
@@ -176,7 +179,11 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if err != nil {
 		return nil, err
 	}
-	c := &connection{config: cfg, client: client, budget: budget, snap: newSnapshot(func() time.Time { return reuseClock() })}
+	now, ok := ctx.Value(reuseClockKey{}).(func() time.Time)
+	if !ok {
+		now = time.Now
+	}
+	c := &connection{config: cfg, client: client, budget: budget, snap: newSnapshot(now)}
 	if d.ConnectionCache != nil {
 		// A failed Set only means the next query builds its own client: not worth failing for.
 		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)

@@ -27,8 +27,8 @@ func sortedIDList(table string, ids []int64, limit int64) inprocess.Query {
 // once, in the per-ID form (one read per fan-out copy, with or without a limit) and the
 // single-call form (a pushed sort), and returns exactly the known inquiries.
 func TestInquiryIDListOneReadPerID(t *testing.T) {
-	newStepClock(t)
 	e := newEnv(t, reuseData, "")
+	e.useStepClock()
 	all := e.sb.Inquiries()
 	known := []int64{all[0].InquiryID, all[5].InquiryID, all[9].InquiryID}
 	list := []int64{known[0], 7, known[1], known[0], known[2], 7, known[1]}
@@ -48,8 +48,8 @@ func TestInquiryIDListOneReadPerID(t *testing.T) {
 // not-found answers in a row; a found answer restarts the count; the refusal holds for later
 // statements until a minute has passed.
 func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
-	clock := newStepClock(t)
 	e := newEnv(t, reuseData, "")
+	clock := e.useStepClock()
 	knownID := e.sb.Inquiries()[0].InquiryID
 	unknown := func(from int64, n int) []int64 {
 		var out []int64

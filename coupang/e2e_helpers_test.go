@@ -31,9 +31,10 @@ var fastLimiter = inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: 100
 
 // env is a sandbox and a runner connected to it.
 type env struct {
-	sb  *sandbox.Server
-	r   *inprocess.Runner
-	cfg string // the runner's connection config
+	sb    *sandbox.Server
+	r     *inprocess.Runner
+	cfg   string     // the runner's connection config
+	clock *stepClock // the plugin's reuse clock when set (useStepClock)
 }
 
 // newEnv starts a sandbox with opts and a runner whose config is the sandbox's credentials plus
@@ -51,7 +52,15 @@ func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...i
 func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 	t.Helper()
 	e.sb.ResetLog()
-	return runQuery(t.Context(), e.r, q)
+	return runQuery(e.context(t), e.r, q)
+}
+
+// context is the context of e's queries in test t.
+func (e *env) context(t *testing.T) context.Context {
+	if e.clock != nil {
+		return e.clock.context(t.Context())
+	}
+	return t.Context()
 }
 
 // runQuery runs q under ctx as Postgres would over the FDW in a UTC session: it keeps only the streamed

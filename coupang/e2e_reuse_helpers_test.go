@@ -1,8 +1,8 @@
 package coupang_test
 
 import (
+	"context"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
@@ -14,11 +14,21 @@ type stepClock struct {
 	t  time.Time
 }
 
-// newStepClock installs a stepClock, starting now, for the rest of the test.
-func newStepClock(t *testing.T) *stepClock {
-	c := &stepClock{t: time.Now()}
-	t.Cleanup(coupang.SetReuseClock(c.now))
-	return c
+// newStepClock returns a stepClock starting now.
+func newStepClock() *stepClock {
+	return &stepClock{t: time.Now()}
+}
+
+// context returns ctx with the clock as the plugin's reuse clock: it takes effect for a connection
+// when a query under it builds the connection (the runner's first query).
+func (c *stepClock) context(ctx context.Context) context.Context {
+	return coupang.WithReuseClock(ctx, c.now)
+}
+
+// useStepClock gives e's queries a stepClock starting now; call it before e's first query.
+func (e *env) useStepClock() *stepClock {
+	e.clock = newStepClock()
+	return e.clock
 }
 
 func (c *stepClock) now() time.Time {

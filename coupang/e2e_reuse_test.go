@@ -71,8 +71,8 @@ func within(rows []map[string]any, lo, hi time.Time) []map[string]any {
 func TestNestedLoopJoinAtListingCost(t *testing.T) {
 	for _, tc := range []struct{ outer, inner string }{{inquiryTable, replyTable}, {replyTable, inquiryTable}} {
 		t.Run(tc.outer, func(t *testing.T) {
-			clock := newStepClock(t)
 			e := newEnv(t, reuseData, "")
+			clock := e.useStepClock()
 			lo, hi := oneWindow()
 			want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
 			require.Greater(t, minReq, 1, "the period must take several pages")
@@ -102,8 +102,8 @@ func TestNestedLoopJoinAtListingCost(t *testing.T) {
 // or merge join does: the second listing reuses the first one's pages, and returns what it
 // returns on its own.
 func TestHashJoinAtListingCost(t *testing.T) {
-	clock := newStepClock(t)
 	e := newEnv(t, reuseData, "")
+	clock := e.useStepClock()
 	lo, hi := threeWindows()
 	_, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
 	inq := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
@@ -120,8 +120,8 @@ func TestHashJoinAtListingCost(t *testing.T) {
 // TestSameTableNotReusedWithoutCache: running the same listing twice asks Coupang twice, however
 // close together: with Steampipe's query cache off, only the other table of a join reuses rows.
 func TestSameTableNotReusedWithoutCache(t *testing.T) {
-	newStepClock(t) // time stands still: only the table rule can refuse reuse
 	e := newEnv(t, reuseData, "")
+	e.useStepClock() // time stands still: only the table rule can refuse reuse
 	lo, hi := oneWindow()
 	want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
 	q := inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1}
@@ -134,8 +134,8 @@ func TestSameTableNotReusedWithoutCache(t *testing.T) {
 // TestReuseIdleExpiry: an inner scan that comes more than a few idle seconds after the listing
 // was last used reads Coupang again.
 func TestReuseIdleExpiry(t *testing.T) {
-	clock := newStepClock(t)
 	e := newEnv(t, reuseData, "")
+	clock := e.useStepClock()
 	lo, hi := oneWindow()
 	want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
 	e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
@@ -153,8 +153,8 @@ func TestReuseIdleExpiry(t *testing.T) {
 // period: every statement returns exactly its rows, and together they cost what their listings
 // cost.
 func TestConcurrentJoins(t *testing.T) {
-	newStepClock(t)
 	e := newEnv(t, reuseData, "")
+	e.useStepClock()
 	today := kstDay(time.Now())
 	const statements = 4
 	total := 0
@@ -167,7 +167,7 @@ func TestConcurrentJoins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rows, err := runQuery(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+			rows, err := runQuery(e.context(t), e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 			if err == nil && !assert.Equal(t, want, slices.Compact(ids(within(rows, lo, hi)))) {
 				return
 			}
@@ -176,7 +176,7 @@ func TestConcurrentJoins(t *testing.T) {
 					break
 				}
 				var reps []map[string]any
-				reps, err = runQuery(t.Context(), e.r, byIDQuery(replyTable, id))
+				reps, err = runQuery(e.context(t), e.r, byIDQuery(replyTable, id))
 				for _, r := range reps {
 					assert.Equal(t, id, r["inquiry_id"])
 				}

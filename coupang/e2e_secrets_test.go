@@ -115,7 +115,8 @@ func TestSecretsNeverLogged(t *testing.T) {
 	list := inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1}
 	get := inprocess.Query{Table: inquiryTable, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: sb.Inquiries()[0].InquiryID}}, Limit: -1}
 	var errs []string
-	clock := newStepClock(t)
+	clock := newStepClock()
+	ctx = clock.context(ctx)
 	for s := 0; s <= 4; s++ {
 		mu.Lock()
 		step = s

@@ -52,8 +52,8 @@ func pagesOf(all []sandbox.Inquiry, req api.ListRequest) int {
 // TestLatestNReadsOnlyTheNewestWindow: `ORDER BY inquiry_at DESC LIMIT 5` over 180 days returns the
 // five newest rows, newest first, for the requests of the newest window's pages alone.
 func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
-	clock := newStepClock(t)
 	e := newEnv(t, sortData, "")
+	clock := e.useStepClock()
 	all := e.sb.Inquiries()
 	lo := kstDay(time.Now()).AddDate(0, 0, -179)
 	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}

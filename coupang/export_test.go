@@ -14,10 +14,9 @@ func WithClientTuning(ctx context.Context, tune func(*api.Config)) context.Conte
 	return context.WithValue(ctx, clientTuningKey{}, tune)
 }
 
-// SetReuseClock replaces the clock that decides how long fetched rows stay reusable (snapshot);
-// it returns a function restoring the previous clock.
-func SetReuseClock(now func() time.Time) (restore func()) {
-	prev := reuseClock
-	reuseClock = now
-	return func() { reuseClock = prev }
+// WithReuseClock returns a context under which a query that builds its connection takes now as
+// the clock that decides how long fetched rows stay reusable (snapshot), so that tests can step
+// past reuseIdle. Connections already built keep theirs.
+func WithReuseClock(ctx context.Context, now func() time.Time) context.Context {
+	return context.WithValue(ctx, reuseClockKey{}, now)
 }

@@ -43,6 +43,7 @@ func qualMap(qs ...q) plugin.KeyColumnQualMap {
 }
 
 func TestConvertQuals(t *testing.T) {
+	t.Parallel()
 	t1 := time.Date(2026, 1, 9, 15, 0, 0, 0, time.UTC)
 	t2 := time.Date(2026, 1, 15, 14, 59, 59, 0, time.UTC)
 	tests := []struct {
@@ -90,6 +91,7 @@ func TestConvertQuals(t *testing.T) {
 // TestFanOutFind checks the recognition of the SDK's per-value copies of an IN qual: only the
 // copy holding the list's first element leads.
 func TestFanOutFind(t *testing.T) {
+	t.Parallel()
 	a, b := i64(1), i64(2)
 	orig := qualMap(q{colVendorItemID, "=", list(a, b)})[colVendorItemID]
 	fans := &fanOuts{}

@@ -71,9 +71,6 @@ type inquiryEntry struct {
 	b   *batch
 }
 
-// reuseClock is the snapshot's clock; tests replace it (export_test.go) to step past reuseIdle.
-var reuseClock = time.Now
-
 func newSnapshot(now func() time.Time) *snapshot {
 	return &snapshot{now: now, pages: map[api.ListRequest]pageEntry{}, inquiries: map[int64]inquiryEntry{}}
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestPrepaidWait(t *testing.T) {
+	t.Parallel()
 	waits := 0
 	wait := func(context.Context) error { waits++; return nil }
 	ctx := context.Background()
@@ -37,6 +38,7 @@ func page(ids ...int64) *api.Page {
 }
 
 func TestSnapshotReuseRules(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	s := newSnapshot(func() time.Time { return now })
 	req := api.ListRequest{PageSize: 30, PageNum: 1}
@@ -75,6 +77,7 @@ func TestSnapshotReuseRules(t *testing.T) {
 }
 
 func TestSnapshotMemoryBound(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := newSnapshot(func() time.Time { return now })
 	ids := make([]int64, reuseMaxInquiries/2)
