@@ -45,42 +45,23 @@ func ConfigInstance() interface{} {
 	return &coupangConfig{}
 }
 
-// GetConfig returns the connection's decoded config; a connection without config gives the zero
-// config.
-func GetConfig(connection *plugin.Connection) coupangConfig {
-	if connection == nil || connection.Config == nil {
-		return coupangConfig{}
+// resolve applies the env fallbacks and defaults and checks what the API client does not:
+// credentials (every missing one named at once, so one fix makes the next run work) and
+// default_lookback_days; api.New checks the base URL. Errors name both the argument and its
+// environment variable, because either may be how the user configures it; they never contain the
+// secret.
+func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
+	cfg := api.Config{
+		VendorID:  setting(c.VendorID, envVendorID),
+		AccessKey: setting(c.AccessKey, envAccessKey),
+		SecretKey: setting(c.SecretKey, envSecretKey),
+		BaseURL:   setting(c.BaseURL, envBaseURL),
 	}
-	config, _ := connection.Config.(coupangConfig)
-	return config
-}
-
-// resolvedConfig is the connection config with env fallbacks and defaults applied and validated.
-type resolvedConfig struct {
-	VendorID     string
-	AccessKey    string
-	SecretKey    string
-	BaseURL      string
-	LookbackDays int
-}
-
-// resolve applies the env fallbacks and defaults and validates the result. Errors name both the
-// argument and its environment variable, because either may be how the user configures it; they
-// never contain the secret.
-func (c coupangConfig) resolve() (resolvedConfig, error) {
-	r := resolvedConfig{
-		VendorID:     setting(c.VendorID, envVendorID),
-		AccessKey:    setting(c.AccessKey, envAccessKey),
-		SecretKey:    setting(c.SecretKey, envSecretKey),
-		BaseURL:      setting(c.BaseURL, envBaseURL),
-		LookbackDays: defaultLookbackDays,
-	}
-	// Every missing credential is named at once, so one fix makes the next run work.
 	var missing, envs []string
 	for _, f := range []struct{ arg, env, value string }{
-		{"vendor_id", envVendorID, r.VendorID},
-		{"access_key", envAccessKey, r.AccessKey},
-		{"secret_key", envSecretKey, r.SecretKey},
+		{"vendor_id", envVendorID, cfg.VendorID},
+		{"access_key", envAccessKey, cfg.AccessKey},
+		{"secret_key", envSecretKey, cfg.SecretKey},
 	} {
 		if f.value == "" {
 			missing, envs = append(missing, f.arg), append(envs, f.env)
@@ -91,23 +72,20 @@ func (c coupangConfig) resolve() (resolvedConfig, error) {
 		if len(missing) > 1 {
 			verb = "are"
 		}
-		return r, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
+		return cfg, 0, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
 			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
-	if r.BaseURL == "" {
-		r.BaseURL = api.DefaultBaseURL
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = api.DefaultBaseURL
 	}
-	if err := api.ValidateBaseURL(r.BaseURL); err != nil {
-		return r, fmt.Errorf("coupang connection config: %w", err)
-	}
-	if c.DefaultLookbackDays != nil {
-		n := *c.DefaultLookbackDays
-		if n < 1 || n > maxLookbackDays {
-			return r, fmt.Errorf("coupang connection config: default_lookback_days is %d: it must be between 1 and %d (days, today included)", n, maxLookbackDays)
+	lookbackDays = defaultLookbackDays
+	if n := c.DefaultLookbackDays; n != nil {
+		if *n < 1 || *n > maxLookbackDays {
+			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %d: it must be between 1 and %d (days, today included)", *n, maxLookbackDays)
 		}
-		r.LookbackDays = n
+		lookbackDays = *n
 	}
-	return r, nil
+	return cfg, lookbackDays, nil
 }
 
 // setting returns the config value when set and non-blank, else the environment variable.
@@ -123,10 +101,11 @@ func setting(v *string, env string) string {
 // connection and kept in the SDK's connection cache, which the SDK clears when the connection's
 // config changes.
 type connection struct {
-	config resolvedConfig
-	client *api.Client
-	snap   *snapshot
-	budget *ratelimit.Budget
+	vendorID     string
+	lookbackDays int
+	client       *api.Client
+	snap         *snapshot
+	budget       *ratelimit.Budget
 }
 
 const connectionCacheKey = "coupang_connection"
@@ -150,15 +129,13 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 			}
 		}
 	}
-	cfg, err := GetConfig(d.Connection).resolve()
+	var config coupangConfig
+	if d.Connection != nil {
+		config, _ = d.Connection.Config.(coupangConfig)
+	}
+	apiCfg, lookbackDays, err := config.resolve()
 	if err != nil {
 		return nil, err
-	}
-	apiCfg := api.Config{
-		BaseURL:   cfg.BaseURL,
-		VendorID:  cfg.VendorID,
-		AccessKey: cfg.AccessKey,
-		SecretKey: cfg.SecretKey,
 	}
 	// Retries and failed attempts go to the plugin's log (Steampipe's plugin log file); the client
 	// never logs a header, key or signature.
@@ -175,7 +152,7 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	// The budget is keyed by the seller's keys and the API address, so that connections (and
 	// processes) using the same keys share it. An unusable budget fails the query: a per-process
 	// fallback would let several processes exceed the seller's rate together.
-	budget, err := ratelimit.Open("", cfg.VendorID, cfg.AccessKey, strings.TrimSuffix(cfg.BaseURL, "/"))
+	budget, err := ratelimit.Open("", apiCfg.VendorID, apiCfg.AccessKey, strings.TrimSuffix(apiCfg.BaseURL, "/"))
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +160,7 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if !ok {
 		now = time.Now
 	}
-	c := &connection{config: cfg, client: client, budget: budget, snap: newSnapshot(now)}
+	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}
 	if d.ConnectionCache != nil {
 		// A failed Set only means the next query builds its own client: not worth failing for.
 		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
@@ -194,8 +171,8 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 // queryClient returns the connection's client for one fetch call (list or get): bound to this
 // query's rate limiter, so that every HTTP request, retries included, first waits on the plugin's
 // limiters (coupang_api) that apply to the fetch, then on the seller's budget shared by every
-// process on the machine, and to the connection's snapshot (see snapshot). WaitForListRateLimit waits on the fetch limiters the SDK resolved for this QueryData,
-// for a Get as much as for a List.
+// process on the machine, and to the connection's snapshot (see snapshot). WaitForListRateLimit
+// waits on the fetch limiters the SDK resolved for this QueryData, for a Get as much as a List.
 //
 // The SDK itself waits on those same limiters once just before it calls a fetch function. With
 // byID (the call reads inquiries one by one from the single-inquiry endpoint, as each copy of an
@@ -209,11 +186,7 @@ func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connecti
 	if err != nil {
 		return nil, nil, err
 	}
-	var p *plugin.Plugin
-	if d.Table != nil {
-		p = d.Table.Plugin
-	}
-	shared, err := sharedRate(p)
+	shared, err := sharedRate(d.Table.Plugin)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,13 +197,9 @@ func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connecti
 	if byID {
 		wait = prepaidWait(time.Now(), wait)
 	}
-	var table string
-	if d.Table != nil {
-		table = d.Table.Name
-	}
 	client := c.client.WithWait(wait).WithReserve(func(ctx context.Context) (func(), error) {
 		return c.budget.Reserve(ctx, shared)
-	}).WithReuse(c.snap.scanReuse(table, queryCacheTTL(d)))
+	}).WithReuse(c.snap.scanReuse(d.Table.Name, queryCacheTTL(d)))
 	return c, client, nil
 }
 

@@ -119,7 +119,7 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 				return nil
 			}
 		}
-		plan, err := query.Build(v, now, s.conn.config.LookbackDays)
+		plan, err := query.Build(v, now, s.conn.lookbackDays)
 		if err != nil {
 			return err
 		}

@@ -76,11 +76,9 @@ const maxRateLimit = 10
 // RetuneRateLimiter.
 func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 	fill, bucket := float64(defaultFillRate), int64(defaultBucketSize)
-	if p != nil {
-		for _, d := range p.RateLimiters {
-			if d.Name == RateLimiterName {
-				fill, bucket = float64(d.FillRate), d.BucketSize
-			}
+	for _, d := range p.RateLimiters {
+		if d.Name == RateLimiterName {
+			fill, bucket = float64(d.FillRate), d.BucketSize
 		}
 	}
 	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {

@@ -51,7 +51,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	announced := false
 	for _, v := range s.variants {
 		v.Limit = -1 // every row of a window is needed to sort it
-		plan, err := query.Build(v, now, s.conn.config.LookbackDays)
+		plan, err := query.Build(v, now, s.conn.lookbackDays)
 		if err != nil {
 			return err
 		}

@@ -52,7 +52,7 @@ func inquiryKeyColumns() plugin.KeyColumnSlice {
 // streamInquiries streams the inquiry rows of a scan.
 func streamInquiries(ctx context.Context, d *plugin.QueryData, s *scan) error {
 	return s.run(ctx, d, func(r query.Row) bool {
-		d.StreamListItem(ctx, newInquiryRow(r, s.conn.config.VendorID))
+		d.StreamListItem(ctx, newInquiryRow(r, s.conn.vendorID))
 		return d.RowsRemaining(ctx) > 0
 	})
 }

@@ -56,7 +56,7 @@ func streamReplies(ctx context.Context, d *plugin.QueryData, s *scan) error {
 			if d.RowsRemaining(ctx) <= 0 {
 				return false
 			}
-			d.StreamListItem(ctx, newReplyTableRow(r, rep, s.conn.config.VendorID))
+			d.StreamListItem(ctx, newReplyTableRow(r, rep, s.conn.vendorID))
 		}
 		return d.RowsRemaining(ctx) > 0
 	})

@@ -48,7 +48,7 @@ func productInquiryKeyColumns() plugin.KeyColumnSlice {
 // streamProductInquiries streams the question rows of a scan.
 func streamProductInquiries(ctx context.Context, d *plugin.QueryData, s *scan) error {
 	return s.runProducts(ctx, d, func(r query.ProductRow) bool {
-		d.StreamListItem(ctx, newProductInquiryRow(r, s.conn.config.VendorID))
+		d.StreamListItem(ctx, newProductInquiryRow(r, s.conn.vendorID))
 		return d.RowsRemaining(ctx) > 0
 	})
 }

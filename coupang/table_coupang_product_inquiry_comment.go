@@ -39,7 +39,7 @@ func streamProductComments(ctx context.Context, d *plugin.QueryData, s *scan) er
 			if d.RowsRemaining(ctx) <= 0 {
 				return false
 			}
-			d.StreamListItem(ctx, newProductCommentTableRow(r, c, s.conn.config.VendorID))
+			d.StreamListItem(ctx, newProductCommentTableRow(r, c, s.conn.vendorID))
 		}
 		return d.RowsRemaining(ctx) > 0
 	})
