@@ -105,11 +105,6 @@ func (f *Filter) Rows(inq api.Inquiry, status string) []Row {
 	return rows
 }
 
-// Match reports whether a row passes every qual.
-func (f *Filter) Match(r Row) bool {
-	return f.matchInquiry(r.Inquiry, r.PartnerCounselingStatus) && f.matchVendorItem(r.VendorItemID)
-}
-
 // matchInquiry applies the quals on the inquiry's own columns.
 func (f *Filter) matchInquiry(inq api.Inquiry, status string) bool {
 	return f.Certainty(inq.InquiryAt) != Rejected &&

@@ -247,18 +247,11 @@ func lossless(p *Plan) bool {
 	if first.Start.IsZero() {
 		return false // dateless listing under a time bound
 	}
-	return coversFrom(widen(f.Lower, f.zone()), first.Start) && coversTo(widen(f.Upper, f.zone()), last.End.AddDate(0, 0, 1))
-}
-
-// coversFrom reports whether every instant from midnight `from` on satisfies the lower bound.
-func coversFrom(b *Bound, from time.Time) bool {
-	return b == nil || b.admits(from)
-}
-
-// coversTo reports whether every instant before midnight `to` satisfies the upper bound. Coupang's
-// inquiryAt has whole seconds, so the last instant that matters is one second before midnight.
-func coversTo(b *Bound, to time.Time) bool {
-	return b == nil || b.admits(to.Add(-time.Second))
+	// Every instant from the first window's first midnight on, and before the midnight after the
+	// last window, must pass the widened bounds. Coupang's inquiryAt has whole seconds, so the last
+	// instant that matters is one second before that midnight.
+	lower, upper := widen(f.Lower, f.zone()), widen(f.Upper, f.zone())
+	return (lower == nil || lower.admits(first.Start)) && (upper == nil || upper.admits(last.End.AddDate(0, 0, 1).Add(-time.Second)))
 }
 
 // buildFilter intersects the quals, which must leave at most one value per column but

@@ -146,9 +146,6 @@ func openFile(path string) (*os.File, error) {
 	return nil, errors.New("created and removed repeatedly by other processes")
 }
 
-// Path returns the state file's path.
-func (b *Budget) Path() string { return b.path }
-
 // Reserve waits until the budget allows one more request under r and returns holding the
 // budget's lock; the caller sends the request and calls sent as soon as it is written, which
 // records that moment as the send time and releases the lock. Recording the write, not the
@@ -174,15 +171,6 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 			return nil, err
 		}
 	}
-}
-
-// Wait is Reserve for a request sent at once.
-func (b *Budget) Wait(ctx context.Context, r Rate) error {
-	sent, err := b.Reserve(ctx, r)
-	if err == nil {
-		sent()
-	}
-	return err
 }
 
 // check locks the budget and applies r. When a request may be sent it returns 0 and the log, with

@@ -18,7 +18,7 @@ func TestTornFileRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(b.Path(), []byte("17000000\x00garbage"), 0o666); err != nil {
+	if err := os.WriteFile(b.path, []byte("17000000\x00garbage"), 0o666); err != nil {
 		t.Fatal(err)
 	}
 	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
@@ -26,7 +26,7 @@ func TestTornFileRecovers(t *testing.T) {
 	if err != nil || wait != r.window() {
 		t.Fatalf("take on a torn file: wait %s, err %v; want %s", wait, err, r.window())
 	}
-	buf, _ := os.ReadFile(b.Path())
+	buf, _ := os.ReadFile(b.path)
 	if log, ok := parse(buf); !ok || len(log) != 4 {
 		t.Fatalf("file not repaired: %q", buf)
 	}
@@ -39,7 +39,7 @@ func TestTornFileRecovers(t *testing.T) {
 	b.record(log, r)
 }
 
-// TestWaitSleepsUntilAdmitted: Wait sleeps for exactly the waits the rule computes (a fake clock
+// TestWaitSleepsUntilAdmitted: Reserve sleeps for exactly the waits the rule computes (a fake clock
 // advanced by the sleeps) and records every request.
 func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	t.Parallel()
@@ -53,9 +53,11 @@ func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
 	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
 	for range 9 {
-		if err := b.Wait(context.Background(), r); err != nil {
+		sent, err := b.Reserve(context.Background(), r)
+		if err != nil {
 			t.Fatal(err)
 		}
+		sent()
 	}
 	if want := 8 * r.window() / 4; slept != want {
 		t.Fatalf("slept %s for 9 requests, want %s", slept, want)
@@ -91,12 +93,12 @@ func TestOpenRefusesUnsafeDirectories(t *testing.T) {
 		t.Fatal(err)
 	}
 	di, _ := os.Stat(fresh)
-	fi, _ := os.Stat(b.Path())
+	fi, _ := os.Stat(b.path)
 	if di.Mode()&os.ModeSticky == 0 || di.Mode().Perm() != 0o777 || fi.Mode().Perm() != 0o666 {
 		t.Fatalf("modes: dir %s, file %s", di.Mode(), fi.Mode())
 	}
-	if strings.Contains(b.Path(), "A00012345") || strings.Contains(b.Path(), "key") {
-		t.Fatalf("file name %s shows the seller or key", b.Path())
+	if strings.Contains(b.path, "A00012345") || strings.Contains(b.path, "key") {
+		t.Fatalf("file name %s shows the seller or key", b.path)
 	}
 }
 
@@ -108,8 +110,10 @@ func BenchmarkWait(b *testing.B) {
 	}
 	r := FromLimiter(1e9, 1e9)
 	for b.Loop() {
-		if err := bud.Wait(context.Background(), r); err != nil {
+		sent, err := bud.Reserve(context.Background(), r)
+		if err != nil {
 			b.Fatal(err)
 		}
+		sent()
 	}
 }
