@@ -20,6 +20,8 @@ type scan struct {
 	quals    tableQuals
 	variants []query.Quals
 	fan      *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
+	// announced says the notice of a default lookback was given (once per scan).
+	announced bool
 }
 
 // listRows is the list function of a table: it prepares the query's scan and hands it to stream,
@@ -106,12 +108,21 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 	return nil
 }
 
+// plan builds the plan of variant v and announces a default lookback.
+func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.Plan, error) {
+	p, err := query.Build(v, now, s.conn.lookbackDays)
+	if err == nil && p.Lookback != nil && !s.announced {
+		s.announced = true
+		notify(ctx, s.table, p.Lookback.Notice())
+	}
+	return p, err
+}
+
 // runVariants runs the plan of each of the scan's variants in turn through fetch. With a limit,
-// each variant asks only for what the previous ones left. A default lookback is announced once.
+// each variant asks only for what the previous ones left.
 func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
 	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	now := time.Now()
-	announced := false
 	for _, v := range s.variants {
 		if v.Limit >= 0 {
 			v.Limit = max(d.RowsRemaining(ctx), 0)
@@ -119,13 +130,9 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 				return nil
 			}
 		}
-		plan, err := query.Build(v, now, s.conn.lookbackDays)
+		plan, err := s.plan(ctx, v, now)
 		if err != nil {
 			return err
-		}
-		if plan.Lookback != nil && !announced {
-			announced = true
-			notify(ctx, s.table, plan.Lookback.Notice())
 		}
 		if err := fetch(ctx, plan, h.emitter(&plan.Filter)); err != nil || h.stopped {
 			return err

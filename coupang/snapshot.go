@@ -2,6 +2,7 @@ package coupang
 
 import (
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -141,16 +142,8 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 func (s *snapshot) forget(b *batch) {
 	s.batches = s.batches[1:]
 	s.held -= b.size
-	for k, e := range s.pages {
-		if e.b == b {
-			delete(s.pages, k)
-		}
-	}
-	for k, e := range s.inquiries {
-		if e.b == b {
-			delete(s.inquiries, k)
-		}
-	}
+	maps.DeleteFunc(s.pages, func(_ api.ListRequest, e pageEntry) bool { return e.b == b })
+	maps.DeleteFunc(s.inquiries, func(_ int64, e inquiryEntry) bool { return e.b == b })
 }
 
 // Inquiry implements api.Reuse: a listed inquiry the scan may reuse, or a refusal after a run of

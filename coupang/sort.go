@@ -48,16 +48,11 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	}
 	var plans []*query.Plan
 	now := time.Now()
-	announced := false
 	for _, v := range s.variants {
 		v.Limit = -1 // every row of a window is needed to sort it
-		plan, err := query.Build(v, now, s.conn.lookbackDays)
+		plan, err := s.plan(ctx, v, now)
 		if err != nil {
 			return err
-		}
-		if plan.Lookback != nil && !announced {
-			announced = true
-			notify(ctx, s.table, plan.Lookback.Notice())
 		}
 		plans = append(plans, plan)
 	}
