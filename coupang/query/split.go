@@ -26,48 +26,41 @@ func (q Quals) Split() ([]Quals, error) {
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil, nil
 	}
-	sizes := []int{max(len(orders), 1), max(len(statuses), 1), max(len(inquiry), 1), max(len(cs), 1)}
-	lists := make([][]Bound, len(q.InquiryAtAny))
-	for i, l := range q.InquiryAtAny {
-		lists[i] = slices.Clone(l)
-		slices.SortFunc(lists[i], compareBounds)
-		lists[i] = slices.CompactFunc(lists[i], func(a, b Bound) bool { return compareBounds(a, b) == 0 })
-		sizes = append(sizes, len(lists[i]))
-	}
-	n := 1
-	for _, k := range sizes {
-		if n *= k; k == 0 {
-			return nil, nil // a list of nulls: no row can match
+	base := q
+	base.OrderID, base.PartnerCounselingStatus, base.InquiryStatus, base.CSPartnerCounselingStatus, base.InquiryAtAny = nil, nil, nil, nil, nil
+	out := []Quals{base}
+	var err error
+	// by multiplies out by the n values of a column with quals (has), each set on a copy by set.
+	by := func(has bool, n int, set func(c *Quals, i int)) {
+		if err != nil || !has {
+			return
 		}
-		if n > MaxSplits {
-			return nil, fmt.Errorf("the IN lists of this query combine into more than %d separate listings: split the query", MaxSplits)
+		if len(out)*n > MaxSplits {
+			err = fmt.Errorf("the IN lists of this query combine into more than %d separate listings: split the query", MaxSplits)
+			return
 		}
-	}
-	// Each choice of one bound per inquiry_at list.
-	ats := [][]Bound{nil}
-	for _, l := range lists {
-		next := make([][]Bound, 0, len(ats)*len(l))
-		for _, c := range ats {
-			for _, b := range l {
-				next = append(next, append(slices.Clip(c), b))
+		var next []Quals // nil when n is 0 (a list of nulls): no row can match
+		for _, v := range out {
+			for i := range n {
+				c := v
+				set(&c, i)
+				next = append(next, c)
 			}
 		}
-		ats = next
+		out = next
 	}
-	out := make([]Quals, 0, n)
-	for _, o := range choices(orders) {
-		for _, s := range choices(statuses) {
-			for _, i := range choices(inquiry) {
-				for _, c := range choices(cs) {
-					for _, at := range ats {
-						v := q
-						v.OrderID, v.PartnerCounselingStatus, v.InquiryStatus, v.CSPartnerCounselingStatus = o, s, i, c
-						v.InquiryAt, v.InquiryAtAny = slices.Concat(q.InquiryAt, at), nil
-						out = append(out, v)
-					}
-				}
-			}
-		}
+	by(orders != nil, len(orders), func(c *Quals, i int) { c.OrderID = [][]int64{{orders[i]}} })
+	by(statuses != nil, len(statuses), func(c *Quals, i int) { c.PartnerCounselingStatus = [][]string{{statuses[i]}} })
+	by(inquiry != nil, len(inquiry), func(c *Quals, i int) { c.InquiryStatus = [][]string{{inquiry[i]}} })
+	by(cs != nil, len(cs), func(c *Quals, i int) { c.CSPartnerCounselingStatus = [][]string{{cs[i]}} })
+	for _, l := range q.InquiryAtAny {
+		l = slices.Clone(l)
+		slices.SortFunc(l, compareBounds)
+		l = slices.CompactFunc(l, func(a, b Bound) bool { return compareBounds(a, b) == 0 })
+		by(true, len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
+	}
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -75,19 +68,6 @@ func (q Quals) Split() ([]Quals, error) {
 // compareBounds orders bounds by instant, then operator.
 func compareBounds(a, b Bound) int {
 	return cmp.Or(a.Value.Compare(b.Value), strings.Compare(a.Op, b.Op))
-}
-
-// choices returns the quals of a column for each of its values (a set of that one value), or no
-// quals for a column without any.
-func choices[T any](values []T) [][][]T {
-	if values == nil {
-		return [][][]T{nil}
-	}
-	out := make([][][]T, len(values))
-	for i, v := range values {
-		out[i] = [][]T{{v}}
-	}
-	return out
 }
 
 // Intersect returns the sorted, duplicate-free values common to every set (several quals on one
