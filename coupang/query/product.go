@@ -21,8 +21,10 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 		},
 		id: func(inq api.ProductInquiry) int64 { return inq.InquiryID },
 		at: func(inq api.ProductInquiry) time.Time { return inq.InquiryAt },
+		// inquiry_at is the one key column to check: the listing status (answered_type) is the
+		// plan's own, and Coupang filters product Q&A by nothing else.
 		rows: func(inq api.ProductInquiry) []ProductRow {
-			if !p.Filter.MatchProduct(inq.InquiryAt, p.Status) {
+			if p.Filter.Certainty(inq.InquiryAt) == Rejected {
 				return nil
 			}
 			return []ProductRow{{Inquiry: inq, AnsweredType: p.Status}}
@@ -41,11 +43,4 @@ func ProductRequest(req api.ListRequest) api.ProductInquiryRequest {
 		PageNum:        req.PageNum,
 		PageSize:       req.PageSize,
 	}
-}
-
-// MatchProduct reports whether a product question listed with answeredType passes the filter: the
-// inquiry_at bounds (in some session TimeZone, like call-center rows) and the answered_type qual,
-// the only key columns of the product Q&A tables.
-func (f *Filter) MatchProduct(inquiryAt time.Time, answeredType string) bool {
-	return f.Certainty(inquiryAt) != Rejected && (f.PartnerCounselingStatus == "" || answeredType == f.PartnerCounselingStatus)
 }
