@@ -54,13 +54,13 @@ func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table stri
 	if err == nil {
 		variants, err = tq.Quals.Split()
 	}
-	if err == nil && tq.HasInquiryID {
+	if err == nil && tq.InquiryIDs != nil {
 		err = checkInquiryIDs(len(tq.InquiryIDs))
 	}
 	if err != nil {
 		return nil, false, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
-	conn, client, err := queryClient(ctx, d, tq.HasInquiryID)
+	conn, client, err := queryClient(ctx, d, tq.InquiryIDs != nil)
 	if err != nil {
 		return nil, false, fan.firstError(err)
 	}
@@ -77,7 +77,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 		return s.runSorted(ctx, d, emit)
 	}
 	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
-	if s.quals.HasInquiryID {
+	if s.quals.InquiryIDs != nil {
 		err = listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h)
 	} else {
 		err = runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {

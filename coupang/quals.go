@@ -44,12 +44,11 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 type tableQuals struct {
 	// Quals is the planner input; query.Quals.Split makes the single-valued Quals to plan.
 	Quals query.Quals
-	// InquiryIDs is the set of inquiry_id values asked for (reply table), valid when HasInquiryID.
-	InquiryIDs   []int64
-	HasInquiryID bool
-	// AnswerTypes is the set of answer_type values asked for (reply table), valid when HasAnswerType.
-	AnswerTypes   []string
-	HasAnswerType bool
+	// InquiryIDs is the set of inquiry_id values asked for, nil without a qual on inquiry_id
+	// (empty: contradictory quals).
+	InquiryIDs []int64
+	// AnswerTypes is the set of answer_type values asked for (reply table), nil without a qual.
+	AnswerTypes []string
 }
 
 // convertQuals turns the key-column quals into planner input: each qual's values (one, or an IN
@@ -101,7 +100,6 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (ta
 	}
 	out.InquiryIDs, _ = query.Intersect(ids, cmp.Compare[int64])
 	out.AnswerTypes, _ = query.Intersect(types, strings.Compare)
-	out.HasInquiryID, out.HasAnswerType = ids != nil, types != nil
 	return out, nil
 }
 

@@ -45,12 +45,12 @@ func tableCoupangCallcenterInquiryReply(fans *fanOuts) *plugin.Table {
 // streamReplies streams the replies of a scan's inquiry rows that pass answer_type; the limit
 // counts replies, so it is checked before every reply.
 func streamReplies(ctx context.Context, d *plugin.QueryData, s *scan) error {
-	if s.quals.HasAnswerType && len(s.quals.AnswerTypes) == 0 {
+	if s.quals.AnswerTypes != nil && len(s.quals.AnswerTypes) == 0 {
 		return nil // contradictory answer_type quals: nothing to ask Coupang for
 	}
 	return s.run(ctx, d, func(r query.Row) bool {
 		for _, rep := range r.Inquiry.Replies {
-			if s.quals.HasAnswerType && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
+			if s.quals.AnswerTypes != nil && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
 				continue
 			}
 			if d.RowsRemaining(ctx) <= 0 {
