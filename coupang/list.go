@@ -77,14 +77,12 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 		return s.runSorted(ctx, d, emit)
 	}
 	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
-	if s.quals.InquiryIDs != nil {
-		err = listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h)
-	} else {
-		err = runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
+	if s.quals.InquiryIDs == nil {
+		return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 			return query.Fetch(ctx, s.client, p, emit)
 		})
 	}
-	if err != nil {
+	if err := listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h); err != nil {
 		return err
 	}
 	h.flush()
@@ -98,14 +96,9 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 		s.variants[i].Endpoint = query.ProductQnA
 	}
 	h := newHoldback(d, emit, func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt })
-	err := runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
+	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
 		return query.FetchProductInquiries(ctx, s.client, p, emit)
 	})
-	if err != nil {
-		return err
-	}
-	h.flush()
-	return nil
 }
 
 // plan builds the plan of variant v and announces a default lookback.
@@ -118,26 +111,29 @@ func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.P
 	return p, err
 }
 
-// runVariants runs the plan of each of the scan's variants in turn through fetch. With a limit,
-// each variant asks only for what the previous ones left.
+// runVariants runs the plan of each of the scan's variants in turn through fetch, handing the rows
+// to h, and then flushes h. With a limit, each variant asks only for what the previous ones left.
 func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
 	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	now := time.Now()
 	for _, v := range s.variants {
 		if v.Limit >= 0 {
-			v.Limit = max(d.RowsRemaining(ctx), 0)
-			if v.Limit == 0 {
-				return nil
+			if v.Limit = max(d.RowsRemaining(ctx), 0); v.Limit == 0 {
+				break
 			}
 		}
 		plan, err := s.plan(ctx, v, now)
+		if err == nil {
+			err = fetch(ctx, plan, h.emitter(&plan.Filter))
+		}
 		if err != nil {
 			return err
 		}
-		if err := fetch(ctx, plan, h.emitter(&plan.Filter)); err != nil || h.stopped {
-			return err
+		if h.stopped {
+			break
 		}
 	}
+	h.flush()
 	return nil
 }
 
