@@ -15,8 +15,9 @@ func tableCoupangCallcenterInquiry(fans *fanOuts) *plugin.Table {
 		Name:        tableInquiry,
 		Description: "Call-center inquiries of the seller's products on Coupang, one row per inquiry and option ID (count inquiries with count(distinct inquiry_id)).",
 		List: &plugin.ListConfig{
-			KeyColumns: inquiryKeyColumns(),
-			Hydrate:    listRows(fans, tableInquiry, false, streamInquiries),
+			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID, colPartnerCounselingStatus,
+				colInquiryStatus, colCSPartnerCounselingStatus),
+			Hydrate: listRows(fans, tableInquiry, false, streamInquiries),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},
@@ -41,12 +42,6 @@ func tableCoupangCallcenterInquiry(fans *fanOuts) *plugin.Table {
 			{Name: "title", Type: proto.ColumnType_STRING, Description: "A short label: the item name, else the start of the content."},
 		},
 	}
-}
-
-// inquiryKeyColumns are the quals the planner turns into API calls and an exact filter.
-func inquiryKeyColumns() plugin.KeyColumnSlice {
-	return optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID, colPartnerCounselingStatus,
-		colInquiryStatus, colCSPartnerCounselingStatus)
 }
 
 // streamInquiries streams the inquiry rows of a scan.

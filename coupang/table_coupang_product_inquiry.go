@@ -39,10 +39,7 @@ func tableCoupangProductInquiry(fans *fanOuts) *plugin.Table {
 // productInquiryKeyColumns are the quals the planner turns into product Q&A calls and an exact
 // filter: Coupang filters product Q&A by date and answered type only.
 func productInquiryKeyColumns() plugin.KeyColumnSlice {
-	return plugin.KeyColumnSlice{
-		{Name: colInquiryAt, Operators: timeOperators, Require: plugin.Optional},
-		{Name: colAnsweredType, Require: plugin.Optional},
-	}
+	return optionalKeyColumns(colInquiryAt, colAnsweredType)
 }
 
 // streamProductInquiries streams the question rows of a scan.
