@@ -14,36 +14,56 @@ import (
 // Inquiry is one call-center inquiry as the sandbox serves it: the same fields the wire carries,
 // fully rendered. Times are in api.KST.
 type Inquiry struct {
-	InquiryID                 int64
-	InquiryStatus             string // progress | complete
-	CSPartnerCounselingStatus string // requestAnswer | answered
-	VendorItemIDs             []int64
-	ItemName                  string
-	Content                   string
-	AnsweredAt                *time.Time // time of the last vendor reply; nil when the seller never replied
-	Replies                   []Reply
-	InquiryAt                 time.Time
-	BuyerEmail                string // always ""
-	BuyerPhone                string // masked, like 010-****-1234
-	OrderID                   int64  // 0 when the inquiry has no order (the field is absent on the wire)
-	OrderDate                 *time.Time
-	ReceiptCategory           string
-	SaleStartedAt             string // yyyy-MM-dd
-	SaleEndedAt               string // yyyy-MM-dd
+	InquiryID                 int64      `json:"inquiryId"`
+	InquiryStatus             string     `json:"inquiryStatus"`             // progress | complete
+	CSPartnerCounselingStatus string     `json:"csPartnerCounselingStatus"` // requestAnswer | answered
+	VendorItemIDs             []int64    `json:"vendorItemId"`
+	ItemName                  string     `json:"itemName"`
+	Content                   string     `json:"content"`
+	AnsweredAt                *time.Time `json:"answeredAt"` // time of the last vendor reply; nil when the seller never replied
+	Replies                   []Reply    `json:"replies"`
+	InquiryAt                 time.Time  `json:"inquiryAt"`
+	BuyerEmail                string     `json:"buyerEmail"`        // always ""
+	BuyerPhone                string     `json:"buyerPhone"`        // masked, like 010-****-1234
+	OrderID                   int64      `json:"orderId,omitempty"` // 0 when the inquiry has no order (the field is absent on the wire)
+	OrderDate                 *time.Time `json:"orderDate"`
+	ReceiptCategory           string     `json:"receiptCategory"`
+	SaleStartedAt             string     `json:"saleStartedAt"` // yyyy-MM-dd
+	SaleEndedAt               string     `json:"saleEndedAt"`   // yyyy-MM-dd
+}
+
+// MarshalJSON writes inq as Coupang does, times in Korean local time without an offset.
+func (inq Inquiry) MarshalJSON() ([]byte, error) {
+	type fields Inquiry // without this method
+	return encodeJSON(struct {
+		fields
+		AnsweredAt *string `json:"answeredAt"`
+		InquiryAt  *string `json:"inquiryAt"`
+		OrderDate  *string `json:"orderDate"`
+	}{fields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate)}), nil
 }
 
 // Reply is one entry of an inquiry's replies, oldest first.
 type Reply struct {
-	AnswerID                      int64
-	ParentAnswerID                int64   // always 0
-	PartnerTransferStatus         *string // none | requestAnswer | answered for csAgent; nil (null) for vendor
-	PartnerTransferCompleteReason string  // NONE, DISPUTE_PROCESS, DISPUTE_PROCESS_COMPLETE, CANCEL
-	AnswerType                    string  // csAgent | vendor
-	NeedAnswer                    bool
-	ReceptionistName              string
-	Receptionist                  string
-	ReplyAt                       time.Time
-	Content                       string
+	AnswerID                      int64     `json:"answerId"`
+	ParentAnswerID                int64     `json:"parentAnswerId"`                // always 0
+	PartnerTransferStatus         *string   `json:"partnerTransferStatus"`         // none | requestAnswer | answered for csAgent; nil (null) for vendor
+	PartnerTransferCompleteReason string    `json:"partnerTransferCompleteReason"` // NONE, DISPUTE_PROCESS, DISPUTE_PROCESS_COMPLETE, CANCEL
+	AnswerType                    string    `json:"answerType"`                    // csAgent | vendor
+	NeedAnswer                    bool      `json:"needAnswer"`
+	ReceptionistName              string    `json:"receptionistName"`
+	Receptionist                  string    `json:"receptionist"`
+	ReplyAt                       time.Time `json:"replyAt"`
+	Content                       string    `json:"content"`
+}
+
+// MarshalJSON writes r as Coupang does, its time in Korean local time without an offset.
+func (r Reply) MarshalJSON() ([]byte, error) {
+	type fields Reply // without this method
+	return encodeJSON(struct {
+		fields
+		ReplyAt *string `json:"replyAt"`
+	}{fields(r), wireTime(&r.ReplyAt)}), nil
 }
 
 // Wire values.
@@ -111,18 +131,6 @@ var scenarios = []scenario{
 	{3, []replyKind{replyTransferAnswered, replyVendor, replyTransferAnswered, replyVendor}, true, ""}, // two rounds
 }
 
-var scenarioTotal = func() int {
-	t := 0
-	for _, s := range scenarios {
-		t += s.weight
-	}
-	return t
-}()
-
-func (s scenario) transferPending() bool {
-	return slices.Contains(s.replies, replyTransferWaiting)
-}
-
 // record is the compact form of one inquiry; everything else is rendered from it on demand.
 type record struct {
 	at   int64 // inquiryAt, Unix seconds
@@ -184,6 +192,40 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
+// kst is the time of Unix seconds sec in api.KST.
+func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
+
+// weighted draws an index of weights with probability proportional to its weight.
+func weighted(r *rand.Rand, weights []int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	x, i := r.IntN(total), 0
+	for ; x >= weights[i]; i++ {
+		x -= weights[i]
+	}
+	return i
+}
+
+// offsets returns the times after at, in seconds, of n answers, the k-th gap drawn by gap(k):
+// squeezed into 30-95% of the time since at when too recent for them, so that none is after d.now.
+func (d *dataset) offsets(r *rand.Rand, at int64, n int, gap func(k int) int) []int64 {
+	offsets := make([]int64, n)
+	var total int64
+	for k := range offsets {
+		total += int64(gap(k))
+		offsets[k] = total
+	}
+	if room := d.now.Unix() - at; total > room {
+		room = max(room, 0) * int64(30+r.IntN(66)) / 100
+		for k := range offsets {
+			offsets[k] = offsets[k] * room / total
+		}
+	}
+	return offsets
+}
+
 func kstMidnight(t time.Time) time.Time {
 	k := t.In(api.KST)
 	return time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)
@@ -241,21 +283,12 @@ func buildDataset(o Options) *dataset {
 		d.items = append(d.items, it)
 	}
 
-	pickScenario := func(r *rand.Rand) uint8 {
-		x := r.IntN(scenarioTotal)
-		for i, s := range scenarios {
-			if x < s.weight {
-				return uint8(i)
-			}
-			x -= s.weight
-		}
-		return 0
+	scenarioWeights := make([]int, len(scenarios))
+	for i, sc := range scenarios {
+		scenarioWeights[i] = sc.weight
 	}
+	pickScenario := func(r *rand.Rand) uint8 { return uint8(weighted(r, scenarioWeights)) }
 	nowUnix := now.Unix()
-	hourTotal := 0
-	for _, w := range hourWeights {
-		hourTotal += w
-	}
 
 	// Generated inquiries, day by day: each day's set depends only on the seed and the date, and
 	// today's is cut at now (so it grows during the day without changing earlier rows).
@@ -267,13 +300,7 @@ func buildDataset(o Options) *dataset {
 		count := perDay/2 + r.IntN(perDay+1)
 		start := len(d.recs)
 		for range count {
-			x := r.IntN(hourTotal)
-			h := 0
-			for x >= hourWeights[h] {
-				x -= hourWeights[h]
-				h++
-			}
-			at := day.Unix() + int64(h*3600+r.IntN(3600))
+			at := day.Unix() + int64(weighted(r, hourWeights)*3600+r.IntN(3600))
 			u := r.Float64()
 			item := int32(float64(nItems) * u * u)
 			nopt := len(d.items[item].options)
@@ -354,13 +381,6 @@ func (d *dataset) orderID(r record) int64 {
 	return 20000000000000 + int64((h>>8)%70000000000000)
 }
 
-func (d *dataset) counselStatus(r record) string {
-	if scenarios[r.scen].answered {
-		return counselAnswered
-	}
-	return counselRequestAnswer
-}
-
 // matches applies the list filters to r without rendering it.
 func (d *dataset) matches(r record, status string, orderID int64) bool {
 	if orderID != 0 && d.orderID(r) != orderID {
@@ -373,7 +393,7 @@ func (d *dataset) matches(r record, status string, orderID int64) bool {
 	case api.StatusNoAnswer:
 		return !sc.answered
 	case api.StatusTransfer:
-		return sc.transferPending()
+		return slices.Contains(sc.replies, replyTransferWaiting)
 	}
 	return true
 }
@@ -430,12 +450,12 @@ func (d *dataset) render(i int) Inquiry {
 	it := &d.items[rec.item]
 	sc := scenarios[rec.scen]
 	r := rand.New(rand.NewPCG(uint64(d.seed)^0x5eed, uint64(rec.id)))
-	at := time.Unix(rec.at, 0).In(api.KST)
+	at := kst(rec.at)
 	itemName := it.name + ", " + it.optText[rec.primary()]
 	inq := Inquiry{
 		InquiryID:                 rec.id,
 		InquiryStatus:             sc.status,
-		CSPartnerCounselingStatus: d.counselStatus(rec),
+		CSPartnerCounselingStatus: counselRequestAnswer,
 		VendorItemIDs:             d.vendorItemIDs(rec),
 		ItemName:                  itemName,
 		Content:                   customerTexts[r.IntN(len(customerTexts))],
@@ -448,6 +468,9 @@ func (d *dataset) render(i int) Inquiry {
 		SaleStartedAt:             it.saleStart,
 		SaleEndedAt:               it.saleEnd,
 	}
+	if sc.answered {
+		inq.CSPartnerCounselingStatus = counselAnswered
+	}
 	if inq.InquiryStatus == "" {
 		inq.InquiryStatus = []string{"progress", "complete"}[r.IntN(2)]
 	}
@@ -455,29 +478,17 @@ func (d *dataset) render(i int) Inquiry {
 		od := at.Add(-time.Duration(3600+r.IntN(20*86400)) * time.Second)
 		inq.OrderDate = &od
 	}
-	// Reply times: increasing offsets after the inquiry, squeezed so that none is after d.now.
-	offsets := make([]int64, len(sc.replies))
-	var total int64
-	for k := range offsets {
+	offsets := d.offsets(r, rec.at, len(sc.replies), func(k int) int {
 		if k == 0 {
-			total += int64(60 + r.IntN(3*3600))
-		} else {
-			total += int64(600 + r.IntN(86400))
+			return 60 + r.IntN(3*3600)
 		}
-		offsets[k] = total
-	}
-	if room := d.now.Unix() - rec.at; total > room {
-		// Too recent for the whole conversation: squeeze it into 30-95% of the time since.
-		room = max(room, 0) * int64(30+r.IntN(66)) / 100
-		for k := range offsets {
-			offsets[k] = offsets[k] * room / total
-		}
-	}
+		return 600 + r.IntN(86400)
+	})
 	for k, kind := range sc.replies {
 		rep := Reply{
 			AnswerID:                      rec.id*4 + int64(k) + 100000000,
 			PartnerTransferCompleteReason: "NONE",
-			ReplyAt:                       time.Unix(rec.at+offsets[k], 0).In(api.KST),
+			ReplyAt:                       kst(rec.at + offsets[k]),
 		}
 		switch kind {
 		case replyVendor:
