@@ -16,6 +16,7 @@ import (
 )
 
 func TestCountRows(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name, text string
@@ -34,6 +35,7 @@ func TestCountRows(t *testing.T) {
 }
 
 func TestHelpers(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, `t --where "a = 'x'" --limit 3`, shellQuote([]string{"t", "--where", "a = 'x'", "--limit", "3"}))
 	assert.Equal(t, "가나…", cut("가나다라", 3))
 	assert.Equal(t, "abc", cut("abc", 3))

@@ -15,6 +15,7 @@ import (
 var productPath = api.ProductInquiryListPath(sandbox.DemoVendorID)
 
 func TestProductListRulesReject(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	const v = "vendorId=A00012345"
 	good := v + "&answeredType=ALL&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&pageNum=1&pageSize=50"
@@ -86,6 +87,7 @@ type productPage struct {
 // Every bucket, window and page returns exactly the questions of those Korean dates, newest first,
 // and the questions are about the call-center data's own options.
 func TestProductListFilteringAndPaging(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	all := s.ProductInquiries()
 	if len(all) < 500 {
@@ -141,6 +143,7 @@ func TestProductListFilteringAndPaging(t *testing.T) {
 // The wire shows every shape the client must tolerate: code as a string, inquiryAt with a T,
 // inquiryCommentAt with a space, orderIds null, [] or absent, sellerProductId absent on old rows.
 func TestProductListWireShapes(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	seen := map[string]bool{}
 	first, last := s.Span()
