@@ -27,7 +27,7 @@ import (
 	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
-	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -75,9 +75,16 @@ func WithRequestHook(hook func(api.RequestInfo)) Option {
 	return func(o *options) { o.onRequest = hook }
 }
 
-// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner.
+// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner. An
+// override takes the place of the earlier limiter, so the SDK never gets two definitions of one name.
 func WithRateLimiter(l Limiter) Option {
-	return func(o *options) { o.limiters = append(o.limiters, l) }
+	return func(o *options) {
+		if i := slices.IndexFunc(o.limiters, func(x Limiter) bool { return x.Name == l.Name }); i >= 0 {
+			o.limiters[i] = l
+		} else {
+			o.limiters = append(o.limiters, l)
+		}
+	}
 }
 
 // New starts the plugin in-process and loads one connection from its HCL config (the body of a
@@ -138,7 +145,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}
 	if len(o.limiters) > 0 {
 		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
-		for _, l := range lastByName(o.limiters) {
+		for _, l := range o.limiters {
 			if l.Name == coupang.RateLimiterName {
 				// The seller's budget shared across processes follows the override too.
 				coupang.RetuneRateLimiter(p, float64(l.FillRate), l.BucketSize)
@@ -259,8 +266,10 @@ func hasColumn(t *proto.TableSchema, name string) bool {
 
 // rowStream is the Execute stream: it hands rows to the caller's callback. It implements
 // proto.WrapperPlugin_ExecuteServer itself rather than using anywhere.LocalPluginStream, whose
-// Recv can report a failed query as complete.
+// Recv can report a failed query as complete. Execute passes it on as the SDK's row_stream.Sender,
+// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil.
 type rowStream struct {
+	grpc.ServerStream
 	ctx    context.Context
 	cancel context.CancelFunc
 	onRow  func(map[string]*proto.Column) error
@@ -295,29 +304,6 @@ func (s *rowStream) consumerErr() error {
 
 // Context implements grpc.ServerStream; the SDK derives the query's context from it.
 func (s *rowStream) Context() context.Context { return s.ctx }
-
-// SetHeader implements grpc.ServerStream; there are no headers in-process.
-func (s *rowStream) SetHeader(metadata.MD) error { return nil }
-
-// SendHeader implements grpc.ServerStream; there are no headers in-process.
-func (s *rowStream) SendHeader(metadata.MD) error { return nil }
-
-// SetTrailer implements grpc.ServerStream; there are no trailers in-process.
-func (s *rowStream) SetTrailer(metadata.MD) {}
-
-// SendMsg implements grpc.ServerStream; the SDK only calls Send.
-func (s *rowStream) SendMsg(m any) error {
-	res, ok := m.(*proto.ExecuteResponse)
-	if !ok {
-		return fmt.Errorf("inprocess: unexpected message %T", m)
-	}
-	return s.Send(res)
-}
-
-// RecvMsg implements grpc.ServerStream; Execute is server-streaming and never receives.
-func (s *rowStream) RecvMsg(any) error { return io.EOF }
-
-var _ proto.WrapperPlugin_ExecuteServer = (*rowStream)(nil)
 
 // protoQuals converts quals to the map Steampipe sends, checking each column exists.
 func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error) {

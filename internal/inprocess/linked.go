@@ -29,19 +29,3 @@ func linkedLimiters(linked string) ([]Limiter, error) {
 	}
 	return []Limiter{{Name: coupang.RateLimiterName, FillRate: float32(rate), BucketSize: 1, Scope: []string{"connection"}}}, nil
 }
-
-// lastByName keeps the last limiter of each name, in first-appearance order, so that an option
-// overrides the linked limiter rather than sending the SDK two definitions of one name.
-func lastByName(ls []Limiter) []Limiter {
-	at := map[string]int{}
-	var out []Limiter
-	for _, l := range ls {
-		if i, ok := at[l.Name]; ok {
-			out[i] = l
-			continue
-		}
-		at[l.Name] = len(out)
-		out = append(out, l)
-	}
-	return out
-}

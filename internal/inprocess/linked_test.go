@@ -24,9 +24,15 @@ func TestLinkedLimiters(t *testing.T) {
 	}
 }
 
-func TestLastByName(t *testing.T) {
+// TestRateLimiterOverride checks that a limiter of a name already set (the linked one, or an
+// earlier option) takes its place.
+func TestRateLimiterOverride(t *testing.T) {
 	t.Parallel()
-	got := lastByName([]Limiter{{Name: "a", FillRate: 1}, {Name: "b", FillRate: 2}, {Name: "a", FillRate: 3}})
+	o := options{limiters: []Limiter{{Name: "a", FillRate: 1}}}
+	for _, opt := range []Option{WithRateLimiter(Limiter{Name: "b", FillRate: 2}), WithRateLimiter(Limiter{Name: "a", FillRate: 3})} {
+		opt(&o)
+	}
+	got := o.limiters
 	if len(got) != 2 || got[0].Name != "a" || got[0].FillRate != 3 || got[1].Name != "b" {
 		t.Fatalf("got %+v", got)
 	}
