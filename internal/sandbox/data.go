@@ -263,12 +263,9 @@ func buildDataset(o Options) *dataset {
 		n := 1 + cr.IntN(3)
 		ci := cr.IntN(len(colors))
 		for j := range n {
-			var id int64
-			for {
+			id := optionIDBase + cr.Int64N(optionIDSpan)
+			for seenOpt[id] {
 				id = optionIDBase + cr.Int64N(optionIDSpan)
-				if !seenOpt[id] {
-					break
-				}
 			}
 			seenOpt[id] = true
 			it.options = append(it.options, id)

@@ -101,14 +101,8 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 			u := r.Float64()
 			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
 			rec.opt = uint8(r.IntN(len(d.items[rec.item].options)))
-			switch x := r.IntN(20); {
-			case x < 7:
-			case x < 18:
-				rec.comments = 1
-			default:
-				rec.comments = 2
-			}
-			rec.orders = uint8([]int{0, 0, 1, 1, 1, 2}[r.IntN(6)])
+			rec.comments = uint8(weighted(r, []int{7, 11, 2})) // 35% none, 55% one, 10% two
+			rec.orders = uint8(weighted(r, []int{2, 3, 1}))
 			if rec.at <= nowUnix {
 				d.products = append(d.products, rec)
 			}
