@@ -408,6 +408,17 @@ func positiveInt(s string) (int64, bool) {
 	return n, err == nil && n > 0 && len(s) <= 18 && strconv.FormatInt(n, 10) == s
 }
 
+// idParam reads the optional ID parameter name (0 when absent); on an invalid value it answers
+// the error and returns ok false.
+func idParam(w http.ResponseWriter, q map[string]string, name string) (id int64, ok bool) {
+	v, has := q[name]
+	if id, ok = positiveInt(v); has && !ok {
+		writeError(w, http.StatusBadRequest, "Invalid "+name+" '"+v+"': must be a positive number")
+		return 0, false
+	}
+	return id, true
+}
+
 func (s *Server) checkHeaderVendor(r *http.Request) bool {
 	h := r.Header.Values("X-Requested-By")
 	return len(h) == 1 && h[0] == s.opts.VendorID
@@ -507,12 +518,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 		writeError(w, http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 		return
 	}
-	var vendorItemID, orderID int64
-	if v, has := q["vendorItemId"]; has {
-		if vendorItemID, ok = positiveInt(v); !ok {
-			writeError(w, http.StatusBadRequest, "Invalid vendorItemId '"+v+"': must be a positive number")
-			return
-		}
+	vendorItemID, ok := idParam(w, q, "vendorItemId")
+	if !ok {
+		return
 	}
 	_, hasStart := q["inquiryStartAt"]
 	_, hasEnd := q["inquiryEndAt"]
@@ -524,11 +532,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 			return
 		}
 	}
-	if v, has := q["orderId"]; has {
-		if orderID, ok = positiveInt(v); !ok {
-			writeError(w, http.StatusBadRequest, "Invalid orderId '"+v+"': must be a positive number")
-			return
-		}
+	orderID, ok := idParam(w, q, "orderId")
+	if !ok {
+		return
 	}
 	pg, ok := parsePaging(w, q, api.MaxPageSize)
 	if !ok {
