@@ -176,15 +176,6 @@ type dataset struct {
 	products []productRecord   // product questions, sorted by (at, id) ascending
 }
 
-// position returns the index of the inquiry id in recs (ids ascend with positions), or -1.
-func (d *dataset) position(id int64) int {
-	i, ok := slices.BinarySearchFunc(d.recs, id, func(r record, id int64) int { return cmp.Compare(r.id, id) })
-	if !ok {
-		return -1
-	}
-	return i
-}
-
 func splitmix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
@@ -226,11 +217,6 @@ func (d *dataset) offsets(r *rand.Rand, at int64, n int, gap func(k int) int) []
 	return offsets
 }
 
-func kstMidnight(t time.Time) time.Time {
-	k := t.In(api.KST)
-	return time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)
-}
-
 var (
 	brands   = []string{"스파오(SPAO)", "미쏘(MIXXO)", "후아유(WHO.A.U)", "로엠(ROEM)", "탑텐(TOPTEN10)", "에잇세컨즈(8seconds)", "슈펜(SHOOPEN)", "뉴발란스 키즈", "코멧", "곰곰"}
 	products = []string{"인조가죽 A라인 4부 스커트", "몬스터주식회사 맨투맨 (디즈니)_D/GYAY", "오버핏 옥스포드 셔츠", "기모 조거 팬츠", "울 블렌드 싱글 롱 코트", "경량 패딩 베스트", "스트라이프 니트 가디건", "쿠션 러닝화", "데님 와이드 팬츠", "코튼 반팔 티셔츠 2팩", "후드 집업 점퍼", "플리스 자켓"}
@@ -248,7 +234,8 @@ const (
 
 func buildDataset(o Options) *dataset {
 	now := o.Now()
-	d := &dataset{seed: o.Seed, now: now, lastDay: kstMidnight(now)}
+	k := now.In(api.KST)
+	d := &dataset{seed: o.Seed, now: now, lastDay: time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)}
 	days := max(o.Days, 0)
 	perDay := max(o.PerDay, 0)
 	d.firstDay = d.lastDay.AddDate(0, 0, -(max(days, 1) - 1))

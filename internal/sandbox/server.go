@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"encoding/json"
@@ -129,8 +130,9 @@ func renderAll[R, T any](recs []R, render func(int) T) []T {
 
 // Inquiry returns one inquiry by id.
 func (s *Server) Inquiry(id int64) (Inquiry, bool) {
-	i := s.data.position(id)
-	if i < 0 {
+	// Inquiry IDs ascend with positions.
+	i, ok := slices.BinarySearchFunc(s.data.recs, id, func(r record, id int64) int { return cmp.Compare(r.id, id) })
+	if !ok {
 		return Inquiry{}, false
 	}
 	return s.data.render(i), true
