@@ -164,12 +164,7 @@ func TestRulesReject(t *testing.T) {
 			", signature=" + api.Signature(secret, date, "GET", listPath, q)
 	}
 	nowDate := fixedNow.Format(api.SignedDateLayout)
-	tests := []struct {
-		name   string
-		c      call
-		status int
-		msg    string // exact, or prefix when ending in "*"
-	}{
+	checkRejections(t, s, base, []rejection{
 		{"no auth", call{path: listPath, rawQuery: good, auth: str("")}, 401, sandbox.MsgInvalidSignature},
 		{"garbled auth", call{path: listPath, rawQuery: good, auth: str("CEA nonsense")}, 401, sandbox.MsgInvalidSignature},
 		{"bearer auth", call{path: listPath, rawQuery: good, auth: str("Bearer abc")}, 401, sandbox.MsgInvalidSignature},
@@ -221,7 +216,21 @@ func TestRulesReject(t *testing.T) {
 		{"single bad id", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/abc"}, 400, "Invalid inquiryId*"},
 		{"single vendor header", call{path: api.InquiryPath(1), requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"single query param", call{path: api.InquiryPath(1), rawQuery: "vendorId=A00012345"}, 400, "Unknown query parameter 'vendorId'"},
-	}
+	})
+}
+
+// rejection is one request the sandbox must refuse, with its status and message.
+type rejection struct {
+	name   string
+	c      call
+	status int
+	msg    string // exact, or prefix when ending in "*"
+}
+
+// checkRejections sends each request and checks the status, and the code and message of the JSON
+// error body.
+func checkRejections(t *testing.T, s *sandbox.Server, base string, tests []rejection) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a := do(t, s, base, tc.c)
