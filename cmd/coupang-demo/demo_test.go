@@ -49,6 +49,7 @@ func TestHelpers(t *testing.T) {
 // TestDemoEndToEnd builds the export command (without symbol tables and debug information, which
 // the test has no use for and which slow the link) and runs the demo with it.
 func TestDemoEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds two commands")
 	}
