@@ -32,17 +32,6 @@ type Inquiry struct {
 	SaleEndedAt               string     `json:"saleEndedAt"`   // yyyy-MM-dd
 }
 
-// MarshalJSON writes inq as Coupang does, times in Korean local time without an offset.
-func (inq Inquiry) MarshalJSON() ([]byte, error) {
-	type fields Inquiry // without this method
-	return encodeJSON(struct {
-		fields
-		AnsweredAt *string `json:"answeredAt"`
-		InquiryAt  *string `json:"inquiryAt"`
-		OrderDate  *string `json:"orderDate"`
-	}{fields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate)}), nil
-}
-
 // Reply is one entry of an inquiry's replies, oldest first.
 type Reply struct {
 	AnswerID                      int64     `json:"answerId"`
@@ -57,13 +46,32 @@ type Reply struct {
 	Content                       string    `json:"content"`
 }
 
-// MarshalJSON writes r as Coupang does, its time in Korean local time without an offset.
-func (r Reply) MarshalJSON() ([]byte, error) {
-	type fields Reply // without this method
-	return encodeJSON(struct {
-		fields
-		ReplyAt *string `json:"replyAt"`
-	}{fields(r), wireTime(&r.ReplyAt)}), nil
+// wireInquiry is an inquiry as Coupang sends it: its fields (by their tags), the times in Korean
+// local time without an offset.
+type wireInquiry struct {
+	inquiryFields
+	AnsweredAt *string     `json:"answeredAt"`
+	InquiryAt  *string     `json:"inquiryAt"`
+	OrderDate  *string     `json:"orderDate"`
+	Replies    []wireReply `json:"replies"`
+}
+
+type (
+	inquiryFields Inquiry
+	replyFields   Reply
+)
+
+type wireReply struct {
+	replyFields
+	ReplyAt *string `json:"replyAt"`
+}
+
+func toWire(inq Inquiry) wireInquiry {
+	w := wireInquiry{inquiryFields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), make([]wireReply, len(inq.Replies))}
+	for i, r := range inq.Replies {
+		w.Replies[i] = wireReply{replyFields(r), wireTime(&r.ReplyAt)}
+	}
+	return w
 }
 
 // Wire values.

@@ -26,7 +26,7 @@
 // about the same catalog's items and options, about half as many per day as call-center
 // inquiries, with the same strictness (signature, vendor, both yyyy-MM-dd dates 2..7 days apart)
 // plus a case-sensitive answeredType (ALL, ANSWERED: at least one answer, NOANSWER: none) and
-// pageSize 1..50. Its answers show every shape a client must tolerate (see ProductInquiry.MarshalJSON).
+// pageSize 1..50. Its answers show every shape a client must tolerate (see toWireProduct).
 package sandbox
 
 import (

@@ -26,7 +26,7 @@ type ProductInquiry struct {
 	VendorItemID    int64            `json:"vendorItemId"`
 	Content         string           `json:"content"`
 	InquiryAt       time.Time        `json:"inquiryAt"`
-	OrderIDs        []int64          `json:"orderIds"` // nil when none: sent as null, [] or not at all (see MarshalJSON)
+	OrderIDs        []int64          `json:"orderIds"` // nil when none: sent as null, [] or not at all (see toWireProduct)
 	Comments        []ProductComment `json:"commentDtoList"`
 }
 
@@ -182,7 +182,7 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor 
 		return
 	}
 	d := s.data
-	content := []ProductInquiry{}
+	content := []wireProduct{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
 		has := d.products[i].comments > 0
@@ -190,25 +190,36 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor 
 			continue
 		}
 		if pg.next() {
-			content = append(content, d.renderProduct(i))
+			content = append(content, toWireProduct(d.renderProduct(i)))
 		}
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
 	pg.writePage(w, "200", content)
 }
 
-// MarshalJSON writes q as the v5 list does: inquiryAt ISO with a T and no offset, as v5 moved to;
-// answers keep the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so
-// clients must read both. No buyerEmail (removed 2026-03-15). No order: null, [] or no field at
-// all, by inquiry ID, so every shape appears in any page.
-func (q ProductInquiry) MarshalJSON() ([]byte, error) {
-	type fields ProductInquiry // without this method
-	w := struct {
-		fields
-		InquiryAt string           `json:"inquiryAt"`
-		OrderIDs  any              `json:"orderIds,omitempty"`
-		Comments  []ProductComment `json:"commentDtoList"`
-	}{fields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), nil, append([]ProductComment{}, q.Comments...)}
+// wireProduct is a v5 question: inquiryAt ISO with a T and no offset, as v5 moved to; answers keep
+// the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so clients must read
+// both. No buyerEmail (removed 2026-03-15).
+type wireProduct struct {
+	productFields
+	InquiryAt string        `json:"inquiryAt"`
+	OrderIDs  any           `json:"orderIds,omitempty"`
+	Comments  []wireComment `json:"commentDtoList"`
+}
+
+type (
+	productFields ProductInquiry
+	commentFields ProductComment
+)
+
+type wireComment struct {
+	commentFields
+	InquiryCommentAt *string `json:"inquiryCommentAt"`
+}
+
+func toWireProduct(q ProductInquiry) wireProduct {
+	w := wireProduct{productFields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), nil, make([]wireComment, len(q.Comments))}
+	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
 	switch {
 	case len(q.OrderIDs) > 0:
 		w.OrderIDs = q.OrderIDs
@@ -217,14 +228,8 @@ func (q ProductInquiry) MarshalJSON() ([]byte, error) {
 	case q.InquiryID%3 == 1:
 		w.OrderIDs = []int64{}
 	}
-	return encodeJSON(w), nil
-}
-
-// MarshalJSON writes c with Coupang's time format.
-func (c ProductComment) MarshalJSON() ([]byte, error) {
-	type fields ProductComment // without this method
-	return encodeJSON(struct {
-		fields
-		InquiryCommentAt *string `json:"inquiryCommentAt"`
-	}{fields(c), wireTime(&c.InquiryCommentAt)}), nil
+	for i, c := range q.Comments {
+		w.Comments[i] = wireComment{commentFields(c), wireTime(&c.InquiryCommentAt)}
+	}
+	return w
 }

@@ -544,10 +544,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 	}
 	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.
 	d := s.data
-	content := []Inquiry{}
+	content := []wireInquiry{}
 	visit := func(i int) {
 		if d.matches(d.recs[i], status, orderID) && pg.next() {
-			content = append(content, d.render(i))
+			content = append(content, toWire(d.render(i)))
 		}
 	}
 	if vendorItemID != 0 {
@@ -586,7 +586,7 @@ func (s *Server) one(w http.ResponseWriter, r *http.Request, idS string) {
 		writeError(w, http.StatusNotFound, "Inquiry "+idS+" not found for vendor "+s.opts.VendorID)
 		return
 	}
-	writeJSON(w, http.StatusOK, envelope{Code: 200, Message: "OK", Data: inq})
+	writeJSON(w, http.StatusOK, envelope{Code: 200, Message: "OK", Data: toWire(inq)})
 }
 
 // envelope is Coupang's answer: code (a number, or a string in the product Q&A list), message and,
