@@ -102,7 +102,7 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
 			rec.opt = uint8(r.IntN(len(d.items[rec.item].options)))
 			rec.comments = uint8(weighted(r, []int{7, 11, 2})) // 35% none, 55% one, 10% two
-			rec.orders = uint8(weighted(r, []int{2, 3, 1}))
+			rec.orders = uint8(weighted(r, []int{2, 3, 1}))    // a third none, half one, a sixth two
 			if rec.at <= nowUnix {
 				d.products = append(d.products, rec)
 			}
