@@ -96,10 +96,10 @@ func setting(v *string, env string) string {
 	return strings.TrimSpace(os.Getenv(env))
 }
 
-// connection is what a query needs from its connection: the validated config, the shared client
-// and the seller's request budget shared with every process on the machine. It is built once per
-// connection and kept in the SDK's connection cache, which the SDK clears when the connection's
-// config changes.
+// connection is what a query needs from its connection: the seller ID and default lookback of its
+// validated config, the shared client, the snapshot of recent scans and the seller's request
+// budget shared with every process on the machine. It is built once per connection and kept in
+// the SDK's connection cache, which the SDK clears when the connection's config changes.
 type connection struct {
 	vendorID     string
 	lookbackDays int
