@@ -46,8 +46,8 @@ type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
 	batches   []*batch // oldest first
-	pages     map[api.ListRequest]pageEntry
-	inquiries map[int64]inquiryEntry
+	pages     map[api.ListRequest]entry[*api.Page]
+	inquiries map[int64]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
 
 	notFoundRun  int
@@ -62,18 +62,14 @@ type batch struct {
 	size     int
 }
 
-type pageEntry struct {
-	page *api.Page
-	b    *batch
-}
-
-type inquiryEntry struct {
-	inq *api.Inquiry
-	b   *batch
+// entry is a page or an inquiry the snapshot holds, and the batch that fetched it.
+type entry[T any] struct {
+	v T
+	b *batch
 }
 
 func newSnapshot(now func() time.Time) *snapshot {
-	return &snapshot{now: now, pages: map[api.ListRequest]pageEntry{}, inquiries: map[int64]inquiryEntry{}}
+	return &snapshot{now: now, pages: map[api.ListRequest]entry[*api.Page]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
 }
 
 // scanReuse is the api.Reuse of one scan: table is the scan's table, cacheTTL the query cache's
@@ -109,7 +105,7 @@ func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
 	if !ok || !r.usable(e.b, r.s.now()) {
 		return nil, false
 	}
-	return e.page, true
+	return e.v, true
 }
 
 // Listed implements api.Reuse: it records the page under the scan's batch.
@@ -132,9 +128,9 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	r.b.lastUsed = now
 	r.b.size += n
 	s.held += n
-	s.pages[req] = pageEntry{page: page, b: r.b}
+	s.pages[req] = entry[*api.Page]{page, r.b}
 	for i := range page.Inquiries {
-		s.inquiries[page.Inquiries[i].InquiryID] = inquiryEntry{inq: &page.Inquiries[i], b: r.b}
+		s.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
 	}
 }
 
@@ -142,8 +138,8 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 func (s *snapshot) forget(b *batch) {
 	s.batches = s.batches[1:]
 	s.held -= b.size
-	maps.DeleteFunc(s.pages, func(_ api.ListRequest, e pageEntry) bool { return e.b == b })
-	maps.DeleteFunc(s.inquiries, func(_ int64, e inquiryEntry) bool { return e.b == b })
+	maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
+	maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 }
 
 // Inquiry implements api.Reuse: a listed inquiry the scan may reuse, or a refusal after a run of
@@ -154,7 +150,7 @@ func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
 	defer s.mu.Unlock()
 	now := s.now()
 	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
-		return e.inq, nil
+		return e.v, nil
 	}
 	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
 		return nil, fmt.Errorf("not sent: the last %d inquiry IDs asked for were not found for this seller, "+
