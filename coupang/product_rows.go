@@ -46,14 +46,6 @@ type productCommentTableRow struct {
 // newProductInquiryRow is the row of a fetched product question.
 func newProductInquiryRow(r query.ProductRow, vendorID string) *productInquiryRow {
 	q := r.Inquiry
-	comments := make([]productCommentRow, 0, len(q.Comments))
-	for _, c := range q.Comments {
-		comments = append(comments, newProductCommentRow(c))
-	}
-	orderIDs := q.OrderIDs
-	if orderIDs == nil {
-		orderIDs = []int64{}
-	}
 	return &productInquiryRow{
 		InquiryID:       q.InquiryID,
 		InquiryAt:       q.InquiryAt,
@@ -63,9 +55,9 @@ func newProductInquiryRow(r query.ProductRow, vendorID string) *productInquiryRo
 		SellerItemID:    nonZero(q.SellerItemID),
 		VendorItemID:    nonZero(q.VendorItemID),
 		Content:         q.Content,
-		OrderIDs:        orderIDs,
+		OrderIDs:        append([]int64{}, q.OrderIDs...), // [] rather than null
 		Answered:        len(q.Comments) > 0,
-		Comments:        comments,
+		Comments:        convert(q.Comments, newProductCommentRow),
 		VendorID:        vendorID,
 		Title:           shorten(q.Content),
 	}

@@ -81,19 +81,11 @@ func newReplyTableRow(r query.Row, rep api.Reply, vendorID string) *replyTableRo
 // newInquiryRow is one row of coupang_callcenter_inquiry for a fetched inquiry.
 func newInquiryRow(r query.Row, vendorID string) *inquiryRow {
 	inq := r.Inquiry
-	replies := make([]replyRow, 0, len(inq.Replies))
-	for _, rep := range inq.Replies {
-		replies = append(replies, newReplyRow(rep))
-	}
-	vendorItemIDs := inq.VendorItemIDs
-	if vendorItemIDs == nil {
-		vendorItemIDs = []int64{}
-	}
 	return &inquiryRow{
 		InquiryID:                 inq.InquiryID,
 		InquiryAt:                 inq.InquiryAt,
 		VendorItemID:              nonZero(r.VendorItemID),
-		VendorItemIDs:             vendorItemIDs,
+		VendorItemIDs:             append([]int64{}, inq.VendorItemIDs...), // [] rather than null
 		OrderID:                   nonZero(inq.OrderID),
 		PartnerCounselingStatus:   r.PartnerCounselingStatus,
 		InquiryStatus:             inq.InquiryStatus,
@@ -107,7 +99,7 @@ func newInquiryRow(r query.Row, vendorID string) *inquiryRow {
 		ReceiptCategory:           inq.ReceiptCategory,
 		SaleStartedAt:             inq.SaleStartedAt,
 		SaleEndedAt:               inq.SaleEndedAt,
-		Replies:                   replies,
+		Replies:                   convert(inq.Replies, newReplyRow),
 		VendorID:                  vendorID,
 		Title:                     title(inq),
 	}
@@ -142,6 +134,15 @@ func shorten(s string) string {
 		return s
 	}
 	return string([]rune(s)[:titleRunes])
+}
+
+// convert maps each element of in through f; the result is never nil, so a JSON column shows [].
+func convert[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, 0, len(in))
+	for _, v := range in {
+		out = append(out, f(v))
+	}
+	return out
 }
 
 // nonZero maps Coupang's "absent" zero to SQL NULL.

@@ -3,7 +3,7 @@ package coupang
 import (
 	"context"
 	"fmt"
-	"sync"
+	"sync/atomic"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -26,8 +26,7 @@ import (
 // in-process runner fails the query when Execute returned nil but the tracker holds an error.
 // Over gRPC (real Steampipe) context values do not cross the wire and the tracker is simply absent.
 type FetchTracker struct {
-	mu  sync.Mutex
-	err error
+	err atomic.Pointer[error]
 }
 
 type fetchTrackerKey struct{}
@@ -39,18 +38,13 @@ func WithFetchTracker(ctx context.Context, t *FetchTracker) context.Context {
 
 // Err returns the first error a fetch function reported, or nil.
 func (t *FetchTracker) Err() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.err
+	if err := t.err.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
-func (t *FetchTracker) record(err error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.err == nil {
-		t.err = err
-	}
-}
+func (t *FetchTracker) record(err error) { t.err.CompareAndSwap(nil, &err) }
 
 // trackFetch is deferred by every fetch function as `defer trackFetch(ctx)(&err)`: it reports the
 // function's error, or a panic (which it re-raises for the SDK to handle as usual), to the
