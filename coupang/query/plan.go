@@ -311,12 +311,12 @@ func intersectBounds(bs []Bound, z zone) (lower, upper *Bound, empty bool, err e
 	for _, b := range bs {
 		switch b.Op {
 		case OpEq:
-			lower = tighterLower(lower, Bound{OpGe, b.Value})
-			upper = tighterUpper(upper, Bound{OpLe, b.Value})
+			lower = tighter(lower, Bound{OpGe, b.Value})
+			upper = tighter(upper, Bound{OpLe, b.Value})
 		case OpGt, OpGe:
-			lower = tighterLower(lower, b)
+			lower = tighter(lower, b)
 		case OpLt, OpLe:
-			upper = tighterUpper(upper, b)
+			upper = tighter(upper, b)
 		default:
 			return nil, nil, false, fmt.Errorf("unsupported operator %q on inquiry_at: use =, >, >=, < or <=", b.Op)
 		}
@@ -329,17 +329,10 @@ func intersectBounds(bs []Bound, z zone) (lower, upper *Bound, empty bool, err e
 	return lower, upper, empty, nil
 }
 
-// tighterLower keeps the larger lower bound; at equal instants the strict one wins.
-func tighterLower(cur *Bound, b Bound) *Bound {
-	if cur == nil || b.Value.After(cur.Value) || (b.Value.Equal(cur.Value) && b.Op == OpGt) {
-		return &b
-	}
-	return cur
-}
-
-// tighterUpper keeps the smaller upper bound; at equal instants the strict one wins.
-func tighterUpper(cur *Bound, b Bound) *Bound {
-	if cur == nil || b.Value.Before(cur.Value) || (b.Value.Equal(cur.Value) && b.Op == OpLt) {
+// tighter returns b in place of cur, two lower or two upper bounds, when b rejects cur's own
+// instant: the larger lower or the smaller upper bound, and at equal instants the strict one.
+func tighter(cur *Bound, b Bound) *Bound {
+	if cur == nil || !b.admits(cur.Value) {
 		return &b
 	}
 	return cur
