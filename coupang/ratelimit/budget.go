@@ -220,12 +220,17 @@ func (b *Budget) record(log []int64, r Rate) {
 	}
 }
 
-// write replaces the file's content with log.
+// write replaces the file's content with log, as fixed-length lines.
 func (b *Budget) write(log []int64) error {
-	if _, err := b.f.WriteAt(format(log), 0); err != nil {
-		return fmt.Errorf("write: %w", err)
+	buf := make([]byte, 0, len(log)*lineLen)
+	for _, t := range log {
+		buf = fmt.Appendf(buf, "%019d\n", t)
 	}
-	if err := b.f.Truncate(int64(len(log) * lineLen)); err != nil {
+	_, err := b.f.WriteAt(buf, 0)
+	if err == nil {
+		err = b.f.Truncate(int64(len(buf)))
+	}
+	if err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return nil
@@ -253,15 +258,6 @@ func parse(buf []byte) (log []int64, ok bool) {
 		log = append(log, t)
 	}
 	return log, true
-}
-
-// format writes the log as fixed-length lines.
-func format(log []int64) []byte {
-	buf := make([]byte, 0, len(log)*lineLen)
-	for _, t := range log {
-		buf = fmt.Appendf(buf, "%019d\n", t)
-	}
-	return buf
 }
 
 // sleepCtx waits for d or until ctx is done.
