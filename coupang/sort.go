@@ -114,16 +114,10 @@ func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev ma
 
 // upperDoubt reports whether some filter's upper bound keeps t in some session TimeZones only.
 func upperDoubt(filters []*query.Filter, t time.Time) bool {
-	for _, f := range filters {
-		if f.Upper == nil {
-			continue
-		}
+	return slices.ContainsFunc(filters, func(f *query.Filter) bool {
 		upper := query.Filter{Upper: f.Upper}
-		if upper.Certainty(t) == query.Maybe {
-			return true
-		}
-	}
-	return false
+		return f.Upper != nil && upper.Certainty(t) == query.Maybe
+	})
 }
 
 // windowRef is one window of one variant's plan.
