@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
@@ -119,19 +120,11 @@ func timeBounds(column, op string, vs []*proto.QualValue) ([]query.Bound, error)
 // qualValues returns a qual's values: the elements of a list (IN), or the value itself. Nulls are
 // dropped: `col = NULL` matches nothing.
 func qualValues(v *proto.QualValue) []*proto.QualValue {
-	var vs []*proto.QualValue
+	vs := []*proto.QualValue{v}
 	if l := v.GetListValue(); l != nil {
-		vs = l.Values
-	} else {
-		vs = []*proto.QualValue{v}
+		vs = slices.Clone(l.Values) // the SDK's own list, shared by every scan of the query
 	}
-	out := make([]*proto.QualValue, 0, len(vs))
-	for _, x := range vs {
-		if x != nil && x.Value != nil {
-			out = append(out, x)
-		}
-	}
-	return out
+	return slices.DeleteFunc(vs, func(x *proto.QualValue) bool { return x == nil || x.Value == nil })
 }
 
 // appendSet appends a qual's values to the sets of its column, each read by value (ok false: the
