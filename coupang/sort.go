@@ -60,11 +60,9 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	for _, group := range windowGroups(plans) {
 		var rows []query.Row
 		var filters []*query.Filter
-		for _, ref := range group {
-			sub := *ref.plan
-			sub.Windows = []query.Window{ref.w}
-			filters = append(filters, &ref.plan.Filter)
-			err := query.Fetch(ctx, s.client, &sub, func(r query.Row) bool {
+		for _, sub := range group {
+			filters = append(filters, &sub.Filter)
+			err := query.Fetch(ctx, s.client, sub, func(r query.Row) bool {
 				rows = append(rows, r)
 				return true
 			})
@@ -120,38 +118,36 @@ func upperDoubt(filters []*query.Filter, t time.Time) bool {
 	})
 }
 
-// windowRef is one window of one variant's plan.
-type windowRef struct {
-	plan *query.Plan
-	w    query.Window
-}
-
-// windowGroups groups the plans' windows by Korean date range, newest first. Ranges that overlap
-// without being equal (variants tiled differently) or a dateless window make one group of all.
-func windowGroups(plans []*query.Plan) [][]windowRef {
-	var all []windowRef
+// windowGroups splits the plans into plans of one window each and groups them by Korean date
+// range, newest first. Ranges that overlap without being equal (variants tiled differently) or a
+// dateless window make one group of all.
+func windowGroups(plans []*query.Plan) [][]*query.Plan {
+	var all []*query.Plan
 	for _, p := range plans {
 		for _, w := range p.Windows {
-			all = append(all, windowRef{p, w})
+			sub := *p
+			sub.Windows = []query.Window{w}
+			all = append(all, &sub)
 		}
 	}
-	slices.SortStableFunc(all, func(a, b windowRef) int { return b.w.End.Compare(a.w.End) })
-	var groups [][]windowRef
-	for i, ref := range all {
-		if ref.w.Start.IsZero() {
-			return [][]windowRef{all}
+	slices.SortStableFunc(all, func(a, b *query.Plan) int { return b.Windows[0].End.Compare(a.Windows[0].End) })
+	var groups [][]*query.Plan
+	for i, p := range all {
+		w := p.Windows[0]
+		if w.Start.IsZero() {
+			return [][]*query.Plan{all}
 		}
 		if i > 0 {
-			last := groups[len(groups)-1][0].w
-			if ref.w.Start.Equal(last.Start) && ref.w.End.Equal(last.End) {
-				groups[len(groups)-1] = append(groups[len(groups)-1], ref)
+			last := groups[len(groups)-1][0].Windows[0]
+			if w.Start.Equal(last.Start) && w.End.Equal(last.End) {
+				groups[len(groups)-1] = append(groups[len(groups)-1], p)
 				continue
 			}
-			if !ref.w.End.Before(last.Start) {
-				return [][]windowRef{all}
+			if !w.End.Before(last.Start) {
+				return [][]*query.Plan{all}
 			}
 		}
-		groups = append(groups, []windowRef{ref})
+		groups = append(groups, []*query.Plan{p})
 	}
 	return groups
 }
