@@ -101,15 +101,13 @@ func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 	// the rows counted are what the expectation counts: distinct inquiries, replies or questions,
 	// while the tables have one row per inquiry and option ID.
 	seen := map[string]bool{}
-	return r.Query(coupang.WithExactTimes(ctx), inprocess.Query{Table: s.table, Quals: []inprocess.Qual{qual}, Limit: limit},
+	err := r.Query(coupang.WithExactTimes(ctx), inprocess.Query{Table: s.table, Quals: []inprocess.Qual{qual}, Limit: limit},
 		func(row map[string]*proto.Column) error {
-			key := row["inquiry_id"].String() + "/" + row["answer_id"].String() + "/" + row["inquiry_comment_id"].String()
-			if !seen[key] {
-				seen[key] = true
-				res.rows++
-			}
+			seen[row["inquiry_id"].String()+"/"+row["answer_id"].String()+"/"+row["inquiry_comment_id"].String()] = true
 			return nil
 		})
+	res.rows = len(seen)
+	return err
 }
 
 // join lists the inquiry table over the range, then scans the reply table once per outer row with

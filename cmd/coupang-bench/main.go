@@ -3,8 +3,8 @@
 // limit, and prints for each one the requests made against the minimum possible, the wall time
 // against the lower bound max(requests/rate, 2 x latency), peak memory and rows per second. Some
 // scenarios also run a hand-written baseline (sequential 7-day windows, pageSize 10, one request at
-// a time) on the same data, and the export scenarios run the real export binary against a sandbox
-// in a separate process and report the export process's peak RSS.
+// a time) on the same data, and the export scenarios run the real export binary in a process of its
+// own and report that process's peak RSS (read with GNU time, /usr/bin/time).
 //
 // Usage:
 //

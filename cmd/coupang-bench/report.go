@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// result is what one scenario (or the hand-written baseline, or a round of procs) measured.
+// result is what one scenario (or the hand-written baseline) measured.
 type result struct {
 	scenario
 	err     error

@@ -15,11 +15,11 @@ const (
 )
 
 // scenario is one measurement. Its kind says how it runs: in-process against the sandbox on
-// loopback ("list": one scan of table; "join": a nested loop, one listing of the inquiry table then
+// loopback ("": one scan of table; "join": a nested loop, one listing of the inquiry table then
 // one `inquiry_id = X` scan of the reply table per outer row; "latest": ORDER BY inquiry_at DESC
 // LIMIT 5 pushed down; "ids": an inquiry-ID list), or through the export binary ("export": one
-// export against coupang-sandbox in its own process; "procs": rounds of several export processes
-// of one seller at once against one sandbox enforcing the seller's budget).
+// export process; "procs": rounds of several export processes of one seller at once against one
+// sandbox enforcing the seller's budget).
 type scenario struct {
 	name, title string
 	kind        string
@@ -85,7 +85,7 @@ func scenarios(quick bool) []scenario {
 	for _, n := range []int{scale(100_000, 25_000), scale(1_000_000, 100_000)} {
 		// The limiter is linked into the export binary and high: memory is the subject.
 		ss = append(ss, scenario{name: fmt.Sprintf("export-%dk", n/1000), kind: "export", table: inquiryTable,
-			title: fmt.Sprintf("export of ~%d inquiries to CSV (export binary; sandbox in its own process)", n),
+			title: fmt.Sprintf("export of ~%d inquiries to CSV (export binary in its own process)", n),
 			data:  o{Days: 180, PerDay: n / 180}, latency: ms, rate: 5000, days: 180})
 	}
 	return ss
