@@ -29,7 +29,7 @@ type result struct {
 	extraTokens int
 	firstRow    time.Duration // when the first row arrived (ID lists), 0 when not measured
 	baseline    *result       // the hand-written script on the same data
-	rounds      []round       // procs
+	rounds      []round       // the export processes run at once, per round (procs; one for export)
 }
 
 // round is one round of the multi-process scenario.
