@@ -1,5 +1,5 @@
 // Package sandboxproc runs cmd/coupang-sandbox as a child process and reads the COUPANG_*
-// credentials it prints when it is ready; coupang-demo and coupang-bench both use it.
+// credentials it prints when it is ready; coupang-demo uses it.
 package sandboxproc
 
 import (
