@@ -175,7 +175,7 @@ func TestDecodeRejectsBadBodies(t *testing.T) {
 		"bad id":          {listBody("200", `{"inquiryId":1.5}`), KindDecode, "inquiryId: 1.5 is not an integer"},
 		"no id":           {listBody("200", `{"itemName":"x"}`), KindDecode, "without inquiryId"},
 		"bad vendor item": {listBody("200", `{"inquiryId":1,"vendorItemId":[true]}`), KindDecode, "vendorItemId: [0]"},
-		"reply not obj":   {listBody("200", `{"inquiryId":1,"replies":[3]}`), KindDecode, "replies[0]: a reply is a number"},
+		"reply not obj":   {listBody("200", `{"inquiryId":1,"replies":[3]}`), KindDecode, "inquiry 1: replies: a number is not an object"},
 		"json array":      {`[]`, KindDecode, "malformed JSON"},
 	}
 	for name, c := range cases {
@@ -283,11 +283,15 @@ func FuzzDecodeInquiryResponse(f *testing.F) {
 	})
 }
 
-// Members are looked up as decoding into a map would: exact (unescaped) keys, the last one winning.
-func TestDecodeKeysAsAMapWould(t *testing.T) {
-	inq := decodeOne(t, `{"inquiryId":"x","inquiry\u0049d":7,"InquiryId":"junk","itemName":"a","itemName":"b"}`)
+// Members are matched as encoding/json matches them (Coupang sends neither duplicate keys nor keys in
+// another case): escaped keys are unescaped, the last of duplicate keys wins, and a key in another
+// case fills the member when no exact one does.
+func TestDecodeKeysAsEncodingJSON(t *testing.T) {
+	t.Parallel()
+	inq := decodeOne(t, `{"inquiryId":3,"inquiry\u0049d":7,"itemName":"a","itemName":"b","BuyerEmail":"x@example.com"}`)
 	assert.Equal(t, int64(7), inq.InquiryID)
 	assert.Equal(t, "b", inq.ItemName)
+	assert.Equal(t, "x@example.com", inq.BuyerEmail)
 	// Zero fractions are whole numbers; numeric strings may carry a sign.
 	inq = decodeOne(t, `{"inquiryId":"12.00","orderId":"+5","vendorItemId":["3.","-0.0"]}`)
 	assert.Equal(t, int64(12), inq.InquiryID)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -146,32 +147,28 @@ func statusError(status int, location string, body []byte) *Error {
 		e.Hint = hintFor(e.Kind, e.Message, true)
 		return e
 	}
-	html := looksLikeHTML(body)
-	if code, msg, ok := errorBody(body); ok {
-		e.Code, e.Message = code, msg
-	}
+	e.Code, e.Message = errorBody(body)
 	if e.Message == "" {
 		e.Message = describeBody(body, status)
 	}
-	e.Hint = hintFor(e.Kind, e.Message, html)
+	e.Hint = hintFor(e.Kind, e.Message, looksLikeHTML(body))
 	return e
 }
 
-// errorBody reads Coupang's {"code":...,"message":"..."} error body. ok is false when body is not
-// a JSON object.
-func errorBody(body []byte) (code, message string, ok bool) {
-	o, err := parseBody(body)
-	if err != nil || o == nil {
-		return "", "", false
-	}
-	code = string(member[String](o, "code", new(error)))
-	for _, name := range []string{"message", "errorMessage", "error"} {
-		var err error
-		if m := string(member[String](o, name, &err)); err == nil && strings.TrimSpace(m) != "" {
-			return code, sanitize(m, 300), true
+// errorBody reads Coupang's {"code":...,"message":"..."} error body (the message may also come as
+// errorMessage or error); a body that is not such an object gives "", "".
+func errorBody(body []byte) (code, message string) {
+	var b struct{ Code, Message, ErrorMessage, Error json.RawMessage }
+	_ = json.Unmarshal(body, &b) // a body that is not an object leaves b empty
+	var c String
+	_ = c.UnmarshalJSON(b.Code)
+	for _, raw := range []json.RawMessage{b.Message, b.ErrorMessage, b.Error} {
+		var m String
+		if m.UnmarshalJSON(raw) == nil && strings.TrimSpace(string(m)) != "" {
+			return string(c), sanitize(string(m), 300)
 		}
 	}
-	return code, "", true
+	return string(c), ""
 }
 
 var (

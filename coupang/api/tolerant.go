@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,13 @@ import (
 // numeric strings, vendorItemId as one value or an array, booleans as "Y", times in several
 // layouts, null wherever a value is missing). Each type below implements json.Unmarshaler so that
 // encoding/json reads such a member into the Go value the documentation promises, exactly (an ID
-// never goes through float64), or fails with a message naming the offending value.
+// never goes through float64), or fails with a message naming the offending value (see typeError).
+
+// typeError is a tolerant type's error in the form of encoding/json's own type errors, so that
+// encoding/json fills in the member it concerns (Field); Value holds the message.
+func typeError[T any](format string, args ...any) error {
+	return &json.UnmarshalTypeError{Value: fmt.Sprintf(format, args...), Type: reflect.TypeFor[T]()}
+}
 
 // Int64 is an integer sent as a JSON number or a numeric string ("12", " +12 ", "12.0"). null and
 // "" read as 0; anything else that is not a whole number is an error.
@@ -43,7 +50,7 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("%s is not an integer", sanitize(string(t), 40))
+		return typeError[Int64]("%s is not an integer", sanitize(string(t), 40))
 	}
 	*n = Int64(v)
 	return nil
@@ -87,7 +94,7 @@ func (l *Int64s) UnmarshalJSON(b []byte) error {
 		var n Int64
 		if err := n.UnmarshalJSON(raw); err != nil {
 			*l = Int64s{}
-			return fmt.Errorf("[%d]: %w", i, err)
+			return typeError[Int64s]("[%d]: %v", i, jsonError(err))
 		}
 		if n != 0 {
 			*l = append(*l, int64(n))
@@ -109,16 +116,13 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case t[0] == '"':
 		// Nothing to unescape or replace, the common case: no second scan. (encoding/json only
 		// hands an Unmarshaler valid JSON, so the quotes match.)
-		if len(t) < 2 {
-			return errMalformed
-		}
 		if in := t[1 : len(t)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
 			*s = String(in)
 			return nil
 		}
 		return json.Unmarshal(t, (*string)(s))
 	case t[0] == '{' || t[0] == '[':
-		return fmt.Errorf("expected a string, got %s", kindOfJSON(t))
+		return typeError[String]("expected a string, got %s", kindOfJSON(t))
 	default:
 		*s = String(t)
 	}
@@ -141,7 +145,7 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	case "true", "1", "y", "yes":
 		*v = true
 	default:
-		return fmt.Errorf("%s is not a boolean", sanitize(string(s), 40))
+		return typeError[Bool]("%s is not a boolean", sanitize(string(s), 40))
 	}
 	return nil
 }
@@ -154,7 +158,7 @@ type Timestamp struct{ Time *time.Time }
 func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	t := bytes.TrimSpace(b)
 	if len(t) > 0 && t[0] != '"' && !isNull(t) {
-		return fmt.Errorf("expected a time string, got %s", kindOfJSON(t))
+		return typeError[Timestamp]("expected a time string, got %s", kindOfJSON(t))
 	}
 	var s String
 	if err := s.UnmarshalJSON(t); err != nil {
@@ -162,7 +166,7 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseTime(string(s))
 	if err != nil {
-		return err
+		return typeError[Timestamp]("%v", err)
 	}
 	ts.Time = v
 	return nil

@@ -22,11 +22,12 @@ type tolerantRecord struct {
 	Extra  map[string]String `json:"extra"`
 }
 
-// decodeMember decodes {"<name>": raw} into a tolerantRecord.
+// decodeMember decodes {"<name>": raw} into a tolerantRecord; an error names the member, as the
+// decoders report it.
 func decodeMember(name, raw string) (tolerantRecord, error) {
 	var r tolerantRecord
 	err := json.Unmarshal([]byte(`{"`+name+`":`+raw+`}`), &r)
-	return r, err
+	return r, jsonError(err)
 }
 
 func TestInt64ReadsNumbersAndNumericStringsExactly(t *testing.T) {
@@ -44,11 +45,11 @@ func TestInt64ReadsNumbersAndNumericStringsExactly(t *testing.T) {
 	for raw, msg := range map[string]string{
 		`1.5`: "1.5 is not an integer", `"x"`: "x is not an integer", `true`: "true is not an integer",
 		`"null"`: "null is not an integer", `1e3`: "1e3 is not an integer", `[1]`: "[1] is not an integer",
-		`9223372036854775808`: "9223372036854775808 is not an integer", `{"a":1}`: "is not an integer",
+		`9223372036854775808`: "9223372036854775808 is not an integer", `{"a":1}`: `{"a":1} is not an integer`,
 	} {
 		_, err := decodeMember("id", raw)
 		require.Error(t, err, raw)
-		assert.Contains(t, err.Error(), msg, raw)
+		assert.Equal(t, "id: "+msg, err.Error(), raw)
 	}
 }
 
@@ -64,7 +65,7 @@ func TestInt64sReadsOneValueOrAnArray(t *testing.T) {
 		assert.NotNil(t, r.IDs, raw)
 	}
 	_, err := decodeMember("ids", `[1, true]`)
-	assert.ErrorContains(t, err, "[1]: true is not an integer")
+	assert.EqualError(t, err, "ids: [1]: true is not an integer")
 	_, err = decodeMember("ids", `{}`)
 	assert.ErrorContains(t, err, "is not an integer")
 }
@@ -79,7 +80,7 @@ func TestStringReadsTextAndLiterals(t *testing.T) {
 		assert.Equal(t, String(want), r.Text, raw)
 	}
 	_, err := decodeMember("text", `{"a":1}`)
-	assert.ErrorContains(t, err, "expected a string, got an object")
+	assert.EqualError(t, err, "text: expected a string, got an object")
 	_, err = decodeMember("text", `[]`)
 	assert.ErrorContains(t, err, "expected a string, got an array")
 }
@@ -94,7 +95,7 @@ func TestBoolReadsFlagsInAnySpelling(t *testing.T) {
 		assert.Equal(t, Bool(want), r.Flag, raw)
 	}
 	_, err := decodeMember("flag", `"maybe"`)
-	assert.ErrorContains(t, err, "maybe is not a boolean")
+	assert.EqualError(t, err, "flag: maybe is not a boolean")
 }
 
 func TestTimestampReadsCoupangLayoutsInKST(t *testing.T) {
@@ -118,7 +119,7 @@ func TestTimestampReadsCoupangLayoutsInKST(t *testing.T) {
 	_, err = decodeMember("at", `"yesterday"`)
 	assert.ErrorContains(t, err, `"yesterday" is not a time in a known layout`)
 	_, err = decodeMember("at", `20180108`)
-	assert.ErrorContains(t, err, "expected a time string, got a number")
+	assert.EqualError(t, err, "at: expected a time string, got a number")
 }
 
 func TestNullableTellsNullFromZero(t *testing.T) {
@@ -137,7 +138,7 @@ func TestNullableTellsNullFromZero(t *testing.T) {
 	require.NotNil(t, r.When.Value)
 	assert.Equal(t, Int64(9007199254740993), *r.When.Value, "the inner type's tolerance applies")
 	_, err = decodeMember("when", `"x"`)
-	assert.ErrorContains(t, err, "x is not an integer", "and so do its errors")
+	assert.EqualError(t, err, "when: x is not an integer", "and so do its errors")
 }
 
 // The types work at any depth of a document encoding/json reads, and in maps.
@@ -147,4 +148,6 @@ func TestTolerantTypesNest(t *testing.T) {
 	assert.Equal(t, Int64(1), r.ID)
 	require.Len(t, r.Nested, 1)
 	assert.Equal(t, tolerantRecord{ID: 2, IDs: Int64s{3}, Flag: true, Extra: map[string]String{"k": "5"}}, r.Nested[0])
+	_, err := decodeMember("nested", `[{"id":1},{"id":"x"}]`)
+	assert.EqualError(t, err, "nested.id: x is not an integer", "an error names the member's path")
 }
