@@ -294,9 +294,9 @@ func TestServerErrorsExhaustAttempts(t *testing.T) {
 	c := newTestClient(t, f.URL, func(cfg *Config) {
 		cfg.MaxAttempts = 3
 		cfg.Now = func() time.Time { return testNow.Add(time.Duration(clock.Add(1)) * time.Second) }
-		cfg.OnRequest = func(i RequestInfo) { infos = append(infos, i) }
 	})
-	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	ctx := WithRequestHook(context.Background(), func(i RequestInfo) { infos = append(infos, i) })
+	_, err := c.ListInquiries(ctx, ListRequest{VendorItemID: 1})
 	require.Error(t, err)
 	assert.Equal(t, KindServer, KindOf(err))
 	assert.Contains(t, err.Error(), "after 3 attempts")
@@ -507,9 +507,9 @@ func TestNewValidates(t *testing.T) {
 	}
 	c, err := New(ok)
 	require.NoError(t, err)
-	assert.Equal(t, DefaultBaseURL, c.base)
-	assert.Equal(t, DefaultTimeout, c.timeout)
-	assert.Equal(t, DefaultMaxAttempts, c.maxAttempts)
+	assert.Equal(t, DefaultBaseURL, c.cfg.BaseURL)
+	assert.Equal(t, DefaultTimeout, c.cfg.Timeout)
+	assert.Equal(t, DefaultMaxAttempts, c.cfg.MaxAttempts)
 
 	bad := ok
 	bad.BaseURL = "http://api-gateway.coupang.com"
@@ -576,11 +576,8 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 		"no such host": func(cfg *Config) { cfg.HTTPClient = noSuchHost },
 	} {
 		attempts := 0
-		c := newTestClient(t, "https://api-gateway.example", mod, func(cfg *Config) {
-			cfg.MaxAttempts = 5
-			cfg.OnRequest = func(RequestInfo) { attempts++ }
-		})
-		_, err := c.GetInquiry(context.Background(), 5)
+		c := newTestClient(t, "https://api-gateway.example", mod, func(cfg *Config) { cfg.MaxAttempts = 5 })
+		_, err := c.GetInquiry(WithRequestHook(context.Background(), func(RequestInfo) { attempts++ }), 5)
 		assert.Equal(t, KindNetwork, KindOf(err), name)
 		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
 		assert.Contains(t, err.Error(), hintNetwork, name)

@@ -186,8 +186,8 @@ func redactSecrets(s string) string {
 
 // redact removes the client's secret key and anything signature-like from s.
 func (c *Client) redact(s string) string {
-	if len(c.secretKey) >= 4 {
-		s = strings.ReplaceAll(s, c.secretKey, "[redacted]")
+	if len(c.cfg.SecretKey) >= 4 {
+		s = strings.ReplaceAll(s, c.cfg.SecretKey, "[redacted]")
 	}
 	return redactSecrets(s)
 }
