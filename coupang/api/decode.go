@@ -230,16 +230,16 @@ type wireInquiry struct {
 	SaleStartedAt             Timestamp `json:"saleStartedAt"`
 	SaleEndedAt               Timestamp `json:"saleEndedAt"`
 	Replies                   []struct {
-		AnswerID                      Int64            `json:"answerId"`
-		ParentAnswerID                Int64            `json:"parentAnswerId"`
-		PartnerTransferStatus         Nullable[String] `json:"partnerTransferStatus"`
-		PartnerTransferCompleteReason String           `json:"partnerTransferCompleteReason"`
-		AnswerType                    String           `json:"answerType"`
-		NeedAnswer                    Bool             `json:"needAnswer"`
-		ReceptionistName              String           `json:"receptionistName"`
-		Receptionist                  String           `json:"receptionist"`
-		ReplyAt                       Timestamp        `json:"replyAt"`
-		Content                       String           `json:"content"`
+		AnswerID                      Int64     `json:"answerId"`
+		ParentAnswerID                Int64     `json:"parentAnswerId"`
+		PartnerTransferStatus         *String   `json:"partnerTransferStatus"` // nil for null
+		PartnerTransferCompleteReason String    `json:"partnerTransferCompleteReason"`
+		AnswerType                    String    `json:"answerType"`
+		NeedAnswer                    Bool      `json:"needAnswer"`
+		ReceptionistName              String    `json:"receptionistName"`
+		Receptionist                  String    `json:"receptionist"`
+		ReplyAt                       Timestamp `json:"replyAt"`
+		Content                       String    `json:"content"`
 	} `json:"replies"`
 }
 
@@ -285,7 +285,7 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 		inq.Replies = append(inq.Replies, Reply{
 			AnswerID:                      int64(r.AnswerID),
 			ParentAnswerID:                int64(r.ParentAnswerID),
-			PartnerTransferStatus:         (*string)(r.PartnerTransferStatus.Value),
+			PartnerTransferStatus:         (*string)(r.PartnerTransferStatus),
 			PartnerTransferCompleteReason: string(r.PartnerTransferCompleteReason),
 			AnswerType:                    string(r.AnswerType),
 			NeedAnswer:                    bool(r.NeedAnswer),

@@ -30,44 +30,27 @@ type Int64 int64
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int64) UnmarshalJSON(b []byte) error {
 	*n = 0
-	t := bytes.TrimSpace(b)
-	if isNull(t) {
+	if isNull(b) {
 		return nil
 	}
-	if t[0] == '"' {
-		var s string
-		if err := json.Unmarshal(t, &s); err != nil {
+	s := string(bytes.TrimSpace(b))
+	if s[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		if t = []byte(strings.TrimSpace(s)); len(t) == 0 {
+		if s = strings.TrimSpace(s); s == "" {
 			return nil
 		}
 	}
-	v, err := strconv.ParseInt(string(t), 10, 64)
-	if err != nil {
-		if whole, ok := zeroFraction(string(t)); ok {
-			v, err = strconv.ParseInt(whole, 10, 64)
-		}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if whole, frac, ok := strings.Cut(s, "."); err != nil && ok && strings.Trim(frac, "0") == "" {
+		v, err = strconv.ParseInt(whole, 10, 64) // a zero fraction, as some senders write IDs
 	}
 	if err != nil {
-		return typeError[Int64]("%s is not an integer", sanitize(string(t), 40))
+		return typeError[Int64]("%s is not an integer", sanitize(s, 40))
 	}
 	*n = Int64(v)
 	return nil
-}
-
-// zeroFraction returns the integer part of s when s is an integer written with a zero fraction
-// ("12.0", "12."), as some senders write IDs.
-func zeroFraction(s string) (string, bool) {
-	whole, frac, ok := strings.Cut(s, ".")
-	if !ok || strings.Trim(frac, "0") != "" {
-		return "", false
-	}
-	digits := strings.TrimPrefix(whole, "-")
-	if digits == "" || strings.Trim(digits, "0123456789") != "" {
-		return "", false
-	}
-	return whole, true
 }
 
 // Int64s is a list of IDs sent as an array of Int64 values or as a single one. Zeros and nulls are
@@ -172,31 +155,6 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Nullable is a member whose null (or absence, for a field never set) means "no value", apart
-// from the zero value of T: Value is nil then. T is read with encoding/json, so it may be one of
-// the tolerant types above: Nullable[String] tells null from "".
-type Nullable[T any] struct{ Value *T }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		n.Value = nil
-		return nil
-	}
-	v := new(T)
-	if err := json.Unmarshal(b, v); err != nil {
-		return err
-	}
-	n.Value = v
-	return nil
-}
-
-// Time layouts Coupang uses: without an offset the time is Korean (KST).
-var (
-	localLayouts  = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout}
-	offsetLayouts = []string{time.RFC3339, "2006-01-02 15:04:05Z07:00"}
-)
-
 // ParseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
 // RFC 3339 (its offset kept, then converted) or "2006-01-02". No offset means KST. "" gives nil.
 func ParseTime(s string) (*time.Time, error) {
@@ -204,15 +162,9 @@ func ParseTime(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	// No string parses under layouts of both kinds (a local layout ends at the seconds or the
-	// date, an offset layout does not), so the order only saves failed attempts.
-	for _, layout := range localLayouts {
+	// A layout without an offset reads the time in KST; one with an offset keeps it.
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
 		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
-			return &v, nil
-		}
-	}
-	for _, layout := range offsetLayouts {
-		if v, err := time.Parse(layout, s); err == nil {
 			v = v.In(KST)
 			return &v, nil
 		}
