@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -75,11 +74,10 @@ type RequestInfo struct {
 
 // Client calls Coupang's customer-question endpoints. It is safe for concurrent use.
 type Client struct {
-	cfg      Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
-	wait     func(context.Context) error
-	reuse    Reuse
-	reserve  func(context.Context) (sent func(), err error)
-	requests *atomic.Int64
+	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
+	wait    func(context.Context) error
+	reuse   Reuse
+	reserve func(context.Context) (sent func(), err error)
 	// sleep waits between attempts; tests replace it to observe delays without sleeping.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -123,7 +121,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	cfg.HTTPClient = hc
-	return &Client{cfg: cfg, requests: new(atomic.Int64), sleep: sleepCtx}, nil
+	return &Client{cfg: cfg, sleep: sleepCtx}, nil
 }
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
@@ -161,7 +159,7 @@ func IsLoopbackHost(host string) bool {
 }
 
 // WithWait returns a copy of c that calls wait before every HTTP request, retries included; an error
-// from wait aborts the call. The copy shares c's HTTP client and request counter.
+// from wait aborts the call. The copy shares c's HTTP client.
 func (c *Client) WithWait(wait func(context.Context) error) *Client {
 	cp := *c
 	cp.wait = wait
@@ -173,19 +171,12 @@ func (c *Client) WithWait(wait func(context.Context) error) *Client {
 // the request has been written to the connection (or the attempt ended without writing it): a
 // shared rate budget holds its lock from reserve to sent, so that it records when the request left
 // rather than when it was allowed, however long the process was descheduled in between. The copy
-// shares c's HTTP client and request counter.
+// shares c's HTTP client.
 func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err error)) *Client {
 	cp := *c
 	cp.reserve = reserve
 	return &cp
 }
-
-// Requests returns the number of HTTP requests sent so far, retries included, by c and every copy
-// made with WithWait.
-func (c *Client) Requests() int64 { return c.requests.Load() }
-
-// VendorID returns the seller ID the client was configured with.
-func (c *Client) VendorID() string { return c.cfg.VendorID }
 
 // ListInquiries fetches one page of the list endpoint. req is checked with Validate first, so that
 // a request Coupang would reject is never sent.

@@ -29,25 +29,12 @@ const (
 
 // String names the kind in a few words.
 func (k ErrorKind) String() string {
-	switch k {
-	case KindBadRequest:
-		return "bad request"
-	case KindAuth:
-		return "authentication failed"
-	case KindForbidden:
-		return "forbidden"
-	case KindNotFound:
-		return "not found"
-	case KindRateLimited:
-		return "rate limited"
-	case KindServer:
-		return "server error"
-	case KindNetwork:
-		return "network error"
-	case KindDecode:
-		return "unexpected response"
+	names := [...]string{"error", "bad request", "authentication failed", "forbidden", "not found", "rate limited",
+		"server error", "network error", "unexpected response"}
+	if k < 0 || int(k) >= len(names) {
+		return "error"
 	}
-	return "error"
+	return names[k]
 }
 
 // Retryable reports whether a request that failed this way may be sent again.

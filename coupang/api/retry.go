@@ -118,7 +118,6 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	req.Header.Set("X-Requested-By", c.cfg.VendorID)
 	req.Header.Set("X-EXTENDED-TIMEOUT", ExtendedTimeoutMillis)
 	req.Header.Set("User-Agent", "steampipe-plugin-coupang")
-	c.requests.Add(1)
 	c.cfg.Logger.Trace("coupang api request", "method", http.MethodGet, "path", path)
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
