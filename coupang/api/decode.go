@@ -116,7 +116,7 @@ func decodeEnvelope(body []byte, v any) error {
 		Message json.RawMessage `json:"message"`
 		Data    json.RawMessage `json:"data"`
 	}
-	if err := json.Unmarshal(bytes.TrimPrefix(body, bom), &env); err != nil {
+	if err := json.Unmarshal(bytes.TrimPrefix(body, []byte(bom)), &env); err != nil {
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) {
 			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
@@ -345,11 +345,11 @@ func (w wireProductInquiry) inquiry() ProductInquiry {
 }
 
 // bom is the UTF-8 byte order mark some gateways put before a body.
-var bom = []byte("\xef\xbb\xbf")
+const bom = "\xef\xbb\xbf"
 
 // looksLikeJSON reports whether body starts like a JSON object or array.
 func looksLikeJSON(body []byte) bool {
-	t := bytes.TrimSpace(bytes.TrimPrefix(body, bom))
+	t := bytes.TrimSpace(bytes.TrimPrefix(body, []byte(bom)))
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
@@ -361,7 +361,7 @@ var (
 
 // looksLikeHTML reports whether body is an HTML (or XML) page.
 func looksLikeHTML(body []byte) bool {
-	return htmlStart.Match(bytes.TrimPrefix(body, bom))
+	return htmlStart.Match(bytes.TrimPrefix(body, []byte(bom)))
 }
 
 // describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of

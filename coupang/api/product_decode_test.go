@@ -18,6 +18,7 @@ func productBody(code, item string) string {
 
 // The documentation's sample (v4 style: string code, space times, null orderIds, buyerEmail).
 func TestDecodeProductInquiryExample(t *testing.T) {
+	t.Parallel()
 	body, err := os.ReadFile("testdata/example_product_inquiry_list.json")
 	require.NoError(t, err)
 	page, err := DecodeProductInquiryList(body)
@@ -42,6 +43,7 @@ func ptr[T any](v T) *T { return &v }
 
 // Every shape the note lists as uncertain decodes to the same values.
 func TestDecodeProductInquiryVariants(t *testing.T) {
+	t.Parallel()
 	want := kst("2026-07-30 12:00:00")
 	cases := []struct {
 		name, code, item string
@@ -91,6 +93,7 @@ func TestDecodeProductInquiryVariants(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			page, err := DecodeProductInquiryList([]byte(productBody(tc.code, tc.item)))
 			require.NoError(t, err)
 			require.Len(t, page.Inquiries, 1)
@@ -101,6 +104,7 @@ func TestDecodeProductInquiryVariants(t *testing.T) {
 
 // Bodies that are not a successful list are errors of the right kind, never an empty page.
 func TestDecodeProductInquiryRejects(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, body string
 		kind       ErrorKind
@@ -119,6 +123,7 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			page, err := DecodeProductInquiryList([]byte(tc.body))
 			require.Error(t, err)
 			assert.Nil(t, page)
@@ -129,6 +134,7 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 }
 
 func TestProductInquiryRequestValidate(t *testing.T) {
+	t.Parallel()
 	d := func(s string) time.Time { return kst(s + " 00:00:00") }
 	ok := ProductInquiryRequest{InquiryStartAt: d("2026-07-01"), InquiryEndAt: d("2026-07-07"), AnsweredType: AnsweredNoAnswer, PageSize: 50}
 	require.NoError(t, ok.Validate())

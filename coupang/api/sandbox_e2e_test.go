@@ -19,6 +19,7 @@ import (
 // End to end against the strict fake API: a 7-day window listed page by page finds exactly the
 // inquiries of those Korean days, and one of them is fetched by id.
 func TestListAgainstSandbox(t *testing.T) {
+	t.Parallel()
 	srv, baseURL := startSandbox(t, sandbox.Options{Days: 14, PerDay: 20})
 	c, err := api.New(api.Config{BaseURL: baseURL, VendorID: srv.VendorID(), AccessKey: srv.AccessKey(),
 		SecretKey: srv.SecretKey(), MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
@@ -62,6 +63,7 @@ func TestListAgainstSandbox(t *testing.T) {
 
 // The sandbox's injected 429 and 5xx are retried; its rule checks reject a wrong vendor without retry.
 func TestSandboxFaultsAndRules(t *testing.T) {
+	t.Parallel()
 	srv, baseURL := startSandbox(t, sandbox.Options{Days: 3, PerDay: 5})
 	srv.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
 		switch n {

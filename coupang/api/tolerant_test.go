@@ -31,6 +31,7 @@ func decodeMember(name, raw string) (tolerantRecord, error) {
 }
 
 func TestInt64ReadsNumbersAndNumericStringsExactly(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string]int64{
 		`1027082307`: 1027082307, `"1027082307"`: 1027082307, `" 42 "`: 42, `"+5"`: 5, `-7`: -7,
 		`"12.00"`: 12, `12.0`: 12, `"3."`: 3, `"-0.0"`: 0, `null`: 0, `""`: 0, `"  "`: 0, `0`: 0,
@@ -54,6 +55,7 @@ func TestInt64ReadsNumbersAndNumericStringsExactly(t *testing.T) {
 }
 
 func TestInt64sReadsOneValueOrAnArray(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string][]int64{
 		`3285906659`: {3285906659}, `"3285906659"`: {3285906659}, `[3285906659]`: {3285906659},
 		`[3285906659, "3285906660"]`: {3285906659, 3285906660}, `[1, null, 0, "", "2"]`: {1, 2},
@@ -71,6 +73,7 @@ func TestInt64sReadsOneValueOrAnArray(t *testing.T) {
 }
 
 func TestStringReadsTextAndLiterals(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string]string{
 		`"상담이력"`: "상담이력", `"a\r\nb"`: "a\r\nb", `10000058`: "10000058", `true`: "true", `null`: "",
 		`"\ud800x"`: "\uFFFDx", "\"\xff\"": "\uFFFD", // broken surrogates and invalid UTF-8, as encoding/json reads them
@@ -86,6 +89,7 @@ func TestStringReadsTextAndLiterals(t *testing.T) {
 }
 
 func TestBoolReadsFlagsInAnySpelling(t *testing.T) {
+	t.Parallel()
 	for raw, want := range map[string]bool{
 		`true`: true, `"true"`: true, `"Y"`: true, `"yes"`: true, `1`: true, `" TRUE "`: true,
 		`false`: false, `"N"`: false, `"no"`: false, `0`: false, `""`: false, `null`: false,
@@ -99,6 +103,7 @@ func TestBoolReadsFlagsInAnySpelling(t *testing.T) {
 }
 
 func TestTimestampReadsCoupangLayoutsInKST(t *testing.T) {
+	t.Parallel()
 	want := kst("2018-01-08 16:56:16")
 	for _, raw := range []string{`"2018-01-08 16:56:16"`, `"2018-01-08T16:56:16"`, `"2018-01-08T16:56:16+09:00"`,
 		`"2018-01-08T07:56:16Z"`, `"2018-01-08T16:56:16.000+09:00"`, `" 2018-01-08 16:56:16 "`, `"2018-01-08 07:56:16Z"`} {
@@ -146,6 +151,7 @@ func TestPointersTellNullFromZero(t *testing.T) {
 
 // The types work at any depth of a document encoding/json reads, and in maps.
 func TestTolerantTypesNest(t *testing.T) {
+	t.Parallel()
 	var r tolerantRecord
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"1","nested":[{"id":2,"ids":"3","flag":"Y","extra":{"k":5}}]}`), &r))
 	assert.Equal(t, Int64(1), r.ID)
