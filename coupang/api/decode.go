@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -354,14 +355,14 @@ func looksLikeJSON(body []byte) bool {
 }
 
 var (
-	htmlStart = regexp.MustCompile(`(?i)^\s*(<!doctype\s+html|<html|<head|<body|<title|<\?xml|<!--|<h1|<p>|<div)`)
 	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
 )
 
 // looksLikeHTML reports whether body is an HTML (or XML) page.
 func looksLikeHTML(body []byte) bool {
-	return htmlStart.Match(bytes.TrimPrefix(body, []byte(bom)))
+	kind := http.DetectContentType(bytes.TrimPrefix(body, []byte(bom)))
+	return strings.HasPrefix(kind, "text/html") || strings.HasPrefix(kind, "text/xml")
 }
 
 // describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of
