@@ -33,21 +33,22 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 	if isNull(b) {
 		return nil
 	}
-	s := string(bytes.TrimSpace(b))
-	if s[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
+	t := bytes.TrimSpace(b)
+	if t[0] == '"' {
+		var s string
+		if err := json.Unmarshal(t, &s); err != nil {
 			return err
 		}
-		if s = strings.TrimSpace(s); s == "" {
+		if t = []byte(strings.TrimSpace(s)); len(t) == 0 {
 			return nil
 		}
 	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if whole, frac, ok := strings.Cut(s, "."); err != nil && ok && strings.Trim(frac, "0") == "" {
-		v, err = strconv.ParseInt(whole, 10, 64) // a zero fraction, as some senders write IDs
+	v, err := strconv.ParseInt(string(t), 10, 64)
+	if whole, frac, ok := bytes.Cut(t, []byte(".")); err != nil && ok && len(bytes.Trim(frac, "0")) == 0 {
+		v, err = strconv.ParseInt(string(whole), 10, 64) // a zero fraction, as some senders write IDs
 	}
 	if err != nil {
-		return typeError[Int64]("%s is not an integer", sanitize(s, 40))
+		return typeError[Int64]("%s is not an integer", sanitize(string(t), 40))
 	}
 	*n = Int64(v)
 	return nil
