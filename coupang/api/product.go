@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -77,15 +76,11 @@ func (r ProductInquiryRequest) Query(vendorID string) string {
 	if answered == "" {
 		answered = AnsweredAll
 	}
-	page, size := max(r.PageNum, 1), r.PageSize
-	if size <= 0 {
-		size = MaxProductPageSize
-	}
 	return "vendorId=" + url.QueryEscape(vendorID) +
 		"&answeredType=" + url.QueryEscape(answered) +
 		"&inquiryStartAt=" + r.InquiryStartAt.In(KST).Format(DateLayout) +
 		"&inquiryEndAt=" + r.InquiryEndAt.In(KST).Format(DateLayout) +
-		"&pageNum=" + strconv.Itoa(page) + "&pageSize=" + strconv.Itoa(size)
+		pageParams(r.PageNum, r.PageSize, MaxProductPageSize)
 }
 
 // Validate checks r against Coupang's documented rules, like ListRequest.Validate: a known
