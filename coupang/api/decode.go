@@ -61,9 +61,7 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 	}
 	if data[0] == '[' {
 		var items []json.RawMessage
-		if err := json.Unmarshal(data, &items); err != nil {
-			return nil, decodeErr("data: %v", err)
-		}
+		_ = json.Unmarshal(data, &items) // cannot fail: the body is valid JSON and data an array
 		switch len(items) {
 		case 0:
 			return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry", Hint: hintNotFound}
