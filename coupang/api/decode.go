@@ -134,9 +134,6 @@ func decodeEnvelope(body []byte, v any) error {
 		}
 		return decodeErr("code %s but no data (message %q)", code, sanitize(string(message), 80))
 	}
-	if _, raw := v.(*json.RawMessage); !raw && env.Data[0] != '{' {
-		return decodeErr("data is %s, not an object", kindOfJSON(env.Data))
-	}
 	if err := json.Unmarshal(env.Data, v); err != nil {
 		return decodeErr("data: %v", jsonError(err))
 	}
