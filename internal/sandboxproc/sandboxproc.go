@@ -1,5 +1,5 @@
 // Package sandboxproc runs cmd/coupang-sandbox as a child process and reads the COUPANG_*
-// credentials it prints when it is ready; coupang-demo and coupang-bench both use it.
+// credentials it prints when it is ready; coupang-bench uses it.
 package sandboxproc
 
 import (
@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -45,51 +46,38 @@ func Start(ctx context.Context, path string, args []string, stderr io.Writer) (*
 		return nil, err
 	}
 	p := &Proc{cmd: cmd, done: make(chan struct{})}
-	lines, ready := make(chan string), make(chan struct{})
+	ready := make(chan error, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ready: // the credentials are read (or given up on): drop the rest
+		for len(p.Env) < credentialLines && sc.Scan() {
+			// The sandbox prints `export NAME=value` lines, ready to paste into a shell.
+			if line := strings.TrimPrefix(sc.Text(), "export "); strings.HasPrefix(line, "COUPANG_") {
+				p.Env = append(p.Env, line)
 			}
 		}
-		close(lines)
-		_, _ = io.Copy(io.Discard, stdout) // after a line too long for the scanner
+		if len(p.Env) < credentialLines {
+			ready <- errors.New("coupang-sandbox exited before it was ready")
+		}
+		close(ready)
+		_, _ = io.Copy(io.Discard, stdout) // the rest, or after a line too long for the scanner
 		// Wait closes stdout, so it runs only once stdout is read to the end.
 		_ = cmd.Wait()
 		close(p.done)
 	}()
-	err = p.readEnv(ctx, lines)
-	close(ready)
+	timeout := time.NewTimer(readyTimeout)
+	defer timeout.Stop()
+	select {
+	case err = <-ready:
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-timeout.C:
+		err = fmt.Errorf("coupang-sandbox did not start within %s", readyTimeout)
+	}
 	if err != nil {
 		p.Stop()
 		return nil, err
 	}
 	return p, nil
-}
-
-// readEnv takes the credential lines from lines.
-func (p *Proc) readEnv(ctx context.Context, lines <-chan string) error {
-	timeout := time.NewTimer(readyTimeout)
-	defer timeout.Stop()
-	for len(p.Env) < credentialLines {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				return errors.New("coupang-sandbox exited before it was ready")
-			}
-			// The sandbox prints `export NAME=value` lines, ready to paste into a shell.
-			if line = strings.TrimPrefix(line, "export "); strings.HasPrefix(line, "COUPANG_") {
-				p.Env = append(p.Env, line)
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-timeout.C:
-			return fmt.Errorf("coupang-sandbox did not start within %s", readyTimeout)
-		}
-	}
-	return nil
 }
 
 // Stop ends the sandbox (SIGTERM, then a kill after 5 seconds) and waits for it and for its
@@ -106,11 +94,6 @@ func (p *Proc) Stop() {
 
 // Environ is the current environment with its COUPANG_* variables replaced by the sandbox's.
 func (p *Proc) Environ() []string {
-	env := make([]string, 0, len(os.Environ())+len(p.Env))
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "COUPANG_") {
-			env = append(env, kv)
-		}
-	}
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "COUPANG_") })
 	return append(env, p.Env...)
 }
