@@ -44,7 +44,12 @@ func (t *FetchTracker) Err() error {
 	return nil
 }
 
-func (t *FetchTracker) record(err error) { t.err.CompareAndSwap(nil, &err) }
+// record keeps err if it is the first; t may be nil (no tracker) and err nil (no error).
+func (t *FetchTracker) record(err error) {
+	if t != nil && err != nil {
+		t.err.CompareAndSwap(nil, &err)
+	}
+}
 
 // trackFetch is deferred by every fetch function as `defer trackFetch(ctx)(&err)`: it reports the
 // function's error, or a panic (which it re-raises for the SDK to handle as usual), to the
@@ -53,12 +58,10 @@ func trackFetch(ctx context.Context) func(errp *error) {
 	t, _ := ctx.Value(fetchTrackerKey{}).(*FetchTracker)
 	return func(errp *error) {
 		if r := recover(); r != nil {
-			if t != nil {
-				t.record(fmt.Errorf("coupang plugin panic: %v", r))
-			}
+			t.record(fmt.Errorf("coupang plugin panic: %v", r))
 			panic(r)
 		}
-		if t != nil && errp != nil && *errp != nil {
+		if errp != nil {
 			t.record(*errp)
 		}
 	}

@@ -1,5 +1,7 @@
 package query
 
+import "slices"
+
 // pair is a row's identity: an inquiry and one of its option IDs (0 for none).
 type pair struct{ inquiry, option int64 }
 
@@ -36,22 +38,13 @@ func (d *deduper) first(w int, id pair) bool {
 	return true
 }
 
-// windowDone marks window w complete and forgets every set no longer needed.
+// windowDone marks window w complete and forgets every set no longer needed: a window's, once it
+// and both its neighbours are complete.
 func (d *deduper) windowDone(w int) {
 	d.done[w] = true
 	for i := max(0, w-1); i <= min(len(d.seen)-1, w+1); i++ {
-		if d.settled(i) {
+		if !slices.Contains(d.done[max(0, i-1):min(len(d.done), i+2)], false) {
 			d.seen[i] = nil
 		}
 	}
-}
-
-// settled reports whether window i and its neighbours are all complete.
-func (d *deduper) settled(i int) bool {
-	for j := max(0, i-1); j <= min(len(d.done)-1, i+1); j++ {
-		if !d.done[j] {
-			return false
-		}
-	}
-	return true
 }

@@ -104,25 +104,17 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if len(p.Windows) == 0 {
 		return p, nil
 	}
-	if err := checkSize(len(p.Windows), len(p.Filter.VendorItemIDs)); err != nil {
-		return nil, err
+	// Refuse a plan of more than MaxRequests first-page calls before any is built.
+	if perWindow := max(1, len(p.Filter.VendorItemIDs)); len(p.Windows)*perWindow > MaxRequests {
+		return nil, fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
+			"narrow the inquiry_at range or the vendor_item_id list",
+			ErrPlanTooLarge, len(p.Windows), api.MaxWindowDays, perWindow, len(p.Windows)*perWindow, MaxRequests)
 	}
 	p.PageSize = pageSize(q, p, maxSize)
 	for i := range p.Windows {
 		p.Windows[i].Requests = requestsFor(p.Windows[i], &p.Filter, p.PageSize)
 	}
 	return p, nil
-}
-
-// checkSize refuses a plan of more than MaxRequests first-page calls, before any is built.
-func checkSize(windows, vendorItems int) error {
-	perWindow := max(1, vendorItems)
-	if windows*perWindow <= MaxRequests {
-		return nil
-	}
-	return fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
-		"narrow the inquiry_at range or the vendor_item_id list",
-		ErrPlanTooLarge, windows, api.MaxWindowDays, perWindow, windows*perWindow, MaxRequests)
 }
 
 // planWindows picks the contract's case and tiles its date range, which covers the widened
