@@ -32,7 +32,14 @@ func typedValue(col column, raw rawValue) (any, error) {
 		}
 		return f, nil
 	case proto.ColumnType_BOOL:
-		return parseBool(col, raw.Text)
+		// The spellings Postgres accepts.
+		switch strings.ToLower(raw.Text) {
+		case "true", "t", "yes", "y", "on", "1":
+			return true, nil
+		case "false", "f", "no", "n", "off", "0":
+			return false, nil
+		}
+		return nil, fmt.Errorf("bad boolean %q for %s: write true or false", raw.Text, col.Name)
 	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
 		t, err := parseTimestamp(raw.Text)
 		if err != nil {
@@ -43,42 +50,14 @@ func typedValue(col column, raw rawValue) (any, error) {
 	return raw.Text, nil
 }
 
-// parseBool accepts the spellings Postgres accepts for booleans.
-func parseBool(col column, s string) (bool, error) {
-	switch strings.ToLower(s) {
-	case "true", "t", "yes", "y", "on", "1":
-		return true, nil
-	case "false", "f", "no", "n", "off", "0":
-		return false, nil
-	}
-	return false, fmt.Errorf("bad boolean %q for %s: write true or false", s, col.Name)
-}
-
-// Layouts of timestamps that carry their own offset.
-var zonedLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02 15:04Z07:00",
-}
-
-// Layouts of timestamps without an offset: Korean time.
-var koreanLayouts = []string{
-	"2006-01-02",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04",
-	"2006-01-02T15:04",
-}
-
 // parseTimestamp reads RFC 3339, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss; without an offset the time is Korean.
 func parseTimestamp(s string) (time.Time, error) {
-	for _, layout := range zonedLayouts {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04Z07:00", "2006-01-02 15:04Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
 		}
 	}
-	for _, layout := range koreanLayouts {
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04"} {
 		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
 			return t, nil
 		}

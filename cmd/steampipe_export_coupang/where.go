@@ -2,31 +2,28 @@ package main
 
 import (
 	"fmt"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-// The operators a --where condition may use.
+// The operators a --where condition may use; is null and is not null take no value.
 const (
-	opEq      = "="
-	opNe      = "!="
-	opLt      = "<"
-	opLe      = "<="
-	opGt      = ">"
-	opGe      = ">="
-	opIn      = "in"
-	opBetween = "between"
-	// opIsNull and opIsNotNull take no value.
+	opEq        = "="
+	opNe        = "!="
+	opLt        = "<"
+	opLe        = "<="
+	opGt        = ">"
+	opGe        = ">="
+	opIn        = "in"
+	opBetween   = "between"
 	opIsNull    = "is null"
 	opIsNotNull = "is not null"
 )
-
-const operatorHelp = "use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null"
 
 // The ways expressions combine.
 const (
@@ -42,7 +39,6 @@ type condition struct {
 	Column column
 	Op     string
 	Values []any // one value, or the IN list, or BETWEEN's low and high bounds
-	Source string
 }
 
 // expr is a parsed --where: one condition, or conditions joined with and, or and not.
@@ -55,9 +51,8 @@ type expr struct {
 // rawValue is a value as written, before it is typed. A time expression (now(), current_date,
 // with or without an interval) is already evaluated: Time is set.
 type rawValue struct {
-	Text   string
-	Quoted bool
-	Time   *time.Time
+	Text string
+	Time *time.Time
 }
 
 // parseWhere parses every --where flag against the table's columns; the flags are ANDed. now is
@@ -65,10 +60,10 @@ type rawValue struct {
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	all := expr{Kind: kindAnd}
 	for _, w := range wheres {
-		p := &whereParser{scanner: scanner{src: w}, table: t, now: now}
-		e, err := p.or()
+		p := &whereParser{src: w, table: t, now: now}
+		e, err := p.joined(kindOr)
 		if err == nil && !p.atEnd() {
-			err = p.unexpected()
+			err = fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
 		}
 		if err != nil {
 			return expr{}, fmt.Errorf("bad --where %q: %w", w, err)
@@ -78,29 +73,23 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	return all, nil
 }
 
-// whereParser reads one --where: or binds looser than and, and than not, as in SQL.
+// whereParser reads one --where, left to right, by recursive descent: or binds looser than and,
+// and than not, as in SQL.
 type whereParser struct {
-	scanner
+	src   string
+	pos   int
 	table *table
 	now   time.Time
 }
 
-func (p *whereParser) or() (expr, error) {
-	return p.joined(kindOr, p.and)
-}
-
-func (p *whereParser) and() (expr, error) {
-	return p.joined(kindAnd, p.unary)
-}
-
-// joined reads operands of next joined by the word kind ("and" or "or").
-func (p *whereParser) joined(kind string, next func() (expr, error)) (expr, error) {
-	first, err := next()
-	if err != nil {
-		return expr{}, err
+// joined reads operands joined by the word kind: or joins and-expressions, and joins unary ones.
+func (p *whereParser) joined(kind string) (expr, error) {
+	next := p.unary
+	if kind == kindOr {
+		next = func() (expr, error) { return p.joined(kindAnd) }
 	}
-	e := expr{Kind: kind, Args: []expr{first}}
-	for p.keyword(kind) {
+	e := expr{Kind: kind}
+	for len(e.Args) == 0 || p.keyword(kind) {
 		operand, err := next()
 		if err != nil {
 			return expr{}, err
@@ -108,7 +97,7 @@ func (p *whereParser) joined(kind string, next func() (expr, error)) (expr, erro
 		e.Args = append(e.Args, operand)
 	}
 	if len(e.Args) == 1 {
-		return first, nil
+		return e.Args[0], nil
 	}
 	return e, nil
 }
@@ -118,26 +107,15 @@ func (p *whereParser) unary() (expr, error) {
 		operand, err := p.unary()
 		return expr{Kind: kindNot, Args: []expr{operand}}, err
 	}
-	if p.atEnd() || p.peek() != '(' {
+	if !p.symbol("(") {
 		c, err := p.comparison()
 		return expr{Kind: kindCond, Cond: c}, err
 	}
-	p.pos++
-	e, err := p.or()
-	if err != nil {
-		return expr{}, err
+	e, err := p.joined(kindOr)
+	if err == nil && !p.symbol(")") {
+		err = fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
 	}
-	p.skipSpace()
-	if p.peek() != ')' {
-		return expr{}, fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
-	}
-	p.pos++
-	return e, nil
-}
-
-// unexpected reports text left after a complete expression.
-func (p *whereParser) unexpected() error {
-	return fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
+	return e, err
 }
 
 // comparison reads `col OP value`, `col in (v1, v2)`, `col between v1 and v2` or `col is [not] null`.
@@ -152,62 +130,66 @@ func (p *whereParser) comparison() (condition, error) {
 	}
 	op := p.operator()
 	if op == "" {
-		return condition{}, fmt.Errorf("bad operator %q after %s: %s", p.nextWord(), name, operatorHelp)
+		return condition{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.nextWord(), name)
 	}
 	if err := checkOperator(col, op); err != nil {
 		return condition{}, err
 	}
-	raws, err := p.values(op)
+	var raws []rawValue
+	switch op {
+	case opIsNull, opIsNotNull:
+	case opIn:
+		raws, err = p.list()
+	case opBetween:
+		raws, err = p.between()
+	default:
+		var v rawValue
+		v, err = p.value(false)
+		raws = []rawValue{v}
+	}
 	if err != nil {
 		return condition{}, err
 	}
-	values := make([]any, len(raws))
+	c := condition{Column: col, Op: op, Values: make([]any, len(raws))}
 	for i, raw := range raws {
-		if values[i], err = typedValue(col, raw); err != nil {
+		if c.Values[i], err = typedValue(col, raw); err != nil {
 			return condition{}, err
 		}
 	}
-	return condition{Column: col, Op: op, Values: values, Source: p.src}, nil
+	return c, nil
 }
 
 // checkOperator rejects operators that make no sense for a column's type.
 func checkOperator(col column, op string) error {
-	if op == opIsNull || op == opIsNotNull {
-		return nil
-	}
-	switch col.Type {
-	case proto.ColumnType_JSON:
+	switch {
+	case op == opIsNull || op == opIsNotNull:
+	case col.Type == proto.ColumnType_JSON:
 		return fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
-	case proto.ColumnType_BOOL:
-		if op != opEq && op != opNe && op != opIn {
-			return fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
-		}
+	case col.Type == proto.ColumnType_BOOL && op != opEq && op != opNe && op != opIn:
+		return fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
 	}
 	return nil
 }
 
-// scanner reads a condition left to right.
-type scanner struct {
-	src string
-	pos int
-}
-
-func (s *scanner) skipSpace() {
-	for s.pos < len(s.src) && unicode.IsSpace(rune(s.src[s.pos])) {
-		s.pos++
+func (p *whereParser) skipSpace() {
+	for p.pos < len(p.src) && unicode.IsSpace(rune(p.src[p.pos])) {
+		p.pos++
 	}
 }
 
-func (s *scanner) atEnd() bool {
-	s.skipSpace()
-	return s.pos >= len(s.src)
+func (p *whereParser) atEnd() bool {
+	p.skipSpace()
+	return p.pos >= len(p.src)
 }
 
-func (s *scanner) peek() byte {
-	if s.pos < len(s.src) {
-		return s.src[s.pos]
+// symbol reads s if it comes next.
+func (p *whereParser) symbol(s string) bool {
+	p.skipSpace()
+	if strings.HasPrefix(p.src[p.pos:], s) {
+		p.pos += len(s)
+		return true
 	}
-	return 0
+	return false
 }
 
 func isIdentByte(b byte, first bool) bool {
@@ -215,88 +197,65 @@ func isIdentByte(b byte, first bool) bool {
 }
 
 // identifier reads a SQL identifier, or returns "" if there is none.
-func (s *scanner) identifier() string {
-	s.skipSpace()
-	start := s.pos
-	for s.pos < len(s.src) && isIdentByte(s.src[s.pos], s.pos == start) {
-		s.pos++
+func (p *whereParser) identifier() string {
+	p.skipSpace()
+	start := p.pos
+	for p.pos < len(p.src) && isIdentByte(p.src[p.pos], p.pos == start) {
+		p.pos++
 	}
-	return s.src[start:s.pos]
+	return p.src[start:p.pos]
 }
 
 // keyword reads the word w (any case) if it comes next, as a whole word.
-func (s *scanner) keyword(w string) bool {
-	save := s.pos
-	if strings.EqualFold(s.identifier(), w) {
+func (p *whereParser) keyword(w string) bool {
+	save := p.pos
+	if strings.EqualFold(p.identifier(), w) {
 		return true
 	}
-	s.pos = save
+	p.pos = save
 	return false
 }
 
 // nextWord returns the text up to the next space, for error messages.
-func (s *scanner) nextWord() string {
-	s.skipSpace()
-	rest := s.src[s.pos:]
-	if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
-		return rest[:i]
+func (p *whereParser) nextWord() string {
+	if words := strings.Fields(p.src[p.pos:]); len(words) > 0 {
+		return words[0]
 	}
-	return rest
+	return ""
 }
 
 // operator reads a comparison symbol or the words IN, BETWEEN, IS [NOT] NULL; "" if none.
-func (s *scanner) operator() string {
-	s.skipSpace()
+func (p *whereParser) operator() string {
 	for _, sym := range []string{"<=", ">=", "!=", "<>", "=", "<", ">"} {
-		if strings.HasPrefix(s.src[s.pos:], sym) {
-			s.pos += len(sym)
-			if sym == "<>" {
-				return opNe
-			}
-			return sym
+		if !p.symbol(sym) {
+			continue
 		}
+		if sym == "<>" {
+			return opNe
+		}
+		return sym
 	}
-	save := s.pos
-	switch word := strings.ToLower(s.identifier()); word {
-	case opIn, opBetween:
+	save := p.pos
+	switch word := strings.ToLower(p.identifier()); {
+	case word == opIn || word == opBetween:
 		return word
-	case "is":
-		not := s.keyword("not")
-		if s.keyword("null") {
+	case word == "is":
+		if not := p.keyword("not"); p.keyword("null") {
 			if not {
 				return opIsNotNull
 			}
 			return opIsNull
 		}
 	}
-	s.pos = save
+	p.pos = save
 	return ""
-}
-
-// values reads what follows the operator.
-func (p *whereParser) values(op string) ([]rawValue, error) {
-	switch op {
-	case opIsNull, opIsNotNull:
-		return nil, nil
-	case opIn:
-		return p.list()
-	case opBetween:
-		return p.between()
-	}
-	v, err := p.value(false)
-	if err != nil {
-		return nil, err
-	}
-	return []rawValue{v}, nil
 }
 
 // list reads `(v1, v2, ...)`.
 func (p *whereParser) list() ([]rawValue, error) {
-	p.skipSpace()
-	if p.peek() != '(' {
+	if !p.symbol("(") {
 		return nil, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
 	}
-	p.pos++
 	var out []rawValue
 	for {
 		v, err := p.value(true)
@@ -304,16 +263,12 @@ func (p *whereParser) list() ([]rawValue, error) {
 			return nil, err
 		}
 		out = append(out, v)
-		p.skipSpace()
-		switch p.peek() {
-		case ',':
-			p.pos++
-			continue
-		case ')':
-			p.pos++
+		if p.symbol(")") {
 			return out, nil
 		}
-		return nil, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
+		if !p.symbol(",") {
+			return nil, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
+		}
 	}
 }
 
@@ -327,10 +282,7 @@ func (p *whereParser) between() ([]rawValue, error) {
 		return nil, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
 	}
 	high, err := p.value(false)
-	if err != nil {
-		return nil, err
-	}
-	return []rawValue{low, high}, nil
+	return []rawValue{low, high}, err
 }
 
 // value reads a quoted value, a time expression (now(), current_date, current_timestamp, each
@@ -339,7 +291,8 @@ func (p *whereParser) between() ([]rawValue, error) {
 func (p *whereParser) value(inList bool) (rawValue, error) {
 	p.skipSpace()
 	if q := p.peek(); q == '\'' || q == '"' {
-		return p.quoted(q)
+		text, err := p.quoted(q)
+		return rawValue{Text: text}, err
 	}
 	if t, ok, err := p.timeExpr(); ok || err != nil {
 		return rawValue{Time: &t}, err
@@ -355,44 +308,42 @@ func (p *whereParser) value(inList bool) (rawValue, error) {
 	return rawValue{Text: text}, nil
 }
 
-// atStop reports whether a bare value ends here.
-func (s *scanner) atStop(inList bool) bool {
-	c := s.src[s.pos]
-	if c == ')' || (inList && c == ',') {
+func (p *whereParser) peek() byte {
+	if p.pos < len(p.src) {
+		return p.src[p.pos]
+	}
+	return 0
+}
+
+// atStop reports whether a bare value ends here: at ), at a comma in a list, or at the word and
+// or or after a space.
+func (p *whereParser) atStop(inList bool) bool {
+	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
 		return true
 	}
-	if s.pos == 0 || !unicode.IsSpace(rune(s.src[s.pos-1])) {
+	if p.pos == 0 || !unicode.IsSpace(rune(p.src[p.pos-1])) {
 		return false
 	}
-	rest := s.src[s.pos:]
-	for _, w := range []string{"and", "or"} {
-		if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) &&
-			(len(rest) == len(w) || !isIdentByte(rest[len(w)], false)) {
-			return true
-		}
-	}
-	return false
+	save := p.pos
+	defer func() { p.pos = save }()
+	return p.keyword("and") || p.keyword("or")
 }
 
 // quoted reads a value in quotes; a doubled quote stands for one.
-func (s *scanner) quoted(q byte) (rawValue, error) {
-	s.pos++
+func (p *whereParser) quoted(q byte) (string, error) {
 	var b strings.Builder
-	for s.pos < len(s.src) {
-		c := s.src[s.pos]
-		s.pos++
-		if c != q {
+	for p.pos++; p.pos < len(p.src); p.pos++ {
+		if c := p.src[p.pos]; c != q {
 			b.WriteByte(c)
-			continue
-		}
-		if s.peek() == q {
+		} else if p.pos+1 < len(p.src) && p.src[p.pos+1] == q {
 			b.WriteByte(q)
-			s.pos++
-			continue
+			p.pos++
+		} else {
+			p.pos++
+			return b.String(), nil
 		}
-		return rawValue{Text: b.String(), Quoted: true}, nil
 	}
-	return rawValue{}, fmt.Errorf("unterminated quote %c", q)
+	return "", fmt.Errorf("unterminated quote %c", q)
 }
 
 // timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
@@ -402,12 +353,10 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	save := p.pos
 	switch strings.ToLower(p.identifier()) {
 	case "now":
-		p.skipSpace()
-		if !strings.HasPrefix(p.src[p.pos:], "()") {
+		if !p.symbol("()") {
 			p.pos = save
 			return t, false, nil
 		}
-		p.pos += 2
 		t = p.now
 	case "current_timestamp":
 		t = p.now
@@ -419,19 +368,18 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		return t, false, nil
 	}
 	for {
-		p.skipSpace()
-		sign := p.peek()
-		if sign != '+' && sign != '-' {
+		minus := p.symbol("-")
+		if !minus && !p.symbol("+") {
 			return t, true, nil
 		}
-		p.pos++
-		if t, err = p.addInterval(t, sign == '-'); err != nil {
+		if t, err = p.addInterval(t, minus); err != nil {
 			return t, true, err
 		}
 	}
 }
 
-// addInterval reads `interval '7 days'` (or a bare number of days) and adds or subtracts it.
+// addInterval reads `interval '7 days'` (or a bare number of days) and adds or subtracts it. Days,
+// weeks, months and years count in Korean calendar days.
 func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 	var text string
 	if p.keyword("interval") {
@@ -439,50 +387,39 @@ func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 		if p.peek() != '\'' {
 			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
 		}
-		v, err := p.quoted('\'')
-		if err != nil {
+		var err error
+		if text, err = p.quoted('\''); err != nil {
 			return t, err
 		}
-		text = v.Text
 	} else {
-		start := p.pos
 		p.skipSpace()
+		start := p.pos
 		for p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' {
 			p.pos++
 		}
-		text = strings.TrimSpace(p.src[start:p.pos]) + " days"
+		text = p.src[start:p.pos] + " days"
 	}
-	return addInterval(t, text, minus)
-}
-
-// intervalUnits are the units an interval may use, singular or plural.
-var intervalUnits = map[string]func(t time.Time, n int) time.Time{
-	"second": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Second) },
-	"minute": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Minute) },
-	"hour":   func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Hour) },
-	"day":    func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, n) },
-	"week":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, 7*n) },
-	"month":  func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, n, 0) },
-	"year":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(n, 0, 0) },
-}
-
-// addInterval adds (or subtracts) an interval such as "7 days" or "1 day 12 hours"; days, months
-// and years count in Korean calendar days.
-func addInterval(t time.Time, text string, minus bool) (time.Time, error) {
+	units := map[string]struct {
+		d              time.Duration
+		months, days int
+	}{
+		"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
+		"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
+	}
 	fields := strings.Fields(strings.ToLower(text))
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
 	for i := 0; i < len(fields); i += 2 {
 		n, err := strconv.Atoi(fields[i])
-		add, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		unit, known := units[strings.TrimSuffix(fields[i+1], "s")]
 		if err != nil || !known {
 			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
 		}
 		if minus {
 			n = -n
 		}
-		t = add(t, n)
+		t = t.Add(time.Duration(n) * unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 	}
 	return t, nil
 }
