@@ -400,7 +400,7 @@ func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 		text = p.src[start:p.pos] + " days"
 	}
 	units := map[string]struct {
-		d              time.Duration
+		d            time.Duration
 		months, days int
 	}{
 		"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
@@ -419,7 +419,7 @@ func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 		if minus {
 			n = -n
 		}
-		t = t.Add(time.Duration(n) * unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
+		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 	}
 	return t, nil
 }
