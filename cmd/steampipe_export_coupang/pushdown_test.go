@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"time"
 )
 
 // qualString describes a pushed qual for comparison, like "inquiry_at >= 2024-05-01T00:00:00+09:00".
@@ -17,7 +18,7 @@ func qualString(q inprocess.Qual) string {
 func qualValueString(v any) string {
 	switch x := v.(type) {
 	case int64:
-		return formatInt(x)
+		return strconv.FormatInt(x, 10)
 	case string:
 		return "'" + x + "'"
 	case bool:
@@ -38,10 +39,6 @@ func qualValueString(v any) string {
 		return s + ")"
 	}
 	return "?"
-}
-
-func formatInt(n int64) string {
-	return formatFloat(float64(n))
 }
 
 func TestPlanPushdown(t *testing.T) {
