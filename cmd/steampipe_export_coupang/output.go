@@ -221,6 +221,6 @@ func (j *jsonWriter) value(r row, col column) error {
 
 // writeString writes s as a JSON string.
 func (j *jsonWriter) writeString(s string) {
-	_ = j.enc.Encode(s) // encoding a string cannot fail
+	_ = j.enc.Encode(s)             // encoding a string cannot fail
 	j.buf.Truncate(j.buf.Len() - 1) // Encode's newline
 }

@@ -51,7 +51,7 @@ func (x *xlsxWriter) start() (err error) {
 		return err
 	}
 	dateTime := "yyyy-mm-dd hh:mm:ss" // Korean wall-clock time, as Wing shows it
-	var ids [3]int // date-time, integer, header
+	var ids [3]int                    // date-time, integer, header
 	for i, style := range []*excelize.Style{{CustomNumFmt: &dateTime}, {NumFmt: 1 /* "0" */}, {Font: &excelize.Font{Bold: true}}} {
 		if ids[i], err = x.file.NewStyle(style); err != nil {
 			return err
