@@ -1,7 +1,9 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -27,103 +29,85 @@ const usageLine = `steampipe_export_coupang TABLE [--select a,b] [--where "COND"
                          [--output csv|json|jsonl|xlsx] [--bom]
                          [--config 'HCL attributes' | --connection NAME [--config-dir DIR]] [--verbose]`
 
-// flagsWithValue are the flags that take a value, as `--flag value` or `--flag=value`.
-var flagsWithValue = map[string]bool{
-	"select": true, "where": true, "limit": true, "output": true,
-	"config": true, "connection": true, "config-dir": true,
-}
-
-// parseArgs reads the command line; flags may come before or after TABLE.
+// parseArgs reads the command line with package flag; flags may come before or after TABLE.
 func parseArgs(args []string) (options, error) {
-	o := options{Limit: -1, Output: formatCSV}
-	var positional []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			positional = append(positional, args[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			positional = append(positional, arg)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		if flagsWithValue[name] && !hasValue {
-			if i+1 >= len(args) {
-				return o, fmt.Errorf("flag --%s needs a value", name)
-			}
-			i++
-			value = args[i]
-		}
-		if err := o.set(name, value, hasValue); err != nil {
-			return o, err
-		}
-	}
-	return o, o.finish(positional)
-}
-
-// set applies one flag.
-func (o *options) set(name, value string, hasValue bool) error {
-	switch name {
-	case "h", "help":
-		o.Help = true
-	case "v", "verbose":
-		o.Verbose = !hasValue || value == "true"
-	case "bom":
-		o.BOM = !hasValue || value == "true"
-	case "select":
-		for _, c := range strings.Split(value, ",") {
+	o := options{Limit: -1}
+	fs := flag.NewFlagSet("steampipe_export_coupang", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by the caller; --help is ours
+	fs.Func("select", "", func(v string) error {
+		for _, c := range strings.Split(v, ",") {
 			if c = strings.ToLower(strings.TrimSpace(c)); c != "" {
 				o.Select = append(o.Select, c)
 			}
 		}
-	case "where":
-		o.Where = append(o.Where, value)
-	case "limit":
-		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		return nil
+	})
+	fs.Func("where", "", func(v string) error { o.Where = append(o.Where, v); return nil })
+	fs.Func("config", "", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
+	var limit *string
+	fs.Func("limit", "", func(v string) error { limit = &v; return nil })
+	fs.StringVar(&o.Output, "output", formatCSV, "")
+	fs.StringVar(&o.Connection, "connection", "", "")
+	fs.StringVar(&o.ConfigDir, "config-dir", "", "")
+	fs.BoolVar(&o.BOM, "bom", false, "")
+	for _, name := range []string{"v", "verbose"} {
+		fs.BoolVar(&o.Verbose, name, false, "")
+	}
+	for _, name := range []string{"h", "help"} {
+		fs.BoolVar(&o.Help, name, false, "")
+	}
+	// flag stops at the first argument that is not a flag: take it as TABLE and read on.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return o, flagError(err)
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" || len(rest) == 0 {
+			positional = append(positional, rest...)
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
+	if limit != nil {
+		n, err := strconv.ParseInt(strings.TrimSpace(*limit), 10, 64)
 		if err != nil || n < 0 {
-			return fmt.Errorf("bad --limit %q: write a whole number, 0 or more", value)
+			return o, fmt.Errorf("bad --limit %q: write a whole number, 0 or more", *limit)
 		}
 		o.Limit = n
-	case "output":
-		o.Output = strings.ToLower(value)
-	case "config":
-		o.Config, o.HasConfig = value, true
-	case "connection":
-		o.Connection = value
-	case "config-dir":
-		o.ConfigDir = value
-	default:
+	}
+	o.Output = strings.ToLower(o.Output)
+	return o, o.finish(positional)
+}
+
+// flagError says what package flag found wrong in our words.
+func flagError(err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
 		return fmt.Errorf("unknown flag %q (see --help)", "--"+name)
 	}
-	return nil
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Errorf("flag --%s needs a value", name)
+	}
+	return err
 }
 
 // finish checks the flags together and takes the table name.
 func (o *options) finish(positional []string) error {
-	if o.Help {
-		// TABLE --help shows that table.
-		if len(positional) == 1 {
-			o.Table = strings.ToLower(positional[0])
-		}
-		return nil
-	}
-	switch len(positional) {
-	case 0:
-		return fmt.Errorf("missing TABLE: usage: %s", usageLine)
-	case 1:
+	if len(positional) == 1 {
 		o.Table = strings.ToLower(positional[0])
-	default:
+	}
+	switch {
+	case o.Help: // TABLE --help shows that table.
+		return nil
+	case len(positional) == 0:
+		return fmt.Errorf("missing TABLE: usage: %s", usageLine)
+	case len(positional) > 1:
 		return fmt.Errorf("one TABLE only, got %s (quote a --where condition that contains spaces, like --where \"inquiry_at >= '2024-05-01'\")", strings.Join(positional, " "))
-	}
-	if err := checkFormat(o.Output, o.BOM); err != nil {
-		return err
-	}
-	if o.HasConfig && o.Connection != "" {
+	case o.HasConfig && o.Connection != "":
 		return fmt.Errorf("use either --config or --connection, not both")
-	}
-	if o.ConfigDir != "" && o.Connection == "" {
+	case o.ConfigDir != "" && o.Connection == "":
 		return fmt.Errorf("--config-dir needs --connection NAME")
 	}
-	return nil
+	return checkFormat(o.Output, o.BOM)
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -116,96 +118,91 @@ type steampipeConfig struct {
 	Limiters []inprocess.Limiter
 }
 
-// limiterOptions hands the limiter blocks to the in-process plugin server, which applies them
-// through the SDK's SetRateLimiters exactly as Steampipe's plugin manager does: a limiter named
-// like one of the plugin's own (coupang_api) replaces it, any other is added.
-func (c steampipeConfig) limiterOptions() []inprocess.Option {
-	opts := make([]inprocess.Option, len(c.Limiters))
-	for i, l := range c.Limiters {
-		opts[i] = inprocess.WithRateLimiter(l)
+// resolveConfig returns the connection config (HCL text: --config, --connection, or empty, when
+// the plugin reads COUPANG_* environment variables) and the limiter blocks of the plugin's
+// `plugin "coupang"` block in the config directory, which apply whichever way the connection is given.
+func resolveConfig(opts options) (steampipeConfig, error) {
+	dir := opts.ConfigDir
+	if dir == "" {
+		dir = defaultConfigDir()
 	}
-	return opts
-}
-
-// spcFile is one parsed .spc file.
-type spcFile struct {
-	name string
-	data []byte
-	body *hclsyntax.Body
-}
-
-// readSpcFiles parses the .spc files of dir, in name order; a missing dir has none.
-func readSpcFiles(dir string) ([]spcFile, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.spc"))
+	if !opts.HasConfig {
+		return readConfigDir(dir, opts.Connection)
+	}
+	conn, err := normalizeConfigHCL(opts.Config)
 	if err != nil {
-		return nil, fmt.Errorf("listing %s: %w", dir, err)
+		return steampipeConfig{}, err
 	}
-	sort.Strings(names)
-	files := make([]spcFile, 0, len(names))
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", name, err)
-		}
-		f, diags := hclsyntax.ParseConfig(data, name, hcl.InitialPos)
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("parsing %s: %s", name, diags.Error())
-		}
-		body, ok := f.Body.(*hclsyntax.Body)
-		if !ok {
-			return nil, fmt.Errorf("parsing %s: unexpected HCL body", name)
-		}
-		files = append(files, spcFile{name: name, data: data, body: body})
-	}
-	return files, nil
+	cfg, err := readConfigDir(dir, "")
+	cfg.Connection = conn
+	return cfg, err
 }
 
 // readConfigDir reads connection "NAME" (none when name is "") and the coupang plugin's limiter
-// blocks from the .spc files in dir.
+// blocks from the .spc files in dir, in name order; a missing dir has none.
 func readConfigDir(dir, name string) (steampipeConfig, error) {
-	files, err := readSpcFiles(dir)
+	names, err := filepath.Glob(filepath.Join(dir, "*.spc"))
 	if err != nil {
-		return steampipeConfig{}, err
+		return steampipeConfig{}, fmt.Errorf("listing %s: %w", dir, err)
+	}
+	var blocks hclsyntax.Blocks // the top-level blocks of every file
+	files := map[string][]byte{}
+	for _, file := range names { // Glob sorts them
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return steampipeConfig{}, fmt.Errorf("reading %s: %w", file, err)
+		}
+		f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
+		if diags.HasErrors() {
+			return steampipeConfig{}, fmt.Errorf("parsing %s: %s", file, diags.Error())
+		}
+		files[file] = data
+		blocks = append(blocks, f.Body.(*hclsyntax.Body).Blocks...)
 	}
 	var cfg steampipeConfig
 	instance := pluginName
 	if name != "" {
-		if cfg.Connection, instance, err = connectionConfig(files, dir, name); err != nil {
+		if cfg.Connection, instance, err = connectionConfig(blocks, files, dir, name); err != nil {
 			return cfg, err
 		}
 	}
-	cfg.Limiters, err = limitersOf(files, instance)
+	cfg.Limiters, err = limitersOf(blocks, instance)
 	return cfg, err
 }
 
-// pluginLimiters returns the limiter blocks of the coupang plugin block in dir's .spc files.
-func pluginLimiters(dir string) ([]inprocess.Limiter, error) {
-	files, err := readSpcFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	return limitersOf(files, pluginName)
-}
-
 // connectionConfig returns the attributes of `connection "NAME"`, as HCL text to hand to the
-// plugin, and the plugin it names.
-func connectionConfig(files []spcFile, dir, name string) (config, plugin string, err error) {
+// plugin (without those that belong to Steampipe, not to the plugin), and the plugin it names.
+func connectionConfig(blocks hclsyntax.Blocks, files map[string][]byte, dir, name string) (config, plugin string, err error) {
 	example := fmt.Sprintf("connection %q { plugin = \"local/coupang\" vendor_id = \"...\" access_key = \"...\" secret_key = \"...\" }", name)
 	if len(files) == 0 {
 		return "", "", fmt.Errorf("connection %q: no .spc files in %s: create %s with %s (config/coupang.spc is an example), pass --config-dir DIR, or pass the arguments with --config",
 			name, dir, filepath.Join(dir, "coupang.spc"), example)
 	}
 	var found []string
-	for _, f := range files {
-		for _, block := range f.body.Blocks {
-			if block.Type != "connection" || len(block.Labels) != 1 || block.Labels[0] != name {
-				continue
-			}
-			if config, plugin, err = connectionAttributes(f.data, f.name, block); err != nil {
-				return "", "", err
-			}
-			found = append(found, f.name)
+	for _, block := range blocks {
+		if block.Type != "connection" || len(block.Labels) != 1 || block.Labels[0] != name {
+			continue
 		}
+		file, attrs := block.DefRange().Filename, block.Body.Attributes
+		found = append(found, file)
+		plugin = staticString(attrs["plugin"])
+		switch {
+		case attrs["plugin"] == nil:
+			return "", "", fmt.Errorf("connection %q in %s has no plugin attribute: add plugin = \"local/coupang\"", name, file)
+		case pluginBaseName(plugin) != pluginName:
+			return "", "", fmt.Errorf("connection %q in %s uses plugin %q, not coupang: pick a connection with plugin = \"local/coupang\"", name, file, plugin)
+		case staticString(attrs["type"]) == "aggregator":
+			return "", "", fmt.Errorf("connection %q in %s is an aggregator: export one connection at a time (--connection with one of its connections)", name, file)
+		}
+		var lines []string
+		for _, attr := range slices.SortedFunc(maps.Values(attrs), func(a, b *hclsyntax.Attribute) int { return a.SrcRange.Start.Byte - b.SrcRange.Start.Byte }) {
+			switch attr.Name {
+			case "plugin", "type", "import_schema", "connections": // Steampipe's, not the plugin's
+			default:
+				lines = append(lines, string(attr.SrcRange.SliceBytes(files[file])))
+			}
+		}
+		config = strings.Join(lines, "\n")
 	}
 	switch len(found) {
 	case 0:
@@ -218,126 +215,58 @@ func connectionConfig(files []spcFile, dir, name string) (config, plugin string,
 
 // limiterBlock is a `limiter "NAME" { ... }` block, with the attributes Steampipe reads.
 type limiterBlock struct {
-	Name           string   `hcl:"name,label"`
-	BucketSize     *int64   `hcl:"bucket_size,optional"`
-	FillRate       *float32 `hcl:"fill_rate,optional"`
-	MaxConcurrency *int64   `hcl:"max_concurrency,optional"`
+	BucketSize     int64    `hcl:"bucket_size,optional"`
+	FillRate       float32  `hcl:"fill_rate,optional"`
+	MaxConcurrency int64    `hcl:"max_concurrency,optional"`
 	Scope          []string `hcl:"scope,optional"`
-	Where          *string  `hcl:"where,optional"`
+	Where          string   `hcl:"where,optional"`
 }
 
 // limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` blocks: the block whose
 // label is the connection's plugin, as Steampipe matches them, or a block for coupang (by label or
-// source) when the connection names the plugin by its image ("local/coupang").
-func limitersOf(files []spcFile, instance string) ([]inprocess.Limiter, error) {
+// source) when the connection names the plugin by its image ("local/coupang"). Each is checked
+// with the SDK's own rules; the SDK checks the where clause when the limiters are set (inprocess.New).
+func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, error) {
 	var out []inprocess.Limiter
-	for _, f := range files {
-		for _, block := range f.body.Blocks {
-			if block.Type != "plugin" || len(block.Labels) != 1 || !pluginBlockFor(block, instance) {
+	for _, block := range blocks {
+		if block.Type != "plugin" || len(block.Labels) != 1 {
+			continue
+		}
+		source := cmp.Or(staticString(block.Body.Attributes["source"]), block.Labels[0])
+		if block.Labels[0] != instance && (pluginBaseName(instance) != pluginName || pluginBaseName(source) != pluginName) {
+			continue
+		}
+		for _, lb := range block.Body.Blocks {
+			if lb.Type != "limiter" {
 				continue
 			}
-			for _, lb := range block.Body.Blocks {
-				if lb.Type != "limiter" {
-					continue
+			var b limiterBlock
+			var l inprocess.Limiter
+			var err error
+			if len(lb.Labels) != 1 {
+				err = errors.New(`name it: limiter "NAME" { ... }`)
+			} else if diags := gohcl.DecodeBody(lb.Body, nil, &b); diags.HasErrors() {
+				err = errors.New(diags.Error())
+			} else {
+				l = inprocess.Limiter{Name: lb.Labels[0], FillRate: b.FillRate, BucketSize: b.BucketSize, MaxConcurrency: b.MaxConcurrency, Scope: b.Scope, Where: b.Where}
+				def := rate_limiter.Definition{Name: l.Name, FillRate: rate.Limit(l.FillRate), BucketSize: l.BucketSize, MaxConcurrency: l.MaxConcurrency}
+				if problems := def.Validate(); len(problems) > 0 {
+					err = fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", l.Name, strings.Join(problems, "; "))
 				}
-				l, err := decodeLimiter(lb)
-				if err != nil {
-					return nil, fmt.Errorf("%s:%d: limiter block: %w", f.name, lb.TypeRange.Start.Line, err)
-				}
-				out = append(out, l)
 			}
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: limiter block: %w", lb.TypeRange.Filename, lb.TypeRange.Start.Line, err)
+			}
+			out = append(out, l)
 		}
 	}
 	return out, nil
 }
 
-// pluginBlockFor reports whether a plugin block configures the plugin a connection names.
-func pluginBlockFor(block *hclsyntax.Block, instance string) bool {
-	label := block.Labels[0]
-	if label == instance {
-		return true
-	}
-	source := staticString(block.Body.Attributes["source"])
-	if source == "" {
-		source = label
-	}
-	return pluginBaseName(instance) == pluginName && pluginBaseName(source) == pluginName
-}
-
-// decodeLimiter reads a limiter block and checks it with the SDK's own rules.
-func decodeLimiter(block *hclsyntax.Block) (inprocess.Limiter, error) {
-	var lb limiterBlock
-	if diags := gohcl.DecodeBody(block.Body, nil, &lb); diags.HasErrors() {
-		return inprocess.Limiter{}, errors.New(diags.Error())
-	}
-	lb.Name = block.Labels[0]
-	l := inprocess.Limiter{Name: lb.Name, Scope: lb.Scope}
-	if lb.FillRate != nil {
-		l.FillRate = *lb.FillRate
-	}
-	if lb.BucketSize != nil {
-		l.BucketSize = *lb.BucketSize
-	}
-	if lb.MaxConcurrency != nil {
-		l.MaxConcurrency = *lb.MaxConcurrency
-	}
-	if lb.Where != nil {
-		l.Where = *lb.Where
-	}
-	// The SDK checks the where clause when the limiters are set (inprocess.New reports it).
-	def := rate_limiter.Definition{Name: l.Name, FillRate: rate.Limit(l.FillRate), BucketSize: l.BucketSize, MaxConcurrency: l.MaxConcurrency}
-	if problems := def.Validate(); len(problems) > 0 {
-		return l, fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", l.Name, strings.Join(problems, "; "))
-	}
-	return l, nil
-}
-
-// Attributes of a connection block that belong to Steampipe, not to the plugin.
-var steampipeAttributes = map[string]bool{"plugin": true, "type": true, "import_schema": true, "connections": true}
-
-// connectionAttributes checks the block is a coupang connection and returns its plugin attributes as text.
-func connectionAttributes(data []byte, file string, block *hclsyntax.Block) (config, plugin string, err error) {
-	name := block.Labels[0]
-	if err := checkConnectionPlugin(block, file); err != nil {
-		return "", "", err
-	}
-	if kind := staticString(block.Body.Attributes["type"]); kind == "aggregator" {
-		return "", "", fmt.Errorf("connection %q in %s is an aggregator: export one connection at a time (--connection with one of its connections)", name, file)
-	}
-	attrs := make([]*hclsyntax.Attribute, 0, len(block.Body.Attributes))
-	for attrName, attr := range block.Body.Attributes {
-		if !steampipeAttributes[attrName] {
-			attrs = append(attrs, attr)
-		}
-	}
-	sort.Slice(attrs, func(i, j int) bool { return attrs[i].SrcRange.Start.Byte < attrs[j].SrcRange.Start.Byte })
-	lines := make([]string, len(attrs))
-	for i, attr := range attrs {
-		lines[i] = string(attr.SrcRange.SliceBytes(data))
-	}
-	return strings.Join(lines, "\n"), staticString(block.Body.Attributes["plugin"]), nil
-}
-
-func checkConnectionPlugin(block *hclsyntax.Block, file string) error {
-	name := block.Labels[0]
-	attr, ok := block.Body.Attributes["plugin"]
-	if !ok {
-		return fmt.Errorf("connection %q in %s has no plugin attribute: add plugin = \"local/coupang\"", name, file)
-	}
-	plugin := staticString(attr)
-	if pluginBaseName(plugin) != pluginName {
-		return fmt.Errorf("connection %q in %s uses plugin %q, not coupang: pick a connection with plugin = \"local/coupang\"", name, file, plugin)
-	}
-	return nil
-}
-
 // pluginBaseName reduces "coupang", "local/coupang" or "hub.example/org/coupang@latest" to "coupang".
 func pluginBaseName(ref string) string {
-	ref = path.Base(ref)
-	if i := strings.IndexByte(ref, '@'); i >= 0 {
-		ref = ref[:i]
-	}
-	return ref
+	base, _, _ := strings.Cut(path.Base(ref), "@")
+	return base
 }
 
 // staticString evaluates an attribute that must be a literal string; "" otherwise.

@@ -75,7 +75,7 @@ func runCmd(args ...string) (int, string, string) {
 // runFast is runCmd with fastLimiter, for tests that run many exports.
 func runFast(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := runWith(args, &stdout, &stderr, inprocess.WithRateLimiter(fastLimiter))
+	code := run(args, &stdout, &stderr, inprocess.WithRateLimiter(fastLimiter))
 	return code, stdout.String(), stderr.String()
 }
 

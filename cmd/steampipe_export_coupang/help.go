@@ -53,20 +53,19 @@ Tables:
 // with a table name (TABLE --help), the usage and that table only.
 func writeHelp(w io.Writer, cat catalog, table string) error {
 	var b strings.Builder
-	if table != "" {
+	if table == "" {
+		fmt.Fprintf(&b, helpIntro, usageLine)
+		for _, name := range cat.names() {
+			writeTableHelp(&b, cat[name])
+		}
+	} else {
 		t, err := cat.lookup(table)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(&b, "Usage:\n  %s\n\nTable:", strings.Replace(usageLine, "TABLE", t.Name, 1))
 		writeTableHelp(&b, t)
-		fmt.Fprintf(&b, "\nSee steampipe_export_coupang --help for the flags and every table.\n")
-		_, err = io.WriteString(w, b.String())
-		return err
-	}
-	fmt.Fprintf(&b, helpIntro, usageLine)
-	for _, name := range cat.names() {
-		writeTableHelp(&b, cat[name])
+		b.WriteString("\nSee steampipe_export_coupang --help for the flags and every table.\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

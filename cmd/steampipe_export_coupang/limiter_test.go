@@ -56,9 +56,10 @@ connection "hub_shop" {
 	}
 
 	// --config takes the limiters from the config directory too.
-	got, err := pluginLimiters(dir)
+	got, err := resolveConfig(options{Config: `vendor_id = "A1"`, HasConfig: true, ConfigDir: dir})
 	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	assert.Equal(t, want, got.Limiters)
+	assert.Equal(t, `vendor_id = "A1"`, got.Connection)
 
 	// Another plugin's limiters are not the coupang plugin's.
 	other := t.TempDir()
