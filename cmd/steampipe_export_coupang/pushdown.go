@@ -1,6 +1,10 @@
 package main
 
-import "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+import (
+	"slices"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+)
 
 // pushdown is what the plugin is told about the query.
 type pushdown struct {
@@ -28,48 +32,28 @@ func planPushdown(t *table, where expr, limit int64) pushdown {
 			allPushed = false
 			continue
 		}
-		quals, whole := pushCondition(t, e.Cond)
-		p.Quals = append(p.Quals, quals...)
-		allPushed = allPushed && whole
+		// The operators a condition is sent as, with its values: BETWEEN arrives at a plugin as
+		// >= and <=, as Postgres rewrites it; IN as = with a list; != as <>.
+		c, ops, values := e.Cond, []string{e.Cond.Op}, e.Cond.Values
+		switch c.Op {
+		case opIn:
+			ops, values = []string{opEq}, []any{c.Values}
+		case opBetween:
+			ops = []string{opGe, opLe}
+		case opNe:
+			ops = []string{"<>"}
+		}
+		keyOps := t.keyOperators(c.Column.Name)
+		for i, op := range ops {
+			if slices.Contains(keyOps, op) {
+				p.Quals = append(p.Quals, inprocess.Qual{Column: c.Column.Name, Operator: op, Value: values[i]})
+			} else {
+				allPushed = false
+			}
+		}
 	}
 	if allPushed && limit >= 0 {
 		p.Limit = limit
 	}
 	return p
-}
-
-// pushCondition returns the quals a condition becomes and whether they express all of it.
-func pushCondition(t *table, c condition) (quals []inprocess.Qual, whole bool) {
-	ops := t.keyOperators(c.Column.Name)
-	if ops == nil {
-		return nil, false
-	}
-	name := c.Column.Name
-	switch c.Op {
-	case opIn:
-		if !containsString(ops, opEq) {
-			return nil, false
-		}
-		return []inprocess.Qual{{Column: name, Operator: opEq, Value: c.Values}}, true
-	case opBetween:
-		// BETWEEN arrives at a plugin as >= and <=, as Postgres rewrites it.
-		whole = true
-		for i, op := range []string{opGe, opLe} {
-			if containsString(ops, op) {
-				quals = append(quals, inprocess.Qual{Column: name, Operator: op, Value: c.Values[i]})
-			} else {
-				whole = false
-			}
-		}
-		return quals, whole
-	case opNe:
-		if !containsString(ops, "<>") {
-			return nil, false
-		}
-		return []inprocess.Qual{{Column: name, Operator: "<>", Value: c.Values[0]}}, true
-	}
-	if !containsString(ops, c.Op) {
-		return nil, false
-	}
-	return []inprocess.Qual{{Column: name, Operator: c.Op, Value: c.Values[0]}}, true
 }
