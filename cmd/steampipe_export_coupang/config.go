@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -36,79 +37,44 @@ func defaultConfigDir() string {
 }
 
 // normalizeConfigHCL lets --config put several attributes on one line, separated by spaces or
-// commas, as people write them in a shell: HCL wants one attribute per line, so a newline is put
-// before each attribute that does not start a line. The result is checked, and a syntax error
-// is reported with its position.
+// commas, as people write them in a shell: HCL wants one attribute per line. Where HCL stops at a
+// comma, it becomes a newline; where it stops at the next `name =` on the line, a newline is put
+// before it. Any other syntax error is reported with its position in what was typed.
 func normalizeConfigHCL(src string) (string, error) {
-	data := []byte(src)
-	tokens, diags := hclsyntax.LexConfig(data, "--config", hcl.InitialPos)
-	if diags.HasErrors() {
-		return "", badConfig(diags, func(b int) int { return b })
-	}
-	var b strings.Builder
-	// inserted lists the offsets (in the original) where a newline was added rather than replacing
-	// a comma, so that an error in the result can point into what the user typed.
-	var inserted []int
-	last, depth := 0, 0
-	for i, tok := range tokens {
-		depth += bracketDepth(tok.Type)
-		if depth != 0 {
-			continue
+	var inserted []int // offsets of the added newlines, in order
+	for {
+		_, diags := hclsyntax.ParseConfig([]byte(src), "--config", hcl.InitialPos)
+		if !diags.HasErrors() {
+			return src, nil
 		}
-		start := tok.Range.Start.Byte
+		d, at := diags[0], -1
+		if d.Subject != nil {
+			at = d.Subject.Start.Byte
+		}
 		switch {
-		case tok.Type == hclsyntax.TokenComma:
-			b.Write(data[last:start])
-			b.WriteByte('\n')
-			last = tok.Range.End.Byte
-		case tok.Type == hclsyntax.TokenIdent && i > 0 && i+1 < len(tokens) &&
-			tokens[i+1].Type == hclsyntax.TokenEqual && tokens[i-1].Type != hclsyntax.TokenNewline &&
-			tokens[i-1].Type != hclsyntax.TokenComma:
-			b.Write(data[last:start])
-			b.WriteByte('\n')
-			inserted = append(inserted, start)
-			last = start
+		case at >= 0 && strings.HasPrefix(src[at:], ","):
+			src = src[:at] + "\n" + src[at+1:]
+		case at >= 0 && nextAttribute.MatchString(src[at:]):
+			src = src[:at] + "\n" + src[at:]
+			inserted = append(inserted, at)
+		default:
+			// The error names its position in what was typed, never the text: it may hold the secret key.
+			where := ""
+			if at >= 0 {
+				n := 0
+				for n < len(inserted) && inserted[n] < at {
+					n++
+				}
+				where = fmt.Sprintf(" at character %d", at-n+1)
+			}
+			return "", fmt.Errorf("bad --config%s: %s (%s); write HCL attributes like 'vendor_id = \"A00012345\" access_key = \"...\" secret_key = \"...\"'",
+				where, d.Summary, strings.TrimSuffix(d.Detail, "."))
 		}
 	}
-	b.Write(data[last:])
-	out := b.String()
-	if _, diags := hclsyntax.ParseConfig([]byte(out), "--config", hcl.InitialPos); diags.HasErrors() {
-		return "", badConfig(diags, func(off int) int {
-			n := 0
-			for n < len(inserted) && inserted[n] < off-n {
-				n++
-			}
-			return off - n
-		})
-	}
-	return out, nil
 }
 
-// badConfig explains an HCL error in --config by its position in what was typed (character N);
-// original maps a byte offset in the parsed text back to one in the flag's value. The flag's text
-// itself is never quoted: it may hold the secret key.
-func badConfig(diags hcl.Diagnostics, original func(int) int) error {
-	d := diags[0]
-	where := ""
-	if d.Subject != nil {
-		where = fmt.Sprintf(" at character %d", original(d.Subject.Start.Byte)+1)
-	}
-	return fmt.Errorf("bad --config%s: %s (%s); write HCL attributes like 'vendor_id = \"A00012345\" access_key = \"...\" secret_key = \"...\"'",
-		where, d.Summary, strings.TrimSuffix(d.Detail, "."))
-}
-
-// bracketDepth is how much a token opens (+1) or closes (-1) a nested expression.
-func bracketDepth(t hclsyntax.TokenType) int {
-	switch t {
-	case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
-		hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl, hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
-		return 1
-	case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
-		hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
-		return -1
-	}
-	return 0
-}
+// nextAttribute matches the start of an attribute, `name =`.
+var nextAttribute = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*[ \t]*=($|[^=])`)
 
 // steampipeConfig is what the export takes from Steampipe's configuration.
 type steampipeConfig struct {
