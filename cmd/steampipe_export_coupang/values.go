@@ -11,43 +11,37 @@ import (
 )
 
 // typedValue converts a written value to the Go type of the column.
-func typedValue(col column, raw rawValue) (any, error) {
-	if raw.Time != nil {
-		if col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME {
-			return nil, fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
-		}
-		return *raw.Time, nil
-	}
+func typedValue(col column, text string) (any, error) {
 	switch col.Type {
 	case proto.ColumnType_INT:
-		n, err := strconv.ParseInt(raw.Text, 10, 64)
+		n, err := strconv.ParseInt(text, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", raw.Text, col.Name)
+			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
 		}
 		return n, nil
 	case proto.ColumnType_DOUBLE:
-		f, err := strconv.ParseFloat(raw.Text, 64)
+		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
-			return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", raw.Text, col.Name)
+			return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
 		}
 		return f, nil
 	case proto.ColumnType_BOOL:
 		// The spellings Postgres accepts.
-		switch strings.ToLower(raw.Text) {
+		switch strings.ToLower(text) {
 		case "true", "t", "yes", "y", "on", "1":
 			return true, nil
 		case "false", "f", "no", "n", "off", "0":
 			return false, nil
 		}
-		return nil, fmt.Errorf("bad boolean %q for %s: write true or false", raw.Text, col.Name)
+		return nil, fmt.Errorf("bad boolean %q for %s: write true or false", text, col.Name)
 	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
-		t, err := parseTimestamp(raw.Text)
+		t, err := parseTimestamp(text)
 		if err != nil {
-			return nil, fmt.Errorf("bad timestamp %q for %s: %w", raw.Text, col.Name, err)
+			return nil, fmt.Errorf("bad timestamp %q for %s: %w", text, col.Name, err)
 		}
 		return t, nil
 	}
-	return raw.Text, nil
+	return text, nil
 }
 
 // parseTimestamp reads RFC 3339, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss; without an offset the time is Korean.

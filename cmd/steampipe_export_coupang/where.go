@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"regexp"
 	"time"
 	"unicode"
 
@@ -46,13 +47,6 @@ type expr struct {
 	Kind string // kindCond, kindAnd, kindOr or kindNot
 	Cond condition
 	Args []expr // the operands of and and or; the one operand of not
-}
-
-// rawValue is a value as written, before it is typed. A time expression (now(), current_date,
-// with or without an interval) is already evaluated: Time is set.
-type rawValue struct {
-	Text string
-	Time *time.Time
 }
 
 // parseWhere parses every --where flag against the table's columns; the flags are ANDed. now is
@@ -135,28 +129,19 @@ func (p *whereParser) comparison() (condition, error) {
 	if err := checkOperator(col, op); err != nil {
 		return condition{}, err
 	}
-	var raws []rawValue
+	c := condition{Column: col, Op: op}
 	switch op {
 	case opIsNull, opIsNotNull:
 	case opIn:
-		raws, err = p.list()
+		c.Values, err = p.list(col)
 	case opBetween:
-		raws, err = p.between()
+		c.Values, err = p.between(col)
 	default:
-		var v rawValue
-		v, err = p.value(false)
-		raws = []rawValue{v}
+		var v any
+		v, err = p.value(col, false)
+		c.Values = []any{v}
 	}
-	if err != nil {
-		return condition{}, err
-	}
-	c := condition{Column: col, Op: op, Values: make([]any, len(raws))}
-	for i, raw := range raws {
-		if c.Values[i], err = typedValue(col, raw); err != nil {
-			return condition{}, err
-		}
-	}
-	return c, nil
+	return c, err
 }
 
 // checkOperator rejects operators that make no sense for a column's type.
@@ -192,18 +177,19 @@ func (p *whereParser) symbol(s string) bool {
 	return false
 }
 
-func isIdentByte(b byte, first bool) bool {
-	return b == '_' || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (!first && b >= '0' && b <= '9')
-}
+// The tokens of a --where that are read by pattern.
+var (
+	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
+	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
+	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\)|current_timestamp\b|current_date\b)`)
+)
 
 // identifier reads a SQL identifier, or returns "" if there is none.
 func (p *whereParser) identifier() string {
 	p.skipSpace()
-	start := p.pos
-	for p.pos < len(p.src) && isIdentByte(p.src[p.pos], p.pos == start) {
-		p.pos++
-	}
-	return p.src[start:p.pos]
+	id := identPattern.FindString(p.src[p.pos:])
+	p.pos += len(id)
+	return id
 }
 
 // keyword reads the word w (any case) if it comes next, as a whole word.
@@ -226,39 +212,23 @@ func (p *whereParser) nextWord() string {
 
 // operator reads a comparison symbol or the words IN, BETWEEN, IS [NOT] NULL; "" if none.
 func (p *whereParser) operator() string {
-	for _, sym := range []string{"<=", ">=", "!=", "<>", "=", "<", ">"} {
-		if !p.symbol(sym) {
-			continue
-		}
-		if sym == "<>" {
-			return opNe
-		}
-		return sym
+	p.skipSpace()
+	op := operatorPattern.FindString(p.src[p.pos:])
+	p.pos += len(op)
+	if op == "<>" {
+		return opNe
 	}
-	save := p.pos
-	switch word := strings.ToLower(p.identifier()); {
-	case word == opIn || word == opBetween:
-		return word
-	case word == "is":
-		if not := p.keyword("not"); p.keyword("null") {
-			if not {
-				return opIsNotNull
-			}
-			return opIsNull
-		}
-	}
-	p.pos = save
-	return ""
+	return strings.Join(strings.Fields(strings.ToLower(op)), " ")
 }
 
 // list reads `(v1, v2, ...)`.
-func (p *whereParser) list() ([]rawValue, error) {
+func (p *whereParser) list(col column) ([]any, error) {
 	if !p.symbol("(") {
 		return nil, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
 	}
-	var out []rawValue
+	var out []any
 	for {
-		v, err := p.value(true)
+		v, err := p.value(col, true)
 		if err != nil {
 			return nil, err
 		}
@@ -273,29 +243,37 @@ func (p *whereParser) list() ([]rawValue, error) {
 }
 
 // between reads `low and high`.
-func (p *whereParser) between() ([]rawValue, error) {
-	low, err := p.value(false)
+func (p *whereParser) between(col column) ([]any, error) {
+	low, err := p.value(col, false)
 	if err != nil {
 		return nil, err
 	}
 	if !p.keyword("and") {
 		return nil, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
 	}
-	high, err := p.value(false)
-	return []rawValue{low, high}, err
+	high, err := p.value(col, false)
+	return []any{low, high}, err
 }
 
-// value reads a quoted value, a time expression (now(), current_date, current_timestamp, each
-// optionally ± interval '...'), or a bare value: the text up to the words and / or, a closing
-// parenthesis, the end, or, inside an in list, a comma.
-func (p *whereParser) value(inList bool) (rawValue, error) {
+// value reads a value of col's type: quoted, a time expression (now(), current_date,
+// current_timestamp, each optionally ± interval '...'), or bare: the text up to the words and /
+// or, a closing parenthesis, the end, or, inside an in list, a comma.
+func (p *whereParser) value(col column, inList bool) (any, error) {
 	p.skipSpace()
 	if q := p.peek(); q == '\'' || q == '"' {
 		text, err := p.quoted(q)
-		return rawValue{Text: text}, err
+		if err != nil {
+			return nil, err
+		}
+		return typedValue(col, text)
 	}
-	if t, ok, err := p.timeExpr(); ok || err != nil {
-		return rawValue{Time: &t}, err
+	switch t, ok, err := p.timeExpr(); {
+	case err != nil:
+		return nil, err
+	case ok && col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME:
+		return nil, fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
+	case ok:
+		return t, nil
 	}
 	start := p.pos
 	for p.pos < len(p.src) && !p.atStop(inList) {
@@ -303,9 +281,9 @@ func (p *whereParser) value(inList bool) (rawValue, error) {
 	}
 	text := strings.TrimSpace(p.src[start:p.pos])
 	if text == "" {
-		return rawValue{}, fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
+		return nil, fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 	}
-	return rawValue{Text: text}, nil
+	return typedValue(col, text)
 }
 
 func (p *whereParser) peek() byte {
@@ -350,22 +328,15 @@ func (p *whereParser) quoted(q byte) (string, error) {
 // `+ interval '...'` or `- interval '...'` (current_date also takes ± a number of days), as
 // Postgres reads them; ok is false, with nothing read, when no time expression comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
-	save := p.pos
-	switch strings.ToLower(p.identifier()) {
-	case "now":
-		if !p.symbol("()") {
-			p.pos = save
-			return t, false, nil
-		}
-		t = p.now
-	case "current_timestamp":
-		t = p.now
-	case "current_date":
+	word := strings.ToLower(timePattern.FindString(p.src[p.pos:]))
+	if word == "" {
+		return t, false, nil
+	}
+	p.pos += len(word)
+	t = p.now
+	if word == "current_date" {
 		n := p.now.In(api.KST)
 		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, api.KST)
-	default:
-		p.pos = save
-		return t, false, nil
 	}
 	for {
 		minus := p.symbol("-")
