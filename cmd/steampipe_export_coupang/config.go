@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
-	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/time/rate"
 )
 
@@ -235,14 +234,10 @@ func pluginBaseName(ref string) string {
 	return base
 }
 
-// staticString evaluates an attribute that must be a literal string; "" otherwise.
-func staticString(attr *hclsyntax.Attribute) string {
-	if attr == nil {
-		return ""
+// staticString is the value of an attribute that must be a literal string; "" otherwise.
+func staticString(attr *hclsyntax.Attribute) (s string) {
+	if attr != nil {
+		_ = gohcl.DecodeExpression(attr.Expr, nil, &s) // s stays "" on error
 	}
-	v, diags := attr.Expr.Value(nil)
-	if diags.HasErrors() || !v.Type().Equals(cty.String) || v.IsNull() || !v.IsKnown() {
-		return ""
-	}
-	return v.AsString()
+	return s
 }

@@ -71,13 +71,13 @@ func TestPlanPushdown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			where, err := parseWhere(tbl, tt.wheres, time.Now())
 			require.NoError(t, err)
-			p := planPushdown(tbl, where, tt.limit)
+			quals, limit := planPushdown(tbl, where, tt.limit)
 			var got []string
-			for _, q := range p.Quals {
+			for _, q := range quals {
 				got = append(got, qualString(q))
 			}
 			assert.Equal(t, tt.quals, got)
-			assert.Equal(t, tt.limitP, p.Limit)
+			assert.Equal(t, tt.limitP, limit)
 		})
 	}
 }
@@ -100,12 +100,12 @@ func TestPlanPushdownKeepsOrLocal(t *testing.T) {
 	} {
 		where, err := parseWhere(tbl, tt.wheres, time.Now())
 		require.NoError(t, err)
-		p := planPushdown(tbl, where, 5)
+		quals, limit := planPushdown(tbl, where, 5)
 		var got []string
-		for _, q := range p.Quals {
+		for _, q := range quals {
 			got = append(got, qualString(q))
 		}
 		assert.Equal(t, tt.quals, got, tt.wheres)
-		assert.Equal(t, tt.limit, p.Limit, tt.wheres)
+		assert.Equal(t, tt.limit, limit, tt.wheres)
 	}
 }

@@ -78,8 +78,10 @@ type query struct {
 	Output []column // written columns, in order
 	Fetch  []string // columns asked of the plugin: the output plus those the conditions read
 	Where  expr
-	Push   pushdown
 	Limit  int64
+	// Quals and PushedLimit are what the plugin is told (see planPushdown).
+	Quals       []inprocess.Qual
+	PushedLimit int64
 }
 
 // planQuery checks the table, columns and conditions against the schema.
@@ -111,7 +113,7 @@ func planQuery(cat catalog, opts options) (*query, error) {
 		add(c)
 	}
 	q.Where.columns(add)
-	q.Push = planPushdown(t, q.Where, opts.Limit)
+	q.Quals, q.PushedLimit = planPushdown(t, q.Where, opts.Limit)
 	return q, nil
 }
 
@@ -154,7 +156,7 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	iq := inprocess.Query{Table: q.Table.Name, Columns: q.Fetch, Quals: q.Push.Quals, Limit: q.Push.Limit}
+	iq := inprocess.Query{Table: q.Table.Name, Columns: q.Fetch, Quals: q.Quals, Limit: q.PushedLimit}
 	err := r.Query(ctx, iq, func(r row) error {
 		if !q.Where.matches(r) {
 			return nil

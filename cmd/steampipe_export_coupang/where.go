@@ -181,6 +181,8 @@ func (p *whereParser) symbol(s string) bool {
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
 	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
+	daysPattern     = regexp.MustCompile(`^[0-9]*`)
+	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
 	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\)|current_timestamp\b|current_date\b)`)
 )
 
@@ -261,7 +263,7 @@ func (p *whereParser) between(col column) ([]any, error) {
 func (p *whereParser) value(col column, inList bool) (any, error) {
 	p.skipSpace()
 	if q := p.peek(); q == '\'' || q == '"' {
-		text, err := p.quoted(q)
+		text, err := p.quoted()
 		if err != nil {
 			return nil, err
 		}
@@ -308,20 +310,14 @@ func (p *whereParser) atStop(inList bool) bool {
 }
 
 // quoted reads a value in quotes; a doubled quote stands for one.
-func (p *whereParser) quoted(q byte) (string, error) {
-	var b strings.Builder
-	for p.pos++; p.pos < len(p.src); p.pos++ {
-		if c := p.src[p.pos]; c != q {
-			b.WriteByte(c)
-		} else if p.pos+1 < len(p.src) && p.src[p.pos+1] == q {
-			b.WriteByte(q)
-			p.pos++
-		} else {
-			p.pos++
-			return b.String(), nil
-		}
+func (p *whereParser) quoted() (string, error) {
+	q := p.src[p.pos : p.pos+1]
+	m := quotedPattern.FindString(p.src[p.pos:])
+	if m == "" {
+		return "", fmt.Errorf("unterminated quote %s", q)
 	}
-	return "", fmt.Errorf("unterminated quote %c", q)
+	p.pos += len(m)
+	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), nil
 }
 
 // timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
@@ -359,16 +355,14 @@ func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
 		}
 		var err error
-		if text, err = p.quoted('\''); err != nil {
+		if text, err = p.quoted(); err != nil {
 			return t, err
 		}
 	} else {
 		p.skipSpace()
-		start := p.pos
-		for p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' {
-			p.pos++
-		}
-		text = p.src[start:p.pos] + " days"
+		text = daysPattern.FindString(p.src[p.pos:])
+		p.pos += len(text)
+		text += " days"
 	}
 	units := map[string]struct {
 		d            time.Duration
