@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -28,10 +29,7 @@ func defaultConfigDir() string {
 	if dir := os.Getenv("STEAMPIPE_INSTALL_DIR"); dir != "" {
 		return filepath.Join(dir, "config")
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return filepath.Join(".steampipe", "config")
-	}
+	home, _ := os.UserHomeDir() // without a home, .steampipe/config in the working directory
 	return filepath.Join(home, ".steampipe", "config")
 }
 
@@ -60,11 +58,7 @@ func normalizeConfigHCL(src string) (string, error) {
 			// The error names its position in what was typed, never the text: it may hold the secret key.
 			where := ""
 			if at >= 0 {
-				n := 0
-				for n < len(inserted) && inserted[n] < at {
-					n++
-				}
-				where = fmt.Sprintf(" at character %d", at-n+1)
+				where = fmt.Sprintf(" at character %d", at-sort.SearchInts(inserted, at)+1)
 			}
 			return "", fmt.Errorf("bad --config%s: %s (%s); write HCL attributes like 'vendor_id = \"A00012345\" access_key = \"...\" secret_key = \"...\"'",
 				where, d.Summary, strings.TrimSuffix(d.Detail, "."))
@@ -178,10 +172,12 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string][]byte, dir, nam
 	return "", "", fmt.Errorf("connection %q is defined more than once: %s: keep one", name, strings.Join(found, ", "))
 }
 
-// limiterBlock is a `limiter "NAME" { ... }` block, with the attributes Steampipe reads.
+// limiterBlock is a `limiter "NAME" { ... }` block, with the attributes Steampipe reads; its fields
+// mirror inprocess.Limiter's, so that one converts to the other.
 type limiterBlock struct {
-	BucketSize     int64    `hcl:"bucket_size,optional"`
+	Name           string   `hcl:"name,label"`
 	FillRate       float32  `hcl:"fill_rate,optional"`
+	BucketSize     int64    `hcl:"bucket_size,optional"`
 	MaxConcurrency int64    `hcl:"max_concurrency,optional"`
 	Scope          []string `hcl:"scope,optional"`
 	Where          string   `hcl:"where,optional"`
@@ -189,8 +185,7 @@ type limiterBlock struct {
 
 // limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` blocks: the block whose
 // label is the connection's plugin, as Steampipe matches them, or a block for coupang (by label or
-// source) when the connection names the plugin by its image ("local/coupang"). Each is checked
-// with the SDK's own rules; the SDK checks the where clause when the limiters are set (inprocess.New).
+// source) when the connection names the plugin by its image ("local/coupang").
 func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, error) {
 	var out []inprocess.Limiter
 	for _, block := range blocks {
@@ -205,20 +200,7 @@ func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, 
 			if lb.Type != "limiter" {
 				continue
 			}
-			var b limiterBlock
-			var l inprocess.Limiter
-			var err error
-			if len(lb.Labels) != 1 {
-				err = errors.New(`name it: limiter "NAME" { ... }`)
-			} else if diags := gohcl.DecodeBody(lb.Body, nil, &b); diags.HasErrors() {
-				err = errors.New(diags.Error())
-			} else {
-				l = inprocess.Limiter{Name: lb.Labels[0], FillRate: b.FillRate, BucketSize: b.BucketSize, MaxConcurrency: b.MaxConcurrency, Scope: b.Scope, Where: b.Where}
-				def := rate_limiter.Definition{Name: l.Name, FillRate: rate.Limit(l.FillRate), BucketSize: l.BucketSize, MaxConcurrency: l.MaxConcurrency}
-				if problems := def.Validate(); len(problems) > 0 {
-					err = fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", l.Name, strings.Join(problems, "; "))
-				}
-			}
+			l, err := decodeLimiter(lb)
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: limiter block: %w", lb.TypeRange.Filename, lb.TypeRange.Start.Line, err)
 			}
@@ -226,6 +208,23 @@ func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, 
 		}
 	}
 	return out, nil
+}
+
+// decodeLimiter reads a limiter block and checks it with the SDK's own rules; the SDK checks the
+// where clause when the limiters are set (inprocess.New reports it).
+func decodeLimiter(lb *hclsyntax.Block) (inprocess.Limiter, error) {
+	if len(lb.Labels) != 1 {
+		return inprocess.Limiter{}, errors.New(`name it: limiter "NAME" { ... }`)
+	}
+	b := limiterBlock{Name: lb.Labels[0]}
+	if diags := gohcl.DecodeBody(lb.Body, nil, &b); diags.HasErrors() {
+		return inprocess.Limiter{}, diags
+	}
+	def := rate_limiter.Definition{Name: b.Name, FillRate: rate.Limit(b.FillRate), BucketSize: b.BucketSize, MaxConcurrency: b.MaxConcurrency}
+	if problems := def.Validate(); len(problems) > 0 {
+		return inprocess.Limiter{}, fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", b.Name, strings.Join(problems, "; "))
+	}
+	return inprocess.Limiter(b), nil
 }
 
 // pluginBaseName reduces "coupang", "local/coupang" or "hub.example/org/coupang@latest" to "coupang".

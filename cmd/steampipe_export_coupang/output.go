@@ -72,25 +72,27 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
 
 // cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON text.
-func cellText(col column, v any) (string, error) {
+// jsonLiteral reports whether the text is also the value's JSON (numbers, booleans, JSONB); other
+// values are JSON strings (NaN and infinities among them).
+func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
 	switch x := v.(type) {
 	case int64:
-		return strconv.FormatInt(x, 10), nil
+		return strconv.FormatInt(x, 10), true, nil
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
+		return strconv.FormatFloat(x, 'f', -1, 64), !math.IsNaN(x) && !math.IsInf(x, 0), nil
 	case bool:
-		return strconv.FormatBool(x), nil
+		return strconv.FormatBool(x), true, nil
 	case time.Time:
-		return formatTimestamp(x), nil
+		return formatTimestamp(x), false, nil
 	case []byte:
 		var b bytes.Buffer
 		if err := json.Compact(&b, x); err != nil {
-			return "", fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+			return "", true, fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
 		}
 		// The SDK's JSON encoder escapes <, > and &.
-		return htmlUnescaper.Replace(b.String()), nil
+		return htmlUnescaper.Replace(b.String()), true, nil
 	}
-	return fmt.Sprint(v), nil
+	return fmt.Sprint(v), false, nil
 }
 
 // csvWriter writes a header line and one line per row; NULL is an empty field.
@@ -106,7 +108,7 @@ func (c *csvWriter) WriteRow(r row) error {
 	for i, col := range c.cols {
 		c.record[i] = ""
 		if v, ok := columnValue(r[col.Name]); ok {
-			text, err := cellText(col, v)
+			text, _, err := cellText(col, v)
 			if err != nil {
 				return err
 			}
@@ -193,30 +195,20 @@ func (j *jsonWriter) Close() error {
 	return err
 }
 
-// value writes one cell as a JSON value: JSONB as JSON, NULL as null, NaN and infinities as strings.
+// value writes one cell as a JSON value: JSONB as JSON, NULL as null.
 func (j *jsonWriter) value(r row, col column) error {
 	v, ok := columnValue(r[col.Name])
 	if !ok {
 		j.buf.WriteString("null")
 		return nil
 	}
-	text, err := cellText(col, v)
-	if err != nil {
-		return err
-	}
-	switch x := v.(type) {
-	case int64, bool, []byte:
+	text, literal, err := cellText(col, v)
+	if literal {
 		j.buf.WriteString(text)
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			j.writeString(text)
-		} else {
-			j.buf.WriteString(text)
-		}
-	default:
+	} else {
 		j.writeString(text)
 	}
-	return nil
+	return err
 }
 
 // writeString writes s as a JSON string.

@@ -120,7 +120,7 @@ func xlsxValue(col column, v any) (any, error) {
 		k := x.In(api.KST)
 		return time.Date(k.Year(), k.Month(), k.Day(), k.Hour(), k.Minute(), k.Second(), k.Nanosecond(), time.UTC), nil
 	}
-	s, err := cellText(col, v)
+	s, _, err := cellText(col, v)
 	// excelize would cut longer text silently.
 	if err == nil && len(s) > excelize.TotalCellChars/3 && len(utf16.Encode([]rune(s))) > excelize.TotalCellChars {
 		err = fmt.Errorf("column %s has a value longer than an Excel cell holds (%d characters): leave it out with --select, or use --output csv or json", col.Name, excelize.TotalCellChars)
