@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"strings"
 	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -88,19 +89,11 @@ func (c condition) eval(r row) (v, known bool) {
 		return ok1 && ok2 && lo >= 0 && hi <= 0, true
 	}
 	n, ok := compareValues(v0, c.Values[0])
-	switch c.Op {
-	case opEq:
-		return ok && n == 0, true
-	case opNe:
+	if c.Op == opNe {
 		return ok && n != 0, true
-	case opLt:
-		return ok && n < 0, true
-	case opLe:
-		return ok && n <= 0, true
-	case opGt:
-		return ok && n > 0, true
 	}
-	return ok && n >= 0, true
+	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
+	return ok && strings.Contains(c.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
 // matches reports whether a row satisfies an expression. As in SQL, a comparison with NULL is

@@ -115,29 +115,21 @@ func (c *csvWriter) WriteRow(r row) error {
 			c.record[i] = text
 		}
 	}
-	if err := c.writeHeader(); err != nil {
-		return err
-	}
-	return c.write(c.record)
+	return c.flush(c.record)
 }
 
 // Close implements rowWriter: an empty result is its header line.
-func (c *csvWriter) Close() error { return c.writeHeader() }
+func (c *csvWriter) Close() error { return c.flush(nil) }
 
-func (c *csvWriter) writeHeader() error {
-	if c.header == nil {
-		return nil
+// flush writes the header if no line did yet, then record (if any), through to the output, so that
+// a failure later leaves every line written so far.
+func (c *csvWriter) flush(record []string) error {
+	for _, line := range [][]string{c.header, record} {
+		if line != nil {
+			_ = c.w.Write(line) // an error shows in c.w.Error()
+		}
 	}
-	header := c.header
 	c.header = nil
-	return c.write(header)
-}
-
-// write writes one line through to the output, so that a failure later leaves every line written so far.
-func (c *csvWriter) write(record []string) error {
-	if err := c.w.Write(record); err != nil {
-		return err
-	}
 	c.w.Flush()
 	return c.w.Error()
 }

@@ -72,16 +72,15 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	return export(ctx, r, cat, opts, stdout, stderr, requests.Load)
 }
 
-// query is a validated export: what to fetch, what to keep, what to write.
+// query is a validated export: what to ask the plugin for, what to keep, what to write.
 type query struct {
 	Table  *table
 	Output []column // written columns, in order
-	Fetch  []string // columns asked of the plugin: the output plus those the conditions read
 	Where  expr
 	Limit  int64
-	// Quals and PushedLimit are what the plugin is told (see planPushdown).
-	Quals       []inprocess.Qual
-	PushedLimit int64
+	// Plugin asks for the output columns and those the conditions read, with the quals and limit
+	// planPushdown hands over.
+	Plugin inprocess.Query
 }
 
 // planQuery checks the table, columns and conditions against the schema.
@@ -90,7 +89,7 @@ func planQuery(cat catalog, opts options) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &query{Table: t, Output: t.Columns, Limit: opts.Limit}
+	q := &query{Table: t, Output: t.Columns, Limit: opts.Limit, Plugin: inprocess.Query{Table: t.Name}}
 	if len(opts.Select) > 0 {
 		q.Output = nil
 		for _, name := range opts.Select {
@@ -105,15 +104,15 @@ func planQuery(cat catalog, opts options) (*query, error) {
 		return nil, err
 	}
 	add := func(c column) {
-		if !slices.Contains(q.Fetch, c.Name) {
-			q.Fetch = append(q.Fetch, c.Name)
+		if !slices.Contains(q.Plugin.Columns, c.Name) {
+			q.Plugin.Columns = append(q.Plugin.Columns, c.Name)
 		}
 	}
 	for _, c := range q.Output {
 		add(c)
 	}
 	q.Where.columns(add)
-	q.Quals, q.PushedLimit = planPushdown(t, q.Where, opts.Limit)
+	q.Plugin.Quals, q.Plugin.Limit = planPushdown(t, q.Where, opts.Limit)
 	return q, nil
 }
 
@@ -156,8 +155,7 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	iq := inprocess.Query{Table: q.Table.Name, Columns: q.Fetch, Quals: q.Quals, Limit: q.PushedLimit}
-	err := r.Query(ctx, iq, func(r row) error {
+	err := r.Query(ctx, q.Plugin, func(r row) error {
 		if !q.Where.matches(r) {
 			return nil
 		}

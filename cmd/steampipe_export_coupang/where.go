@@ -56,7 +56,8 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	for _, w := range wheres {
 		p := &whereParser{src: w, table: t, now: now}
 		e, err := p.joined(kindOr)
-		if err == nil && !p.atEnd() {
+		p.skipSpace()
+		if err == nil && p.pos < len(p.src) {
 			err = fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
 		}
 		if err != nil {
@@ -114,7 +115,7 @@ func (p *whereParser) unary() (expr, error) {
 
 // comparison reads `col OP value`, `col in (v1, v2)`, `col between v1 and v2` or `col is [not] null`.
 func (p *whereParser) comparison() (condition, error) {
-	name := strings.ToLower(p.identifier())
+	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
 		return condition{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
 	}
@@ -122,49 +123,31 @@ func (p *whereParser) comparison() (condition, error) {
 	if err != nil {
 		return condition{}, err
 	}
-	op := p.operator()
-	if op == "" {
-		return condition{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.nextWord(), name)
-	}
-	if err := checkOperator(col, op); err != nil {
-		return condition{}, err
-	}
-	c := condition{Column: col, Op: op}
-	switch op {
-	case opIsNull, opIsNotNull:
-	case opIn:
-		c.Values, err = p.list(col)
-	case opBetween:
-		c.Values, err = p.between(col)
-	default:
-		var v any
-		v, err = p.value(col, false)
-		c.Values = []any{v}
-	}
-	return c, err
-}
-
-// checkOperator rejects operators that make no sense for a column's type.
-func checkOperator(col column, op string) error {
-	switch {
+	switch op := p.operator(); {
+	case op == "":
+		return condition{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
 	case op == opIsNull || op == opIsNotNull:
+		return condition{Column: col, Op: op}, nil
 	case col.Type == proto.ColumnType_JSON:
-		return fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
+		return condition{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case col.Type == proto.ColumnType_BOOL && op != opEq && op != opNe && op != opIn:
-		return fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
+		return condition{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
+	case op == opIn:
+		values, err := p.list(col)
+		return condition{Column: col, Op: op, Values: values}, err
+	case op == opBetween:
+		values, err := p.between(col)
+		return condition{Column: col, Op: op, Values: values}, err
+	default:
+		v, err := p.value(col, false)
+		return condition{Column: col, Op: op, Values: []any{v}}, err
 	}
-	return nil
 }
 
 func (p *whereParser) skipSpace() {
 	for p.pos < len(p.src) && unicode.IsSpace(rune(p.src[p.pos])) {
 		p.pos++
 	}
-}
-
-func (p *whereParser) atEnd() bool {
-	p.skipSpace()
-	return p.pos >= len(p.src)
 }
 
 // symbol reads s if it comes next.
@@ -182,41 +165,32 @@ var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
 	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
 	daysPattern     = regexp.MustCompile(`^[0-9]*`)
+	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
 	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\)|current_timestamp\b|current_date\b)`)
 )
 
-// identifier reads a SQL identifier, or returns "" if there is none.
-func (p *whereParser) identifier() string {
+// match reads the text re matches next (after any spaces); "" if none.
+func (p *whereParser) match(re *regexp.Regexp) string {
 	p.skipSpace()
-	id := identPattern.FindString(p.src[p.pos:])
-	p.pos += len(id)
-	return id
+	m := re.FindString(p.src[p.pos:])
+	p.pos += len(m)
+	return m
 }
 
 // keyword reads the word w (any case) if it comes next, as a whole word.
 func (p *whereParser) keyword(w string) bool {
 	save := p.pos
-	if strings.EqualFold(p.identifier(), w) {
+	if strings.EqualFold(p.match(identPattern), w) {
 		return true
 	}
 	p.pos = save
 	return false
 }
 
-// nextWord returns the text up to the next space, for error messages.
-func (p *whereParser) nextWord() string {
-	if words := strings.Fields(p.src[p.pos:]); len(words) > 0 {
-		return words[0]
-	}
-	return ""
-}
-
 // operator reads a comparison symbol or the words IN, BETWEEN, IS [NOT] NULL; "" if none.
 func (p *whereParser) operator() string {
-	p.skipSpace()
-	op := operatorPattern.FindString(p.src[p.pos:])
-	p.pos += len(op)
+	op := p.match(operatorPattern)
 	if op == "<>" {
 		return opNe
 	}
@@ -261,13 +235,10 @@ func (p *whereParser) between(col column) ([]any, error) {
 // current_timestamp, each optionally ± interval '...'), or bare: the text up to the words and /
 // or, a closing parenthesis, the end, or, inside an in list, a comma.
 func (p *whereParser) value(col column, inList bool) (any, error) {
-	p.skipSpace()
-	if q := p.peek(); q == '\'' || q == '"' {
-		text, err := p.quoted()
-		if err != nil {
-			return nil, err
-		}
+	if text, ok, err := p.quoted(`'"`); ok && err == nil {
 		return typedValue(col, text)
+	} else if ok {
+		return nil, err
 	}
 	switch t, ok, err := p.timeExpr(); {
 	case err != nil:
@@ -288,13 +259,6 @@ func (p *whereParser) value(col column, inList bool) (any, error) {
 	return typedValue(col, text)
 }
 
-func (p *whereParser) peek() byte {
-	if p.pos < len(p.src) {
-		return p.src[p.pos]
-	}
-	return 0
-}
-
 // atStop reports whether a bare value ends here: at ), at a comma in a list, or at the word and
 // or or after a space.
 func (p *whereParser) atStop(inList bool) bool {
@@ -309,26 +273,28 @@ func (p *whereParser) atStop(inList bool) bool {
 	return p.keyword("and") || p.keyword("or")
 }
 
-// quoted reads a value in quotes; a doubled quote stands for one.
-func (p *whereParser) quoted() (string, error) {
-	q := p.src[p.pos : p.pos+1]
-	m := quotedPattern.FindString(p.src[p.pos:])
-	if m == "" {
-		return "", fmt.Errorf("unterminated quote %s", q)
+// quoted reads a value in one of the quotes, if one comes next; a doubled quote stands for one.
+func (p *whereParser) quoted(quotes string) (text string, ok bool, err error) {
+	p.skipSpace()
+	if p.pos == len(p.src) || !strings.ContainsRune(quotes, rune(p.src[p.pos])) {
+		return "", false, nil
 	}
-	p.pos += len(m)
-	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), nil
+	q := p.src[p.pos : p.pos+1]
+	m := p.match(quotedPattern)
+	if m == "" {
+		return "", true, fmt.Errorf("unterminated quote %s", q)
+	}
+	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), true, nil
 }
 
 // timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
 // `+ interval '...'` or `- interval '...'` (current_date also takes ± a number of days), as
 // Postgres reads them; ok is false, with nothing read, when no time expression comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
-	word := strings.ToLower(timePattern.FindString(p.src[p.pos:]))
+	word := strings.ToLower(p.match(timePattern))
 	if word == "" {
 		return t, false, nil
 	}
-	p.pos += len(word)
 	t = p.now
 	if word == "current_date" {
 		n := p.now.In(api.KST)
@@ -350,19 +316,15 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 	var text string
 	if p.keyword("interval") {
-		p.skipSpace()
-		if p.peek() != '\'' {
-			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-		}
+		var quoted bool
 		var err error
-		if text, err = p.quoted(); err != nil {
+		if text, quoted, err = p.quoted("'"); !quoted {
+			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+		} else if err != nil {
 			return t, err
 		}
 	} else {
-		p.skipSpace()
-		text = daysPattern.FindString(p.src[p.pos:])
-		p.pos += len(text)
-		text += " days"
+		text = p.match(daysPattern) + " days"
 	}
 	units := map[string]struct {
 		d            time.Duration
