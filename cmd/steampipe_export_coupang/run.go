@@ -153,8 +153,7 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	if q.Limit == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// Query returns nil only for a complete scan: an interrupted one is an error too.
 	err := r.Query(ctx, q.Plugin, func(r row) error {
 		if !q.Where.matches(r) {
 			return nil
@@ -167,19 +166,12 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 		}
 		return nil
 	})
-	n := written.Load()
-	switch {
-	case errors.Is(err, errLimitReached):
-		// Every row asked for is written; the plugin was stopped on purpose.
+	switch n := written.Load(); {
+	case err == nil || errors.Is(err, errLimitReached):
+		// With errLimitReached every row asked for is written; the plugin was stopped on purpose.
 		return nil
-	case err == nil && ctx.Err() != nil:
-		// An interrupted query must not look complete.
-		err = ctx.Err()
-	}
-	if err != nil && n > 0 {
+	case n > 0:
 		return fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Table.Name, n, err)
-	} else if err != nil {
-		return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 	}
-	return nil
+	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 }

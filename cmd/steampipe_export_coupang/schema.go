@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -53,16 +52,12 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 			case plugin.IsReservedColumnName(kc.GetName()):
 			case i < 0:
 				t.KeyColumns = append(t.KeyColumns, keyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
-			default:
-				// A column in both lists takes the union of their operators, shown in a fixed order.
-				k := &t.KeyColumns[i]
+			default: // a column in both lists takes the union of their operators
 				for _, op := range ops {
-					if !slices.Contains(k.Operators, op) {
-						k.Operators = append(k.Operators, op)
+					if !slices.Contains(t.KeyColumns[i].Operators, op) {
+						t.KeyColumns[i].Operators = append(t.KeyColumns[i].Operators, op)
 					}
 				}
-				order := map[string]int{"=": 0, "<>": 1, "!=": 1, "<": 2, "<=": 3, ">": 4, ">=": 5}
-				slices.SortStableFunc(k.Operators, func(a, b string) int { return cmp.Compare(order[a], order[b]) })
 			}
 		}
 		c[name] = t
