@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,20 +52,12 @@ func compareValues(a, b any) (c int, ok bool) {
 		return cmp.Compare(x, y), ok
 	case bool:
 		y, ok := b.(bool)
-		return cmp.Compare(boolRank(x), boolRank(y)), ok
+		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(y)), ok // false < true, as in Postgres
 	case time.Time:
 		y, ok := b.(time.Time)
 		return x.Compare(y), ok
 	}
 	return 0, false
-}
-
-// boolRank orders false before true, as Postgres does.
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // eval says whether a row satisfies a condition; known is false for a comparison with NULL,

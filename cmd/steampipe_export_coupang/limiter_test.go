@@ -28,6 +28,7 @@ plugin "coupang" {
 `
 
 func TestLimiterBlocksAreRead(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeSpc(t, dir, "coupang.spc", pluginBlock+`
 connection "shop" {
@@ -75,6 +76,7 @@ connection "hub_shop" {
 }
 
 func TestLimiterBlockErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ block, want string }{
 		{"limiter \"coupang_api\" {\n scope = [\"connection\"]\n }", "must definer either a rate limit or max concurrency"},
 		{"limiter \"coupang_api\" {\n fill_rate = \"fast\"\n }", "a number is required"},

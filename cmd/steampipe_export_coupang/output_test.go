@@ -42,6 +42,7 @@ func writeAll(t *testing.T, format string, rows []row) string {
 }
 
 func TestWriters(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		format string
 		rows   []row
@@ -74,6 +75,7 @@ func TestWriters(t *testing.T) {
 }
 
 func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
 		var buf bytes.Buffer
 		_, err := newRowWriter(format, false, &buf, outputCols)
@@ -83,6 +85,7 @@ func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
 }
 
 func TestWriterRejectsInvalidJSONCell(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{formatCSV, formatJSON} {
 		var buf bytes.Buffer
 		w, err := newRowWriter(format, false, &buf, outputCols)
@@ -92,6 +95,7 @@ func TestWriterRejectsInvalidJSONCell(t *testing.T) {
 }
 
 func TestUnknownFormat(t *testing.T) {
+	t.Parallel()
 	_, err := newRowWriter("xml", false, &bytes.Buffer{}, outputCols)
 	assert.ErrorContains(t, err, `unknown --output "xml"`)
 }

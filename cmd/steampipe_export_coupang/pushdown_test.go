@@ -42,6 +42,7 @@ func qualValueString(v any) string {
 }
 
 func TestPlanPushdown(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		wheres []string
@@ -85,6 +86,7 @@ func TestPlanPushdown(t *testing.T) {
 // TestPlanPushdownKeepsOrLocal: only conditions ANDed at the top reach the plugin; a condition
 // under or / not restricts no row by itself, and its presence keeps the limit local.
 func TestPlanPushdownKeepsOrLocal(t *testing.T) {
+	t.Parallel()
 	tbl := fixtureTable()
 	for _, tt := range []struct {
 		wheres []string

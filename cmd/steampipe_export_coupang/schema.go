@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -100,23 +101,10 @@ func (t *table) keyOperators(name string) []string {
 
 // typeName is the Postgres name of a column type, as Steampipe maps it.
 func typeName(ct proto.ColumnType) string {
-	switch ct {
-	case proto.ColumnType_BOOL:
-		return "BOOLEAN"
-	case proto.ColumnType_INT:
-		return "BIGINT"
-	case proto.ColumnType_DOUBLE:
-		return "DOUBLE PRECISION"
-	case proto.ColumnType_JSON:
-		return "JSONB"
-	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
-		return "TIMESTAMPTZ"
-	case proto.ColumnType_IPADDR, proto.ColumnType_INET:
-		return "INET"
-	case proto.ColumnType_CIDR:
-		return "CIDR"
-	case proto.ColumnType_LTREE:
-		return "LTREE"
+	names := map[proto.ColumnType]string{
+		proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_DOUBLE: "DOUBLE PRECISION",
+		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ", proto.ColumnType_DATETIME: "TIMESTAMPTZ",
+		proto.ColumnType_IPADDR: "INET", proto.ColumnType_INET: "INET", proto.ColumnType_CIDR: "CIDR", proto.ColumnType_LTREE: "LTREE",
 	}
-	return "TEXT"
+	return cmp.Or(names[ct], "TEXT")
 }
