@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
@@ -105,23 +106,18 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 		return steampipeConfig{}, fmt.Errorf("listing %s: %w", dir, err)
 	}
 	var blocks hclsyntax.Blocks // the top-level blocks of every file
-	files := map[string][]byte{}
+	parser := hclparse.NewParser()
 	for _, file := range names { // Glob sorts them
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return steampipeConfig{}, fmt.Errorf("reading %s: %w", file, err)
-		}
-		f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
+		f, diags := parser.ParseHCLFile(file)
 		if diags.HasErrors() {
 			return steampipeConfig{}, fmt.Errorf("parsing %s: %s", file, diags.Error())
 		}
-		files[file] = data
 		blocks = append(blocks, f.Body.(*hclsyntax.Body).Blocks...)
 	}
 	var cfg steampipeConfig
 	instance := pluginName
 	if name != "" {
-		if cfg.Connection, instance, err = connectionConfig(blocks, files, dir, name); err != nil {
+		if cfg.Connection, instance, err = connectionConfig(blocks, parser.Files(), dir, name); err != nil {
 			return cfg, err
 		}
 	}
@@ -131,7 +127,7 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 
 // connectionConfig returns the attributes of `connection "NAME"`, as HCL text to hand to the
 // plugin (without those that belong to Steampipe, not to the plugin), and the plugin it names.
-func connectionConfig(blocks hclsyntax.Blocks, files map[string][]byte, dir, name string) (config, plugin string, err error) {
+func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, name string) (config, plugin string, err error) {
 	example := fmt.Sprintf("connection %q { plugin = \"local/coupang\" vendor_id = \"...\" access_key = \"...\" secret_key = \"...\" }", name)
 	if len(files) == 0 {
 		return "", "", fmt.Errorf("connection %q: no .spc files in %s: create %s with %s (config/coupang.spc is an example), pass --config-dir DIR, or pass the arguments with --config",
@@ -158,7 +154,7 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string][]byte, dir, nam
 			switch attr.Name {
 			case "plugin", "type", "import_schema", "connections": // Steampipe's, not the plugin's
 			default:
-				lines = append(lines, string(attr.SrcRange.SliceBytes(files[file])))
+				lines = append(lines, string(attr.SrcRange.SliceBytes(files[file].Bytes)))
 			}
 		}
 		config = strings.Join(lines, "\n")
