@@ -52,7 +52,6 @@ bench:
 ## demo: exports from the offline sandbox, no account and no network needed
 demo:
 	$(GO) build -o $(BIN)/steampipe_export_coupang ./cmd/steampipe_export_coupang
-	$(GO) build -o $(BIN)/coupang-sandbox ./cmd/coupang-sandbox
 	$(GO) build -o $(BIN)/coupang-demo ./cmd/coupang-demo
 	@$(BIN)/coupang-demo --bin $(BIN) --out $(BIN)/demo
 

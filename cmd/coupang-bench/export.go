@@ -10,184 +10,172 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
+	"slices"
 	"strings"
-	"syscall"
+	"sync"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
-	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandboxproc"
 )
 
 // linkedRateVar is the export binary's link-time coupang_api override (see internal/inprocess).
 const linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit"
 
-func exportName(n int) string { return fmt.Sprintf("export-%dk", n/1000) }
+// builder builds export binaries, each once, into a temporary folder.
+type builder struct{ dir string }
 
-func exportTitle(n int) string {
-	return fmt.Sprintf("export of ~%d inquiries to CSV (export binary; sandbox in its own process)", n)
-}
-
-// run builds the export and sandbox binaries, starts the sandbox process, runs the export process
-// over the whole data set with its CSV read (and counted) here, and reports the export process's
-// peak RSS.
-func (e exportSpec) run(ctx context.Context, env *benchEnv) *result {
-	res := &result{name: e.name, title: e.title, table: inquiryTable, latency: e.latency, rate: e.rate,
-		limit: -1, rowUnit: "inquiries", export: true}
-	if err := env.build(ctx, e.rate); err != nil {
-		return res.fail("%v", err)
+// build builds the export command with ldflags into the file name, unless it is built already,
+// and returns its path.
+func (b *builder) build(ctx context.Context, name, ldflags string) (string, error) {
+	if b.dir == "" {
+		dir, err := os.MkdirTemp("", "coupang-bench-")
+		if err != nil {
+			return "", err
+		}
+		b.dir = dir
 	}
-	sb, err := startSandboxProcess(ctx, env, e)
+	path := filepath.Join(b.dir, name)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	out, err := exec.CommandContext(ctx, "go", "build", "-ldflags", ldflags, "-o", path, "./cmd/steampipe_export_coupang").CombinedOutput()
 	if err != nil {
-		return res.fail("%v", err)
+		return "", fmt.Errorf("go build ./cmd/steampipe_export_coupang: %v\n%s", err, out)
 	}
-	defer sb.stop()
-	lo := e.expect(res)
-	res.query = fmt.Sprintf("--where \"inquiry_at >= '%s'\" --output csv", lo.Format(api.DateLayout))
-	if err := e.measure(ctx, env, sb, lo, res); err != nil {
-		return res.fail("%v", err)
-	}
-	n, err := sb.stop()
-	if err != nil {
-		return res.fail("%v", err)
-	}
-	res.requests = n
-	return res
+	return path, nil
 }
 
-// expect builds the same data set here (the records only: cheap) to count rows and the minimum
-// requests, and returns the query's first day.
-func (e exportSpec) expect(res *result) time.Time {
-	local := sandbox.New(sandbox.Options{Days: e.days, PerDay: e.perDay})
-	ws := rangeOf(local, e.days)
-	counts := countIn(local.InquiryTimes(), ws)
-	res.expected, res.minimum = sum(counts), minimumRequests(counts, api.MaxPageSize)
-	return ws[len(ws)-1].start
+// cleanup removes the built binaries.
+func (b *builder) cleanup() {
+	if b.dir != "" {
+		os.RemoveAll(b.dir)
+	}
 }
 
-// measure runs the export binary and counts the CSV records it writes. The export runs under
-// peakrss (./internal/peakrss), which reports the export's own peak RSS: the ru_maxrss of a process
-// started from here would include this process's own peak (see that command's documentation).
-func (e exportSpec) measure(ctx context.Context, env *benchEnv, sb *sandboxProcess, lo time.Time, res *result) error {
-	report := filepath.Join(env.binDir, e.name+".peakrss")
-	cmd := exec.CommandContext(ctx, filepath.Join(env.binDir, "peakrss"), report,
-		filepath.Join(env.binDir, "steampipe_export_coupang"), inquiryTable,
-		"--where", fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout)), "--output", "csv")
-	// Stop with SIGTERM, which peakrss passes on, rather than SIGKILL, which would orphan the export.
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.Env = sb.Environ()
+// export runs command (the export binary, or a launcher and its arguments ending with the binary)
+// over inquiries matching where, with environ, and returns the distinct inquiries in its CSV (a row
+// is one inquiry and option ID; the first column is inquiry_id) and its wall time.
+func export(ctx context.Context, environ []string, where string, command ...string) (rows int, wall time.Duration, err error) {
+	cmd := exec.CommandContext(ctx, command[0], append(command[1:], inquiryTable, "--where", where, "--output", "csv")...)
+	cmd.Env = environ
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return err
+		return 0, 0, err
 	}
-	records, countErr := countCSV(stdout)
-	waitErr := cmd.Wait()
-	res.wall = time.Since(start)
-	if waitErr != nil {
-		return fmt.Errorf("export: %v: %s", waitErr, strings.TrimSpace(stderr.String()))
-	}
-	rss, err := readPeakRSS(report)
-	if err != nil {
-		return err
-	}
-	res.rss = rss
-	res.rows = records - 1 // the header line
-	return countErr
-}
-
-// readPeakRSS reads the figure peakrss wrote: KiB (Linux's ru_maxrss unit), returned in bytes.
-func readPeakRSS(path string) (uint64, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, fmt.Errorf("export peak RSS: %w", err)
-	}
-	kib, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("export peak RSS: %q is not a number of KiB", b)
-	}
-	return kib * 1024, nil
-}
-
-// countCSV counts the distinct values of the first column of a CSV (quoted fields may hold
-// newlines), the header included, until EOF.
-func countCSV(r io.Reader) (int, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
-	cr.FieldsPerRecord = -1
-	// The first column is inquiry_id: a row is one (inquiry, option ID) pair, and what the bench
-	// expects is the number of inquiries (the header line counts as one more).
 	seen := map[string]bool{}
+	cr := csv.NewReader(bufio.NewReaderSize(stdout, 1<<20))
+	cr.FieldsPerRecord = -1
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return len(seen), nil
+		rec, err2 := cr.Read()
+		if errors.Is(err2, io.EOF) {
+			break
 		}
-		if err != nil {
-			io.Copy(io.Discard, r)
-			return len(seen), fmt.Errorf("reading the export's CSV: %w", err)
+		if err2 != nil {
+			io.Copy(io.Discard, stdout)
+			err = fmt.Errorf("reading the export's CSV: %w", err2)
+			break
 		}
 		seen[rec[0]] = true
 	}
+	if werr := cmd.Wait(); werr != nil {
+		err = fmt.Errorf("export: %v: %s", werr, strings.TrimSpace(stderr.String()))
+	}
+	return len(seen) - 1, time.Since(start), err // less the header line
 }
 
-// build compiles the export binary (with the linked limiter rate), the sandbox binary and the
-// peakrss launcher, once.
-func (e *benchEnv) build(ctx context.Context, rate float64) error {
-	if e.binDir != "" {
-		return nil
+// runExports starts the sandbox in this process with s's latency and runs the export binary against
+// it over s.days, its CSV counted here: for "export" once, with s.rate linked into the binary, under
+// GNU time for the export process's own peak RSS; for "procs" in rounds of several release builds
+// at once, which share the default coupang_api budget of one seller, against a sandbox that enforces
+// s.rate over a closed 1-second window (429 above it) and logs every request's arrival.
+func (s scenario) runExports(ctx context.Context, b *builder, res *result) error {
+	res.rowUnit = "inquiries"
+	name, ldflags := "steampipe_export_coupang", ""
+	if s.kind == "export" {
+		name, ldflags = fmt.Sprintf("export-%g", s.rate), fmt.Sprintf("-X %s=%g", linkedRateVar, s.rate)
 	}
-	dir, err := os.MkdirTemp("", "coupang-bench-")
+	bin, err := b.build(ctx, name, ldflags)
 	if err != nil {
 		return err
 	}
-	e.binDir = dir
-	builds := [][]string{
-		{"build", "-ldflags", fmt.Sprintf("-X %s=%g", linkedRateVar, rate), "-o", filepath.Join(dir, "steampipe_export_coupang"), "./cmd/steampipe_export_coupang"},
-		{"build", "-o", filepath.Join(dir, "coupang-sandbox"), "./cmd/coupang-sandbox"},
-		{"build", "-o", filepath.Join(dir, "peakrss"), "./cmd/coupang-bench/internal/peakrss"},
-	}
-	for _, args := range builds {
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir = e.repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	command, rounds := []string{bin}, s.procs
+	if s.kind == "export" {
+		// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
+		// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
+		// address space, and exec folds that address space's high-water RSS into the child's
+		// ru_maxrss (fs/exec.c: exec_mmap -> setmax_mm_hiwater_rss). This process holds the sandbox
+		// and the SDK caches of earlier scenarios (400 MB after the quick in-process ones), so the
+		// export runs under GNU time, a process of a few MB, which reports the export's own peak.
+		if _, err := os.Stat("/usr/bin/time"); err != nil {
+			return fmt.Errorf("the export's peak RSS is read with GNU time (Debian package time): %w", err)
 		}
+		command, rounds = []string{"/usr/bin/time", "-f", "%M", "-o", filepath.Join(b.dir, s.name+".rss"), bin}, []int{1}
+	} else {
+		res.sbLimit = s.rate
+	}
+	opts := s.data
+	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
+	srv := sandbox.New(opts)
+	base, stop, err := srv.Start()
+	if err != nil {
+		return fmt.Errorf("start sandbox: %w", err)
+	}
+	defer stop()
+	ws := rangeOf(srv, s.days)
+	counts, where := countIn(srv.InquiryTimes(), ws), fmt.Sprintf("inquiry_at >= '%s'", ws[len(ws)-1].start.Format(api.DateLayout))
+	res.query = fmt.Sprintf("--where %q --output csv", where)
+	if s.kind == "procs" {
+		res.query += ", in each process"
+	}
+	environ := append(os.Environ(), "COUPANG_BASE_URL="+base, "COUPANG_VENDOR_ID="+srv.VendorID(),
+		"COUPANG_ACCESS_KEY="+srv.AccessKey(), "COUPANG_SECRET_KEY="+srv.SecretKey(), ratelimit.EnvDir+"="+filepath.Join(b.dir, "budget"))
+	for _, n := range rounds {
+		if s.kind == "procs" {
+			time.Sleep(1100 * time.Millisecond) // let the previous round's window pass
+		}
+		srv.ResetLog()
+		rd := round{procs: n, walls: make([]time.Duration, n), expected: n * sum(counts)}
+		rows, errs := make([]int, n), make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { rows[i], rd.walls[i], errs[i] = export(ctx, environ, where, command...) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return fmt.Errorf("%d processes: %w", n, err)
+		}
+		arrivals := sandbox.Arrivals(srv.Log())
+		rd.rows, rd.requests, rd.n429 = sum(rows), len(arrivals), count429(srv)
+		rd.most = sandbox.MostInWindow(arrivals, time.Second)
+		if len(arrivals) > 1 {
+			slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
+			rd.span = arrivals[len(arrivals)-1].Sub(arrivals[0])
+		}
+		res.rounds = append(res.rounds, rd)
+		res.requests += rd.requests
+		res.minimum += n * minimumRequests(counts, api.MaxPageSize)
+		res.n429 += rd.n429
+		res.rows += rd.rows
+		res.expected += rd.expected
+		res.wall += slices.Max(rd.walls)
+	}
+	if s.kind == "export" {
+		kib, err := os.ReadFile(command[4])
+		if err != nil {
+			return fmt.Errorf("export peak RSS: %w", err)
+		}
+		if _, err := fmt.Sscan(string(kib), &res.rss); err != nil {
+			return fmt.Errorf("export peak RSS: %q is not a number of KiB", kib)
+		}
+		res.rss *= 1024
 	}
 	return nil
-}
-
-// sandboxProcess is cmd/coupang-sandbox running in its own process.
-type sandboxProcess struct {
-	*sandboxproc.Proc
-	stderr *strings.Builder // written until Stop returns
-}
-
-// startSandboxProcess starts the sandbox binary and reads its COUPANG_* lines.
-func startSandboxProcess(ctx context.Context, env *benchEnv, e exportSpec) (*sandboxProcess, error) {
-	stderr := &strings.Builder{}
-	p, err := sandboxproc.Start(ctx, filepath.Join(env.binDir, "coupang-sandbox"),
-		[]string{"--days", strconv.Itoa(e.days), "--per-day", strconv.Itoa(e.perDay), "--latency", e.latency.String()}, stderr)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox process: %w: %s", err, stderr.String())
-	}
-	return &sandboxProcess{Proc: p, stderr: stderr}, nil
-}
-
-var stoppedAfter = regexp.MustCompile(`stopping after (\d+) requests`)
-
-// stop ends the sandbox process and returns the requests it served, from its last line.
-func (p *sandboxProcess) stop() (int, error) {
-	p.Stop()
-	m := stoppedAfter.FindStringSubmatch(p.stderr.String())
-	if m == nil {
-		return 0, fmt.Errorf("sandbox process did not report its requests: %s", p.stderr.String())
-	}
-	return strconv.Atoi(m[1])
 }

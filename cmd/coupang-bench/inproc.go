@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"os"
+	"runtime"
+	"runtime/metrics"
+	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
@@ -13,156 +15,242 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"golang.org/x/time/rate"
 )
 
-// benchEnv holds what scenarios share: the module root and built binaries.
-type benchEnv struct {
-	repo   string
-	binDir string
-}
-
-// cleanup removes the built binaries.
-func (e *benchEnv) cleanup() {
-	if e.binDir != "" {
-		os.RemoveAll(e.binDir)
-	}
-}
-
-// sandboxLimit is the sandbox's own rate limit for a limiter rate: a quarter above it, so the
-// plugin never meets it unless it breaks its own limit.
-func sandboxLimit(rate float64) float64 {
-	return math.Ceil(rate * 1.25)
-}
-
-// newResult fills the scenario's parameters.
-func (q querySpec) newResult() *result {
-	unit := "inquiries"
-	switch q.table {
-	case replyTable:
-		unit = "replies"
-	case productTable:
-		unit = "questions"
-	}
-	return &result{name: q.name, title: q.title, table: q.table, latency: q.latency, rate: q.rate,
-		sbLimit: sandboxLimit(q.rate), limit: q.limit, rowUnit: unit}
-}
-
-// run starts the sandbox in this process, runs the query through the in-process plugin with the
-// coupang_api limiter retuned to q.rate, and, with q.baseline, the hand-written script on the same
-// data.
-func (q querySpec) run(ctx context.Context, _ *benchEnv) *result {
-	res := q.newResult()
-	opts := q.data
-	opts.Latency, opts.RateLimit = q.latency, res.sbLimit
+// runInProcess starts the sandbox in this process with s's latency and a limit a quarter above
+// s.rate (so the plugin meets it only if it breaks its own limit), runs s through the in-process
+// plugin with the coupang_api limiter retuned to s.rate, and, with s.baseline, the hand-written
+// script on the same data.
+func (s scenario) runInProcess(ctx context.Context, res *result) error {
+	res.sbLimit = math.Ceil(s.rate * 1.25)
+	opts := s.data
+	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
 	srv := sandbox.New(opts)
 	base, stop, err := srv.Start()
 	if err != nil {
-		return res.fail("start sandbox: %v", err)
+		return fmt.Errorf("start sandbox: %w", err)
 	}
 	defer stop()
-	if err := q.expect(srv, res); err != nil {
-		return res.fail("%v", err)
+	r, err := inprocess.New(ctx, "bench", srv.ConnectionHCL(base), inprocess.WithRateLimiter(inprocess.Limiter{
+		Name: coupang.RateLimiterName, FillRate: float32(s.rate), BucketSize: 1, Scope: []string{"connection"}}))
+	if err != nil {
+		return err
 	}
-	if err := q.measure(ctx, srv, base, res); err != nil {
-		return res.fail("%v", err)
+	measure := map[string]func(context.Context, *inprocess.Runner, *sandbox.Server, *result, time.Time) error{
+		"": s.list, "join": s.join, "latest": s.latest, "ids": s.idList}[s.kind]
+	srv.ResetLog()
+	before := srv.Requests()
+	stopHeap := sampleHeap(5 * time.Millisecond)
+	start := time.Now()
+	err = measure(ctx, r, srv, res, start)
+	res.wall = time.Since(start)
+	res.heap = stopHeap()
+	res.requests, res.n429 = int(srv.Requests()-before), count429(srv)
+	if err != nil || !s.baseline {
+		return err
 	}
-	if q.baseline {
-		time.Sleep(1100 * time.Millisecond) // let the sandbox's 1-second rate window empty
-		b, err := handWritten(ctx, srv, base, q.rate, rangeOf(srv, q.days))
-		if err != nil {
-			return res.fail("baseline: %v", err)
-		}
-		res.baseline = b
+	time.Sleep(1100 * time.Millisecond) // let the sandbox's 1-second rate window empty
+	res.baseline, err = handWritten(ctx, srv, base, s.rate, rangeOf(srv, s.days))
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
 	}
-	return res
+	return nil
 }
 
-// expect computes the expected rows and the minimum requests from the sandbox's data, without
-// the plugin or the list endpoint.
-func (q querySpec) expect(srv *sandbox.Server, res *result) error {
-	switch {
-	case q.hot:
-		n := srv.VendorItemCount(srv.HotVendorItemID())
-		res.query = fmt.Sprintf("vendor_item_id = %d", srv.HotVendorItemID())
-		res.expected, res.minimum = n, pages(n, api.MaxPageSize)
-		return nil
-	case q.days > 0:
-		ws := rangeOf(srv, q.days)
+// list scans s.table over s.days (or the hot option ID) with s.limit. Expected rows and the minimum
+// requests come from the sandbox's data, without the plugin or the list endpoint.
+func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
+	res.rowUnit = map[string]string{inquiryTable: "inquiries", replyTable: "replies", productTable: "questions"}[s.table]
+	var qual inprocess.Qual
+	if s.hot {
+		id := srv.HotVendorItemID()
+		qual = inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: id}
+		res.query = fmt.Sprintf("vendor_item_id = %d", id)
+		res.expected = srv.VendorItemCount(id)
+		res.minimum = pages(res.expected, api.MaxPageSize)
+	} else {
+		ws := rangeOf(srv, s.days)
 		lo := ws[len(ws)-1].start
+		qual = inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: lo}
 		res.query = fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout))
 		times, size := srv.InquiryTimes(), api.MaxPageSize
-		if q.table == productTable {
+		if s.table == productTable {
 			times, size = srv.ProductInquiryTimes(), api.MaxProductPageSize
 		}
 		counts := countIn(times, ws)
 		res.expected, res.minimum = sum(counts), minimumRequests(counts, size)
-		if q.limit >= 0 {
-			res.query += fmt.Sprintf(" limit %d", q.limit)
-			res.expected, res.minimum = int(min(int64(res.expected), q.limit)), limitMinimum(counts, int(q.limit))
+		if s.limit > 0 {
+			res.query += fmt.Sprintf(" limit %d", s.limit)
+			res.expected, res.minimum = min(res.expected, int(s.limit)), limitMinimum(counts, int(s.limit))
 		}
-		if q.table == replyTable {
-			res.expected = countReplies(srv, lo)
-		}
-		return nil
-	}
-	return fmt.Errorf("scenario %s has no query", q.name)
-}
-
-// countReplies counts the replies of inquiries at or after lo.
-func countReplies(srv *sandbox.Server, lo time.Time) int {
-	n := 0
-	for _, inq := range srv.Inquiries() {
-		if !inq.InquiryAt.Before(lo) {
-			n += len(inq.Replies)
-		}
-	}
-	return n
-}
-
-// quals returns the scenario's quals.
-func (q querySpec) quals(srv *sandbox.Server) []inprocess.Qual {
-	if q.hot {
-		return []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: srv.HotVendorItemID()}}
-	}
-	ws := rangeOf(srv, q.days)
-	return []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: ws[len(ws)-1].start}}
-}
-
-// measure runs the query through the in-process plugin and records requests, time, rows, memory.
-func (q querySpec) measure(ctx context.Context, srv *sandbox.Server, base string, res *result) error {
-	r, err := newBenchRunner(ctx, srv, base, q.rate)
-	if err != nil {
-		return err
-	}
-	srv.ResetLog()
-	before := srv.Requests()
-	heap := startHeapSampler(5 * time.Millisecond)
-	start := time.Now()
-	// The bench's bounds are the instants meant, as the export's are (no session TimeZone to allow
-	// for), and it counts what the expectation counts: distinct inquiries or replies, while the
-	// tables have one row per inquiry and option ID.
-	seen := map[string]bool{}
-	err = r.Query(coupang.WithExactTimes(ctx), inprocess.Query{Table: q.table, Quals: q.quals(srv), Limit: q.limit},
-		func(row map[string]*proto.Column) error {
-			key := row["inquiry_id"].String() + "/" + row["answer_id"].String() + "/" + row["inquiry_comment_id"].String()
-			if !seen[key] {
-				seen[key] = true
-				res.rows++
+		if s.table == replyTable {
+			res.expected = 0
+			for _, inq := range srv.Inquiries() {
+				if !inq.InquiryAt.Before(lo) {
+					res.expected += len(inq.Replies)
+				}
 			}
+		}
+	}
+	limit := s.limit
+	if limit == 0 {
+		limit = -1
+	}
+	// The bounds are the instants meant, as the export's are (no session TimeZone to allow for), and
+	// the rows counted are what the expectation counts: distinct inquiries, replies or questions,
+	// while the tables have one row per inquiry and option ID.
+	seen := map[string]bool{}
+	err := r.Query(coupang.WithExactTimes(ctx), inprocess.Query{Table: s.table, Quals: []inprocess.Qual{qual}, Limit: limit},
+		func(row map[string]*proto.Column) error {
+			seen[row["inquiry_id"].String()+"/"+row["answer_id"].String()+"/"+row["inquiry_comment_id"].String()] = true
 			return nil
 		})
-	res.wall = time.Since(start)
-	res.heapPeak = heap.done()
-	res.requests = int(srv.Requests() - before)
-	res.n429 = count429(srv)
+	res.rows = len(seen)
 	return err
 }
 
-// newBenchRunner runs the plugin in-process against the sandbox at base, with the coupang_api
-// limiter retuned to rate requests per second.
-func newBenchRunner(ctx context.Context, srv *sandbox.Server, base string, rate float64) (*inprocess.Runner, error) {
-	return inprocess.New(ctx, "bench", srv.ConnectionHCL(base), inprocess.WithRateLimiter(inprocess.Limiter{
-		Name: coupang.RateLimiterName, FillRate: float32(rate), BucketSize: 1, Scope: []string{"connection"}}))
+// join lists the inquiry table over the range, then scans the reply table once per outer row with
+// `inquiry_id = X` (and, for ago, the same time quals), as Postgres's nested loop does. The
+// minimum is the listing's requests; every inner scan costs one SDK token but no request.
+func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
+	today := kstDay(srv.BuiltAt())
+	lo, hi := today.AddDate(0, 0, -(s.days-1)), today.AddDate(0, 0, 1).Add(-time.Second)
+	if s.ago > 0 {
+		lo, hi = today.AddDate(0, 0, -s.ago), today.AddDate(0, 0, -s.ago+1).Add(-time.Second)
+	}
+	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}, {Column: "inquiry_at", Operator: "<=", Value: hi}}
+	res.query = fmt.Sprintf("i.inquiry_at between '%s' and '%s'", lo.Format(time.DateTime), hi.Format(time.DateTime))
+	if s.ago > 0 {
+		res.query += " and the same on r.inquiry_at"
+	}
+	// The Korean dates any session TimeZone's reading of the bounds may need (UTC-12..UTC+14).
+	last := kstDay(hi.Add(12 * time.Hour))
+	if last.After(today) {
+		last = today
+	}
+	res.minimum = minimumRequests(countIn(srv.InquiryTimes(), windows(kstDay(lo.Add(-14*time.Hour)), last)), api.MaxPageSize)
+	var outer []int64
+	err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id", "inquiry_at"}, Quals: quals, Limit: -1},
+		func(cols map[string]*proto.Column) error {
+			at := cols["inquiry_at"].GetTimestampValue().AsTime()
+			if !at.Before(lo) && !at.After(hi) { // Postgres's recheck
+				outer = append(outer, cols["inquiry_id"].GetIntValue())
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for _, inq := range srv.Inquiries() {
+		if !inq.InquiryAt.Before(lo) && !inq.InquiryAt.After(hi) {
+			res.expected += len(inq.Replies) * max(1, len(inq.VendorItemIDs)) * max(1, len(inq.VendorItemIDs))
+		}
+	}
+	inner := []inprocess.Qual{{Column: "inquiry_id", Operator: "="}}
+	if s.ago > 0 {
+		inner = append(inner, quals...)
+	}
+	for _, id := range outer {
+		inner[0].Value = id
+		err := r.Query(ctx, inprocess.Query{Table: replyTable, Columns: []string{"answer_id"}, Quals: inner, Limit: -1},
+			func(map[string]*proto.Column) error { res.rows++; return nil })
+		if err != nil {
+			return err
+		}
+	}
+	res.extraTokens = len(outer)
+	return nil
+}
+
+// latest runs ORDER BY inquiry_at DESC LIMIT 5 pushed down, over s.days. The minimum is the pages
+// of the newest window, which holds the five newest rows.
+func (s scenario) latest(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
+	ws := rangeOf(srv, s.days)
+	lo := ws[len(ws)-1].start
+	res.query = fmt.Sprintf("inquiry_at >= '%s' order by inquiry_at desc limit 5", lo.Format(api.DateLayout))
+	res.minimum, res.expected, res.limit = pages(countIn(srv.InquiryTimes(), ws[:1])[0], api.MaxPageSize), 5, 5
+	var got []time.Time
+	err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_at"}, Limit: 5,
+		Quals:     []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}},
+		SortOrder: []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}},
+		func(cols map[string]*proto.Column) error {
+			got = append(got, cols["inquiry_at"].GetTimestampValue().AsTime())
+			return nil
+		})
+	res.rows = len(got)
+	// The five newest rows: one per inquiry and option ID, newest inquiry first.
+	all := slices.Clone(srv.Inquiries())
+	slices.SortFunc(all, func(a, b sandbox.Inquiry) int { return b.InquiryAt.Compare(a.InquiryAt) })
+	var newest []time.Time
+	for _, inq := range all {
+		for range max(1, len(inq.VendorItemIDs)) {
+			newest = append(newest, inq.InquiryAt)
+		}
+		if len(newest) >= 5 {
+			break
+		}
+	}
+	if err == nil && !slices.EqualFunc(got, newest[:5], time.Time.Equal) {
+		err = fmt.Errorf("rows %v, want the newest five %v", got, newest[:5])
+	}
+	return err
+}
+
+// idList runs `inquiry_id IN (...)` over the first s.ids inquiries, one duplicate added; the
+// minimum is one request per distinct ID. It records when the first row arrived.
+func (s scenario) idList(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, start time.Time) error {
+	all := srv.Inquiries()
+	if len(all) < s.ids {
+		return fmt.Errorf("the sandbox has %d inquiries, fewer than %d", len(all), s.ids)
+	}
+	ids := make([]int64, 0, s.ids+1)
+	for _, inq := range all[:s.ids] {
+		ids = append(ids, inq.InquiryID)
+		res.expected += max(1, len(inq.VendorItemIDs))
+	}
+	ids = append(ids, ids[0]) // a duplicate: read once
+	res.query = fmt.Sprintf("inquiry_id in (%d IDs, one repeated)", len(ids))
+	res.minimum = s.ids
+	return r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id"},
+		Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: ids}}, Limit: -1},
+		func(map[string]*proto.Column) error {
+			if res.rows == 0 {
+				res.firstRow = time.Since(start)
+			}
+			res.rows++
+			return nil
+		})
+}
+
+// handWritten is what a seller would write with our API client: the same 7-day windows, one after
+// the other, pages 1..totalPages at the API's default page size of 10, one request at a time, paced
+// to the same rate. It reads totalPages (the best a script can do), so it makes no wasted request
+// beyond its smaller pages.
+func handWritten(ctx context.Context, srv *sandbox.Server, base string, perSecond float64, ws []window) (*result, error) {
+	client, err := api.New(api.Config{BaseURL: base, VendorID: srv.VendorID(), AccessKey: srv.AccessKey(), SecretKey: srv.SecretKey()})
+	if err != nil {
+		return nil, err
+	}
+	client = client.WithWait(rate.NewLimiter(rate.Limit(perSecond), 1).Wait)
+	srv.ResetLog()
+	before := srv.Requests()
+	res := &result{}
+	start := time.Now()
+	for _, w := range ws {
+		for page, total := 1, 1; page <= total; page++ {
+			pg, err := client.ListInquiries(ctx, api.ListRequest{InquiryStartAt: w.start, InquiryEndAt: w.end,
+				PartnerCounselingStatus: api.StatusNone, PageNum: page, PageSize: 10})
+			if err != nil {
+				return nil, err
+			}
+			res.rows += len(pg.Inquiries)
+			total = pg.Pagination.TotalPages
+		}
+	}
+	res.wall = time.Since(start)
+	res.requests, res.n429 = int(srv.Requests()-before), count429(srv)
+	return res, nil
 }
 
 // count429 counts the 429 answers in the sandbox's log.
@@ -174,4 +262,32 @@ func count429(srv *sandbox.Server) int {
 		}
 	}
 	return n
+}
+
+// sampleHeap collects garbage, takes the bytes held by heap objects (live or not yet swept, read
+// without stopping the world) as the baseline, and samples them every interval until the returned
+// function is called; that returns the peak above the baseline.
+func sampleHeap(interval time.Duration) func() uint64 {
+	read := func() uint64 {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	runtime.GC()
+	base := read()
+	stop, peak := make(chan struct{}), make(chan uint64)
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for p := base; ; {
+			select {
+			case <-stop:
+				peak <- max(p, read())
+				return
+			case <-t.C:
+				p = max(p, read())
+			}
+		}
+	}()
+	return func() uint64 { close(stop); return <-peak - base }
 }

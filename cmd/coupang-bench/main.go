@@ -3,12 +3,12 @@
 // limit, and prints for each one the requests made against the minimum possible, the wall time
 // against the lower bound max(requests/rate, 2 x latency), peak memory and rows per second. Some
 // scenarios also run a hand-written baseline (sequential 7-day windows, pageSize 10, one request at
-// a time) on the same data, and the export scenarios run the real export binary against a sandbox
-// in a separate process and report the export process's peak RSS.
+// a time) on the same data, and the export scenarios run the real export binary in a process of its
+// own and report that process's peak RSS (read with GNU time, /usr/bin/time).
 //
 // Usage:
 //
-//	go run ./cmd/coupang-bench [--quick] [--scenario NAME[,NAME]] [--list]
+//	go run ./cmd/coupang-bench [--quick] [--scenario NAME[,NAME]] [--list] [--cpuprofile FILE]
 //
 // Figures are ratios measured in one run on one machine, not promises of absolute times; see
 // docs/performance.md.
@@ -21,8 +21,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,38 +44,54 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	quick := fs.Bool("quick", false, "smaller data sets (about a minute in all)")
 	only := fs.String("scenario", "", "run only these scenarios (comma-separated names; see --list)")
 	list := fs.Bool("list", false, "list the scenarios and exit")
-	repo := fs.String("repo", ".", "module root, for building the export and sandbox binaries")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (in-process scenarios) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	all := scenarios(*quick)
+	chosen := scenarios(*quick)
 	if *list {
-		for _, s := range all {
+		for _, s := range chosen {
 			fmt.Fprintf(out, "%-16s %s\n", s.name, s.title)
 		}
 		return nil
 	}
-	chosen, err := choose(all, *only)
-	if err != nil {
-		return err
+	if *only != "" {
+		names := strings.Split(strings.ReplaceAll(*only, " ", ""), ",")
+		for _, n := range names {
+			if !slices.ContainsFunc(chosen, func(s scenario) bool { return s.name == n }) {
+				return fmt.Errorf("unknown scenario %q (see --list)", n)
+			}
+		}
+		chosen = slices.DeleteFunc(chosen, func(s scenario) bool { return !slices.Contains(names, s.name) })
 	}
 	if *cpuProfile != "" {
-		stopProfile, err := startCPUProfile(*cpuProfile)
+		f, err := os.Create(*cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer stopProfile()
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
-	printMachine(out, *quick)
-	env := &benchEnv{repo: *repo}
-	defer env.cleanup()
+	mode := map[bool]string{false: "full", true: "quick"}[*quick]
+	fmt.Fprintf(out, "coupang-bench (%s) %s, %s, %d CPUs (%s), %s/%s\n", mode, time.Now().UTC().Format(time.RFC3339),
+		runtime.Version(), runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH)
+	b := &builder{}
+	defer b.cleanup()
 	var results []*result
 	for _, s := range chosen {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		res := s.run(ctx, env)
+		// A failed measurement is recorded in its result rather than stopping the bench.
+		res := &result{scenario: s, rowUnit: "rows"}
+		if s.kind == "export" || s.kind == "procs" {
+			res.err = s.runExports(ctx, b, res)
+		} else {
+			res.err = s.runInProcess(ctx, res)
+		}
 		printResult(out, res)
 		results = append(results, res)
 	}
@@ -81,61 +99,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// choose returns the scenarios named in only (all when empty), in the order given by all.
-func choose(all []scenario, only string) ([]scenario, error) {
-	if only == "" {
-		return all, nil
-	}
-	want := map[string]bool{}
-	for _, n := range strings.Split(only, ",") {
-		want[strings.TrimSpace(n)] = true
-	}
-	var out []scenario
-	for _, s := range all {
-		if want[s.name] {
-			out = append(out, s)
-			delete(want, s.name)
-		}
-	}
-	for n := range want {
-		return nil, fmt.Errorf("unknown scenario %q (see --list)", n)
-	}
-	return out, nil
-}
-
-// printMachine prints what the figures were measured on.
-func printMachine(out io.Writer, quick bool) {
-	mode := "full"
-	if quick {
-		mode = "quick"
-	}
-	fmt.Fprintf(out, "coupang-bench (%s) %s, %s, %d CPUs (%s), %s\n", mode, time.Now().UTC().Format(time.RFC3339),
-		runtime.Version(), runtime.NumCPU(), cpuModel(), runtime.GOOS+"/"+runtime.GOARCH)
-}
-
-// cpuModel reads the first model name from /proc/cpuinfo, or "unknown CPU".
+// cpuModel is the first model name in /proc/cpuinfo, or "unknown CPU".
 func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
+		return string(m[1])
 	}
 	return "unknown CPU"
-}
-
-// startCPUProfile profiles this process into path until the returned function is called.
-func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"context"
+	"fmt"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
@@ -14,33 +14,26 @@ const (
 	productTable = "coupang_product_inquiry"
 )
 
-// scenario is one measurement; run never panics on a failed measurement but records the error.
+// scenario is one measurement. Its kind says how it runs: in-process against the sandbox on
+// loopback ("": one scan of table; "join": a nested loop, one listing of the inquiry table then
+// one `inquiry_id = X` scan of the reply table per outer row; "latest": ORDER BY inquiry_at DESC
+// LIMIT 5 pushed down; "ids": an inquiry-ID list), or through the export binary ("export": one
+// export process; "procs": rounds of several export processes of one seller at once against one
+// sandbox enforcing the seller's budget).
 type scenario struct {
-	name  string
-	title string
-	run   func(ctx context.Context, env *benchEnv) *result
-}
-
-// querySpec is an in-process query scenario: a data set, the network conditions, the query.
-type querySpec struct {
 	name, title string
-	data        sandbox.Options // Seed, Days, PerDay, HotInquiries; latency and rate are set from below
+	kind        string
+	data        sandbox.Options // Days, PerDay, HotInquiries; latency and rate are set from below
 	latency     time.Duration
 	rate        float64 // the coupang_api limiter, requests per second
 	table       string
-	days        int   // inquiry_at >= today - (days-1), 0 for no time qual
+	days        int   // inquiry_at >= today - (days-1); 0 for no time qual
+	ago         int   // join: only the Korean day `ago` days back, quals on both sides
 	hot         bool  // vendor_item_id = the sandbox's hot option ID
-	limit       int64 // -1 for none
+	limit       int64 // 0 for none
+	ids         int   // ids: list length (all known to the sandbox)
 	baseline    bool  // also run the hand-written script on the same data
-}
-
-// exportSpec is an export-binary scenario.
-type exportSpec struct {
-	name, title string
-	days        int
-	perDay      int
-	latency     time.Duration
-	rate        float64 // linked into the export binary (coupang_api); high: memory is the subject
+	procs       []int // procs: export processes per round
 }
 
 // scenarios returns the scenario list; quick shrinks the data sets.
@@ -51,42 +44,49 @@ func scenarios(quick bool) []scenario {
 		}
 		return full
 	}
-	qs := []querySpec{
-		{name: "7d", title: "7 days x 50/day, 50 ms", data: sandbox.Options{Days: 7, PerDay: 50},
-			latency: 50 * time.Millisecond, rate: 4, table: inquiryTable, days: 7, limit: -1},
-		{name: "7d-200ms", title: "7 days x 50/day, 200 ms", data: sandbox.Options{Days: 7, PerDay: 50},
-			latency: 200 * time.Millisecond, rate: 4, table: inquiryTable, days: 7, limit: -1},
-		{name: "30d", title: "30 days x 300/day, 50 ms, with baseline", data: sandbox.Options{Days: 30, PerDay: scale(300, 100)},
-			latency: 50 * time.Millisecond, rate: 20, table: inquiryTable, days: 30, limit: -1, baseline: true},
-		{name: "180d", title: "180 days x 1,000/day, 50 ms", data: sandbox.Options{Days: 180, PerDay: scale(1000, 200)},
-			latency: 50 * time.Millisecond, rate: 60, table: inquiryTable, days: 180, limit: -1},
-		{name: "180d-baseline", title: "180 days x 50/day (scaled for the baseline), 50 ms, with baseline", data: sandbox.Options{Days: 180, PerDay: scale(50, 20)},
-			latency: 50 * time.Millisecond, rate: 20, table: inquiryTable, days: 180, limit: -1, baseline: true},
-		{name: "hot-option", title: "one option ID with 5,000 inquiries, 50 ms", data: sandbox.Options{Days: 60, PerDay: 40, HotInquiries: scale(5000, 1000)},
-			latency: 50 * time.Millisecond, rate: 20, table: inquiryTable, hot: true, limit: -1},
-		{name: "limit10", title: "limit 10 over 180 days x 2,000/day, 200 ms", data: sandbox.Options{Days: 180, PerDay: scale(2000, 200)},
-			latency: 200 * time.Millisecond, rate: 4, table: inquiryTable, days: 180, limit: 10},
-		{name: "reply-30d", title: "reply table, 30 days x 300/day, 200 ms", data: sandbox.Options{Days: 30, PerDay: scale(300, 100)},
-			latency: 200 * time.Millisecond, rate: 20, table: replyTable, days: 30, limit: -1},
-		{name: "product-30d", title: "product Q&A, 30 days x about 150/day, 200 ms", data: sandbox.Options{Days: 30, PerDay: scale(300, 100)},
-			latency: 200 * time.Millisecond, rate: 20, table: productTable, days: 30, limit: -1},
-		{name: "product-limit10", title: "product Q&A, limit 10 over 180 days x about 500/day, 200 ms", data: sandbox.Options{Days: 180, PerDay: scale(1000, 200)},
-			latency: 200 * time.Millisecond, rate: 4, table: productTable, days: 180, limit: 10},
+	const ms = time.Millisecond
+	type o = sandbox.Options
+	ss := []scenario{
+		{name: "7d", title: "7 days x 50/day, 50 ms", data: o{Days: 7, PerDay: 50},
+			latency: 50 * ms, rate: 4, table: inquiryTable, days: 7},
+		{name: "7d-200ms", title: "7 days x 50/day, 200 ms", data: o{Days: 7, PerDay: 50},
+			latency: 200 * ms, rate: 4, table: inquiryTable, days: 7},
+		{name: "30d", title: "30 days x 300/day, 50 ms, with baseline", data: o{Days: 30, PerDay: scale(300, 100)},
+			latency: 50 * ms, rate: 20, table: inquiryTable, days: 30, baseline: true},
+		{name: "180d", title: "180 days x 1,000/day, 50 ms", data: o{Days: 180, PerDay: scale(1000, 200)},
+			latency: 50 * ms, rate: 60, table: inquiryTable, days: 180},
+		{name: "180d-baseline", title: "180 days x 50/day (scaled for the baseline), 50 ms, with baseline", data: o{Days: 180, PerDay: scale(50, 20)},
+			latency: 50 * ms, rate: 20, table: inquiryTable, days: 180, baseline: true},
+		{name: "hot-option", title: "one option ID with 5,000 inquiries, 50 ms", data: o{Days: 60, PerDay: 40, HotInquiries: scale(5000, 1000)},
+			latency: 50 * ms, rate: 20, table: inquiryTable, hot: true},
+		{name: "limit10", title: "limit 10 over 180 days x 2,000/day, 200 ms", data: o{Days: 180, PerDay: scale(2000, 200)},
+			latency: 200 * ms, rate: 4, table: inquiryTable, days: 180, limit: 10},
+		{name: "reply-30d", title: "reply table, 30 days x 300/day, 200 ms", data: o{Days: 30, PerDay: scale(300, 100)},
+			latency: 200 * ms, rate: 20, table: replyTable, days: 30},
+		{name: "product-30d", title: "product Q&A, 30 days x about 150/day, 200 ms", data: o{Days: 30, PerDay: scale(300, 100)},
+			latency: 200 * ms, rate: 20, table: productTable, days: 30},
+		{name: "product-limit10", title: "product Q&A, limit 10 over 180 days x about 500/day, 200 ms", data: o{Days: 180, PerDay: scale(1000, 200)},
+			latency: 200 * ms, rate: 4, table: productTable, days: 180, limit: 10},
+		{name: "join-3d", title: "inquiry ⋈ reply on inquiry_id, 3 days, nested loop, 50 ms", kind: "join", table: inquiryTable, data: o{Days: 30, PerDay: 27},
+			latency: 50 * ms, rate: 4, days: 3},
+		{name: "join-12d-ago", title: "inquiry ⋈ reply, the day 12 days ago, quals on both sides, nested loop, 50 ms", kind: "join", table: inquiryTable, data: o{Days: 30, PerDay: 37},
+			latency: 50 * ms, rate: 4, ago: 12},
+		{name: "latest5-180d", title: "order by inquiry_at desc limit 5 over 180 days x 200/day, 200 ms", kind: "latest", table: inquiryTable, data: o{Days: 180, PerDay: scale(200, 50)},
+			latency: 200 * ms, rate: 4, days: 180},
+		{name: "ids-101", title: "inquiry_id in (101 IDs), 50 ms", kind: "ids", table: inquiryTable, data: o{Days: 30, PerDay: 40},
+			latency: 50 * ms, rate: 4, ids: 101},
+		{name: "ids-2001", title: "inquiry_id in (2,001 IDs), 50 ms", kind: "ids", table: inquiryTable, data: o{Days: 60, PerDay: 40},
+			latency: 50 * ms, rate: 4, ids: scale(2001, 401)},
+		// The release export binary: the default coupang_api limiter (4 requests/second) sizes the
+		// shared budget, which the sandbox enforces over a closed 1-second window.
+		{name: "procs", title: "one seller, 1, 2, 4 and 8 export processes at once, 50 ms", kind: "procs", table: inquiryTable,
+			data: o{Days: scale(60, 14)}, latency: 50 * ms, rate: 4, days: scale(60, 14), procs: []int{1, 2, 4, 8}},
 	}
-	var out []scenario
-	for _, q := range qs {
-		out = append(out, scenario{name: q.name, title: q.title, run: q.run})
-	}
-	for _, sh := range shapes(quick) {
-		out = append(out, scenario{name: sh.name, title: sh.title, run: sh.run})
-	}
-	procs := procsSpec{name: "procs", title: "one seller, 1, 2, 4 and 8 export processes at once, 50 ms",
-		days: scale(60, 14), counts: []int{1, 2, 4, 8}, latency: 50 * time.Millisecond}
-	out = append(out, scenario{name: procs.name, title: procs.title, run: procs.run})
 	for _, n := range []int{scale(100_000, 25_000), scale(1_000_000, 100_000)} {
-		e := exportSpec{days: 180, perDay: n / 180, latency: time.Millisecond, rate: 5000}
-		e.name, e.title = exportName(n), exportTitle(n)
-		out = append(out, scenario{name: e.name, title: e.title, run: e.run})
+		// The limiter is linked into the export binary and high: memory is the subject.
+		ss = append(ss, scenario{name: fmt.Sprintf("export-%dk", n/1000), kind: "export", table: inquiryTable,
+			title: fmt.Sprintf("export of ~%d inquiries to CSV (export binary in its own process)", n),
+			data:  o{Days: 180, PerDay: n / 180}, latency: ms, rate: 5000, days: 180})
 	}
-	return out
+	return ss
 }

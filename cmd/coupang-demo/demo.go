@@ -3,20 +3,25 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
-// hotOption is the option ID the sandbox gives extra inquiries to (--hot-inquiries).
-const hotOption = "3285906659"
+// hotOption is the option ID the sandbox gives extra inquiries to (Options.HotInquiries).
+var hotOption = strconv.FormatInt(sandbox.DemoHotVendorItemID, 10)
 
 // export is one demo export.
 type export struct {
@@ -63,26 +68,49 @@ func demoExports(today time.Time) []export {
 	}
 }
 
-// runDemo starts the sandbox, runs the exports and stops the sandbox, whatever happens.
+// runDemo starts the sandbox on a free loopback port, runs the exports with the export command in
+// bin and stops the sandbox, whatever happens.
 func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	start := time.Now()
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	sb, err := startSandbox(ctx, bin, "--per-day", "20", "--hot-inquiries", "40")
+	sb := sandbox.New(sandbox.Options{PerDay: 20, HotInquiries: 40})
+	baseURL, stop, err := sb.Start()
 	if err != nil {
 		return err
 	}
-	defer sb.stop()
-	fmt.Fprintf(w, "Sandbox: a fake Coupang API on loopback, no account needed.\n  %s\n  %s\n",
-		strings.Join(sb.Env[:2], " "), sb.waitBanner())
+	defer stop()
+	first, last := sb.Span()
+	fmt.Fprintf(w, "Sandbox: a fake Coupang API on loopback, no account needed.\n  COUPANG_BASE_URL=%s COUPANG_VENDOR_ID=%s\n  %d inquiries from %s to %s (built in %s)\n",
+		baseURL, sb.VendorID(), sb.Count(), first.Format(api.DateLayout), last.Format(api.DateLayout), time.Since(start).Round(time.Millisecond))
+	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "COUPANG_") }),
+		"COUPANG_BASE_URL="+baseURL, "COUPANG_VENDOR_ID="+sb.VendorID(), "COUPANG_ACCESS_KEY="+sb.AccessKey(), "COUPANG_SECRET_KEY="+sb.SecretKey())
 
 	total := 0
 	for i, ex := range demoExports(time.Now().In(api.KST)) {
-		n, err := runExport(ctx, bin, outDir, sb, i+1, ex, w)
-		total += n
-		if err != nil {
+		sb.ResetLog()
+		path := filepath.Join(outDir, ex.File)
+		fmt.Fprintf(w, "\n%d. %s\n$ steampipe_export_coupang %s > %s\n", i+1, ex.Title, shellQuote(ex.Args), path)
+		started := time.Now()
+		if err := exportTo(ctx, bin, env, ex.Args, path); err != nil {
+			os.Remove(path) // never leave a partial export behind
 			return err
+		}
+		elapsed := time.Since(started)
+		// Complete: the sandbox logs each request before its answer is sent.
+		reqs := sb.Log()
+		total += len(reqs)
+		if err := showHead(w, path, ex.Show); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "   %d rows, %s, %s:\n", countRows(path), plural(len(reqs), "API request"), elapsed.Round(100*time.Millisecond))
+		for k, r := range reqs {
+			if k == 3 && len(reqs) > 4 {
+				fmt.Fprintf(w, "     ... %d more\n", len(reqs)-3)
+				break
+			}
+			fmt.Fprintf(w, "     %s\n", shortRequest(r))
 		}
 	}
 	fmt.Fprintf(w, "\nDone in %s: %s in all (the plugin waits 250ms between requests, Coupang's safe rate); exports kept in %s/.\n",
@@ -92,41 +120,15 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	return nil
 }
 
-// runExport runs one export into its file and shows its first lines and requests.
-func runExport(ctx context.Context, bin, outDir string, sb *sandboxProc, n int, ex export, w io.Writer) (int, error) {
-	path := filepath.Join(outDir, ex.File)
-	fmt.Fprintf(w, "\n%d. %s\n$ steampipe_export_coupang %s > %s\n", n, ex.Title, shellQuote(ex.Args), path)
-	before := sb.requestCount()
-	started := time.Now()
-	if err := exportTo(ctx, bin, sb, ex.Args, path); err != nil {
-		os.Remove(path) // never leave a partial export behind
-		return 0, err
-	}
-	elapsed := time.Since(started)
-	reqs := sb.requestsSince(before)
-	if err := showHead(w, path, ex.Show); err != nil {
-		return len(reqs), err
-	}
-	fmt.Fprintf(w, "   %d rows, %s, %s:\n", countRows(path), plural(len(reqs), "API request"), elapsed.Round(100*time.Millisecond))
-	for i, r := range reqs {
-		if i == 3 && len(reqs) > 4 {
-			fmt.Fprintf(w, "     ... %d more\n", len(reqs)-3)
-			break
-		}
-		fmt.Fprintf(w, "     %s\n", shortRequest(r))
-	}
-	return len(reqs), nil
-}
-
-// exportTo runs steampipe_export_coupang with the sandbox's credentials in the environment.
-func exportTo(ctx context.Context, bin string, sb *sandboxProc, args []string, path string) error {
+// exportTo runs steampipe_export_coupang with env, its output into path.
+func exportTo(ctx context.Context, bin string, env, args []string, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	cmd := exec.CommandContext(ctx, filepath.Join(bin, "steampipe_export_coupang"), args...)
-	cmd.Env = sb.Environ()
+	cmd.Env = env
 	cmd.Stdout = f
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -153,29 +155,25 @@ func showHead(w io.Writer, path string, lines int) error {
 	return sc.Err()
 }
 
-// countRows counts the rows of an export: CSV records after the header, or JSON array elements.
+// countRows counts the rows of an export: CSV records after the header, or JSON array elements;
+// 0 when the file cannot be read as such.
 func countRows(path string) int {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
-	s := string(data)
 	if strings.HasSuffix(path, ".json") {
-		if strings.TrimSpace(s) == "[]" {
+		var rows []json.RawMessage
+		if json.Unmarshal(data, &rows) != nil {
 			return 0
 		}
-		return strings.Count(s, "\n{")
+		return len(rows)
 	}
-	records, quoted := 0, false
-	for _, r := range s {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case r == '\n' && !quoted:
-			records++
-		}
+	records, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if err != nil {
+		return 0
 	}
-	return max(records-1, 0)
+	return max(len(records)-1, 0)
 }
 
 // cut shortens s to at most n runes.
@@ -187,10 +185,10 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// shortRequest keeps the parts of a logged request a reader cares about.
-func shortRequest(r string) string {
-	r = strings.Replace(r, "/v2/providers/openapi/apis/api/v5/vendors/", ".../", 1)
-	return cut(r, 150)
+// shortRequest keeps the parts of a logged request a reader cares about: "GET .../path?query -> 200".
+func shortRequest(r sandbox.RequestRecord) string {
+	path := strings.Replace(r.Path, "/v2/providers/openapi/apis/api/v5/vendors/", ".../", 1)
+	return cut(fmt.Sprintf("%s %s?%s -> %d", r.Method, path, r.RawQuery, r.Status), 150)
 }
 
 // shellQuote writes arguments as a shell would need them.

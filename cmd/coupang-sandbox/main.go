@@ -33,17 +33,18 @@ func main() {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("coupang-sandbox", flag.ContinueOnError)
+	var o sandbox.Options
 	listen := fs.String("listen", "127.0.0.1:0", "loopback address to listen on (host:port; port 0 picks a free one)")
-	seed := fs.Int64("seed", sandbox.DefaultSeed, "seed of the generated data set")
-	days := fs.Int("days", sandbox.DefaultDays, "Korean calendar days of data, today included")
-	perDay := fs.Int("per-day", sandbox.DefaultPerDay, "average inquiries per day")
-	latency := fs.Duration("latency", 0, "latency added to every response (e.g. 50ms)")
-	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed before answering 429 (0 = unlimited)")
-	hotID := fs.Int64("hot-vendor-item-id", sandbox.DemoHotVendorItemID, "option ID that receives --hot-inquiries extra inquiries")
-	hotN := fs.Int("hot-inquiries", 0, "extra inquiries concentrated on --hot-vendor-item-id")
-	vendorID := fs.String("vendor-id", sandbox.DemoVendorID, "accepted seller ID")
-	accessKey := fs.String("access-key", sandbox.DemoAccessKey, "accepted access key")
-	secretKey := fs.String("secret-key", sandbox.DemoSecretKey, "accepted secret key")
+	fs.Int64Var(&o.Seed, "seed", sandbox.DefaultSeed, "seed of the generated data set")
+	fs.IntVar(&o.Days, "days", sandbox.DefaultDays, "Korean calendar days of data, today included")
+	fs.IntVar(&o.PerDay, "per-day", sandbox.DefaultPerDay, "average inquiries per day")
+	fs.DurationVar(&o.Latency, "latency", 0, "latency added to every response (e.g. 50ms)")
+	fs.Float64Var(&o.RateLimit, "rate-limit", 0, "requests per second allowed before answering 429 (0 = unlimited)")
+	fs.Int64Var(&o.HotVendorItemID, "hot-vendor-item-id", sandbox.DemoHotVendorItemID, "option ID that receives --hot-inquiries extra inquiries")
+	fs.IntVar(&o.HotInquiries, "hot-inquiries", 0, "extra inquiries concentrated on --hot-vendor-item-id")
+	fs.StringVar(&o.VendorID, "vendor-id", sandbox.DemoVendorID, "accepted seller ID")
+	fs.StringVar(&o.AccessKey, "access-key", sandbox.DemoAccessKey, "accepted access key")
+	fs.StringVar(&o.SecretKey, "secret-key", sandbox.DemoSecretKey, "accepted secret key")
 	verbose := fs.Bool("verbose", false, "log every request on stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -51,16 +52,12 @@ func run(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if *days <= 0 || *perDay < 0 || *hotN < 0 || *rateLimit < 0 || *latency < 0 {
+	if o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || o.RateLimit < 0 || o.Latency < 0 {
 		return fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must not be negative")
 	}
 
 	start := time.Now()
-	s := sandbox.New(sandbox.Options{
-		Seed: *seed, Days: *days, PerDay: *perDay, Latency: *latency, RateLimit: *rateLimit,
-		HotVendorItemID: *hotID, HotInquiries: *hotN,
-		VendorID: *vendorID, AccessKey: *accessKey, SecretKey: *secretKey,
-	})
+	s := sandbox.New(o)
 	if *verbose {
 		s.SetVerbose(func(r sandbox.RequestRecord) {
 			q := ""

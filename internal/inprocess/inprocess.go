@@ -14,7 +14,8 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,7 +27,7 @@ import (
 	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
-	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -59,18 +60,13 @@ type options struct {
 	onRequest func(api.RequestInfo)
 }
 
-// WithLogger sends the SDK's and the plugin's log lines to logger. By default they are discarded:
-// the SDK logs every query at INFO and failures at WARN to stderr, which is noise for a command
-// that reports errors itself. For Steampipe's behaviour pass
-// hclog.New(&hclog.LoggerOptions{Output: os.Stderr, Level: hclog.LevelFromString(os.Getenv("STEAMPIPE_LOG_LEVEL"))}).
-func WithLogger(logger hclog.Logger) Option {
-	return func(o *options) { o.logger = logger }
-}
-
-// WithLogOutput is WithLogger for a writer and a level name ("trace", "debug", "info", "warn",
-// "error", "off").
+// WithLogOutput sends the SDK's and the plugin's log lines at level ("trace", "debug", "info",
+// "warn", "error", "off") and above to w. By default they are discarded: the SDK logs every query
+// at INFO and failures at WARN to stderr, which is noise for a command that reports errors itself.
+// For Steampipe's behaviour pass os.Stderr and os.Getenv("STEAMPIPE_LOG_LEVEL").
 func WithLogOutput(w io.Writer, level string) Option {
-	return WithLogger(hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level), DisableTime: false}))
+	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level)})
+	return func(o *options) { o.logger = logger }
 }
 
 // WithRequestHook calls hook after every HTTP attempt (retries included) of the runner's queries,
@@ -79,9 +75,16 @@ func WithRequestHook(hook func(api.RequestInfo)) Option {
 	return func(o *options) { o.onRequest = hook }
 }
 
-// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner.
+// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner. An
+// override takes the place of the earlier limiter, so the SDK never gets two definitions of one name.
 func WithRateLimiter(l Limiter) Option {
-	return func(o *options) { o.limiters = append(o.limiters, l) }
+	return func(o *options) {
+		if i := slices.IndexFunc(o.limiters, func(x Limiter) bool { return x.Name == l.Name }); i >= 0 {
+			o.limiters[i] = l
+		} else {
+			o.limiters = append(o.limiters, l)
+		}
+	}
 }
 
 // New starts the plugin in-process and loads one connection from its HCL config (the body of a
@@ -94,7 +97,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if connectionName == "" {
 		return nil, errors.New("inprocess: connection name is empty")
 	}
-	linked, err := linkedLimiters()
+	linked, err := linkedLimiters(linkedRateLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +115,11 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	// package log at it; execute re-points package log at p.Logger on every query, so replacing
 	// p.Logger before any query is what makes the choice stick.
 	p.Logger = o.logger
-	setStdLog(o.logger)
+	// Where the SDK points package log: the logger's standard writer, with no prefix or flags of
+	// its own (hclog adds them).
+	log.SetOutput(o.logger.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
+	log.SetPrefix("")
+	log.SetFlags(0)
 
 	res, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{
 		Configs: []*proto.ConnectionConfig{{
@@ -138,7 +145,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}
 	if len(o.limiters) > 0 {
 		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
-		for _, l := range lastByName(o.limiters) {
+		for _, l := range o.limiters {
 			if l.Name == coupang.RateLimiterName {
 				// The seller's budget shared across processes follows the override too.
 				coupang.RetuneRateLimiter(p, float64(l.FillRate), l.BucketSize)
@@ -157,25 +164,13 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), onRequest: o.onRequest}, nil
 }
 
-// setStdLog points package log where the SDK would: at the logger's standard writer, with no
-// prefix or flags of its own (hclog adds them).
-func setStdLog(l hclog.Logger) {
-	log.SetOutput(l.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
-	log.SetPrefix("")
-	log.SetFlags(0)
-}
-
 // Schema returns the tables the connection provides, by name. The map must not be modified.
 func (r *Runner) Schema() map[string]*proto.TableSchema { return r.schema }
 
 // Columns returns a table's column names in declaration order, or nil for an unknown table.
 func (r *Runner) Columns(table string) []string {
-	t, ok := r.schema[table]
-	if !ok {
-		return nil
-	}
-	names := make([]string, 0, len(t.Columns))
-	for _, c := range t.Columns {
+	var names []string
+	for _, c := range r.schema[table].GetColumns() {
 		names = append(names, c.Name)
 	}
 	return names
@@ -212,7 +207,7 @@ type Query struct {
 func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*proto.Column) error) error {
 	table, ok := r.schema[q.Table]
 	if !ok {
-		return fmt.Errorf("inprocess: unknown table %q (have %s)", q.Table, strings.Join(r.tableNames(), ", "))
+		return fmt.Errorf("inprocess: unknown table %q (have %s)", q.Table, strings.Join(slices.Sorted(maps.Keys(r.schema)), ", "))
 	}
 	columns := q.Columns
 	if len(columns) == 0 {
@@ -265,28 +260,16 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	return ctx.Err()
 }
 
-func (r *Runner) tableNames() []string {
-	names := make([]string, 0, len(r.schema))
-	for n := range r.schema {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 func hasColumn(t *proto.TableSchema, name string) bool {
-	for _, c := range t.Columns {
-		if c.Name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(t.Columns, func(c *proto.ColumnDefinition) bool { return c.Name == name })
 }
 
 // rowStream is the Execute stream: it hands rows to the caller's callback. It implements
 // proto.WrapperPlugin_ExecuteServer itself rather than using anywhere.LocalPluginStream, whose
-// Recv can report a failed query as complete.
+// Recv can report a failed query as complete. Execute passes it on as the SDK's row_stream.Sender,
+// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil.
 type rowStream struct {
+	grpc.ServerStream
 	ctx    context.Context
 	cancel context.CancelFunc
 	onRow  func(map[string]*proto.Column) error
@@ -321,29 +304,6 @@ func (s *rowStream) consumerErr() error {
 
 // Context implements grpc.ServerStream; the SDK derives the query's context from it.
 func (s *rowStream) Context() context.Context { return s.ctx }
-
-// SetHeader implements grpc.ServerStream; there are no headers in-process.
-func (s *rowStream) SetHeader(metadata.MD) error { return nil }
-
-// SendHeader implements grpc.ServerStream; there are no headers in-process.
-func (s *rowStream) SendHeader(metadata.MD) error { return nil }
-
-// SetTrailer implements grpc.ServerStream; there are no trailers in-process.
-func (s *rowStream) SetTrailer(metadata.MD) {}
-
-// SendMsg implements grpc.ServerStream; the SDK only calls Send.
-func (s *rowStream) SendMsg(m any) error {
-	res, ok := m.(*proto.ExecuteResponse)
-	if !ok {
-		return fmt.Errorf("inprocess: unexpected message %T", m)
-	}
-	return s.Send(res)
-}
-
-// RecvMsg implements grpc.ServerStream; Execute is server-streaming and never receives.
-func (s *rowStream) RecvMsg(any) error { return io.EOF }
-
-var _ proto.WrapperPlugin_ExecuteServer = (*rowStream)(nil)
 
 // protoQuals converts quals to the map Steampipe sends, checking each column exists.
 func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error) {
@@ -389,20 +349,19 @@ func QualValue(v any) (*proto.QualValue, error) {
 	case time.Time:
 		return &proto.QualValue{Value: &proto.QualValue_TimestampValue{TimestampValue: timestamppb.New(x)}}, nil
 	case []int64:
-		return listValue(len(x), func(i int) any { return x[i] })
+		return listValue(x)
 	case []string:
-		return listValue(len(x), func(i int) any { return x[i] })
+		return listValue(x)
 	case []any:
-		return listValue(len(x), func(i int) any { return x[i] })
+		return listValue(x)
 	}
 	return nil, fmt.Errorf("unsupported value %v of type %T", v, v)
 }
 
-func listValue(n int, at func(int) any) (*proto.QualValue, error) {
+func listValue[T any](values []T) (*proto.QualValue, error) {
 	list := &proto.QualValueList{}
-	for i := 0; i < n; i++ {
-		e := at(i)
-		switch e.(type) {
+	for _, e := range values {
+		switch any(e).(type) {
 		case []int64, []string, []any:
 			return nil, errors.New("nested lists are not supported")
 		}

@@ -18,30 +18,14 @@ import (
 // set it, so nothing raises the limit against Coupang above COUPANG_RATE_LIMIT's cap of 10 per second.
 var linkedRateLimit string
 
-// linkedLimiters returns the limiter override set at link time, if any.
-func linkedLimiters() ([]Limiter, error) {
-	if linkedRateLimit == "" {
+// linkedLimiters returns the limiter override of the link-time value rate (linkedRateLimit), if any.
+func linkedLimiters(linked string) ([]Limiter, error) {
+	if linked == "" {
 		return nil, nil
 	}
-	rate, err := strconv.ParseFloat(linkedRateLimit, 32)
+	rate, err := strconv.ParseFloat(linked, 32)
 	if err != nil || rate <= 0 {
-		return nil, fmt.Errorf("inprocess: linked rate limit %q is not a positive number", linkedRateLimit)
+		return nil, fmt.Errorf("inprocess: linked rate limit %q is not a positive number", linked)
 	}
 	return []Limiter{{Name: coupang.RateLimiterName, FillRate: float32(rate), BucketSize: 1, Scope: []string{"connection"}}}, nil
-}
-
-// lastByName keeps the last limiter of each name, in first-appearance order, so that an option
-// overrides the linked limiter rather than sending the SDK two definitions of one name.
-func lastByName(ls []Limiter) []Limiter {
-	at := map[string]int{}
-	var out []Limiter
-	for _, l := range ls {
-		if i, ok := at[l.Name]; ok {
-			out[i] = l
-			continue
-		}
-		at[l.Name] = len(out)
-		out = append(out, l)
-	}
-	return out
 }

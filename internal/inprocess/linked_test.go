@@ -6,31 +6,33 @@ import (
 )
 
 func TestLinkedLimiters(t *testing.T) {
-	defer func(v string) { linkedRateLimit = v }(linkedRateLimit)
-
-	linkedRateLimit = ""
-	if ls, err := linkedLimiters(); err != nil || ls != nil {
+	if ls, err := linkedLimiters(""); err != nil || ls != nil {
 		t.Fatalf("unset: got %v, %v; want none", ls, err)
 	}
-	linkedRateLimit = "250"
-	ls, err := linkedLimiters()
+	ls, err := linkedLimiters("250")
 	if err != nil || len(ls) != 1 || ls[0].Name != "coupang_api" || ls[0].FillRate != 250 || ls[0].BucketSize != 1 {
 		t.Fatalf("250: got %+v, %v", ls, err)
 	}
 	for _, bad := range []string{"fast", "0", "-1"} {
-		linkedRateLimit = bad
-		if _, err := New(context.Background(), "c", ""); err == nil {
-			t.Errorf("linkedRateLimit %q: New succeeded, want an error", bad)
+		if _, err := linkedLimiters(bad); err == nil {
+			t.Errorf("linked rate limit %q: no error", bad)
 		}
 	}
-	linkedRateLimit = "250"
-	if _, err := New(context.Background(), "c", "", WithRateLimiter(Limiter{Name: "coupang_api", FillRate: 3, BucketSize: 1})); err != nil {
+	// What New sends when the linked limiter is overridden by an option of the same name.
+	if _, err := New(context.Background(), "c", "", WithRateLimiter(ls[0]), WithRateLimiter(Limiter{Name: "coupang_api", FillRate: 3, BucketSize: 1})); err != nil {
 		t.Fatalf("linked limiter plus an override of the same name: %v", err)
 	}
 }
 
-func TestLastByName(t *testing.T) {
-	got := lastByName([]Limiter{{Name: "a", FillRate: 1}, {Name: "b", FillRate: 2}, {Name: "a", FillRate: 3}})
+// TestRateLimiterOverride checks that a limiter of a name already set (the linked one, or an
+// earlier option) takes its place.
+func TestRateLimiterOverride(t *testing.T) {
+	t.Parallel()
+	o := options{limiters: []Limiter{{Name: "a", FillRate: 1}}}
+	for _, opt := range []Option{WithRateLimiter(Limiter{Name: "b", FillRate: 2}), WithRateLimiter(Limiter{Name: "a", FillRate: 3})} {
+		opt(&o)
+	}
+	got := o.limiters
 	if len(got) != 2 || got[0].Name != "a" || got[0].FillRate != 3 || got[1].Name != "b" {
 		t.Fatalf("got %+v", got)
 	}

@@ -14,36 +14,64 @@ import (
 // Inquiry is one call-center inquiry as the sandbox serves it: the same fields the wire carries,
 // fully rendered. Times are in api.KST.
 type Inquiry struct {
-	InquiryID                 int64
-	InquiryStatus             string // progress | complete
-	CSPartnerCounselingStatus string // requestAnswer | answered
-	VendorItemIDs             []int64
-	ItemName                  string
-	Content                   string
-	AnsweredAt                *time.Time // time of the last vendor reply; nil when the seller never replied
-	Replies                   []Reply
-	InquiryAt                 time.Time
-	BuyerEmail                string // always ""
-	BuyerPhone                string // masked, like 010-****-1234
-	OrderID                   int64  // 0 when the inquiry has no order (the field is absent on the wire)
-	OrderDate                 *time.Time
-	ReceiptCategory           string
-	SaleStartedAt             string // yyyy-MM-dd
-	SaleEndedAt               string // yyyy-MM-dd
+	InquiryID                 int64      `json:"inquiryId"`
+	InquiryStatus             string     `json:"inquiryStatus"`             // progress | complete
+	CSPartnerCounselingStatus string     `json:"csPartnerCounselingStatus"` // requestAnswer | answered
+	VendorItemIDs             []int64    `json:"vendorItemId"`
+	ItemName                  string     `json:"itemName"`
+	Content                   string     `json:"content"`
+	AnsweredAt                *time.Time `json:"answeredAt"` // time of the last vendor reply; nil when the seller never replied
+	Replies                   []Reply    `json:"replies"`
+	InquiryAt                 time.Time  `json:"inquiryAt"`
+	BuyerEmail                string     `json:"buyerEmail"`        // always ""
+	BuyerPhone                string     `json:"buyerPhone"`        // masked, like 010-****-1234
+	OrderID                   int64      `json:"orderId,omitempty"` // 0 when the inquiry has no order (the field is absent on the wire)
+	OrderDate                 *time.Time `json:"orderDate"`
+	ReceiptCategory           string     `json:"receiptCategory"`
+	SaleStartedAt             string     `json:"saleStartedAt"` // yyyy-MM-dd
+	SaleEndedAt               string     `json:"saleEndedAt"`   // yyyy-MM-dd
 }
 
 // Reply is one entry of an inquiry's replies, oldest first.
 type Reply struct {
-	AnswerID                      int64
-	ParentAnswerID                int64   // always 0
-	PartnerTransferStatus         *string // none | requestAnswer | answered for csAgent; nil (null) for vendor
-	PartnerTransferCompleteReason string  // NONE, DISPUTE_PROCESS, DISPUTE_PROCESS_COMPLETE, CANCEL
-	AnswerType                    string  // csAgent | vendor
-	NeedAnswer                    bool
-	ReceptionistName              string
-	Receptionist                  string
-	ReplyAt                       time.Time
-	Content                       string
+	AnswerID                      int64     `json:"answerId"`
+	ParentAnswerID                int64     `json:"parentAnswerId"`                // always 0
+	PartnerTransferStatus         *string   `json:"partnerTransferStatus"`         // none | requestAnswer | answered for csAgent; nil (null) for vendor
+	PartnerTransferCompleteReason string    `json:"partnerTransferCompleteReason"` // NONE, DISPUTE_PROCESS, DISPUTE_PROCESS_COMPLETE, CANCEL
+	AnswerType                    string    `json:"answerType"`                    // csAgent | vendor
+	NeedAnswer                    bool      `json:"needAnswer"`
+	ReceptionistName              string    `json:"receptionistName"`
+	Receptionist                  string    `json:"receptionist"`
+	ReplyAt                       time.Time `json:"replyAt"`
+	Content                       string    `json:"content"`
+}
+
+// wireInquiry is an inquiry as Coupang sends it: its fields (by their tags), the times in Korean
+// local time without an offset.
+type wireInquiry struct {
+	inquiryFields
+	AnsweredAt *string     `json:"answeredAt"`
+	InquiryAt  *string     `json:"inquiryAt"`
+	OrderDate  *string     `json:"orderDate"`
+	Replies    []wireReply `json:"replies"`
+}
+
+type (
+	inquiryFields Inquiry
+	replyFields   Reply
+)
+
+type wireReply struct {
+	replyFields
+	ReplyAt *string `json:"replyAt"`
+}
+
+func toWire(inq Inquiry) wireInquiry {
+	w := wireInquiry{inquiryFields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), make([]wireReply, len(inq.Replies))}
+	for i, r := range inq.Replies {
+		w.Replies[i] = wireReply{replyFields(r), wireTime(&r.ReplyAt)}
+	}
+	return w
 }
 
 // Wire values.
@@ -111,18 +139,6 @@ var scenarios = []scenario{
 	{3, []replyKind{replyTransferAnswered, replyVendor, replyTransferAnswered, replyVendor}, true, ""}, // two rounds
 }
 
-var scenarioTotal = func() int {
-	t := 0
-	for _, s := range scenarios {
-		t += s.weight
-	}
-	return t
-}()
-
-func (s scenario) transferPending() bool {
-	return slices.Contains(s.replies, replyTransferWaiting)
-}
-
 // record is the compact form of one inquiry; everything else is rendered from it on demand.
 type record struct {
 	at   int64 // inquiryAt, Unix seconds
@@ -168,15 +184,6 @@ type dataset struct {
 	products []productRecord   // product questions, sorted by (at, id) ascending
 }
 
-// position returns the index of the inquiry id in recs (ids ascend with positions), or -1.
-func (d *dataset) position(id int64) int {
-	i, ok := slices.BinarySearchFunc(d.recs, id, func(r record, id int64) int { return cmp.Compare(r.id, id) })
-	if !ok {
-		return -1
-	}
-	return i
-}
-
 func splitmix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
@@ -184,9 +191,38 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-func kstMidnight(t time.Time) time.Time {
-	k := t.In(api.KST)
-	return time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)
+// kst is the time of Unix seconds sec in api.KST.
+func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
+
+// weighted draws an index of weights with probability proportional to its weight.
+func weighted(r *rand.Rand, weights []int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	x, i := r.IntN(total), 0
+	for ; x >= weights[i]; i++ {
+		x -= weights[i]
+	}
+	return i
+}
+
+// offsets returns the times after at, in seconds, of n answers, the k-th gap drawn by gap(k):
+// squeezed into 30-95% of the time since at when too recent for them, so that none is after d.now.
+func (d *dataset) offsets(r *rand.Rand, at int64, n int, gap func(k int) int) []int64 {
+	offsets := make([]int64, n)
+	var total int64
+	for k := range offsets {
+		total += int64(gap(k))
+		offsets[k] = total
+	}
+	if room := d.now.Unix() - at; total > room {
+		room = max(room, 0) * int64(30+r.IntN(66)) / 100
+		for k := range offsets {
+			offsets[k] = offsets[k] * room / total
+		}
+	}
+	return offsets
 }
 
 var (
@@ -206,7 +242,8 @@ const (
 
 func buildDataset(o Options) *dataset {
 	now := o.Now()
-	d := &dataset{seed: o.Seed, now: now, lastDay: kstMidnight(now)}
+	k := now.In(api.KST)
+	d := &dataset{seed: o.Seed, now: now, lastDay: time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)}
 	days := max(o.Days, 0)
 	perDay := max(o.PerDay, 0)
 	d.firstDay = d.lastDay.AddDate(0, 0, -(max(days, 1) - 1))
@@ -221,12 +258,9 @@ func buildDataset(o Options) *dataset {
 		n := 1 + cr.IntN(3)
 		ci := cr.IntN(len(colors))
 		for j := range n {
-			var id int64
-			for {
+			id := optionIDBase + cr.Int64N(optionIDSpan)
+			for seenOpt[id] {
 				id = optionIDBase + cr.Int64N(optionIDSpan)
-				if !seenOpt[id] {
-					break
-				}
 			}
 			seenOpt[id] = true
 			it.options = append(it.options, id)
@@ -241,21 +275,12 @@ func buildDataset(o Options) *dataset {
 		d.items = append(d.items, it)
 	}
 
-	pickScenario := func(r *rand.Rand) uint8 {
-		x := r.IntN(scenarioTotal)
-		for i, s := range scenarios {
-			if x < s.weight {
-				return uint8(i)
-			}
-			x -= s.weight
-		}
-		return 0
+	scenarioWeights := make([]int, len(scenarios))
+	for i, sc := range scenarios {
+		scenarioWeights[i] = sc.weight
 	}
+	pickScenario := func(r *rand.Rand) uint8 { return uint8(weighted(r, scenarioWeights)) }
 	nowUnix := now.Unix()
-	hourTotal := 0
-	for _, w := range hourWeights {
-		hourTotal += w
-	}
 
 	// Generated inquiries, day by day: each day's set depends only on the seed and the date, and
 	// today's is cut at now (so it grows during the day without changing earlier rows).
@@ -267,13 +292,7 @@ func buildDataset(o Options) *dataset {
 		count := perDay/2 + r.IntN(perDay+1)
 		start := len(d.recs)
 		for range count {
-			x := r.IntN(hourTotal)
-			h := 0
-			for x >= hourWeights[h] {
-				x -= hourWeights[h]
-				h++
-			}
-			at := day.Unix() + int64(h*3600+r.IntN(3600))
+			at := day.Unix() + int64(weighted(r, hourWeights)*3600+r.IntN(3600))
 			u := r.Float64()
 			item := int32(float64(nItems) * u * u)
 			nopt := len(d.items[item].options)
@@ -354,13 +373,6 @@ func (d *dataset) orderID(r record) int64 {
 	return 20000000000000 + int64((h>>8)%70000000000000)
 }
 
-func (d *dataset) counselStatus(r record) string {
-	if scenarios[r.scen].answered {
-		return counselAnswered
-	}
-	return counselRequestAnswer
-}
-
 // matches applies the list filters to r without rendering it.
 func (d *dataset) matches(r record, status string, orderID int64) bool {
 	if orderID != 0 && d.orderID(r) != orderID {
@@ -373,7 +385,7 @@ func (d *dataset) matches(r record, status string, orderID int64) bool {
 	case api.StatusNoAnswer:
 		return !sc.answered
 	case api.StatusTransfer:
-		return sc.transferPending()
+		return slices.Contains(sc.replies, replyTransferWaiting)
 	}
 	return true
 }
@@ -430,12 +442,12 @@ func (d *dataset) render(i int) Inquiry {
 	it := &d.items[rec.item]
 	sc := scenarios[rec.scen]
 	r := rand.New(rand.NewPCG(uint64(d.seed)^0x5eed, uint64(rec.id)))
-	at := time.Unix(rec.at, 0).In(api.KST)
+	at := kst(rec.at)
 	itemName := it.name + ", " + it.optText[rec.primary()]
 	inq := Inquiry{
 		InquiryID:                 rec.id,
 		InquiryStatus:             sc.status,
-		CSPartnerCounselingStatus: d.counselStatus(rec),
+		CSPartnerCounselingStatus: counselRequestAnswer,
 		VendorItemIDs:             d.vendorItemIDs(rec),
 		ItemName:                  itemName,
 		Content:                   customerTexts[r.IntN(len(customerTexts))],
@@ -448,6 +460,9 @@ func (d *dataset) render(i int) Inquiry {
 		SaleStartedAt:             it.saleStart,
 		SaleEndedAt:               it.saleEnd,
 	}
+	if sc.answered {
+		inq.CSPartnerCounselingStatus = counselAnswered
+	}
 	if inq.InquiryStatus == "" {
 		inq.InquiryStatus = []string{"progress", "complete"}[r.IntN(2)]
 	}
@@ -455,29 +470,17 @@ func (d *dataset) render(i int) Inquiry {
 		od := at.Add(-time.Duration(3600+r.IntN(20*86400)) * time.Second)
 		inq.OrderDate = &od
 	}
-	// Reply times: increasing offsets after the inquiry, squeezed so that none is after d.now.
-	offsets := make([]int64, len(sc.replies))
-	var total int64
-	for k := range offsets {
+	offsets := d.offsets(r, rec.at, len(sc.replies), func(k int) int {
 		if k == 0 {
-			total += int64(60 + r.IntN(3*3600))
-		} else {
-			total += int64(600 + r.IntN(86400))
+			return 60 + r.IntN(3*3600)
 		}
-		offsets[k] = total
-	}
-	if room := d.now.Unix() - rec.at; total > room {
-		// Too recent for the whole conversation: squeeze it into 30-95% of the time since.
-		room = max(room, 0) * int64(30+r.IntN(66)) / 100
-		for k := range offsets {
-			offsets[k] = offsets[k] * room / total
-		}
-	}
+		return 600 + r.IntN(86400)
+	})
 	for k, kind := range sc.replies {
 		rep := Reply{
 			AnswerID:                      rec.id*4 + int64(k) + 100000000,
 			PartnerTransferCompleteReason: "NONE",
-			ReplyAt:                       time.Unix(rec.at+offsets[k], 0).In(api.KST),
+			ReplyAt:                       kst(rec.at + offsets[k]),
 		}
 		switch kind {
 		case replyVendor:

@@ -35,25 +35,13 @@ const (
 	KindBody
 )
 
+var kindNames = [...]string{KindStatus: "status", KindReset: "reset", KindMalformedJSON: "malformed-json",
+	KindTruncated: "truncated", KindHTML403: "html-403", KindCodeInBody: "code-in-body", KindSlow: "slow", KindBody: "body"}
+
 // String names the kind.
 func (k FaultKind) String() string {
-	switch k {
-	case KindStatus:
-		return "status"
-	case KindReset:
-		return "reset"
-	case KindMalformedJSON:
-		return "malformed-json"
-	case KindTruncated:
-		return "truncated"
-	case KindHTML403:
-		return "html-403"
-	case KindCodeInBody:
-		return "code-in-body"
-	case KindSlow:
-		return "slow"
-	case KindBody:
-		return "body"
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
 	}
 	return "unknown"
 }
@@ -111,7 +99,8 @@ const MalformedJSONBody = `{"code":200,"message":"OK","data":{"content":[{"inqui
 const HTML403Body = "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n" +
 	"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"
 
-// bufferWriter captures a response to replay it (truncated).
+// bufferWriter captures a response's status and body to replay them (truncated); its headers are
+// the real response's.
 type bufferWriter struct {
 	h      http.Header
 	status int
@@ -139,16 +128,10 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	case KindHTML403:
 		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte(HTML403Body))
 	case KindTruncated:
-		bw := &bufferWriter{h: http.Header{}}
+		bw := &bufferWriter{h: w.Header(), status: http.StatusOK}
 		s.serve(bw, r)
-		for k, v := range bw.h {
-			w.Header()[k] = v
-		}
 		body := bw.body.Bytes()
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		if bw.status == 0 {
-			bw.status = http.StatusOK
-		}
 		w.WriteHeader(bw.status)
 		_, _ = w.Write(body[:len(body)/2])
 		if fl, ok := w.ResponseWriter.(http.Flusher); ok {
@@ -164,7 +147,7 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 		if err != nil {
 			panic(http.ErrAbortHandler)
 		}
-		w.done(0) // log before the client sees the reset
+		w.logOnce(0) // log before the client sees the reset
 		if tc, ok := conn.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0)
 		}

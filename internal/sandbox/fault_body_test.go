@@ -11,6 +11,7 @@ import (
 // TestFaultBody checks that a KindBody fault answers exactly the given status, type and bytes, even
 // bytes that are not UTF-8, and is logged as a fault.
 func TestFaultBody(t *testing.T) {
+	t.Parallel()
 	s, base := startServer(t, sandbox.Options{Days: -1})
 	body := []byte("{\"code\":\"200\",\"x\":\"\xff\xfe\"}")
 	s.SetFault(func(int64, *http.Request) *sandbox.Fault {

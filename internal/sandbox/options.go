@@ -30,6 +30,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"time"
 )
 
@@ -96,29 +97,17 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Seed == 0 {
-		o.Seed = DefaultSeed
-	}
-	if o.Days == 0 {
-		o.Days = DefaultDays
-	}
-	if o.PerDay == 0 {
-		o.PerDay = DefaultPerDay
-	}
+	o.Seed = cmp.Or(o.Seed, DefaultSeed)
+	o.Days = cmp.Or(o.Days, DefaultDays)
+	o.PerDay = cmp.Or(o.PerDay, DefaultPerDay)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.VendorID == "" {
-		o.VendorID = DemoVendorID
-	}
-	if o.AccessKey == "" {
-		o.AccessKey = DemoAccessKey
-	}
-	if o.SecretKey == "" {
-		o.SecretKey = DemoSecretKey
-	}
-	if o.HotInquiries > 0 && o.HotVendorItemID == 0 {
-		o.HotVendorItemID = DemoHotVendorItemID
+	o.VendorID = cmp.Or(o.VendorID, DemoVendorID)
+	o.AccessKey = cmp.Or(o.AccessKey, DemoAccessKey)
+	o.SecretKey = cmp.Or(o.SecretKey, DemoSecretKey)
+	if o.HotInquiries > 0 {
+		o.HotVendorItemID = cmp.Or(o.HotVendorItemID, DemoHotVendorItemID)
 	}
 	return o
 }

@@ -2,11 +2,11 @@ package sandbox
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -19,23 +19,23 @@ const MsgAnsweredTypeNull = "answeredType can't be null"
 // ProductInquiry is one question a buyer posted on a product page (product Q&A, onlineInquiries),
 // about an item and option of the same catalog as the call-center inquiries. Times are in api.KST.
 type ProductInquiry struct {
-	InquiryID       int64
-	ProductID       int64
-	SellerProductID int64 // 0 on old questions: the field is absent on the wire
-	SellerItemID    int64 // 0 on old questions: the field is absent on the wire
-	VendorItemID    int64
-	Content         string
-	InquiryAt       time.Time
-	OrderIDs        []int64 // nil when none: sent as null, [] or not at all (see toWireProduct)
-	Comments        []ProductComment
+	InquiryID       int64            `json:"inquiryId"`
+	ProductID       int64            `json:"productId"`
+	SellerProductID int64            `json:"sellerProductId,omitempty"` // 0 on old questions: absent on the wire
+	SellerItemID    int64            `json:"sellerItemId,omitempty"`    // 0 on old questions: absent on the wire
+	VendorItemID    int64            `json:"vendorItemId"`
+	Content         string           `json:"content"`
+	InquiryAt       time.Time        `json:"inquiryAt"`
+	OrderIDs        []int64          `json:"orderIds"` // nil when none: sent as null, [] or not at all (see toWireProduct)
+	Comments        []ProductComment `json:"commentDtoList"`
 }
 
 // ProductComment is one answer to a product question, oldest first.
 type ProductComment struct {
-	InquiryCommentID int64
-	InquiryID        int64
-	Content          string
-	InquiryCommentAt time.Time
+	InquiryCommentID int64     `json:"inquiryCommentId"`
+	InquiryID        int64     `json:"inquiryId"`
+	Content          string    `json:"content"`
+	InquiryCommentAt time.Time `json:"inquiryCommentAt"`
 }
 
 // Answered reports whether q is listed under answeredType ANSWERED (it has at least one comment);
@@ -101,14 +101,8 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 			u := r.Float64()
 			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
 			rec.opt = uint8(r.IntN(len(d.items[rec.item].options)))
-			switch x := r.IntN(20); {
-			case x < 7:
-			case x < 18:
-				rec.comments = 1
-			default:
-				rec.comments = 2
-			}
-			rec.orders = uint8([]int{0, 0, 1, 1, 1, 2}[r.IntN(6)])
+			rec.comments = uint8(weighted(r, []int{7, 11, 2})) // 35% none, 55% one, 10% two
+			rec.orders = uint8(weighted(r, []int{2, 3, 1}))    // a third none, half one, a sixth two
 			if rec.at <= nowUnix {
 				d.products = append(d.products, rec)
 			}
@@ -133,7 +127,7 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 		ProductID:    7000000000 + int64(h%900000000),
 		VendorItemID: it.options[rec.opt],
 		Content:      fmt.Sprintf(productQuestions[r.IntN(len(productQuestions))], it.optText[rec.opt]),
-		InquiryAt:    time.Unix(rec.at, 0).In(api.KST),
+		InquiryAt:    kst(rec.at),
 	}
 	if d.lastDay.Unix()-rec.at < oldProductDays*86400 {
 		q.SellerProductID = 10000000000 + int64((h>>20)%9000000000)
@@ -142,26 +136,13 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 	for range rec.orders {
 		q.OrderIDs = append(q.OrderIDs, 20000000000000+r.Int64N(70000000000000))
 	}
-	// Answer times: increasing, squeezed into 30-95% of the time since the question when too
-	// recent for them, so that none is after d.now.
-	var offsets []int64
-	var total int64
-	for range rec.comments {
-		total += int64(600 + r.IntN(36*3600))
-		offsets = append(offsets, total)
-	}
-	if room := d.now.Unix() - rec.at; total > room {
-		room = max(room, 0) * int64(30+r.IntN(66)) / 100
-		for k := range offsets {
-			offsets[k] = offsets[k] * room / total
-		}
-	}
+	offsets := d.offsets(r, rec.at, int(rec.comments), func(int) int { return 600 + r.IntN(36*3600) })
 	for k, off := range offsets {
 		q.Comments = append(q.Comments, ProductComment{
 			InquiryCommentID: rec.id*3 + int64(k) - 1000000000,
 			InquiryID:        rec.id,
 			Content:          productAnswers[r.IntN(len(productAnswers))],
-			InquiryCommentAt: time.Unix(rec.at+off, 0).In(api.KST),
+			InquiryCommentAt: kst(rec.at + off),
 		})
 	}
 	return q
@@ -169,37 +150,21 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 
 // ProductInquiries returns every product question, fully rendered, oldest first.
 func (s *Server) ProductInquiries() []ProductInquiry {
-	out := make([]ProductInquiry, len(s.data.products))
-	for i := range s.data.products {
-		out[i] = s.data.renderProduct(i)
-	}
-	return out
+	return renderAll(s.data.products, s.data.renderProduct)
 }
-
-// ProductCount returns the number of product questions, cheaply.
-func (s *Server) ProductCount() int { return len(s.data.products) }
 
 // ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
 // rendering them (benchmarks count rows per window with it).
 func (s *Server) ProductInquiryTimes() []time.Time {
-	out := make([]time.Time, len(s.data.products))
-	for i, r := range s.data.products {
-		out[i] = time.Unix(r.at, 0).In(api.KST)
-	}
-	return out
+	return renderAll(s.data.products, func(i int) time.Time { return kst(s.data.products[i].at) })
 }
 
 // productList answers the v5 product Q&A list (onlineInquiries) with the call-center list's
 // strictness: vendor, answeredType (case-sensitive), both yyyy-MM-dd dates 2..7 days apart, pageSize
 // 1..50; questions newest first, within the inclusive Korean dates.
 func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor string) {
-	q, msg := parseQuery(r.URL.RawQuery, "vendorId", "answeredType", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	if !s.checkVendor(r, q, pathVendor) {
-		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
+	q, ok := s.listQuery(w, r, pathVendor, "answeredType")
+	if !ok {
 		return
 	}
 	answered := q["answeredType"]
@@ -212,92 +177,59 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor 
 		writeError(w, http.StatusBadRequest, MsgInterval)
 		return
 	}
-	pageNum, pageSize, msg := parsePaging(q, api.MaxProductPageSize)
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
+	pg, ok := parsePaging(w, q, api.MaxProductPageSize)
+	if !ok {
 		return
 	}
 	d := s.data
-	lo := sort.Search(len(d.products), func(i int) bool { return d.products[i].at >= from })
-	hi := sort.Search(len(d.products), func(i int) bool { return d.products[i].at >= to })
 	content := []wireProduct{}
-	total, skip := 0, int64(pageNum-1)*int64(pageSize)
+	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
 		has := d.products[i].comments > 0
 		if (answered == api.AnsweredAnswered && !has) || (answered == api.AnsweredNoAnswer && has) {
 			continue
 		}
-		if n := int64(total); n >= skip && n < skip+int64(pageSize) {
+		if pg.next() {
 			content = append(content, toWireProduct(d.renderProduct(i)))
 		}
-		total++
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	writeJSON(w, http.StatusOK, productEnvelope{Code: "200", Message: "OK", Data: productPage{
-		Content: content,
-		Pagination: wirePagination{CurrentPage: pageNum, TotalPages: (total + pageSize - 1) / pageSize,
-			TotalElements: total, CountPerPage: pageSize},
-	}})
-}
-
-type productEnvelope struct {
-	Code    string      `json:"code"`
-	Message string      `json:"message"`
-	Data    productPage `json:"data"`
-}
-
-type productPage struct {
-	Content    []wireProduct  `json:"content"`
-	Pagination wirePagination `json:"pagination"`
+	pg.writePage(w, "200", content)
 }
 
 // wireProduct is a v5 question: inquiryAt ISO with a T and no offset, as v5 moved to; answers keep
 // the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so clients must read
 // both. No buyerEmail (removed 2026-03-15).
 type wireProduct struct {
-	InquiryID       int64         `json:"inquiryId"`
-	ProductID       int64         `json:"productId"`
-	SellerProductID int64         `json:"sellerProductId,omitempty"`
-	SellerItemID    int64         `json:"sellerItemId,omitempty"`
-	VendorItemID    int64         `json:"vendorItemId"`
-	Content         string        `json:"content"`
-	InquiryAt       string        `json:"inquiryAt"`
-	OrderIDs        any           `json:"orderIds,omitempty"`
-	CommentDtoList  []wireComment `json:"commentDtoList"`
+	productFields
+	InquiryAt string        `json:"inquiryAt"`
+	OrderIDs  any           `json:"orderIds,omitempty"`
+	Comments  []wireComment `json:"commentDtoList"`
 }
+
+type (
+	productFields ProductInquiry
+	commentFields ProductComment
+)
 
 type wireComment struct {
-	InquiryCommentID int64  `json:"inquiryCommentId"`
-	InquiryID        int64  `json:"inquiryId"`
-	Content          string `json:"content"`
-	InquiryCommentAt string `json:"inquiryCommentAt"`
+	commentFields
+	InquiryCommentAt *string `json:"inquiryCommentAt"`
 }
 
-// jsonNull is an explicit JSON null.
-var jsonNull = rawJSON("null")
-
-type rawJSON string
-
-func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
-
 func toWireProduct(q ProductInquiry) wireProduct {
-	w := wireProduct{
-		InquiryID: q.InquiryID, ProductID: q.ProductID, SellerProductID: q.SellerProductID, SellerItemID: q.SellerItemID,
-		VendorItemID: q.VendorItemID, Content: q.Content, InquiryAt: q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"),
-		CommentDtoList: make([]wireComment, 0, len(q.Comments)),
-	}
+	w := wireProduct{productFields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), nil, make([]wireComment, len(q.Comments))}
 	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
 	switch {
 	case len(q.OrderIDs) > 0:
 		w.OrderIDs = q.OrderIDs
 	case q.InquiryID%3 == 0:
-		w.OrderIDs = jsonNull
+		w.OrderIDs = json.RawMessage("null")
 	case q.InquiryID%3 == 1:
 		w.OrderIDs = []int64{}
 	}
-	for _, c := range q.Comments {
-		w.CommentDtoList = append(w.CommentDtoList, wireComment{InquiryCommentID: c.InquiryCommentID, InquiryID: c.InquiryID,
-			Content: c.Content, InquiryCommentAt: c.InquiryCommentAt.In(api.KST).Format(timeLayout)})
+	for i, c := range q.Comments {
+		w.Comments[i] = wireComment{commentFields(c), wireTime(&c.InquiryCommentAt)}
 	}
 	return w
 }

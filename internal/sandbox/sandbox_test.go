@@ -155,6 +155,7 @@ func startServer(t *testing.T, o sandbox.Options) (*sandbox.Server, string) {
 }
 
 func TestRulesReject(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	const v = "vendorId=A00012345"
 	good := v + "&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&pageNum=1&pageSize=30"
@@ -163,12 +164,7 @@ func TestRulesReject(t *testing.T) {
 			", signature=" + api.Signature(secret, date, "GET", listPath, q)
 	}
 	nowDate := fixedNow.Format(api.SignedDateLayout)
-	tests := []struct {
-		name   string
-		c      call
-		status int
-		msg    string // exact, or prefix when ending in "*"
-	}{
+	checkRejections(t, s, base, []rejection{
 		{"no auth", call{path: listPath, rawQuery: good, auth: str("")}, 401, sandbox.MsgInvalidSignature},
 		{"garbled auth", call{path: listPath, rawQuery: good, auth: str("CEA nonsense")}, 401, sandbox.MsgInvalidSignature},
 		{"bearer auth", call{path: listPath, rawQuery: good, auth: str("Bearer abc")}, 401, sandbox.MsgInvalidSignature},
@@ -220,7 +216,21 @@ func TestRulesReject(t *testing.T) {
 		{"single bad id", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/abc"}, 400, "Invalid inquiryId*"},
 		{"single vendor header", call{path: api.InquiryPath(1), requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"single query param", call{path: api.InquiryPath(1), rawQuery: "vendorId=A00012345"}, 400, "Unknown query parameter 'vendorId'"},
-	}
+	})
+}
+
+// rejection is one request the sandbox must refuse, with its status and message.
+type rejection struct {
+	name   string
+	c      call
+	status int
+	msg    string // exact, or prefix when ending in "*"
+}
+
+// checkRejections sends each request and checks the status, and the code and message of the JSON
+// error body.
+func checkRejections(t *testing.T, s *sandbox.Server, base string, tests []rejection) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a := do(t, s, base, tc.c)
@@ -245,6 +255,7 @@ func TestRulesReject(t *testing.T) {
 }
 
 func TestAccepted(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&pageNum=1&pageSize=30"
 	for _, c := range []struct {
@@ -346,6 +357,7 @@ func idsOf(inqs []sandbox.Inquiry) []int64 {
 }
 
 func TestFilteringAndPagination(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{Seed: 7, Days: 30, PerDay: 25, HotInquiries: 70})
 	all := s.Inquiries()
 	first, last := s.Span()
@@ -419,6 +431,7 @@ func TestFilteringAndPagination(t *testing.T) {
 }
 
 func TestStatusSemantics(t *testing.T) {
+	t.Parallel()
 	s := sandbox.New(sandbox.Options{Now: fixedClock, Days: 10, PerDay: 60})
 	counts := map[string]int{}
 	for _, inq := range s.Inquiries() {
@@ -452,6 +465,7 @@ func TestStatusSemantics(t *testing.T) {
 }
 
 func TestDataShape(t *testing.T) {
+	t.Parallel()
 	s := sandbox.New(sandbox.Options{Now: fixedClock, Days: 14, PerDay: 50})
 	all := s.Inquiries()
 	first, last := s.Span()
@@ -551,6 +565,7 @@ func TestDataShape(t *testing.T) {
 }
 
 func TestDeterminism(t *testing.T) {
+	t.Parallel()
 	o := sandbox.Options{Now: fixedClock, Seed: 42, Days: 20, PerDay: 30, HotInquiries: 10}
 	a, b := sandbox.New(o).Inquiries(), sandbox.New(o).Inquiries()
 	ja, _ := json.Marshal(a)
@@ -594,6 +609,7 @@ func TestDeterminism(t *testing.T) {
 
 // TestWireFormat checks the raw JSON of the single-inquiry endpoint looks like Coupang's.
 func TestWireFormat(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	var unanswered, vendorAnswered sandbox.Inquiry
 	for _, inq := range s.Inquiries() {
@@ -653,6 +669,7 @@ func TestWireFormat(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{})
 	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
 	send := func() (*http.Response, []byte, error) {
@@ -752,6 +769,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{RateLimit: 3})
 	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
 	var ok, limited int
@@ -798,6 +816,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestStart(t *testing.T) {
+	t.Parallel()
 	s := sandbox.New(sandbox.Options{Now: fixedClock, Days: 3, PerDay: 5})
 	base, stop, err := s.Start()
 	if err != nil {
@@ -822,6 +841,7 @@ func TestStart(t *testing.T) {
 
 // TestDefaultClock checks the defaults: data up to the real now, found by a default 7-day query.
 func TestDefaultClock(t *testing.T) {
+	t.Parallel()
 	s, base := startServer(t, sandbox.Options{})
 	now := time.Now()
 	first, last := s.Span()
@@ -855,6 +875,7 @@ func TestDefaultClock(t *testing.T) {
 
 // TestSingleInquiry checks the single endpoint answers every kind of inquiry as Inquiries has it.
 func TestSingleInquiry(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{Days: 5, PerDay: 20})
 	for _, inq := range s.Inquiries()[:20] {
 		a := do(t, s, base, call{path: api.InquiryPath(inq.InquiryID)})
@@ -890,6 +911,7 @@ func TestSingleInquiry(t *testing.T) {
 // TestLatencyAndSlowFault uses only a lower bound the client cannot beat: a client giving up after
 // 100 ms never gets an answer delayed by seconds, and the request is still counted and logged.
 func TestLatencyAndSlowFault(t *testing.T) {
+	t.Parallel()
 	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
 	for _, mode := range []string{"latency", "slow"} {
 		t.Run(mode, func(t *testing.T) {
@@ -982,6 +1004,7 @@ func BenchmarkList(b *testing.B) {
 // TestConcurrent checks counting and logging under concurrent requests, with a fault on every
 // third request number.
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	s, base := newServer(t, sandbox.Options{Days: 5, PerDay: 20})
 	s.SetFault(func(n int64, _ *http.Request) *sandbox.Fault {
 		if n%3 == 0 {

@@ -2,14 +2,17 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,42 +111,35 @@ func (s *Server) Count() int { return len(s.data.recs) }
 
 // Inquiries returns every inquiry, fully rendered, oldest first (ascending inquiryAt, then
 // inquiryId). It renders the whole data set: slow for very large sets.
-func (s *Server) Inquiries() []Inquiry {
-	out := make([]Inquiry, len(s.data.recs))
-	for i := range s.data.recs {
-		out[i] = s.data.render(i)
-	}
-	return out
-}
+func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.render) }
 
 // InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
 // rendering the inquiries: cheap even for millions (benchmarks count rows per window with it).
 func (s *Server) InquiryTimes() []time.Time {
-	out := make([]time.Time, len(s.data.recs))
-	for i, r := range s.data.recs {
-		out[i] = time.Unix(r.at, 0).In(api.KST)
+	return renderAll(s.data.recs, func(i int) time.Time { return kst(s.data.recs[i].at) })
+}
+
+// renderAll renders every position of recs, in order.
+func renderAll[R, T any](recs []R, render func(int) T) []T {
+	out := make([]T, len(recs))
+	for i := range recs {
+		out[i] = render(i)
 	}
 	return out
 }
 
 // Inquiry returns one inquiry by id.
 func (s *Server) Inquiry(id int64) (Inquiry, bool) {
-	i := s.data.position(id)
-	if i < 0 {
+	// Inquiry IDs ascend with positions.
+	i, ok := slices.BinarySearchFunc(s.data.recs, id, func(r record, id int64) int { return cmp.Compare(r.id, id) })
+	if !ok {
 		return Inquiry{}, false
 	}
 	return s.data.render(i), true
 }
 
 // VendorItemIDs returns the option IDs that have at least one inquiry, ascending.
-func (s *Server) VendorItemIDs() []int64 {
-	ids := make([]int64, 0, len(s.data.byOption))
-	for id := range s.data.byOption {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids
-}
+func (s *Server) VendorItemIDs() []int64 { return slices.Sorted(maps.Keys(s.data.byOption)) }
 
 // VendorItemCount returns how many inquiries carry the option ID, cheaply.
 func (s *Server) VendorItemCount(vendorItemID int64) int { return len(s.data.byOption[vendorItemID]) }
@@ -155,7 +151,7 @@ func (s *Server) Requests() int64 { return s.requests.Load() }
 func (s *Server) Log() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]RequestRecord(nil), s.log...)
+	return slices.Clone(s.log)
 }
 
 // ResetLog empties the request log (the request counter keeps counting).
@@ -211,34 +207,27 @@ func (s *Server) StartOn(addr string) (baseURL string, stop func(), err error) {
 	return "http://" + ln.Addr().String(), stop, nil
 }
 
-// statusWriter remembers the status sent and logs the request as soon as the status is known, so
-// the log is complete before the client can read the answer.
+// statusWriter logs the request as soon as its status is known, so the log is complete before
+// the client can read the answer.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	onDone func(status int)
+	log func(status int) // nil once called
 }
 
-func (w *statusWriter) done(status int) {
-	if w.onDone != nil {
-		f := w.onDone
-		w.onDone = nil
+func (w *statusWriter) logOnce(status int) {
+	if f := w.log; f != nil {
+		w.log = nil
 		f(status)
 	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-		w.done(code)
-	}
+	w.logOnce(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
+	w.logOnce(http.StatusOK)
 	return w.ResponseWriter.Write(b)
 }
 
@@ -246,8 +235,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := s.requests.Add(1)
 	rec := RequestRecord{N: n, Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
-	sw := &statusWriter{ResponseWriter: w}
-	sw.onDone = func(status int) {
+	sw := &statusWriter{ResponseWriter: w, log: func(status int) {
 		rec.Status = status
 		s.mu.Lock()
 		s.log = append(s.log, rec)
@@ -256,8 +244,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if v != nil {
 			v(rec)
 		}
-	}
-	defer sw.done(0) // no answer: reset, or the client gave up
+	}}
+	defer sw.logOnce(0) // no answer: reset, or the client gave up
 	// Counted on arrival, as a gateway counts, not after the latency.
 	admitted := s.admit()
 
@@ -267,17 +255,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	ff := s.fault
 	s.mu.Unlock()
+	var f *Fault
 	if ff != nil {
-		if f := ff(n, r); f != nil {
-			rec.Fault = f.Kind.String()
-			if f.Kind == KindSlow {
-				if !sleep(r.Context(), f.Delay) {
-					return
-				}
-			} else {
-				s.inject(sw, r, f)
-				return
-			}
+		f = ff(n, r)
+	}
+	if f != nil {
+		rec.Fault = f.Kind.String()
+		if f.Kind != KindSlow {
+			s.inject(sw, r, f)
+			return
+		}
+		if !sleep(r.Context(), f.Delay) {
+			return
 		}
 	}
 	if !admitted {
@@ -321,24 +310,33 @@ func (s *Server) admit() bool {
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
 
+// route finds the handler of a path and its path parameter (a vendor ID or an inquiry ID), or
+// nil. It matches by hand rather than with http.ServeMux patterns: the list path
+// {v5|v4}/vendors/{vendorId}/callCenterInquiries and the single-inquiry path
+// v5/vendors/callCenterInquiries/{inquiryId} overlap, which ServeMux refuses, and unclean paths
+// must get Coupang's JSON 404, not a redirect.
+func (s *Server) route(path string) (func(http.ResponseWriter, *http.Request, string), string) {
+	p := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
+	if !strings.HasPrefix(path, apiPrefix) || len(p) != 4 || p[1] != "vendors" || p[2] == "" || p[3] == "" {
+		return nil, ""
+	}
+	switch {
+	case p[2] == "callCenterInquiries" && p[0] == "v5":
+		return s.one, p[3]
+	case p[2] == "callCenterInquiries":
+	case p[3] == "callCenterInquiries" && (p[0] == "v5" || p[0] == "v4"):
+		return s.list, p[2]
+	case p[3] == "onlineInquiries" && p[0] == "v5":
+		return s.productList, p[2]
+	}
+	return nil, ""
+}
+
 // serve routes, authenticates and answers one admitted request.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.Path
-	if !strings.HasPrefix(path, apiPrefix) {
-		writeError(w, http.StatusNotFound, "Not found: "+path)
-		return
-	}
-	parts := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
-	// v5|v4 / vendors / {vendorId} / callCenterInquiries  or  v5 / vendors / callCenterInquiries / {id}
-	if len(parts) != 4 || parts[1] != "vendors" {
-		writeError(w, http.StatusNotFound, "Not found: "+path)
-		return
-	}
-	isList := (parts[0] == "v5" || parts[0] == "v4") && parts[3] == "callCenterInquiries" && parts[2] != "" && parts[2] != "callCenterInquiries"
-	isOne := parts[0] == "v5" && parts[2] == "callCenterInquiries" && parts[3] != ""
-	isProduct := parts[0] == "v5" && parts[3] == "onlineInquiries" && parts[2] != "" && parts[2] != "callCenterInquiries"
-	if !isList && !isOne && !isProduct {
-		writeError(w, http.StatusNotFound, "Not found: "+path)
+	handle, param := s.route(r.URL.Path)
+	if handle == nil {
+		writeError(w, http.StatusNotFound, "Not found: "+r.URL.Path)
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -350,52 +348,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, code, msg)
 		return
 	}
-	switch {
-	case isProduct:
-		s.productList(w, r, parts[2])
-	case isList:
-		s.list(w, r, parts[2])
-	default:
-		s.one(w, r, parts[3])
-	}
+	handle(w, r, param)
 }
 
 // authenticate checks the CEA Authorization header; it returns 0 when the request is authentic.
 func (s *Server) authenticate(r *http.Request) (int, string) {
-	vals := r.Header.Values("Authorization")
-	if len(vals) != 1 {
-		return http.StatusUnauthorized, MsgInvalidSignature
-	}
 	const prefix = "CEA algorithm=HmacSHA256, "
-	h := vals[0]
-	if !strings.HasPrefix(h, prefix) {
+	h := r.Header.Values("Authorization")
+	if len(h) != 1 || !strings.HasPrefix(h[0], prefix) {
 		return http.StatusUnauthorized, MsgInvalidSignature
 	}
-	fields := strings.Split(strings.TrimPrefix(h, prefix), ", ")
-	want := []string{"access-key=", "signed-date=", "signature="}
-	if len(fields) != len(want) {
-		return http.StatusUnauthorized, MsgInvalidSignature
-	}
-	vals = make([]string, len(want))
-	for i, f := range fields {
-		if !strings.HasPrefix(f, want[i]) || len(f) == len(want[i]) {
+	fields := strings.Split(h[0][len(prefix):], ", ")
+	var v [3]string // access key, signed-date, signature
+	for i, name := range []string{"access-key=", "signed-date=", "signature="} {
+		if len(fields) != len(v) || !strings.HasPrefix(fields[i], name) || fields[i] == name {
 			return http.StatusUnauthorized, MsgInvalidSignature
 		}
-		vals[i] = strings.TrimPrefix(f, want[i])
+		v[i] = fields[i][len(name):]
 	}
-	accessKey, signedDate, signature := vals[0], vals[1], vals[2]
-	if !hmac.Equal([]byte(accessKey), []byte(s.opts.AccessKey)) {
+	if !hmac.Equal([]byte(v[0]), []byte(s.opts.AccessKey)) {
 		return http.StatusUnauthorized, MsgInvalidAccessKey
 	}
-	t, err := time.Parse(api.SignedDateLayout, signedDate)
-	if err != nil || t.Format(api.SignedDateLayout) != signedDate {
+	t, err := time.Parse(api.SignedDateLayout, v[1])
+	if d := s.opts.Now().Sub(t); err != nil || t.Format(api.SignedDateLayout) != v[1] || d > MaxClockSkew || d < -MaxClockSkew {
 		return http.StatusUnauthorized, MsgExpired
 	}
-	if d := s.opts.Now().Sub(t); d > MaxClockSkew || d < -MaxClockSkew {
-		return http.StatusUnauthorized, MsgExpired
-	}
-	expect := api.Signature(s.opts.SecretKey, signedDate, r.Method, r.URL.Path, r.URL.RawQuery)
-	if !hmac.Equal([]byte(signature), []byte(expect)) {
+	if !hmac.Equal([]byte(v[2]), []byte(api.Signature(s.opts.SecretKey, v[1], r.Method, r.URL.Path, r.URL.RawQuery))) {
 		return http.StatusUnauthorized, MsgInvalidSignature
 	}
 	return 0, ""
@@ -414,11 +392,7 @@ func parseQuery(raw string, known ...string) (map[string]string, string) {
 		if err1 != nil || err2 != nil || key == "" {
 			return nil, "Malformed query string"
 		}
-		found := false
-		for _, n := range known {
-			found = found || n == key
-		}
-		if !found {
+		if !slices.Contains(known, key) {
 			return nil, "Unknown query parameter '" + key + "'"
 		}
 		if _, dup := q[key]; dup {
@@ -429,18 +403,22 @@ func parseQuery(raw string, known ...string) (map[string]string, string) {
 	return q, ""
 }
 
-// positiveInt parses a strictly positive decimal integer (digits only, no sign, no leading zero).
+// positiveInt parses a strictly positive decimal integer of at most 18 digits, written plainly
+// (no sign, no leading zero).
 func positiveInt(s string) (int64, bool) {
-	if s == "" || s[0] == '0' || len(s) > 18 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0 && len(s) <= 18 && strconv.FormatInt(n, 10) == s
+}
+
+// idParam reads the optional ID parameter name (0 when absent); on an invalid value it answers
+// the error and returns ok false.
+func idParam(w http.ResponseWriter, q map[string]string, name string) (id int64, ok bool) {
+	v, has := q[name]
+	if id, ok = positiveInt(v); has && !ok {
+		writeError(w, http.StatusBadRequest, "Invalid "+name+" '"+v+"': must be a positive number")
 		return 0, false
 	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
+	return id, true
 }
 
 func (s *Server) checkHeaderVendor(r *http.Request) bool {
@@ -448,11 +426,20 @@ func (s *Server) checkHeaderVendor(r *http.Request) bool {
 	return len(h) == 1 && h[0] == s.opts.VendorID
 }
 
-// checkVendor reports whether the path's, the query's and X-Requested-By's seller IDs are all the
-// accepted one.
-func (s *Server) checkVendor(r *http.Request, q map[string]string, pathVendor string) bool {
-	qv, ok := q["vendorId"]
-	return ok && pathVendor == s.opts.VendorID && qv == s.opts.VendorID && s.checkHeaderVendor(r)
+// listQuery parses a list request's query (the parameters common to both lists plus known) and
+// checks that the path's, the query's and X-Requested-By's seller IDs are all the accepted one.
+// On failure it answers the error and returns ok false.
+func (s *Server) listQuery(w http.ResponseWriter, r *http.Request, pathVendor string, known ...string) (q map[string]string, ok bool) {
+	q, msg := parseQuery(r.URL.RawQuery, append(known, "vendorId", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")...)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return nil, false
+	}
+	if qv, has := q["vendorId"]; !has || qv != s.opts.VendorID || pathVendor != s.opts.VendorID || !s.checkHeaderVendor(r) {
+		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
+		return nil, false
+	}
+	return q, true
 }
 
 // parseWindow reads inquiryStartAt and inquiryEndAt: both present, yyyy-MM-dd, start before end and
@@ -472,116 +459,111 @@ func parseWindow(q map[string]string) (from, to int64, ok bool) {
 	return start.Unix(), end.AddDate(0, 0, 1).Unix(), true
 }
 
-// parsePaging reads pageNum (default 1) and pageSize (default DefaultPageSize, at most maxSize);
-// msg is the error to answer with, "" when both are valid.
-func parsePaging(q map[string]string, maxSize int) (pageNum, pageSize int, msg string) {
-	pageNum, pageSize = 1, DefaultPageSize
-	if v, ok := q["pageSize"]; ok {
-		n, ok := positiveInt(v)
-		if !ok || n > int64(maxSize) {
-			return 0, 0, "Invalid pageSize '" + v + "': must be between 1 and " + strconv.Itoa(maxSize)
-		}
-		pageSize = int(n)
-	}
-	if v, ok := q["pageNum"]; ok {
-		n, ok := positiveInt(v)
-		if !ok || n > 1<<30 {
-			return 0, 0, "Invalid pageNum '" + v + "': must be a number greater than or equal to 1"
-		}
-		pageNum = int(n)
-	}
-	return pageNum, pageSize, ""
+// span returns the positions [lo, hi) of the records whose time, given by at in ascending order,
+// falls in [from, to).
+func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
+	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
 }
 
-// list answers the list endpoint.
+// pager selects one page of a list while counting every match.
+type pager struct{ num, size, total int }
+
+// parsePaging reads pageNum (default 1) and pageSize (default DefaultPageSize, at most maxSize);
+// on an invalid value it answers the error and returns ok false.
+func parsePaging(w http.ResponseWriter, q map[string]string, maxSize int) (p pager, ok bool) {
+	p = pager{num: 1, size: DefaultPageSize}
+	if v, has := q["pageSize"]; has {
+		n, valid := positiveInt(v)
+		if !valid || n > int64(maxSize) {
+			writeError(w, http.StatusBadRequest, "Invalid pageSize '"+v+"': must be between 1 and "+strconv.Itoa(maxSize))
+			return p, false
+		}
+		p.size = int(n)
+	}
+	if v, has := q["pageNum"]; has {
+		n, valid := positiveInt(v)
+		if !valid || n > 1<<30 {
+			writeError(w, http.StatusBadRequest, "Invalid pageNum '"+v+"': must be a number greater than or equal to 1")
+			return p, false
+		}
+		p.num = int(n)
+	}
+	return p, true
+}
+
+// next counts one match and reports whether it is on the asked-for page.
+func (p *pager) next() bool {
+	n, skip := int64(p.total), int64(p.num-1)*int64(p.size) // int64: no overflow where int is 32 bits
+	p.total++
+	return n >= skip && n < skip+int64(p.size)
+}
+
+// writePage answers the page's content, with code as the envelope's code.
+func (p *pager) writePage(w http.ResponseWriter, code, content any) {
+	writeJSON(w, http.StatusOK, envelope{Code: code, Message: "OK", Data: listPage{Content: content, Pagination: wirePagination{
+		CurrentPage: p.num, TotalPages: (p.total + p.size - 1) / p.size, TotalElements: p.total, CountPerPage: p.size,
+	}}})
+}
+
+// list answers the call-center list endpoint.
 func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string) {
-	q, msg := parseQuery(r.URL.RawQuery, "vendorId", "partnerCounselingStatus", "inquiryStartAt", "inquiryEndAt",
-		"vendorItemId", "orderId", "pageNum", "pageSize")
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
+	q, ok := s.listQuery(w, r, pathVendor, "partnerCounselingStatus", "vendorItemId", "orderId")
+	if !ok {
 		return
 	}
-	if !s.checkVendor(r, q, pathVendor) {
-		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
-		return
-	}
-	status, ok := q["partnerCounselingStatus"]
-	if !ok || status == "" {
+	status, has := q["partnerCounselingStatus"]
+	switch {
+	case !has || status == "":
 		writeError(w, http.StatusBadRequest, "Required parameter 'partnerCounselingStatus' is not present (one of NONE, ANSWER, NO_ANSWER, TRANSFER)")
 		return
-	}
-	switch status {
-	case api.StatusNone, api.StatusAnswer, api.StatusNoAnswer, api.StatusTransfer:
-	default:
+	case !slices.Contains([]string{api.StatusNone, api.StatusAnswer, api.StatusNoAnswer, api.StatusTransfer}, status):
 		writeError(w, http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 		return
 	}
-	var vendorItemID, orderID int64
-	if v, ok := q["vendorItemId"]; ok {
-		if vendorItemID, ok = positiveInt(v); !ok {
-			writeError(w, http.StatusBadRequest, "Invalid vendorItemId '"+v+"': must be a positive number")
-			return
-		}
+	vendorItemID, ok := idParam(w, q, "vendorItemId")
+	if !ok {
+		return
 	}
 	_, hasStart := q["inquiryStartAt"]
 	_, hasEnd := q["inquiryEndAt"]
-	var from, to int64 // Unix seconds, [from, to)
 	hasDates := hasStart || hasEnd
+	var from, to int64 // Unix seconds, [from, to)
 	if hasDates || vendorItemID == 0 {
 		if from, to, ok = parseWindow(q); !ok {
 			writeError(w, http.StatusBadRequest, MsgInterval)
 			return
 		}
 	}
-	if v, ok := q["orderId"]; ok {
-		if orderID, ok = positiveInt(v); !ok {
-			writeError(w, http.StatusBadRequest, "Invalid orderId '"+v+"': must be a positive number")
-			return
-		}
-	}
-	pageNum, pageSize, msg := parsePaging(q, api.MaxPageSize)
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
+	orderID, ok := idParam(w, q, "orderId")
+	if !ok {
 		return
 	}
-
+	pg, ok := parsePaging(w, q, api.MaxPageSize)
+	if !ok {
+		return
+	}
 	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.
 	d := s.data
 	content := []wireInquiry{}
-	total, skip := 0, int64(pageNum-1)*int64(pageSize) // int64: no overflow where int is 32 bits
-	visit := func(i int32) {
-		if !d.matches(d.recs[i], status, orderID) {
-			return
+	visit := func(i int) {
+		if d.matches(d.recs[i], status, orderID) && pg.next() {
+			content = append(content, toWire(d.render(i)))
 		}
-		if n := int64(total); n >= skip && n < skip+int64(pageSize) {
-			content = append(content, toWire(d.render(int(i))))
-		}
-		total++
 	}
 	if vendorItemID != 0 {
 		positions := d.byOption[vendorItemID]
 		for k := len(positions) - 1; k >= 0; k-- {
-			if i := positions[k]; !hasDates || (d.recs[i].at >= from && d.recs[i].at < to) {
+			if i := int(positions[k]); !hasDates || (d.recs[i].at >= from && d.recs[i].at < to) {
 				visit(i)
 			}
 		}
 	} else {
-		lo := sort.Search(len(d.recs), func(i int) bool { return d.recs[i].at >= from })
-		hi := sort.Search(len(d.recs), func(i int) bool { return d.recs[i].at >= to })
+		lo, hi := span(len(d.recs), func(i int) int64 { return d.recs[i].at }, from, to)
 		for i := hi - 1; i >= lo; i-- {
-			visit(int32(i))
+			visit(i)
 		}
 	}
-	page := listPage{
-		Content: content,
-		Pagination: wirePagination{
-			CurrentPage:   pageNum,
-			TotalPages:    (total + pageSize - 1) / pageSize,
-			TotalElements: total,
-			CountPerPage:  pageSize,
-		},
-	}
-	writeJSON(w, http.StatusOK, envelope{Code: 200, Message: "OK", Data: page})
+	pg.writePage(w, 200, content)
 }
 
 // one answers the single-inquiry endpoint.
@@ -607,15 +589,16 @@ func (s *Server) one(w http.ResponseWriter, r *http.Request, idS string) {
 	writeJSON(w, http.StatusOK, envelope{Code: 200, Message: "OK", Data: toWire(inq)})
 }
 
-// Wire types: the sandbox encodes its own JSON, like Coupang's.
+// envelope is Coupang's answer: code (a number, or a string in the product Q&A list), message and,
+// when there is one, the data.
 type envelope struct {
-	Code    int    `json:"code"`
+	Code    any    `json:"code"`
 	Message string `json:"message"`
 	Data    any    `json:"data,omitempty"`
 }
 
 type listPage struct {
-	Content    []wireInquiry  `json:"content"`
+	Content    any            `json:"content"`
 	Pagination wirePagination `json:"pagination"`
 }
 
@@ -626,80 +609,13 @@ type wirePagination struct {
 	CountPerPage  int `json:"countPerPage"`
 }
 
-type wireInquiry struct {
-	InquiryID                 int64       `json:"inquiryId"`
-	CSPartnerCounselingStatus string      `json:"csPartnerCounselingStatus"`
-	InquiryStatus             string      `json:"inquiryStatus"`
-	VendorItemID              []int64     `json:"vendorItemId"`
-	ItemName                  string      `json:"itemName"`
-	Content                   string      `json:"content"`
-	AnsweredAt                *string     `json:"answeredAt"`
-	Replies                   []wireReply `json:"replies"`
-	InquiryAt                 string      `json:"inquiryAt"`
-	BuyerEmail                string      `json:"buyerEmail"`
-	BuyerPhone                string      `json:"buyerPhone"`
-	OrderID                   int64       `json:"orderId,omitempty"`
-	OrderDate                 *string     `json:"orderDate"`
-	ReceiptCategory           string      `json:"receiptCategory"`
-	SaleStartedAt             string      `json:"saleStartedAt"`
-	SaleEndedAt               string      `json:"saleEndedAt"`
-}
-
-type wireReply struct {
-	ReceptionistName              string  `json:"receptionistName"`
-	Receptionist                  string  `json:"receptionist"`
-	ReplyAt                       string  `json:"replyAt"`
-	Content                       string  `json:"content"`
-	AnswerID                      int64   `json:"answerId"`
-	ParentAnswerID                int64   `json:"parentAnswerId"`
-	PartnerTransferStatus         *string `json:"partnerTransferStatus"`
-	PartnerTransferCompleteReason string  `json:"partnerTransferCompleteReason"`
-	AnswerType                    string  `json:"answerType"`
-	NeedAnswer                    bool    `json:"needAnswer"`
-}
-
-func fmtTime(t *time.Time) *string {
+// wireTime formats t as Coupang does: Korean local time without an offset; nil stays null.
+func wireTime(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
 	s := t.In(api.KST).Format(timeLayout)
 	return &s
-}
-
-func toWire(inq Inquiry) wireInquiry {
-	w := wireInquiry{
-		InquiryID:                 inq.InquiryID,
-		CSPartnerCounselingStatus: inq.CSPartnerCounselingStatus,
-		InquiryStatus:             inq.InquiryStatus,
-		VendorItemID:              inq.VendorItemIDs,
-		ItemName:                  inq.ItemName,
-		Content:                   inq.Content,
-		AnsweredAt:                fmtTime(inq.AnsweredAt),
-		Replies:                   make([]wireReply, 0, len(inq.Replies)),
-		InquiryAt:                 *fmtTime(&inq.InquiryAt),
-		BuyerEmail:                inq.BuyerEmail,
-		BuyerPhone:                inq.BuyerPhone,
-		OrderID:                   inq.OrderID,
-		OrderDate:                 fmtTime(inq.OrderDate),
-		ReceiptCategory:           inq.ReceiptCategory,
-		SaleStartedAt:             inq.SaleStartedAt,
-		SaleEndedAt:               inq.SaleEndedAt,
-	}
-	for _, r := range inq.Replies {
-		w.Replies = append(w.Replies, wireReply{
-			ReceptionistName:              r.ReceptionistName,
-			Receptionist:                  r.Receptionist,
-			ReplyAt:                       *fmtTime(&r.ReplyAt),
-			Content:                       r.Content,
-			AnswerID:                      r.AnswerID,
-			ParentAnswerID:                r.ParentAnswerID,
-			PartnerTransferStatus:         r.PartnerTransferStatus,
-			PartnerTransferCompleteReason: r.PartnerTransferCompleteReason,
-			AnswerType:                    r.AnswerType,
-			NeedAnswer:                    r.NeedAnswer,
-		})
-	}
-	return w
 }
 
 // encodeJSON encodes v like Coupang (no HTML escaping of <, >, &).

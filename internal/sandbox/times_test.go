@@ -3,6 +3,7 @@ package sandbox
 import "testing"
 
 func TestInquiryTimesMatchInquiries(t *testing.T) {
+	t.Parallel()
 	s := New(Options{Days: 20, PerDay: 30, HotInquiries: 50})
 	all, times := s.Inquiries(), s.InquiryTimes()
 	if len(times) != len(all) || len(all) != s.Count() {

@@ -8,6 +8,7 @@ import (
 // TestAdmitAtWindowEdge: with 4 per second, a fifth request exactly 1 s after the first is refused
 // (it would make 5 in the closed window), and admitted 1 ns later.
 func TestAdmitAtWindowEdge(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var adm []time.Time
 	var ok bool
@@ -28,6 +29,7 @@ func TestAdmitAtWindowEdge(t *testing.T) {
 }
 
 func TestMostInWindow(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(ms ...int) []time.Time {
 		var ts []time.Time
