@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,12 +71,7 @@ func (c condition) eval(r row) (v, known bool) {
 	case !present:
 		return false, false
 	case c.Op == opIn:
-		for _, want := range c.Values {
-			if n, ok := compareValues(v0, want); ok && n == 0 {
-				return true, true
-			}
-		}
-		return false, true
+		return slices.ContainsFunc(c.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
 	case c.Op == opBetween:
 		lo, ok1 := compareValues(v0, c.Values[0])
 		hi, ok2 := compareValues(v0, c.Values[1])

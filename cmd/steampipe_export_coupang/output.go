@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,9 +31,7 @@ type rowWriter interface {
 
 // checkFormat checks --output and --bom together; it is the one place that knows the formats.
 func checkFormat(format string, bom bool) error {
-	switch format {
-	case formatCSV, formatJSON, formatJSONL, formatXLSX:
-	default:
+	if !slices.Contains([]string{formatCSV, formatJSON, formatJSONL, formatXLSX}, format) {
 		return fmt.Errorf("unknown --output %q: use csv, json, jsonl or xlsx", format)
 	}
 	if bom && format != formatCSV {
