@@ -34,7 +34,10 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 		case opNe:
 			ops = []string{"<>"}
 		}
-		keyOps := t.keyOperators(c.Column.Name)
+		var keyOps []string
+		if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == c.Column.Name }); i >= 0 {
+			keyOps = t.KeyColumns[i].Operators
+		}
 		for i, op := range ops {
 			if slices.Contains(keyOps, op) {
 				quals = append(quals, inprocess.Qual{Column: c.Column.Name, Operator: op, Value: values[i]})

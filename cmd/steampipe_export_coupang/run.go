@@ -37,7 +37,8 @@ func run(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int
 	return 0
 }
 
-// runContext does the work of run.
+// runContext does the work of run: it starts the plugin, plans the query and streams the rows
+// that pass every condition to stdout.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, extra []inprocess.Option) error {
 	opts, err := parseArgs(args)
 	if err != nil {
@@ -69,7 +70,34 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if opts.Help {
 		return writeHelp(stdout, cat, opts.Table)
 	}
-	return export(ctx, r, cat, opts, stdout, stderr, requests.Load)
+	q, err := planQuery(cat, opts)
+	if err != nil {
+		return err
+	}
+	if opts.Output == formatXLSX && isTerminal(stdout) {
+		return fmt.Errorf("--output xlsx writes a binary workbook: send it to a file, like > %s.xlsx", q.Table.Name)
+	}
+	buf := bufio.NewWriterSize(stdout, 64<<10)
+	w, err := newRowWriter(opts.Output, opts.BOM, buf, q.Output)
+	if err != nil {
+		return err
+	}
+	prog := startProgress(stderr, stdout, requests.Load)
+	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
+	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
+	// The export's own time conditions are exact instants: no request for other time zones' hours.
+	ctx = coupang.WithExactTimes(ctx)
+	err = stream(ctx, r, q, w, &prog.rows)
+	prog.stop()
+	if err == nil {
+		err = w.Close()
+	} else if x, ok := w.(*xlsxWriter); ok {
+		x.Abort()
+	}
+	if flushErr := buf.Flush(); err == nil && flushErr != nil {
+		err = fmt.Errorf("writing output: %w", flushErr)
+	}
+	return err
 }
 
 // query is a validated export: what to ask the plugin for, what to keep, what to write.
@@ -114,38 +142,6 @@ func planQuery(cat catalog, opts options) (*query, error) {
 	q.Where.columns(add)
 	q.Plugin.Quals, q.Plugin.Limit = planPushdown(t, q.Where, opts.Limit)
 	return q, nil
-}
-
-// export runs the query and streams the rows that pass every condition to stdout.
-func export(ctx context.Context, r *inprocess.Runner, cat catalog, opts options, stdout, stderr io.Writer, requests func() int64) error {
-	q, err := planQuery(cat, opts)
-	if err != nil {
-		return err
-	}
-	if opts.Output == formatXLSX && isTerminal(stdout) {
-		return fmt.Errorf("--output xlsx writes a binary workbook: send it to a file, like > %s.xlsx", q.Table.Name)
-	}
-	buf := bufio.NewWriterSize(stdout, 64<<10)
-	w, err := newRowWriter(opts.Output, opts.BOM, buf, q.Output)
-	if err != nil {
-		return err
-	}
-	prog := startProgress(stderr, stdout, requests)
-	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
-	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
-	// The export's own time conditions are exact instants: no request for other time zones' hours.
-	ctx = coupang.WithExactTimes(ctx)
-	err = stream(ctx, r, q, w, &prog.rows)
-	prog.stop()
-	if err == nil {
-		err = w.Close()
-	} else if x, ok := w.(*xlsxWriter); ok {
-		x.Abort()
-	}
-	if flushErr := buf.Flush(); err == nil && flushErr != nil {
-		err = fmt.Errorf("writing output: %w", flushErr)
-	}
-	return err
 }
 
 // stream runs the query, filters each row and writes it, counting the rows written.

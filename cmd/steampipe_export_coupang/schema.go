@@ -91,14 +91,6 @@ func (t *table) lookupColumn(name string) (column, error) {
 	return column{}, fmt.Errorf("unknown column %q in table %s: columns are %s", name, t.Name, strings.Join(names, ", "))
 }
 
-// keyOperators returns the operators the plugin accepts on a column, or nil if it is not a key column.
-func (t *table) keyOperators(name string) []string {
-	if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == name }); i >= 0 {
-		return t.KeyColumns[i].Operators
-	}
-	return nil
-}
-
 // typeName is the Postgres name of a column type, as Steampipe maps it.
 func typeName(ct proto.ColumnType) string {
 	names := map[proto.ColumnType]string{
