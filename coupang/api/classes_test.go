@@ -29,6 +29,7 @@ func docsErrorsSection() string {
 // ErrorClasses; `go generate ./coupang/api` (or -update) rewrites it, appending the section at the
 // end of the page when it is absent.
 func TestDocsErrorsTable(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(docsIndex)
 	if err != nil && !(*update && os.IsNotExist(err)) {
 		t.Fatalf("read %s: %v (run go generate ./coupang/api)", docsIndex, err)
@@ -85,6 +86,7 @@ func replaceSection(page string, found bool, old, section string) string {
 // TestErrorClassesDriveHints checks that every class is reachable: a failure of its kind with its
 // message (or an HTML page) gets its hint, and each kind has exactly one fallback class, last.
 func TestErrorClassesDriveHints(t *testing.T) {
+	t.Parallel()
 	fallbacks := map[ErrorKind]int{}
 	for i, c := range ErrorClasses {
 		msg := "something else"

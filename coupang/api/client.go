@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -60,8 +60,6 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives one line per attempt (never headers, keys or signatures); nil discards.
 	Logger hclog.Logger
-	// OnRequest, when set, is called after every HTTP attempt, for progress and metrics.
-	OnRequest func(RequestInfo)
 }
 
 // RequestInfo describes one HTTP attempt. It holds no query string, header, key or signature.
@@ -74,90 +72,42 @@ type RequestInfo struct {
 	Kind       ErrorKind     // 0 when the attempt succeeded
 }
 
-// Client calls Coupang's call-center inquiry endpoints. It is safe for concurrent use.
+// Client calls Coupang's customer-question endpoints. It is safe for concurrent use.
 type Client struct {
-	base          string // scheme://host[:port], no trailing slash
-	vendorID      string
-	accessKey     string
-	secretKey     string
-	http          *http.Client
-	timeout       time.Duration
-	maxAttempts   int
-	minBackoff    time.Duration
-	maxBackoff    time.Duration
-	maxRetryAfter time.Duration
-	now           func() time.Time
-	log           hclog.Logger
-	onRequest     func(RequestInfo)
-	wait          func(context.Context) error
-	reuse         Reuse
-	reserve       func(context.Context) (sent func(), err error)
-	requests      *atomic.Int64
+	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
+	wait    func(context.Context) error
+	reuse   Reuse
+	reserve func(context.Context) (sent func(), err error)
 	// sleep waits between attempts; tests replace it to observe delays without sleeping.
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	if err := checkCredentials(cfg); err != nil {
-		return nil, err
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
-		return nil, err
-	}
-	if err := applyDefaults(&cfg); err != nil {
-		return nil, err
-	}
-	return &Client{
-		base:          strings.TrimSuffix(cfg.BaseURL, "/"),
-		vendorID:      cfg.VendorID,
-		accessKey:     cfg.AccessKey,
-		secretKey:     cfg.SecretKey,
-		http:          noRedirectClient(cfg.HTTPClient),
-		timeout:       cfg.Timeout,
-		maxAttempts:   cfg.MaxAttempts,
-		minBackoff:    cfg.MinBackoff,
-		maxBackoff:    cfg.MaxBackoff,
-		maxRetryAfter: cfg.MaxRetryAfter,
-		now:           cfg.Now,
-		log:           cfg.Logger,
-		onRequest:     cfg.OnRequest,
-		requests:      new(atomic.Int64),
-		sleep:         sleepCtx,
-	}, nil
-}
-
-// checkCredentials names the first missing credential.
-func checkCredentials(cfg Config) error {
 	for _, f := range []struct{ name, value string }{
 		{"VendorID (vendor_id)", cfg.VendorID},
 		{"AccessKey (access_key)", cfg.AccessKey},
 		{"SecretKey (secret_key)", cfg.SecretKey},
 	} {
 		if strings.TrimSpace(f.value) == "" {
-			return fmt.Errorf("coupang api: missing %s: set it in the connection config", f.name)
+			return nil, fmt.Errorf("coupang api: missing %s: set it in the connection config", f.name)
 		}
 	}
-	return nil
-}
-
-// applyDefaults fills zero fields of cfg and rejects negative ones.
-func applyDefaults(cfg *Config) error {
+	cfg.BaseURL = cmp.Or(cfg.BaseURL, DefaultBaseURL)
+	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	if cfg.Timeout < 0 || cfg.MaxAttempts < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxRetryAfter < 0 {
-		return errors.New("coupang api: Timeout, MaxAttempts, MinBackoff, MaxBackoff and MaxRetryAfter must not be negative")
+		return nil, errors.New("coupang api: Timeout, MaxAttempts, MinBackoff, MaxBackoff and MaxRetryAfter must not be negative")
 	}
-	setDefault(&cfg.Timeout, DefaultTimeout)
-	setDefault(&cfg.MinBackoff, DefaultMinBackoff)
-	setDefault(&cfg.MaxBackoff, DefaultMaxBackoff)
-	setDefault(&cfg.MaxRetryAfter, DefaultMaxRetryAfter)
-	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
+	cfg.Timeout = cmp.Or(cfg.Timeout, DefaultTimeout)
+	cfg.MaxAttempts = cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts)
+	cfg.MinBackoff = cmp.Or(cfg.MinBackoff, DefaultMinBackoff)
+	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, DefaultMaxBackoff)
+	cfg.MaxRetryAfter = cmp.Or(cfg.MaxRetryAfter, DefaultMaxRetryAfter)
 	if cfg.MinBackoff > cfg.MaxBackoff {
-		return fmt.Errorf("coupang api: MinBackoff (%s) is larger than MaxBackoff (%s)", cfg.MinBackoff, cfg.MaxBackoff)
+		return nil, fmt.Errorf("coupang api: MinBackoff (%s) is larger than MaxBackoff (%s)", cfg.MinBackoff, cfg.MaxBackoff)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -165,24 +115,13 @@ func applyDefaults(cfg *Config) error {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
-	return nil
-}
-
-func setDefault(d *time.Duration, def time.Duration) {
-	if *d == 0 {
-		*d = def
+	hc := &http.Client{} // a copy: the caller's client (and transport) keeps following redirects
+	if cfg.HTTPClient != nil {
+		*hc = *cfg.HTTPClient
 	}
-}
-
-// noRedirectClient returns a copy of hc (sharing its transport) that does not follow redirects.
-func noRedirectClient(hc *http.Client) *http.Client {
-	c := &http.Client{}
-	if hc != nil {
-		copied := *hc
-		c = &copied
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return c
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cfg.HTTPClient = hc
+	return &Client{cfg: cfg, sleep: sleepCtx}, nil
 }
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
@@ -220,7 +159,7 @@ func IsLoopbackHost(host string) bool {
 }
 
 // WithWait returns a copy of c that calls wait before every HTTP request, retries included; an error
-// from wait aborts the call. The copy shares c's HTTP client and request counter.
+// from wait aborts the call. The copy shares c's HTTP client.
 func (c *Client) WithWait(wait func(context.Context) error) *Client {
 	cp := *c
 	cp.wait = wait
@@ -232,74 +171,57 @@ func (c *Client) WithWait(wait func(context.Context) error) *Client {
 // the request has been written to the connection (or the attempt ended without writing it): a
 // shared rate budget holds its lock from reserve to sent, so that it records when the request left
 // rather than when it was allowed, however long the process was descheduled in between. The copy
-// shares c's HTTP client and request counter.
+// shares c's HTTP client.
 func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err error)) *Client {
 	cp := *c
 	cp.reserve = reserve
 	return &cp
 }
 
-// Requests returns the number of HTTP requests sent so far, retries included, by c and every copy
-// made with WithWait.
-func (c *Client) Requests() int64 { return c.requests.Load() }
-
-// VendorID returns the seller ID the client was configured with.
-func (c *Client) VendorID() string { return c.vendorID }
-
 // ListInquiries fetches one page of the list endpoint. req is checked with Validate first, so that
 // a request Coupang would reject is never sent.
 func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, error) {
-	path := ListPath(c.vendorID)
+	path := ListPath(c.cfg.VendorID)
 	if err := req.Validate(); err != nil {
-		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(),
-			Hint: "the request was not sent", Err: err}
+		return nil, notSent(path, err)
 	}
 	if c.reuse != nil {
 		if page, ok := c.reuse.Page(req); ok {
 			return page, nil
 		}
 	}
-	var page *Page
-	err := c.do(ctx, path, req.Query(c.vendorID), func(body []byte) error {
-		var err error
-		page, err = DecodeListResponse(body)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if c.reuse != nil {
+	page, err := get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeListResponse)
+	if err == nil && c.reuse != nil {
 		c.reuse.Listed(req, page)
 	}
-	return page, nil
+	return page, err
 }
 
 // GetInquiry fetches one inquiry by its id from the single-inquiry endpoint.
 func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, error) {
 	path := InquiryPath(inquiryID)
 	if inquiryID <= 0 {
-		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path,
-			Message: fmt.Sprintf("inquiry id %d is not positive", inquiryID), Hint: "the request was not sent"}
+		return nil, notSent(path, fmt.Errorf("inquiry id %d is not positive", inquiryID))
 	}
 	if c.reuse != nil {
 		if inq, err := c.reuse.Inquiry(inquiryID); inq != nil || err != nil {
 			return inq, err
 		}
 	}
-	var inq *Inquiry
-	err := c.do(ctx, path, "", func(body []byte) error {
-		var err error
-		inq, err = DecodeInquiryResponse(body)
+	inq, err := get(ctx, c, path, "", func(body []byte) (*Inquiry, error) {
+		inq, err := DecodeInquiryResponse(body)
 		if err == nil && inq.InquiryID != inquiryID {
-			return &Error{Kind: KindDecode, Message: fmt.Sprintf("asked for inquiry %d, got inquiry %d", inquiryID, inq.InquiryID)}
+			return nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("asked for inquiry %d, got inquiry %d", inquiryID, inq.InquiryID)}
 		}
-		return err
+		return inq, err
 	})
 	if c.reuse != nil {
 		c.reuse.Read(inquiryID, err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return inq, nil
+	return inq, err
+}
+
+// notSent is the error of a request that failed validation and was not sent.
+func notSent(path string, err error) *Error {
+	return &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(), Hint: "the request was not sent", Err: err}
 }

@@ -102,6 +102,7 @@ func verifySignature(t *testing.T, s seen) (string, string) {
 const okList = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":1,"totalPages":0,"totalElements":0,"countPerPage":30}}}`
 
 func TestListInquiriesSendsSignedRequest(t *testing.T) {
+	t.Parallel()
 	example := readExample(t)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, string(example)) })
 	c := newTestClient(t, f.URL)
@@ -124,10 +125,10 @@ func TestListInquiriesSendsSignedRequest(t *testing.T) {
 	assert.Equal(t, "90000", got.Header.Get("X-EXTENDED-TIMEOUT"))
 	date, _ := verifySignature(t, got)
 	assert.Equal(t, "260115T030405Z", date)
-	assert.Equal(t, int64(1), c.Requests())
 }
 
 func TestGetInquirySignsEmptyQuery(t *testing.T) {
+	t.Parallel()
 	body := `{"code":"200","message":"OK","data":{"inquiryId":1015668177,"vendorItemId":3285906659,"orderId":"10000012345676","inquiryAt":"2018-01-08T16:43:42","replies":null}}`
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, body) })
 	c := newTestClient(t, f.URL)
@@ -145,6 +146,7 @@ func TestGetInquirySignsEmptyQuery(t *testing.T) {
 }
 
 func TestInvalidRequestsAreNotSent(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, okList) })
 	c := newTestClient(t, f.URL)
 	day := kst("2026-01-09 00:00:00")
@@ -168,6 +170,7 @@ func TestInvalidRequestsAreNotSent(t *testing.T) {
 }
 
 func TestDecodeVariantsOverHTTP(t *testing.T) {
+	t.Parallel()
 	bodies := []string{
 		listBody(`"200"`, `{"inquiryId":1,"vendorItemId":"3285906659","orderId":"10000012345620","inquiryAt":"2018-01-08T16:56:16+09:00"}`),
 		listBody(`200`, `{"inquiryId":1,"vendorItemId":[3285906659,"3285906660"],"replies":[{"answerId":1,"parentAnswerId":"77"}]}`),
@@ -191,6 +194,7 @@ func TestDecodeVariantsOverHTTP(t *testing.T) {
 
 // Errors that must not be retried: each reaches the server exactly once and says what to check.
 func TestErrorsAreClassifiedAndNotRetried(t *testing.T) {
+	t.Parallel()
 	html403 := "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body>Request blocked</body></html>"
 	cases := []struct {
 		name, body, hint string
@@ -211,6 +215,7 @@ func TestErrorsAreClassifiedAndNotRetried(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 				if tc.status == 302 {
 					http.Redirect(w, r, "/blocked.html", http.StatusFound)
@@ -240,6 +245,7 @@ func TestErrorsAreClassifiedAndNotRetried(t *testing.T) {
 }
 
 func TestHTMLErrorNamesWhatCameBack(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		w.WriteHeader(403)
 		_, _ = w.Write([]byte("<html><head><title>Access Denied</title></head><body>You are blocked</body></html>"))
@@ -250,8 +256,10 @@ func TestHTMLErrorNamesWhatCameBack(t *testing.T) {
 }
 
 func TestRetries429ThenSucceeds(t *testing.T) {
+	t.Parallel()
 	for _, retryAfter := range []string{"", "2", testNow.Add(5 * time.Second).Format(http.TimeFormat), "3600"} {
 		t.Run("Retry-After="+retryAfter, func(t *testing.T) {
+			t.Parallel()
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
 				if hit == 1 {
 					if retryAfter != "" {
@@ -286,6 +294,7 @@ func TestRetries429ThenSucceeds(t *testing.T) {
 
 // 500 x N: bounded attempts, each freshly signed, and a final error that counts them.
 func TestServerErrorsExhaustAttempts(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		writeJSON(w, 500, `{"code":500,"message":"Internal Server Error"}`)
 	})
@@ -294,15 +303,14 @@ func TestServerErrorsExhaustAttempts(t *testing.T) {
 	c := newTestClient(t, f.URL, func(cfg *Config) {
 		cfg.MaxAttempts = 3
 		cfg.Now = func() time.Time { return testNow.Add(time.Duration(clock.Add(1)) * time.Second) }
-		cfg.OnRequest = func(i RequestInfo) { infos = append(infos, i) }
 	})
-	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	ctx := WithRequestHook(context.Background(), func(i RequestInfo) { infos = append(infos, i) })
+	_, err := c.ListInquiries(ctx, ListRequest{VendorItemID: 1})
 	require.Error(t, err)
 	assert.Equal(t, KindServer, KindOf(err))
 	assert.Contains(t, err.Error(), "after 3 attempts")
 	assert.Contains(t, err.Error(), "Internal Server Error")
 	assert.Equal(t, 3, f.hits())
-	assert.Equal(t, int64(3), c.Requests())
 
 	sigs := map[string]bool{}
 	for _, s := range f.requests() {
@@ -318,6 +326,7 @@ func TestServerErrorsExhaustAttempts(t *testing.T) {
 }
 
 func TestRetriesRetryableFailuresThenSucceeds(t *testing.T) {
+	t.Parallel()
 	faults := map[string]func(w http.ResponseWriter){
 		"code 500 in 200": func(w http.ResponseWriter) { writeJSON(w, 200, `{"code":500,"message":"temporary"}`) },
 		"502 garbled":     func(w http.ResponseWriter) { writeJSON(w, 502, "<html>Bad Gateway") },
@@ -331,6 +340,7 @@ func TestRetriesRetryableFailuresThenSucceeds(t *testing.T) {
 	}
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
 				if hit == 1 {
 					fault(w)
@@ -359,6 +369,7 @@ func resetConnection(w http.ResponseWriter) {
 }
 
 func TestConnectionResetsExhaustAttempts(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { resetConnection(w) })
 	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 2 })
 	_, err := c.GetInquiry(context.Background(), 5)
@@ -368,6 +379,7 @@ func TestConnectionResetsExhaustAttempts(t *testing.T) {
 }
 
 func TestSlowResponseTimesOutPerAttempt(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
 	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Timeout = 20 * time.Millisecond; cfg.MaxAttempts = 2 })
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
@@ -379,7 +391,9 @@ func TestSlowResponseTimesOutPerAttempt(t *testing.T) {
 }
 
 func TestContextCancellation(t *testing.T) {
+	t.Parallel()
 	t.Run("during a request", func(t *testing.T) {
+		t.Parallel()
 		arrived := make(chan struct{})
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 			close(arrived)
@@ -393,6 +407,7 @@ func TestContextCancellation(t *testing.T) {
 		assert.Equal(t, 1, f.hits())
 	})
 	t.Run("during a backoff", func(t *testing.T) {
+		t.Parallel()
 		ctx, cancel := context.WithCancel(context.Background())
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 			writeJSON(w, 503, `{"code":503,"message":"busy"}`)
@@ -404,6 +419,7 @@ func TestContextCancellation(t *testing.T) {
 		assert.Equal(t, 1, f.hits())
 	})
 	t.Run("before the call", func(t *testing.T) {
+		t.Parallel()
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, okList) })
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
@@ -414,6 +430,7 @@ func TestContextCancellation(t *testing.T) {
 
 // The wait hook runs before every request, retries included; the signature is made after it.
 func TestWithWait(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
 		if hit < 3 {
 			writeJSON(w, 429, `{"code":429,"message":"Too many requests"}`)
@@ -442,8 +459,6 @@ func TestWithWait(t *testing.T) {
 		date, _ := verifySignature(t, s)
 		assert.Equal(t, testNow.Add(time.Duration(i+1)*time.Minute).Format(SignedDateLayout), date, "signed after the wait")
 	}
-	assert.Equal(t, int64(3), base.Requests(), "copies share the counter")
-	assert.Equal(t, int64(3), c.Requests())
 
 	stop := errors.New("limiter closed")
 	_, err = base.WithWait(func(context.Context) error { return stop }).GetInquiry(context.Background(), 5)
@@ -454,6 +469,7 @@ func TestWithWait(t *testing.T) {
 // Secrets, signatures and the Authorization header never reach an error or a log line, even when
 // the server echoes the request's headers back.
 func TestNoSecretsInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
 		auth := r.Header.Get("Authorization")
 		switch hit % 4 {
@@ -493,6 +509,7 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
+	t.Parallel()
 	ok := Config{VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret}
 	for field, mod := range map[string]func(*Config){
 		"VendorID":  func(c *Config) { c.VendorID = "" },
@@ -507,9 +524,9 @@ func TestNewValidates(t *testing.T) {
 	}
 	c, err := New(ok)
 	require.NoError(t, err)
-	assert.Equal(t, DefaultBaseURL, c.base)
-	assert.Equal(t, DefaultTimeout, c.timeout)
-	assert.Equal(t, DefaultMaxAttempts, c.maxAttempts)
+	assert.Equal(t, DefaultBaseURL, c.cfg.BaseURL)
+	assert.Equal(t, DefaultTimeout, c.cfg.Timeout)
+	assert.Equal(t, DefaultMaxAttempts, c.cfg.MaxAttempts)
 
 	bad := ok
 	bad.BaseURL = "http://api-gateway.coupang.com"
@@ -522,6 +539,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestValidateBaseURL(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"https://api-gateway.coupang.com", "https://api-gateway.coupang.com/", "http://127.0.0.1:8080",
 		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST"} {
 		assert.NoError(t, ValidateBaseURL(u), u)
@@ -543,6 +561,7 @@ func TestValidateBaseURL(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, 3*time.Second, parseRetryAfter("3", testNow))
 	assert.Equal(t, time.Duration(0), parseRetryAfter("", testNow))
 	assert.Equal(t, time.Duration(0), parseRetryAfter("soon", testNow))
@@ -551,6 +570,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestBackoffBounds(t *testing.T) {
+	t.Parallel()
 	c := newTestClient(t, "https://example.com", func(cfg *Config) { cfg.MinBackoff, cfg.MaxBackoff = 100*time.Millisecond, time.Second })
 	for n := 1; n < 40; n++ {
 		d := c.backoff(n, 0)
@@ -564,6 +584,7 @@ func TestBackoffBounds(t *testing.T) {
 // resolve, fails after one attempt; a connection that was accepted and then reset is retried
 // (TestConnectionResetsExhaustAttempts).
 func TestUnreachableHostIsNotRetried(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	refused := "http://" + l.Addr().String()
@@ -576,11 +597,8 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 		"no such host": func(cfg *Config) { cfg.HTTPClient = noSuchHost },
 	} {
 		attempts := 0
-		c := newTestClient(t, "https://api-gateway.example", mod, func(cfg *Config) {
-			cfg.MaxAttempts = 5
-			cfg.OnRequest = func(RequestInfo) { attempts++ }
-		})
-		_, err := c.GetInquiry(context.Background(), 5)
+		c := newTestClient(t, "https://api-gateway.example", mod, func(cfg *Config) { cfg.MaxAttempts = 5 })
+		_, err := c.GetInquiry(WithRequestHook(context.Background(), func(RequestInfo) { attempts++ }), 5)
 		assert.Equal(t, KindNetwork, KindOf(err), name)
 		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
 		assert.Contains(t, err.Error(), hintNetwork, name)

@@ -2,9 +2,12 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,31 +15,34 @@ import (
 	"unicode/utf8"
 )
 
-// Bodies are read with encoding/json: once whole, which checks the syntax (invalid UTF-8 inside
-// strings is replaced, nesting deeper than encoding/json's limit is rejected), then object by
-// object into maps, so that keys match exactly and the last of duplicate keys wins (decoding into
-// a struct would also match keys in other cases), and member by member into the tolerant types of
-// tolerant.go, so that an error names the member it concerns.
+// Bodies are read with encoding/json into structs of the tolerant types of tolerant.go. Keys match
+// as encoding/json matches them: exactly, else in another case; the last of duplicate keys wins.
 
 // DecodeListResponse decodes a body of the list endpoint tolerantly (see the package's wire notes:
 // code number or string, vendorItemId number/string/array, times in several layouts, nulls). A body
 // that is not Coupang's JSON, or whose code is not 200, gives an *Error; it never panics and never
 // returns an empty page for a bad body.
 func DecodeListResponse(body []byte) (*Page, error) {
-	data, err := envelope(body)
-	if err != nil {
+	var data struct {
+		Content    []json.RawMessage `json:"content"`
+		Pagination *wirePagination   `json:"pagination"`
+	}
+	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	o, err := decodeObject(data)
-	if err != nil || o == nil {
-		return nil, decodeErr("the list response's data is %s, not an object", kindOfJSON(data))
+	page := &Page{Inquiries: make([]Inquiry, 0, len(data.Content))}
+	for i, raw := range data.Content {
+		inq, err := decodeInquiry(raw)
+		if err != nil {
+			return nil, decodeErr("data.content[%d]: %v", i, err)
+		}
+		page.Inquiries = append(page.Inquiries, inq)
 	}
-	page := &Page{}
-	if page.Inquiries, err = decodeObjects(o["content"], "an inquiry", decodeInquiry); err != nil {
-		return nil, decodeErr("data.content%v", err)
-	}
-	if page.Pagination, err = decodePagination(o["pagination"]); err != nil {
-		return nil, decodeErr("data.pagination: %v", err)
+	if data.Pagination != nil {
+		var err error
+		if page.Pagination, err = data.Pagination.pagination(); err != nil {
+			return nil, err
+		}
 	}
 	return page, nil
 }
@@ -45,164 +51,115 @@ func DecodeListResponse(body []byte) (*Page, error) {
 // array of one inquiry or an object wrapping that array in content. A null or empty data gives an
 // *Error of KindNotFound.
 func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
-	data, err := envelope(body)
-	if err != nil {
+	var data json.RawMessage
+	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	raw, err := singleInquiry(data)
-	if err != nil {
-		return nil, err
+	var wrapper struct{ Content json.RawMessage } // the inquiry's own content is a string
+	if data[0] == '{' && json.Unmarshal(data, &wrapper) == nil && bytes.HasPrefix(wrapper.Content, []byte("[")) {
+		data = wrapper.Content
 	}
-	o, err := decodeObject(raw)
-	if err != nil || o == nil {
-		return nil, decodeErr("data: an inquiry is %s, not an object", kindOfJSON(raw))
+	if data[0] == '[' {
+		var items []json.RawMessage
+		_ = json.Unmarshal(data, &items) // cannot fail: the body is valid JSON and data an array
+		switch len(items) {
+		case 0:
+			return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry", Hint: hintNotFound}
+		case 1:
+			data = items[0]
+		default:
+			return nil, decodeErr("expected one inquiry, got %d", len(items))
+		}
 	}
-	inq, err := decodeInquiry(o)
+	inq, err := decodeInquiry(data)
 	if err != nil {
 		return nil, decodeErr("data: %v", err)
 	}
 	return &inq, nil
 }
 
-// singleInquiry finds the one inquiry object in the data of the single-inquiry endpoint.
-func singleInquiry(data json.RawMessage) (json.RawMessage, error) {
-	if o, err := decodeObject(data); err == nil && o != nil {
-		content := bytes.TrimSpace(o["content"])
-		if len(content) == 0 || content[0] != '[' {
-			return data, nil // the inquiry itself (its own content is a string)
-		}
-		data = content
+// DecodeProductInquiryList decodes a body of the product Q&A list tolerantly, like
+// DecodeListResponse: code a number or a string; inquiryAt and inquiryCommentAt with a space or a
+// T, with or without an offset or a fraction; orderIds null or missing; sellerProductId missing; IDs
+// as numbers or numeric strings; fields Coupang dropped (buyerEmail) ignored.
+func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
+	var data struct {
+		Content    []wireProductInquiry `json:"content"`
+		Pagination *wirePagination      `json:"pagination"`
 	}
-	items, err := decodeArray(data)
-	if err != nil {
-		return nil, decodeErr("the inquiry response's data is %s, not an object", kindOfJSON(data))
-	}
-	switch len(items) {
-	case 0:
-		return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry", Hint: hintNotFound}
-	case 1:
-		return items[0], nil
-	}
-	return nil, decodeErr("expected one inquiry, got %d", len(items))
-}
-
-// envelope checks Coupang's {"code","message","data"} envelope and returns data.
-func envelope(body []byte) (json.RawMessage, error) {
-	if !looksLikeJSON(body) {
-		return nil, &Error{Kind: KindDecode, Message: describeBody(body, 0), Hint: hintDecode}
-	}
-	o, err := parseBody(body)
-	if err != nil || o == nil {
-		return nil, &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
-	}
-	var ferr error
-	code := string(member[String](o, "code", &ferr))
-	if ferr != nil {
-		return nil, decodeErr("%v", ferr)
-	}
-	message := string(member[String](o, "message", new(error)))
-	if code != "" && !successCode(code) {
-		return nil, codeError(code, message)
-	}
-	data := o["data"]
-	if isNull(data) {
-		if code == "" {
-			return nil, decodeErr("a JSON object without code or data: %s", describeBody(body, 0))
-		}
-		return nil, decodeErr("code %s but no data (message %q)", code, sanitize(message, 80))
-	}
-	return data, nil
-}
-
-// object is a JSON object's members by exact key.
-type object map[string]json.RawMessage
-
-// parseBody checks body's syntax and reads it as an object; null gives nil.
-func parseBody(body []byte) (object, error) {
-	var o object
-	if err := json.Unmarshal(body, &o); err != nil {
+	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	return o, nil
-}
-
-// decodeObject reads raw, a part of a body parseBody accepted, as an object; null or absent gives
-// nil, anything else that is not an object an error.
-func decodeObject(raw json.RawMessage) (object, error) {
-	if isNull(raw) {
-		return nil, nil
+	if data.Pagination == nil {
+		// Without totalPages a page cannot be told from the last one: fail rather than stop early.
+		return nil, decodeErr("data has no pagination")
 	}
-	if t := bytes.TrimSpace(raw); t[0] != '{' {
-		return nil, fmt.Errorf("%s is not an object", kindOfJSON(t))
-	}
-	o := object{}
-	return o, json.Unmarshal(raw, &o)
-}
-
-// decodeArray reads raw, a part of a body parseBody accepted, as an array; null or absent gives
-// nil, anything else that is not an array an error.
-func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	if t := bytes.TrimSpace(raw); t[0] != '[' {
-		return nil, fmt.Errorf("%s is not an array", kindOfJSON(t))
-	}
-	items := []json.RawMessage{}
-	return items, json.Unmarshal(raw, &items)
-}
-
-// decodeObjects reads raw, a part of a body parseBody accepted, as an array of objects (null or
-// absent: none), each read by decode. An element that is not an object is an error naming it as
-// what; an error about element i starts with "[i]: ".
-func decodeObjects[T any](raw json.RawMessage, what string, decode func(object) (T, error)) ([]T, error) {
-	// One pass into maps when every element is an object (or null), the case of every valid body;
-	// else element by element, for the error of the first bad one.
-	var objects []object
-	if isNull(raw) || json.Unmarshal(raw, &objects) == nil {
-		out := make([]T, 0, len(objects))
-		for i, o := range objects {
-			if o == nil {
-				return nil, fmt.Errorf("[%d]: %s is null, not an object", i, what)
-			}
-			v, err := decode(o)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	}
-	items, err := decodeArray(raw)
+	pagination, err := data.Pagination.pagination()
 	if err != nil {
-		return nil, fmt.Errorf(": %w", err)
+		return nil, err
 	}
-	for i, it := range items {
-		o, err := decodeObject(it)
-		if err != nil || o == nil {
-			return nil, fmt.Errorf("[%d]: %s is %s, not an object", i, what, kindOfJSON(it))
-		}
-		if _, err := decode(o); err != nil {
-			return nil, fmt.Errorf("[%d]: %w", i, err)
-		}
+	page := &ProductInquiryPage{Inquiries: make([]ProductInquiry, 0, len(data.Content)), Pagination: pagination}
+	for _, w := range data.Content {
+		page.Inquiries = append(page.Inquiries, w.inquiry())
 	}
-	return nil, errMalformed // unreachable: some element was not an object
+	return page, nil
 }
 
-// errMalformed reports a checked body that the decoder cannot read; it means a bug, not a bad body.
-var errMalformed = errors.New("malformed JSON")
-
-// member reads o's member name (absent reads as null) into a T, one of the tolerant types. The
-// first error, prefixed with the member's name, is kept in *err.
-func member[T any, P interface {
-	*T
-	json.Unmarshaler
-}](o object, name string, err *error) T {
-	var v T
-	if e := P(&v).UnmarshalJSON(o[name]); e != nil && *err == nil {
-		*err = fmt.Errorf("%s: %w", name, e)
+// decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
+func decodeEnvelope(body []byte, v any) error {
+	if !looksLikeJSON(body) {
+		return &Error{Kind: KindDecode, Message: describeBody(body, 0), Hint: hintDecode}
 	}
-	return v
+	var env struct {
+		Code    String          `json:"code"`
+		Message json.RawMessage `json:"message"`
+		Data    json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(bytes.TrimPrefix(body, []byte(bom)), &env); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
+		}
+		return decodeErr("malformed JSON: %v", jsonError(err))
+	}
+	var message String
+	_ = message.UnmarshalJSON(env.Message) // a message that is not text is no message
+	code := string(env.Code)
+	if code != "" && !successCode(code) {
+		return codeError(code, string(message))
+	}
+	if isNull(env.Data) {
+		if code == "" {
+			return decodeErr("a JSON object without code or data: %s", describeBody(body, 0))
+		}
+		return decodeErr("code %s but no data (message %q)", code, sanitize(string(message), 80))
+	}
+	if err := json.Unmarshal(env.Data, v); err != nil {
+		return decodeErr("data: %v", jsonError(err))
+	}
+	return nil
+}
+
+// jsonError rewrites an error of encoding/json as "member: what is wrong", the member a path of
+// keys (array indexes left out).
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	msg := te.Value // a tolerant type's own message (see typeError)
+	if !reflect.PointerTo(te.Type).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		want := "an array"
+		if te.Type.Kind() == reflect.Struct {
+			want = "an object"
+		}
+		got := map[string]string{"string": "a string", "number": "a number", "bool": "a boolean", "array": "an array", "object": "an object"}[te.Value]
+		msg = fmt.Sprintf("%s is not %s", cmp.Or(got, te.Value), want)
+	}
+	if te.Field == "" {
+		return errors.New(msg)
+	}
+	return fmt.Errorf("%s: %s", te.Field, msg)
 }
 
 // successCode reports whether a body's code means success.
@@ -233,151 +190,207 @@ func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
 }
 
-// decodeInquiry decodes one inquiry object.
-func decodeInquiry(o object) (Inquiry, error) {
-	var ferr error
+// wirePagination is Coupang's pagination block.
+type wirePagination struct {
+	CurrentPage   Int64 `json:"currentPage"`
+	TotalPages    Int64 `json:"totalPages"`
+	TotalElements Int64 `json:"totalElements"`
+	CountPerPage  Int64 `json:"countPerPage"`
+}
+
+// pagination checks the block's values: a page loop must not follow an absurd totalPages.
+func (w wirePagination) pagination() (Pagination, error) {
+	p := Pagination{CurrentPage: int(w.CurrentPage), TotalPages: int(w.TotalPages),
+		TotalElements: int(w.TotalElements), CountPerPage: int(w.CountPerPage)}
+	if p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0 {
+		return Pagination{}, decodeErr("data.pagination: implausible values %+v", p)
+	}
+	return p, nil
+}
+
+// wireInquiry is a call-center inquiry as Coupang sends it.
+type wireInquiry struct {
+	InquiryID                 Int64     `json:"inquiryId"`
+	InquiryStatus             String    `json:"inquiryStatus"`
+	CSPartnerCounselingStatus String    `json:"csPartnerCounselingStatus"`
+	VendorItemID              Int64s    `json:"vendorItemId"`
+	ItemName                  String    `json:"itemName"`
+	Content                   String    `json:"content"`
+	AnsweredAt                Timestamp `json:"answeredAt"`
+	InquiryAt                 Timestamp `json:"inquiryAt"`
+	BuyerEmail                String    `json:"buyerEmail"`
+	BuyerPhone                String    `json:"buyerPhone"`
+	OrderID                   Int64     `json:"orderId"`
+	OrderDate                 Timestamp `json:"orderDate"`
+	ReceiptCategory           String    `json:"receiptCategory"`
+	SaleStartedAt             Timestamp `json:"saleStartedAt"`
+	SaleEndedAt               Timestamp `json:"saleEndedAt"`
+	Replies                   []struct {
+		AnswerID                      Int64     `json:"answerId"`
+		ParentAnswerID                Int64     `json:"parentAnswerId"`
+		PartnerTransferStatus         *String   `json:"partnerTransferStatus"` // nil for null
+		PartnerTransferCompleteReason String    `json:"partnerTransferCompleteReason"`
+		AnswerType                    String    `json:"answerType"`
+		NeedAnswer                    Bool      `json:"needAnswer"`
+		ReceptionistName              String    `json:"receptionistName"`
+		Receptionist                  String    `json:"receptionist"`
+		ReplyAt                       Timestamp `json:"replyAt"`
+		Content                       String    `json:"content"`
+	} `json:"replies"`
+}
+
+// decodeInquiry decodes one inquiry object; an error names the inquiry when its id can be read.
+func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
+	var w wireInquiry
+	if err := json.Unmarshal(raw, &w); err != nil {
+		var id struct {
+			InquiryID Int64 `json:"inquiryId"`
+		}
+		if json.Unmarshal(raw, &id) == nil && id.InquiryID != 0 {
+			return Inquiry{}, fmt.Errorf("inquiry %d: %w", id.InquiryID, jsonError(err))
+		}
+		return Inquiry{}, jsonError(err)
+	}
+	if w.InquiryID == 0 {
+		return Inquiry{}, errors.New("an inquiry without inquiryId")
+	}
 	inq := Inquiry{
-		InquiryID:                 int64(member[Int64](o, "inquiryId", &ferr)),
-		InquiryStatus:             string(member[String](o, "inquiryStatus", &ferr)),
-		CSPartnerCounselingStatus: string(member[String](o, "csPartnerCounselingStatus", &ferr)),
-		VendorItemIDs:             member[Int64s](o, "vendorItemId", &ferr),
-		ItemName:                  string(member[String](o, "itemName", &ferr)),
-		Content:                   string(member[String](o, "content", &ferr)),
-		AnsweredAt:                member[Timestamp](o, "answeredAt", &ferr).Time,
-		BuyerEmail:                string(member[String](o, "buyerEmail", &ferr)),
-		BuyerPhone:                string(member[String](o, "buyerPhone", &ferr)),
-		OrderID:                   int64(member[Int64](o, "orderId", &ferr)),
-		OrderDate:                 member[Timestamp](o, "orderDate", &ferr).Time,
-		ReceiptCategory:           string(member[String](o, "receiptCategory", &ferr)),
-		SaleStartedAt:             member[Timestamp](o, "saleStartedAt", &ferr).Time,
-		SaleEndedAt:               member[Timestamp](o, "saleEndedAt", &ferr).Time,
+		InquiryID:                 int64(w.InquiryID),
+		InquiryStatus:             string(w.InquiryStatus),
+		CSPartnerCounselingStatus: string(w.CSPartnerCounselingStatus),
+		VendorItemIDs:             w.VendorItemID,
+		ItemName:                  string(w.ItemName),
+		Content:                   string(w.Content),
+		AnsweredAt:                w.AnsweredAt.Time,
+		Replies:                   make([]Reply, 0, len(w.Replies)),
+		BuyerEmail:                string(w.BuyerEmail),
+		BuyerPhone:                string(w.BuyerPhone),
+		OrderID:                   int64(w.OrderID),
+		OrderDate:                 w.OrderDate.Time,
+		ReceiptCategory:           string(w.ReceiptCategory),
+		SaleStartedAt:             w.SaleStartedAt.Time,
+		SaleEndedAt:               w.SaleEndedAt.Time,
 	}
-	if t := member[Timestamp](o, "inquiryAt", &ferr).Time; t != nil {
-		inq.InquiryAt = *t
+	if inq.VendorItemIDs == nil {
+		inq.VendorItemIDs = []int64{} // vendorItemId absent: never unmarshalled
 	}
-	if ferr != nil {
-		return Inquiry{}, withID(inq.InquiryID, ferr)
+	if w.InquiryAt.Time != nil {
+		inq.InquiryAt = *w.InquiryAt.Time
 	}
-	if inq.InquiryID == 0 {
-		return Inquiry{}, fmt.Errorf("an inquiry without inquiryId")
+	for _, r := range w.Replies {
+		inq.Replies = append(inq.Replies, Reply{
+			AnswerID:                      int64(r.AnswerID),
+			ParentAnswerID:                int64(r.ParentAnswerID),
+			PartnerTransferStatus:         (*string)(r.PartnerTransferStatus),
+			PartnerTransferCompleteReason: string(r.PartnerTransferCompleteReason),
+			AnswerType:                    string(r.AnswerType),
+			NeedAnswer:                    bool(r.NeedAnswer),
+			ReceptionistName:              string(r.ReceptionistName),
+			Receptionist:                  string(r.Receptionist),
+			ReplyAt:                       r.ReplyAt.Time,
+			Content:                       string(r.Content),
+		})
 	}
-	replies, err := decodeObjects(o["replies"], "a reply", decodeReply)
-	if err != nil {
-		return Inquiry{}, withID(inq.InquiryID, fmt.Errorf("replies%w", err))
-	}
-	inq.Replies = replies
 	return inq, nil
 }
 
-// withID prefixes err with the inquiry it concerns.
-func withID(id int64, err error) error {
-	if err == nil || id == 0 {
-		return err
-	}
-	return fmt.Errorf("inquiry %d: %w", id, err)
+// wireProductInquiry is an element of the product Q&A list's data.content as Coupang sends it.
+type wireProductInquiry struct {
+	InquiryID       Int64     `json:"inquiryId"`
+	ProductID       Int64     `json:"productId"`
+	SellerProductID Int64     `json:"sellerProductId"`
+	SellerItemID    Int64     `json:"sellerItemId"`
+	VendorItemID    Int64     `json:"vendorItemId"`
+	Content         String    `json:"content"`
+	InquiryAt       Timestamp `json:"inquiryAt"`
+	OrderIDs        Int64s    `json:"orderIds"`
+	CommentDtoList  []struct {
+		InquiryCommentID Int64     `json:"inquiryCommentId"`
+		InquiryID        Int64     `json:"inquiryId"`
+		Content          String    `json:"content"`
+		InquiryCommentAt Timestamp `json:"inquiryCommentAt"`
+	} `json:"commentDtoList"`
 }
 
-// decodeReply decodes one reply object.
-func decodeReply(o object) (Reply, error) {
-	var ferr error
-	r := Reply{
-		AnswerID:                      int64(member[Int64](o, "answerId", &ferr)),
-		ParentAnswerID:                int64(member[Int64](o, "parentAnswerId", &ferr)),
-		PartnerTransferStatus:         (*string)(member[Nullable[String]](o, "partnerTransferStatus", &ferr).Value),
-		PartnerTransferCompleteReason: string(member[String](o, "partnerTransferCompleteReason", &ferr)),
-		AnswerType:                    string(member[String](o, "answerType", &ferr)),
-		NeedAnswer:                    bool(member[Bool](o, "needAnswer", &ferr)),
-		ReceptionistName:              string(member[String](o, "receptionistName", &ferr)),
-		Receptionist:                  string(member[String](o, "receptionist", &ferr)),
-		ReplyAt:                       member[Timestamp](o, "replyAt", &ferr).Time,
-		Content:                       string(member[String](o, "content", &ferr)),
+func (w wireProductInquiry) inquiry() ProductInquiry {
+	inq := ProductInquiry{
+		InquiryID:       int64(w.InquiryID),
+		ProductID:       int64(w.ProductID),
+		SellerProductID: int64(w.SellerProductID),
+		SellerItemID:    int64(w.SellerItemID),
+		VendorItemID:    int64(w.VendorItemID),
+		Content:         string(w.Content),
+		OrderIDs:        []int64(w.OrderIDs),
+		Comments:        make([]ProductInquiryComment, 0, len(w.CommentDtoList)),
 	}
-	return r, ferr
+	if w.InquiryAt.Time != nil {
+		inq.InquiryAt = *w.InquiryAt.Time
+	}
+	if inq.OrderIDs == nil {
+		inq.OrderIDs = []int64{} // orderIds absent: never unmarshalled
+	}
+	for _, c := range w.CommentDtoList {
+		inq.Comments = append(inq.Comments, ProductInquiryComment{
+			InquiryCommentID: int64(c.InquiryCommentID),
+			InquiryID:        int64(c.InquiryID),
+			Content:          string(c.Content),
+			InquiryCommentAt: c.InquiryCommentAt.Time,
+		})
+	}
+	return inq
 }
 
-// decodePagination decodes the pagination block; absent or null gives zeros.
-func decodePagination(raw json.RawMessage) (Pagination, error) {
-	o, err := decodeObject(raw)
-	if err != nil {
-		return Pagination{}, err
-	}
-	var ferr error
-	p := Pagination{
-		CurrentPage:   int(member[Int64](o, "currentPage", &ferr)),
-		TotalPages:    int(member[Int64](o, "totalPages", &ferr)),
-		TotalElements: int(member[Int64](o, "totalElements", &ferr)),
-		CountPerPage:  int(member[Int64](o, "countPerPage", &ferr)),
-	}
-	if ferr == nil && (p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0) {
-		ferr = fmt.Errorf("implausible values %+v", p)
-	}
-	return p, ferr
-}
+// bom is the UTF-8 byte order mark some gateways put before a body.
+const bom = "\xef\xbb\xbf"
 
 // looksLikeJSON reports whether body starts like a JSON object or array.
 func looksLikeJSON(body []byte) bool {
-	t := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	t := bytes.TrimSpace(bytes.TrimPrefix(body, []byte(bom)))
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
 var (
-	htmlStart = regexp.MustCompile(`(?i)^\s*(<!doctype\s+html|<html|<head|<body|<title|<\?xml|<!--|<h1|<p>|<div)`)
 	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
 )
 
 // looksLikeHTML reports whether body is an HTML (or XML) page.
 func looksLikeHTML(body []byte) bool {
-	return htmlStart.Match(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	kind := http.DetectContentType(bytes.TrimPrefix(body, []byte(bom)))
+	return strings.HasPrefix(kind, "text/html") || strings.HasPrefix(kind, "text/xml")
 }
 
-// describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt.
-// status 0 leaves the HTTP status out.
+// describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of
+// an HTML page its title, or its text without tags). status 0 leaves the HTTP status out.
 func describeBody(body []byte, status int) string {
-	where := ""
-	if status != 0 {
-		where = fmt.Sprintf(" (HTTP %d)", status)
-	}
-	text := string(bytes.TrimSpace(body))
+	what, text := "non-JSON body", string(bytes.TrimSpace(body))
 	switch {
 	case text == "":
-		return "empty body" + where
+		what = "empty body"
 	case looksLikeHTML(body):
-		return "HTML page" + where + excerpt(htmlText(text))
+		what = "HTML page"
+		if m := htmlTitle.FindStringSubmatch(text); m != nil && strings.TrimSpace(m[1]) != "" {
+			text = m[1]
+		} else {
+			text = htmlTag.ReplaceAllString(text, " ")
+		}
 	case looksLikeJSON(body):
-		return "JSON" + where + excerpt(text)
+		what = "JSON"
 	}
-	return "non-JSON body" + where + excerpt(text)
-}
-
-// htmlText is a page's title, or its text without tags.
-func htmlText(page string) string {
-	if m := htmlTitle.FindStringSubmatch(page); m != nil && strings.TrimSpace(m[1]) != "" {
-		return m[1]
+	if status != 0 {
+		what += fmt.Sprintf(" (HTTP %d)", status)
 	}
-	return htmlTag.ReplaceAllString(page, " ")
-}
-
-// excerpt formats the first ~80 characters of s for an error message.
-func excerpt(s string) string {
-	s = sanitize(s, 80)
-	if s == "" {
-		return ""
+	if text = sanitize(text, 80); text != "" {
+		what += ": " + strconv.Quote(text)
 	}
-	return ": " + strconv.Quote(s)
+	return what
 }
 
 // sanitize makes s safe for one line of an error message: valid UTF-8, no control characters,
 // collapsed spaces, at most max runes, nothing that looks like a signature.
 func sanitize(s string, max int) string {
 	s = redactSecrets(strings.ToValidUTF8(s, "\uFFFD"))
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }), " ")
 	if utf8.RuneCountInString(s) > max {
 		s = string([]rune(s)[:max]) + "…"
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -28,25 +29,12 @@ const (
 
 // String names the kind in a few words.
 func (k ErrorKind) String() string {
-	switch k {
-	case KindBadRequest:
-		return "bad request"
-	case KindAuth:
-		return "authentication failed"
-	case KindForbidden:
-		return "forbidden"
-	case KindNotFound:
-		return "not found"
-	case KindRateLimited:
-		return "rate limited"
-	case KindServer:
-		return "server error"
-	case KindNetwork:
-		return "network error"
-	case KindDecode:
-		return "unexpected response"
+	names := [...]string{"error", "bad request", "authentication failed", "forbidden", "not found", "rate limited",
+		"server error", "network error", "unexpected response"}
+	if k < 0 || int(k) >= len(names) {
+		return "error"
 	}
-	return "error"
+	return names[k]
 }
 
 // Retryable reports whether a request that failed this way may be sent again.
@@ -146,32 +134,28 @@ func statusError(status int, location string, body []byte) *Error {
 		e.Hint = hintFor(e.Kind, e.Message, true)
 		return e
 	}
-	html := looksLikeHTML(body)
-	if code, msg, ok := errorBody(body); ok {
-		e.Code, e.Message = code, msg
-	}
+	e.Code, e.Message = errorBody(body)
 	if e.Message == "" {
 		e.Message = describeBody(body, status)
 	}
-	e.Hint = hintFor(e.Kind, e.Message, html)
+	e.Hint = hintFor(e.Kind, e.Message, looksLikeHTML(body))
 	return e
 }
 
-// errorBody reads Coupang's {"code":...,"message":"..."} error body. ok is false when body is not
-// a JSON object.
-func errorBody(body []byte) (code, message string, ok bool) {
-	o, err := parseBody(body)
-	if err != nil || o == nil {
-		return "", "", false
-	}
-	code = string(member[String](o, "code", new(error)))
-	for _, name := range []string{"message", "errorMessage", "error"} {
-		var err error
-		if m := string(member[String](o, name, &err)); err == nil && strings.TrimSpace(m) != "" {
-			return code, sanitize(m, 300), true
+// errorBody reads Coupang's {"code":...,"message":"..."} error body (the message may also come as
+// errorMessage or error); a body that is not such an object gives "", "".
+func errorBody(body []byte) (code, message string) {
+	var b struct{ Code, Message, ErrorMessage, Error json.RawMessage }
+	_ = json.Unmarshal(body, &b) // a body that is not an object leaves b empty
+	var c String
+	_ = c.UnmarshalJSON(b.Code)
+	for _, raw := range []json.RawMessage{b.Message, b.ErrorMessage, b.Error} {
+		var m String
+		if m.UnmarshalJSON(raw) == nil && strings.TrimSpace(string(m)) != "" {
+			return string(c), sanitize(string(m), 300)
 		}
 	}
-	return code, "", true
+	return string(c), ""
 }
 
 var (
@@ -189,8 +173,8 @@ func redactSecrets(s string) string {
 
 // redact removes the client's secret key and anything signature-like from s.
 func (c *Client) redact(s string) string {
-	if len(c.secretKey) >= 4 {
-		s = strings.ReplaceAll(s, c.secretKey, "[redacted]")
+	if len(c.cfg.SecretKey) >= 4 {
+		s = strings.ReplaceAll(s, c.cfg.SecretKey, "[redacted]")
 	}
 	return redactSecrets(s)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -37,12 +38,10 @@ func (r ListRequest) Query(vendorID string) string {
 	if r.OrderID != 0 {
 		q += "&orderId=" + strconv.FormatInt(r.OrderID, 10)
 	}
-	page, size := r.PageNum, r.PageSize
-	if page <= 0 {
-		page = 1
-	}
-	if size <= 0 {
-		size = MaxPageSize
-	}
-	return q + "&pageNum=" + strconv.Itoa(page) + "&pageSize=" + strconv.Itoa(size)
+	return q + pageParams(r.PageNum, r.PageSize, MaxPageSize)
+}
+
+// pageParams is the end of a list's query: pageNum (0 means 1) and pageSize (0 means maxSize).
+func pageParams(page, size, maxSize int) string {
+	return "&pageNum=" + strconv.Itoa(max(page, 1)) + "&pageSize=" + strconv.Itoa(cmp.Or(max(size, 0), maxSize))
 }

@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -78,15 +76,11 @@ func (r ProductInquiryRequest) Query(vendorID string) string {
 	if answered == "" {
 		answered = AnsweredAll
 	}
-	page, size := max(r.PageNum, 1), r.PageSize
-	if size <= 0 {
-		size = MaxProductPageSize
-	}
 	return "vendorId=" + url.QueryEscape(vendorID) +
 		"&answeredType=" + url.QueryEscape(answered) +
 		"&inquiryStartAt=" + r.InquiryStartAt.In(KST).Format(DateLayout) +
 		"&inquiryEndAt=" + r.InquiryEndAt.In(KST).Format(DateLayout) +
-		"&pageNum=" + strconv.Itoa(page) + "&pageSize=" + strconv.Itoa(size)
+		pageParams(r.PageNum, r.PageSize, MaxProductPageSize)
 }
 
 // Validate checks r against Coupang's documented rules, like ListRequest.Validate: a known
@@ -104,19 +98,9 @@ func (r ProductInquiryRequest) Validate() error {
 // ListProductInquiries fetches one page of the product Q&A list. Like ListInquiries it validates
 // req first, waits on the same hook before every attempt and retries the same failures.
 func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryRequest) (*ProductInquiryPage, error) {
-	path := ProductInquiryListPath(c.vendorID)
+	path := ProductInquiryListPath(c.cfg.VendorID)
 	if err := req.Validate(); err != nil {
-		return nil, &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(),
-			Hint: "the request was not sent", Err: err}
+		return nil, notSent(path, err)
 	}
-	var page *ProductInquiryPage
-	err := c.do(ctx, path, req.Query(c.vendorID), func(body []byte) error {
-		var err error
-		page, err = DecodeProductInquiryList(body)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return page, nil
+	return get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
 }

@@ -18,6 +18,7 @@ func productBody(code, item string) string {
 
 // The documentation's sample (v4 style: string code, space times, null orderIds, buyerEmail).
 func TestDecodeProductInquiryExample(t *testing.T) {
+	t.Parallel()
 	body, err := os.ReadFile("testdata/example_product_inquiry_list.json")
 	require.NoError(t, err)
 	page, err := DecodeProductInquiryList(body)
@@ -42,6 +43,7 @@ func ptr[T any](v T) *T { return &v }
 
 // Every shape the note lists as uncertain decodes to the same values.
 func TestDecodeProductInquiryVariants(t *testing.T) {
+	t.Parallel()
 	want := kst("2026-07-30 12:00:00")
 	cases := []struct {
 		name, code, item string
@@ -91,6 +93,7 @@ func TestDecodeProductInquiryVariants(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			page, err := DecodeProductInquiryList([]byte(productBody(tc.code, tc.item)))
 			require.NoError(t, err)
 			require.Len(t, page.Inquiries, 1)
@@ -101,6 +104,7 @@ func TestDecodeProductInquiryVariants(t *testing.T) {
 
 // Bodies that are not a successful list are errors of the right kind, never an empty page.
 func TestDecodeProductInquiryRejects(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, body string
 		kind       ErrorKind
@@ -110,15 +114,16 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 		{"string error code", `{"code":"429","message":"Too many requests"}`, KindRateLimited, "Too many requests"},
 		{"no data", `{"code":200,"message":"OK"}`, KindDecode, "no data"},
 		{"no pagination", `{"code":200,"message":"OK","data":{"content":[]}}`, KindDecode, "no pagination"},
-		{"data a list", `{"code":200,"message":"OK","data":[{"inquiryId":1}]}`, KindDecode, "cannot unmarshal"},
+		{"data a list", `{"code":200,"message":"OK","data":[{"inquiryId":1}]}`, KindDecode, "data: an array is not an object"},
 		{"bad time", productBody("200", `{"inquiryId":1,"inquiryAt":"30/07/2026"}`), KindDecode, "30/07/2026"},
 		{"time as a number", productBody("200", `{"inquiryId":1,"inquiryAt":20260730}`), KindDecode, "time string"},
-		{"id not an integer", productBody("200", `{"inquiryId":"abc"}`), KindDecode, "not an integer"},
-		{"truncated", `{"code":200,"data":{"content":[{"inquiryId":1`, KindDecode, "product inquiry list"},
+		{"id not an integer", productBody("200", `{"inquiryId":"abc"}`), KindDecode, "content.inquiryId: abc is not an integer"},
+		{"truncated", `{"code":200,"data":{"content":[{"inquiryId":1`, KindDecode, "malformed JSON"},
 		{"html", `<!DOCTYPE html><html><title>403 Forbidden</title></html>`, KindDecode, "403 Forbidden"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			page, err := DecodeProductInquiryList([]byte(tc.body))
 			require.Error(t, err)
 			assert.Nil(t, page)
@@ -129,6 +134,7 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 }
 
 func TestProductInquiryRequestValidate(t *testing.T) {
+	t.Parallel()
 	d := func(s string) time.Time { return kst(s + " 00:00:00") }
 	ok := ProductInquiryRequest{InquiryStartAt: d("2026-07-01"), InquiryEndAt: d("2026-07-07"), AnsweredType: AnsweredNoAnswer, PageSize: 50}
 	require.NoError(t, ok.Validate())

@@ -14,6 +14,7 @@ import (
 // TestWithReserve: every attempt, retries included, reserves after the wait hook and calls sent
 // exactly once before the next attempt; a failed reserve sends nothing.
 func TestWithReserve(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var events []string
 	add := func(e string) { mu.Lock(); events = append(events, e); mu.Unlock() }

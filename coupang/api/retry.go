@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,30 +16,31 @@ import (
 	"time"
 )
 
-// do runs one GET call: attempts with retries of retryable failures, each attempt waited for,
-// freshly signed and decoded with decode (so that a retryable code inside a body is retried too).
-func (c *Client) do(ctx context.Context, path, query string, decode func([]byte) error) error {
+// get runs one GET call and returns what decode made of the answer: attempts with retries of
+// retryable failures, each attempt waited for, freshly signed and decoded (so that a retryable code
+// inside a body is retried too).
+func get[T any](ctx context.Context, c *Client, path, query string, decode func([]byte) (*T, error)) (*T, error) {
 	for attempt := 1; ; attempt++ {
-		err := c.attempt(ctx, path, query, attempt, decode)
+		v, err := attemptOnce(ctx, c, path, query, attempt, decode)
 		if err == nil {
-			return nil
+			return v, nil
 		}
 		if ctx.Err() != nil {
-			return cancelled(ctx, path, attempt)
+			return nil, cancelled(ctx, path, attempt)
 		}
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {
-			return err // the wait hook failed: not an API error
+			return nil, err // a wait hook failed: not an API error
 		}
 		apiErr.Attempts = attempt
-		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.maxAttempts {
-			return apiErr
+		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts {
+			return nil, apiErr
 		}
 		delay := c.backoff(attempt, apiErr.retryAfter)
-		c.log.Warn("coupang api call failed, retrying", "method", http.MethodGet, "path", path,
+		c.cfg.Logger.Warn("coupang api call failed, retrying", "method", http.MethodGet, "path", path,
 			"attempt", attempt, "kind", apiErr.Kind.String(), "status", apiErr.StatusCode, "delay", delay)
 		if err := c.sleep(ctx, delay); err != nil {
-			return cancelled(ctx, path, attempt)
+			return nil, cancelled(ctx, path, attempt)
 		}
 	}
 }
@@ -48,143 +50,111 @@ func cancelled(ctx context.Context, path string, attempts int) error {
 	return fmt.Errorf("coupang api GET %s: stopped after %d attempt(s): %w", path, attempts, ctx.Err())
 }
 
-// attempt sends one request and decodes its answer. It returns an *Error for every failure except
-// one of the wait hook.
-func (c *Client) attempt(ctx context.Context, path, query string, n int, decode func([]byte) error) error {
+// attemptOnce sends one request and decodes its answer. It returns an *Error for every failure
+// except one of the wait hooks, and reports the attempt to the log and the request hook.
+func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n int, decode func([]byte) (*T, error)) (*T, error) {
 	if c.wait != nil {
 		if err := c.wait(ctx); err != nil {
-			return fmt.Errorf("coupang api GET %s: waiting for the rate limiter: %w", path, err)
+			return nil, fmt.Errorf("coupang api GET %s: waiting for the rate limiter: %w", path, err)
 		}
 	}
 	actx := ctx
 	if c.reserve != nil {
 		sent, err := c.reserve(ctx)
 		if err != nil {
-			return fmt.Errorf("coupang api GET %s: waiting for the rate budget: %w", path, err)
+			return nil, fmt.Errorf("coupang api GET %s: waiting for the rate budget: %w", path, err)
 		}
 		once := sync.OnceFunc(sent)
 		defer once()
 		actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once() }})
 	}
-	actx, cancel := context.WithTimeout(actx, c.timeout)
+	actx, cancel := context.WithTimeout(actx, c.cfg.Timeout)
 	defer cancel()
 	start := time.Now()
-	status, header, body, err := c.send(actx, path, query)
+	status, body, err := c.send(actx, path, query)
+	var v *T
 	if err == nil {
-		err = c.check(status, header, body, decode)
+		v, err = decode(body)
 	}
-	apiErr := c.finish(err, path, status, actx)
-	c.report(ctx, path, n, status, time.Since(start), apiErr)
-	if apiErr != nil {
-		return apiErr
+	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: time.Since(start)}
+	var e *Error
+	if err != nil {
+		if !errors.As(err, &e) {
+			e = &Error{Kind: KindDecode, Message: err.Error(), Err: err}
+		}
+		e.Method, e.Path, e.StatusCode = http.MethodGet, path, cmp.Or(e.StatusCode, status)
+		if e.Kind == KindNetwork && errors.Is(actx.Err(), context.DeadlineExceeded) {
+			e.Message = fmt.Sprintf("no complete answer within %s (per-attempt timeout): %s", c.cfg.Timeout, e.Message)
+		}
+		e.Message = c.redact(e.Message)
+		info.Kind = e.Kind
+		c.cfg.Logger.Debug("coupang api attempt failed", "method", info.Method, "path", path, "attempt", n,
+			"status", status, "duration", info.Duration, "error", e.Error())
+	} else {
+		c.cfg.Logger.Debug("coupang api attempt", "method", info.Method, "path", path, "attempt", n, "status", status, "duration", info.Duration)
 	}
-	return nil
+	if hook, ok := ctx.Value(requestHookKey{}).(func(RequestInfo)); ok {
+		hook(info)
+	}
+	if e != nil {
+		return nil, e
+	}
+	return v, nil
 }
 
-// send signs and sends one GET and reads the whole body.
-func (c *Client) send(ctx context.Context, path, query string) (int, http.Header, []byte, error) {
-	target := c.base + path
+// send signs and sends one GET and reads the whole body, which it returns only for a 2xx JSON answer.
+func (c *Client) send(ctx context.Context, path, query string) (int, []byte, error) {
+	target := c.cfg.BaseURL + path
 	if query != "" {
 		target += "?" + query
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return 0, nil, nil, &Error{Kind: KindBadRequest, Message: "cannot build the request URL", Err: err}
+		return 0, nil, &Error{Kind: KindBadRequest, Message: "cannot build the request URL", Err: err}
 	}
 	req.URL.RawQuery = query // exactly as signed; never re-encoded
-	req.Header.Set("Authorization", Authorization(c.accessKey, c.secretKey, c.now(), http.MethodGet, path, query))
+	req.Header.Set("Authorization", Authorization(c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now(), http.MethodGet, path, query))
 	req.Header.Set("Content-Type", ContentType)
-	req.Header.Set("X-Requested-By", c.vendorID)
+	req.Header.Set("X-Requested-By", c.cfg.VendorID)
 	req.Header.Set("X-EXTENDED-TIMEOUT", ExtendedTimeoutMillis)
 	req.Header.Set("User-Agent", "steampipe-plugin-coupang")
-	c.requests.Add(1)
-	c.log.Trace("coupang api request", "method", http.MethodGet, "path", path)
-	resp, err := c.http.Do(req)
+	c.cfg.Logger.Trace("coupang api request", "method", http.MethodGet, "path", path)
+	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return 0, nil, nil, networkError(err)
+		return 0, nil, networkError(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		return resp.StatusCode, resp.Header, nil, networkError(fmt.Errorf("reading the response body: %w", err))
+	switch status := resp.StatusCode; {
+	case err != nil:
+		return status, nil, networkError(fmt.Errorf("reading the response body: %w", err))
+	case len(body) > maxBodyBytes:
+		return status, nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("response body larger than %d bytes", maxBodyBytes)}
+	case status < 200 || status > 299:
+		e := statusError(status, resp.Header.Get("Location"), body)
+		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
+		return status, nil, e
+	case !looksLikeJSON(body):
+		return status, nil, &Error{Kind: KindDecode, Message: describeBody(body, status), Hint: hintDecode}
 	}
-	if len(body) > maxBodyBytes {
-		return resp.StatusCode, resp.Header, nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("response body larger than %d bytes", maxBodyBytes)}
-	}
-	return resp.StatusCode, resp.Header, body, nil
+	return resp.StatusCode, body, nil
 }
 
-// networkError classifies a transport failure.
+// networkError classifies a transport failure; its message leaves out the *url.Error's URL.
 func networkError(err error) *Error {
-	return &Error{Kind: KindNetwork, Message: transportMessage(err), Hint: hintNetwork, Err: err}
-}
-
-// transportMessage is err's text without the *url.Error's URL prefix.
-func transportMessage(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		return ue.Err.Error()
+	msg := err.Error()
+	if ue := (*url.Error)(nil); errors.As(err, &ue) && ue.Err != nil {
+		msg = ue.Err.Error()
 	}
-	return err.Error()
-}
-
-// check classifies a response that arrived and decodes a successful one.
-func (c *Client) check(status int, header http.Header, body []byte, decode func([]byte) error) error {
-	if status < 200 || status > 299 {
-		e := statusError(status, header.Get("Location"), body)
-		e.retryAfter = parseRetryAfter(header.Get("Retry-After"), c.now())
-		return e
-	}
-	if !looksLikeJSON(body) {
-		return &Error{Kind: KindDecode, Message: describeBody(body, status), Hint: hintDecode}
-	}
-	return decode(body)
-}
-
-// finish completes err (an *Error from send, check or decode) with the call's facts, turns a
-// per-attempt timeout into a network error and removes anything secret from its text.
-func (c *Client) finish(err error, path string, status int, actx context.Context) *Error {
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	if !errors.As(err, &e) {
-		e = &Error{Kind: KindDecode, Message: err.Error(), Err: err}
-	}
-	e.Method, e.Path = http.MethodGet, path
-	if e.StatusCode == 0 {
-		e.StatusCode = status
-	}
-	if e.Kind == KindNetwork && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		e.Message = fmt.Sprintf("no complete answer within %s (per-attempt timeout): %s", c.timeout, e.Message)
-	}
-	e.Message = c.redact(e.Message)
-	return e
-}
-
-// report logs one attempt and passes it to the OnRequest hook and the context's request hook.
-func (c *Client) report(ctx context.Context, path string, n, status int, d time.Duration, err *Error) {
-	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: d}
-	if err != nil {
-		info.Kind = err.Kind
-		c.log.Debug("coupang api attempt failed", "method", info.Method, "path", path, "attempt", n,
-			"status", status, "duration", d, "error", err.Error())
-	} else {
-		c.log.Debug("coupang api attempt", "method", info.Method, "path", path, "attempt", n, "status", status, "duration", d)
-	}
-	if c.onRequest != nil {
-		c.onRequest(info)
-	}
-	if hook, ok := ctx.Value(requestHookKey{}).(func(RequestInfo)); ok {
-		hook(info)
-	}
+	return &Error{Kind: KindNetwork, Message: msg, Hint: hintNetwork, Err: err}
 }
 
 type requestHookKey struct{}
 
-// WithRequestHook returns a context whose calls also report every HTTP attempt to hook. It serves
-// a caller that counts the requests of its own queries on a client it did not build (the
-// in-process runner behind the export's progress line), without touching http.DefaultTransport.
+// WithRequestHook returns a context whose calls report every HTTP attempt to hook, for progress
+// and metrics: it serves a caller that counts the requests of its own queries on a client it did
+// not build (the in-process runner behind the export's progress line), without touching
+// http.DefaultTransport.
 func WithRequestHook(ctx context.Context, hook func(RequestInfo)) context.Context {
 	return context.WithValue(ctx, requestHookKey{}, hook)
 }
@@ -192,30 +162,24 @@ func WithRequestHook(ctx context.Context, hook func(RequestInfo)) context.Contex
 // backoff is the delay before attempt n+1: the server's Retry-After when given (capped), else
 // exponential backoff with full jitter between MinBackoff and min(MaxBackoff, MinBackoff*2^n).
 func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
+	lo, ceiling := c.cfg.MinBackoff, c.cfg.MaxBackoff
 	if retryAfter > 0 {
-		return min(retryAfter, c.maxRetryAfter)
+		return min(retryAfter, c.cfg.MaxRetryAfter)
 	}
-	ceiling := c.maxBackoff
-	if n < 30 && c.minBackoff<<n > 0 && c.minBackoff<<n < ceiling {
-		ceiling = c.minBackoff << n
+	if n < 30 && lo<<n > 0 && lo<<n < ceiling {
+		ceiling = lo << n
 	}
-	if ceiling <= c.minBackoff {
-		return c.minBackoff
+	if ceiling <= lo {
+		return lo
 	}
-	return c.minBackoff + rand.N(ceiling-c.minBackoff+1)
+	return lo + rand.N(ceiling-lo+1)
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date. 0 means absent or invalid.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, 24*3600)) * time.Second
+		return time.Duration(min(max(secs, 0), 24*3600)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)

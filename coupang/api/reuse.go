@@ -18,7 +18,7 @@ type Reuse interface {
 }
 
 // WithReuse returns a copy of c that consults r before every call (see Reuse). The copy shares
-// c's HTTP client, wait hook and request counter.
+// c's HTTP client and wait hook.
 func (c *Client) WithReuse(r Reuse) *Client {
 	cp := *c
 	cp.reuse = r

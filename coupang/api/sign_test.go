@@ -8,6 +8,7 @@ import (
 
 // The vectors of the design notes, computed from Coupang's documented rule.
 func TestSignatureVectors(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ secret, date, method, path, query, want string }{
 		{"abc123", "700101T000000Z", "GET", "/path", "x=1", "941e8cea21006e72a8841d3ac23c3849d727506ffe4ddf0e09ac7501cdbc4fda"},
 		{"test-secret-key-0000", "260115T030405Z", "GET", "/v2/providers/openapi/apis/api/v5/vendors/A00012345/callCenterInquiries",

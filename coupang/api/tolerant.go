@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,13 @@ import (
 // numeric strings, vendorItemId as one value or an array, booleans as "Y", times in several
 // layouts, null wherever a value is missing). Each type below implements json.Unmarshaler so that
 // encoding/json reads such a member into the Go value the documentation promises, exactly (an ID
-// never goes through float64), or fails with a message naming the offending value.
+// never goes through float64), or fails with a message naming the offending value (see typeError).
+
+// typeError is a tolerant type's error in the form of encoding/json's own type errors, so that
+// encoding/json fills in the member it concerns (Field); Value holds the message.
+func typeError[T any](format string, args ...any) error {
+	return &json.UnmarshalTypeError{Value: fmt.Sprintf(format, args...), Type: reflect.TypeFor[T]()}
+}
 
 // Int64 is an integer sent as a JSON number or a numeric string ("12", " +12 ", "12.0"). null and
 // "" read as 0; anything else that is not a whole number is an error.
@@ -23,10 +30,10 @@ type Int64 int64
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int64) UnmarshalJSON(b []byte) error {
 	*n = 0
-	t := bytes.TrimSpace(b)
-	if isNull(t) {
+	if isNull(b) {
 		return nil
 	}
+	t := bytes.TrimSpace(b)
 	if t[0] == '"' {
 		var s string
 		if err := json.Unmarshal(t, &s); err != nil {
@@ -37,30 +44,14 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 		}
 	}
 	v, err := strconv.ParseInt(string(t), 10, 64)
-	if err != nil {
-		if whole, ok := zeroFraction(string(t)); ok {
-			v, err = strconv.ParseInt(whole, 10, 64)
-		}
+	if whole, frac, ok := bytes.Cut(t, []byte(".")); err != nil && ok && len(bytes.Trim(frac, "0")) == 0 {
+		v, err = strconv.ParseInt(string(whole), 10, 64) // a zero fraction, as some senders write IDs
 	}
 	if err != nil {
-		return fmt.Errorf("%s is not an integer", sanitize(string(t), 40))
+		return typeError[Int64]("%s is not an integer", sanitize(string(t), 40))
 	}
 	*n = Int64(v)
 	return nil
-}
-
-// zeroFraction returns the integer part of s when s is an integer written with a zero fraction
-// ("12.0", "12."), as some senders write IDs.
-func zeroFraction(s string) (string, bool) {
-	whole, frac, ok := strings.Cut(s, ".")
-	if !ok || strings.Trim(frac, "0") != "" {
-		return "", false
-	}
-	digits := strings.TrimPrefix(whole, "-")
-	if digits == "" || strings.Trim(digits, "0123456789") != "" {
-		return "", false
-	}
-	return whole, true
 }
 
 // Int64s is a list of IDs sent as an array of Int64 values or as a single one. Zeros and nulls are
@@ -87,7 +78,7 @@ func (l *Int64s) UnmarshalJSON(b []byte) error {
 		var n Int64
 		if err := n.UnmarshalJSON(raw); err != nil {
 			*l = Int64s{}
-			return fmt.Errorf("[%d]: %w", i, err)
+			return typeError[Int64s]("[%d]: %v", i, jsonError(err))
 		}
 		if n != 0 {
 			*l = append(*l, int64(n))
@@ -109,16 +100,13 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case t[0] == '"':
 		// Nothing to unescape or replace, the common case: no second scan. (encoding/json only
 		// hands an Unmarshaler valid JSON, so the quotes match.)
-		if len(t) < 2 {
-			return errMalformed
-		}
 		if in := t[1 : len(t)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
 			*s = String(in)
 			return nil
 		}
 		return json.Unmarshal(t, (*string)(s))
 	case t[0] == '{' || t[0] == '[':
-		return fmt.Errorf("expected a string, got %s", kindOfJSON(t))
+		return typeError[String]("expected a string, got %s", kindOfJSON(t))
 	default:
 		*s = String(t)
 	}
@@ -141,7 +129,7 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	case "true", "1", "y", "yes":
 		*v = true
 	default:
-		return fmt.Errorf("%s is not a boolean", sanitize(string(s), 40))
+		return typeError[Bool]("%s is not a boolean", sanitize(string(s), 40))
 	}
 	return nil
 }
@@ -154,7 +142,7 @@ type Timestamp struct{ Time *time.Time }
 func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	t := bytes.TrimSpace(b)
 	if len(t) > 0 && t[0] != '"' && !isNull(t) {
-		return fmt.Errorf("expected a time string, got %s", kindOfJSON(t))
+		return typeError[Timestamp]("expected a time string, got %s", kindOfJSON(t))
 	}
 	var s String
 	if err := s.UnmarshalJSON(t); err != nil {
@@ -162,36 +150,11 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseTime(string(s))
 	if err != nil {
-		return err
+		return typeError[Timestamp]("%v", err)
 	}
 	ts.Time = v
 	return nil
 }
-
-// Nullable is a member whose null (or absence, for a field never set) means "no value", apart
-// from the zero value of T: Value is nil then. T is read with encoding/json, so it may be one of
-// the tolerant types above: Nullable[String] tells null from "".
-type Nullable[T any] struct{ Value *T }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		n.Value = nil
-		return nil
-	}
-	v := new(T)
-	if err := json.Unmarshal(b, v); err != nil {
-		return err
-	}
-	n.Value = v
-	return nil
-}
-
-// Time layouts Coupang uses: without an offset the time is Korean (KST).
-var (
-	localLayouts  = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout}
-	offsetLayouts = []string{time.RFC3339, "2006-01-02 15:04:05Z07:00"}
-)
 
 // ParseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
 // RFC 3339 (its offset kept, then converted) or "2006-01-02". No offset means KST. "" gives nil.
@@ -200,15 +163,9 @@ func ParseTime(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	// No string parses under layouts of both kinds (a local layout ends at the seconds or the
-	// date, an offset layout does not), so the order only saves failed attempts.
-	for _, layout := range localLayouts {
+	// A layout without an offset reads the time in KST; one with an offset keeps it.
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
 		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
-			return &v, nil
-		}
-	}
-	for _, layout := range offsetLayouts {
-		if v, err := time.Parse(layout, s); err == nil {
 			v = v.In(KST)
 			return &v, nil
 		}

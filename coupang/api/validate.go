@@ -17,7 +17,16 @@ func (r ListRequest) Validate() error {
 	if r.VendorItemID < 0 || r.OrderID < 0 {
 		return fmt.Errorf("vendorItemId and orderId must not be negative")
 	}
-	return r.validateDates()
+	if r.InquiryStartAt.IsZero() != r.InquiryEndAt.IsZero() {
+		return fmt.Errorf("inquiryStartAt and inquiryEndAt must be given together")
+	}
+	if r.InquiryStartAt.IsZero() {
+		if r.VendorItemID == 0 {
+			return fmt.Errorf("inquiryStartAt and inquiryEndAt are required without vendorItemId")
+		}
+		return nil
+	}
+	return validatePeriod(r.InquiryStartAt, r.InquiryEndAt)
 }
 
 // validateStatusAndPage checks what both question lists share: a listing status from statuses
@@ -33,21 +42,6 @@ func validateStatusAndPage(param, status string, statuses []string, page, size, 
 		return fmt.Errorf("pageSize %d must be between 1 and %d", size, maxSize)
 	}
 	return nil
-}
-
-// validateDates checks the query period.
-func (r ListRequest) validateDates() error {
-	start, end := r.InquiryStartAt, r.InquiryEndAt
-	if start.IsZero() != end.IsZero() {
-		return fmt.Errorf("inquiryStartAt and inquiryEndAt must be given together")
-	}
-	if start.IsZero() {
-		if r.VendorItemID == 0 {
-			return fmt.Errorf("inquiryStartAt and inquiryEndAt are required without vendorItemId")
-		}
-		return nil
-	}
-	return validatePeriod(start, end)
 }
 
 // validatePeriod checks a query period of Korean dates: 2..7 calendar days, start before end.
