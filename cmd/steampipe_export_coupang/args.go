@@ -1,9 +1,12 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 )
 
 // options are the parsed command line.
@@ -27,103 +30,165 @@ const usageLine = `steampipe_export_coupang TABLE [--select a,b] [--where "COND"
                          [--output csv|json|jsonl|xlsx] [--bom]
                          [--config 'HCL attributes' | --connection NAME [--config-dir DIR]] [--verbose]`
 
-// flagsWithValue are the flags that take a value, as `--flag value` or `--flag=value`.
-var flagsWithValue = map[string]bool{
-	"select": true, "where": true, "limit": true, "output": true,
-	"config": true, "connection": true, "config-dir": true,
-}
-
-// parseArgs reads the command line; flags may come before or after TABLE.
+// parseArgs reads the command line with package flag; flags may come before or after TABLE.
 func parseArgs(args []string) (options, error) {
-	o := options{Limit: -1, Output: formatCSV}
-	var positional []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			positional = append(positional, args[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			positional = append(positional, arg)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		if flagsWithValue[name] && !hasValue {
-			if i+1 >= len(args) {
-				return o, fmt.Errorf("flag --%s needs a value", name)
-			}
-			i++
-			value = args[i]
-		}
-		if err := o.set(name, value, hasValue); err != nil {
-			return o, err
-		}
-	}
-	return o, o.finish(positional)
-}
-
-// set applies one flag.
-func (o *options) set(name, value string, hasValue bool) error {
-	switch name {
-	case "h", "help":
-		o.Help = true
-	case "v", "verbose":
-		o.Verbose = !hasValue || value == "true"
-	case "bom":
-		o.BOM = !hasValue || value == "true"
-	case "select":
-		for _, c := range strings.Split(value, ",") {
+	o := options{Limit: -1}
+	fs := flag.NewFlagSet("steampipe_export_coupang", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by the caller; --help is ours
+	fs.Func("select", "", func(v string) error {
+		for _, c := range strings.Split(v, ",") {
 			if c = strings.ToLower(strings.TrimSpace(c)); c != "" {
 				o.Select = append(o.Select, c)
 			}
 		}
-	case "where":
-		o.Where = append(o.Where, value)
-	case "limit":
-		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		return nil
+	})
+	fs.Func("where", "", func(v string) error { o.Where = append(o.Where, v); return nil })
+	fs.Func("config", "", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
+	var limit *string
+	fs.Func("limit", "", func(v string) error { limit = &v; return nil })
+	fs.StringVar(&o.Output, "output", formatCSV, "")
+	fs.StringVar(&o.Connection, "connection", "", "")
+	fs.StringVar(&o.ConfigDir, "config-dir", "", "")
+	fs.BoolVar(&o.BOM, "bom", false, "")
+	for _, name := range []string{"v", "verbose"} {
+		fs.BoolVar(&o.Verbose, name, false, "")
+	}
+	for _, name := range []string{"h", "help"} {
+		fs.BoolVar(&o.Help, name, false, "")
+	}
+	// flag stops at the first argument that is not a flag: take it as TABLE and read on.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return o, flagError(err)
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" || len(rest) == 0 {
+			positional = append(positional, rest...)
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
+	if limit != nil {
+		n, err := strconv.ParseInt(strings.TrimSpace(*limit), 10, 64)
 		if err != nil || n < 0 {
-			return fmt.Errorf("bad --limit %q: write a whole number, 0 or more", value)
+			return o, fmt.Errorf("bad --limit %q: write a whole number, 0 or more", *limit)
 		}
 		o.Limit = n
-	case "output":
-		o.Output = strings.ToLower(value)
-	case "config":
-		o.Config, o.HasConfig = value, true
-	case "connection":
-		o.Connection = value
-	case "config-dir":
-		o.ConfigDir = value
-	default:
+	}
+	o.Output = strings.ToLower(o.Output)
+	return o, o.finish(positional)
+}
+
+// flagError says what package flag found wrong in our words.
+func flagError(err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
 		return fmt.Errorf("unknown flag %q (see --help)", "--"+name)
 	}
-	return nil
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Errorf("flag --%s needs a value", name)
+	}
+	return err
 }
 
 // finish checks the flags together and takes the table name.
 func (o *options) finish(positional []string) error {
-	if o.Help {
-		// TABLE --help shows that table.
-		if len(positional) == 1 {
-			o.Table = strings.ToLower(positional[0])
-		}
-		return nil
-	}
-	switch len(positional) {
-	case 0:
-		return fmt.Errorf("missing TABLE: usage: %s", usageLine)
-	case 1:
+	if len(positional) == 1 {
 		o.Table = strings.ToLower(positional[0])
-	default:
+	}
+	switch {
+	case o.Help: // TABLE --help shows that table.
+		return nil
+	case len(positional) == 0:
+		return fmt.Errorf("missing TABLE: usage: %s", usageLine)
+	case len(positional) > 1:
 		return fmt.Errorf("one TABLE only, got %s (quote a --where condition that contains spaces, like --where \"inquiry_at >= '2024-05-01'\")", strings.Join(positional, " "))
-	}
-	if err := checkFormat(o.Output, o.BOM); err != nil {
-		return err
-	}
-	if o.HasConfig && o.Connection != "" {
+	case o.HasConfig && o.Connection != "":
 		return fmt.Errorf("use either --config or --connection, not both")
-	}
-	if o.ConfigDir != "" && o.Connection == "" {
+	case o.ConfigDir != "" && o.Connection == "":
 		return fmt.Errorf("--config-dir needs --connection NAME")
 	}
-	return nil
+	return checkFormat(o.Output, o.BOM)
+}
+
+const helpIntro = `Export a table of the Coupang Steampipe plugin to CSV, JSON, JSON lines or an Excel workbook, without Steampipe.
+
+Usage:
+  %s
+
+Flags:
+  --select a,b           columns to write, in this order (default: every column, in table order)
+  --where "COND"         keep rows matching COND, written as in SQL; repeated --where flags are ANDed:
+                           col = v, col != v, col < v, col <= v, col > v, col >= v,
+                           col in (v1, v2), col between v1 and v2, col is null, col is not null,
+                           joined with and, or, not and parentheses
+                         values: 'quoted', "quoted", or bare numbers and words;
+                         timestamps: RFC 3339, yyyy-MM-dd or 'yyyy-MM-dd HH:mm:ss' (no offset: Korean time, UTC+9),
+                           or now(), current_date (Korean midnight), each +/- interval '7 days'
+  --limit N              write at most N rows
+  --output FORMAT        csv (default; header line, NULL as an empty field), json (one array), jsonl,
+                         or xlsx (one sheet; numbers, IDs and Korean date-times as typed cells)
+  --bom                  start the CSV with a UTF-8 byte-order mark, so Excel reads Korean text correctly
+  --config 'HCL'         connection arguments, like 'vendor_id = "A00012345" access_key = "..." secret_key = "..."'
+  --connection NAME      read connection "NAME" { plugin = "local/coupang" ... } from the .spc files in --config-dir
+  --config-dir DIR       default ~/.steampipe/config; a limiter block in its plugin "coupang" block applies
+  --verbose              show the plugin's logs on stderr
+  -h, --help             this help; TABLE --help shows one table
+
+Without --config or --connection the plugin reads COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY,
+COUPANG_SECRET_KEY and COUPANG_BASE_URL. Conditions on key columns with the operators listed below
+are sent to Coupang (not those under or / not); every condition is also checked on every row.
+Errors go to stderr with exit code 1.
+
+Without a lower bound on inquiry_at and without vendor_item_id, only default_lookback_days (7) Korean
+days are read: those ending today, or ending at the upper bound of inquiry_at. A line on stderr then
+names the days read; give inquiry_at a lower bound (--where "inquiry_at >= '2024-05-01'") to read others.
+
+Examples:
+  steampipe_export_coupang coupang_callcenter_inquiry --where "inquiry_at >= now() - interval '7 days'" --output xlsx > week.xlsx
+  steampipe_export_coupang coupang_callcenter_inquiry --where "inquiry_at between '2026-01-01' and '2026-01-31 23:59:59'" --bom > january.csv
+  steampipe_export_coupang coupang_callcenter_inquiry --where "vendor_item_id in (4154908138, 4010207040)" --output json
+  steampipe_export_coupang coupang_callcenter_inquiry_reply --where "partner_counseling_status = 'TRANSFER' and need_answer = true"
+
+Tables:
+`
+
+// writeHelp prints the usage and every table with its columns, key columns and their operators;
+// with a table name (TABLE --help), the usage and that table only.
+func writeHelp(w io.Writer, cat catalog, table string) error {
+	var b strings.Builder
+	if table == "" {
+		fmt.Fprintf(&b, helpIntro, usageLine)
+		for _, name := range cat.names() {
+			writeTableHelp(&b, cat[name])
+		}
+	} else {
+		t, err := cat.lookup(table)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "Usage:\n  %s\n\nTable:", strings.Replace(usageLine, "TABLE", t.Name, 1))
+		writeTableHelp(&b, t)
+		b.WriteString("\nSee steampipe_export_coupang --help for the flags and every table.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeTableHelp(b *strings.Builder, t *table) {
+	fmt.Fprintf(b, "\n  %s\n", t.Name)
+	if len(t.KeyColumns) > 0 {
+		keys := make([]string, len(t.KeyColumns))
+		for i, kc := range t.KeyColumns {
+			keys[i] = fmt.Sprintf("%s (%s)", kc.Name, strings.Join(kc.Operators, " "))
+		}
+		fmt.Fprintf(b, "    key columns: %s\n", strings.Join(keys, ", "))
+	}
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, c := range t.Columns {
+		fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
+	}
+	tw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseArgs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want options
@@ -33,6 +34,7 @@ func TestParseArgs(t *testing.T) {
 }
 
 func TestParseArgsErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string

@@ -16,6 +16,7 @@ func writeSpc(t *testing.T, dir, name, text string) {
 }
 
 func TestConnectionConfig(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeSpc(t, dir, "coupang.spc", `
 connection "coupang" {
@@ -80,6 +81,7 @@ connection "hub" {
 }
 
 func TestConnectionConfigErrors(t *testing.T) {
+	t.Parallel()
 	empty := t.TempDir()
 	_, err := dirConnection(empty, "coupang")
 	assert.ErrorContains(t, err, "no .spc files in")
@@ -108,6 +110,7 @@ func dirConnection(dir, name string) (string, error) {
 }
 
 func TestNormalizeConfigHCL(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"", ""},
 		{`vendor_id = "A1"`, `vendor_id = "A1"`},
@@ -140,6 +143,7 @@ func TestDefaultConfigDir(t *testing.T) {
 // TestConfigErrorPointsIntoTheFlag: an HCL error in a one-line --config names the character of
 // what was typed (not a line of the text rewritten one attribute per line), and never the values.
 func TestConfigErrorPointsIntoTheFlag(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		char int // 1-based, in what was typed

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"cmp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,9 +16,6 @@ type row = map[string]*proto.Column
 // columnValue returns a cell as int64, float64, string, bool, time.Time or []byte (JSON);
 // ok is false for NULL or a missing cell.
 func columnValue(c *proto.Column) (v any, ok bool) {
-	if c == nil {
-		return nil, false
-	}
 	switch x := c.GetValue().(type) {
 	case *proto.Column_IntValue:
 		return x.IntValue, true
@@ -26,10 +26,7 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 	case *proto.Column_BoolValue:
 		return x.BoolValue, true
 	case *proto.Column_TimestampValue:
-		if x.TimestampValue == nil {
-			return nil, false
-		}
-		return x.TimestampValue.AsTime(), true
+		return x.TimestampValue.AsTime(), x.TimestampValue != nil
 	case *proto.Column_JsonValue:
 		return x.JsonValue, true
 	case *proto.Column_IpAddrValue:
@@ -43,20 +40,20 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 }
 
 // compareValues orders two values of one column type; ok is false when they cannot be compared.
-func compareValues(a, b any) (cmp int, ok bool) {
+func compareValues(a, b any) (c int, ok bool) {
 	switch x := a.(type) {
 	case int64:
 		y, ok := b.(int64)
-		return compareOrdered(x, y), ok
+		return cmp.Compare(x, y), ok
 	case float64:
 		y, ok := b.(float64)
-		return compareOrdered(x, y), ok
+		return cmp.Compare(x, y), ok
 	case string:
 		y, ok := b.(string)
-		return strings.Compare(x, y), ok
+		return cmp.Compare(x, y), ok
 	case bool:
 		y, ok := b.(bool)
-		return compareBools(x, y), ok
+		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(y)), ok // false < true, as in Postgres
 	case time.Time:
 		y, ok := b.(time.Time)
 		return x.Compare(y), ok
@@ -64,71 +61,28 @@ func compareValues(a, b any) (cmp int, ok bool) {
 	return 0, false
 }
 
-func compareOrdered[T int64 | float64](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
-func compareBools(x, y bool) int {
-	switch {
-	case x == y:
-		return 0
-	case !x:
-		return -1
-	}
-	return 1
-}
-
-// matches reports whether a row satisfies a condition, with SQL's rule that NULL matches nothing.
-func (c condition) matches(r row) bool {
-	v, ok := columnValue(r[c.Column.Name])
+// eval says whether a row satisfies a condition; known is false for a comparison with NULL,
+// which is unknown in SQL.
+func (c condition) eval(r row) (v, known bool) {
+	v0, present := columnValue(r[c.Column.Name])
 	switch {
 	case c.Op == opIsNull || c.Op == opIsNotNull:
-		return ok == (c.Op == opIsNotNull)
-	case !ok:
-		return false
+		return present == (c.Op == opIsNotNull), true
+	case !present:
+		return false, false
+	case c.Op == opIn:
+		return slices.ContainsFunc(c.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
+	case c.Op == opBetween:
+		lo, ok1 := compareValues(v0, c.Values[0])
+		hi, ok2 := compareValues(v0, c.Values[1])
+		return ok1 && ok2 && lo >= 0 && hi <= 0, true
 	}
-	switch c.Op {
-	case opIn:
-		for _, want := range c.Values {
-			if cmp, ok := compareValues(v, want); ok && cmp == 0 {
-				return true
-			}
-		}
-		return false
-	case opBetween:
-		lo, ok1 := compareValues(v, c.Values[0])
-		hi, ok2 := compareValues(v, c.Values[1])
-		return ok1 && ok2 && lo >= 0 && hi <= 0
+	n, ok := compareValues(v0, c.Values[0])
+	if c.Op == opNe {
+		return ok && n != 0, true
 	}
-	cmp, ok := compareValues(v, c.Values[0])
-	if !ok {
-		return false
-	}
-	return compareResult(c.Op, cmp)
-}
-
-func compareResult(op string, cmp int) bool {
-	switch op {
-	case opEq:
-		return cmp == 0
-	case opNe:
-		return cmp != 0
-	case opLt:
-		return cmp < 0
-	case opLe:
-		return cmp <= 0
-	case opGt:
-		return cmp > 0
-	case opGe:
-		return cmp >= 0
-	}
-	return false
+	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
+	return ok && strings.Contains(c.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
 // matches reports whether a row satisfies an expression. As in SQL, a comparison with NULL is
@@ -142,10 +96,7 @@ func (e expr) matches(r row) bool {
 func (e expr) eval(r row) (v, known bool) {
 	switch e.Kind {
 	case kindCond:
-		if _, present := columnValue(r[e.Cond.Column.Name]); !present && e.Cond.Op != opIsNull && e.Cond.Op != opIsNotNull {
-			return false, false
-		}
-		return e.Cond.matches(r), true
+		return e.Cond.eval(r)
 	case kindNot:
 		v, known := e.Args[0].eval(r)
 		return !v, known

@@ -29,6 +29,7 @@ func tsCol(t time.Time) *proto.Column {
 }
 
 func TestConditionMatches(t *testing.T) {
+	t.Parallel()
 	r := row{
 		"inquiry_id":                intCol(10),
 		"inquiry_at":                tsCol(kstTime("2024-05-01 12:00:00")),
@@ -88,6 +89,7 @@ func TestConditionMatches(t *testing.T) {
 }
 
 func TestMatchesAllAndsConditions(t *testing.T) {
+	t.Parallel()
 	where, err := parseWhere(fixtureTable(), []string{"inquiry_id > 5", "inquiry_id < 20"}, time.Now())
 	require.NoError(t, err)
 	assert.True(t, where.matches(row{"inquiry_id": intCol(10)}))

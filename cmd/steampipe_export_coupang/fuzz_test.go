@@ -56,11 +56,11 @@ func FuzzParseWhere(f *testing.F) {
 			return
 		}
 		checkConditions(t, where)
-		p := planPushdown(tbl, where, limit)
-		if p.Limit >= 0 && p.Limit != limit {
-			t.Fatalf("pushed limit %d for limit %d", p.Limit, limit)
+		quals, pushed := planPushdown(tbl, where, limit)
+		if pushed >= 0 && pushed != limit {
+			t.Fatalf("pushed limit %d for limit %d", pushed, limit)
 		}
-		for _, q := range p.Quals {
+		for _, q := range quals {
 			if _, err := inprocess.QualValue(q.Value); err != nil {
 				t.Fatalf("pushed qual %+v cannot be sent to the plugin: %v", q, err)
 			}

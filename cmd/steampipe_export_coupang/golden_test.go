@@ -62,6 +62,7 @@ func splitCSVRecords(s string) []string {
 }
 
 func TestSplitCSVRecords(t *testing.T) {
+	t.Parallel()
 	got := splitCSVRecords("a,b\n1,\"x\ny\"\n2,\"q\"\"\n\"\n")
 	require.Equal(t, []string{"a,b\n", "1,\"x\ny\"\n", "2,\"q\"\"\n\"\n"}, got)
 }

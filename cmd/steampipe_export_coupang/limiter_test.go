@@ -28,6 +28,7 @@ plugin "coupang" {
 `
 
 func TestLimiterBlocksAreRead(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeSpc(t, dir, "coupang.spc", pluginBlock+`
 connection "shop" {
@@ -56,9 +57,10 @@ connection "hub_shop" {
 	}
 
 	// --config takes the limiters from the config directory too.
-	got, err := pluginLimiters(dir)
+	got, err := resolveConfig(options{Config: `vendor_id = "A1"`, HasConfig: true, ConfigDir: dir})
 	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	assert.Equal(t, want, got.Limiters)
+	assert.Equal(t, `vendor_id = "A1"`, got.Connection)
 
 	// Another plugin's limiters are not the coupang plugin's.
 	other := t.TempDir()
@@ -74,6 +76,7 @@ connection "hub_shop" {
 }
 
 func TestLimiterBlockErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ block, want string }{
 		{"limiter \"coupang_api\" {\n scope = [\"connection\"]\n }", "must definer either a rate limit or max concurrency"},
 		{"limiter \"coupang_api\" {\n fill_rate = \"fast\"\n }", "a number is required"},

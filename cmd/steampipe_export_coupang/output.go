@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,12 +21,6 @@ const (
 	formatXLSX  = "xlsx"
 )
 
-// formatHelp lists the formats, for messages.
-const formatHelp = "csv, json, jsonl or xlsx"
-
-// utf8BOM starts a CSV file that Excel should read as UTF-8 (--bom).
-const utf8BOM = "\uFEFF"
-
 // rowWriter writes rows as they arrive. Nothing is written before the first row or Close, so a query
 // that fails before its first row leaves the output empty.
 type rowWriter interface {
@@ -35,10 +31,8 @@ type rowWriter interface {
 
 // checkFormat checks --output and --bom together; it is the one place that knows the formats.
 func checkFormat(format string, bom bool) error {
-	switch format {
-	case formatCSV, formatJSON, formatJSONL, formatXLSX:
-	default:
-		return fmt.Errorf("unknown --output %q: use %s", format, formatHelp)
+	if !slices.Contains([]string{formatCSV, formatJSON, formatJSONL, formatXLSX}, format) {
+		return fmt.Errorf("unknown --output %q: use csv, json, jsonl or xlsx", format)
 	}
 	if bom && format != formatCSV {
 		return fmt.Errorf("--bom is for --output csv only (xlsx and JSON need no byte-order mark): drop --bom")
@@ -46,151 +40,97 @@ func checkFormat(format string, bom bool) error {
 	return nil
 }
 
-// newRowWriter returns the writer of a format; bom starts a CSV with a UTF-8 byte-order mark.
+// newRowWriter returns the writer of a format; bom starts a CSV with a UTF-8 byte-order mark, so
+// that Excel reads it as UTF-8.
 func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWriter, error) {
 	if err := checkFormat(format, bom); err != nil {
 		return nil, err
 	}
 	switch format {
-	case formatJSON:
-		return newJSONWriter(w, cols, true), nil
-	case formatJSONL:
-		return newJSONWriter(w, cols, false), nil
+	case formatJSON, formatJSONL:
+		j := &jsonWriter{w: w, cols: cols, array: format == formatJSON}
+		j.enc = json.NewEncoder(&j.buf)
+		j.enc.SetEscapeHTML(false) // item names and messages keep <, > and &, as in Steampipe
+		return j, nil
 	case formatXLSX:
 		return newXLSXWriter(w, cols)
 	}
-	c := &csvWriter{out: w, w: csv.NewWriter(w), cols: cols}
+	c := &csvWriter{w: csv.NewWriter(w), cols: cols, header: make([]string, len(cols)), record: make([]string, len(cols))}
+	for i, col := range cols {
+		c.header[i] = col.Name
+	}
 	if bom {
-		c.bom = utf8BOM
+		c.header[0] = "\uFEFF" + c.header[0]
 	}
 	return c, nil
 }
 
-// csvWriter writes a header line and one line per row; NULL is an empty field.
-type csvWriter struct {
-	out     io.Writer
-	bom     string
-	w       *csv.Writer
-	cols    []column
-	started bool
-	record  []string
+// htmlUnescaper turns the escapes Go's JSON encoder writes for <, > and & back into the
+// characters, as Postgres, and so Steampipe, shows them. An escaped backslash is matched first, so
+// that \\u003c (a backslash, then the text u003c) stays as it is.
+var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
+
+// cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON text.
+// jsonLiteral reports whether the text is also the value's JSON (numbers, booleans, JSONB); other
+// values are JSON strings (NaN and infinities among them).
+func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10), true, nil
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), !math.IsNaN(x) && !math.IsInf(x, 0), nil
+	case bool:
+		return strconv.FormatBool(x), true, nil
+	case time.Time:
+		return formatTimestamp(x), false, nil
+	case []byte:
+		var b bytes.Buffer
+		if err := json.Compact(&b, x); err != nil {
+			return "", true, fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
+		}
+		// The SDK's JSON encoder escapes <, > and &.
+		return htmlUnescaper.Replace(b.String()), true, nil
+	}
+	return fmt.Sprint(v), false, nil
 }
 
-func (c *csvWriter) header() error {
-	if c.started {
-		return nil
-	}
-	c.started = true
-	if _, err := io.WriteString(c.out, c.bom); err != nil {
-		return err
-	}
-	names := make([]string, len(c.cols))
-	for i, col := range c.cols {
-		names[i] = col.Name
-	}
-	c.record = make([]string, len(c.cols))
-	return c.w.Write(names)
+// csvWriter writes a header line and one line per row; NULL is an empty field.
+type csvWriter struct {
+	w      *csv.Writer
+	cols   []column
+	header []string // nil once written
+	record []string
 }
 
 // WriteRow implements rowWriter.
 func (c *csvWriter) WriteRow(r row) error {
-	if err := c.header(); err != nil {
-		return err
-	}
 	for i, col := range c.cols {
-		text, err := csvCell(r, col)
-		if err != nil {
-			return err
-		}
-		c.record[i] = text
-	}
-	if err := c.w.Write(c.record); err != nil {
-		return err
-	}
-	c.w.Flush()
-	return c.w.Error()
-}
-
-// Close implements rowWriter.
-func (c *csvWriter) Close() error {
-	if err := c.header(); err != nil {
-		return err
-	}
-	c.w.Flush()
-	return c.w.Error()
-}
-
-// csvCell formats one cell as CSV text.
-func csvCell(r row, col column) (string, error) {
-	v, ok := columnValue(r[col.Name])
-	if !ok {
-		return "", nil
-	}
-	switch x := v.(type) {
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case float64:
-		return formatFloat(x), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case time.Time:
-		return formatTimestamp(x), nil
-	case []byte:
-		return compactJSON(col, x)
-	case string:
-		return x, nil
-	}
-	return fmt.Sprint(v), nil
-}
-
-func formatFloat(f float64) string {
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// compactJSON returns a JSONB cell as compact JSON text.
-func compactJSON(col column, raw []byte) (string, error) {
-	var buf bytes.Buffer
-	if err := appendCompactJSON(&buf, col, raw); err != nil {
-		return "", err
-	}
-	return buf.String(), nil
-}
-
-// appendCompactJSON writes a JSONB cell compactly, with <, > and & written as themselves rather
-// than as \u003c, \u003e and \u0026 (Go's JSON encoder escapes them; Postgres does not), so the
-// text reads as it does in Steampipe.
-func appendCompactJSON(buf *bytes.Buffer, col column, raw []byte) error {
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, raw); err != nil {
-		return fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
-	}
-	unescapeHTML(buf, compact.Bytes())
-	return nil
-}
-
-// htmlEscapes are the escapes Go's encoder uses for <, > and &.
-var htmlEscapes = map[string]byte{"003c": '<', "003e": '>', "0026": '&', "003C": '<', "003E": '>'}
-
-// unescapeHTML copies valid JSON, turning \u003c, \u003e and \u0026 inside strings back into characters.
-func unescapeHTML(dst *bytes.Buffer, src []byte) {
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		if c != '\\' || i+1 >= len(src) {
-			dst.WriteByte(c)
-			continue
-		}
-		if src[i+1] == 'u' && i+6 <= len(src) {
-			if lit, ok := htmlEscapes[string(src[i+2:i+6])]; ok {
-				dst.WriteByte(lit)
-				i += 5
-				continue
+		c.record[i] = ""
+		if v, ok := columnValue(r[col.Name]); ok {
+			text, _, err := cellText(col, v)
+			if err != nil {
+				return err
 			}
+			c.record[i] = text
 		}
-		// Any other escape is copied whole, so an escaped backslash is never read as the start of one.
-		dst.WriteByte(c)
-		dst.WriteByte(src[i+1])
-		i++
 	}
+	return c.flush(c.record)
+}
+
+// Close implements rowWriter: an empty result is its header line.
+func (c *csvWriter) Close() error { return c.flush(nil) }
+
+// flush writes the header if no line did yet, then record (if any), through to the output, so that
+// a failure later leaves every line written so far.
+func (c *csvWriter) flush(record []string) error {
+	for _, line := range [][]string{c.header, record} {
+		if line != nil {
+			_ = c.w.Write(line) // an error shows in c.w.Error()
+		}
+	}
+	c.header = nil
+	c.w.Flush()
+	return c.w.Error()
 }
 
 // jsonWriter writes one JSON object per row, keys in column order: as one array (json) or one
@@ -198,40 +138,33 @@ func unescapeHTML(dst *bytes.Buffer, src []byte) {
 type jsonWriter struct {
 	w     io.Writer
 	cols  []column
-	keys  [][]byte // each column's `"name":`, encoded once
 	array bool
 	rows  int
 	buf   bytes.Buffer
-	str   bytes.Buffer
-	enc   *json.Encoder
-}
-
-func newJSONWriter(w io.Writer, cols []column, array bool) *jsonWriter {
-	j := &jsonWriter{w: w, cols: cols, array: array, keys: make([][]byte, len(cols))}
-	j.enc = json.NewEncoder(&j.str)
-	j.enc.SetEscapeHTML(false)
-	for i, col := range cols {
-		j.writeString(col.Name)
-		j.buf.WriteByte(':')
-		j.keys[i] = bytes.Clone(j.buf.Bytes())
-		j.buf.Reset()
-	}
-	return j
+	enc   *json.Encoder // writes to buf
 }
 
 // WriteRow implements rowWriter.
 func (j *jsonWriter) WriteRow(r row) error {
 	j.buf.Reset()
-	if j.array {
-		if j.rows == 0 {
-			j.buf.WriteString("[\n")
-		} else {
-			j.buf.WriteString(",\n")
+	switch {
+	case j.array && j.rows == 0:
+		j.buf.WriteString("[\n")
+	case j.array:
+		j.buf.WriteString(",\n")
+	}
+	j.buf.WriteByte('{')
+	for i, col := range j.cols {
+		if i > 0 {
+			j.buf.WriteByte(',')
+		}
+		j.writeString(col.Name)
+		j.buf.WriteByte(':')
+		if err := j.value(r, col); err != nil {
+			return err
 		}
 	}
-	if err := j.object(r); err != nil {
-		return err
-	}
+	j.buf.WriteByte('}')
 	if !j.array {
 		j.buf.WriteByte('\n')
 	}
@@ -242,30 +175,15 @@ func (j *jsonWriter) WriteRow(r row) error {
 
 // Close implements rowWriter.
 func (j *jsonWriter) Close() error {
-	if !j.array {
-		return nil
-	}
 	end := "\n]\n"
-	if j.rows == 0 {
+	switch {
+	case !j.array:
+		return nil
+	case j.rows == 0:
 		end = "[]\n"
 	}
 	_, err := io.WriteString(j.w, end)
 	return err
-}
-
-func (j *jsonWriter) object(r row) error {
-	j.buf.WriteByte('{')
-	for i, col := range j.cols {
-		if i > 0 {
-			j.buf.WriteByte(',')
-		}
-		j.buf.Write(j.keys[i])
-		if err := j.value(r, col); err != nil {
-			return err
-		}
-	}
-	j.buf.WriteByte('}')
-	return nil
 }
 
 // value writes one cell as a JSON value: JSONB as JSON, NULL as null.
@@ -275,34 +193,17 @@ func (j *jsonWriter) value(r row, col column) error {
 		j.buf.WriteString("null")
 		return nil
 	}
-	switch x := v.(type) {
-	case int64:
-		j.buf.WriteString(strconv.FormatInt(x, 10))
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			j.writeString(formatFloat(x))
-		} else {
-			j.buf.WriteString(formatFloat(x))
-		}
-	case bool:
-		j.buf.WriteString(strconv.FormatBool(x))
-	case time.Time:
-		j.writeString(formatTimestamp(x))
-	case []byte:
-		if err := appendCompactJSON(&j.buf, col, x); err != nil {
-			return err
-		}
-	case string:
-		j.writeString(x)
-	default:
-		j.writeString(fmt.Sprint(v))
+	text, literal, err := cellText(col, v)
+	if literal {
+		j.buf.WriteString(text)
+	} else {
+		j.writeString(text)
 	}
-	return nil
+	return err
 }
 
-// writeString writes a JSON string without escaping <, > and & (item names and messages stay readable).
+// writeString writes s as a JSON string.
 func (j *jsonWriter) writeString(s string) {
-	j.str.Reset()
-	_ = j.enc.Encode(s) // encoding a string cannot fail
-	j.buf.Write(bytes.TrimSuffix(j.str.Bytes(), []byte("\n")))
+	_ = j.enc.Encode(s)             // encoding a string cannot fail
+	j.buf.Truncate(j.buf.Len() - 1) // Encode's newline
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"testing"
 
@@ -41,6 +42,7 @@ func writeAll(t *testing.T, format string, rows []row) string {
 }
 
 func TestWriters(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		format string
 		rows   []row
@@ -73,6 +75,7 @@ func TestWriters(t *testing.T) {
 }
 
 func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
 		var buf bytes.Buffer
 		_, err := newRowWriter(format, false, &buf, outputCols)
@@ -82,6 +85,7 @@ func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
 }
 
 func TestWriterRejectsInvalidJSONCell(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{formatCSV, formatJSON} {
 		var buf bytes.Buffer
 		w, err := newRowWriter(format, false, &buf, outputCols)
@@ -91,11 +95,15 @@ func TestWriterRejectsInvalidJSONCell(t *testing.T) {
 }
 
 func TestUnknownFormat(t *testing.T) {
+	t.Parallel()
 	_, err := newRowWriter("xml", false, &bytes.Buffer{}, outputCols)
 	assert.ErrorContains(t, err, `unknown --output "xml"`)
 }
 
-func TestUnescapeHTML(t *testing.T) {
+// TestJSONCellsUnescapeHTML: a JSONB cell shows <, > and & as themselves (the SDK's encoder escapes
+// them), in CSV and JSON alike, and nothing else in it changes.
+func TestJSONCellsUnescapeHTML(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{`{"a":"\u003cb\u003e \u0026 c"}`, `{"a":"<b> & c"}`},
 		{`["\\u003c"]`, `["\\u003c"]`},
@@ -103,14 +111,29 @@ func TestUnescapeHTML(t *testing.T) {
 		{`["\"\n\u00e9\u2028"]`, `["\"\n\u00e9\u2028"]`},
 		{`[1,{"k":null}]`, `[1,{"k":null}]`},
 	}
+	cols := []column{{Name: "ids", Type: proto.ColumnType_JSON}}
 	for _, tt := range tests {
-		var buf bytes.Buffer
-		unescapeHTML(&buf, []byte(tt.in))
-		assert.Equal(t, tt.want, buf.String(), tt.in)
-		assert.True(t, json.Valid(buf.Bytes()), tt.in)
-		var a, b any
-		require.NoError(t, json.Unmarshal([]byte(tt.in), &a))
-		require.NoError(t, json.Unmarshal(buf.Bytes(), &b))
-		assert.Equal(t, a, b, "same JSON value")
+		for _, format := range []string{formatJSONL, formatCSV} {
+			var buf bytes.Buffer
+			w, err := newRowWriter(format, false, &buf, cols)
+			require.NoError(t, err)
+			require.NoError(t, w.WriteRow(row{"ids": jsonCol(tt.in)}))
+			require.NoError(t, w.Close())
+			got := buf.String()
+			if format == formatCSV {
+				records, err := csv.NewReader(&buf).ReadAll()
+				require.NoError(t, err)
+				got = records[1][0]
+			} else {
+				var obj map[string]json.RawMessage
+				require.NoError(t, json.Unmarshal(buf.Bytes(), &obj), tt.in)
+				got = string(obj["ids"])
+			}
+			assert.Equal(t, tt.want, got, tt.in)
+			var a, b any
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &a))
+			require.NoError(t, json.Unmarshal([]byte(got), &b))
+			assert.Equal(t, a, b, "same JSON value")
+		}
 	}
 }

@@ -16,8 +16,8 @@ type progress struct {
 	w        io.Writer
 	requests func() int64
 	start    time.Time
-	rows     atomic.Int64
-	done     chan struct{}
+	rows     atomic.Int64  // rows written
+	done     chan struct{} // nil when the line is not shown
 	wg       sync.WaitGroup
 }
 
@@ -31,51 +31,42 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// startProgress starts refreshing the progress line; it does nothing unless stderr is a terminal
-// and stdout is not.
+// startProgress starts refreshing the progress line, if it is shown.
 func startProgress(stderr, stdout io.Writer, requests func() int64) *progress {
 	p := &progress{w: stderr, requests: requests, start: time.Now()}
 	if !isTerminal(stderr) || isTerminal(stdout) {
 		return p
 	}
 	p.done = make(chan struct{})
-	p.wg.Add(1)
-	go p.loop()
+	p.wg.Go(func() {
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-tick.C:
+				p.print()
+			}
+		}
+	})
 	return p
 }
 
-func (p *progress) loop() {
-	defer p.wg.Done()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-p.done:
-			return
-		case <-tick.C:
-			p.print("\r")
-		}
-	}
-}
-
-// add counts written rows.
-func (p *progress) add(n int64) { p.rows.Add(n) }
-
-func (p *progress) print(prefix string) {
+func (p *progress) print() {
 	// \033[K clears what a longer previous line left behind.
-	fmt.Fprintf(p.w, "%s%s, %s, %s\033[K", prefix, plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
+	fmt.Fprintf(p.w, "\r%s, %s, %s\033[K", plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
 		time.Since(p.start).Round(100*time.Millisecond))
 }
 
 // stop prints the final line, if the line is shown.
-func (p *progress) stop(rows int64) {
+func (p *progress) stop() {
 	if p.done == nil {
 		return
 	}
 	close(p.done)
 	p.wg.Wait()
-	p.rows.Store(rows)
-	p.print("\r")
+	p.print()
 	fmt.Fprintln(p.w)
 }
 

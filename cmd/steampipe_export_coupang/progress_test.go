@@ -11,10 +11,11 @@ import (
 )
 
 func TestProgressOnlyOnTerminals(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	p := startProgress(&buf, &buf, func() int64 { return 3 })
-	p.add(5)
-	p.stop(5)
+	p.rows.Add(5)
+	p.stop()
 	assert.Empty(t, buf.String(), "no progress line when stderr is not a terminal")
 
 	f, err := os.CreateTemp(t.TempDir(), "stderr")
@@ -25,14 +26,15 @@ func TestProgressOnlyOnTerminals(t *testing.T) {
 }
 
 func TestProgressLineWording(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	p := &progress{w: &buf, requests: func() int64 { return 1 }}
 	p.rows.Store(2)
-	p.print("\r")
+	p.print()
 	assert.True(t, strings.HasPrefix(buf.String(), "\r1 request, 2 rows, "), buf.String())
 	buf.Reset()
 	p.requests = func() int64 { return 0 }
 	p.rows.Store(1)
-	p.print("\r")
+	p.print()
 	assert.True(t, strings.HasPrefix(buf.String(), "\r0 requests, 1 row, "), buf.String())
 }

@@ -1,17 +1,13 @@
 package main
 
-import "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+import (
+	"slices"
 
-// pushdown is what the plugin is told about the query.
-type pushdown struct {
-	// Quals are conditions handed to the plugin so it can ask Coupang for less.
-	Quals []inprocess.Qual
-	// Limit is the limit handed to the plugin, or -1 for none.
-	Limit int64
-}
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+)
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
-// quals and whether the limit does too. Only conditions ANDed at the top (repeated --where flags or
+// quals (so it can ask Coupang for less) and whether the limit does too (-1 when it does not). Only conditions ANDed at the top (repeated --where flags or
 // `and` outside any `or`) can be quals: a condition under `or` or `not` restricts no row by itself,
 // so it stays local. Every condition is still applied to every row afterwards, so a qual the
 // plugin handles loosely can never widen the result.
@@ -20,56 +16,38 @@ type pushdown struct {
 // the plugin streams are dropped by the local filter, and a plugin that stopped after `limit` rows
 // would leave the export with too few. Postgres makes the same choice: it pushes a LIMIT into a
 // foreign scan only when no condition is left for it to evaluate above the scan.
-func planPushdown(t *table, where expr, limit int64) pushdown {
-	p := pushdown{Limit: -1}
+func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
 	for _, e := range where.conjuncts() {
 		if e.Kind != kindCond {
 			allPushed = false
 			continue
 		}
-		quals, whole := pushCondition(t, e.Cond)
-		p.Quals = append(p.Quals, quals...)
-		allPushed = allPushed && whole
-	}
-	if allPushed && limit >= 0 {
-		p.Limit = limit
-	}
-	return p
-}
-
-// pushCondition returns the quals a condition becomes and whether they express all of it.
-func pushCondition(t *table, c condition) (quals []inprocess.Qual, whole bool) {
-	ops := t.keyOperators(c.Column.Name)
-	if ops == nil {
-		return nil, false
-	}
-	name := c.Column.Name
-	switch c.Op {
-	case opIn:
-		if !containsString(ops, opEq) {
-			return nil, false
+		// The operators a condition is sent as, with its values: BETWEEN arrives at a plugin as
+		// >= and <=, as Postgres rewrites it; IN as = with a list; != as <>.
+		c, ops, values := e.Cond, []string{e.Cond.Op}, e.Cond.Values
+		switch c.Op {
+		case opIn:
+			ops, values = []string{opEq}, []any{c.Values}
+		case opBetween:
+			ops = []string{opGe, opLe}
+		case opNe:
+			ops = []string{"<>"}
 		}
-		return []inprocess.Qual{{Column: name, Operator: opEq, Value: c.Values}}, true
-	case opBetween:
-		// BETWEEN arrives at a plugin as >= and <=, as Postgres rewrites it.
-		whole = true
-		for i, op := range []string{opGe, opLe} {
-			if containsString(ops, op) {
-				quals = append(quals, inprocess.Qual{Column: name, Operator: op, Value: c.Values[i]})
+		var keyOps []string
+		if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == c.Column.Name }); i >= 0 {
+			keyOps = t.KeyColumns[i].Operators
+		}
+		for i, op := range ops {
+			if slices.Contains(keyOps, op) {
+				quals = append(quals, inprocess.Qual{Column: c.Column.Name, Operator: op, Value: values[i]})
 			} else {
-				whole = false
+				allPushed = false
 			}
 		}
-		return quals, whole
-	case opNe:
-		if !containsString(ops, "<>") {
-			return nil, false
-		}
-		return []inprocess.Qual{{Column: name, Operator: "<>", Value: c.Values[0]}}, true
 	}
-	if !containsString(ops, c.Op) {
-		return nil, false
+	if allPushed {
+		return quals, limit
 	}
-	return []inprocess.Qual{{Column: name, Operator: c.Op, Value: c.Values[0]}}, true
+	return quals, -1
 }

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"time"
 )
 
 // qualString describes a pushed qual for comparison, like "inquiry_at >= 2024-05-01T00:00:00+09:00".
@@ -17,7 +18,7 @@ func qualString(q inprocess.Qual) string {
 func qualValueString(v any) string {
 	switch x := v.(type) {
 	case int64:
-		return formatInt(x)
+		return strconv.FormatInt(x, 10)
 	case string:
 		return "'" + x + "'"
 	case bool:
@@ -40,11 +41,8 @@ func qualValueString(v any) string {
 	return "?"
 }
 
-func formatInt(n int64) string {
-	return formatFloat(float64(n))
-}
-
 func TestPlanPushdown(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		wheres []string
@@ -74,13 +72,13 @@ func TestPlanPushdown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			where, err := parseWhere(tbl, tt.wheres, time.Now())
 			require.NoError(t, err)
-			p := planPushdown(tbl, where, tt.limit)
+			quals, limit := planPushdown(tbl, where, tt.limit)
 			var got []string
-			for _, q := range p.Quals {
+			for _, q := range quals {
 				got = append(got, qualString(q))
 			}
 			assert.Equal(t, tt.quals, got)
-			assert.Equal(t, tt.limitP, p.Limit)
+			assert.Equal(t, tt.limitP, limit)
 		})
 	}
 }
@@ -88,6 +86,7 @@ func TestPlanPushdown(t *testing.T) {
 // TestPlanPushdownKeepsOrLocal: only conditions ANDed at the top reach the plugin; a condition
 // under or / not restricts no row by itself, and its presence keeps the limit local.
 func TestPlanPushdownKeepsOrLocal(t *testing.T) {
+	t.Parallel()
 	tbl := fixtureTable()
 	for _, tt := range []struct {
 		wheres []string
@@ -103,12 +102,12 @@ func TestPlanPushdownKeepsOrLocal(t *testing.T) {
 	} {
 		where, err := parseWhere(tbl, tt.wheres, time.Now())
 		require.NoError(t, err)
-		p := planPushdown(tbl, where, 5)
+		quals, limit := planPushdown(tbl, where, 5)
 		var got []string
-		for _, q := range p.Quals {
+		for _, q := range quals {
 			got = append(got, qualString(q))
 		}
 		assert.Equal(t, tt.quals, got, tt.wheres)
-		assert.Equal(t, tt.limit, p.Limit, tt.wheres)
+		assert.Equal(t, tt.limit, limit, tt.wheres)
 	}
 }

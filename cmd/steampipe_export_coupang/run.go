@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"slices"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
@@ -20,14 +24,11 @@ const connectionName = "coupang"
 // errLimitReached stops a query once the limit's rows are written.
 var errLimitReached = errors.New("limit reached")
 
-// run runs the command and returns its exit code: 0, or 1 after an error written to stderr.
-func run(args []string, stdout, stderr io.Writer) int {
-	return runWith(args, stdout, stderr)
-}
-
-// runWith is run with extra options for the in-process plugin (tests lift the rate limiter).
-func runWith(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int {
-	ctx, stop := signalContext(context.Background())
+// run runs the command and returns its exit code: 0, or 1 after an error written to stderr. extra
+// are options for the in-process plugin (tests lift the rate limiter).
+func run(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int {
+	// Ctrl-C or SIGTERM cancels the export, which stops its requests and exits non-zero.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := runContext(ctx, args, stdout, stderr, extra); err != nil {
 		fmt.Fprintf(stderr, "steampipe_export_coupang: %v\n", err)
@@ -36,7 +37,8 @@ func runWith(args []string, stdout, stderr io.Writer, extra ...inprocess.Option)
 	return 0
 }
 
-// runContext does the work of run.
+// runContext does the work of run: it starts the plugin, plans the query and streams the rows
+// that pass every condition to stdout.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, extra []inprocess.Option) error {
 	opts, err := parseArgs(args)
 	if err != nil {
@@ -51,10 +53,15 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 		level = "info"
 	}
 	var requests atomic.Int64
-	runnerOpts := append([]inprocess.Option{
+	runnerOpts := []inprocess.Option{
 		inprocess.WithLogOutput(stderr, level),
 		inprocess.WithRequestHook(func(api.RequestInfo) { requests.Add(1) }),
-	}, cfg.limiterOptions()...)
+	}
+	// Limiter blocks are applied through the SDK's SetRateLimiters exactly as Steampipe's plugin
+	// manager does: a limiter named like one of the plugin's own (coupang_api) replaces it.
+	for _, l := range cfg.Limiters {
+		runnerOpts = append(runnerOpts, inprocess.WithRateLimiter(l))
+	}
 	r, err := inprocess.New(ctx, connectionName, cfg.Connection, append(runnerOpts, extra...)...)
 	if err != nil {
 		return fmt.Errorf("starting the coupang plugin: %w", err)
@@ -63,95 +70,6 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if opts.Help {
 		return writeHelp(stdout, cat, opts.Table)
 	}
-	return export(ctx, r, cat, opts, stdout, stderr, requests.Load)
-}
-
-// resolveConfig returns the connection config (HCL text: --config, --connection, or empty, when
-// the plugin reads COUPANG_* environment variables) and the limiter blocks of the plugin's
-// `plugin "coupang"` block in the config directory, which apply whichever way the connection is given.
-func resolveConfig(opts options) (steampipeConfig, error) {
-	dir := opts.ConfigDir
-	if dir == "" {
-		dir = defaultConfigDir()
-	}
-	if opts.HasConfig {
-		conn, err := normalizeConfigHCL(opts.Config)
-		if err != nil {
-			return steampipeConfig{}, err
-		}
-		limiters, err := pluginLimiters(dir)
-		return steampipeConfig{Connection: conn, Limiters: limiters}, err
-	}
-	return readConfigDir(dir, opts.Connection)
-}
-
-// query is a validated export: what to fetch, what to keep, what to write.
-type query struct {
-	Table  *table
-	Output []column // written columns, in order
-	Fetch  []string // columns asked of the plugin: the output plus those the conditions read
-	Where  expr
-	Push   pushdown
-	Limit  int64
-}
-
-// planQuery checks the table, columns and conditions against the schema.
-func planQuery(cat catalog, opts options) (*query, error) {
-	t, err := cat.lookup(opts.Table)
-	if err != nil {
-		return nil, err
-	}
-	out, err := selectColumns(t, opts.Select)
-	if err != nil {
-		return nil, err
-	}
-	where, err := parseWhere(t, opts.Where, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return &query{
-		Table:  t,
-		Output: out,
-		Fetch:  fetchColumns(out, where),
-		Where:  where,
-		Push:   planPushdown(t, where, opts.Limit),
-		Limit:  opts.Limit,
-	}, nil
-}
-
-// selectColumns returns the --select columns in their order, or every column in table order.
-func selectColumns(t *table, names []string) ([]column, error) {
-	if len(names) == 0 {
-		return t.Columns, nil
-	}
-	cols := make([]column, 0, len(names))
-	for _, name := range names {
-		c, err := t.lookupColumn(name)
-		if err != nil {
-			return nil, fmt.Errorf("bad --select: %w", err)
-		}
-		cols = append(cols, c)
-	}
-	return cols, nil
-}
-
-// fetchColumns lists the output columns and then any other column a condition reads.
-func fetchColumns(out []column, where expr) []string {
-	names := make([]string, 0, len(out))
-	add := func(c column) {
-		if !containsString(names, c.Name) {
-			names = append(names, c.Name)
-		}
-	}
-	for _, c := range out {
-		add(c)
-	}
-	where.columns(add)
-	return names
-}
-
-// export runs the query and streams the rows that pass every condition to stdout.
-func export(ctx context.Context, r *inprocess.Runner, cat catalog, opts options, stdout, stderr io.Writer, requests func() int64) error {
 	q, err := planQuery(cat, opts)
 	if err != nil {
 		return err
@@ -164,13 +82,13 @@ func export(ctx context.Context, r *inprocess.Runner, cat catalog, opts options,
 	if err != nil {
 		return err
 	}
-	prog := startProgress(stderr, stdout, requests)
+	prog := startProgress(stderr, stdout, requests.Load)
 	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
 	// The export's own time conditions are exact instants: no request for other time zones' hours.
 	ctx = coupang.WithExactTimes(ctx)
-	written, err := stream(ctx, r, q, w, prog)
-	prog.stop(written)
+	err = stream(ctx, r, q, w, &prog.rows)
+	prog.stop()
 	if err == nil {
 		err = w.Close()
 	} else if x, ok := w.(*xlsxWriter); ok {
@@ -182,44 +100,74 @@ func export(ctx context.Context, r *inprocess.Runner, cat catalog, opts options,
 	return err
 }
 
-// stream runs the query, filters each row and writes it; it returns the rows written.
-func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, prog *progress) (int64, error) {
-	if q.Limit == 0 {
-		return 0, nil
+// query is a validated export: what to ask the plugin for, what to keep, what to write.
+type query struct {
+	Table  *table
+	Output []column // written columns, in order
+	Where  expr
+	Limit  int64
+	// Plugin asks for the output columns and those the conditions read, with the quals and limit
+	// planPushdown hands over.
+	Plugin inprocess.Query
+}
+
+// planQuery checks the table, columns and conditions against the schema.
+func planQuery(cat catalog, opts options) (*query, error) {
+	t, err := cat.lookup(opts.Table)
+	if err != nil {
+		return nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var written int64
-	limitHit := false
-	iq := inprocess.Query{Table: q.Table.Name, Columns: q.Fetch, Quals: q.Push.Quals, Limit: q.Push.Limit}
-	err := r.Query(ctx, iq, func(r row) error {
+	q := &query{Table: t, Output: t.Columns, Limit: opts.Limit, Plugin: inprocess.Query{Table: t.Name}}
+	if len(opts.Select) > 0 {
+		q.Output = nil
+		for _, name := range opts.Select {
+			c, err := t.lookupColumn(name)
+			if err != nil {
+				return nil, fmt.Errorf("bad --select: %w", err)
+			}
+			q.Output = append(q.Output, c)
+		}
+	}
+	if q.Where, err = parseWhere(t, opts.Where, time.Now()); err != nil {
+		return nil, err
+	}
+	add := func(c column) {
+		if !slices.Contains(q.Plugin.Columns, c.Name) {
+			q.Plugin.Columns = append(q.Plugin.Columns, c.Name)
+		}
+	}
+	for _, c := range q.Output {
+		add(c)
+	}
+	q.Where.columns(add)
+	q.Plugin.Quals, q.Plugin.Limit = planPushdown(t, q.Where, opts.Limit)
+	return q, nil
+}
+
+// stream runs the query, filters each row and writes it, counting the rows written.
+func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, written *atomic.Int64) error {
+	if q.Limit == 0 {
+		return nil
+	}
+	// Query returns nil only for a complete scan: an interrupted one is an error too.
+	err := r.Query(ctx, q.Plugin, func(r row) error {
 		if !q.Where.matches(r) {
 			return nil
 		}
 		if err := w.WriteRow(r); err != nil {
 			return fmt.Errorf("writing output: %w", err)
 		}
-		written++
-		prog.add(1)
-		if q.Limit >= 0 && written >= q.Limit {
-			limitHit = true
+		if n := written.Add(1); q.Limit >= 0 && n >= q.Limit {
 			return errLimitReached
 		}
 		return nil
 	})
-	if limitHit {
-		// Every row asked for is written; the plugin was stopped on purpose.
-		return written, nil
+	switch n := written.Load(); {
+	case err == nil || errors.Is(err, errLimitReached):
+		// With errLimitReached every row asked for is written; the plugin was stopped on purpose.
+		return nil
+	case n > 0:
+		return fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Table.Name, n, err)
 	}
-	if err == nil && ctx.Err() != nil {
-		// An interrupted query must not look complete.
-		err = ctx.Err()
-	}
-	if err != nil && written > 0 {
-		return written, fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Table.Name, written, err)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
-	}
-	return written, nil
+	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 }

@@ -2,31 +2,29 @@ package main
 
 import (
 	"fmt"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-// The operators a --where condition may use.
+// The operators a --where condition may use; is null and is not null take no value.
 const (
-	opEq      = "="
-	opNe      = "!="
-	opLt      = "<"
-	opLe      = "<="
-	opGt      = ">"
-	opGe      = ">="
-	opIn      = "in"
-	opBetween = "between"
-	// opIsNull and opIsNotNull take no value.
+	opEq        = "="
+	opNe        = "!="
+	opLt        = "<"
+	opLe        = "<="
+	opGt        = ">"
+	opGe        = ">="
+	opIn        = "in"
+	opBetween   = "between"
 	opIsNull    = "is null"
 	opIsNotNull = "is not null"
 )
-
-const operatorHelp = "use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null"
 
 // The ways expressions combine.
 const (
@@ -42,7 +40,6 @@ type condition struct {
 	Column column
 	Op     string
 	Values []any // one value, or the IN list, or BETWEEN's low and high bounds
-	Source string
 }
 
 // expr is a parsed --where: one condition, or conditions joined with and, or and not.
@@ -52,23 +49,16 @@ type expr struct {
 	Args []expr // the operands of and and or; the one operand of not
 }
 
-// rawValue is a value as written, before it is typed. A time expression (now(), current_date,
-// with or without an interval) is already evaluated: Time is set.
-type rawValue struct {
-	Text   string
-	Quoted bool
-	Time   *time.Time
-}
-
 // parseWhere parses every --where flag against the table's columns; the flags are ANDed. now is
 // the instant now() and current_date stand for (the start of the export, as in one SQL statement).
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	all := expr{Kind: kindAnd}
 	for _, w := range wheres {
-		p := &whereParser{scanner: scanner{src: w}, table: t, now: now}
-		e, err := p.or()
-		if err == nil && !p.atEnd() {
-			err = p.unexpected()
+		p := &whereParser{src: w, table: t, now: now}
+		e, err := p.joined(kindOr)
+		p.skipSpace()
+		if err == nil && p.pos < len(p.src) {
+			err = fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
 		}
 		if err != nil {
 			return expr{}, fmt.Errorf("bad --where %q: %w", w, err)
@@ -78,29 +68,23 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	return all, nil
 }
 
-// whereParser reads one --where: or binds looser than and, and than not, as in SQL.
+// whereParser reads one --where, left to right, by recursive descent: or binds looser than and,
+// and than not, as in SQL.
 type whereParser struct {
-	scanner
+	src   string
+	pos   int
 	table *table
 	now   time.Time
 }
 
-func (p *whereParser) or() (expr, error) {
-	return p.joined(kindOr, p.and)
-}
-
-func (p *whereParser) and() (expr, error) {
-	return p.joined(kindAnd, p.unary)
-}
-
-// joined reads operands of next joined by the word kind ("and" or "or").
-func (p *whereParser) joined(kind string, next func() (expr, error)) (expr, error) {
-	first, err := next()
-	if err != nil {
-		return expr{}, err
+// joined reads operands joined by the word kind: or joins and-expressions, and joins unary ones.
+func (p *whereParser) joined(kind string) (expr, error) {
+	next := p.unary
+	if kind == kindOr {
+		next = func() (expr, error) { return p.joined(kindAnd) }
 	}
-	e := expr{Kind: kind, Args: []expr{first}}
-	for p.keyword(kind) {
+	e := expr{Kind: kind}
+	for len(e.Args) == 0 || p.keyword(kind) {
 		operand, err := next()
 		if err != nil {
 			return expr{}, err
@@ -108,7 +92,7 @@ func (p *whereParser) joined(kind string, next func() (expr, error)) (expr, erro
 		e.Args = append(e.Args, operand)
 	}
 	if len(e.Args) == 1 {
-		return first, nil
+		return e.Args[0], nil
 	}
 	return e, nil
 }
@@ -118,31 +102,20 @@ func (p *whereParser) unary() (expr, error) {
 		operand, err := p.unary()
 		return expr{Kind: kindNot, Args: []expr{operand}}, err
 	}
-	if p.atEnd() || p.peek() != '(' {
+	if !p.symbol("(") {
 		c, err := p.comparison()
 		return expr{Kind: kindCond, Cond: c}, err
 	}
-	p.pos++
-	e, err := p.or()
-	if err != nil {
-		return expr{}, err
+	e, err := p.joined(kindOr)
+	if err == nil && !p.symbol(")") {
+		err = fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
 	}
-	p.skipSpace()
-	if p.peek() != ')' {
-		return expr{}, fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
-	}
-	p.pos++
-	return e, nil
-}
-
-// unexpected reports text left after a complete expression.
-func (p *whereParser) unexpected() error {
-	return fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
+	return e, err
 }
 
 // comparison reads `col OP value`, `col in (v1, v2)`, `col between v1 and v2` or `col is [not] null`.
 func (p *whereParser) comparison() (condition, error) {
-	name := strings.ToLower(p.identifier())
+	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
 		return condition{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
 	}
@@ -150,199 +123,130 @@ func (p *whereParser) comparison() (condition, error) {
 	if err != nil {
 		return condition{}, err
 	}
-	op := p.operator()
-	if op == "" {
-		return condition{}, fmt.Errorf("bad operator %q after %s: %s", p.nextWord(), name, operatorHelp)
-	}
-	if err := checkOperator(col, op); err != nil {
-		return condition{}, err
-	}
-	raws, err := p.values(op)
-	if err != nil {
-		return condition{}, err
-	}
-	values := make([]any, len(raws))
-	for i, raw := range raws {
-		if values[i], err = typedValue(col, raw); err != nil {
-			return condition{}, err
-		}
-	}
-	return condition{Column: col, Op: op, Values: values, Source: p.src}, nil
-}
-
-// checkOperator rejects operators that make no sense for a column's type.
-func checkOperator(col column, op string) error {
-	if op == opIsNull || op == opIsNotNull {
-		return nil
-	}
-	switch col.Type {
-	case proto.ColumnType_JSON:
-		return fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
-	case proto.ColumnType_BOOL:
-		if op != opEq && op != opNe && op != opIn {
-			return fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
-		}
-	}
-	return nil
-}
-
-// scanner reads a condition left to right.
-type scanner struct {
-	src string
-	pos int
-}
-
-func (s *scanner) skipSpace() {
-	for s.pos < len(s.src) && unicode.IsSpace(rune(s.src[s.pos])) {
-		s.pos++
+	switch op := p.operator(); {
+	case op == "":
+		return condition{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
+	case op == opIsNull || op == opIsNotNull:
+		return condition{Column: col, Op: op}, nil
+	case col.Type == proto.ColumnType_JSON:
+		return condition{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
+	case col.Type == proto.ColumnType_BOOL && op != opEq && op != opNe && op != opIn:
+		return condition{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
+	case op == opIn:
+		values, err := p.list(col)
+		return condition{Column: col, Op: op, Values: values}, err
+	case op == opBetween:
+		values, err := p.between(col)
+		return condition{Column: col, Op: op, Values: values}, err
+	default:
+		v, err := p.value(col, false)
+		return condition{Column: col, Op: op, Values: []any{v}}, err
 	}
 }
 
-func (s *scanner) atEnd() bool {
-	s.skipSpace()
-	return s.pos >= len(s.src)
-}
-
-func (s *scanner) peek() byte {
-	if s.pos < len(s.src) {
-		return s.src[s.pos]
+func (p *whereParser) skipSpace() {
+	for p.pos < len(p.src) && unicode.IsSpace(rune(p.src[p.pos])) {
+		p.pos++
 	}
-	return 0
 }
 
-func isIdentByte(b byte, first bool) bool {
-	return b == '_' || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (!first && b >= '0' && b <= '9')
-}
-
-// identifier reads a SQL identifier, or returns "" if there is none.
-func (s *scanner) identifier() string {
-	s.skipSpace()
-	start := s.pos
-	for s.pos < len(s.src) && isIdentByte(s.src[s.pos], s.pos == start) {
-		s.pos++
-	}
-	return s.src[start:s.pos]
-}
-
-// keyword reads the word w (any case) if it comes next, as a whole word.
-func (s *scanner) keyword(w string) bool {
-	save := s.pos
-	if strings.EqualFold(s.identifier(), w) {
+// symbol reads s if it comes next.
+func (p *whereParser) symbol(s string) bool {
+	p.skipSpace()
+	if strings.HasPrefix(p.src[p.pos:], s) {
+		p.pos += len(s)
 		return true
 	}
-	s.pos = save
 	return false
 }
 
-// nextWord returns the text up to the next space, for error messages.
-func (s *scanner) nextWord() string {
-	s.skipSpace()
-	rest := s.src[s.pos:]
-	if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
-		return rest[:i]
+// The tokens of a --where that are read by pattern.
+var (
+	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
+	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
+	daysPattern     = regexp.MustCompile(`^[0-9]*`)
+	wordPattern     = regexp.MustCompile(`^\S*`)
+	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
+	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\)|current_timestamp\b|current_date\b)`)
+)
+
+// match reads the text re matches next (after any spaces); "" if none.
+func (p *whereParser) match(re *regexp.Regexp) string {
+	p.skipSpace()
+	m := re.FindString(p.src[p.pos:])
+	p.pos += len(m)
+	return m
+}
+
+// keyword reads the word w (any case) if it comes next, as a whole word.
+func (p *whereParser) keyword(w string) bool {
+	save := p.pos
+	if strings.EqualFold(p.match(identPattern), w) {
+		return true
 	}
-	return rest
+	p.pos = save
+	return false
 }
 
 // operator reads a comparison symbol or the words IN, BETWEEN, IS [NOT] NULL; "" if none.
-func (s *scanner) operator() string {
-	s.skipSpace()
-	for _, sym := range []string{"<=", ">=", "!=", "<>", "=", "<", ">"} {
-		if strings.HasPrefix(s.src[s.pos:], sym) {
-			s.pos += len(sym)
-			if sym == "<>" {
-				return opNe
-			}
-			return sym
-		}
+func (p *whereParser) operator() string {
+	op := p.match(operatorPattern)
+	if op == "<>" {
+		return opNe
 	}
-	save := s.pos
-	switch word := strings.ToLower(s.identifier()); word {
-	case opIn, opBetween:
-		return word
-	case "is":
-		not := s.keyword("not")
-		if s.keyword("null") {
-			if not {
-				return opIsNotNull
-			}
-			return opIsNull
-		}
-	}
-	s.pos = save
-	return ""
-}
-
-// values reads what follows the operator.
-func (p *whereParser) values(op string) ([]rawValue, error) {
-	switch op {
-	case opIsNull, opIsNotNull:
-		return nil, nil
-	case opIn:
-		return p.list()
-	case opBetween:
-		return p.between()
-	}
-	v, err := p.value(false)
-	if err != nil {
-		return nil, err
-	}
-	return []rawValue{v}, nil
+	return strings.Join(strings.Fields(strings.ToLower(op)), " ")
 }
 
 // list reads `(v1, v2, ...)`.
-func (p *whereParser) list() ([]rawValue, error) {
-	p.skipSpace()
-	if p.peek() != '(' {
+func (p *whereParser) list(col column) ([]any, error) {
+	if !p.symbol("(") {
 		return nil, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
 	}
-	p.pos++
-	var out []rawValue
+	var out []any
 	for {
-		v, err := p.value(true)
+		v, err := p.value(col, true)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
-		p.skipSpace()
-		switch p.peek() {
-		case ',':
-			p.pos++
-			continue
-		case ')':
-			p.pos++
+		if p.symbol(")") {
 			return out, nil
 		}
-		return nil, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
+		if !p.symbol(",") {
+			return nil, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
+		}
 	}
 }
 
 // between reads `low and high`.
-func (p *whereParser) between() ([]rawValue, error) {
-	low, err := p.value(false)
+func (p *whereParser) between(col column) ([]any, error) {
+	low, err := p.value(col, false)
 	if err != nil {
 		return nil, err
 	}
 	if !p.keyword("and") {
 		return nil, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
 	}
-	high, err := p.value(false)
-	if err != nil {
-		return nil, err
-	}
-	return []rawValue{low, high}, nil
+	high, err := p.value(col, false)
+	return []any{low, high}, err
 }
 
-// value reads a quoted value, a time expression (now(), current_date, current_timestamp, each
-// optionally ± interval '...'), or a bare value: the text up to the words and / or, a closing
-// parenthesis, the end, or, inside an in list, a comma.
-func (p *whereParser) value(inList bool) (rawValue, error) {
-	p.skipSpace()
-	if q := p.peek(); q == '\'' || q == '"' {
-		return p.quoted(q)
+// value reads a value of col's type: quoted, a time expression (now(), current_date,
+// current_timestamp, each optionally ± interval '...'), or bare: the text up to the words and /
+// or, a closing parenthesis, the end, or, inside an in list, a comma.
+func (p *whereParser) value(col column, inList bool) (any, error) {
+	if text, ok, err := p.quoted(`'"`); ok && err == nil {
+		return typedValue(col, text)
+	} else if ok {
+		return nil, err
 	}
-	if t, ok, err := p.timeExpr(); ok || err != nil {
-		return rawValue{Time: &t}, err
+	switch t, ok, err := p.timeExpr(); {
+	case err != nil:
+		return nil, err
+	case ok && col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME:
+		return nil, fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
+	case ok:
+		return t, nil
 	}
 	start := p.pos
 	for p.pos < len(p.src) && !p.atStop(inList) {
@@ -350,139 +254,150 @@ func (p *whereParser) value(inList bool) (rawValue, error) {
 	}
 	text := strings.TrimSpace(p.src[start:p.pos])
 	if text == "" {
-		return rawValue{}, fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
+		return nil, fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 	}
-	return rawValue{Text: text}, nil
+	return typedValue(col, text)
 }
 
-// atStop reports whether a bare value ends here.
-func (s *scanner) atStop(inList bool) bool {
-	c := s.src[s.pos]
-	if c == ')' || (inList && c == ',') {
+// atStop reports whether a bare value ends here: at ), at a comma in a list, or at the word and
+// or or after a space.
+func (p *whereParser) atStop(inList bool) bool {
+	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
 		return true
 	}
-	if s.pos == 0 || !unicode.IsSpace(rune(s.src[s.pos-1])) {
+	if p.pos == 0 || !unicode.IsSpace(rune(p.src[p.pos-1])) {
 		return false
 	}
-	rest := s.src[s.pos:]
-	for _, w := range []string{"and", "or"} {
-		if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) &&
-			(len(rest) == len(w) || !isIdentByte(rest[len(w)], false)) {
-			return true
-		}
-	}
-	return false
+	save := p.pos
+	defer func() { p.pos = save }()
+	return p.keyword("and") || p.keyword("or")
 }
 
-// quoted reads a value in quotes; a doubled quote stands for one.
-func (s *scanner) quoted(q byte) (rawValue, error) {
-	s.pos++
-	var b strings.Builder
-	for s.pos < len(s.src) {
-		c := s.src[s.pos]
-		s.pos++
-		if c != q {
-			b.WriteByte(c)
-			continue
-		}
-		if s.peek() == q {
-			b.WriteByte(q)
-			s.pos++
-			continue
-		}
-		return rawValue{Text: b.String(), Quoted: true}, nil
+// quoted reads a value in one of the quotes, if one comes next; a doubled quote stands for one.
+func (p *whereParser) quoted(quotes string) (text string, ok bool, err error) {
+	p.skipSpace()
+	if p.pos == len(p.src) || !strings.ContainsRune(quotes, rune(p.src[p.pos])) {
+		return "", false, nil
 	}
-	return rawValue{}, fmt.Errorf("unterminated quote %c", q)
+	q := p.src[p.pos : p.pos+1]
+	m := p.match(quotedPattern)
+	if m == "" {
+		return "", true, fmt.Errorf("unterminated quote %s", q)
+	}
+	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), true, nil
 }
 
 // timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
 // `+ interval '...'` or `- interval '...'` (current_date also takes ± a number of days), as
 // Postgres reads them; ok is false, with nothing read, when no time expression comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
-	save := p.pos
-	switch strings.ToLower(p.identifier()) {
-	case "now":
-		p.skipSpace()
-		if !strings.HasPrefix(p.src[p.pos:], "()") {
-			p.pos = save
-			return t, false, nil
-		}
-		p.pos += 2
-		t = p.now
-	case "current_timestamp":
-		t = p.now
-	case "current_date":
-		n := p.now.In(api.KST)
-		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, api.KST)
-	default:
-		p.pos = save
+	word := strings.ToLower(p.match(timePattern))
+	if word == "" {
 		return t, false, nil
 	}
+	t = p.now
+	if word == "current_date" {
+		n := p.now.In(api.KST)
+		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, api.KST)
+	}
 	for {
-		p.skipSpace()
-		sign := p.peek()
-		if sign != '+' && sign != '-' {
+		minus := p.symbol("-")
+		if !minus && !p.symbol("+") {
 			return t, true, nil
 		}
-		p.pos++
-		if t, err = p.addInterval(t, sign == '-'); err != nil {
+		if t, err = p.addInterval(t, minus); err != nil {
 			return t, true, err
 		}
 	}
 }
 
-// addInterval reads `interval '7 days'` (or a bare number of days) and adds or subtracts it.
+// addInterval reads `interval '7 days'` (or a bare number of days) and adds or subtracts it. Days,
+// weeks, months and years count in Korean calendar days.
 func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 	var text string
 	if p.keyword("interval") {
-		p.skipSpace()
-		if p.peek() != '\'' {
+		var quoted bool
+		var err error
+		if text, quoted, err = p.quoted("'"); !quoted {
 			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-		}
-		v, err := p.quoted('\'')
-		if err != nil {
+		} else if err != nil {
 			return t, err
 		}
-		text = v.Text
 	} else {
-		start := p.pos
-		p.skipSpace()
-		for p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' {
-			p.pos++
-		}
-		text = strings.TrimSpace(p.src[start:p.pos]) + " days"
+		text = p.match(daysPattern) + " days"
 	}
-	return addInterval(t, text, minus)
-}
-
-// intervalUnits are the units an interval may use, singular or plural.
-var intervalUnits = map[string]func(t time.Time, n int) time.Time{
-	"second": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Second) },
-	"minute": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Minute) },
-	"hour":   func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Hour) },
-	"day":    func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, n) },
-	"week":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, 0, 7*n) },
-	"month":  func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(0, n, 0) },
-	"year":   func(t time.Time, n int) time.Time { return t.In(api.KST).AddDate(n, 0, 0) },
-}
-
-// addInterval adds (or subtracts) an interval such as "7 days" or "1 day 12 hours"; days, months
-// and years count in Korean calendar days.
-func addInterval(t time.Time, text string, minus bool) (time.Time, error) {
+	units := map[string]struct {
+		d            time.Duration
+		months, days int
+	}{
+		"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
+		"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
+	}
 	fields := strings.Fields(strings.ToLower(text))
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
 	for i := 0; i < len(fields); i += 2 {
 		n, err := strconv.Atoi(fields[i])
-		add, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		unit, known := units[strings.TrimSuffix(fields[i+1], "s")]
 		if err != nil || !known {
 			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
 		}
 		if minus {
 			n = -n
 		}
-		t = add(t, n)
+		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 	}
 	return t, nil
+}
+
+// typedValue converts a written value to the Go type of the column.
+func typedValue(col column, text string) (any, error) {
+	switch col.Type {
+	case proto.ColumnType_INT:
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
+		}
+		return n, nil
+	case proto.ColumnType_DOUBLE:
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
+		}
+		return f, nil
+	case proto.ColumnType_BOOL:
+		// The spellings Postgres accepts.
+		switch strings.ToLower(text) {
+		case "true", "t", "yes", "y", "on", "1":
+			return true, nil
+		case "false", "f", "no", "n", "off", "0":
+			return false, nil
+		}
+		return nil, fmt.Errorf("bad boolean %q for %s: write true or false", text, col.Name)
+	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+		t, err := parseTimestamp(text)
+		if err != nil {
+			return nil, fmt.Errorf("bad timestamp %q for %s: %w", text, col.Name, err)
+		}
+		return t, nil
+	}
+	return text, nil
+}
+
+// parseTimestamp reads RFC 3339, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss; without an offset the time is Korean.
+func parseTimestamp(s string) (time.Time, error) {
+	// The location applies only to the layouts without an offset.
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04Z07:00", "2006-01-02 15:04Z07:00",
+		"2006-01-02", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
+}
+
+// formatTimestamp writes an instant as RFC 3339 in Korean time.
+func formatTimestamp(t time.Time) string {
+	return t.In(api.KST).Format(time.RFC3339Nano)
 }

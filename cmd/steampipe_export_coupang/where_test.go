@@ -32,6 +32,7 @@ func parseCondition(tbl *table, src string) (condition, error) {
 }
 
 func TestParseCondition(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		src    string
 		column string
@@ -95,6 +96,7 @@ func TestParseCondition(t *testing.T) {
 }
 
 func TestParseConditionErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		src  string
 		want []string // substrings of the message
@@ -142,6 +144,7 @@ func TestParseConditionErrors(t *testing.T) {
 }
 
 func TestParseTimestamp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want string // RFC 3339 in Korean time
@@ -168,6 +171,7 @@ func TestParseTimestamp(t *testing.T) {
 }
 
 func TestParseConditionsAndsEvery(t *testing.T) {
+	t.Parallel()
 	where, err := parseWhere(fixtureTable(), []string{"inquiry_id > 1", "item_name = x"}, time.Now())
 	require.NoError(t, err)
 	require.Len(t, where.conjuncts(), 2)
@@ -176,6 +180,7 @@ func TestParseConditionsAndsEvery(t *testing.T) {
 }
 
 func TestWhereExpressions(t *testing.T) {
+	t.Parallel()
 	now := kstTime("2026-01-15 21:00:00")
 	r := row{
 		"inquiry_id":  intCol(10),
@@ -224,6 +229,7 @@ func TestWhereExpressions(t *testing.T) {
 }
 
 func TestWhereTimeValues(t *testing.T) {
+	t.Parallel()
 	now := kstTime("2026-03-31 00:30:00")
 	for _, tt := range []struct{ where, want string }{
 		{"inquiry_at >= now()", "2026-03-31 00:30:00"},
@@ -241,6 +247,7 @@ func TestWhereTimeValues(t *testing.T) {
 }
 
 func TestWhereExpressionErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ where, want string }{
 		{"inquiry_id = 1 and", "expected a column name"},
 		{"(inquiry_id = 1 or inquiry_id = 2", "a parenthesis is not closed: add )"},

@@ -3,22 +3,18 @@ package main
 import (
 	"archive/zip"
 	"fmt"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"io"
 	"math"
-	"strconv"
 	"time"
 	"unicode/utf16"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/xuri/excelize/v2"
 )
 
 // xlsxSheet is the one sheet of the workbook.
 const xlsxSheet = "Sheet1"
-
-// xlsxDateTime is the number format of timestamp cells: Korean wall-clock time, as Wing shows it.
-const xlsxDateTime = "yyyy-mm-dd hh:mm:ss"
 
 // maxExactInt is the largest integer Excel keeps exactly: it shows 15 significant digits, so a
 // BIGINT beyond it is written as text rather than rounded.
@@ -41,55 +37,46 @@ type xlsxWriter struct {
 }
 
 func newXLSXWriter(w io.Writer, cols []column) (*xlsxWriter, error) {
-	f := excelize.NewFile()
-	x := &xlsxWriter{w: w, cols: cols, file: f, styles: make([]int, len(cols)), cells: make([]any, len(cols))}
-	sheet, err := f.NewStreamWriter(xlsxSheet)
-	if err != nil {
-		return nil, x.fail(err)
-	}
-	x.sheet = sheet
-	dateTime := xlsxDateTime
-	styleDate, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateTime})
-	if err != nil {
-		return nil, x.fail(err)
-	}
-	styleInt, err := f.NewStyle(&excelize.Style{NumFmt: 1}) // "0"
-	if err != nil {
-		return nil, x.fail(err)
-	}
-	styleHeader, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, x.fail(err)
-	}
-	header := make([]any, len(cols))
-	for i, col := range cols {
-		width := 30.0
-		switch col.Type {
-		case proto.ColumnType_INT:
-			x.styles[i], width = styleInt, 16
-		case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
-			x.styles[i], width = styleDate, 20
-		case proto.ColumnType_BOOL, proto.ColumnType_DOUBLE:
-			width = 12
-		}
-		if err := sheet.SetColWidth(i+1, i+1, width); err != nil {
-			return nil, x.fail(err)
-		}
-		header[i] = excelize.Cell{StyleID: styleHeader, Value: col.Name}
-	}
-	if err := sheet.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, x.fail(err)
-	}
-	if err := sheet.SetRow("A1", header); err != nil {
-		return nil, x.fail(err)
+	x := &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols)), cells: make([]any, len(cols))}
+	if err := x.start(); err != nil {
+		x.Abort()
+		return nil, fmt.Errorf("writing the xlsx workbook: %w", err)
 	}
 	return x, nil
 }
 
-// fail releases the workbook's temporary file and returns err with context.
-func (x *xlsxWriter) fail(err error) error {
-	_ = x.file.Close()
-	return fmt.Errorf("writing the xlsx workbook: %w", err)
+// start sets the column styles and widths, freezes the header row and writes it.
+func (x *xlsxWriter) start() (err error) {
+	if x.sheet, err = x.file.NewStreamWriter(xlsxSheet); err != nil {
+		return err
+	}
+	dateTime := "yyyy-mm-dd hh:mm:ss" // Korean wall-clock time, as Wing shows it
+	var ids [3]int                    // date-time, integer, header
+	for i, style := range []*excelize.Style{{CustomNumFmt: &dateTime}, {NumFmt: 1 /* "0" */}, {Font: &excelize.Font{Bold: true}}} {
+		if ids[i], err = x.file.NewStyle(style); err != nil {
+			return err
+		}
+	}
+	header := make([]any, len(x.cols))
+	for i, col := range x.cols {
+		width := 30.0
+		switch col.Type {
+		case proto.ColumnType_INT:
+			x.styles[i], width = ids[1], 16
+		case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+			x.styles[i], width = ids[0], 20
+		case proto.ColumnType_BOOL, proto.ColumnType_DOUBLE:
+			width = 12
+		}
+		if err := x.sheet.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+		header[i] = excelize.Cell{StyleID: ids[2], Value: col.Name}
+	}
+	if err := x.sheet.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return x.sheet.SetRow("A1", header)
 }
 
 // WriteRow implements rowWriter.
@@ -98,15 +85,14 @@ func (x *xlsxWriter) WriteRow(r row) error {
 		return fmt.Errorf("an Excel sheet holds at most %d rows below its header: narrow the export with --where or --limit, or use --output csv", excelize.TotalRows-1)
 	}
 	for i, col := range x.cols {
-		v, err := xlsxValue(r, col)
-		if err != nil {
-			return err
+		x.cells[i] = nil
+		if v, ok := columnValue(r[col.Name]); ok {
+			cell, err := xlsxValue(col, v)
+			if err != nil {
+				return err
+			}
+			x.cells[i] = excelize.Cell{StyleID: x.styles[i], Value: cell}
 		}
-		if v == nil {
-			x.cells[i] = nil
-			continue
-		}
-		x.cells[i] = excelize.Cell{StyleID: x.styles[i], Value: v}
 	}
 	x.rows++
 	cell, err := excelize.CoordinatesToCellName(1, x.rows+1)
@@ -116,47 +102,30 @@ func (x *xlsxWriter) WriteRow(r row) error {
 	return x.sheet.SetRow(cell, x.cells)
 }
 
-// xlsxValue is one cell's value for excelize, or nil for NULL.
-func xlsxValue(r row, col column) (any, error) {
-	v, ok := columnValue(r[col.Name])
-	if !ok {
-		return nil, nil
-	}
+// xlsxValue is one cell's value (from columnValue) for excelize.
+func xlsxValue(col column, v any) (any, error) {
 	switch x := v.(type) {
 	case int64:
-		if x > maxExactInt || x < -maxExactInt {
-			return checkCellText(col, strconv.FormatInt(x, 10))
+		if x <= maxExactInt && x >= -maxExactInt {
+			return x, nil
 		}
-		return x, nil
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return formatFloat(x), nil
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			return x, nil
 		}
-		return x, nil
 	case bool:
 		return x, nil
-	case string:
-		return checkCellText(col, x)
 	case time.Time:
 		// Excel date-times have no zone: write the Korean wall clock.
 		k := x.In(api.KST)
 		return time.Date(k.Year(), k.Month(), k.Day(), k.Hour(), k.Minute(), k.Second(), k.Nanosecond(), time.UTC), nil
-	case []byte:
-		s, err := compactJSON(col, x)
-		if err != nil {
-			return nil, err
-		}
-		return checkCellText(col, s)
 	}
-	return checkCellText(col, fmt.Sprint(v))
-}
-
-// checkCellText refuses text longer than an Excel cell holds, which excelize would cut silently.
-func checkCellText(col column, s string) (string, error) {
-	if len(s) > excelize.TotalCellChars/3 && len(utf16.Encode([]rune(s))) > excelize.TotalCellChars {
-		return "", fmt.Errorf("column %s has a value longer than an Excel cell holds (%d characters): leave it out with --select, or use --output csv or json", col.Name, excelize.TotalCellChars)
+	s, _, err := cellText(col, v)
+	// excelize would cut longer text silently.
+	if err == nil && len(s) > excelize.TotalCellChars/3 && len(utf16.Encode([]rune(s))) > excelize.TotalCellChars {
+		err = fmt.Errorf("column %s has a value longer than an Excel cell holds (%d characters): leave it out with --select, or use --output csv or json", col.Name, excelize.TotalCellChars)
 	}
-	return s, nil
+	return s, err
 }
 
 // Close implements rowWriter: it writes the whole workbook.
@@ -165,7 +134,7 @@ func checkCellText(col column, s string) (string, error) {
 // 100,000 rows); the zip writer set here streams it to w instead, which keeps memory flat. (The
 // buffer exists for excelize's zip64 header fix-up, needed only for a sheet over 4 GiB of XML.)
 func (x *xlsxWriter) Close() error {
-	defer x.file.Close()
+	defer x.Abort()
 	if err := x.sheet.Flush(); err != nil {
 		return fmt.Errorf("writing the xlsx workbook: %w", err)
 	}

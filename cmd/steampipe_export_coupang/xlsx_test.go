@@ -3,13 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -50,8 +52,8 @@ func TestExportXLSXReadsBackAsCSV(t *testing.T) {
 	for r := 1; r < len(records); r++ {
 		fields := make([]string, len(header))
 		for c, name := range header {
-			col, ok := tbl.column(name)
-			require.True(t, ok, name)
+			col, err := tbl.lookupColumn(name)
+			require.NoError(t, err)
 			// encoding/csv reads a quoted \r\n as \n; the workbook keeps the text as it is.
 			fields[c] = strings.ReplaceAll(cellAt(raw[r], c), "\r\n", "\n")
 			if fields[c] == "" {
@@ -93,11 +95,12 @@ func cellAt(row []string, i int) string {
 }
 
 func TestXLSXCells(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
-	cols := append(outputCols, column{Name: "big", Type: outputCols[0].Type})
+	cols := slices.Concat(outputCols, []column{{Name: "big", Type: outputCols[0].Type}})
 	w, err := newRowWriter(formatXLSX, false, &buf, cols)
 	require.NoError(t, err)
-	r := outputRows[0]
+	r := maps.Clone(outputRows[0])         // outputRows is shared by tests running in parallel
 	r["big"] = intCol(1234567890123456789) // beyond Excel's 15 digits: text, every digit kept
 	require.NoError(t, w.WriteRow(r))
 	require.NoError(t, w.WriteRow(outputRows[2]))
@@ -129,6 +132,7 @@ func TestXLSXCells(t *testing.T) {
 }
 
 func TestCSVByteOrderMark(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	w, err := newRowWriter(formatCSV, true, &buf, outputCols[:1])
 	require.NoError(t, err)
