@@ -37,7 +37,8 @@ func defaultConfigDir() string {
 // normalizeConfigHCL lets --config put several attributes on one line, separated by spaces or
 // commas, as people write them in a shell: HCL wants one attribute per line. Where HCL stops at a
 // comma, it becomes a newline; where it stops at the next `name =` on the line, a newline is put
-// before it. Any other syntax error is reported with its position in what was typed.
+// before it, unless one is already there (as before an attribute given twice). Any other error is
+// reported with its position in what was typed.
 func normalizeConfigHCL(src string) (string, error) {
 	var inserted []int // offsets of the added newlines, in order
 	for {
@@ -52,7 +53,7 @@ func normalizeConfigHCL(src string) (string, error) {
 		switch {
 		case at >= 0 && strings.HasPrefix(src[at:], ","):
 			src = src[:at] + "\n" + src[at+1:]
-		case at >= 0 && nextAttribute.MatchString(src[at:]):
+		case at > 0 && src[at-1] != '\n' && nextAttribute.MatchString(src[at:]): // a line break there gets HCL further
 			src = src[:at] + "\n" + src[at:]
 			inserted = append(inserted, at)
 		default:
@@ -62,13 +63,17 @@ func normalizeConfigHCL(src string) (string, error) {
 				where = fmt.Sprintf(" at character %d", at-sort.SearchInts(inserted, at)+1)
 			}
 			return "", fmt.Errorf("bad --config%s: %s (%s); write HCL attributes like 'vendor_id = \"A00012345\" access_key = \"...\" secret_key = \"...\"'",
-				where, d.Summary, strings.TrimSuffix(d.Detail, "."))
+				where, d.Summary, strings.TrimSuffix(rewrittenRange.ReplaceAllString(d.Detail, ""), "."))
 		}
 	}
 }
 
 // nextAttribute matches the start of an attribute, `name =`.
 var nextAttribute = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*[ \t]*=($|[^=])`)
+
+// rewrittenRange is where an HCL detail points into the text rewritten one attribute per line
+// (" at --config:2,1-11"), which is not what was typed.
+var rewrittenRange = regexp.MustCompile(` at --config:[0-9,-]+`)
 
 // steampipeConfig is what the export takes from Steampipe's configuration.
 type steampipeConfig struct {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,6 +130,32 @@ func TestNormalizeConfigHCL(t *testing.T) {
 	for _, bad := range []string{`vendor_id = "A1`, `vendor_id`, `= 3`, `vendor_id = "A1" = 2`} {
 		_, err := normalizeConfigHCL(bad)
 		assert.ErrorContains(t, err, "bad --config", bad)
+	}
+}
+
+// TestConfigRepeatedAttribute: an attribute given twice is reported at the second one, however
+// the two are separated, and the parse ends (a line break is only added where it gets HCL further).
+func TestConfigRepeatedAttribute(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   string
+		char int // 1-based, in what was typed
+	}{
+		{`secret_key = "s3cr3t" secret_key = "s3cr3t"`, 23},
+		{"secret_key = \"s3cr3t\"\nsecret_key = \"s3cr3t\"", 23},
+		{`secret_key = "s3cr3t", secret_key = "s3cr3t"`, 24},
+	} {
+		done := make(chan error, 1)
+		go func() { _, err := normalizeConfigHCL(tt.in); done <- err }()
+		select {
+		case err := <-done:
+			require.Error(t, err, tt.in)
+			assert.Contains(t, err.Error(), fmt.Sprintf("bad --config at character %d: Attribute redefined", tt.char), tt.in)
+			assert.NotContains(t, err.Error(), "s3cr3t")
+			assert.NotContains(t, err.Error(), "--config:", "no line:column of the rewritten text")
+		case <-time.After(time.Minute): // a guard against a hang, not a timing check
+			t.Fatalf("normalizeConfigHCL(%q) did not return", tt.in)
+		}
 	}
 }
 
