@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -32,10 +33,21 @@ const usageLine = `steampipe_export_coupang TABLE [--select a,b] [--where "COND"
 
 // parseArgs reads the command line with package flag; flags may come before or after TABLE.
 func parseArgs(args []string) (options, error) {
-	o := options{Limit: -1}
+	o := options{Limit: -1, Output: formatCSV}
 	fs := flag.NewFlagSet("steampipe_export_coupang", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported by the caller; --help is ours
-	fs.Func("select", "", func(v string) error {
+	var bad error            // a value's error in our words: package flag rewords what a Func returns
+	value := func(name string, set func(string) error) {
+		fs.Func(name, "", func(v string) error {
+			if v == "--" { // `--flag -- TABLE`: flag takes "--" as the value, not as the end of the flags
+				bad = fmt.Errorf("flag --%s needs a value, got %q", name, v)
+			} else {
+				bad = set(v)
+			}
+			return bad
+		})
+	}
+	value("select", func(v string) error {
 		for _, c := range strings.Split(v, ",") {
 			if c = strings.ToLower(strings.TrimSpace(c)); c != "" {
 				o.Select = append(o.Select, c)
@@ -43,13 +55,19 @@ func parseArgs(args []string) (options, error) {
 		}
 		return nil
 	})
-	fs.Func("where", "", func(v string) error { o.Where = append(o.Where, v); return nil })
-	fs.Func("config", "", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
-	var limit *string
-	fs.Func("limit", "", func(v string) error { limit = &v; return nil })
-	fs.StringVar(&o.Output, "output", formatCSV, "")
-	fs.StringVar(&o.Connection, "connection", "", "")
-	fs.StringVar(&o.ConfigDir, "config-dir", "", "")
+	value("where", func(v string) error { o.Where = append(o.Where, v); return nil })
+	value("config", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
+	value("limit", func(v string) error {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("bad --limit %q: write a whole number, 0 or more", v)
+		}
+		o.Limit = n
+		return nil
+	})
+	value("output", func(v string) error { o.Output = strings.ToLower(v); return nil })
+	value("connection", func(v string) error { o.Connection = v; return nil })
+	value("config-dir", func(v string) error { o.ConfigDir = v; return nil })
 	fs.BoolVar(&o.BOM, "bom", false, "")
 	for _, name := range []string{"v", "verbose"} {
 		fs.BoolVar(&o.Verbose, name, false, "")
@@ -61,7 +79,7 @@ func parseArgs(args []string) (options, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return o, flagError(err)
+			return o, cmp.Or(bad, flagError(err))
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" || len(rest) == 0 {
@@ -70,14 +88,6 @@ func parseArgs(args []string) (options, error) {
 		}
 		positional, args = append(positional, rest[0]), rest[1:]
 	}
-	if limit != nil {
-		n, err := strconv.ParseInt(strings.TrimSpace(*limit), 10, 64)
-		if err != nil || n < 0 {
-			return o, fmt.Errorf("bad --limit %q: write a whole number, 0 or more", *limit)
-		}
-		o.Limit = n
-	}
-	o.Output = strings.ToLower(o.Output)
 	return o, o.finish(positional)
 }
 
@@ -89,6 +99,14 @@ func flagError(err error) error {
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		return fmt.Errorf("flag --%s needs a value", name)
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok { // --bom=yes
+		_, name, _ := strings.Cut(rest, " for -")
+		name, _, _ = strings.Cut(name, ":")
+		return fmt.Errorf("--%s takes no value (or =true/=false)", name)
+	}
+	if arg, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok { // ---where
+		return fmt.Errorf("unknown flag %q (see --help)", arg)
 	}
 	return err
 }
