@@ -381,7 +381,8 @@ func TestConnectionResetsExhaustAttempts(t *testing.T) {
 func TestSlowResponseTimesOutPerAttempt(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
-	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Timeout = 20 * time.Millisecond; cfg.MaxAttempts = 2 })
+	// The handler never answers, so the timeout only has to outlast reaching the server on a busy machine.
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Timeout = 500 * time.Millisecond; cfg.MaxAttempts = 2 })
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.Error(t, err)
 	assert.Equal(t, KindNetwork, KindOf(err))

@@ -30,14 +30,11 @@ func DecodeListResponse(body []byte) (*Page, error) {
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	page := &Page{Inquiries: make([]Inquiry, 0, len(data.Content))}
-	for i, raw := range data.Content {
-		inq, err := decodeInquiry(raw)
-		if err != nil {
-			return nil, decodeErr("data.content[%d]: %v", i, err)
-		}
-		page.Inquiries = append(page.Inquiries, inq)
+	inquiries, err := decodeEach(data.Content, "an inquiry", decodeInquiry)
+	if err != nil {
+		return nil, decodeErr("data.content%v", err)
 	}
+	page := &Page{Inquiries: inquiries}
 	if data.Pagination != nil {
 		var err error
 		if page.Pagination, err = data.Pagination.pagination(); err != nil {
@@ -84,8 +81,8 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 // as numbers or numeric strings; fields Coupang dropped (buyerEmail) ignored.
 func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 	var data struct {
-		Content    []wireProductInquiry `json:"content"`
-		Pagination *wirePagination      `json:"pagination"`
+		Content    []json.RawMessage `json:"content"`
+		Pagination *wirePagination   `json:"pagination"`
 	}
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
@@ -98,11 +95,11 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &ProductInquiryPage{Inquiries: make([]ProductInquiry, 0, len(data.Content)), Pagination: pagination}
-	for _, w := range data.Content {
-		page.Inquiries = append(page.Inquiries, w.inquiry())
+	inquiries, err := decodeEach(data.Content, "a question", decodeProductInquiry)
+	if err != nil {
+		return nil, decodeErr("data.content%v", err)
 	}
-	return page, nil
+	return &ProductInquiryPage{Inquiries: inquiries, Pagination: pagination}, nil
 }
 
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
@@ -210,33 +207,36 @@ func (w wirePagination) pagination() (Pagination, error) {
 
 // wireInquiry is a call-center inquiry as Coupang sends it.
 type wireInquiry struct {
-	InquiryID                 Int64     `json:"inquiryId"`
-	InquiryStatus             String    `json:"inquiryStatus"`
-	CSPartnerCounselingStatus String    `json:"csPartnerCounselingStatus"`
-	VendorItemID              Int64s    `json:"vendorItemId"`
-	ItemName                  String    `json:"itemName"`
-	Content                   String    `json:"content"`
-	AnsweredAt                Timestamp `json:"answeredAt"`
-	InquiryAt                 Timestamp `json:"inquiryAt"`
-	BuyerEmail                String    `json:"buyerEmail"`
-	BuyerPhone                String    `json:"buyerPhone"`
-	OrderID                   Int64     `json:"orderId"`
-	OrderDate                 Timestamp `json:"orderDate"`
-	ReceiptCategory           String    `json:"receiptCategory"`
-	SaleStartedAt             Timestamp `json:"saleStartedAt"`
-	SaleEndedAt               Timestamp `json:"saleEndedAt"`
-	Replies                   []struct {
-		AnswerID                      Int64     `json:"answerId"`
-		ParentAnswerID                Int64     `json:"parentAnswerId"`
-		PartnerTransferStatus         *String   `json:"partnerTransferStatus"` // nil for null
-		PartnerTransferCompleteReason String    `json:"partnerTransferCompleteReason"`
-		AnswerType                    String    `json:"answerType"`
-		NeedAnswer                    Bool      `json:"needAnswer"`
-		ReceptionistName              String    `json:"receptionistName"`
-		Receptionist                  String    `json:"receptionist"`
-		ReplyAt                       Timestamp `json:"replyAt"`
-		Content                       String    `json:"content"`
-	} `json:"replies"`
+	InquiryID                 Int64             `json:"inquiryId"`
+	InquiryStatus             String            `json:"inquiryStatus"`
+	CSPartnerCounselingStatus String            `json:"csPartnerCounselingStatus"`
+	VendorItemID              Int64s            `json:"vendorItemId"`
+	ItemName                  String            `json:"itemName"`
+	Content                   String            `json:"content"`
+	AnsweredAt                Timestamp         `json:"answeredAt"`
+	InquiryAt                 Timestamp         `json:"inquiryAt"`
+	BuyerEmail                String            `json:"buyerEmail"`
+	BuyerPhone                String            `json:"buyerPhone"`
+	OrderID                   Int64             `json:"orderId"`
+	OrderDate                 Timestamp         `json:"orderDate"`
+	ReceiptCategory           String            `json:"receiptCategory"`
+	SaleStartedAt             Timestamp         `json:"saleStartedAt"`
+	SaleEndedAt               Timestamp         `json:"saleEndedAt"`
+	Replies                   []json.RawMessage `json:"replies"`
+}
+
+// wireReply is one element of an inquiry's replies as Coupang sends it.
+type wireReply struct {
+	AnswerID                      Int64     `json:"answerId"`
+	ParentAnswerID                Int64     `json:"parentAnswerId"`
+	PartnerTransferStatus         *String   `json:"partnerTransferStatus"` // nil for null
+	PartnerTransferCompleteReason String    `json:"partnerTransferCompleteReason"`
+	AnswerType                    String    `json:"answerType"`
+	NeedAnswer                    Bool      `json:"needAnswer"`
+	ReceptionistName              String    `json:"receptionistName"`
+	Receptionist                  String    `json:"receptionist"`
+	ReplyAt                       Timestamp `json:"replyAt"`
+	Content                       String    `json:"content"`
 }
 
 // decodeInquiry decodes one inquiry object; an error names the inquiry when its id can be read.
@@ -262,7 +262,6 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 		ItemName:                  string(w.ItemName),
 		Content:                   string(w.Content),
 		AnsweredAt:                w.AnsweredAt.Time,
-		Replies:                   make([]Reply, 0, len(w.Replies)),
 		BuyerEmail:                string(w.BuyerEmail),
 		BuyerPhone:                string(w.BuyerPhone),
 		OrderID:                   int64(w.OrderID),
@@ -277,42 +276,78 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	if w.InquiryAt.Time != nil {
 		inq.InquiryAt = *w.InquiryAt.Time
 	}
-	for _, r := range w.Replies {
-		inq.Replies = append(inq.Replies, Reply{
-			AnswerID:                      int64(r.AnswerID),
-			ParentAnswerID:                int64(r.ParentAnswerID),
-			PartnerTransferStatus:         (*string)(r.PartnerTransferStatus),
-			PartnerTransferCompleteReason: string(r.PartnerTransferCompleteReason),
-			AnswerType:                    string(r.AnswerType),
-			NeedAnswer:                    bool(r.NeedAnswer),
-			ReceptionistName:              string(r.ReceptionistName),
-			Receptionist:                  string(r.Receptionist),
-			ReplyAt:                       r.ReplyAt.Time,
-			Content:                       string(r.Content),
-		})
+	replies, err := decodeEach(w.Replies, "a reply", decodeReply)
+	if err != nil {
+		return Inquiry{}, fmt.Errorf("inquiry %d: replies%w", inq.InquiryID, err)
 	}
+	inq.Replies = replies
 	return inq, nil
+}
+
+// decodeReply decodes one element of an inquiry's replies.
+func decodeReply(raw json.RawMessage) (Reply, error) {
+	var r wireReply
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return Reply{}, jsonError(err)
+	}
+	return Reply{
+		AnswerID:                      int64(r.AnswerID),
+		ParentAnswerID:                int64(r.ParentAnswerID),
+		PartnerTransferStatus:         (*string)(r.PartnerTransferStatus),
+		PartnerTransferCompleteReason: string(r.PartnerTransferCompleteReason),
+		AnswerType:                    string(r.AnswerType),
+		NeedAnswer:                    bool(r.NeedAnswer),
+		ReceptionistName:              string(r.ReceptionistName),
+		Receptionist:                  string(r.Receptionist),
+		ReplyAt:                       r.ReplyAt.Time,
+		Content:                       string(r.Content),
+	}, nil
+}
+
+// decodeEach decodes each element of an array on its own, so that an error names the element's
+// index and a null element is refused rather than read as an empty one.
+func decodeEach[T any](elems []json.RawMessage, what string, decode func(json.RawMessage) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(elems))
+	for i, raw := range elems {
+		if isNull(raw) {
+			return nil, fmt.Errorf("[%d]: %s is null, not an object", i, what)
+		}
+		v, err := decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // wireProductInquiry is an element of the product Q&A list's data.content as Coupang sends it.
 type wireProductInquiry struct {
-	InquiryID       Int64     `json:"inquiryId"`
-	ProductID       Int64     `json:"productId"`
-	SellerProductID Int64     `json:"sellerProductId"`
-	SellerItemID    Int64     `json:"sellerItemId"`
-	VendorItemID    Int64     `json:"vendorItemId"`
-	Content         String    `json:"content"`
-	InquiryAt       Timestamp `json:"inquiryAt"`
-	OrderIDs        Int64s    `json:"orderIds"`
-	CommentDtoList  []struct {
-		InquiryCommentID Int64     `json:"inquiryCommentId"`
-		InquiryID        Int64     `json:"inquiryId"`
-		Content          String    `json:"content"`
-		InquiryCommentAt Timestamp `json:"inquiryCommentAt"`
-	} `json:"commentDtoList"`
+	InquiryID       Int64             `json:"inquiryId"`
+	ProductID       Int64             `json:"productId"`
+	SellerProductID Int64             `json:"sellerProductId"`
+	SellerItemID    Int64             `json:"sellerItemId"`
+	VendorItemID    Int64             `json:"vendorItemId"`
+	Content         String            `json:"content"`
+	InquiryAt       Timestamp         `json:"inquiryAt"`
+	OrderIDs        Int64s            `json:"orderIds"`
+	CommentDtoList  []json.RawMessage `json:"commentDtoList"`
 }
 
-func (w wireProductInquiry) inquiry() ProductInquiry {
+// wireProductComment is one element of a question's commentDtoList as Coupang sends it.
+type wireProductComment struct {
+	InquiryCommentID Int64     `json:"inquiryCommentId"`
+	InquiryID        Int64     `json:"inquiryId"`
+	Content          String    `json:"content"`
+	InquiryCommentAt Timestamp `json:"inquiryCommentAt"`
+}
+
+// decodeProductInquiry decodes one element of the product Q&A list's data.content.
+func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
+	var w wireProductInquiry
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return ProductInquiry{}, jsonError(err)
+	}
 	inq := ProductInquiry{
 		InquiryID:       int64(w.InquiryID),
 		ProductID:       int64(w.ProductID),
@@ -321,7 +356,6 @@ func (w wireProductInquiry) inquiry() ProductInquiry {
 		VendorItemID:    int64(w.VendorItemID),
 		Content:         string(w.Content),
 		OrderIDs:        []int64(w.OrderIDs),
-		Comments:        make([]ProductInquiryComment, 0, len(w.CommentDtoList)),
 	}
 	if w.InquiryAt.Time != nil {
 		inq.InquiryAt = *w.InquiryAt.Time
@@ -329,15 +363,26 @@ func (w wireProductInquiry) inquiry() ProductInquiry {
 	if inq.OrderIDs == nil {
 		inq.OrderIDs = []int64{} // orderIds absent: never unmarshalled
 	}
-	for _, c := range w.CommentDtoList {
-		inq.Comments = append(inq.Comments, ProductInquiryComment{
-			InquiryCommentID: int64(c.InquiryCommentID),
-			InquiryID:        int64(c.InquiryID),
-			Content:          string(c.Content),
-			InquiryCommentAt: c.InquiryCommentAt.Time,
-		})
+	comments, err := decodeEach(w.CommentDtoList, "a comment", decodeProductComment)
+	if err != nil {
+		return ProductInquiry{}, fmt.Errorf("inquiry %d: commentDtoList%w", inq.InquiryID, err)
 	}
-	return inq
+	inq.Comments = comments
+	return inq, nil
+}
+
+// decodeProductComment decodes one element of a question's commentDtoList.
+func decodeProductComment(raw json.RawMessage) (ProductInquiryComment, error) {
+	var c wireProductComment
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return ProductInquiryComment{}, jsonError(err)
+	}
+	return ProductInquiryComment{
+		InquiryCommentID: int64(c.InquiryCommentID),
+		InquiryID:        int64(c.InquiryID),
+		Content:          string(c.Content),
+		InquiryCommentAt: c.InquiryCommentAt.Time,
+	}, nil
 }
 
 // bom is the UTF-8 byte order mark some gateways put before a body.

@@ -182,7 +182,10 @@ func TestDecodeRejectsBadBodies(t *testing.T) {
 		"bad id":          {listBody("200", `{"inquiryId":1.5}`), KindDecode, "inquiryId: 1.5 is not an integer"},
 		"no id":           {listBody("200", `{"itemName":"x"}`), KindDecode, "without inquiryId"},
 		"bad vendor item": {listBody("200", `{"inquiryId":1,"vendorItemId":[true]}`), KindDecode, "vendorItemId: [0]"},
-		"reply not obj":   {listBody("200", `{"inquiryId":1,"replies":[3]}`), KindDecode, "inquiry 1: replies: a number is not an object"},
+		"reply not obj":   {listBody("200", `{"inquiryId":1,"replies":[3]}`), KindDecode, "inquiry 1: replies[0]: a number is not an object"},
+		"reply null":      {listBody("200", `{"inquiryId":1,"replies":[{"answerId":2},null]}`), KindDecode, "data.content[0]: inquiry 1: replies[1]: a reply is null, not an object"},
+		"inquiry null":    {listBody("200", `{"inquiryId":1},null`), KindDecode, "data.content[1]: an inquiry is null, not an object"},
+		"reply bad field": {listBody("200", `{"inquiryId":1,"replies":[{"answerId":2},{"answerId":"x"}]}`), KindDecode, "inquiry 1: replies[1]: answerId: x is not an integer"},
 		"json array":      {`[]`, KindDecode, "malformed JSON"},
 	}
 	for name, c := range cases {

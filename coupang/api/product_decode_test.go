@@ -117,7 +117,10 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 		{"data a list", `{"code":200,"message":"OK","data":[{"inquiryId":1}]}`, KindDecode, "data: an array is not an object"},
 		{"bad time", productBody("200", `{"inquiryId":1,"inquiryAt":"30/07/2026"}`), KindDecode, "30/07/2026"},
 		{"time as a number", productBody("200", `{"inquiryId":1,"inquiryAt":20260730}`), KindDecode, "time string"},
-		{"id not an integer", productBody("200", `{"inquiryId":"abc"}`), KindDecode, "content.inquiryId: abc is not an integer"},
+		{"id not an integer", productBody("200", `{"inquiryId":"abc"}`), KindDecode, "data.content[0]: inquiryId: abc is not an integer"},
+		{"null question", productBody("200", `{"inquiryId":1},null`), KindDecode, "data.content[1]: a question is null, not an object"},
+		{"null comment", productBody("200", `{"inquiryId":1,"commentDtoList":[null]}`), KindDecode, "data.content[0]: inquiry 1: commentDtoList[0]: a comment is null, not an object"},
+		{"bad comment id", productBody("200", `{"inquiryId":1,"commentDtoList":[{"inquiryCommentId":2},{"inquiryCommentId":"x"}]}`), KindDecode, "inquiry 1: commentDtoList[1]: inquiryCommentId: x is not an integer"},
 		{"truncated", `{"code":200,"data":{"content":[{"inquiryId":1`, KindDecode, "malformed JSON"},
 		{"html", `<!DOCTYPE html><html><title>403 Forbidden</title></html>`, KindDecode, "403 Forbidden"},
 	}

@@ -2,6 +2,7 @@ package inprocess
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,13 @@ func TestLinkedLimiters(t *testing.T) {
 		if _, err := linkedLimiters(bad); err == nil {
 			t.Errorf("linked rate limit %q: no error", bad)
 		}
+	}
+	// New refuses a bad link-time value (this test is not parallel, so it may set the variable).
+	linkedRateLimit = "fast"
+	_, err = New(context.Background(), "c", "")
+	linkedRateLimit = ""
+	if err == nil || !strings.Contains(err.Error(), `linked rate limit "fast"`) {
+		t.Fatalf("New with linked rate limit \"fast\": got %v, want the linked rate limit's error", err)
 	}
 	// What New sends when the linked limiter is overridden by an option of the same name.
 	if _, err := New(context.Background(), "c", "", WithRateLimiter(ls[0]), WithRateLimiter(Limiter{Name: "coupang_api", FillRate: 3, BucketSize: 1})); err != nil {
