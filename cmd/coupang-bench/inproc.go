@@ -99,14 +99,19 @@ func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 	}
 	// The bounds are the instants meant, as the export's are (no session TimeZone to allow for), and
 	// the rows counted are what the expectation counts: distinct inquiries, replies or questions,
-	// while the tables have one row per inquiry and option ID.
-	seen := map[string]bool{}
+	// while the tables have one row per inquiry and option ID. A LIMIT counts rows, so under one the
+	// rows themselves are counted.
+	seen, n := map[string]bool{}, 0
 	err := r.Query(coupang.WithExactTimes(ctx), inprocess.Query{Table: s.table, Quals: []inprocess.Qual{qual}, Limit: limit},
 		func(row map[string]*proto.Column) error {
 			seen[row["inquiry_id"].String()+"/"+row["answer_id"].String()+"/"+row["inquiry_comment_id"].String()] = true
+			n++
 			return nil
 		})
 	res.rows = len(seen)
+	if s.limit > 0 {
+		res.rows = n
+	}
 	return err
 }
 
