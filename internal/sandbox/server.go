@@ -249,7 +249,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Counted on arrival, as a gateway counts, not after the latency.
 	admitted := s.admit()
 
-	if !sleep(r.Context(), s.opts.Latency) {
+	if api.Sleep(r.Context(), s.opts.Latency) != nil {
 		return
 	}
 	s.mu.Lock()
@@ -265,7 +265,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.inject(sw, r, f)
 			return
 		}
-		if !sleep(r.Context(), f.Delay) {
+		if api.Sleep(r.Context(), f.Delay) != nil {
 			return
 		}
 	}
@@ -274,20 +274,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serve(sw, r)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // admit applies the sliding-window rate limit, by the real wall clock.
