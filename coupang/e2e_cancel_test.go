@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
@@ -109,7 +110,7 @@ func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
 			done := make(chan error, 1)
 			rows := 0
 			go func() {
-				today := kstDay(time.Now())
+				today := api.KoreanDate(time.Now())
 				q := inprocess.Query{Table: inquiryTable, Quals: between(today.AddDate(0, 0, -63), today), Limit: tc.limit}
 				done <- e.r.Query(ctx, q, func(map[string]*proto.Column) error { rows++; return nil })
 			}()

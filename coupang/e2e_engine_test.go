@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
@@ -79,7 +80,7 @@ func judge(t *testing.T, e *env, truth []map[string]any, q inprocess.Query, offs
 func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 	e := newEnv(t, smallData, "")
 	truth := truthRows(e.sb.Inquiries())
-	today := kstDay(time.Now())
+	today := api.KoreanDate(time.Now())
 	d1, d2, d10 := today.AddDate(0, 0, -3), today.AddDate(0, 0, -1), today.AddDate(0, 0, -10)
 	at := func(op string, v time.Time) inprocess.Qual {
 		return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
@@ -154,7 +155,7 @@ func TestEngineOptionPlans(t *testing.T) {
 	truth := truthRows(all)
 	opts := myOptions(t, all)
 	inOpts := inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: []any{opts[0], opts[1], opts[2]}}
-	for _, bound := range [][]inprocess.Qual{nil, {{Column: "inquiry_at", Operator: ">=", Value: asFDWSends(kstDay(time.Now()).AddDate(0, 0, -20))}}} {
+	for _, bound := range [][]inprocess.Qual{nil, {{Column: "inquiry_at", Operator: ">=", Value: asFDWSends(api.KoreanDate(time.Now()).AddDate(0, 0, -20))}}} {
 		for _, o := range []time.Duration{0, 9 * time.Hour, -8 * time.Hour} {
 			want := pairs(recheck(truth, append(slices.Clone(bound), inOpts), o))
 			require.NotEmpty(t, want)
@@ -218,7 +219,7 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 	e := newEnv(t, smallData, "")
 	q := inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
-		{Column: "inquiry_at", Operator: ">=", Value: kstDay(time.Now()).AddDate(0, 0, -6)}}}
+		{Column: "inquiry_at", Operator: ">=", Value: api.KoreanDate(time.Now()).AddDate(0, 0, -6)}}}
 	windows := func(ctx context.Context) map[string]bool {
 		e.sb.ResetLog()
 		require.NoError(t, e.r.Query(ctx, q, func(map[string]*proto.Column) error { return nil }))

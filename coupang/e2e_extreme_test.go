@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
@@ -36,7 +37,7 @@ func rawObject(members map[string]string) string {
 // extremeInquiry is an ordinary inquiry asked yesterday at noon (Korean time), as raw JSON members;
 // tests override members.
 func extremeInquiry(overrides map[string]string) map[string]string {
-	at := kstDay(time.Now()).AddDate(0, 0, -1).Add(12 * time.Hour).Format("2006-01-02 15:04:05")
+	at := api.KoreanDate(time.Now()).AddDate(0, 0, -1).Add(12 * time.Hour).Format("2006-01-02 15:04:05")
 	m := map[string]string{
 		"inquiryId": "1001", "inquiryStatus": `"progress"`, "csPartnerCounselingStatus": `"requestAnswer"`,
 		"vendorItemId": "[3285906659]", "itemName": `"스파오 티셔츠"`, "content": `"언제 오나요?"`,

@@ -140,13 +140,13 @@ var faultData = sandbox.Options{Seed: 11, Days: 30, PerDay: 8}
 
 // threeWindows is a period of 18 Korean days ending yesterday: three windows, fetched concurrently.
 func threeWindows() (lo, hi time.Time) {
-	today := kstDay(time.Now())
+	today := api.KoreanDate(time.Now())
 	return today.AddDate(0, 0, -18), today.Add(-time.Second)
 }
 
 // oneWindow is a period of 4 Korean days ending yesterday: a single request.
 func oneWindow() (lo, hi time.Time) {
-	today := kstDay(time.Now())
+	today := api.KoreanDate(time.Now())
 	return today.AddDate(0, 0, -4), today.Add(-time.Second)
 }
 

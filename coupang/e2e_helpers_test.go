@@ -199,18 +199,12 @@ func (e *env) listRequests() []sandbox.RequestRecord {
 	return out
 }
 
-// kstDay is the Korean midnight of t.
-func kstDay(t time.Time) time.Time {
-	t = t.In(api.KST)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, api.KST)
-}
-
 // selects reports whether the sandbox would return inq for a list request (independently of the
 // plugin: Korean dates inclusive, option ID, order ID, status).
 func selects(inq sandbox.Inquiry, req api.ListRequest) bool {
 	if !req.InquiryStartAt.IsZero() {
-		d := kstDay(inq.InquiryAt)
-		if d.Before(kstDay(req.InquiryStartAt)) || d.After(kstDay(req.InquiryEndAt)) {
+		d := api.KoreanDate(inq.InquiryAt)
+		if d.Before(api.KoreanDate(req.InquiryStartAt)) || d.After(api.KoreanDate(req.InquiryEndAt)) {
 			return false
 		}
 	}

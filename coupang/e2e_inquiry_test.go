@@ -75,7 +75,7 @@ func TestInquiryTableMatchesSandbox(t *testing.T) {
 		{name: "order ID", quals: []inprocess.Qual{{Column: "order_id", Operator: "=", Value: order}},
 			qq: query.Quals{OrderID: [][]int64{{order}}},
 			keep: func(i sandbox.Inquiry) bool {
-				return i.OrderID == order && !kstDay(i.InquiryAt).Before(kstDay(now).AddDate(0, 0, -6))
+				return i.OrderID == order && !api.KoreanDate(i.InquiryAt).Before(api.KoreanDate(now).AddDate(0, 0, -6))
 			}},
 	}
 	for _, status := range api.PartnerCounselingStatuses {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
@@ -67,7 +68,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, sandbox.Options{Seed: 13, Days: 40, PerDay: 12}, nil, &limiter)
 
-	today := kstDay(time.Now())
+	today := api.KoreanDate(time.Now())
 	type result struct {
 		want, got []int64
 		err       error

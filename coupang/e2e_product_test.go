@@ -42,8 +42,8 @@ func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Qua
 	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
 		rows := 0
 		for _, q := range all {
-			d := kstDay(q.InquiryAt)
-			if !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Status) {
+			d := api.KoreanDate(q.InquiryAt)
+			if !d.Before(api.KoreanDate(req.InquiryStartAt)) && !d.After(api.KoreanDate(req.InquiryEndAt)) && inBucket(q, plan.Status) {
 				rows++
 			}
 		}
@@ -157,10 +157,10 @@ func jsonBytes(t *testing.T, v any) []byte {
 func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	e := newEnv(t, smallData, "")
 	all := e.sb.ProductInquiries()
-	today := kstDay(time.Now())
+	today := api.KoreanDate(time.Now())
 	var want []int64
 	for _, q := range all {
-		if !kstDay(q.InquiryAt).Before(today.AddDate(0, 0, -6)) {
+		if !api.KoreanDate(q.InquiryAt).Before(today.AddDate(0, 0, -6)) {
 			want = append(want, q.InquiryID)
 		}
 	}
@@ -220,7 +220,7 @@ func TestProductInquiryINListOfBuckets(t *testing.T) {
 func TestProductInquiryFaults(t *testing.T) {
 	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, smallData, nil, &fastLimiter)
-	lo := kstDay(time.Now()).AddDate(0, 0, -20)
+	lo := api.KoreanDate(time.Now()).AddDate(0, 0, -20)
 	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
 	var want []int64
 	for _, q := range e.sb.ProductInquiries() {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
@@ -155,7 +156,7 @@ func TestReuseIdleExpiry(t *testing.T) {
 func TestConcurrentJoins(t *testing.T) {
 	e := newEnv(t, reuseData, "")
 	e.useStepClock()
-	today := kstDay(time.Now())
+	today := api.KoreanDate(time.Now())
 	const statements = 4
 	total := 0
 	var wg sync.WaitGroup

@@ -55,7 +55,7 @@ func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 	e := newEnv(t, sortData, "")
 	clock := e.useStepClock()
 	all := e.sb.Inquiries()
-	lo := kstDay(time.Now()).AddDate(0, 0, -179)
+	lo := api.KoreanDate(time.Now()).AddDate(0, 0, -179)
 	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
 	plan, err := query.Build(query.Quals{InquiryAt: []query.Bound{{Op: query.OpGe, Value: lo}}, Limit: -1}, time.Now(), 7)
 	require.NoError(t, err)

@@ -119,7 +119,7 @@ func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 // `inquiry_id = X` (and, for ago, the same time quals), as Postgres's nested loop does. The
 // minimum is the listing's requests; every inner scan costs one SDK token but no request.
 func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
-	today := kstDay(srv.BuiltAt())
+	today := api.KoreanDate(srv.BuiltAt())
 	lo, hi := today.AddDate(0, 0, -(s.days-1)), today.AddDate(0, 0, 1).Add(-time.Second)
 	if s.ago > 0 {
 		lo, hi = today.AddDate(0, 0, -s.ago), today.AddDate(0, 0, -s.ago+1).Add(-time.Second)
@@ -130,11 +130,11 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 		res.query += " and the same on r.inquiry_at"
 	}
 	// The Korean dates any session TimeZone's reading of the bounds may need (UTC-12..UTC+14).
-	last := kstDay(hi.Add(12 * time.Hour))
+	last := api.KoreanDate(hi.Add(12 * time.Hour))
 	if last.After(today) {
 		last = today
 	}
-	res.minimum = minimumRequests(countIn(srv.InquiryTimes(), windows(kstDay(lo.Add(-14*time.Hour)), last)), api.MaxPageSize)
+	res.minimum = minimumRequests(countIn(srv.InquiryTimes(), windows(api.KoreanDate(lo.Add(-14*time.Hour)), last)), api.MaxPageSize)
 	var outer []int64
 	err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id", "inquiry_at"}, Quals: quals, Limit: -1},
 		func(cols map[string]*proto.Column) error {

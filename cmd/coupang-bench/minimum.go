@@ -10,12 +10,6 @@ import (
 // window is an inclusive range of Korean dates (midnights in api.KST).
 type window struct{ start, end time.Time }
 
-// kstDay returns the Korean midnight of t's Korean date.
-func kstDay(t time.Time) time.Time {
-	t = t.In(api.KST)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, api.KST)
-}
-
 // windows tiles [lo, hi] the way the contract says any correct client must: 7 inclusive days,
 // newest first, and a one-day remainder widened one day back (Coupang may reject start = end).
 // It is written here again, not taken from the planner, so that a planner making extra windows
@@ -81,7 +75,7 @@ func limitMinimum(counts []int, limit int) int {
 
 // rangeOf returns the windows of a `inquiry_at >= today-(days-1)` query on the sandbox's data.
 func rangeOf(srv *sandbox.Server, days int) []window {
-	today := kstDay(srv.BuiltAt())
+	today := api.KoreanDate(srv.BuiltAt())
 	return windows(today.AddDate(0, 0, -(days-1)), today)
 }
 

@@ -297,8 +297,7 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	}
 	t = p.now
 	if word == "current_date" {
-		n := p.now.In(api.KST)
-		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, api.KST)
+		t = api.KoreanDate(p.now)
 	}
 	for {
 		minus := p.symbol("-")

@@ -10,6 +10,12 @@ import "time"
 // without an offset and of the yyyy-MM-dd dates it takes.
 var KST = time.FixedZone("KST", 9*60*60)
 
+// KoreanDate is the Korean calendar date containing t, as midnight KST.
+func KoreanDate(t time.Time) time.Time {
+	y, m, d := t.In(KST).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, KST)
+}
+
 // DateLayout is the yyyy-MM-dd layout of inquiryStartAt and inquiryEndAt.
 const DateLayout = "2006-01-02"
 

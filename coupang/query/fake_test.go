@@ -78,7 +78,7 @@ func (f *fakeAPI) matching(req api.ListRequest) []api.Inquiry {
 // selects applies a request's parameters to one inquiry.
 func (f *fakeAPI) selects(req api.ListRequest, inq api.Inquiry) bool {
 	if !req.InquiryStartAt.IsZero() {
-		d := dateOf(inq.InquiryAt)
+		d := api.KoreanDate(inq.InquiryAt)
 		if d.Before(req.InquiryStartAt) || d.After(req.InquiryEndAt) {
 			return false
 		}
@@ -133,9 +133,9 @@ func newFake(t testing.TB) *fakeAPI {
 		at := start.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Second)
 		switch i % 50 {
 		case 0:
-			at = dateOf(at)
+			at = api.KoreanDate(at)
 		case 1:
-			at = dateOf(at).Add(-time.Second)
+			at = api.KoreanDate(at).Add(-time.Second)
 		}
 		ids := []int64{101 + rng.Int64N(6)}
 		if rng.IntN(5) == 0 {
@@ -168,7 +168,7 @@ func newFake(t testing.TB) *fakeAPI {
 func (f *fakeAPI) expected(q Quals, lo, hi time.Time, offset time.Duration) []pair {
 	var rows []Row
 	for _, inq := range f.data {
-		d := dateOf(inq.InquiryAt)
+		d := api.KoreanDate(inq.InquiryAt)
 		if (!lo.IsZero() && d.Before(lo)) || (!hi.IsZero() && d.After(hi)) {
 			continue
 		}

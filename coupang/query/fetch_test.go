@@ -103,7 +103,7 @@ func TestFetchSequentialMatchesConcurrent(t *testing.T) {
 	assert.Equal(t, seq.minimumRequests(p), seq.requestCount())
 	// Sequential order is newest window first.
 	for i := 1; i < len(rows); i++ {
-		require.False(t, dateOf(rows[i].Inquiry.InquiryAt).After(dateOf(rows[i-1].Inquiry.InquiryAt).AddDate(0, 0, 6)))
+		require.False(t, api.KoreanDate(rows[i].Inquiry.InquiryAt).After(api.KoreanDate(rows[i-1].Inquiry.InquiryAt).AddDate(0, 0, 6)))
 	}
 }
 

@@ -106,7 +106,7 @@ func checkHostilePlan(t *testing.T, p *Plan, ids []int64, now time.Time) {
 		}
 	}
 	slices.Sort(want)
-	if maxWindows := int(dateOf(now).Sub(MinDate).Hours()/24)/api.MaxWindowDays + 2; len(p.Windows) > maxWindows {
+	if maxWindows := int(api.KoreanDate(now).Sub(MinDate).Hours()/24)/api.MaxWindowDays + 2; len(p.Windows) > maxWindows {
 		t.Fatalf("%d windows", len(p.Windows))
 	}
 	for _, w := range p.Windows {

@@ -45,9 +45,9 @@ func (in *fuzzInput) instant(now time.Time) time.Time {
 	case 0:
 		return year1.Add(time.Duration(v>>3) % year9999.Sub(year1))
 	case 1:
-		return []time.Time{year1, year9999, MinDate, dateOf(now)}[(v>>3)%4]
+		return []time.Time{year1, year9999, MinDate, api.KoreanDate(now)}[(v>>3)%4]
 	case 2:
-		return dateOf(now).AddDate(0, 0, -int((v>>3)%1000))
+		return api.KoreanDate(now).AddDate(0, 0, -int((v>>3)%1000))
 	default:
 		return now.Add(time.Duration(int64(v>>3)%(3*365*24*3600)-2*365*24*3600) * time.Second)
 	}
@@ -132,7 +132,7 @@ func checkFuzzPlan(t *testing.T, q Quals, p *Plan, now time.Time) {
 	if p.Sequential != (q.Limit >= 0) || p.PageSize < 1 || p.PageSize > api.MaxPageSize {
 		t.Fatalf("sequential %v page size %d for limit %d", p.Sequential, p.PageSize, q.Limit)
 	}
-	if maxWindows := int(dateOf(now).Sub(MinDate).Hours()/24)/api.MaxWindowDays + 2; len(p.Windows) > maxWindows {
+	if maxWindows := int(api.KoreanDate(now).Sub(MinDate).Hours()/24)/api.MaxWindowDays + 2; len(p.Windows) > maxWindows {
 		t.Fatalf("%d windows, more than %d", len(p.Windows), maxWindows)
 	}
 	for i := 1; i < len(p.Windows); i++ {
@@ -144,13 +144,13 @@ func checkFuzzPlan(t *testing.T, q Quals, p *Plan, now time.Time) {
 		return
 	}
 	for _, t0 := range probes(p.Filter, now) {
-		if p.Filter.Certainty(t0) == Rejected || t0.Before(MinDate) || dateOf(t0).After(dateOf(now)) {
+		if p.Filter.Certainty(t0) == Rejected || t0.Before(MinDate) || api.KoreanDate(t0).After(api.KoreanDate(now)) {
 			continue
 		}
-		if q.VendorItemID == nil && p.Filter.Lower == nil && dateOf(t0).Before(p.Windows[len(p.Windows)-1].Start) {
+		if q.VendorItemID == nil && p.Filter.Lower == nil && api.KoreanDate(t0).Before(p.Windows[len(p.Windows)-1].Start) {
 			continue // before the lookback, which is a default, not a qual
 		}
-		if !covered(p.Windows, dateOf(t0)) {
+		if !covered(p.Windows, api.KoreanDate(t0)) {
 			t.Fatalf("instant %s admitted by the filter but in no window %v", t0, p.Windows)
 		}
 	}
@@ -166,7 +166,7 @@ func probes(f Filter, now time.Time) []time.Time {
 			}
 		}
 	}
-	return append(out, now, dateOf(now), MinDate)
+	return append(out, now, api.KoreanDate(now), MinDate)
 }
 
 // covered reports whether a date falls in one of the windows.

@@ -97,7 +97,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if empty || q.Limit == 0 {
 		return p, nil
 	}
-	p.Windows, p.Lookback = planWindows(&p.Filter, dateOf(now), lookbackDays)
+	p.Windows, p.Lookback = planWindows(&p.Filter, api.KoreanDate(now), lookbackDays)
 	if p.Lookback != nil && q.endpoint() != CallCenter {
 		p.Lookback.NoOptionID = true
 	}
@@ -137,7 +137,7 @@ func planWindows(f *Filter, today time.Time, lookbackDays int) (ws []Window, loo
 	}
 	var lo time.Time
 	if lower != nil {
-		lo = dateOf(lower.Value)
+		lo = api.KoreanDate(lower.Value)
 	} else {
 		// The lookback's days end on the date of the earliest instant the upper bound could mean
 		// (14 hours before it is received, see ZoneEast), so that whatever the session TimeZone,
@@ -330,16 +330,10 @@ func tighter(cur *Bound, b Bound) *Bound {
 	return cur
 }
 
-// dateOf is the Korean calendar date containing t, as midnight KST.
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.In(api.KST).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, api.KST)
-}
-
 // upperDate is the last Korean date an upper bound admits: the date containing it, or the day
 // before when the bound is `<` exactly at a Korean midnight.
 func upperDate(b Bound) time.Time {
-	d := dateOf(b.Value)
+	d := api.KoreanDate(b.Value)
 	if b.Op == OpLt && b.Value.Equal(d) {
 		return d.AddDate(0, 0, -1)
 	}

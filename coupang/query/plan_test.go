@@ -365,7 +365,7 @@ func validPlan(p *Plan, now time.Time) error {
 
 // validRequest applies Coupang's list rules; totalPages < 1 skips the pageNum upper check.
 func validRequest(r api.ListRequest, now time.Time, totalPages int) error {
-	today := dateOf(now)
+	today := api.KoreanDate(now)
 	switch {
 	case r.PageSize < 1 || r.PageSize > api.MaxPageSize:
 		return fmt.Errorf("pageSize %d outside 1..30: %+v", r.PageSize, r)
@@ -380,7 +380,7 @@ func validRequest(r api.ListRequest, now time.Time, totalPages int) error {
 		return fmt.Errorf("no dates and no vendorItemId: %+v", r)
 	case r.InquiryStartAt.IsZero():
 		return nil
-	case !r.InquiryStartAt.Equal(dateOf(r.InquiryStartAt)) || !r.InquiryEndAt.Equal(dateOf(r.InquiryEndAt)):
+	case !r.InquiryStartAt.Equal(api.KoreanDate(r.InquiryStartAt)) || !r.InquiryEndAt.Equal(api.KoreanDate(r.InquiryEndAt)):
 		return fmt.Errorf("dates not at a Korean midnight: %+v", r)
 	case !r.InquiryStartAt.Before(r.InquiryEndAt):
 		return fmt.Errorf("start %s not before end %s", r.InquiryStartAt, r.InquiryEndAt)

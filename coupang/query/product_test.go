@@ -33,9 +33,9 @@ func (f *productFake) ListProductInquiries(_ context.Context, req api.ProductInq
 	}
 	var rows []api.ProductInquiry
 	for _, inq := range f.data {
-		d := dateOf(inq.InquiryAt)
+		d := api.KoreanDate(inq.InquiryAt)
 		answered := inq.CSPartnerCounselingStatus == "answered"
-		if d.Before(dateOf(req.InquiryStartAt)) || d.After(dateOf(req.InquiryEndAt)) ||
+		if d.Before(api.KoreanDate(req.InquiryStartAt)) || d.After(api.KoreanDate(req.InquiryEndAt)) ||
 			(req.AnsweredType == api.AnsweredAnswered && !answered) || (req.AnsweredType == api.AnsweredNoAnswer && answered) {
 			continue
 		}
@@ -126,7 +126,7 @@ func TestFetchProductInquiries(t *testing.T) {
 					n := 0
 					for _, inq := range f.data {
 						answered := inq.CSPartnerCounselingStatus == "answered"
-						d := dateOf(inq.InquiryAt)
+						d := api.KoreanDate(inq.InquiryAt)
 						if !d.Before(w.Start) && !d.After(w.End) && (status == "" || (status == api.AnsweredAnswered) == answered) {
 							n++
 							if !inq.InquiryAt.Before(lo) && !inq.InquiryAt.After(hi) {

@@ -242,8 +242,7 @@ const (
 
 func buildDataset(o Options) *dataset {
 	now := o.Now()
-	k := now.In(api.KST)
-	d := &dataset{seed: o.Seed, now: now, lastDay: time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, api.KST)}
+	d := &dataset{seed: o.Seed, now: now, lastDay: api.KoreanDate(now)}
 	days := max(o.Days, 0)
 	perDay := max(o.PerDay, 0)
 	d.firstDay = d.lastDay.AddDate(0, 0, -(max(days, 1) - 1))
