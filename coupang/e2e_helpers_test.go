@@ -188,11 +188,17 @@ func (e *env) requireAllOK(t *testing.T) {
 	}
 }
 
-// listRequests returns the list-endpoint requests logged since the last reset.
-func (e *env) listRequests() []sandbox.RequestRecord {
+// The ends of the list endpoints' paths, for requestsTo.
+const (
+	listEndpoint    = "/callCenterInquiries"
+	productEndpoint = "/onlineInquiries"
+)
+
+// requestsTo returns the requests logged since the last reset whose path ends in endpoint.
+func (e *env) requestsTo(endpoint string) []sandbox.RequestRecord {
 	var out []sandbox.RequestRecord
 	for _, rec := range e.sb.Log() {
-		if strings.HasSuffix(rec.Path, "/callCenterInquiries") {
+		if strings.HasSuffix(rec.Path, endpoint) {
 			out = append(out, rec)
 		}
 	}

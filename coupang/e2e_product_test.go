@@ -3,7 +3,6 @@ package coupang_test
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,17 +18,6 @@ const (
 	productTable = "coupang_product_inquiry"
 	commentTable = "coupang_product_inquiry_comment"
 )
-
-// productRequests returns the product Q&A requests logged since the last reset.
-func (e *env) productRequests() []sandbox.RequestRecord {
-	var out []sandbox.RequestRecord
-	for _, rec := range e.sb.Log() {
-		if strings.HasSuffix(rec.Path, "/onlineInquiries") {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
 
 // minProductRequests is the fewest requests the planner's plan for qs can make: for every planned
 // window, one per 50 questions of the bucket (computed from the sandbox's data) and at least one.
@@ -91,8 +79,8 @@ func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 			rows := e.mustQuery(t, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
 			assert.Equal(t, want, ids(rows))
 			assert.Len(t, rows, len(want), "no question twice")
-			assert.Len(t, e.productRequests(), minProductRequests(t, all, qq), "requests")
-			assert.Len(t, e.sb.Log(), len(e.productRequests()), "no call-center request")
+			assert.Len(t, e.requestsTo(productEndpoint), minProductRequests(t, all, qq), "requests")
+			assert.Len(t, e.sb.Log(), len(e.requestsTo(productEndpoint)), "no call-center request")
 			e.requireAllOK(t)
 			for _, row := range rows {
 				q := index[row["inquiry_id"].(int64)]
@@ -168,7 +156,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	rows := e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1})
 	assert.Equal(t, want, ids(rows))
 	assert.Len(t, rows, len(want), "no question twice")
-	reqs := e.productRequests()
+	reqs := e.requestsTo(productEndpoint)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, today.AddDate(0, 0, -6).Format(api.DateLayout), queryParam(reqs[0], "inquiryStartAt"))
 	assert.Equal(t, today.Format(api.DateLayout), queryParam(reqs[0], "inquiryEndAt"))
@@ -176,7 +164,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 
 	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: 5})
 	assert.Len(t, rows, 5)
-	reqs = e.productRequests()
+	reqs = e.requestsTo(productEndpoint)
 	require.Len(t, reqs, 1, "limit 5 stops after the first page")
 	assert.Equal(t, "5", queryParam(reqs[0], "pageSize"))
 
@@ -188,7 +176,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 
 	rows = e.mustQuery(t, inprocess.Query{Table: commentTable, Limit: 3})
 	assert.Len(t, rows, 3)
-	assert.Len(t, e.productRequests(), 1, "three answers fit in the first page of 50 questions of the last 7 days")
+	assert.Len(t, e.requestsTo(productEndpoint), 1, "three answers fit in the first page of 50 questions of the last 7 days")
 
 	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "answered_type", Operator: "=", Value: "ANSWERED"}, {Column: "answered_type", Operator: "=", Value: "NOANSWER"}}})
