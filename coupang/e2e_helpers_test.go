@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"net/url"
 	"os"
 	"slices"
@@ -246,18 +245,32 @@ func windowRequests(ws []query.Window) [][]api.ListRequest {
 // request, one per 30 matching rows and at least one.
 func minRequests(t *testing.T, all []sandbox.Inquiry, qs query.Quals) int {
 	t.Helper()
+	return minPages(t, qs, api.MaxPageSize, func(_ *query.Plan, req api.ListRequest) int {
+		return count(all, func(inq sandbox.Inquiry) bool { return selects(inq, req) })
+	})
+}
+
+// minPages is the fewest requests the planner's plan for qs (without its limit) can make: for
+// every planned request, one per pageSize of the rows(plan, req) it selects, and at least one.
+func minPages(t *testing.T, qs query.Quals, pageSize int, rows func(*query.Plan, api.ListRequest) int) int {
+	t.Helper()
 	qs.Limit = -1 // no limit: every page
 	plan, err := query.Build(qs, time.Now(), 7)
 	require.NoError(t, err)
 	n := 0
 	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
-		rows := 0
-		for _, inq := range all {
-			if selects(inq, req) {
-				rows++
-			}
+		n += max(1, (rows(plan, req)+pageSize-1)/pageSize)
+	}
+	return n
+}
+
+// count returns how many elements of all pass keep.
+func count[T any](all []T, keep func(T) bool) int {
+	n := 0
+	for _, v := range all {
+		if keep(v) {
+			n++
 		}
-		n += max(1, int(math.Ceil(float64(rows)/float64(api.MaxPageSize))))
 	}
 	return n
 }

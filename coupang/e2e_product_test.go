@@ -23,21 +23,13 @@ const (
 // window, one per 50 questions of the bucket (computed from the sandbox's data) and at least one.
 func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Quals) int {
 	t.Helper()
-	qs.Endpoint, qs.Limit = query.ProductQnA, -1
-	plan, err := query.Build(qs, time.Now(), 7)
-	require.NoError(t, err)
-	n := 0
-	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
-		rows := 0
-		for _, q := range all {
+	qs.Endpoint = query.ProductQnA
+	return minPages(t, qs, api.MaxProductPageSize, func(plan *query.Plan, req api.ListRequest) int {
+		return count(all, func(q sandbox.ProductInquiry) bool {
 			d := kstDay(q.InquiryAt)
-			if !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Status) {
-				rows++
-			}
-		}
-		n += max(1, (rows+api.MaxProductPageSize-1)/api.MaxProductPageSize)
-	}
-	return n
+			return !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Status)
+		})
+	})
 }
 
 func inBucket(q sandbox.ProductInquiry, bucket string) bool {
