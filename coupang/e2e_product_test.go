@@ -27,7 +27,7 @@ func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Qua
 	return minPages(t, qs, api.MaxProductPageSize, func(plan *query.Plan, req api.ListRequest) int {
 		return count(all, func(q sandbox.ProductInquiry) bool {
 			d := kstDay(q.InquiryAt)
-			return !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Status)
+			return !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Filter.PartnerCounselingStatus)
 		})
 	})
 }

@@ -47,7 +47,8 @@ type Filter struct {
 	VendorItemIDs []int64
 	// OrderID is the order_id qual.
 	OrderID *int64
-	// PartnerCounselingStatus is the status rows are listed with.
+	// PartnerCounselingStatus is the listing status (partnerCounselingStatus, or answeredType for
+	// product Q&A) of every request and every row.
 	PartnerCounselingStatus string
 	// InquiryStatus and CSPartnerCounselingStatus are matched locally; Coupang has no such parameter.
 	InquiryStatus             *string
