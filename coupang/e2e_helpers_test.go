@@ -245,21 +245,29 @@ func windowRequests(ws []query.Window) [][]api.ListRequest {
 // request, one per 30 matching rows and at least one.
 func minRequests(t *testing.T, all []sandbox.Inquiry, qs query.Quals) int {
 	t.Helper()
-	return minPages(t, qs, api.MaxPageSize, func(_ *query.Plan, req api.ListRequest) int {
-		return count(all, func(inq sandbox.Inquiry) bool { return selects(inq, req) })
-	})
+	return minPages(t, qs, func(_ *query.Plan, req api.ListRequest) int { return pagesOf(all, req) })
 }
 
-// minPages is the fewest requests the planner's plan for qs (without its limit) can make: for
-// every planned request, one per pageSize of the rows(plan, req) it selects, and at least one.
-func minPages(t *testing.T, qs query.Quals, pageSize int, rows func(*query.Plan, api.ListRequest) int) int {
+// pagesOf is the number of pages the sandbox answers req with.
+func pagesOf(all []sandbox.Inquiry, req api.ListRequest) int {
+	return pages(count(all, func(inq sandbox.Inquiry) bool { return selects(inq, req) }), api.MaxPageSize)
+}
+
+// pages is the number of pages of pageSize that list n rows: at least one, even for none.
+func pages(n, pageSize int) int {
+	return max(1, (n+pageSize-1)/pageSize)
+}
+
+// minPages is the fewest requests the planner's plan for qs (without its limit) can make: the sum
+// over every planned request of pagesOf(plan, req), the pages the sandbox answers it with.
+func minPages(t *testing.T, qs query.Quals, pagesOf func(*query.Plan, api.ListRequest) int) int {
 	t.Helper()
 	qs.Limit = -1 // no limit: every page
 	plan, err := query.Build(qs, time.Now(), 7)
 	require.NoError(t, err)
 	n := 0
 	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
-		n += max(1, (rows(plan, req)+pageSize-1)/pageSize)
+		n += pagesOf(plan, req)
 	}
 	return n
 }

@@ -24,11 +24,11 @@ const (
 func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Quals) int {
 	t.Helper()
 	qs.Endpoint = query.ProductQnA
-	return minPages(t, qs, api.MaxProductPageSize, func(plan *query.Plan, req api.ListRequest) int {
-		return count(all, func(q sandbox.ProductInquiry) bool {
+	return minPages(t, qs, func(plan *query.Plan, req api.ListRequest) int {
+		return pages(count(all, func(q sandbox.ProductInquiry) bool {
 			d := kstDay(q.InquiryAt)
 			return !d.Before(kstDay(req.InquiryStartAt)) && !d.After(kstDay(req.InquiryEndAt)) && inBucket(q, plan.Filter.PartnerCounselingStatus)
-		})
+		}), api.MaxProductPageSize)
 	})
 }
 
