@@ -106,7 +106,7 @@ func (s scenario) runExports(ctx context.Context, b *builder, res *result) error
 	if err != nil {
 		return err
 	}
-	command, rounds := []string{bin}, s.procs
+	command, rounds, rssFile := []string{bin}, s.procs, filepath.Join(b.dir, s.name+".rss")
 	if s.kind == "export" {
 		// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
 		// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
@@ -117,7 +117,7 @@ func (s scenario) runExports(ctx context.Context, b *builder, res *result) error
 		if _, err := os.Stat("/usr/bin/time"); err != nil {
 			return fmt.Errorf("the export's peak RSS is read with GNU time (Debian package time): %w", err)
 		}
-		command, rounds = []string{"/usr/bin/time", "-f", "%M", "-o", filepath.Join(b.dir, s.name+".rss"), bin}, []int{1}
+		command, rounds = []string{"/usr/bin/time", "-f", "%M", "-o", rssFile, bin}, []int{1}
 	} else {
 		res.sbLimit = s.rate
 	}
@@ -168,7 +168,7 @@ func (s scenario) runExports(ctx context.Context, b *builder, res *result) error
 		res.wall += slices.Max(rd.walls)
 	}
 	if s.kind == "export" {
-		kib, err := os.ReadFile(command[4])
+		kib, err := os.ReadFile(rssFile)
 		if err != nil {
 			return fmt.Errorf("export peak RSS: %w", err)
 		}

@@ -110,7 +110,7 @@ func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 		})
 	res.rows = len(seen)
 	if s.limit > 0 {
-		res.rows = n
+		res.rows, res.rowUnit = n, "table rows"
 	}
 	return err
 }

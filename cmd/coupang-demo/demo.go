@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,7 +83,9 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	first, last := sb.Span()
 	fmt.Fprintf(w, "Sandbox: a fake Coupang API on loopback, no account needed.\n  COUPANG_BASE_URL=%s COUPANG_VENDOR_ID=%s\n  %d inquiries from %s to %s (built in %s)\n",
 		baseURL, sb.VendorID(), sb.Count(), first.Format(api.DateLayout), last.Format(api.DateLayout), time.Since(start).Round(time.Millisecond))
-	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "COUPANG_") }),
+	// os/exec uses the last value of a repeated key, so these override the user's own credentials,
+	// while COUPANG_RATE_LIMIT_DIR (for a machine whose /tmp cannot be shared) still applies.
+	env := append(os.Environ(),
 		"COUPANG_BASE_URL="+baseURL, "COUPANG_VENDOR_ID="+sb.VendorID(), "COUPANG_ACCESS_KEY="+sb.AccessKey(), "COUPANG_SECRET_KEY="+sb.SecretKey())
 
 	total := 0

@@ -51,7 +51,7 @@ func TestHelpers(t *testing.T) {
 func TestDemoEndToEnd(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("builds two commands")
+		t.Skip("builds the export command")
 	}
 	bin := t.TempDir()
 	out, err := exec.Command("go", "build", "-ldflags=-s -w", "-o", filepath.Join(bin, "steampipe_export_coupang"), "../steampipe_export_coupang").CombinedOutput()

@@ -385,11 +385,14 @@ func typedValue(col column, text string) (any, error) {
 	return text, nil
 }
 
-// parseTimestamp reads RFC 3339, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss; without an offset the time is Korean.
+// parseTimestamp reads what api.ParseTime reads (RFC 3339, yyyy-MM-dd, yyyy-MM-dd HH:mm:ss), or a
+// time to the minute, as people type it; without an offset the time is Korean.
 func parseTimestamp(s string) (time.Time, error) {
+	if t, err := api.ParseTime(s); t != nil && err == nil {
+		return *t, nil
+	}
 	// The location applies only to the layouts without an offset.
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04Z07:00", "2006-01-02 15:04Z07:00",
-		"2006-01-02", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04"} {
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00"} {
 		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
 			return t, nil
 		}

@@ -121,7 +121,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	cfg.HTTPClient = hc
-	return &Client{cfg: cfg, sleep: sleepCtx}, nil
+	return &Client{cfg: cfg, sleep: Sleep}, nil
 }
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https

@@ -187,14 +187,17 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
+// Sleep waits for d or until ctx is done, and then returns ctx.Err(); d <= 0 returns nil at once.
+// The client waits between attempts with it, the shared rate budget between checks and the
+// sandbox for its latencies.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-time.After(d): // no Stop needed: an unreferenced timer is collected (Go 1.23+)
 		return nil
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
 // EnvDir names the environment variable that moves the shared directory, for processes that cannot
@@ -82,7 +84,7 @@ func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
 	if err != nil {
 		return nil, unusable(path, err)
 	}
-	b := &Budget{path: path, f: f, now: time.Now, sleep: sleepCtx}
+	b := &Budget{path: path, f: f, now: time.Now, sleep: api.Sleep}
 	budgets[path] = b
 	return b, nil
 }
@@ -258,16 +260,4 @@ func parse(buf []byte) (log []int64, ok bool) {
 		log = append(log, t)
 	}
 	return log, true
-}
-
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -172,9 +172,8 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor 
 		writeError(w, http.StatusBadRequest, MsgAnsweredTypeNull)
 		return
 	}
-	from, to, ok := parseWindow(q)
+	from, to, ok := parseWindow(w, q)
 	if !ok {
-		writeError(w, http.StatusBadRequest, MsgInterval)
 		return
 	}
 	pg, ok := parsePaging(w, q, api.MaxProductPageSize)

@@ -249,7 +249,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Counted on arrival, as a gateway counts, not after the latency.
 	admitted := s.admit()
 
-	if !sleep(r.Context(), s.opts.Latency) {
+	if api.Sleep(r.Context(), s.opts.Latency) != nil {
 		return
 	}
 	s.mu.Lock()
@@ -265,7 +265,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.inject(sw, r, f)
 			return
 		}
-		if !sleep(r.Context(), f.Delay) {
+		if api.Sleep(r.Context(), f.Delay) != nil {
 			return
 		}
 	}
@@ -274,20 +274,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serve(sw, r)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // admit applies the sliding-window rate limit, by the real wall clock.
@@ -443,17 +429,16 @@ func (s *Server) listQuery(w http.ResponseWriter, r *http.Request, pathVendor st
 }
 
 // parseWindow reads inquiryStartAt and inquiryEndAt: both present, yyyy-MM-dd, start before end and
-// at most 7 inclusive Korean days. It returns the window as Unix seconds [from, to).
-func parseWindow(q map[string]string) (from, to int64, ok bool) {
+// at most 7 inclusive Korean days. It returns the window as Unix seconds [from, to); otherwise it
+// answers MsgInterval and returns ok false.
+func parseWindow(w http.ResponseWriter, q map[string]string) (from, to int64, ok bool) {
 	startS, hasStart := q["inquiryStartAt"]
 	endS, hasEnd := q["inquiryEndAt"]
-	if !hasStart || !hasEnd {
-		return 0, 0, false
-	}
 	start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
 	end, err2 := time.ParseInLocation(api.DateLayout, endS, api.KST)
-	if err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
+	if !hasStart || !hasEnd || err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
 		!start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
+		writeError(w, http.StatusBadRequest, MsgInterval)
 		return 0, 0, false
 	}
 	return start.Unix(), end.AddDate(0, 0, 1).Unix(), true
@@ -529,8 +514,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 	hasDates := hasStart || hasEnd
 	var from, to int64 // Unix seconds, [from, to)
 	if hasDates || vendorItemID == 0 {
-		if from, to, ok = parseWindow(q); !ok {
-			writeError(w, http.StatusBadRequest, MsgInterval)
+		if from, to, ok = parseWindow(w, q); !ok {
 			return
 		}
 	}
