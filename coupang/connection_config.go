@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
@@ -23,11 +24,8 @@ const (
 	envBaseURL   = "COUPANG_BASE_URL"
 )
 
-// Defaults and bounds of the optional arguments.
-const (
-	defaultLookbackDays = 7
-	maxLookbackDays     = 365
-)
+// maxLookbackDays bounds default_lookback_days (its default is query.DefaultLookbackDays).
+const maxLookbackDays = 365
 
 // coupangConfig is the connection config (config/coupang.spc). Every field is a pointer so that an
 // unset argument can be told from an empty one, and an empty config loads: credentials are checked
@@ -78,7 +76,7 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = api.DefaultBaseURL
 	}
-	lookbackDays = defaultLookbackDays
+	lookbackDays = query.DefaultLookbackDays
 	if n := c.DefaultLookbackDays; n != nil {
 		if *n < 1 || *n > maxLookbackDays {
 			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %d: it must be between 1 and %d (days, today included)", *n, maxLookbackDays)

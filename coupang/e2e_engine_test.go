@@ -224,7 +224,7 @@ func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 		e.sb.ResetLog()
 		require.NoError(t, e.r.Query(ctx, q, func(map[string]*proto.Column) error { return nil }))
 		out := map[string]bool{}
-		for _, rec := range e.listRequests() {
+		for _, rec := range e.requestsTo(listEndpoint) {
 			out[queryParam(rec, "inquiryStartAt")] = true
 		}
 		return out

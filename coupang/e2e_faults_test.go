@@ -49,6 +49,8 @@ type faultEnv struct {
 
 	mu     sync.Mutex
 	fatalN int64 // requests received when the first non-retryable response was sent; 0 if none
+	// codeInBodyFatal says whether the env's code-in-body faults carry a non-retryable code.
+	codeInBodyFatal atomic.Bool
 }
 
 // startFaultEnv starts a sandbox with opts and a runner on it. cfg edits the connection's
@@ -75,7 +77,7 @@ func startFaultEnv(t *testing.T, opts sandbox.Options, cfg func(vendor, access, 
 // watch runs when the sandbox sends a status (before the client can read it): it notes how many
 // requests had arrived when the first non-retryable answer went out.
 func (e *faultEnv) watch(rec sandbox.RequestRecord) {
-	if !nonRetryable(rec) {
+	if !e.nonRetryable(rec) {
 		return
 	}
 	e.mu.Lock()
@@ -87,20 +89,17 @@ func (e *faultEnv) watch(rec sandbox.RequestRecord) {
 
 // nonRetryable reports whether the client must not retry after this answer: 400-404, or an HTTP
 // 200 whose body is not Coupang's JSON or carries a 4xx code.
-func nonRetryable(rec sandbox.RequestRecord) bool {
+func (e *faultEnv) nonRetryable(rec sandbox.RequestRecord) bool {
 	switch {
 	case rec.Status >= 400 && rec.Status <= 404:
 		return true
 	case rec.Fault == sandbox.KindMalformedJSON.String():
 		return true
 	case rec.Fault == sandbox.KindCodeInBody.String():
-		return codeInBodyFatal.Load()
+		return e.codeInBodyFatal.Load()
 	}
 	return false
 }
-
-// codeInBodyFatal says whether the current code-in-body case injects a non-retryable code.
-var codeInBodyFatal atomic.Bool
 
 // requireNothingAfterFatal asserts that a non-retryable answer was sent and that no request
 // arrived after it, retries and other windows included.
@@ -295,12 +294,12 @@ func TestFaultsNotRetried(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := tuneClient(t, 5*time.Second)
-			codeInBodyFatal.Store(tc.inBody)
 			opts := faultData
 			if tc.opts != nil {
 				tc.opts(&opts)
 			}
 			e := startFaultEnv(t, opts, tc.cfg, &fastLimiter)
+			e.codeInBodyFatal.Store(tc.inBody)
 			if tc.fault != nil {
 				e.sb.SetFault(always(tc.fault))
 			}

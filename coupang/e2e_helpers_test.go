@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"net/url"
 	"os"
 	"slices"
@@ -188,11 +187,17 @@ func (e *env) requireAllOK(t *testing.T) {
 	}
 }
 
-// listRequests returns the list-endpoint requests logged since the last reset.
-func (e *env) listRequests() []sandbox.RequestRecord {
+// The ends of the list endpoints' paths, for requestsTo.
+const (
+	listEndpoint    = "/callCenterInquiries"
+	productEndpoint = "/onlineInquiries"
+)
+
+// requestsTo returns the requests logged since the last reset whose path ends in endpoint.
+func (e *env) requestsTo(endpoint string) []sandbox.RequestRecord {
 	var out []sandbox.RequestRecord
 	for _, rec := range e.sb.Log() {
-		if strings.HasSuffix(rec.Path, "/callCenterInquiries") {
+		if strings.HasSuffix(rec.Path, endpoint) {
 			out = append(out, rec)
 		}
 	}
@@ -234,18 +239,40 @@ func windowRequests(ws []query.Window) [][]api.ListRequest {
 // request, one per 30 matching rows and at least one.
 func minRequests(t *testing.T, all []sandbox.Inquiry, qs query.Quals) int {
 	t.Helper()
+	return minPages(t, qs, func(_ *query.Plan, req api.ListRequest) int { return pagesOf(all, req) })
+}
+
+// pagesOf is the number of pages the sandbox answers req with.
+func pagesOf(all []sandbox.Inquiry, req api.ListRequest) int {
+	return pages(count(all, func(inq sandbox.Inquiry) bool { return selects(inq, req) }), api.MaxPageSize)
+}
+
+// pages is the number of pages of pageSize that list n rows: at least one, even for none.
+func pages(n, pageSize int) int {
+	return max(1, (n+pageSize-1)/pageSize)
+}
+
+// minPages is the fewest requests the planner's plan for qs (without its limit) can make: the sum
+// over every planned request of pagesOf(plan, req), the pages the sandbox answers it with.
+func minPages(t *testing.T, qs query.Quals, pagesOf func(*query.Plan, api.ListRequest) int) int {
+	t.Helper()
 	qs.Limit = -1 // no limit: every page
 	plan, err := query.Build(qs, time.Now(), 7)
 	require.NoError(t, err)
 	n := 0
 	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
-		rows := 0
-		for _, inq := range all {
-			if selects(inq, req) {
-				rows++
-			}
+		n += pagesOf(plan, req)
+	}
+	return n
+}
+
+// count returns how many elements of all pass keep.
+func count[T any](all []T, keep func(T) bool) int {
+	n := 0
+	for _, v := range all {
+		if keep(v) {
+			n++
 		}
-		n += max(1, int(math.Ceil(float64(rows)/float64(api.MaxPageSize))))
 	}
 	return n
 }

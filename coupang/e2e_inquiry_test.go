@@ -134,7 +134,7 @@ func TestInquiryLimitAndEmpty(t *testing.T) {
 	e := newEnv(t, smallData, "")
 	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: 5})
 	assert.Len(t, rows, 5)
-	reqs := e.listRequests()
+	reqs := e.requestsTo(listEndpoint)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, "5", queryParam(reqs[0], "pageSize"))
 

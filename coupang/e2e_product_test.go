@@ -3,7 +3,6 @@ package coupang_test
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,36 +19,17 @@ const (
 	commentTable = "coupang_product_inquiry_comment"
 )
 
-// productRequests returns the product Q&A requests logged since the last reset.
-func (e *env) productRequests() []sandbox.RequestRecord {
-	var out []sandbox.RequestRecord
-	for _, rec := range e.sb.Log() {
-		if strings.HasSuffix(rec.Path, "/onlineInquiries") {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
 // minProductRequests is the fewest requests the planner's plan for qs can make: for every planned
 // window, one per 50 questions of the bucket (computed from the sandbox's data) and at least one.
 func minProductRequests(t *testing.T, all []sandbox.ProductInquiry, qs query.Quals) int {
 	t.Helper()
-	qs.Endpoint, qs.Limit = query.ProductQnA, -1
-	plan, err := query.Build(qs, time.Now(), 7)
-	require.NoError(t, err)
-	n := 0
-	for _, req := range slices.Concat(windowRequests(plan.Windows)...) {
-		rows := 0
-		for _, q := range all {
+	qs.Endpoint = query.ProductQnA
+	return minPages(t, qs, func(plan *query.Plan, req api.ListRequest) int {
+		return pages(count(all, func(q sandbox.ProductInquiry) bool {
 			d := api.KoreanDate(q.InquiryAt)
-			if !d.Before(api.KoreanDate(req.InquiryStartAt)) && !d.After(api.KoreanDate(req.InquiryEndAt)) && inBucket(q, plan.Status) {
-				rows++
-			}
-		}
-		n += max(1, (rows+api.MaxProductPageSize-1)/api.MaxProductPageSize)
-	}
-	return n
+			return !d.Before(api.KoreanDate(req.InquiryStartAt)) && !d.After(api.KoreanDate(req.InquiryEndAt)) && inBucket(q, plan.Filter.PartnerCounselingStatus)
+		}), api.MaxProductPageSize)
+	})
 }
 
 func inBucket(q sandbox.ProductInquiry, bucket string) bool {
@@ -91,8 +71,8 @@ func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 			rows := e.mustQuery(t, inprocess.Query{Table: productTable, Quals: quals, Limit: -1})
 			assert.Equal(t, want, ids(rows))
 			assert.Len(t, rows, len(want), "no question twice")
-			assert.Len(t, e.productRequests(), minProductRequests(t, all, qq), "requests")
-			assert.Len(t, e.sb.Log(), len(e.productRequests()), "no call-center request")
+			assert.Len(t, e.requestsTo(productEndpoint), minProductRequests(t, all, qq), "requests")
+			assert.Len(t, e.sb.Log(), len(e.requestsTo(productEndpoint)), "no call-center request")
 			e.requireAllOK(t)
 			for _, row := range rows {
 				q := index[row["inquiry_id"].(int64)]
@@ -168,7 +148,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	rows := e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1})
 	assert.Equal(t, want, ids(rows))
 	assert.Len(t, rows, len(want), "no question twice")
-	reqs := e.productRequests()
+	reqs := e.requestsTo(productEndpoint)
 	require.Len(t, reqs, 1)
 	assert.Equal(t, today.AddDate(0, 0, -6).Format(api.DateLayout), queryParam(reqs[0], "inquiryStartAt"))
 	assert.Equal(t, today.Format(api.DateLayout), queryParam(reqs[0], "inquiryEndAt"))
@@ -176,7 +156,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 
 	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: 5})
 	assert.Len(t, rows, 5)
-	reqs = e.productRequests()
+	reqs = e.requestsTo(productEndpoint)
 	require.Len(t, reqs, 1, "limit 5 stops after the first page")
 	assert.Equal(t, "5", queryParam(reqs[0], "pageSize"))
 
@@ -188,7 +168,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 
 	rows = e.mustQuery(t, inprocess.Query{Table: commentTable, Limit: 3})
 	assert.Len(t, rows, 3)
-	assert.Len(t, e.productRequests(), 1, "three answers fit in the first page of 50 questions of the last 7 days")
+	assert.Len(t, e.requestsTo(productEndpoint), 1, "three answers fit in the first page of 50 questions of the last 7 days")
 
 	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "answered_type", Operator: "=", Value: "ANSWERED"}, {Column: "answered_type", Operator: "=", Value: "NOANSWER"}}})

@@ -90,13 +90,7 @@ func TestReplyLimitStopsEarly(t *testing.T) {
 // table reads the single-inquiry endpoint.
 func TestRepliesJSONMatchesReplyRows(t *testing.T) {
 	e := newEnv(t, smallData, "")
-	var inq sandbox.Inquiry
-	for _, x := range slices.Backward(e.sb.Inquiries()) {
-		if len(x.Replies) >= 2 {
-			inq = x
-			break
-		}
-	}
+	inq := newestWithReplies(e.sb.Inquiries(), 2)
 	byInquiry := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}
 	inquiries := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: byInquiry, Limit: -1})
 	require.Len(t, inquiries, 1)
@@ -168,13 +162,7 @@ func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
 // answer with one request, filtered exactly.
 func TestRepliesByIDIgnoreThePlanSizeCap(t *testing.T) {
 	e := newEnv(t, smallData, "")
-	var inq sandbox.Inquiry
-	for _, x := range slices.Backward(e.sb.Inquiries()) {
-		if len(x.Replies) >= 1 {
-			inq = x
-			break
-		}
-	}
+	inq := newestWithReplies(e.sb.Inquiries(), 1)
 	ids := []any{inq.VendorItemIDs[0]}
 	for i := range 3000 {
 		ids = append(ids, int64(9_000_000_000+i))
@@ -189,4 +177,15 @@ func TestRepliesByIDIgnoreThePlanSizeCap(t *testing.T) {
 	assert.Len(t, rows, len(inq.Replies))
 	require.Len(t, e.sb.Log(), 1)
 	assert.Equal(t, api.InquiryPath(inq.InquiryID), e.sb.Log()[0].Path)
+}
+
+// newestWithReplies returns the newest sandbox inquiry with at least n replies (the zero
+// Inquiry if none has).
+func newestWithReplies(all []sandbox.Inquiry, n int) sandbox.Inquiry {
+	for _, inq := range slices.Backward(all) {
+		if len(inq.Replies) >= n {
+			return inq
+		}
+	}
+	return sandbox.Inquiry{}
 }

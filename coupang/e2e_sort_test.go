@@ -1,7 +1,6 @@
 package coupang_test
 
 import (
-	"math"
 	"slices"
 	"testing"
 	"time"
@@ -36,17 +35,6 @@ func requireNewestFirst(t *testing.T, rows []map[string]any) {
 	t.Helper()
 	ts := times(rows)
 	require.True(t, slices.IsSortedFunc(ts, func(a, b time.Time) int { return b.Compare(a) }), "rows newest first")
-}
-
-// pagesOf is the number of pages the sandbox answers req with.
-func pagesOf(all []sandbox.Inquiry, req api.ListRequest) int {
-	n := 0
-	for _, inq := range all {
-		if selects(inq, req) {
-			n++
-		}
-	}
-	return max(1, int(math.Ceil(float64(n)/float64(api.MaxPageSize))))
 }
 
 // TestLatestNReadsOnlyTheNewestWindow: `ORDER BY inquiry_at DESC LIMIT 5` over 180 days returns the

@@ -167,7 +167,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}
-			for _, row := range f.Rows(*inq, f.PartnerCounselingStatus) {
+			for _, row := range f.Rows(*inq) {
 				if !emits[i](row) {
 					return nil
 				}

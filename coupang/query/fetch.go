@@ -34,7 +34,7 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 		},
 		id:   func(inq api.Inquiry) int64 { return inq.InquiryID },
 		at:   func(inq api.Inquiry) time.Time { return inq.InquiryAt },
-		rows: func(inq api.Inquiry) []Row { return p.Filter.Rows(inq, p.Status) },
+		rows: func(inq api.Inquiry) []Row { return p.Filter.Rows(inq) },
 		key:  func(r Row) pair { return pair{r.Inquiry.InquiryID, r.VendorItemID} },
 	}, emit)
 }

@@ -47,7 +47,8 @@ type Filter struct {
 	VendorItemIDs []int64
 	// OrderID is the order_id qual.
 	OrderID *int64
-	// PartnerCounselingStatus is the status rows are listed with.
+	// PartnerCounselingStatus is the listing status (partnerCounselingStatus, or answeredType for
+	// product Q&A) of every request and every row.
 	PartnerCounselingStatus string
 	// InquiryStatus and CSPartnerCounselingStatus are matched locally; Coupang has no such parameter.
 	InquiryStatus             *string
@@ -82,11 +83,12 @@ func NewFilter(q Quals) (f *Filter, ok bool, err error) {
 	return &filter, !empty, nil
 }
 
-// Rows returns the rows of an inquiry listed (or read) with status that pass every qual: one per
-// distinct option ID the inquiry names, or a single row with VendorItemID 0 when it names none.
-// A row's option ID is always the inquiry's own, so every plan gives the same rows.
-func (f *Filter) Rows(inq api.Inquiry, status string) []Row {
-	if !f.matchInquiry(inq, status) {
+// Rows returns the rows of an inquiry listed (or read) with the filter's status that pass every
+// qual: one per distinct option ID the inquiry names, or a single row with VendorItemID 0 when it
+// names none. A row's option ID is always the inquiry's own, so every plan gives the same rows.
+func (f *Filter) Rows(inq api.Inquiry) []Row {
+	status := f.PartnerCounselingStatus
+	if !f.matchInquiry(inq) {
 		return nil
 	}
 	if len(inq.VendorItemIDs) == 0 {
@@ -106,10 +108,9 @@ func (f *Filter) Rows(inq api.Inquiry, status string) []Row {
 }
 
 // matchInquiry applies the quals on the inquiry's own columns.
-func (f *Filter) matchInquiry(inq api.Inquiry, status string) bool {
+func (f *Filter) matchInquiry(inq api.Inquiry) bool {
 	return f.Certainty(inq.InquiryAt) != Rejected &&
 		(f.OrderID == nil || inq.OrderID == *f.OrderID) &&
-		(f.PartnerCounselingStatus == "" || status == f.PartnerCounselingStatus) &&
 		(f.InquiryStatus == nil || inq.InquiryStatus == *f.InquiryStatus) &&
 		(f.CSPartnerCounselingStatus == nil || inq.CSPartnerCounselingStatus == *f.CSPartnerCounselingStatus)
 }

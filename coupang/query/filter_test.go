@@ -24,17 +24,17 @@ func TestNewFilter(t *testing.T) {
 	require.True(t, ok)
 
 	inq := api.Inquiry{InquiryID: 1, VendorItemIDs: []int64{99999, 7, 5, 7}, InquiryAt: since.Add(ZoneWest + time.Second)}
-	rows := f.Rows(inq, api.StatusAnswer)
+	rows := f.Rows(inq)
 	require.Len(t, rows, 2, "one row per distinct option ID the quals keep")
 	assert.Equal(t, []int64{7, 5}, []int64{rows[0].VendorItemID, rows[1].VendorItemID})
 	assert.Equal(t, api.StatusAnswer, rows[0].PartnerCounselingStatus)
 	assert.Equal(t, Sure, f.Certainty(inq.InquiryAt))
 	inq.InquiryAt = since.Add(-ZoneEast)
-	assert.Empty(t, f.Rows(inq, api.StatusAnswer), "> is strict, even 14 hours earlier")
+	assert.Empty(t, f.Rows(inq), "> is strict, even 14 hours earlier")
 	inq.InquiryAt = since.Add(-ZoneEast + time.Second)
-	assert.Len(t, f.Rows(inq, api.StatusAnswer), 2, "a session at UTC+14 keeps it")
+	assert.Len(t, f.Rows(inq), 2, "a session at UTC+14 keeps it")
 	assert.Equal(t, Maybe, f.Certainty(inq.InquiryAt))
-	assert.Empty(t, f.Rows(api.Inquiry{InquiryAt: inq.InquiryAt}, api.StatusAnswer), "no option ID: null never equals")
+	assert.Empty(t, f.Rows(api.Inquiry{InquiryAt: inq.InquiryAt}), "no option ID: null never equals")
 
 	_, ok, err = NewFilter(Quals{OrderID: [][]int64{{1}, {2}}})
 	require.NoError(t, err)
@@ -53,8 +53,8 @@ func TestFilterRowsPerOption(t *testing.T) {
 	require.True(t, ok)
 	at := kst("2026-01-10 10:00:00")
 	assert.Equal(t, []Row{{Inquiry: api.Inquiry{InquiryAt: at}, PartnerCounselingStatus: api.StatusNone}},
-		f.Rows(api.Inquiry{InquiryAt: at}, api.StatusNone))
-	assert.Len(t, f.Rows(api.Inquiry{InquiryAt: at, VendorItemIDs: []int64{3, 1, 2}}, api.StatusNone), 3)
+		f.Rows(api.Inquiry{InquiryAt: at}))
+	assert.Len(t, f.Rows(api.Inquiry{InquiryAt: at, VendorItemIDs: []int64{3, 1, 2}}), 3)
 }
 
 // A bound that may have been meant in any session TimeZone from UTC-12 to UTC+14: a `date` given

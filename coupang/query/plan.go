@@ -41,9 +41,6 @@ type Plan struct {
 	// Sequential is true when the query has a limit: fetch window by window, newest first, and
 	// stop as soon as the consumer has enough rows.
 	Sequential bool
-	// Status is the listing status (partnerCounselingStatus or answeredType) of every request and
-	// of every row.
-	Status string
 	// Lookback is the Korean days read when the connection's default_lookback_days decided the
 	// range (no option ID and no lower bound); nil otherwise. The user must be told (Notice).
 	Lookback *Days
@@ -93,7 +90,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 		return nil, err
 	}
 	maxSize := q.endpoint().MaxPageSize
-	p := &Plan{Filter: filter, PageSize: maxSize, Sequential: q.Limit >= 0, Status: filter.PartnerCounselingStatus}
+	p := &Plan{Filter: filter, PageSize: maxSize, Sequential: q.Limit >= 0}
 	if empty || q.Limit == 0 {
 		return p, nil
 	}

@@ -256,7 +256,7 @@ func TestBuild(t *testing.T) {
 				size = api.MaxPageSize
 			}
 			assert.Equal(t, reqs(c.wins, c.ids, status, c.orderID, size), p.Requests())
-			assert.Equal(t, status, p.Status)
+			assert.Equal(t, status, p.Filter.PartnerCounselingStatus)
 			assert.Equal(t, c.q.Limit >= 0, p.Sequential)
 			if c.filter != nil && c.raw {
 				assert.Equal(t, *c.filter, p.Filter)

@@ -27,7 +27,7 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 			if p.Filter.Certainty(inq.InquiryAt) == Rejected {
 				return nil
 			}
-			return []ProductRow{{Inquiry: inq, AnsweredType: p.Status}}
+			return []ProductRow{{Inquiry: inq, AnsweredType: p.Filter.PartnerCounselingStatus}}
 		},
 		key: func(r ProductRow) pair { return pair{inquiry: r.Inquiry.InquiryID} },
 	}, emit)

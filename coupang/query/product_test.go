@@ -66,7 +66,7 @@ func fetchProducts(t *testing.T, l ProductLister, p *Plan, limit int) []int64 {
 	t.Helper()
 	var ids []int64
 	err := FetchProductInquiries(context.Background(), l, p, func(r ProductRow) bool {
-		require.Equal(t, p.Status, r.AnsweredType)
+		require.Equal(t, p.Filter.PartnerCounselingStatus, r.AnsweredType)
 		ids = append(ids, r.Inquiry.InquiryID)
 		return limit < 0 || len(ids) < limit
 	})
@@ -78,7 +78,7 @@ func TestBuildProductQnA(t *testing.T) {
 	t.Parallel()
 	p, err := Build(Quals{Endpoint: ProductQnA, Limit: -1}, now, 7)
 	require.NoError(t, err)
-	assert.Equal(t, api.AnsweredAll, p.Status, "ALL by default")
+	assert.Equal(t, api.AnsweredAll, p.Filter.PartnerCounselingStatus, "ALL by default")
 	assert.Equal(t, api.MaxProductPageSize, p.PageSize)
 	require.Len(t, p.Windows, 1)
 	assert.Equal(t, 6, calendarDaysOf(p.Windows[0]), "the default lookback: 7 days, today included")

@@ -54,9 +54,7 @@ func (q Quals) Split() ([]Quals, error) {
 	by(inquiry != nil, len(inquiry), func(c *Quals, i int) { c.InquiryStatus = [][]string{{inquiry[i]}} })
 	by(cs != nil, len(cs), func(c *Quals, i int) { c.CSPartnerCounselingStatus = [][]string{{cs[i]}} })
 	for _, l := range q.InquiryAtAny {
-		l = slices.Clone(l)
-		slices.SortFunc(l, compareBounds)
-		l = slices.CompactFunc(l, func(a, b Bound) bool { return compareBounds(a, b) == 0 })
+		l, _ = Intersect([][]Bound{l}, compareBounds) // sorted, duplicates once
 		by(true, len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
 	}
 	if err != nil {
