@@ -19,7 +19,7 @@ func idList(table string, ids []int64, limit int64) inprocess.Query {
 // ascending order.
 func sortedIDList(table string, ids []int64, limit int64) inprocess.Query {
 	q := idList(table, ids, limit)
-	q.SortOrder = newestFirst
+	q.SortOrder = newestFirst()
 	return q
 }
 
@@ -27,6 +27,7 @@ func sortedIDList(table string, ids []int64, limit int64) inprocess.Query {
 // once, in the per-ID form (one read per fan-out copy, with or without a limit) and the
 // single-call form (a pushed sort), and returns exactly the known inquiries.
 func TestInquiryIDListOneReadPerID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	e.useStepClock()
 	all := e.sb.Inquiries()
@@ -48,6 +49,7 @@ func TestInquiryIDListOneReadPerID(t *testing.T) {
 // not-found answers in a row; a found answer restarts the count; the refusal holds for later
 // statements until a minute has passed.
 func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	clock := e.useStepClock()
 	knownID := e.sb.Inquiries()[0].InquiryID
@@ -84,6 +86,7 @@ func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
 // TestInquiryIDListTooManyCalls: a list of more distinct IDs than a plan may make calls is refused
 // before any request, with the date windows' kind of message, in both forms.
 func TestInquiryIDListTooManyCalls(t *testing.T) {
+	// Not parallel: it counts the process's goroutines, which parallel tests would add to.
 	e := newEnv(t, reuseData, "")
 	baseline := len(ownGoroutines())
 	ids := make([]int64, query.MaxRequests+1)

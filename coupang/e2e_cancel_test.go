@@ -50,6 +50,7 @@ func requireNoLeak(t *testing.T, baseline int) {
 	start := time.Now()
 	lowest, lastFall := len(ownGoroutines())+1, start
 	for {
+		polled := time.Now()
 		now := ownGoroutines()
 		if len(now) <= baseline {
 			return
@@ -60,12 +61,16 @@ func requireNoLeak(t *testing.T, baseline int) {
 		if time.Since(lastFall) > stallLimit || time.Since(start) > maxWait {
 			t.Fatalf("%d goroutines running plugin or SDK code, %d before the query:\n%s", len(now), baseline, strings.Join(now, "\n\n"))
 		}
-		time.Sleep(20 * time.Millisecond)
+		// runtime.Stack stops the world for as long as it takes to print every goroutine, which
+		// with thousands left takes long on a loaded machine: sleep four times as long between
+		// polls, so that the goroutines waited for get most of the time to exit.
+		time.Sleep(max(20*time.Millisecond, 4*time.Since(polled)))
 	}
 }
 
 // TestOwnGoroutinesSeesALeak checks the leak detector on a goroutine it must see.
 func TestOwnGoroutinesSeesALeak(t *testing.T) {
+	// Not parallel: it counts the process's goroutines, which parallel tests would add to.
 	before := len(ownGoroutines())
 	stop := make(chan struct{})
 	go func() { <-stop }() // a goroutine of this module's test code
@@ -85,6 +90,7 @@ func TestOwnGoroutinesSeesALeak(t *testing.T) {
 // send on a channel nobody drains after a cancellation, so rows still being built at that moment
 // would leave the SDK's goroutines blocked, not the plugin's.
 func TestCancelledQueryStopsAndLeaksNothing(t *testing.T) {
+	// Not parallel: it counts the process's goroutines, which parallel tests would add to.
 	const emptyPage = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":1,"totalPages":1,"totalElements":0,"countPerPage":30}}}`
 	for _, tc := range []struct {
 		name  string

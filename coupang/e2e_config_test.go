@@ -27,11 +27,9 @@ func queryErr(t *testing.T, cfg string) error {
 }
 
 func TestConfig(t *testing.T) {
+	// Not parallel: it sets the process's COUPANG_* environment (t.Setenv).
 	clearEnv(t)
-	sb := sandbox.New(sandbox.Options{Days: 3, PerDay: 5})
-	base, stop, err := sb.Start()
-	require.NoError(t, err)
-	defer stop()
+	sb, base := startSandbox(t, sandbox.Options{Days: 3, PerDay: 5})
 	full := sb.ConnectionHCL(base)
 
 	t.Run("empty config loads, then names every missing argument at once", func(t *testing.T) {

@@ -78,6 +78,7 @@ func judge(t *testing.T, e *env, truth []map[string]any, q inprocess.Query, offs
 // TestEngineDateBoundsInEveryTimeZone: `inquiry_at >= 'D'::date` and friends in every session
 // TimeZone, with and without a pushed LIMIT, and the same bound as an exact timestamptz.
 func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	truth := truthRows(e.sb.Inquiries())
 	today := api.KoreanDate(time.Now())
@@ -150,6 +151,7 @@ func myOptions(t *testing.T, all []sandbox.Inquiry) []int64 {
 // nested loop over a local table of one's own options) and as a hash join (no option pushed) give
 // the same rows, each (inquiry, option) pair once, with and without a time bound.
 func TestEngineOptionPlans(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	truth := truthRows(all)
@@ -191,6 +193,7 @@ func TestEngineOptionPlans(t *testing.T) {
 // TestEngineInquiryIDNestedLoop: a join on inquiry_id run as a nested loop sends one
 // `inquiry_id = X` scan per outer row; each returns every option row of that inquiry.
 func TestEngineInquiryIDNestedLoop(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	truth := truthRows(all)
@@ -217,6 +220,7 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 // An in-process caller whose bounds are exact (the export command) says so with WithExactTimes and
 // pays no request for other time zones' hours: the last 7 Korean days are one window, not two.
 func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	q := inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "inquiry_at", Operator: ">=", Value: api.KoreanDate(time.Now()).AddDate(0, 0, -6)}}}

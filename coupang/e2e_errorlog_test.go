@@ -13,6 +13,7 @@ import (
 // A failed query leaves an ERROR line naming the table and the cause in the plugin's log, even at
 // Steampipe's quiet default level: the record a user has if the SDK ever loses the error itself.
 func TestFailedQueryIsLoggedAtError(t *testing.T) {
+	// Not parallel: it reads captured log output, and every query re-points package log (the SDK's execute).
 	logs := &lockedBuffer{}
 	e := newEnv(t, sandbox.Options{Days: 10, PerDay: 5}, "", inprocess.WithLogOutput(logs, "error"))
 	e.sb.SetFault(func(int64, *http.Request) *sandbox.Fault {

@@ -99,6 +99,7 @@ func runExtreme(t *testing.T, table string, body []byte) ([]map[string]any, erro
 // TestExtremeResponsesDecodeOrFailCleanly serves bodies with extreme values through the plugin:
 // each gives rows with sane values or one clear error, never a panic.
 func TestExtremeResponsesDecodeOrFailCleanly(t *testing.T) {
+	t.Parallel()
 	t.Run("empty strings everywhere", func(t *testing.T) {
 		empty := map[string]string{}
 		for k := range extremeInquiry(nil) {

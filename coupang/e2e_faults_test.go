@@ -162,6 +162,7 @@ func expectedIn(t *testing.T, all []sandbox.Inquiry, lo, hi time.Time) ([]int64,
 // each query must complete with exactly the sandbox's rows, after exactly one extra request per
 // injected fault.
 func TestFaultsRetriedThenComplete(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		burst   int // faulty attempts per request (< testAttempts)
@@ -209,6 +210,7 @@ func TestFaultsRetriedThenComplete(t *testing.T) {
 // TestFaultsPersistentFailure injects a retryable fault on every attempt: the query must fail
 // with an error saying what happened and what to do, after exactly testAttempts requests.
 func TestFaultsPersistentFailure(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		fault func() *sandbox.Fault
@@ -240,6 +242,7 @@ func TestFaultsPersistentFailure(t *testing.T) {
 // TestFaultsPartialResultIsAnError lets the first page of every window through and fails every
 // later page: rows have been streamed, yet the query must fail, never end as a shorter success.
 func TestFaultsPartialResultIsAnError(t *testing.T) {
+	t.Parallel()
 	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
 	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
@@ -263,6 +266,7 @@ func TestFaultsPartialResultIsAnError(t *testing.T) {
 // error naming what came back and what to check, after exactly one request, and nothing is sent
 // after it.
 func TestFaultsNotRetried(t *testing.T) {
+	t.Parallel()
 	future := func() time.Time { return time.Now().Add(10 * time.Minute) }
 	cases := []struct {
 		name   string
@@ -322,6 +326,7 @@ func TestFaultsNotRetried(t *testing.T) {
 // the 401's message and send nothing more: not the pending retry, not another window's next
 // request; and no goroutine (a retry still waiting, say) may outlive it.
 func TestNonRetryableStopsConcurrentWindows(t *testing.T) {
+	// Not parallel: it counts the process's goroutines, which parallel tests would add to.
 	ctx := coupang.WithClientTuning(t.Context(), func(c *api.Config) {
 		c.MaxAttempts = testAttempts
 		c.MinBackoff, c.MaxBackoff = time.Hour, time.Hour

@@ -3,6 +3,7 @@ package coupang_test
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/require"
@@ -319,15 +321,31 @@ func between(lo, hi time.Time) []inprocess.Qual {
 }
 
 // TestMain turns off the SDK's debug.FreeOSMemory every 100 streamed rows (a memory guard for
-// long-running Steampipe plugins) that otherwise dominates the run time of these small queries.
+// long-running Steampipe plugins) that otherwise dominates the run time of these small queries,
+// and keeps the sellers' shared request budgets in a directory of this process's own, so that no
+// other process's sends count against these tests (or theirs against it).
 func TestMain(m *testing.M) {
 	os.Setenv("STEAMPIPE_FREE_MEM_INTERVAL", "0")
-	os.Exit(m.Run())
+	os.Exit(withOwnBudgetDir(m))
 }
 
-// startSandbox serves a new sandbox built with opts on loopback until the test ends.
+// withOwnBudgetDir runs the tests with the shared request budgets in a new temporary directory.
+func withOwnBudgetDir(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "coupang-test-budget-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Setenv(ratelimit.EnvDir, dir)
+	return m.Run()
+}
+
+// startSandbox serves a new sandbox built with opts on loopback until the test ends. Unless opts
+// names one, the sandbox accepts an access key of its own: the budget file is per key (and base
+// URL), so each test draws from a budget no other test sends against.
 func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Server, string) {
 	t.Helper()
+	opts.AccessKey = cmp.Or(opts.AccessKey, "access-key-"+rand.Text())
 	sb := sandbox.New(opts)
 	base, stop, err := sb.Start()
 	require.NoError(t, err)

@@ -19,6 +19,7 @@ var smallData = sandbox.Options{Seed: 7, Days: 40, PerDay: 8, HotInquiries: 45}
 // TestInquiryTableMatchesSandbox runs the contract's query shapes and compares every result with
 // the sandbox's data computed independently, and every request count with the minimum.
 func TestInquiryTableMatchesSandbox(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	now := time.Now()
@@ -110,6 +111,7 @@ func TestInquiryTableMatchesSandbox(t *testing.T) {
 
 // TestInquiryExactTimeBounds checks bounds to the second: >= t keeps the inquiry at t, > t drops it.
 func TestInquiryExactTimeBounds(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	// Bounds on two real inquiries' times, so both operators have something to keep.
@@ -131,6 +133,7 @@ func TestInquiryExactTimeBounds(t *testing.T) {
 // TestInquiryLimitAndEmpty checks that limit 5 makes exactly one request and that key quals
 // selecting nothing make none.
 func TestInquiryLimitAndEmpty(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: 5})
 	assert.Len(t, rows, 5)
@@ -153,6 +156,7 @@ func TestInquiryLimitAndEmpty(t *testing.T) {
 // TestInquiryGet checks that inquiry_id = X reads the single-inquiry endpoint, that an unknown ID
 // is no row, and that a vendor error still fails.
 func TestInquiryGet(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	inq := all[len(all)/2]

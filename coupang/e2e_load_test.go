@@ -31,6 +31,7 @@ func maxInWindow(times []time.Time, w time.Duration) int {
 
 // TestMaxInWindow checks the sliding-window counter itself.
 func TestMaxInWindow(t *testing.T) {
+	t.Parallel()
 	base := time.Unix(0, 0)
 	at := func(ms ...int) []time.Time {
 		var out []time.Time
@@ -59,6 +60,7 @@ func TestMaxInWindow(t *testing.T) {
 // fail for want of CPU; the busiest 1-second window at the sandbox is logged, not asserted, as
 // arrival stamps bunch up when the receiving side is starved of CPU.
 func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
+	t.Parallel()
 	const (
 		rate    = 20
 		bucket  = 3
@@ -136,6 +138,7 @@ func assertWithinTokens(t *testing.T, n, bucket int, rate float64, elapsed time.
 // half of all requests are retries: were retries let through without a token, the requests would
 // outnumber the tokens by about half.
 func TestRateLimitHoldsUnderRetries(t *testing.T) {
+	t.Parallel()
 	const rate, bucket, queries = 20, 1, 6
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
 	ctx := tuneClient(t, 5*time.Second)

@@ -39,6 +39,7 @@ func inBucket(q sandbox.ProductInquiry, bucket string) bool {
 // TestProductInquiryTableMatchesSandbox compares both product tables with the sandbox's data,
 // computed independently, in every bucket, and each request count with the minimum.
 func TestProductInquiryTableMatchesSandbox(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.ProductInquiries()
 	index := map[int64]sandbox.ProductInquiry{}
@@ -135,6 +136,7 @@ func jsonBytes(t *testing.T, v any) []byte {
 // one request of 5, newest window first; the comment table's limit counts answers; a contradiction
 // or a bad answered_type makes no request.
 func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := e.sb.ProductInquiries()
 	today := api.KoreanDate(time.Now())
@@ -184,6 +186,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 // TestProductInquiryINListOfBuckets: answered_type IN (...) runs each bucket once; the rows carry
 // the bucket they were listed with.
 func TestProductInquiryINListOfBuckets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	rows := e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "answered_type", Operator: "=", Value: []any{"ANSWERED", "NOANSWER"}}}})
@@ -198,6 +201,7 @@ func TestProductInquiryINListOfBuckets(t *testing.T) {
 // 500 on every request's first attempt still give the exact rows) and their loud failures (a
 // business error in an HTTP 200 fails the query, naming the table and Coupang's message).
 func TestProductInquiryFaults(t *testing.T) {
+	t.Parallel()
 	ctx := tuneClient(t, 5*time.Second)
 	e := startFaultEnv(t, smallData, nil, &fastLimiter)
 	lo := api.KoreanDate(time.Now()).AddDate(0, 0, -20)

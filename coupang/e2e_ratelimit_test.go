@@ -20,13 +20,13 @@ import (
 // seller's budget file, so that those sends and the query's requests together never put more than
 // the budget into a closed 1-second window. The coupang_api override sizes the budget.
 func TestQueriesDrawFromSharedBudget(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv(ratelimit.EnvDir, dir)
+	t.Parallel()
 	const rate = 5
 	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "", inprocess.WithRateLimiter(inprocess.Limiter{
 		Name: coupang.RateLimiterName, FillRate: rate, BucketSize: 1, Scope: []string{"connection"}}))
 	base := regexp.MustCompile(`base_url = "([^"]+)"`).FindStringSubmatch(e.cfg)[1]
-	path := filepath.Join(dir, ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), base))
+	// The test's own file: TestMain's directory and this sandbox's keys (see startSandbox).
+	path := filepath.Join(ratelimit.DefaultDir(), ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), base))
 
 	// Another process has just used the whole budget.
 	var other []time.Time
@@ -54,6 +54,7 @@ func TestQueriesDrawFromSharedBudget(t *testing.T) {
 // TestSharedBudgetUnusable: a budget directory that cannot be used fails the query with an error
 // that names the path and the environment variable that moves it, instead of exceeding the rate.
 func TestSharedBudgetUnusable(t *testing.T) {
+	// Not parallel: it sets the process's COUPANG_RATE_LIMIT_DIR (t.Setenv).
 	notDir := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(notDir, nil, 0o600))
 	t.Setenv(ratelimit.EnvDir, notDir)
@@ -69,6 +70,7 @@ func TestSharedBudgetUnusable(t *testing.T) {
 // TestRateLimitEnv: COUPANG_RATE_LIMIT sizes the shared budget over any coupang_api override, and a
 // value that is not a rate Coupang allows fails the query with an error naming the variable.
 func TestRateLimitEnv(t *testing.T) {
+	// Not parallel: it sets the process's COUPANG_RATE_LIMIT (t.Setenv).
 	t.Setenv(ratelimit.EnvDir, t.TempDir())
 	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "") // with the 100,000/s override
 	for _, bad := range []string{"fast", "0", "-1", "11", "NaN"} {

@@ -37,6 +37,7 @@ func cmpReply(a, b replyKey) int {
 // TestReplyTableMatchesInquiryTable checks that the reply table's rows for a period are exactly the
 // sandbox's replies of the inquiries the same quals select on the inquiry table.
 func TestReplyTableMatchesInquiryTable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	all := byID(e.sb.Inquiries())
 	now := time.Now()
@@ -79,6 +80,7 @@ func TestReplyTableMatchesInquiryTable(t *testing.T) {
 
 // TestReplyLimitStopsEarly checks that a limit counts replies and stops fetching once met.
 func TestReplyLimitStopsEarly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	rows := e.mustQuery(t, inprocess.Query{Table: replyTable, Limit: 3})
 	assert.Len(t, rows, 3)
@@ -89,6 +91,7 @@ func TestReplyLimitStopsEarly(t *testing.T) {
 // table's rows of the same inquiry carry the same keys and values; inquiry_id = X on the reply
 // table reads the single-inquiry endpoint.
 func TestRepliesJSONMatchesReplyRows(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	inq := newestWithReplies(e.sb.Inquiries(), 2)
 	byInquiry := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}
@@ -131,6 +134,7 @@ func TestRepliesJSONMatchesReplyRows(t *testing.T) {
 // a shorter result as success. This is the guard for the SDK's error-path race (see
 // coupang.FetchTracker).
 func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
+	t.Parallel()
 	ctx := coupang.WithClientTuning(t.Context(), func(c *api.Config) {
 		c.MaxAttempts = 2
 		c.MinBackoff = time.Microsecond
@@ -161,6 +165,7 @@ func TestQueryFailsWhenAPIKeepsFailing(t *testing.T) {
 // far more than query.MaxRequests list calls (thousands of option IDs over a decade) must still
 // answer with one request, filtered exactly.
 func TestRepliesByIDIgnoreThePlanSizeCap(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, smallData, "")
 	inq := newestWithReplies(e.sb.Inquiries(), 1)
 	ids := []any{inq.VendorItemIDs[0]}

@@ -70,6 +70,7 @@ func within(rows []map[string]any, lo, hi time.Time) []map[string]any {
 // `inquiry_id = X` per outer row. The inner scans must send no request (each reuses what the
 // outer listing returned) and return exactly what a fresh read returns.
 func TestNestedLoopJoinAtListingCost(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ outer, inner string }{{inquiryTable, replyTable}, {replyTable, inquiryTable}} {
 		t.Run(tc.outer, func(t *testing.T) {
 			e := newEnv(t, reuseData, "")
@@ -103,6 +104,7 @@ func TestNestedLoopJoinAtListingCost(t *testing.T) {
 // or merge join does: the second listing reuses the first one's pages, and returns what it
 // returns on its own.
 func TestHashJoinAtListingCost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	clock := e.useStepClock()
 	lo, hi := threeWindows()
@@ -121,6 +123,7 @@ func TestHashJoinAtListingCost(t *testing.T) {
 // TestSameTableNotReusedWithoutCache: running the same listing twice asks Coupang twice, however
 // close together: with Steampipe's query cache off, only the other table of a join reuses rows.
 func TestSameTableNotReusedWithoutCache(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	e.useStepClock() // time stands still: only the table rule can refuse reuse
 	lo, hi := oneWindow()
@@ -135,6 +138,7 @@ func TestSameTableNotReusedWithoutCache(t *testing.T) {
 // TestReuseIdleExpiry: an inner scan that comes more than a few idle seconds after the listing
 // was last used reads Coupang again.
 func TestReuseIdleExpiry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	clock := e.useStepClock()
 	lo, hi := oneWindow()
@@ -154,6 +158,7 @@ func TestReuseIdleExpiry(t *testing.T) {
 // period: every statement returns exactly its rows, and together they cost what their listings
 // cost.
 func TestConcurrentJoins(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	e.useStepClock()
 	today := api.KoreanDate(time.Now())

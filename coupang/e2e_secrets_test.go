@@ -65,6 +65,7 @@ var signaturePattern = regexp.MustCompile(`signature=([0-9a-f]{64})`)
 // nor any signature the client sent appears in any log line (the plugin's logger, package log and
 // stderr) or error.
 func TestSecretsNeverLogged(t *testing.T) {
+	// Not parallel: it sets STEAMPIPE_LOG_LEVEL, swaps os.Stderr and reads package log's output.
 	const secret = "Sup3r-S3cret-Key-4f9a0c"
 	const wrongSecret = "Wr0ng-S3cret-Key-77b1e2"
 	t.Setenv("STEAMPIPE_LOG_LEVEL", "TRACE")
@@ -166,6 +167,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 // TestPlainHTTPOnlyForLoopback checks that a base_url with http:// to a host that is not loopback
 // is refused with a message saying why and what to use, before any request; loopback is allowed.
 func TestPlainHTTPOnlyForLoopback(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{
 		"http://api-gateway.coupang.com",
 		"http://10.0.0.1:8080",

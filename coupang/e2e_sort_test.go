@@ -14,8 +14,11 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-// newestFirst is `ORDER BY inquiry_at DESC` as the FDW pushes it down.
-var newestFirst = []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
+// newestFirst is `ORDER BY inquiry_at DESC` as the FDW pushes it down: new messages for each
+// query, as the FDW sends them, so that parallel tests share no protobuf message.
+func newestFirst() []*proto.SortColumn {
+	return []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
+}
 
 // sortData is a sandbox with rows in every hour of the day, so that the newest window takes
 // several pages.
@@ -40,6 +43,7 @@ func requireNewestFirst(t *testing.T, rows []map[string]any) {
 // TestLatestNReadsOnlyTheNewestWindow: `ORDER BY inquiry_at DESC LIMIT 5` over 180 days returns the
 // five newest rows, newest first, for the requests of the newest window's pages alone.
 func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, sortData, "")
 	clock := e.useStepClock()
 	all := e.sb.Inquiries()
@@ -56,7 +60,7 @@ func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 	newestFive = newestFive[:5]
 	for _, table := range []string{inquiryTable, replyTable} {
 		clock.advance(time.Hour) // no reuse of the other table's pages
-		rows := e.mustQuery(t, inprocess.Query{Table: table, Quals: quals, Limit: 5, SortOrder: newestFirst})
+		rows := e.mustQuery(t, inprocess.Query{Table: table, Quals: quals, Limit: 5, SortOrder: newestFirst()})
 		require.Len(t, rows, 5, table)
 		requireNewestFirst(t, rows)
 		if table == inquiryTable {
@@ -68,7 +72,7 @@ func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 	}
 	// No condition at all: the default lookback's newest window.
 	clock.advance(time.Hour)
-	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: 5, SortOrder: newestFirst})
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: 5, SortOrder: newestFirst()})
 	require.Len(t, rows, 5)
 	requireNewestFirst(t, rows)
 	assert.Equal(t, newest, len(e.sb.Log()))
@@ -77,18 +81,19 @@ func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 // TestSortedScanIsNewestFirst: without a limit, a sorted scan over several windows streams every
 // row exactly once, newest first, in both tables and for an ID list.
 func TestSortedScanIsNewestFirst(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	lo, hi := threeWindows()
 	want, _ := expectedIn(t, e.sb.Inquiries(), lo, hi)
 	for _, table := range []string{inquiryTable, replyTable} {
-		rows := within(e.mustQuery(t, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst}), lo, hi)
+		rows := within(e.mustQuery(t, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst()}), lo, hi)
 		requireNewestFirst(t, rows)
 		if table == inquiryTable {
 			assert.Equal(t, want, slices.Compact(ids(rows)))
 			assert.Len(t, canonical(rows), len(slices.Compact(canonical(rows))), "no row twice")
 		}
 	}
-	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: want[:40]}}, Limit: -1, SortOrder: newestFirst})
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: want[:40]}}, Limit: -1, SortOrder: newestFirst()})
 	requireNewestFirst(t, rows)
 	assert.Equal(t, want[:40], slices.Compact(ids(rows)))
 }
@@ -97,12 +102,13 @@ func TestSortedScanIsNewestFirst(t *testing.T) {
 // upper bound would come first and might be dropped by Postgres after counting toward the limit:
 // the scan fails with a message saying how to ask, instead of returning too few rows.
 func TestSortedLimitUnderUpperBoundIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	lo, hi := threeWindows()
-	_, err := e.query(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: 5, SortOrder: newestFirst})
+	_, err := e.query(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: 5, SortOrder: newestFirst()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ORDER BY inquiry_at DESC, inquiry_id DESC")
 	// Without the limit the same scan is exact (Postgres drops what it rejects, nothing is cut).
-	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst})
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst()})
 	requireNewestFirst(t, rows)
 }

@@ -61,6 +61,7 @@ func columnValue(c *proto.Column) (any, error) {
 }
 
 func TestColumnValue(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		col  *proto.Column
 		want any
@@ -80,6 +81,7 @@ func TestColumnValue(t *testing.T) {
 }
 
 func TestColumnValues(t *testing.T) {
+	t.Parallel()
 	got, err := columnValues(map[string]*proto.Column{
 		"inquiry_id":  {Value: &proto.Column_IntValue{IntValue: 7}},
 		"answered_at": {Value: &proto.Column_NullValue{}},

@@ -160,6 +160,7 @@ func TestConfigRepeatedAttribute(t *testing.T) {
 }
 
 func TestDefaultConfigDir(t *testing.T) {
+	// Not parallel: it sets the process's HOME and STEAMPIPE_INSTALL_DIR (t.Setenv).
 	t.Setenv("STEAMPIPE_INSTALL_DIR", "/opt/sp")
 	assert.Equal(t, "/opt/sp/config", defaultConfigDir())
 	t.Setenv("STEAMPIPE_INSTALL_DIR", "")

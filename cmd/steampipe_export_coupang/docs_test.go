@@ -114,6 +114,7 @@ var cteName = regexp.MustCompile(`(?i)(?:\bwith|,)\s*([a-z_][a-z0-9_]*)\s*(?:\([
 
 // TestDocsSQLNamesRealTables needs no database: every table a docs query reads is one of the plugin's.
 func TestDocsSQLNamesRealTables(t *testing.T) {
+	t.Parallel()
 	schema := pluginSchema(t)
 	for _, b := range allSQL(t) {
 		refs := tableRef.FindAllStringSubmatch(b.SQL, -1)
@@ -138,6 +139,7 @@ func TestDocsSQLNamesRealTables(t *testing.T) {
 
 // TestDocsTableExamples checks each table page has its examples in both dialects.
 func TestDocsTableExamples(t *testing.T) {
+	t.Parallel()
 	schema := pluginSchema(t)
 	minimum := map[string]int{"coupang_callcenter_inquiry": 6, "coupang_callcenter_inquiry_reply": 5,
 		"coupang_product_inquiry": 5, "coupang_product_inquiry_comment": 3}
@@ -160,6 +162,7 @@ func TestDocsTableExamples(t *testing.T) {
 
 // TestDocsConfigExample checks README.md and docs/index.md show config/coupang.spc as it is.
 func TestDocsConfigExample(t *testing.T) {
+	t.Parallel()
 	spc, err := os.ReadFile(filepath.Join(repoRoot, "config", "coupang.spc"))
 	require.NoError(t, err)
 	for _, doc := range []string{"README.md", "docs/index.md"} {
@@ -173,6 +176,7 @@ func TestDocsConfigExample(t *testing.T) {
 // plugin's columns and types: each statement must parse and name only real tables, columns and
 // functions.
 func TestDocsSQLPostgres(t *testing.T) {
+	t.Parallel()
 	pg := startPostgres(t)
 	pg.exec(t, createTables(pluginSchema(t), postgresType))
 	for _, b := range allSQL(t) {
@@ -187,6 +191,7 @@ func TestDocsSQLPostgres(t *testing.T) {
 
 // TestDocsSQLSQLite prepares every SQLite example in sqlite3 against the same tables.
 func TestDocsSQLSQLite(t *testing.T) {
+	t.Parallel()
 	sqlite := findTool(t, "sqlite3")
 	ddl := createTables(pluginSchema(t), sqliteType)
 	for _, b := range allSQL(t) {

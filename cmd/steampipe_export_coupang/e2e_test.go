@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
@@ -44,10 +46,30 @@ func startSandbox(t *testing.T) (*sandbox.Server, string) {
 // option ID 3285906659.
 var smallDataSet = sandbox.Options{Seed: 7, Days: 10, PerDay: 4, HotVendorItemID: 3285906659, HotInquiries: 3}
 
+// TestMain keeps the sellers' shared request budgets in a directory of this process's own, so that
+// no other process's sends count against these tests (or theirs against it).
+func TestMain(m *testing.M) {
+	os.Exit(withOwnBudgetDir(m))
+}
+
+// withOwnBudgetDir runs the tests with the shared request budgets in a new temporary directory.
+func withOwnBudgetDir(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "coupang-export-test-budget-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Setenv(ratelimit.EnvDir, dir)
+	return m.Run()
+}
+
 // startSandboxWith serves a data set built at fixedNow. Afterwards the sandbox checks signatures
-// against the real clock, which is what the plugin signs with.
+// against the real clock, which is what the plugin signs with. The sandbox accepts an access key
+// of its own: the budget file is per key (and base URL), so each test draws from a budget no
+// other test sends against.
 func startSandboxWith(t *testing.T, opts sandbox.Options) (s *sandbox.Server, baseURL, config string) {
 	t.Helper()
+	opts.AccessKey = "access-key-" + rand.Text()
 	var built atomic.Bool
 	opts.Now = func() time.Time {
 		if built.Load() {
@@ -94,6 +116,7 @@ func checkGolden(t *testing.T, name, got string) {
 }
 
 func TestExportGolden(t *testing.T) {
+	t.Parallel()
 	s, config := startSandbox(t)
 	tests := []struct {
 		golden string
@@ -125,6 +148,7 @@ func TestExportGolden(t *testing.T) {
 }
 
 func TestExportOutputIsFiltered(t *testing.T) {
+	t.Parallel()
 	_, config := startSandbox(t)
 	// need_answer is not a key column and != is not a key operator: both are applied to every row.
 	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--config", config, "--output", "jsonl",
@@ -141,6 +165,7 @@ func TestExportOutputIsFiltered(t *testing.T) {
 }
 
 func TestExportLimit(t *testing.T) {
+	t.Parallel()
 	_, config := startSandbox(t)
 	for _, tt := range []struct {
 		args []string
@@ -160,6 +185,7 @@ func TestExportLimit(t *testing.T) {
 }
 
 func TestExportBadInput(t *testing.T) {
+	// Not parallel: it clears the process's COUPANG_* environment (t.Setenv).
 	_, config := startSandbox(t)
 	for _, key := range []string{"COUPANG_VENDOR_ID", "COUPANG_ACCESS_KEY", "COUPANG_SECRET_KEY", "COUPANG_BASE_URL"} {
 		t.Setenv(key, "")
@@ -206,6 +232,7 @@ func TestExportBadInput(t *testing.T) {
 }
 
 func TestExportConnectionFromSpc(t *testing.T) {
+	t.Parallel()
 	s, baseURL, _ := startSandboxWith(t, smallDataSet)
 	dir := t.TempDir()
 	spc := fmt.Sprintf(`connection "shop_a" {
@@ -229,6 +256,7 @@ func TestExportConnectionFromSpc(t *testing.T) {
 }
 
 func TestHelpListsTablesAndKeyColumns(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runCmd("--help")
 	require.Equal(t, 0, code, stderr)
 	for _, want := range []string{
@@ -245,6 +273,7 @@ func TestHelpListsTablesAndKeyColumns(t *testing.T) {
 // result, and the failure must really come mid-way: after rows were written, with requests both
 // before and at the fault.
 func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
+	t.Parallel()
 	// About 40 inquiries a day: a 14-day export takes two windows of about ten pages each.
 	s, _, config := startSandboxWith(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 40})
 	faults := []func() *sandbox.Fault{
@@ -328,6 +357,7 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 // When the default lookback decides the range (no lower bound on inquiry_at, no option ID), one
 // stderr line names the Korean days read and how to read others; with a lower bound, none.
 func TestExportDefaultWindowNotice(t *testing.T) {
+	t.Parallel()
 	_, config := startSandbox(t)
 	for _, where := range []string{"answered_at >= '2026-01-01'", "inquiry_at < '2026-01-10'"} {
 		code, _, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--output", "jsonl", "--where", where)
@@ -345,6 +375,7 @@ func TestExportDefaultWindowNotice(t *testing.T) {
 }
 
 func TestTableHelpShowsOneTable(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--help")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "steampipe_export_coupang coupang_callcenter_inquiry_reply [--select a,b]")
@@ -358,6 +389,7 @@ func TestTableHelpShowsOneTable(t *testing.T) {
 }
 
 func TestConnectionHints(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"coupang_callcenter_inquiry", "--connection", "shop", "--config-dir", dir},

@@ -99,6 +99,7 @@ func TestLimiterBlockErrors(t *testing.T) {
 // four times as many in that time. A busy machine only makes the export slower, so load cannot
 // fail this.
 func TestLimiterBlockSlowsTheExport(t *testing.T) {
+	t.Parallel()
 	s, baseURL, _ := startSandboxWith(t, sandbox.Options{Seed: 5, Days: 10, PerDay: 10})
 	dir := t.TempDir()
 	writeSpc(t, dir, "coupang.spc", pluginBlock+fmt.Sprintf(`

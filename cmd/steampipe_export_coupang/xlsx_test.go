@@ -21,6 +21,7 @@ import (
 // workbook back with excelize: same header, and every cell the same value as the CSV field, typed:
 // IDs as exact numbers shown with the "0" format, timestamps as date-times in Korean time.
 func TestExportXLSXReadsBackAsCSV(t *testing.T) {
+	t.Parallel()
 	_, config := startSandbox(t)
 	args := []string{"coupang_callcenter_inquiry_reply", "--config", config, "--where", "inquiry_at between 2026-01-06 and 2026-01-15"}
 	code, csvOut, stderr := runCmd(args...)
