@@ -46,9 +46,12 @@ func startSandbox(t *testing.T) (*sandbox.Server, string) {
 // option ID 3285906659.
 var smallDataSet = sandbox.Options{Seed: 7, Days: 10, PerDay: 4, HotVendorItemID: 3285906659, HotInquiries: 3}
 
-// TestMain keeps the sellers' shared request budgets in a directory of this process's own, so that
-// no other process's sends count against these tests (or theirs against it).
+// TestMain turns off the SDK's debug.FreeOSMemory every 100 streamed rows (a memory guard for
+// long-running Steampipe plugins), which costs these many small exports a third of their time, and
+// keeps the sellers' shared request budgets in a directory of this process's own, so that no other
+// process's sends count against these tests (or theirs against it).
 func TestMain(m *testing.M) {
+	os.Setenv("STEAMPIPE_FREE_MEM_INTERVAL", "0")
 	os.Exit(withOwnBudgetDir(m))
 }
 
