@@ -19,28 +19,28 @@ import (
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
 	for _, e := range where.conjuncts() {
-		if e.Kind != kindCond {
+		if e.Op == opOr || e.Op == opNot {
 			allPushed = false
 			continue
 		}
 		// The operators a condition is sent as, with its values: BETWEEN arrives at a plugin as
 		// >= and <=, as Postgres rewrites it; IN as = with a list; != as <>.
-		c, ops, values := e.Cond, []string{e.Cond.Op}, e.Cond.Values
-		switch c.Op {
+		ops, values := []string{e.Op}, e.Values
+		switch e.Op {
 		case opIn:
-			ops, values = []string{opEq}, []any{c.Values}
+			ops, values = []string{opEq}, []any{e.Values}
 		case opBetween:
 			ops = []string{opGe, opLe}
 		case opNe:
 			ops = []string{"<>"}
 		}
 		var keyOps []string
-		if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == c.Column.Name }); i >= 0 {
+		if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
 			keyOps = t.KeyColumns[i].Operators
 		}
 		for i, op := range ops {
 			if slices.Contains(keyOps, op) {
-				quals = append(quals, inprocess.Qual{Column: c.Column.Name, Operator: op, Value: values[i]})
+				quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: values[i]})
 			} else {
 				allPushed = false
 			}

@@ -96,7 +96,6 @@ func typeName(ct proto.ColumnType) string {
 	names := map[proto.ColumnType]string{
 		proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_DOUBLE: "DOUBLE PRECISION",
 		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ", proto.ColumnType_DATETIME: "TIMESTAMPTZ",
-		proto.ColumnType_IPADDR: "INET", proto.ColumnType_INET: "INET", proto.ColumnType_CIDR: "CIDR", proto.ColumnType_LTREE: "LTREE",
 	}
 	return cmp.Or(names[ct], "TEXT")
 }
