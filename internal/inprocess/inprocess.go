@@ -40,15 +40,15 @@ type Runner struct {
 	onRequest  func(api.RequestInfo)
 }
 
-// Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config. The
-// plugin's own is coupang.RateLimiterName ("coupang_api", 4/s, scope connection).
+// Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config (the tags
+// decode one). The plugin's own is coupang.RateLimiterName ("coupang_api", 4/s, scope connection).
 type Limiter struct {
-	Name           string
-	FillRate       float32 // tokens per second
-	BucketSize     int64   // burst
-	MaxConcurrency int64   // 0 for no limit
-	Scope          []string
-	Where          string
+	Name           string   `hcl:"name,label"`
+	FillRate       float32  `hcl:"fill_rate,optional"`       // tokens per second
+	BucketSize     int64    `hcl:"bucket_size,optional"`     // burst
+	MaxConcurrency int64    `hcl:"max_concurrency,optional"` // 0 for no limit
+	Scope          []string `hcl:"scope,optional"`
+	Where          string   `hcl:"where,optional"`
 }
 
 // Option configures New.
