@@ -167,15 +167,6 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
 func (r *Runner) Schema() map[string]*proto.TableSchema { return r.schema }
 
-// Columns returns a table's column names in declaration order, or nil for an unknown table.
-func (r *Runner) Columns(table string) []string {
-	var names []string
-	for _, c := range r.schema[table].GetColumns() {
-		names = append(names, c.Name)
-	}
-	return names
-}
-
 // Qual is one condition of a query, as Postgres would push it down.
 type Qual struct {
 	Column string
@@ -211,7 +202,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	}
 	columns := q.Columns
 	if len(columns) == 0 {
-		columns = r.Columns(q.Table)
+		for _, c := range table.Columns {
+			columns = append(columns, c.Name)
+		}
 	}
 	for _, c := range columns {
 		if !hasColumn(table, c) {
