@@ -112,25 +112,25 @@ func (p *whereParser) comparison() (expr, error) {
 	if err != nil {
 		return expr{}, err
 	}
-	switch op := p.operator(); {
+	e := expr{Column: col, Op: p.operator()}
+	switch op := e.Op; {
 	case op == "":
 		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
 	case op == opIsNull || op == opIsNotNull:
-		return expr{Column: col, Op: op}, nil
 	case col.Type == proto.ColumnType_JSON:
 		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case col.Type == proto.ColumnType_BOOL && op != opEq && op != opNe && op != opIn:
 		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
 	case op == opIn:
-		values, err := p.list(col)
-		return expr{Column: col, Op: op, Values: values}, err
+		e.Values, err = p.list(col)
 	case op == opBetween:
-		values, err := p.between(col)
-		return expr{Column: col, Op: op, Values: values}, err
+		e.Values, err = p.between(col)
 	default:
-		v, err := p.value(col, false)
-		return expr{Column: col, Op: op, Values: []any{v}}, err
+		var v any
+		v, err = p.value(col, false)
+		e.Values = []any{v}
 	}
+	return e, err
 }
 
 func (p *whereParser) skipSpace() {
