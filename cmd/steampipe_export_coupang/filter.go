@@ -37,14 +37,11 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 func compareValues(a, b any) (c int, ok bool) {
 	switch x := a.(type) {
 	case int64:
-		y, ok := b.(int64)
-		return cmp.Compare(x, y), ok
+		return compareAs(x, b)
 	case float64:
-		y, ok := b.(float64)
-		return cmp.Compare(x, y), ok
+		return compareAs(x, b)
 	case string:
-		y, ok := b.(string)
-		return cmp.Compare(x, y), ok
+		return compareAs(x, b)
 	case bool:
 		y, ok := b.(bool)
 		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(y)), ok // false < true, as in Postgres
@@ -53,6 +50,11 @@ func compareValues(a, b any) (c int, ok bool) {
 		return x.Compare(y), ok
 	}
 	return 0, false
+}
+
+func compareAs[T cmp.Ordered](x T, b any) (int, bool) {
+	y, ok := b.(T)
+	return cmp.Compare(x, y), ok
 }
 
 // matches reports whether a row satisfies an expression. As in SQL, a comparison with NULL is

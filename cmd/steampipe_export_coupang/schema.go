@@ -66,7 +66,6 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 	return c
 }
 
-// names lists the catalog's table names, sorted.
 func (c catalog) names() []string {
 	return slices.Sorted(maps.Keys(c))
 }

@@ -149,7 +149,6 @@ func (p *whereParser) symbol(s string) bool {
 	return false
 }
 
-// The tokens of a --where that are read by pattern.
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
 	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
