@@ -87,10 +87,7 @@ type steampipeConfig struct {
 // the plugin reads COUPANG_* environment variables) and the limiter blocks of the plugin's
 // `plugin "coupang"` block in the config directory, which apply whichever way the connection is given.
 func resolveConfig(opts options) (steampipeConfig, error) {
-	dir := opts.ConfigDir
-	if dir == "" {
-		dir = defaultConfigDir()
-	}
+	dir := cmp.Or(opts.ConfigDir, defaultConfigDir())
 	if !opts.HasConfig {
 		return readConfigDir(dir, opts.Connection)
 	}
