@@ -104,18 +104,6 @@ func (e expr) eval(r row) (v, known bool) {
 	return ok && strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
-// conjuncts lists the expressions an expression ANDs together, nested ands flattened.
-func (e expr) conjuncts() []expr {
-	if e.Op != opAnd {
-		return []expr{e}
-	}
-	var out []expr
-	for _, a := range e.Args {
-		out = append(out, a.conjuncts()...)
-	}
-	return out
-}
-
 // columns calls fn with the column of every condition in the expression.
 func (e expr) columns(fn func(column)) {
 	if e.Column.Name != "" {

@@ -18,7 +18,7 @@ import (
 // foreign scan only when no condition is left for it to evaluate above the scan.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
-	for _, e := range where.conjuncts() {
+	for _, e := range where.Args {
 		if e.Op == opOr || e.Op == opNot {
 			allPushed = false
 			continue

@@ -39,8 +39,9 @@ type expr struct {
 	Args   []expr // the operands of and and or; the one operand of not
 }
 
-// parseWhere parses every --where flag against the table's columns; the flags are ANDed. now is
-// the instant now() and current_date stand for (the start of the export, as in one SQL statement).
+// parseWhere parses every --where flag against the table's columns; the flags are ANDed, and so
+// its Args are every condition ANDed at the top (nested ands are flattened). now is the instant
+// now() and current_date stand for (the start of the export, as in one SQL statement).
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	all := expr{Op: opAnd}
 	for _, w := range wheres {
@@ -53,7 +54,7 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 		if err != nil {
 			return expr{}, fmt.Errorf("bad --where %q: %w", w, err)
 		}
-		all.Args = append(all.Args, e)
+		all.add(e)
 	}
 	return all, nil
 }
@@ -79,12 +80,21 @@ func (p *whereParser) joined(op string) (expr, error) {
 		if err != nil {
 			return expr{}, err
 		}
-		e.Args = append(e.Args, operand)
+		e.add(operand)
 	}
 	if len(e.Args) == 1 {
 		return e.Args[0], nil
 	}
 	return e, nil
+}
+
+// add appends an operand to an and / or, flattening an operand of the same kind.
+func (e *expr) add(operand expr) {
+	if operand.Op == e.Op {
+		e.Args = append(e.Args, operand.Args...)
+	} else {
+		e.Args = append(e.Args, operand)
+	}
 }
 
 func (p *whereParser) unary() (expr, error) {

@@ -174,7 +174,7 @@ func TestParseConditionsAndsEvery(t *testing.T) {
 	t.Parallel()
 	where, err := parseWhere(fixtureTable(), []string{"inquiry_id > 1", "item_name = x"}, time.Now())
 	require.NoError(t, err)
-	require.Len(t, where.conjuncts(), 2)
+	require.Len(t, where.Args, 2)
 	_, err = parseWhere(fixtureTable(), []string{"inquiry_id > 1", "bogus = 1"}, time.Now())
 	assert.ErrorContains(t, err, `unknown column "bogus"`)
 }
