@@ -106,7 +106,7 @@ func (e expr) eval(r row) (v, known bool) {
 
 // columns calls fn with the column of every condition in the expression.
 func (e expr) columns(fn func(column)) {
-	if e.Column.Name != "" {
+	if e.Column != nil {
 		fn(e.Column)
 	}
 	for _, a := range e.Args {

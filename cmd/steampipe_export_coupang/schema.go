@@ -11,12 +11,8 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// column is one exportable column of a table.
-type column struct {
-	Name        string
-	Type        proto.ColumnType
-	Description string
-}
+// column is one exportable column of a table, as the plugin declares it.
+type column = *proto.ColumnDefinition
 
 // keyColumn is a column the plugin can filter on itself, with the operators it accepts.
 type keyColumn struct {
@@ -41,7 +37,7 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 		t := &table{Name: name}
 		for _, def := range s.GetColumns() {
 			if !plugin.IsReservedColumnName(def.GetName()) {
-				t.Columns = append(t.Columns, column{Name: def.GetName(), Type: def.GetType(), Description: def.GetDescription()})
+				t.Columns = append(t.Columns, def)
 			}
 		}
 		for _, kc := range slices.Concat(s.GetGetCallKeyColumnList(), s.GetListCallKeyColumnList()) {
@@ -87,7 +83,7 @@ func (t *table) lookupColumn(name string) (column, error) {
 		}
 		names[i] = c.Name
 	}
-	return column{}, fmt.Errorf("unknown column %q in table %s: columns are %s", name, t.Name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("unknown column %q in table %s: columns are %s", name, t.Name, strings.Join(names, ", "))
 }
 
 // typeName is the Postgres name of a column type, as Steampipe maps it.

@@ -34,7 +34,7 @@ const (
 // bool or time.Time, matching the column's type), or Args joined by and / or, or negated by not.
 type expr struct {
 	Op     string
-	Column column // of a comparison
+	Column column // of a comparison; nil for and, or and not
 	Values []any  // one value, or the IN list, or BETWEEN's low and high bounds
 	Args   []expr // the operands of and and or; the one operand of not
 }
