@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
@@ -35,7 +36,7 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 			ops = []string{"<>"}
 		}
 		var keyOps []string
-		if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
+		if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
 			keyOps = t.KeyColumns[i].Operators
 		}
 		for i, op := range ops {

@@ -14,17 +14,13 @@ import (
 // column is one exportable column of a table, as the plugin declares it.
 type column = *proto.ColumnDefinition
 
-// keyColumn is a column the plugin can filter on itself, with the operators it accepts.
-type keyColumn struct {
-	Name      string
-	Operators []string
-}
-
 // table is the part of a table's schema the export command uses.
 type table struct {
-	Name       string
-	Columns    []column    // in table order, Steampipe's reserved columns left out
-	KeyColumns []keyColumn // the get call's, then the list call's, each once
+	Name    string
+	Columns []column // in table order, Steampipe's reserved columns left out
+	// KeyColumns are the columns the plugin filters on itself: the get call's, then the list
+	// call's, each once with every operator either call takes.
+	KeyColumns []*proto.KeyColumn
 }
 
 // catalog is every table of the plugin, by name.
@@ -45,10 +41,10 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 			if len(ops) == 0 {
 				ops = []string{"="}
 			}
-			switch i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == kc.GetName() }); {
+			switch i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == kc.GetName() }); {
 			case plugin.IsReservedColumnName(kc.GetName()):
 			case i < 0:
-				t.KeyColumns = append(t.KeyColumns, keyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
+				t.KeyColumns = append(t.KeyColumns, &proto.KeyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
 			default: // a column in both lists takes the union of their operators
 				for _, op := range ops {
 					if !slices.Contains(t.KeyColumns[i].Operators, op) {
