@@ -17,7 +17,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -238,8 +237,8 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	}
 	execErr := r.server.Execute(req, s)
 
-	if err := s.consumerErr(); err != nil {
-		return err
+	if s.err != nil {
+		return s.err
 	}
 	if execErr != nil {
 		return execErr
@@ -260,15 +259,15 @@ func hasColumn(t *proto.TableSchema, name string) bool {
 // rowStream is the Execute stream: it hands rows to the caller's callback. It implements
 // proto.WrapperPlugin_ExecuteServer itself rather than using anywhere.LocalPluginStream, whose
 // Recv can report a failed query as complete. Execute passes it on as the SDK's row_stream.Sender,
-// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil.
+// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil. The SDK's
+// Execute calls Send from its own loop, on the goroutine that called Execute, so nothing here
+// needs a lock.
 type rowStream struct {
 	grpc.ServerStream
 	ctx    context.Context
 	cancel context.CancelFunc
 	onRow  func(map[string]*proto.Column) error
-
-	mu  sync.Mutex
-	err error // the first onRow error
+	err    error // the first onRow error
 }
 
 // Send implements proto.WrapperPlugin_ExecuteServer.
@@ -276,22 +275,11 @@ func (s *rowStream) Send(res *proto.ExecuteResponse) error {
 	if res == nil || res.Row == nil {
 		return nil // end of stream marker; completion is Execute's return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return s.err
+	if s.err == nil {
+		if s.err = s.onRow(res.Row.Columns); s.err != nil {
+			s.cancel() // stop the scan: nothing more will be accepted
+		}
 	}
-	if err := s.onRow(res.Row.Columns); err != nil {
-		s.err = err
-		s.cancel() // stop the scan: nothing more will be accepted
-		return err
-	}
-	return nil
-}
-
-func (s *rowStream) consumerErr() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return s.err
 }
 
