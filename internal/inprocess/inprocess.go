@@ -9,6 +9,7 @@
 package inprocess
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -235,13 +236,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 			r.connection: {Limit: limit, CacheEnabled: false},
 		},
 	}
-	execErr := r.server.Execute(req, s)
-
-	if s.err != nil {
-		return s.err
-	}
-	if execErr != nil {
-		return execErr
+	// The callback's error is returned as is: Execute returns it wrapped as a failed send, if at all.
+	if err := cmp.Or(s.err, r.server.Execute(req, s)); err != nil {
+		return err
 	}
 	// Execute can return nil after a failed fetch (see coupang.FetchTracker): a scan is complete
 	// only if no fetch function reported an error either.
