@@ -290,9 +290,7 @@ func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error
 		if !hasColumn(t, q.Column) {
 			return nil, fmt.Errorf("inprocess: qual on unknown column %q", q.Column)
 		}
-		switch q.Operator {
-		case "=", "<>", "<", "<=", ">", ">=":
-		default:
+		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, q.Operator) {
 			return nil, fmt.Errorf("inprocess: qual on %s: unsupported operator %q", q.Column, q.Operator)
 		}
 		v, err := QualValue(q.Value)
