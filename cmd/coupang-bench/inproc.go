@@ -121,7 +121,7 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 			q.Columns, q.Limit = []string{"inquiry_at"}, 5
 			q.SortOrder = []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
 			res.query += " order by inquiry_at desc limit 5"
-			res.minimum, res.expected, res.limit = minimumRequests(counts[:1], size, 0), 5, 5
+			res.minimum, res.expected = minimumRequests(counts[:1], size, 0), 5
 		case s.limit > 0:
 			q.Limit = s.limit
 			res.query += fmt.Sprintf(" limit %d", s.limit)
