@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -47,8 +47,7 @@ type Budget struct {
 	// sleep waits between checks; tests replace it.
 	sleep func(context.Context, time.Duration) error
 
-	mu  sync.Mutex
-	err error // a failed record, returned by the next Reserve
+	failed atomic.Pointer[error] // a failed record, returned by the next Reserve
 }
 
 // FileName is the state file's name for a seller's keys at an API base URL: a hash, so that the
@@ -167,11 +166,8 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 // check locks the budget and applies r. When a request may be sent it returns sent, which records
 // the send and unlocks the budget; otherwise how long to wait, unlocked.
 func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
-	b.mu.Lock()
-	err, b.err = b.err, nil
-	b.mu.Unlock()
-	if err != nil {
-		return 0, nil, err
+	if failed := b.failed.Swap(nil); failed != nil {
+		return 0, nil, *failed
 	}
 	f, err := openFile(b.path)
 	if err != nil {
@@ -212,9 +208,8 @@ func (b *Budget) record(f *os.File, log []int64, r Rate) {
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
 	if err := write(f, log[max(0, len(log)-r.Requests):]); err != nil {
-		b.mu.Lock()
-		b.err = fmt.Errorf("recording a send: %w", err)
-		b.mu.Unlock()
+		err = fmt.Errorf("recording a send: %w", err)
+		b.failed.Store(&err)
 	}
 }
 
