@@ -162,23 +162,16 @@ func (s *Server) ProductInquiryTimes() []time.Time {
 // productList answers the v5 product Q&A list (onlineInquiries) with the call-center list's
 // strictness: vendor, answeredType (case-sensitive), both yyyy-MM-dd dates 2..7 days apart, pageSize
 // 1..50; questions newest first, within the inclusive Korean dates.
-func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor string) {
-	q, ok := s.listQuery(w, r, pathVendor, "answeredType")
-	if !ok {
-		return
-	}
-	answered := q["answeredType"]
+func (s *Server) productList(c *call, pathVendor string) envelope {
+	s.parseList(c, pathVendor, "answeredType")
+	answered := c.q["answeredType"]
 	if !slices.Contains(api.AnsweredTypes, answered) {
-		writeError(w, http.StatusBadRequest, MsgAnsweredTypeNull)
-		return
+		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
 	}
-	from, to, ok := parseWindow(w, q)
-	if !ok {
-		return
-	}
-	pg, ok := parsePaging(w, q, api.MaxProductPageSize)
-	if !ok {
-		return
+	from, to := c.window()
+	pg := c.paging(api.MaxProductPageSize)
+	if c.status != 0 {
+		return envelope{}
 	}
 	d := s.data
 	content := []wireProduct{}
@@ -193,7 +186,7 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor 
 		}
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	pg.writePage(w, "200", content)
+	return pg.page("200", content)
 }
 
 // wireProduct is a v5 question: inquiryAt ISO with a T and no offset, as v5 moved to; answers keep
