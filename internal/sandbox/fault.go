@@ -1,50 +1,38 @@
 package sandbox
 
 import (
-	"bytes"
 	"net"
 	"net/http"
 	"strconv"
 	"time"
 )
 
-// FaultKind names what an injected fault does.
-type FaultKind int
+// FaultKind names what an injected fault does; the name is RequestRecord.Fault.
+type FaultKind string
 
 // The fault kinds.
 const (
 	// KindStatus answers Fault.Status with the JSON body {"code":Status,"message":Message}, and a
 	// Retry-After header when Fault.RetryAfter is set.
-	KindStatus FaultKind = iota + 1
+	KindStatus FaultKind = "status"
 	// KindReset closes the connection without an answer (TCP reset where possible).
-	KindReset
+	KindReset FaultKind = "reset"
 	// KindMalformedJSON answers HTTP 200 with a body that is not valid JSON.
-	KindMalformedJSON
+	KindMalformedJSON FaultKind = "malformed-json"
 	// KindTruncated answers the normal response's headers (full Content-Length) and only half of its
 	// body, then closes the connection.
-	KindTruncated
+	KindTruncated FaultKind = "truncated"
 	// KindHTML403 answers HTTP 403 with an HTML page, like the gateway when a caller is blocked.
-	KindHTML403
+	KindHTML403 FaultKind = "html-403"
 	// KindCodeInBody answers HTTP 200 with {"code":Status,"message":Message}: an error inside a
 	// successful HTTP answer.
-	KindCodeInBody
+	KindCodeInBody FaultKind = "code-in-body"
 	// KindSlow waits Fault.Delay (or until the client gives up) and then serves the request normally.
-	KindSlow
+	KindSlow FaultKind = "slow"
 	// KindBody answers HTTP Fault.Status with exactly Fault.Body (Content-Type Fault.ContentType, or
 	// Coupang's JSON type when empty): any response a test needs, however extreme.
-	KindBody
+	KindBody FaultKind = "body"
 )
-
-var kindNames = [...]string{KindStatus: "status", KindReset: "reset", KindMalformedJSON: "malformed-json",
-	KindTruncated: "truncated", KindHTML403: "html-403", KindCodeInBody: "code-in-body", KindSlow: "slow", KindBody: "body"}
-
-// String names the kind.
-func (k FaultKind) String() string {
-	if k > 0 && int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return "unknown"
-}
 
 // Fault is one injected misbehaviour; see the FaultKind constants for which fields each kind uses.
 type Fault struct {
@@ -99,17 +87,11 @@ const MalformedJSONBody = `{"code":200,"message":"OK","data":{"content":[{"inqui
 const HTML403Body = "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n" +
 	"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"
 
-// bufferWriter captures a response's status and body to replay them (truncated); its headers are
-// the real response's.
-type bufferWriter struct {
-	h      http.Header
-	status int
-	body   bytes.Buffer
-}
+// halfWriter sends the first half of what is written: writeBody, which answers every request
+// with one Write after setting the full Content-Length, then sends a truncated body.
+type halfWriter struct{ http.ResponseWriter }
 
-func (b *bufferWriter) Header() http.Header         { return b.h }
-func (b *bufferWriter) WriteHeader(code int)        { b.status = code }
-func (b *bufferWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (h halfWriter) Write(p []byte) (int, error) { return h.ResponseWriter.Write(p[:len(p)/2]) }
 
 // inject applies a fault other than KindSlow.
 func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
@@ -128,12 +110,7 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	case KindHTML403:
 		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte(HTML403Body))
 	case KindTruncated:
-		bw := &bufferWriter{h: w.Header(), status: http.StatusOK}
-		s.serve(bw, r)
-		body := bw.body.Bytes()
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(bw.status)
-		_, _ = w.Write(body[:len(body)/2])
+		s.serve(halfWriter{w}, r)
 		if fl, ok := w.ResponseWriter.(http.Flusher); ok {
 			fl.Flush()
 		}

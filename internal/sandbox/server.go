@@ -261,7 +261,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f = ff(n, r)
 	}
 	if f != nil {
-		rec.Fault = f.Kind.String()
+		rec.Fault = cmp.Or(string(f.Kind), "unknown")
 		if f.Kind != KindSlow {
 			s.inject(sw, r, f)
 			return
