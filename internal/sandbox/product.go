@@ -96,7 +96,6 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 		day := d.firstDay.AddDate(0, 0, i)
 		r := rand.New(rand.NewPCG(uint64(d.seed), uint64(day.Unix()/86400)^0x0A0A))
 		count := perDay/4 + r.IntN(perDay/2+1)
-		start := len(d.products)
 		for range count {
 			u := r.Float64()
 			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
@@ -107,8 +106,8 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 				d.products = append(d.products, rec)
 			}
 		}
-		slices.SortStableFunc(d.products[start:], func(a, b productRecord) int { return cmp.Compare(a.at, b.at) })
 	}
+	slices.SortStableFunc(d.products, func(a, b productRecord) int { return cmp.Compare(a.at, b.at) })
 	id := int64(firstProductInquiryID)
 	for i := range d.products {
 		id += 1 + int64(splitmix(uint64(d.seed)^0x9A^uint64(i))%5)

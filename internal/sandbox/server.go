@@ -94,12 +94,7 @@ func (s *Server) ConnectionHCL(baseURL string) string {
 }
 
 // HotVendorItemID returns the option ID that received Options.HotInquiries (0 when none).
-func (s *Server) HotVendorItemID() int64 {
-	if s.opts.HotInquiries <= 0 {
-		return 0
-	}
-	return s.opts.HotVendorItemID
-}
+func (s *Server) HotVendorItemID() int64 { return s.opts.HotVendorItemID }
 
 // Span returns the KST midnights of the first and the last (today's) day of the data.
 func (s *Server) Span() (first, last time.Time) { return s.data.firstDay, s.data.lastDay }
@@ -584,7 +579,7 @@ func wireTime(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.In(api.KST).Format(timeLayout)
+	s := t.In(api.KST).Format("2006-01-02 15:04:05")
 	return &s
 }
 
