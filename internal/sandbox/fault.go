@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"net"
 	"net/http"
 	"strconv"
@@ -132,12 +133,9 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	}
 }
 
-// writeBody answers status with exactly body, as contentType ("" means jsonContentType).
+// writeBody answers status with exactly body, as contentType ("" means Coupang's JSON type).
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
-	if contentType == "" {
-		contentType = jsonContentType
-	}
-	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Type", cmp.Or(contentType, "application/json;charset=UTF-8"))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

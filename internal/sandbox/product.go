@@ -177,10 +177,7 @@ func (s *Server) productList(c *call, pathVendor string) envelope {
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
 		has := d.products[i].comments > 0
-		if (answered == api.AnsweredAnswered && !has) || (answered == api.AnsweredNoAnswer && has) {
-			continue
-		}
-		if pg.next() {
+		if (answered == api.AnsweredAll || has == (answered == api.AnsweredAnswered)) && pg.next() {
 			content = append(content, toWireProduct(d.renderProduct(i)))
 		}
 	}

@@ -583,22 +583,15 @@ func wireTime(t *time.Time) *string {
 	return &s
 }
 
-// encodeJSON encodes v like Coupang (no HTML escaping of <, >, &).
-func encodeJSON(v any) []byte {
+// writeJSON answers v encoded like Coupang does (no HTML escaping of <, >, &).
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		panic(err) // only our own wire types are encoded
 	}
-	return b.Bytes()
-}
-
-// jsonContentType is the Content-Type of Coupang's JSON answers.
-const jsonContentType = "application/json;charset=UTF-8"
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	writeBody(w, status, "", encodeJSON(v))
+	writeBody(w, status, "", b.Bytes())
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
