@@ -81,13 +81,6 @@ func FaultBody(status int, body []byte) *Fault {
 	return &Fault{Kind: KindBody, Status: status, Body: body}
 }
 
-// MalformedJSONBody is the body of KindMalformedJSON.
-const MalformedJSONBody = `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`
-
-// HTML403Body is the body of KindHTML403.
-const HTML403Body = "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n" +
-	"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"
-
 // halfWriter sends the first half of what is written: writeBody, which answers every request
 // with one Write after setting the full Content-Length, then sends a truncated body.
 type halfWriter struct{ http.ResponseWriter }
@@ -105,11 +98,12 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	case KindCodeInBody:
 		writeJSON(w, http.StatusOK, envelope{Code: f.Status, Message: f.Message})
 	case KindMalformedJSON:
-		writeBody(w, http.StatusOK, "", []byte(MalformedJSONBody))
+		writeBody(w, http.StatusOK, "", []byte(`{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`))
 	case KindBody:
 		writeBody(w, f.Status, f.ContentType, f.Body)
 	case KindHTML403:
-		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte(HTML403Body))
+		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte("<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n"+
+			"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"))
 	case KindTruncated:
 		s.serve(halfWriter{w}, r)
 		if fl, ok := w.ResponseWriter.(http.Flusher); ok {

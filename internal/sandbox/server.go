@@ -40,12 +40,6 @@ const (
 	MsgTooManyRequests = "Too many requests"
 )
 
-// MaxClockSkew is how far the signed-date may be from the server's clock.
-const MaxClockSkew = 5 * time.Minute
-
-// DefaultPageSize is the pageSize Coupang uses when the parameter is absent.
-const DefaultPageSize = 10
-
 // RequestRecord is one entry of the request log.
 type RequestRecord struct {
 	N        int64     // 1-based request number
@@ -373,7 +367,7 @@ func (s *Server) authenticate(r *http.Request) (int, string) {
 		return http.StatusUnauthorized, MsgInvalidAccessKey
 	}
 	t, err := time.Parse(api.SignedDateLayout, v[1])
-	if d := s.opts.Now().Sub(t); err != nil || t.Format(api.SignedDateLayout) != v[1] || d > MaxClockSkew || d < -MaxClockSkew {
+	if d := s.opts.Now().Sub(t); err != nil || t.Format(api.SignedDateLayout) != v[1] || d.Abs() > 5*time.Minute {
 		return http.StatusUnauthorized, MsgExpired
 	}
 	if !hmac.Equal([]byte(v[2]), []byte(api.Signature(s.opts.SecretKey, v[1], r.Method, r.URL.Path, r.URL.RawQuery))) {
@@ -469,9 +463,9 @@ func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 // pager selects one page of a list while counting every match.
 type pager struct{ num, size, total int }
 
-// paging reads pageSize (default DefaultPageSize, at most maxSize), then pageNum (default 1).
+// paging reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1).
 func (c *call) paging(maxSize int) *pager {
-	size := c.number("pageSize", DefaultPageSize, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
+	size := c.number("pageSize", 10, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
 	num := c.number("pageNum", 1, 1<<30, "a number greater than or equal to 1")
 	return &pager{num: int(num), size: int(size)}
 }
