@@ -45,32 +45,28 @@ type Reply struct {
 	Content                       string    `json:"content"`
 }
 
-// wireInquiry is an inquiry as Coupang sends it: its fields (by their tags), the times in Korean
-// local time without an offset.
-type wireInquiry struct {
-	inquiryFields
-	AnsweredAt *string     `json:"answeredAt"`
-	InquiryAt  *string     `json:"inquiryAt"`
-	OrderDate  *string     `json:"orderDate"`
-	Replies    []wireReply `json:"replies"`
-}
-
-type (
-	inquiryFields Inquiry
-	replyFields   Reply
-)
-
-type wireReply struct {
-	replyFields
-	ReplyAt *string `json:"replyAt"`
-}
-
-func toWire(inq Inquiry) wireInquiry {
-	w := wireInquiry{inquiryFields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), make([]wireReply, len(inq.Replies))}
+// toWire is inq as Coupang sends it: its fields (by their tags), the times in Korean local time
+// without an offset.
+func toWire(inq Inquiry) any {
+	type (
+		fields      Inquiry
+		replyFields Reply
+		reply       struct {
+			replyFields
+			ReplyAt *string `json:"replyAt"`
+		}
+	)
+	replies := make([]reply, len(inq.Replies))
 	for i, r := range inq.Replies {
-		w.Replies[i] = wireReply{replyFields(r), wireTime(&r.ReplyAt)}
+		replies[i] = reply{replyFields(r), wireTime(&r.ReplyAt)}
 	}
-	return w
+	return struct {
+		fields
+		AnsweredAt *string `json:"answeredAt"`
+		InquiryAt  *string `json:"inquiryAt"`
+		OrderDate  *string `json:"orderDate"`
+		Replies    []reply `json:"replies"`
+	}{fields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), replies}
 }
 
 // MatchesStatus reports whether inq is selected by the partnerCounselingStatus value status (see the

@@ -173,7 +173,7 @@ func (s *Server) productList(c *call, pathVendor string) envelope {
 		return envelope{}
 	}
 	d := s.data
-	content := []wireProduct{}
+	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
 		has := d.products[i].comments > 0
@@ -185,39 +185,36 @@ func (s *Server) productList(c *call, pathVendor string) envelope {
 	return pg.page("200", content)
 }
 
-// wireProduct is a v5 question: inquiryAt ISO with a T and no offset, as v5 moved to; answers keep
-// the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so clients must read
-// both. No buyerEmail (removed 2026-03-15).
-type wireProduct struct {
-	productFields
-	InquiryAt string        `json:"inquiryAt"`
-	OrderIDs  any           `json:"orderIds,omitempty"`
-	Comments  []wireComment `json:"commentDtoList"`
-}
-
-type (
-	productFields ProductInquiry
-	commentFields ProductComment
-)
-
-type wireComment struct {
-	commentFields
-	InquiryCommentAt *string `json:"inquiryCommentAt"`
-}
-
-func toWireProduct(q ProductInquiry) wireProduct {
-	w := wireProduct{productFields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), nil, make([]wireComment, len(q.Comments))}
+// toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;
+// answers keep the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so
+// clients must read both. No buyerEmail (removed 2026-03-15).
+func toWireProduct(q ProductInquiry) any {
+	type (
+		fields        ProductInquiry
+		commentFields ProductComment
+		comment       struct {
+			commentFields
+			InquiryCommentAt *string `json:"inquiryCommentAt"`
+		}
+	)
+	comments := make([]comment, len(q.Comments))
+	for i, c := range q.Comments {
+		comments[i] = comment{commentFields(c), wireTime(&c.InquiryCommentAt)}
+	}
 	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
+	var orders any
 	switch {
 	case len(q.OrderIDs) > 0:
-		w.OrderIDs = q.OrderIDs
+		orders = q.OrderIDs
 	case q.InquiryID%3 == 0:
-		w.OrderIDs = json.RawMessage("null")
+		orders = json.RawMessage("null")
 	case q.InquiryID%3 == 1:
-		w.OrderIDs = []int64{}
+		orders = []int64{}
 	}
-	for i, c := range q.Comments {
-		w.Comments[i] = wireComment{commentFields(c), wireTime(&c.InquiryCommentAt)}
-	}
-	return w
+	return struct {
+		fields
+		InquiryAt string    `json:"inquiryAt"`
+		OrderIDs  any       `json:"orderIds,omitempty"`
+		Comments  []comment `json:"commentDtoList"`
+	}{fields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), orders, comments}
 }

@@ -509,7 +509,7 @@ func (s *Server) list(c *call, pathVendor string) envelope {
 	}
 	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.
 	d := s.data
-	content := []wireInquiry{}
+	content := []any{}
 	visit := func(i int) {
 		if d.matches(d.recs[i], status, orderID) && pg.next() {
 			content = append(content, toWire(d.render(i)))
