@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -87,12 +88,17 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 		sb.ResetLog()
 		path := filepath.Join(outDir, ex.File)
 		fmt.Fprintf(w, "\n%d. %s\n$ steampipe_export_coupang %s > %s\n", i+1, ex.Title, shellQuote(ex.Args), path)
-		if err := exportTo(ctx, bin, env, ex.Args, path); err != nil {
-			os.Remove(path) // never leave a partial export behind
-			return err
+		cmd := exec.CommandContext(ctx, filepath.Join(bin, "steampipe_export_coupang"), ex.Args...)
+		cmd.Env = env
+		cmd.Stderr = os.Stderr
+		data, err := cmd.Output() // a file only once complete: no partial export is left behind
+		switch {
+		case ctx.Err() != nil:
+			return errors.New("interrupted; sandbox stopped")
+		case err != nil:
+			return fmt.Errorf("export failed: %w", err)
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return err
 		}
 		lines := strings.Split(string(data), "\n")
@@ -117,26 +123,6 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	fmt.Fprintf(w, "Next: `%s/steampipe_export_coupang coupang_callcenter_inquiry --output xlsx > inquiries.xlsx` for Excel (or `--bom` on a CSV),\n"+
 		"`%s/steampipe_export_coupang --help`, `make test`, or `make install` to use the plugin from Steampipe.\n", bin, bin)
 	return nil
-}
-
-// exportTo runs steampipe_export_coupang with env, its output into path.
-func exportTo(ctx context.Context, bin string, env, args []string, path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	cmd := exec.CommandContext(ctx, filepath.Join(bin, "steampipe_export_coupang"), args...)
-	cmd.Env = env
-	cmd.Stdout = f
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted; sandbox stopped, %s removed", path)
-		}
-		return fmt.Errorf("export failed: %w", err)
-	}
-	return f.Sync()
 }
 
 // cut shortens s to at most n runes.
