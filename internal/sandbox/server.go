@@ -479,9 +479,16 @@ func (p *pager) next() bool {
 
 // page is the answer with the page's content, with code as the envelope's code.
 func (p *pager) page(code, content any) envelope {
-	return envelope{Code: code, Message: "OK", Data: listPage{Content: content, Pagination: wirePagination{
-		CurrentPage: p.num, TotalPages: (p.total + p.size - 1) / p.size, TotalElements: p.total, CountPerPage: p.size,
-	}}}
+	type pagination struct {
+		CurrentPage   int `json:"currentPage"`
+		TotalPages    int `json:"totalPages"`
+		TotalElements int `json:"totalElements"`
+		CountPerPage  int `json:"countPerPage"`
+	}
+	return envelope{Code: code, Message: "OK", Data: struct {
+		Content    any        `json:"content"`
+		Pagination pagination `json:"pagination"`
+	}{content, pagination{p.num, (p.total + p.size - 1) / p.size, p.total, p.size}}}
 }
 
 // list answers the call-center list endpoint.
@@ -554,18 +561,6 @@ type envelope struct {
 	Code    any    `json:"code"`
 	Message string `json:"message"`
 	Data    any    `json:"data,omitempty"`
-}
-
-type listPage struct {
-	Content    any            `json:"content"`
-	Pagination wirePagination `json:"pagination"`
-}
-
-type wirePagination struct {
-	CurrentPage   int `json:"currentPage"`
-	TotalPages    int `json:"totalPages"`
-	TotalElements int `json:"totalElements"`
-	CountPerPage  int `json:"countPerPage"`
 }
 
 // wireTime formats t as Coupang does: Korean local time without an offset; nil stays null.
