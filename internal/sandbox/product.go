@@ -158,9 +158,8 @@ func (s *Server) ProductInquiryTimes() []time.Time {
 	return renderAll(s.data.products, func(i int) time.Time { return kst(s.data.products[i].at) })
 }
 
-// productList answers the v5 product Q&A list (onlineInquiries) with the call-center list's
-// strictness: vendor, answeredType (case-sensitive), both yyyy-MM-dd dates 2..7 days apart, pageSize
-// 1..50; questions newest first, within the inclusive Korean dates.
+// productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
+// documentation: questions newest first, within the inclusive Korean dates.
 func (s *Server) productList(c *call, pathVendor string) envelope {
 	s.parseList(c, pathVendor, "answeredType")
 	answered := c.q["answeredType"]
