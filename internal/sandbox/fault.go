@@ -106,16 +106,10 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 			"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"))
 	case KindTruncated:
 		s.serve(halfWriter{w}, r)
-		if fl, ok := w.ResponseWriter.(http.Flusher); ok {
-			fl.Flush()
-		}
+		_ = http.NewResponseController(w.ResponseWriter).Flush()
 		panic(http.ErrAbortHandler)
 	default: // KindReset and anything unknown
-		hj, ok := w.ResponseWriter.(http.Hijacker)
-		if !ok {
-			panic(http.ErrAbortHandler)
-		}
-		conn, _, err := hj.Hijack()
+		conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack()
 		if err != nil {
 			panic(http.ErrAbortHandler)
 		}
