@@ -87,10 +87,7 @@ type steampipeConfig struct {
 // the plugin reads COUPANG_* environment variables) and the limiter blocks of the plugin's
 // `plugin "coupang"` block in the config directory, which apply whichever way the connection is given.
 func resolveConfig(opts options) (steampipeConfig, error) {
-	dir := opts.ConfigDir
-	if dir == "" {
-		dir = defaultConfigDir()
-	}
+	dir := cmp.Or(opts.ConfigDir, defaultConfigDir())
 	if !opts.HasConfig {
 		return readConfigDir(dir, opts.Connection)
 	}
@@ -173,17 +170,6 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 	return "", "", fmt.Errorf("connection %q is defined more than once: %s: keep one", name, strings.Join(found, ", "))
 }
 
-// limiterBlock is a `limiter "NAME" { ... }` block, with the attributes Steampipe reads; its fields
-// mirror inprocess.Limiter's, so that one converts to the other.
-type limiterBlock struct {
-	Name           string   `hcl:"name,label"`
-	FillRate       float32  `hcl:"fill_rate,optional"`
-	BucketSize     int64    `hcl:"bucket_size,optional"`
-	MaxConcurrency int64    `hcl:"max_concurrency,optional"`
-	Scope          []string `hcl:"scope,optional"`
-	Where          string   `hcl:"where,optional"`
-}
-
 // limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` blocks: the block whose
 // label is the connection's plugin, as Steampipe matches them, or a block for coupang (by label or
 // source) when the connection names the plugin by its image ("local/coupang").
@@ -217,15 +203,15 @@ func decodeLimiter(lb *hclsyntax.Block) (inprocess.Limiter, error) {
 	if len(lb.Labels) != 1 {
 		return inprocess.Limiter{}, errors.New(`name it: limiter "NAME" { ... }`)
 	}
-	b := limiterBlock{Name: lb.Labels[0]}
-	if diags := gohcl.DecodeBody(lb.Body, nil, &b); diags.HasErrors() {
+	l := inprocess.Limiter{Name: lb.Labels[0]}
+	if diags := gohcl.DecodeBody(lb.Body, nil, &l); diags.HasErrors() {
 		return inprocess.Limiter{}, diags
 	}
-	def := rate_limiter.Definition{Name: b.Name, FillRate: rate.Limit(b.FillRate), BucketSize: b.BucketSize, MaxConcurrency: b.MaxConcurrency}
+	def := rate_limiter.Definition{Name: l.Name, FillRate: rate.Limit(l.FillRate), BucketSize: l.BucketSize, MaxConcurrency: l.MaxConcurrency}
 	if problems := def.Validate(); len(problems) > 0 {
-		return inprocess.Limiter{}, fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", b.Name, strings.Join(problems, "; "))
+		return inprocess.Limiter{}, fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", l.Name, strings.Join(problems, "; "))
 	}
-	return inprocess.Limiter(b), nil
+	return l, nil
 }
 
 // pluginBaseName reduces "coupang", "local/coupang" or "hub.example/org/coupang@latest" to "coupang".

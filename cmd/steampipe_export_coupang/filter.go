@@ -29,12 +29,6 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 		return x.TimestampValue.AsTime(), x.TimestampValue != nil
 	case *proto.Column_JsonValue:
 		return x.JsonValue, true
-	case *proto.Column_IpAddrValue:
-		return x.IpAddrValue, true
-	case *proto.Column_CidrRangeValue:
-		return x.CidrRangeValue, true
-	case *proto.Column_LtreeValue:
-		return x.LtreeValue, true
 	}
 	return nil, false
 }
@@ -43,14 +37,11 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 func compareValues(a, b any) (c int, ok bool) {
 	switch x := a.(type) {
 	case int64:
-		y, ok := b.(int64)
-		return cmp.Compare(x, y), ok
+		return compareAs(x, b)
 	case float64:
-		y, ok := b.(float64)
-		return cmp.Compare(x, y), ok
+		return compareAs(x, b)
 	case string:
-		y, ok := b.(string)
-		return cmp.Compare(x, y), ok
+		return compareAs(x, b)
 	case bool:
 		y, ok := b.(bool)
 		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(y)), ok // false < true, as in Postgres
@@ -61,28 +52,9 @@ func compareValues(a, b any) (c int, ok bool) {
 	return 0, false
 }
 
-// eval says whether a row satisfies a condition; known is false for a comparison with NULL,
-// which is unknown in SQL.
-func (c condition) eval(r row) (v, known bool) {
-	v0, present := columnValue(r[c.Column.Name])
-	switch {
-	case c.Op == opIsNull || c.Op == opIsNotNull:
-		return present == (c.Op == opIsNotNull), true
-	case !present:
-		return false, false
-	case c.Op == opIn:
-		return slices.ContainsFunc(c.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
-	case c.Op == opBetween:
-		lo, ok1 := compareValues(v0, c.Values[0])
-		hi, ok2 := compareValues(v0, c.Values[1])
-		return ok1 && ok2 && lo >= 0 && hi <= 0, true
-	}
-	n, ok := compareValues(v0, c.Values[0])
-	if c.Op == opNe {
-		return ok && n != 0, true
-	}
-	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
-	return ok && strings.Contains(c.Op, [...]string{"<", "=", ">"}[n+1]), true
+func compareAs[T cmp.Ordered](x T, b any) (int, bool) {
+	y, ok := b.(T)
+	return cmp.Compare(x, y), ok
 }
 
 // matches reports whether a row satisfies an expression. As in SQL, a comparison with NULL is
@@ -94,42 +66,48 @@ func (e expr) matches(r row) bool {
 
 // eval is SQL's three-valued logic: known is false for unknown (a comparison with NULL).
 func (e expr) eval(r row) (v, known bool) {
-	switch e.Kind {
-	case kindCond:
-		return e.Cond.eval(r)
-	case kindNot:
+	switch e.Op {
+	case opNot:
 		v, known := e.Args[0].eval(r)
 		return !v, known
-	}
-	// and: false wins over unknown; or: true wins over unknown.
-	decisive := e.Kind == kindOr
-	known = true
-	for _, a := range e.Args {
-		av, ak := a.eval(r)
-		if ak && av == decisive {
-			return decisive, true
+	case opAnd, opOr:
+		// and: false wins over unknown; or: true wins over unknown.
+		decisive := e.Op == opOr
+		known = true
+		for _, a := range e.Args {
+			av, ak := a.eval(r)
+			if ak && av == decisive {
+				return decisive, true
+			}
+			known = known && ak
 		}
-		known = known && ak
+		return !decisive, known
 	}
-	return !decisive, known
-}
-
-// conjuncts lists the expressions an expression ANDs together, nested ands flattened.
-func (e expr) conjuncts() []expr {
-	if e.Kind != kindAnd {
-		return []expr{e}
+	v0, present := columnValue(r[e.Column.Name])
+	switch {
+	case e.Op == opIsNull || e.Op == opIsNotNull:
+		return present == (e.Op == opIsNotNull), true
+	case !present:
+		return false, false
+	case e.Op == opIn:
+		return slices.ContainsFunc(e.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
+	case e.Op == opBetween:
+		lo, ok1 := compareValues(v0, e.Values[0])
+		hi, ok2 := compareValues(v0, e.Values[1])
+		return ok1 && ok2 && lo >= 0 && hi <= 0, true
 	}
-	var out []expr
-	for _, a := range e.Args {
-		out = append(out, a.conjuncts()...)
+	n, ok := compareValues(v0, e.Values[0])
+	if e.Op == opNe {
+		return ok && n != 0, true
 	}
-	return out
+	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
+	return ok && strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
 // columns calls fn with the column of every condition in the expression.
 func (e expr) columns(fn func(column)) {
-	if e.Kind == kindCond {
-		fn(e.Cond.Column)
+	if e.Column != nil {
+		fn(e.Column)
 	}
 	for _, a := range e.Args {
 		a.columns(fn)

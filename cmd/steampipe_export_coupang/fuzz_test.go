@@ -87,16 +87,14 @@ func checkWhereError(t *testing.T, err error) {
 
 // checkConditions asserts the shape of an expression and of each condition in it.
 func checkConditions(t *testing.T, e expr) {
-	switch e.Kind {
-	case kindCond:
-		checkCondition(t, e.Cond)
-	case kindNot:
+	switch e.Op {
+	case opNot:
 		if len(e.Args) != 1 {
 			t.Fatalf("not with %d operands", len(e.Args))
 		}
-	case kindAnd, kindOr:
+	case opAnd, opOr:
 	default:
-		t.Fatalf("unknown expression kind %q", e.Kind)
+		checkCondition(t, e)
 	}
 	for _, a := range e.Args {
 		checkConditions(t, a)
@@ -104,7 +102,7 @@ func checkConditions(t *testing.T, e expr) {
 }
 
 // checkCondition asserts a parsed condition's shape and value types.
-func checkCondition(t *testing.T, c condition) {
+func checkCondition(t *testing.T, c expr) {
 	switch c.Op {
 	case opIsNull, opIsNotNull:
 		if len(c.Values) != 0 {

@@ -13,7 +13,6 @@ import (
 	"time"
 )
 
-// The output formats.
 const (
 	formatCSV   = "csv"
 	formatJSON  = "json"
@@ -202,7 +201,6 @@ func (j *jsonWriter) value(r row, col column) error {
 	return err
 }
 
-// writeString writes s as a JSON string.
 func (j *jsonWriter) writeString(s string) {
 	_ = j.enc.Encode(s)             // encoding a string cannot fail
 	j.buf.Truncate(j.buf.Len() - 1) // Encode's newline

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -16,9 +15,8 @@ type progress struct {
 	w        io.Writer
 	requests func() int64
 	start    time.Time
-	rows     atomic.Int64  // rows written
-	done     chan struct{} // nil when the line is not shown
-	wg       sync.WaitGroup
+	rows     atomic.Int64 // rows written
+	stop     func()       // prints the final line, if the line is shown
 }
 
 // isTerminal reports whether w is a character device such as a terminal.
@@ -33,23 +31,30 @@ func isTerminal(w io.Writer) bool {
 
 // startProgress starts refreshing the progress line, if it is shown.
 func startProgress(stderr, stdout io.Writer, requests func() int64) *progress {
-	p := &progress{w: stderr, requests: requests, start: time.Now()}
+	p := &progress{w: stderr, requests: requests, start: time.Now(), stop: func() {}}
 	if !isTerminal(stderr) || isTerminal(stdout) {
 		return p
 	}
-	p.done = make(chan struct{})
-	p.wg.Go(func() {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
-			case <-p.done:
+			case <-done:
 				return
 			case <-tick.C:
 				p.print()
 			}
 		}
-	})
+	}()
+	p.stop = func() {
+		close(done)
+		<-stopped
+		p.print()
+		fmt.Fprintln(p.w)
+	}
 	return p
 }
 
@@ -57,17 +62,6 @@ func (p *progress) print() {
 	// \033[K clears what a longer previous line left behind.
 	fmt.Fprintf(p.w, "\r%s, %s, %s\033[K", plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
 		time.Since(p.start).Round(100*time.Millisecond))
-}
-
-// stop prints the final line, if the line is shown.
-func (p *progress) stop() {
-	if p.done == nil {
-		return
-	}
-	close(p.done)
-	p.wg.Wait()
-	p.print()
-	fmt.Fprintln(p.w)
 }
 
 // plural writes a count with its noun: 1 request, 2 requests.

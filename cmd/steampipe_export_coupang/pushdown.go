@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
@@ -18,29 +19,29 @@ import (
 // foreign scan only when no condition is left for it to evaluate above the scan.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
-	for _, e := range where.conjuncts() {
-		if e.Kind != kindCond {
+	for _, e := range where.Args {
+		if e.Op == opOr || e.Op == opNot {
 			allPushed = false
 			continue
 		}
 		// The operators a condition is sent as, with its values: BETWEEN arrives at a plugin as
 		// >= and <=, as Postgres rewrites it; IN as = with a list; != as <>.
-		c, ops, values := e.Cond, []string{e.Cond.Op}, e.Cond.Values
-		switch c.Op {
+		ops, values := []string{e.Op}, e.Values
+		switch e.Op {
 		case opIn:
-			ops, values = []string{opEq}, []any{c.Values}
+			ops, values = []string{opEq}, []any{e.Values}
 		case opBetween:
 			ops = []string{opGe, opLe}
 		case opNe:
 			ops = []string{"<>"}
 		}
 		var keyOps []string
-		if i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == c.Column.Name }); i >= 0 {
+		if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
 			keyOps = t.KeyColumns[i].Operators
 		}
 		for i, op := range ops {
 			if slices.Contains(keyOps, op) {
-				quals = append(quals, inprocess.Qual{Column: c.Column.Name, Operator: op, Value: values[i]})
+				quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: values[i]})
 			} else {
 				allPushed = false
 			}

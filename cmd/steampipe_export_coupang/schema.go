@@ -11,24 +11,16 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// column is one exportable column of a table.
-type column struct {
-	Name        string
-	Type        proto.ColumnType
-	Description string
-}
-
-// keyColumn is a column the plugin can filter on itself, with the operators it accepts.
-type keyColumn struct {
-	Name      string
-	Operators []string
-}
+// column is one exportable column of a table, as the plugin declares it.
+type column = *proto.ColumnDefinition
 
 // table is the part of a table's schema the export command uses.
 type table struct {
-	Name       string
-	Columns    []column    // in table order, Steampipe's reserved columns left out
-	KeyColumns []keyColumn // the get call's, then the list call's, each once
+	Name    string
+	Columns []column // in table order, Steampipe's reserved columns left out
+	// KeyColumns are the columns the plugin filters on itself: the get call's, then the list
+	// call's, each once with every operator either call takes.
+	KeyColumns []*proto.KeyColumn
 }
 
 // catalog is every table of the plugin, by name.
@@ -41,7 +33,7 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 		t := &table{Name: name}
 		for _, def := range s.GetColumns() {
 			if !plugin.IsReservedColumnName(def.GetName()) {
-				t.Columns = append(t.Columns, column{Name: def.GetName(), Type: def.GetType(), Description: def.GetDescription()})
+				t.Columns = append(t.Columns, def)
 			}
 		}
 		for _, kc := range slices.Concat(s.GetGetCallKeyColumnList(), s.GetListCallKeyColumnList()) {
@@ -49,10 +41,10 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 			if len(ops) == 0 {
 				ops = []string{"="}
 			}
-			switch i := slices.IndexFunc(t.KeyColumns, func(k keyColumn) bool { return k.Name == kc.GetName() }); {
+			switch i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == kc.GetName() }); {
 			case plugin.IsReservedColumnName(kc.GetName()):
 			case i < 0:
-				t.KeyColumns = append(t.KeyColumns, keyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
+				t.KeyColumns = append(t.KeyColumns, &proto.KeyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
 			default: // a column in both lists takes the union of their operators
 				for _, op := range ops {
 					if !slices.Contains(t.KeyColumns[i].Operators, op) {
@@ -66,7 +58,6 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 	return c
 }
 
-// names lists the catalog's table names, sorted.
 func (c catalog) names() []string {
 	return slices.Sorted(maps.Keys(c))
 }
@@ -88,7 +79,7 @@ func (t *table) lookupColumn(name string) (column, error) {
 		}
 		names[i] = c.Name
 	}
-	return column{}, fmt.Errorf("unknown column %q in table %s: columns are %s", name, t.Name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("unknown column %q in table %s: columns are %s", name, t.Name, strings.Join(names, ", "))
 }
 
 // typeName is the Postgres name of a column type, as Steampipe maps it.
@@ -96,7 +87,6 @@ func typeName(ct proto.ColumnType) string {
 	names := map[proto.ColumnType]string{
 		proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_DOUBLE: "DOUBLE PRECISION",
 		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ", proto.ColumnType_DATETIME: "TIMESTAMPTZ",
-		proto.ColumnType_IPADDR: "INET", proto.ColumnType_INET: "INET", proto.ColumnType_CIDR: "CIDR", proto.ColumnType_LTREE: "LTREE",
 	}
 	return cmp.Or(names[ct], "TEXT")
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-// The operators a --where condition may use; is null and is not null take no value.
+// The operators of a --where: comparisons (is null and is not null take no value), then the ways
+// expressions combine.
 const (
 	opEq        = "="
 	opNe        = "!="
@@ -24,38 +25,28 @@ const (
 	opBetween   = "between"
 	opIsNull    = "is null"
 	opIsNotNull = "is not null"
+	opAnd       = "and"
+	opOr        = "or"
+	opNot       = "not"
 )
 
-// The ways expressions combine.
-const (
-	kindCond = "condition"
-	kindAnd  = "and"
-	kindOr   = "or"
-	kindNot  = "not"
-)
-
-// condition is one comparison of a --where flag: a column, an operator and typed values
-// (int64, float64, string, bool or time.Time, matching the column's type).
-type condition struct {
-	Column column
-	Op     string
-	Values []any // one value, or the IN list, or BETWEEN's low and high bounds
-}
-
-// expr is a parsed --where: one condition, or conditions joined with and, or and not.
+// expr is a parsed --where: a comparison of Column with typed Values (int64, float64, string,
+// bool or time.Time, matching the column's type), or Args joined by and / or, or negated by not.
 type expr struct {
-	Kind string // kindCond, kindAnd, kindOr or kindNot
-	Cond condition
-	Args []expr // the operands of and and or; the one operand of not
+	Op     string
+	Column column // of a comparison; nil for and, or and not
+	Values []any  // one value, or the IN list, or BETWEEN's low and high bounds
+	Args   []expr // the operands of and and or; the one operand of not
 }
 
-// parseWhere parses every --where flag against the table's columns; the flags are ANDed. now is
-// the instant now() and current_date stand for (the start of the export, as in one SQL statement).
+// parseWhere parses every --where flag against the table's columns; the flags are ANDed, and so
+// its Args are every condition ANDed at the top (nested ands are flattened). now is the instant
+// now() and current_date stand for (the start of the export, as in one SQL statement).
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
-	all := expr{Kind: kindAnd}
+	all := expr{Op: opAnd}
 	for _, w := range wheres {
 		p := &whereParser{src: w, table: t, now: now}
-		e, err := p.joined(kindOr)
+		e, err := p.joined(opOr)
 		p.skipSpace()
 		if err == nil && p.pos < len(p.src) {
 			err = fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
@@ -63,7 +54,7 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 		if err != nil {
 			return expr{}, fmt.Errorf("bad --where %q: %w", w, err)
 		}
-		all.Args = append(all.Args, e)
+		all.add(e)
 	}
 	return all, nil
 }
@@ -77,19 +68,19 @@ type whereParser struct {
 	now   time.Time
 }
 
-// joined reads operands joined by the word kind: or joins and-expressions, and joins unary ones.
-func (p *whereParser) joined(kind string) (expr, error) {
+// joined reads operands joined by the word op: or joins and-expressions, and joins unary ones.
+func (p *whereParser) joined(op string) (expr, error) {
 	next := p.unary
-	if kind == kindOr {
-		next = func() (expr, error) { return p.joined(kindAnd) }
+	if op == opOr {
+		next = func() (expr, error) { return p.joined(opAnd) }
 	}
-	e := expr{Kind: kind}
-	for len(e.Args) == 0 || p.keyword(kind) {
+	e := expr{Op: op}
+	for len(e.Args) == 0 || p.keyword(op) {
 		operand, err := next()
 		if err != nil {
 			return expr{}, err
 		}
-		e.Args = append(e.Args, operand)
+		e.add(operand)
 	}
 	if len(e.Args) == 1 {
 		return e.Args[0], nil
@@ -97,16 +88,24 @@ func (p *whereParser) joined(kind string) (expr, error) {
 	return e, nil
 }
 
+// add appends an operand to an and / or, flattening an operand of the same kind.
+func (e *expr) add(operand expr) {
+	if operand.Op == e.Op {
+		e.Args = append(e.Args, operand.Args...)
+	} else {
+		e.Args = append(e.Args, operand)
+	}
+}
+
 func (p *whereParser) unary() (expr, error) {
-	if p.keyword(kindNot) {
+	if p.keyword(opNot) {
 		operand, err := p.unary()
-		return expr{Kind: kindNot, Args: []expr{operand}}, err
+		return expr{Op: opNot, Args: []expr{operand}}, err
 	}
 	if !p.symbol("(") {
-		c, err := p.comparison()
-		return expr{Kind: kindCond, Cond: c}, err
+		return p.comparison()
 	}
-	e, err := p.joined(kindOr)
+	e, err := p.joined(opOr)
 	if err == nil && !p.symbol(")") {
 		err = fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
 	}
@@ -114,34 +113,34 @@ func (p *whereParser) unary() (expr, error) {
 }
 
 // comparison reads `col OP value`, `col in (v1, v2)`, `col between v1 and v2` or `col is [not] null`.
-func (p *whereParser) comparison() (condition, error) {
+func (p *whereParser) comparison() (expr, error) {
 	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
-		return condition{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
+		return expr{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
 	}
 	col, err := p.table.lookupColumn(name)
 	if err != nil {
-		return condition{}, err
+		return expr{}, err
 	}
-	switch op := p.operator(); {
+	e := expr{Column: col, Op: p.operator()}
+	switch op := e.Op; {
 	case op == "":
-		return condition{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
+		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
 	case op == opIsNull || op == opIsNotNull:
-		return condition{Column: col, Op: op}, nil
 	case col.Type == proto.ColumnType_JSON:
-		return condition{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
+		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case col.Type == proto.ColumnType_BOOL && op != opEq && op != opNe && op != opIn:
-		return condition{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
+		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
 	case op == opIn:
-		values, err := p.list(col)
-		return condition{Column: col, Op: op, Values: values}, err
+		e.Values, err = p.list(col)
 	case op == opBetween:
-		values, err := p.between(col)
-		return condition{Column: col, Op: op, Values: values}, err
+		e.Values, err = p.between(col)
 	default:
-		v, err := p.value(col, false)
-		return condition{Column: col, Op: op, Values: []any{v}}, err
+		var v any
+		v, err = p.value(col, false)
+		e.Values = []any{v}
 	}
+	return e, err
 }
 
 func (p *whereParser) skipSpace() {
@@ -160,7 +159,6 @@ func (p *whereParser) symbol(s string) bool {
 	return false
 }
 
-// The tokens of a --where that are read by pattern.
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
 	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)

@@ -20,15 +20,15 @@ func kstTime(s string) time.Time {
 }
 
 // parseCondition parses a --where that holds one comparison.
-func parseCondition(tbl *table, src string) (condition, error) {
+func parseCondition(tbl *table, src string) (expr, error) {
 	e, err := parseWhere(tbl, []string{src}, time.Now())
 	if err != nil {
-		return condition{}, err
+		return expr{}, err
 	}
-	if len(e.Args) != 1 || e.Args[0].Kind != kindCond {
-		return condition{}, fmt.Errorf("%q is not one comparison", src)
+	if len(e.Args) != 1 || len(e.Args[0].Args) != 0 {
+		return expr{}, fmt.Errorf("%q is not one comparison", src)
 	}
-	return e.Args[0].Cond, nil
+	return e.Args[0], nil
 }
 
 func TestParseCondition(t *testing.T) {
@@ -174,7 +174,7 @@ func TestParseConditionsAndsEvery(t *testing.T) {
 	t.Parallel()
 	where, err := parseWhere(fixtureTable(), []string{"inquiry_id > 1", "item_name = x"}, time.Now())
 	require.NoError(t, err)
-	require.Len(t, where.conjuncts(), 2)
+	require.Len(t, where.Args, 2)
 	_, err = parseWhere(fixtureTable(), []string{"inquiry_id > 1", "bogus = 1"}, time.Now())
 	assert.ErrorContains(t, err, `unknown column "bogus"`)
 }
@@ -241,7 +241,7 @@ func TestWhereTimeValues(t *testing.T) {
 	} {
 		c, err := parseWhere(fixtureTable(), []string{tt.where}, now)
 		require.NoError(t, err, tt.where)
-		got := c.Args[0].Cond.Values[0].(time.Time)
+		got := c.Args[0].Values[0].(time.Time)
 		assert.Equal(t, tt.want, got.In(api.KST).Format("2006-01-02 15:04:05"), tt.where)
 	}
 }

@@ -36,25 +36,23 @@ type xlsxWriter struct {
 	rows   int
 }
 
-func newXLSXWriter(w io.Writer, cols []column) (*xlsxWriter, error) {
-	x := &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols)), cells: make([]any, len(cols))}
-	if err := x.start(); err != nil {
-		x.Abort()
-		return nil, fmt.Errorf("writing the xlsx workbook: %w", err)
-	}
-	return x, nil
-}
-
-// start sets the column styles and widths, freezes the header row and writes it.
-func (x *xlsxWriter) start() (err error) {
+// newXLSXWriter sets the column styles and widths, freezes the header row and writes it.
+func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
+	x = &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols)), cells: make([]any, len(cols))}
+	defer func() {
+		if err != nil {
+			x.Abort()
+			x, err = nil, fmt.Errorf("writing the xlsx workbook: %w", err)
+		}
+	}()
 	if x.sheet, err = x.file.NewStreamWriter(xlsxSheet); err != nil {
-		return err
+		return x, err
 	}
 	dateTime := "yyyy-mm-dd hh:mm:ss" // Korean wall-clock time, as Wing shows it
 	var ids [3]int                    // date-time, integer, header
 	for i, style := range []*excelize.Style{{CustomNumFmt: &dateTime}, {NumFmt: 1 /* "0" */}, {Font: &excelize.Font{Bold: true}}} {
 		if ids[i], err = x.file.NewStyle(style); err != nil {
-			return err
+			return x, err
 		}
 	}
 	header := make([]any, len(x.cols))
@@ -68,15 +66,15 @@ func (x *xlsxWriter) start() (err error) {
 		case proto.ColumnType_BOOL, proto.ColumnType_DOUBLE:
 			width = 12
 		}
-		if err := x.sheet.SetColWidth(i+1, i+1, width); err != nil {
-			return err
+		if err = x.sheet.SetColWidth(i+1, i+1, width); err != nil {
+			return x, err
 		}
 		header[i] = excelize.Cell{StyleID: ids[2], Value: col.Name}
 	}
-	if err := x.sheet.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
+	if err = x.sheet.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return x, err
 	}
-	return x.sheet.SetRow("A1", header)
+	return x, x.sheet.SetRow("A1", header)
 }
 
 // WriteRow implements rowWriter.

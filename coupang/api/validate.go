@@ -61,9 +61,5 @@ func validatePeriod(start, end time.Time) error {
 
 // calendarDays is the number of Korean calendar days from a's date to b's date.
 func calendarDays(a, b time.Time) int {
-	day := func(t time.Time) time.Time {
-		y, m, d := t.In(KST).Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	}
-	return int(day(b).Sub(day(a)).Hours() / 24)
+	return int(KoreanDate(b).Sub(KoreanDate(a)).Hours() / 24) // KST has no daylight saving: days of 24 h
 }

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -38,23 +38,17 @@ func DefaultDir() string {
 // and let a reader tell a torn write from a valid log.
 const lineLen = 20
 
-// Budget is one seller's shared budget. It is safe for concurrent use; Open returns the same Budget
-// for the same file within a process.
+// Budget is one seller's shared budget. It is safe for concurrent use: every check opens and
+// locks the state file anew, and flock(2) excludes the open files of one process as it excludes
+// other processes.
 type Budget struct {
 	path string
 	now  func() time.Time
 	// sleep waits between checks; tests replace it.
 	sleep func(context.Context, time.Duration) error
 
-	mu  sync.Mutex // flock excludes processes, not goroutines sharing one open file
-	f   *os.File
-	err error // a failed record, returned by the next Reserve
+	failed atomic.Pointer[error] // a failed record, returned by the next Reserve
 }
-
-var (
-	openMu  sync.Mutex
-	budgets = map[string]*Budget{}
-)
 
 // FileName is the state file's name for a seller's keys at an API base URL: a hash, so that the
 // directory listing shows neither the seller nor the key (the secret key is never part of it).
@@ -72,11 +66,6 @@ func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
 		dir = DefaultDir()
 	}
 	path := filepath.Join(dir, FileName(vendorID, accessKey, baseURL))
-	openMu.Lock()
-	defer openMu.Unlock()
-	if b, ok := budgets[path]; ok {
-		return b, nil
-	}
 	if err := prepareDir(dir); err != nil {
 		return nil, unusable(dir, err)
 	}
@@ -84,9 +73,8 @@ func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
 	if err != nil {
 		return nil, unusable(path, err)
 	}
-	b := &Budget{path: path, f: f, now: time.Now, sleep: api.Sleep}
-	budgets[path] = b
-	return b, nil
+	f.Close()
+	return &Budget{path: path, now: time.Now, sleep: api.Sleep}, nil
 }
 
 // unusable explains a directory or file the budget cannot use.
@@ -162,12 +150,12 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		wait, log, err := b.check(r)
+		wait, sent, err := b.check(r)
 		if err != nil {
 			return nil, fmt.Errorf("coupang rate limit: %s: %w", b.path, err)
 		}
-		if wait == 0 {
-			return func() { b.record(log, r) }, nil
+		if sent != nil {
+			return sent, nil
 		}
 		if err := b.sleep(ctx, wait); err != nil {
 			return nil, err
@@ -175,22 +163,26 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	}
 }
 
-// check locks the budget and applies r. When a request may be sent it returns 0 and the log, with
-// the budget still locked for record; otherwise how long to wait, unlocked.
-func (b *Budget) check(r Rate) (time.Duration, []int64, error) {
-	b.mu.Lock()
-	if err := b.err; err != nil {
-		b.err = nil
-		b.mu.Unlock()
-		return 0, nil, err
+// check locks the budget and applies r. When a request may be sent it returns sent, which records
+// the send and unlocks the budget; otherwise how long to wait, unlocked.
+func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
+	if failed := b.failed.Swap(nil); failed != nil {
+		return 0, nil, *failed
 	}
-	if err := lockFile(b.f); err != nil {
-		b.mu.Unlock()
+	f, err := openFile(b.path)
+	if err != nil {
+		return 0, nil, fmt.Errorf("open: %w", err)
+	}
+	defer func() {
+		if sent == nil {
+			f.Close() // releases the lock
+		}
+	}()
+	if err := lockFile(f); err != nil {
 		return 0, nil, fmt.Errorf("lock: %w", err)
 	}
-	buf, err := io.ReadAll(io.NewSectionReader(b.f, 0, maxLog*lineLen+1))
+	buf, err := io.ReadAll(io.NewSectionReader(f, 0, maxLog*lineLen+1))
 	if err != nil {
-		b.unlock()
 		return 0, nil, fmt.Errorf("read: %w", err)
 	}
 	now := b.now().UnixNano()
@@ -200,48 +192,41 @@ func (b *Budget) check(r Rate) (time.Duration, []int64, error) {
 		// which costs one window's wait and can never exceed the budget.
 		log = slices.Repeat([]int64{now}, r.Requests)
 	}
-	wait, _ := admit(slices.Clone(log), now, r)
-	if wait == 0 {
-		return 0, log, nil
+	if wait, _ = admit(slices.Clone(log), now, r); wait == 0 {
+		return 0, func() { b.record(f, log, r) }, nil
 	}
 	if !ok {
-		err = b.write(log)
+		err = write(f, log)
 	}
-	b.unlock()
 	return wait, nil, err
 }
 
-// record adds a send at the current time to log, writes it and unlocks the budget. A write error
-// is returned by the next Reserve, since the request it concerns is already on its way.
-func (b *Budget) record(log []int64, r Rate) {
-	defer b.unlock()
+// record adds a send at the current time to log, writes it and unlocks the budget by closing f. A
+// write error is returned by the next Reserve, since the request it concerns is already on its way.
+func (b *Budget) record(f *os.File, log []int64, r Rate) {
+	defer f.Close()
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
-	if err := b.write(log[max(0, len(log)-r.Requests):]); err != nil {
-		b.err = fmt.Errorf("recording a send: %w", err)
+	if err := write(f, log[max(0, len(log)-r.Requests):]); err != nil {
+		err = fmt.Errorf("recording a send: %w", err)
+		b.failed.Store(&err)
 	}
 }
 
 // write replaces the file's content with log, as fixed-length lines.
-func (b *Budget) write(log []int64) error {
+func write(f *os.File, log []int64) error {
 	buf := make([]byte, 0, len(log)*lineLen)
 	for _, t := range log {
 		buf = fmt.Appendf(buf, "%019d\n", t)
 	}
-	_, err := b.f.WriteAt(buf, 0)
+	_, err := f.WriteAt(buf, 0)
 	if err == nil {
-		err = b.f.Truncate(int64(len(buf)))
+		err = f.Truncate(int64(len(buf)))
 	}
 	if err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return nil
-}
-
-// unlock releases the file lock and the in-process mutex.
-func (b *Budget) unlock() {
-	unlockFile(b.f)
-	b.mu.Unlock()
 }
 
 // parse reads the log; ok is false when buf is not a log this package wrote.

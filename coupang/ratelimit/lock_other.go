@@ -14,5 +14,3 @@ const noFollow = 0
 var errNoFlock = errors.New("the shared request budget needs flock(2), which this operating system lacks: run on Linux or macOS")
 
 func lockFile(*os.File) error { return errNoFlock }
-
-func unlockFile(*os.File) {}

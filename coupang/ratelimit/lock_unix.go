@@ -10,7 +10,8 @@ import (
 // noFollow makes an open fail on a symlink.
 const noFollow = syscall.O_NOFOLLOW
 
-// lockFile takes the file's exclusive flock(2), which the kernel releases when the process dies.
+// lockFile takes the file's exclusive flock(2), which closing the file releases, as does the
+// kernel when the process dies.
 func lockFile(f *os.File) error {
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
@@ -19,5 +20,3 @@ func lockFile(f *os.File) error {
 		}
 	}
 }
-
-func unlockFile(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }

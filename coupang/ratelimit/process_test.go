@@ -43,8 +43,12 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	case "hold":
 		b, err := Open("", sandbox.DemoVendorID, sandbox.DemoAccessKey, os.Getenv(envBase))
+		var f *os.File
 		if err == nil {
-			err = lockFile(b.f)
+			f, err = openFile(b.path)
+		}
+		if err == nil {
+			err = lockFile(f)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "helper:", err)

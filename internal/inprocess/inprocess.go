@@ -9,6 +9,7 @@
 package inprocess
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +18,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,15 +40,15 @@ type Runner struct {
 	onRequest  func(api.RequestInfo)
 }
 
-// Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config. The
-// plugin's own is coupang.RateLimiterName ("coupang_api", 4/s, scope connection).
+// Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config (the tags
+// decode one). The plugin's own is coupang.RateLimiterName ("coupang_api", 4/s, scope connection).
 type Limiter struct {
-	Name           string
-	FillRate       float32 // tokens per second
-	BucketSize     int64   // burst
-	MaxConcurrency int64   // 0 for no limit
-	Scope          []string
-	Where          string
+	Name           string   `hcl:"name,label"`
+	FillRate       float32  `hcl:"fill_rate,optional"`       // tokens per second
+	BucketSize     int64    `hcl:"bucket_size,optional"`     // burst
+	MaxConcurrency int64    `hcl:"max_concurrency,optional"` // 0 for no limit
+	Scope          []string `hcl:"scope,optional"`
+	Where          string   `hcl:"where,optional"`
 }
 
 // Option configures New.
@@ -167,15 +167,6 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
 func (r *Runner) Schema() map[string]*proto.TableSchema { return r.schema }
 
-// Columns returns a table's column names in declaration order, or nil for an unknown table.
-func (r *Runner) Columns(table string) []string {
-	var names []string
-	for _, c := range r.schema[table].GetColumns() {
-		names = append(names, c.Name)
-	}
-	return names
-}
-
 // Qual is one condition of a query, as Postgres would push it down.
 type Qual struct {
 	Column string
@@ -211,7 +202,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	}
 	columns := q.Columns
 	if len(columns) == 0 {
-		columns = r.Columns(q.Table)
+		for _, c := range table.Columns {
+			columns = append(columns, c.Name)
+		}
 	}
 	for _, c := range columns {
 		if !hasColumn(table, c) {
@@ -243,13 +236,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 			r.connection: {Limit: limit, CacheEnabled: false},
 		},
 	}
-	execErr := r.server.Execute(req, s)
-
-	if err := s.consumerErr(); err != nil {
+	// The callback's error is returned as is: Execute returns it wrapped as a failed send, if at all.
+	if err := cmp.Or(s.err, r.server.Execute(req, s)); err != nil {
 		return err
-	}
-	if execErr != nil {
-		return execErr
 	}
 	// Execute can return nil after a failed fetch (see coupang.FetchTracker): a scan is complete
 	// only if no fetch function reported an error either.
@@ -267,15 +256,15 @@ func hasColumn(t *proto.TableSchema, name string) bool {
 // rowStream is the Execute stream: it hands rows to the caller's callback. It implements
 // proto.WrapperPlugin_ExecuteServer itself rather than using anywhere.LocalPluginStream, whose
 // Recv can report a failed query as complete. Execute passes it on as the SDK's row_stream.Sender,
-// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil.
+// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil. The SDK's
+// Execute calls Send from its own loop, on the goroutine that called Execute, so nothing here
+// needs a lock.
 type rowStream struct {
 	grpc.ServerStream
 	ctx    context.Context
 	cancel context.CancelFunc
 	onRow  func(map[string]*proto.Column) error
-
-	mu  sync.Mutex
-	err error // the first onRow error
+	err    error // the first onRow error
 }
 
 // Send implements proto.WrapperPlugin_ExecuteServer.
@@ -283,22 +272,11 @@ func (s *rowStream) Send(res *proto.ExecuteResponse) error {
 	if res == nil || res.Row == nil {
 		return nil // end of stream marker; completion is Execute's return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return s.err
+	if s.err == nil {
+		if s.err = s.onRow(res.Row.Columns); s.err != nil {
+			s.cancel() // stop the scan: nothing more will be accepted
+		}
 	}
-	if err := s.onRow(res.Row.Columns); err != nil {
-		s.err = err
-		s.cancel() // stop the scan: nothing more will be accepted
-		return err
-	}
-	return nil
-}
-
-func (s *rowStream) consumerErr() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return s.err
 }
 
@@ -312,9 +290,7 @@ func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error
 		if !hasColumn(t, q.Column) {
 			return nil, fmt.Errorf("inprocess: qual on unknown column %q", q.Column)
 		}
-		switch q.Operator {
-		case "=", "<>", "<", "<=", ">", ">=":
-		default:
+		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, q.Operator) {
 			return nil, fmt.Errorf("inprocess: qual on %s: unsupported operator %q", q.Column, q.Operator)
 		}
 		v, err := QualValue(q.Value)

@@ -37,7 +37,7 @@ func count(r *inprocess.Runner, q inprocess.Query) (int, error) {
 func TestConcurrentQueries(t *testing.T) {
 	r := newRunner(t)
 	assert.Contains(t, r.Schema(), "coupang_callcenter_inquiry")
-	assert.Equal(t, "inquiry_id", r.Columns("coupang_callcenter_inquiry")[0])
+	assert.Equal(t, "inquiry_id", r.Schema()["coupang_callcenter_inquiry"].Columns[0].Name)
 	want, err := count(r, inprocess.Query{Table: "coupang_callcenter_inquiry", Limit: -1})
 	require.NoError(t, err)
 	require.NotZero(t, want)
