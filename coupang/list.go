@@ -24,17 +24,28 @@ type scan struct {
 	announced bool
 }
 
-// listRows is the list function of a table: it prepares the query's scan and hands it to stream,
-// which fetches the table's rows and streams them. limitCountsReplies says the query's limit counts
-// the rows of replies or answers; fans are the plugin's IN-list fan-outs.
-func listRows(fans *fanOuts, table string, limitCountsReplies bool, stream func(context.Context, *plugin.QueryData, *scan) error) plugin.HydrateFunc {
+// listRows is the list function of a table: run fetches the scan's items (call-center or product
+// Q&A), and rows makes each item's rows of the table, which are streamed while the query's limit
+// wants more (it counts the table's rows: for the reply and comment tables, limitCountsReplies).
+// fans are the plugin's IN-list fan-outs.
+func listRows[R any](fans *fanOuts, table string, limitCountsReplies bool,
+	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 		defer trackFetch(ctx)(&err)
 		s, ok, err := newScan(ctx, d, fans, table, limitCountsReplies)
 		if !ok || err != nil {
 			return nil, err
 		}
-		return nil, fetchError(ctx, d, table, stream(ctx, d, s))
+		err = run(s, ctx, d, func(item R) bool {
+			for _, r := range rows(s, item) {
+				if d.RowsRemaining(ctx) <= 0 {
+					return false
+				}
+				d.StreamListItem(ctx, r)
+			}
+			return d.RowsRemaining(ctx) > 0
+		})
+		return nil, fetchError(ctx, d, table, err)
 	}
 }
 
@@ -63,6 +74,9 @@ func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table stri
 	conn, client, err := queryClient(ctx, d, tq.InquiryIDs != nil)
 	if err != nil {
 		return nil, false, fan.firstError(err)
+	}
+	if tq.AnswerTypes != nil && len(tq.AnswerTypes) == 0 {
+		return nil, false, nil // contradictory answer_type quals: nothing to ask Coupang for
 	}
 	return &scan{table: table, conn: conn, client: client, quals: tq, variants: variants, fan: fan}, true, nil
 }

@@ -32,7 +32,7 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 	fans := &fanOuts{}
 	return &plugin.Plugin{
 		Name:             "coupang",
-		DefaultTransform: fromGo(),
+		DefaultTransform: columnValue,
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
 			NewInstance: ConfigInstance,
 		},
