@@ -1,8 +1,10 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -17,9 +19,12 @@ type scan struct {
 	table    string
 	conn     *connection
 	client   *api.Client
-	quals    tableQuals
 	variants []query.Quals
-	fan      *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
+	// ids are the inquiry IDs asked for (nil: no inquiry_id qual), answerTypes the answer_type
+	// values (nil: no qual); both sorted, duplicates once.
+	ids         []int64
+	answerTypes []string
+	fan         *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
 	// announced says the notice of a default lookback was given (once per scan).
 	announced bool
 }
@@ -59,26 +64,27 @@ func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table stri
 		}
 		return nil, false, err
 	}
-	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
-	tq.Quals.ExactTimes = exactTimes(ctx)
-	var variants []query.Quals
+	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
+	q.ExactTimes = exactTimes(ctx)
+	s := &scan{table: table, fan: fan}
+	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
+	s.answerTypes, _ = query.Intersect(q.AnswerType, strings.Compare)
 	if err == nil {
-		variants, err = tq.Quals.Split()
+		s.variants, err = q.Split()
 	}
-	if err == nil && tq.InquiryIDs != nil {
-		err = checkInquiryIDs(len(tq.InquiryIDs))
+	if err == nil && s.ids != nil {
+		err = checkInquiryIDs(len(s.ids))
 	}
 	if err != nil {
 		return nil, false, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
-	conn, client, err := queryClient(ctx, d, tq.InquiryIDs != nil)
-	if err != nil {
+	if s.conn, s.client, err = queryClient(ctx, d, s.ids != nil); err != nil {
 		return nil, false, fan.firstError(err)
 	}
-	if tq.AnswerTypes != nil && len(tq.AnswerTypes) == 0 {
+	if s.answerTypes != nil && len(s.answerTypes) == 0 {
 		return nil, false, nil // contradictory answer_type quals: nothing to ask Coupang for
 	}
-	return &scan{table: table, conn: conn, client: client, quals: tq, variants: variants, fan: fan}, true, nil
+	return s, true, nil
 }
 
 // run fetches the scan's rows and hands each to emit until it returns false: from the
@@ -91,12 +97,12 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 		return s.runSorted(ctx, d, emit)
 	}
 	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
-	if s.quals.InquiryIDs == nil {
+	if s.ids == nil {
 		return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 			return query.Fetch(ctx, s.client, p, emit)
 		})
 	}
-	if err := listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h); err != nil {
+	if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
 		return err
 	}
 	h.flush()

@@ -106,7 +106,7 @@ func inquiryKeys(s *scan, r query.Row) row {
 func replyRows(s *scan, r query.Row) []row {
 	var out []row
 	for _, rep := range r.Inquiry.Replies {
-		if s.quals.AnswerTypes != nil && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
+		if s.answerTypes != nil && !slices.Contains(s.answerTypes, rep.AnswerType) {
 			continue
 		}
 		c := inquiryKeys(s, r)
