@@ -72,17 +72,6 @@ func zoneOf(exact bool) zone {
 	return zone{east: ZoneEast, west: ZoneWest}
 }
 
-// NewFilter returns the filter of the quals without planning any request, for inquiries read one
-// at a time from the single-inquiry endpoint. ok is false when the quals contradict each other, so
-// that no row can match; err reports an unknown status or operator, as Build does.
-func NewFilter(q Quals) (f *Filter, ok bool, err error) {
-	filter, empty, err := buildFilter(q)
-	if err != nil {
-		return nil, false, err
-	}
-	return &filter, !empty, nil
-}
-
 // Rows returns the rows of an inquiry listed (or read) with the filter's status that pass every
 // qual: one per distinct option ID the inquiry names, or a single row with VendorItemID 0 when it
 // names none. A row's option ID is always the inquiry's own, so every plan gives the same rows.

@@ -84,14 +84,6 @@ var (
 	ProductQnA = &Endpoint{StatusColumn: "answered_type", Statuses: api.AnsweredTypes, MaxPageSize: api.MaxProductPageSize}
 )
 
-// endpoint is q's endpoint, CallCenter by default.
-func (q Quals) endpoint() *Endpoint {
-	if q.Endpoint == nil {
-		return CallCenter
-	}
-	return q.Endpoint
-}
-
 // Lister lists one page of inquiries; *api.Client implements it. Implementations wait on the
 // connection's rate limiter themselves, so Fetch's concurrency is only an upper bound.
 type Lister interface {
