@@ -156,19 +156,12 @@ func (b Bound) isLower() bool { return b.Op == OpGt || b.Op == OpGe }
 
 // possible reports whether some session TimeZone within z keeps t: a bound received as v means
 // v - offset, and t satisfies that iff t + offset satisfies v.
-func (b Bound) possible(t time.Time, z zone) bool {
-	if b.isLower() {
-		return b.admits(t.Add(z.east))
-	}
-	return b.admits(t.Add(-z.west))
-}
+func (b Bound) possible(t time.Time, z zone) bool { return b.widened(z).admits(t) }
 
-// sure reports whether every session TimeZone within z keeps t.
+// sure reports whether every session TimeZone within z keeps t: t passes the bound narrowed as far
+// as the other side's offset moves it.
 func (b Bound) sure(t time.Time, z zone) bool {
-	if b.isLower() {
-		return b.admits(t.Add(-z.west))
-	}
-	return b.admits(t.Add(z.east))
+	return b.widened(zone{east: -z.west, west: -z.east}).admits(t)
 }
 
 // widened is the bound moved as far as a session TimeZone within z could have meant it: earlier
