@@ -149,19 +149,16 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	return c, nil
 }
 
-// queryClient returns the connection's client for one fetch call (list or get): bound to this
-// query's rate limiter, so that every HTTP request, retries included, first waits on the plugin's
-// limiters (coupang_api) that apply to the fetch, then on the seller's budget shared by every
-// process on the machine, and to the connection's snapshot (see snapshot). WaitForListRateLimit
-// waits on the fetch limiters the SDK resolved for this QueryData, for a Get as much as a List.
+// queryClient returns the connection's client for one list call, bound to the connection's
+// snapshot (see snapshot) and to this query's rate limits: every HTTP request, retries included,
+// first waits on the plugin's limiters (coupang_api) the SDK resolved for this QueryData, then on
+// the seller's budget shared by every process on the machine.
 //
-// The SDK itself waits on those same limiters once just before it calls a fetch function. With
-// byID (the call reads inquiries one by one from the single-inquiry endpoint, as each copy of an
-// `inquiry_id IN (...)` fan-out and each inner scan of a nested loop does), the call's first
-// request, when sent at once, goes on that token (see prepaidWait) rather than taking a second
-// one: otherwise every single-inquiry read would cost two tokens and run at half the rate. A
-// listing keeps its extra token: it costs one token in many, and leaves the slack that absorbs
-// a late send.
+// The SDK itself waits on those limiters once just before it calls a list function. With byID
+// (the call reads inquiries one by one, as each copy of an `inquiry_id IN (...)` fan-out and each
+// inner scan of a nested loop does), the call's first request, when sent at once, goes on that
+// token (prepaidWait): otherwise every single-inquiry read would cost two tokens and run at half
+// the rate. A listing keeps its extra token: one in many, it is the slack that absorbs a late send.
 func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connection, *api.Client, error) {
 	c, err := getConnection(ctx, d)
 	if err != nil {
