@@ -252,7 +252,7 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	for _, set := range q.PartnerCounselingStatus {
 		for _, s := range set {
 			if !slices.Contains(ep.Statuses, s) {
-				return f, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
+				return nil, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
 			}
 		}
 	}
@@ -270,7 +270,7 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 		case len(l) == 0:
 			e1 = true // a list of nulls
 		case slices.ContainsFunc(l, func(b Bound) bool { return compareBounds(b, l[0]) != 0 }):
-			return f, false, fmt.Errorf("inquiry_at: %d bounds to plan at once: Split the quals first", len(l))
+			return nil, false, fmt.Errorf("inquiry_at: %d bounds to plan at once: Split the quals first", len(l))
 		default:
 			bounds = append(slices.Clip(bounds), l[0])
 		}
