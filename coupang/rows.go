@@ -70,7 +70,7 @@ func newProductCommentRow(c api.ProductInquiryComment) productCommentRow {
 // inquiryRows is the coupang_callcenter_inquiry row of a fetched (inquiry, option ID) pair.
 func inquiryRows(s *scan, r query.Row) []row {
 	inq := r.Inquiry
-	out := inquiryKeys(s, r)
+	out := inquiryKeys(s, r, 20)
 	out["vendor_item_ids"] = append([]int64{}, inq.VendorItemIDs...) // [] rather than null
 	out[colInquiryStatus] = inq.InquiryStatus
 	out[colCSPartnerCounselingStatus] = inq.CSPartnerCounselingStatus
@@ -89,16 +89,16 @@ func inquiryRows(s *scan, r query.Row) []row {
 }
 
 // inquiryKeys are the columns both call-center tables take from an (inquiry, option ID) pair, so
-// that the same quals select the same inquiries in either.
-func inquiryKeys(s *scan, r query.Row) row {
-	return row{
-		colInquiryID:               r.Inquiry.InquiryID,
-		colInquiryAt:               r.Inquiry.InquiryAt,
-		colVendorItemID:            nonZero(r.VendorItemID),
-		colOrderID:                 nonZero(r.Inquiry.OrderID),
-		colPartnerCounselingStatus: r.PartnerCounselingStatus,
-		"vendor_id":                s.conn.vendorID,
-	}
+// that the same quals select the same inquiries in either; the row is sized for n columns.
+func inquiryKeys(s *scan, r query.Row, n int) row {
+	k := make(row, n)
+	k[colInquiryID] = r.Inquiry.InquiryID
+	k[colInquiryAt] = r.Inquiry.InquiryAt
+	k[colVendorItemID] = nonZero(r.VendorItemID)
+	k[colOrderID] = nonZero(r.Inquiry.OrderID)
+	k[colPartnerCounselingStatus] = r.PartnerCounselingStatus
+	k["vendor_id"] = s.conn.vendorID
+	return k
 }
 
 // replyRows are the coupang_callcenter_inquiry_reply rows of a fetched (inquiry, option ID) pair:
@@ -109,33 +109,39 @@ func replyRows(s *scan, r query.Row) []row {
 		if s.answerTypes != nil && !slices.Contains(s.answerTypes, rep.AnswerType) {
 			continue
 		}
-		c := inquiryKeys(s, r)
+		c := inquiryKeys(s, r, 16)
 		rr := newReplyRow(rep)
-		c["answer_id"], c["parent_answer_id"], c[colAnswerType] = rr.AnswerID, rr.ParentAnswerID, rr.AnswerType
-		c["need_answer"], c["partner_transfer_status"] = rr.NeedAnswer, rr.PartnerTransferStatus
+		c["answer_id"] = rr.AnswerID
+		c["parent_answer_id"] = rr.ParentAnswerID
+		c[colAnswerType] = rr.AnswerType
+		c["need_answer"] = rr.NeedAnswer
+		c["partner_transfer_status"] = rr.PartnerTransferStatus
 		c["partner_transfer_complete_reason"] = rr.PartnerTransferCompleteReason
-		c["receptionist_name"], c["receptionist"] = rr.ReceptionistName, rr.Receptionist
-		c["reply_at"], c["content"] = rr.ReplyAt, rr.Content
+		c["receptionist_name"] = rr.ReceptionistName
+		c["receptionist"] = rr.Receptionist
+		c["reply_at"] = rr.ReplyAt
+		c["content"] = rr.Content
 		out = append(out, c)
 	}
 	return out
 }
 
-// productKeys are the columns both product Q&A tables take from a fetched question.
-func productKeys(s *scan, r query.ProductRow) row {
-	return row{
-		colInquiryID:    r.Inquiry.InquiryID,
-		colInquiryAt:    r.Inquiry.InquiryAt,
-		colAnsweredType: r.AnsweredType,
-		colVendorItemID: nonZero(r.Inquiry.VendorItemID),
-		"vendor_id":     s.conn.vendorID,
-	}
+// productKeys are the columns both product Q&A tables take from a fetched question; the row is
+// sized for n columns.
+func productKeys(s *scan, r query.ProductRow, n int) row {
+	k := make(row, n)
+	k[colInquiryID] = r.Inquiry.InquiryID
+	k[colInquiryAt] = r.Inquiry.InquiryAt
+	k[colAnsweredType] = r.AnsweredType
+	k[colVendorItemID] = nonZero(r.Inquiry.VendorItemID)
+	k["vendor_id"] = s.conn.vendorID
+	return k
 }
 
 // productInquiryRows is the coupang_product_inquiry row of a fetched question.
 func productInquiryRows(s *scan, r query.ProductRow) []row {
 	q := r.Inquiry
-	out := productKeys(s, r)
+	out := productKeys(s, r, 13)
 	out["product_id"] = nonZero(q.ProductID)
 	out["seller_product_id"] = nonZero(q.SellerProductID)
 	out["seller_item_id"] = nonZero(q.SellerItemID)
@@ -152,8 +158,10 @@ func productInquiryRows(s *scan, r query.ProductRow) []row {
 func productCommentRows(s *scan, r query.ProductRow) []row {
 	out := make([]row, 0, len(r.Inquiry.Comments))
 	for _, c := range r.Inquiry.Comments {
-		k := productKeys(s, r)
-		k["inquiry_comment_id"], k["content"], k["comment_at"] = c.InquiryCommentID, c.Content, c.InquiryCommentAt
+		k := productKeys(s, r, 8)
+		k["inquiry_comment_id"] = c.InquiryCommentID
+		k["content"] = c.Content
+		k["comment_at"] = c.InquiryCommentAt
 		out = append(out, k)
 	}
 	return out
