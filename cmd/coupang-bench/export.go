@@ -23,20 +23,10 @@ import (
 // linkedRateVar is the export binary's link-time coupang_api override (see internal/inprocess).
 const linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit"
 
-// builder builds export binaries, each once, into a temporary folder.
-type builder struct{ dir string }
-
-// build builds the export command with ldflags into the file name, unless it is built already,
-// and returns its path.
-func (b *builder) build(ctx context.Context, name, ldflags string) (string, error) {
-	if b.dir == "" {
-		dir, err := os.MkdirTemp("", "coupang-bench-")
-		if err != nil {
-			return "", err
-		}
-		b.dir = dir
-	}
-	path := filepath.Join(b.dir, name)
+// build builds the export command with ldflags into dir/name, unless it is built already, and
+// returns its path.
+func build(ctx context.Context, dir, name, ldflags string) (string, error) {
+	path := filepath.Join(dir, name)
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
@@ -45,13 +35,6 @@ func (b *builder) build(ctx context.Context, name, ldflags string) (string, erro
 		return "", fmt.Errorf("go build ./cmd/steampipe_export_coupang: %v\n%s", err, out)
 	}
 	return path, nil
-}
-
-// cleanup removes the built binaries.
-func (b *builder) cleanup() {
-	if b.dir != "" {
-		os.RemoveAll(b.dir)
-	}
 }
 
 // export runs command (the export binary, or a launcher and its arguments ending with the binary)
@@ -73,17 +56,15 @@ func export(ctx context.Context, environ []string, where string, command ...stri
 	seen := map[string]bool{}
 	cr := csv.NewReader(bufio.NewReaderSize(stdout, 1<<20))
 	cr.FieldsPerRecord = -1
-	for {
-		rec, err2 := cr.Read()
-		if errors.Is(err2, io.EOF) {
-			break
-		}
-		if err2 != nil {
-			io.Copy(io.Discard, stdout)
-			err = fmt.Errorf("reading the export's CSV: %w", err2)
-			break
-		}
+	rec, err := cr.Read()
+	for ; err == nil; rec, err = cr.Read() {
 		seen[rec[0]] = true
+	}
+	if errors.Is(err, io.EOF) {
+		err = nil
+	} else {
+		io.Copy(io.Discard, stdout) // let the export finish writing
+		err = fmt.Errorf("reading the export's CSV: %w", err)
 	}
 	if werr := cmd.Wait(); werr != nil {
 		err = fmt.Errorf("export: %v: %s", werr, strings.TrimSpace(stderr.String()))
@@ -96,17 +77,17 @@ func export(ctx context.Context, environ []string, where string, command ...stri
 // GNU time for the export process's own peak RSS; for "procs" in rounds of several release builds
 // at once, which share the default coupang_api budget of one seller, against a sandbox that enforces
 // s.rate over a closed 1-second window (429 above it) and logs every request's arrival.
-func (s scenario) runExports(ctx context.Context, b *builder, res *result) error {
+func (s scenario) runExports(ctx context.Context, dir string, res *result) error {
 	res.rowUnit = "inquiries"
 	name, ldflags := "steampipe_export_coupang", ""
 	if s.kind == "export" {
 		name, ldflags = fmt.Sprintf("export-%g", s.rate), fmt.Sprintf("-X %s=%g", linkedRateVar, s.rate)
 	}
-	bin, err := b.build(ctx, name, ldflags)
+	bin, err := build(ctx, dir, name, ldflags)
 	if err != nil {
 		return err
 	}
-	command, rounds, rssFile := []string{bin}, s.procs, filepath.Join(b.dir, s.name+".rss")
+	command, rounds, rssFile := []string{bin}, s.procs, filepath.Join(dir, s.name+".rss")
 	if s.kind == "export" {
 		// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
 		// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
@@ -136,7 +117,7 @@ func (s scenario) runExports(ctx context.Context, b *builder, res *result) error
 		res.query += ", in each process"
 	}
 	environ := append(os.Environ(), "COUPANG_BASE_URL="+base, "COUPANG_VENDOR_ID="+srv.VendorID(),
-		"COUPANG_ACCESS_KEY="+srv.AccessKey(), "COUPANG_SECRET_KEY="+srv.SecretKey(), ratelimit.EnvDir+"="+filepath.Join(b.dir, "budget"))
+		"COUPANG_ACCESS_KEY="+srv.AccessKey(), "COUPANG_SECRET_KEY="+srv.SecretKey(), ratelimit.EnvDir+"="+filepath.Join(dir, "budget"))
 	for _, n := range rounds {
 		if s.kind == "procs" {
 			time.Sleep(1100 * time.Millisecond) // let the previous round's window pass
@@ -152,16 +133,16 @@ func (s scenario) runExports(ctx context.Context, b *builder, res *result) error
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("%d processes: %w", n, err)
 		}
-		arrivals := sandbox.Arrivals(srv.Log())
-		rd.rows, rd.requests, rd.n429 = sum(rows), len(arrivals), count429(srv)
+		log := srv.Log()
+		arrivals := sandbox.Arrivals(log)
+		rd.rows, rd.requests, rd.n429 = sum(rows), len(arrivals), count429(log)
 		rd.most = sandbox.MostInWindow(arrivals, time.Second)
-		if len(arrivals) > 1 {
-			slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
-			rd.span = arrivals[len(arrivals)-1].Sub(arrivals[0])
+		if len(arrivals) > 0 {
+			rd.span = slices.MaxFunc(arrivals, time.Time.Compare).Sub(slices.MinFunc(arrivals, time.Time.Compare))
 		}
 		res.rounds = append(res.rounds, rd)
 		res.requests += rd.requests
-		res.minimum += n * minimumRequests(counts, api.MaxPageSize)
+		res.minimum += n * minimumRequests(counts, api.MaxPageSize, 0)
 		res.n429 += rd.n429
 		res.rows += rd.rows
 		res.expected += rd.expected
@@ -172,10 +153,10 @@ func (s scenario) runExports(ctx context.Context, b *builder, res *result) error
 		if err != nil {
 			return fmt.Errorf("export peak RSS: %w", err)
 		}
-		if _, err := fmt.Sscan(string(kib), &res.rss); err != nil {
+		if _, err := fmt.Sscan(string(kib), &res.mem); err != nil {
 			return fmt.Errorf("export peak RSS: %q is not a number of KiB", kib)
 		}
-		res.rss *= 1024
+		res.mem *= 1024
 	}
 	return nil
 }

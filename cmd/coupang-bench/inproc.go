@@ -37,52 +37,95 @@ func (s scenario) runInProcess(ctx context.Context, res *result) error {
 	if err != nil {
 		return err
 	}
-	measure := map[string]func(context.Context, *inprocess.Runner, *sandbox.Server, *result, time.Time) error{
-		"": s.list, "join": s.join, "latest": s.latest, "ids": s.idList}[s.kind]
-	srv.ResetLog()
-	before := srv.Requests()
-	stopHeap := sampleHeap(5 * time.Millisecond)
-	start := time.Now()
-	err = measure(ctx, r, srv, res, start)
-	res.wall = time.Since(start)
-	res.heap = stopHeap()
-	res.requests, res.n429 = int(srv.Requests()-before), count429(srv)
+	stopHeap := sampleHeap()
+	measure := s.query
+	if s.kind == "join" {
+		measure = s.join
+	}
+	err = measured(srv, res, func() error { return measure(ctx, r, srv, res) })
+	res.mem = stopHeap()
 	if err != nil || !s.baseline {
 		return err
 	}
 	time.Sleep(1100 * time.Millisecond) // let the sandbox's 1-second rate window empty
-	res.baseline, err = handWritten(ctx, srv, base, s.rate, rangeOf(srv, s.days))
-	if err != nil {
+	if res.baseline, err = handWritten(ctx, srv, base, s.rate, rangeOf(srv, s.days)); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	return nil
 }
 
-// list scans s.table over s.days (or the hot option ID) with s.limit. Expected rows and the minimum
-// requests come from the sandbox's data, without the plugin or the list endpoint.
-func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
-	res.rowUnit = map[string]string{inquiryTable: "inquiries", replyTable: "replies", productTable: "questions"}[s.table]
-	var qual inprocess.Qual
-	if s.hot {
+// measured runs f and records in res its wall time and the requests and 429 answers the sandbox
+// received meanwhile.
+func measured(srv *sandbox.Server, res *result, f func() error) error {
+	srv.ResetLog()
+	before := srv.Requests()
+	start := time.Now()
+	err := f()
+	res.wall = time.Since(start)
+	res.requests, res.n429 = int(srv.Requests()-before), count429(srv.Log())
+	return err
+}
+
+// query runs the one query of a listing (over s.days, or of the hot option ID, with s.limit), of
+// "latest" (ORDER BY inquiry_at DESC LIMIT 5 pushed down, over s.days) or of "ids" (`inquiry_id IN`
+// the first s.ids inquiries, one duplicate added). The rows expected and the fewest requests come
+// from the sandbox's data, without the plugin or the list endpoint: for a listing each 7-day window's
+// pages, for the latest five the newest window's (which holds them), for IDs one per distinct ID.
+func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result) error {
+	start := time.Now()
+	q := inprocess.Query{Table: s.table, Limit: -1}
+	// A listing counts what its expectation counts: distinct inquiries, replies or questions, while
+	// the tables have one row per inquiry and option ID. A LIMIT counts rows, so under one, and for
+	// the other kinds, the rows themselves are counted.
+	distinct := s.kind == "" && s.limit == 0
+	if s.kind == "" {
+		// The bounds are the instants meant, as the export's are (no session TimeZone to allow for).
+		ctx = coupang.WithExactTimes(ctx)
+		res.rowUnit = "table rows"
+		if distinct {
+			res.rowUnit = map[string]string{inquiryTable: "inquiries", replyTable: "replies", productTable: "questions"}[s.table]
+		}
+	}
+	switch {
+	case s.kind == "ids":
+		all := srv.Inquiries()
+		if len(all) < s.ids {
+			return fmt.Errorf("the sandbox has %d inquiries, fewer than %d", len(all), s.ids)
+		}
+		ids := make([]int64, 0, s.ids+1)
+		for _, inq := range all[:s.ids] {
+			ids = append(ids, inq.InquiryID)
+			res.expected += max(1, len(inq.VendorItemIDs))
+		}
+		ids = append(ids, ids[0]) // a duplicate: read once
+		res.query, res.minimum = fmt.Sprintf("inquiry_id in (%d IDs, one repeated)", len(ids)), s.ids
+		q.Columns, q.Quals = []string{"inquiry_id"}, []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: ids}}
+	case s.hot:
 		id := srv.HotVendorItemID()
-		qual = inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: id}
-		res.query = fmt.Sprintf("vendor_item_id = %d", id)
-		res.expected = srv.VendorItemCount(id)
+		q.Quals = []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: id}}
+		res.query, res.expected = fmt.Sprintf("vendor_item_id = %d", id), srv.VendorItemCount(id)
 		res.minimum = pages(res.expected, api.MaxPageSize)
-	} else {
+	default:
 		ws := rangeOf(srv, s.days)
 		lo := ws[len(ws)-1].start
-		qual = inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: lo}
+		q.Quals = []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
 		res.query = fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout))
 		times, size := srv.InquiryTimes(), api.MaxPageSize
 		if s.table == productTable {
 			times, size = srv.ProductInquiryTimes(), api.MaxProductPageSize
 		}
 		counts := countIn(times, ws)
-		res.expected, res.minimum = sum(counts), minimumRequests(counts, size)
-		if s.limit > 0 {
+		res.expected, res.minimum = sum(counts), minimumRequests(counts, size, 0)
+		switch {
+		case s.kind == "latest":
+			q.Columns, q.Limit = []string{"inquiry_at"}, 5
+			q.SortOrder = []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
+			res.query += " order by inquiry_at desc limit 5"
+			res.minimum, res.expected = minimumRequests(counts[:1], size, 0), 5
+		case s.limit > 0:
+			q.Limit = s.limit
 			res.query += fmt.Sprintf(" limit %d", s.limit)
-			res.expected, res.minimum = min(res.expected, int(s.limit)), limitMinimum(counts, int(s.limit))
+			res.expected, res.minimum = min(res.expected, int(s.limit)), minimumRequests(counts, int(s.limit), int(s.limit))
 		}
 		if s.table == replyTable {
 			res.expected = 0
@@ -93,32 +136,45 @@ func (s scenario) list(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 			}
 		}
 	}
-	limit := s.limit
-	if limit == 0 {
-		limit = -1
-	}
-	// The bounds are the instants meant, as the export's are (no session TimeZone to allow for), and
-	// the rows counted are what the expectation counts: distinct inquiries, replies or questions,
-	// while the tables have one row per inquiry and option ID. A LIMIT counts rows, so under one the
-	// rows themselves are counted.
-	seen, n := map[string]bool{}, 0
-	err := r.Query(coupang.WithExactTimes(ctx), inprocess.Query{Table: s.table, Quals: []inprocess.Qual{qual}, Limit: limit},
-		func(row map[string]*proto.Column) error {
+	seen := map[string]bool{}
+	var got []time.Time
+	err := r.Query(ctx, q, func(row map[string]*proto.Column) error {
+		if res.rows == 0 && s.kind == "ids" {
+			res.firstRow = time.Since(start)
+		}
+		res.rows++
+		switch {
+		case distinct:
 			seen[row["inquiry_id"].String()+"/"+row["answer_id"].String()+"/"+row["inquiry_comment_id"].String()] = true
-			n++
-			return nil
-		})
-	res.rows = len(seen)
-	if s.limit > 0 {
-		res.rows, res.rowUnit = n, "table rows"
+		case s.kind == "latest":
+			got = append(got, row["inquiry_at"].GetTimestampValue().AsTime())
+		}
+		return nil
+	})
+	if distinct {
+		res.rows = len(seen)
 	}
-	return err
+	if err != nil || s.kind != "latest" {
+		return err
+	}
+	// The five newest rows: one per inquiry and option ID, newest inquiry first.
+	var newest []time.Time
+	all := srv.Inquiries() // oldest first
+	for i := len(all) - 1; i >= 0 && len(newest) < 5; i-- {
+		for range max(1, len(all[i].VendorItemIDs)) {
+			newest = append(newest, all[i].InquiryAt)
+		}
+	}
+	if newest = newest[:min(5, len(newest))]; !slices.EqualFunc(got, newest, time.Time.Equal) {
+		return fmt.Errorf("rows %v, want the newest five %v", got, newest)
+	}
+	return nil
 }
 
 // join lists the inquiry table over the range, then scans the reply table once per outer row with
 // `inquiry_id = X` (and, for ago, the same time quals), as Postgres's nested loop does. The
 // minimum is the listing's requests; every inner scan costs one SDK token but no request.
-func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
+func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result) error {
 	today := api.KoreanDate(srv.BuiltAt())
 	lo, hi := today.AddDate(0, 0, -(s.days-1)), today.AddDate(0, 0, 1).Add(-time.Second)
 	if s.ago > 0 {
@@ -134,7 +190,7 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 	if last.After(today) {
 		last = today
 	}
-	res.minimum = minimumRequests(countIn(srv.InquiryTimes(), windows(api.KoreanDate(lo.Add(-14*time.Hour)), last)), api.MaxPageSize)
+	res.minimum = minimumRequests(countIn(srv.InquiryTimes(), windows(api.KoreanDate(lo.Add(-14*time.Hour)), last)), api.MaxPageSize, 0)
 	var outer []int64
 	err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id", "inquiry_at"}, Quals: quals, Limit: -1},
 		func(cols map[string]*proto.Column) error {
@@ -168,66 +224,6 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 	return nil
 }
 
-// latest runs ORDER BY inquiry_at DESC LIMIT 5 pushed down, over s.days. The minimum is the pages
-// of the newest window, which holds the five newest rows.
-func (s scenario) latest(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, _ time.Time) error {
-	ws := rangeOf(srv, s.days)
-	lo := ws[len(ws)-1].start
-	res.query = fmt.Sprintf("inquiry_at >= '%s' order by inquiry_at desc limit 5", lo.Format(api.DateLayout))
-	res.minimum, res.expected, res.limit = pages(countIn(srv.InquiryTimes(), ws[:1])[0], api.MaxPageSize), 5, 5
-	var got []time.Time
-	err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_at"}, Limit: 5,
-		Quals:     []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}},
-		SortOrder: []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}},
-		func(cols map[string]*proto.Column) error {
-			got = append(got, cols["inquiry_at"].GetTimestampValue().AsTime())
-			return nil
-		})
-	res.rows = len(got)
-	// The five newest rows: one per inquiry and option ID, newest inquiry first.
-	all := slices.Clone(srv.Inquiries())
-	slices.SortFunc(all, func(a, b sandbox.Inquiry) int { return b.InquiryAt.Compare(a.InquiryAt) })
-	var newest []time.Time
-	for _, inq := range all {
-		for range max(1, len(inq.VendorItemIDs)) {
-			newest = append(newest, inq.InquiryAt)
-		}
-		if len(newest) >= 5 {
-			break
-		}
-	}
-	if err == nil && !slices.EqualFunc(got, newest[:5], time.Time.Equal) {
-		err = fmt.Errorf("rows %v, want the newest five %v", got, newest[:5])
-	}
-	return err
-}
-
-// idList runs `inquiry_id IN (...)` over the first s.ids inquiries, one duplicate added; the
-// minimum is one request per distinct ID. It records when the first row arrived.
-func (s scenario) idList(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result, start time.Time) error {
-	all := srv.Inquiries()
-	if len(all) < s.ids {
-		return fmt.Errorf("the sandbox has %d inquiries, fewer than %d", len(all), s.ids)
-	}
-	ids := make([]int64, 0, s.ids+1)
-	for _, inq := range all[:s.ids] {
-		ids = append(ids, inq.InquiryID)
-		res.expected += max(1, len(inq.VendorItemIDs))
-	}
-	ids = append(ids, ids[0]) // a duplicate: read once
-	res.query = fmt.Sprintf("inquiry_id in (%d IDs, one repeated)", len(ids))
-	res.minimum = s.ids
-	return r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id"},
-		Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: ids}}, Limit: -1},
-		func(map[string]*proto.Column) error {
-			if res.rows == 0 {
-				res.firstRow = time.Since(start)
-			}
-			res.rows++
-			return nil
-		})
-}
-
 // handWritten is what a seller would write with our API client: the same 7-day windows, one after
 // the other, pages 1..totalPages at the API's default page size of 10, one request at a time, paced
 // to the same rate. It reads totalPages (the best a script can do), so it makes no wasted request
@@ -238,30 +234,27 @@ func handWritten(ctx context.Context, srv *sandbox.Server, base string, perSecon
 		return nil, err
 	}
 	client = client.WithWait(rate.NewLimiter(rate.Limit(perSecond), 1).Wait)
-	srv.ResetLog()
-	before := srv.Requests()
 	res := &result{}
-	start := time.Now()
-	for _, w := range ws {
-		for page, total := 1, 1; page <= total; page++ {
-			pg, err := client.ListInquiries(ctx, api.ListRequest{InquiryStartAt: w.start, InquiryEndAt: w.end,
-				PartnerCounselingStatus: api.StatusNone, PageNum: page, PageSize: 10})
-			if err != nil {
-				return nil, err
+	return res, measured(srv, res, func() error {
+		for _, w := range ws {
+			for page, total := 1, 1; page <= total; page++ {
+				pg, err := client.ListInquiries(ctx, api.ListRequest{InquiryStartAt: w.start, InquiryEndAt: w.end,
+					PartnerCounselingStatus: api.StatusNone, PageNum: page, PageSize: 10})
+				if err != nil {
+					return err
+				}
+				res.rows += len(pg.Inquiries)
+				total = pg.Pagination.TotalPages
 			}
-			res.rows += len(pg.Inquiries)
-			total = pg.Pagination.TotalPages
 		}
-	}
-	res.wall = time.Since(start)
-	res.requests, res.n429 = int(srv.Requests()-before), count429(srv)
-	return res, nil
+		return nil
+	})
 }
 
-// count429 counts the 429 answers in the sandbox's log.
-func count429(srv *sandbox.Server) int {
+// count429 counts the 429 answers in a request log.
+func count429(log []sandbox.RequestRecord) int {
 	n := 0
-	for _, rec := range srv.Log() {
+	for _, rec := range log {
 		if rec.Status == http.StatusTooManyRequests {
 			n++
 		}
@@ -270,29 +263,27 @@ func count429(srv *sandbox.Server) int {
 }
 
 // sampleHeap collects garbage, takes the bytes held by heap objects (live or not yet swept, read
-// without stopping the world) as the baseline, and samples them every interval until the returned
+// without stopping the world) as the baseline, and samples them every 5 ms until the returned
 // function is called; that returns the peak above the baseline.
-func sampleHeap(interval time.Duration) func() uint64 {
+func sampleHeap() func() uint64 {
 	read := func() uint64 {
 		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		metrics.Read(s)
 		return s[0].Value.Uint64()
 	}
 	runtime.GC()
-	base := read()
-	stop, peak := make(chan struct{}), make(chan uint64)
+	base, stop, peak := read(), make(chan struct{}), make(chan uint64)
 	go func() {
-		t := time.NewTicker(interval)
+		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
-		for p := base; ; {
+		for p := base; ; p = max(p, read()) {
 			select {
 			case <-stop:
-				peak <- max(p, read())
+				peak <- p
 				return
 			case <-t.C:
-				p = max(p, read())
 			}
 		}
 	}()
-	return func() uint64 { close(stop); return <-peak - base }
+	return func() uint64 { close(stop); return max(<-peak, read()) - base }
 }

@@ -8,7 +8,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/coupang-bench [--quick] [--scenario NAME[,NAME]] [--list] [--cpuprofile FILE]
+//	go run ./cmd/coupang-bench [--quick] [--scenario NAME[,NAME]] [--list]
 //
 // Figures are ratios measured in one run on one machine, not promises of absolute times; see
 // docs/performance.md.
@@ -23,7 +23,6 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -38,13 +37,12 @@ func main() {
 	}
 }
 
-// run parses the flags, runs the chosen scenarios and prints their tables and a summary.
+// run parses the flags, runs the chosen scenarios and prints their results and a summary.
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("coupang-bench", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "smaller data sets (about a minute in all)")
 	only := fs.String("scenario", "", "run only these scenarios (comma-separated names; see --list)")
 	list := fs.Bool("list", false, "list the scenarios and exit")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (in-process scenarios) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,22 +62,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		chosen = slices.DeleteFunc(chosen, func(s scenario) bool { return !slices.Contains(names, s.name) })
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	dir, err := os.MkdirTemp("", "coupang-bench-")
+	if err != nil {
+		return err
 	}
-	mode := map[bool]string{false: "full", true: "quick"}[*quick]
-	fmt.Fprintf(out, "coupang-bench (%s) %s, %s, %d CPUs (%s), %s/%s\n", mode, time.Now().UTC().Format(time.RFC3339),
-		runtime.Version(), runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH)
-	b := &builder{}
-	defer b.cleanup()
+	defer os.RemoveAll(dir)
+	fmt.Fprintf(out, "coupang-bench (%s) %s, %s, %d CPUs (%s), %s/%s\n", map[bool]string{false: "full", true: "quick"}[*quick],
+		time.Now().UTC().Format(time.RFC3339), runtime.Version(), runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH)
 	var results []*result
 	for _, s := range chosen {
 		if err := ctx.Err(); err != nil {
@@ -88,7 +77,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		// A failed measurement is recorded in its result rather than stopping the bench.
 		res := &result{scenario: s, rowUnit: "rows"}
 		if s.kind == "export" || s.kind == "procs" {
-			res.err = s.runExports(ctx, b, res)
+			res.err = s.runExports(ctx, dir, res)
 		} else {
 			res.err = s.runInProcess(ctx, res)
 		}

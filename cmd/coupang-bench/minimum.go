@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math"
+	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -31,16 +33,21 @@ func windows(lo, hi time.Time) []window {
 	return ws
 }
 
+// rangeOf returns the windows of a `inquiry_at >= today-(days-1)` query on the sandbox's data.
+func rangeOf(srv *sandbox.Server, days int) []window {
+	today := api.KoreanDate(srv.BuiltAt())
+	return windows(today.AddDate(0, 0, -(days-1)), today)
+}
+
 // countIn returns how many of times (sorted ascending) fall in each window's dates.
 func countIn(times []time.Time, ws []window) []int {
+	before := func(t time.Time) int {
+		i, _ := slices.BinarySearchFunc(times, t, time.Time.Compare)
+		return i
+	}
 	counts := make([]int, len(ws))
-	for _, t := range times {
-		for i, w := range ws {
-			if !t.Before(w.start) && t.Before(w.end.AddDate(0, 0, 1)) {
-				counts[i]++
-				break
-			}
-		}
+	for i, w := range ws {
+		counts[i] = before(w.end.AddDate(0, 0, 1)) - before(w.start)
 	}
 	return counts
 }
@@ -50,33 +57,21 @@ func pages(n, pageSize int) int {
 	return max(1, (n+pageSize-1)/pageSize)
 }
 
-// minimumRequests sums pages over the windows' row counts.
-func minimumRequests(counts []int, pageSize int) int {
-	total := 0
-	for _, n := range counts {
-		total += pages(n, pageSize)
-	}
-	return total
-}
-
-// limitMinimum is the fewest requests a limit needs when windows are read newest first with
-// pageSize = limit: each window's pages until the limit's rows are found.
-func limitMinimum(counts []int, limit int) int {
+// minimumRequests is the fewest requests that read windows of counts rows, newest first, at
+// pageSize, until limit rows are found (0 for all of them).
+func minimumRequests(counts []int, pageSize, limit int) int {
 	total, need := 0, limit
+	if limit == 0 {
+		need = math.MaxInt
+	}
 	for _, n := range counts {
 		if need <= 0 {
 			break
 		}
-		total += pages(min(n, need), limit)
+		total += pages(min(n, need), pageSize)
 		need -= n
 	}
 	return total
-}
-
-// rangeOf returns the windows of a `inquiry_at >= today-(days-1)` query on the sandbox's data.
-func rangeOf(srv *sandbox.Server, days int) []window {
-	today := api.KoreanDate(srv.BuiltAt())
-	return windows(today.AddDate(0, 0, -(days-1)), today)
 }
 
 // sum adds up counts.

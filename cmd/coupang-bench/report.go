@@ -19,10 +19,8 @@ type result struct {
 	requests, minimum, n429 int
 	wall                    time.Duration
 	rows, expected          int
-	rowUnit                 string // what a row counts: "inquiries", "replies", "questions" or "rows"
-
-	heap uint64 // in-process: peak heap above the pre-query baseline, bytes
-	rss  uint64 // export: the export process's own peak RSS, bytes
+	rowUnit                 string // what a row counts: "inquiries", "replies", "questions", "table rows" or "rows"
+	mem                     uint64 // peak bytes: in-process the heap above the pre-query baseline, for an export its process's RSS
 
 	// extraTokens are rate-limiter tokens the SDK takes for scans that need no request (one per
 	// scan: the inner scans of a nested loop served from the listing); they count in the bound.
@@ -96,7 +94,7 @@ func (r *result) targets() (all, missed []string) {
 	add("no 429", r.n429 == 0)
 	switch {
 	case r.kind == "export":
-		add("peak RSS < 150 MB", r.rss < 150<<20)
+		add("peak RSS < 150 MB", r.mem < 150<<20)
 	case r.rateBinds():
 		add("wall <= 1.15 x bound (rate binds)", r.wall.Seconds() <= 1.15*r.bound().Seconds())
 	default:
@@ -112,75 +110,62 @@ func (r *result) targets() (all, missed []string) {
 	return all, missed
 }
 
-// printResult prints one scenario's table.
+// printResult prints what one scenario measured, one quantity a line, against its reference.
 func printResult(out io.Writer, r *result) {
+	line := func(format string, a ...any) { fmt.Fprintf(out, "   "+format+"\n", a...) }
 	fmt.Fprintf(out, "\n== %s: %s\n", r.name, r.title)
 	if r.query != "" {
-		fmt.Fprintf(out, "   %s: %s\n", r.table, r.query)
+		line("%s: %s", r.table, r.query)
 	}
 	if r.err != nil {
-		fmt.Fprintf(out, "   FAILED: %v\n", r.err)
+		line("FAILED: %v", r.err)
 		return
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	row := func(cells ...any) {
-		for _, c := range cells {
-			fmt.Fprintf(tw, "%v\t", c)
-		}
-		fmt.Fprintln(tw)
-	}
+	binds := fmt.Sprintf("latency (%d requests / %g rps < 2 x latency %s)", r.minimum, r.rate, secs(2*r.latency))
 	switch {
 	case r.kind == "procs":
-		fmt.Fprintf(out, "   latency %s per request; coupang_api limiter %g rps (default, shared budget); sandbox answers 429 above %g requests in a closed 1-second window\n",
+		line("latency %s per request; coupang_api limiter %g rps (default, shared budget); sandbox answers 429 above %g requests in a closed 1-second window",
 			r.latency, r.rate, r.sbLimit)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "processes\trequests\t429\tmost in 1 s\tper second\tfirst-last request\t/ bound\twall per process: mean\tmin-max\tx 1 process\trows\t")
 		single := r.rounds[0].meanWall() / time.Duration(r.rounds[0].procs)
-		row("processes", "requests", "429", "most in 1 s", "per second", "first-last request", "/ bound", "wall per process: mean", "min-max", "x 1 process", "rows")
 		for _, rd := range r.rounds {
-			row(rd.procs, rd.requests, rd.n429, rd.most, fmt.Sprintf("%.2f", float64(rd.requests)/rd.span.Seconds()), secs(rd.span),
-				fmt.Sprintf("%.3f", rd.span.Seconds()/rd.bound(r.rate)), secs(rd.meanWall()), secs(slices.Min(rd.walls))+"-"+secs(slices.Max(rd.walls)),
-				fmt.Sprintf("%.2f", ratio(rd.meanWall(), single)), fmt.Sprintf("%d/%d", rd.rows, rd.expected))
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%.2f\t%s\t%.3f\t%s\t%s-%s\t%.2f\t%d/%d\t\n", rd.procs, rd.requests, rd.n429, rd.most,
+				float64(rd.requests)/rd.span.Seconds(), secs(rd.span), rd.span.Seconds()/rd.bound(r.rate), secs(rd.meanWall()),
+				secs(slices.Min(rd.walls)), secs(slices.Max(rd.walls)), ratio(rd.meanWall(), single), rd.rows, rd.expected)
 		}
+		tw.Flush()
 	case r.kind == "export":
-		fmt.Fprintf(out, "   latency %s per request; coupang_api limiter %g rps (linked into the export binary); sandbox in this process, no limit\n", r.latency, r.rate)
+		line("latency %s per request; coupang_api limiter %g rps (linked into the export binary); sandbox in this process, no limit", r.latency, r.rate)
+		binds = "CPU (2 processes: sandbox rendering and the plugin decoding, streaming and writing CSV); limiter raised on purpose"
 	default:
-		fmt.Fprintf(out, "   latency %s per request; coupang_api limiter %g rps; sandbox answers 429 above %g rps\n", r.latency, r.rate, r.sbLimit)
+		line("latency %s per request; coupang_api limiter %g rps; sandbox answers 429 above %g rps", r.latency, r.rate, r.sbLimit)
+		if r.rateBinds() {
+			binds = fmt.Sprintf("rate limit (%d tokens / %g rps = %s >= 2 x latency %s)", r.minimum+r.extraTokens, r.rate, secs(r.bound()), secs(2*r.latency))
+		}
 	}
 	if r.kind != "procs" {
-		row("", "measured", "reference", "ratio")
-		row("requests", r.requests, fmt.Sprintf("minimum %d", r.minimum), fmt.Sprintf("%.3f", ratio(r.requests, r.minimum)))
-		row("429 answers", r.n429, 0, "")
-		row("wall time", secs(r.wall), "bound "+secs(r.bound()), fmt.Sprintf("%.3f", ratio(r.wall, r.bound())))
-		row(fmt.Sprintf("rows (%s)", r.rowUnit), r.rows, fmt.Sprintf("expected %d", r.expected), "")
-		row("rows/second", fmt.Sprintf("%.0f", float64(r.rows)/r.wall.Seconds()), "", "")
+		line("requests %d, minimum %d: %.3f; 429 answers %d", r.requests, r.minimum, ratio(r.requests, r.minimum), r.n429)
+		line("wall time %s, bound %s: %.3f; binds: %s", secs(r.wall), secs(r.bound()), ratio(r.wall, r.bound()), binds)
+		line("rows (%s) %d, expected %d; %.0f rows/second", r.rowUnit, r.rows, r.expected, float64(r.rows)/r.wall.Seconds())
 		if r.extraTokens > 0 {
-			row("SDK tokens without a request", r.extraTokens, "(one per inner scan)", "")
+			line("SDK tokens without a request %d (one per inner scan)", r.extraTokens)
 		}
 		if r.firstRow > 0 {
-			row("first row after", secs(r.firstRow), "target <= 1s", "")
+			line("first row after %s (target <= 1s)", secs(r.firstRow))
 		}
 		if r.kind == "export" {
-			row("peak RSS (export process)", mb(r.rss), "target < 150 MB", "")
+			line("peak RSS (export process) %s (target < 150 MB)", mb(r.mem))
 		} else {
-			row("peak heap above baseline", mb(r.heap), "", "")
+			line("peak heap above baseline %s", mb(r.mem))
 		}
 		if b := r.baseline; b != nil {
-			row("baseline requests", b.requests, fmt.Sprintf("ours %d", r.requests), fmt.Sprintf("%.2fx", ratio(b.requests, r.requests)))
-			row("baseline wall time", secs(b.wall), "ours "+secs(r.wall), fmt.Sprintf("%.2fx", ratio(b.wall, r.wall)))
-			row("baseline rows / 429s", fmt.Sprintf("%d / %d", b.rows, b.n429), "", "")
+			line("baseline: %d requests (%.2fx ours), wall time %s (%.2fx ours), %d rows, %d 429 answers",
+				b.requests, ratio(b.requests, r.requests), secs(b.wall), ratio(b.wall, r.wall), b.rows, b.n429)
 		}
 	}
-	tw.Flush()
-	switch {
-	case r.kind == "procs":
-	case r.kind == "export":
-		fmt.Fprintln(out, "   binds: CPU (2 processes: sandbox rendering and the plugin decoding, streaming and writing CSV); limiter raised on purpose")
-	case r.rateBinds():
-		fmt.Fprintf(out, "   binds: rate limit (%d tokens / %g rps = %s >= 2 x latency %s)\n", r.minimum+r.extraTokens, r.rate, secs(r.bound()), secs(2*r.latency))
-	default:
-		fmt.Fprintf(out, "   binds: latency (%d requests / %g rps < 2 x latency %s)\n", r.minimum, r.rate, secs(2*r.latency))
-	}
 	all, _ := r.targets()
-	fmt.Fprintf(out, "   targets: %s\n", strings.Join(all, "; "))
+	line("targets: %s", strings.Join(all, "; "))
 }
 
 // printSummary prints one line per scenario and compares the exports' peak RSS across sizes.
@@ -194,9 +179,9 @@ func printSummary(out io.Writer, rs []*result) {
 			fmt.Fprintf(tw, "%s\t\t\t\t\t\t\tFAILED\t\n", r.name)
 			continue
 		}
-		mem := "heap " + mb(r.heap)
+		mem := "heap " + mb(r.mem)
 		if r.kind == "export" {
-			mem = "RSS " + mb(r.rss)
+			mem = "RSS " + mb(r.mem)
 			exports = append(exports, r)
 		}
 		bx, tx := "", ""
@@ -204,8 +189,7 @@ func printSummary(out io.Writer, rs []*result) {
 			bx, tx = fmt.Sprintf("%.2f", ratio(b.requests, r.requests)), fmt.Sprintf("%.2f", ratio(b.wall, r.wall))
 		}
 		verdict := "all met"
-		_, missed := r.targets()
-		if missed != nil {
+		if _, missed := r.targets(); missed != nil {
 			verdict = "MISSED: " + strings.Join(missed, ", ")
 		}
 		fmt.Fprintf(tw, "%s\t%d/%d\t%.3f\t%.0f\t%s\t%s\t%s\t%s\t\n", r.name, r.requests, r.minimum,
@@ -216,13 +200,13 @@ func printSummary(out io.Writer, rs []*result) {
 		return
 	}
 	small, large := exports[0], exports[len(exports)-1]
-	growth := ratio(large.rss, small.rss)
+	growth := ratio(large.mem, small.mem)
 	verdict := "flat (ok)"
 	if growth > 1.25 {
 		verdict = "grows with row count (MISSED)"
 	}
 	fmt.Fprintf(out, "export peak RSS: %s for %d rows, %s for %d rows (x%.2f for x%.1f rows): %s\n",
-		mb(small.rss), small.rows, mb(large.rss), large.rows, growth, ratio(large.rows, small.rows), verdict)
+		mb(small.mem), small.rows, mb(large.mem), large.rows, growth, ratio(large.rows, small.rows), verdict)
 }
 
 // ratio is a/b, 0 when b is 0.
