@@ -102,11 +102,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 			return query.Fetch(ctx, s.client, p, emit)
 		})
 	}
-	if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
-		return err
-	}
-	h.flush()
-	return nil
+	return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
 }
 
 // runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
@@ -157,9 +153,9 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	return nil
 }
 
-// listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands over
-// every (inquiry, option ID) row that passes the other key-column quals, with the planner's own
-// filter (and no planned windows, which these reads do not need).
+// listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands every
+// (inquiry, option ID) row that passes the other key-column quals to h, with the planner's own
+// filter (and no planned windows, which these reads do not need), then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
 	var emits []func(query.Row) bool
 	var filters []*query.Filter
@@ -194,6 +190,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 			}
 		}
 	}
+	h.flush()
 	return nil
 }
 
