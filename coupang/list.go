@@ -243,8 +243,10 @@ func (h *holdback[R]) flush() {
 // rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
 // a request in flight. Every other failure is also logged at ERROR: the SDK can, rarely, lose a
 // list error on its way to Steampipe (see FetchTracker), and the log is then the user's record.
+// The query's own context is deliberately not consulted: RowsRemaining reports 0 for a cancelled
+// context.
 func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
-	if err == nil || limitMet(d) {
+	if err == nil || (queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0) {
 		return nil
 	}
 	err = fmt.Errorf("%s: %w", table, err)

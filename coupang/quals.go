@@ -1,7 +1,6 @@
 package coupang
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
@@ -139,10 +138,4 @@ func queryLimit(d *plugin.QueryData) int64 {
 		return -1
 	}
 	return *d.QueryContext.Limit
-}
-
-// limitMet reports whether the query has streamed all the rows its limit asks for. The query's
-// own context is deliberately not consulted: RowsRemaining reports 0 for a cancelled context.
-func limitMet(d *plugin.QueryData) bool {
-	return queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0
 }
