@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -14,14 +15,6 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
-)
-
-// Environment variables read when the connection config leaves an argument unset.
-const (
-	envVendorID  = "COUPANG_VENDOR_ID"
-	envAccessKey = "COUPANG_ACCESS_KEY"
-	envSecretKey = "COUPANG_SECRET_KEY"
-	envBaseURL   = "COUPANG_BASE_URL"
 )
 
 // maxLookbackDays bounds default_lookback_days (its default is query.DefaultLookbackDays).
@@ -38,32 +31,25 @@ type coupangConfig struct {
 	DefaultLookbackDays *int    `hcl:"default_lookback_days"`
 }
 
-// ConfigInstance returns an empty connection config for the SDK to decode into.
-func ConfigInstance() interface{} {
-	return &coupangConfig{}
-}
-
 // resolve applies the env fallbacks and defaults and checks what the API client does not:
 // credentials (every missing one named at once, so one fix makes the next run work) and
 // default_lookback_days; api.New checks the base URL. Errors name both the argument and its
 // environment variable, because either may be how the user configures it; they never contain the
 // secret.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
-	cfg := api.Config{
-		VendorID:  setting(c.VendorID, envVendorID),
-		AccessKey: setting(c.AccessKey, envAccessKey),
-		SecretKey: setting(c.SecretKey, envSecretKey),
-		BaseURL:   setting(c.BaseURL, envBaseURL),
-	}
 	var missing, envs []string
-	for _, f := range []struct{ arg, env, value string }{
-		{"vendor_id", envVendorID, cfg.VendorID},
-		{"access_key", envAccessKey, cfg.AccessKey},
-		{"secret_key", envSecretKey, cfg.SecretKey},
-	} {
-		if f.value == "" {
-			missing, envs = append(missing, f.arg), append(envs, f.env)
+	required := func(v *string, arg, env string) string {
+		s := setting(v, env)
+		if s == "" {
+			missing, envs = append(missing, arg), append(envs, env)
 		}
+		return s
+	}
+	cfg := api.Config{
+		VendorID:  required(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
+		AccessKey: required(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
+		SecretKey: required(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
+		BaseURL:   cmp.Or(setting(c.BaseURL, "COUPANG_BASE_URL"), api.DefaultBaseURL),
 	}
 	if len(missing) > 0 {
 		verb := "is"
@@ -72,9 +58,6 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 		}
 		return cfg, 0, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
 			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = api.DefaultBaseURL
 	}
 	lookbackDays = query.DefaultLookbackDays
 	if n := c.DefaultLookbackDays; n != nil {
@@ -166,19 +149,16 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	return c, nil
 }
 
-// queryClient returns the connection's client for one fetch call (list or get): bound to this
-// query's rate limiter, so that every HTTP request, retries included, first waits on the plugin's
-// limiters (coupang_api) that apply to the fetch, then on the seller's budget shared by every
-// process on the machine, and to the connection's snapshot (see snapshot). WaitForListRateLimit
-// waits on the fetch limiters the SDK resolved for this QueryData, for a Get as much as a List.
+// queryClient returns the connection's client for one list call, bound to the connection's
+// snapshot (see snapshot) and to this query's rate limits: every HTTP request, retries included,
+// first waits on the plugin's limiters (coupang_api) the SDK resolved for this QueryData, then on
+// the seller's budget shared by every process on the machine.
 //
-// The SDK itself waits on those same limiters once just before it calls a fetch function. With
-// byID (the call reads inquiries one by one from the single-inquiry endpoint, as each copy of an
-// `inquiry_id IN (...)` fan-out and each inner scan of a nested loop does), the call's first
-// request, when sent at once, goes on that token (see prepaidWait) rather than taking a second
-// one: otherwise every single-inquiry read would cost two tokens and run at half the rate. A
-// listing keeps its extra token: it costs one token in many, and leaves the slack that absorbs
-// a late send.
+// The SDK itself waits on those limiters once just before it calls a list function. With byID
+// (the call reads inquiries one by one, as each copy of an `inquiry_id IN (...)` fan-out and each
+// inner scan of a nested loop does), the call's first request, when sent at once, goes on that
+// token (prepaidWait): otherwise every single-inquiry read would cost two tokens and run at half
+// the rate. A listing keeps its extra token: one in many, it is the slack that absorbs a late send.
 func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connection, *api.Client, error) {
 	c, err := getConnection(ctx, d)
 	if err != nil {

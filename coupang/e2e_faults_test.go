@@ -93,9 +93,9 @@ func (e *faultEnv) nonRetryable(rec sandbox.RequestRecord) bool {
 	switch {
 	case rec.Status >= 400 && rec.Status <= 404:
 		return true
-	case rec.Fault == sandbox.KindMalformedJSON.String():
+	case rec.Fault == string(sandbox.KindMalformedJSON):
 		return true
-	case rec.Fault == sandbox.KindCodeInBody.String():
+	case rec.Fault == string(sandbox.KindCodeInBody):
 		return e.codeInBodyFatal.Load()
 	}
 	return false

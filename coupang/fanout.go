@@ -34,20 +34,17 @@ type fanOut struct {
 // When exactly one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list
 // function once per value, concurrently, each with a copy of QueryData whose qual is that single
 // value (Table.doListForQualValues), and offers no way to turn this off. A copy is recognised by
-// identity: the SDK hands each copy the list's own *proto.QualValue element. Values could not do
-// it: the copies of `IN (1, 1)` hold equal values, yet only one may run.
+// identity, the list's own *proto.QualValue element: the copies of `IN (1, 1)` hold equal values,
+// yet only one may run.
 //
-// An `inquiry_id IN (...)` list is read one ID per copy: the SDK waits one rate-limiter token
-// before each copy, and that token pays for the copy's one request, so the list runs at the rate
-// limit and each row is streamed as its read completes; a copy whose value an earlier element
-// has does nothing (duplicates are read once). Every other list goes to the copy of its first
-// element, which rebuilds the original quals from QueryContext.UnsafeQuals (shared, unmodified)
-// and runs the whole query, while the other copies return at once: copies streaming interleaved
-// would let a row Postgres may reject come before rows it surely keeps under a pushed LIMIT (see
-// holdback), and each would make its own plan. So does an ID list under a pushed ORDER BY, or
-// under a pushed LIMIT with a condition on inquiry_at, whose rows must reach Postgres in an order
-// a single call decides (newest first; rows surely kept first); such a list takes two tokens per
-// ID, as the copies' tokens are spent whether or not they read.
+// An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for before
+// the copy, so the list runs at the rate limit and streams each row as its read completes; a
+// duplicate value's copy does nothing. Every other list goes to the copy of its first element,
+// which rebuilds the original quals from QueryContext.UnsafeQuals (shared, unmodified) and runs the
+// whole query, while the other copies return at once: interleaved copies would each make their
+// own plan and let a row Postgres may reject come before rows it surely keeps under a pushed LIMIT
+// (see holdback). So does an ID list under a pushed ORDER BY, or under a pushed LIMIT with a
+// condition on inquiry_at, whose rows one call must order; it takes two tokens per ID.
 func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
 		return d.Quals, nil, true, nil

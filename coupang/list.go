@@ -1,8 +1,10 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -17,24 +19,38 @@ type scan struct {
 	table    string
 	conn     *connection
 	client   *api.Client
-	quals    tableQuals
 	variants []query.Quals
-	fan      *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
+	// ids are the inquiry IDs asked for (nil: no inquiry_id qual), answerTypes the answer_type
+	// values (nil: no qual); both sorted, duplicates once.
+	ids         []int64
+	answerTypes []string
+	fan         *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
 	// announced says the notice of a default lookback was given (once per scan).
 	announced bool
 }
 
-// listRows is the list function of a table: it prepares the query's scan and hands it to stream,
-// which fetches the table's rows and streams them. limitCountsReplies says the query's limit counts
-// the rows of replies or answers; fans are the plugin's IN-list fan-outs.
-func listRows(fans *fanOuts, table string, limitCountsReplies bool, stream func(context.Context, *plugin.QueryData, *scan) error) plugin.HydrateFunc {
+// listRows is the list function of a table: run fetches the scan's items (call-center or product
+// Q&A), and rows makes each item's rows of the table, which are streamed while the query's limit
+// wants more (it counts the table's rows: for the reply and comment tables, limitCountsReplies).
+// fans are the plugin's IN-list fan-outs.
+func listRows[R any](fans *fanOuts, table string, limitCountsReplies bool,
+	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 		defer trackFetch(ctx)(&err)
 		s, ok, err := newScan(ctx, d, fans, table, limitCountsReplies)
 		if !ok || err != nil {
 			return nil, err
 		}
-		return nil, fetchError(ctx, d, table, stream(ctx, d, s))
+		err = run(s, ctx, d, func(item R) bool {
+			for _, r := range rows(s, item) {
+				if d.RowsRemaining(ctx) <= 0 {
+					return false
+				}
+				d.StreamListItem(ctx, r)
+			}
+			return d.RowsRemaining(ctx) > 0
+		})
+		return nil, fetchError(ctx, d, table, err)
 	}
 }
 
@@ -48,23 +64,27 @@ func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table stri
 		}
 		return nil, false, err
 	}
-	tq, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
-	tq.Quals.ExactTimes = exactTimes(ctx)
-	var variants []query.Quals
+	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
+	q.ExactTimes = exactTimes(ctx)
+	s := &scan{table: table, fan: fan}
+	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
+	s.answerTypes, _ = query.Intersect(q.AnswerType, strings.Compare)
 	if err == nil {
-		variants, err = tq.Quals.Split()
+		s.variants, err = q.Split()
 	}
-	if err == nil && tq.InquiryIDs != nil {
-		err = checkInquiryIDs(len(tq.InquiryIDs))
+	if err == nil && s.ids != nil {
+		err = checkInquiryIDs(len(s.ids))
 	}
 	if err != nil {
 		return nil, false, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
-	conn, client, err := queryClient(ctx, d, tq.InquiryIDs != nil)
-	if err != nil {
+	if s.conn, s.client, err = queryClient(ctx, d, s.ids != nil); err != nil {
 		return nil, false, fan.firstError(err)
 	}
-	return &scan{table: table, conn: conn, client: client, quals: tq, variants: variants, fan: fan}, true, nil
+	if s.answerTypes != nil && len(s.answerTypes) == 0 {
+		return nil, false, nil // contradictory answer_type quals: nothing to ask Coupang for
+	}
+	return s, true, nil
 }
 
 // run fetches the scan's rows and hands each to emit until it returns false: from the
@@ -77,16 +97,12 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 		return s.runSorted(ctx, d, emit)
 	}
 	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
-	if s.quals.InquiryIDs == nil {
+	if s.ids == nil {
 		return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 			return query.Fetch(ctx, s.client, p, emit)
 		})
 	}
-	if err := listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h); err != nil {
-		return err
-	}
-	h.flush()
-	return nil
+	return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
 }
 
 // runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
@@ -137,9 +153,9 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	return nil
 }
 
-// listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands over
-// every (inquiry, option ID) row that passes the other key-column quals, with the planner's own
-// filter (and no planned windows, which these reads do not need).
+// listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands every
+// (inquiry, option ID) row that passes the other key-column quals to h, with the planner's own
+// filter (and no planned windows, which these reads do not need), then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
 	var emits []func(query.Row) bool
 	var filters []*query.Filter
@@ -174,6 +190,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 			}
 		}
 	}
+	h.flush()
 	return nil
 }
 
@@ -226,8 +243,10 @@ func (h *holdback[R]) flush() {
 // rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
 // a request in flight. Every other failure is also logged at ERROR: the SDK can, rarely, lose a
 // list error on its way to Steampipe (see FetchTracker), and the log is then the user's record.
+// The query's own context is deliberately not consulted: RowsRemaining reports 0 for a cancelled
+// context.
 func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
-	if err == nil || limitMet(d) {
+	if err == nil || (queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0) {
 		return nil
 	}
 	err = fmt.Errorf("%s: %w", table, err)

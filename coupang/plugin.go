@@ -32,21 +32,18 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 	fans := &fanOuts{}
 	return &plugin.Plugin{
 		Name:             "coupang",
-		DefaultTransform: fromGo(),
+		DefaultTransform: columnValue,
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
-			NewInstance: ConfigInstance,
+			NewInstance: func() any { return &coupangConfig{} },
 		},
 		// No DefaultRetryConfig: the API client already retries 429, 5xx and network errors per
 		// request; an SDK retry on top would re-run whole fetches and multiply the attempts.
 		RateLimiters: []*rate_limiter.Definition{
 			{
 				Name: RateLimiterName,
-				// 4 requests/second with a bucket of 1. In this process the SDK's token bucket
-				// spaces requests 250ms apart, which alone would let 5 of them into a closed
-				// 1-second window (at 0, 250, 500, 750 and 1000ms). The same figures also size
-				// the seller's budget shared by every process on the machine (see sharedRate),
-				// which keeps any 1-second window to 4 requests: what all tables, queries and
-				// processes of one seller draw from.
+				// The SDK's token bucket spaces requests 250ms apart, which alone lets 5 into a
+				// closed 1-second window (0, 250, ..., 1000ms); the same figures also size the
+				// seller's machine-wide budget (sharedRate), which keeps every window to 4.
 				FillRate:   defaultFillRate,
 				BucketSize: defaultBucketSize,
 				Scope:      []string{"connection"},

@@ -1,11 +1,8 @@
 package coupang
 
 import (
-	"cmp"
-	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -41,25 +38,11 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	return out
 }
 
-// tableQuals is what a list function needs from the SDK's quals.
-type tableQuals struct {
-	// Quals is the planner input; query.Quals.Split makes the single-valued Quals to plan.
-	Quals query.Quals
-	// InquiryIDs is the set of inquiry_id values asked for, nil without a qual on inquiry_id
-	// (empty: contradictory quals).
-	InquiryIDs []int64
-	// AnswerTypes is the set of answer_type values asked for (reply table), nil without a qual.
-	AnswerTypes []string
-}
-
 // convertQuals turns the key-column quals into planner input: each qual's values (one, or an IN
 // list) become one set of its column. limit is the query's limit (< 0 for none); repliesLimit says
-// the limit counts replies. Quals on inquiry_id and answer_type become sets.
-func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (tableQuals, error) {
-	out := tableQuals{Quals: query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}}
-	q := &out.Quals
-	var ids [][]int64
-	var types [][]string
+// the limit counts replies.
+func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (query.Quals, error) {
+	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
 	for column, kq := range m {
 		for _, qual := range kq.Quals {
 			if qual == nil || qual.Value == nil {
@@ -88,20 +71,18 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (ta
 			case colCSPartnerCounselingStatus:
 				q.CSPartnerCounselingStatus, err = appendSet(q.CSPartnerCounselingStatus, column, values, stringValue)
 			case colInquiryID:
-				ids, err = appendSet(ids, column, values, int64Value)
+				q.InquiryID, err = appendSet(q.InquiryID, column, values, int64Value)
 			case colAnswerType:
-				types, err = appendSet(types, column, values, stringValue)
+				q.AnswerType, err = appendSet(q.AnswerType, column, values, stringValue)
 			default:
 				err = fmt.Errorf("unexpected key column %q", column)
 			}
 			if err != nil {
-				return out, err
+				return q, err
 			}
 		}
 	}
-	out.InquiryIDs, _ = query.Intersect(ids, cmp.Compare[int64])
-	out.AnswerTypes, _ = query.Intersect(types, strings.Compare)
-	return out, nil
+	return q, nil
 }
 
 // timeBounds returns one bound with op per timestamp value.
@@ -157,10 +138,4 @@ func queryLimit(d *plugin.QueryData) int64 {
 		return -1
 	}
 	return *d.QueryContext.Limit
-}
-
-// limitMet reports whether the query has streamed all the rows its limit asks for. The query's
-// own context is deliberately not consulted: RowsRemaining reports 0 for a cancelled context.
-func limitMet(d *plugin.QueryData) bool {
-	return queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0
 }

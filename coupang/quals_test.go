@@ -51,26 +51,26 @@ func TestConvertQuals(t *testing.T) {
 		quals   plugin.KeyColumnQualMap
 		limit   int64
 		replies bool
-		want    tableQuals
+		want    query.Quals
 		wantErr string
 	}{
-		{name: "none", limit: -1, want: tableQuals{Quals: query.Quals{Limit: -1}}},
+		{name: "none", limit: -1, want: query.Quals{Limit: -1}},
 		{name: "between and limit", quals: qualMap(q{colInquiryAt, ">=", ts(t1)}, q{colInquiryAt, "<=", ts(t2)}), limit: 5,
-			want: tableQuals{Quals: query.Quals{Limit: 5, InquiryAt: []query.Bound{{Op: ">=", Value: t1}, {Op: "<=", Value: t2}}}}},
+			want: query.Quals{Limit: 5, InquiryAt: []query.Bound{{Op: ">=", Value: t1}, {Op: "<=", Value: t2}}}},
 		{name: "inquiry_at IN list and null", quals: qualMap(q{colInquiryAt, "=", list(ts(t1), ts(t2))}, q{colInquiryAt, ">", &proto.QualValue{}}), limit: -1,
-			want: tableQuals{Quals: query.Quals{Limit: -1, InquiryAtAny: [][]query.Bound{{{Op: "=", Value: t1}, {Op: "=", Value: t2}}, {}}}}},
+			want: query.Quals{Limit: -1, InquiryAtAny: [][]query.Bound{{{Op: "=", Value: t1}, {Op: "=", Value: t2}}, {}}}},
 		{name: "option id scalar and IN list", quals: qualMap(q{colVendorItemID, "=", i64(7)}, q{colVendorItemID, "=", list(i64(7), i64(8))}), limit: -1,
-			want: tableQuals{Quals: query.Quals{Limit: -1, VendorItemID: [][]int64{{7}, {7, 8}}}}},
+			want: query.Quals{Limit: -1, VendorItemID: [][]int64{{7}, {7, 8}}}},
 		{name: "statuses and order id", quals: qualMap(q{colPartnerCounselingStatus, "=", str("ANSWER")}, q{colInquiryStatus, "=", str("complete")},
 			q{colCSPartnerCounselingStatus, "=", str("answered")}, q{colOrderID, "=", i64(42)}), limit: -1,
-			want: tableQuals{Quals: query.Quals{Limit: -1, PartnerCounselingStatus: [][]string{{"ANSWER"}}, InquiryStatus: [][]string{{"complete"}},
-				CSPartnerCounselingStatus: [][]string{{"answered"}}, OrderID: [][]int64{{42}}}}},
+			want: query.Quals{Limit: -1, PartnerCounselingStatus: [][]string{{"ANSWER"}}, InquiryStatus: [][]string{{"complete"}},
+				CSPartnerCounselingStatus: [][]string{{"answered"}}, OrderID: [][]int64{{42}}}},
 		{name: "IN lists are sets, nulls dropped", quals: qualMap(q{colAnsweredType, "=", list(str("ANSWERED"), &proto.QualValue{}, str("ALL"))}, q{colOrderID, "=", list(i64(1), i64(2))}), limit: -1,
-			want: tableQuals{Quals: query.Quals{Limit: -1, PartnerCounselingStatus: [][]string{{"ANSWERED", "ALL"}}, OrderID: [][]int64{{1, 2}}}}},
+			want: query.Quals{Limit: -1, PartnerCounselingStatus: [][]string{{"ANSWERED", "ALL"}}, OrderID: [][]int64{{1, 2}}}},
 		{name: "reply keys become sets", quals: qualMap(q{colInquiryID, "=", list(i64(3), i64(1), i64(3))}, q{colInquiryID, "=", i64(3)}, q{colAnswerType, "=", str("vendor")}), limit: 2, replies: true,
-			want: tableQuals{Quals: query.Quals{Limit: 2, LimitCountsReplies: true}, InquiryIDs: []int64{3}, AnswerTypes: []string{"vendor"}}},
-		{name: "contradictory answer types give an empty set", quals: qualMap(q{colAnswerType, "=", str("vendor")}, q{colAnswerType, "=", str("csAgent")}), limit: -1, replies: true,
-			want: tableQuals{Quals: query.Quals{Limit: -1, LimitCountsReplies: true}, AnswerTypes: []string{}}},
+			want: query.Quals{Limit: 2, LimitCountsReplies: true, InquiryID: [][]int64{{3, 1, 3}, {3}}, AnswerType: [][]string{{"vendor"}}}},
+		{name: "contradictory answer types are two sets", quals: qualMap(q{colAnswerType, "=", str("vendor")}, q{colAnswerType, "=", str("csAgent")}), limit: -1, replies: true,
+			want: query.Quals{Limit: -1, LimitCountsReplies: true, AnswerType: [][]string{{"vendor"}, {"csAgent"}}}},
 		{name: "wrong type", quals: qualMap(q{colOrderID, "=", str("x")}), limit: -1, wantErr: "order_id: expected an integer"},
 		{name: "wrong status type", quals: qualMap(q{colInquiryStatus, "=", list(i64(1))}), limit: -1, wantErr: "inquiry_status: expected text"},
 		{name: "wrong time type", quals: qualMap(q{colInquiryAt, ">", i64(1)}), limit: -1, wantErr: "inquiry_at: expected a timestamp"},

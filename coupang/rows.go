@@ -1,44 +1,32 @@
 package coupang
 
 import (
+	"context"
 	"slices"
 	"time"
 	"unicode/utf8"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
 )
 
 // titleRunes is how much of an inquiry's content makes its title when it names no item.
 const titleRunes = 60
 
-// inquiryRow is one row of coupang_callcenter_inquiry; field names follow the columns (FromGo).
-type inquiryRow struct {
-	InquiryID                 int64
-	InquiryAt                 time.Time
-	VendorItemID              *int64
-	VendorItemIDs             []int64
-	OrderID                   *int64
-	PartnerCounselingStatus   string
-	InquiryStatus             string
-	CsPartnerCounselingStatus string
-	ItemName                  string
-	Content                   string
-	AnsweredAt                *time.Time
-	OrderDate                 *time.Time
-	BuyerEmail                string
-	BuyerPhone                string
-	ReceiptCategory           string
-	SaleStartedAt             *time.Time
-	SaleEndedAt               *time.Time
-	Replies                   []replyRow
-	VendorID                  string
-	Title                     string
-}
+// row is one streamed row of any table, by column name; a column it lacks is null.
+type row map[string]any
 
-// replyRow is one reply. It is both an element of the inquiry table's replies JSONB (through its
-// json tags) and the reply-specific columns of the reply table (through its field names), so the
-// two views of a reply always carry the same keys and value types.
+// columnValue is the plugin's default transform: the column's value in the streamed row. A map
+// lookup, where the SDK's FromGo finds a struct field by reflection and compiles a regular
+// expression for every value.
+var columnValue = transform.From(func(_ context.Context, d *transform.TransformData) (any, error) {
+	r, _ := d.HydrateItem.(row)
+	return r[d.ColumnName], nil
+})
+
+// replyRow is one reply as an element of the inquiry table's replies JSONB; its keys and value
+// types are the reply table's columns (see replyColumns).
 type replyRow struct {
 	AnswerID                      int64      `json:"answer_id"`
 	ParentAnswerID                *int64     `json:"parent_answer_id"`
@@ -50,59 +38,6 @@ type replyRow struct {
 	Receptionist                  string     `json:"receptionist"`
 	ReplyAt                       *time.Time `json:"reply_at"`
 	Content                       string     `json:"content"`
-}
-
-// replyTableRow is one row of coupang_callcenter_inquiry_reply: the inquiry's key columns and one
-// reply.
-type replyTableRow struct {
-	InquiryID               int64
-	InquiryAt               time.Time
-	VendorItemID            *int64
-	OrderID                 *int64
-	PartnerCounselingStatus string
-	VendorID                string
-	replyRow
-}
-
-// newReplyTableRow is one row of coupang_callcenter_inquiry_reply: a reply with the key columns of
-// the inquiry it belongs to, so that the inquiry table's quals select the same inquiries.
-func newReplyTableRow(r query.Row, rep api.Reply, vendorID string) *replyTableRow {
-	return &replyTableRow{
-		InquiryID:               r.Inquiry.InquiryID,
-		InquiryAt:               r.Inquiry.InquiryAt,
-		VendorItemID:            nonZero(r.VendorItemID),
-		OrderID:                 nonZero(r.Inquiry.OrderID),
-		PartnerCounselingStatus: r.PartnerCounselingStatus,
-		VendorID:                vendorID,
-		replyRow:                newReplyRow(rep),
-	}
-}
-
-// newInquiryRow is one row of coupang_callcenter_inquiry for a fetched inquiry.
-func newInquiryRow(r query.Row, vendorID string) *inquiryRow {
-	inq := r.Inquiry
-	return &inquiryRow{
-		InquiryID:                 inq.InquiryID,
-		InquiryAt:                 inq.InquiryAt,
-		VendorItemID:              nonZero(r.VendorItemID),
-		VendorItemIDs:             append([]int64{}, inq.VendorItemIDs...), // [] rather than null
-		OrderID:                   nonZero(inq.OrderID),
-		PartnerCounselingStatus:   r.PartnerCounselingStatus,
-		InquiryStatus:             inq.InquiryStatus,
-		CsPartnerCounselingStatus: inq.CSPartnerCounselingStatus,
-		ItemName:                  inq.ItemName,
-		Content:                   inq.Content,
-		AnsweredAt:                inq.AnsweredAt,
-		OrderDate:                 inq.OrderDate,
-		BuyerEmail:                inq.BuyerEmail,
-		BuyerPhone:                inq.BuyerPhone,
-		ReceiptCategory:           inq.ReceiptCategory,
-		SaleStartedAt:             inq.SaleStartedAt,
-		SaleEndedAt:               inq.SaleEndedAt,
-		Replies:                   convert(inq.Replies, newReplyRow),
-		VendorID:                  vendorID,
-		Title:                     title(inq),
-	}
 }
 
 func newReplyRow(rep api.Reply) replyRow {
@@ -118,6 +53,118 @@ func newReplyRow(rep api.Reply) replyRow {
 		ReplyAt:                       rep.ReplyAt,
 		Content:                       rep.Content,
 	}
+}
+
+// productCommentRow is one answer as an element of the comments JSONB, with the keys of the
+// comment table's columns.
+type productCommentRow struct {
+	InquiryCommentID int64      `json:"inquiry_comment_id"`
+	Content          string     `json:"content"`
+	CommentAt        *time.Time `json:"comment_at"`
+}
+
+func newProductCommentRow(c api.ProductInquiryComment) productCommentRow {
+	return productCommentRow{InquiryCommentID: c.InquiryCommentID, Content: c.Content, CommentAt: c.InquiryCommentAt}
+}
+
+// inquiryRows is the coupang_callcenter_inquiry row of a fetched (inquiry, option ID) pair.
+func inquiryRows(s *scan, r query.Row) []row {
+	inq := r.Inquiry
+	out := inquiryKeys(s, r, 20)
+	out["vendor_item_ids"] = append([]int64{}, inq.VendorItemIDs...) // [] rather than null
+	out[colInquiryStatus] = inq.InquiryStatus
+	out[colCSPartnerCounselingStatus] = inq.CSPartnerCounselingStatus
+	out["item_name"] = inq.ItemName
+	out["content"] = inq.Content
+	out["answered_at"] = inq.AnsweredAt
+	out["order_date"] = inq.OrderDate
+	out["buyer_email"] = inq.BuyerEmail
+	out["buyer_phone"] = inq.BuyerPhone
+	out["receipt_category"] = inq.ReceiptCategory
+	out["sale_started_at"] = inq.SaleStartedAt
+	out["sale_ended_at"] = inq.SaleEndedAt
+	out["replies"] = convert(inq.Replies, newReplyRow)
+	out["title"] = title(inq)
+	return []row{out}
+}
+
+// inquiryKeys are the columns both call-center tables take from an (inquiry, option ID) pair, so
+// that the same quals select the same inquiries in either; the row is sized for n columns.
+func inquiryKeys(s *scan, r query.Row, n int) row {
+	k := make(row, n)
+	k[colInquiryID] = r.Inquiry.InquiryID
+	k[colInquiryAt] = r.Inquiry.InquiryAt
+	k[colVendorItemID] = nonZero(r.VendorItemID)
+	k[colOrderID] = nonZero(r.Inquiry.OrderID)
+	k[colPartnerCounselingStatus] = r.PartnerCounselingStatus
+	k["vendor_id"] = s.conn.vendorID
+	return k
+}
+
+// replyRows are the coupang_callcenter_inquiry_reply rows of a fetched (inquiry, option ID) pair:
+// its replies that pass the answer_type quals.
+func replyRows(s *scan, r query.Row) []row {
+	var out []row
+	for _, rep := range r.Inquiry.Replies {
+		if s.answerTypes != nil && !slices.Contains(s.answerTypes, rep.AnswerType) {
+			continue
+		}
+		c := inquiryKeys(s, r, 16)
+		rr := newReplyRow(rep)
+		c["answer_id"] = rr.AnswerID
+		c["parent_answer_id"] = rr.ParentAnswerID
+		c[colAnswerType] = rr.AnswerType
+		c["need_answer"] = rr.NeedAnswer
+		c["partner_transfer_status"] = rr.PartnerTransferStatus
+		c["partner_transfer_complete_reason"] = rr.PartnerTransferCompleteReason
+		c["receptionist_name"] = rr.ReceptionistName
+		c["receptionist"] = rr.Receptionist
+		c["reply_at"] = rr.ReplyAt
+		c["content"] = rr.Content
+		out = append(out, c)
+	}
+	return out
+}
+
+// productKeys are the columns both product Q&A tables take from a fetched question; the row is
+// sized for n columns.
+func productKeys(s *scan, r query.ProductRow, n int) row {
+	k := make(row, n)
+	k[colInquiryID] = r.Inquiry.InquiryID
+	k[colInquiryAt] = r.Inquiry.InquiryAt
+	k[colAnsweredType] = r.AnsweredType
+	k[colVendorItemID] = nonZero(r.Inquiry.VendorItemID)
+	k["vendor_id"] = s.conn.vendorID
+	return k
+}
+
+// productInquiryRows is the coupang_product_inquiry row of a fetched question.
+func productInquiryRows(s *scan, r query.ProductRow) []row {
+	q := r.Inquiry
+	out := productKeys(s, r, 13)
+	out["product_id"] = nonZero(q.ProductID)
+	out["seller_product_id"] = nonZero(q.SellerProductID)
+	out["seller_item_id"] = nonZero(q.SellerItemID)
+	out["content"] = q.Content
+	out["order_ids"] = append([]int64{}, q.OrderIDs...) // [] rather than null
+	out["answered"] = len(q.Comments) > 0
+	out["comments"] = convert(q.Comments, newProductCommentRow)
+	out["title"] = shorten(q.Content)
+	return []row{out}
+}
+
+// productCommentRows are the coupang_product_inquiry_comment rows of a fetched question: one per
+// answer.
+func productCommentRows(s *scan, r query.ProductRow) []row {
+	out := make([]row, 0, len(r.Inquiry.Comments))
+	for _, c := range r.Inquiry.Comments {
+		k := productKeys(s, r, 8)
+		k["inquiry_comment_id"] = c.InquiryCommentID
+		k["content"] = c.Content
+		k["comment_at"] = c.InquiryCommentAt
+		out = append(out, k)
+	}
+	return out
 }
 
 // title is a short human label: the item name, else the start of the content.

@@ -37,10 +37,10 @@ func sortPushed(d *plugin.QueryData) bool {
 // no dates, everything is one window.
 func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
 	limited := queryLimit(d) >= 0
-	if s.quals.InquiryIDs != nil {
+	if s.ids != nil {
 		var rows []query.Row
 		h := &holdback[query.Row]{emit: func(r query.Row) bool { rows = append(rows, r); return true }, at: func(r query.Row) time.Time { return r.Inquiry.InquiryAt }}
-		if err := listByInquiryID(ctx, s.client, s.variants, s.quals.InquiryIDs, h); err != nil {
+		if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
 			return err
 		}
 		_, err := emitSorted(rows, h.filters, limited, nil, emit)

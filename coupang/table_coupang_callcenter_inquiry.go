@@ -1,9 +1,6 @@
 package coupang
 
 import (
-	"context"
-
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -17,7 +14,7 @@ func tableCoupangCallcenterInquiry(fans *fanOuts) *plugin.Table {
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID, colPartnerCounselingStatus,
 				colInquiryStatus, colCSPartnerCounselingStatus),
-			Hydrate: listRows(fans, tableInquiry, false, streamInquiries),
+			Hydrate: listRows(fans, tableInquiry, false, (*scan).run, inquiryRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},
@@ -42,12 +39,4 @@ func tableCoupangCallcenterInquiry(fans *fanOuts) *plugin.Table {
 			{Name: "title", Type: proto.ColumnType_STRING, Description: "A short label: the item name, else the start of the content."},
 		},
 	}
-}
-
-// streamInquiries streams the inquiry rows of a scan.
-func streamInquiries(ctx context.Context, d *plugin.QueryData, s *scan) error {
-	return s.run(ctx, d, func(r query.Row) bool {
-		d.StreamListItem(ctx, newInquiryRow(r, s.conn.vendorID))
-		return d.RowsRemaining(ctx) > 0
-	})
 }

@@ -1,11 +1,6 @@
 package coupang
 
 import (
-	"context"
-	"slices"
-
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
-
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -19,7 +14,7 @@ func tableCoupangCallcenterInquiryReply(fans *fanOuts) *plugin.Table {
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID,
 				colPartnerCounselingStatus, colAnswerType),
-			Hydrate: listRows(fans, tableReply, true, streamReplies),
+			Hydrate: listRows(fans, tableReply, true, (*scan).run, replyRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID; `inquiry_id = X` reads that inquiry from the single-inquiry endpoint."},
@@ -40,24 +35,4 @@ func tableCoupangCallcenterInquiryReply(fans *fanOuts) *plugin.Table {
 			{Name: "vendor_id", Type: proto.ColumnType_STRING, Description: "The seller ID of the connection."},
 		},
 	}
-}
-
-// streamReplies streams the replies of a scan's inquiry rows that pass answer_type; the limit
-// counts replies, so it is checked before every reply.
-func streamReplies(ctx context.Context, d *plugin.QueryData, s *scan) error {
-	if s.quals.AnswerTypes != nil && len(s.quals.AnswerTypes) == 0 {
-		return nil // contradictory answer_type quals: nothing to ask Coupang for
-	}
-	return s.run(ctx, d, func(r query.Row) bool {
-		for _, rep := range r.Inquiry.Replies {
-			if s.quals.AnswerTypes != nil && !slices.Contains(s.quals.AnswerTypes, rep.AnswerType) {
-				continue
-			}
-			if d.RowsRemaining(ctx) <= 0 {
-				return false
-			}
-			d.StreamListItem(ctx, newReplyTableRow(r, rep, s.conn.vendorID))
-		}
-		return d.RowsRemaining(ctx) > 0
-	})
 }

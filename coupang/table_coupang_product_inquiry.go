@@ -1,9 +1,6 @@
 package coupang
 
 import (
-	"context"
-
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -16,7 +13,7 @@ func tableCoupangProductInquiry(fans *fanOuts) *plugin.Table {
 		Description: "Questions buyers posted on the seller's product pages on Coupang (product Q&A), one row per question.",
 		List: &plugin.ListConfig{
 			KeyColumns: productInquiryKeyColumns(),
-			Hydrate:    listRows(fans, tableProductInquiry, false, streamProductInquiries),
+			Hydrate:    listRows(fans, tableProductInquiry, false, (*scan).runProducts, productInquiryRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID (inquiryId)."},
@@ -40,12 +37,4 @@ func tableCoupangProductInquiry(fans *fanOuts) *plugin.Table {
 // filter: Coupang filters product Q&A by date and answered type only.
 func productInquiryKeyColumns() plugin.KeyColumnSlice {
 	return optionalKeyColumns(colInquiryAt, colAnsweredType)
-}
-
-// streamProductInquiries streams the question rows of a scan.
-func streamProductInquiries(ctx context.Context, d *plugin.QueryData, s *scan) error {
-	return s.runProducts(ctx, d, func(r query.ProductRow) bool {
-		d.StreamListItem(ctx, newProductInquiryRow(r, s.conn.vendorID))
-		return d.RowsRemaining(ctx) > 0
-	})
 }

@@ -1,9 +1,6 @@
 package coupang
 
 import (
-	"context"
-
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -16,7 +13,7 @@ func tableCoupangProductInquiryComment(fans *fanOuts) *plugin.Table {
 		Description: "Answers to the questions buyers posted on the seller's product pages on Coupang, one row per answer, with the question's key columns.",
 		List: &plugin.ListConfig{
 			KeyColumns: productInquiryKeyColumns(),
-			Hydrate:    listRows(fans, tableProductComment, true, streamProductComments),
+			Hydrate:    listRows(fans, tableProductComment, true, (*scan).runProducts, productCommentRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID."},
@@ -29,18 +26,4 @@ func tableCoupangProductInquiryComment(fans *fanOuts) *plugin.Table {
 			{Name: "vendor_id", Type: proto.ColumnType_STRING, Description: "The seller ID of the connection."},
 		},
 	}
-}
-
-// streamProductComments streams the answer rows of a scan; the limit counts answers, so it is
-// checked before every answer.
-func streamProductComments(ctx context.Context, d *plugin.QueryData, s *scan) error {
-	return s.runProducts(ctx, d, func(r query.ProductRow) bool {
-		for _, c := range r.Inquiry.Comments {
-			if d.RowsRemaining(ctx) <= 0 {
-				return false
-			}
-			d.StreamListItem(ctx, newProductCommentTableRow(r, c, s.conn.vendorID))
-		}
-		return d.RowsRemaining(ctx) > 0
-	})
 }

@@ -8,23 +8,17 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// FetchTracker records the first error of the fetch functions (list and get) that run for one
-// query, for an in-process caller that cannot trust the SDK to deliver it.
+// FetchTracker records the first error of the list functions that run for one query, for an
+// in-process caller that cannot trust the SDK to deliver it.
 //
-// Why: in steampipe-plugin-sdk v5.14.1 a fetch error travels through two selects that also watch
-// for the end of the stream, and Go picks a ready select case at random:
-//   - QueryData.streamRows selects between errorChan (the list error) and rowChan, which is closed
-//     right after the list function returns; if streamRows was busy forwarding a row when both
-//     became ready, it may take the closed channel and return nil;
-//   - Plugin.execute selects between errorChan (executeForConnection's error) and outputChan, where
-//     the nil "done" row follows immediately; if it was busy in stream.Send, it may take the nil row
-//     and return without the error.
-//
-// Either way Execute returns nil and a failed query looks like a complete, shorter result. The
-// list and get functions therefore also report their error here, through the query's context
-// (the SDK passes the stream's context down to them when the query cache is off), and the
-// in-process runner fails the query when Execute returned nil but the tracker holds an error.
-// Over gRPC (real Steampipe) context values do not cross the wire and the tracker is simply absent.
+// Why: in steampipe-plugin-sdk v5.14.1 a list error travels through two selects that also watch
+// for the end of the stream, and Go picks a ready case at random: QueryData.streamRows may take
+// the closed rowChan instead of errorChan, and Plugin.execute the nil "done" row instead of
+// executeForConnection's error. Either way Execute returns nil and a failed query looks like a
+// complete, shorter result. The list functions therefore also report their error here, through the
+// query's context (the SDK passes it down when the query cache is off), and the in-process runner
+// fails a query whose Execute returned nil when the tracker holds an error. Over gRPC (real
+// Steampipe) context values do not cross the wire and the tracker is absent.
 type FetchTracker struct {
 	err atomic.Pointer[error]
 }
@@ -51,9 +45,8 @@ func (t *FetchTracker) record(err error) {
 	}
 }
 
-// trackFetch is deferred by every fetch function as `defer trackFetch(ctx)(&err)`: it reports the
-// function's error, or a panic (which it re-raises for the SDK to handle as usual), to the
-// context's tracker if there is one.
+// trackFetch is deferred by every list function as `defer trackFetch(ctx)(&err)`: it reports the
+// function's error, or a panic (re-raised for the SDK to handle), to the context's tracker if any.
 func trackFetch(ctx context.Context) func(errp *error) {
 	t, _ := ctx.Value(fetchTrackerKey{}).(*FetchTracker)
 	return func(errp *error) {

@@ -39,6 +39,44 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 	}, emit)
 }
 
+// FetchProductInquiries runs a plan built with Endpoint ProductQnA, exactly as Fetch runs a
+// call-center plan: the same windows, paging, concurrency, deduplication by inquiry ID, limits and
+// errors; only the request and the item differ.
+func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit func(ProductRow) bool) error {
+	return fetch(ctx, p, api.MaxProductPageSize, source[api.ProductInquiry, ProductRow]{
+		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
+			pg, err := l.ListProductInquiries(ctx, ProductRequest(req))
+			if err != nil || pg == nil {
+				return nil, err
+			}
+			return &page[api.ProductInquiry]{items: pg.Inquiries, pn: pg.Pagination}, nil
+		},
+		id: func(inq api.ProductInquiry) int64 { return inq.InquiryID },
+		at: func(inq api.ProductInquiry) time.Time { return inq.InquiryAt },
+		// inquiry_at is the one key column to check: the listing status (answered_type) is the
+		// plan's own, and Coupang filters product Q&A by nothing else.
+		rows: func(inq api.ProductInquiry) []ProductRow {
+			if p.Filter.Certainty(inq.InquiryAt) == Rejected {
+				return nil
+			}
+			return []ProductRow{{Inquiry: inq, AnsweredType: p.Filter.PartnerCounselingStatus}}
+		},
+		key: func(r ProductRow) pair { return pair{inquiry: r.Inquiry.InquiryID} },
+	}, emit)
+}
+
+// ProductRequest is the product Q&A call of a planned request: its window, status (the
+// answeredType) and page. The planner never sets an option or order ID for product Q&A.
+func ProductRequest(req api.ListRequest) api.ProductInquiryRequest {
+	return api.ProductInquiryRequest{
+		InquiryStartAt: req.InquiryStartAt,
+		InquiryEndAt:   req.InquiryEndAt,
+		AnsweredType:   req.PartnerCounselingStatus,
+		PageNum:        req.PageNum,
+		PageSize:       req.PageSize,
+	}
+}
+
 // source is one list endpoint as the fetcher sees it: T is the endpoint's item, R the row streamed.
 // Windows, paging, concurrency, deduplication, limits and errors are the same for every endpoint.
 type source[T, R any] struct {
@@ -67,28 +105,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	if p.PageSize < 1 || p.PageSize > maxPageSize {
 		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
 	}
-	s := &streamer[T, R]{plan: p, src: src, dd: newDeduper(len(p.Windows)), emit: emit}
-	return s.run(ctx)
-}
-
-// streamer filters, deduplicates and emits rows; it is used from one goroutine only.
-type streamer[T, R any] struct {
-	plan *Plan
-	src  source[T, R]
-	dd   *deduper
-	emit func(R) bool
-}
-
-// stream emits a page's matching rows and reports whether the consumer wants more.
-func (s *streamer[T, R]) stream(win int, pg *page[T]) bool {
-	for _, item := range pg.items {
-		for _, row := range s.src.rows(item) {
-			if s.dd.first(win, s.src.key(row)) && !s.emit(row) {
-				return false
-			}
-		}
-	}
-	return true
+	return src.run(ctx, p, emit)
 }
 
 // job is page `page` of a request of window win; last is the request's last page, once known.
@@ -111,35 +128,21 @@ type result[T any] struct {
 // deduper can forget them early (throughput is set by the rate limiter either way; this order
 // keeps memory flat). A Sequential plan has one request in flight and dispatches the next only
 // after streaming the last page, so that a limit stops the fetch before any request it no longer
-// needs (including later IN-list fan-outs). Pages are streamed here, on the caller's goroutine.
-func (s *streamer[T, R]) run(ctx context.Context) error {
+// needs (including later IN-list fan-outs). Rows are filtered, deduplicated and streamed here, on the
+// caller's goroutine.
+func (src source[T, R]) run(ctx context.Context, p *Plan, emit func(R) bool) error {
 	ctx, cancel := context.WithCancel(ctx)
-	jobs := make(chan job)
-	results := make(chan result[T], Workers)
+	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
 	var wg sync.WaitGroup
 	defer func() {
-		// Stop the workers and wait for them, so none outlives Fetch.
+		// Stop the requests in flight and wait for them, so none outlives Fetch.
 		cancel()
-		close(jobs)
 		wg.Wait()
 	}()
-	for range Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				pg, err := s.listPage(ctx, j.req, j.page)
-				select {
-				case results <- result[T]{job: j, pg: pg, err: err}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	var firsts, started []job                // started: requests with pages left, the next one in page
-	left := make([]int, len(s.plan.Windows)) // each window's pages not yet streamed, as far as known
-	for wi, w := range s.plan.Windows {
+	dd := newDeduper(len(p.Windows))
+	var firsts, started []job           // started: requests with pages left, the next one in page
+	left := make([]int, len(p.Windows)) // each window's pages not yet streamed, as far as known
+	for wi, w := range p.Windows {
 		for _, req := range w.Requests {
 			firsts = append(firsts, job{win: wi, req: req, page: 1})
 		}
@@ -147,57 +150,69 @@ func (s *streamer[T, R]) run(ctx context.Context) error {
 	}
 	inFlight := 0
 	for {
-		queue := &firsts
-		if len(started) > 0 {
-			queue = &started
-		}
-		var send chan<- job // nil: nothing to dispatch now, only wait for results
-		var next job
-		if len(*queue) > 0 && (!s.plan.Sequential || inFlight == 0) {
-			send, next = jobs, (*queue)[0]
-		} else if inFlight == 0 {
-			return nil
-		}
-		select {
-		case send <- next:
-			inFlight++
-			if queue == &started && next.page < next.last {
+		for inFlight < Workers && (!p.Sequential || inFlight == 0) {
+			queue := &firsts
+			if len(started) > 0 {
+				queue = &started
+			}
+			if len(*queue) == 0 {
+				break
+			}
+			j := (*queue)[0]
+			if queue == &started && j.page < j.last {
 				started[0].page++
 			} else {
 				*queue = (*queue)[1:]
 			}
-		case r := <-results:
+			inFlight++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				pg, err := src.listPage(ctx, j.req, j.page)
+				results <- result[T]{job: j, pg: pg, err: err}
+			}()
+		}
+		if inFlight == 0 {
+			return nil
+		}
+		var r result[T]
+		select {
+		case r = <-results:
 			inFlight--
-			if r.err != nil {
-				return r.err
-			}
-			total, err := s.checkPage(r.req, r.page, r.pg)
-			if err != nil {
-				return err
-			}
-			if r.page == 1 && total >= 2 {
-				started = append(started, job{win: r.win, req: r.req, page: 2, last: total})
-				left[r.win] += total - 1
-			}
-			if !s.stream(r.win, r.pg) {
-				return nil
-			}
-			if left[r.win]--; left[r.win] == 0 {
-				s.dd.windowDone(r.win)
-			}
 		case <-ctx.Done():
 			return fmt.Errorf("list inquiries: %w", ctx.Err())
+		}
+		if r.err != nil {
+			return r.err
+		}
+		total, err := src.checkPage(r.req, r.page, r.pg)
+		if err != nil {
+			return err
+		}
+		if r.page == 1 && total >= 2 {
+			started = append(started, job{win: r.win, req: r.req, page: 2, last: total})
+			left[r.win] += total - 1
+		}
+		for _, item := range r.pg.items {
+			for _, row := range src.rows(item) {
+				if dd.first(r.win, src.key(row)) && !emit(row) {
+					return nil
+				}
+			}
+		}
+		if left[r.win]--; left[r.win] == 0 {
+			dd.windowDone(r.win)
 		}
 	}
 }
 
 // listPage makes one request, stopping first if the query was cancelled.
-func (s *streamer[T, R]) listPage(ctx context.Context, req api.ListRequest, n int) (*page[T], error) {
+func (src source[T, R]) listPage(ctx context.Context, req api.ListRequest, n int) (*page[T], error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, n), err)
 	}
 	req.PageNum = n
-	pg, err := s.src.list(ctx, req)
+	pg, err := src.list(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, n), err)
 	}
@@ -211,7 +226,7 @@ var errBadPage = errors.New("inconsistent page from Coupang")
 // request: taken from the first page only (later pages cannot extend it, so a shifting total
 // never loops) and capped by totalElements so an absurd totalPages is an error rather than a
 // million requests.
-func (s *streamer[T, R]) checkPage(req api.ListRequest, page int, pg *page[T]) (int, error) {
+func (src source[T, R]) checkPage(req api.ListRequest, page int, pg *page[T]) (int, error) {
 	bad := func(format string, args ...any) (int, error) {
 		return 0, fmt.Errorf("list inquiries (%s): %w: %s", describe(req, page), errBadPage, fmt.Sprintf(format, args...))
 	}
@@ -223,8 +238,8 @@ func (s *streamer[T, R]) checkPage(req api.ListRequest, page int, pg *page[T]) (
 	}
 	// Without inquiryAt a row can be placed in no time range: fail loudly rather than drop it.
 	for _, item := range pg.items {
-		if s.src.at(item).IsZero() {
-			return bad("inquiry %d has no inquiryAt", s.src.id(item))
+		if src.at(item).IsZero() {
+			return bad("inquiry %d has no inquiryAt", src.id(item))
 		}
 	}
 	if page > 1 {

@@ -72,17 +72,6 @@ func zoneOf(exact bool) zone {
 	return zone{east: ZoneEast, west: ZoneWest}
 }
 
-// NewFilter returns the filter of the quals without planning any request, for inquiries read one
-// at a time from the single-inquiry endpoint. ok is false when the quals contradict each other, so
-// that no row can match; err reports an unknown status or operator, as Build does.
-func NewFilter(q Quals) (f *Filter, ok bool, err error) {
-	filter, empty, err := buildFilter(q)
-	if err != nil {
-		return nil, false, err
-	}
-	return &filter, !empty, nil
-}
-
 // Rows returns the rows of an inquiry listed (or read) with the filter's status that pass every
 // qual: one per distinct option ID the inquiry names, or a single row with VendorItemID 0 when it
 // names none. A row's option ID is always the inquiry's own, so every plan gives the same rows.
@@ -167,19 +156,12 @@ func (b Bound) isLower() bool { return b.Op == OpGt || b.Op == OpGe }
 
 // possible reports whether some session TimeZone within z keeps t: a bound received as v means
 // v - offset, and t satisfies that iff t + offset satisfies v.
-func (b Bound) possible(t time.Time, z zone) bool {
-	if b.isLower() {
-		return b.admits(t.Add(z.east))
-	}
-	return b.admits(t.Add(-z.west))
-}
+func (b Bound) possible(t time.Time, z zone) bool { return b.widened(z).admits(t) }
 
-// sure reports whether every session TimeZone within z keeps t.
+// sure reports whether every session TimeZone within z keeps t: t passes the bound narrowed as far
+// as the other side's offset moves it.
 func (b Bound) sure(t time.Time, z zone) bool {
-	if b.isLower() {
-		return b.admits(t.Add(-z.west))
-	}
-	return b.admits(t.Add(z.east))
+	return b.widened(zone{east: -z.west, west: -z.east}).admits(t)
 }
 
 // widened is the bound moved as far as a session TimeZone within z could have meant it: earlier

@@ -85,17 +85,17 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if lookbackDays <= 0 {
 		lookbackDays = DefaultLookbackDays
 	}
-	filter, empty, err := buildFilter(q)
+	filter, ok, err := NewFilter(q)
 	if err != nil {
 		return nil, err
 	}
-	maxSize := q.endpoint().MaxPageSize
-	p := &Plan{Filter: filter, PageSize: maxSize, Sequential: q.Limit >= 0}
-	if empty || q.Limit == 0 {
+	ep := cmp.Or(q.Endpoint, CallCenter)
+	p := &Plan{Filter: *filter, PageSize: ep.MaxPageSize, Sequential: q.Limit >= 0}
+	if !ok || q.Limit == 0 {
 		return p, nil
 	}
 	p.Windows, p.Lookback = planWindows(&p.Filter, api.KoreanDate(now), lookbackDays)
-	if p.Lookback != nil && q.endpoint() != CallCenter {
+	if p.Lookback != nil && ep != CallCenter {
 		p.Lookback.NoOptionID = true
 	}
 	if len(p.Windows) == 0 {
@@ -107,7 +107,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 			"narrow the inquiry_at range or the vendor_item_id list",
 			ErrPlanTooLarge, len(p.Windows), api.MaxWindowDays, perWindow, len(p.Windows)*perWindow, MaxRequests)
 	}
-	p.PageSize = pageSize(q, p, maxSize)
+	p.PageSize = pageSize(q, p, ep.MaxPageSize)
 	for i := range p.Windows {
 		p.Windows[i].Requests = requestsFor(p.Windows[i], &p.Filter, p.PageSize)
 	}
@@ -243,20 +243,22 @@ func lossless(p *Plan) bool {
 	return (lower == nil || lower.admits(first.Start)) && (upper == nil || upper.admits(last.End.AddDate(0, 0, 1).Add(-time.Second)))
 }
 
-// buildFilter intersects the quals, which must leave at most one value per column but
-// vendor_item_id (see Split). empty reports a contradiction (no row can match).
-func buildFilter(q Quals) (f Filter, empty bool, err error) {
-	ep := q.endpoint()
+// NewFilter returns the filter of the quals, which must leave at most one value per column but
+// vendor_item_id (see Split); Build plans its requests, and inquiries read one at a time from the
+// single-inquiry endpoint use it alone. ok is false when the quals contradict each other, so that
+// no row can match; err reports an unknown status or operator.
+func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
+	ep, f := cmp.Or(q.Endpoint, CallCenter), &Filter{}
 	for _, set := range q.PartnerCounselingStatus {
 		for _, s := range set {
 			if !slices.Contains(ep.Statuses, s) {
-				return f, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
+				return nil, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
 			}
 		}
 	}
 	status, e1, err := single(ep.StatusColumn, q.PartnerCounselingStatus, strings.Compare)
 	if err != nil {
-		return f, false, err
+		return nil, false, err
 	}
 	f.PartnerCounselingStatus = ep.Statuses[0] // the default lists every row
 	if status != nil {
@@ -268,7 +270,7 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 		case len(l) == 0:
 			e1 = true // a list of nulls
 		case slices.ContainsFunc(l, func(b Bound) bool { return compareBounds(b, l[0]) != 0 }):
-			return f, false, fmt.Errorf("inquiry_at: %d bounds to plan at once: Split the quals first", len(l))
+			return nil, false, fmt.Errorf("inquiry_at: %d bounds to plan at once: Split the quals first", len(l))
 		default:
 			bounds = append(slices.Clip(bounds), l[0])
 		}
@@ -276,22 +278,22 @@ func buildFilter(q Quals) (f Filter, empty bool, err error) {
 	var e2, e3, e4, e5, e6 bool
 	f.ExactTimes = q.ExactTimes
 	if f.Lower, f.Upper, e2, err = intersectBounds(bounds, zoneOf(q.ExactTimes)); err != nil {
-		return f, false, err
+		return nil, false, err
 	}
 	ids, ok := Intersect(q.VendorItemID, cmp.Compare[int64])
 	// Non-positive IDs match nothing real and cannot be sent.
 	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return id <= 0 })
 	e3 = !ok || (ids != nil && len(f.VendorItemIDs) == 0)
 	if f.OrderID, e4, err = single("order_id", q.OrderID, cmp.Compare[int64]); err != nil {
-		return f, false, err
+		return nil, false, err
 	}
 	if f.InquiryStatus, e5, err = single("inquiry_status", q.InquiryStatus, strings.Compare); err != nil {
-		return f, false, err
+		return nil, false, err
 	}
 	if f.CSPartnerCounselingStatus, e6, err = single("cs_partner_counseling_status", q.CSPartnerCounselingStatus, strings.Compare); err != nil {
-		return f, false, err
+		return nil, false, err
 	}
-	return f, e1 || e2 || e3 || e4 || e5 || e6, nil
+	return f, !(e1 || e2 || e3 || e4 || e5 || e6), nil
 }
 
 // intersectBounds reduces the inquiry_at quals to the tightest lower and upper bound; z is the doubt

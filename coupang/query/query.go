@@ -49,6 +49,10 @@ type Quals struct {
 	InquiryStatus [][]string
 	// CSPartnerCounselingStatus holds each qual's set on cs_partner_counseling_status; filtered locally.
 	CSPartnerCounselingStatus [][]string
+	// InquiryID and AnswerType hold each qual's set on inquiry_id and answer_type, which no plan
+	// takes: the table code reads the inquiries one by one and picks the replies.
+	InquiryID  [][]int64
+	AnswerType [][]string
 	// Limit is the query's row limit; < 0 means none, 0 means no row is needed (no request).
 	Limit int64
 	// ExactTimes says the InquiryAt bounds are exactly the instants meant, as from the export
@@ -79,14 +83,6 @@ var (
 	CallCenter = &Endpoint{StatusColumn: "partner_counseling_status", Statuses: api.PartnerCounselingStatuses, MaxPageSize: api.MaxPageSize}
 	ProductQnA = &Endpoint{StatusColumn: "answered_type", Statuses: api.AnsweredTypes, MaxPageSize: api.MaxProductPageSize}
 )
-
-// endpoint is q's endpoint, CallCenter by default.
-func (q Quals) endpoint() *Endpoint {
-	if q.Endpoint == nil {
-		return CallCenter
-	}
-	return q.Endpoint
-}
 
 // Lister lists one page of inquiries; *api.Client implements it. Implementations wait on the
 // connection's rate limiter themselves, so Fetch's concurrency is only an upper bound.

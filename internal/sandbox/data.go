@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -46,46 +45,29 @@ type Reply struct {
 	Content                       string    `json:"content"`
 }
 
-// wireInquiry is an inquiry as Coupang sends it: its fields (by their tags), the times in Korean
-// local time without an offset.
-type wireInquiry struct {
-	inquiryFields
-	AnsweredAt *string     `json:"answeredAt"`
-	InquiryAt  *string     `json:"inquiryAt"`
-	OrderDate  *string     `json:"orderDate"`
-	Replies    []wireReply `json:"replies"`
-}
-
-type (
-	inquiryFields Inquiry
-	replyFields   Reply
-)
-
-type wireReply struct {
-	replyFields
-	ReplyAt *string `json:"replyAt"`
-}
-
-func toWire(inq Inquiry) wireInquiry {
-	w := wireInquiry{inquiryFields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), make([]wireReply, len(inq.Replies))}
+// toWire is inq as Coupang sends it: its fields (by their tags), the times in Korean local time
+// without an offset.
+func toWire(inq Inquiry) any {
+	type (
+		fields      Inquiry
+		replyFields Reply
+		reply       struct {
+			replyFields
+			ReplyAt *string `json:"replyAt"`
+		}
+	)
+	replies := make([]reply, len(inq.Replies))
 	for i, r := range inq.Replies {
-		w.Replies[i] = wireReply{replyFields(r), wireTime(&r.ReplyAt)}
+		replies[i] = reply{replyFields(r), wireTime(&r.ReplyAt)}
 	}
-	return w
+	return struct {
+		fields
+		AnsweredAt *string `json:"answeredAt"`
+		InquiryAt  *string `json:"inquiryAt"`
+		OrderDate  *string `json:"orderDate"`
+		Replies    []reply `json:"replies"`
+	}{fields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), replies}
 }
-
-// Wire values.
-const (
-	counselRequestAnswer = "requestAnswer"
-	counselAnswered      = "answered"
-	answerCSAgent        = "csAgent"
-	answerVendor         = "vendor"
-	transferNone         = "none"
-	transferRequest      = "requestAnswer"
-	transferAnswered     = "answered"
-	// timeLayout is Coupang's time format: Korean local time without an offset.
-	timeLayout = "2006-01-02 15:04:05"
-)
 
 // MatchesStatus reports whether inq is selected by the partnerCounselingStatus value status (see the
 // package documentation). An unknown status matches nothing.
@@ -94,29 +76,26 @@ func MatchesStatus(inq Inquiry, status string) bool {
 	case api.StatusNone:
 		return true
 	case api.StatusAnswer:
-		return inq.CSPartnerCounselingStatus == counselAnswered
+		return inq.CSPartnerCounselingStatus == "answered"
 	case api.StatusNoAnswer:
-		return inq.CSPartnerCounselingStatus == counselRequestAnswer
+		return inq.CSPartnerCounselingStatus == "requestAnswer"
 	case api.StatusTransfer:
-		for _, r := range inq.Replies {
-			if r.AnswerType == answerCSAgent && r.PartnerTransferStatus != nil &&
-				*r.PartnerTransferStatus == transferRequest && r.NeedAnswer {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(inq.Replies, func(r Reply) bool {
+			return r.AnswerType == "csAgent" && r.PartnerTransferStatus != nil && *r.PartnerTransferStatus == "requestAnswer" && r.NeedAnswer
+		})
 	}
 	return false
 }
 
-// replyKind is the role of one reply in a scenario.
-type replyKind uint8
+// replyKind is the role of one reply in a scenario: a CS agent's, with that partnerTransferStatus,
+// or the seller's.
+type replyKind string
 
 const (
-	replyTransferWaiting  replyKind = iota // csAgent, requestAnswer, needAnswer true
-	replyTransferAnswered                  // csAgent, answered, needAnswer false
-	replyCSNote                            // csAgent, none, needAnswer false
-	replyVendor                            // vendor, null
+	replyTransferWaiting  replyKind = "requestAnswer" // needAnswer true
+	replyTransferAnswered replyKind = "answered"
+	replyCSNote           replyKind = "none"
+	replyVendor           replyKind = "vendor" // partnerTransferStatus null
 )
 
 // scenario is the shape of an inquiry's conversation; every status follows from it.
@@ -289,7 +268,6 @@ func buildDataset(o Options) *dataset {
 		dayKey := uint64(day.Unix() / 86400)
 		r := rand.New(rand.NewPCG(uint64(o.Seed), dayKey))
 		count := perDay/2 + r.IntN(perDay+1)
-		start := len(d.recs)
 		for range count {
 			at := day.Unix() + int64(weighted(r, hourWeights)*3600+r.IntN(3600))
 			u := r.Float64()
@@ -310,7 +288,6 @@ func buildDataset(o Options) *dataset {
 			}
 			d.recs = append(d.recs, record{at: at, item: item, opt: mask | uint8(p)<<4, scen: sc})
 		}
-		slices.SortStableFunc(d.recs[start:], func(a, b record) int { return cmp.Compare(a.at, b.at) })
 	}
 
 	// Hot inquiries on one option ID, spread uniformly over the days.
@@ -343,8 +320,8 @@ func buildDataset(o Options) *dataset {
 			at := from + r.Int64N(to-from+1)
 			d.recs = append(d.recs, record{at: at, item: int32(hotItem), opt: 1<<hotOpt | uint8(hotOpt)<<4, scen: pickScenario(r)})
 		}
-		slices.SortStableFunc(d.recs, func(a, b record) int { return cmp.Compare(a.at, b.at) })
 	}
+	slices.SortStableFunc(d.recs, func(a, b record) int { return cmp.Compare(a.at, b.at) })
 
 	// Inquiry IDs grow with time, with gaps, so they are unique and (at, id) order is total.
 	id := int64(firstInquiryID)
@@ -446,13 +423,12 @@ func (d *dataset) render(i int) Inquiry {
 	inq := Inquiry{
 		InquiryID:                 rec.id,
 		InquiryStatus:             sc.status,
-		CSPartnerCounselingStatus: counselRequestAnswer,
+		CSPartnerCounselingStatus: "requestAnswer",
 		VendorItemIDs:             d.vendorItemIDs(rec),
 		ItemName:                  itemName,
 		Content:                   customerTexts[r.IntN(len(customerTexts))],
 		Replies:                   []Reply{},
 		InquiryAt:                 at,
-		BuyerEmail:                "",
 		BuyerPhone:                fmt.Sprintf("010-****-%04d", r.IntN(10000)),
 		OrderID:                   d.orderID(rec),
 		ReceiptCategory:           categories[r.IntN(len(categories))],
@@ -460,7 +436,7 @@ func (d *dataset) render(i int) Inquiry {
 		SaleEndedAt:               it.saleEnd,
 	}
 	if sc.answered {
-		inq.CSPartnerCounselingStatus = counselAnswered
+		inq.CSPartnerCounselingStatus = "answered"
 	}
 	if inq.InquiryStatus == "" {
 		inq.InquiryStatus = []string{"progress", "complete"}[r.IntN(2)]
@@ -483,39 +459,30 @@ func (d *dataset) render(i int) Inquiry {
 		}
 		switch kind {
 		case replyVendor:
-			rep.AnswerType = answerVendor
+			rep.AnswerType = "vendor"
 			rep.ReceptionistName = "데모몰"
 			rep.Receptionist = "demomall"
 			rep.Content = "안녕하세요, \r\n데모몰입니다.\r\n\r\n" + vendorTexts[r.IntN(len(vendorTexts))] + "\r\n\r\n감사합니다.\r\n"
 			t := rep.ReplyAt
 			inq.AnsweredAt = &t
 		default:
-			rep.AnswerType = answerCSAgent
+			rep.AnswerType = "csAgent"
 			rep.ReceptionistName = agentNames[r.IntN(len(agentNames))]
 			rep.Receptionist = fmt.Sprintf("D%06d", r.IntN(1000000))
-			var st string
-			switch kind {
-			case replyTransferWaiting:
-				st, rep.NeedAnswer = transferRequest, true
-			case replyTransferAnswered:
-				st = transferAnswered
+			st := string(kind)
+			rep.PartnerTransferStatus, rep.NeedAnswer = &st, kind == replyTransferWaiting
+			if kind == replyTransferAnswered {
 				rep.PartnerTransferCompleteReason = completeWhy[r.IntN(len(completeWhy))]
-			default:
-				st = transferNone
 			}
-			rep.PartnerTransferStatus = &st
 			if kind == replyCSNote {
 				rep.Content = csNoteTexts[r.IntN(len(csNoteTexts))]
 			} else {
-				var b strings.Builder
-				b.WriteString("[판매자이관]\n")
+				order := ""
 				if inq.OrderID != 0 {
-					fmt.Fprintf(&b, "◼주문번호: %d\n", inq.OrderID)
+					order = fmt.Sprintf("◼주문번호: %d\n", inq.OrderID)
 				}
-				b.WriteString("◼아이템: " + itemName + "\n")
-				b.WriteString("◼고객명/연락처: <<***/01*-****-****>>\n")
-				b.WriteString("◼문의내용: " + transferTexts[r.IntN(len(transferTexts))] + "\n")
-				rep.Content = b.String()
+				rep.Content = "[판매자이관]\n" + order + "◼아이템: " + itemName + "\n◼고객명/연락처: <<***/01*-****-****>>\n" +
+					"◼문의내용: " + transferTexts[r.IntN(len(transferTexts))] + "\n"
 			}
 		}
 		inq.Replies = append(inq.Replies, rep)

@@ -1,50 +1,39 @@
 package sandbox
 
 import (
-	"bytes"
+	"cmp"
 	"net"
 	"net/http"
 	"strconv"
 	"time"
 )
 
-// FaultKind names what an injected fault does.
-type FaultKind int
+// FaultKind names what an injected fault does; the name is RequestRecord.Fault.
+type FaultKind string
 
 // The fault kinds.
 const (
 	// KindStatus answers Fault.Status with the JSON body {"code":Status,"message":Message}, and a
 	// Retry-After header when Fault.RetryAfter is set.
-	KindStatus FaultKind = iota + 1
+	KindStatus FaultKind = "status"
 	// KindReset closes the connection without an answer (TCP reset where possible).
-	KindReset
+	KindReset FaultKind = "reset"
 	// KindMalformedJSON answers HTTP 200 with a body that is not valid JSON.
-	KindMalformedJSON
+	KindMalformedJSON FaultKind = "malformed-json"
 	// KindTruncated answers the normal response's headers (full Content-Length) and only half of its
 	// body, then closes the connection.
-	KindTruncated
+	KindTruncated FaultKind = "truncated"
 	// KindHTML403 answers HTTP 403 with an HTML page, like the gateway when a caller is blocked.
-	KindHTML403
+	KindHTML403 FaultKind = "html-403"
 	// KindCodeInBody answers HTTP 200 with {"code":Status,"message":Message}: an error inside a
 	// successful HTTP answer.
-	KindCodeInBody
+	KindCodeInBody FaultKind = "code-in-body"
 	// KindSlow waits Fault.Delay (or until the client gives up) and then serves the request normally.
-	KindSlow
+	KindSlow FaultKind = "slow"
 	// KindBody answers HTTP Fault.Status with exactly Fault.Body (Content-Type Fault.ContentType, or
 	// Coupang's JSON type when empty): any response a test needs, however extreme.
-	KindBody
+	KindBody FaultKind = "body"
 )
-
-var kindNames = [...]string{KindStatus: "status", KindReset: "reset", KindMalformedJSON: "malformed-json",
-	KindTruncated: "truncated", KindHTML403: "html-403", KindCodeInBody: "code-in-body", KindSlow: "slow", KindBody: "body"}
-
-// String names the kind.
-func (k FaultKind) String() string {
-	if k > 0 && int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return "unknown"
-}
 
 // Fault is one injected misbehaviour; see the FaultKind constants for which fields each kind uses.
 type Fault struct {
@@ -92,24 +81,11 @@ func FaultBody(status int, body []byte) *Fault {
 	return &Fault{Kind: KindBody, Status: status, Body: body}
 }
 
-// MalformedJSONBody is the body of KindMalformedJSON.
-const MalformedJSONBody = `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`
+// halfWriter sends the first half of what is written: writeBody, which answers every request
+// with one Write after setting the full Content-Length, then sends a truncated body.
+type halfWriter struct{ http.ResponseWriter }
 
-// HTML403Body is the body of KindHTML403.
-const HTML403Body = "<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n" +
-	"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"
-
-// bufferWriter captures a response's status and body to replay them (truncated); its headers are
-// the real response's.
-type bufferWriter struct {
-	h      http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (b *bufferWriter) Header() http.Header         { return b.h }
-func (b *bufferWriter) WriteHeader(code int)        { b.status = code }
-func (b *bufferWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (h halfWriter) Write(p []byte) (int, error) { return h.ResponseWriter.Write(p[:len(p)/2]) }
 
 // inject applies a fault other than KindSlow.
 func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
@@ -122,28 +98,18 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	case KindCodeInBody:
 		writeJSON(w, http.StatusOK, envelope{Code: f.Status, Message: f.Message})
 	case KindMalformedJSON:
-		writeBody(w, http.StatusOK, "", []byte(MalformedJSONBody))
+		writeBody(w, http.StatusOK, "", []byte(`{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`))
 	case KindBody:
 		writeBody(w, f.Status, f.ContentType, f.Body)
 	case KindHTML403:
-		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte(HTML403Body))
+		writeBody(w, http.StatusForbidden, "text/html; charset=UTF-8", []byte("<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n"+
+			"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n"))
 	case KindTruncated:
-		bw := &bufferWriter{h: w.Header(), status: http.StatusOK}
-		s.serve(bw, r)
-		body := bw.body.Bytes()
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(bw.status)
-		_, _ = w.Write(body[:len(body)/2])
-		if fl, ok := w.ResponseWriter.(http.Flusher); ok {
-			fl.Flush()
-		}
+		s.serve(halfWriter{w}, r)
+		_ = http.NewResponseController(w.ResponseWriter).Flush()
 		panic(http.ErrAbortHandler)
 	default: // KindReset and anything unknown
-		hj, ok := w.ResponseWriter.(http.Hijacker)
-		if !ok {
-			panic(http.ErrAbortHandler)
-		}
-		conn, _, err := hj.Hijack()
+		conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack()
 		if err != nil {
 			panic(http.ErrAbortHandler)
 		}
@@ -155,12 +121,9 @@ func (s *Server) inject(w *statusWriter, r *http.Request, f *Fault) {
 	}
 }
 
-// writeBody answers status with exactly body, as contentType ("" means jsonContentType).
+// writeBody answers status with exactly body, as contentType ("" means Coupang's JSON type).
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
-	if contentType == "" {
-		contentType = jsonContentType
-	}
-	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Type", cmp.Or(contentType, "application/json;charset=UTF-8"))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

@@ -106,8 +106,9 @@ func (o Options) withDefaults() Options {
 	o.VendorID = cmp.Or(o.VendorID, DemoVendorID)
 	o.AccessKey = cmp.Or(o.AccessKey, DemoAccessKey)
 	o.SecretKey = cmp.Or(o.SecretKey, DemoSecretKey)
-	if o.HotInquiries > 0 {
-		o.HotVendorItemID = cmp.Or(o.HotVendorItemID, DemoHotVendorItemID)
+	o.HotVendorItemID = cmp.Or(o.HotVendorItemID, DemoHotVendorItemID)
+	if o.HotInquiries <= 0 {
+		o.HotVendorItemID = 0 // no hot option
 	}
 	return o
 }

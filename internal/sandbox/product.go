@@ -96,7 +96,6 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 		day := d.firstDay.AddDate(0, 0, i)
 		r := rand.New(rand.NewPCG(uint64(d.seed), uint64(day.Unix()/86400)^0x0A0A))
 		count := perDay/4 + r.IntN(perDay/2+1)
-		start := len(d.products)
 		for range count {
 			u := r.Float64()
 			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
@@ -107,8 +106,8 @@ func (d *dataset) buildProductInquiries(days, perDay int) {
 				d.products = append(d.products, rec)
 			}
 		}
-		slices.SortStableFunc(d.products[start:], func(a, b productRecord) int { return cmp.Compare(a.at, b.at) })
 	}
+	slices.SortStableFunc(d.products, func(a, b productRecord) int { return cmp.Compare(a.at, b.at) })
 	id := int64(firstProductInquiryID)
 	for i := range d.products {
 		id += 1 + int64(splitmix(uint64(d.seed)^0x9A^uint64(i))%5)
@@ -159,76 +158,62 @@ func (s *Server) ProductInquiryTimes() []time.Time {
 	return renderAll(s.data.products, func(i int) time.Time { return kst(s.data.products[i].at) })
 }
 
-// productList answers the v5 product Q&A list (onlineInquiries) with the call-center list's
-// strictness: vendor, answeredType (case-sensitive), both yyyy-MM-dd dates 2..7 days apart, pageSize
-// 1..50; questions newest first, within the inclusive Korean dates.
-func (s *Server) productList(w http.ResponseWriter, r *http.Request, pathVendor string) {
-	q, ok := s.listQuery(w, r, pathVendor, "answeredType")
-	if !ok {
-		return
-	}
-	answered := q["answeredType"]
+// productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
+// documentation: questions newest first, within the inclusive Korean dates.
+func (s *Server) productList(c *call, pathVendor string) envelope {
+	s.parseList(c, pathVendor, "answeredType")
+	answered := c.q["answeredType"]
 	if !slices.Contains(api.AnsweredTypes, answered) {
-		writeError(w, http.StatusBadRequest, MsgAnsweredTypeNull)
-		return
+		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
 	}
-	from, to, ok := parseWindow(w, q)
-	if !ok {
-		return
-	}
-	pg, ok := parsePaging(w, q, api.MaxProductPageSize)
-	if !ok {
-		return
+	from, to := c.window()
+	pg := c.paging(api.MaxProductPageSize)
+	if c.status != 0 {
+		return envelope{}
 	}
 	d := s.data
-	content := []wireProduct{}
+	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
 		has := d.products[i].comments > 0
-		if (answered == api.AnsweredAnswered && !has) || (answered == api.AnsweredNoAnswer && has) {
-			continue
-		}
-		if pg.next() {
+		if (answered == api.AnsweredAll || has == (answered == api.AnsweredAnswered)) && pg.next() {
 			content = append(content, toWireProduct(d.renderProduct(i)))
 		}
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	pg.writePage(w, "200", content)
+	return pg.page("200", content)
 }
 
-// wireProduct is a v5 question: inquiryAt ISO with a T and no offset, as v5 moved to; answers keep
-// the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so clients must read
-// both. No buyerEmail (removed 2026-03-15).
-type wireProduct struct {
-	productFields
-	InquiryAt string        `json:"inquiryAt"`
-	OrderIDs  any           `json:"orderIds,omitempty"`
-	Comments  []wireComment `json:"commentDtoList"`
-}
-
-type (
-	productFields ProductInquiry
-	commentFields ProductComment
-)
-
-type wireComment struct {
-	commentFields
-	InquiryCommentAt *string `json:"inquiryCommentAt"`
-}
-
-func toWireProduct(q ProductInquiry) wireProduct {
-	w := wireProduct{productFields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), nil, make([]wireComment, len(q.Comments))}
+// toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;
+// answers keep the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so
+// clients must read both. No buyerEmail (removed 2026-03-15).
+func toWireProduct(q ProductInquiry) any {
+	type (
+		fields        ProductInquiry
+		commentFields ProductComment
+		comment       struct {
+			commentFields
+			InquiryCommentAt *string `json:"inquiryCommentAt"`
+		}
+	)
+	comments := make([]comment, len(q.Comments))
+	for i, c := range q.Comments {
+		comments[i] = comment{commentFields(c), wireTime(&c.InquiryCommentAt)}
+	}
 	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
+	var orders any
 	switch {
 	case len(q.OrderIDs) > 0:
-		w.OrderIDs = q.OrderIDs
+		orders = q.OrderIDs
 	case q.InquiryID%3 == 0:
-		w.OrderIDs = json.RawMessage("null")
+		orders = json.RawMessage("null")
 	case q.InquiryID%3 == 1:
-		w.OrderIDs = []int64{}
+		orders = []int64{}
 	}
-	for i, c := range q.Comments {
-		w.Comments[i] = wireComment{commentFields(c), wireTime(&c.InquiryCommentAt)}
-	}
-	return w
+	return struct {
+		fields
+		InquiryAt string    `json:"inquiryAt"`
+		OrderIDs  any       `json:"orderIds,omitempty"`
+		Comments  []comment `json:"commentDtoList"`
+	}{fields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), orders, comments}
 }

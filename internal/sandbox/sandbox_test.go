@@ -754,7 +754,7 @@ func TestFaults(t *testing.T) {
 				t.Errorf("requests %d -> %d", before, s.Requests())
 			}
 			log := s.Log()
-			if len(log) != 1 || log[0].Fault != tc.f.Kind.String() || log[0].N != before+1 || log[0].Path != listPath || log[0].RawQuery != q {
+			if len(log) != 1 || log[0].Fault != string(tc.f.Kind) || log[0].N != before+1 || log[0].Path != listPath || log[0].RawQuery != q {
 				t.Errorf("log %+v", log)
 			}
 		})

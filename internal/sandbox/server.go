@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -38,12 +39,6 @@ const (
 	// MsgTooManyRequests is the 429 message of the rate limiter.
 	MsgTooManyRequests = "Too many requests"
 )
-
-// MaxClockSkew is how far the signed-date may be from the server's clock.
-const MaxClockSkew = 5 * time.Minute
-
-// DefaultPageSize is the pageSize Coupang uses when the parameter is absent.
-const DefaultPageSize = 10
 
 // RequestRecord is one entry of the request log.
 type RequestRecord struct {
@@ -93,12 +88,7 @@ func (s *Server) ConnectionHCL(baseURL string) string {
 }
 
 // HotVendorItemID returns the option ID that received Options.HotInquiries (0 when none).
-func (s *Server) HotVendorItemID() int64 {
-	if s.opts.HotInquiries <= 0 {
-		return 0
-	}
-	return s.opts.HotVendorItemID
-}
+func (s *Server) HotVendorItemID() int64 { return s.opts.HotVendorItemID }
 
 // Span returns the KST midnights of the first and the last (today's) day of the data.
 func (s *Server) Span() (first, last time.Time) { return s.data.firstDay, s.data.lastDay }
@@ -260,7 +250,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f = ff(n, r)
 	}
 	if f != nil {
-		rec.Fault = f.Kind.String()
+		rec.Fault = cmp.Or(string(f.Kind), "unknown")
 		if f.Kind != KindSlow {
 			s.inject(sw, r, f)
 			return
@@ -301,7 +291,7 @@ const apiPrefix = "/v2/providers/openapi/apis/api/"
 // {v5|v4}/vendors/{vendorId}/callCenterInquiries and the single-inquiry path
 // v5/vendors/callCenterInquiries/{inquiryId} overlap, which ServeMux refuses, and unclean paths
 // must get Coupang's JSON 404, not a redirect.
-func (s *Server) route(path string) (func(http.ResponseWriter, *http.Request, string), string) {
+func (s *Server) route(path string) (func(*call, string) envelope, string) {
 	p := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
 	if !strings.HasPrefix(path, apiPrefix) || len(p) != 4 || p[1] != "vendors" || p[2] == "" || p[3] == "" {
 		return nil, ""
@@ -318,23 +308,44 @@ func (s *Server) route(path string) (func(http.ResponseWriter, *http.Request, st
 	return nil, ""
 }
 
+// call is one admitted request being answered: its query, read strictly, and the first problem
+// found (status 0 while none), which later checks do not replace.
+type call struct {
+	r      *http.Request
+	q      map[string]string
+	status int
+	msg    string
+}
+
+// fail records a problem unless one was found before; status 0 records nothing.
+func (c *call) fail(status int, msg string) {
+	if c.status == 0 {
+		c.status, c.msg = status, msg
+	}
+}
+
 // serve routes, authenticates and answers one admitted request.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	handle, param := s.route(r.URL.Path)
-	if handle == nil {
-		writeError(w, http.StatusNotFound, "Not found: "+r.URL.Path)
-		return
-	}
-	if r.Method != http.MethodGet {
+	c := &call{r: r}
+	switch {
+	case handle == nil:
+		c.fail(http.StatusNotFound, "Not found: "+r.URL.Path)
+	case r.Method != http.MethodGet:
 		w.Header().Set("Allow", http.MethodGet)
-		writeError(w, http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed: only GET is served")
+		c.fail(http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed: only GET is served")
+	default:
+		c.fail(s.authenticate(r))
+	}
+	var answer envelope
+	if c.status == 0 {
+		answer = handle(c, param)
+	}
+	if c.status != 0 {
+		writeError(w, c.status, c.msg)
 		return
 	}
-	if code, msg := s.authenticate(r); code != 0 {
-		writeError(w, code, msg)
-		return
-	}
-	handle(w, r, param)
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // authenticate checks the CEA Authorization header; it returns 0 when the request is authentic.
@@ -356,7 +367,7 @@ func (s *Server) authenticate(r *http.Request) (int, string) {
 		return http.StatusUnauthorized, MsgInvalidAccessKey
 	}
 	t, err := time.Parse(api.SignedDateLayout, v[1])
-	if d := s.opts.Now().Sub(t); err != nil || t.Format(api.SignedDateLayout) != v[1] || d > MaxClockSkew || d < -MaxClockSkew {
+	if d := s.opts.Now().Sub(t); err != nil || t.Format(api.SignedDateLayout) != v[1] || d.Abs() > 5*time.Minute {
 		return http.StatusUnauthorized, MsgExpired
 	}
 	if !hmac.Equal([]byte(v[2]), []byte(api.Signature(s.opts.SecretKey, v[1], r.Method, r.URL.Path, r.URL.RawQuery))) {
@@ -365,28 +376,30 @@ func (s *Server) authenticate(r *http.Request) (int, string) {
 	return 0, ""
 }
 
-// parseQuery splits the raw query strictly: every parameter once, each a known name.
-func parseQuery(raw string, known ...string) (map[string]string, string) {
-	q := map[string]string{}
-	if raw == "" {
-		return q, ""
+// parse splits the raw query strictly: every parameter once, each a known name.
+func (c *call) parse(known ...string) {
+	c.q = map[string]string{}
+	if c.r.URL.RawQuery == "" {
+		return
 	}
-	for _, kv := range strings.Split(raw, "&") {
+	for _, kv := range strings.Split(c.r.URL.RawQuery, "&") {
 		k, v, _ := strings.Cut(kv, "=")
 		key, err1 := url.QueryUnescape(k)
 		val, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil || key == "" {
-			return nil, "Malformed query string"
+		_, dup := c.q[key]
+		switch {
+		case err1 != nil || err2 != nil || key == "":
+			c.fail(http.StatusBadRequest, "Malformed query string")
+		case !slices.Contains(known, key):
+			c.fail(http.StatusBadRequest, "Unknown query parameter '"+key+"'")
+		case dup:
+			c.fail(http.StatusBadRequest, "Duplicated query parameter '"+key+"'")
 		}
-		if !slices.Contains(known, key) {
-			return nil, "Unknown query parameter '" + key + "'"
+		if c.status != 0 {
+			return
 		}
-		if _, dup := q[key]; dup {
-			return nil, "Duplicated query parameter '" + key + "'"
-		}
-		q[key] = val
+		c.q[key] = val
 	}
-	return q, ""
 }
 
 // positiveInt parses a strictly positive decimal integer of at most 18 digits, written plainly
@@ -396,52 +409,49 @@ func positiveInt(s string) (int64, bool) {
 	return n, err == nil && n > 0 && len(s) <= 18 && strconv.FormatInt(n, 10) == s
 }
 
-// idParam reads the optional ID parameter name (0 when absent); on an invalid value it answers
-// the error and returns ok false.
-func idParam(w http.ResponseWriter, q map[string]string, name string) (id int64, ok bool) {
-	v, has := q[name]
-	if id, ok = positiveInt(v); has && !ok {
-		writeError(w, http.StatusBadRequest, "Invalid "+name+" '"+v+"': must be a positive number")
-		return 0, false
+// number reads the optional parameter name: def when absent, else a positive integer of at most
+// most, as rule says in the error message.
+func (c *call) number(name string, def, most int64, rule string) int64 {
+	v, has := c.q[name]
+	if !has {
+		return def
 	}
-	return id, true
+	n, ok := positiveInt(v)
+	if !ok || n > most {
+		c.fail(http.StatusBadRequest, "Invalid "+name+" '"+v+"': must be "+rule)
+	}
+	return n
 }
 
-func (s *Server) checkHeaderVendor(r *http.Request) bool {
+// id reads the optional ID parameter name, 0 when absent.
+func (c *call) id(name string) int64 { return c.number(name, 0, math.MaxInt64, "a positive number") }
+
+// fromVendor reports whether X-Requested-By names the accepted seller, once.
+func (s *Server) fromVendor(r *http.Request) bool {
 	h := r.Header.Values("X-Requested-By")
 	return len(h) == 1 && h[0] == s.opts.VendorID
 }
 
-// listQuery parses a list request's query (the parameters common to both lists plus known) and
+// parseList reads a list request's query (the parameters common to both lists plus known) and
 // checks that the path's, the query's and X-Requested-By's seller IDs are all the accepted one.
-// On failure it answers the error and returns ok false.
-func (s *Server) listQuery(w http.ResponseWriter, r *http.Request, pathVendor string, known ...string) (q map[string]string, ok bool) {
-	q, msg := parseQuery(r.URL.RawQuery, append(known, "vendorId", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")...)
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return nil, false
+func (s *Server) parseList(c *call, pathVendor string, known ...string) {
+	c.parse(append(known, "vendorId", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")...)
+	if c.q["vendorId"] != s.opts.VendorID || pathVendor != s.opts.VendorID || !s.fromVendor(c.r) {
+		c.fail(http.StatusBadRequest, MsgInvalidVendor)
 	}
-	if qv, has := q["vendorId"]; !has || qv != s.opts.VendorID || pathVendor != s.opts.VendorID || !s.checkHeaderVendor(r) {
-		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
-		return nil, false
-	}
-	return q, true
 }
 
-// parseWindow reads inquiryStartAt and inquiryEndAt: both present, yyyy-MM-dd, start before end and
-// at most 7 inclusive Korean days. It returns the window as Unix seconds [from, to); otherwise it
-// answers MsgInterval and returns ok false.
-func parseWindow(w http.ResponseWriter, q map[string]string) (from, to int64, ok bool) {
-	startS, hasStart := q["inquiryStartAt"]
-	endS, hasEnd := q["inquiryEndAt"]
+// window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end and at most 7
+// inclusive Korean days apart. It returns the window as Unix seconds [from, to).
+func (c *call) window() (from, to int64) {
+	startS, endS := c.q["inquiryStartAt"], c.q["inquiryEndAt"]
 	start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
 	end, err2 := time.ParseInLocation(api.DateLayout, endS, api.KST)
-	if !hasStart || !hasEnd || err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
+	if err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
 		!start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
-		writeError(w, http.StatusBadRequest, MsgInterval)
-		return 0, 0, false
+		c.fail(http.StatusBadRequest, MsgInterval)
 	}
-	return start.Unix(), end.AddDate(0, 0, 1).Unix(), true
+	return start.Unix(), end.AddDate(0, 0, 1).Unix()
 }
 
 // span returns the positions [lo, hi) of the records whose time, given by at in ascending order,
@@ -453,27 +463,11 @@ func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 // pager selects one page of a list while counting every match.
 type pager struct{ num, size, total int }
 
-// parsePaging reads pageNum (default 1) and pageSize (default DefaultPageSize, at most maxSize);
-// on an invalid value it answers the error and returns ok false.
-func parsePaging(w http.ResponseWriter, q map[string]string, maxSize int) (p pager, ok bool) {
-	p = pager{num: 1, size: DefaultPageSize}
-	if v, has := q["pageSize"]; has {
-		n, valid := positiveInt(v)
-		if !valid || n > int64(maxSize) {
-			writeError(w, http.StatusBadRequest, "Invalid pageSize '"+v+"': must be between 1 and "+strconv.Itoa(maxSize))
-			return p, false
-		}
-		p.size = int(n)
-	}
-	if v, has := q["pageNum"]; has {
-		n, valid := positiveInt(v)
-		if !valid || n > 1<<30 {
-			writeError(w, http.StatusBadRequest, "Invalid pageNum '"+v+"': must be a number greater than or equal to 1")
-			return p, false
-		}
-		p.num = int(n)
-	}
-	return p, true
+// paging reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1).
+func (c *call) paging(maxSize int) *pager {
+	size := c.number("pageSize", 10, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
+	num := c.number("pageNum", 1, 1<<30, "a number greater than or equal to 1")
+	return &pager{num: int(num), size: int(size)}
 }
 
 // next counts one match and reports whether it is on the asked-for page.
@@ -483,52 +477,46 @@ func (p *pager) next() bool {
 	return n >= skip && n < skip+int64(p.size)
 }
 
-// writePage answers the page's content, with code as the envelope's code.
-func (p *pager) writePage(w http.ResponseWriter, code, content any) {
-	writeJSON(w, http.StatusOK, envelope{Code: code, Message: "OK", Data: listPage{Content: content, Pagination: wirePagination{
-		CurrentPage: p.num, TotalPages: (p.total + p.size - 1) / p.size, TotalElements: p.total, CountPerPage: p.size,
-	}}})
+// page is the answer with the page's content, with code as the envelope's code.
+func (p *pager) page(code, content any) envelope {
+	type pagination struct {
+		CurrentPage   int `json:"currentPage"`
+		TotalPages    int `json:"totalPages"`
+		TotalElements int `json:"totalElements"`
+		CountPerPage  int `json:"countPerPage"`
+	}
+	return envelope{Code: code, Message: "OK", Data: struct {
+		Content    any        `json:"content"`
+		Pagination pagination `json:"pagination"`
+	}{content, pagination{p.num, (p.total + p.size - 1) / p.size, p.total, p.size}}}
 }
 
 // list answers the call-center list endpoint.
-func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string) {
-	q, ok := s.listQuery(w, r, pathVendor, "partnerCounselingStatus", "vendorItemId", "orderId")
-	if !ok {
-		return
-	}
-	status, has := q["partnerCounselingStatus"]
+func (s *Server) list(c *call, pathVendor string) envelope {
+	s.parseList(c, pathVendor, "partnerCounselingStatus", "vendorItemId", "orderId")
+	status := c.q["partnerCounselingStatus"]
 	switch {
-	case !has || status == "":
-		writeError(w, http.StatusBadRequest, "Required parameter 'partnerCounselingStatus' is not present (one of NONE, ANSWER, NO_ANSWER, TRANSFER)")
-		return
+	case status == "":
+		c.fail(http.StatusBadRequest, "Required parameter 'partnerCounselingStatus' is not present (one of NONE, ANSWER, NO_ANSWER, TRANSFER)")
 	case !slices.Contains([]string{api.StatusNone, api.StatusAnswer, api.StatusNoAnswer, api.StatusTransfer}, status):
-		writeError(w, http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
-		return
+		c.fail(http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 	}
-	vendorItemID, ok := idParam(w, q, "vendorItemId")
-	if !ok {
-		return
-	}
-	_, hasStart := q["inquiryStartAt"]
-	_, hasEnd := q["inquiryEndAt"]
+	vendorItemID := c.id("vendorItemId")
+	_, hasStart := c.q["inquiryStartAt"]
+	_, hasEnd := c.q["inquiryEndAt"]
 	hasDates := hasStart || hasEnd
 	var from, to int64 // Unix seconds, [from, to)
 	if hasDates || vendorItemID == 0 {
-		if from, to, ok = parseWindow(w, q); !ok {
-			return
-		}
+		from, to = c.window()
 	}
-	orderID, ok := idParam(w, q, "orderId")
-	if !ok {
-		return
-	}
-	pg, ok := parsePaging(w, q, api.MaxPageSize)
-	if !ok {
-		return
+	orderID := c.id("orderId")
+	pg := c.paging(api.MaxPageSize)
+	if c.status != 0 {
+		return envelope{}
 	}
 	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.
 	d := s.data
-	content := []wireInquiry{}
+	content := []any{}
 	visit := func(i int) {
 		if d.matches(d.recs[i], status, orderID) && pg.next() {
 			content = append(content, toWire(d.render(i)))
@@ -547,30 +535,24 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, pathVendor string)
 			visit(i)
 		}
 	}
-	pg.writePage(w, 200, content)
+	return pg.page(200, content)
 }
 
 // one answers the single-inquiry endpoint.
-func (s *Server) one(w http.ResponseWriter, r *http.Request, idS string) {
-	if _, msg := parseQuery(r.URL.RawQuery); msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	if !s.checkHeaderVendor(r) {
-		writeError(w, http.StatusBadRequest, MsgInvalidVendor)
-		return
+func (s *Server) one(c *call, idS string) envelope {
+	c.parse()
+	if !s.fromVendor(c.r) {
+		c.fail(http.StatusBadRequest, MsgInvalidVendor)
 	}
 	id, ok := positiveInt(idS)
 	if !ok {
-		writeError(w, http.StatusBadRequest, "Invalid inquiryId '"+idS+"': must be a positive number")
-		return
+		c.fail(http.StatusBadRequest, "Invalid inquiryId '"+idS+"': must be a positive number")
 	}
 	inq, ok := s.Inquiry(id)
 	if !ok {
-		writeError(w, http.StatusNotFound, "Inquiry "+idS+" not found for vendor "+s.opts.VendorID)
-		return
+		c.fail(http.StatusNotFound, "Inquiry "+idS+" not found for vendor "+s.opts.VendorID)
 	}
-	writeJSON(w, http.StatusOK, envelope{Code: 200, Message: "OK", Data: toWire(inq)})
+	return envelope{Code: 200, Message: "OK", Data: toWire(inq)}
 }
 
 // envelope is Coupang's answer: code (a number, or a string in the product Q&A list), message and,
@@ -581,43 +563,24 @@ type envelope struct {
 	Data    any    `json:"data,omitempty"`
 }
 
-type listPage struct {
-	Content    any            `json:"content"`
-	Pagination wirePagination `json:"pagination"`
-}
-
-type wirePagination struct {
-	CurrentPage   int `json:"currentPage"`
-	TotalPages    int `json:"totalPages"`
-	TotalElements int `json:"totalElements"`
-	CountPerPage  int `json:"countPerPage"`
-}
-
 // wireTime formats t as Coupang does: Korean local time without an offset; nil stays null.
 func wireTime(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.In(api.KST).Format(timeLayout)
+	s := t.In(api.KST).Format("2006-01-02 15:04:05")
 	return &s
 }
 
-// encodeJSON encodes v like Coupang (no HTML escaping of <, >, &).
-func encodeJSON(v any) []byte {
+// writeJSON answers v encoded like Coupang does (no HTML escaping of <, >, &).
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		panic(err) // only our own wire types are encoded
 	}
-	return b.Bytes()
-}
-
-// jsonContentType is the Content-Type of Coupang's JSON answers.
-const jsonContentType = "application/json;charset=UTF-8"
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	writeBody(w, status, "", encodeJSON(v))
+	writeBody(w, status, "", b.Bytes())
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
