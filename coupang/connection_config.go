@@ -173,7 +173,7 @@ func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connecti
 		return ctx.Err()
 	}
 	if byID {
-		wait = prepaidWait(time.Now(), wait)
+		wait = prepaidWait(time.Now, wait)
 	}
 	client := c.client.WithWait(wait).WithReserve(func(ctx context.Context) (func(), error) {
 		return c.budget.Reserve(ctx, shared)
@@ -187,12 +187,13 @@ func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connecti
 // tokens (at fill rates up to about 50/s; the default is 4/s).
 const prepaidFor = 10 * time.Millisecond
 
-// prepaidWait returns a wait hook whose first call, if made within prepaidFor of start, returns at
-// once (the SDK waited for it); every other call waits.
-func prepaidWait(start time.Time, wait func(context.Context) error) func(context.Context) error {
+// prepaidWait returns a wait hook whose first call, if made within prepaidFor of its creation by
+// the clock now, returns at once (the SDK waited for it); every other call waits.
+func prepaidWait(now func() time.Time, wait func(context.Context) error) func(context.Context) error {
+	deadline := now().Add(prepaidFor)
 	var used atomic.Bool
 	return func(ctx context.Context) error {
-		if time.Since(start) <= prepaidFor && used.CompareAndSwap(false, true) {
+		if !now().After(deadline) && used.CompareAndSwap(false, true) {
 			return ctx.Err()
 		}
 		return wait(ctx)

@@ -15,15 +15,18 @@ func TestPrepaidWait(t *testing.T) {
 	waits := 0
 	wait := func(context.Context) error { waits++; return nil }
 	ctx := context.Background()
+	clock := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { return clock }
 
-	w := prepaidWait(time.Now(), wait)
+	w := prepaidWait(now, wait)
 	for range 3 {
 		require.NoError(t, w(ctx))
 	}
 	assert.Equal(t, 2, waits, "the first request goes on the SDK's token, every later one waits")
 
 	waits = 0
-	late := prepaidWait(time.Now().Add(-time.Second), wait)
+	late := prepaidWait(now, wait)
+	clock = clock.Add(time.Second)
 	require.NoError(t, late(ctx))
 	assert.Equal(t, 1, waits, "a first request long after the SDK's wait waits for its own token")
 }
