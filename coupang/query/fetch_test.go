@@ -276,13 +276,18 @@ func TestFetchErrorStopsRows(t *testing.T) {
 	assert.Empty(t, rows)
 }
 
-// settleGoroutines polls until the goroutine count is back to base or gives up; it asserts only
-// the final count, never a duration.
+// settleGoroutines polls until the goroutine count is back to base, and gives up only once the
+// count has not fallen for 5 s (a leaked goroutine never exits; a busy machine only slows exits
+// down); it asserts only the final count, never a duration.
 func settleGoroutines(base int) int {
-	n := runtime.NumGoroutine()
-	for i := 0; i < 200 && n > base; i++ {
+	n, lastFall := runtime.NumGoroutine(), time.Now()
+	for n > base && time.Since(lastFall) < 5*time.Second {
 		time.Sleep(10 * time.Millisecond)
-		n = runtime.NumGoroutine()
+		m := runtime.NumGoroutine()
+		if m < n {
+			lastFall = time.Now()
+		}
+		n = m
 	}
 	return n
 }
