@@ -2,9 +2,12 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -61,6 +64,51 @@ func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	}
 	if want := 8 * r.window() / 4; slept != want {
 		t.Fatalf("slept %s for 9 requests, want %s", slept, want)
+	}
+}
+
+// TestGoroutinesShareOneBudget: goroutines of one process, on one Budget and on a second one for
+// the same keys (as two connections would open), admit exactly the budget at a stopped clock: each
+// check opens the file anew, and flock excludes the open files of one process too.
+func TestGoroutinesShareOneBudget(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Unix(1_700_000_000, 0)
+	errFull := errors.New("full")
+	var budgets []*Budget
+	for range 2 {
+		b, err := Open(dir, "A00012345", "key", "http://127.0.0.1:3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.now = func() time.Time { return now }
+		b.sleep = func(context.Context, time.Duration) error { return errFull }
+		budgets = append(budgets, b)
+	}
+	r := Rate{Requests: 5, Per: time.Second, Burst: 5}
+	var admitted atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 40 {
+		wg.Go(func() {
+			<-start
+			sent, err := budgets[i%2].Reserve(context.Background(), r)
+			if errors.Is(err, errFull) {
+				return
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			admitted.Add(1)
+			time.Sleep(time.Millisecond) // holds the lock, as a request being written does
+			sent()
+		})
+	}
+	close(start)
+	wg.Wait()
+	if got := admitted.Load(); got != int32(r.Requests) {
+		t.Fatalf("%d requests admitted at a stopped clock, want %d", got, r.Requests)
 	}
 }
 
