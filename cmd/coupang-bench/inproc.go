@@ -136,7 +136,7 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 			}
 		}
 	}
-	seen := map[string]bool{}
+	seen := map[[3]int64]bool{} // inquiry, reply and comment IDs (0 where the table has none)
 	var got []time.Time
 	err := r.Query(ctx, q, func(row map[string]*proto.Column) error {
 		if res.rows == 0 && s.kind == "ids" {
@@ -145,7 +145,7 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 		res.rows++
 		switch {
 		case distinct:
-			seen[row["inquiry_id"].String()+"/"+row["answer_id"].String()+"/"+row["inquiry_comment_id"].String()] = true
+			seen[[3]int64{row["inquiry_id"].GetIntValue(), row["answer_id"].GetIntValue(), row["inquiry_comment_id"].GetIntValue()}] = true
 		case s.kind == "latest":
 			got = append(got, row["inquiry_at"].GetTimestampValue().AsTime())
 		}
