@@ -23,6 +23,16 @@ func TestHelpers(t *testing.T) {
 	ex := demoExports(time.Date(2026, 3, 1, 0, 30, 0, 0, api.KST))
 	require.Len(t, ex, 4)
 	assert.Contains(t, ex[0].Args, "inquiry_at between '2026-01-31' and '2026-03-01 23:59:59'")
+	for data, want := range map[string]int{"a,b\n1,\"two\nlines\"\n2,x\n": 2, "a,b\n": 0, "": 0} {
+		n, err := countRows([]byte(data), "x.csv")
+		require.NoError(t, err)
+		assert.Equal(t, want, n, "%q", data)
+	}
+	for data, want := range map[string]int{"[\n{\"a\":1},\n{\"a\":\"\\n{\"}\n]\n": 2, "[]\n": 0} {
+		n, err := countRows([]byte(data), "x.json")
+		require.NoError(t, err)
+		assert.Equal(t, want, n, "%q", data)
+	}
 }
 
 // TestDemoEndToEnd builds the export command (without symbol tables and debug information, which
@@ -42,6 +52,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	for _, want := range []string{"inquiry_id,inquiry_at,vendor_item_id", `{"inquiry_id":`, "requestAnswer", "API request", "GET .../A00012345/callCenterInquiries?"} {
 		assert.Contains(t, text, want)
 	}
+	assert.Regexp(t, `(?m)^   [1-9][0-9]* rows, API requests: [1-9]`, text, "each export shows its row count")
 	for _, ex := range demoExports(time.Now().In(api.KST)) {
 		data, err := os.ReadFile(filepath.Join(outDir, ex.File))
 		require.NoError(t, err)

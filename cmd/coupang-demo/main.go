@@ -5,7 +5,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -63,8 +66,7 @@ func demoExports(today time.Time) []export {
 }
 
 // runDemo starts the sandbox on a free loopback port, runs the exports with the export command in
-// bin and stops the sandbox, whatever happens. The export itself shows its rows, requests and time
-// on a terminal.
+// bin and stops the sandbox, whatever happens.
 func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	start := time.Now()
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -105,10 +107,14 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 		for _, line := range lines[:min(6, len(lines)-1)] {
 			fmt.Fprintf(w, "   | %s\n", cut(line, 110))
 		}
+		rows, err := countRows(data, ex.File)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 		// Complete: the sandbox logs each request before its answer is sent.
 		reqs := sb.Log()
 		total += len(reqs)
-		fmt.Fprintf(w, "   API requests: %d\n", len(reqs))
+		fmt.Fprintf(w, "   %d rows, API requests: %d\n", rows, len(reqs))
 		for k, r := range reqs {
 			if k == 3 && len(reqs) > 4 {
 				fmt.Fprintf(w, "     ... %d more\n", len(reqs)-3)
@@ -123,6 +129,18 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 	fmt.Fprintf(w, "Next: `%s/steampipe_export_coupang coupang_callcenter_inquiry --output xlsx > inquiries.xlsx` for Excel (or `--bom` on a CSV),\n"+
 		"`%s/steampipe_export_coupang --help`, `make test`, or `make install` to use the plugin from Steampipe.\n", bin, bin)
 	return nil
+}
+
+// countRows counts an export's rows from its output: JSON array elements, or CSV records after
+// the header. The export's own count shows only on a terminal.
+func countRows(data []byte, file string) (int, error) {
+	if strings.HasSuffix(file, ".json") {
+		var rows []json.RawMessage
+		err := json.Unmarshal(data, &rows)
+		return len(rows), err
+	}
+	records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	return max(len(records)-1, 0), err
 }
 
 // cut shortens s to at most n runes.

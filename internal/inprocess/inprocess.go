@@ -237,7 +237,10 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 		},
 	}
 	// The callback's error is returned as is: Execute returns it wrapped as a failed send, if at all.
-	if err := cmp.Or(s.err, r.server.Execute(req, s)); err != nil {
+	// Execute runs first, in its own statement: Go leaves unspecified whether an operand such as
+	// s.err is read before or after a call in the same argument list.
+	execErr := r.server.Execute(req, s)
+	if err := cmp.Or(s.err, execErr); err != nil {
 		return err
 	}
 	// Execute can return nil after a failed fetch (see coupang.FetchTracker): a scan is complete
