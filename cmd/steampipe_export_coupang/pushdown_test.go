@@ -66,6 +66,14 @@ func TestPlanPushdown(t *testing.T) {
 		{"between on an = only key column stays local", []string{"order_id between 1 and 2"}, 5, nil, -1},
 		{"non-key column keeps the limit local", []string{"vendor_item_id = 7", "item_name = 'x'"}, 5, []string{"vendor_item_id = 7"}, -1},
 		{"non-key column without limit", []string{"need_answer = true"}, -1, nil, -1},
+		// Only conditions ANDed at the top reach the plugin; a condition under or / not restricts no
+		// row by itself, and its presence keeps the limit local.
+		{"and at the top is pushed", []string{"vendor_item_id = 7 and inquiry_at >= 2024-05-01"}, 5, []string{"vendor_item_id = 7", "inquiry_at >= 2024-05-01T00:00:00+09:00"}, 5},
+		{"or stays local", []string{"vendor_item_id = 7 or vendor_item_id = 8"}, 5, nil, -1},
+		{"or beside a pushed condition", []string{"inquiry_at >= 2024-05-01", "vendor_item_id = 7 or order_id = 8"}, 5, []string{"inquiry_at >= 2024-05-01T00:00:00+09:00"}, -1},
+		{"not stays local", []string{"not vendor_item_id = 7"}, 5, nil, -1},
+		{"is null stays local", []string{"answered_at is null"}, 5, nil, -1},
+		{"parenthesised and is pushed", []string{"(vendor_item_id = 7 and (order_id = 8))"}, 5, []string{"vendor_item_id = 7", "order_id = 8"}, 5},
 	}
 	tbl := fixtureTable()
 	for _, tt := range tests {
@@ -80,34 +88,5 @@ func TestPlanPushdown(t *testing.T) {
 			assert.Equal(t, tt.quals, got)
 			assert.Equal(t, tt.limitP, limit)
 		})
-	}
-}
-
-// TestPlanPushdownKeepsOrLocal: only conditions ANDed at the top reach the plugin; a condition
-// under or / not restricts no row by itself, and its presence keeps the limit local.
-func TestPlanPushdownKeepsOrLocal(t *testing.T) {
-	t.Parallel()
-	tbl := fixtureTable()
-	for _, tt := range []struct {
-		wheres []string
-		quals  []string
-		limit  int64
-	}{
-		{[]string{"vendor_item_id = 7 and inquiry_at >= 2024-05-01"}, []string{"vendor_item_id = 7", "inquiry_at >= 2024-05-01T00:00:00+09:00"}, 5},
-		{[]string{"vendor_item_id = 7 or vendor_item_id = 8"}, nil, -1},
-		{[]string{"inquiry_at >= 2024-05-01", "vendor_item_id = 7 or order_id = 8"}, []string{"inquiry_at >= 2024-05-01T00:00:00+09:00"}, -1},
-		{[]string{"not vendor_item_id = 7"}, nil, -1},
-		{[]string{"answered_at is null"}, nil, -1},
-		{[]string{"(vendor_item_id = 7 and (order_id = 8))"}, []string{"vendor_item_id = 7", "order_id = 8"}, 5},
-	} {
-		where, err := parseWhere(tbl, tt.wheres, time.Now())
-		require.NoError(t, err)
-		quals, limit := planPushdown(tbl, where, 5)
-		var got []string
-		for _, q := range quals {
-			got = append(got, qualString(q))
-		}
-		assert.Equal(t, tt.quals, got, tt.wheres)
-		assert.Equal(t, tt.limit, limit, tt.wheres)
 	}
 }
