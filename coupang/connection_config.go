@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +30,17 @@ type coupangConfig struct {
 	SecretKey           *string `hcl:"secret_key"`
 	BaseURL             *string `hcl:"base_url"`
 	DefaultLookbackDays *int    `hcl:"default_lookback_days"`
+
+	// built holds the connection this config builds on first use. NewInstance gives each parsed
+	// config its own, and the SDK parses the config anew whenever it changes.
+	built *builtConnection
+}
+
+// builtConnection is a config's connection, built once however many scans start at the same time:
+// every scan of a connection must share one snapshot and client.
+type builtConnection struct {
+	mu sync.Mutex
+	c  *connection
 }
 
 // resolve applies the env fallbacks and defaults and checks what the API client does not:
@@ -79,8 +91,8 @@ func setting(v *string, env string) string {
 
 // connection is what a query needs from its connection: the seller ID and default lookback of its
 // validated config, the shared client, the snapshot of recent scans and the seller's request
-// budget shared with every process on the machine. It is built once per connection and kept in
-// the SDK's connection cache, which the SDK clears when the connection's config changes.
+// budget shared with every process on the machine. It is built once per parsed config
+// (builtConnection).
 type connection struct {
 	vendorID     string
 	lookbackDays int
@@ -88,8 +100,6 @@ type connection struct {
 	snap         *snapshot
 	budget       *ratelimit.Budget
 }
-
-const connectionCacheKey = "coupang_connection"
 
 // Context keys that only tests set (export_test.go), on the context of the query that builds the
 // connection: clientTuningKey a func(*api.Config) that adjusts the client config, e.g. to shrink
@@ -99,21 +109,32 @@ type (
 	reuseClockKey   struct{}
 )
 
-// getConnection returns the connection's cached client and config, building them on first use.
-// A config error is returned every time (never cached) so that a fixed env variable takes effect
-// without restarting.
+// getConnection returns the connection of the query's config, building it on first use. A config
+// error is returned every time (never kept) so that a fixed env variable takes effect without
+// restarting.
 func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error) {
-	if d.ConnectionCache != nil {
-		if v, ok := d.ConnectionCache.Get(ctx, connectionCacheKey); ok {
-			if c, ok := v.(*connection); ok {
-				return c, nil
-			}
-		}
-	}
 	var config coupangConfig
 	if d.Connection != nil {
 		config, _ = d.Connection.Config.(coupangConfig)
 	}
+	b := config.built
+	if b == nil { // a config the SDK did not parse: nothing to keep the connection in
+		return buildConnection(ctx, config)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.c == nil {
+		c, err := buildConnection(ctx, config)
+		if err != nil {
+			return nil, err
+		}
+		b.c = c
+	}
+	return b.c, nil
+}
+
+// buildConnection validates config and builds its connection.
+func buildConnection(ctx context.Context, config coupangConfig) (*connection, error) {
 	apiCfg, lookbackDays, err := config.resolve()
 	if err != nil {
 		return nil, err
@@ -141,12 +162,7 @@ func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error
 	if !ok {
 		now = time.Now
 	}
-	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}
-	if d.ConnectionCache != nil {
-		// A failed Set only means the next query builds its own client: not worth failing for.
-		_ = d.ConnectionCache.Set(ctx, connectionCacheKey, c)
-	}
-	return c, nil
+	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}, nil
 }
 
 // queryClient returns the connection's client for one list call, bound to the connection's

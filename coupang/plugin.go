@@ -34,7 +34,7 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		Name:             "coupang",
 		DefaultTransform: columnValue,
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
-			NewInstance: func() any { return &coupangConfig{} },
+			NewInstance: func() any { return &coupangConfig{built: &builtConnection{}} },
 		},
 		// No DefaultRetryConfig: the API client already retries 429, 5xx and network errors per
 		// request; an SDK retry on top would re-run whole fetches and multiply the attempts.

@@ -1,0 +1,49 @@
+package coupang
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// TestScansStartingTogetherShareOneConnection: the scans of a statement can all be the first of
+// their connection (a join starts both of its scans at once); they must share one connection, or
+// one scan's listing is not reused by the other.
+func TestScansStartingTogetherShareOneConnection(t *testing.T) {
+	t.Parallel()
+	schema := Plugin(context.Background()).ConnectionConfigSchema
+	parse := func() *plugin.QueryData { // as the SDK parses: a new instance, decoded, dereferenced
+		cfg := schema.NewInstance().(*coupangConfig)
+		cfg.VendorID, cfg.AccessKey, cfg.SecretKey = ptr("A00012345"), ptr("test-access-shared"), ptr("s")
+		return &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: *cfg}}
+	}
+	d := parse()
+	const scans = 16
+	got := make([]*connection, scans)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range scans {
+		wg.Go(func() {
+			<-start
+			c, err := getConnection(context.Background(), d)
+			assert.NoError(t, err)
+			got[i] = c
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range scans {
+		assert.Same(t, got[0], got[i], "scan %d", i)
+	}
+
+	changed := parse() // the SDK parses the config anew when it changes
+	c, err := getConnection(context.Background(), changed)
+	require.NoError(t, err)
+	assert.NotSame(t, got[0], c, "a changed config builds its own connection")
+}
+
+func ptr(s string) *string { return &s }
