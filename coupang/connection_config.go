@@ -1,7 +1,6 @@
 package coupang
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -61,7 +60,7 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 		VendorID:  required(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
 		AccessKey: required(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
 		SecretKey: required(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
-		BaseURL:   cmp.Or(setting(c.BaseURL, "COUPANG_BASE_URL"), api.DefaultBaseURL),
+		BaseURL:   setting(c.BaseURL, "COUPANG_BASE_URL"), // api.New applies the default and checks it
 	}
 	if len(missing) > 0 {
 		verb := "is"
@@ -154,7 +153,7 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	// The budget is keyed by the seller's keys and the API address, so that connections (and
 	// processes) using the same keys share it. An unusable budget fails the query: a per-process
 	// fallback would let several processes exceed the seller's rate together.
-	budget, err := ratelimit.Open("", apiCfg.VendorID, apiCfg.AccessKey, strings.TrimSuffix(apiCfg.BaseURL, "/"))
+	budget, err := ratelimit.Open("", apiCfg.VendorID, apiCfg.AccessKey, client.BaseURL())
 	if err != nil {
 		return nil, err
 	}

@@ -116,6 +116,10 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, sleep: Sleep}, nil
 }
 
+// BaseURL is the address the client calls: the configured base URL, or DefaultBaseURL, without a
+// trailing slash.
+func (c *Client) BaseURL() string { return c.cfg.BaseURL }
+
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
 // unless the host is loopback (127.0.0.0/8, ::1 or localhost), where http is allowed too.
 func ValidateBaseURL(raw string) error {
