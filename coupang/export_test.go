@@ -8,8 +8,8 @@ import (
 )
 
 // WithClientTuning returns a context under which a query that builds its connection's client first
-// passes the client config to tune, so that end-to-end tests can shrink retry backoffs. Clients
-// already cached by a connection keep theirs.
+// passes the client config to tune, so that end-to-end tests can shrink retry backoffs. A
+// connection already built keeps its client.
 func WithClientTuning(ctx context.Context, tune func(*api.Config)) context.Context {
 	return context.WithValue(ctx, clientTuningKey{}, tune)
 }
