@@ -10,9 +10,9 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// TestScansStartingTogetherShareOneConnection: the scans of a statement can all be the first of
-// their connection (a join starts both of its scans at once); they must share one connection, or
-// one scan's listing is not reused by the other.
+// TestScansStartingTogetherShareOneConnection: scans of statements that start at the same moment can
+// all be the first of their connection (several sessions, a dashboard's queries); they must share
+// one connection, or a listing is not reused by the inner scans of its join.
 func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	t.Parallel()
 	schema := Plugin(context.Background()).ConnectionConfigSchema
