@@ -29,17 +29,6 @@ type coupangConfig struct {
 	SecretKey           *string `hcl:"secret_key"`
 	BaseURL             *string `hcl:"base_url"`
 	DefaultLookbackDays *int    `hcl:"default_lookback_days"`
-
-	// built holds the connection this config builds on first use. NewInstance gives each parsed
-	// config its own, and the SDK parses the config anew whenever it changes.
-	built *builtConnection
-}
-
-// builtConnection is a config's connection, built once however many scans start at the same time:
-// every scan of a connection must share one snapshot and client.
-type builtConnection struct {
-	mu sync.Mutex
-	c  *connection
 }
 
 // resolve applies the env fallbacks and defaults and checks what the API client does not:
@@ -90,14 +79,14 @@ func setting(v *string, env string) string {
 
 // connection is what a query needs from its connection: the seller ID and default lookback of its
 // validated config, the shared client, the snapshot of recent scans and the seller's request
-// budget shared with every process on the machine. It is built once per parsed config, or per
-// connection when the config is empty (builtConnection, envConnections).
+// budget shared with every process on the machine. It is built once per config (connections).
 type connection struct {
 	vendorID     string
 	lookbackDays int
 	client       *api.Client
 	snap         *snapshot
 	budget       *ratelimit.Budget
+	config       any // the SDK's Connection.Config it was built from (compared by connections.get)
 }
 
 // Context keys that only tests set (export_test.go), on the context of the query that builds the
@@ -108,32 +97,38 @@ type (
 	reuseClockKey   struct{}
 )
 
-// envConnections holds the connection of each connection whose config sets no argument (as the
-// shipped config/coupang.spc): the SDK parses no empty config, so its Connection.Config is nil and
-// every argument comes from the environment. The key is the SDK's *plugin.Connection, which it
-// keeps for the connection's life (a changed config is set on it in place).
-var envConnections sync.Map // *plugin.Connection -> *builtConnection
+// connections holds the connection of each Steampipe connection, built once however many scans
+// start at the same time: every scan of a connection must share one client and snapshot. When the
+// connection's config changes, the SDK sets the new config on the same *plugin.Connection; a config
+// parsed anew never equals the old one (its fields are new pointers), so the connection is rebuilt.
+// A config error is returned every time (never kept), so that a fixed env variable takes effect
+// without restarting.
+type connections struct {
+	mu    sync.Mutex
+	built map[*plugin.Connection]*connection
+}
 
-// getConnection returns the connection of the query's config, building it on first use. A config
-// error is returned every time (never kept) so that a fixed env variable takes effect without
-// restarting.
-func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error) {
+// get returns the connection of the query's Steampipe connection, building it on first use and
+// after its config changed.
+func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connection, error) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if c := cs.built[d.Connection]; c != nil && c.config == d.Connection.Config {
+		return c, nil
+	}
+	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil: the
+	// SDK parses only a non-empty one. Every argument then comes from the environment.
 	config, _ := d.Connection.Config.(coupangConfig)
-	b := config.built
-	if b == nil {
-		v, _ := envConnections.LoadOrStore(d.Connection, &builtConnection{})
-		b = v.(*builtConnection)
+	c, err := buildConnection(ctx, config)
+	if err != nil {
+		return nil, err
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.c == nil {
-		c, err := buildConnection(ctx, config)
-		if err != nil {
-			return nil, err
-		}
-		b.c = c
+	c.config = d.Connection.Config
+	if cs.built == nil {
+		cs.built = map[*plugin.Connection]*connection{}
 	}
-	return b.c, nil
+	cs.built[d.Connection] = c
+	return c, nil
 }
 
 // buildConnection validates config and builds its connection.
@@ -178,8 +173,8 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 // inner scan of a nested loop does), the call's first request, when sent at once, goes on that
 // token (prepaidWait): otherwise every single-inquiry read would cost two tokens and run at half
 // the rate. A listing keeps its extra token: one in many, it is the slack that absorbs a late send.
-func queryClient(ctx context.Context, d *plugin.QueryData, byID bool) (*connection, *api.Client, error) {
-	c, err := getConnection(ctx, d)
+func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool) (*connection, *api.Client, error) {
+	c, err := conns.get(ctx, d)
 	if err != nil {
 		return nil, nil, err
 	}

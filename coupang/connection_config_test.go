@@ -13,25 +13,26 @@ import (
 
 // TestScansStartingTogetherShareOneConnection: scans of statements that start at the same moment can
 // all be the first of their connection (several sessions, a dashboard's queries); they must share
-// one connection, or a listing is not reused by the inner scans of its join.
+// one connection, or a listing is not reused by the inner scans of its join. A changed config
+// builds a new one.
 func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	t.Parallel()
 	schema := Plugin(context.Background()).ConnectionConfigSchema
-	// What the SDK hands a query: the connection's cache, and its config parsed as the SDK parses
-	// (a new instance, decoded, dereferenced).
-	cache, err := sdkconnection.NewConnectionCache("coupang", 1<<20)
-	require.NoError(t, err)
-	parse := func() *plugin.QueryData {
+	parse := func() any { // as the SDK parses: a new instance, decoded, dereferenced
 		cfg := schema.NewInstance().(*coupangConfig)
 		cfg.VendorID, cfg.AccessKey, cfg.SecretKey = ptr("A00012345"), ptr("test-access-shared"), ptr("s")
-		return &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: *cfg}, ConnectionCache: cache}
+		return *cfg
 	}
-	first := scansShareOne(t, parse())
-
-	changed := parse() // the SDK parses the config anew when it changes
-	c, err := getConnection(context.Background(), changed)
+	// What the SDK hands a query: the connection's cache too, which the plugin does not use.
+	cache, err := sdkconnection.NewConnectionCache("coupang", 1<<20)
 	require.NoError(t, err)
-	assert.NotSame(t, first, c, "a changed config builds its own connection")
+	d := &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: parse()}, ConnectionCache: cache}
+	var conns connections
+	first := scansShareOne(t, &conns, d)
+
+	d.Connection.Config = parse() // the SDK parses a changed config and sets it on the same Connection
+	changed := scansShareOne(t, &conns, d)
+	assert.NotSame(t, first, changed, "a changed config builds its own connection")
 }
 
 // TestEnvOnlyConfigSharesOneConnection: a connection whose config sets no argument (the shipped
@@ -46,16 +47,17 @@ func TestEnvOnlyConfigSharesOneConnection(t *testing.T) {
 	envOnly := func(name string) *plugin.QueryData { // Config nil: what the SDK leaves for an empty config
 		return &plugin.QueryData{Connection: &plugin.Connection{Name: name}}
 	}
-	first := scansShareOne(t, envOnly("coupang"))
+	var conns connections
+	first := scansShareOne(t, &conns, envOnly("coupang"))
 
-	c, err := getConnection(context.Background(), envOnly("other"))
+	c, err := conns.get(context.Background(), envOnly("other"))
 	require.NoError(t, err)
 	assert.NotSame(t, first, c, "another connection builds its own connection")
 }
 
 // scansShareOne starts 16 scans of d's connection at once, checks they all get the same
 // connection, and returns it.
-func scansShareOne(t *testing.T, d *plugin.QueryData) *connection {
+func scansShareOne(t *testing.T, conns *connections, d *plugin.QueryData) *connection {
 	t.Helper()
 	const scans = 16
 	got := make([]*connection, scans)
@@ -64,7 +66,7 @@ func scansShareOne(t *testing.T, d *plugin.QueryData) *connection {
 	for i := range scans {
 		wg.Go(func() {
 			<-start
-			c, err := getConnection(context.Background(), d)
+			c, err := conns.get(context.Background(), d)
 			assert.NoError(t, err)
 			got[i] = c
 		})

@@ -32,12 +32,12 @@ type scan struct {
 // listRows is the list function of a table: run fetches the scan's items (call-center or product
 // Q&A), and rows makes each item's rows of the table, which are streamed while the query's limit
 // wants more (it counts the table's rows: for the reply and comment tables, limitCountsReplies).
-// fans are the plugin's IN-list fan-outs.
-func listRows[R any](fans *fanOuts, table string, limitCountsReplies bool,
+// state is the plugin instance's (pluginState).
+func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 		defer trackFetch(ctx)(&err)
-		s, ok, err := newScan(ctx, d, fans, table, limitCountsReplies)
+		s, ok, err := newScan(ctx, d, state, table, limitCountsReplies)
 		if !ok || err != nil {
 			return nil, err
 		}
@@ -56,8 +56,8 @@ func listRows[R any](fans *fanOuts, table string, limitCountsReplies bool,
 
 // newScan prepares a list call of table. ok is false, with no error, when this call is a copy of an
 // IN-list fan-out that must return at once (see fanOuts.scanQuals).
-func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table string, limitCountsReplies bool) (_ *scan, ok bool, err error) {
-	keyQuals, fan, run, err := fans.scanQuals(d)
+func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (_ *scan, ok bool, err error) {
+	keyQuals, fan, run, err := state.fans.scanQuals(d)
 	if !run || err != nil {
 		if err != nil {
 			err = fmt.Errorf("%s: %w", table, err)
@@ -78,7 +78,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, fans *fanOuts, table stri
 	if err != nil {
 		return nil, false, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
-	if s.conn, s.client, err = queryClient(ctx, d, s.ids != nil); err != nil {
+	if s.conn, s.client, err = queryClient(ctx, d, &state.conns, s.ids != nil); err != nil {
 		return nil, false, fan.firstError(err)
 	}
 	if s.answerTypes != nil && len(s.answerTypes) == 0 {

@@ -27,14 +27,22 @@ const (
 	defaultBucketSize = 1
 )
 
+// pluginState is what one plugin instance keeps for its tables: the IN-list fan-outs under way and
+// the connection of each Steampipe connection. It lives in the instance, not in package variables,
+// so that instances (tests start many) share nothing.
+type pluginState struct {
+	fans  fanOuts
+	conns connections
+}
+
 // Plugin returns the coupang plugin definition.
 func Plugin(ctx context.Context) *plugin.Plugin {
-	fans := &fanOuts{}
+	state := &pluginState{}
 	return &plugin.Plugin{
 		Name:             "coupang",
 		DefaultTransform: columnValue,
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
-			NewInstance: func() any { return &coupangConfig{built: &builtConnection{}} },
+			NewInstance: func() any { return &coupangConfig{} },
 		},
 		// No DefaultRetryConfig: the API client already retries 429, 5xx and network errors per
 		// request; an SDK retry on top would re-run whole fetches and multiply the attempts.
@@ -50,10 +58,10 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 			},
 		},
 		TableMap: map[string]*plugin.Table{
-			"coupang_callcenter_inquiry":       tableCoupangCallcenterInquiry(fans),
-			"coupang_callcenter_inquiry_reply": tableCoupangCallcenterInquiryReply(fans),
-			"coupang_product_inquiry":          tableCoupangProductInquiry(fans),
-			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(fans),
+			"coupang_callcenter_inquiry":       tableCoupangCallcenterInquiry(state),
+			"coupang_callcenter_inquiry_reply": tableCoupangCallcenterInquiryReply(state),
+			"coupang_product_inquiry":          tableCoupangProductInquiry(state),
+			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(state),
 		},
 	}
 }

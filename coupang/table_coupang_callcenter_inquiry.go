@@ -7,14 +7,14 @@ import (
 
 const tableInquiry = "coupang_callcenter_inquiry"
 
-func tableCoupangCallcenterInquiry(fans *fanOuts) *plugin.Table {
+func tableCoupangCallcenterInquiry(state *pluginState) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableInquiry,
 		Description: "Call-center inquiries of the seller's products on Coupang, one row per inquiry and option ID (count inquiries with count(distinct inquiry_id)).",
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID, colPartnerCounselingStatus,
 				colInquiryStatus, colCSPartnerCounselingStatus),
-			Hydrate: listRows(fans, tableInquiry, false, (*scan).run, inquiryRows),
+			Hydrate: listRows(state, tableInquiry, false, (*scan).run, inquiryRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},

@@ -7,14 +7,14 @@ import (
 
 const tableReply = "coupang_callcenter_inquiry_reply"
 
-func tableCoupangCallcenterInquiryReply(fans *fanOuts) *plugin.Table {
+func tableCoupangCallcenterInquiryReply(state *pluginState) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableReply,
 		Description: "Replies to the seller's call-center inquiries on Coupang, one row per reply and option ID of its inquiry, with the inquiry's key columns.",
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID,
 				colPartnerCounselingStatus, colAnswerType),
-			Hydrate: listRows(fans, tableReply, true, (*scan).run, replyRows),
+			Hydrate: listRows(state, tableReply, true, (*scan).run, replyRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID; `inquiry_id = X` reads that inquiry from the single-inquiry endpoint."},

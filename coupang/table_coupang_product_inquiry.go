@@ -7,13 +7,13 @@ import (
 
 const tableProductInquiry = "coupang_product_inquiry"
 
-func tableCoupangProductInquiry(fans *fanOuts) *plugin.Table {
+func tableCoupangProductInquiry(state *pluginState) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableProductInquiry,
 		Description: "Questions buyers posted on the seller's product pages on Coupang (product Q&A), one row per question.",
 		List: &plugin.ListConfig{
 			KeyColumns: productInquiryKeyColumns(),
-			Hydrate:    listRows(fans, tableProductInquiry, false, (*scan).runProducts, productInquiryRows),
+			Hydrate:    listRows(state, tableProductInquiry, false, (*scan).runProducts, productInquiryRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID (inquiryId)."},

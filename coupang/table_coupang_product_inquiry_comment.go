@@ -7,13 +7,13 @@ import (
 
 const tableProductComment = "coupang_product_inquiry_comment"
 
-func tableCoupangProductInquiryComment(fans *fanOuts) *plugin.Table {
+func tableCoupangProductInquiryComment(state *pluginState) *plugin.Table {
 	return &plugin.Table{
 		Name:        tableProductComment,
 		Description: "Answers to the questions buyers posted on the seller's product pages on Coupang, one row per answer, with the question's key columns.",
 		List: &plugin.ListConfig{
 			KeyColumns: productInquiryKeyColumns(),
-			Hydrate:    listRows(fans, tableProductComment, true, (*scan).runProducts, productCommentRows),
+			Hydrate:    listRows(state, tableProductComment, true, (*scan).runProducts, productCommentRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID."},
