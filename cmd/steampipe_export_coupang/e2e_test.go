@@ -381,6 +381,21 @@ func TestExportDefaultWindowNotice(t *testing.T) {
 	assert.Contains(t, out, "Without a lower bound on inquiry_at and without vendor_item_id")
 }
 
+// TestHelpReadsNoConfig: --help works whatever --config, --connection or the .spc files say.
+func TestHelpReadsNoConfig(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeSpc(t, dir, "broken.spc", `connection "shop" {`)
+	for _, args := range [][]string{
+		{"--help", "--connection", "shop", "--config-dir", dir},
+		{"coupang_callcenter_inquiry", "--help", "--config", `vendor_id = "A1`},
+	} {
+		code, stdout, stderr := runCmd(args...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		assert.Contains(t, stdout, "Usage:", args)
+	}
+}
+
 func TestTableHelpShowsOneTable(t *testing.T) {
 	t.Parallel()
 	code, stdout, stderr := runCmd("coupang_callcenter_inquiry_reply", "--help")
