@@ -90,8 +90,8 @@ func setting(v *string, env string) string {
 
 // connection is what a query needs from its connection: the seller ID and default lookback of its
 // validated config, the shared client, the snapshot of recent scans and the seller's request
-// budget shared with every process on the machine. It is built once per parsed config
-// (builtConnection).
+// budget shared with every process on the machine. It is built once per parsed config, or per
+// connection when the config is empty (builtConnection, envConnections).
 type connection struct {
 	vendorID     string
 	lookbackDays int
@@ -108,17 +108,21 @@ type (
 	reuseClockKey   struct{}
 )
 
+// envConnections holds the connection of each connection whose config sets no argument (as the
+// shipped config/coupang.spc): the SDK parses no empty config, so its Connection.Config is nil and
+// every argument comes from the environment. The key is the SDK's *plugin.Connection, which it
+// keeps for the connection's life (a changed config is set on it in place).
+var envConnections sync.Map // *plugin.Connection -> *builtConnection
+
 // getConnection returns the connection of the query's config, building it on first use. A config
 // error is returned every time (never kept) so that a fixed env variable takes effect without
 // restarting.
 func getConnection(ctx context.Context, d *plugin.QueryData) (*connection, error) {
-	var config coupangConfig
-	if d.Connection != nil {
-		config, _ = d.Connection.Config.(coupangConfig)
-	}
+	config, _ := d.Connection.Config.(coupangConfig)
 	b := config.built
-	if b == nil { // a config the SDK did not parse: nothing to keep the connection in
-		return buildConnection(ctx, config)
+	if b == nil {
+		v, _ := envConnections.LoadOrStore(d.Connection, &builtConnection{})
+		b = v.(*builtConnection)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -7,21 +7,56 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	sdkconnection "github.com/turbot/steampipe-plugin-sdk/v5/connection"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// TestScansStartingTogetherShareOneConnection: the scans of a statement can all be the first of
-// their connection (a join starts both of its scans at once); they must share one connection, or
-// one scan's listing is not reused by the other.
+// TestScansStartingTogetherShareOneConnection: scans of statements that start at the same moment can
+// all be the first of their connection (several sessions, a dashboard's queries); they must share
+// one connection, or a listing is not reused by the inner scans of its join.
 func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	t.Parallel()
 	schema := Plugin(context.Background()).ConnectionConfigSchema
-	parse := func() *plugin.QueryData { // as the SDK parses: a new instance, decoded, dereferenced
+	// What the SDK hands a query: the connection's cache, and its config parsed as the SDK parses
+	// (a new instance, decoded, dereferenced).
+	cache, err := sdkconnection.NewConnectionCache("coupang", 1<<20)
+	require.NoError(t, err)
+	parse := func() *plugin.QueryData {
 		cfg := schema.NewInstance().(*coupangConfig)
 		cfg.VendorID, cfg.AccessKey, cfg.SecretKey = ptr("A00012345"), ptr("test-access-shared"), ptr("s")
-		return &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: *cfg}}
+		return &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: *cfg}, ConnectionCache: cache}
 	}
-	d := parse()
+	first := scansShareOne(t, parse())
+
+	changed := parse() // the SDK parses the config anew when it changes
+	c, err := getConnection(context.Background(), changed)
+	require.NoError(t, err)
+	assert.NotSame(t, first, c, "a changed config builds its own connection")
+}
+
+// TestEnvOnlyConfigSharesOneConnection: a connection whose config sets no argument (the shipped
+// config/coupang.spc) reaches the plugin with no config at all, as the SDK parses only a non-empty
+// one; its scans, too, must share one connection.
+func TestEnvOnlyConfigSharesOneConnection(t *testing.T) {
+	// Not parallel: it sets the process's COUPANG_* environment (t.Setenv).
+	t.Setenv("COUPANG_VENDOR_ID", "A00012345")
+	t.Setenv("COUPANG_ACCESS_KEY", "test-access-env")
+	t.Setenv("COUPANG_SECRET_KEY", "s")
+	t.Setenv("COUPANG_BASE_URL", "")
+	envOnly := func(name string) *plugin.QueryData { // Config nil: what the SDK leaves for an empty config
+		return &plugin.QueryData{Connection: &plugin.Connection{Name: name}}
+	}
+	first := scansShareOne(t, envOnly("coupang"))
+
+	c, err := getConnection(context.Background(), envOnly("other"))
+	require.NoError(t, err)
+	assert.NotSame(t, first, c, "another connection builds its own connection")
+}
+
+// scansShareOne starts 16 scans of d's connection at once, checks they all get the same
+// connection, and returns it.
+func scansShareOne(t *testing.T, d *plugin.QueryData) *connection {
+	t.Helper()
 	const scans = 16
 	got := make([]*connection, scans)
 	start := make(chan struct{})
@@ -39,11 +74,7 @@ func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	for i := range scans {
 		assert.Same(t, got[0], got[i], "scan %d", i)
 	}
-
-	changed := parse() // the SDK parses the config anew when it changes
-	c, err := getConnection(context.Background(), changed)
-	require.NoError(t, err)
-	assert.NotSame(t, got[0], c, "a changed config builds its own connection")
+	return got[0]
 }
 
 func ptr(s string) *string { return &s }

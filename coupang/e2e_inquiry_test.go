@@ -151,6 +151,10 @@ func TestInquiryLimitAndEmpty(t *testing.T) {
 		assert.Empty(t, rows, name)
 		assert.Empty(t, e.sb.Log(), name+": no request")
 	}
+	contradictoryTypes := []inprocess.Qual{{Column: "answer_type", Operator: "=", Value: "vendor"}, {Column: "answer_type", Operator: "=", Value: "csAgent"}}
+	rows = e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: contradictoryTypes, Limit: -1})
+	assert.Empty(t, rows, "contradictory answer types")
+	assert.Empty(t, e.sb.Log(), "contradictory answer types: no request")
 }
 
 // TestInquiryGet checks that inquiry_id = X reads the single-inquiry endpoint, that an unknown ID

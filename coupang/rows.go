@@ -26,7 +26,7 @@ var columnValue = transform.From(func(_ context.Context, d *transform.TransformD
 })
 
 // replyRow is one reply as an element of the inquiry table's replies JSONB; its keys and value
-// types are the reply table's columns (see replyColumns).
+// types are the reply table's columns (see replyRows).
 type replyRow struct {
 	AnswerID                      int64      `json:"answer_id"`
 	ParentAnswerID                *int64     `json:"parent_answer_id"`
