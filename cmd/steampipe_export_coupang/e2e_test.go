@@ -49,20 +49,24 @@ var smallDataSet = sandbox.Options{Seed: 7, Days: 10, PerDay: 4, HotVendorItemID
 // TestMain turns off the SDK's debug.FreeOSMemory every 100 streamed rows (a memory guard for
 // long-running Steampipe plugins), which costs these many small exports a third of their time, and
 // keeps the sellers' shared request budgets in a directory of this process's own, so that no other
-// process's sends count against these tests (or theirs against it).
+// process's sends count against these tests (or theirs against it). The same directory stands for
+// Steampipe's install directory, whose config/*.spc every export reads for limiter blocks: the
+// machine's own .spc files (a limiter, a file being edited) must not change or fail these tests.
 func TestMain(m *testing.M) {
 	os.Setenv("STEAMPIPE_FREE_MEM_INTERVAL", "0")
-	os.Exit(withOwnBudgetDir(m))
+	os.Exit(withOwnDir(m))
 }
 
-// withOwnBudgetDir runs the tests with the shared request budgets in a new temporary directory.
-func withOwnBudgetDir(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "coupang-export-test-budget-")
+// withOwnDir runs the tests with the shared request budgets and Steampipe's install directory in
+// a new temporary directory.
+func withOwnDir(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "coupang-export-test-")
 	if err != nil {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
 	os.Setenv(ratelimit.EnvDir, dir)
+	os.Setenv("STEAMPIPE_INSTALL_DIR", dir) // config/ is absent: no .spc files
 	return m.Run()
 }
 
@@ -375,6 +379,21 @@ func TestExportDefaultWindowNotice(t *testing.T) {
 	assert.Empty(t, stderr)
 	_, out, _ := runCmd("--help", "--config", config)
 	assert.Contains(t, out, "Without a lower bound on inquiry_at and without vendor_item_id")
+}
+
+// TestHelpReadsNoConfig: --help works whatever --config, --connection or the .spc files say.
+func TestHelpReadsNoConfig(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeSpc(t, dir, "broken.spc", `connection "shop" {`)
+	for _, args := range [][]string{
+		{"--help", "--connection", "shop", "--config-dir", dir},
+		{"coupang_callcenter_inquiry", "--help", "--config", `vendor_id = "A1`},
+	} {
+		code, stdout, stderr := runCmd(args...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		assert.Contains(t, stdout, "Usage:", args)
+	}
 }
 
 func TestTableHelpShowsOneTable(t *testing.T) {

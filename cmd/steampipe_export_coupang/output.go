@@ -47,9 +47,17 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	}
 	switch format {
 	case formatJSON, formatJSONL:
-		j := &jsonWriter{w: w, cols: cols, array: format == formatJSON}
+		j := &jsonWriter{w: w, cols: cols, array: format == formatJSON, keys: make([]string, len(cols))}
 		j.enc = json.NewEncoder(&j.buf)
 		j.enc.SetEscapeHTML(false) // item names and messages keep <, > and &, as in Steampipe
+		for i, col := range cols {
+			j.buf.Reset()
+			if i > 0 {
+				j.buf.WriteByte(',')
+			}
+			j.writeString(col.Name)
+			j.keys[i] = j.buf.String() + ":"
+		}
 		return j, nil
 	case formatXLSX:
 		return newXLSXWriter(w, cols)
@@ -138,6 +146,7 @@ type jsonWriter struct {
 	w     io.Writer
 	cols  []column
 	array bool
+	keys  []string // `"name":` of each column, after a comma but for the first: encoded once
 	rows  int
 	buf   bytes.Buffer
 	enc   *json.Encoder // writes to buf
@@ -154,11 +163,7 @@ func (j *jsonWriter) WriteRow(r row) error {
 	}
 	j.buf.WriteByte('{')
 	for i, col := range j.cols {
-		if i > 0 {
-			j.buf.WriteByte(',')
-		}
-		j.writeString(col.Name)
-		j.buf.WriteByte(':')
+		j.buf.WriteString(j.keys[i])
 		if err := j.value(r, col); err != nil {
 			return err
 		}

@@ -44,9 +44,11 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if err != nil {
 		return err
 	}
-	cfg, err := resolveConfig(opts)
-	if err != nil {
-		return err
+	var cfg steampipeConfig // the help shows the tables, which no configuration changes
+	if !opts.Help {
+		if cfg, err = resolveConfig(opts); err != nil {
+			return err
+		}
 	}
 	level := "off"
 	if opts.Verbose {
