@@ -181,12 +181,13 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	if err := lockFile(f); err != nil {
 		return 0, nil, fmt.Errorf("lock: %w", err)
 	}
-	buf, err := io.ReadAll(io.NewSectionReader(f, 0, maxLog*lineLen+1))
-	if err != nil {
+	buf := make([]byte, maxLog*lineLen+1) // one byte more than a log: a longer file is no log
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, nil, fmt.Errorf("read: %w", err)
 	}
 	now := b.now().UnixNano()
-	log, ok := parse(buf)
+	log, ok := parse(buf[:n])
 	if !ok {
 		// A file this code did not write (or a torn write): assume the window is full as of now,
 		// which costs one window's wait and can never exceed the budget.
@@ -196,9 +197,9 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 		return 0, func() { b.record(f, log, r) }, nil
 	}
 	if !ok {
-		err = write(f, log)
+		return wait, nil, write(f, log)
 	}
-	return wait, nil, err
+	return wait, nil, nil
 }
 
 // record adds a send at the current time to log, writes it and unlocks the budget by closing f. A
