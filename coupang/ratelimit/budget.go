@@ -197,7 +197,7 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 		return 0, func() { b.record(f, log, r) }, nil
 	}
 	if !ok {
-		return wait, nil, write(f, log)
+		return wait, nil, write(f, log, n)
 	}
 	return wait, nil, nil
 }
@@ -206,22 +206,25 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 // write error is returned by the next Reserve, since the request it concerns is already on its way.
 func (b *Budget) record(f *os.File, log []int64, r Rate) {
 	defer f.Close()
+	size := len(log) * lineLen // the file holds log: check read it so
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
-	if err := write(f, log[max(0, len(log)-r.Requests):]); err != nil {
+	if err := write(f, log[max(0, len(log)-r.Requests):], size); err != nil {
 		err = fmt.Errorf("recording a send: %w", err)
 		b.failed.Store(&err)
 	}
 }
 
-// write replaces the file's content with log, as fixed-length lines.
-func write(f *os.File, log []int64) error {
+// write replaces the file's content, size bytes, with log as fixed-length lines. It truncates
+// only a file that was longer: a log grows by a line per send until it holds a window's sends,
+// and then keeps its length.
+func write(f *os.File, log []int64, size int) error {
 	buf := make([]byte, 0, len(log)*lineLen)
 	for _, t := range log {
 		buf = fmt.Appendf(buf, "%019d\n", t)
 	}
 	_, err := f.WriteAt(buf, 0)
-	if err == nil {
+	if err == nil && len(buf) < size {
 		err = f.Truncate(int64(len(buf)))
 	}
 	if err != nil {

@@ -67,6 +67,32 @@ func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	}
 }
 
+// TestLogShrinksWithTheRate: a log written under a larger budget is cut to the smaller budget's
+// length by the next send, with no stale line left after it.
+func TestLogShrinksWithTheRate(t *testing.T) {
+	t.Parallel()
+	b, err := Open(t.TempDir(), "A00012345", "key", "http://127.0.0.1:4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_700_000_000, 0)
+	b.now = func() time.Time { return now }
+	for _, r := range []Rate{{Requests: 8, Per: time.Second, Burst: 8}, {Requests: 3, Per: time.Second, Burst: 3}} {
+		for range r.Requests {
+			sent, err := b.Reserve(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent()
+		}
+		buf, _ := os.ReadFile(b.path)
+		if log, ok := parse(buf); !ok || len(log) != r.Requests {
+			t.Fatalf("after %d sends under %+v the file is %q", r.Requests, r, buf)
+		}
+		now = now.Add(r.window())
+	}
+}
+
 // TestGoroutinesShareOneBudget: goroutines of one process, on one Budget and on a second one for
 // the same keys (as two connections would open), admit exactly the budget at a stopped clock: each
 // check opens the file anew, and flock excludes the open files of one process too.
