@@ -7,19 +7,24 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	sdkconnection "github.com/turbot/steampipe-plugin-sdk/v5/connection"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// TestScansStartingTogetherShareOneConnection: the scans of a statement can all be the first of
-// their connection (a join starts both of its scans at once); they must share one connection, or
-// one scan's listing is not reused by the other.
+// TestScansStartingTogetherShareOneConnection: scans of statements that start at the same moment can
+// all be the first of their connection (several sessions, a dashboard's queries); they must share
+// one connection, or a listing is not reused by the inner scans of its join.
 func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	t.Parallel()
 	schema := Plugin(context.Background()).ConnectionConfigSchema
-	parse := func() *plugin.QueryData { // as the SDK parses: a new instance, decoded, dereferenced
+	// What the SDK hands a query: the connection's cache, and its config parsed as the SDK parses
+	// (a new instance, decoded, dereferenced).
+	cache, err := sdkconnection.NewConnectionCache("coupang", 1<<20)
+	require.NoError(t, err)
+	parse := func() *plugin.QueryData {
 		cfg := schema.NewInstance().(*coupangConfig)
 		cfg.VendorID, cfg.AccessKey, cfg.SecretKey = ptr("A00012345"), ptr("test-access-shared"), ptr("s")
-		return &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: *cfg}}
+		return &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: *cfg}, ConnectionCache: cache}
 	}
 	d := parse()
 	const scans = 16

@@ -37,14 +37,11 @@ func (s scenario) runInProcess(ctx context.Context, res *result) error {
 	if err != nil {
 		return err
 	}
-	stopHeap := sampleHeap()
 	measure := s.query
 	if s.kind == "join" {
 		measure = s.join
 	}
-	err = measured(srv, res, func() error { return measure(ctx, r, srv, res) })
-	res.mem = stopHeap()
-	if err != nil || !s.baseline {
+	if err := measure(ctx, r, srv, res); err != nil || !s.baseline {
 		return err
 	}
 	time.Sleep(1100 * time.Millisecond) // let the sandbox's 1-second rate window empty
@@ -54,14 +51,17 @@ func (s scenario) runInProcess(ctx context.Context, res *result) error {
 	return nil
 }
 
-// measured runs f and records in res its wall time and the requests and 429 answers the sandbox
-// received meanwhile.
+// measured runs f and records in res its wall time, its peak heap above the baseline and the
+// requests and 429 answers the sandbox received meanwhile. Expectations are worked out before it
+// and checks after it, so that neither counts in the figures.
 func measured(srv *sandbox.Server, res *result, f func() error) error {
+	stopHeap := sampleHeap()
 	srv.ResetLog()
 	before := srv.Requests()
 	start := time.Now()
 	err := f()
 	res.wall = time.Since(start)
+	res.mem = stopHeap()
 	res.requests, res.n429 = int(srv.Requests()-before), count429(srv.Log())
 	return err
 }
@@ -72,7 +72,6 @@ func measured(srv *sandbox.Server, res *result, f func() error) error {
 // from the sandbox's data, without the plugin or the list endpoint: for a listing each 7-day window's
 // pages, for the latest five the newest window's (which holds them), for IDs one per distinct ID.
 func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result) error {
-	start := time.Now()
 	q := inprocess.Query{Table: s.table, Limit: -1}
 	// A listing counts what its expectation counts: distinct inquiries, replies or questions, while
 	// the tables have one row per inquiry and option ID. A LIMIT counts rows, so under one, and for
@@ -138,18 +137,21 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 	}
 	seen := map[[3]int64]bool{} // inquiry, reply and comment IDs (0 where the table has none)
 	var got []time.Time
-	err := r.Query(ctx, q, func(row map[string]*proto.Column) error {
-		if res.rows == 0 && s.kind == "ids" {
-			res.firstRow = time.Since(start)
-		}
-		res.rows++
-		switch {
-		case distinct:
-			seen[[3]int64{row["inquiry_id"].GetIntValue(), row["answer_id"].GetIntValue(), row["inquiry_comment_id"].GetIntValue()}] = true
-		case s.kind == "latest":
-			got = append(got, row["inquiry_at"].GetTimestampValue().AsTime())
-		}
-		return nil
+	err := measured(srv, res, func() error {
+		start := time.Now()
+		return r.Query(ctx, q, func(row map[string]*proto.Column) error {
+			if res.rows == 0 && s.kind == "ids" {
+				res.firstRow = time.Since(start)
+			}
+			res.rows++
+			switch {
+			case distinct:
+				seen[[3]int64{row["inquiry_id"].GetIntValue(), row["answer_id"].GetIntValue(), row["inquiry_comment_id"].GetIntValue()}] = true
+			case s.kind == "latest":
+				got = append(got, row["inquiry_at"].GetTimestampValue().AsTime())
+			}
+			return nil
+		})
 	})
 	if distinct {
 		res.rows = len(seen)
@@ -191,18 +193,6 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 		last = today
 	}
 	res.minimum = minimumRequests(countIn(srv.InquiryTimes(), windows(api.KoreanDate(lo.Add(-14*time.Hour)), last)), api.MaxPageSize, 0)
-	var outer []int64
-	err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id", "inquiry_at"}, Quals: quals, Limit: -1},
-		func(cols map[string]*proto.Column) error {
-			at := cols["inquiry_at"].GetTimestampValue().AsTime()
-			if !at.Before(lo) && !at.After(hi) { // Postgres's recheck
-				outer = append(outer, cols["inquiry_id"].GetIntValue())
-			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
 	for _, inq := range srv.Inquiries() {
 		if !inq.InquiryAt.Before(lo) && !inq.InquiryAt.After(hi) {
 			res.expected += len(inq.Replies) * max(1, len(inq.VendorItemIDs)) * max(1, len(inq.VendorItemIDs))
@@ -212,16 +202,30 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 	if s.ago > 0 {
 		inner = append(inner, quals...)
 	}
-	for _, id := range outer {
-		inner[0].Value = id
-		err := r.Query(ctx, inprocess.Query{Table: replyTable, Columns: []string{"answer_id"}, Quals: inner, Limit: -1},
-			func(map[string]*proto.Column) error { res.rows++; return nil })
+	var outer []int64
+	err := measured(srv, res, func() error {
+		err := r.Query(ctx, inprocess.Query{Table: inquiryTable, Columns: []string{"inquiry_id", "inquiry_at"}, Quals: quals, Limit: -1},
+			func(cols map[string]*proto.Column) error {
+				at := cols["inquiry_at"].GetTimestampValue().AsTime()
+				if !at.Before(lo) && !at.After(hi) { // Postgres's recheck
+					outer = append(outer, cols["inquiry_id"].GetIntValue())
+				}
+				return nil
+			})
 		if err != nil {
 			return err
 		}
-	}
+		for _, id := range outer {
+			inner[0].Value = id
+			if err := r.Query(ctx, inprocess.Query{Table: replyTable, Columns: []string{"answer_id"}, Quals: inner, Limit: -1},
+				func(map[string]*proto.Column) error { res.rows++; return nil }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	res.extraTokens = len(outer)
-	return nil
+	return err
 }
 
 // handWritten is what a seller would write with our API client: the same 7-day windows, one after

@@ -40,7 +40,7 @@ func main() {
 // run parses the flags, runs the chosen scenarios and prints their results and a summary.
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("coupang-bench", flag.ContinueOnError)
-	quick := fs.Bool("quick", false, "smaller data sets (about a minute in all)")
+	quick := fs.Bool("quick", false, "smaller data sets")
 	only := fs.String("scenario", "", "run only these scenarios (comma-separated names; see --list)")
 	list := fs.Bool("list", false, "list the scenarios and exit")
 	if err := fs.Parse(args); err != nil {
