@@ -514,8 +514,15 @@ func TestNewValidates(t *testing.T) {
 	ok := Config{VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret}
 	c, err := New(ok)
 	require.NoError(t, err)
-	assert.Equal(t, DefaultBaseURL, c.cfg.BaseURL)
+	assert.Equal(t, DefaultBaseURL, c.BaseURL())
 	assert.Equal(t, DefaultTimeout, c.cfg.Timeout)
+	// The shared rate budget is keyed by BaseURL: one address written with or without the
+	// trailing slash is one budget.
+	slash := ok
+	slash.BaseURL = DefaultBaseURL + "/"
+	c, err = New(slash)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultBaseURL, c.BaseURL())
 	assert.Equal(t, DefaultMaxAttempts, c.cfg.MaxAttempts)
 
 	bad := ok

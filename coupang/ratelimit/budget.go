@@ -181,12 +181,13 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	if err := lockFile(f); err != nil {
 		return 0, nil, fmt.Errorf("lock: %w", err)
 	}
-	buf, err := io.ReadAll(io.NewSectionReader(f, 0, maxLog*lineLen+1))
-	if err != nil {
+	buf := make([]byte, maxLog*lineLen+1) // one byte more than a log: a longer file is no log
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, nil, fmt.Errorf("read: %w", err)
 	}
 	now := b.now().UnixNano()
-	log, ok := parse(buf)
+	log, ok := parse(buf[:n])
 	if !ok {
 		// A file this code did not write (or a torn write): assume the window is full as of now,
 		// which costs one window's wait and can never exceed the budget.
@@ -196,31 +197,34 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 		return 0, func() { b.record(f, log, r) }, nil
 	}
 	if !ok {
-		err = write(f, log)
+		return wait, nil, write(f, log, n)
 	}
-	return wait, nil, err
+	return wait, nil, nil
 }
 
 // record adds a send at the current time to log, writes it and unlocks the budget by closing f. A
 // write error is returned by the next Reserve, since the request it concerns is already on its way.
 func (b *Budget) record(f *os.File, log []int64, r Rate) {
 	defer f.Close()
+	size := len(log) * lineLen // the file holds log: check read it so
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
-	if err := write(f, log[max(0, len(log)-r.Requests):]); err != nil {
+	if err := write(f, log[max(0, len(log)-r.Requests):], size); err != nil {
 		err = fmt.Errorf("recording a send: %w", err)
 		b.failed.Store(&err)
 	}
 }
 
-// write replaces the file's content with log, as fixed-length lines.
-func write(f *os.File, log []int64) error {
+// write replaces the file's content, size bytes, with log as fixed-length lines. It truncates
+// only a file that was longer: a log grows by a line per send until it holds a window's sends,
+// and then keeps its length.
+func write(f *os.File, log []int64, size int) error {
 	buf := make([]byte, 0, len(log)*lineLen)
 	for _, t := range log {
 		buf = fmt.Appendf(buf, "%019d\n", t)
 	}
 	_, err := f.WriteAt(buf, 0)
-	if err == nil {
+	if err == nil && len(buf) < size {
 		err = f.Truncate(int64(len(buf)))
 	}
 	if err != nil {

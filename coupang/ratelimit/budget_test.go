@@ -46,24 +46,53 @@ func TestTornFileRecovers(t *testing.T) {
 // advanced by the sleeps) and records every request.
 func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	t.Parallel()
+	now := time.Unix(1_700_000_000, 0)
+	b := stoppedBudget(t, &now)
+	var slept time.Duration
+	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
+	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
+	send(t, b, r, 9)
+	if want := 8 * r.window() / 4; slept != want {
+		t.Fatalf("slept %s for 9 requests, want %s", slept, want)
+	}
+}
+
+// TestLogShrinksWithTheRate: a log written under a larger budget is cut to the smaller budget's
+// length by the next send, with no stale line left after it.
+func TestLogShrinksWithTheRate(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_700_000_000, 0)
+	b := stoppedBudget(t, &now)
+	for _, r := range []Rate{{Requests: 8, Per: time.Second, Burst: 8}, {Requests: 3, Per: time.Second, Burst: 3}} {
+		send(t, b, r, r.Requests)
+		buf, _ := os.ReadFile(b.path)
+		if log, ok := parse(buf); !ok || len(log) != r.Requests {
+			t.Fatalf("after %d sends under %+v the file is %q", r.Requests, r, buf)
+		}
+		now = now.Add(r.window())
+	}
+}
+
+// stoppedBudget opens a budget in a fresh directory, on a clock that reads *now.
+func stoppedBudget(t *testing.T, now *time.Time) *Budget {
+	t.Helper()
 	b, err := Open(t.TempDir(), "A00012345", "key", "http://127.0.0.1:2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Unix(1_700_000_000, 0)
-	var slept time.Duration
-	b.now = func() time.Time { return now }
-	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
-	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
-	for range 9 {
+	b.now = func() time.Time { return *now }
+	return b
+}
+
+// send makes n requests through b under r, each sent as soon as it is reserved.
+func send(t *testing.T, b *Budget, r Rate, n int) {
+	t.Helper()
+	for range n {
 		sent, err := b.Reserve(context.Background(), r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sent()
-	}
-	if want := 8 * r.window() / 4; slept != want {
-		t.Fatalf("slept %s for 9 requests, want %s", slept, want)
 	}
 }
 

