@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
@@ -67,12 +68,12 @@ func (e expr) matches(r row) bool {
 // eval is SQL's three-valued logic: known is false for unknown (a comparison with NULL).
 func (e expr) eval(r row) (v, known bool) {
 	switch e.Op {
-	case opNot:
+	case "not":
 		v, known := e.Args[0].eval(r)
 		return !v, known
-	case opAnd, opOr:
+	case "and", "or":
 		// and: false wins over unknown; or: true wins over unknown.
-		decisive := e.Op == opOr
+		decisive := e.Op == "or"
 		known = true
 		for _, a := range e.Args {
 			av, ak := a.eval(r)
@@ -85,19 +86,19 @@ func (e expr) eval(r row) (v, known bool) {
 	}
 	v0, present := columnValue(r[e.Column.Name])
 	switch {
-	case e.Op == opIsNull || e.Op == opIsNotNull:
-		return present == (e.Op == opIsNotNull), true
+	case e.Op == "is null" || e.Op == "is not null":
+		return present == (e.Op == "is not null"), true
 	case !present:
 		return false, false
-	case e.Op == opIn:
+	case e.Op == "in":
 		return slices.ContainsFunc(e.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
-	case e.Op == opBetween:
+	case e.Op == "between":
 		lo, ok1 := compareValues(v0, e.Values[0])
 		hi, ok2 := compareValues(v0, e.Values[1])
 		return ok1 && ok2 && lo >= 0 && hi <= 0, true
 	}
 	n, ok := compareValues(v0, e.Values[0])
-	if e.Op == opNe {
+	if e.Op == "!=" {
 		return ok && n != 0, true
 	}
 	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
@@ -112,4 +113,50 @@ func (e expr) columns(fn func(column)) {
 	for _, a := range e.Args {
 		a.columns(fn)
 	}
+}
+
+// planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
+// quals (so it can ask Coupang for less) and whether the limit does too (-1 when it does not). Only conditions ANDed at the top (repeated --where flags or
+// `and` outside any `or`) can be quals: a condition under `or` or `not` restricts no row by itself,
+// so it stays local. Every condition is still applied to every row afterwards, so a qual the
+// plugin handles loosely can never widen the result.
+//
+// The limit goes to the plugin only when every condition was handed over whole. Otherwise some rows
+// the plugin streams are dropped by the local filter, and a plugin that stopped after `limit` rows
+// would leave the export with too few. Postgres makes the same choice: it pushes a LIMIT into a
+// foreign scan only when no condition is left for it to evaluate above the scan.
+func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
+	allPushed := true
+	for _, e := range where.Args {
+		if e.Op == "or" || e.Op == "not" {
+			allPushed = false
+			continue
+		}
+		// The operators a condition is sent as, with its values: BETWEEN arrives at a plugin as
+		// >= and <=, as Postgres rewrites it; IN as = with a list; != as <>.
+		ops, values := []string{e.Op}, e.Values
+		switch e.Op {
+		case "in":
+			ops, values = []string{"="}, []any{e.Values}
+		case "between":
+			ops = []string{">=", "<="}
+		case "!=":
+			ops = []string{"<>"}
+		}
+		var keyOps []string
+		if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
+			keyOps = t.KeyColumns[i].Operators
+		}
+		for i, op := range ops {
+			if slices.Contains(keyOps, op) {
+				quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: values[i]})
+			} else {
+				allPushed = false
+			}
+		}
+	}
+	if allPushed {
+		return quals, limit
+	}
+	return quals, -1
 }

@@ -88,11 +88,11 @@ func checkWhereError(t *testing.T, err error) {
 // checkConditions asserts the shape of an expression and of each condition in it.
 func checkConditions(t *testing.T, e expr) {
 	switch e.Op {
-	case opNot:
+	case "not":
 		if len(e.Args) != 1 {
 			t.Fatalf("not with %d operands", len(e.Args))
 		}
-	case opAnd, opOr:
+	case "and", "or":
 	default:
 		checkCondition(t, e)
 	}
@@ -104,19 +104,19 @@ func checkConditions(t *testing.T, e expr) {
 // checkCondition asserts a parsed condition's shape and value types.
 func checkCondition(t *testing.T, c expr) {
 	switch c.Op {
-	case opIsNull, opIsNotNull:
+	case "is null", "is not null":
 		if len(c.Values) != 0 {
 			t.Fatalf("%s with %d values", c.Op, len(c.Values))
 		}
-	case opBetween:
+	case "between":
 		if len(c.Values) != 2 {
 			t.Fatalf("between with %d values", len(c.Values))
 		}
-	case opIn:
+	case "in":
 		if len(c.Values) == 0 {
 			t.Fatal("empty in list")
 		}
-	case opEq, opNe, opLt, opLe, opGt, opGe:
+	case "=", "!=", "<", "<=", ">", ">=":
 		if len(c.Values) != 1 {
 			t.Fatalf("%s with %d values", c.Op, len(c.Values))
 		}

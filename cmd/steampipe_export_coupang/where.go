@@ -12,28 +12,10 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-// The operators of a --where: comparisons (is null and is not null take no value), then the ways
-// expressions combine.
-const (
-	opEq        = "="
-	opNe        = "!="
-	opLt        = "<"
-	opLe        = "<="
-	opGt        = ">"
-	opGe        = ">="
-	opIn        = "in"
-	opBetween   = "between"
-	opIsNull    = "is null"
-	opIsNotNull = "is not null"
-	opAnd       = "and"
-	opOr        = "or"
-	opNot       = "not"
-)
-
 // expr is a parsed --where: a comparison of Column with typed Values (int64, float64, string,
-// bool or time.Time, matching the column's type), or Args joined by and / or, or negated by not.
+// bool or time.Time, matching the column's type), or Args joined by "and" / "or", or negated by "not".
 type expr struct {
-	Op     string
+	Op     string // =, !=, <, <=, >, >=, in, between, is null, is not null; and, or, not
 	Column column // of a comparison; nil for and, or and not
 	Values []any  // one value, or the IN list, or BETWEEN's low and high bounds
 	Args   []expr // the operands of and and or; the one operand of not
@@ -43,10 +25,10 @@ type expr struct {
 // its Args are every condition ANDed at the top (nested ands are flattened). now is the instant
 // now() and current_date stand for (the start of the export, as in one SQL statement).
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
-	all := expr{Op: opAnd}
+	all := expr{Op: "and"}
 	for _, w := range wheres {
 		p := &whereParser{src: w, table: t, now: now}
-		e, err := p.joined(opOr)
+		e, err := p.joined("or")
 		p.skipSpace()
 		if err == nil && p.pos < len(p.src) {
 			err = fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
@@ -70,12 +52,12 @@ type whereParser struct {
 
 // joined reads operands joined by the word op: or joins and-expressions, and joins unary ones.
 func (p *whereParser) joined(op string) (expr, error) {
-	next := p.unary
-	if op == opOr {
-		next = func() (expr, error) { return p.joined(opAnd) }
-	}
 	e := expr{Op: op}
 	for len(e.Args) == 0 || p.keyword(op) {
+		next := p.unary
+		if op == "or" {
+			next = func() (expr, error) { return p.joined("and") }
+		}
 		operand, err := next()
 		if err != nil {
 			return expr{}, err
@@ -98,14 +80,14 @@ func (e *expr) add(operand expr) {
 }
 
 func (p *whereParser) unary() (expr, error) {
-	if p.keyword(opNot) {
+	if p.keyword("not") {
 		operand, err := p.unary()
-		return expr{Op: opNot, Args: []expr{operand}}, err
+		return expr{Op: "not", Args: []expr{operand}}, err
 	}
 	if !p.symbol("(") {
 		return p.comparison()
 	}
-	e, err := p.joined(opOr)
+	e, err := p.joined("or")
 	if err == nil && !p.symbol(")") {
 		err = fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
 	}
@@ -122,23 +104,40 @@ func (p *whereParser) comparison() (expr, error) {
 	if err != nil {
 		return expr{}, err
 	}
-	e := expr{Column: col, Op: p.operator()}
-	switch op := e.Op; {
+	op := strings.Join(strings.Fields(strings.ToLower(p.match(operatorPattern))), " ")
+	if op == "<>" {
+		op = "!="
+	}
+	e := expr{Column: col, Op: op}
+	switch {
 	case op == "":
 		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
-	case op == opIsNull || op == opIsNotNull:
+	case op == "is null" || op == "is not null":
 	case col.Type == proto.ColumnType_JSON:
 		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
-	case col.Type == proto.ColumnType_BOOL && op != opEq && op != opNe && op != opIn:
+	case col.Type == proto.ColumnType_BOOL && op != "=" && op != "!=" && op != "in":
 		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
-	case op == opIn:
-		e.Values, err = p.list(col)
-	case op == opBetween:
-		e.Values, err = p.between(col)
+	case op == "in":
+		if !p.symbol("(") {
+			return expr{}, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
+		}
+		for {
+			if err = p.appendValue(&e, true); err != nil || p.symbol(")") {
+				break
+			}
+			if !p.symbol(",") {
+				return expr{}, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
+			}
+		}
+	case op == "between":
+		if err = p.appendValue(&e, false); err == nil && !p.keyword("and") {
+			return expr{}, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
+		}
+		fallthrough
 	default:
-		var v any
-		v, err = p.value(col, false)
-		e.Values = []any{v}
+		if err == nil {
+			err = p.appendValue(&e, false)
+		}
 	}
 	return e, err
 }
@@ -186,75 +185,36 @@ func (p *whereParser) keyword(w string) bool {
 	return false
 }
 
-// operator reads a comparison symbol or the words IN, BETWEEN, IS [NOT] NULL; "" if none.
-func (p *whereParser) operator() string {
-	op := p.match(operatorPattern)
-	if op == "<>" {
-		return opNe
-	}
-	return strings.Join(strings.Fields(strings.ToLower(op)), " ")
-}
-
-// list reads `(v1, v2, ...)`.
-func (p *whereParser) list(col column) ([]any, error) {
-	if !p.symbol("(") {
-		return nil, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
-	}
-	var out []any
-	for {
-		v, err := p.value(col, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-		if p.symbol(")") {
-			return out, nil
-		}
-		if !p.symbol(",") {
-			return nil, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
-		}
-	}
-}
-
-// between reads `low and high`.
-func (p *whereParser) between(col column) ([]any, error) {
-	low, err := p.value(col, false)
+// appendValue reads a value of e.Column's type onto e.Values: quoted, a time expression (now(),
+// current_date, current_timestamp, each optionally ± interval '...'), or bare: the text up to the
+// words and / or, a closing parenthesis, the end, or, inside an in list, a comma.
+func (p *whereParser) appendValue(e *expr, inList bool) error {
+	col := e.Column
+	text, quoted, err := p.quoted(`'"`)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if !p.keyword("and") {
-		return nil, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
+	if !quoted {
+		switch t, ok, err := p.timeExpr(); {
+		case err != nil:
+			return err
+		case ok && col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME:
+			return fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
+		case ok:
+			e.Values = append(e.Values, t)
+			return nil
+		}
+		start := p.pos
+		for p.pos < len(p.src) && !p.atStop(inList) {
+			p.pos++
+		}
+		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
+			return fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
+		}
 	}
-	high, err := p.value(col, false)
-	return []any{low, high}, err
-}
-
-// value reads a value of col's type: quoted, a time expression (now(), current_date,
-// current_timestamp, each optionally ± interval '...'), or bare: the text up to the words and /
-// or, a closing parenthesis, the end, or, inside an in list, a comma.
-func (p *whereParser) value(col column, inList bool) (any, error) {
-	if text, ok, err := p.quoted(`'"`); ok && err == nil {
-		return typedValue(col, text)
-	} else if ok {
-		return nil, err
-	}
-	switch t, ok, err := p.timeExpr(); {
-	case err != nil:
-		return nil, err
-	case ok && col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME:
-		return nil, fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
-	case ok:
-		return t, nil
-	}
-	start := p.pos
-	for p.pos < len(p.src) && !p.atStop(inList) {
-		p.pos++
-	}
-	text := strings.TrimSpace(p.src[start:p.pos])
-	if text == "" {
-		return nil, fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
-	}
-	return typedValue(col, text)
+	v, err := typedValue(col, text)
+	e.Values = append(e.Values, v)
+	return err
 }
 
 // atStop reports whether a bare value ends here: at ), at a comma in a list, or at the word and
@@ -285,6 +245,16 @@ func (p *whereParser) quoted(quotes string) (text string, ok bool, err error) {
 	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), true, nil
 }
 
+// intervalUnits are the units of an interval; days, weeks, months and years count in Korean
+// calendar days.
+var intervalUnits = map[string]struct {
+	d            time.Duration
+	months, days int
+}{
+	"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
+	"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
+}
+
 // timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
 // `+ interval '...'` or `- interval '...'` (current_date also takes ± a number of days), as
 // Postgres reads them; ok is false, with nothing read, when no time expression comes next.
@@ -302,50 +272,33 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		if !minus && !p.symbol("+") {
 			return t, true, nil
 		}
-		if t, err = p.addInterval(t, minus); err != nil {
-			return t, true, err
+		var text string
+		if p.keyword("interval") {
+			var quoted bool
+			if text, quoted, err = p.quoted("'"); !quoted {
+				return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+			} else if err != nil {
+				return t, true, err
+			}
+		} else {
+			text = p.match(daysPattern) + " days"
+		}
+		fields := strings.Fields(strings.ToLower(text))
+		if len(fields) == 0 || len(fields)%2 != 0 {
+			return t, true, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+		}
+		for i := 0; i < len(fields); i += 2 {
+			n, err := strconv.Atoi(fields[i])
+			unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+			if err != nil || !known {
+				return t, true, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+			}
+			if minus {
+				n = -n
+			}
+			t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 		}
 	}
-}
-
-// addInterval reads `interval '7 days'` (or a bare number of days) and adds or subtracts it. Days,
-// weeks, months and years count in Korean calendar days.
-func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
-	var text string
-	if p.keyword("interval") {
-		var quoted bool
-		var err error
-		if text, quoted, err = p.quoted("'"); !quoted {
-			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-		} else if err != nil {
-			return t, err
-		}
-	} else {
-		text = p.match(daysPattern) + " days"
-	}
-	units := map[string]struct {
-		d            time.Duration
-		months, days int
-	}{
-		"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
-		"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
-	}
-	fields := strings.Fields(strings.ToLower(text))
-	if len(fields) == 0 || len(fields)%2 != 0 {
-		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
-	}
-	for i := 0; i < len(fields); i += 2 {
-		n, err := strconv.Atoi(fields[i])
-		unit, known := units[strings.TrimSuffix(fields[i+1], "s")]
-		if err != nil || !known {
-			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
-		}
-		if minus {
-			n = -n
-		}
-		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
-	}
-	return t, nil
 }
 
 // typedValue converts a written value to the Go type of the column.
