@@ -45,31 +45,19 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	if err := checkFormat(format, bom); err != nil {
 		return nil, err
 	}
-	switch format {
-	case formatJSON, formatJSONL:
-		j := &jsonWriter{w: w, cols: cols, array: format == formatJSON, keys: make([]string, len(cols))}
-		j.enc = json.NewEncoder(&j.buf)
-		j.enc.SetEscapeHTML(false) // item names and messages keep <, > and &, as in Steampipe
-		for i, col := range cols {
-			j.buf.Reset()
-			if i > 0 {
-				j.buf.WriteByte(',')
-			}
-			j.writeString(col.Name)
-			j.keys[i] = j.buf.String() + ":"
-		}
-		return j, nil
-	case formatXLSX:
+	if format == formatXLSX {
 		return newXLSXWriter(w, cols)
 	}
-	c := &csvWriter{w: csv.NewWriter(w), cols: cols, header: make([]string, len(cols)), record: make([]string, len(cols))}
-	for i, col := range cols {
-		c.header[i] = col.Name
+	t := &textWriter{w: w, format: format, cols: cols, csv: csv.NewWriter(w), record: make([]string, len(cols))}
+	if format == formatCSV {
+		for _, col := range cols {
+			t.header = append(t.header, col.Name)
+		}
+		if bom {
+			t.header[0] = "\uFEFF" + t.header[0]
+		}
 	}
-	if bom {
-		c.header[0] = "\uFEFF" + c.header[0]
-	}
-	return c, nil
+	return t, nil
 }
 
 // htmlUnescaper turns the escapes Go's JSON encoder writes for <, > and & back into the
@@ -101,112 +89,95 @@ func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
 	return fmt.Sprint(v), false, nil
 }
 
-// csvWriter writes a header line and one line per row; NULL is an empty field.
-type csvWriter struct {
-	w      *csv.Writer
+// textWriter writes CSV (a header line, then one line per row; NULL is an empty field) or one
+// JSON object per row, keys in column order, as one array (json) or one object per line (jsonl).
+type textWriter struct {
+	w      io.Writer
+	format string
 	cols   []column
-	header []string // nil once written
-	record []string
+	csv    *csv.Writer
+	header []string // the CSV header until it is written
+	record []string // a row's fields: CSV text, or JSON values
+	rows   int
 }
 
-// WriteRow implements rowWriter.
-func (c *csvWriter) WriteRow(r row) error {
-	for i, col := range c.cols {
-		c.record[i] = ""
-		if v, ok := columnValue(r[col.Name]); ok {
-			text, _, err := cellText(col, v)
-			if err != nil {
+// WriteRow implements rowWriter. Each row goes through to the output, so that a failure later
+// leaves every line written so far.
+func (t *textWriter) WriteRow(r row) error {
+	for i, col := range t.cols {
+		v, ok := columnValue(r[col.Name])
+		text, literal := "", false
+		if ok {
+			var err error
+			if text, literal, err = cellText(col, v); err != nil {
 				return err
 			}
-			c.record[i] = text
+		}
+		switch {
+		case t.format == formatCSV || literal:
+			t.record[i] = text
+		case !ok:
+			t.record[i] = "null"
+		default:
+			t.record[i] = jsonString(text)
 		}
 	}
-	return c.flush(c.record)
-}
-
-// Close implements rowWriter: an empty result is its header line.
-func (c *csvWriter) Close() error { return c.flush(nil) }
-
-// flush writes the header if no line did yet, then record (if any), through to the output, so that
-// a failure later leaves every line written so far.
-func (c *csvWriter) flush(record []string) error {
-	for _, line := range [][]string{c.header, record} {
-		if line != nil {
-			_ = c.w.Write(line) // an error shows in c.w.Error()
-		}
+	t.rows++
+	if t.format == formatCSV {
+		return t.writeCSV(t.record)
 	}
-	c.header = nil
-	c.w.Flush()
-	return c.w.Error()
-}
-
-// jsonWriter writes one JSON object per row, keys in column order: as one array (json) or one
-// object per line (jsonl).
-type jsonWriter struct {
-	w     io.Writer
-	cols  []column
-	array bool
-	keys  []string // `"name":` of each column, after a comma but for the first: encoded once
-	rows  int
-	buf   bytes.Buffer
-	enc   *json.Encoder // writes to buf
-}
-
-// WriteRow implements rowWriter.
-func (j *jsonWriter) WriteRow(r row) error {
-	j.buf.Reset()
+	var b strings.Builder
 	switch {
-	case j.array && j.rows == 0:
-		j.buf.WriteString("[\n")
-	case j.array:
-		j.buf.WriteString(",\n")
+	case t.format == formatJSONL:
+	case t.rows == 1:
+		b.WriteString("[\n")
+	default:
+		b.WriteString(",\n")
 	}
-	j.buf.WriteByte('{')
-	for i, col := range j.cols {
-		j.buf.WriteString(j.keys[i])
-		if err := j.value(r, col); err != nil {
-			return err
+	b.WriteByte('{')
+	for i, col := range t.cols {
+		if i > 0 {
+			b.WriteByte(',')
 		}
+		b.WriteString(jsonString(col.Name) + ":" + t.record[i])
 	}
-	j.buf.WriteByte('}')
-	if !j.array {
-		j.buf.WriteByte('\n')
+	b.WriteByte('}')
+	if t.format == formatJSONL {
+		b.WriteByte('\n')
 	}
-	j.rows++
-	_, err := j.w.Write(j.buf.Bytes())
+	_, err := io.WriteString(t.w, b.String())
 	return err
 }
 
-// Close implements rowWriter.
-func (j *jsonWriter) Close() error {
+// Close implements rowWriter: an empty CSV result is its header line; a JSON array is closed.
+func (t *textWriter) Close() error {
 	end := "\n]\n"
 	switch {
-	case !j.array:
+	case t.format == formatCSV:
+		return t.writeCSV(nil)
+	case t.format == formatJSONL:
 		return nil
-	case j.rows == 0:
+	case t.rows == 0:
 		end = "[]\n"
 	}
-	_, err := io.WriteString(j.w, end)
+	_, err := io.WriteString(t.w, end)
 	return err
 }
 
-// value writes one cell as a JSON value: JSONB as JSON, NULL as null.
-func (j *jsonWriter) value(r row, col column) error {
-	v, ok := columnValue(r[col.Name])
-	if !ok {
-		j.buf.WriteString("null")
-		return nil
+// writeCSV writes the header if no line did yet, then record (if any), through to the output.
+func (t *textWriter) writeCSV(record []string) error {
+	for _, line := range [][]string{t.header, record} {
+		if line != nil {
+			_ = t.csv.Write(line) // an error shows in t.csv.Error()
+		}
 	}
-	text, literal, err := cellText(col, v)
-	if literal {
-		j.buf.WriteString(text)
-	} else {
-		j.writeString(text)
-	}
-	return err
+	t.header = nil
+	t.csv.Flush()
+	return t.csv.Error()
 }
 
-func (j *jsonWriter) writeString(s string) {
-	_ = j.enc.Encode(s)             // encoding a string cannot fail
-	j.buf.Truncate(j.buf.Len() - 1) // Encode's newline
+// jsonString is s as a JSON string, with <, > and & as themselves, as Steampipe writes them.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return htmlUnescaper.Replace(string(b))
 }
