@@ -17,6 +17,7 @@ import (
 	"log"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -63,7 +64,6 @@ type options struct {
 // WithLogOutput sends the SDK's and the plugin's log lines at level ("trace", "debug", "info",
 // "warn", "error", "off") and above to w. By default they are discarded: the SDK logs every query
 // at INFO and failures at WARN to stderr, which is noise for a command that reports errors itself.
-// For Steampipe's behaviour pass os.Stderr and os.Getenv("STEAMPIPE_LOG_LEVEL").
 func WithLogOutput(w io.Writer, level string) Option {
 	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level)})
 	return func(o *options) { o.logger = logger }
@@ -85,6 +85,29 @@ func WithRateLimiter(l Limiter) Option {
 			o.limiters = append(o.limiters, l)
 		}
 	}
+}
+
+// linkedRateLimit, when set at link time, retunes the plugin's coupang_api limiter (requests per
+// second, burst 1, scope connection), and with it the seller's shared budget unless
+// COUPANG_RATE_LIMIT is set, in every Runner of the binary, before any WithRateLimiter option:
+//
+//	go build -ldflags "-X github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit=2000" ./cmd/steampipe_export_coupang
+//
+// It exists for cmd/coupang-bench, which measures the export command's memory on 1,000,000
+// sandbox inquiries (33,334 requests: hours at the default 4 requests/second). Release builds never
+// set it, so nothing raises the limit against Coupang above COUPANG_RATE_LIMIT's cap of 10 per second.
+var linkedRateLimit string
+
+// linkedLimiters returns the limiter override of the link-time value rate (linkedRateLimit), if any.
+func linkedLimiters(linked string) ([]Limiter, error) {
+	if linked == "" {
+		return nil, nil
+	}
+	rate, err := strconv.ParseFloat(linked, 32)
+	if err != nil || rate <= 0 {
+		return nil, fmt.Errorf("inprocess: linked rate limit %q is not a positive number", linked)
+	}
+	return []Limiter{{Name: coupang.RateLimiterName, FillRate: float32(rate), BucketSize: 1, Scope: []string{"connection"}}}, nil
 }
 
 // New starts the plugin in-process and loads one connection from its HCL config (the body of a
@@ -113,24 +136,17 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}})
 	// plugin.Server made a stderr logger (level from STEAMPIPE_LOG_LEVEL, default WARN) and pointed
 	// package log at it; execute re-points package log at p.Logger on every query, so replacing
-	// p.Logger before any query is what makes the choice stick.
+	// p.Logger before any query is what makes the choice stick. Package log gets the logger's
+	// standard writer, with no prefix or flags of its own (hclog adds them).
 	p.Logger = o.logger
-	// Where the SDK points package log: the logger's standard writer, with no prefix or flags of
-	// its own (hclog adds them).
 	log.SetOutput(o.logger.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
 	log.SetPrefix("")
 	log.SetFlags(0)
 
 	res, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{
-		Configs: []*proto.ConnectionConfig{{
-			Connection:      connectionName,
-			Plugin:          "local/coupang",
-			PluginShortName: "coupang",
-			Config:          configHCL,
-			PluginInstance:  "coupang",
-		}},
-		// -1: the cache options come from SetCacheOptions below, as with current Steampipe.
-		MaxCacheSizeMb: -1,
+		Configs: []*proto.ConnectionConfig{{Connection: connectionName, Plugin: "local/coupang", PluginShortName: "coupang",
+			Config: configHCL, PluginInstance: "coupang"}},
+		MaxCacheSizeMb: -1, // the cache options come from SetCacheOptions below, as with current Steampipe
 	})
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: load connection %q: %w", connectionName, err)
@@ -144,7 +160,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 		return nil, fmt.Errorf("inprocess: disable query cache: %w", err)
 	}
 	if len(o.limiters) > 0 {
-		defs := make([]*proto.RateLimiterDefinition, 0, len(o.limiters))
+		var defs []*proto.RateLimiterDefinition
 		for _, l := range o.limiters {
 			if l.Name == coupang.RateLimiterName {
 				// The seller's budget shared across processes follows the override too.
@@ -200,6 +216,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	if !ok {
 		return fmt.Errorf("inprocess: unknown table %q (have %s)", q.Table, strings.Join(slices.Sorted(maps.Keys(r.schema)), ", "))
 	}
+	hasColumn := func(name string) bool {
+		return slices.ContainsFunc(table.Columns, func(c *proto.ColumnDefinition) bool { return c.Name == name })
+	}
 	columns := q.Columns
 	if len(columns) == 0 {
 		for _, c := range table.Columns {
@@ -207,13 +226,28 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 		}
 	}
 	for _, c := range columns {
-		if !hasColumn(table, c) {
+		if !hasColumn(c) {
 			return fmt.Errorf("inprocess: table %s has no column %q", q.Table, c)
 		}
 	}
-	qualMap, err := protoQuals(table, q.Quals)
-	if err != nil {
-		return err
+	// The quals as Steampipe sends them: by column.
+	quals := map[string]*proto.Quals{}
+	for _, qual := range q.Quals {
+		if !hasColumn(qual.Column) {
+			return fmt.Errorf("inprocess: qual on unknown column %q", qual.Column)
+		}
+		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, qual.Operator) {
+			return fmt.Errorf("inprocess: qual on %s: unsupported operator %q", qual.Column, qual.Operator)
+		}
+		v, err := QualValue(qual.Value)
+		if err != nil {
+			return fmt.Errorf("inprocess: qual on %s: %w", qual.Column, err)
+		}
+		if quals[qual.Column] == nil {
+			quals[qual.Column] = &proto.Quals{}
+		}
+		quals[qual.Column].Quals = append(quals[qual.Column].Quals, &proto.Qual{
+			FieldName: qual.Column, Operator: &proto.Qual_StringValue{StringValue: qual.Operator}, Value: v})
 	}
 	var limit *proto.NullableInt
 	if q.Limit >= 0 {
@@ -228,13 +262,11 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
 	req := &proto.ExecuteRequest{
-		Table:        q.Table,
-		QueryContext: &proto.QueryContext{Columns: columns, Quals: qualMap, Limit: limit, SortOrder: q.SortOrder},
-		CallId:       fmt.Sprintf("%s-%d", sdkgrpc.BuildCallId(), r.calls.Add(1)),
-		Connection:   r.connection,
-		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{
-			r.connection: {Limit: limit, CacheEnabled: false},
-		},
+		Table:                 q.Table,
+		QueryContext:          &proto.QueryContext{Columns: columns, Quals: quals, Limit: limit, SortOrder: q.SortOrder},
+		CallId:                fmt.Sprintf("%s-%d", sdkgrpc.BuildCallId(), r.calls.Add(1)),
+		Connection:            r.connection,
+		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{r.connection: {Limit: limit, CacheEnabled: false}},
 	}
 	// The callback's error is returned as is: Execute returns it wrapped as a failed send, if at all.
 	// Execute runs first, in its own statement: Go leaves unspecified whether an operand such as
@@ -250,10 +282,6 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	}
 	// A cancelled caller gets no rows-as-success either.
 	return ctx.Err()
-}
-
-func hasColumn(t *proto.TableSchema, name string) bool {
-	return slices.ContainsFunc(t.Columns, func(c *proto.ColumnDefinition) bool { return c.Name == name })
 }
 
 // rowStream is the Execute stream: it hands rows to the caller's callback. It implements
@@ -285,32 +313,6 @@ func (s *rowStream) Send(res *proto.ExecuteResponse) error {
 
 // Context implements grpc.ServerStream; the SDK derives the query's context from it.
 func (s *rowStream) Context() context.Context { return s.ctx }
-
-// protoQuals converts quals to the map Steampipe sends, checking each column exists.
-func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error) {
-	out := map[string]*proto.Quals{}
-	for _, q := range qs {
-		if !hasColumn(t, q.Column) {
-			return nil, fmt.Errorf("inprocess: qual on unknown column %q", q.Column)
-		}
-		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, q.Operator) {
-			return nil, fmt.Errorf("inprocess: qual on %s: unsupported operator %q", q.Column, q.Operator)
-		}
-		v, err := QualValue(q.Value)
-		if err != nil {
-			return nil, fmt.Errorf("inprocess: qual on %s: %w", q.Column, err)
-		}
-		if out[q.Column] == nil {
-			out[q.Column] = &proto.Quals{}
-		}
-		out[q.Column].Quals = append(out[q.Column].Quals, &proto.Qual{
-			FieldName: q.Column,
-			Operator:  &proto.Qual_StringValue{StringValue: q.Operator},
-			Value:     v,
-		})
-	}
-	return out, nil
-}
 
 // QualValue converts a Go value to the protobuf value of a qual; see Qual.Value for the types.
 func QualValue(v any) (*proto.QualValue, error) {
