@@ -105,14 +105,16 @@ func (e expr) eval(r row) (v, known bool) {
 	return ok && strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
-// columns calls fn with the column of every condition in the expression.
-func (e expr) columns(fn func(column)) {
+// columns returns the column of every condition in the expression.
+func (e expr) columns() []column {
+	var out []column
 	if e.Column != nil {
-		fn(e.Column)
+		out = append(out, e.Column)
 	}
 	for _, a := range e.Args {
-		a.columns(fn)
+		out = append(out, a.columns()...)
 	}
+	return out
 }
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as

@@ -133,15 +133,11 @@ func planQuery(cat catalog, opts options) (*query, error) {
 	if q.Where, err = parseWhere(t, opts.Where, time.Now()); err != nil {
 		return nil, err
 	}
-	add := func(c column) {
+	for _, c := range slices.Concat(q.Output, q.Where.columns()) {
 		if !slices.Contains(q.Plugin.Columns, c.Name) {
 			q.Plugin.Columns = append(q.Plugin.Columns, c.Name)
 		}
 	}
-	for _, c := range q.Output {
-		add(c)
-	}
-	q.Where.columns(add)
 	q.Plugin.Quals, q.Plugin.Limit = planPushdown(t, q.Where, opts.Limit)
 	return q, nil
 }
@@ -160,16 +156,77 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 			return fmt.Errorf("writing output: %w", err)
 		}
 		if n := written.Add(1); q.Limit >= 0 && n >= q.Limit {
-			return errLimitReached
+			return errLimitReached // every row asked for is written: the plugin is stopped on purpose
 		}
 		return nil
 	})
 	switch n := written.Load(); {
 	case err == nil || errors.Is(err, errLimitReached):
-		// With errLimitReached every row asked for is written; the plugin was stopped on purpose.
 		return nil
 	case n > 0:
 		return fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Table.Name, n, err)
 	}
 	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
+}
+
+// progress shows requests made, rows written and elapsed time on one stderr line, only when
+// stderr is a terminal and stdout is not (rows on the terminal show progress themselves, and a
+// progress line between them would run into the CSV), so redirected output and logs stay clean.
+type progress struct {
+	w        io.Writer
+	requests func() int64
+	start    time.Time
+	rows     atomic.Int64 // rows written
+	stop     func()       // prints the final line, if the line is shown
+}
+
+// isTerminal reports whether w is a character device such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// startProgress starts refreshing the progress line, if it is shown.
+func startProgress(stderr, stdout io.Writer, requests func() int64) *progress {
+	p := &progress{w: stderr, requests: requests, start: time.Now(), stop: func() {}}
+	if !isTerminal(stderr) || isTerminal(stdout) {
+		return p
+	}
+	done := make(chan struct{})
+	tick := time.NewTicker(200 * time.Millisecond)
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				p.print()
+			}
+		}
+	}()
+	p.stop = func() {
+		tick.Stop()
+		done <- struct{}{} // the goroutine has printed its last line
+		p.print()
+		fmt.Fprintln(p.w)
+	}
+	return p
+}
+
+func (p *progress) print() {
+	// \033[K clears what a longer previous line left behind.
+	fmt.Fprintf(p.w, "\r%s, %s, %s\033[K", plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
+		time.Since(p.start).Round(100*time.Millisecond))
+}
+
+// plural writes a count with its noun: 1 request, 2 requests.
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
