@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"time"
 	"unicode/utf16"
 
@@ -15,10 +16,6 @@ import (
 
 // xlsxSheet is the one sheet of the workbook.
 const xlsxSheet = "Sheet1"
-
-// maxExactInt is the largest integer Excel keeps exactly: it shows 15 significant digits, so a
-// BIGINT beyond it is written as text rather than rounded.
-const maxExactInt = 999_999_999_999_999
 
 // xlsxWriter writes one sheet with excelize's streaming writer, which keeps rows in a temporary
 // file rather than in memory, so a million-row export needs no more memory than a small one.
@@ -32,13 +29,12 @@ type xlsxWriter struct {
 	file   *excelize.File
 	sheet  *excelize.StreamWriter
 	styles []int // each column's cell style (0: General)
-	cells  []any
 	rows   int
 }
 
 // newXLSXWriter sets the column styles and widths, freezes the header row and writes it.
 func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
-	x = &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols)), cells: make([]any, len(cols))}
+	x = &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols))}
 	defer func() {
 		if err != nil {
 			x.Abort()
@@ -82,29 +78,26 @@ func (x *xlsxWriter) WriteRow(r row) error {
 	if x.rows+1 >= excelize.TotalRows {
 		return fmt.Errorf("an Excel sheet holds at most %d rows below its header: narrow the export with --where or --limit, or use --output csv", excelize.TotalRows-1)
 	}
+	cells := make([]any, len(x.cols))
 	for i, col := range x.cols {
-		x.cells[i] = nil
 		if v, ok := columnValue(r[col.Name]); ok {
 			cell, err := xlsxValue(col, v)
 			if err != nil {
 				return err
 			}
-			x.cells[i] = excelize.Cell{StyleID: x.styles[i], Value: cell}
+			cells[i] = excelize.Cell{StyleID: x.styles[i], Value: cell}
 		}
 	}
 	x.rows++
-	cell, err := excelize.CoordinatesToCellName(1, x.rows+1)
-	if err != nil {
-		return err
-	}
-	return x.sheet.SetRow(cell, x.cells)
+	return x.sheet.SetRow("A"+strconv.Itoa(x.rows+1), cells)
 }
 
 // xlsxValue is one cell's value (from columnValue) for excelize.
 func xlsxValue(col column, v any) (any, error) {
 	switch x := v.(type) {
 	case int64:
-		if x <= maxExactInt && x >= -maxExactInt {
+		// Excel shows 15 significant digits: a BIGINT beyond them is written as text, not rounded.
+		if x <= 999_999_999_999_999 && x >= -999_999_999_999_999 {
 			return x, nil
 		}
 	case float64:
