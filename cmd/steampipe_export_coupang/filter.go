@@ -58,14 +58,14 @@ func compareAs[T cmp.Ordered](x T, b any) (int, bool) {
 	return cmp.Compare(x, y), ok
 }
 
-// matches reports whether a row satisfies an expression. As in SQL, a comparison with NULL is
-// unknown, and unknown keeps no row: not (answered_at < x) keeps no row whose answered_at is NULL.
+// matches reports whether a row satisfies an expression: as in SQL, a comparison with NULL is
+// unknown, and unknown keeps no row (not (answered_at < x) keeps no row whose answered_at is NULL).
 func (e expr) matches(r row) bool {
 	v, known := e.eval(r)
 	return known && v
 }
 
-// eval is SQL's three-valued logic: known is false for unknown (a comparison with NULL).
+// eval is SQL's three-valued logic: known is false for unknown.
 func (e expr) eval(r row) (v, known bool) {
 	switch e.Op {
 	case "not":
@@ -118,15 +118,11 @@ func (e expr) columns() []column {
 }
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
-// quals (so it can ask Coupang for less) and whether the limit does too (-1 when it does not). Only conditions ANDed at the top (repeated --where flags or
-// `and` outside any `or`) can be quals: a condition under `or` or `not` restricts no row by itself,
-// so it stays local. Every condition is still applied to every row afterwards, so a qual the
-// plugin handles loosely can never widen the result.
-//
-// The limit goes to the plugin only when every condition was handed over whole. Otherwise some rows
-// the plugin streams are dropped by the local filter, and a plugin that stopped after `limit` rows
-// would leave the export with too few. Postgres makes the same choice: it pushes a LIMIT into a
-// foreign scan only when no condition is left for it to evaluate above the scan.
+// quals (so it asks Coupang for less) and whether the limit does too (-1 when not). Only conditions
+// ANDed at the top can be quals: one under or / not restricts no row by itself. Every condition is
+// still checked on every row, so a qual the plugin handles loosely never widens the result. The
+// limit goes along only when every condition did (as Postgres does): else the local filter could
+// drop rows of a plugin that stopped after `limit` rows, leaving the export with too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
 	for _, e := range where.Args {
@@ -134,8 +130,7 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 			allPushed = false
 			continue
 		}
-		// The operators a condition is sent as, with its values: BETWEEN arrives at a plugin as
-		// >= and <=, as Postgres rewrites it; IN as = with a list; != as <>.
+		// As Postgres sends them: BETWEEN as >= and <=, IN as = with a list, != as <>.
 		ops, values := []string{e.Op}, e.Values
 		switch e.Op {
 		case "in":

@@ -1,11 +1,9 @@
-// Package inprocess runs the coupang plugin inside the calling process, through the same SDK entry
-// points Steampipe uses over gRPC (plugin.Server, SetAllConnectionConfigs, GetSchema, Execute), so
-// that commands without Steampipe (the export command, benchmarks) and end-to-end tests see exactly
-// what Steampipe would: the same key-column handling, limits, rate limiter and errors.
+// Package inprocess runs the coupang plugin inside the calling process, through the SDK entry points
+// Steampipe uses over gRPC (plugin.Server, SetAllConnectionConfigs, GetSchema, Execute), so the
+// export command, benchmarks and end-to-end tests see exactly what Steampipe would.
 //
-// A Runner is safe for concurrent queries. Note that the SDK points the standard library's global
-// logger at the plugin's logger at the start of every query: a process that uses package log for
-// its own output should not rely on it while queries run.
+// A Runner is safe for concurrent queries. The SDK points package log at the plugin's logger at the
+// start of every query: do not rely on package log for other output while queries run.
 package inprocess
 
 import (
@@ -87,15 +85,11 @@ func WithRateLimiter(l Limiter) Option {
 	}
 }
 
-// linkedRateLimit, when set at link time, retunes the plugin's coupang_api limiter (requests per
-// second, burst 1, scope connection), and with it the seller's shared budget unless
-// COUPANG_RATE_LIMIT is set, in every Runner of the binary, before any WithRateLimiter option:
-//
-//	go build -ldflags "-X github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit=2000" ./cmd/steampipe_export_coupang
-//
-// It exists for cmd/coupang-bench, which measures the export command's memory on 1,000,000
-// sandbox inquiries (33,334 requests: hours at the default 4 requests/second). Release builds never
-// set it, so nothing raises the limit against Coupang above COUPANG_RATE_LIMIT's cap of 10 per second.
+// linkedRateLimit, set at link time (-ldflags "-X .../internal/inprocess.linkedRateLimit=2000"),
+// retunes the coupang_api limiter (requests per second, burst 1) in every Runner of the binary,
+// before any WithRateLimiter option. It exists for cmd/coupang-bench's export of 1,000,000 sandbox
+// inquiries (hours at 4 requests/second); release builds never set it, so nothing raises the rate
+// against Coupang above COUPANG_RATE_LIMIT's cap of 10 per second.
 var linkedRateLimit string
 
 // linkedLimiters returns the limiter override of the link-time value rate (linkedRateLimit), if any.
@@ -284,12 +278,9 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	return ctx.Err()
 }
 
-// rowStream is the Execute stream: it hands rows to the caller's callback. It implements
-// proto.WrapperPlugin_ExecuteServer itself rather than using anywhere.LocalPluginStream, whose
-// Recv can report a failed query as complete. Execute passes it on as the SDK's row_stream.Sender,
-// so only Send and Context are ever called: the embedded grpc.ServerStream stays nil. The SDK's
-// Execute calls Send from its own loop, on the goroutine that called Execute, so nothing here
-// needs a lock.
+// rowStream is the Execute stream that hands rows to the callback; anywhere.LocalPluginStream is not
+// used because its Recv can report a failed query as complete. The SDK calls only Send and Context
+// (the embedded grpc.ServerStream stays nil), on the goroutine that called Execute: no lock needed.
 type rowStream struct {
 	grpc.ServerStream
 	ctx    context.Context
