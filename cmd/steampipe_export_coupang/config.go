@@ -25,6 +25,13 @@ import (
 // pluginName is the plugin a connection block must name to be used here.
 const pluginName = "coupang"
 
+// Where an HCL detail points into the text rewritten one attribute per line (" at --config:2,1-11"),
+// which is not what was typed; nextAttribute matches the start of an attribute, `name =`.
+var (
+	rewrittenRange = regexp.MustCompile(` at --config:[0-9,-]+`)
+	nextAttribute  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*[ \t]*=($|[^=])`)
+)
+
 // defaultConfigDir is where Steampipe keeps its .spc files.
 func defaultConfigDir() string {
 	if dir := os.Getenv("STEAMPIPE_INSTALL_DIR"); dir != "" {
@@ -68,13 +75,6 @@ func normalizeConfigHCL(src string) (string, error) {
 	}
 }
 
-// nextAttribute matches the start of an attribute, `name =`.
-var nextAttribute = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*[ \t]*=($|[^=])`)
-
-// rewrittenRange is where an HCL detail points into the text rewritten one attribute per line
-// (" at --config:2,1-11"), which is not what was typed.
-var rewrittenRange = regexp.MustCompile(` at --config:[0-9,-]+`)
-
 // steampipeConfig is what the export takes from Steampipe's configuration.
 type steampipeConfig struct {
 	// Connection is the connection's plugin arguments as HCL text ("" for the environment variables).
@@ -83,9 +83,8 @@ type steampipeConfig struct {
 	Limiters []inprocess.Limiter
 }
 
-// resolveConfig returns the connection config (HCL text: --config, --connection, or empty, when
-// the plugin reads COUPANG_* environment variables) and the limiter blocks of the plugin's
-// `plugin "coupang"` block in the config directory, which apply whichever way the connection is given.
+// resolveConfig returns the connection config (--config, --connection, or none: COUPANG_* variables)
+// and the limiter blocks of the config directory, which apply whichever way the connection is given.
 func resolveConfig(opts options) (steampipeConfig, error) {
 	dir := cmp.Or(opts.ConfigDir, defaultConfigDir())
 	if !opts.HasConfig {
