@@ -52,12 +52,12 @@ type whereParser struct {
 
 // joined reads operands joined by the word op: or joins and-expressions, and joins unary ones.
 func (p *whereParser) joined(op string) (expr, error) {
+	next := p.unary
+	if op == "or" {
+		next = func() (expr, error) { return p.joined("and") }
+	}
 	e := expr{Op: op}
 	for len(e.Args) == 0 || p.keyword(op) {
-		next := p.unary
-		if op == "or" {
-			next = func() (expr, error) { return p.joined("and") }
-		}
 		operand, err := next()
 		if err != nil {
 			return expr{}, err
