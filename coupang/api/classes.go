@@ -26,40 +26,30 @@ type ErrorClass struct {
 	Hint string
 }
 
-// Hints: what the user should check for each class of failure.
-const (
-	hintBadRequest   = "check the request parameters"
-	hintVendor       = "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"
-	hintDateRange    = "a query period must be at most 7 calendar days, dates as yyyy-MM-dd"
-	hintAuth         = "check access_key and secret_key, and that this machine's clock is correct"
-	hintClock        = "this machine's clock is probably wrong (Coupang accepts a signature only for a few minutes): sync the clock (NTP); also check access_key and secret_key"
-	hintNotAllowedIP = "register this machine's public IP for the key in Coupang Wing (Open API settings)"
-	hintBlocked      = "Coupang answered with an HTML page or a redirect: this machine is probably blocked for too many errors; wait before trying again and check vendor_id and the keys"
-	hintForbidden    = "check that the key may use this API and that this machine's public IP is registered for it in Coupang Wing (Open API settings)"
-	hintNotFound     = "check vendor_id (and the inquiry id)"
-	hintRateLimited  = "Coupang's rate limit was hit: lower COUPANG_RATE_LIMIT (the seller's requests per second on this machine, default 4) and check that no other machine calls with the same keys"
-	hintServer       = "Coupang had a server error: try again later"
-	hintNetwork      = "check the network connection and base_url"
-	hintDecode       = "the answer is not Coupang's JSON: check base_url"
-)
-
 // ErrorClasses lists every class, the specific classes of a kind before its fallback. The client
 // picks hints from it (hintFor); the docs table is generated from it.
 var ErrorClasses = []ErrorClass{
-	{Kind: KindBadRequest, Status: "400", Response: "`Invalid vendor ID`", Match: []string{"vendor"}, Hint: hintVendor},
-	{Kind: KindBadRequest, Status: "400", Response: "`time interval needs to be less than or equal to 7 days`", Match: []string{"time interval", "yyyy-mm-dd"}, Hint: hintDateRange},
-	{Kind: KindBadRequest, Status: "400, other 4xx", Response: "another rejected parameter", Hint: hintBadRequest},
-	{Kind: KindAuth, Status: "401", Response: "`Specified signature is expired.`", Match: []string{"expired", "clock", "date"}, Hint: hintClock},
-	{Kind: KindAuth, Status: "401", Response: "`Invalid signature.`, `Invalid access key.`", Hint: hintAuth},
-	{Kind: KindForbidden, Status: "403", Response: "`Not allowed IP`", Match: []string{"not allowed ip", "ip address"}, Hint: hintNotAllowedIP},
-	{Kind: KindForbidden, Status: "403, 3xx", Response: "an HTML page or a redirect", Match: []string{"redirect"}, HTML: true, Hint: hintBlocked},
-	{Kind: KindForbidden, Status: "403", Response: "any other refusal", Hint: hintForbidden},
-	{Kind: KindNotFound, Status: "404", Response: "wrong path, vendor or inquiry id", Hint: hintNotFound},
-	{Kind: KindRateLimited, Status: "429", Response: "`Too many requests`", Hint: hintRateLimited},
-	{Kind: KindServer, Status: "5xx", Response: "server or gateway error", Hint: hintServer},
-	{Kind: KindNetwork, Status: "none, 408", Response: "connection reset, timeout, cut-off body; a refused connection or an unknown host fails at once, unretried", Hint: hintNetwork},
-	{Kind: KindDecode, Status: "200", Response: "malformed JSON or a page that is not JSON (a non-200 `code` in the body counts as that status)", Hint: hintDecode},
+	{Kind: KindBadRequest, Status: "400", Response: "`Invalid vendor ID`", Match: []string{"vendor"}, Hint: "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"},
+	{Kind: KindBadRequest, Status: "400", Response: "`time interval needs to be less than or equal to 7 days`", Match: []string{"time interval", "yyyy-mm-dd"}, Hint: "a query period must be at most 7 calendar days, dates as yyyy-MM-dd"},
+	{Kind: KindBadRequest, Status: "400, other 4xx", Response: "another rejected parameter", Hint: "check the request parameters"},
+	{Kind: KindAuth, Status: "401", Response: "`Specified signature is expired.`", Match: []string{"expired", "clock", "date"}, Hint: "this machine's clock is probably wrong (Coupang accepts a signature only for a few minutes): sync the clock (NTP); also check access_key and secret_key"},
+	{Kind: KindAuth, Status: "401", Response: "`Invalid signature.`, `Invalid access key.`", Hint: "check access_key and secret_key, and that this machine's clock is correct"},
+	{Kind: KindForbidden, Status: "403", Response: "`Not allowed IP`", Match: []string{"not allowed ip", "ip address"}, Hint: "register this machine's public IP for the key in Coupang Wing (Open API settings)"},
+	{Kind: KindForbidden, Status: "403, 3xx", Response: "an HTML page or a redirect", Match: []string{"redirect"}, HTML: true, Hint: "Coupang answered with an HTML page or a redirect: this machine is probably blocked for too many errors; wait before trying again and check vendor_id and the keys"},
+	{Kind: KindForbidden, Status: "403", Response: "any other refusal", Hint: "check that the key may use this API and that this machine's public IP is registered for it in Coupang Wing (Open API settings)"},
+	{Kind: KindNotFound, Status: "404", Response: "wrong path, vendor or inquiry id", Hint: "check vendor_id (and the inquiry id)"},
+	{Kind: KindRateLimited, Status: "429", Response: "`Too many requests`", Hint: "Coupang's rate limit was hit: lower COUPANG_RATE_LIMIT (the seller's requests per second on this machine, default 4) and check that no other machine calls with the same keys"},
+	{Kind: KindServer, Status: "5xx", Response: "server or gateway error", Hint: "Coupang had a server error: try again later"},
+	{Kind: KindNetwork, Status: "none, 408", Response: "connection reset, timeout, cut-off body; a refused connection or an unknown host fails at once, unretried", Hint: "check the network connection and base_url"},
+	{Kind: KindDecode, Status: "200", Response: "malformed JSON or a page that is not JSON (a non-200 `code` in the body counts as that status)", Hint: "the answer is not Coupang's JSON: check base_url"},
 }
+
+// The hints the client gives without a message to match: its kinds' fallbacks.
+var (
+	hintNotFound = hintFor(KindNotFound, "", false)
+	hintNetwork  = hintFor(KindNetwork, "", false)
+	hintDecode   = hintFor(KindDecode, "", false)
+)
 
 // hintFor picks the hint for a failure of kind k with Coupang's message msg; html is true when
 // the answer was an HTML page.
