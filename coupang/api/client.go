@@ -217,6 +217,16 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 	return inq, err
 }
 
+// ListProductInquiries fetches one page of the product Q&A list. Like ListInquiries it validates
+// req first, waits on the same hook before every attempt and retries the same failures.
+func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryRequest) (*ProductInquiryPage, error) {
+	path := ProductInquiryListPath(c.cfg.VendorID)
+	if err := req.Validate(); err != nil {
+		return nil, notSent(path, err)
+	}
+	return get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
+}
+
 // notSent is the error of a request that failed validation and was not sent.
 func notSent(path string, err error) *Error {
 	return &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(), Hint: "the request was not sent", Err: err}
