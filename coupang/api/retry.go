@@ -114,9 +114,9 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	}
 	req.URL.RawQuery = query // exactly as signed; never re-encoded
 	req.Header.Set("Authorization", Authorization(c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now(), http.MethodGet, path, query))
-	req.Header.Set("Content-Type", ContentType)
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("X-Requested-By", c.cfg.VendorID)
-	req.Header.Set("X-EXTENDED-TIMEOUT", ExtendedTimeoutMillis)
+	req.Header.Set("X-EXTENDED-TIMEOUT", "90000") // lifts the gateway's 3 s backend timeout
 	req.Header.Set("User-Agent", "steampipe-plugin-coupang")
 	c.cfg.Logger.Trace("coupang api request", "method", http.MethodGet, "path", path)
 	resp, err := c.cfg.HTTPClient.Do(req)
