@@ -104,11 +104,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 
 // send signs and sends one GET and reads the whole body, which it returns only for a 2xx JSON answer.
 func (c *Client) send(ctx context.Context, path, query string) (int, []byte, error) {
-	target := c.cfg.BaseURL + path
-	if query != "" {
-		target += "?" + query
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.BaseURL+path, nil)
 	if err != nil {
 		return 0, nil, &Error{Kind: KindBadRequest, Message: "cannot build the request URL", Err: err}
 	}
