@@ -19,8 +19,11 @@ func KoreanDate(t time.Time) time.Time {
 // DateLayout is the yyyy-MM-dd layout of inquiryStartAt and inquiryEndAt.
 const DateLayout = "2006-01-02"
 
-// MaxPageSize is the largest pageSize Coupang accepts.
+// MaxPageSize is the largest pageSize the call-center list accepts.
 const MaxPageSize = 30
+
+// MaxProductPageSize is the largest pageSize the product Q&A list (onlineInquiries) accepts.
+const MaxProductPageSize = 50
 
 // MaxWindowDays is the longest query period Coupang accepts, counted in inclusive calendar days.
 const MaxWindowDays = 7
@@ -102,9 +105,6 @@ type Reply struct {
 	ReplyAt                       *time.Time
 	Content                       string
 }
-
-// MaxProductPageSize is the largest pageSize the product Q&A list (onlineInquiries) accepts.
-const MaxProductPageSize = 50
 
 // Answered types: the required answeredType parameter of the product Q&A list. Coupang reads the
 // value case-sensitively; anything else is answered with "answeredType can't be null".
