@@ -2,6 +2,9 @@ package api
 
 import (
 	"cmp"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"slices"
@@ -60,6 +63,24 @@ func pageParams(page, size, maxSize int) string {
 
 // kstDate is t's Korean date as yyyy-MM-dd.
 func kstDate(t time.Time) string { return t.In(KST).Format(DateLayout) }
+
+// SignedDateLayout is the layout of the CEA signed-date: UTC, yyMMdd'T'HHmmss'Z'.
+const SignedDateLayout = "060102T150405Z"
+
+// Signature returns the lowercase hex HMAC-SHA256 of signedDate+method+path+query, keyed with the
+// secret key. query is the exact encoded query string that is sent, without the leading '?'.
+func Signature(secretKey, signedDate, method, path, query string) string {
+	mac := hmac.New(sha256.New, []byte(secretKey))
+	mac.Write([]byte(signedDate + method + path + query))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Authorization returns the value of the Authorization header for one request signed at t.
+func Authorization(accessKey, secretKey string, t time.Time, method, path, query string) string {
+	signedDate := t.UTC().Format(SignedDateLayout)
+	return fmt.Sprintf("CEA algorithm=HmacSHA256, access-key=%s, signed-date=%s, signature=%s",
+		accessKey, signedDate, Signature(secretKey, signedDate, method, path, query))
+}
 
 // Validate checks r against Coupang's documented rules, so that a request Coupang would reject
 // (and count towards blocking the caller) is never sent: a known status, pageNum >= 0, pageSize
