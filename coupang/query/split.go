@@ -93,17 +93,17 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	return out, len(out) > 0
 }
 
-// single returns the one value the quals on column leave (nil: no qual); empty reports that none
-// is left. More than one is an error: Build plans one value, Split makes the Quals to plan.
-func single[T any](column string, sets [][]T, compare func(a, b T) int) (v *T, empty bool, err error) {
+// single stores in *v the one value the quals on column leave (none when there is no qual), and
+// sets *empty when no value is left. More than one is an error: Split makes the Quals to plan.
+func single[T any](v **T, empty *bool, column string, sets [][]T, compare func(a, b T) int) error {
 	all, ok := Intersect(sets, compare)
 	switch {
 	case !ok:
-		return nil, true, nil
+		*empty = true
 	case len(all) > 1:
-		return nil, false, fmt.Errorf("%s: %d values to plan at once: Split the quals first", column, len(all))
+		return fmt.Errorf("%s: %d values to plan at once: Split the quals first", column, len(all))
 	case len(all) == 1:
-		return &all[0], false, nil
+		*v = &all[0]
 	}
-	return nil, false, nil
+	return nil
 }
