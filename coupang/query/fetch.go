@@ -11,8 +11,8 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Workers bounds the requests in flight during an unlimited fetch. The Lister's rate limiter is the
-// real throttle; this only keeps goroutines and buffered pages few.
+// Workers bounds the requests in flight during an unlimited fetch; the Lister's rate limiter is
+// the real throttle, this only keeps goroutines and buffered pages few.
 const Workers = 8
 
 // maxPagesPerRequest guards against a misbehaving API: 100,000 pages of 30 is three million
@@ -41,8 +41,7 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 	}, emit)
 }
 
-// FetchProductInquiries runs a plan built with Endpoint ProductQnA exactly as Fetch runs a
-// call-center plan; only the request and the item differ.
+// FetchProductInquiries runs a plan built for ProductQnA exactly as Fetch runs a call-center plan.
 func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit func(ProductRow) bool) error {
 	return fetch(ctx, p, api.MaxProductPageSize, source[api.ProductInquiry, ProductRow]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
@@ -53,8 +52,7 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 			return &page[api.ProductInquiry]{pg.Inquiries, pg.Pagination}, err
 		},
 		inquiry: func(inq api.ProductInquiry) (int64, time.Time) { return inq.InquiryID, inq.InquiryAt },
-		// inquiry_at is the one key column to check: the listing status (answered_type) is the
-		// plan's own, and Coupang filters product Q&A by nothing else.
+		// inquiry_at is the one key column to check: answered_type is the plan's own.
 		rows: func(inq api.ProductInquiry) []ProductRow {
 			if p.Filter.Certainty(inq.InquiryAt) == Rejected {
 				return nil
@@ -73,8 +71,7 @@ func productRequest(req api.ListRequest) api.ProductInquiryRequest {
 
 // source is one list endpoint as the fetcher sees it: T is its item, R the row streamed.
 type source[T, R any] struct {
-	// list fetches one page; a nil page with a nil error is a bad answer.
-	list    func(ctx context.Context, req api.ListRequest) (*page[T], error)
+	list    func(ctx context.Context, req api.ListRequest) (*page[T], error) // nil, nil: a bad answer
 	inquiry func(T) (id int64, at time.Time)
 	rows    func(T) []R // the rows of an item that pass the plan's filter
 	key     func(R) pair
@@ -86,21 +83,19 @@ type page[T any] struct {
 	api.Pagination
 }
 
-// job is page `page` of a request of window win; last is the request's last page, once known.
+// job is one page (req.PageNum) of a request of window win, whose last page is last once known.
 type job struct {
-	win        int
-	req        api.ListRequest
-	page, last int
+	win  int
+	req  api.ListRequest
+	last int
 }
 
-// fetch fetches every request's first page, then each request's remaining pages as soon as its
-// totalPages is known, with at most Workers requests in flight. The remaining pages of requests
-// already started go before new first pages, so windows complete roughly newest first and the
-// deduper can forget them early (the rate limiter sets throughput either way; this order keeps
-// memory flat). A Sequential plan has one request in flight and makes the next only after
-// streaming the last, so a limit stops the fetch before any request it no longer needs (later
-// IN-list fan-outs included). Rows are filtered, deduplicated and streamed on the caller's
-// goroutine. maxPageSize is the endpoint's largest pageSize.
+// fetch asks for every request's first page, then for its other pages once totalPages is known,
+// with at most Workers requests in flight. Started requests' pages go before new first pages, so
+// windows complete roughly newest first and the deduper forgets them early (throughput is the
+// rate limiter's either way; this order keeps memory flat). A Sequential plan makes one request
+// at a time, so a limit stops the fetch before any request it no longer needs (later IN-list
+// fan-outs included). Rows are filtered, deduplicated and streamed on the caller's goroutine.
 func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
 	if len(p.Windows) == 0 {
 		return nil
@@ -124,7 +119,8 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	var firsts, started []job // started: requests with pages left, the next one in page
 	for wi, w := range p.Windows {
 		for _, req := range w.Requests {
-			firsts = append(firsts, job{win: wi, req: req, page: 1})
+			req.PageNum = 1
+			firsts = append(firsts, job{win: wi, req: req})
 		}
 		dd.left[wi] = len(w.Requests)
 	}
@@ -132,22 +128,21 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		for ; inFlight < Workers && (!p.Sequential || inFlight == 0) && len(firsts)+len(started) > 0; inFlight++ {
 			var j job
 			if len(started) > 0 {
-				if j = started[0]; j.page == j.last {
+				if j = started[0]; j.req.PageNum == j.last {
 					started = started[1:]
 				} else {
-					started[0].page++
+					started[0].req.PageNum++
 				}
 			} else {
 				j, firsts = firsts[0], firsts[1:]
 			}
 			wg.Go(func() {
-				r, req := result{job: j}, j.req
-				req.PageNum = j.page
-				if r.err = ctx.Err(); r.err == nil {
-					r.pg, r.err = src.list(ctx, req)
+				r := result{job: j, err: ctx.Err()}
+				if r.err == nil {
+					r.pg, r.err = src.list(ctx, j.req)
 				}
 				if r.err != nil {
-					r.err = fmt.Errorf("list inquiries (%s): %w", describe(j), r.err)
+					r.err = fmt.Errorf("list inquiries (%s): %w", describe(j.req), r.err)
 				}
 				results <- r
 			})
@@ -168,9 +163,9 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		if err := src.check(r.job, r.pg); err != nil {
 			return err
 		}
-		if r.page == 1 && r.pg.TotalPages >= 2 {
-			started = append(started, job{win: r.win, req: r.req, page: 2, last: r.pg.TotalPages})
-			dd.left[r.win] += r.pg.TotalPages - 1
+		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
+			next.req.PageNum, next.last = 2, r.pg.TotalPages
+			started, dd.left[r.win] = append(started, next), dd.left[r.win]+r.pg.TotalPages-1
 		}
 		for _, item := range r.pg.items {
 			for _, row := range src.rows(item) {
@@ -183,12 +178,11 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	}
 }
 
-// check validates a page. A first page's totalPages sets the pages fetched for its request (later
-// pages cannot extend it, so a shifting total never loops), capped by totalElements so that an
-// absurd totalPages is an error rather than a million requests.
+// check validates a page. Only a first page's totalPages counts (so a shifting total never loops),
+// and it must fit totalElements, so an absurd one is an error rather than a million requests.
 func (src source[T, R]) check(j job, pg *page[T]) error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("list inquiries (%s): %w: %s", describe(j), errBadPage, fmt.Sprintf(format, args...))
+		return fmt.Errorf("list inquiries (%s): %w: %s", describe(j.req), errBadPage, fmt.Sprintf(format, args...))
 	}
 	if pg == nil {
 		return bad("no page")
@@ -203,7 +197,7 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 		}
 	}
 	switch pn := pg.Pagination; {
-	case j.page > 1:
+	case j.req.PageNum > 1:
 	case pn.TotalPages < 0 || pn.TotalElements < 0:
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
 	case pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
@@ -212,30 +206,28 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 	return nil
 }
 
-// describe names a job's request for error messages (never credentials: requests carry none).
-func describe(j job) string {
+// describe names a request for error messages (never credentials: requests carry none).
+func describe(r api.ListRequest) string {
 	s := "no dates"
-	if r := j.req; !r.InquiryStartAt.IsZero() {
+	if !r.InquiryStartAt.IsZero() {
 		s = r.InquiryStartAt.Format(api.DateLayout) + ".." + r.InquiryEndAt.Format(api.DateLayout)
 	}
-	if j.req.VendorItemID != 0 {
-		s += fmt.Sprintf(", vendorItemId %d", j.req.VendorItemID)
+	if r.VendorItemID != 0 {
+		s += fmt.Sprintf(", vendorItemId %d", r.VendorItemID)
 	}
-	if j.req.OrderID != 0 {
-		s += fmt.Sprintf(", orderId %d", j.req.OrderID)
+	if r.OrderID != 0 {
+		s += fmt.Sprintf(", orderId %d", r.OrderID)
 	}
-	return s + fmt.Sprintf(", status %s, page %d", j.req.PartnerCounselingStatus, j.page)
+	return s + fmt.Sprintf(", status %s, page %d", r.PartnerCounselingStatus, r.PageNum)
 }
 
 // pair is a row's identity: an inquiry and one of its option IDs (0 for none).
 type pair struct{ inquiry, option int64 }
 
-// deduper remembers the pairs streamed, per window, and forgets a window's once the window and
-// both its neighbours are complete. That is enough: windows are disjoint Korean date ranges and an
-// inquiry has one inquiryAt, so Coupang returns it in one window; duplicates come from that window
-// (IN fan-outs listing an inquiry under several of its options, rows shifting between pages), and
-// the neighbours' sets cover an inquiry near midnight that Coupang might date differently from us.
-// Memory is thus about three windows' rows, not the whole range's, so a long export stays flat.
+// deduper remembers the pairs streamed per window, and forgets a window's once it and both its
+// neighbours are complete. Windows are disjoint dates and an inquiry has one inquiryAt, so
+// duplicates (IN fan-outs, rows shifting between pages) come from one window, or a neighbour for
+// an inquiry near midnight that Coupang dates differently: memory stays at about three windows'.
 type deduper struct {
 	seen []map[pair]bool // per window; nil once forgotten
 	left []int           // per window, the pages not yet streamed, as far as known

@@ -10,50 +10,41 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// The session TimeZone a time bound may have been meant in. Turbot's FDW hands `date` and
-// `timestamp` (without time zone) constants to the plugin as if they were UTC, whatever the
-// session's TimeZone, so a bound received as v may really be v - offset for any offset from
-// UTC-12 to UTC+14 (only timestamptz constants, untyped literals and now() arrive exact). The
-// plugin cannot tell which, so it keeps every row some offset would keep, and Postgres, which
-// rechecks every qual, drops the rest.
+// The session TimeZones a time bound may have been meant in. Turbot's FDW hands `date` and
+// `timestamp` constants over as if they were UTC, so a bound received as v may mean v - offset
+// for any offset from UTC-12 to UTC+14 (only timestamptz constants, untyped literals and now()
+// arrive exact). The plugin keeps every row some offset would keep; Postgres rechecks the rest.
 const (
-	// ZoneEast is the largest offset east of UTC (UTC+14, Kiribati).
-	ZoneEast = 14 * time.Hour
-	// ZoneWest is the largest offset west of UTC (UTC-12).
-	ZoneWest = 12 * time.Hour
+	ZoneEast = 14 * time.Hour // the largest offset east of UTC (UTC+14, Kiribati)
+	ZoneWest = 12 * time.Hour // the largest offset west of UTC (UTC-12)
 )
 
 // Certainty says whether Postgres keeps a row with a given inquiry_at, whatever the session
 // TimeZone the bounds were meant in.
 type Certainty int
 
+// Certainties: no session TimeZone keeps the row, some do, or every one does.
 const (
-	// Rejected: no session TimeZone keeps the row.
 	Rejected Certainty = iota
-	// Maybe: some session TimeZones keep the row and others drop it.
 	Maybe
-	// Sure: every session TimeZone keeps the row.
 	Sure
 )
 
-// Filter is the row filter of a plan: every qual on every key column, so that no row the API
-// over-delivers (whole-day or widened windows, dateless option-ID listings, local-only columns)
-// reaches Postgres, which may have pushed a LIMIT down and would then return too few rows. Nil
-// fields mean "no qual".
+// Filter is every qual of a plan, so that no row the API over-delivers (whole-day windows,
+// dateless option-ID listings, local-only columns) reaches Postgres, which may have pushed a
+// LIMIT down and would then return too few rows. Nil fields mean "no qual".
 type Filter struct {
-	// Lower is the tightest lower bound on inquiry_at (Op ">" or ">="), Upper the tightest upper
-	// bound (Op "<" or "<="), as received; "=" quals contribute to both.
-	Lower *Bound
-	Upper *Bound
+	// Lower (">" or ">=") and Upper ("<" or "<=") are the tightest bounds on inquiry_at as
+	// received; "=" quals make both.
+	Lower, Upper *Bound
 	// VendorItemIDs is the sorted intersection of the option-ID quals; nil means any.
 	VendorItemIDs []int64
 	OrderID       *int64
-	// PartnerCounselingStatus is the listing status (partnerCounselingStatus, or answeredType for
-	// product Q&A) of every request and every row.
+	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of every
+	// request and row.
 	PartnerCounselingStatus string
-	// InquiryStatus and CSPartnerCounselingStatus are matched locally; Coupang has no such parameter.
-	InquiryStatus             *string
-	CSPartnerCounselingStatus *string
+	// InquiryStatus and CSPartnerCounselingStatus are matched locally: Coupang takes neither.
+	InquiryStatus, CSPartnerCounselingStatus *string
 	// ExactTimes says the bounds are the instants meant (Quals.ExactTimes): no widening.
 	ExactTimes bool
 }
@@ -75,7 +66,8 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	errs := []error{single(&status, &empty, ep.StatusColumn, q.PartnerCounselingStatus, strings.Compare)}
 	for _, l := range q.InquiryAtAny {
 		var b *Bound
-		if errs = append(errs, single(&b, &empty, "inquiry_at", [][]Bound{l}, compareBounds)); b != nil {
+		errs = append(errs, single(&b, &empty, "inquiry_at", [][]Bound{l}, compareBounds))
+		if b != nil {
 			bounds = append(bounds, *b)
 		}
 	}
@@ -124,10 +116,9 @@ func (f *Filter) bound(bs []Bound, empty *bool) error {
 	return nil
 }
 
-// shifted moves a bound by the doubt about the session TimeZone it was meant in: outwards to the
-// widest any TimeZone could mean (a lower bound ZoneEast earlier, an upper one ZoneWest later),
-// or inwards to what every TimeZone means (a lower bound ZoneWest later, an upper one ZoneEast
-// earlier). The API windows cover the outward bounds.
+// shifted moves a bound by the doubt about its session TimeZone: outwards to the widest any
+// TimeZone could mean (a lower bound ZoneEast earlier, an upper one ZoneWest later), which the
+// windows cover, or inwards to what every TimeZone means (ZoneWest later, ZoneEast earlier).
 func (f *Filter) shifted(b Bound, outwards bool) Bound {
 	lower := b.Op == OpGt || b.Op == OpGe
 	switch {
@@ -200,19 +191,8 @@ func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
 	})
 }
 
+// admitted are the results of t.Compare(v) that each operator admits.
+var admitted = map[string][]int{OpEq: {0}, OpGt: {1}, OpGe: {0, 1}, OpLt: {-1}, OpLe: {-1, 0}}
+
 // admits reports whether t satisfies the bound.
-func (b Bound) admits(t time.Time) bool {
-	switch b.Op {
-	case OpGt:
-		return t.After(b.Value)
-	case OpGe:
-		return !t.Before(b.Value)
-	case OpLt:
-		return t.Before(b.Value)
-	case OpLe:
-		return !t.After(b.Value)
-	case OpEq:
-		return t.Equal(b.Value)
-	}
-	return false
-}
+func (b Bound) admits(t time.Time) bool { return slices.Contains(admitted[b.Op], t.Compare(b.Value)) }

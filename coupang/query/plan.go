@@ -17,9 +17,8 @@ const DefaultLookbackDays = 7
 // earlier bound (even year 1) is clamped here and a range never grows past about 900 windows.
 var MinDate = time.Date(2010, 1, 1, 0, 0, 0, 0, api.KST)
 
-// MaxRequests caps the first-page calls of one plan: more (years of windows times a long IN
-// list) would hold the seller's rate budget for hours, so such a query is refused with advice.
-// 20,000 calls take about 83 minutes at the default 4 requests per second.
+// MaxRequests caps the first-page calls of one plan (20,000 take about 83 minutes at 4 per
+// second): a bigger one would hold the seller's rate budget for hours, so it is refused.
 const MaxRequests = 20000
 
 // ErrPlanTooLarge is wrapped by the error of a plan that needs more than MaxRequests calls.
@@ -27,17 +26,14 @@ var ErrPlanTooLarge = errors.New("query needs too many API calls")
 
 // Plan is the list of requests for one query plus the exact filter for their rows.
 type Plan struct {
-	// Windows are newest first; none means the quals select nothing: make no request.
-	Windows []Window
-	// Filter is applied to every row before it is streamed.
-	Filter Filter
-	// PageSize is the pageSize of every request (1..Endpoint.MaxPageSize).
-	PageSize int
+	Windows  []Window // newest first; none when the quals select nothing
+	Filter   Filter   // applied to every row before it is streamed
+	PageSize int      // of every request, 1..Endpoint.MaxPageSize
 	// Sequential is set when the query has a limit: one request at a time, newest window first,
 	// stopping as soon as the consumer has enough rows.
 	Sequential bool
-	// Lookback is the Korean days read when default_lookback_days decided the range (no option
-	// ID and no lower bound), else nil: the user must be told (Notice).
+	// Lookback is the Korean days read when default_lookback_days decided the range, else nil:
+	// the user must be told (Notice).
 	Lookback *Days
 }
 
@@ -90,7 +86,6 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if p.Lookback != nil {
 		p.Lookback.NoOptionID = ep != CallCenter
 	}
-	// Refuse a plan of more than MaxRequests first-page calls before any is built.
 	if perWindow := max(1, len(f.VendorItemIDs)); len(p.Windows)*perWindow > MaxRequests {
 		return nil, fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
 			"narrow the inquiry_at range or the vendor_item_id list",
@@ -100,8 +95,20 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if q.Limit > 0 && q.Limit < int64(ep.MaxPageSize) && !q.LimitCountsReplies && p.lossless() {
 		p.PageSize = int(q.Limit)
 	}
+	// One request per window and option ID, or per window without.
+	base := api.ListRequest{PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: p.PageSize}
+	if f.OrderID != nil && *f.OrderID > 0 {
+		base.OrderID = *f.OrderID // 0 or negative would read as "not sent": filter locally instead
+	}
+	ids := f.VendorItemIDs
+	if ids == nil {
+		ids = []int64{0} // vendorItemId not sent
+	}
 	for i, w := range p.Windows {
-		p.Windows[i].Requests = f.requests(w, p.PageSize)
+		for _, id := range ids {
+			base.InquiryStartAt, base.InquiryEndAt, base.VendorItemID = w.Start, w.End, id
+			p.Windows[i].Requests = append(p.Windows[i].Requests, base)
+		}
 	}
 	return p, nil
 }
@@ -165,23 +172,6 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 	return ws, lookback
 }
 
-// requests are a window's requests: one per option ID, or one without.
-func (f *Filter) requests(w Window, size int) []api.ListRequest {
-	base := api.ListRequest{InquiryStartAt: w.Start, InquiryEndAt: w.End, PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: size}
-	if f.OrderID != nil && *f.OrderID > 0 {
-		base.OrderID = *f.OrderID // 0 or negative would read as "not sent": filter locally instead
-	}
-	ids := f.VendorItemIDs
-	if ids == nil {
-		ids = []int64{0} // vendorItemId not sent
-	}
-	reqs := make([]api.ListRequest, len(ids))
-	for i, id := range ids {
-		reqs[i], reqs[i].VendorItemID = base, id
-	}
-	return reqs
-}
-
 // lossless reports whether neither the filter nor dedupe can discard a row of the API's answers.
 func (p *Plan) lossless() bool {
 	f := &p.Filter
@@ -197,12 +187,10 @@ func (p *Plan) lossless() bool {
 	return !first.IsZero() && f.Certainty(first) != Rejected && f.Certainty(last) != Rejected
 }
 
-// upperDate is the last Korean date an upper bound admits: the date containing it, or the day
-// before when the bound is `<` exactly at a Korean midnight.
+// upperDate is the last Korean date an upper bound admits.
 func upperDate(b Bound) time.Time {
-	d := api.KoreanDate(b.Value)
-	if b.Op == OpLt && b.Value.Equal(d) {
-		return d.AddDate(0, 0, -1)
+	if b.Op == OpLt {
+		b.Value = b.Value.Add(-time.Nanosecond)
 	}
-	return d
+	return api.KoreanDate(b.Value)
 }

@@ -20,9 +20,9 @@ const (
 	OpLe = "<="
 )
 
-// Bound is one qual on inquiry_at: Op is one of "=", ">", ">=", "<", "<=".
+// Bound is one qual on inquiry_at.
 type Bound struct {
-	Op    string
+	Op    string // one of the Op constants
 	Value time.Time
 }
 
@@ -34,14 +34,11 @@ type Quals struct {
 	// InquiryAtAny each list qual (`IN (...)`, `> ANY (...)`) as its bounds, of which a row must meet any.
 	InquiryAt    []Bound
 	InquiryAtAny [][]Bound
-	// VendorItemID: Build makes one request per option ID of the intersection and window.
-	VendorItemID [][]int64
-	OrderID      [][]int64
-	// PartnerCounselingStatus is the endpoint's listing status (Endpoint.StatusColumn).
-	PartnerCounselingStatus [][]string
+	// Build makes one request per option ID left in VendorItemID, and per window.
+	VendorItemID, OrderID [][]int64
+	// PartnerCounselingStatus is the endpoint's listing status (Endpoint.StatusColumn);
 	// InquiryStatus and CSPartnerCounselingStatus are filtered locally, never sent.
-	InquiryStatus             [][]string
-	CSPartnerCounselingStatus [][]string
+	PartnerCounselingStatus, InquiryStatus, CSPartnerCounselingStatus [][]string
 	// InquiryID and AnswerType are taken by no plan: the table code reads the inquiries one by
 	// one and picks the replies.
 	InquiryID  [][]int64
@@ -61,11 +58,9 @@ type Quals struct {
 // Endpoint is what the planner needs to know of a list endpoint. Both of Coupang's customer
 // question lists take 7-day Korean date windows, a required status and page numbers.
 type Endpoint struct {
-	// StatusColumn is the key column of the listing status, named in errors.
-	StatusColumn string
-	// Statuses are the valid status values; the first is the default, which lists every row.
-	Statuses    []string
-	MaxPageSize int
+	StatusColumn string   // the key column of the listing status, named in errors
+	Statuses     []string // the valid values; the first, the default, lists every row
+	MaxPageSize  int
 }
 
 // The endpoints: call-center inquiries (partnerCounselingStatus) and product Q&A (answeredType),
