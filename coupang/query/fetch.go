@@ -165,7 +165,8 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		}
 		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
 			next.req.PageNum, next.last = 2, r.pg.TotalPages
-			started, dd.left[r.win] = append(started, next), dd.left[r.win]+r.pg.TotalPages-1
+			started = append(started, next)
+			dd.left[r.win] += r.pg.TotalPages - 1
 		}
 		for _, item := range r.pg.items {
 			for _, row := range src.rows(item) {
