@@ -158,7 +158,7 @@ func (f *Filter) Rows(inq api.Inquiry) []Row {
 	}
 	ids := inq.VendorItemIDs
 	if len(ids) == 0 {
-		ids = []int64{0} // vendor_item_id is null: no `=` or IN keeps it
+		ids = []int64{0} // one row with vendor_item_id null, which no `=` or IN keeps
 	}
 	var rows []Row
 	for i, id := range ids {
