@@ -13,8 +13,7 @@ import (
 
 // fanOuts indexes each IN list the SDK is fanning out (*proto.QualValueList to *fanOut), once for
 // all its copies: a list of n values has n copies, and each finding its place by scanning would
-// cost n² in all. Lookups take no lock: thousands of copies start at once. One plugin instance
-// has one fanOuts, shared by its tables.
+// cost n² in all. Lookups take no lock: thousands of copies start at once.
 type fanOuts struct{ lists sync.Map }
 
 // fanOut is one list: whether each element is the first of its value, how many distinct values,
@@ -81,18 +80,14 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 		if list == nil || len(list.Values) == 0 {
 			continue
 		}
-		e, ok := fans.lists.Load(list)
-		if !ok {
-			e, _ = fans.lists.LoadOrStore(list, &fanOut{})
-		}
+		e, _ := fans.lists.LoadOrStore(list, &fanOut{})
 		f := e.(*fanOut)
 		f.once.Do(func() {
 			f.first = make(map[*proto.QualValue]bool, len(list.Values))
 			seen := make(map[string]bool, len(list.Values))
 			for _, e := range list.Values {
-				k := e.String()
-				f.first[e] = !seen[k]
-				seen[k] = true
+				f.first[e] = !seen[e.String()]
+				seen[e.String()] = true
 			}
 			f.distinct = len(seen)
 			f.pending.Store(int64(len(list.Values)))
@@ -107,10 +102,9 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 	return nil, false, false
 }
 
-// firstError lets only the first failing copy of a fan-out return its error, and the others
-// return nil: the first error fails the query, and the SDK (v5.14.1) leaves the goroutine of every
-// later error blocked for good on its error channel, which nothing reads once the query has
-// failed. f may be nil (not a fan-out copy).
+// firstError lets only the first failing copy of a fan-out return its error: the first error fails
+// the query, and the SDK (v5.14.1) leaves the goroutine of every later error blocked for good on
+// an error channel nothing reads any more. f may be nil (not a fan-out copy).
 func (f *fanOut) firstError(err error) error {
 	if f == nil || err == nil || f.failed.CompareAndSwap(false, true) {
 		return err
