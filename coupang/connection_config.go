@@ -91,10 +91,9 @@ type (
 )
 
 // connections holds the connection of each Steampipe connection, built once however many scans
-// start together, since every scan of a connection must share one client and snapshot. A changed
-// config is set by the SDK on the same *plugin.Connection, and a config parsed anew never equals
-// the old one (its fields are new pointers), so the connection is then rebuilt. A config error is
-// never kept, so that a fixed environment variable takes effect without a restart.
+// start together, since they must share one client and snapshot. The SDK sets a changed config on
+// the same *plugin.Connection, parsed anew (new pointers, so never equal): the connection is then
+// rebuilt. A config error is never kept, so that a fixed environment variable works at once.
 type connections struct {
 	mu    sync.Mutex
 	built map[*plugin.Connection]*connection
@@ -115,8 +114,7 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if err != nil {
 		return nil, err
 	}
-	// Retries and failed attempts go to the plugin's log; the client never logs a header, key or
-	// signature.
+	// Retries and failed attempts go to the plugin's log (the client never logs a secret).
 	if l, ok := ctx.Value(context_key.Logger).(hclog.Logger); ok {
 		apiCfg.Logger = l.Named("coupang_api")
 	}
@@ -127,9 +125,8 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	// Keyed by the seller's keys and the API address, so that connections and processes using the
-	// same keys share it. An unusable budget fails the query: a per-process fallback would let
-	// several processes exceed the seller's rate together.
+	// Shared by every connection and process using the same keys and API address; an unusable
+	// budget fails the query, as a per-process fallback would let processes exceed the rate together.
 	budget, err := ratelimit.Open("", apiCfg.VendorID, apiCfg.AccessKey, client.BaseURL())
 	if err != nil {
 		return nil, err
@@ -148,15 +145,11 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 }
 
 // queryClient returns the connection's client for one list call, bound to the connection's
-// snapshot and to this query's rate limits: every HTTP request, retries included, first waits on
-// the coupang_api limiter the SDK resolved for this QueryData, then on the seller's machine-wide
-// budget. The snapshot reuses rows for up to the query cache's TTL when the cache is on.
-//
-// The SDK itself waits on the limiter once just before it calls a list function. With byID (the
-// call reads inquiries one by one, as each copy of an `inquiry_id IN (...)` fan-out and each inner
-// scan of a nested loop does), the first request, sent at once, goes on that token
-// (prepaidWait): otherwise every single-inquiry read would cost two tokens. A listing keeps its
-// extra token: one in many, it is the slack that absorbs a late send.
+// snapshot and to the query's rate limits: every request, retries included, waits on the
+// coupang_api limiter the SDK resolved for this QueryData, then on the seller's machine-wide budget.
+// The SDK already waited on the limiter once before the call: with byID (single-inquiry reads, as
+// in an `inquiry_id IN (...)` fan-out or a nested loop) the first request uses that token
+// (prepaidWait), or each read would cost two; a listing keeps it as slack for a late send.
 func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool) (*connection, *api.Client, error) {
 	c, err := conns.get(ctx, d)
 	if err != nil {
@@ -183,9 +176,8 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	return c, client, nil
 }
 
-// prepaidFor is how soon after the SDK's own wait a call's first request may use that token: long
-// enough for the call's setup, short enough that no 1-second window holds more requests than the
-// limiter grants tokens (at fill rates up to about 50/s).
+// prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for
+// the call's setup, yet too short to put more requests in a second than the limiter grants.
 const prepaidFor = 10 * time.Millisecond
 
 // prepaidWait returns a wait hook whose first call, if made within prepaidFor of its creation by

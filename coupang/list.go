@@ -192,11 +192,9 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 	return nil
 }
 
-// holdback orders rows for a pushed LIMIT. The SDK ends the scan after `limit` streamed rows,
-// rejected by Postgres or not, and a time bound may be meant in any session TimeZone (see
-// query.ZoneEast), so rows Postgres surely keeps are streamed at once and the rest are held back
-// until the fetch is done, then streamed in the order of query.SortMaybe. Without a limit every
-// row is streamed at once.
+// holdback orders rows for a pushed LIMIT, which the SDK counts in streamed rows whether Postgres
+// keeps them or not: as a time bound may be meant in any session TimeZone (query.ZoneEast), rows
+// Postgres surely keeps stream at once, the rest when the fetch is done (query.SortMaybe order).
 type holdback[R any] struct {
 	emit    func(R) bool
 	at      func(R) time.Time // a row's inquiry_at

@@ -29,14 +29,11 @@ const (
 	notFoundRunExpiry = time.Minute
 )
 
-// snapshot is one connection's memory of what its scans fetched moments ago: list pages by request
-// and inquiries by ID. It makes a join of the two call-center tables cost one listing in any plan:
-// a hash or merge join's second listing reuses the first one's pages, and each inner scan of a
-// nested loop (`inquiry_id = X`) reuses the listed inquiry instead of a single-inquiry request.
-//
-// Without Steampipe's query cache a scan reuses only the other table's listings, so running the
-// same query twice asks Coupang twice, as users expect with the cache off; with the cache on,
-// rows up to its TTL old are reused by either table.
+// snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
+// inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
+// join's second listing reuses the first one's pages, a nested loop's inner `inquiry_id = X` scans
+// the listed inquiries. Without Steampipe's query cache a scan reuses only the other table's rows,
+// so running a query twice asks Coupang twice; with it, rows up to its TTL old are reused.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time

@@ -11,14 +11,11 @@ import (
 // FetchTracker records the first error of the list functions that run for one query, for an
 // in-process caller that cannot trust the SDK to deliver it.
 //
-// Why: in steampipe-plugin-sdk v5.14.1 a list error travels through two selects that also watch
-// for the end of the stream, and Go picks a ready case at random: QueryData.streamRows may take
-// the closed rowChan instead of errorChan, and Plugin.execute the nil "done" row instead of
-// executeForConnection's error. Either way Execute returns nil and a failed query looks like a
-// complete, shorter result. The list functions therefore also report their error here, through the
-// query's context (the SDK passes it down when the query cache is off), and the in-process runner
-// fails a query whose Execute returned nil when the tracker holds an error. Over gRPC (real
-// Steampipe) context values do not cross the wire and the tracker is absent.
+// In steampipe-plugin-sdk v5.14.1 a list error passes two selects that also watch for the end of
+// the stream (QueryData.streamRows, Plugin.execute), and Go picks a ready case at random, so
+// Execute may return nil and a failed query look like a shorter result. The list functions also
+// report their error here, through the query's context (passed down when the query cache is off),
+// and the in-process runner fails such a query. Over gRPC the tracker is absent.
 type FetchTracker struct {
 	err atomic.Pointer[error]
 }
