@@ -82,14 +82,6 @@ type connection struct {
 	config       any // the SDK's Connection.Config it was built from
 }
 
-// Context keys that only tests set (export_test.go) on the query that builds the connection:
-// clientTuningKey a func(*api.Config), e.g. to shrink retry backoffs; reuseClockKey a
-// func() time.Time, the snapshot's clock.
-type (
-	clientTuningKey struct{}
-	reuseClockKey   struct{}
-)
-
 // connections holds the connection of each Steampipe connection, built once however many scans
 // start together, since they must share one client and snapshot. The SDK sets a changed config on
 // the same *plugin.Connection, parsed anew (new pointers, so never equal): the connection is then

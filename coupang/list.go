@@ -106,8 +106,8 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 	for i := range s.variants {
 		s.variants[i].Endpoint = query.ProductQnA
 	}
-	at := func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }
-	h := &holdback[query.ProductRow]{emit: emit, at: at, limited: queryLimit(d) >= 0}
+	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
+		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
 	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
 		return query.FetchProductInquiries(ctx, s.client, p, emit)
 	})
@@ -155,18 +155,17 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 // (inquiry, option ID) row that passes a variant's filter to h (no windows: these reads need
 // none), then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var emits []func(query.Row) bool
-	var filters []*query.Filter
+	var emits []func(query.Row) bool // one per filter of h, which is new
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			filters, emits = append(filters, f), append(emits, h.emitter(f))
+			emits = append(emits, h.emitter(f))
 		}
 	}
-	if len(filters) == 0 {
+	if len(emits) == 0 {
 		return nil // the quals select nothing: no request
 	}
 	for _, id := range ids {
@@ -177,7 +176,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range filters {
+		for i, f := range h.filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}

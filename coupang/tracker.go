@@ -20,11 +20,15 @@ type FetchTracker struct {
 	err atomic.Pointer[error]
 }
 
-// Context keys of the in-process options below.
+// Context keys of the in-process options below, and of two that only tests set (export_test.go)
+// on the query that builds a connection: a func(*api.Config) that tunes its client (shorter retry
+// backoffs), and a func() time.Time, its snapshot's clock.
 type (
 	fetchTrackerKey struct{}
 	noticeKey       struct{}
 	exactTimesKey   struct{}
+	clientTuningKey struct{}
+	reuseClockKey   struct{}
 )
 
 // WithFetchTracker returns a context whose fetch functions report to t.
