@@ -160,8 +160,8 @@ func (s *Server) ProductInquiryTimes() []time.Time {
 
 // productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
 // documentation: questions newest first, within the inclusive Korean dates.
-func (s *Server) productList(c *call, pathVendor string) envelope {
-	s.parseList(c, pathVendor, "answeredType")
+func (c *call) productList(pathVendor string) envelope {
+	c.parseList(pathVendor, "answeredType")
 	answered := c.q["answeredType"]
 	if !slices.Contains(api.AnsweredTypes, answered) {
 		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
@@ -171,7 +171,7 @@ func (s *Server) productList(c *call, pathVendor string) envelope {
 	if c.status != 0 {
 		return envelope{}
 	}
-	d := s.data
+	d := c.s.data
 	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
