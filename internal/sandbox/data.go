@@ -161,13 +161,18 @@ func splitmix(x uint64) uint64 {
 // kst is the time of Unix seconds sec in api.KST.
 func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
 
-// times returns the records' times in api.KST, without rendering them.
-func times(recs []record) []time.Time {
-	out := make([]time.Time, len(recs))
-	for i, r := range recs {
-		out[i] = kst(r.at)
+// renderAll renders every position of recs, in order.
+func renderAll[T any](recs []record, render func(int) T) []T {
+	out := make([]T, len(recs))
+	for i := range recs {
+		out[i] = render(i)
 	}
 	return out
+}
+
+// times returns the records' times in api.KST, without rendering them.
+func times(recs []record) []time.Time {
+	return renderAll(recs, func(i int) time.Time { return kst(recs[i].at) })
 }
 
 // weighted draws an index of weights with probability proportional to its weight.

@@ -115,9 +115,7 @@ func (s *Server) ProductInquiries() []ProductInquiry {
 
 // ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
 // rendering them (benchmarks count rows per window with it).
-func (s *Server) ProductInquiryTimes() []time.Time {
-	return times(s.data.products)
-}
+func (s *Server) ProductInquiryTimes() []time.Time { return times(s.data.products) }
 
 // productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
 // documentation: questions newest first, within the inclusive Korean dates.

@@ -105,18 +105,7 @@ func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.re
 
 // InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
 // rendering the inquiries: cheap even for millions (benchmarks count rows per window with it).
-func (s *Server) InquiryTimes() []time.Time {
-	return times(s.data.recs)
-}
-
-// renderAll renders every position of recs, in order.
-func renderAll[R, T any](recs []R, render func(int) T) []T {
-	out := make([]T, len(recs))
-	for i := range recs {
-		out[i] = render(i)
-	}
-	return out
-}
+func (s *Server) InquiryTimes() []time.Time { return times(s.data.recs) }
 
 // Inquiry returns one inquiry by id.
 func (s *Server) Inquiry(id int64) (Inquiry, bool) {
