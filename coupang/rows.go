@@ -42,8 +42,18 @@ type replyRow struct {
 }
 
 func newReplyRow(rep api.Reply) replyRow {
-	return replyRow{rep.AnswerID, nonZero(rep.ParentAnswerID), rep.AnswerType, rep.NeedAnswer, rep.PartnerTransferStatus,
-		rep.PartnerTransferCompleteReason, rep.ReceptionistName, rep.Receptionist, rep.ReplyAt, rep.Content}
+	return replyRow{
+		AnswerID:                      rep.AnswerID,
+		ParentAnswerID:                nonZero(rep.ParentAnswerID),
+		AnswerType:                    rep.AnswerType,
+		NeedAnswer:                    rep.NeedAnswer,
+		PartnerTransferStatus:         rep.PartnerTransferStatus,
+		PartnerTransferCompleteReason: rep.PartnerTransferCompleteReason,
+		ReceptionistName:              rep.ReceptionistName,
+		Receptionist:                  rep.Receptionist,
+		ReplyAt:                       rep.ReplyAt,
+		Content:                       rep.Content,
+	}
 }
 
 // commentRow is one answer to a product question: an element of the comments JSON, and by its
@@ -55,7 +65,7 @@ type commentRow struct {
 }
 
 func newCommentRow(c api.ProductInquiryComment) commentRow {
-	return commentRow{c.InquiryCommentID, c.Content, c.InquiryCommentAt}
+	return commentRow{InquiryCommentID: c.InquiryCommentID, Content: c.Content, CommentAt: c.InquiryCommentAt}
 }
 
 // addFields sets r's column of each field of the struct v, named by its json key, so that a
