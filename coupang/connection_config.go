@@ -31,25 +31,26 @@ type coupangConfig struct {
 	DefaultLookbackDays *int    `hcl:"default_lookback_days"`
 }
 
-// resolve applies the env fallbacks and defaults and checks what the API client does not:
-// credentials (every missing one named at once, so one fix makes the next run work) and
-// default_lookback_days; api.New checks the base URL. Errors name both the argument and its
-// environment variable, because either may be how the user configures it; they never contain the
-// secret.
+// resolve applies the environment fallbacks and defaults and checks what api.New does not. Every
+// missing credential is named at once, so that one fix makes the next run work; errors name both
+// the argument and its environment variable, and never contain the secret.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	var missing, envs []string
-	required := func(v *string, arg, env string) string {
-		s := setting(v, env)
-		if s == "" {
+	setting := func(v *string, arg, env string) string {
+		s := strings.TrimSpace(os.Getenv(env))
+		if v != nil && strings.TrimSpace(*v) != "" {
+			s = strings.TrimSpace(*v)
+		}
+		if s == "" && arg != "" {
 			missing, envs = append(missing, arg), append(envs, env)
 		}
 		return s
 	}
 	cfg := api.Config{
-		VendorID:  required(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
-		AccessKey: required(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
-		SecretKey: required(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
-		BaseURL:   setting(c.BaseURL, "COUPANG_BASE_URL"), // api.New applies the default and checks it
+		VendorID:  setting(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
+		AccessKey: setting(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
+		SecretKey: setting(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
+		BaseURL:   setting(c.BaseURL, "", "COUPANG_BASE_URL"), // optional: api.New applies the default and checks it
 	}
 	if len(missing) > 0 {
 		verb := "is"
@@ -69,40 +70,22 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	return cfg, lookbackDays, nil
 }
 
-// setting returns the config value when set and non-blank, else the environment variable.
-func setting(v *string, env string) string {
-	if v != nil && strings.TrimSpace(*v) != "" {
-		return strings.TrimSpace(*v)
-	}
-	return strings.TrimSpace(os.Getenv(env))
-}
-
 // connection is what a query needs from its connection: the seller ID and default lookback of its
-// validated config, the shared client, the snapshot of recent scans and the seller's request
-// budget shared with every process on the machine. It is built once per config (connections).
+// validated config, the shared client, the snapshot of recent scans, and the seller's request
+// budget shared with every process on the machine.
 type connection struct {
 	vendorID     string
 	lookbackDays int
 	client       *api.Client
 	snap         *snapshot
 	budget       *ratelimit.Budget
-	config       any // the SDK's Connection.Config it was built from (compared by connections.get)
+	config       any // the SDK's Connection.Config it was built from
 }
 
-// Context keys that only tests set (export_test.go), on the context of the query that builds the
-// connection: clientTuningKey a func(*api.Config) that adjusts the client config, e.g. to shrink
-// retry backoffs; reuseClockKey a func() time.Time, the snapshot's clock.
-type (
-	clientTuningKey struct{}
-	reuseClockKey   struct{}
-)
-
 // connections holds the connection of each Steampipe connection, built once however many scans
-// start at the same time: every scan of a connection must share one client and snapshot. When the
-// connection's config changes, the SDK sets the new config on the same *plugin.Connection; a config
-// parsed anew never equals the old one (its fields are new pointers), so the connection is rebuilt.
-// A config error is returned every time (never kept), so that a fixed env variable takes effect
-// without restarting.
+// start together, since they must share one client and snapshot. The SDK sets a changed config on
+// the same *plugin.Connection, parsed anew (new pointers, so never equal): the connection is then
+// rebuilt. A config error is never kept, so that a fixed environment variable works at once.
 type connections struct {
 	mu    sync.Mutex
 	built map[*plugin.Connection]*connection
@@ -116,29 +99,14 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if c := cs.built[d.Connection]; c != nil && c.config == d.Connection.Config {
 		return c, nil
 	}
-	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil: the
-	// SDK parses only a non-empty one. Every argument then comes from the environment.
+	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil (the
+	// SDK parses only a non-empty one): every argument then comes from the environment.
 	config, _ := d.Connection.Config.(coupangConfig)
-	c, err := buildConnection(ctx, config)
-	if err != nil {
-		return nil, err
-	}
-	c.config = d.Connection.Config
-	if cs.built == nil {
-		cs.built = map[*plugin.Connection]*connection{}
-	}
-	cs.built[d.Connection] = c
-	return c, nil
-}
-
-// buildConnection validates config and builds its connection.
-func buildConnection(ctx context.Context, config coupangConfig) (*connection, error) {
 	apiCfg, lookbackDays, err := config.resolve()
 	if err != nil {
 		return nil, err
 	}
-	// Retries and failed attempts go to the plugin's log (Steampipe's plugin log file); the client
-	// never logs a header, key or signature.
+	// Retries and failed attempts go to the plugin's log (the client never logs a secret).
 	if l, ok := ctx.Value(context_key.Logger).(hclog.Logger); ok {
 		apiCfg.Logger = l.Named("coupang_api")
 	}
@@ -149,9 +117,8 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	// The budget is keyed by the seller's keys and the API address, so that connections (and
-	// processes) using the same keys share it. An unusable budget fails the query: a per-process
-	// fallback would let several processes exceed the seller's rate together.
+	// Shared by every connection and process using the same keys and API address; an unusable
+	// budget fails the query, as a per-process fallback would let processes exceed the rate together.
 	budget, err := ratelimit.Open("", apiCfg.VendorID, apiCfg.AccessKey, client.BaseURL())
 	if err != nil {
 		return nil, err
@@ -160,19 +127,21 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if !ok {
 		now = time.Now
 	}
-	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}, nil
+	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
+		snap: newSnapshot(now), config: d.Connection.Config}
+	if cs.built == nil {
+		cs.built = map[*plugin.Connection]*connection{}
+	}
+	cs.built[d.Connection] = c
+	return c, nil
 }
 
 // queryClient returns the connection's client for one list call, bound to the connection's
-// snapshot (see snapshot) and to this query's rate limits: every HTTP request, retries included,
-// first waits on the plugin's limiters (coupang_api) the SDK resolved for this QueryData, then on
-// the seller's budget shared by every process on the machine.
-//
-// The SDK itself waits on those limiters once just before it calls a list function. With byID
-// (the call reads inquiries one by one, as each copy of an `inquiry_id IN (...)` fan-out and each
-// inner scan of a nested loop does), the call's first request, when sent at once, goes on that
-// token (prepaidWait): otherwise every single-inquiry read would cost two tokens and run at half
-// the rate. A listing keeps its extra token: one in many, it is the slack that absorbs a late send.
+// snapshot and to the query's rate limits: every request, retries included, waits on the
+// coupang_api limiter the SDK resolved for this QueryData, then on the seller's machine-wide budget.
+// The SDK already waited on the limiter once before the call: with byID (single-inquiry reads, as
+// in an `inquiry_id IN (...)` fan-out or a nested loop) the first request uses that token
+// (prepaidWait), or each read would cost two; a listing keeps it as slack for a late send.
 func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool) (*connection, *api.Client, error) {
 	c, err := conns.get(ctx, d)
 	if err != nil {
@@ -189,16 +158,18 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if byID {
 		wait = prepaidWait(time.Now, wait)
 	}
+	var cacheTTL time.Duration
+	if qc := d.QueryContext; qc != nil && qc.CacheEnabled {
+		cacheTTL = time.Duration(qc.CacheTTL) * time.Second
+	}
 	client := c.client.WithWait(wait).WithReserve(func(ctx context.Context) (func(), error) {
 		return c.budget.Reserve(ctx, shared)
-	}).WithReuse(c.snap.scanReuse(d.Table.Name, queryCacheTTL(d)))
+	}).WithReuse(c.snap.scanReuse(d.Table.Name, cacheTTL))
 	return c, client, nil
 }
 
-// prepaidFor is how soon after the SDK's own wait a fetch call's first request may use that
-// token: long enough for the call's setup, and short enough that the request is as good as sent
-// when the token was granted, so no 1-second window holds more requests than the limiter grants
-// tokens (at fill rates up to about 50/s; the default is 4/s).
+// prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for
+// the call's setup, yet too short to put more requests in a second than the limiter grants.
 const prepaidFor = 10 * time.Millisecond
 
 // prepaidWait returns a wait hook whose first call, if made within prepaidFor of its creation by
@@ -212,12 +183,4 @@ func prepaidWait(now func() time.Time, wait func(context.Context) error) func(co
 		}
 		return wait(ctx)
 	}
-}
-
-// queryCacheTTL is the query cache's TTL when Steampipe's query cache is on for the query, else 0.
-func queryCacheTTL(d *plugin.QueryData) time.Duration {
-	if d.QueryContext == nil || !d.QueryContext.CacheEnabled {
-		return 0
-	}
-	return time.Duration(d.QueryContext.CacheTTL) * time.Second
 }

@@ -2,14 +2,21 @@ package coupang_test
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
@@ -22,11 +29,12 @@ import (
 func TestQueriesDrawFromSharedBudget(t *testing.T) {
 	t.Parallel()
 	const rate = 5
+	sends := &budgetSends{}
 	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "", inprocess.WithRateLimiter(inprocess.Limiter{
-		Name: coupang.RateLimiterName, FillRate: rate, BucketSize: 1, Scope: []string{"connection"}}))
-	base := regexp.MustCompile(`base_url = "([^"]+)"`).FindStringSubmatch(e.cfg)[1]
+		Name: coupang.RateLimiterName, FillRate: rate, BucketSize: 1, Scope: []string{"connection"}}),
+		inprocess.WithRequestHook(sends.read))
 	// The test's own file: TestMain's directory and this sandbox's keys (see startSandbox).
-	path := filepath.Join(ratelimit.DefaultDir(), ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), base))
+	path := sends.at(t, e, ratelimit.DefaultDir())
 
 	// Another process has just used the whole budget.
 	var other []time.Time
@@ -41,9 +49,10 @@ func TestQueriesDrawFromSharedBudget(t *testing.T) {
 	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: -1})
 	require.NotEmpty(t, rows)
 	e.requireAllOK(t)
-	arrivals := sandbox.Arrivals(e.sb.Log())
-	require.Greater(t, len(arrivals), rate, "the query must make more requests than one window holds")
-	require.LessOrEqual(t, sandbox.MostInWindow(append(arrivals, other...), time.Second), rate)
+	require.Greater(t, len(e.sb.Log()), rate, "the query must make more requests than one window holds")
+	recorded := sends.times(t, other...)
+	require.Greater(t, len(recorded), 2*rate, "the other process's sends and the query's")
+	require.LessOrEqual(t, sandbox.MostInWindow(recorded, time.Second), rate)
 
 	// The file now holds the query's own last sends, one fixed-length line each.
 	b, err := os.ReadFile(path)
@@ -71,8 +80,11 @@ func TestSharedBudgetUnusable(t *testing.T) {
 // value that is not a rate Coupang allows fails the query with an error naming the variable.
 func TestRateLimitEnv(t *testing.T) {
 	// Not parallel: it sets the process's COUPANG_RATE_LIMIT (t.Setenv).
-	t.Setenv(ratelimit.EnvDir, t.TempDir())
-	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "") // with the 100,000/s override
+	dir := t.TempDir()
+	t.Setenv(ratelimit.EnvDir, dir)
+	sends := &budgetSends{}
+	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "", inprocess.WithRequestHook(sends.read)) // with the 100,000/s override
+	path := sends.at(t, e, dir)
 	for _, bad := range []string{"fast", "0", "-1", "11", "NaN"} {
 		t.Setenv(coupang.EnvRateLimit, bad)
 		_, err := e.query(t, inquiry)
@@ -82,9 +94,74 @@ func TestRateLimitEnv(t *testing.T) {
 	t.Setenv(coupang.EnvRateLimit, "3")
 	e.mustQuery(t, inquiry)
 	e.requireAllOK(t)
-	arrivals := sandbox.Arrivals(e.sb.Log())
-	require.Greater(t, len(arrivals), 3)
-	require.LessOrEqual(t, sandbox.MostInWindow(arrivals, time.Second), 3)
+	require.Greater(t, len(e.sb.Log()), 3)
+	recorded := sends.times(t)
+	require.Greater(t, len(recorded), 3)
+	require.LessOrEqual(t, sandbox.MostInWindow(recorded, time.Second), 3)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Len(t, b, 3*20, "a budget of 3 per second keeps 3 send times, not the override's 100")
+}
+
+// budgetSends collects the send times a seller's budget file records, read under the budget's lock
+// after every request (pass read as the runner's request hook). A test counts them per 1-second
+// window by the budget's own clock: the sandbox's arrival times would also count the scheduling
+// delays of a loaded machine, which can bunch requests sent a window apart.
+type budgetSends struct {
+	mu   sync.Mutex
+	path string
+	seen map[int64]bool
+}
+
+// at sets the budget file of e's connection in dir, before e's first query, and returns its path.
+func (s *budgetSends) at(t *testing.T, e *env, dir string) string {
+	base := regexp.MustCompile(`base_url = "([^"]+)"`).FindStringSubmatch(e.cfg)[1]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.path = filepath.Join(dir, ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), base))
+	s.seen = map[int64]bool{}
+	return s.path
+}
+
+// read adds the send times the file holds now. The request's own send is among them: the budget
+// records it when the request is written, before the answer.
+func (s *budgetSends) read(api.RequestInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := os.Open(s.path)
+	if err != nil {
+		s.seen[-1] = true // reported by times
+		return
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_SH) != nil {
+		s.seen[-1] = true
+		return
+	}
+	b, _ := io.ReadAll(f)
+	for _, line := range strings.Fields(string(b)) {
+		ns, err := strconv.ParseInt(line, 10, 64)
+		if err != nil {
+			ns = -1
+		}
+		s.seen[ns] = true
+	}
+}
+
+// times returns the send times read so far and those of others, oldest first, each once; it fails
+// t if a read failed.
+func (s *budgetSends) times(t *testing.T, others ...time.Time) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	require.False(t, s.seen[-1], "reading the budget file %s failed", s.path)
+	for _, o := range others {
+		s.seen[o.UnixNano()] = true
+	}
+	var at []time.Time
+	for _, ns := range slices.Sorted(maps.Keys(s.seen)) {
+		at = append(at, time.Unix(0, ns))
+	}
+	return at
 }
 
 var inquiry = inprocess.Query{Table: inquiryTable, Limit: -1}

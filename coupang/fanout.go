@@ -11,10 +11,8 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// fanOuts indexes each IN list the SDK is fanning out (*proto.QualValueList to *fanOut), once for
-// all its copies: a list of n values has n copies, and each finding its place by scanning would
-// cost n² in all. Lookups take no lock: thousands of copies start at once. One plugin instance
-// has one fanOuts, shared by its tables.
+// fanOuts indexes each IN list the SDK is fanning out, once for all its n copies (each scanning
+// for its place would cost n² in all), without a lock: thousands of copies start at once.
 type fanOuts struct{ lists sync.Map }
 
 // fanOut is one list: whether each element is the first of its value, how many distinct values,
@@ -31,20 +29,17 @@ type fanOut struct {
 // scanQuals returns the key-column quals this list call answers for, the fan-out it is a copy of
 // (nil if none), and run false when it is a copy that must return at once.
 //
-// When exactly one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list
-// function once per value, concurrently, each with a copy of QueryData whose qual is that single
-// value (Table.doListForQualValues), and offers no way to turn this off. A copy is recognised by
-// identity, the list's own *proto.QualValue element: the copies of `IN (1, 1)` hold equal values,
-// yet only one may run.
+// When one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list function
+// once per value, concurrently, each with a copy of QueryData holding that value
+// (Table.doListForQualValues), and cannot be told not to. A copy is recognised by identity, the
+// list's own *proto.QualValue element, since the copies of `IN (1, 1)` hold equal values.
 //
-// An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for before
-// the copy, so the list runs at the rate limit and streams each row as its read completes; a
-// duplicate value's copy does nothing. Every other list goes to the copy of its first element,
-// which rebuilds the original quals from QueryContext.UnsafeQuals (shared, unmodified) and runs the
-// whole query, while the other copies return at once: interleaved copies would each make their
-// own plan and let a row Postgres may reject come before rows it surely keeps under a pushed LIMIT
-// (see holdback). So does an ID list under a pushed ORDER BY, or under a pushed LIMIT with a
-// condition on inquiry_at, whose rows one call must order; it takes two tokens per ID.
+// An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for, so it
+// runs at the rate limit and streams each row as it comes; a duplicate's copy does nothing. Any
+// other list, and an ID list whose rows one call must order (a pushed ORDER BY, or a pushed LIMIT
+// with an inquiry_at condition), is run whole by the copy of its first element, with the original
+// quals (QueryContext.UnsafeQuals), while the other copies return at once: copies running their own
+// plans could let a row Postgres may reject come before rows it surely keeps (see holdback).
 func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
 		return d.Quals, nil, true, nil
@@ -81,18 +76,14 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 		if list == nil || len(list.Values) == 0 {
 			continue
 		}
-		e, ok := fans.lists.Load(list)
-		if !ok {
-			e, _ = fans.lists.LoadOrStore(list, &fanOut{})
-		}
+		e, _ := fans.lists.LoadOrStore(list, &fanOut{})
 		f := e.(*fanOut)
 		f.once.Do(func() {
 			f.first = make(map[*proto.QualValue]bool, len(list.Values))
 			seen := make(map[string]bool, len(list.Values))
 			for _, e := range list.Values {
-				k := e.String()
-				f.first[e] = !seen[k]
-				seen[k] = true
+				f.first[e] = !seen[e.String()]
+				seen[e.String()] = true
 			}
 			f.distinct = len(seen)
 			f.pending.Store(int64(len(list.Values)))
@@ -107,10 +98,9 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 	return nil, false, false
 }
 
-// firstError lets only the first failing copy of a fan-out return its error, and the others
-// return nil: the first error fails the query, and the SDK (v5.14.1) leaves the goroutine of every
-// later error blocked for good on its error channel, which nothing reads once the query has
-// failed. f may be nil (not a fan-out copy).
+// firstError lets only the first failing copy of a fan-out return its error: the first error fails
+// the query, and the SDK (v5.14.1) leaves the goroutine of every later error blocked for good on
+// an error channel nothing reads any more. f may be nil (not a fan-out copy).
 func (f *fanOut) firstError(err error) error {
 	if f == nil || err == nil || f.failed.CompareAndSwap(false, true) {
 		return err

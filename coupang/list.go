@@ -12,33 +12,30 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// scan is what one list call of either table works with: the connection, its client bound to the
-// query's rate limiter, the query's key-column quals, and the single-valued planner inputs they
-// split into (query.Quals.Split), each planned and run in turn.
+// scan is one list call of a table: its connection, the client bound to the query's rate limits,
+// and the single-valued planner inputs the key-column quals split into (query.Quals.Split).
 type scan struct {
 	table    string
 	conn     *connection
 	client   *api.Client
 	variants []query.Quals
-	// ids are the inquiry IDs asked for (nil: no inquiry_id qual), answerTypes the answer_type
-	// values (nil: no qual); both sorted, duplicates once.
+	// ids are the inquiry IDs asked for, answerTypes the answer_type values; both sorted without
+	// duplicates, nil when the query has no such qual.
 	ids         []int64
 	answerTypes []string
-	fan         *fanOut // the IN-list fan-out this call is a copy of, if any (see fanOuts.scanQuals)
-	// announced says the notice of a default lookback was given (once per scan).
-	announced bool
+	fan         *fanOut // the IN-list fan-out this call is a copy of, if any
+	announced   bool    // the default-lookback notice was given
 }
 
 // listRows is the list function of a table: run fetches the scan's items (call-center or product
-// Q&A), and rows makes each item's rows of the table, which are streamed while the query's limit
-// wants more (it counts the table's rows: for the reply and comment tables, limitCountsReplies).
-// state is the plugin instance's (pluginState).
+// Q&A), and rows makes each item's rows of the table, streamed while the query's limit wants more.
+// limitCountsReplies says the limit counts the rows of the reply or comment table.
 func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 		defer trackFetch(ctx)(&err)
-		s, ok, err := newScan(ctx, d, state, table, limitCountsReplies)
-		if !ok || err != nil {
+		s, err := newScan(ctx, d, state, table, limitCountsReplies)
+		if s == nil || err != nil {
 			return nil, err
 		}
 		err = run(s, ctx, d, func(item R) bool {
@@ -54,18 +51,18 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 	}
 }
 
-// newScan prepares a list call of table. ok is false, with no error, when this call is a copy of an
-// IN-list fan-out that must return at once (see fanOuts.scanQuals).
-func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (_ *scan, ok bool, err error) {
+// newScan prepares a list call of table; it returns no scan and no error when the call has nothing
+// to do: a fan-out copy that must return at once, or contradictory answer_type quals.
+func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
 	keyQuals, fan, run, err := state.fans.scanQuals(d)
-	if !run || err != nil {
-		if err != nil {
-			err = fmt.Errorf("%s: %w", table, err)
-		}
-		return nil, false, err
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", table, err)
+	}
+	if !run {
+		return nil, nil
 	}
 	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
-	q.ExactTimes = exactTimes(ctx)
+	q.ExactTimes, _ = ctx.Value(exactTimesKey{}).(bool)
 	s := &scan{table: table, fan: fan}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
 	s.answerTypes, _ = query.Intersect(q.AnswerType, strings.Compare)
@@ -76,48 +73,49 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 		err = checkInquiryIDs(len(s.ids))
 	}
 	if err != nil {
-		return nil, false, fan.firstError(fmt.Errorf("%s: %w", table, err))
+		return nil, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
 	if s.conn, s.client, err = queryClient(ctx, d, &state.conns, s.ids != nil); err != nil {
-		return nil, false, fan.firstError(err)
+		return nil, fan.firstError(err)
 	}
 	if s.answerTypes != nil && len(s.answerTypes) == 0 {
-		return nil, false, nil // contradictory answer_type quals: nothing to ask Coupang for
+		return nil, nil // nothing to ask Coupang for
 	}
-	return s, true, nil
+	return s, nil
 }
 
-// run fetches the scan's rows and hands each to emit until it returns false: from the
-// single-inquiry endpoint when the query names inquiry IDs, else through the planner. Under a
-// pushed limit the rows Postgres surely keeps are handed over before those it may reject (see
-// holdback).
+// run fetches the call-center rows and hands each to emit until it returns false: from the
+// single-inquiry endpoint when the query names inquiry IDs, else through the planner.
 func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) (err error) {
 	defer func() { err = s.fan.firstError(err) }()
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
-	h := newHoldback(d, emit, func(r query.Row) time.Time { return r.Inquiry.InquiryAt })
-	if s.ids == nil {
-		return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
-			return query.Fetch(ctx, s.client, p, emit)
-		})
+	h := &holdback[query.Row]{emit: emit, at: rowAt, limited: queryLimit(d) >= 0}
+	if s.ids != nil {
+		return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
 	}
-	return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
+	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
+		return query.Fetch(ctx, s.client, p, emit)
+	})
 }
 
 // runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
-// endpoint and fetched through the same fetcher, rate limiter, holdback and lookback notice.
+// endpoint.
 func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(query.ProductRow) bool) error {
 	for i := range s.variants {
 		s.variants[i].Endpoint = query.ProductQnA
 	}
-	h := newHoldback(d, emit, func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt })
+	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
+		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
 	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
 		return query.FetchProductInquiries(ctx, s.client, p, emit)
 	})
 }
 
-// plan builds the plan of variant v and announces a default lookback.
+func rowAt(r query.Row) time.Time { return r.Inquiry.InquiryAt }
+
+// plan builds the plan of variant v and gives the default-lookback notice, once per scan.
 func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.Plan, error) {
 	p, err := query.Build(v, now, s.conn.lookbackDays)
 	if err == nil && p.Lookback != nil && !s.announced {
@@ -127,8 +125,8 @@ func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.P
 	return p, err
 }
 
-// runVariants runs the plan of each of the scan's variants in turn through fetch, handing the rows
-// to h, and then flushes h. With a limit, each variant asks only for what the previous ones left.
+// runVariants fetches the plan of each variant in turn, handing the rows to h, then flushes h.
+// With a limit, each variant asks only for what the previous ones left.
 func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
 	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	now := time.Now()
@@ -154,21 +152,20 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 }
 
 // listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands every
-// (inquiry, option ID) row that passes the other key-column quals to h, with the planner's own
-// filter (and no planned windows, which these reads do not need), then flushes h.
+// (inquiry, option ID) row that passes a variant's filter to h (no windows: these reads need
+// none), then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var emits []func(query.Row) bool
-	var filters []*query.Filter
+	var emits []func(query.Row) bool // one per filter of h, which is new
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			filters, emits = append(filters, f), append(emits, h.emitter(f))
+			emits = append(emits, h.emitter(f))
 		}
 	}
-	if len(filters) == 0 {
+	if len(emits) == 0 {
 		return nil // the quals select nothing: no request
 	}
 	for _, id := range ids {
@@ -179,7 +176,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range filters {
+		for i, f := range h.filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}
@@ -194,11 +191,9 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 	return nil
 }
 
-// holdback orders rows for a pushed LIMIT. The SDK ends the scan after `limit` streamed rows,
-// rejected by Postgres or not, and a time bound may be meant in any session TimeZone (see
-// query.ZoneEast), so rows Postgres surely keeps are streamed at once and the rest are held back
-// until the fetch is done, then streamed in the order of query.Filter.SortMaybe. Without a limit
-// every row is streamed at once.
+// holdback orders rows for a pushed LIMIT, which the SDK counts in streamed rows whether Postgres
+// keeps them or not: as a time bound may be meant in any session TimeZone (query.ZoneEast), rows
+// Postgres surely keeps stream at once, the rest when the fetch is done (query.SortMaybe order).
 type holdback[R any] struct {
 	emit    func(R) bool
 	at      func(R) time.Time // a row's inquiry_at
@@ -206,11 +201,6 @@ type holdback[R any] struct {
 	stopped bool // emit returned false: the query needs no more rows
 	filters []*query.Filter
 	held    [][]R
-}
-
-// newHoldback returns the holdback of a query's rows; at reads a row's inquiry_at.
-func newHoldback[R any](d *plugin.QueryData, emit func(R) bool, at func(R) time.Time) *holdback[R] {
-	return &holdback[R]{emit: emit, at: at, limited: queryLimit(d) >= 0}
 }
 
 // emitter returns the emit function for rows that passed filter f.
@@ -239,12 +229,10 @@ func (h *holdback[R]) flush() {
 	}
 }
 
-// fetchError wraps a fetch failure for the user. A failure after the query already has all the
-// rows its limit asks for is dropped: the result is complete, and the fetcher was only finishing
-// a request in flight. Every other failure is also logged at ERROR: the SDK can, rarely, lose a
-// list error on its way to Steampipe (see FetchTracker), and the log is then the user's record.
-// The query's own context is deliberately not consulted: RowsRemaining reports 0 for a cancelled
-// context.
+// fetchError wraps a fetch failure for the user and logs it at ERROR, since the SDK can, rarely,
+// lose a list error on its way to Steampipe (see FetchTracker). A failure after the query has all
+// the rows its limit asks for is dropped: the fetcher was only finishing a request in flight.
+// RowsRemaining is asked with a fresh context because it reports 0 for a cancelled one.
 func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
 	if err == nil || (queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0) {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,15 +22,18 @@ import (
 // block.
 const RateLimiterName = "coupang_api"
 
-// The coupang_api defaults: requests per second and burst.
+// EnvRateLimit names the environment variable that sizes the seller's machine-wide budget
+// (requests per second) in place of the coupang_api definition: the one setting that reaches every
+// process, Postgres backends included, whatever runs them.
+const EnvRateLimit = "COUPANG_RATE_LIMIT"
+
 const (
-	defaultFillRate   = 4
-	defaultBucketSize = 1
+	defaultFillRate = 4  // coupang_api's requests per second (its bucket holds 1)
+	maxRateLimit    = 10 // Coupang's documented limit: a budget above it gets the seller throttled
 )
 
-// pluginState is what one plugin instance keeps for its tables: the IN-list fan-outs under way and
-// the connection of each Steampipe connection. It lives in the instance, not in package variables,
-// so that instances (tests start many) share nothing.
+// pluginState is what one plugin instance keeps for its tables, in the instance rather than in
+// package variables so that instances (tests start many) share nothing.
 type pluginState struct {
 	fans  fanOuts
 	conns connections
@@ -46,46 +50,27 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		},
 		// No DefaultRetryConfig: the API client already retries 429, 5xx and network errors per
 		// request; an SDK retry on top would re-run whole fetches and multiply the attempts.
+		// The SDK's token bucket spaces requests 250ms apart, which alone lets 5 into a closed
+		// 1-second window; the same figures also size the machine-wide budget (sharedRate), which
+		// keeps every window to 4.
 		RateLimiters: []*rate_limiter.Definition{
-			{
-				Name: RateLimiterName,
-				// The SDK's token bucket spaces requests 250ms apart, which alone lets 5 into a
-				// closed 1-second window (0, 250, ..., 1000ms); the same figures also size the
-				// seller's machine-wide budget (sharedRate), which keeps every window to 4.
-				FillRate:   defaultFillRate,
-				BucketSize: defaultBucketSize,
-				Scope:      []string{"connection"},
-			},
+			{Name: RateLimiterName, FillRate: defaultFillRate, BucketSize: 1, Scope: []string{"connection"}},
 		},
 		TableMap: map[string]*plugin.Table{
-			"coupang_callcenter_inquiry":       tableCoupangCallcenterInquiry(state),
-			"coupang_callcenter_inquiry_reply": tableCoupangCallcenterInquiryReply(state),
-			"coupang_product_inquiry":          tableCoupangProductInquiry(state),
-			"coupang_product_inquiry_comment":  tableCoupangProductInquiryComment(state),
+			tableInquiry:        tableCoupangCallcenterInquiry(state),
+			tableReply:          tableCoupangCallcenterInquiryReply(state),
+			tableProductInquiry: tableCoupangProductInquiry(state),
+			tableProductComment: tableCoupangProductInquiryComment(state),
 		},
 	}
 }
 
-// EnvRateLimit names the environment variable that sizes the seller's machine-wide budget
-// (requests per second) in place of the coupang_api definition: the one setting that reaches every
-// process, Postgres backends included, whatever runs them.
-const EnvRateLimit = "COUPANG_RATE_LIMIT"
-
-// maxRateLimit is Coupang's documented limit; a budget above it would get the seller throttled.
-const maxRateLimit = 10
-
-// sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else the plugin's
-// own coupang_api definition, mapped onto a sliding window (ratelimit.FromLimiter). Under
-// Steampipe the definition is the one above, since the SDK does not tell a plugin about `limiter`
-// blocks (they still pace this process's own limiter); an in-process runner retunes it with
-// RetuneRateLimiter.
+// sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else p's coupang_api
+// definition, mapped onto a sliding window. Under Steampipe the definition is Plugin's, since the
+// SDK does not tell a plugin about `limiter` blocks; an in-process runner calls RetuneRateLimiter.
 func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
-	fill, bucket := float64(defaultFillRate), int64(defaultBucketSize)
-	for _, d := range p.RateLimiters {
-		if d.Name == RateLimiterName {
-			fill, bucket = float64(d.FillRate), d.BucketSize
-		}
-	}
+	d := limiterDefinition(p)
+	fill := float64(d.FillRate)
 	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(n > 0 && n <= maxRateLimit) {
@@ -93,7 +78,7 @@ func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 		}
 		fill = n
 	}
-	return ratelimit.FromLimiter(fill, bucket), nil
+	return ratelimit.FromLimiter(fill, d.BucketSize), nil
 }
 
 // RetuneRateLimiter sets the fill rate and bucket size of p's coupang_api definition, for both the
@@ -101,9 +86,11 @@ func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 // internal/inprocess does for a coupang_api limiter option; a `limiter` block under Steampipe only
 // reaches the in-process limiter.
 func RetuneRateLimiter(p *plugin.Plugin, fillRate float64, bucketSize int64) {
-	for _, d := range p.RateLimiters {
-		if d.Name == RateLimiterName {
-			d.FillRate, d.BucketSize = rate.Limit(fillRate), bucketSize
-		}
-	}
+	d := limiterDefinition(p)
+	d.FillRate, d.BucketSize = rate.Limit(fillRate), bucketSize
+}
+
+// limiterDefinition is p's coupang_api definition (Plugin always declares it).
+func limiterDefinition(p *plugin.Plugin) *rate_limiter.Definition {
+	return p.RateLimiters[slices.IndexFunc(p.RateLimiters, func(d *rate_limiter.Definition) bool { return d.Name == RateLimiterName })]
 }

@@ -3,13 +3,14 @@ package coupang
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// Key column names shared by both tables.
+// Key column names shared by the tables.
 const (
 	colInquiryID                 = "inquiry_id"
 	colInquiryAt                 = "inquiry_at"
@@ -22,17 +23,15 @@ const (
 	colAnsweredType              = "answered_type"
 )
 
-// Operators of the inquiry_at key column; BETWEEN arrives as >= and <=.
-var timeOperators = []string{"=", ">", ">=", "<", "<="}
-
-// optionalKeyColumns declares the named key columns, all optional: inquiry_at with timeOperators,
-// the others with "=" (IN lists arrive as "=" with a list value).
+// optionalKeyColumns declares the named key columns, all optional: inquiry_at with the time
+// operators (BETWEEN arrives as >= and <=), the others with "=" (IN lists arrive as "=" with a
+// list value).
 func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	out := make(plugin.KeyColumnSlice, len(names))
 	for i, name := range names {
 		out[i] = &plugin.KeyColumn{Name: name, Require: plugin.Optional}
 		if name == colInquiryAt {
-			out[i].Operators = timeOperators
+			out[i].Operators = []string{"=", ">", ">=", "<", "<="}
 		}
 	}
 	return out
@@ -43,6 +42,11 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 // the limit counts replies.
 func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (query.Quals, error) {
 	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
+	ints := map[string]*[][]int64{colVendorItemID: &q.VendorItemID, colOrderID: &q.OrderID, colInquiryID: &q.InquiryID}
+	texts := map[string]*[][]string{
+		colPartnerCounselingStatus: &q.PartnerCounselingStatus, colAnsweredType: &q.PartnerCounselingStatus, // either endpoint's listing status
+		colInquiryStatus: &q.InquiryStatus, colCSPartnerCounselingStatus: &q.CSPartnerCounselingStatus, colAnswerType: &q.AnswerType,
+	}
 	for column, kq := range m {
 		for _, qual := range kq.Quals {
 			if qual == nil || qual.Value == nil {
@@ -50,30 +54,23 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 			}
 			values := qualValues(qual.Value)
 			var err error
-			switch column {
-			case colInquiryAt:
-				var bounds []query.Bound
-				if bounds, err = timeBounds(column, qual.Operator, values); err == nil {
-					if len(bounds) == 1 && qual.Value.GetListValue() == nil {
-						q.InquiryAt = append(q.InquiryAt, bounds[0])
-					} else {
-						q.InquiryAtAny = append(q.InquiryAtAny, bounds) // a list, or a null (matches nothing)
-					}
+			switch {
+			case column == colInquiryAt:
+				var ts []time.Time
+				ts, err = valuesOf[time.Time](column, values, "a timestamp")
+				bounds := make([]query.Bound, len(ts))
+				for i, t := range ts {
+					bounds[i] = query.Bound{Op: qual.Operator, Value: t}
 				}
-			case colVendorItemID:
-				q.VendorItemID, err = appendSet(q.VendorItemID, column, values, int64Value)
-			case colOrderID:
-				q.OrderID, err = appendSet(q.OrderID, column, values, int64Value)
-			case colPartnerCounselingStatus, colAnsweredType: // the listing status of either endpoint
-				q.PartnerCounselingStatus, err = appendSet(q.PartnerCounselingStatus, column, values, stringValue)
-			case colInquiryStatus:
-				q.InquiryStatus, err = appendSet(q.InquiryStatus, column, values, stringValue)
-			case colCSPartnerCounselingStatus:
-				q.CSPartnerCounselingStatus, err = appendSet(q.CSPartnerCounselingStatus, column, values, stringValue)
-			case colInquiryID:
-				q.InquiryID, err = appendSet(q.InquiryID, column, values, int64Value)
-			case colAnswerType:
-				q.AnswerType, err = appendSet(q.AnswerType, column, values, stringValue)
+				if len(bounds) == 1 && qual.Value.GetListValue() == nil {
+					q.InquiryAt = append(q.InquiryAt, bounds[0])
+				} else {
+					q.InquiryAtAny = append(q.InquiryAtAny, bounds) // a list, or a null (matches nothing)
+				}
+			case ints[column] != nil:
+				*ints[column], err = appendSet(*ints[column], column, values, "an integer")
+			case texts[column] != nil:
+				*texts[column], err = appendSet(*texts[column], column, values, "text")
 			default:
 				err = fmt.Errorf("unexpected key column %q", column)
 			}
@@ -83,19 +80,6 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 		}
 	}
 	return q, nil
-}
-
-// timeBounds returns one bound with op per timestamp value.
-func timeBounds(column, op string, vs []*proto.QualValue) ([]query.Bound, error) {
-	out := make([]query.Bound, 0, len(vs))
-	for _, v := range vs {
-		ts := v.GetTimestampValue()
-		if ts == nil {
-			return nil, fmt.Errorf("%s: expected a timestamp, got %v", column, v)
-		}
-		out = append(out, query.Bound{Op: op, Value: ts.AsTime()})
-	}
-	return out, nil
 }
 
 // qualValues returns a qual's values: the elements of a list (IN), or the value itself. Nulls are
@@ -108,28 +92,34 @@ func qualValues(v *proto.QualValue) []*proto.QualValue {
 	return slices.DeleteFunc(vs, func(x *proto.QualValue) bool { return x == nil || x.Value == nil })
 }
 
-// appendSet appends a qual's values to the sets of its column, each read by value (ok false: the
-// wrong type).
-func appendSet[T any](sets [][]T, column string, vs []*proto.QualValue, value func(*proto.QualValue) (T, bool, string)) ([][]T, error) {
-	set := make([]T, 0, len(vs))
+// appendSet appends the values of one qual, as a set, to the sets of its column.
+func appendSet[T any](sets [][]T, column string, vs []*proto.QualValue, want string) ([][]T, error) {
+	set, err := valuesOf[T](column, vs, want)
+	return append(sets, set), err
+}
+
+// valuesOf reads each value as a T (int64, string or time.Time); want names T in the error.
+func valuesOf[T any](column string, vs []*proto.QualValue, want string) ([]T, error) {
+	out := make([]T, 0, len(vs))
 	for _, v := range vs {
-		x, ok, want := value(v)
+		var x any
+		switch w := v.GetValue().(type) {
+		case *proto.QualValue_Int64Value:
+			x = w.Int64Value
+		case *proto.QualValue_StringValue:
+			x = w.StringValue
+		case *proto.QualValue_TimestampValue:
+			if w.TimestampValue != nil {
+				x = w.TimestampValue.AsTime()
+			}
+		}
+		t, ok := x.(T)
 		if !ok {
 			return nil, fmt.Errorf("%s: expected %s, got %v", column, want, v)
 		}
-		set = append(set, x)
+		out = append(out, t)
 	}
-	return append(sets, set), nil
-}
-
-func int64Value(v *proto.QualValue) (int64, bool, string) {
-	_, ok := v.GetValue().(*proto.QualValue_Int64Value)
-	return v.GetInt64Value(), ok, "an integer"
-}
-
-func stringValue(v *proto.QualValue) (string, bool, string) {
-	_, ok := v.GetValue().(*proto.QualValue_StringValue)
-	return v.GetStringValue(), ok, "text"
+	return out, nil
 }
 
 // queryLimit is the query's limit, -1 for none.

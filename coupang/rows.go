@@ -2,6 +2,7 @@ package coupang
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -25,8 +26,8 @@ var columnValue = transform.From(func(_ context.Context, d *transform.TransformD
 	return r[d.ColumnName], nil
 })
 
-// replyRow is one reply as an element of the inquiry table's replies JSONB; its keys and value
-// types are the reply table's columns (see replyRows).
+// replyRow is one reply: an element of the inquiry table's replies JSON, and by its json keys the
+// reply table's own columns (see addFields).
 type replyRow struct {
 	AnswerID                      int64      `json:"answer_id"`
 	ParentAnswerID                *int64     `json:"parent_answer_id"`
@@ -55,22 +56,45 @@ func newReplyRow(rep api.Reply) replyRow {
 	}
 }
 
-// productCommentRow is one answer as an element of the comments JSONB, with the keys of the
-// comment table's columns.
-type productCommentRow struct {
+// commentRow is one answer to a product question: an element of the comments JSON, and by its
+// json keys the comment table's own columns.
+type commentRow struct {
 	InquiryCommentID int64      `json:"inquiry_comment_id"`
 	Content          string     `json:"content"`
 	CommentAt        *time.Time `json:"comment_at"`
 }
 
-func newProductCommentRow(c api.ProductInquiryComment) productCommentRow {
-	return productCommentRow{InquiryCommentID: c.InquiryCommentID, Content: c.Content, CommentAt: c.InquiryCommentAt}
+func newCommentRow(c api.ProductInquiryComment) commentRow {
+	return commentRow{InquiryCommentID: c.InquiryCommentID, Content: c.Content, CommentAt: c.InquiryCommentAt}
+}
+
+// addFields sets r's column of each field of the struct v, named by its json key, so that a
+// table's columns and its parent's JSON elements are the same keys with the same values.
+func addFields(r row, v any) row {
+	rv := reflect.ValueOf(v)
+	for i := range rv.NumField() {
+		r[rv.Type().Field(i).Tag.Get("json")] = rv.Field(i).Interface()
+	}
+	return r
+}
+
+// inquiryKeys are the columns both call-center tables take from an (inquiry, option ID) pair, so
+// that the same quals select the same inquiries in either.
+func inquiryKeys(s *scan, r query.Row) row {
+	return row{
+		colInquiryID:               r.Inquiry.InquiryID,
+		colInquiryAt:               r.Inquiry.InquiryAt,
+		colVendorItemID:            nonZero(r.VendorItemID),
+		colOrderID:                 nonZero(r.Inquiry.OrderID),
+		colPartnerCounselingStatus: r.PartnerCounselingStatus,
+		"vendor_id":                s.conn.vendorID,
+	}
 }
 
 // inquiryRows is the coupang_callcenter_inquiry row of a fetched (inquiry, option ID) pair.
 func inquiryRows(s *scan, r query.Row) []row {
 	inq := r.Inquiry
-	out := inquiryKeys(s, r, 20)
+	out := inquiryKeys(s, r)
 	out["vendor_item_ids"] = append([]int64{}, inq.VendorItemIDs...) // [] rather than null
 	out[colInquiryStatus] = inq.InquiryStatus
 	out[colCSPartnerCounselingStatus] = inq.CSPartnerCounselingStatus
@@ -84,21 +108,11 @@ func inquiryRows(s *scan, r query.Row) []row {
 	out["sale_started_at"] = inq.SaleStartedAt
 	out["sale_ended_at"] = inq.SaleEndedAt
 	out["replies"] = convert(inq.Replies, newReplyRow)
-	out["title"] = title(inq)
+	out["title"] = inq.ItemName
+	if inq.ItemName == "" {
+		out["title"] = shorten(inq.Content)
+	}
 	return []row{out}
-}
-
-// inquiryKeys are the columns both call-center tables take from an (inquiry, option ID) pair, so
-// that the same quals select the same inquiries in either; the row is sized for n columns.
-func inquiryKeys(s *scan, r query.Row, n int) row {
-	k := make(row, n)
-	k[colInquiryID] = r.Inquiry.InquiryID
-	k[colInquiryAt] = r.Inquiry.InquiryAt
-	k[colVendorItemID] = nonZero(r.VendorItemID)
-	k[colOrderID] = nonZero(r.Inquiry.OrderID)
-	k[colPartnerCounselingStatus] = r.PartnerCounselingStatus
-	k["vendor_id"] = s.conn.vendorID
-	return k
 }
 
 // replyRows are the coupang_callcenter_inquiry_reply rows of a fetched (inquiry, option ID) pair:
@@ -106,49 +120,35 @@ func inquiryKeys(s *scan, r query.Row, n int) row {
 func replyRows(s *scan, r query.Row) []row {
 	var out []row
 	for _, rep := range r.Inquiry.Replies {
-		if s.answerTypes != nil && !slices.Contains(s.answerTypes, rep.AnswerType) {
-			continue
+		if s.answerTypes == nil || slices.Contains(s.answerTypes, rep.AnswerType) {
+			out = append(out, addFields(inquiryKeys(s, r), newReplyRow(rep)))
 		}
-		c := inquiryKeys(s, r, 16)
-		rr := newReplyRow(rep)
-		c["answer_id"] = rr.AnswerID
-		c["parent_answer_id"] = rr.ParentAnswerID
-		c[colAnswerType] = rr.AnswerType
-		c["need_answer"] = rr.NeedAnswer
-		c["partner_transfer_status"] = rr.PartnerTransferStatus
-		c["partner_transfer_complete_reason"] = rr.PartnerTransferCompleteReason
-		c["receptionist_name"] = rr.ReceptionistName
-		c["receptionist"] = rr.Receptionist
-		c["reply_at"] = rr.ReplyAt
-		c["content"] = rr.Content
-		out = append(out, c)
 	}
 	return out
 }
 
-// productKeys are the columns both product Q&A tables take from a fetched question; the row is
-// sized for n columns.
-func productKeys(s *scan, r query.ProductRow, n int) row {
-	k := make(row, n)
-	k[colInquiryID] = r.Inquiry.InquiryID
-	k[colInquiryAt] = r.Inquiry.InquiryAt
-	k[colAnsweredType] = r.AnsweredType
-	k[colVendorItemID] = nonZero(r.Inquiry.VendorItemID)
-	k["vendor_id"] = s.conn.vendorID
-	return k
+// productKeys are the columns both product Q&A tables take from a fetched question.
+func productKeys(s *scan, r query.ProductRow) row {
+	return row{
+		colInquiryID:    r.Inquiry.InquiryID,
+		colInquiryAt:    r.Inquiry.InquiryAt,
+		colAnsweredType: r.AnsweredType,
+		colVendorItemID: nonZero(r.Inquiry.VendorItemID),
+		"vendor_id":     s.conn.vendorID,
+	}
 }
 
 // productInquiryRows is the coupang_product_inquiry row of a fetched question.
 func productInquiryRows(s *scan, r query.ProductRow) []row {
 	q := r.Inquiry
-	out := productKeys(s, r, 13)
+	out := productKeys(s, r)
 	out["product_id"] = nonZero(q.ProductID)
 	out["seller_product_id"] = nonZero(q.SellerProductID)
 	out["seller_item_id"] = nonZero(q.SellerItemID)
 	out["content"] = q.Content
 	out["order_ids"] = append([]int64{}, q.OrderIDs...) // [] rather than null
 	out["answered"] = len(q.Comments) > 0
-	out["comments"] = convert(q.Comments, newProductCommentRow)
+	out["comments"] = convert(q.Comments, newCommentRow)
 	out["title"] = shorten(q.Content)
 	return []row{out}
 }
@@ -156,23 +156,9 @@ func productInquiryRows(s *scan, r query.ProductRow) []row {
 // productCommentRows are the coupang_product_inquiry_comment rows of a fetched question: one per
 // answer.
 func productCommentRows(s *scan, r query.ProductRow) []row {
-	out := make([]row, 0, len(r.Inquiry.Comments))
-	for _, c := range r.Inquiry.Comments {
-		k := productKeys(s, r, 8)
-		k["inquiry_comment_id"] = c.InquiryCommentID
-		k["content"] = c.Content
-		k["comment_at"] = c.InquiryCommentAt
-		out = append(out, k)
-	}
-	return out
-}
-
-// title is a short human label: the item name, else the start of the content.
-func title(inq api.Inquiry) string {
-	if inq.ItemName != "" {
-		return inq.ItemName
-	}
-	return shorten(inq.Content)
+	return convert(r.Inquiry.Comments, func(c api.ProductInquiryComment) row {
+		return addFields(productKeys(s, r), newCommentRow(c))
+	})
 }
 
 // shorten returns the first titleRunes characters of s.
@@ -202,9 +188,9 @@ func nonZero(v int64) *int64 {
 
 // inquiryHasStatus reports whether an inquiry fetched on its own (which carries no listing status)
 // would be listed under the partnerCounselingStatus value status. Coupang documents the values but
-// not their exact rule, so this reads them from the inquiry's own fields: NONE every inquiry,
-// ANSWER csPartnerCounselingStatus "answered", NO_ANSWER "requestAnswer", TRANSFER a CS agent's
-// reply transferred to the seller and still awaiting them. The sandbox implements the same reading.
+// not their rule, so this reads them from the inquiry's own fields, as the sandbox does: NONE every
+// inquiry, ANSWER csPartnerCounselingStatus "answered", NO_ANSWER "requestAnswer", TRANSFER a CS
+// agent's reply transferred to the seller and still awaiting them.
 func inquiryHasStatus(inq api.Inquiry, status string) bool {
 	switch status {
 	case "", api.StatusNone:

@@ -9,39 +9,31 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// How long what one scan fetched stays reusable by the other scans of the connection (see
-// snapshot). Steampipe hands a plugin no statement ID (every scan, even each inner scan of a
-// nested loop, arrives as its own Execute with its own call ID), so "the same statement" is read
-// as "the connection is still using these rows": each reuse keeps them for another reuseIdle, up
-// to reuseMaxAge after they were fetched.
+// Steampipe hands a plugin no statement ID (even each inner scan of a nested loop arrives as its
+// own Execute), so "the same statement" is read as "the connection is still using these rows":
+// each reuse keeps them for another reuseIdle, up to reuseMaxAge after they were fetched.
+// reuseMaxInquiries bounds the memory held (about 2 kB an inquiry), oldest listings forgotten
+// first; a larger listing is only partly reused.
 const (
-	reuseIdle   = 3 * time.Second
-	reuseMaxAge = 10 * time.Minute
-	// reuseMaxInquiries bounds the memory the snapshot holds (about 2 kB an inquiry); the oldest
-	// listings are forgotten first. A listing larger than this is only partly reused.
+	reuseIdle         = 3 * time.Second
+	reuseMaxAge       = 10 * time.Minute
 	reuseMaxInquiries = 20_000
 )
 
-// maxNotFoundRun is how many single-inquiry reads in a row may answer "not found" before the
-// connection refuses to send more. An ID taken from the seller's own listings is found; a run of
-// ten unknown IDs means the list is wrong (another seller's IDs, a typo, the wrong connection),
-// and a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
-// notFoundRunExpiry after its last answer, so a corrected query runs without restarting.
+// After maxNotFoundRun single-inquiry reads in a row answered "not found", the connection sends no
+// more: IDs from the seller's own listings are found, a run of unknown ones means a wrong list, and
+// a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
+// notFoundRunExpiry after its last answer, so that a corrected query runs without a restart.
 const (
 	maxNotFoundRun    = 10
 	notFoundRunExpiry = time.Minute
 )
 
-// snapshot is one connection's memory of what its scans fetched moments ago: list pages by
-// request and inquiries by ID. It makes a join of the two tables cost what listing once costs, in
-// any plan Postgres picks: a hash or merge join's second listing reuses the first one's pages, and
-// each inner scan of a nested loop (`inquiry_id = X`) reuses the inquiry the outer listing
-// returned, replies included, instead of a single-inquiry request.
-//
-// Reuse regardless of the query cache is limited to the other table of the pair: a scan never
-// reuses rows of a listing of its own table unless Steampipe's query cache is on for it, so
-// running the same query twice asks Coupang twice, as Steampipe users expect with the cache off.
-// With the cache on, rows up to the cache's TTL old are reused by either table.
+// snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
+// inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
+// join's second listing reuses the first one's pages, a nested loop's inner `inquiry_id = X` scans
+// the listed inquiries. Without Steampipe's query cache a scan reuses only the other table's rows,
+// so running a query twice asks Coupang twice; with it, rows up to its TTL old are reused.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
@@ -56,10 +48,9 @@ type snapshot struct {
 
 // batch is what one scan fetched.
 type batch struct {
-	table    string
-	fetched  time.Time
-	lastUsed time.Time
-	size     int
+	table             string
+	fetched, lastUsed time.Time
+	size              int
 }
 
 // entry is a page or an inquiry the snapshot holds, and the batch that fetched it.
@@ -72,18 +63,17 @@ func newSnapshot(now func() time.Time) *snapshot {
 	return &snapshot{now: now, pages: map[api.ListRequest]entry[*api.Page]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
 }
 
-// scanReuse is the api.Reuse of one scan: table is the scan's table, cacheTTL the query cache's
-// TTL when the cache is on for the scan's query (0 when off).
-func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
-	return &scanReuse{s: s, table: table, cacheTTL: cacheTTL}
-}
-
-// scanReuse implements api.Reuse for one scan.
+// scanReuse implements api.Reuse for one scan of table; cacheTTL is the query cache's TTL when the
+// cache is on for the scan's query, else 0.
 type scanReuse struct {
 	s        *snapshot
 	table    string
 	cacheTTL time.Duration
 	b        *batch // created on the scan's first page
+}
+
+func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
+	return &scanReuse{s: s, table: table, cacheTTL: cacheTTL}
 }
 
 // usable reports whether the scan may reuse what b fetched, and if so marks b used.
@@ -120,7 +110,10 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	}
 	n := len(page.Inquiries)
 	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
-		s.forget(s.batches[0])
+		b := s.batches[0] // forget the oldest batch
+		s.batches, s.held = s.batches[1:], s.held-b.size
+		maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
+		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 	}
 	if s.held+n > reuseMaxInquiries {
 		return // this listing alone fills the snapshot: keep what it holds
@@ -132,14 +125,6 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	for i := range page.Inquiries {
 		s.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
 	}
-}
-
-// forget drops the oldest batch b and every entry still pointing at it.
-func (s *snapshot) forget(b *batch) {
-	s.batches = s.batches[1:]
-	s.held -= b.size
-	maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
-	maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 }
 
 // Inquiry implements api.Reuse: a listed inquiry the scan may reuse, or a refusal after a run of

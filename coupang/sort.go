@@ -11,35 +11,32 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// Both tables declare inquiry_at sortable newest first (plugin.SortDesc), the order in which the
-// planner's windows run. Turbot's FDW then pushes `ORDER BY inquiry_at DESC` down, and with it
-// the LIMIT (it pushes a limit past a sort only when the whole ORDER BY is pushed), so "the latest
-// N" reads only the newest windows it needs. Postgres adds no Sort node above a pushed sort: it
-// trusts the plugin's order, so a scan under a pushed sort streams its rows strictly newest first.
+// The call-center tables declare inquiry_at sortable newest first (plugin.SortDesc), the order in
+// which the planner's windows run. Turbot's FDW then pushes `ORDER BY inquiry_at DESC` down, and
+// with it the LIMIT, so "the latest N" reads only the newest windows it needs. Postgres adds no
+// Sort node above a pushed sort, so such a scan streams its rows strictly newest first.
 
-// errUpperDoubt is the refusal of a pushed ORDER BY inquiry_at DESC and LIMIT whose newest rows
-// are in doubt under the upper bound.
+// errUpperDoubt refuses a pushed ORDER BY inquiry_at DESC and LIMIT whose newest rows are in doubt
+// under the upper bound.
 var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upper bound on inquiry_at cannot be answered exactly here: " +
 	"the bound reaches the plugin as an instant that may be a date or timestamp shifted by Turbot's FDW (up to 14 hours either way), " +
 	"so Postgres may drop some of the newest rows after the LIMIT has counted them; add a second sort key " +
 	"(ORDER BY inquiry_at DESC, inquiry_id DESC), which Postgres applies itself, or write the bound as a timestamptz value")
 
-// sortPushed reports whether Postgres pushed an ORDER BY down to this scan (only inquiry_at DESC
-// can be: see the columns' Sort).
+// sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be) to the scan.
 func sortPushed(d *plugin.QueryData) bool {
 	return d.QueryContext != nil && len(d.QueryContext.SortOrder) > 0
 }
 
-// runSorted fetches the scan's rows window by window, newest window first, buffers each window's
-// rows (Coupang promises no order within a list answer), and hands them to emit newest first; it
-// stops after the window in which emit returned false. Windows of one Korean date range are
-// fetched together whatever the variant; when variants tile the range differently, or list with
-// no dates, everything is one window.
+// runSorted fetches the scan's rows one group of windows at a time, newest first, and hands each
+// group's rows to emit newest first (Coupang promises no order within a list answer); it stops
+// after the group in which emit returned false.
 func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
 	limited := queryLimit(d) >= 0
 	if s.ids != nil {
 		var rows []query.Row
-		h := &holdback[query.Row]{emit: func(r query.Row) bool { rows = append(rows, r); return true }, at: func(r query.Row) time.Time { return r.Inquiry.InquiryAt }}
+		collect := func(r query.Row) bool { rows = append(rows, r); return true }
+		h := &holdback[query.Row]{emit: collect, at: rowAt}
 		if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
 			return err
 		}
@@ -62,10 +59,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 		var filters []*query.Filter
 		for _, sub := range group {
 			filters = append(filters, &sub.Filter)
-			err := query.Fetch(ctx, s.client, sub, func(r query.Row) bool {
-				rows = append(rows, r)
-				return true
-			})
+			err := query.Fetch(ctx, s.client, sub, func(r query.Row) bool { rows = append(rows, r); return true })
 			if err != nil {
 				return err
 			}
@@ -87,10 +81,10 @@ type rowKey struct{ inquiry, option int64 }
 
 func keyOf(r query.Row) rowKey { return rowKey{r.Inquiry.InquiryID, r.VendorItemID} }
 
-// emitSorted sorts rows newest first and hands them to emit, skipping those the previous window
-// already streamed (an inquiry near midnight Coupang may date into either window). Under a pushed
-// LIMIT a row in doubt under an upper bound is an error (errUpperDoubt): it would come first and
-// could be rejected after counting toward the limit.
+// emitSorted sorts rows newest first and hands them to emit, skipping those the previous group
+// already streamed (Coupang may date an inquiry near midnight into either window). Under a pushed
+// LIMIT a row in doubt under an upper bound fails the scan (errUpperDoubt): it would come first
+// and could be rejected after counting toward the limit.
 func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev map[rowKey]bool, emit func(query.Row) bool) (more bool, err error) {
 	slices.SortStableFunc(rows, func(a, b query.Row) int {
 		return cmp.Or(b.Inquiry.InquiryAt.Compare(a.Inquiry.InquiryAt), cmp.Compare(b.Inquiry.InquiryID, a.Inquiry.InquiryID),
@@ -100,7 +94,9 @@ func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev ma
 		if prev[keyOf(r)] {
 			continue
 		}
-		if limited && upperDoubt(filters, r.Inquiry.InquiryAt) {
+		if limited && slices.ContainsFunc(filters, func(f *query.Filter) bool {
+			return f.Upper != nil && (&query.Filter{Upper: f.Upper}).Certainty(r.Inquiry.InquiryAt) == query.Maybe
+		}) {
 			return false, errUpperDoubt
 		}
 		if !emit(r) {
@@ -108,14 +104,6 @@ func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev ma
 		}
 	}
 	return true, nil
-}
-
-// upperDoubt reports whether some filter's upper bound keeps t in some session TimeZones only.
-func upperDoubt(filters []*query.Filter, t time.Time) bool {
-	return slices.ContainsFunc(filters, func(f *query.Filter) bool {
-		upper := query.Filter{Upper: f.Upper}
-		return f.Upper != nil && upper.Certainty(t) == query.Maybe
-	})
 }
 
 // windowGroups splits the plans into plans of one window each and groups them by Korean date
@@ -132,15 +120,15 @@ func windowGroups(plans []*query.Plan) [][]*query.Plan {
 	}
 	slices.SortStableFunc(all, func(a, b *query.Plan) int { return b.Windows[0].End.Compare(a.Windows[0].End) })
 	var groups [][]*query.Plan
-	for i, p := range all {
-		w := p.Windows[0]
+	for _, p := range all {
+		w, n := p.Windows[0], len(groups)
 		if w.Start.IsZero() {
 			return [][]*query.Plan{all}
 		}
-		if i > 0 {
-			last := groups[len(groups)-1][0].Windows[0]
+		if n > 0 {
+			last := groups[n-1][0].Windows[0]
 			if w.Start.Equal(last.Start) && w.End.Equal(last.End) {
-				groups[len(groups)-1] = append(groups[len(groups)-1], p)
+				groups[n-1] = append(groups[n-1], p)
 				continue
 			}
 			if !w.End.Before(last.Start) {

@@ -12,7 +12,7 @@ func tableCoupangProductInquiry(state *pluginState) *plugin.Table {
 		Name:        tableProductInquiry,
 		Description: "Questions buyers posted on the seller's product pages on Coupang (product Q&A), one row per question.",
 		List: &plugin.ListConfig{
-			KeyColumns: productInquiryKeyColumns(),
+			KeyColumns: optionalKeyColumns(colInquiryAt, colAnsweredType), // the only filters of Coupang's product Q&A list
 			Hydrate:    listRows(state, tableProductInquiry, false, (*scan).runProducts, productInquiryRows),
 		},
 		Columns: []*plugin.Column{
@@ -31,10 +31,4 @@ func tableCoupangProductInquiry(state *pluginState) *plugin.Table {
 			{Name: "title", Type: proto.ColumnType_STRING, Description: "A short label: the start of the question."},
 		},
 	}
-}
-
-// productInquiryKeyColumns are the quals the planner turns into product Q&A calls and an exact
-// filter: Coupang filters product Q&A by date and answered type only.
-func productInquiryKeyColumns() plugin.KeyColumnSlice {
-	return optionalKeyColumns(colInquiryAt, colAnsweredType)
 }

@@ -12,7 +12,7 @@ func tableCoupangProductInquiryComment(state *pluginState) *plugin.Table {
 		Name:        tableProductComment,
 		Description: "Answers to the questions buyers posted on the seller's product pages on Coupang, one row per answer, with the question's key columns.",
 		List: &plugin.ListConfig{
-			KeyColumns: productInquiryKeyColumns(),
+			KeyColumns: optionalKeyColumns(colInquiryAt, colAnsweredType),
 			Hydrate:    listRows(state, tableProductComment, true, (*scan).runProducts, productCommentRows),
 		},
 		Columns: []*plugin.Column{

@@ -11,19 +11,25 @@ import (
 // FetchTracker records the first error of the list functions that run for one query, for an
 // in-process caller that cannot trust the SDK to deliver it.
 //
-// Why: in steampipe-plugin-sdk v5.14.1 a list error travels through two selects that also watch
-// for the end of the stream, and Go picks a ready case at random: QueryData.streamRows may take
-// the closed rowChan instead of errorChan, and Plugin.execute the nil "done" row instead of
-// executeForConnection's error. Either way Execute returns nil and a failed query looks like a
-// complete, shorter result. The list functions therefore also report their error here, through the
-// query's context (the SDK passes it down when the query cache is off), and the in-process runner
-// fails a query whose Execute returned nil when the tracker holds an error. Over gRPC (real
-// Steampipe) context values do not cross the wire and the tracker is absent.
+// In steampipe-plugin-sdk v5.14.1 a list error passes two selects that also watch for the end of
+// the stream (QueryData.streamRows, Plugin.execute), and Go picks a ready case at random, so
+// Execute may return nil and a failed query look like a shorter result. The list functions also
+// report their error here, through the query's context (passed down when the query cache is off),
+// and the in-process runner fails such a query. Over gRPC the tracker is absent.
 type FetchTracker struct {
 	err atomic.Pointer[error]
 }
 
-type fetchTrackerKey struct{}
+// Context keys of the in-process options below, and of two that only tests set (export_test.go)
+// on the query that builds a connection: a func(*api.Config) that tunes its client (shorter retry
+// backoffs), and a func() time.Time, its snapshot's clock.
+type (
+	fetchTrackerKey struct{}
+	noticeKey       struct{}
+	exactTimesKey   struct{}
+	clientTuningKey struct{}
+	reuseClockKey   struct{}
+)
 
 // WithFetchTracker returns a context whose fetch functions report to t.
 func WithFetchTracker(ctx context.Context, t *FetchTracker) context.Context {
@@ -38,35 +44,29 @@ func (t *FetchTracker) Err() error {
 	return nil
 }
 
-// record keeps err if it is the first; t may be nil (no tracker) and err nil (no error).
-func (t *FetchTracker) record(err error) {
-	if t != nil && err != nil {
-		t.err.CompareAndSwap(nil, &err)
-	}
-}
-
 // trackFetch is deferred by every list function as `defer trackFetch(ctx)(&err)`: it reports the
 // function's error, or a panic (re-raised for the SDK to handle), to the context's tracker if any.
 func trackFetch(ctx context.Context) func(errp *error) {
 	t, _ := ctx.Value(fetchTrackerKey{}).(*FetchTracker)
 	return func(errp *error) {
-		if r := recover(); r != nil {
-			t.record(fmt.Errorf("coupang plugin panic: %v", r))
-			panic(r)
+		err := *errp
+		r := recover()
+		if r != nil {
+			err = fmt.Errorf("coupang plugin panic: %v", r)
 		}
-		if errp != nil {
-			t.record(*errp)
+		if t != nil && err != nil {
+			t.err.CompareAndSwap(nil, &err)
+		}
+		if r != nil {
+			panic(r)
 		}
 	}
 }
 
-type noticeKey struct{}
-
 // WithNotices returns a context whose fetch functions also hand every notice meant for the user
-// (such as the Korean days a default lookback read) to show, for an in-process caller that has
-// its own way to show them: the export command writes them to stderr. Steampipe users find them
-// in the plugin log at WARN. As with WithFetchTracker, this reaches the fetch functions only
-// in-process with the query cache off.
+// (such as the Korean days a default lookback read) to show: the export command writes them to
+// stderr, while Steampipe users find them in the plugin log at WARN. Like WithFetchTracker, it
+// reaches the fetch functions only in-process with the query cache off.
 func WithNotices(ctx context.Context, show func(string)) context.Context {
 	return context.WithValue(ctx, noticeKey{}, show)
 }
@@ -79,19 +79,10 @@ func notify(ctx context.Context, table, msg string) {
 	}
 }
 
-type exactTimesKey struct{}
-
 // WithExactTimes returns a context whose queries take their inquiry_at bounds as exactly the
-// instants meant, for an in-process caller that builds its own bounds (the export command reads
-// its conditions itself, in Korean time unless they give an offset). Without it the plugin assumes,
-// as it must behind Turbot's FDW, that a bound may have been meant in any session TimeZone, and
-// asks Coupang for the extra hours (see query.ZoneEast).
+// instants meant, for an in-process caller that builds its own bounds (the export command, in
+// Korean time unless they give an offset). Without it the plugin assumes, as it must behind
+// Turbot's FDW, that a bound may have been meant in any session TimeZone (see query.ZoneEast).
 func WithExactTimes(ctx context.Context) context.Context {
 	return context.WithValue(ctx, exactTimesKey{}, true)
-}
-
-// exactTimes reports whether the context carries WithExactTimes.
-func exactTimes(ctx context.Context) bool {
-	exact, _ := ctx.Value(exactTimesKey{}).(bool)
-	return exact
 }

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -151,14 +152,13 @@ func cut(s string, n int) string {
 	return s
 }
 
-// shellQuote writes arguments as a shell would need them.
+// shellQuote writes arguments as a shell would need them (the demo's have no backslash).
 func shellQuote(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
+	out := slices.Clone(args)
+	for i, a := range out {
 		if strings.ContainsAny(a, " '\"()=,<>*") {
-			a = `"` + strings.ReplaceAll(a, `"`, `\"`) + `"`
+			out[i] = strconv.Quote(a)
 		}
-		out[i] = a
 	}
 	return strings.Join(out, " ")
 }

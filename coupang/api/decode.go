@@ -23,10 +23,7 @@ import (
 // that is not Coupang's JSON, or whose code is not 200, gives an *Error; it never panics and never
 // returns an empty page for a bad body.
 func DecodeListResponse(body []byte) (*Page, error) {
-	var data struct {
-		Content    []json.RawMessage `json:"content"`
-		Pagination *wirePagination   `json:"pagination"`
-	}
+	var data wireList
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
@@ -34,14 +31,11 @@ func DecodeListResponse(body []byte) (*Page, error) {
 	if err != nil {
 		return nil, decodeErr("data.content%v", err)
 	}
-	page := &Page{Inquiries: inquiries}
-	if data.Pagination != nil {
-		var err error
-		if page.Pagination, err = data.Pagination.pagination(); err != nil {
-			return nil, err
-		}
+	pagination, err := data.Pagination.pagination()
+	if err != nil {
+		return nil, err
 	}
-	return page, nil
+	return &Page{Inquiries: inquiries, Pagination: pagination}, nil
 }
 
 // DecodeInquiryResponse decodes a body of the single-inquiry endpoint. data may be the inquiry, an
@@ -80,10 +74,7 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 // T, with or without an offset or a fraction; orderIds null or missing; sellerProductId missing; IDs
 // as numbers or numeric strings; fields Coupang dropped (buyerEmail) ignored.
 func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
-	var data struct {
-		Content    []json.RawMessage `json:"content"`
-		Pagination *wirePagination   `json:"pagination"`
-	}
+	var data wireList
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
@@ -187,6 +178,12 @@ func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
 }
 
+// wireList is the data of both question lists.
+type wireList struct {
+	Content    []json.RawMessage `json:"content"`
+	Pagination *wirePagination   `json:"pagination"`
+}
+
 // wirePagination is Coupang's pagination block.
 type wirePagination struct {
 	CurrentPage   Int64 `json:"currentPage"`
@@ -195,8 +192,12 @@ type wirePagination struct {
 	CountPerPage  Int64 `json:"countPerPage"`
 }
 
-// pagination checks the block's values: a page loop must not follow an absurd totalPages.
-func (w wirePagination) pagination() (Pagination, error) {
+// pagination checks the block's values (nil is a zero block): a page loop must not follow an
+// absurd totalPages.
+func (w *wirePagination) pagination() (Pagination, error) {
+	if w == nil {
+		return Pagination{}, nil
+	}
 	p := Pagination{CurrentPage: int(w.CurrentPage), TotalPages: int(w.TotalPages),
 		TotalElements: int(w.TotalElements), CountPerPage: int(w.CountPerPage)}
 	if p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0 {
@@ -241,7 +242,7 @@ type wireReply struct {
 
 // decodeInquiry decodes one inquiry object; an error names the inquiry when its id can be read.
 func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
-	var w wireInquiry
+	w := wireInquiry{VendorItemID: Int64s{}} // stays empty, never nil, when vendorItemId is absent
 	if err := json.Unmarshal(raw, &w); err != nil {
 		var id struct {
 			InquiryID Int64 `json:"inquiryId"`
@@ -269,9 +270,6 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 		ReceiptCategory:           string(w.ReceiptCategory),
 		SaleStartedAt:             w.SaleStartedAt.Time,
 		SaleEndedAt:               w.SaleEndedAt.Time,
-	}
-	if inq.VendorItemIDs == nil {
-		inq.VendorItemIDs = []int64{} // vendorItemId absent: never unmarshalled
 	}
 	if w.InquiryAt.Time != nil {
 		inq.InquiryAt = *w.InquiryAt.Time
@@ -344,7 +342,7 @@ type wireProductComment struct {
 
 // decodeProductInquiry decodes one element of the product Q&A list's data.content.
 func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
-	var w wireProductInquiry
+	w := wireProductInquiry{OrderIDs: Int64s{}} // stays empty, never nil, when orderIds is absent
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return ProductInquiry{}, jsonError(err)
 	}
@@ -359,9 +357,6 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	}
 	if w.InquiryAt.Time != nil {
 		inq.InquiryAt = *w.InquiryAt.Time
-	}
-	if inq.OrderIDs == nil {
-		inq.OrderIDs = []int64{} // orderIds absent: never unmarshalled
 	}
 	comments, err := decodeEach(w.CommentDtoList, "a comment", decodeProductComment)
 	if err != nil {

@@ -179,19 +179,15 @@ func isNull(raw []byte) bool {
 	return len(t) == 0 || string(t) == "null"
 }
 
-// kindOfJSON names the JSON type of raw, for error messages.
-func kindOfJSON(raw []byte) string {
-	t := bytes.TrimSpace(raw)
-	switch {
-	case len(t) == 0 || string(t) == "null":
-		return "null"
-	case t[0] == '{':
+// kindOfJSON names the JSON type of a trimmed value that is neither a string nor null, for error
+// messages.
+func kindOfJSON(t []byte) string {
+	switch t[0] {
+	case '{':
 		return "an object"
-	case t[0] == '[':
+	case '[':
 		return "an array"
-	case t[0] == '"':
-		return "a string"
-	case t[0] == 't' || t[0] == 'f':
+	case 't', 'f':
 		return "a boolean"
 	}
 	return "a number"

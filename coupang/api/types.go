@@ -19,8 +19,11 @@ func KoreanDate(t time.Time) time.Time {
 // DateLayout is the yyyy-MM-dd layout of inquiryStartAt and inquiryEndAt.
 const DateLayout = "2006-01-02"
 
-// MaxPageSize is the largest pageSize Coupang accepts.
+// MaxPageSize is the largest pageSize the call-center list accepts.
 const MaxPageSize = 30
+
+// MaxProductPageSize is the largest pageSize the product Q&A list (onlineInquiries) accepts.
+const MaxProductPageSize = 50
 
 // MaxWindowDays is the longest query period Coupang accepts, counted in inclusive calendar days.
 const MaxWindowDays = 7
@@ -101,4 +104,58 @@ type Reply struct {
 	Receptionist                  string
 	ReplyAt                       *time.Time
 	Content                       string
+}
+
+// Answered types: the required answeredType parameter of the product Q&A list. Coupang reads the
+// value case-sensitively; anything else is answered with "answeredType can't be null".
+const (
+	AnsweredAll      = "ALL"      // every question
+	AnsweredAnswered = "ANSWERED" // questions with an answer
+	AnsweredNoAnswer = "NOANSWER" // questions still waiting for one
+)
+
+// AnsweredTypes lists the valid answeredType values, in documentation order.
+var AnsweredTypes = []string{AnsweredAll, AnsweredAnswered, AnsweredNoAnswer}
+
+// ProductInquiryRequest is one call to the product Q&A list (상품별 고객문의 조회). Both dates are
+// required: the dateless, option-ID-only mode of the old documentation is gone from v5.
+type ProductInquiryRequest struct {
+	// InquiryStartAt and InquiryEndAt are Korean calendar dates (midnight KST), 2..7 days inclusive.
+	InquiryStartAt time.Time
+	InquiryEndAt   time.Time
+	// AnsweredType is required by Coupang; empty means AnsweredAll.
+	AnsweredType string
+	// PageNum starts at 1; 0 means 1.
+	PageNum int
+	// PageSize is 1..50; 0 means MaxProductPageSize.
+	PageSize int
+}
+
+// ProductInquiryPage is one page of the product Q&A list.
+type ProductInquiryPage struct {
+	Inquiries  []ProductInquiry
+	Pagination Pagination
+}
+
+// ProductInquiry is one question a buyer posted on a product page. Times are in KST; zero IDs
+// stand for absent values (sellerProductId and sellerItemId are missing on old questions).
+type ProductInquiry struct {
+	InquiryID       int64
+	ProductID       int64
+	SellerProductID int64
+	SellerItemID    int64
+	VendorItemID    int64
+	Content         string
+	InquiryAt       time.Time
+	OrderIDs        []int64 // never nil
+	Comments        []ProductInquiryComment
+}
+
+// ProductInquiryComment is one answer to a question (an entry of commentDtoList). Coupang sends no
+// author, so an answer cannot be told from any other comment.
+type ProductInquiryComment struct {
+	InquiryCommentID int64
+	InquiryID        int64
+	Content          string
+	InquiryCommentAt *time.Time
 }

@@ -4,57 +4,55 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Workers bounds the requests in flight during an unlimited fetch. The Lister's rate limiter is the
-// real throttle; this only keeps goroutines and buffered pages few.
+// Workers bounds the requests in flight during an unlimited fetch; the Lister's rate limiter is
+// the real throttle, this only keeps goroutines and buffered pages few.
 const Workers = 8
 
 // maxPagesPerRequest guards against a misbehaving API: 100,000 pages of 30 is three million
 // inquiries in one 7-day window or option ID, far beyond any seller.
 const maxPagesPerRequest = 100_000
 
+// errBadPage marks an answer that contradicts Coupang's pagination rules.
+var errBadPage = errors.New("inconsistent page from Coupang")
+
 // Fetch runs the plan's requests and calls emit with every row that passes the filter, once per
-// (inquiry ID, option ID) pair, from the calling goroutine only. emit returns false to stop (limit met, consumer
-// done); Fetch then makes no further request and returns nil. Any failed request cancels the rest
-// and returns an error naming the request: never nil after a failure.
+// (inquiry ID, option ID) pair, from the calling goroutine only. emit returns false to stop (limit
+// met, consumer done); Fetch then makes no further request and returns nil. Any failed request
+// cancels the rest and returns an error naming the request: never nil after a failure.
 func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 	return fetch(ctx, p, api.MaxPageSize, source[api.Inquiry, Row]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
 			pg, err := l.ListInquiries(ctx, req)
-			if err != nil || pg == nil {
+			if pg == nil {
 				return nil, err
 			}
-			return &page[api.Inquiry]{items: pg.Inquiries, pn: pg.Pagination}, nil
+			return &page[api.Inquiry]{pg.Inquiries, pg.Pagination}, err
 		},
-		id:   func(inq api.Inquiry) int64 { return inq.InquiryID },
-		at:   func(inq api.Inquiry) time.Time { return inq.InquiryAt },
-		rows: func(inq api.Inquiry) []Row { return p.Filter.Rows(inq) },
-		key:  func(r Row) pair { return pair{r.Inquiry.InquiryID, r.VendorItemID} },
+		inquiry: func(inq api.Inquiry) (int64, time.Time) { return inq.InquiryID, inq.InquiryAt },
+		rows:    p.Filter.Rows,
+		key:     func(r Row) pair { return pair{r.Inquiry.InquiryID, r.VendorItemID} },
 	}, emit)
 }
 
-// FetchProductInquiries runs a plan built with Endpoint ProductQnA, exactly as Fetch runs a
-// call-center plan: the same windows, paging, concurrency, deduplication by inquiry ID, limits and
-// errors; only the request and the item differ.
+// FetchProductInquiries runs a plan built for ProductQnA exactly as Fetch runs a call-center plan.
 func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit func(ProductRow) bool) error {
 	return fetch(ctx, p, api.MaxProductPageSize, source[api.ProductInquiry, ProductRow]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
-			pg, err := l.ListProductInquiries(ctx, ProductRequest(req))
-			if err != nil || pg == nil {
+			pg, err := l.ListProductInquiries(ctx, productRequest(req))
+			if pg == nil {
 				return nil, err
 			}
-			return &page[api.ProductInquiry]{items: pg.Inquiries, pn: pg.Pagination}, nil
+			return &page[api.ProductInquiry]{pg.Inquiries, pg.Pagination}, err
 		},
-		id: func(inq api.ProductInquiry) int64 { return inq.InquiryID },
-		at: func(inq api.ProductInquiry) time.Time { return inq.InquiryAt },
-		// inquiry_at is the one key column to check: the listing status (answered_type) is the
-		// plan's own, and Coupang filters product Q&A by nothing else.
+		inquiry: func(inq api.ProductInquiry) (int64, time.Time) { return inq.InquiryID, inq.InquiryAt },
+		// inquiry_at is the one key column to check: answered_type is the plan's own.
 		rows: func(inq api.ProductInquiry) []ProductRow {
 			if p.Filter.Certainty(inq.InquiryAt) == Rejected {
 				return nil
@@ -65,39 +63,39 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 	}, emit)
 }
 
-// ProductRequest is the product Q&A call of a planned request: its window, status (the
-// answeredType) and page. The planner never sets an option or order ID for product Q&A.
-func ProductRequest(req api.ListRequest) api.ProductInquiryRequest {
-	return api.ProductInquiryRequest{
-		InquiryStartAt: req.InquiryStartAt,
-		InquiryEndAt:   req.InquiryEndAt,
-		AnsweredType:   req.PartnerCounselingStatus,
-		PageNum:        req.PageNum,
-		PageSize:       req.PageSize,
-	}
+// productRequest is the product Q&A call of a planned request, which has no option or order ID.
+func productRequest(req api.ListRequest) api.ProductInquiryRequest {
+	return api.ProductInquiryRequest{InquiryStartAt: req.InquiryStartAt, InquiryEndAt: req.InquiryEndAt,
+		AnsweredType: req.PartnerCounselingStatus, PageNum: req.PageNum, PageSize: req.PageSize}
 }
 
-// source is one list endpoint as the fetcher sees it: T is the endpoint's item, R the row streamed.
-// Windows, paging, concurrency, deduplication, limits and errors are the same for every endpoint.
+// source is one list endpoint as the fetcher sees it: T is its item, R the row streamed.
 type source[T, R any] struct {
-	// list fetches one page; req.PageNum is set. A nil page with a nil error is a bad answer.
-	list func(ctx context.Context, req api.ListRequest) (*page[T], error)
-	// id and at are an item's inquiry ID and inquiry time.
-	id func(T) int64
-	at func(T) time.Time
-	// rows are the rows of an item that pass the plan's filter.
-	rows func(item T) []R
-	// key is a row's identity, the deduplication key.
-	key func(R) pair
+	list    func(ctx context.Context, req api.ListRequest) (*page[T], error) // nil, nil: a bad answer
+	inquiry func(T) (id int64, at time.Time)
+	rows    func(T) []R // the rows of an item that pass the plan's filter
+	key     func(R) pair
 }
 
 // page is one answer of a list endpoint.
 type page[T any] struct {
 	items []T
-	pn    api.Pagination
+	api.Pagination
 }
 
-// fetch runs the plan through src; maxPageSize is the endpoint's largest pageSize.
+// job is one page (req.PageNum) of a request of window win, whose last page is last once known.
+type job struct {
+	win  int
+	req  api.ListRequest
+	last int
+}
+
+// fetch asks for every request's first page, then for its other pages once totalPages is known,
+// with at most Workers requests in flight. Started requests' pages go before new first pages, so
+// windows complete roughly newest first and the deduper forgets them early (throughput is the
+// rate limiter's either way; this order keeps memory flat). A Sequential plan makes one request
+// at a time, so a limit stops the fetch before any request it no longer needs (later IN-list
+// fan-outs included). Rows are filtered, deduplicated and streamed on the caller's goroutine.
 func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
 	if len(p.Windows) == 0 {
 		return nil
@@ -105,77 +103,54 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	if p.PageSize < 1 || p.PageSize > maxPageSize {
 		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
 	}
-	return src.run(ctx, p, emit)
-}
-
-// job is page `page` of a request of window win; last is the request's last page, once known.
-type job struct {
-	win        int
-	req        api.ListRequest
-	page, last int
-}
-
-// result is a worker's answer to a job.
-type result[T any] struct {
-	job
-	pg  *page[T]
-	err error
-}
-
-// run fetches every request's first page, then each request's remaining pages as soon as its
-// totalPages is known, with at most Workers requests in flight. The remaining pages of requests
-// already started go before new first pages, so windows complete roughly newest first and the
-// deduper can forget them early (throughput is set by the rate limiter either way; this order
-// keeps memory flat). A Sequential plan has one request in flight and dispatches the next only
-// after streaming the last page, so that a limit stops the fetch before any request it no longer
-// needs (including later IN-list fan-outs). Rows are filtered, deduplicated and streamed here, on the
-// caller's goroutine.
-func (src source[T, R]) run(ctx context.Context, p *Plan, emit func(R) bool) error {
+	type result struct {
+		job
+		pg  *page[T]
+		err error
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
+	results := make(chan result, Workers) // sends never block: at most Workers are in flight
 	var wg sync.WaitGroup
 	defer func() {
-		// Stop the requests in flight and wait for them, so none outlives Fetch.
-		cancel()
+		cancel() // stop the requests in flight and wait for them, so none outlives the fetch
 		wg.Wait()
 	}()
-	dd := newDeduper(len(p.Windows))
-	var firsts, started []job           // started: requests with pages left, the next one in page
-	left := make([]int, len(p.Windows)) // each window's pages not yet streamed, as far as known
+	dd := deduper{seen: make([]map[pair]bool, len(p.Windows)), left: make([]int, len(p.Windows))}
+	var firsts, started []job // started: requests with pages left, the next one in page
 	for wi, w := range p.Windows {
 		for _, req := range w.Requests {
-			firsts = append(firsts, job{win: wi, req: req, page: 1})
+			req.PageNum = 1
+			firsts = append(firsts, job{win: wi, req: req})
 		}
-		left[wi] = len(w.Requests)
+		dd.left[wi] = len(w.Requests)
 	}
-	inFlight := 0
-	for {
-		for inFlight < Workers && (!p.Sequential || inFlight == 0) {
-			queue := &firsts
+	for inFlight := 0; ; {
+		for ; inFlight < Workers && (!p.Sequential || inFlight == 0) && len(firsts)+len(started) > 0; inFlight++ {
+			var j job
 			if len(started) > 0 {
-				queue = &started
-			}
-			if len(*queue) == 0 {
-				break
-			}
-			j := (*queue)[0]
-			if queue == &started && j.page < j.last {
-				started[0].page++
+				if j = started[0]; j.req.PageNum == j.last {
+					started = started[1:]
+				} else {
+					started[0].req.PageNum++
+				}
 			} else {
-				*queue = (*queue)[1:]
+				j, firsts = firsts[0], firsts[1:]
 			}
-			inFlight++
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				pg, err := src.listPage(ctx, j.req, j.page)
-				results <- result[T]{job: j, pg: pg, err: err}
-			}()
+			wg.Go(func() {
+				r := result{job: j, err: ctx.Err()}
+				if r.err == nil {
+					r.pg, r.err = src.list(ctx, j.req)
+				}
+				if r.err != nil {
+					r.err = fmt.Errorf("list inquiries (%s): %w", describe(j.req), r.err)
+				}
+				results <- r
+			})
 		}
 		if inFlight == 0 {
 			return nil
 		}
-		var r result[T]
+		var r result
 		select {
 		case r = <-results:
 			inFlight--
@@ -185,13 +160,13 @@ func (src source[T, R]) run(ctx context.Context, p *Plan, emit func(R) bool) err
 		if r.err != nil {
 			return r.err
 		}
-		total, err := src.checkPage(r.req, r.page, r.pg)
-		if err != nil {
+		if err := src.check(r.job, r.pg); err != nil {
 			return err
 		}
-		if r.page == 1 && total >= 2 {
-			started = append(started, job{win: r.win, req: r.req, page: 2, last: total})
-			left[r.win] += total - 1
+		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
+			next.req.PageNum, next.last = 2, r.pg.TotalPages
+			started = append(started, next)
+			dd.left[r.win] += r.pg.TotalPages - 1
 		}
 		for _, item := range r.pg.items {
 			for _, row := range src.rows(item) {
@@ -200,75 +175,85 @@ func (src source[T, R]) run(ctx context.Context, p *Plan, emit func(R) bool) err
 				}
 			}
 		}
-		if left[r.win]--; left[r.win] == 0 {
-			dd.windowDone(r.win)
-		}
+		dd.pageDone(r.win)
 	}
 }
 
-// listPage makes one request, stopping first if the query was cancelled.
-func (src source[T, R]) listPage(ctx context.Context, req api.ListRequest, n int) (*page[T], error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, n), err)
-	}
-	req.PageNum = n
-	pg, err := src.list(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("list inquiries (%s): %w", describe(req, n), err)
-	}
-	return pg, nil
-}
-
-// errBadPage marks an answer that contradicts Coupang's pagination rules.
-var errBadPage = errors.New("inconsistent page from Coupang")
-
-// checkPage validates a page and, for a first page, returns the number of pages to fetch for its
-// request: taken from the first page only (later pages cannot extend it, so a shifting total
-// never loops) and capped by totalElements so an absurd totalPages is an error rather than a
-// million requests.
-func (src source[T, R]) checkPage(req api.ListRequest, page int, pg *page[T]) (int, error) {
-	bad := func(format string, args ...any) (int, error) {
-		return 0, fmt.Errorf("list inquiries (%s): %w: %s", describe(req, page), errBadPage, fmt.Sprintf(format, args...))
+// check validates a page. Only a first page's totalPages counts (so a shifting total never loops),
+// and it must fit totalElements, so an absurd one is an error rather than a million requests.
+func (src source[T, R]) check(j job, pg *page[T]) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("list inquiries (%s): %w: %s", describe(j.req), errBadPage, fmt.Sprintf(format, args...))
 	}
 	if pg == nil {
 		return bad("no page")
 	}
-	if len(pg.items) > req.PageSize {
-		return bad("%d rows for pageSize %d", len(pg.items), req.PageSize)
+	if len(pg.items) > j.req.PageSize {
+		return bad("%d rows for pageSize %d", len(pg.items), j.req.PageSize)
 	}
 	// Without inquiryAt a row can be placed in no time range: fail loudly rather than drop it.
 	for _, item := range pg.items {
-		if src.at(item).IsZero() {
-			return bad("inquiry %d has no inquiryAt", src.id(item))
+		if id, at := src.inquiry(item); at.IsZero() {
+			return bad("inquiry %d has no inquiryAt", id)
 		}
 	}
-	if page > 1 {
-		return 0, nil
-	}
-	pn := pg.pn
-	if pn.TotalPages < 0 || pn.TotalElements < 0 {
+	switch pn := pg.Pagination; {
+	case j.req.PageNum > 1:
+	case pn.TotalPages < 0 || pn.TotalElements < 0:
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
+	case pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
+		return bad("totalPages %d for totalElements %d and pageSize %d", pn.TotalPages, pn.TotalElements, j.req.PageSize)
 	}
-	if limit := pn.TotalElements/req.PageSize + 1; pn.TotalPages > limit || pn.TotalPages > maxPagesPerRequest {
-		return bad("totalPages %d for totalElements %d and pageSize %d", pn.TotalPages, pn.TotalElements, req.PageSize)
-	}
-	return pn.TotalPages, nil
+	return nil
 }
 
 // describe names a request for error messages (never credentials: requests carry none).
-func describe(req api.ListRequest, page int) string {
-	var b strings.Builder
-	if req.InquiryStartAt.IsZero() {
-		b.WriteString("no dates")
-	} else {
-		fmt.Fprintf(&b, "%s..%s", req.InquiryStartAt.Format(api.DateLayout), req.InquiryEndAt.Format(api.DateLayout))
+func describe(r api.ListRequest) string {
+	s := "no dates"
+	if !r.InquiryStartAt.IsZero() {
+		s = r.InquiryStartAt.Format(api.DateLayout) + ".." + r.InquiryEndAt.Format(api.DateLayout)
 	}
-	if req.VendorItemID != 0 {
-		fmt.Fprintf(&b, ", vendorItemId %d", req.VendorItemID)
+	if r.VendorItemID != 0 {
+		s += fmt.Sprintf(", vendorItemId %d", r.VendorItemID)
 	}
-	if req.OrderID != 0 {
-		fmt.Fprintf(&b, ", orderId %d", req.OrderID)
+	if r.OrderID != 0 {
+		s += fmt.Sprintf(", orderId %d", r.OrderID)
 	}
-	fmt.Fprintf(&b, ", status %s, page %d", req.PartnerCounselingStatus, page)
-	return b.String()
+	return s + fmt.Sprintf(", status %s, page %d", r.PartnerCounselingStatus, r.PageNum)
+}
+
+// pair is a row's identity: an inquiry and one of its option IDs (0 for none).
+type pair struct{ inquiry, option int64 }
+
+// deduper remembers the pairs streamed per window, and forgets a window's once it and both its
+// neighbours are complete. Windows are disjoint dates and an inquiry has one inquiryAt, so
+// duplicates (IN fan-outs, rows shifting between pages) come from one window, or a neighbour for
+// an inquiry near midnight that Coupang dates differently: memory stays at about three windows'.
+type deduper struct {
+	seen []map[pair]bool // per window; nil once forgotten
+	left []int           // per window, the pages not yet streamed, as far as known
+}
+
+// first reports whether id is new for window w and its neighbours, and records it under w.
+func (d *deduper) first(w int, id pair) bool {
+	for i := max(0, w-1); i <= min(len(d.seen)-1, w+1); i++ {
+		if d.seen[i][id] {
+			return false
+		}
+	}
+	if d.seen[w] == nil {
+		d.seen[w] = map[pair]bool{}
+	}
+	d.seen[w][id] = true
+	return true
+}
+
+// pageDone counts a streamed page of window w, forgetting the sets no longer needed.
+func (d *deduper) pageDone(w int) {
+	d.left[w]--
+	for i := max(0, w-1); i <= min(len(d.left)-1, w+1); i++ {
+		if !slices.ContainsFunc(d.left[max(0, i-1):min(len(d.left), i+2)], func(n int) bool { return n > 0 }) {
+			d.seen[i] = nil
+		}
+	}
 }

@@ -354,22 +354,22 @@ func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
 
 func TestDeduperForgetsSettledWindows(t *testing.T) {
 	t.Parallel()
-	d := newDeduper(4)
+	d := deduper{seen: make([]map[pair]bool, 4), left: []int{1, 1, 1, 1}} // one page per window
 	require.True(t, d.first(0, pair{1, 7}))
 	require.False(t, d.first(0, pair{1, 7}))
 	require.True(t, d.first(0, pair{1, 8}), "another option of the same inquiry is another row")
 	require.False(t, d.first(1, pair{1, 7}), "a neighbour's row is a duplicate")
 	require.True(t, d.first(2, pair{1, 7}), "windows two apart are disjoint")
 	require.True(t, d.first(1, pair{2, 7}))
-	d.windowDone(0)
+	d.pageDone(0)
 	assert.NotNil(t, d.seen[0], "window 1 may still repeat window 0's rows")
-	d.windowDone(1)
+	d.pageDone(1)
 	assert.Nil(t, d.seen[0])
 	assert.NotNil(t, d.seen[1])
-	d.windowDone(2)
+	d.pageDone(2)
 	assert.Nil(t, d.seen[1])
-	d.windowDone(3)
-	assert.Equal(t, []map[pair]struct{}{nil, nil, nil, nil}, d.seen)
+	d.pageDone(3)
+	assert.Equal(t, []map[pair]bool{nil, nil, nil, nil}, d.seen)
 }
 
 // An inquiry without inquiryAt can be placed in no time range: the fetch fails naming it rather

@@ -1,123 +1,173 @@
 package query
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// The session TimeZone a time bound may have been meant in. Turbot's FDW hands `date` and
-// `timestamp` (without time zone) constants to the plugin as if they were UTC, whatever the
-// session's TimeZone, so a bound received as v may really be v - offset for any offset from
-// UTC-12 to UTC+14 (only timestamptz constants, untyped literals and now() arrive exact). The
-// plugin cannot tell which, so it keeps every row some offset would keep, and Postgres, which
-// rechecks every qual, drops the rest.
+// The session TimeZones a time bound may have been meant in. Turbot's FDW hands `date` and
+// `timestamp` constants over as if they were UTC, so a bound received as v may mean v - offset
+// for any offset from UTC-12 to UTC+14 (only timestamptz constants, untyped literals and now()
+// arrive exact). The plugin keeps every row some offset would keep; Postgres rechecks the rest.
 const (
-	// ZoneEast is the largest offset east of UTC (UTC+14, Kiribati).
-	ZoneEast = 14 * time.Hour
-	// ZoneWest is the largest offset west of UTC (UTC-12).
-	ZoneWest = 12 * time.Hour
+	ZoneEast = 14 * time.Hour // the largest offset east of UTC (UTC+14, Kiribati)
+	ZoneWest = 12 * time.Hour // the largest offset west of UTC (UTC-12)
 )
 
 // Certainty says whether Postgres keeps a row with a given inquiry_at, whatever the session
 // TimeZone the bounds were meant in.
 type Certainty int
 
+// Certainties: no session TimeZone keeps the row, some do, or every one does.
 const (
-	// Rejected: no session TimeZone keeps the row.
 	Rejected Certainty = iota
-	// Maybe: some session TimeZones keep the row and others drop it.
 	Maybe
-	// Sure: every session TimeZone keeps the row.
 	Sure
 )
 
-// Filter is the row filter of a plan: every qual on every key column, so that no row the API
-// over-delivers (rounded or widened windows, dateless option-ID listings, local-only columns)
-// reaches Postgres, which may have pushed a LIMIT down and would otherwise return too few rows.
-// Time bounds keep every row some session TimeZone would keep (see ZoneEast). Nil fields mean
-// "no qual".
+// Filter is every qual of a plan, so that no row the API over-delivers (whole-day windows,
+// dateless option-ID listings, local-only columns) reaches Postgres, which may have pushed a
+// LIMIT down and would then return too few rows. Nil fields mean "no qual".
 type Filter struct {
-	// Lower is the tightest lower bound on inquiry_at (Op ">" or ">="), Upper the tightest upper
-	// bound (Op "<" or "<="), as received; "=" quals contribute to both.
-	Lower *Bound
-	Upper *Bound
+	// Lower (">" or ">=") and Upper ("<" or "<=") are the tightest bounds on inquiry_at as
+	// received; "=" quals make both.
+	Lower, Upper *Bound
 	// VendorItemIDs is the sorted intersection of the option-ID quals; nil means any.
 	VendorItemIDs []int64
-	// OrderID is the order_id qual.
-	OrderID *int64
-	// PartnerCounselingStatus is the listing status (partnerCounselingStatus, or answeredType for
-	// product Q&A) of every request and every row.
+	OrderID       *int64
+	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of every
+	// request and row.
 	PartnerCounselingStatus string
-	// InquiryStatus and CSPartnerCounselingStatus are matched locally; Coupang has no such parameter.
-	InquiryStatus             *string
-	CSPartnerCounselingStatus *string
+	// InquiryStatus and CSPartnerCounselingStatus are matched locally: Coupang takes neither.
+	InquiryStatus, CSPartnerCounselingStatus *string
 	// ExactTimes says the bounds are the instants meant (Quals.ExactTimes): no widening.
 	ExactTimes bool
 }
 
-// zone is how far a bound may be from what was meant: a lower bound up to east earlier, an upper
-// bound up to west later.
-type zone struct{ east, west time.Duration }
-
-// zone returns the filter's doubt about its bounds: every session TimeZone, or none.
-func (f *Filter) zone() zone { return zoneOf(f.ExactTimes) }
-
-// zoneOf is the doubt about bounds that are exact or that may be meant in any session TimeZone.
-func zoneOf(exact bool) zone {
-	if exact {
-		return zone{}
+// NewFilter returns the filter of the quals, which must leave at most one value per column but
+// vendor_item_id (see Split); Build plans its requests, and inquiries read one at a time from the
+// single-inquiry endpoint use it alone. ok is false when the quals contradict each other, so that
+// no row can match; err reports an unknown status or operator.
+func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
+	ep := cmp.Or(q.Endpoint, CallCenter)
+	for _, s := range slices.Concat(q.PartnerCounselingStatus...) {
+		if !slices.Contains(ep.Statuses, s) {
+			return nil, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
+		}
 	}
-	return zone{east: ZoneEast, west: ZoneWest}
+	f := &Filter{PartnerCounselingStatus: ep.Statuses[0], ExactTimes: q.ExactTimes} // the default lists every row
+	var status *string
+	empty, bounds := false, slices.Clone(q.InquiryAt)
+	errs := []error{single(&status, &empty, ep.StatusColumn, q.PartnerCounselingStatus, strings.Compare)}
+	for _, l := range q.InquiryAtAny {
+		var b *Bound
+		errs = append(errs, single(&b, &empty, "inquiry_at", [][]Bound{l}, compareBounds))
+		if b != nil {
+			bounds = append(bounds, *b)
+		}
+	}
+	errs = append(errs, f.bound(bounds, &empty),
+		single(&f.OrderID, &empty, "order_id", q.OrderID, cmp.Compare[int64]),
+		single(&f.InquiryStatus, &empty, "inquiry_status", q.InquiryStatus, strings.Compare),
+		single(&f.CSPartnerCounselingStatus, &empty, "cs_partner_counseling_status", q.CSPartnerCounselingStatus, strings.Compare))
+	if err := cmp.Or(errs...); err != nil {
+		return nil, false, err
+	}
+	if status != nil {
+		f.PartnerCounselingStatus = *status
+	}
+	ids, some := Intersect(q.VendorItemID, cmp.Compare[int64])
+	// Non-positive IDs match nothing real and cannot be sent.
+	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return id <= 0 })
+	return f, !empty && some && (ids == nil || len(f.VendorItemIDs) > 0), nil
 }
 
-// Rows returns the rows of an inquiry listed (or read) with the filter's status that pass every
-// qual: one per distinct option ID the inquiry names, or a single row with VendorItemID 0 when it
-// names none. A row's option ID is always the inquiry's own, so every plan gives the same rows.
-func (f *Filter) Rows(inq api.Inquiry) []Row {
-	status := f.PartnerCounselingStatus
-	if !f.matchInquiry(inq) {
-		return nil
-	}
-	if len(inq.VendorItemIDs) == 0 {
-		if f.VendorItemIDs != nil {
-			return nil // vendor_item_id is null: no `=` or IN keeps it
+// bound reduces the inquiry_at quals to the tightest lower and upper bound, and sets *empty when
+// no session TimeZone could keep a row (each bound may be meant in its own).
+func (f *Filter) bound(bs []Bound, empty *bool) error {
+	// tighter is b in place of cur, both lower or both upper bounds, when b rejects cur's instant.
+	tighter := func(cur *Bound, b Bound) *Bound {
+		if cur == nil || !b.admits(cur.Value) {
+			return &b
 		}
-		return []Row{{Inquiry: inq, PartnerCounselingStatus: status}}
+		return cur
 	}
-	rows := make([]Row, 0, len(inq.VendorItemIDs))
-	for i, id := range inq.VendorItemIDs {
-		if slices.Contains(inq.VendorItemIDs[:i], id) || !f.matchVendorItem(id) {
-			continue
+	for _, b := range bs {
+		switch b.Op {
+		case OpEq:
+			f.Lower, f.Upper = tighter(f.Lower, Bound{OpGe, b.Value}), tighter(f.Upper, Bound{OpLe, b.Value})
+		case OpGt, OpGe:
+			f.Lower = tighter(f.Lower, b)
+		case OpLt, OpLe:
+			f.Upper = tighter(f.Upper, b)
+		default:
+			return fmt.Errorf("unsupported operator %q on inquiry_at: use =, >, >=, < or <=", b.Op)
 		}
-		rows = append(rows, Row{Inquiry: inq, VendorItemID: id, PartnerCounselingStatus: status})
 	}
-	return rows
+	if f.Lower != nil && f.Upper != nil {
+		lo, hi := f.shifted(*f.Lower, true), f.shifted(*f.Upper, true)
+		*empty = *empty || !lo.admits(hi.Value) || !hi.admits(lo.Value)
+	}
+	return nil
 }
 
-// matchInquiry applies the quals on the inquiry's own columns.
-func (f *Filter) matchInquiry(inq api.Inquiry) bool {
-	return f.Certainty(inq.InquiryAt) != Rejected &&
-		(f.OrderID == nil || inq.OrderID == *f.OrderID) &&
-		(f.InquiryStatus == nil || inq.InquiryStatus == *f.InquiryStatus) &&
-		(f.CSPartnerCounselingStatus == nil || inq.CSPartnerCounselingStatus == *f.CSPartnerCounselingStatus)
+// shifted moves a bound by the doubt about its session TimeZone: outwards to the widest any
+// TimeZone could mean (a lower bound ZoneEast earlier, an upper one ZoneWest later), which the
+// windows cover, or inwards to what every TimeZone means (ZoneWest later, ZoneEast earlier).
+func (f *Filter) shifted(b Bound, outwards bool) Bound {
+	lower := b.Op == OpGt || b.Op == OpGe
+	switch {
+	case f.ExactTimes:
+	case lower == outwards:
+		b.Value = b.Value.Add(-ZoneEast)
+	default:
+		b.Value = b.Value.Add(ZoneWest)
+	}
+	return b
 }
 
 // Certainty classifies an inquiry_at under the time bounds: Sure when every session TimeZone from
 // UTC-12 to UTC+14 keeps it, Maybe when only some do, Rejected when none does.
 func (f *Filter) Certainty(t time.Time) Certainty {
-	c, z := Sure, f.zone()
+	c := Sure
 	for _, b := range []*Bound{f.Lower, f.Upper} {
 		switch {
-		case b == nil || b.sure(t, z):
-		case b.possible(t, z):
+		case b == nil || f.shifted(*b, false).admits(t):
+		case f.shifted(*b, true).admits(t):
 			c = Maybe
 		default:
 			return Rejected
 		}
 	}
 	return c
+}
+
+// Rows returns the rows of an inquiry listed (or read) with the filter's status that pass every
+// qual: one per distinct option ID the inquiry names, or a single row with VendorItemID 0 when it
+// names none. A row's option ID is always the inquiry's own, so every plan gives the same rows.
+func (f *Filter) Rows(inq api.Inquiry) []Row {
+	if f.Certainty(inq.InquiryAt) == Rejected || (f.OrderID != nil && inq.OrderID != *f.OrderID) ||
+		(f.InquiryStatus != nil && inq.InquiryStatus != *f.InquiryStatus) ||
+		(f.CSPartnerCounselingStatus != nil && inq.CSPartnerCounselingStatus != *f.CSPartnerCounselingStatus) {
+		return nil
+	}
+	ids := inq.VendorItemIDs
+	if len(ids) == 0 {
+		ids = []int64{0} // one row with vendor_item_id null, which no `=` or IN keeps
+	}
+	var rows []Row
+	for i, id := range ids {
+		_, wanted := slices.BinarySearch(f.VendorItemIDs, id)
+		if (wanted || f.VendorItemIDs == nil) && !slices.Contains(ids[:i], id) {
+			rows = append(rows, Row{Inquiry: inq, VendorItemID: id, PartnerCounselingStatus: f.PartnerCounselingStatus})
+		}
+	}
+	return rows
 }
 
 // SortMaybe puts Maybe rows in the order that loses the fewest rows under a pushed LIMIT: rows in
@@ -127,10 +177,9 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 // both bounds in doubt no single order is a prefix for every TimeZone. at reads a row's
 // inquiry_at, so that the rows of either question list sort alike.
 func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
-	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.Lower.sure(at(r), f.zone()) }
+	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.shifted(*f.Lower, false).admits(at(r)) }
 	slices.SortStableFunc(rows, func(a, b R) int {
-		da, db := lowerDoubt(a), lowerDoubt(b)
-		switch {
+		switch da, db := lowerDoubt(a), lowerDoubt(b); {
 		case da && !db:
 			return -1
 		case db && !da:
@@ -142,50 +191,8 @@ func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
 	})
 }
 
-// matchVendorItem checks a row's option ID against the option-ID quals.
-func (f *Filter) matchVendorItem(id int64) bool {
-	if f.VendorItemIDs == nil {
-		return true
-	}
-	_, found := slices.BinarySearch(f.VendorItemIDs, id)
-	return found
-}
-
-// isLower reports whether the bound is a lower bound.
-func (b Bound) isLower() bool { return b.Op == OpGt || b.Op == OpGe }
-
-// possible reports whether some session TimeZone within z keeps t: a bound received as v means
-// v - offset, and t satisfies that iff t + offset satisfies v.
-func (b Bound) possible(t time.Time, z zone) bool { return b.widened(z).admits(t) }
-
-// sure reports whether every session TimeZone within z keeps t: t passes the bound narrowed as far
-// as the other side's offset moves it.
-func (b Bound) sure(t time.Time, z zone) bool {
-	return b.widened(zone{east: -z.west, west: -z.east}).admits(t)
-}
-
-// widened is the bound moved as far as a session TimeZone within z could have meant it: earlier
-// for a lower bound, later for an upper one. The API windows cover the widened bounds.
-func (b Bound) widened(z zone) Bound {
-	if b.isLower() {
-		return Bound{Op: b.Op, Value: b.Value.Add(-z.east)}
-	}
-	return Bound{Op: b.Op, Value: b.Value.Add(z.west)}
-}
+// admitted are the results of t.Compare(v) that each operator admits.
+var admitted = map[string][]int{OpEq: {0}, OpGt: {1}, OpGe: {0, 1}, OpLt: {-1}, OpLe: {-1, 0}}
 
 // admits reports whether t satisfies the bound.
-func (b Bound) admits(t time.Time) bool {
-	switch b.Op {
-	case OpGt:
-		return t.After(b.Value)
-	case OpGe:
-		return !t.Before(b.Value)
-	case OpLt:
-		return t.Before(b.Value)
-	case OpLe:
-		return !t.After(b.Value)
-	case OpEq:
-		return t.Equal(b.Value)
-	}
-	return false
-}
+func (b Bound) admits(t time.Time) bool { return slices.Contains(admitted[b.Op], t.Compare(b.Value)) }

@@ -164,7 +164,7 @@ func TestFetchProductInquiriesLimitStopsEarly(t *testing.T) {
 func TestProductRequest(t *testing.T) {
 	t.Parallel()
 	s, e := day("2026-01-01"), day("2026-01-07")
-	got := ProductRequest(api.ListRequest{InquiryStartAt: s, InquiryEndAt: e, PartnerCounselingStatus: "NOANSWER", PageNum: 2, PageSize: 50})
+	got := productRequest(api.ListRequest{InquiryStartAt: s, InquiryEndAt: e, PartnerCounselingStatus: "NOANSWER", PageNum: 2, PageSize: 50})
 	assert.Equal(t, api.ProductInquiryRequest{InquiryStartAt: s, InquiryEndAt: e, AnsweredType: "NOANSWER", PageNum: 2, PageSize: 50}, got)
 	assert.True(t, got.InquiryEndAt.Equal(s.Add(6*24*time.Hour)))
 }

@@ -7,17 +7,14 @@ import (
 	"strings"
 )
 
-// MaxSplits bounds how many single-valued Quals the IN lists of one query may multiply into (see
-// Split).
+// MaxSplits bounds how many single-valued Quals the IN lists of one query may multiply into.
 const MaxSplits = 256
 
 // Split returns the single-valued Quals that Build plans, one per combination of the values left
-// on the columns a plan takes one value of: order_id (sent per request), the listing status (sent
-// per request, and part of the row), inquiry_status, cs_partner_counseling_status and each
-// list on inquiry_at. The values of one column select disjoint rows, so together the plans
-// return each row once. Each column's quals are intersected first, so `IN ('a', 'b') AND = 'a'`
-// is planned once; none at all is returned when an intersection is empty (no row can match).
-// vendor_item_id keeps its sets: Build makes one request per option ID.
+// on order_id, the listing status, inquiry_status, cs_partner_counseling_status and each list on
+// inquiry_at. A column's values select disjoint rows, so together the plans return each row once.
+// Each column's quals intersect first (`IN ('a', 'b') AND = 'a'` is planned once); an empty
+// intersection returns none. vendor_item_id keeps its sets: Build makes a request per option ID.
 func (q Quals) Split() ([]Quals, error) {
 	orders, ok1 := Intersect(q.OrderID, cmp.Compare[int64])
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
@@ -74,14 +71,10 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	if len(sets) == 0 {
 		return nil, true
 	}
-	sorted := func(s []T) []T {
-		s = slices.Clone(s)
-		slices.SortFunc(s, compare)
-		return slices.CompactFunc(s, func(a, b T) bool { return compare(a, b) == 0 })
-	}
-	out := sorted(sets[0])
+	out := slices.SortedFunc(slices.Values(sets[0]), compare)
+	out = slices.CompactFunc(out, func(a, b T) bool { return compare(a, b) == 0 })
 	for _, s := range sets[1:] {
-		other := sorted(s)
+		other := slices.SortedFunc(slices.Values(s), compare)
 		out = slices.DeleteFunc(out, func(v T) bool {
 			_, found := slices.BinarySearchFunc(other, v, compare)
 			return !found
@@ -93,17 +86,17 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	return out, len(out) > 0
 }
 
-// single returns the one value the quals on column leave (nil: no qual); empty reports that none
-// is left. More than one is an error: Build plans one value, Split makes the Quals to plan.
-func single[T any](column string, sets [][]T, compare func(a, b T) int) (v *T, empty bool, err error) {
+// single stores in *v the one value the quals on column leave (none when there is no qual), and
+// sets *empty when no value is left. More than one is an error: Split makes the Quals to plan.
+func single[T any](v **T, empty *bool, column string, sets [][]T, compare func(a, b T) int) error {
 	all, ok := Intersect(sets, compare)
 	switch {
 	case !ok:
-		return nil, true, nil
+		*empty = true
 	case len(all) > 1:
-		return nil, false, fmt.Errorf("%s: %d values to plan at once: Split the quals first", column, len(all))
+		return fmt.Errorf("%s: %d values to plan at once: Split the quals first", column, len(all))
 	case len(all) == 1:
-		return &all[0], false, nil
+		*v = &all[0]
 	}
-	return nil, false, nil
+	return nil
 }

@@ -118,16 +118,17 @@ var scenarios = []scenario{
 	{3, []replyKind{replyTransferAnswered, replyVendor, replyTransferAnswered, replyVendor}, true, ""}, // two rounds
 }
 
-// record is the compact form of one inquiry; everything else is rendered from it on demand.
+// record is the compact form of one inquiry or product question; the rest is rendered from it on
+// demand, so that millions fit in memory.
 type record struct {
-	at   int64 // inquiryAt, Unix seconds
-	id   int64 // inquiryId
-	item int32 // catalog index
-	opt  uint8 // bits 0-2: the item's options in vendorItemId; bits 4-5: the first (primary) one
-	scen uint8 // index in scenarios
+	at      int64 // inquiryAt, Unix seconds
+	id      int64 // inquiryId
+	item    int32 // catalog index
+	options uint8 // an inquiry's options in vendorItemId: bit i for the item's option i
+	primary uint8 // the first option of vendorItemId; a product question's option
+	kind    uint8 // an inquiry's index in scenarios; a product question's number of answers
+	orders  uint8 // a product question's number of order numbers
 }
-
-func (r record) primary() int { return int(r.opt>>4) & 3 }
 
 // catalogItem is one product with 1-3 options.
 type catalogItem struct {
@@ -138,19 +139,6 @@ type catalogItem struct {
 	saleEnd   string
 }
 
-// vendorItemIDs returns the option IDs of r: the primary first, then the others in catalog order.
-func (d *dataset) vendorItemIDs(r record) []int64 {
-	it := &d.items[r.item]
-	p := r.primary()
-	ids := []int64{it.options[p]}
-	for i := range it.options {
-		if i != p && r.opt&(1<<i) != 0 {
-			ids = append(ids, it.options[i])
-		}
-	}
-	return ids
-}
-
 // dataset is the generated data, immutable once built.
 type dataset struct {
 	seed     int64
@@ -158,9 +146,9 @@ type dataset struct {
 	firstDay time.Time // KST midnight of the first day
 	lastDay  time.Time // KST midnight of today
 	items    []catalogItem
-	recs     []record          // sorted by (at, id) ascending
+	recs     []record          // call-center inquiries, sorted by (at, id) ascending
 	byOption map[int64][]int32 // option ID -> positions in recs, ascending
-	products []productRecord   // product questions, sorted by (at, id) ascending
+	products []record          // product questions, sorted by (at, id) ascending
 }
 
 func splitmix(x uint64) uint64 {
@@ -173,6 +161,20 @@ func splitmix(x uint64) uint64 {
 // kst is the time of Unix seconds sec in api.KST.
 func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
 
+// renderAll renders every position of recs, in order.
+func renderAll[T any](recs []record, render func(int) T) []T {
+	out := make([]T, len(recs))
+	for i := range recs {
+		out[i] = render(i)
+	}
+	return out
+}
+
+// times returns the records' times in api.KST, without rendering them.
+func times(recs []record) []time.Time {
+	return renderAll(recs, func(i int) time.Time { return kst(recs[i].at) })
+}
+
 // weighted draws an index of weights with probability proportional to its weight.
 func weighted(r *rand.Rand, weights []int) int {
 	total := 0
@@ -184,6 +186,28 @@ func weighted(r *rand.Rand, weights []int) int {
 		x -= weights[i]
 	}
 	return i
+}
+
+// daily calls add between 50% and 150% of perDay times for each day, with that day's generator:
+// each day's records depend only on the seed, the date and salt.
+func (d *dataset) daily(days, perDay int, salt uint64, add func(r *rand.Rand, day int64)) {
+	for i := range days {
+		day := d.firstDay.AddDate(0, 0, i).Unix()
+		r := rand.New(rand.NewPCG(uint64(d.seed), uint64(day/86400)^salt))
+		for range perDay/2 + r.IntN(perDay+1) {
+			add(r, day)
+		}
+	}
+}
+
+// number sorts recs by time (stably, so generation order breaks ties) and gives them IDs that grow
+// from first with gaps of 1..gaps (drawn by salt), so that (at, id) order is total.
+func (d *dataset) number(recs []record, first int64, salt, gaps uint64) {
+	slices.SortStableFunc(recs, func(a, b record) int { return cmp.Compare(a.at, b.at) })
+	for i := range recs {
+		first += 1 + int64(splitmix(uint64(d.seed)^salt^uint64(i))%gaps)
+		recs[i].id = first
+	}
 }
 
 // offsets returns the times after at, in seconds, of n answers, the k-th gap drawn by gap(k):
@@ -222,8 +246,7 @@ const (
 func buildDataset(o Options) *dataset {
 	now := o.Now()
 	d := &dataset{seed: o.Seed, now: now, lastDay: api.KoreanDate(now)}
-	days := max(o.Days, 0)
-	perDay := max(o.PerDay, 0)
+	days, perDay := max(o.Days, 0), max(o.PerDay, 0)
 	d.firstDay = d.lastDay.AddDate(0, 0, -(max(days, 1) - 1))
 
 	// Catalog: sized so that option IDs have from a few to many inquiries each.
@@ -233,8 +256,7 @@ func buildDataset(o Options) *dataset {
 	for range nItems {
 		code := fmt.Sprintf("SP%c%c%03d%c%02d", 'A'+cr.IntN(26), 'A'+cr.IntN(26), cr.IntN(1000), 'A'+cr.IntN(26), cr.IntN(100))
 		it := catalogItem{name: brands[cr.IntN(len(brands))] + " " + products[cr.IntN(len(products))] + " " + code}
-		n := 1 + cr.IntN(3)
-		ci := cr.IntN(len(colors))
+		n, ci := 1+cr.IntN(3), cr.IntN(len(colors))
 		for j := range n {
 			id := optionIDBase + cr.Int64N(optionIDSpan)
 			for seenOpt[id] {
@@ -245,8 +267,7 @@ func buildDataset(o Options) *dataset {
 			it.optText = append(it.optText, colors[(ci+j)%len(colors)]+", "+sizes[cr.IntN(len(sizes))])
 		}
 		start := time.Date(2017+cr.IntN(8), time.Month(1+cr.IntN(12)), 1+cr.IntN(28), 0, 0, 0, 0, api.KST)
-		it.saleStart = start.Format(api.DateLayout)
-		it.saleEnd = "2099-12-30"
+		it.saleStart, it.saleEnd = start.Format(api.DateLayout), "2099-12-30"
 		if cr.IntN(10) == 0 {
 			it.saleEnd = start.AddDate(3, 0, 0).Format(api.DateLayout)
 		}
@@ -257,38 +278,25 @@ func buildDataset(o Options) *dataset {
 	for i, sc := range scenarios {
 		scenarioWeights[i] = sc.weight
 	}
-	pickScenario := func(r *rand.Rand) uint8 { return uint8(weighted(r, scenarioWeights)) }
-	nowUnix := now.Unix()
-
-	// Generated inquiries, day by day: each day's set depends only on the seed and the date, and
-	// today's is cut at now (so it grows during the day without changing earlier rows).
-	d.recs = make([]record, 0, days*perDay+max(o.HotInquiries, 0))
-	for i := range days {
-		day := d.firstDay.AddDate(0, 0, i)
-		dayKey := uint64(day.Unix() / 86400)
-		r := rand.New(rand.NewPCG(uint64(o.Seed), dayKey))
-		count := perDay/2 + r.IntN(perDay+1)
-		for range count {
-			at := day.Unix() + int64(weighted(r, hourWeights)*3600+r.IntN(3600))
-			u := r.Float64()
-			item := int32(float64(nItems) * u * u)
-			nopt := len(d.items[item].options)
-			p := r.IntN(nopt)
-			mask := uint8(1 << p)
-			if nopt > 1 && r.IntN(10) == 0 {
-				for j := range nopt {
-					if r.IntN(2) == 0 {
-						mask |= 1 << j
-					}
+	// Today's inquiries are cut at now: the day grows without changing earlier rows.
+	d.daily(days, perDay, 0, func(r *rand.Rand, day int64) {
+		at := day + int64(weighted(r, hourWeights)*3600+r.IntN(3600))
+		u := r.Float64()
+		item := int32(float64(nItems) * u * u)
+		nopt := len(d.items[item].options)
+		p := r.IntN(nopt)
+		mask := uint8(1 << p)
+		if nopt > 1 && r.IntN(10) == 0 {
+			for j := range nopt {
+				if r.IntN(2) == 0 {
+					mask |= 1 << j
 				}
 			}
-			sc := pickScenario(r)
-			if at > nowUnix {
-				continue
-			}
-			d.recs = append(d.recs, record{at: at, item: item, opt: mask | uint8(p)<<4, scen: sc})
 		}
-	}
+		if sc := uint8(weighted(r, scenarioWeights)); at <= now.Unix() {
+			d.recs = append(d.recs, record{at: at, item: item, options: mask, primary: uint8(p), kind: sc})
+		}
+	})
 
 	// Hot inquiries on one option ID, spread uniformly over the days.
 	if o.HotInquiries > 0 {
@@ -300,13 +308,8 @@ func buildDataset(o Options) *dataset {
 			}
 		}
 		if hotItem < 0 {
-			d.items = append(d.items, catalogItem{
-				name:      "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22",
-				options:   []int64{o.HotVendorItemID},
-				optText:   []string{"(49)Khaki, L"},
-				saleStart: "2017-12-12",
-				saleEnd:   "2099-12-30",
-			})
+			d.items = append(d.items, catalogItem{name: "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22",
+				options: []int64{o.HotVendorItemID}, optText: []string{"(49)Khaki, L"}, saleStart: "2017-12-12", saleEnd: "2099-12-30"})
 			hotItem = len(d.items) - 1
 		}
 		// Before today when there are past days, so the rows (and every inquiryId) do not depend on
@@ -314,29 +317,35 @@ func buildDataset(o Options) *dataset {
 		r := rand.New(rand.NewPCG(uint64(o.Seed), 0x407))
 		from, to := d.firstDay.Unix(), d.lastDay.Unix()-1
 		if days < 2 {
-			to = nowUnix
+			to = now.Unix()
 		}
 		for range o.HotInquiries {
 			at := from + r.Int64N(to-from+1)
-			d.recs = append(d.recs, record{at: at, item: int32(hotItem), opt: 1<<hotOpt | uint8(hotOpt)<<4, scen: pickScenario(r)})
+			d.recs = append(d.recs, record{at: at, item: int32(hotItem), options: 1 << hotOpt, primary: uint8(hotOpt), kind: uint8(weighted(r, scenarioWeights))})
 		}
 	}
-	slices.SortStableFunc(d.recs, func(a, b record) int { return cmp.Compare(a.at, b.at) })
-
-	// Inquiry IDs grow with time, with gaps, so they are unique and (at, id) order is total.
-	id := int64(firstInquiryID)
+	d.number(d.recs, firstInquiryID, 0, 7)
 	d.byOption = make(map[int64][]int32)
-	for i := range d.recs {
-		id += 1 + int64(splitmix(uint64(o.Seed)^uint64(i))%7)
-		d.recs[i].id = id
-		it := &d.items[d.recs[i].item]
-		for j, opt := range it.options {
-			if d.recs[i].opt&(1<<j) != 0 {
+	for i, rec := range d.recs {
+		for j, opt := range d.items[rec.item].options {
+			if rec.options&(1<<j) != 0 {
 				d.byOption[opt] = append(d.byOption[opt], int32(i))
 			}
 		}
 	}
-	d.buildProductInquiries(days, perDay)
+
+	// Product questions: about half as many per day as inquiries, on the whole catalog.
+	d.daily(days, perDay/2, 0x0A0A, func(r *rand.Rand, day int64) {
+		u := r.Float64()
+		rec := record{at: day + int64(8*3600+r.IntN(16*3600)), item: int32(float64(len(d.items)) * u * u)}
+		rec.primary = uint8(r.IntN(len(d.items[rec.item].options)))
+		rec.kind = uint8(weighted(r, []int{7, 11, 2}))  // answers: 35% none, 55% one, 10% two
+		rec.orders = uint8(weighted(r, []int{2, 3, 1})) // a third none, half one, a sixth two
+		if rec.at <= now.Unix() {
+			d.products = append(d.products, rec)
+		}
+	})
+	d.number(d.products, firstProductInquiryID, 0x9A, 5)
 	return d
 }
 
@@ -354,7 +363,7 @@ func (d *dataset) matches(r record, status string, orderID int64) bool {
 	if orderID != 0 && d.orderID(r) != orderID {
 		return false
 	}
-	sc := scenarios[r.scen]
+	sc := scenarios[r.kind]
 	switch status {
 	case api.StatusAnswer:
 		return sc.answered
@@ -416,15 +425,22 @@ var (
 func (d *dataset) render(i int) Inquiry {
 	rec := d.recs[i]
 	it := &d.items[rec.item]
-	sc := scenarios[rec.scen]
+	sc := scenarios[rec.kind]
 	r := rand.New(rand.NewPCG(uint64(d.seed)^0x5eed, uint64(rec.id)))
 	at := kst(rec.at)
-	itemName := it.name + ", " + it.optText[rec.primary()]
+	itemName := it.name + ", " + it.optText[rec.primary]
+	// vendorItemId: the primary option first, then the others in catalog order.
+	ids := []int64{it.options[rec.primary]}
+	for j, opt := range it.options {
+		if j != int(rec.primary) && rec.options&(1<<j) != 0 {
+			ids = append(ids, opt)
+		}
+	}
 	inq := Inquiry{
 		InquiryID:                 rec.id,
 		InquiryStatus:             sc.status,
 		CSPartnerCounselingStatus: "requestAnswer",
-		VendorItemIDs:             d.vendorItemIDs(rec),
+		VendorItemIDs:             ids,
 		ItemName:                  itemName,
 		Content:                   customerTexts[r.IntN(len(customerTexts))],
 		Replies:                   []Reply{},

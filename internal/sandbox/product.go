@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -42,16 +41,6 @@ type ProductComment struct {
 // NOANSWER lists the others and ALL every question.
 func (q ProductInquiry) Answered() bool { return len(q.Comments) > 0 }
 
-// productRecord is the compact form of one product question.
-type productRecord struct {
-	at       int64
-	id       int64
-	item     int32
-	opt      uint8 // index of the option in the catalog item
-	comments uint8
-	orders   uint8 // 0, 1 or 2 order numbers
-}
-
 const (
 	firstProductInquiryID = 521000000
 	// oldProductDays is the age from which questions lack sellerProductId and sellerItemId, as
@@ -87,34 +76,6 @@ var (
 	}
 )
 
-// buildProductInquiries generates the product questions: about half as many per day as
-// call-center inquiries, on the same catalog, each day's set depending only on the seed and date.
-func (d *dataset) buildProductInquiries(days, perDay int) {
-	nowUnix := d.now.Unix()
-	nItems := len(d.items)
-	for i := range days {
-		day := d.firstDay.AddDate(0, 0, i)
-		r := rand.New(rand.NewPCG(uint64(d.seed), uint64(day.Unix()/86400)^0x0A0A))
-		count := perDay/4 + r.IntN(perDay/2+1)
-		for range count {
-			u := r.Float64()
-			rec := productRecord{at: day.Unix() + int64(8*3600+r.IntN(16*3600)), item: int32(float64(nItems) * u * u)}
-			rec.opt = uint8(r.IntN(len(d.items[rec.item].options)))
-			rec.comments = uint8(weighted(r, []int{7, 11, 2})) // 35% none, 55% one, 10% two
-			rec.orders = uint8(weighted(r, []int{2, 3, 1}))    // a third none, half one, a sixth two
-			if rec.at <= nowUnix {
-				d.products = append(d.products, rec)
-			}
-		}
-	}
-	slices.SortStableFunc(d.products, func(a, b productRecord) int { return cmp.Compare(a.at, b.at) })
-	id := int64(firstProductInquiryID)
-	for i := range d.products {
-		id += 1 + int64(splitmix(uint64(d.seed)^0x9A^uint64(i))%5)
-		d.products[i].id = id
-	}
-}
-
 // renderProduct produces the full product question at position i.
 func (d *dataset) renderProduct(i int) ProductInquiry {
 	rec := d.products[i]
@@ -124,18 +85,18 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 	q := ProductInquiry{
 		InquiryID:    rec.id,
 		ProductID:    7000000000 + int64(h%900000000),
-		VendorItemID: it.options[rec.opt],
-		Content:      fmt.Sprintf(productQuestions[r.IntN(len(productQuestions))], it.optText[rec.opt]),
+		VendorItemID: it.options[rec.primary],
+		Content:      fmt.Sprintf(productQuestions[r.IntN(len(productQuestions))], it.optText[rec.primary]),
 		InquiryAt:    kst(rec.at),
 	}
 	if d.lastDay.Unix()-rec.at < oldProductDays*86400 {
 		q.SellerProductID = 10000000000 + int64((h>>20)%9000000000)
-		q.SellerItemID = 70000000000 + (it.options[rec.opt] % 10000000000)
+		q.SellerItemID = 70000000000 + (it.options[rec.primary] % 10000000000)
 	}
 	for range rec.orders {
 		q.OrderIDs = append(q.OrderIDs, 20000000000000+r.Int64N(70000000000000))
 	}
-	offsets := d.offsets(r, rec.at, int(rec.comments), func(int) int { return 600 + r.IntN(36*3600) })
+	offsets := d.offsets(r, rec.at, int(rec.kind), func(int) int { return 600 + r.IntN(36*3600) })
 	for k, off := range offsets {
 		q.Comments = append(q.Comments, ProductComment{
 			InquiryCommentID: rec.id*3 + int64(k) - 1000000000,
@@ -154,14 +115,12 @@ func (s *Server) ProductInquiries() []ProductInquiry {
 
 // ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
 // rendering them (benchmarks count rows per window with it).
-func (s *Server) ProductInquiryTimes() []time.Time {
-	return renderAll(s.data.products, func(i int) time.Time { return kst(s.data.products[i].at) })
-}
+func (s *Server) ProductInquiryTimes() []time.Time { return times(s.data.products) }
 
 // productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
 // documentation: questions newest first, within the inclusive Korean dates.
-func (s *Server) productList(c *call, pathVendor string) envelope {
-	s.parseList(c, pathVendor, "answeredType")
+func (c *call) productList(pathVendor string) envelope {
+	c.parseList(pathVendor, "answeredType")
 	answered := c.q["answeredType"]
 	if !slices.Contains(api.AnsweredTypes, answered) {
 		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
@@ -171,11 +130,11 @@ func (s *Server) productList(c *call, pathVendor string) envelope {
 	if c.status != 0 {
 		return envelope{}
 	}
-	d := s.data
+	d := c.s.data
 	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
-		has := d.products[i].comments > 0
+		has := d.products[i].kind > 0
 		if (answered == api.AnsweredAll || has == (answered == api.AnsweredAnswered)) && pg.next() {
 			content = append(content, toWireProduct(d.renderProduct(i)))
 		}

@@ -105,18 +105,7 @@ func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.re
 
 // InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
 // rendering the inquiries: cheap even for millions (benchmarks count rows per window with it).
-func (s *Server) InquiryTimes() []time.Time {
-	return renderAll(s.data.recs, func(i int) time.Time { return kst(s.data.recs[i].at) })
-}
-
-// renderAll renders every position of recs, in order.
-func renderAll[R, T any](recs []R, render func(int) T) []T {
-	out := make([]T, len(recs))
-	for i := range recs {
-		out[i] = render(i)
-	}
-	return out
-}
+func (s *Server) InquiryTimes() []time.Time { return times(s.data.recs) }
 
 // Inquiry returns one inquiry by id.
 func (s *Server) Inquiry(id int64) (Inquiry, bool) {
@@ -197,45 +186,11 @@ func (s *Server) StartOn(addr string) (baseURL string, stop func(), err error) {
 	return "http://" + ln.Addr().String(), stop, nil
 }
 
-// statusWriter logs the request as soon as its status is known, so the log is complete before
-// the client can read the answer.
-type statusWriter struct {
-	http.ResponseWriter
-	log func(status int) // nil once called
-}
-
-func (w *statusWriter) logOnce(status int) {
-	if f := w.log; f != nil {
-		w.log = nil
-		f(status)
-	}
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.logOnce(code)
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	w.logOnce(http.StatusOK)
-	return w.ResponseWriter.Write(b)
-}
-
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	n := s.requests.Add(1)
-	rec := RequestRecord{N: n, Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
-	sw := &statusWriter{ResponseWriter: w, log: func(status int) {
-		rec.Status = status
-		s.mu.Lock()
-		s.log = append(s.log, rec)
-		v := s.verbose
-		s.mu.Unlock()
-		if v != nil {
-			v(rec)
-		}
-	}}
-	defer sw.logOnce(0) // no answer: reset, or the client gave up
+	c := &call{s: s, w: w, r: r}
+	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
+	defer c.log(0) // no answer: reset, or the client gave up
 	// Counted on arrival, as a gateway counts, not after the latency.
 	admitted := s.admit()
 
@@ -243,16 +198,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	ff := s.fault
+	fault := s.fault
 	s.mu.Unlock()
 	var f *Fault
-	if ff != nil {
-		f = ff(n, r)
+	if fault != nil {
+		f = fault(c.rec.N, r)
 	}
 	if f != nil {
-		rec.Fault = cmp.Or(string(f.Kind), "unknown")
+		c.rec.Fault = cmp.Or(string(f.Kind), "unknown")
 		if f.Kind != KindSlow {
-			s.inject(sw, r, f)
+			c.inject(f)
 			return
 		}
 		if api.Sleep(r.Context(), f.Delay) != nil {
@@ -260,10 +215,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !admitted {
-		writeError(sw, http.StatusTooManyRequests, MsgTooManyRequests)
+		c.send(http.StatusTooManyRequests, "", errorBody(http.StatusTooManyRequests, MsgTooManyRequests))
 		return
 	}
-	s.serve(sw, r)
+	c.serve()
 }
 
 // admit applies the sliding-window rate limit, by the real wall clock.
@@ -291,30 +246,63 @@ const apiPrefix = "/v2/providers/openapi/apis/api/"
 // {v5|v4}/vendors/{vendorId}/callCenterInquiries and the single-inquiry path
 // v5/vendors/callCenterInquiries/{inquiryId} overlap, which ServeMux refuses, and unclean paths
 // must get Coupang's JSON 404, not a redirect.
-func (s *Server) route(path string) (func(*call, string) envelope, string) {
+func route(path string) (func(*call, string) envelope, string) {
 	p := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
 	if !strings.HasPrefix(path, apiPrefix) || len(p) != 4 || p[1] != "vendors" || p[2] == "" || p[3] == "" {
 		return nil, ""
 	}
 	switch {
 	case p[2] == "callCenterInquiries" && p[0] == "v5":
-		return s.one, p[3]
+		return (*call).one, p[3]
 	case p[2] == "callCenterInquiries":
 	case p[3] == "callCenterInquiries" && (p[0] == "v5" || p[0] == "v4"):
-		return s.list, p[2]
+		return (*call).list, p[2]
 	case p[3] == "onlineInquiries" && p[0] == "v5":
-		return s.productList, p[2]
+		return (*call).productList, p[2]
 	}
 	return nil, ""
 }
 
-// call is one admitted request being answered: its query, read strictly, and the first problem
-// found (status 0 while none), which later checks do not replace.
+// call is one request being answered: its log record, its query (read strictly) and the first
+// problem found (status 0 while none), which later checks do not replace.
 type call struct {
+	s      *Server
+	w      http.ResponseWriter
 	r      *http.Request
+	rec    RequestRecord
+	logged bool
+	half   bool // KindTruncated: send only the first half of the body
 	q      map[string]string
 	status int
 	msg    string
+}
+
+// log records the request once, as soon as its status is known: the log is complete before the
+// client can read the answer.
+func (c *call) log(status int) {
+	if c.logged {
+		return
+	}
+	c.logged, c.rec.Status = true, status
+	c.s.mu.Lock()
+	c.s.log = append(c.s.log, c.rec)
+	verbose := c.s.verbose
+	c.s.mu.Unlock()
+	if verbose != nil {
+		verbose(c.rec)
+	}
+}
+
+// send logs the request and answers status with body, as contentType ("" means Coupang's JSON type).
+func (c *call) send(status int, contentType string, body []byte) {
+	c.log(status)
+	c.w.Header().Set("Content-Type", cmp.Or(contentType, "application/json;charset=UTF-8"))
+	c.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	c.w.WriteHeader(status)
+	if c.half {
+		body = body[:len(body)/2]
+	}
+	_, _ = c.w.Write(body)
 }
 
 // fail records a problem unless one was found before; status 0 records nothing.
@@ -325,27 +313,26 @@ func (c *call) fail(status int, msg string) {
 }
 
 // serve routes, authenticates and answers one admitted request.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	handle, param := s.route(r.URL.Path)
-	c := &call{r: r}
+func (c *call) serve() {
+	handle, param := route(c.r.URL.Path)
 	switch {
 	case handle == nil:
-		c.fail(http.StatusNotFound, "Not found: "+r.URL.Path)
-	case r.Method != http.MethodGet:
-		w.Header().Set("Allow", http.MethodGet)
-		c.fail(http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed: only GET is served")
+		c.fail(http.StatusNotFound, "Not found: "+c.r.URL.Path)
+	case c.r.Method != http.MethodGet:
+		c.w.Header().Set("Allow", http.MethodGet)
+		c.fail(http.StatusMethodNotAllowed, "Method "+c.r.Method+" not allowed: only GET is served")
 	default:
-		c.fail(s.authenticate(r))
+		c.fail(c.s.authenticate(c.r))
 	}
 	var answer envelope
 	if c.status == 0 {
 		answer = handle(c, param)
 	}
 	if c.status != 0 {
-		writeError(w, c.status, c.msg)
+		c.send(c.status, "", errorBody(c.status, c.msg))
 		return
 	}
-	writeJSON(w, http.StatusOK, answer)
+	c.send(http.StatusOK, "", encode(answer))
 }
 
 // authenticate checks the CEA Authorization header; it returns 0 when the request is authentic.
@@ -426,19 +413,21 @@ func (c *call) number(name string, def, most int64, rule string) int64 {
 // id reads the optional ID parameter name, 0 when absent.
 func (c *call) id(name string) int64 { return c.number(name, 0, math.MaxInt64, "a positive number") }
 
-// fromVendor reports whether X-Requested-By names the accepted seller, once.
-func (s *Server) fromVendor(r *http.Request) bool {
-	h := r.Header.Values("X-Requested-By")
-	return len(h) == 1 && h[0] == s.opts.VendorID
+// fromVendor checks that X-Requested-By names the accepted seller, once.
+func (c *call) fromVendor() {
+	if h := c.r.Header.Values("X-Requested-By"); len(h) != 1 || h[0] != c.s.opts.VendorID {
+		c.fail(http.StatusBadRequest, MsgInvalidVendor)
+	}
 }
 
 // parseList reads a list request's query (the parameters common to both lists plus known) and
 // checks that the path's, the query's and X-Requested-By's seller IDs are all the accepted one.
-func (s *Server) parseList(c *call, pathVendor string, known ...string) {
+func (c *call) parseList(pathVendor string, known ...string) {
 	c.parse(append(known, "vendorId", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")...)
-	if c.q["vendorId"] != s.opts.VendorID || pathVendor != s.opts.VendorID || !s.fromVendor(c.r) {
+	if c.q["vendorId"] != c.s.opts.VendorID || pathVendor != c.s.opts.VendorID {
 		c.fail(http.StatusBadRequest, MsgInvalidVendor)
 	}
+	c.fromVendor()
 }
 
 // window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end and at most 7
@@ -454,7 +443,7 @@ func (c *call) window() (from, to int64) {
 	return start.Unix(), end.AddDate(0, 0, 1).Unix()
 }
 
-// span returns the positions [lo, hi) of the records whose time, given by at in ascending order,
+// span returns the positions [lo, hi) of the n records whose time, given by at in ascending order,
 // falls in [from, to).
 func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
@@ -492,8 +481,8 @@ func (p *pager) page(code, content any) envelope {
 }
 
 // list answers the call-center list endpoint.
-func (s *Server) list(c *call, pathVendor string) envelope {
-	s.parseList(c, pathVendor, "partnerCounselingStatus", "vendorItemId", "orderId")
+func (c *call) list(pathVendor string) envelope {
+	c.parseList(pathVendor, "partnerCounselingStatus", "vendorItemId", "orderId")
 	status := c.q["partnerCounselingStatus"]
 	switch {
 	case status == "":
@@ -505,7 +494,7 @@ func (s *Server) list(c *call, pathVendor string) envelope {
 	_, hasStart := c.q["inquiryStartAt"]
 	_, hasEnd := c.q["inquiryEndAt"]
 	hasDates := hasStart || hasEnd
-	var from, to int64 // Unix seconds, [from, to)
+	from, to := int64(math.MinInt64), int64(math.MaxInt64) // Unix seconds, [from, to)
 	if hasDates || vendorItemID == 0 {
 		from, to = c.window()
 	}
@@ -514,43 +503,34 @@ func (s *Server) list(c *call, pathVendor string) envelope {
 	if c.status != 0 {
 		return envelope{}
 	}
-	// Candidates newest first (positions descending), filtered; only the asked-for page is rendered.
-	d := s.data
-	content := []any{}
-	visit := func(i int) {
-		if d.matches(d.recs[i], status, orderID) && pg.next() {
-			content = append(content, toWire(d.render(i)))
-		}
-	}
+	// Candidates (positions ascending with time), newest first, filtered: only the page is rendered.
+	d := c.s.data
+	n, pos := len(d.recs), func(k int) int { return k }
 	if vendorItemID != 0 {
 		positions := d.byOption[vendorItemID]
-		for k := len(positions) - 1; k >= 0; k-- {
-			if i := int(positions[k]); !hasDates || (d.recs[i].at >= from && d.recs[i].at < to) {
-				visit(i)
-			}
-		}
-	} else {
-		lo, hi := span(len(d.recs), func(i int) int64 { return d.recs[i].at }, from, to)
-		for i := hi - 1; i >= lo; i-- {
-			visit(i)
+		n, pos = len(positions), func(k int) int { return int(positions[k]) }
+	}
+	content := []any{}
+	lo, hi := span(n, func(k int) int64 { return d.recs[pos(k)].at }, from, to)
+	for k := hi - 1; k >= lo; k-- {
+		if i := pos(k); d.matches(d.recs[i], status, orderID) && pg.next() {
+			content = append(content, toWire(d.render(i)))
 		}
 	}
 	return pg.page(200, content)
 }
 
 // one answers the single-inquiry endpoint.
-func (s *Server) one(c *call, idS string) envelope {
+func (c *call) one(idS string) envelope {
 	c.parse()
-	if !s.fromVendor(c.r) {
-		c.fail(http.StatusBadRequest, MsgInvalidVendor)
-	}
+	c.fromVendor()
 	id, ok := positiveInt(idS)
 	if !ok {
 		c.fail(http.StatusBadRequest, "Invalid inquiryId '"+idS+"': must be a positive number")
 	}
-	inq, ok := s.Inquiry(id)
+	inq, ok := c.s.Inquiry(id)
 	if !ok {
-		c.fail(http.StatusNotFound, "Inquiry "+idS+" not found for vendor "+s.opts.VendorID)
+		c.fail(http.StatusNotFound, "Inquiry "+idS+" not found for vendor "+c.s.opts.VendorID)
 	}
 	return envelope{Code: 200, Message: "OK", Data: toWire(inq)}
 }
@@ -572,17 +552,16 @@ func wireTime(t *time.Time) *string {
 	return &s
 }
 
-// writeJSON answers v encoded like Coupang does (no HTML escaping of <, >, &).
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// encode is v as Coupang encodes it (no HTML escaping of <, >, &).
+func encode(v any) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		panic(err) // only our own wire types are encoded
 	}
-	writeBody(w, status, "", b.Bytes())
+	return b.Bytes()
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, envelope{Code: status, Message: msg})
-}
+// errorBody is Coupang's error answer {"code":status,"message":msg}.
+func errorBody(status int, msg string) []byte { return encode(envelope{Code: status, Message: msg}) }

@@ -110,7 +110,7 @@ func TestErrorClassesDriveHints(t *testing.T) {
 			t.Errorf("kind %s has %d fallback classes, want 1", k, fallbacks[k])
 		}
 	}
-	if hintFor(KindForbidden, "", true) != hintBlocked {
+	if !strings.Contains(hintFor(KindForbidden, "", true), "probably blocked") {
 		t.Error("an HTML 403 page must get the blocked hint")
 	}
 }
