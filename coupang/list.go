@@ -155,17 +155,18 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 // (inquiry, option ID) row that passes a variant's filter to h (no windows: these reads need
 // none), then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var emits []func(query.Row) bool // one per filter of h, which is new
+	var filters []*query.Filter
+	var emits []func(query.Row) bool // emits[i] hands on the rows that passed filters[i]
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			emits = append(emits, h.emitter(f))
+			filters, emits = append(filters, f), append(emits, h.emitter(f))
 		}
 	}
-	if len(emits) == 0 {
+	if len(filters) == 0 {
 		return nil // the quals select nothing: no request
 	}
 	for _, id := range ids {
@@ -176,7 +177,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range h.filters {
+		for i, f := range filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}
