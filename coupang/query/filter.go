@@ -110,23 +110,29 @@ func (f *Filter) bound(bs []Bound, empty *bool) error {
 		}
 	}
 	if f.Lower != nil && f.Upper != nil {
-		lo, hi := f.shifted(*f.Lower, true), f.shifted(*f.Upper, true)
+		lo, hi := f.widened(*f.Lower), f.widened(*f.Upper)
 		*empty = *empty || !lo.admits(hi.Value) || !hi.admits(lo.Value)
 	}
 	return nil
 }
 
-// shifted moves a bound by the doubt about its session TimeZone: outwards to the widest any
-// TimeZone could mean (a lower bound ZoneEast earlier, an upper one ZoneWest later), which the
-// windows cover, or inwards to what every TimeZone means (ZoneWest later, ZoneEast earlier).
-func (f *Filter) shifted(b Bound, outwards bool) Bound {
-	lower := b.Op == OpGt || b.Op == OpGe
-	switch {
-	case f.ExactTimes:
-	case lower == outwards:
-		b.Value = b.Value.Add(-ZoneEast)
-	default:
-		b.Value = b.Value.Add(ZoneWest)
+// widened is b as far as some session TimeZone could have meant it, which the windows cover: a
+// lower bound ZoneEast earlier, an upper one ZoneWest later.
+func (f *Filter) widened(b Bound) Bound { return f.moved(b, -ZoneEast, ZoneWest) }
+
+// narrowed is b as every session TimeZone means it, so that a row inside it is surely kept: a
+// lower bound ZoneWest later, an upper one ZoneEast earlier.
+func (f *Filter) narrowed(b Bound) Bound { return f.moved(b, ZoneWest, -ZoneEast) }
+
+// moved adds lower to a lower bound's instant or upper to an upper bound's; exact bounds stay.
+func (f *Filter) moved(b Bound, lower, upper time.Duration) Bound {
+	if f.ExactTimes {
+		return b
+	}
+	if b.Op == OpGt || b.Op == OpGe {
+		b.Value = b.Value.Add(lower)
+	} else {
+		b.Value = b.Value.Add(upper)
 	}
 	return b
 }
@@ -137,8 +143,8 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 	c := Sure
 	for _, b := range []*Bound{f.Lower, f.Upper} {
 		switch {
-		case b == nil || f.shifted(*b, false).admits(t):
-		case f.shifted(*b, true).admits(t):
+		case b == nil || f.narrowed(*b).admits(t):
+		case f.widened(*b).admits(t):
 			c = Maybe
 		default:
 			return Rejected
@@ -177,7 +183,7 @@ func (f *Filter) Rows(inq api.Inquiry) []Row {
 // both bounds in doubt no single order is a prefix for every TimeZone. at reads a row's
 // inquiry_at, so that the rows of either question list sort alike.
 func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
-	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.shifted(*f.Lower, false).admits(at(r)) }
+	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.narrowed(*f.Lower).admits(at(r)) }
 	slices.SortStableFunc(rows, func(a, b R) int {
 		switch da, db := lowerDoubt(a), lowerDoubt(b); {
 		case da && !db:

@@ -119,7 +119,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookback *Days) {
 	hi := today
 	if f.Upper != nil {
-		last := upperDate(f.shifted(*f.Upper, true))
+		last := upperDate(f.widened(*f.Upper))
 		if last.Before(MinDate) {
 			return nil, nil // nothing that old exists
 		}
@@ -130,7 +130,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 	var lo time.Time
 	switch {
 	case f.Lower != nil:
-		lo = api.KoreanDate(f.shifted(*f.Lower, true).Value)
+		lo = api.KoreanDate(f.widened(*f.Lower).Value)
 	case f.VendorItemIDs != nil:
 		// Case b: the option ID's whole history in one dateless paged call; the filter applies
 		// any upper bound.
@@ -141,7 +141,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 		// windows run on to the latest instant it could mean.
 		end := today
 		if f.Upper != nil {
-			if d := upperDate(f.shifted(*f.Upper, false)); d.Before(end) {
+			if d := upperDate(f.narrowed(*f.Upper)); d.Before(end) {
 				end = d
 			}
 		}
