@@ -94,9 +94,7 @@ func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev ma
 		if prev[keyOf(r)] {
 			continue
 		}
-		if limited && slices.ContainsFunc(filters, func(f *query.Filter) bool {
-			return f.Upper != nil && (&query.Filter{Upper: f.Upper}).Certainty(r.Inquiry.InquiryAt) == query.Maybe
-		}) {
+		if limited && upperDoubt(filters, r.Inquiry.InquiryAt) {
 			return false, errUpperDoubt
 		}
 		if !emit(r) {
@@ -104,6 +102,14 @@ func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev ma
 		}
 	}
 	return true, nil
+}
+
+// upperDoubt reports whether some filter's upper bound keeps t in some session TimeZones only.
+func upperDoubt(filters []*query.Filter, t time.Time) bool {
+	return slices.ContainsFunc(filters, func(f *query.Filter) bool {
+		upper := query.Filter{Upper: f.Upper} // the upper bound alone
+		return f.Upper != nil && upper.Certainty(t) == query.Maybe
+	})
 }
 
 // windowGroups splits the plans into plans of one window each and groups them by Korean date
