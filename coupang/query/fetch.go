@@ -90,10 +90,31 @@ type job struct {
 	last int
 }
 
+// jobs are the pages still to ask for. A started request's next page goes before a new first
+// page, so that windows complete roughly newest first and the deduper forgets them early.
+type jobs struct{ firsts, started []job }
+
+// next takes the page to ask for next; ok is false when none is left.
+func (q *jobs) next() (j job, ok bool) {
+	switch {
+	case len(q.started) > 0:
+		j = q.started[0]
+		if j.req.PageNum == j.last {
+			q.started = q.started[1:]
+		} else {
+			q.started[0].req.PageNum++
+		}
+	case len(q.firsts) > 0:
+		j, q.firsts = q.firsts[0], q.firsts[1:]
+	default:
+		return job{}, false
+	}
+	return j, true
+}
+
 // fetch asks for every request's first page, then for its other pages once totalPages is known,
-// with at most Workers requests in flight. Started requests' pages go before new first pages, so
-// windows complete roughly newest first and the deduper forgets them early (throughput is the
-// rate limiter's either way; this order keeps memory flat). A Sequential plan makes one request
+// with at most Workers requests in flight, in the order of jobs.next (throughput is the rate
+// limiter's either way; that order keeps memory flat). A Sequential plan makes one request
 // at a time, so a limit stops the fetch before any request it no longer needs (later IN-list
 // fan-outs included). Rows are filtered, deduplicated and streamed on the caller's goroutine.
 func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
@@ -103,54 +124,35 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	if p.PageSize < 1 || p.PageSize > maxPageSize {
 		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
 	}
-	type result struct {
-		job
-		pg  *page[T]
-		err error
-	}
 	ctx, cancel := context.WithCancel(ctx)
-	results := make(chan result, Workers) // sends never block: at most Workers are in flight
+	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
 	var wg sync.WaitGroup
 	defer func() {
 		cancel() // stop the requests in flight and wait for them, so none outlives the fetch
 		wg.Wait()
 	}()
 	dd := deduper{seen: make([]map[pair]bool, len(p.Windows)), left: make([]int, len(p.Windows))}
-	var firsts, started []job // started: requests with pages left, the next one in page
+	var todo jobs
 	for wi, w := range p.Windows {
 		for _, req := range w.Requests {
 			req.PageNum = 1
-			firsts = append(firsts, job{win: wi, req: req})
+			todo.firsts = append(todo.firsts, job{win: wi, req: req})
 		}
 		dd.left[wi] = len(w.Requests)
 	}
 	for inFlight := 0; ; {
-		for ; inFlight < Workers && (!p.Sequential || inFlight == 0) && len(firsts)+len(started) > 0; inFlight++ {
-			var j job
-			if len(started) > 0 {
-				if j = started[0]; j.req.PageNum == j.last {
-					started = started[1:]
-				} else {
-					started[0].req.PageNum++
-				}
-			} else {
-				j, firsts = firsts[0], firsts[1:]
+		for inFlight < Workers && (!p.Sequential || inFlight == 0) {
+			j, ok := todo.next()
+			if !ok {
+				break
 			}
-			wg.Go(func() {
-				r := result{job: j, err: ctx.Err()}
-				if r.err == nil {
-					r.pg, r.err = src.list(ctx, j.req)
-				}
-				if r.err != nil {
-					r.err = fmt.Errorf("list inquiries (%s): %w", describe(j.req), r.err)
-				}
-				results <- r
-			})
+			inFlight++
+			wg.Go(func() { results <- src.ask(ctx, j) })
 		}
 		if inFlight == 0 {
 			return nil
 		}
-		var r result
+		var r result[T]
 		select {
 		case r = <-results:
 			inFlight--
@@ -165,7 +167,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		}
 		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
 			next.req.PageNum, next.last = 2, r.pg.TotalPages
-			started = append(started, next)
+			todo.started = append(todo.started, next)
 			dd.left[r.win] += r.pg.TotalPages - 1
 		}
 		for _, item := range r.pg.items {
@@ -177,6 +179,25 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		}
 		dd.pageDone(r.win)
 	}
+}
+
+// result is the answer to a job.
+type result[T any] struct {
+	job
+	pg  *page[T]
+	err error
+}
+
+// ask makes the job's request, unless the fetch was cancelled; an error names the request.
+func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
+	r := result[T]{job: j, err: ctx.Err()}
+	if r.err == nil {
+		r.pg, r.err = src.list(ctx, j.req)
+	}
+	if r.err != nil {
+		r.err = fmt.Errorf("list inquiries (%s): %w", describe(j.req), r.err)
+	}
+	return r
 }
 
 // check validates a page. Only a first page's totalPages counts (so a shifting total never loops),
@@ -197,8 +218,10 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 			return bad("inquiry %d has no inquiryAt", id)
 		}
 	}
+	if j.req.PageNum > 1 {
+		return nil
+	}
 	switch pn := pg.Pagination; {
-	case j.req.PageNum > 1:
 	case pn.TotalPages < 0 || pn.TotalElements < 0:
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
 	case pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
