@@ -111,6 +111,7 @@ type budgetSends struct {
 	mu   sync.Mutex
 	path string
 	seen map[int64]bool
+	err  error // the first failed read, reported by times
 }
 
 // at sets the budget file of e's connection in dir, before e's first query, and returns its path.
@@ -128,24 +129,33 @@ func (s *budgetSends) at(t *testing.T, e *env, dir string) string {
 func (s *budgetSends) read(api.RequestInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = s.add()
+	}
+}
+
+// add reads the file's send times into seen; s.mu is held.
+func (s *budgetSends) add() error {
 	f, err := os.Open(s.path)
 	if err != nil {
-		s.seen[-1] = true // reported by times
-		return
+		return err
 	}
 	defer f.Close()
-	if syscall.Flock(int(f.Fd()), syscall.LOCK_SH) != nil {
-		s.seen[-1] = true
-		return
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
+		return err
 	}
-	b, _ := io.ReadAll(f)
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
 	for _, line := range strings.Fields(string(b)) {
 		ns, err := strconv.ParseInt(line, 10, 64)
 		if err != nil {
-			ns = -1
+			return err
 		}
 		s.seen[ns] = true
 	}
+	return nil
 }
 
 // times returns the send times read so far and those of others, oldest first, each once; it fails
@@ -153,7 +163,7 @@ func (s *budgetSends) read(api.RequestInfo) {
 func (s *budgetSends) times(t *testing.T, others ...time.Time) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	require.False(t, s.seen[-1], "reading the budget file %s failed", s.path)
+	require.NoError(t, s.err, "reading the budget file %s", s.path)
 	for _, o := range others {
 		s.seen[o.UnixNano()] = true
 	}
