@@ -39,7 +39,7 @@ type Filter struct {
 	Lower, Upper *Bound
 	// VendorItemIDs is the sorted intersection of the option-ID quals; nil means any.
 	VendorItemIDs []int64
-	OrderID       *int64
+	OrderID       *int64 // the order_id qual
 	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of every
 	// request and row.
 	PartnerCounselingStatus string

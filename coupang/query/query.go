@@ -60,7 +60,7 @@ type Quals struct {
 type Endpoint struct {
 	StatusColumn string   // the key column of the listing status, named in errors
 	Statuses     []string // the valid values; the first, the default, lists every row
-	MaxPageSize  int
+	MaxPageSize  int      // the largest pageSize the endpoint accepts
 }
 
 // The endpoints: call-center inquiries (partnerCounselingStatus) and product Q&A (answeredType),
