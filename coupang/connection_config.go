@@ -102,6 +102,20 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil (the
 	// SDK parses only a non-empty one): every argument then comes from the environment.
 	config, _ := d.Connection.Config.(coupangConfig)
+	c, err := buildConnection(ctx, config)
+	if err != nil {
+		return nil, err
+	}
+	c.config = d.Connection.Config
+	if cs.built == nil {
+		cs.built = map[*plugin.Connection]*connection{}
+	}
+	cs.built[d.Connection] = c
+	return c, nil
+}
+
+// buildConnection validates config and builds its connection.
+func buildConnection(ctx context.Context, config coupangConfig) (*connection, error) {
 	apiCfg, lookbackDays, err := config.resolve()
 	if err != nil {
 		return nil, err
@@ -127,13 +141,7 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if !ok {
 		now = time.Now
 	}
-	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
-		snap: newSnapshot(now), config: d.Connection.Config}
-	if cs.built == nil {
-		cs.built = map[*plugin.Connection]*connection{}
-	}
-	cs.built[d.Connection] = c
-	return c, nil
+	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}, nil
 }
 
 // queryClient returns the connection's client for one list call, bound to the connection's
