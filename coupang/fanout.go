@@ -82,8 +82,9 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 			f.first = make(map[*proto.QualValue]bool, len(list.Values))
 			seen := make(map[string]bool, len(list.Values))
 			for _, e := range list.Values {
-				f.first[e] = !seen[e.String()]
-				seen[e.String()] = true
+				k := e.String() // prototext: worth formatting once per element
+				f.first[e] = !seen[k]
+				seen[k] = true
 			}
 			f.distinct = len(seen)
 			f.pending.Store(int64(len(list.Values)))
