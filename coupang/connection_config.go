@@ -36,21 +36,25 @@ type coupangConfig struct {
 // the argument and its environment variable, and never contain the secret.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	var missing, envs []string
-	setting := func(v *string, arg, env string) string {
-		s := strings.TrimSpace(os.Getenv(env))
+	// setting is the config value when set and non-blank, else the environment variable.
+	setting := func(v *string, env string) string {
 		if v != nil && strings.TrimSpace(*v) != "" {
-			s = strings.TrimSpace(*v)
+			return strings.TrimSpace(*v)
 		}
-		if s == "" && arg != "" {
+		return strings.TrimSpace(os.Getenv(env))
+	}
+	required := func(v *string, arg, env string) string {
+		s := setting(v, env)
+		if s == "" {
 			missing, envs = append(missing, arg), append(envs, env)
 		}
 		return s
 	}
 	cfg := api.Config{
-		VendorID:  setting(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
-		AccessKey: setting(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
-		SecretKey: setting(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
-		BaseURL:   setting(c.BaseURL, "", "COUPANG_BASE_URL"), // optional: api.New applies the default and checks it
+		VendorID:  required(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
+		AccessKey: required(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
+		SecretKey: required(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
+		BaseURL:   setting(c.BaseURL, "COUPANG_BASE_URL"), // api.New applies the default and checks it
 	}
 	if len(missing) > 0 {
 		verb := "is"
