@@ -280,33 +280,42 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		if !minus && !p.symbol("+") {
 			return t, true, nil
 		}
-		var text string
-		if p.keyword("interval") {
-			var quoted bool
-			if text, quoted, err = p.quoted("'"); !quoted {
-				return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-			} else if err != nil {
-				return t, true, err
-			}
-		} else {
-			text = p.match(daysPattern) + " days"
-		}
-		fields := strings.Fields(strings.ToLower(text))
-		if len(fields) == 0 || len(fields)%2 != 0 {
-			return t, true, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
-		}
-		for i := 0; i < len(fields); i += 2 {
-			n, err := strconv.Atoi(fields[i])
-			unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-			if err != nil || !known {
-				return t, true, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
-			}
-			if minus {
-				n = -n
-			}
-			t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
+		if t, err = p.addInterval(t, minus); err != nil {
+			return t, true, err
 		}
 	}
+}
+
+// addInterval reads `interval '7 days'` (or a bare number of days) and adds it to t, or subtracts it.
+func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
+	var text string
+	if p.keyword("interval") {
+		var quoted bool
+		var err error
+		if text, quoted, err = p.quoted("'"); !quoted {
+			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+		} else if err != nil {
+			return t, err
+		}
+	} else {
+		text = p.match(daysPattern) + " days"
+	}
+	fields := strings.Fields(strings.ToLower(text))
+	if len(fields) == 0 || len(fields)%2 != 0 {
+		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+	}
+	for i := 0; i < len(fields); i += 2 {
+		n, err := strconv.Atoi(fields[i])
+		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		if err != nil || !known {
+			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+		}
+		if minus {
+			n = -n
+		}
+		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
+	}
+	return t, nil
 }
 
 // typedValue converts a written value to the Go type of the column.
