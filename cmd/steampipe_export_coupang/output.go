@@ -56,6 +56,10 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 		if bom {
 			t.header[0] = "\uFEFF" + t.header[0]
 		}
+		return t, nil
+	}
+	for _, col := range cols {
+		t.keys = append(t.keys, jsonString(col.Name)+":")
 	}
 	return t, nil
 }
@@ -98,6 +102,8 @@ type textWriter struct {
 	csv    *csv.Writer
 	header []string // the CSV header until it is written
 	record []string // a row's fields: CSV text, or JSON values
+	keys   []string // JSON: each column's `"name":`, encoded once
+	line   []byte   // JSON: the row being written, reused
 	rows   int
 }
 
@@ -126,26 +132,26 @@ func (t *textWriter) WriteRow(r row) error {
 	if t.format == formatCSV {
 		return t.writeCSV(t.record)
 	}
-	var b strings.Builder
+	t.line = t.line[:0]
 	switch {
 	case t.format == formatJSONL:
 	case t.rows == 1:
-		b.WriteString("[\n")
+		t.line = append(t.line, "[\n"...)
 	default:
-		b.WriteString(",\n")
+		t.line = append(t.line, ",\n"...)
 	}
-	b.WriteByte('{')
-	for i, col := range t.cols {
+	t.line = append(t.line, '{')
+	for i, key := range t.keys {
 		if i > 0 {
-			b.WriteByte(',')
+			t.line = append(t.line, ',')
 		}
-		b.WriteString(jsonString(col.Name) + ":" + t.record[i])
+		t.line = append(append(t.line, key...), t.record[i]...)
 	}
-	b.WriteByte('}')
+	t.line = append(t.line, '}')
 	if t.format == formatJSONL {
-		b.WriteByte('\n')
+		t.line = append(t.line, '\n')
 	}
-	_, err := io.WriteString(t.w, b.String())
+	_, err := t.w.Write(t.line)
 	return err
 }
 

@@ -113,33 +113,41 @@ func (p *whereParser) comparison() (expr, error) {
 	case op == "":
 		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
 	case op == "is null" || op == "is not null":
+		return e, nil
 	case col.Type == proto.ColumnType_JSON:
 		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case col.Type == proto.ColumnType_BOOL && op != "=" && op != "!=" && op != "in":
 		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
-	case op == "in":
+	}
+	err = p.values(&e)
+	return e, err
+}
+
+// values reads what follows a comparison's operator onto e.Values: `(v1, v2, ...)` for in,
+// `low and high` for between, else one value.
+func (p *whereParser) values(e *expr) error {
+	switch e.Op {
+	case "in":
 		if !p.symbol("(") {
-			return expr{}, fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
+			return fmt.Errorf("in needs a list in parentheses, like in (1, 2)")
 		}
 		for {
-			if err = p.appendValue(&e, true); err != nil || p.symbol(")") {
-				break
+			if err := p.appendValue(e, true); err != nil || p.symbol(")") {
+				return err
 			}
 			if !p.symbol(",") {
-				return expr{}, fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
+				return fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
 			}
 		}
-	case op == "between":
-		if err = p.appendValue(&e, false); err == nil && !p.keyword("and") {
-			return expr{}, fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
+	case "between":
+		if err := p.appendValue(e, false); err != nil {
+			return err
 		}
-		fallthrough
-	default:
-		if err == nil {
-			err = p.appendValue(&e, false)
+		if !p.keyword("and") {
+			return fmt.Errorf("between needs two values joined by and, like between '2024-05-01' and '2024-05-31 23:59:59'")
 		}
 	}
-	return e, err
+	return p.appendValue(e, false)
 }
 
 func (p *whereParser) skipSpace() {
@@ -272,33 +280,42 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		if !minus && !p.symbol("+") {
 			return t, true, nil
 		}
-		var text string
-		if p.keyword("interval") {
-			var quoted bool
-			if text, quoted, err = p.quoted("'"); !quoted {
-				return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-			} else if err != nil {
-				return t, true, err
-			}
-		} else {
-			text = p.match(daysPattern) + " days"
-		}
-		fields := strings.Fields(strings.ToLower(text))
-		if len(fields) == 0 || len(fields)%2 != 0 {
-			return t, true, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
-		}
-		for i := 0; i < len(fields); i += 2 {
-			n, err := strconv.Atoi(fields[i])
-			unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-			if err != nil || !known {
-				return t, true, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
-			}
-			if minus {
-				n = -n
-			}
-			t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
+		if t, err = p.addInterval(t, minus); err != nil {
+			return t, true, err
 		}
 	}
+}
+
+// addInterval reads `interval '7 days'` (or a bare number of days) and adds it to t, or subtracts it.
+func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
+	var text string
+	if p.keyword("interval") {
+		var quoted bool
+		var err error
+		if text, quoted, err = p.quoted("'"); !quoted {
+			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+		} else if err != nil {
+			return t, err
+		}
+	} else {
+		text = p.match(daysPattern) + " days"
+	}
+	fields := strings.Fields(strings.ToLower(text))
+	if len(fields) == 0 || len(fields)%2 != 0 {
+		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+	}
+	for i := 0; i < len(fields); i += 2 {
+		n, err := strconv.Atoi(fields[i])
+		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		if err != nil || !known {
+			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+		}
+		if minus {
+			n = -n
+		}
+		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
+	}
+	return t, nil
 }
 
 // typedValue converts a written value to the Go type of the column.

@@ -210,9 +210,6 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	if !ok {
 		return fmt.Errorf("inprocess: unknown table %q (have %s)", q.Table, strings.Join(slices.Sorted(maps.Keys(r.schema)), ", "))
 	}
-	hasColumn := func(name string) bool {
-		return slices.ContainsFunc(table.Columns, func(c *proto.ColumnDefinition) bool { return c.Name == name })
-	}
 	columns := q.Columns
 	if len(columns) == 0 {
 		for _, c := range table.Columns {
@@ -220,28 +217,13 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 		}
 	}
 	for _, c := range columns {
-		if !hasColumn(c) {
+		if !hasColumn(table, c) {
 			return fmt.Errorf("inprocess: table %s has no column %q", q.Table, c)
 		}
 	}
-	// The quals as Steampipe sends them: by column.
-	quals := map[string]*proto.Quals{}
-	for _, qual := range q.Quals {
-		if !hasColumn(qual.Column) {
-			return fmt.Errorf("inprocess: qual on unknown column %q", qual.Column)
-		}
-		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, qual.Operator) {
-			return fmt.Errorf("inprocess: qual on %s: unsupported operator %q", qual.Column, qual.Operator)
-		}
-		v, err := QualValue(qual.Value)
-		if err != nil {
-			return fmt.Errorf("inprocess: qual on %s: %w", qual.Column, err)
-		}
-		if quals[qual.Column] == nil {
-			quals[qual.Column] = &proto.Quals{}
-		}
-		quals[qual.Column].Quals = append(quals[qual.Column].Quals, &proto.Qual{
-			FieldName: qual.Column, Operator: &proto.Qual_StringValue{StringValue: qual.Operator}, Value: v})
+	quals, err := protoQuals(table, q.Quals)
+	if err != nil {
+		return err
 	}
 	var limit *proto.NullableInt
 	if q.Limit >= 0 {
@@ -304,6 +286,34 @@ func (s *rowStream) Send(res *proto.ExecuteResponse) error {
 
 // Context implements grpc.ServerStream; the SDK derives the query's context from it.
 func (s *rowStream) Context() context.Context { return s.ctx }
+
+// hasColumn reports whether the table has a column of that name.
+func hasColumn(t *proto.TableSchema, name string) bool {
+	return slices.ContainsFunc(t.Columns, func(c *proto.ColumnDefinition) bool { return c.Name == name })
+}
+
+// protoQuals converts quals to the map Steampipe sends, by column, checking each column and operator.
+func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error) {
+	out := map[string]*proto.Quals{}
+	for _, q := range qs {
+		if !hasColumn(t, q.Column) {
+			return nil, fmt.Errorf("inprocess: qual on unknown column %q", q.Column)
+		}
+		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, q.Operator) {
+			return nil, fmt.Errorf("inprocess: qual on %s: unsupported operator %q", q.Column, q.Operator)
+		}
+		v, err := QualValue(q.Value)
+		if err != nil {
+			return nil, fmt.Errorf("inprocess: qual on %s: %w", q.Column, err)
+		}
+		if out[q.Column] == nil {
+			out[q.Column] = &proto.Quals{}
+		}
+		out[q.Column].Quals = append(out[q.Column].Quals, &proto.Qual{
+			FieldName: q.Column, Operator: &proto.Qual_StringValue{StringValue: q.Operator}, Value: v})
+	}
+	return out, nil
+}
 
 // QualValue converts a Go value to the protobuf value of a qual; see Qual.Value for the types.
 func QualValue(v any) (*proto.QualValue, error) {

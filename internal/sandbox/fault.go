@@ -9,16 +9,16 @@ import (
 // FaultKind names what an injected fault does; the name is RequestRecord.Fault.
 type FaultKind string
 
-// The fault kinds; each constructor below says what its kind does.
+// The fault kinds, each with the constructor that makes it and says more.
 const (
-	KindStatus        FaultKind = "status"
-	KindReset         FaultKind = "reset"
-	KindMalformedJSON FaultKind = "malformed-json"
-	KindTruncated     FaultKind = "truncated"
-	KindHTML403       FaultKind = "html-403"
-	KindCodeInBody    FaultKind = "code-in-body"
-	KindSlow          FaultKind = "slow"
-	KindBody          FaultKind = "body"
+	KindStatus        FaultKind = "status"         // FaultStatus, FaultRateLimited: an error status, Coupang's JSON body
+	KindReset         FaultKind = "reset"          // FaultReset: the connection closed, unanswered
+	KindMalformedJSON FaultKind = "malformed-json" // FaultMalformedJSON: HTTP 200, a body that is not JSON
+	KindTruncated     FaultKind = "truncated"      // FaultTruncated: the normal answer, cut halfway through its body
+	KindHTML403       FaultKind = "html-403"       // FaultHTML403: the gateway's HTML 403 page
+	KindCodeInBody    FaultKind = "code-in-body"   // FaultCodeInBody: an error code inside an HTTP 200 answer
+	KindSlow          FaultKind = "slow"           // FaultSlow: the normal answer, late
+	KindBody          FaultKind = "body"           // FaultBody: exactly the Status and Body given
 )
 
 // Fault is one injected misbehaviour. Every kind that answers (all but KindReset, KindTruncated and

@@ -134,8 +134,8 @@ func (c *call) productList(pathVendor string) envelope {
 	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	for i := hi - 1; i >= lo; i-- {
-		has := d.products[i].kind > 0
-		if (answered == api.AnsweredAll || has == (answered == api.AnsweredAnswered)) && pg.next() {
+		hasAnswer := d.products[i].kind > 0 // a product question's kind is its number of answers
+		if (answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)) && pg.next() {
 			content = append(content, toWireProduct(d.renderProduct(i)))
 		}
 	}
