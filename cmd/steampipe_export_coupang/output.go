@@ -48,8 +48,9 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	if format == formatXLSX {
 		return newXLSXWriter(w, cols)
 	}
-	t := &textWriter{w: w, format: format, cols: cols, csv: csv.NewWriter(w), record: make([]string, len(cols))}
+	t := &textWriter{w: w, format: format, cols: cols}
 	if format == formatCSV {
+		t.csv, t.record = csv.NewWriter(&t.line), make([]string, len(cols))
 		for _, col := range cols {
 			t.header = append(t.header, col.Name)
 		}
@@ -58,8 +59,12 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 		}
 		return t, nil
 	}
+	t.enc = json.NewEncoder(&t.line)
+	t.enc.SetEscapeHTML(false) // <, > and & as themselves, as Steampipe writes them
 	for _, col := range cols {
-		t.keys = append(t.keys, jsonString(col.Name)+":")
+		t.line.Reset()
+		t.writeString(col.Name)
+		t.keys = append(t.keys, t.line.String()+":")
 	}
 	return t, nil
 }
@@ -95,21 +100,33 @@ func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
 
 // textWriter writes CSV (a header line, then one line per row; NULL is an empty field) or one
 // JSON object per row, keys in column order, as one array (json) or one object per line (jsonl).
+// Each row is built in line and handed to w in one Write: a failure later leaves every row written
+// so far, and a buffered w (the command's stdout) decides when to write through.
 type textWriter struct {
 	w      io.Writer
 	format string
 	cols   []column
-	csv    *csv.Writer
-	header []string // the CSV header until it is written
-	record []string // a row's fields: CSV text, or JSON values
-	keys   []string // JSON: each column's `"name":`, encoded once
-	line   []byte   // JSON: the row being written, reused
+	line   bytes.Buffer  // the row being written, reused
+	csv    *csv.Writer   // CSV: writes to line
+	header []string      // CSV: the header until it is written
+	record []string      // CSV: a row's fields
+	enc    *json.Encoder // JSON: writes strings to line
+	keys   []string      // JSON: each column's `"name":`, encoded once
 	rows   int
 }
 
-// WriteRow implements rowWriter. Each row goes through to the output, so that a failure later
-// leaves every line written so far.
+// WriteRow implements rowWriter.
 func (t *textWriter) WriteRow(r row) error {
+	t.line.Reset()
+	switch {
+	case t.format == formatCSV:
+	case t.format == formatJSONL:
+		t.line.WriteByte('{')
+	case t.rows == 0:
+		t.line.WriteString("[\n{")
+	default:
+		t.line.WriteString(",\n{")
+	}
 	for i, col := range t.cols {
 		v, ok := columnValue(r[col.Name])
 		text, literal := "", false
@@ -119,71 +136,65 @@ func (t *textWriter) WriteRow(r row) error {
 				return err
 			}
 		}
-		switch {
-		case t.format == formatCSV || literal:
+		if t.format == formatCSV {
 			t.record[i] = text
+			continue
+		}
+		if i > 0 {
+			t.line.WriteByte(',')
+		}
+		t.line.WriteString(t.keys[i])
+		switch {
 		case !ok:
-			t.record[i] = "null"
+			t.line.WriteString("null")
+		case literal:
+			t.line.WriteString(text)
 		default:
-			t.record[i] = jsonString(text)
+			t.writeString(text)
 		}
 	}
 	t.rows++
-	if t.format == formatCSV {
-		return t.writeCSV(t.record)
-	}
-	t.line = t.line[:0]
-	switch {
-	case t.format == formatJSONL:
-	case t.rows == 1:
-		t.line = append(t.line, "[\n"...)
+	switch t.format {
+	case formatCSV:
+		t.writeCSV(t.record)
+	case formatJSONL:
+		t.line.WriteString("}\n")
 	default:
-		t.line = append(t.line, ",\n"...)
+		t.line.WriteByte('}')
 	}
-	t.line = append(t.line, '{')
-	for i, key := range t.keys {
-		if i > 0 {
-			t.line = append(t.line, ',')
-		}
-		t.line = append(append(t.line, key...), t.record[i]...)
-	}
-	t.line = append(t.line, '}')
-	if t.format == formatJSONL {
-		t.line = append(t.line, '\n')
-	}
-	_, err := t.w.Write(t.line)
+	_, err := t.w.Write(t.line.Bytes())
 	return err
 }
 
 // Close implements rowWriter: an empty CSV result is its header line; a JSON array is closed.
 func (t *textWriter) Close() error {
-	end := "\n]\n"
+	t.line.Reset()
 	switch {
 	case t.format == formatCSV:
-		return t.writeCSV(nil)
+		t.writeCSV(nil)
 	case t.format == formatJSONL:
-		return nil
 	case t.rows == 0:
-		end = "[]\n"
+		t.line.WriteString("[]\n")
+	default:
+		t.line.WriteString("\n]\n")
 	}
-	_, err := io.WriteString(t.w, end)
+	_, err := t.w.Write(t.line.Bytes())
 	return err
 }
 
-// writeCSV writes the header if no line did yet, then record (if any), through to the output.
-func (t *textWriter) writeCSV(record []string) error {
-	for _, line := range [][]string{t.header, record} {
-		if line != nil {
-			_ = t.csv.Write(line) // an error shows in t.csv.Error()
+// writeCSV adds the header to line if no row did yet, then record (if any).
+func (t *textWriter) writeCSV(record []string) {
+	for _, fields := range [][]string{t.header, record} {
+		if fields != nil {
+			_ = t.csv.Write(fields) // writing to a bytes.Buffer cannot fail
 		}
 	}
 	t.header = nil
 	t.csv.Flush()
-	return t.csv.Error()
 }
 
-// jsonString is s as a JSON string, with <, > and & as themselves, as Steampipe writes them.
-func jsonString(s string) string {
-	b, _ := json.Marshal(s) // a string always encodes
-	return htmlUnescaper.Replace(string(b))
+// writeString adds s to line as a JSON string.
+func (t *textWriter) writeString(s string) {
+	_ = t.enc.Encode(s)               // a string always encodes
+	t.line.Truncate(t.line.Len() - 1) // Encode's newline
 }

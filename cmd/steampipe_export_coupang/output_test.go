@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -81,6 +82,32 @@ func TestWriterWritesNothingBeforeFirstRow(t *testing.T) {
 		_, err := newRowWriter(format, false, &buf, outputCols)
 		require.NoError(t, err)
 		assert.Empty(t, buf.String(), format)
+	}
+}
+
+// writeCounter counts the writes that reach it.
+type writeCounter struct{ writes int }
+
+func (c *writeCounter) Write(p []byte) (int, error) { c.writes++; return len(p), nil }
+
+// TestWritersKeepOutputBuffered: each row reaches the writer's output in one Write, and a buffered
+// output (as the command's stdout is) writes through only when it is full or flushed, in every format.
+func TestWritersKeepOutputBuffered(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
+		var out writeCounter
+		buf := bufio.NewWriterSize(&out, 64<<10)
+		w, err := newRowWriter(format, false, buf, outputCols)
+		require.NoError(t, err)
+		for range 100 {
+			for _, r := range outputRows {
+				require.NoError(t, w.WriteRow(r))
+			}
+		}
+		require.NoError(t, w.Close())
+		assert.Zero(t, out.writes, "%s: writes before the flush", format)
+		require.NoError(t, buf.Flush())
+		assert.Equal(t, 1, out.writes, format)
 	}
 }
 
