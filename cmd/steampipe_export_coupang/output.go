@@ -79,6 +79,8 @@ var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">"
 // values are JSON strings (NaN and infinities among them).
 func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
 	switch x := v.(type) {
+	case string:
+		return x, false, nil
 	case int64:
 		return strconv.FormatInt(x, 10), true, nil
 	case float64:
