@@ -342,7 +342,8 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	return v, nil
 }
 
-// send signs and sends one GET and reads the whole body, which it returns only for a 2xx JSON answer.
+// send signs and sends one GET and reads the whole body, which it returns only for a 2xx answer:
+// the decoders refuse a body that is not JSON.
 func (c *Client) send(ctx context.Context, path, query string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.BaseURL+path, nil)
 	if err != nil {
@@ -370,8 +371,6 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 		e := statusError(status, resp.Header.Get("Location"), body)
 		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return status, nil, e
-	case !looksLikeJSON(body):
-		return status, nil, &Error{Kind: KindDecode, Message: describeBody(body, status), Hint: hintDecode}
 	}
 	return resp.StatusCode, body, nil
 }
