@@ -57,7 +57,8 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// Now is the clock used to sign requests; nil means time.Now.
 	Now func() time.Time
-	// Logger receives one line per attempt (never headers, keys or signatures); nil discards.
+	// Logger receives a Debug line per attempt and a Warn line per retry (never headers, keys or
+	// signatures); nil discards.
 	Logger hclog.Logger
 }
 
@@ -355,7 +356,6 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	req.Header.Set("X-Requested-By", c.cfg.VendorID)
 	req.Header.Set("X-EXTENDED-TIMEOUT", "90000") // lifts the gateway's 3 s backend timeout
 	req.Header.Set("User-Agent", "steampipe-plugin-coupang")
-	c.cfg.Logger.Trace("coupang api request", "method", http.MethodGet, "path", path)
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
 		return 0, nil, networkError(err)
