@@ -191,8 +191,8 @@ type Reuse interface {
 	Read(id int64, err error)
 }
 
-// WithReuse returns a copy of c that consults r before every call (see Reuse). The copy shares
-// c's HTTP client and wait hook.
+// WithReuse returns a copy of c that consults r before every ListInquiries and GetInquiry call
+// (see Reuse; product Q&A lists are always sent). The copy shares c's HTTP client and hooks.
 func (c *Client) WithReuse(r Reuse) *Client {
 	cp := *c
 	cp.reuse = r
