@@ -83,7 +83,7 @@ type connection struct {
 	client       *api.Client
 	snap         *snapshot
 	budget       *ratelimit.Budget
-	config       any // the SDK's Connection.Config it was built from
+	config       coupangConfig // the config it was built from
 }
 
 // connections holds the connection of each Steampipe connection, built once however many scans
@@ -100,17 +100,17 @@ type connections struct {
 func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connection, error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	if c := cs.built[d.Connection]; c != nil && c.config == d.Connection.Config {
-		return c, nil
-	}
 	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil (the
 	// SDK parses only a non-empty one): every argument then comes from the environment.
 	config, _ := d.Connection.Config.(coupangConfig)
+	if c := cs.built[d.Connection]; c != nil && c.config == config {
+		return c, nil
+	}
 	c, err := buildConnection(ctx, config)
 	if err != nil {
 		return nil, err
 	}
-	c.config = d.Connection.Config
+	c.config = config
 	if cs.built == nil {
 		cs.built = map[*plugin.Connection]*connection{}
 	}
