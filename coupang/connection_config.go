@@ -86,13 +86,15 @@ type connection struct {
 	config       coupangConfig // the config it was built from
 }
 
-// connections holds the connection of each Steampipe connection, built once however many scans
-// start together, since they must share one client and snapshot. The SDK sets a changed config on
-// the same *plugin.Connection, parsed anew (new pointers, so never equal): the connection is then
-// rebuilt. A config error is never kept, so that a fixed environment variable works at once.
+// connections holds the connection of each Steampipe connection, by name, built once however many
+// scans start together, since they must share one client and snapshot. The SDK parses a changed
+// config anew (new pointers, so never equal): the connection is then rebuilt. By name, a connection
+// deleted and added again (a new *plugin.Connection) replaces its entry instead of leaving the old
+// client and snapshot behind. A config error is never kept, so that a fixed environment variable
+// works at once.
 type connections struct {
 	mu    sync.Mutex
-	built map[*plugin.Connection]*connection
+	built map[string]*connection
 }
 
 // get returns the connection of the query's Steampipe connection, building it on first use and
@@ -103,7 +105,7 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil (the
 	// SDK parses only a non-empty one): every argument then comes from the environment.
 	config, _ := d.Connection.Config.(coupangConfig)
-	if c := cs.built[d.Connection]; c != nil && c.config == config {
+	if c := cs.built[d.Connection.Name]; c != nil && c.config == config {
 		return c, nil
 	}
 	c, err := buildConnection(ctx, config)
@@ -112,9 +114,9 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	}
 	c.config = config
 	if cs.built == nil {
-		cs.built = map[*plugin.Connection]*connection{}
+		cs.built = map[string]*connection{}
 	}
-	cs.built[d.Connection] = c
+	cs.built[d.Connection.Name] = c
 	return c, nil
 }
 
