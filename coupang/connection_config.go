@@ -183,7 +183,8 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 }
 
 // prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for
-// the call's setup, yet too short to put more requests in a second than the limiter grants.
+// the call's setup, yet too short to put more requests in a second than the limiter grants at fill
+// rates up to about 50/s (a token every 20 ms or more; the default is 4/s).
 const prepaidFor = 10 * time.Millisecond
 
 // prepaidWait returns a wait hook whose first call, if made within prepaidFor of its creation by
