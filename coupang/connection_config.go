@@ -83,16 +83,18 @@ type connection struct {
 	client       *api.Client
 	snap         *snapshot
 	budget       *ratelimit.Budget
-	config       any // the SDK's Connection.Config it was built from
+	config       coupangConfig // the config it was built from
 }
 
-// connections holds the connection of each Steampipe connection, built once however many scans
-// start together, since they must share one client and snapshot. The SDK sets a changed config on
-// the same *plugin.Connection, parsed anew (new pointers, so never equal): the connection is then
-// rebuilt. A config error is never kept, so that a fixed environment variable works at once.
+// connections holds the connection of each Steampipe connection, by name, built once however many
+// scans start together, since they must share one client and snapshot. The SDK parses a changed
+// config anew (new pointers, so never equal): the connection is then rebuilt. By name, a connection
+// deleted and added again (a new *plugin.Connection) replaces its entry instead of leaving the old
+// client and snapshot behind. A config error is never kept, so that a fixed environment variable
+// works at once.
 type connections struct {
 	mu    sync.Mutex
-	built map[*plugin.Connection]*connection
+	built map[string]*connection
 }
 
 // get returns the connection of the query's Steampipe connection, building it on first use and
@@ -100,21 +102,21 @@ type connections struct {
 func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connection, error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	if c := cs.built[d.Connection]; c != nil && c.config == d.Connection.Config {
-		return c, nil
-	}
 	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil (the
 	// SDK parses only a non-empty one): every argument then comes from the environment.
 	config, _ := d.Connection.Config.(coupangConfig)
+	if c := cs.built[d.Connection.Name]; c != nil && c.config == config {
+		return c, nil
+	}
 	c, err := buildConnection(ctx, config)
 	if err != nil {
 		return nil, err
 	}
-	c.config = d.Connection.Config
+	c.config = config
 	if cs.built == nil {
-		cs.built = map[*plugin.Connection]*connection{}
+		cs.built = map[string]*connection{}
 	}
-	cs.built[d.Connection] = c
+	cs.built[d.Connection.Name] = c
 	return c, nil
 }
 
@@ -181,7 +183,8 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 }
 
 // prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for
-// the call's setup, yet too short to put more requests in a second than the limiter grants.
+// the call's setup, yet too short to put more requests in a second than the limiter grants at fill
+// rates up to about 50/s (a token every 20 ms or more; the default is 4/s).
 const prepaidFor = 10 * time.Millisecond
 
 // prepaidWait returns a wait hook whose first call, if made within prepaidFor of its creation by

@@ -14,7 +14,7 @@ import (
 // TestScansStartingTogetherShareOneConnection: scans of statements that start at the same moment can
 // all be the first of their connection (several sessions, a dashboard's queries); they must share
 // one connection, or a listing is not reused by the inner scans of its join. A changed config
-// builds a new one.
+// builds a new one, and so does a connection deleted and added again, in place of the old one.
 func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	t.Parallel()
 	schema := Plugin(context.Background()).ConnectionConfigSchema
@@ -33,6 +33,11 @@ func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	d.Connection.Config = parse() // the SDK parses a changed config and sets it on the same Connection
 	changed := scansShareOne(t, &conns, d)
 	assert.NotSame(t, first, changed, "a changed config builds its own connection")
+
+	// The connection deleted and added again: the SDK makes a new Connection of the same name.
+	readded := scansShareOne(t, &conns, &plugin.QueryData{Connection: &plugin.Connection{Name: "coupang", Config: parse()}})
+	assert.NotSame(t, changed, readded, "a re-added connection builds its own connection")
+	assert.Len(t, conns.built, 1, "it replaces the deleted one's")
 }
 
 // TestEnvOnlyConfigSharesOneConnection: a connection whose config sets no argument (the shipped

@@ -124,8 +124,9 @@ func (s *budgetSends) at(t *testing.T, e *env, dir string) string {
 	return s.path
 }
 
-// read adds the send times the file holds now. The request's own send is among them: the budget
-// records it when the request is written, before the answer.
+// read adds the send times the file holds now. The request's own send is among them unless its
+// answer took longer than a budget window: the budget records the send when the request is
+// written, and only a window's worth of later sends can push it out of the file.
 func (s *budgetSends) read(api.RequestInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -57,7 +57,8 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// Now is the clock used to sign requests; nil means time.Now.
 	Now func() time.Time
-	// Logger receives one line per attempt (never headers, keys or signatures); nil discards.
+	// Logger receives a Debug line per attempt and a Warn line per retry (never headers, keys or
+	// signatures); nil discards.
 	Logger hclog.Logger
 }
 
@@ -190,8 +191,8 @@ type Reuse interface {
 	Read(id int64, err error)
 }
 
-// WithReuse returns a copy of c that consults r before every call (see Reuse). The copy shares
-// c's HTTP client and wait hook.
+// WithReuse returns a copy of c that consults r before every ListInquiries and GetInquiry call
+// (see Reuse; product Q&A lists are always sent). The copy shares c's HTTP client and hooks.
 func (c *Client) WithReuse(r Reuse) *Client {
 	cp := *c
 	cp.reuse = r
@@ -342,7 +343,8 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	return v, nil
 }
 
-// send signs and sends one GET and reads the whole body, which it returns only for a 2xx JSON answer.
+// send signs and sends one GET and reads the whole body, which it returns only for a 2xx answer:
+// the decoders refuse a body that is not JSON.
 func (c *Client) send(ctx context.Context, path, query string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.BaseURL+path, nil)
 	if err != nil {
@@ -354,7 +356,6 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	req.Header.Set("X-Requested-By", c.cfg.VendorID)
 	req.Header.Set("X-EXTENDED-TIMEOUT", "90000") // lifts the gateway's 3 s backend timeout
 	req.Header.Set("User-Agent", "steampipe-plugin-coupang")
-	c.cfg.Logger.Trace("coupang api request", "method", http.MethodGet, "path", path)
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
 		return 0, nil, networkError(err)
@@ -370,8 +371,6 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 		e := statusError(status, resp.Header.Get("Location"), body)
 		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return status, nil, e
-	case !looksLikeJSON(body):
-		return status, nil, &Error{Kind: KindDecode, Message: describeBody(body, status), Hint: hintDecode}
 	}
 	return resp.StatusCode, body, nil
 }

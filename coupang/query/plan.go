@@ -14,7 +14,8 @@ import (
 const DefaultLookbackDays = 7
 
 // MinDate is the oldest Korean date ever asked for: Coupang has no inquiries before 2010, so an
-// earlier bound (even year 1) is clamped here and a range never grows past about 900 windows.
+// earlier bound (even year 1) is clamped here and a range spans at most 2010 to today, about 52
+// windows a year.
 var MinDate = time.Date(2010, 1, 1, 0, 0, 0, 0, api.KST)
 
 // MaxRequests caps the first-page calls of one plan (20,000 take about 83 minutes at 4 per

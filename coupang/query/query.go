@@ -26,9 +26,9 @@ type Bound struct {
 	Value time.Time
 }
 
-// Quals are the pushed-down SQL quals. Every key column holds one set of values per qual (`= v`
-// is {v}, `IN (...)` the list); Postgres ANDs the quals, so a column's sets intersect. Split turns
-// them into the single-valued Quals that Build plans.
+// Quals are the pushed-down SQL quals. Every key column but inquiry_at holds one set of values per
+// qual (`= v` is {v}, `IN (...)` the list); Postgres ANDs the quals, so a column's sets intersect.
+// Split turns them into the single-valued Quals that Build plans.
 type Quals struct {
 	// InquiryAt holds every range or `=` qual on inquiry_at (BETWEEN arrives as ">=" and "<=");
 	// InquiryAtAny each list qual (`IN (...)`, `> ANY (...)`) as its bounds, of which a row must meet any.

@@ -194,7 +194,7 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 		log = slices.Repeat([]int64{now}, r.Requests)
 	}
 	if wait, _ = admit(slices.Clone(log), now, r); wait == 0 {
-		return 0, func() { b.record(f, log, r) }, nil
+		return 0, func() { b.record(f, log, n, r) }, nil
 	}
 	if !ok {
 		return wait, nil, write(f, log, n)
@@ -202,11 +202,11 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	return wait, nil, nil
 }
 
-// record adds a send at the current time to log, writes it and unlocks the budget by closing f. A
-// write error is returned by the next Reserve, since the request it concerns is already on its way.
-func (b *Budget) record(f *os.File, log []int64, r Rate) {
+// record adds a send at the current time to log, writes it over the file's size bytes and unlocks
+// the budget by closing f. A write error is returned by the next Reserve, since the request it
+// concerns is already on its way.
+func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
 	defer f.Close()
-	size := len(log) * lineLen // the file holds log: check read it so
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
 	if err := write(f, log[max(0, len(log)-r.Requests):], size); err != nil {
