@@ -80,14 +80,8 @@ func export(ctx context.Context, environ []string, where string, command ...stri
 func (s scenario) runExports(ctx context.Context, dir string, res *result) error {
 	res.rowUnit = "inquiries"
 	name, ldflags := "steampipe_export_coupang", ""
-	if s.kind == "export" {
-		name, ldflags = fmt.Sprintf("export-%g", s.rate), fmt.Sprintf("-X %s=%g", linkedRateVar, s.rate)
-	}
-	bin, err := build(ctx, dir, name, ldflags)
-	if err != nil {
-		return err
-	}
-	command, rounds, rssFile := []string{bin}, s.procs, filepath.Join(dir, s.name+".rss")
+	var launcher []string
+	rounds, rssFile := s.procs, filepath.Join(dir, s.name+".rss")
 	if s.kind == "export" {
 		// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
 		// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
@@ -98,10 +92,16 @@ func (s scenario) runExports(ctx context.Context, dir string, res *result) error
 		if _, err := os.Stat("/usr/bin/time"); err != nil {
 			return fmt.Errorf("the export's peak RSS is read with GNU time (Debian package time): %w", err)
 		}
-		command, rounds = []string{"/usr/bin/time", "-f", "%M", "-o", rssFile, bin}, []int{1}
+		launcher, rounds = []string{"/usr/bin/time", "-f", "%M", "-o", rssFile}, []int{1}
+		name, ldflags = fmt.Sprintf("export-%g", s.rate), fmt.Sprintf("-X %s=%g", linkedRateVar, s.rate)
 	} else {
 		res.sbLimit = s.rate
 	}
+	bin, err := build(ctx, dir, name, ldflags)
+	if err != nil {
+		return err
+	}
+	command := append(launcher, bin)
 	opts := s.data
 	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
 	srv := sandbox.New(opts)
