@@ -37,12 +37,10 @@ func build(ctx context.Context, dir, name, ldflags string) (string, error) {
 	return path, nil
 }
 
-// export runs command (the export binary, or a launcher and its arguments ending with the binary)
-// over inquiries matching where, with environ, and returns the distinct inquiries in its CSV (a row
-// is one inquiry and option ID; the first column is inquiry_id) and its wall time.
-func export(ctx context.Context, environ []string, where string, command ...string) (rows int, wall time.Duration, err error) {
-	cmd := exec.CommandContext(ctx, command[0], append(command[1:], inquiryTable, "--where", where, "--output", "csv")...)
-	cmd.Env = environ
+// export runs cmd (the export binary, or a launcher ending with it, writing CSV to stdout) and
+// returns the distinct inquiries in its CSV (a row is one inquiry and option ID; the first column is
+// inquiry_id) and its wall time.
+func export(cmd *exec.Cmd) (rows int, wall time.Duration, err error) {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -72,74 +70,38 @@ func export(ctx context.Context, environ []string, where string, command ...stri
 	return len(seen) - 1, time.Since(start), err // less the header line
 }
 
-// runExports starts the sandbox in this process with s's latency and runs the export binary against
-// it over s.days, its CSV counted here: for "export" once, with s.rate linked into the binary, under
-// GNU time for the export process's own peak RSS; for "procs" in rounds of several release builds
-// at once, which share the default coupang_api budget of one seller, against a sandbox that enforces
-// s.rate over a closed 1-second window (429 above it) and logs every request's arrival.
-func (s scenario) runExports(ctx context.Context, dir string, res *result) error {
+// runExports runs the export binary against srv over s.days in rounds of s.procs processes at once,
+// its CSV counted here: "export" once, with s.rate linked into the binary, under GNU time for the
+// export process's own peak RSS; "procs" release builds, which share the default coupang_api budget
+// of one seller, against a sandbox that enforces s.rate and logs every request's arrival.
+func (s scenario) runExports(ctx context.Context, dir string, srv *sandbox.Server, base string, res *result) error {
 	res.rowUnit = "inquiries"
-	name, ldflags := "steampipe_export_coupang", ""
-	var launcher []string
-	rounds, rssFile := s.procs, filepath.Join(dir, s.name+".rss")
-	if s.kind == "export" {
-		// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
-		// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
-		// address space, and exec folds that address space's high-water RSS into the child's
-		// ru_maxrss (fs/exec.c: exec_mmap -> setmax_mm_hiwater_rss). This process holds the sandbox
-		// and the SDK caches of earlier scenarios (400 MB after the quick in-process ones), so the
-		// export runs under GNU time, a process of a few MB, which reports the export's own peak.
-		if _, err := os.Stat("/usr/bin/time"); err != nil {
-			return fmt.Errorf("the export's peak RSS is read with GNU time (Debian package time): %w", err)
-		}
-		launcher, rounds = []string{"/usr/bin/time", "-f", "%M", "-o", rssFile}, []int{1}
-		name, ldflags = fmt.Sprintf("export-%g", s.rate), fmt.Sprintf("-X %s=%g", linkedRateVar, s.rate)
-	} else {
-		res.sbLimit = s.rate
-	}
-	bin, err := build(ctx, dir, name, ldflags)
+	command, rssFile, err := s.exportCommand(ctx, dir)
 	if err != nil {
 		return err
 	}
-	command := append(launcher, bin)
-	opts := s.data
-	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
-	srv := sandbox.New(opts)
-	base, stop, err := srv.Start()
-	if err != nil {
-		return fmt.Errorf("start sandbox: %w", err)
-	}
-	defer stop()
 	ws := rangeOf(srv, s.days)
 	counts, where := countIn(srv.InquiryTimes(), ws), fmt.Sprintf("inquiry_at >= '%s'", ws[len(ws)-1].start.Format(api.DateLayout))
 	res.query = fmt.Sprintf("--where %q --output csv", where)
 	if s.kind == "procs" {
 		res.query += ", in each process"
 	}
-	environ := append(os.Environ(), "COUPANG_BASE_URL="+base, "COUPANG_VENDOR_ID="+srv.VendorID(),
-		"COUPANG_ACCESS_KEY="+srv.AccessKey(), "COUPANG_SECRET_KEY="+srv.SecretKey(), ratelimit.EnvDir+"="+filepath.Join(dir, "budget"))
-	for _, n := range rounds {
+	command = append(command, inquiryTable, "--where", where, "--output", "csv")
+	newCmd := func() *exec.Cmd {
+		cmd := exec.CommandContext(ctx, command[0], command[1:]...)
+		cmd.Env = append(os.Environ(), "COUPANG_BASE_URL="+base, "COUPANG_VENDOR_ID="+srv.VendorID(),
+			"COUPANG_ACCESS_KEY="+srv.AccessKey(), "COUPANG_SECRET_KEY="+srv.SecretKey(), ratelimit.EnvDir+"="+filepath.Join(dir, "budget"))
+		return cmd
+	}
+	for _, n := range s.procs {
 		if s.kind == "procs" {
 			time.Sleep(1100 * time.Millisecond) // let the previous round's window pass
 		}
-		srv.ResetLog()
-		rd := round{procs: n, walls: make([]time.Duration, n), expected: n * sum(counts)}
-		rows, errs := make([]int, n), make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() { rows[i], rd.walls[i], errs[i] = export(ctx, environ, where, command...) })
+		rd, err := exportRound(srv, n, newCmd)
+		if err != nil {
+			return err
 		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return fmt.Errorf("%d processes: %w", n, err)
-		}
-		log := srv.Log()
-		arrivals := sandbox.Arrivals(log)
-		rd.rows, rd.requests, rd.n429 = sum(rows), len(arrivals), count429(log)
-		rd.most = sandbox.MostInWindow(arrivals, time.Second)
-		if len(arrivals) > 0 {
-			rd.span = slices.MaxFunc(arrivals, time.Time.Compare).Sub(slices.MinFunc(arrivals, time.Time.Compare))
-		}
+		rd.expected = n * sum(counts)
 		res.rounds = append(res.rounds, rd)
 		res.requests += rd.requests
 		res.minimum += n * minimumRequests(counts, api.MaxPageSize, 0)
@@ -148,15 +110,60 @@ func (s scenario) runExports(ctx context.Context, dir string, res *result) error
 		res.expected += rd.expected
 		res.wall += slices.Max(rd.walls)
 	}
-	if s.kind == "export" {
-		kib, err := os.ReadFile(rssFile)
-		if err != nil {
-			return fmt.Errorf("export peak RSS: %w", err)
-		}
-		if _, err := fmt.Sscan(string(kib), &res.mem); err != nil {
-			return fmt.Errorf("export peak RSS: %q is not a number of KiB", kib)
-		}
-		res.mem *= 1024
+	if rssFile == "" {
+		return nil
 	}
+	kib, err := os.ReadFile(rssFile)
+	if err != nil {
+		return fmt.Errorf("export peak RSS: %w", err)
+	}
+	if _, err := fmt.Sscan(string(kib), &res.mem); err != nil {
+		return fmt.Errorf("export peak RSS: %q is not a number of KiB", kib)
+	}
+	res.mem *= 1024
 	return nil
+}
+
+// exportCommand builds the export binary and returns the command that runs it and, for "export",
+// the file where GNU time writes its peak RSS in KiB.
+func (s scenario) exportCommand(ctx context.Context, dir string) (command []string, rssFile string, err error) {
+	if s.kind == "procs" {
+		bin, err := build(ctx, dir, "steampipe_export_coupang", "")
+		return []string{bin}, "", err
+	}
+	// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
+	// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
+	// address space, and exec folds that address space's high-water RSS into the child's
+	// ru_maxrss (fs/exec.c: exec_mmap -> setmax_mm_hiwater_rss). This process holds the sandbox
+	// and the SDK caches of earlier scenarios (400 MB after the quick in-process ones), so the
+	// export runs under GNU time, a process of a few MB, which reports the export's own peak.
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		return nil, "", fmt.Errorf("the export's peak RSS is read with GNU time (Debian package time): %w", err)
+	}
+	bin, err := build(ctx, dir, fmt.Sprintf("export-%g", s.rate), fmt.Sprintf("-X %s=%g", linkedRateVar, s.rate))
+	rssFile = filepath.Join(dir, s.name+".rss")
+	return []string{"/usr/bin/time", "-f", "%M", "-o", rssFile, bin}, rssFile, err
+}
+
+// exportRound runs n exports at once and reads the sandbox's log of their requests.
+func exportRound(srv *sandbox.Server, n int, newCmd func() *exec.Cmd) (round, error) {
+	srv.ResetLog()
+	rd := round{procs: n, walls: make([]time.Duration, n)}
+	rows, errs := make([]int, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { rows[i], rd.walls[i], errs[i] = export(newCmd()) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return rd, fmt.Errorf("%d processes: %w", n, err)
+	}
+	log := srv.Log()
+	arrivals := sandbox.Arrivals(log)
+	rd.rows, rd.requests, rd.n429 = sum(rows), len(arrivals), count429(log)
+	rd.most = sandbox.MostInWindow(arrivals, time.Second)
+	if len(arrivals) > 0 {
+		rd.span = slices.MaxFunc(arrivals, time.Time.Compare).Sub(slices.MinFunc(arrivals, time.Time.Compare))
+	}
+	return rd, nil
 }

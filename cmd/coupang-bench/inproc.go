@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"net/http"
 	"runtime"
 	"runtime/metrics"
@@ -18,20 +17,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// runInProcess starts the sandbox in this process with s's latency and a limit a quarter above
-// s.rate (so the plugin meets it only if it breaks its own limit), runs s through the in-process
-// plugin with the coupang_api limiter retuned to s.rate, and, with s.baseline, the hand-written
-// script on the same data.
-func (s scenario) runInProcess(ctx context.Context, res *result) error {
-	res.sbLimit = math.Ceil(s.rate * 1.25)
-	opts := s.data
-	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
-	srv := sandbox.New(opts)
-	base, stop, err := srv.Start()
-	if err != nil {
-		return fmt.Errorf("start sandbox: %w", err)
-	}
-	defer stop()
+// runInProcess runs s through the in-process plugin with the coupang_api limiter retuned to
+// s.rate and, with s.baseline, the hand-written script on the same data.
+func (s scenario) runInProcess(ctx context.Context, srv *sandbox.Server, base string, res *result) error {
 	r, err := inprocess.New(ctx, "bench", srv.ConnectionHCL(base), inprocess.WithRateLimiter(inprocess.Limiter{
 		Name: coupang.RateLimiterName, FillRate: float32(s.rate), BucketSize: 1, Scope: []string{"connection"}}))
 	if err != nil {
@@ -45,7 +33,8 @@ func (s scenario) runInProcess(ctx context.Context, res *result) error {
 		return err
 	}
 	time.Sleep(1100 * time.Millisecond) // let the sandbox's 1-second rate window empty
-	if res.baseline, err = handWritten(ctx, srv, base, s.rate, rangeOf(srv, s.days)); err != nil {
+	res.baseline = &result{}
+	if err := s.handWritten(ctx, srv, base, res.baseline); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	return nil
@@ -66,16 +55,14 @@ func measured(srv *sandbox.Server, res *result, f func() error) error {
 	return err
 }
 
-// query runs the one query of a listing (over s.days, or of the hot option ID, with s.limit), of
-// "latest" (ORDER BY inquiry_at DESC LIMIT 5 pushed down, over s.days) or of "ids" (`inquiry_id IN`
-// the first s.ids inquiries, one duplicate added). The rows expected and the fewest requests come
-// from the sandbox's data, without the plugin or the list endpoint: for a listing each 7-day window's
-// pages, for the latest five the newest window's (which holds them), for IDs one per distinct ID.
+// query runs the one query of s and counts its rows: distinct inquiries, replies or questions for a
+// listing without a LIMIT (the tables have one row per inquiry and option ID; the expectation counts
+// the former), the rows themselves otherwise.
 func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result) error {
-	q := inprocess.Query{Table: s.table, Limit: -1}
-	// A listing counts what its expectation counts: distinct inquiries, replies or questions, while
-	// the tables have one row per inquiry and option ID. A LIMIT counts rows, so under one, and for
-	// the other kinds, the rows themselves are counted.
+	q, err := s.plan(srv, res)
+	if err != nil {
+		return err
+	}
 	distinct := s.kind == "" && s.limit == 0
 	if s.kind == "" {
 		// The bounds are the instants meant, as the export's are (no session TimeZone to allow for).
@@ -85,59 +72,9 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 			res.rowUnit = map[string]string{inquiryTable: "inquiries", replyTable: "replies", productTable: "questions"}[s.table]
 		}
 	}
-	switch {
-	case s.kind == "ids":
-		all := srv.Inquiries()
-		if len(all) < s.ids {
-			return fmt.Errorf("the sandbox has %d inquiries, fewer than %d", len(all), s.ids)
-		}
-		ids := make([]int64, 0, s.ids+1)
-		for _, inq := range all[:s.ids] {
-			ids = append(ids, inq.InquiryID)
-			res.expected += max(1, len(inq.VendorItemIDs))
-		}
-		ids = append(ids, ids[0]) // a duplicate: read once
-		res.query, res.minimum = fmt.Sprintf("inquiry_id in (%d IDs, one repeated)", len(ids)), s.ids
-		q.Columns, q.Quals = []string{"inquiry_id"}, []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: ids}}
-	case s.hot:
-		id := srv.HotVendorItemID()
-		q.Quals = []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: id}}
-		res.query, res.expected = fmt.Sprintf("vendor_item_id = %d", id), srv.VendorItemCount(id)
-		res.minimum = pages(res.expected, api.MaxPageSize)
-	default:
-		ws := rangeOf(srv, s.days)
-		lo := ws[len(ws)-1].start
-		q.Quals = []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
-		res.query = fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout))
-		times, size := srv.InquiryTimes(), api.MaxPageSize
-		if s.table == productTable {
-			times, size = srv.ProductInquiryTimes(), api.MaxProductPageSize
-		}
-		counts := countIn(times, ws)
-		res.expected, res.minimum = sum(counts), minimumRequests(counts, size, 0)
-		switch {
-		case s.kind == "latest":
-			q.Columns, q.Limit = []string{"inquiry_at"}, 5
-			q.SortOrder = []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
-			res.query += " order by inquiry_at desc limit 5"
-			res.minimum, res.expected = minimumRequests(counts[:1], size, 0), 5
-		case s.limit > 0:
-			q.Limit = s.limit
-			res.query += fmt.Sprintf(" limit %d", s.limit)
-			res.expected, res.minimum = min(res.expected, int(s.limit)), minimumRequests(counts, int(s.limit), int(s.limit))
-		}
-		if s.table == replyTable {
-			res.expected = 0
-			for _, inq := range srv.Inquiries() {
-				if !inq.InquiryAt.Before(lo) {
-					res.expected += len(inq.Replies)
-				}
-			}
-		}
-	}
 	seen := map[[3]int64]bool{} // inquiry, reply and comment IDs (0 where the table has none)
 	var got []time.Time
-	err := measured(srv, res, func() error {
+	err = measured(srv, res, func() error {
 		start := time.Now()
 		return r.Query(ctx, q, func(row map[string]*proto.Column) error {
 			if res.rows == 0 && s.kind == "ids" {
@@ -159,16 +96,89 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 	if err != nil || s.kind != "latest" {
 		return err
 	}
-	// The five newest rows: one per inquiry and option ID, newest inquiry first.
-	var newest []time.Time
-	all := srv.Inquiries() // oldest first
-	for i := len(all) - 1; i >= 0 && len(newest) < 5; i-- {
-		for range max(1, len(all[i].VendorItemIDs)) {
-			newest = append(newest, all[i].InquiryAt)
+	return newest5(srv, got)
+}
+
+// plan returns the query of s: `inquiry_id IN` the first s.ids inquiries, one duplicate added
+// ("ids"), of the hot option ID, or a listing. It sets in res the rows expected and the fewest
+// requests, from the sandbox's data without the plugin or the list endpoint: one request per
+// distinct ID, the hot option's pages.
+func (s scenario) plan(srv *sandbox.Server, res *result) (inprocess.Query, error) {
+	q := inprocess.Query{Table: s.table, Limit: -1}
+	switch {
+	case s.kind == "ids":
+		all := srv.Inquiries()
+		if len(all) < s.ids {
+			return q, fmt.Errorf("the sandbox has %d inquiries, fewer than %d", len(all), s.ids)
+		}
+		ids := make([]int64, 0, s.ids+1)
+		for _, inq := range all[:s.ids] {
+			ids = append(ids, inq.InquiryID)
+			res.expected += max(1, len(inq.VendorItemIDs))
+		}
+		ids = append(ids, ids[0]) // a duplicate: read once
+		res.query, res.minimum = fmt.Sprintf("inquiry_id in (%d IDs, one repeated)", len(ids)), s.ids
+		q.Columns, q.Quals = []string{"inquiry_id"}, []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: ids}}
+	case s.hot:
+		id := srv.HotVendorItemID()
+		q.Quals = []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: id}}
+		res.query, res.expected = fmt.Sprintf("vendor_item_id = %d", id), srv.VendorItemCount(id)
+		res.minimum = minimumRequests([]int{res.expected}, api.MaxPageSize, 0)
+	default:
+		s.listing(srv, &q, res)
+	}
+	return q, nil
+}
+
+// listing makes q a listing over s.days, with s.limit, or "latest" (ORDER BY inquiry_at DESC LIMIT
+// 5 pushed down). Its minimum is each 7-day window's pages, for the latest five the newest
+// window's (which holds them).
+func (s scenario) listing(srv *sandbox.Server, q *inprocess.Query, res *result) {
+	ws := rangeOf(srv, s.days)
+	lo := ws[len(ws)-1].start
+	q.Quals = []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}
+	res.query = fmt.Sprintf("inquiry_at >= '%s'", lo.Format(api.DateLayout))
+	times, size := srv.InquiryTimes(), api.MaxPageSize
+	if s.table == productTable {
+		times, size = srv.ProductInquiryTimes(), api.MaxProductPageSize
+	}
+	counts := countIn(times, ws)
+	res.expected, res.minimum = sum(counts), minimumRequests(counts, size, 0)
+	switch {
+	case s.kind == "latest":
+		q.Columns, q.Limit = []string{"inquiry_at"}, 5
+		q.SortOrder = []*proto.SortColumn{{Column: "inquiry_at", Order: proto.SortOrder_Desc}}
+		res.query += " order by inquiry_at desc limit 5"
+		res.minimum, res.expected = minimumRequests(counts[:1], size, 0), 5
+	case s.limit > 0:
+		q.Limit = s.limit
+		res.query += fmt.Sprintf(" limit %d", s.limit)
+		res.expected, res.minimum = min(res.expected, int(s.limit)), minimumRequests(counts, int(s.limit), int(s.limit))
+	}
+	if s.table == replyTable {
+		res.expected = 0
+		for _, inq := range srv.Inquiries() {
+			if !inq.InquiryAt.Before(lo) {
+				res.expected += len(inq.Replies)
+			}
 		}
 	}
-	if newest = newest[:min(5, len(newest))]; !slices.EqualFunc(got, newest, time.Time.Equal) {
-		return fmt.Errorf("rows %v, want the newest five %v", got, newest)
+}
+
+// newest5 checks that got are the sandbox's five newest rows: one per inquiry and option ID,
+// newest inquiry first.
+func newest5(srv *sandbox.Server, got []time.Time) error {
+	var want []time.Time
+	for _, inq := range slices.Backward(srv.Inquiries()) { // oldest first
+		for range max(1, len(inq.VendorItemIDs)) {
+			want = append(want, inq.InquiryAt)
+		}
+		if len(want) >= 5 {
+			break
+		}
+	}
+	if want = want[:min(5, len(want))]; !slices.EqualFunc(got, want, time.Time.Equal) {
+		return fmt.Errorf("rows %v, want the newest five %v", got, want)
 	}
 	return nil
 }
@@ -178,10 +188,8 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 // minimum is the listing's requests; every inner scan costs one SDK token but no request.
 func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Server, res *result) error {
 	today := api.KoreanDate(srv.BuiltAt())
-	lo, hi := today.AddDate(0, 0, -(s.days-1)), today.AddDate(0, 0, 1).Add(-time.Second)
-	if s.ago > 0 {
-		lo, hi = today.AddDate(0, 0, -s.ago), today.AddDate(0, 0, -s.ago+1).Add(-time.Second)
-	}
+	lo := today.AddDate(0, 0, -(s.ago + s.days - 1))
+	hi := lo.AddDate(0, 0, s.days).Add(-time.Second)
 	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}, {Column: "inquiry_at", Operator: "<=", Value: hi}}
 	res.query = fmt.Sprintf("i.inquiry_at between '%s' and '%s'", lo.Format(time.DateTime), hi.Format(time.DateTime))
 	if s.ago > 0 {
@@ -232,14 +240,13 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 // the other, pages 1..totalPages at the API's default page size of 10, one request at a time, paced
 // to the same rate. It reads totalPages (the best a script can do), so it makes no wasted request
 // beyond its smaller pages.
-func handWritten(ctx context.Context, srv *sandbox.Server, base string, perSecond float64, ws []window) (*result, error) {
+func (s scenario) handWritten(ctx context.Context, srv *sandbox.Server, base string, res *result) error {
 	client, err := api.New(api.Config{BaseURL: base, VendorID: srv.VendorID(), AccessKey: srv.AccessKey(), SecretKey: srv.SecretKey()})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	client = client.WithWait(rate.NewLimiter(rate.Limit(perSecond), 1).Wait)
-	res := &result{}
-	return res, measured(srv, res, func() error {
+	client, ws := client.WithWait(rate.NewLimiter(rate.Limit(s.rate), 1).Wait), rangeOf(srv, s.days)
+	return measured(srv, res, func() error {
 		for _, w := range ws {
 			for page, total := 1, 1; page <= total; page++ {
 				pg, err := client.ListInquiries(ctx, api.ListRequest{InquiryStartAt: w.start, InquiryEndAt: w.end,
@@ -255,15 +262,9 @@ func handWritten(ctx context.Context, srv *sandbox.Server, base string, perSecon
 	})
 }
 
-// count429 counts the 429 answers in a request log.
+// count429 counts the 429 answers in log, which it overwrites.
 func count429(log []sandbox.RequestRecord) int {
-	n := 0
-	for _, rec := range log {
-		if rec.Status == http.StatusTooManyRequests {
-			n++
-		}
-	}
-	return n
+	return len(slices.DeleteFunc(log, func(rec sandbox.RequestRecord) bool { return rec.Status != http.StatusTooManyRequests }))
 }
 
 // sampleHeap collects garbage, takes the bytes held by heap objects (live or not yet swept, read
@@ -276,18 +277,16 @@ func sampleHeap() func() uint64 {
 		return s[0].Value.Uint64()
 	}
 	runtime.GC()
-	base, stop, peak := read(), make(chan struct{}), make(chan uint64)
+	base, peak := read(), make(chan uint64)
 	go func() {
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
+		tick := time.Tick(5 * time.Millisecond)
 		for p := base; ; p = max(p, read()) {
 			select {
-			case <-stop:
-				peak <- p
+			case peak <- p:
 				return
-			case <-t.C:
+			case <-tick:
 			}
 		}
 	}()
-	return func() uint64 { close(stop); return max(<-peak, read()) - base }
+	return func() uint64 { return max(<-peak, read()) - base }
 }

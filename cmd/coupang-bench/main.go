@@ -76,11 +76,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		// A failed measurement is recorded in its result rather than stopping the bench.
 		res := &result{scenario: s, rowUnit: "rows"}
-		if s.kind == "export" || s.kind == "procs" {
-			res.err = s.runExports(ctx, dir, res)
-		} else {
-			res.err = s.runInProcess(ctx, res)
-		}
+		res.err = s.run(ctx, dir, res)
 		printResult(out, res)
 		results = append(results, res)
 	}

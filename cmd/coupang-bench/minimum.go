@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -18,17 +19,15 @@ type window struct{ start, end time.Time }
 // would show as requests above the minimum.
 func windows(lo, hi time.Time) []window {
 	var ws []window
-	for end := hi; !end.Before(lo); {
+	for end := hi; !end.Before(lo); end = end.AddDate(0, 0, -api.MaxWindowDays) {
 		start := end.AddDate(0, 0, -(api.MaxWindowDays - 1))
 		if start.Before(lo) {
 			start = lo
 		}
-		w := window{start, end}
 		if start.Equal(end) {
-			w.start = end.AddDate(0, 0, -1)
+			start = end.AddDate(0, 0, -1)
 		}
-		ws = append(ws, w)
-		end = start.AddDate(0, 0, -1)
+		ws = append(ws, window{start, end})
 	}
 	return ws
 }
@@ -52,23 +51,16 @@ func countIn(times []time.Time, ws []window) []int {
 	return counts
 }
 
-// pages is the fewest requests that list n rows at pageSize: at least one, even for no rows.
-func pages(n, pageSize int) int {
-	return max(1, (n+pageSize-1)/pageSize)
-}
-
 // minimumRequests is the fewest requests that read windows of counts rows, newest first, at
-// pageSize, until limit rows are found (0 for all of them).
+// pageSize, until limit rows are found (0 for all of them); a window costs a request even when
+// it has no rows.
 func minimumRequests(counts []int, pageSize, limit int) int {
-	total, need := 0, limit
-	if limit == 0 {
-		need = math.MaxInt
-	}
+	total, need := 0, cmp.Or(limit, math.MaxInt)
 	for _, n := range counts {
 		if need <= 0 {
 			break
 		}
-		total += pages(min(n, need), pageSize)
+		total += max(1, (min(n, need)+pageSize-1)/pageSize)
 		need -= n
 	}
 	return total
