@@ -23,8 +23,7 @@ import (
 // linkedRateVar is the export binary's link-time coupang_api override (see internal/inprocess).
 const linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit"
 
-// build builds the export command with ldflags into dir/name, unless it is built already, and
-// returns its path.
+// build builds the export command with ldflags into dir/name, unless already built, and returns its path.
 func build(ctx context.Context, dir, name, ldflags string) (string, error) {
 	path := filepath.Join(dir, name)
 	if _, err := os.Stat(path); err == nil {
@@ -70,10 +69,9 @@ func export(cmd *exec.Cmd) (rows int, wall time.Duration, err error) {
 	return len(seen) - 1, time.Since(start), err // less the header line
 }
 
-// runExports runs the export binary against srv over s.days in rounds of s.procs processes at once,
-// its CSV counted here: "export" once, with s.rate linked into the binary, under GNU time for the
-// export process's own peak RSS; "procs" release builds, which share the default coupang_api budget
-// of one seller, against a sandbox that enforces s.rate and logs every request's arrival.
+// runExports runs the export binary against srv over s.days in rounds of s.procs processes at once
+// and counts their CSV: for "export" with s.rate linked in, under GNU time for its peak RSS; for
+// "procs" release builds sharing the default coupang_api budget of one seller.
 func (s scenario) runExports(ctx context.Context, dir string, srv *sandbox.Server, base string, res *result) error {
 	res.rowUnit = "inquiries"
 	command, rssFile, err := s.exportCommand(ctx, dir)
@@ -131,12 +129,10 @@ func (s scenario) exportCommand(ctx context.Context, dir string) (command []stri
 		bin, err := build(ctx, dir, "steampipe_export_coupang", "")
 		return []string{bin}, "", err
 	}
-	// On Linux the ru_maxrss of a child started from here is not its own peak alone: Go starts
-	// children with clone(CLONE_VFORK|CLONE_VM), so until exec the child runs on this process's
-	// address space, and exec folds that address space's high-water RSS into the child's
-	// ru_maxrss (fs/exec.c: exec_mmap -> setmax_mm_hiwater_rss). This process holds the sandbox
-	// and the SDK caches of earlier scenarios (400 MB after the quick in-process ones), so the
-	// export runs under GNU time, a process of a few MB, which reports the export's own peak.
+	// A child's ru_maxrss includes this process's peak: Go starts children with
+	// clone(CLONE_VFORK|CLONE_VM), and exec folds the shared address space's high-water RSS into the
+	// child's (fs/exec.c: exec_mmap -> setmax_mm_hiwater_rss). This process holds the sandbox and the
+	// SDK caches (400 MB after the quick in-process scenarios), so GNU time, a few MB, starts the export.
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		return nil, "", fmt.Errorf("the export's peak RSS is read with GNU time (Debian package time): %w", err)
 	}

@@ -40,9 +40,8 @@ func (s scenario) runInProcess(ctx context.Context, srv *sandbox.Server, base st
 	return nil
 }
 
-// measured runs f and records in res its wall time, its peak heap above the baseline and the
-// requests and 429 answers the sandbox received meanwhile. Expectations are worked out before it
-// and checks after it, so that neither counts in the figures.
+// measured runs f and records in res its wall time, peak heap and the requests and 429 answers the
+// sandbox received meanwhile. Expectations and checks stay outside it, out of the figures.
 func measured(srv *sandbox.Server, res *result, f func() error) error {
 	stopHeap := sampleHeap()
 	srv.ResetLog()
@@ -99,10 +98,9 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 	return newest5(srv, got)
 }
 
-// plan returns the query of s: `inquiry_id IN` the first s.ids inquiries, one duplicate added
-// ("ids"), of the hot option ID, or a listing. It sets in res the rows expected and the fewest
-// requests, from the sandbox's data without the plugin or the list endpoint: one request per
-// distinct ID, the hot option's pages.
+// plan returns the query of s (`inquiry_id IN` the first s.ids, one repeated; the hot option ID; or
+// a listing) and sets in res the rows expected and the fewest requests, from the sandbox's data
+// without the plugin or the list endpoint.
 func (s scenario) plan(srv *sandbox.Server, res *result) (inprocess.Query, error) {
 	q := inprocess.Query{Table: s.table, Limit: -1}
 	switch {
@@ -130,9 +128,8 @@ func (s scenario) plan(srv *sandbox.Server, res *result) (inprocess.Query, error
 	return q, nil
 }
 
-// listing makes q a listing over s.days, with s.limit, or "latest" (ORDER BY inquiry_at DESC LIMIT
-// 5 pushed down). Its minimum is each 7-day window's pages, for the latest five the newest
-// window's (which holds them).
+// listing makes q a listing over s.days, with s.limit or "latest". Its minimum is each 7-day
+// window's pages; the latest five's, the newest window's (which holds them).
 func (s scenario) listing(srv *sandbox.Server, q *inprocess.Query, res *result) {
 	ws := rangeOf(srv, s.days)
 	lo := ws[len(ws)-1].start
@@ -236,10 +233,9 @@ func (s scenario) join(ctx context.Context, r *inprocess.Runner, srv *sandbox.Se
 	return err
 }
 
-// handWritten is what a seller would write with our API client: the same 7-day windows, one after
-// the other, pages 1..totalPages at the API's default page size of 10, one request at a time, paced
-// to the same rate. It reads totalPages (the best a script can do), so it makes no wasted request
-// beyond its smaller pages.
+// handWritten is what a seller would write with our API client: the same 7-day windows one after
+// the other, pages 1..totalPages (the best a script can do) at the API's default page size of 10,
+// one request at a time, paced to the same rate.
 func (s scenario) handWritten(ctx context.Context, srv *sandbox.Server, base string, res *result) error {
 	client, err := api.New(api.Config{BaseURL: base, VendorID: srv.VendorID(), AccessKey: srv.AccessKey(), SecretKey: srv.SecretKey()})
 	if err != nil {
@@ -267,9 +263,8 @@ func count429(log []sandbox.RequestRecord) int {
 	return len(slices.DeleteFunc(log, func(rec sandbox.RequestRecord) bool { return rec.Status != http.StatusTooManyRequests }))
 }
 
-// sampleHeap collects garbage, takes the bytes held by heap objects (live or not yet swept, read
-// without stopping the world) as the baseline, and samples them every 5 ms until the returned
-// function is called; that returns the peak above the baseline.
+// sampleHeap samples the bytes of heap objects (live or not yet swept, read without stopping the
+// world) every 5 ms after a GC; the returned function stops it and returns the peak above the start.
 func sampleHeap() func() uint64 {
 	read := func() uint64 {
 		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}

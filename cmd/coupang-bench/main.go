@@ -1,17 +1,14 @@
 // Command coupang-bench measures the plugin against its limits: it runs scenarios in-process
-// (package internal/inprocess) against the sandbox on loopback with injected latency and a rate
-// limit, and prints for each one the requests made against the minimum possible, the wall time
-// against the lower bound max(requests/rate, 2 x latency), peak memory and rows per second. Some
-// scenarios also run a hand-written baseline (sequential 7-day windows, pageSize 10, one request at
-// a time) on the same data, and the export scenarios run the real export binary in a process of its
-// own and report that process's peak RSS (read with GNU time, /usr/bin/time).
+// (internal/inprocess) against the sandbox on loopback with injected latency and a rate limit, and
+// prints the requests made against the minimum, the wall time against max(requests/rate, 2 x
+// latency), peak memory and rows per second, some against a hand-written baseline; the export
+// scenarios run the export binary in its own process and report its peak RSS.
 //
 // Usage:
 //
 //	go run ./cmd/coupang-bench [--quick] [--scenario NAME[,NAME]] [--list]
 //
-// Figures are ratios measured in one run on one machine, not promises of absolute times; see
-// docs/performance.md.
+// Figures are ratios measured in one run on one machine; see docs/performance.md.
 package main
 
 import (

@@ -13,10 +13,9 @@ import (
 // window is an inclusive range of Korean dates (midnights in api.KST).
 type window struct{ start, end time.Time }
 
-// windows tiles [lo, hi] the way the contract says any correct client must: 7 inclusive days,
-// newest first, and a one-day remainder widened one day back (Coupang may reject start = end).
-// It is written here again, not taken from the planner, so that a planner making extra windows
-// would show as requests above the minimum.
+// windows tiles [lo, hi] as the contract says any correct client must: 7 inclusive days, newest
+// first, a one-day remainder widened one day back (Coupang may reject start = end). Not taken from
+// the planner, so that a planner making extra windows shows as requests above the minimum.
 func windows(lo, hi time.Time) []window {
 	var ws []window
 	for end := hi; !end.Before(lo); end = end.AddDate(0, 0, -api.MaxWindowDays) {
@@ -52,8 +51,7 @@ func countIn(times []time.Time, ws []window) []int {
 }
 
 // minimumRequests is the fewest requests that read windows of counts rows, newest first, at
-// pageSize, until limit rows are found (0 for all of them); a window costs a request even when
-// it has no rows.
+// pageSize, until limit rows are found (0 for all); an empty window still costs one.
 func minimumRequests(counts []int, pageSize, limit int) int {
 	total, need := 0, cmp.Or(limit, math.MaxInt)
 	for _, n := range counts {
@@ -66,7 +64,6 @@ func minimumRequests(counts []int, pageSize, limit int) int {
 	return total
 }
 
-// sum adds up counts.
 func sum(counts []int) int {
 	s := 0
 	for _, n := range counts {

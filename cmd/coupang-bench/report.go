@@ -22,9 +22,7 @@ type result struct {
 	rowUnit                 string // what a row counts: "inquiries", "replies", "questions", "table rows" or "rows"
 	mem                     uint64 // peak bytes: in-process the heap above the pre-query baseline, for an export its process's RSS
 
-	// extraTokens are rate-limiter tokens the SDK takes for scans that need no request (one per
-	// scan: the inner scans of a nested loop served from the listing); they count in the bound.
-	extraTokens int
+	extraTokens int           // SDK limiter tokens of scans without a request (a join's inner scans)
 	firstRow    time.Duration // when the first row arrived (ID lists), 0 when not measured
 	baseline    *result       // the hand-written script on the same data
 	rounds      []round       // the export processes run at once, per round (procs; one for export)
@@ -59,8 +57,7 @@ func (r *result) rateBinds() bool {
 	return float64(r.minimum+r.extraTokens)/r.rate >= 2*r.latency.Seconds()
 }
 
-// targets evaluates the targets that apply to r: each one as "target ok" or "target MISSED", and
-// the missed ones.
+// targets evaluates the targets that apply to r: each as "target ok" or "target MISSED", and the missed.
 func (r *result) targets() (all, missed []string) {
 	add := func(target string, met bool) {
 		all = append(all, target+map[bool]string{true: " ok", false: " MISSED"}[met])
@@ -70,9 +67,8 @@ func (r *result) targets() (all, missed []string) {
 	}
 	add("rows = expected", r.rows == r.expected)
 	if r.kind == "procs" {
-		// Never over the budget, no 429, every row, and the requests of each round (1 process alone,
-		// or n sharing the budget) within 15% of requests/rate. Process start-up and exit are outside
-		// that span; the table shows the whole process walls.
+		// Each round's requests within 15% of requests/rate; process start-up and exit lie outside
+		// that span (the table shows the whole process walls).
 		most, within := 0, true
 		for _, rd := range r.rounds {
 			most = max(most, rd.most)

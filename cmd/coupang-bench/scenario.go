@@ -9,23 +9,20 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
-// Tables of the plugin.
 const (
 	inquiryTable = "coupang_callcenter_inquiry"
 	replyTable   = "coupang_callcenter_inquiry_reply"
 	productTable = "coupang_product_inquiry"
 )
 
-// scenario is one measurement. Its kind says how it runs: in-process against the sandbox on
-// loopback ("": one scan of table; "join": a nested loop, one listing of the inquiry table then
-// one `inquiry_id = X` scan of the reply table per outer row; "latest": ORDER BY inquiry_at DESC
-// LIMIT 5 pushed down; "ids": an inquiry-ID list), or through the export binary ("export": one
-// export process; "procs": rounds of several export processes of one seller at once against one
-// sandbox enforcing the seller's budget).
+// scenario is one measurement. Its kind says how it runs: in-process ("": one scan of table;
+// "join": a nested loop, a listing of the inquiry table then an `inquiry_id = X` scan of the reply
+// table per outer row; "latest": ORDER BY inquiry_at DESC LIMIT 5; "ids": an inquiry-ID list), or
+// through the export binary ("export": one process; "procs": rounds of processes of one seller).
 type scenario struct {
 	name, title string
 	kind        string
-	data        sandbox.Options // Days, PerDay, HotInquiries; latency and rate are set from below
+	data        sandbox.Options // Days, PerDay, HotInquiries
 	latency     time.Duration
 	rate        float64 // the coupang_api limiter, requests per second
 	table       string
@@ -79,8 +76,7 @@ func scenarios(quick bool) []scenario {
 			latency: 50 * ms, rate: 4, ids: 101},
 		{name: "ids-2001", title: "inquiry_id in (2,001 IDs), 50 ms", kind: "ids", table: inquiryTable, data: o{Days: 60, PerDay: 40},
 			latency: 50 * ms, rate: 4, ids: scale(2001, 401)},
-		// The release export binary: the default coupang_api limiter (4 requests/second) sizes the
-		// shared budget, which the sandbox enforces over a closed 1-second window.
+		// The release build's default coupang_api limiter (4 requests/second) is the shared budget.
 		{name: "procs", title: "one seller, 1, 2, 4 and 8 export processes at once, 50 ms", kind: "procs", table: inquiryTable,
 			data: o{Days: scale(60, 14)}, latency: 50 * ms, rate: 4, days: scale(60, 14), procs: []int{1, 2, 4, 8}},
 	}
@@ -93,10 +89,9 @@ func scenarios(quick bool) []scenario {
 	return ss
 }
 
-// run starts the sandbox in this process with s's latency and runs s against it, in-process or
-// through the export binary. The sandbox's own limit (429 above it) is a quarter above s.rate
-// in-process, so the plugin meets it only if it breaks its own limit; s.rate itself for "procs",
-// the seller's budget; none for "export".
+// run starts the sandbox in this process and runs s against it. The sandbox's limit (429 above it)
+// is a quarter above s.rate in-process, so the plugin meets it only if it breaks its own limit;
+// s.rate, the seller's budget, for "procs"; none for "export".
 func (s scenario) run(ctx context.Context, dir string, res *result) error {
 	switch s.kind {
 	case "export":
