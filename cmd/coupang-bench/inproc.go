@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"runtime"
 	"runtime/metrics"
@@ -17,9 +18,30 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// runInProcess runs s through the in-process plugin with the coupang_api limiter retuned to
-// s.rate and, with s.baseline, the hand-written script on the same data.
-func (s scenario) runInProcess(ctx context.Context, srv *sandbox.Server, base string, res *result) error {
+// run starts the sandbox in this process and runs s against it: through the export binary, or
+// through the in-process plugin with the coupang_api limiter retuned to s.rate (then, with
+// s.baseline, the hand-written script on the same data). The sandbox's limit (429 above it) is a
+// quarter above s.rate in-process, so the plugin meets it only if it breaks its own limit; s.rate,
+// the seller's budget, for "procs"; none for "export".
+func (s scenario) run(ctx context.Context, dir string, res *result) error {
+	switch s.kind {
+	case "export":
+	case "procs":
+		res.sbLimit = s.rate
+	default:
+		res.sbLimit = math.Ceil(s.rate * 1.25)
+	}
+	opts := s.data
+	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
+	srv := sandbox.New(opts)
+	base, stop, err := srv.Start()
+	if err != nil {
+		return fmt.Errorf("start sandbox: %w", err)
+	}
+	defer stop()
+	if s.kind == "export" || s.kind == "procs" {
+		return s.runExports(ctx, dir, srv, base, res)
+	}
 	r, err := inprocess.New(ctx, "bench", srv.ConnectionHCL(base), inprocess.WithRateLimiter(inprocess.Limiter{
 		Name: coupang.RateLimiterName, FillRate: float32(s.rate), BucketSize: 1, Scope: []string{"connection"}}))
 	if err != nil {
@@ -40,16 +62,28 @@ func (s scenario) runInProcess(ctx context.Context, srv *sandbox.Server, base st
 	return nil
 }
 
-// measured runs f and records in res its wall time, peak heap and the requests and 429 answers the
-// sandbox received meanwhile. Expectations and checks stay outside it, out of the figures.
+// measured runs f and records in res its wall time, the requests and 429 answers the sandbox
+// received meanwhile, and the peak of heapBytes (sampled every 5 ms) above its level after a GC.
+// Expectations and checks stay outside it, out of the figures.
 func measured(srv *sandbox.Server, res *result, f func() error) error {
-	stopHeap := sampleHeap()
+	runtime.GC()
+	base, peak := heapBytes(), make(chan uint64)
+	go func() {
+		tick := time.Tick(5 * time.Millisecond)
+		for p := base; ; p = max(p, heapBytes()) {
+			select {
+			case peak <- p:
+				return
+			case <-tick:
+			}
+		}
+	}()
 	srv.ResetLog()
 	before := srv.Requests()
 	start := time.Now()
 	err := f()
 	res.wall = time.Since(start)
-	res.mem = stopHeap()
+	res.mem = max(<-peak, heapBytes()) - base
 	res.requests, res.n429 = int(srv.Requests()-before), count429(srv.Log())
 	return err
 }
@@ -260,28 +294,12 @@ func (s scenario) handWritten(ctx context.Context, srv *sandbox.Server, base str
 
 // count429 counts the 429 answers in log, which it overwrites.
 func count429(log []sandbox.RequestRecord) int {
-	return len(slices.DeleteFunc(log, func(rec sandbox.RequestRecord) bool { return rec.Status != http.StatusTooManyRequests }))
+	return len(slices.DeleteFunc(log, func(r sandbox.RequestRecord) bool { return r.Status != http.StatusTooManyRequests }))
 }
 
-// sampleHeap samples the bytes of heap objects (live or not yet swept, read without stopping the
-// world) every 5 ms after a GC; the returned function stops it and returns the peak above the start.
-func sampleHeap() func() uint64 {
-	read := func() uint64 {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		metrics.Read(s)
-		return s[0].Value.Uint64()
-	}
-	runtime.GC()
-	base, peak := read(), make(chan uint64)
-	go func() {
-		tick := time.Tick(5 * time.Millisecond)
-		for p := base; ; p = max(p, read()) {
-			select {
-			case peak <- p:
-				return
-			case <-tick:
-			}
-		}
-	}()
-	return func() uint64 { return max(<-peak, read()) - base }
+// heapBytes is the bytes of heap objects (live or not yet swept), read without stopping the world.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
-	"context"
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
@@ -20,19 +22,18 @@ const (
 // table per outer row; "latest": ORDER BY inquiry_at DESC LIMIT 5; "ids": an inquiry-ID list), or
 // through the export binary ("export": one process; "procs": rounds of processes of one seller).
 type scenario struct {
-	name, title string
-	kind        string
-	data        sandbox.Options // Days, PerDay, HotInquiries
-	latency     time.Duration
-	rate        float64 // the coupang_api limiter, requests per second
-	table       string
-	days        int   // inquiry_at >= today - (days-1); 0 for no time qual
-	ago         int   // join: the days end `ago` days back, and quals are on both sides
-	hot         bool  // vendor_item_id = the sandbox's hot option ID
-	limit       int64 // 0 for none
-	ids         int   // ids: list length (all known to the sandbox)
-	baseline    bool  // also run the hand-written script on the same data
-	procs       []int // export processes per round
+	name, title, kind string
+	data              sandbox.Options // Days, PerDay, HotInquiries
+	latency           time.Duration
+	rate              float64 // the coupang_api limiter, requests per second
+	table             string
+	days              int   // inquiry_at >= today - (days-1); 0 for no time qual
+	ago               int   // join: the days end `ago` days back, and quals are on both sides
+	hot               bool  // vendor_item_id = the sandbox's hot option ID
+	limit             int64 // 0 for none
+	ids               int   // ids: list length (all known to the sandbox)
+	baseline          bool  // also run the hand-written script on the same data
+	procs             []int // export processes per round
 }
 
 // scenarios returns the scenario list; quick shrinks the data sets.
@@ -89,27 +90,64 @@ func scenarios(quick bool) []scenario {
 	return ss
 }
 
-// run starts the sandbox in this process and runs s against it. The sandbox's limit (429 above it)
-// is a quarter above s.rate in-process, so the plugin meets it only if it breaks its own limit;
-// s.rate, the seller's budget, for "procs"; none for "export".
-func (s scenario) run(ctx context.Context, dir string, res *result) error {
-	switch s.kind {
-	case "export":
-	case "procs":
-		res.sbLimit = s.rate
-	default:
-		res.sbLimit = math.Ceil(s.rate * 1.25)
+// window is an inclusive range of Korean dates (midnights in api.KST).
+type window struct{ start, end time.Time }
+
+// windows tiles [lo, hi] as the contract says any correct client must: 7 inclusive days, newest
+// first, a one-day remainder widened one day back (Coupang may reject start = end). Not taken from
+// the planner, so that a planner making extra windows shows as requests above the minimum.
+func windows(lo, hi time.Time) []window {
+	var ws []window
+	for end := hi; !end.Before(lo); end = end.AddDate(0, 0, -api.MaxWindowDays) {
+		start := end.AddDate(0, 0, -(api.MaxWindowDays - 1))
+		if start.Before(lo) {
+			start = lo
+		}
+		if start.Equal(end) {
+			start = end.AddDate(0, 0, -1)
+		}
+		ws = append(ws, window{start, end})
 	}
-	opts := s.data
-	opts.Latency, opts.RateLimit = s.latency, res.sbLimit
-	srv := sandbox.New(opts)
-	base, stop, err := srv.Start()
-	if err != nil {
-		return fmt.Errorf("start sandbox: %w", err)
+	return ws
+}
+
+// rangeOf returns the windows of a `inquiry_at >= today-(days-1)` query on the sandbox's data.
+func rangeOf(srv *sandbox.Server, days int) []window {
+	today := api.KoreanDate(srv.BuiltAt())
+	return windows(today.AddDate(0, 0, -(days-1)), today)
+}
+
+// countIn returns how many of times (sorted ascending) fall in each window's dates.
+func countIn(times []time.Time, ws []window) []int {
+	before := func(t time.Time) int {
+		i, _ := slices.BinarySearchFunc(times, t, time.Time.Compare)
+		return i
 	}
-	defer stop()
-	if s.kind == "export" || s.kind == "procs" {
-		return s.runExports(ctx, dir, srv, base, res)
+	counts := make([]int, len(ws))
+	for i, w := range ws {
+		counts[i] = before(w.end.AddDate(0, 0, 1)) - before(w.start)
 	}
-	return s.runInProcess(ctx, srv, base, res)
+	return counts
+}
+
+// minimumRequests is the fewest requests that read windows of counts rows, newest first, at
+// pageSize, until limit rows are found (0 for all); an empty window still costs one.
+func minimumRequests(counts []int, pageSize, limit int) int {
+	total, need := 0, cmp.Or(limit, math.MaxInt)
+	for _, n := range counts {
+		if need <= 0 {
+			break
+		}
+		total += max(1, (min(n, need)+pageSize-1)/pageSize)
+		need -= n
+	}
+	return total
+}
+
+func sum(counts []int) int {
+	s := 0
+	for _, n := range counts {
+		s += n
+	}
+	return s
 }
