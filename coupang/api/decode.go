@@ -15,13 +15,8 @@ import (
 	"unicode/utf8"
 )
 
-// Bodies are read with encoding/json into structs of the tolerant types of tolerant.go. Keys match
-// as encoding/json matches them: exactly, else in another case; the last of duplicate keys wins.
-
-// DecodeListResponse decodes a body of the list endpoint tolerantly (see the package's wire notes:
-// code number or string, vendorItemId number/string/array, times in several layouts, nulls). A body
-// that is not Coupang's JSON, or whose code is not 200, gives an *Error; it never panics and never
-// returns an empty page for a bad body.
+// DecodeListResponse decodes a body of the list endpoint with the tolerant types of tolerant.go. A
+// body that is not Coupang's JSON, or whose code is not 200, gives an *Error, never an empty page.
 func DecodeListResponse(body []byte) (*Page, error) {
 	var data wireList
 	if err := decodeEnvelope(body, &data); err != nil {
@@ -39,8 +34,7 @@ func DecodeListResponse(body []byte) (*Page, error) {
 }
 
 // DecodeInquiryResponse decodes a body of the single-inquiry endpoint. data may be the inquiry, an
-// array of one inquiry or an object wrapping that array in content. A null or empty data gives an
-// *Error of KindNotFound.
+// array of one inquiry or an object wrapping that array in content; an empty array is KindNotFound.
 func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 	var data json.RawMessage
 	if err := decodeEnvelope(body, &data); err != nil {
@@ -70,9 +64,7 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 }
 
 // DecodeProductInquiryList decodes a body of the product Q&A list tolerantly, like
-// DecodeListResponse: code a number or a string; inquiryAt and inquiryCommentAt with a space or a
-// T, with or without an offset or a fraction; orderIds null or missing; sellerProductId missing; IDs
-// as numbers or numeric strings; fields Coupang dropped (buyerEmail) ignored.
+// DecodeListResponse.
 func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 	var data wireList
 	if err := decodeEnvelope(body, &data); err != nil {
@@ -129,7 +121,7 @@ func decodeEnvelope(body []byte, v any) error {
 }
 
 // jsonError rewrites an error of encoding/json as "member: what is wrong", the member a path of
-// keys (array indexes left out).
+// keys without array indexes.
 func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
@@ -302,8 +294,8 @@ func decodeReply(raw json.RawMessage) (Reply, error) {
 	}, nil
 }
 
-// decodeEach decodes each element of an array on its own, so that an error names the element's
-// index and a null element is refused rather than read as an empty one.
+// decodeEach decodes each element of an array on its own, so that an error names its index and a
+// null element is refused rather than read as an empty one.
 func decodeEach[T any](elems []json.RawMessage, what string, decode func(json.RawMessage) (T, error)) ([]T, error) {
 	out := make([]T, 0, len(elems))
 	for i, raw := range elems {
@@ -319,7 +311,7 @@ func decodeEach[T any](elems []json.RawMessage, what string, decode func(json.Ra
 	return out, nil
 }
 
-// wireProductInquiry is an element of the product Q&A list's data.content as Coupang sends it.
+// wireProductInquiry is a question of the product Q&A list as Coupang sends it.
 type wireProductInquiry struct {
 	InquiryID       Int64             `json:"inquiryId"`
 	ProductID       Int64             `json:"productId"`
@@ -401,7 +393,7 @@ func looksLikeHTML(body []byte) bool {
 }
 
 // describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of
-// an HTML page its title, or its text without tags). status 0 leaves the HTTP status out.
+// an HTML page its title, or its text without tags); status 0 is left out.
 func describeBody(body []byte, status int) string {
 	what, text := "non-JSON body", string(bytes.TrimSpace(body))
 	switch {
