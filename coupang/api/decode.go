@@ -88,7 +88,7 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
 func decodeEnvelope(body []byte, v any) error {
 	if !looksLikeJSON(body) {
-		return &Error{Kind: KindDecode, Message: describeBody(body, 0), Hint: hintDecode}
+		return decodeErr("%s", describeBody(body, 0))
 	}
 	var env struct {
 		Code    String          `json:"code"`
@@ -105,8 +105,8 @@ func decodeEnvelope(body []byte, v any) error {
 	var message String
 	_ = message.UnmarshalJSON(env.Message) // a message that is not text is no message
 	code := string(env.Code)
-	if code != "" && !successCode(code) {
-		return codeError(code, string(message))
+	if e := codeError(code, string(message)); code != "" && e != nil {
+		return e
 	}
 	if isNull(env.Data) {
 		if code == "" {
@@ -142,25 +142,18 @@ func jsonError(err error) error {
 	return fmt.Errorf("%s: %s", te.Field, msg)
 }
 
-// successCode reports whether a body's code means success.
-func successCode(code string) bool {
-	code = strings.TrimSpace(code)
-	if n, err := strconv.Atoi(code); err == nil {
-		return n >= 200 && n <= 299
-	}
-	return strings.EqualFold(code, "SUCCESS") || strings.EqualFold(code, "OK")
-}
-
-// codeError is the error of a non-success code inside a body Coupang sent with HTTP 200.
+// codeError is the error of a body's code (inside an HTTP 200 answer), or nil for a success code.
 func codeError(code, message string) *Error {
-	kind := KindDecode
-	if n, err := strconv.Atoi(strings.TrimSpace(code)); err == nil && kindOfStatus(n) != 0 {
+	kind, trimmed := KindDecode, strings.TrimSpace(code)
+	if n, err := strconv.Atoi(trimmed); err == nil {
 		kind = kindOfStatus(n)
+	} else if strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
+		return nil
 	}
-	msg := sanitize(message, 300)
-	if msg == "" {
-		msg = "no message"
+	if kind == 0 {
+		return nil
 	}
+	msg := cmp.Or(sanitize(message, 300), "no message")
 	return &Error{Kind: kind, Code: sanitize(code, 40), Message: fmt.Sprintf("code %s in the body: %s", sanitize(code, 40), msg),
 		Hint: hintFor(kind, msg, false)}
 }

@@ -156,27 +156,20 @@ func KindOf(err error) ErrorKind {
 
 // kindOfStatus maps an HTTP status (or a numeric code in a body) to a kind; 0 if it is not an error.
 func kindOfStatus(status int) ErrorKind {
-	switch {
-	case status >= 200 && status <= 299:
-		return 0
-	case status >= 300 && status <= 399:
-		return KindForbidden // Coupang redirects blocked callers
-	case status == 401:
-		return KindAuth
-	case status == 403:
-		return KindForbidden
-	case status == 404:
-		return KindNotFound
-	case status == 408:
-		return KindNetwork
-	case status == 429:
-		return KindRateLimited
-	case status >= 400 && status <= 499:
-		return KindBadRequest
-	case status >= 500 && status <= 599:
-		return KindServer
+	if k, ok := statusKinds[status]; ok {
+		return k
+	}
+	if k, ok := statusKinds[status/100*100]; ok {
+		return k
 	}
 	return KindDecode
+}
+
+// statusKinds gives the kind of a status, or of its class keyed by the class's first status (300
+// for 3xx: Coupang redirects callers it has blocked).
+var statusKinds = map[int]ErrorKind{
+	200: 0, 300: KindForbidden, 400: KindBadRequest, 500: KindServer,
+	401: KindAuth, 403: KindForbidden, 404: KindNotFound, 408: KindNetwork, 429: KindRateLimited,
 }
 
 // statusError builds the error of a non-2xx response from its status and body.

@@ -76,7 +76,6 @@ func (l *Int64s) UnmarshalJSON(b []byte) error {
 	for i, raw := range items {
 		var n Int64
 		if err := n.UnmarshalJSON(raw); err != nil {
-			*l = Int64s{}
 			return typeError[Int64s]("[%d]: %v", i, jsonError(err))
 		}
 		if n != 0 {
