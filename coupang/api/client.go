@@ -36,27 +36,20 @@ const maxBodyBytes = 16 << 20
 
 // Config configures a Client. Zero values take the documented defaults.
 type Config struct {
-	// BaseURL is scheme://host[:port]; empty means DefaultBaseURL. http is allowed only for loopback hosts.
-	BaseURL string
-	// VendorID is the seller ID, like A00012345.
-	VendorID string
-	// AccessKey and SecretKey are the Open API keys. The secret key is never logged or put in an error.
-	AccessKey string
+	BaseURL   string // scheme://host[:port]; empty means DefaultBaseURL; http only for a loopback host
+	VendorID  string // the seller ID, like A00012345
+	AccessKey string // the Open API keys; the secret key is never logged or put in an error
 	SecretKey string
 	// HTTPClient sends the requests; nil means a client with no overall timeout. Redirects are never
 	// followed: Coupang redirects callers it has blocked.
-	HTTPClient *http.Client
-	// Timeout bounds each attempt (request and body); default 30s.
-	Timeout time.Duration
-	// MaxAttempts bounds the attempts of one call, retries included; default 5.
-	MaxAttempts int
-	// MinBackoff and MaxBackoff bound the jittered exponential backoff between attempts; defaults 500ms, 10s.
-	MinBackoff time.Duration
-	MaxBackoff time.Duration
-	// MaxRetryAfter caps a server's Retry-After; default 60s.
-	MaxRetryAfter time.Duration
-	// Now is the clock used to sign requests; nil means time.Now.
-	Now func() time.Time
+	HTTPClient  *http.Client
+	Timeout     time.Duration // bounds each attempt (request and body); default 30s
+	MaxAttempts int           // bounds the attempts of one call, retries included; default 5
+	// MinBackoff and MaxBackoff bound the jittered exponential backoff; defaults 500ms, 10s.
+	MinBackoff    time.Duration
+	MaxBackoff    time.Duration
+	MaxRetryAfter time.Duration    // caps a server's Retry-After; default 60s
+	Now           func() time.Time // the clock that signs requests; nil means time.Now
 	// Logger gets a Debug line per attempt and a Warn line per retry, never a secret; nil discards.
 	Logger hclog.Logger
 }
