@@ -363,7 +363,7 @@ func networkError(err error) *Error {
 	if ue := (*url.Error)(nil); errors.As(err, &ue) && ue.Err != nil {
 		msg = ue.Err.Error()
 	}
-	return &Error{Kind: KindNetwork, Message: msg, Hint: hintNetwork, Err: err}
+	return &Error{Kind: KindNetwork, Message: msg, Hint: hintFor(KindNetwork, "", false), Err: err}
 }
 
 type requestHookKey struct{}

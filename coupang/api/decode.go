@@ -49,7 +49,8 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 		_ = json.Unmarshal(data, &items) // cannot fail: the body is valid JSON and data an array
 		switch len(items) {
 		case 0:
-			return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry", Hint: hintNotFound}
+			return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry",
+				Hint: hintFor(KindNotFound, "", false)}
 		case 1:
 			data = items[0]
 		default:

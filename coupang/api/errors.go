@@ -75,11 +75,7 @@ var ErrorClasses = []ErrorClass{
 	{Kind: KindDecode, Status: "200", Response: "malformed JSON or a page that is not JSON (a non-200 `code` in the body counts as that status)", Hint: "the answer is not Coupang's JSON: check base_url"},
 }
 
-var (
-	hintNotFound = hintFor(KindNotFound, "", false)
-	hintNetwork  = hintFor(KindNetwork, "", false)
-	hintDecode   = hintFor(KindDecode, "", false)
-)
+var hintDecode = hintFor(KindDecode, "", false)
 
 // hintFor picks the hint for a failure of kind k with Coupang's message msg; html is true for an
 // HTML page.
