@@ -173,19 +173,17 @@ func (r *Runner) Schema() map[string]*proto.TableSchema { return r.schema }
 
 // Qual is one condition of a query, as Postgres would push it down.
 type Qual struct {
-	Column string
-	// Operator is "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value.
-	Operator string
-	// Value is an int64 (or int), string, time.Time, bool, float64, or a []any / []int64 /
-	// []string of those for IN.
+	Column   string
+	Operator string // "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value
+	// Value is an int64 (or int), string, time.Time, bool, float64, or for IN a []any, []int64 or
+	// []string of those.
 	Value any
 }
 
 // Query is one scan of a table.
 type Query struct {
-	Table string
-	// Columns to return; nil means every column of the table.
-	Columns []string
+	Table   string
+	Columns []string // nil means every column of the table
 	Quals   []Qual
 	// Limit is the row limit pushed down; < 0 means none. As Postgres does, pass one only when every
 	// qual is on a key column the table declares for its operator.
