@@ -236,7 +236,6 @@ func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryReq
 	return get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
 }
 
-// notSent is the error of a request that failed validation and was not sent.
 func notSent(path string, err error) *Error {
 	return &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(), Hint: "the request was not sent", Err: err}
 }
@@ -269,7 +268,6 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 	}
 }
 
-// cancelled wraps the context's error with the call it interrupted.
 func cancelled(ctx context.Context, path string, attempts int) error {
 	return fmt.Errorf("coupang api GET %s: stopped after %d attempt(s): %w", path, attempts, ctx.Err())
 }

@@ -159,7 +159,6 @@ func codeError(code, message string) *Error {
 		Hint: hintFor(kind, msg, false)}
 }
 
-// decodeErr is a KindDecode *Error with a formatted message.
 func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
 }
@@ -170,7 +169,6 @@ type wireList struct {
 	Pagination *wirePagination   `json:"pagination"`
 }
 
-// wirePagination is Coupang's pagination block.
 type wirePagination struct {
 	CurrentPage   Int64 `json:"currentPage"`
 	TotalPages    Int64 `json:"totalPages"`
@@ -268,7 +266,6 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	return inq, nil
 }
 
-// decodeReply decodes one element of an inquiry's replies.
 func decodeReply(raw json.RawMessage) (Reply, error) {
 	var r wireReply
 	if err := json.Unmarshal(raw, &r); err != nil {
@@ -326,7 +323,6 @@ type wireProductComment struct {
 	InquiryCommentAt Timestamp `json:"inquiryCommentAt"`
 }
 
-// decodeProductInquiry decodes one element of the product Q&A list's data.content.
 func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	w := wireProductInquiry{OrderIDs: Int64s{}} // stays empty, never nil, when orderIds is absent
 	if err := json.Unmarshal(raw, &w); err != nil {
@@ -352,7 +348,6 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	return inq, nil
 }
 
-// decodeProductComment decodes one element of a question's commentDtoList.
 func decodeProductComment(raw json.RawMessage) (ProductInquiryComment, error) {
 	var c wireProductComment
 	if err := json.Unmarshal(raw, &c); err != nil {
@@ -369,7 +364,6 @@ func decodeProductComment(raw json.RawMessage) (ProductInquiryComment, error) {
 // bom is the UTF-8 byte order mark some gateways put before a body.
 const bom = "\xef\xbb\xbf"
 
-// looksLikeJSON reports whether body starts like a JSON object or array.
 func looksLikeJSON(body []byte) bool {
 	t := bytes.TrimSpace(bytes.TrimPrefix(body, []byte(bom)))
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')

@@ -169,7 +169,6 @@ func ParseTime(s string) (*time.Time, error) {
 	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))
 }
 
-// isNull reports whether raw is absent or JSON null.
 func isNull(raw []byte) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || string(t) == "null"
