@@ -24,8 +24,7 @@ const (
 )
 
 // optionalKeyColumns declares the named key columns, all optional: inquiry_at with the time
-// operators (BETWEEN arrives as >= and <=), the others with "=" (IN lists arrive as "=" with a
-// list value).
+// operators, the others with "=" (IN lists arrive as "=" with a list value).
 func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	out := make(plugin.KeyColumnSlice, len(names))
 	for i, name := range names {
@@ -37,9 +36,8 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	return out
 }
 
-// convertQuals turns the key-column quals into planner input: each qual's values (one, or an IN
-// list) become one set of its column. limit is the query's limit (< 0 for none); repliesLimit says
-// the limit counts replies.
+// convertQuals turns the key-column quals into planner input, each qual's values one set of its
+// column; limit is the query's limit (< 0 for none).
 func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (query.Quals, error) {
 	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
 	ints := map[string]*[][]int64{colVendorItemID: &q.VendorItemID, colOrderID: &q.OrderID, colInquiryID: &q.InquiryID}

@@ -9,11 +9,9 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Steampipe hands a plugin no statement ID (even each inner scan of a nested loop arrives as its
-// own Execute), so "the same statement" is read as "the connection is still using these rows":
-// each reuse keeps them for another reuseIdle, up to reuseMaxAge after they were fetched.
-// reuseMaxInquiries bounds the memory held (about 2 kB an inquiry), oldest listings forgotten
-// first; a larger listing is only partly reused.
+// Steampipe hands a plugin no statement ID, so "the same statement" is read as "the connection is
+// still using these rows": each reuse keeps them for another reuseIdle, up to reuseMaxAge after
+// they were fetched. reuseMaxInquiries bounds the memory held (about 2 kB an inquiry).
 const (
 	reuseIdle         = 3 * time.Second
 	reuseMaxAge       = 10 * time.Minute
@@ -21,8 +19,7 @@ const (
 )
 
 // After maxNotFoundRun single-inquiry reads in a row answered "not found", the connection sends no
-// more: IDs from the seller's own listings are found, a run of unknown ones means a wrong list, and
-// a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
+// more: a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
 // notFoundRunExpiry after its last answer, so that a corrected query runs without a restart.
 const (
 	maxNotFoundRun    = 10
@@ -30,10 +27,9 @@ const (
 )
 
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
-// inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
-// join's second listing reuses the first one's pages, a nested loop's inner `inquiry_id = X` scans
-// the listed inquiries. Without Steampipe's query cache a scan reuses only the other table's rows,
-// so running a query twice asks Coupang twice; with it, rows up to its TTL old are reused.
+// inquiries by ID, so that a join of the call-center tables costs one listing in any plan. Without
+// Steampipe's query cache a scan reuses only the other table's rows, so a query run twice asks
+// Coupang twice; with it, rows up to its TTL old are reused.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
@@ -53,7 +49,7 @@ type batch struct {
 	size              int
 }
 
-// entry is a page or an inquiry the snapshot holds, and the batch that fetched it.
+// entry is a page or an inquiry, and the batch that fetched it.
 type entry[T any] struct {
 	v T
 	b *batch
@@ -63,13 +59,12 @@ func newSnapshot(now func() time.Time) *snapshot {
 	return &snapshot{now: now, pages: map[api.ListRequest]entry[*api.Page]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
 }
 
-// scanReuse implements api.Reuse for one scan of table; cacheTTL is the query cache's TTL when the
-// cache is on for the scan's query, else 0.
+// scanReuse implements api.Reuse for one scan of table.
 type scanReuse struct {
 	s        *snapshot
 	table    string
-	cacheTTL time.Duration
-	b        *batch // created on the scan's first page
+	cacheTTL time.Duration // 0 with the query cache off
+	b        *batch        // created on the scan's first page
 }
 
 func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
@@ -98,7 +93,7 @@ func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
 	return e.v, true
 }
 
-// Listed implements api.Reuse: it records the page under the scan's batch.
+// Listed implements api.Reuse.
 func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	s := r.s
 	s.mu.Lock()
@@ -127,8 +122,7 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	}
 }
 
-// Inquiry implements api.Reuse: a listed inquiry the scan may reuse, or a refusal after a run of
-// not-found answers.
+// Inquiry implements api.Reuse.
 func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
 	s := r.s
 	s.mu.Lock()
@@ -145,7 +139,7 @@ func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
 	return nil, nil
 }
 
-// Read implements api.Reuse: it counts a run of not-found answers.
+// Read implements api.Reuse.
 func (r *scanReuse) Read(_ int64, err error) {
 	s := r.s
 	s.mu.Lock()
