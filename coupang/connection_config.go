@@ -103,7 +103,6 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if err != nil {
 		return nil, err
 	}
-	c.config = config
 	if cs.built == nil {
 		cs.built = map[string]*connection{}
 	}
@@ -136,7 +135,8 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if !ok {
 		now = time.Now
 	}
-	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}, nil
+	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
+		snap: newSnapshot(now), config: config}, nil
 }
 
 // queryClient returns the connection's client for one list call, bound to its snapshot and to the

@@ -31,7 +31,7 @@ type scan struct {
 func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-		defer trackFetch(ctx)(&err)
+		defer trackFetch(ctx, &err)
 		s, err := newScan(ctx, d, state, table, limitCountsReplies)
 		if s == nil || err != nil {
 			return nil, err
@@ -45,7 +45,7 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 			}
 			return d.RowsRemaining(ctx) > 0
 		})
-		return nil, fetchError(ctx, d, table, err)
+		return nil, fetchError(ctx, d, table, s.fan.firstError(err))
 	}
 }
 
@@ -82,10 +82,8 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	return s, nil
 }
 
-// run fetches the call-center rows and hands each to emit until it returns false: from the
-// single-inquiry endpoint when the query names inquiry IDs, else through the planner.
-func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) (err error) {
-	defer func() { err = s.fan.firstError(err) }()
+// run fetches the call-center rows and hands each to emit until it returns false.
+func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
@@ -151,19 +149,18 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 // listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, filtered by
 // the variants, then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var filters []*query.Filter
-	var emits []func(query.Row) bool // emits[i] hands on the rows that passed filters[i]
+	var emits []func(query.Row) bool // emits[i] hands on the rows that passed h.filters[i]
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			filters, emits = append(filters, f), append(emits, h.emitter(f))
+			emits = append(emits, h.emitter(f))
 		}
 	}
-	if len(filters) == 0 {
-		return nil // the quals select nothing: no request
+	if len(emits) == 0 {
+		return nil // no request
 	}
 	for _, id := range ids {
 		inq, err := client.GetInquiry(ctx, id)
@@ -173,7 +170,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range filters {
+		for i, f := range h.filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}

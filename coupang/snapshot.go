@@ -61,14 +61,14 @@ func newSnapshot(now func() time.Time) *snapshot {
 
 // scanReuse implements api.Reuse for one scan of table.
 type scanReuse struct {
-	s        *snapshot
+	*snapshot
 	table    string
 	cacheTTL time.Duration // 0 with the query cache off
 	b        *batch        // created on the scan's first page
 }
 
 func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
-	return &scanReuse{s: s, table: table, cacheTTL: cacheTTL}
+	return &scanReuse{snapshot: s, table: table, cacheTTL: cacheTTL}
 }
 
 // usable reports whether the scan may reuse what b fetched, and if so marks b used.
@@ -84,10 +84,10 @@ func (r *scanReuse) usable(b *batch, now time.Time) bool {
 
 // Page implements api.Reuse.
 func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	e, ok := r.s.pages[req]
-	if !ok || !r.usable(e.b, r.s.now()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.pages[req]
+	if !ok || !r.usable(e.b, r.now()) {
 		return nil, false
 	}
 	return e.v, true
@@ -95,64 +95,61 @@ func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
 
 // Listed implements api.Reuse.
 func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
-	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
 	if r.b == nil {
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
-		s.batches = append(s.batches, r.b)
+		r.batches = append(r.batches, r.b)
 	}
 	n := len(page.Inquiries)
-	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
-		b := s.batches[0] // forget the oldest batch
-		s.batches, s.held = s.batches[1:], s.held-b.size
-		maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
-		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
+	for r.held+n > reuseMaxInquiries && len(r.batches) > 1 && r.batches[0] != r.b {
+		b := r.batches[0] // forget the oldest batch
+		r.batches, r.held = r.batches[1:], r.held-b.size
+		maps.DeleteFunc(r.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
+		maps.DeleteFunc(r.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 	}
-	if s.held+n > reuseMaxInquiries {
+	if r.held+n > reuseMaxInquiries {
 		return // this listing alone fills the snapshot: keep what it holds
 	}
 	r.b.lastUsed = now
 	r.b.size += n
-	s.held += n
-	s.pages[req] = entry[*api.Page]{page, r.b}
+	r.held += n
+	r.pages[req] = entry[*api.Page]{page, r.b}
 	for i := range page.Inquiries {
-		s.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
+		r.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
 	}
 }
 
 // Inquiry implements api.Reuse.
 func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
-	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	if e, ok := r.inquiries[id]; ok && r.usable(e.b, now) {
 		return e.v, nil
 	}
-	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
+	if r.notFoundRun >= maxNotFoundRun && now.Sub(r.lastNotFound) <= notFoundRunExpiry {
 		return nil, fmt.Errorf("not sent: the last %d inquiry IDs asked for were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFoundRun)
+			"(or find the inquiries by inquiry_at), then retry in a minute", r.notFoundRun)
 	}
 	return nil, nil
 }
 
 // Read implements api.Reuse.
 func (r *scanReuse) Read(_ int64, err error) {
-	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch {
 	case err == nil:
-		s.notFoundRun = 0
+		r.notFoundRun = 0
 	case api.KindOf(err) == api.KindNotFound:
-		now := s.now()
-		if now.Sub(s.lastNotFound) > notFoundRunExpiry {
-			s.notFoundRun = 0
+		now := r.now()
+		if now.Sub(r.lastNotFound) > notFoundRunExpiry {
+			r.notFoundRun = 0
 		}
-		s.notFoundRun++
-		s.lastNotFound = now
+		r.notFoundRun++
+		r.lastNotFound = now
 	}
 }

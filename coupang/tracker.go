@@ -41,20 +41,17 @@ func (t *FetchTracker) Err() error {
 
 // trackFetch is deferred by every list function as `defer trackFetch(ctx, &err)`: it reports the
 // function's error, or a panic (re-raised for the SDK to handle), to the context's tracker if any.
-func trackFetch(ctx context.Context) func(errp *error) {
-	t, _ := ctx.Value(fetchTrackerKey{}).(*FetchTracker)
-	return func(errp *error) {
-		err := *errp
-		r := recover()
-		if r != nil {
-			err = fmt.Errorf("coupang plugin panic: %v", r)
-		}
-		if t != nil && err != nil {
-			t.err.CompareAndSwap(nil, &err)
-		}
-		if r != nil {
-			panic(r)
-		}
+func trackFetch(ctx context.Context, errp *error) {
+	r := recover()
+	err := *errp
+	if r != nil {
+		err = fmt.Errorf("coupang plugin panic: %v", r)
+	}
+	if t, _ := ctx.Value(fetchTrackerKey{}).(*FetchTracker); t != nil && err != nil {
+		t.err.CompareAndSwap(nil, &err)
+	}
+	if r != nil {
+		panic(r)
 	}
 }
 
