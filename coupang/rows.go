@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
@@ -106,10 +107,7 @@ func inquiryRows(s *scan, r query.Row) []row {
 	out["sale_started_at"] = inq.SaleStartedAt
 	out["sale_ended_at"] = inq.SaleEndedAt
 	out["replies"] = convert(inq.Replies, newReplyRow)
-	out["title"] = inq.ItemName
-	if inq.ItemName == "" {
-		out["title"] = shorten(inq.Content)
-	}
+	out["title"] = cmp.Or(inq.ItemName, shorten(inq.Content))
 	return []row{out}
 }
 

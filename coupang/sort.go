@@ -29,9 +29,9 @@ func sortPushed(d *plugin.QueryData) bool {
 // group's rows to emit sorted (Coupang promises no order within a list answer).
 func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
 	limited := queryLimit(d) >= 0
+	var rows []query.Row
+	collect := func(r query.Row) bool { rows = append(rows, r); return true }
 	if s.ids != nil {
-		var rows []query.Row
-		collect := func(r query.Row) bool { rows = append(rows, r); return true }
 		h := &holdback[query.Row]{emit: collect, at: rowAt}
 		if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
 			return err
@@ -51,12 +51,11 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	}
 	var prev map[rowKey]bool
 	for _, group := range windowGroups(plans) {
-		var rows []query.Row
+		rows = nil
 		var filters []*query.Filter
 		for _, sub := range group {
 			filters = append(filters, &sub.Filter)
-			err := query.Fetch(ctx, s.client, sub, func(r query.Row) bool { rows = append(rows, r); return true })
-			if err != nil {
+			if err := query.Fetch(ctx, s.client, sub, collect); err != nil {
 				return err
 			}
 		}
