@@ -96,7 +96,8 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case isNull(t):
 		*s = ""
 	case t[0] == '"':
-		// The common case, nothing to unescape or replace, needs no second scan.
+		// The common case, nothing to unescape or replace, needs no second scan (encoding/json hands
+		// an Unmarshaler only valid JSON, so the quotes match).
 		if in := t[1 : len(t)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
 			*s = String(in)
 			return nil

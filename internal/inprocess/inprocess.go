@@ -84,8 +84,8 @@ func WithRateLimiter(l Limiter) Option {
 
 // linkedRateLimit, set at link time (-ldflags "-X .../internal/inprocess.linkedRateLimit=2000"),
 // retunes the coupang_api limiter (requests per second, burst 1) of every Runner, before any
-// WithRateLimiter. Only cmd/coupang-bench sets it, to export 1,000,000 sandbox inquiries in
-// minutes: release builds never raise the rate against Coupang above COUPANG_RATE_LIMIT's cap.
+// WithRateLimiter. Only cmd/coupang-bench sets it, to export 1,000,000 sandbox inquiries (hours at
+// 4/s): release builds never raise the rate against Coupang above COUPANG_RATE_LIMIT's cap.
 var linkedRateLimit string
 
 // linkedLimiters returns the limiter of the link-time rate, if any.
@@ -248,8 +248,8 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 }
 
 // rowStream is the Execute stream that hands rows to the callback (anywhere.LocalPluginStream's Recv
-// can report a failed query as complete). The SDK calls only Send and Context, on the goroutine
-// that called Execute.
+// can report a failed query as complete). The SDK calls only Send and Context (the embedded stream
+// stays nil), on the goroutine that called Execute: no lock needed.
 type rowStream struct {
 	grpc.ServerStream
 	ctx    context.Context
