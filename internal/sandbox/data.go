@@ -48,25 +48,21 @@ type Reply struct {
 // toWire is inq as Coupang sends it: its fields (by their tags), the times in Korean local time
 // without an offset.
 func toWire(inq Inquiry) any {
-	type (
-		fields      Inquiry
-		replyFields Reply
-		reply       struct {
-			replyFields
-			ReplyAt *string `json:"replyAt"`
-		}
-	)
+	type reply struct {
+		Reply
+		ReplyAt *string `json:"replyAt"`
+	}
 	replies := make([]reply, len(inq.Replies))
 	for i, r := range inq.Replies {
-		replies[i] = reply{replyFields(r), wireTime(&r.ReplyAt)}
+		replies[i] = reply{r, wireTime(&r.ReplyAt)}
 	}
 	return struct {
-		fields
+		Inquiry
 		AnsweredAt *string `json:"answeredAt"`
 		InquiryAt  *string `json:"inquiryAt"`
 		OrderDate  *string `json:"orderDate"`
 		Replies    []reply `json:"replies"`
-	}{fields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), replies}
+	}{inq, wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), replies}
 }
 
 // MatchesStatus reports whether inq is selected by the partnerCounselingStatus value status (see the

@@ -147,17 +147,13 @@ func (c *call) productList(pathVendor string) envelope {
 // answers keep the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so
 // clients must read both. No buyerEmail (removed 2026-03-15).
 func toWireProduct(q ProductInquiry) any {
-	type (
-		fields        ProductInquiry
-		commentFields ProductComment
-		comment       struct {
-			commentFields
-			InquiryCommentAt *string `json:"inquiryCommentAt"`
-		}
-	)
+	type comment struct {
+		ProductComment
+		InquiryCommentAt *string `json:"inquiryCommentAt"`
+	}
 	comments := make([]comment, len(q.Comments))
 	for i, c := range q.Comments {
-		comments[i] = comment{commentFields(c), wireTime(&c.InquiryCommentAt)}
+		comments[i] = comment{c, wireTime(&c.InquiryCommentAt)}
 	}
 	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
 	var orders any
@@ -170,9 +166,9 @@ func toWireProduct(q ProductInquiry) any {
 		orders = []int64{}
 	}
 	return struct {
-		fields
+		ProductInquiry
 		InquiryAt string    `json:"inquiryAt"`
 		OrderIDs  any       `json:"orderIds,omitempty"`
 		Comments  []comment `json:"commentDtoList"`
-	}{fields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), orders, comments}
+	}{q, q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), orders, comments}
 }

@@ -223,19 +223,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // admit applies the sliding-window rate limit, by the real wall clock.
 func (s *Server) admit() bool {
-	rl := s.opts.RateLimit
-	if rl <= 0 {
+	if s.opts.RateLimit <= 0 {
 		return true
 	}
-	window, limit := time.Second, int(rl)
-	if rl < 1 {
-		window, limit = time.Duration(float64(time.Second)/rl), 1
-	}
-	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ok bool
-	s.admits, ok = admitAt(s.admits, now, window, limit)
+	s.admits, ok = admitAt(s.admits, time.Now(), s.opts.RateLimit)
 	return ok
 }
 
@@ -493,9 +487,8 @@ func (c *call) list(pathVendor string) envelope {
 	vendorItemID := c.id("vendorItemId")
 	_, hasStart := c.q["inquiryStartAt"]
 	_, hasEnd := c.q["inquiryEndAt"]
-	hasDates := hasStart || hasEnd
 	from, to := int64(math.MinInt64), int64(math.MaxInt64) // Unix seconds, [from, to)
-	if hasDates || vendorItemID == 0 {
+	if hasStart || hasEnd || vendorItemID == 0 {
 		from, to = c.window()
 	}
 	orderID := c.id("orderId")

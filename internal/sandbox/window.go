@@ -6,10 +6,14 @@ import (
 )
 
 // admitAt is the sliding-window rule of Options.RateLimit: admitted holds the times of the requests
-// admitted so far (oldest first); a request at now is admitted when fewer than limit of them lie in
-// the closed window [now-window, now]. It returns the times still inside the window, with now
+// admitted so far (oldest first); a request at now is admitted when fewer than the limit of them lie
+// in the closed window [now-window, now]. It returns the times still inside the window, with now
 // appended when admitted.
-func admitAt(admitted []time.Time, now time.Time, window time.Duration, limit int) ([]time.Time, bool) {
+func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bool) {
+	window, limit := time.Second, int(rate)
+	if rate < 1 {
+		window, limit = time.Duration(float64(time.Second)/rate), 1
+	}
 	k := 0
 	for k < len(admitted) && now.Sub(admitted[k]) > window {
 		k++
