@@ -45,8 +45,7 @@ type Reply struct {
 	Content                       string    `json:"content"`
 }
 
-// toWire is inq as Coupang sends it: its fields (by their tags), the times in Korean local time
-// without an offset.
+// toWire is inq as Coupang sends it: times in Korean local time without an offset.
 func toWire(inq Inquiry) any {
 	type reply struct {
 		Reply
@@ -83,8 +82,7 @@ func MatchesStatus(inq Inquiry, status string) bool {
 	return false
 }
 
-// replyKind is the role of one reply in a scenario: a CS agent's, with that partnerTransferStatus,
-// or the seller's.
+// replyKind is a reply's role: a CS agent's with that partnerTransferStatus, or the seller's.
 type replyKind string
 
 const (
@@ -154,10 +152,8 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// kst is the time of Unix seconds sec in api.KST.
 func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
 
-// renderAll renders every position of recs, in order.
 func renderAll[T any](recs []record, render func(int) T) []T {
 	out := make([]T, len(recs))
 	for i := range recs {
@@ -166,7 +162,7 @@ func renderAll[T any](recs []record, render func(int) T) []T {
 	return out
 }
 
-// times returns the records' times in api.KST, without rendering them.
+// times returns the records' times without rendering them.
 func times(recs []record) []time.Time {
 	return renderAll(recs, func(i int) time.Time { return kst(recs[i].at) })
 }

@@ -113,12 +113,10 @@ func (s *Server) ProductInquiries() []ProductInquiry {
 	return renderAll(s.data.products, s.data.renderProduct)
 }
 
-// ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
-// rendering them (benchmarks count rows per window with it).
+// ProductInquiryTimes returns every product question's inquiryAt, oldest first, without rendering.
 func (s *Server) ProductInquiryTimes() []time.Time { return times(s.data.products) }
 
-// productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
-// documentation: questions newest first, within the inclusive Korean dates.
+// productList answers the product Q&A list: questions newest first, within the inclusive dates.
 func (c *call) productList(pathVendor string) envelope {
 	c.parseList(pathVendor, "answeredType")
 	answered := c.q["answeredType"]

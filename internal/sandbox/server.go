@@ -80,8 +80,7 @@ func (s *Server) AccessKey() string { return s.opts.AccessKey }
 // SecretKey returns the secret key requests must be signed with.
 func (s *Server) SecretKey() string { return s.opts.SecretKey }
 
-// ConnectionHCL returns the connection config (HCL attribute lines) that reaches this sandbox at
-// baseURL with the credentials it accepts.
+// ConnectionHCL returns the HCL connection config that reaches this sandbox at baseURL.
 func (s *Server) ConnectionHCL(baseURL string) string {
 	return fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n",
 		s.opts.VendorID, s.opts.AccessKey, s.opts.SecretKey, baseURL)
@@ -103,8 +102,8 @@ func (s *Server) Count() int { return len(s.data.recs) }
 // inquiryId). It renders the whole data set: slow for very large sets.
 func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.render) }
 
-// InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
-// rendering the inquiries: cheap even for millions (benchmarks count rows per window with it).
+// InquiryTimes returns every inquiry's inquiryAt in the order of Inquiries, without rendering them:
+// cheap even for millions.
 func (s *Server) InquiryTimes() []time.Time { return times(s.data.recs) }
 
 // Inquiry returns one inquiry by id.
@@ -126,7 +125,7 @@ func (s *Server) VendorItemCount(vendorItemID int64) int { return len(s.data.byO
 // Requests returns the number of requests received, injected faults included.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// Log returns a copy of the request log, in arrival order of completion.
+// Log returns a copy of the request log, in order of completion.
 func (s *Server) Log() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -191,7 +190,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, w: w, r: r}
 	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	defer c.log(0) // no answer: reset, or the client gave up
-	// Counted on arrival, as a gateway counts, not after the latency.
 	admitted := s.admit()
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
@@ -221,7 +219,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.serve()
 }
 
-// admit applies the sliding-window rate limit, by the real wall clock.
+// admit applies Options.RateLimit.
 func (s *Server) admit() bool {
 	if s.opts.RateLimit <= 0 {
 		return true
@@ -235,10 +233,8 @@ func (s *Server) admit() bool {
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
 
-// route finds the handler of a path and its path parameter (a vendor ID or an inquiry ID), or
-// nil. It matches by hand rather than with http.ServeMux patterns: the list path
-// {v5|v4}/vendors/{vendorId}/callCenterInquiries and the single-inquiry path
-// v5/vendors/callCenterInquiries/{inquiryId} overlap, which ServeMux refuses, and unclean paths
+// route finds a path's handler and its parameter (vendor or inquiry ID), or nil. By hand, not with
+// http.ServeMux: the list and single-inquiry paths overlap, which ServeMux refuses, and unclean paths
 // must get Coupang's JSON 404, not a redirect.
 func route(path string) (func(*call, string) envelope, string) {
 	p := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
@@ -271,8 +267,7 @@ type call struct {
 	msg    string
 }
 
-// log records the request once, as soon as its status is known: the log is complete before the
-// client can read the answer.
+// log records the request once, when its status is known: before the client can read the answer.
 func (c *call) log(status int) {
 	if c.logged {
 		return
@@ -390,8 +385,7 @@ func positiveInt(s string) (int64, bool) {
 	return n, err == nil && n > 0 && len(s) <= 18 && strconv.FormatInt(n, 10) == s
 }
 
-// number reads the optional parameter name: def when absent, else a positive integer of at most
-// most, as rule says in the error message.
+// number reads the optional parameter name: def when absent, else a positive integer up to most.
 func (c *call) number(name string, def, most int64, rule string) int64 {
 	v, has := c.q[name]
 	if !has {
@@ -437,8 +431,7 @@ func (c *call) window() (from, to int64) {
 	return start.Unix(), end.AddDate(0, 0, 1).Unix()
 }
 
-// span returns the positions [lo, hi) of the n records whose time, given by at in ascending order,
-// falls in [from, to).
+// span returns the positions [lo, hi) of the n records whose time at(k), ascending, is in [from, to).
 func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
 }
