@@ -292,18 +292,13 @@ func buildDataset(o Options) *dataset {
 
 	// Hot inquiries on one option ID, spread uniformly over the days.
 	if o.HotInquiries > 0 {
-		hotItem, hotOpt := -1, 0
-		for i := range d.items {
-			if j := slices.Index(d.items[i].options, o.HotVendorItemID); j >= 0 {
-				hotItem, hotOpt = i, j
-				break
-			}
-		}
+		hotItem := slices.IndexFunc(d.items, func(it catalogItem) bool { return slices.Contains(it.options, o.HotVendorItemID) })
 		if hotItem < 0 {
 			d.items = append(d.items, catalogItem{name: "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22",
 				options: []int64{o.HotVendorItemID}, optText: []string{"(49)Khaki, L"}, saleStart: "2017-12-12", saleEnd: "2099-12-30"})
 			hotItem = len(d.items) - 1
 		}
+		hotOpt := slices.Index(d.items[hotItem].options, o.HotVendorItemID)
 		// Before today when there are past days, so the rows (and every inquiryId) do not depend on
 		// the time of day; with a single day, from midnight to now.
 		r := rand.New(rand.NewPCG(uint64(o.Seed), 0x407))
@@ -471,8 +466,7 @@ func (d *dataset) render(i int) Inquiry {
 			rep.ReceptionistName = "데모몰"
 			rep.Receptionist = "demomall"
 			rep.Content = "안녕하세요, \r\n데모몰입니다.\r\n\r\n" + vendorTexts[r.IntN(len(vendorTexts))] + "\r\n\r\n감사합니다.\r\n"
-			t := rep.ReplyAt
-			inq.AnsweredAt = &t
+			inq.AnsweredAt = &rep.ReplyAt
 		default:
 			rep.AnswerType = "csAgent"
 			rep.ReceptionistName = agentNames[r.IntN(len(agentNames))]
