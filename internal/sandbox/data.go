@@ -408,7 +408,6 @@ var (
 	completeWhy = []string{"NONE", "NONE", "NONE", "NONE", "DISPUTE_PROCESS_COMPLETE", "CANCEL"}
 )
 
-// render produces the full inquiry at position i.
 func (d *dataset) render(i int) Inquiry {
 	rec := d.recs[i]
 	it := &d.items[rec.item]

@@ -76,7 +76,6 @@ var (
 	}
 )
 
-// renderProduct produces the full product question at position i.
 func (d *dataset) renderProduct(i int) ProductInquiry {
 	rec := d.products[i]
 	it := &d.items[rec.item]
