@@ -128,16 +128,13 @@ func (c *call) productList(pathVendor string) envelope {
 		return envelope{}
 	}
 	d := c.s.data
-	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
-	for i := hi - 1; i >= lo; i-- {
+	match := func(i int) bool {
 		hasAnswer := d.products[i].kind > 0 // a product question's kind is its number of answers
-		if (answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)) && pg.next() {
-			content = append(content, toWireProduct(d.renderProduct(i)))
-		}
+		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	return pg.page("200", content)
+	return pg.page("200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(i)) })
 }
 
 // toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;

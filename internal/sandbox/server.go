@@ -436,35 +436,39 @@ func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
 }
 
-// pager selects one page of a list while counting every match.
-type pager struct{ num, size, total int }
+// pager is the page asked for.
+type pager struct{ num, size int }
 
 // paging reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1).
-func (c *call) paging(maxSize int) *pager {
+func (c *call) paging(maxSize int) pager {
 	size := c.number("pageSize", 10, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
 	num := c.number("pageNum", 1, 1<<30, "a number greater than or equal to 1")
-	return &pager{num: int(num), size: int(size)}
+	return pager{num: int(num), size: int(size)}
 }
 
-// next counts one match and reports whether it is on the asked-for page.
-func (p *pager) next() bool {
-	n, skip := int64(p.total), int64(p.num-1)*int64(p.size) // int64: no overflow where int is 32 bits
-	p.total++
-	return n >= skip && n < skip+int64(p.size)
-}
-
-// page is the answer with the page's content, with code as the envelope's code.
-func (p *pager) page(code, content any) envelope {
+// page answers with the candidates lo..hi-1 (ascending with time) that match, newest first: it
+// counts them all but renders only the asked-for page's. code is the envelope's code.
+func (p pager) page(code any, lo, hi int, match func(int) bool, render func(int) any) envelope {
 	type pagination struct {
 		CurrentPage   int `json:"currentPage"`
 		TotalPages    int `json:"totalPages"`
 		TotalElements int `json:"totalElements"`
 		CountPerPage  int `json:"countPerPage"`
 	}
+	content, total, skip := []any{}, 0, int64(p.num-1)*int64(p.size) // int64: no overflow where int is 32 bits
+	for k := hi - 1; k >= lo; k-- {
+		if !match(k) {
+			continue
+		}
+		if n := int64(total); n >= skip && n < skip+int64(p.size) {
+			content = append(content, render(k))
+		}
+		total++
+	}
 	return envelope{Code: code, Message: "OK", Data: struct {
 		Content    any        `json:"content"`
 		Pagination pagination `json:"pagination"`
-	}{content, pagination{p.num, (p.total + p.size - 1) / p.size, p.total, p.size}}}
+	}{content, pagination{p.num, (total + p.size - 1) / p.size, total, p.size}}}
 }
 
 // list answers the call-center list endpoint.
@@ -489,21 +493,16 @@ func (c *call) list(pathVendor string) envelope {
 	if c.status != 0 {
 		return envelope{}
 	}
-	// Candidates (positions ascending with time), newest first, filtered: only the page is rendered.
+	// Candidates are positions in d.recs: all of them, or the option's.
 	d := c.s.data
 	n, pos := len(d.recs), func(k int) int { return k }
 	if vendorItemID != 0 {
 		positions := d.byOption[vendorItemID]
 		n, pos = len(positions), func(k int) int { return int(positions[k]) }
 	}
-	content := []any{}
 	lo, hi := span(n, func(k int) int64 { return d.recs[pos(k)].at }, from, to)
-	for k := hi - 1; k >= lo; k-- {
-		if i := pos(k); d.matches(d.recs[i], status, orderID) && pg.next() {
-			content = append(content, toWire(d.render(i)))
-		}
-	}
-	return pg.page(200, content)
+	return pg.page(200, lo, hi, func(k int) bool { return d.matches(d.recs[pos(k)], status, orderID) },
+		func(k int) any { return toWire(d.render(pos(k))) })
 }
 
 // one answers the single-inquiry endpoint.
