@@ -12,20 +12,18 @@ import (
 )
 
 // Workers bounds the requests in flight during an unlimited fetch; the Lister's rate limiter is
-// the real throttle, this only keeps goroutines and buffered pages few.
+// the real throttle.
 const Workers = 8
 
-// maxPagesPerRequest guards against a misbehaving API: 100,000 pages of 30 is three million
-// inquiries in one 7-day window or option ID, far beyond any seller.
+// maxPagesPerRequest guards against a misbehaving API: three million inquiries in one 7-day window
+// or option ID is far beyond any seller.
 const maxPagesPerRequest = 100_000
 
-// errBadPage marks an answer that contradicts Coupang's pagination rules.
 var errBadPage = errors.New("inconsistent page from Coupang")
 
-// Fetch runs the plan's requests and calls emit with every row that passes the filter, once per
-// (inquiry ID, option ID) pair, from the calling goroutine only. emit returns false to stop (limit
-// met, consumer done); Fetch then makes no further request and returns nil. Any failed request
-// cancels the rest and returns an error naming the request: never nil after a failure.
+// Fetch runs the plan's requests and calls emit, from the calling goroutine only, with every row
+// that passes the filter, once per (inquiry ID, option ID) pair. When emit returns false Fetch makes
+// no further request and returns nil. A failed request cancels the rest and returns its error.
 func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 	return fetch(ctx, p, api.MaxPageSize, source[api.Inquiry, Row]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
@@ -63,7 +61,7 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 	}, emit)
 }
 
-// productRequest is the product Q&A call of a planned request, which has no option or order ID.
+// productRequest is the product Q&A call of a planned request (which has no option or order ID).
 func productRequest(req api.ListRequest) api.ProductInquiryRequest {
 	return api.ProductInquiryRequest{InquiryStartAt: req.InquiryStartAt, InquiryEndAt: req.InquiryEndAt,
 		AnsweredType: req.PartnerCounselingStatus, PageNum: req.PageNum, PageSize: req.PageSize}
@@ -77,13 +75,12 @@ type source[T, R any] struct {
 	key     func(R) pair
 }
 
-// page is one answer of a list endpoint.
 type page[T any] struct {
 	items []T
 	api.Pagination
 }
 
-// job is one page (req.PageNum) of a request of window win, whose last page is last once known.
+// job is page req.PageNum of a request of window win, whose last page is last once known.
 type job struct {
 	win  int
 	req  api.ListRequest
@@ -94,7 +91,6 @@ type job struct {
 // page, so that windows complete roughly newest first and the deduper forgets them early.
 type jobs struct{ firsts, started []job }
 
-// next takes the page to ask for next; ok is false when none is left.
 func (q *jobs) next() (j job, ok bool) {
 	switch {
 	case len(q.started) > 0:
@@ -113,10 +109,8 @@ func (q *jobs) next() (j job, ok bool) {
 }
 
 // fetch asks for every request's first page, then for its other pages once totalPages is known,
-// with at most Workers requests in flight, in the order of jobs.next (throughput is the rate
-// limiter's either way; that order keeps memory flat). A Sequential plan makes one request
-// at a time, so a limit stops the fetch before any request it no longer needs (later IN-list
-// fan-outs included). Rows are filtered, deduplicated and streamed on the caller's goroutine.
+// with at most Workers requests in flight (one for a Sequential plan, so that a limit stops it
+// before any request it no longer needs), in the order of jobs.next.
 func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
 	if len(p.Windows) == 0 {
 		return nil
@@ -128,7 +122,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
 	var wg sync.WaitGroup
 	defer func() {
-		cancel() // stop the requests in flight and wait for them, so none outlives the fetch
+		cancel() // no request outlives the fetch
 		wg.Wait()
 	}()
 	dd := deduper{seen: make([]map[pair]bool, len(p.Windows)), left: make([]int, len(p.Windows))}
@@ -181,7 +175,6 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	}
 }
 
-// result is the answer to a job.
 type result[T any] struct {
 	job
 	pg  *page[T]
@@ -200,8 +193,8 @@ func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 	return r
 }
 
-// check validates a page. Only a first page's totalPages counts (so a shifting total never loops),
-// and it must fit totalElements, so an absurd one is an error rather than a million requests.
+// check validates a page. Only a first page's totalPages counts (a shifting total never loops),
+// and it must fit totalElements: an absurd one is an error, not a million requests.
 func (src source[T, R]) check(j job, pg *page[T]) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("list inquiries (%s): %w: %s", describe(j.req), errBadPage, fmt.Sprintf(format, args...))
@@ -230,7 +223,7 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 	return nil
 }
 
-// describe names a request for error messages (never credentials: requests carry none).
+// describe names a request for error messages.
 func describe(r api.ListRequest) string {
 	s := "no dates"
 	if !r.InquiryStartAt.IsZero() {
@@ -249,12 +242,12 @@ func describe(r api.ListRequest) string {
 type pair struct{ inquiry, option int64 }
 
 // deduper remembers the pairs streamed per window, and forgets a window's once it and both its
-// neighbours are complete. Windows are disjoint dates and an inquiry has one inquiryAt, so
-// duplicates (IN fan-outs, rows shifting between pages) come from one window, or a neighbour for
-// an inquiry near midnight that Coupang dates differently: memory stays at about three windows'.
+// neighbours are complete: windows are disjoint dates, so duplicates (IN fan-outs, rows shifting
+// between pages) come from one window, or a neighbour for an inquiry near midnight that Coupang
+// dates differently.
 type deduper struct {
 	seen []map[pair]bool // per window; nil once forgotten
-	left []int           // per window, the pages not yet streamed, as far as known
+	left []int           // per window, the pages not yet streamed as far as known
 }
 
 // first reports whether id is new for window w and its neighbours, and records it under w.
