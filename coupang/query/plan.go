@@ -78,11 +78,8 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if lookbackDays <= 0 {
 		lookbackDays = DefaultLookbackDays
 	}
-	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays); len(p.Windows) == 0 {
+	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays, ep); len(p.Windows) == 0 {
 		return p, nil
-	}
-	if p.Lookback != nil {
-		p.Lookback.NoOptionID = ep != CallCenter
 	}
 	if perWindow := max(1, len(f.VendorItemIDs)); len(p.Windows)*perWindow > MaxRequests {
 		return nil, fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
@@ -112,7 +109,7 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 
 // windows picks the contract's case and tiles its Korean dates over the widened bounds; lookback
 // is the range the default lookback decided, if it did.
-func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookback *Days) {
+func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []Window, lookback *Days) {
 	hi := today
 	if f.Upper != nil {
 		last := upperDate(f.widened(*f.Upper))
@@ -138,7 +135,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 				end = d
 			}
 		}
-		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), &Days{Last: hi}
+		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), &Days{Last: hi, NoOptionID: ep != CallCenter}
 	}
 	if lo.Before(MinDate) {
 		lo = MinDate

@@ -70,7 +70,8 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	if len(sets) == 0 {
 		return nil, true
 	}
-	out := slices.SortedFunc(slices.Values(sets[0]), compare)
+	out := append([]T{}, sets[0]...) // not nil: an empty intersection is no value, not no qual
+	slices.SortFunc(out, compare)
 	out = slices.CompactFunc(out, func(a, b T) bool { return compare(a, b) == 0 })
 	for _, s := range sets[1:] {
 		other := slices.SortedFunc(slices.Values(s), compare)
@@ -78,9 +79,6 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 			_, found := slices.BinarySearchFunc(other, v, compare)
 			return !found
 		})
-	}
-	if out == nil {
-		out = []T{}
 	}
 	return out, len(out) > 0
 }
