@@ -25,7 +25,7 @@ var errBadPage = errors.New("inconsistent page from Coupang")
 // that passes the filter, once per (inquiry ID, option ID) pair. When emit returns false Fetch makes
 // no further request and returns nil. A failed request cancels the rest and returns its error.
 func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
-	return fetch(ctx, p, api.MaxPageSize, source[api.Inquiry, Row]{
+	return fetch(ctx, p, source[api.Inquiry, Row]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
 			pg, err := l.ListInquiries(ctx, req)
 			if pg == nil {
@@ -41,7 +41,7 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 
 // FetchProductInquiries runs a plan built for ProductQnA exactly as Fetch runs a call-center plan.
 func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit func(ProductRow) bool) error {
-	return fetch(ctx, p, api.MaxProductPageSize, source[api.ProductInquiry, ProductRow]{
+	return fetch(ctx, p, source[api.ProductInquiry, ProductRow]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
 			pg, err := l.ListProductInquiries(ctx, productRequest(req))
 			if pg == nil {
@@ -111,13 +111,7 @@ func (q *jobs) next() (j job, ok bool) {
 // fetch asks for every request's first page, then for its other pages once totalPages is known,
 // with at most Workers requests in flight (one for a Sequential plan, so that a limit stops it
 // before any request it no longer needs), in the order of jobs.next.
-func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
-	if len(p.Windows) == 0 {
-		return nil
-	}
-	if p.PageSize < 1 || p.PageSize > maxPageSize {
-		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
-	}
+func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R) bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
 	var wg sync.WaitGroup
@@ -156,9 +150,6 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		if r.err != nil {
 			return r.err
 		}
-		if err := src.check(r.job, r.pg); err != nil {
-			return err
-		}
 		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
 			next.req.PageNum, next.last = 2, r.pg.TotalPages
 			todo.started = append(todo.started, next)
@@ -181,11 +172,15 @@ type result[T any] struct {
 	err error
 }
 
-// ask makes the job's request, unless the fetch was cancelled; an error names the request.
+// ask makes the job's request, unless the fetch was cancelled, and checks the page; an error names
+// the request.
 func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 	r := result[T]{job: j, err: ctx.Err()}
 	if r.err == nil {
 		r.pg, r.err = src.list(ctx, j.req)
+	}
+	if r.err == nil {
+		r.err = src.check(j, r.pg)
 	}
 	if r.err != nil {
 		r.err = fmt.Errorf("list inquiries (%s): %w", describe(j.req), r.err)
@@ -197,7 +192,7 @@ func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 // and it must fit totalElements: an absurd one is an error, not a million requests.
 func (src source[T, R]) check(j job, pg *page[T]) error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("list inquiries (%s): %w: %s", describe(j.req), errBadPage, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: %s", errBadPage, fmt.Sprintf(format, args...))
 	}
 	if pg == nil {
 		return bad("no page")
