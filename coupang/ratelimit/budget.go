@@ -29,7 +29,7 @@ func DefaultDir() string {
 	if d := os.Getenv(EnvDir); d != "" {
 		return d
 	}
-	return filepath.Join("/tmp", "steampipe-coupang-ratelimit")
+	return "/tmp/steampipe-coupang-ratelimit"
 }
 
 // lineLen is the length of one record: a send time in Unix nanoseconds, zero-padded to 19 digits

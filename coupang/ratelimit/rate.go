@@ -60,13 +60,12 @@ func admit(log []int64, now int64, r Rate) (time.Duration, []int64) {
 		log[i] = min(t, now)
 	}
 	slices.Sort(log)
-	w := r.window()
-	at := int64(math.MinInt64)
-	if n := len(log); n >= r.Requests {
-		at = log[n-r.Requests] + int64(w)
+	n, w, at := len(log), int64(r.window()), int64(math.MinInt64)
+	if n >= r.Requests {
+		at = log[n-r.Requests] + w
 	}
-	if n := len(log); r.Burst < r.Requests && n >= r.Burst {
-		at = max(at, log[n-r.Burst]+int64(w)*int64(r.Burst)/int64(r.Requests))
+	if r.Burst < r.Requests && n >= r.Burst {
+		at = max(at, log[n-r.Burst]+w*int64(r.Burst)/int64(r.Requests))
 	}
 	if now < at {
 		return time.Duration(at - now), log
