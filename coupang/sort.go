@@ -59,7 +59,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 		var filters []*query.Filter
 		for _, sub := range group {
 			filters = append(filters, &sub.Filter)
-			err := query.Fetch(ctx, s.client, sub, func(r query.Row) bool { rows = append(rows, r); return true })
+			err := query.Fetch(ctx, s.client.ListInquiries, sub, func(r query.Row) bool { rows = append(rows, r); return true })
 			if err != nil {
 				return err
 			}

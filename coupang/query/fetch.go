@@ -11,8 +11,8 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Workers bounds the requests in flight during an unlimited fetch; the Lister's rate limiter is
-// the real throttle.
+// Workers bounds the requests in flight during an unlimited fetch; the API client's rate limiter
+// is the real throttle.
 const Workers = 8
 
 // maxPagesPerRequest guards against a misbehaving API: three million inquiries in one 7-day window
@@ -21,13 +21,15 @@ const maxPagesPerRequest = 100_000
 
 var errBadPage = errors.New("inconsistent page from Coupang")
 
-// Fetch runs the plan's requests and calls emit, from the calling goroutine only, with every row
-// that passes the filter, once per (inquiry ID, option ID) pair. When emit returns false Fetch makes
-// no further request and returns nil. A failed request cancels the rest and returns its error.
-func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
+// Fetch runs the plan's requests through list (api.Client.ListInquiries) and calls emit, from the
+// calling goroutine only, with every row that passes the filter, once per (inquiry ID, option ID)
+// pair. When emit returns false Fetch makes no further request and returns nil. A failed request
+// cancels the rest and returns its error.
+func Fetch(ctx context.Context, list func(context.Context, api.ListRequest) (*api.Page, error), p *Plan,
+	emit func(Row) bool) error {
 	return fetch(ctx, p, source[api.Inquiry, Row]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
-			pg, err := l.ListInquiries(ctx, req)
+			pg, err := list(ctx, req)
 			if pg == nil {
 				return nil, err
 			}
@@ -39,11 +41,13 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 	}, emit)
 }
 
-// FetchProductInquiries runs a plan built for ProductQnA exactly as Fetch runs a call-center plan.
-func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit func(ProductRow) bool) error {
+// FetchProductInquiries runs a plan built for ProductQnA through list
+// (api.Client.ListProductInquiries) exactly as Fetch runs a call-center plan.
+func FetchProductInquiries(ctx context.Context, list func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error),
+	p *Plan, emit func(ProductRow) bool) error {
 	return fetch(ctx, p, source[api.ProductInquiry, ProductRow]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
-			pg, err := l.ListProductInquiries(ctx, productRequest(req))
+			pg, err := list(ctx, productRequest(req))
 			if pg == nil {
 				return nil, err
 			}

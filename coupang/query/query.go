@@ -4,7 +4,6 @@
 package query
 
 import (
-	"context"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -65,17 +64,6 @@ var (
 	CallCenter = &Endpoint{StatusColumn: "partner_counseling_status", Statuses: api.PartnerCounselingStatuses, MaxPageSize: api.MaxPageSize}
 	ProductQnA = &Endpoint{StatusColumn: "answered_type", Statuses: api.AnsweredTypes, MaxPageSize: api.MaxProductPageSize}
 )
-
-// Lister lists one page of inquiries. *api.Client implements it and waits on the rate limiter
-// itself, so Fetch's concurrency is only an upper bound.
-type Lister interface {
-	ListInquiries(ctx context.Context, req api.ListRequest) (*api.Page, error)
-}
-
-// ProductLister lists one page of product Q&A; *api.Client implements it.
-type ProductLister interface {
-	ListProductInquiries(ctx context.Context, req api.ProductInquiryRequest) (*api.ProductInquiryPage, error)
-}
 
 // Row is one (inquiry, option ID) pair: a row of the inquiry table.
 type Row struct {
