@@ -11,12 +11,10 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Workers bounds the requests in flight during an unlimited fetch; the API client's rate limiter
-// is the real throttle.
+// Workers bounds the requests in flight of an unlimited fetch; the client's rate limiter is the throttle.
 const Workers = 8
 
-// maxPagesPerRequest guards against a misbehaving API: three million inquiries in one 7-day window
-// or option ID is far beyond any seller.
+// maxPagesPerRequest guards against a misbehaving API: no seller has 3 million inquiries a week.
 const maxPagesPerRequest = 100_000
 
 var errBadPage = errors.New("inconsistent page from Coupang")
@@ -176,8 +174,7 @@ type result[T any] struct {
 	err error
 }
 
-// ask makes the job's request, unless the fetch was cancelled, and checks the page; an error names
-// the request.
+// ask makes the job's request, unless the fetch was cancelled, and checks the page.
 func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 	r := result[T]{job: j, err: ctx.Err()}
 	if r.err == nil {

@@ -39,8 +39,7 @@ type Filter struct {
 	Lower, Upper  *Bound
 	VendorItemIDs []int64 // sorted
 	OrderID       *int64
-	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of every
-	// request and row.
+	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of all requests.
 	PartnerCounselingStatus                  string
 	InquiryStatus, CSPartnerCounselingStatus *string
 	ExactTimes                               bool // as in Quals: no widening

@@ -9,8 +9,7 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// DefaultLookbackDays is the days read when a query gives neither an option ID nor a lower time
-// bound and the connection sets no (or a non-positive) default_lookback_days.
+// DefaultLookbackDays is default_lookback_days when the connection sets none (or a non-positive one).
 const DefaultLookbackDays = 7
 
 // MinDate is the oldest Korean date ever asked for: Coupang has no inquiries before 2010, so an

@@ -36,8 +36,7 @@ type Quals struct {
 	// PartnerCounselingStatus is the endpoint's listing status (Endpoint.StatusColumn);
 	// InquiryStatus and CSPartnerCounselingStatus are filtered locally, never sent.
 	PartnerCounselingStatus, InquiryStatus, CSPartnerCounselingStatus [][]string
-	// InquiryID and AnswerType are planned by the table code: it reads inquiries one by one and
-	// picks the replies.
+	// InquiryID and AnswerType are the table code's: it reads inquiries by ID and picks replies.
 	InquiryID  [][]int64
 	AnswerType [][]string
 	// Limit is the query's row limit; < 0 means none, 0 means no row is needed (no request).
@@ -45,8 +44,7 @@ type Quals struct {
 	// ExactTimes says the bounds are exactly the instants meant (the export command's), so no
 	// extra hours are read for other session TimeZones (see ZoneEast).
 	ExactTimes bool
-	// LimitCountsReplies is set for the reply and comment tables: their limit counts replies, so
-	// it must not shrink pageSize.
+	// LimitCountsReplies says the limit counts replies (reply and comment tables): pageSize stays.
 	LimitCountsReplies bool
 	Endpoint           *Endpoint // nil means CallCenter
 }
