@@ -41,7 +41,8 @@ func Fetch(ctx context.Context, list func(context.Context, api.ListRequest) (*ap
 
 // FetchProductInquiries runs a plan built for ProductQnA through list
 // (api.Client.ListProductInquiries) exactly as Fetch runs a call-center plan.
-func FetchProductInquiries(ctx context.Context, list func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error),
+func FetchProductInquiries(ctx context.Context,
+	list func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error),
 	p *Plan, emit func(ProductRow) bool) error {
 	return fetch(ctx, p, source[api.ProductInquiry, ProductRow]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
