@@ -140,12 +140,8 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 		case "!=":
 			ops = []string{"<>"}
 		}
-		var keyOps []string
-		if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
-			keyOps = t.KeyColumns[i].Operators
-		}
 		for i, op := range ops {
-			if slices.Contains(keyOps, op) {
+			if slices.Contains(t.keyColumn(e.Column.Name).GetOperators(), op) {
 				quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: values[i]})
 			} else {
 				allPushed = false

@@ -49,22 +49,21 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 		return newXLSXWriter(w, cols)
 	}
 	t := &textWriter{w: w, format: format, cols: cols}
-	if format == formatCSV {
+	switch format {
+	case formatCSV:
 		t.csv, t.record = csv.NewWriter(&t.line), make([]string, len(cols))
-		for _, col := range cols {
-			t.header = append(t.header, col.Name)
+		for i, col := range cols {
+			t.record[i] = col.Name
 		}
 		if bom {
-			t.header[0] = "\uFEFF" + t.header[0]
+			t.record[0] = "\uFEFF" + t.record[0]
 		}
-		return t, nil
+		t.writeCSV() // the header waits in line for the first row or Close
+	case formatJSON:
+		t.line.WriteString("[\n")
 	}
-	t.enc = json.NewEncoder(&t.line)
-	t.enc.SetEscapeHTML(false) // <, > and & as themselves, as Steampipe writes them
 	for _, col := range cols {
-		t.line.Reset()
-		t.writeString(col.Name)
-		t.keys = append(t.keys, t.line.String()+":")
+		t.keys = append(t.keys, jsonString(col.Name)+":")
 	}
 	return t, nil
 }
@@ -73,6 +72,12 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 // characters, as Postgres, and so Steampipe, shows them. An escaped backslash is matched first, so
 // that \\u003c (a backslash, then the text u003c) stays as it is.
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
+
+// jsonString is s as a JSON string, <, > and & as themselves.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return htmlUnescaper.Replace(string(b))
+}
 
 // cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON text.
 // jsonLiteral reports whether the text is also the value's JSON (numbers, booleans, JSONB); other
@@ -108,26 +113,20 @@ type textWriter struct {
 	w      io.Writer
 	format string
 	cols   []column
-	line   bytes.Buffer  // the row being written, reused
-	csv    *csv.Writer   // CSV: writes to line
-	header []string      // CSV: the header until it is written
-	record []string      // CSV: a row's fields
-	enc    *json.Encoder // JSON: writes strings to line
-	keys   []string      // JSON: each column's `"name":`, encoded once
+	line   bytes.Buffer // what goes to w next: the header or [ until the first row, then the row
+	csv    *csv.Writer  // CSV: writes to line
+	record []string     // CSV: a row's fields
+	keys   []string     // JSON: each column's `"name":`, encoded once
 	rows   int
 }
 
 // WriteRow implements rowWriter.
 func (t *textWriter) WriteRow(r row) error {
-	t.line.Reset()
-	switch {
-	case t.format == formatCSV:
-	case t.format == formatJSONL:
+	if t.format == formatJSON && t.rows > 0 {
+		t.line.WriteString(",\n")
+	}
+	if t.format != formatCSV {
 		t.line.WriteByte('{')
-	case t.rows == 0:
-		t.line.WriteString("[\n{")
-	default:
-		t.line.WriteString(",\n{")
 	}
 	for i, col := range t.cols {
 		v, ok := columnValue(r[col.Name])
@@ -152,51 +151,41 @@ func (t *textWriter) WriteRow(r row) error {
 		case literal:
 			t.line.WriteString(text)
 		default:
-			t.writeString(text)
+			t.line.WriteString(jsonString(text))
 		}
 	}
 	t.rows++
 	switch t.format {
 	case formatCSV:
-		t.writeCSV(t.record)
+		t.writeCSV()
 	case formatJSONL:
 		t.line.WriteString("}\n")
 	default:
 		t.line.WriteByte('}')
 	}
-	_, err := t.w.Write(t.line.Bytes())
-	return err
+	return t.flush()
 }
 
 // Close implements rowWriter: an empty CSV result is its header line; a JSON array is closed.
 func (t *textWriter) Close() error {
-	t.line.Reset()
-	switch {
-	case t.format == formatCSV:
-		t.writeCSV(nil)
-	case t.format == formatJSONL:
-	case t.rows == 0:
+	if t.format == formatJSON && t.rows == 0 {
+		t.line.Reset()
 		t.line.WriteString("[]\n")
-	default:
+	} else if t.format == formatJSON {
 		t.line.WriteString("\n]\n")
 	}
-	_, err := t.w.Write(t.line.Bytes())
-	return err
+	return t.flush()
 }
 
-// writeCSV adds the header to line if no row did yet, then record (if any).
-func (t *textWriter) writeCSV(record []string) {
-	for _, fields := range [][]string{t.header, record} {
-		if fields != nil {
-			_ = t.csv.Write(fields) // writing to a bytes.Buffer cannot fail
-		}
-	}
-	t.header = nil
+// writeCSV adds record to line.
+func (t *textWriter) writeCSV() {
+	_ = t.csv.Write(t.record) // writing to a bytes.Buffer cannot fail
 	t.csv.Flush()
 }
 
-// writeString adds s to line as a JSON string.
-func (t *textWriter) writeString(s string) {
-	_ = t.enc.Encode(s)               // a string always encodes
-	t.line.Truncate(t.line.Len() - 1) // Encode's newline
+// flush hands line to w.
+func (t *textWriter) flush() error {
+	_, err := t.w.Write(t.line.Bytes())
+	t.line.Reset()
+	return err
 }

@@ -37,25 +37,31 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 			}
 		}
 		for _, kc := range slices.Concat(s.GetGetCallKeyColumnList(), s.GetListCallKeyColumnList()) {
-			ops := kc.GetOperators()
-			if len(ops) == 0 {
-				ops = []string{"="}
+			if plugin.IsReservedColumnName(kc.GetName()) {
+				continue
 			}
-			switch i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == kc.GetName() }); {
-			case plugin.IsReservedColumnName(kc.GetName()):
-			case i < 0:
-				t.KeyColumns = append(t.KeyColumns, &proto.KeyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
-			default: // a column in both lists takes the union of their operators
-				for _, op := range ops {
-					if !slices.Contains(t.KeyColumns[i].Operators, op) {
-						t.KeyColumns[i].Operators = append(t.KeyColumns[i].Operators, op)
-					}
+			k := t.keyColumn(kc.GetName())
+			if k == nil {
+				k = &proto.KeyColumn{Name: kc.GetName()}
+				t.KeyColumns = append(t.KeyColumns, k)
+			}
+			for _, op := range kc.GetOperators() { // the SDK sets "=" where a table names none
+				if !slices.Contains(k.Operators, op) {
+					k.Operators = append(k.Operators, op)
 				}
 			}
 		}
 		c[name] = t
 	}
 	return c
+}
+
+// keyColumn is the key column of that name, or nil.
+func (t *table) keyColumn(name string) *proto.KeyColumn {
+	if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == name }); i >= 0 {
+		return t.KeyColumns[i]
+	}
+	return nil
 }
 
 func (c catalog) names() []string {
