@@ -84,13 +84,14 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if err != nil {
 		return err
 	}
-	prog := startProgress(stderr, stdout, requests.Load)
+	var written atomic.Int64
+	stopProgress := startProgress(stderr, stdout, requests.Load, written.Load)
 	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
 	// The export's own time conditions are exact instants: no request for other time zones' hours.
 	ctx = coupang.WithExactTimes(ctx)
-	err = stream(ctx, r, q, w, &prog.rows)
-	prog.stop()
+	err = stream(ctx, r, q, w, &written)
+	stopProgress()
 	if err == nil {
 		err = w.Close()
 	} else if x, ok := w.(*xlsxWriter); ok {
@@ -169,17 +170,6 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 }
 
-// progress shows requests made, rows written and elapsed time on one stderr line, only when
-// stderr is a terminal and stdout is not (rows on the terminal show progress themselves, and a
-// progress line between them would run into the CSV), so redirected output and logs stay clean.
-type progress struct {
-	w        io.Writer
-	requests func() int64
-	start    time.Time
-	rows     atomic.Int64 // rows written
-	stop     func()       // prints the final line, if the line is shown
-}
-
 // isTerminal reports whether w is a character device such as a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
@@ -190,37 +180,36 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// startProgress starts refreshing the progress line, if it is shown.
-func startProgress(stderr, stdout io.Writer, requests func() int64) *progress {
-	p := &progress{w: stderr, requests: requests, start: time.Now(), stop: func() {}}
+// startProgress shows requests made, rows written and elapsed time on one stderr line until stop,
+// only when stderr is a terminal and stdout is not (rows on the terminal show progress themselves,
+// and a progress line between them would run into the CSV), so redirected output and logs stay clean.
+func startProgress(stderr, stdout io.Writer, requests, rows func() int64) (stop func()) {
 	if !isTerminal(stderr) || isTerminal(stdout) {
-		return p
+		return func() {}
 	}
-	done := make(chan struct{})
-	tick := time.NewTicker(200 * time.Millisecond)
+	start, done, tick := time.Now(), make(chan struct{}), time.NewTicker(200*time.Millisecond)
+	show := func() { fmt.Fprint(stderr, progressLine(requests(), rows(), time.Since(start))) }
 	go func() {
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
-				p.print()
+				show()
 			}
 		}
 	}()
-	p.stop = func() {
+	return func() {
 		tick.Stop()
 		done <- struct{}{} // the goroutine has printed its last line
-		p.print()
-		fmt.Fprintln(p.w)
+		show()
+		fmt.Fprintln(stderr)
 	}
-	return p
 }
 
-func (p *progress) print() {
-	// \033[K clears what a longer previous line left behind.
-	fmt.Fprintf(p.w, "\r%s, %s, %s\033[K", plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
-		time.Since(p.start).Round(100*time.Millisecond))
+// progressLine is the progress line; \033[K clears what a longer previous line left behind.
+func progressLine(requests, rows int64, elapsed time.Duration) string {
+	return fmt.Sprintf("\r%s, %s, %s\033[K", plural(requests, "request"), plural(rows, "row"), elapsed.Round(100*time.Millisecond))
 }
 
 // plural writes a count with its noun: 1 request, 2 requests.
