@@ -59,7 +59,7 @@ func compareAs[T cmp.Ordered](x T, b any) (int, bool) {
 }
 
 // matches reports whether a row satisfies an expression: as in SQL, a comparison with NULL is
-// unknown, and unknown keeps no row (not (answered_at < x) keeps no row whose answered_at is NULL).
+// unknown, and unknown keeps no row, not even under not.
 func (e expr) matches(r row) bool {
 	v, known := e.eval(r)
 	return known && v
@@ -72,8 +72,7 @@ func (e expr) eval(r row) (v, known bool) {
 		v, known := e.Args[0].eval(r)
 		return !v, known
 	case "and", "or":
-		// and: false wins over unknown; or: true wins over unknown.
-		decisive := e.Op == "or"
+		decisive := e.Op == "or" // and: false wins over unknown; or: true wins over unknown
 		known = true
 		for _, a := range e.Args {
 			av, ak := a.eval(r)
@@ -105,7 +104,7 @@ func (e expr) eval(r row) (v, known bool) {
 	return ok && strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
-// columns returns the column of every condition in the expression.
+// columns are the columns the expression reads.
 func (e expr) columns() []column {
 	var out []column
 	if e.Column != nil {
@@ -118,11 +117,10 @@ func (e expr) columns() []column {
 }
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
-// quals (so it asks Coupang for less) and whether the limit does too (-1 when not). Only conditions
-// ANDed at the top can be quals: one under or / not restricts no row by itself. Every condition is
-// still checked on every row, so a qual the plugin handles loosely never widens the result. The
-// limit goes along only when every condition did (as Postgres does): else the local filter could
-// drop rows of a plugin that stopped after `limit` rows, leaving the export with too few.
+// quals and whether the limit does too (-1 when not). Only conditions ANDed at the top can be quals:
+// one under or / not restricts no row by itself. Every condition is still checked on every row. The
+// limit goes along only when every condition did: else the local filter could drop rows of a plugin
+// that stopped after `limit` rows, leaving the export with too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
 	for _, e := range where.Args {
