@@ -85,16 +85,12 @@ type steampipeConfig struct {
 // resolveConfig returns the connection config (--config, --connection, or none: COUPANG_* variables)
 // and the limiter blocks of the config directory, which apply whichever way the connection is given.
 func resolveConfig(opts options) (steampipeConfig, error) {
-	dir := cmp.Or(opts.ConfigDir, defaultConfigDir())
-	if !opts.HasConfig {
-		return readConfigDir(dir, opts.Connection)
-	}
-	conn, err := normalizeConfigHCL(opts.Config)
+	conn, err := normalizeConfigHCL(opts.Config) // "" without --config, which excludes --connection
 	if err != nil {
 		return steampipeConfig{}, err
 	}
-	cfg, err := readConfigDir(dir, "")
-	cfg.Connection = conn
+	cfg, err := readConfigDir(cmp.Or(opts.ConfigDir, defaultConfigDir()), opts.Connection)
+	cfg.Connection = cmp.Or(conn, cfg.Connection)
 	return cfg, err
 }
 
