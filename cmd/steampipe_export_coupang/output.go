@@ -20,15 +20,15 @@ const (
 	formatXLSX  = "xlsx"
 )
 
-// rowWriter writes rows as they arrive. Nothing is written before the first row or Close, so a query
+// rowWriter writes rows as they arrive. Nothing is written before the first row or Close: a query
 // that fails before its first row leaves the output empty.
 type rowWriter interface {
 	WriteRow(r row) error
-	// Close writes what ends a complete result (the CSV header of an empty result, json's closing bracket).
+	// Close ends a complete result (the CSV header of an empty one, json's closing bracket).
 	Close() error
 }
 
-// checkFormat checks --output and --bom together; it is the one place that knows the formats.
+// checkFormat checks --output and --bom together.
 func checkFormat(format string, bom bool) error {
 	if !slices.Contains([]string{formatCSV, formatJSON, formatJSONL, formatXLSX}, format) {
 		return fmt.Errorf("unknown --output %q: use csv, json, jsonl or xlsx", format)
@@ -39,8 +39,8 @@ func checkFormat(format string, bom bool) error {
 	return nil
 }
 
-// newRowWriter returns the writer of a format; bom starts a CSV with a UTF-8 byte-order mark, so
-// that Excel reads it as UTF-8.
+// newRowWriter returns the writer of a format; bom starts a CSV with a UTF-8 byte-order mark, which
+// Excel needs to read it as UTF-8.
 func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWriter, error) {
 	if err := checkFormat(format, bom); err != nil {
 		return nil, err
@@ -68,9 +68,8 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	return t, nil
 }
 
-// htmlUnescaper turns the escapes Go's JSON encoder writes for <, > and & back into the
-// characters, as Postgres, and so Steampipe, shows them. An escaped backslash is matched first, so
-// that \\u003c (a backslash, then the text u003c) stays as it is.
+// htmlUnescaper turns Go's JSON escapes of <, > and & back into the characters, as Postgres (and so
+// Steampipe) shows them; an escaped backslash is matched first, so that \\u003c stays as it is.
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
 
 // jsonString is s as a JSON string, <, > and & as themselves.
@@ -79,9 +78,8 @@ func jsonString(s string) string {
 	return htmlUnescaper.Replace(string(b))
 }
 
-// cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON text.
-// jsonLiteral reports whether the text is also the value's JSON (numbers, booleans, JSONB); other
-// values are JSON strings (NaN and infinities among them).
+// cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON. jsonLiteral
+// reports whether the text is also the value's JSON; other values are JSON strings (NaN among them).
 func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
 	switch x := v.(type) {
 	case string:
@@ -99,16 +97,14 @@ func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
 		if err := json.Compact(&b, x); err != nil {
 			return "", true, fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
 		}
-		// The SDK's JSON encoder escapes <, > and &.
-		return htmlUnescaper.Replace(b.String()), true, nil
+		return htmlUnescaper.Replace(b.String()), true, nil // the SDK's JSON encoder escapes <, > and &
 	}
 	return fmt.Sprint(v), false, nil
 }
 
-// textWriter writes CSV (a header line, then one line per row; NULL is an empty field) or one
-// JSON object per row, keys in column order, as one array (json) or one object per line (jsonl).
-// Each row is built in line and handed to w in one Write: a failure later leaves every row written
-// so far, and a buffered w (the command's stdout) decides when to write through.
+// textWriter writes CSV (a header line, then one line per row; NULL is an empty field) or one JSON
+// object per row, keys in column order, in one array (json) or one per line (jsonl). Each row goes to
+// w in one Write: a failure later leaves every row so far, and a buffered w decides when to write through.
 type textWriter struct {
 	w      io.Writer
 	format string

@@ -11,22 +11,20 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// column is one exportable column of a table, as the plugin declares it.
+// column is a column as the plugin declares it.
 type column = *proto.ColumnDefinition
 
 // table is the part of a table's schema the export command uses.
 type table struct {
-	Name    string
-	Columns []column // in table order, Steampipe's reserved columns left out
-	// KeyColumns are the columns the plugin filters on itself: the get call's, then the list
-	// call's, each once with every operator either call takes.
-	KeyColumns []*proto.KeyColumn
+	Name       string
+	Columns    []column           // in table order, Steampipe's reserved columns left out
+	KeyColumns []*proto.KeyColumn // the get call's, then the list call's, each once with every operator
 }
 
 // catalog is every table of the plugin, by name.
 type catalog map[string]*table
 
-// newCatalog converts the plugin's schema into the export command's view of it.
+// newCatalog is the export's view of the plugin's schema.
 func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 	c := make(catalog, len(schemas))
 	for name, s := range schemas {
