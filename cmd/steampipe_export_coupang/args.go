@@ -177,36 +177,30 @@ Tables:
 // with a table name (TABLE --help), the usage and that table only.
 func writeHelp(w io.Writer, cat catalog, table string) error {
 	var b strings.Builder
+	names, end := cat.names(), ""
 	if table == "" {
 		fmt.Fprintf(&b, helpIntro, usageLine)
-		for _, name := range cat.names() {
-			writeTableHelp(&b, cat[name])
-		}
+	} else if t, err := cat.lookup(table); err != nil {
+		return err
 	} else {
-		t, err := cat.lookup(table)
-		if err != nil {
-			return err
-		}
 		fmt.Fprintf(&b, "Usage:\n  %s\n\nTable:", strings.Replace(usageLine, "TABLE", t.Name, 1))
-		writeTableHelp(&b, t)
-		b.WriteString("\nSee steampipe_export_coupang --help for the flags and every table.\n")
+		names, end = []string{t.Name}, "\nSee steampipe_export_coupang --help for the flags and every table.\n"
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeTableHelp(b *strings.Builder, t *table) {
-	fmt.Fprintf(b, "\n  %s\n", t.Name)
-	if len(t.KeyColumns) > 0 {
-		keys := make([]string, len(t.KeyColumns))
-		for i, kc := range t.KeyColumns {
-			keys[i] = fmt.Sprintf("%s (%s)", kc.Name, strings.Join(kc.Operators, " "))
+	for _, t := range names {
+		fmt.Fprintf(&b, "\n  %s\n", t)
+		var keys []string
+		for _, kc := range cat[t].KeyColumns {
+			keys = append(keys, fmt.Sprintf("%s (%s)", kc.Name, strings.Join(kc.Operators, " ")))
 		}
-		fmt.Fprintf(b, "    key columns: %s\n", strings.Join(keys, ", "))
+		if keys != nil {
+			fmt.Fprintf(&b, "    key columns: %s\n", strings.Join(keys, ", "))
+		}
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, c := range cat[t].Columns {
+			fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
+		}
+		tw.Flush()
 	}
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	for _, c := range t.Columns {
-		fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
-	}
-	tw.Flush()
+	_, err := io.WriteString(w, b.String()+end)
+	return err
 }

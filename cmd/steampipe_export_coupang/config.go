@@ -76,10 +76,8 @@ func normalizeConfigHCL(src string) (string, error) {
 
 // steampipeConfig is what the export takes from Steampipe's configuration.
 type steampipeConfig struct {
-	// Connection is the connection's plugin arguments as HCL text ("" for the environment variables).
-	Connection string
-	// Limiters are the limiter blocks of the coupang plugin block, applied as Steampipe applies them.
-	Limiters []inprocess.Limiter
+	Connection string              // the plugin's arguments as HCL text ("" for the environment variables)
+	Limiters   []inprocess.Limiter // of the coupang plugin block
 }
 
 // resolveConfig returns the connection config (--config, --connection, or none: COUPANG_* variables)

@@ -313,17 +313,15 @@ func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
 func typedValue(col column, text string) (any, error) {
 	switch col.Type {
 	case proto.ColumnType_INT:
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return n, nil
 		}
-		return n, nil
+		return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
 	case proto.ColumnType_DOUBLE:
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
+		if f, err := strconv.ParseFloat(text, 64); err == nil {
+			return f, nil
 		}
-		return f, nil
+		return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
 	case proto.ColumnType_BOOL:
 		switch strings.ToLower(text) { // as Postgres spells them
 		case "true", "t", "yes", "y", "on", "1":
