@@ -68,12 +68,8 @@ func parseArgs(args []string) (options, error) {
 	value("output", func(v string) error { o.Output = strings.ToLower(v); return nil })
 	value("connection", func(v string) error { o.Connection = v; return nil })
 	value("config-dir", func(v string) error { o.ConfigDir = v; return nil })
-	fs.BoolVar(&o.BOM, "bom", false, "")
-	for _, name := range []string{"v", "verbose"} {
-		fs.BoolVar(&o.Verbose, name, false, "")
-	}
-	for _, name := range []string{"h", "help"} {
-		fs.BoolVar(&o.Help, name, false, "")
+	for name, p := range map[string]*bool{"bom": &o.BOM, "v": &o.Verbose, "verbose": &o.Verbose, "h": &o.Help, "help": &o.Help} {
+		fs.BoolVar(p, name, false, "")
 	}
 	// flag stops at the first argument that is not a flag: take it as TABLE and read on.
 	var positional []string
