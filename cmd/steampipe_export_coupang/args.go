@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -123,8 +124,12 @@ func (o *options) finish(positional []string) error {
 		return fmt.Errorf("use either --config or --connection, not both")
 	case o.ConfigDir != "" && o.Connection == "":
 		return fmt.Errorf("--config-dir needs --connection NAME")
+	case !slices.Contains([]string{formatCSV, formatJSON, formatJSONL, formatXLSX}, o.Output):
+		return fmt.Errorf("unknown --output %q: use csv, json, jsonl or xlsx", o.Output)
+	case o.BOM && o.Output != formatCSV:
+		return fmt.Errorf("--bom is for --output csv only (xlsx and JSON need no byte-order mark): drop --bom")
 	}
-	return checkFormat(o.Output, o.BOM)
+	return nil
 }
 
 const helpIntro = `Export a table of the Coupang Steampipe plugin to CSV, JSON, JSON lines or an Excel workbook, without Steampipe.

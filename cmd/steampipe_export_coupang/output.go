@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,23 +27,9 @@ type rowWriter interface {
 	Close() error
 }
 
-// checkFormat checks --output and --bom together.
-func checkFormat(format string, bom bool) error {
-	if !slices.Contains([]string{formatCSV, formatJSON, formatJSONL, formatXLSX}, format) {
-		return fmt.Errorf("unknown --output %q: use csv, json, jsonl or xlsx", format)
-	}
-	if bom && format != formatCSV {
-		return fmt.Errorf("--bom is for --output csv only (xlsx and JSON need no byte-order mark): drop --bom")
-	}
-	return nil
-}
-
-// newRowWriter returns the writer of a format; bom starts a CSV with a UTF-8 byte-order mark, which
-// Excel needs to read it as UTF-8.
+// newRowWriter returns the writer of a format parseArgs accepted; bom starts a CSV with a UTF-8
+// byte-order mark, which Excel needs to read it as UTF-8.
 func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWriter, error) {
-	if err := checkFormat(format, bom); err != nil {
-		return nil, err
-	}
 	if format == formatXLSX {
 		return newXLSXWriter(w, cols)
 	}
