@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -47,9 +48,10 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	case formatJSON:
 		t.line.WriteString("[\n")
 	}
-	for _, col := range cols {
-		t.keys = append(t.keys, jsonString(col.Name)+":")
+	for i, col := range cols {
+		t.keys = append(t.keys, ","[:min(i, 1)]+jsonString(col.Name)+":")
 	}
+	t.keys[0] = "{" + t.keys[0]
 	return t, nil
 }
 
@@ -97,7 +99,7 @@ type textWriter struct {
 	line   bytes.Buffer // what goes to w next: the header or [ until the first row, then the row
 	csv    *csv.Writer  // CSV: writes to line
 	record []string     // CSV: a row's fields
-	keys   []string     // JSON: each column's `"name":`, encoded once
+	keys   []string     // JSON: `{"name":` for the first column, `,"name":` for the others
 	rows   int
 }
 
@@ -106,33 +108,22 @@ func (t *textWriter) WriteRow(r row) error {
 	if t.format == formatJSON && t.rows > 0 {
 		t.line.WriteString(",\n")
 	}
-	if t.format != formatCSV {
-		t.line.WriteByte('{')
-	}
 	for i, col := range t.cols {
-		v, ok := columnValue(r[col.Name])
-		text, literal := "", false
-		if ok {
-			var err error
-			if text, literal, err = cellText(col, v); err != nil {
-				return err
-			}
+		text, literal, err := "", true, error(nil) // NULL: an empty CSV field, JSON null
+		if v, ok := columnValue(r[col.Name]); ok {
+			text, literal, err = cellText(col, v)
 		}
-		if t.format == formatCSV {
-			t.record[i] = text
-			continue
-		}
-		if i > 0 {
-			t.line.WriteByte(',')
-		}
-		t.line.WriteString(t.keys[i])
 		switch {
-		case !ok:
-			t.line.WriteString("null")
-		case literal:
-			t.line.WriteString(text)
+		case err != nil:
+			return err
+		case t.format == formatCSV:
+			t.record[i] = text
 		default:
-			t.line.WriteString(jsonString(text))
+			if !literal {
+				text = jsonString(text)
+			}
+			t.line.WriteString(t.keys[i])
+			t.line.WriteString(cmp.Or(text, "null")) // no other JSON text is empty
 		}
 	}
 	t.rows++
