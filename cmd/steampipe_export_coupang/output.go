@@ -48,10 +48,11 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	case formatJSON:
 		t.line.WriteString("[\n")
 	}
-	for i, col := range cols {
-		t.keys = append(t.keys, ","[:min(i, 1)]+jsonString(col.Name)+":")
+	sep := "{"
+	for _, col := range cols {
+		t.keys = append(t.keys, sep+jsonString(col.Name)+":")
+		sep = ","
 	}
-	t.keys[0] = "{" + t.keys[0]
 	return t, nil
 }
 
