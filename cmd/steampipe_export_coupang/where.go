@@ -256,7 +256,7 @@ var intervalUnits = map[string]struct {
 }
 
 // timeExpr reads now(), current_timestamp or current_date (Korean midnight), then any ± interval
-// '...' (current_date also ± a number of days), as Postgres does; ok is false if none comes next.
+// '7 days' (or ± a number of days), as Postgres does; ok is false if none comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	word := strings.ToLower(p.match(timePattern))
 	if word == "" {
@@ -267,46 +267,35 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		t = api.KoreanDate(p.now)
 	}
 	for {
-		minus := p.symbol("-")
-		if !minus && !p.symbol("+") {
+		sign := 1
+		if p.symbol("-") {
+			sign = -1
+		} else if !p.symbol("+") {
 			return t, true, nil
 		}
-		if t, err = p.addInterval(t, minus); err != nil {
+		var text string
+		var quoted bool
+		if !p.keyword("interval") {
+			text = p.match(daysPattern) + " days"
+		} else if text, quoted, err = p.quoted("'"); !quoted {
+			return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+		} else if err != nil {
 			return t, true, err
 		}
-	}
-}
-
-// addInterval reads `interval '7 days'` (or a number of days) and adds it to t, or subtracts it.
-func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
-	var text string
-	if p.keyword("interval") {
-		var quoted bool
-		var err error
-		if text, quoted, err = p.quoted("'"); !quoted {
-			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-		} else if err != nil {
-			return t, err
+		fields := strings.Fields(strings.ToLower(text))
+		if len(fields) == 0 || len(fields)%2 != 0 {
+			return t, true, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 		}
-	} else {
-		text = p.match(daysPattern) + " days"
-	}
-	fields := strings.Fields(strings.ToLower(text))
-	if len(fields) == 0 || len(fields)%2 != 0 {
-		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
-	}
-	for i := 0; i < len(fields); i += 2 {
-		n, err := strconv.Atoi(fields[i])
-		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-		if err != nil || !known {
-			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+		for i := 0; i < len(fields); i += 2 {
+			n, err := strconv.Atoi(fields[i])
+			unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+			if err != nil || !known {
+				return t, true, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+			}
+			n *= sign
+			t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 		}
-		if minus {
-			n = -n
-		}
-		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 	}
-	return t, nil
 }
 
 // typedValue converts a written value to the Go type of the column.
