@@ -20,9 +20,8 @@ import (
 // maxLookbackDays bounds default_lookback_days (its default is query.DefaultLookbackDays).
 const maxLookbackDays = 365
 
-// coupangConfig is the connection config (config/coupang.spc). Every field is a pointer so that an
-// unset argument can be told from an empty one, and an empty config loads: credentials are checked
-// when a query runs.
+// coupangConfig is the connection config (config/coupang.spc). Pointers tell an unset argument from
+// an empty one; an empty config loads, as credentials are checked when a query runs.
 type coupangConfig struct {
 	VendorID            *string `hcl:"vendor_id"`
 	AccessKey           *string `hcl:"access_key"`
@@ -32,11 +31,9 @@ type coupangConfig struct {
 }
 
 // resolve applies the environment fallbacks and defaults and checks what api.New does not. Every
-// missing credential is named at once, so that one fix makes the next run work; errors name both
-// the argument and its environment variable, and never contain the secret.
+// missing credential is named at once, so that one fix makes the next run work.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	var missing, envs []string
-	// setting is the config value when set and non-blank, else the environment variable.
 	setting := func(v *string, env string) string {
 		if v != nil && strings.TrimSpace(*v) != "" {
 			return strings.TrimSpace(*v)
@@ -74,36 +71,30 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	return cfg, lookbackDays, nil
 }
 
-// connection is what a query needs from its connection: the seller ID and default lookback of its
-// validated config, the shared client, the snapshot of recent scans, and the seller's request
-// budget shared with every process on the machine.
+// connection is what the queries of one Steampipe connection share.
 type connection struct {
 	vendorID     string
 	lookbackDays int
 	client       *api.Client
 	snap         *snapshot
-	budget       *ratelimit.Budget
-	config       coupangConfig // the config it was built from
+	budget       *ratelimit.Budget // shared with every process on the machine
+	config       coupangConfig     // the config it was built from
 }
 
-// connections holds the connection of each Steampipe connection, by name, built once however many
+// connections holds the connection of each Steampipe connection by name, built once however many
 // scans start together, since they must share one client and snapshot. The SDK parses a changed
-// config anew (new pointers, so never equal): the connection is then rebuilt. By name, a connection
-// deleted and added again (a new *plugin.Connection) replaces its entry instead of leaving the old
-// client and snapshot behind. A config error is never kept, so that a fixed environment variable
-// works at once.
+// config anew (new pointers, never equal), so it is rebuilt; a connection deleted and added again
+// replaces its entry. A config error is never kept, so that a fixed environment variable works at once.
 type connections struct {
 	mu    sync.Mutex
 	built map[string]*connection
 }
 
-// get returns the connection of the query's Steampipe connection, building it on first use and
-// after its config changed.
+// get returns the query's connection, building it on first use and after its config changed.
 func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connection, error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	// A config that sets no argument (the shipped config/coupang.spc) reaches the plugin as nil (the
-	// SDK parses only a non-empty one): every argument then comes from the environment.
+	// A config that sets no argument reaches the plugin as nil (the SDK parses only a non-empty one).
 	config, _ := d.Connection.Config.(coupangConfig)
 	if c := cs.built[d.Connection.Name]; c != nil && c.config == config {
 		return c, nil
@@ -112,7 +103,6 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if err != nil {
 		return nil, err
 	}
-	c.config = config
 	if cs.built == nil {
 		cs.built = map[string]*connection{}
 	}
@@ -126,7 +116,6 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if err != nil {
 		return nil, err
 	}
-	// Retries and failed attempts go to the plugin's log (the client never logs a secret).
 	if l, ok := ctx.Value(context_key.Logger).(hclog.Logger); ok {
 		apiCfg.Logger = l.Named("coupang_api")
 	}
@@ -137,8 +126,7 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if err != nil {
 		return nil, fmt.Errorf("coupang connection config: %w", err)
 	}
-	// Shared by every connection and process using the same keys and API address; an unusable
-	// budget fails the query, as a per-process fallback would let processes exceed the rate together.
+	// An unusable budget fails the query: a per-process fallback would let processes exceed the rate together.
 	budget, err := ratelimit.Open("", apiCfg.VendorID, apiCfg.AccessKey, client.BaseURL())
 	if err != nil {
 		return nil, err
@@ -147,15 +135,15 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if !ok {
 		now = time.Now
 	}
-	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget, snap: newSnapshot(now)}, nil
+	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
+		snap: newSnapshot(now), config: config}, nil
 }
 
-// queryClient returns the connection's client for one list call, bound to the connection's
-// snapshot and to the query's rate limits: every request, retries included, waits on the
-// coupang_api limiter the SDK resolved for this QueryData, then on the seller's machine-wide budget.
-// The SDK already waited on the limiter once before the call: with byID (single-inquiry reads, as
-// in an `inquiry_id IN (...)` fan-out or a nested loop) the first request uses that token
-// (prepaidWait), or each read would cost two; a listing keeps it as slack for a late send.
+// queryClient returns the connection's client for one list call, bound to its snapshot and to the
+// query's rate limits: every request, retries included, waits on the coupang_api limiter, then on
+// the machine-wide budget. The SDK waited on the limiter once before the call: single-inquiry reads
+// (byID) spend that token on their first request (prepaidWait), or each read would cost two; a
+// listing keeps it as slack.
 func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool) (*connection, *api.Client, error) {
 	c, err := conns.get(ctx, d)
 	if err != nil {
@@ -183,12 +171,10 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 }
 
 // prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for
-// the call's setup, yet too short to put more requests in a second than the limiter grants at fill
-// rates up to about 50/s (a token every 20 ms or more; the default is 4/s).
+// the call's setup, too short to exceed the limiter at fill rates up to about 50/s.
 const prepaidFor = 10 * time.Millisecond
 
-// prepaidWait returns a wait hook whose first call, if made within prepaidFor of its creation by
-// the clock now, returns at once (the SDK waited for it); every other call waits.
+// prepaidWait returns a wait hook whose first call within prepaidFor of its creation returns at once.
 func prepaidWait(now func() time.Time, wait func(context.Context) error) func(context.Context) error {
 	deadline := now().Add(prepaidFor)
 	var used atomic.Bool

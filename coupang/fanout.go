@@ -15,31 +15,26 @@ import (
 // for its place would cost n² in all), without a lock: thousands of copies start at once.
 type fanOuts struct{ lists sync.Map }
 
-// fanOut is one list: whether each element is the first of its value, how many distinct values,
-// how many copies have yet to ask (the entry is dropped when none has), and whether a copy
-// already failed.
+// fanOut is one list.
 type fanOut struct {
 	once     sync.Once
-	first    map[*proto.QualValue]bool
+	first    map[*proto.QualValue]bool // whether each element is the first of its value
 	distinct int
-	pending  atomic.Int64
+	pending  atomic.Int64 // copies yet to ask: the entry is dropped at 0
 	failed   atomic.Bool
 }
 
 // scanQuals returns the key-column quals this list call answers for, the fan-out it is a copy of
 // (nil if none), and run false when it is a copy that must return at once.
 //
-// When one key-column qual holds a list (`vendor_item_id IN (...)`), the SDK runs the list function
-// once per value, concurrently, each with a copy of QueryData holding that value
-// (Table.doListForQualValues), and cannot be told not to. A copy is recognised by identity, the
-// list's own *proto.QualValue element, since the copies of `IN (1, 1)` hold equal values.
-//
-// An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for, so it
-// runs at the rate limit and streams each row as it comes; a duplicate's copy does nothing. Any
-// other list, and an ID list whose rows one call must order (a pushed ORDER BY, or a pushed LIMIT
-// with an inquiry_at condition), is run whole by the copy of its first element, with the original
-// quals (QueryContext.UnsafeQuals), while the other copies return at once: copies running their own
-// plans could let a row Postgres may reject come before rows it surely keeps (see holdback).
+// For a key-column qual holding a list, the SDK runs the list function once per value,
+// concurrently, each with a copy of QueryData holding that value (Table.doListForQualValues). A
+// copy is recognised by the identity of the list's element, as the copies of `IN (1, 1)` hold equal
+// values. An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for; a
+// duplicate's copy does nothing. Any other list, and an ID list whose rows one call must order (a
+// pushed ORDER BY, or a pushed LIMIT with an inquiry_at condition), is run whole by the copy of its
+// first element with the original quals, the others returning at once: copies running their own
+// plans could stream a row Postgres may reject before rows it surely keeps (see holdback).
 func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
 		return d.Quals, nil, true, nil
@@ -63,9 +58,8 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, 
 	return orig, nil, true, nil
 }
 
-// find returns the fan-out of the list qual in orig that cur, a copy's single-value qual, holds an
-// element of (nil when cur is no such copy), and whether that element is the list's first and
-// the first of its value.
+// find returns the fan-out of the list qual in orig that cur holds an element of (nil when cur is no
+// such copy), and whether that element is the list's first and the first of its value.
 func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
 	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value == nil || cur.Quals[0].Value.GetListValue() != nil {
 		return nil, false, false
@@ -99,9 +93,8 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 	return nil, false, false
 }
 
-// firstError lets only the first failing copy of a fan-out return its error: the first error fails
-// the query, and the SDK (v5.14.1) leaves the goroutine of every later error blocked for good on
-// an error channel nothing reads any more. f may be nil (not a fan-out copy).
+// firstError lets only the first failing copy of a fan-out return its error: the SDK (v5.14.1)
+// leaves the goroutine of every later error blocked for good on a channel nothing reads. f may be nil.
 func (f *fanOut) firstError(err error) error {
 	if f == nil || err == nil || f.failed.CompareAndSwap(false, true) {
 		return err

@@ -12,28 +12,26 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// scan is one list call of a table: its connection, the client bound to the query's rate limits,
-// and the single-valued planner inputs the key-column quals split into (query.Quals.Split).
+// scan is one list call of a table.
 type scan struct {
 	table    string
 	conn     *connection
-	client   *api.Client
-	variants []query.Quals
-	// ids are the inquiry IDs asked for, answerTypes the answer_type values; both sorted without
-	// duplicates, nil when the query has no such qual.
+	client   *api.Client   // bound to the query's rate limits
+	variants []query.Quals // the key-column quals, split single-valued (query.Quals.Split)
+	// ids and answerTypes are the inquiry_id and answer_type values asked for, nil without such a qual.
 	ids         []int64
 	answerTypes []string
 	fan         *fanOut // the IN-list fan-out this call is a copy of, if any
 	announced   bool    // the default-lookback notice was given
 }
 
-// listRows is the list function of a table: run fetches the scan's items (call-center or product
-// Q&A), and rows makes each item's rows of the table, streamed while the query's limit wants more.
-// limitCountsReplies says the limit counts the rows of the reply or comment table.
+// listRows is the list function of a table: run fetches the scan's items, and rows makes each item's
+// rows, streamed while the query's limit wants more. limitCountsReplies is set for the reply and
+// comment tables.
 func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
-		defer trackFetch(ctx)(&err)
+		defer trackFetch(ctx, &err)
 		s, err := newScan(ctx, d, state, table, limitCountsReplies)
 		if s == nil || err != nil {
 			return nil, err
@@ -47,12 +45,12 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 			}
 			return d.RowsRemaining(ctx) > 0
 		})
-		return nil, fetchError(ctx, d, table, err)
+		return nil, fetchError(ctx, d, table, s.fan.firstError(err))
 	}
 }
 
-// newScan prepares a list call of table; it returns no scan and no error when the call has nothing
-// to do: a fan-out copy that must return at once, or contradictory answer_type quals.
+// newScan prepares a list call of table; no scan and no error means nothing to do (a fan-out copy
+// that must return at once, or contradictory answer_type quals).
 func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
 	keyQuals, fan, run, err := state.fans.scanQuals(d)
 	if err != nil {
@@ -79,15 +77,13 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 		return nil, fan.firstError(err)
 	}
 	if s.answerTypes != nil && len(s.answerTypes) == 0 {
-		return nil, nil // nothing to ask Coupang for
+		return nil, nil
 	}
 	return s, nil
 }
 
-// run fetches the call-center rows and hands each to emit until it returns false: from the
-// single-inquiry endpoint when the query names inquiry IDs, else through the planner.
-func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) (err error) {
-	defer func() { err = s.fan.firstError(err) }()
+// run fetches the call-center rows and hands each to emit until it returns false.
+func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
@@ -100,8 +96,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	})
 }
 
-// runProducts is run for the product Q&A tables: the same variants, planned for the product Q&A
-// endpoint.
+// runProducts is run for the product Q&A tables.
 func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(query.ProductRow) bool) error {
 	for i := range s.variants {
 		s.variants[i].Endpoint = query.ProductQnA
@@ -115,7 +110,7 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 
 func rowAt(r query.Row) time.Time { return r.Inquiry.InquiryAt }
 
-// plan builds the plan of variant v and gives the default-lookback notice, once per scan.
+// plan builds the plan of variant v, giving the default-lookback notice once per scan.
 func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.Plan, error) {
 	p, err := query.Build(v, now, s.conn.lookbackDays)
 	if err == nil && p.Lookback != nil && !s.announced {
@@ -125,8 +120,8 @@ func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.P
 	return p, err
 }
 
-// runVariants fetches the plan of each variant in turn, handing the rows to h, then flushes h.
-// With a limit, each variant asks only for what the previous ones left.
+// runVariants fetches the plan of each variant in turn into h, each asking only for what the
+// previous ones left of the limit, then flushes h.
 func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
 	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	now := time.Now()
@@ -151,23 +146,21 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	return nil
 }
 
-// listByInquiryID reads each asked-for inquiry from the single-inquiry endpoint and hands every
-// (inquiry, option ID) row that passes a variant's filter to h (no windows: these reads need
-// none), then flushes h.
+// listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, filtered by
+// the variants, then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var filters []*query.Filter
-	var emits []func(query.Row) bool // emits[i] hands on the rows that passed filters[i]
+	var emits []func(query.Row) bool // emits[i] hands on the rows that passed h.filters[i]
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			filters, emits = append(filters, f), append(emits, h.emitter(f))
+			emits = append(emits, h.emitter(f))
 		}
 	}
-	if len(filters) == 0 {
-		return nil // the quals select nothing: no request
+	if len(emits) == 0 {
+		return nil // no request
 	}
 	for _, id := range ids {
 		inq, err := client.GetInquiry(ctx, id)
@@ -177,7 +170,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range filters {
+		for i, f := range h.filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}
@@ -194,17 +187,17 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 
 // holdback orders rows for a pushed LIMIT, which the SDK counts in streamed rows whether Postgres
 // keeps them or not: as a time bound may be meant in any session TimeZone (query.ZoneEast), rows
-// Postgres surely keeps stream at once, the rest when the fetch is done (query.SortMaybe order).
+// Postgres surely keeps stream at once, the rest when the fetch is done.
 type holdback[R any] struct {
 	emit    func(R) bool
 	at      func(R) time.Time // a row's inquiry_at
 	limited bool
-	stopped bool // emit returned false: the query needs no more rows
+	stopped bool // emit returned false
 	filters []*query.Filter
 	held    [][]R
 }
 
-// emitter returns the emit function for rows that passed filter f.
+// emitter returns the emit function for rows that passed f.
 func (h *holdback[R]) emitter(f *query.Filter) func(R) bool {
 	i := len(h.filters)
 	h.filters, h.held = append(h.filters, f), append(h.held, nil)
@@ -218,7 +211,7 @@ func (h *holdback[R]) emitter(f *query.Filter) func(R) bool {
 	}
 }
 
-// flush streams the held rows, filter by filter.
+// flush streams the held rows.
 func (h *holdback[R]) flush() {
 	for i, f := range h.filters {
 		query.SortMaybe(f, h.held[i], h.at)
@@ -230,10 +223,9 @@ func (h *holdback[R]) flush() {
 	}
 }
 
-// fetchError wraps a fetch failure for the user and logs it at ERROR, since the SDK can, rarely,
-// lose a list error on its way to Steampipe (see FetchTracker). A failure after the query has all
-// the rows its limit asks for is dropped: the fetcher was only finishing a request in flight.
-// RowsRemaining is asked with a fresh context because it reports 0 for a cancelled one.
+// fetchError wraps a fetch failure and logs it at ERROR, as the SDK can lose a list error (see
+// FetchTracker). A failure after the limit is met is dropped: it was a request still in flight.
+// RowsRemaining gets a fresh context because it reports 0 for a cancelled one.
 func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
 	if err == nil || (queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0) {
 		return nil

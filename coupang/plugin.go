@@ -1,7 +1,6 @@
-// Package coupang is the Steampipe plugin for a Coupang seller's customer questions: call-center
-// inquiries (coupang_callcenter_inquiry, coupang_callcenter_inquiry_reply) and product Q&A
-// (coupang_product_inquiry, coupang_product_inquiry_comment), listed through one planner and
-// fetcher (package query) that turns SQL quals into the fewest valid API calls.
+// Package coupang is the Steampipe plugin for a Coupang seller's call-center inquiries and product
+// Q&A, listed through one planner and fetcher (package query) that turns SQL quals into the fewest
+// valid API calls.
 package coupang
 
 import (
@@ -18,13 +17,11 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// RateLimiterName is the plugin's one rate limiter; users retune it with a `limiter "coupang_api"`
-// block.
+// RateLimiterName is the plugin's one rate limiter; users retune it with a `limiter` block.
 const RateLimiterName = "coupang_api"
 
-// EnvRateLimit names the environment variable that sizes the seller's machine-wide budget
-// (requests per second) in place of the coupang_api definition: the one setting that reaches every
-// process, Postgres backends included, whatever runs them.
+// EnvRateLimit names the environment variable that sizes the seller's machine-wide budget (requests
+// per second): the one setting that reaches every process, Postgres backends included.
 const EnvRateLimit = "COUPANG_RATE_LIMIT"
 
 const (
@@ -32,8 +29,7 @@ const (
 	maxRateLimit    = 10 // Coupang's documented limit: a budget above it gets the seller throttled
 )
 
-// pluginState is what one plugin instance keeps for its tables, in the instance rather than in
-// package variables so that instances (tests start many) share nothing.
+// pluginState is one plugin instance's state, not package variables, so that instances share nothing.
 type pluginState struct {
 	fans  fanOuts
 	conns connections
@@ -48,11 +44,9 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
 			NewInstance: func() any { return &coupangConfig{} },
 		},
-		// No DefaultRetryConfig: the API client already retries 429, 5xx and network errors per
-		// request; an SDK retry on top would re-run whole fetches and multiply the attempts.
-		// The SDK's token bucket spaces requests 250ms apart, which alone lets 5 into a closed
-		// 1-second window; the same figures also size the machine-wide budget (sharedRate), which
-		// keeps every window to 4.
+		// No DefaultRetryConfig: the API client retries each request; an SDK retry would re-run whole
+		// fetches. The bucket alone lets 5 requests into a closed 1-second window; the machine-wide
+		// budget sized from it (sharedRate) keeps every window to 4.
 		RateLimiters: []*rate_limiter.Definition{
 			{Name: RateLimiterName, FillRate: defaultFillRate, BucketSize: 1, Scope: []string{"connection"}},
 		},
@@ -66,8 +60,7 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 }
 
 // sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else p's coupang_api
-// definition, mapped onto a sliding window. Under Steampipe the definition is Plugin's, since the
-// SDK does not tell a plugin about `limiter` blocks; an in-process runner calls RetuneRateLimiter.
+// definition (under Steampipe always Plugin's: the SDK does not tell a plugin about `limiter` blocks).
 func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 	d := limiterDefinition(p)
 	fill := float64(d.FillRate)
@@ -82,9 +75,7 @@ func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 }
 
 // RetuneRateLimiter sets the fill rate and bucket size of p's coupang_api definition, for both the
-// in-process limiter and the shared per-seller budget. Call it before the first query, as
-// internal/inprocess does for a coupang_api limiter option; a `limiter` block under Steampipe only
-// reaches the in-process limiter.
+// in-process limiter and the machine-wide budget; call it before the first query.
 func RetuneRateLimiter(p *plugin.Plugin, fillRate float64, bucketSize int64) {
 	d := limiterDefinition(p)
 	d.FillRate, d.BucketSize = rate.Limit(fillRate), bucketSize

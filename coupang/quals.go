@@ -2,7 +2,6 @@ package coupang
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
@@ -24,8 +23,7 @@ const (
 )
 
 // optionalKeyColumns declares the named key columns, all optional: inquiry_at with the time
-// operators (BETWEEN arrives as >= and <=), the others with "=" (IN lists arrive as "=" with a
-// list value).
+// operators, the others with "=" (IN lists arrive as "=" with a list value).
 func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	out := make(plugin.KeyColumnSlice, len(names))
 	for i, name := range names {
@@ -37,9 +35,8 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	return out
 }
 
-// convertQuals turns the key-column quals into planner input: each qual's values (one, or an IN
-// list) become one set of its column. limit is the query's limit (< 0 for none); repliesLimit says
-// the limit counts replies.
+// convertQuals turns the key-column quals into planner input, each qual's values one set of its
+// column; limit is the query's limit (< 0 for none).
 func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (query.Quals, error) {
 	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
 	ints := map[string]*[][]int64{colVendorItemID: &q.VendorItemID, colOrderID: &q.OrderID, colInquiryID: &q.InquiryID}
@@ -52,12 +49,11 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 			if qual == nil || qual.Value == nil {
 				continue
 			}
-			values := qualValues(qual.Value)
 			var err error
 			switch {
 			case column == colInquiryAt:
 				var ts []time.Time
-				ts, err = valuesOf[time.Time](column, values, "a timestamp")
+				ts, err = valuesOf[time.Time](column, qual.Value, "a timestamp")
 				bounds := make([]query.Bound, len(ts))
 				for i, t := range ts {
 					bounds[i] = query.Bound{Op: qual.Operator, Value: t}
@@ -68,9 +64,9 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 					q.InquiryAtAny = append(q.InquiryAtAny, bounds) // a list, or a null (matches nothing)
 				}
 			case ints[column] != nil:
-				*ints[column], err = appendSet(*ints[column], column, values, "an integer")
+				*ints[column], err = appendSet(*ints[column], column, qual.Value, "an integer")
 			case texts[column] != nil:
-				*texts[column], err = appendSet(*texts[column], column, values, "text")
+				*texts[column], err = appendSet(*texts[column], column, qual.Value, "text")
 			default:
 				err = fmt.Errorf("unexpected key column %q", column)
 			}
@@ -82,28 +78,25 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 	return q, nil
 }
 
-// qualValues returns a qual's values: the elements of a list (IN), or the value itself. Nulls are
-// dropped: `col = NULL` matches nothing.
-func qualValues(v *proto.QualValue) []*proto.QualValue {
-	vs := []*proto.QualValue{v}
-	if l := v.GetListValue(); l != nil {
-		vs = slices.Clone(l.Values) // the SDK's own list, shared by every scan of the query
-	}
-	return slices.DeleteFunc(vs, func(x *proto.QualValue) bool { return x == nil || x.Value == nil })
-}
-
 // appendSet appends the values of one qual, as a set, to the sets of its column.
-func appendSet[T any](sets [][]T, column string, vs []*proto.QualValue, want string) ([][]T, error) {
-	set, err := valuesOf[T](column, vs, want)
+func appendSet[T any](sets [][]T, column string, v *proto.QualValue, want string) ([][]T, error) {
+	set, err := valuesOf[T](column, v, want)
 	return append(sets, set), err
 }
 
-// valuesOf reads each value as a T (int64, string or time.Time); want names T in the error.
-func valuesOf[T any](column string, vs []*proto.QualValue, want string) ([]T, error) {
+// valuesOf reads a qual's values (the elements of an IN list, or the value itself) as Ts (int64,
+// string or time.Time); want names T in the error. Nulls are dropped: `col = NULL` matches nothing.
+func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error) {
+	vs := []*proto.QualValue{v}
+	if l := v.GetListValue(); l != nil {
+		vs = l.Values
+	}
 	out := make([]T, 0, len(vs))
 	for _, v := range vs {
 		var x any
 		switch w := v.GetValue().(type) {
+		case nil:
+			continue
 		case *proto.QualValue_Int64Value:
 			x = w.Int64Value
 		case *proto.QualValue_StringValue:

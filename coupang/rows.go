@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
@@ -18,16 +19,15 @@ const titleRunes = 60
 // row is one streamed row of any table, by column name; a column it lacks is null.
 type row map[string]any
 
-// columnValue is the plugin's default transform: the column's value in the streamed row. A map
-// lookup, where the SDK's FromGo finds a struct field by reflection and compiles a regular
-// expression for every value.
+// columnValue is the plugin's default transform: a map lookup, where the SDK's FromGo reflects and
+// compiles a regular expression for every value.
 var columnValue = transform.From(func(_ context.Context, d *transform.TransformData) (any, error) {
 	r, _ := d.HydrateItem.(row)
 	return r[d.ColumnName], nil
 })
 
 // replyRow is one reply: an element of the inquiry table's replies JSON, and by its json keys the
-// reply table's own columns (see addFields).
+// reply table's own columns.
 type replyRow struct {
 	AnswerID                      int64      `json:"answer_id"`
 	ParentAnswerID                *int64     `json:"parent_answer_id"`
@@ -56,8 +56,7 @@ func newReplyRow(rep api.Reply) replyRow {
 	}
 }
 
-// commentRow is one answer to a product question: an element of the comments JSON, and by its
-// json keys the comment table's own columns.
+// commentRow is one answer to a product question, as replyRow is one reply.
 type commentRow struct {
 	InquiryCommentID int64      `json:"inquiry_comment_id"`
 	Content          string     `json:"content"`
@@ -69,7 +68,7 @@ func newCommentRow(c api.ProductInquiryComment) commentRow {
 }
 
 // addFields sets r's column of each field of the struct v, named by its json key, so that a
-// table's columns and its parent's JSON elements are the same keys with the same values.
+// table's columns and its parent's JSON elements are the same.
 func addFields(r row, v any) row {
 	rv := reflect.ValueOf(v)
 	for i := range rv.NumField() {
@@ -78,8 +77,8 @@ func addFields(r row, v any) row {
 	return r
 }
 
-// inquiryKeys are the columns both call-center tables take from an (inquiry, option ID) pair, so
-// that the same quals select the same inquiries in either.
+// inquiryKeys are the columns both call-center tables take from a row, so that the same quals
+// select the same inquiries in either.
 func inquiryKeys(s *scan, r query.Row) row {
 	return row{
 		colInquiryID:               r.Inquiry.InquiryID,
@@ -91,7 +90,7 @@ func inquiryKeys(s *scan, r query.Row) row {
 	}
 }
 
-// inquiryRows is the coupang_callcenter_inquiry row of a fetched (inquiry, option ID) pair.
+// inquiryRows is the coupang_callcenter_inquiry row of r.
 func inquiryRows(s *scan, r query.Row) []row {
 	inq := r.Inquiry
 	out := inquiryKeys(s, r)
@@ -108,15 +107,11 @@ func inquiryRows(s *scan, r query.Row) []row {
 	out["sale_started_at"] = inq.SaleStartedAt
 	out["sale_ended_at"] = inq.SaleEndedAt
 	out["replies"] = convert(inq.Replies, newReplyRow)
-	out["title"] = inq.ItemName
-	if inq.ItemName == "" {
-		out["title"] = shorten(inq.Content)
-	}
+	out["title"] = cmp.Or(inq.ItemName, shorten(inq.Content))
 	return []row{out}
 }
 
-// replyRows are the coupang_callcenter_inquiry_reply rows of a fetched (inquiry, option ID) pair:
-// its replies that pass the answer_type quals.
+// replyRows are the coupang_callcenter_inquiry_reply rows of r that pass the answer_type quals.
 func replyRows(s *scan, r query.Row) []row {
 	var out []row
 	for _, rep := range r.Inquiry.Replies {
@@ -127,7 +122,7 @@ func replyRows(s *scan, r query.Row) []row {
 	return out
 }
 
-// productKeys are the columns both product Q&A tables take from a fetched question.
+// productKeys are the columns both product Q&A tables take from a question.
 func productKeys(s *scan, r query.ProductRow) row {
 	return row{
 		colInquiryID:    r.Inquiry.InquiryID,
@@ -138,7 +133,7 @@ func productKeys(s *scan, r query.ProductRow) row {
 	}
 }
 
-// productInquiryRows is the coupang_product_inquiry row of a fetched question.
+// productInquiryRows is the coupang_product_inquiry row of r.
 func productInquiryRows(s *scan, r query.ProductRow) []row {
 	q := r.Inquiry
 	out := productKeys(s, r)
@@ -153,15 +148,13 @@ func productInquiryRows(s *scan, r query.ProductRow) []row {
 	return []row{out}
 }
 
-// productCommentRows are the coupang_product_inquiry_comment rows of a fetched question: one per
-// answer.
+// productCommentRows are the coupang_product_inquiry_comment rows of r.
 func productCommentRows(s *scan, r query.ProductRow) []row {
 	return convert(r.Inquiry.Comments, func(c api.ProductInquiryComment) row {
 		return addFields(productKeys(s, r), newCommentRow(c))
 	})
 }
 
-// shorten returns the first titleRunes characters of s.
 func shorten(s string) string {
 	if utf8.RuneCountInString(s) <= titleRunes {
 		return s
@@ -186,11 +179,8 @@ func nonZero(v int64) *int64 {
 	return &v
 }
 
-// inquiryHasStatus reports whether an inquiry fetched on its own (which carries no listing status)
-// would be listed under the partnerCounselingStatus value status. Coupang documents the values but
-// not their rule, so this reads them from the inquiry's own fields, as the sandbox does: NONE every
-// inquiry, ANSWER csPartnerCounselingStatus "answered", NO_ANSWER "requestAnswer", TRANSFER a CS
-// agent's reply transferred to the seller and still awaiting them.
+// inquiryHasStatus reports whether an inquiry read on its own would be listed under the
+// partnerCounselingStatus status. Coupang does not document the rule; this is the sandbox's.
 func inquiryHasStatus(inq api.Inquiry, status string) bool {
 	switch status {
 	case "", api.StatusNone:

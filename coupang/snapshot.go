@@ -9,11 +9,9 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Steampipe hands a plugin no statement ID (even each inner scan of a nested loop arrives as its
-// own Execute), so "the same statement" is read as "the connection is still using these rows":
-// each reuse keeps them for another reuseIdle, up to reuseMaxAge after they were fetched.
-// reuseMaxInquiries bounds the memory held (about 2 kB an inquiry), oldest listings forgotten
-// first; a larger listing is only partly reused.
+// Steampipe hands a plugin no statement ID, so "the same statement" is read as "the connection is
+// still using these rows": each reuse keeps them for another reuseIdle, up to reuseMaxAge after
+// they were fetched. reuseMaxInquiries bounds the memory held (about 2 kB an inquiry).
 const (
 	reuseIdle         = 3 * time.Second
 	reuseMaxAge       = 10 * time.Minute
@@ -21,8 +19,7 @@ const (
 )
 
 // After maxNotFoundRun single-inquiry reads in a row answered "not found", the connection sends no
-// more: IDs from the seller's own listings are found, a run of unknown ones means a wrong list, and
-// a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
+// more: a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
 // notFoundRunExpiry after its last answer, so that a corrected query runs without a restart.
 const (
 	maxNotFoundRun    = 10
@@ -30,10 +27,9 @@ const (
 )
 
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
-// inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
-// join's second listing reuses the first one's pages, a nested loop's inner `inquiry_id = X` scans
-// the listed inquiries. Without Steampipe's query cache a scan reuses only the other table's rows,
-// so running a query twice asks Coupang twice; with it, rows up to its TTL old are reused.
+// inquiries by ID, so that a join of the call-center tables costs one listing in any plan. Without
+// Steampipe's query cache a scan reuses only the other table's rows, so a query run twice asks
+// Coupang twice; with it, rows up to its TTL old are reused.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
@@ -53,7 +49,7 @@ type batch struct {
 	size              int
 }
 
-// entry is a page or an inquiry the snapshot holds, and the batch that fetched it.
+// entry is a page or an inquiry, and the batch that fetched it.
 type entry[T any] struct {
 	v T
 	b *batch
@@ -63,17 +59,16 @@ func newSnapshot(now func() time.Time) *snapshot {
 	return &snapshot{now: now, pages: map[api.ListRequest]entry[*api.Page]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
 }
 
-// scanReuse implements api.Reuse for one scan of table; cacheTTL is the query cache's TTL when the
-// cache is on for the scan's query, else 0.
+// scanReuse implements api.Reuse for one scan of table.
 type scanReuse struct {
-	s        *snapshot
+	*snapshot
 	table    string
-	cacheTTL time.Duration
-	b        *batch // created on the scan's first page
+	cacheTTL time.Duration // 0 with the query cache off
+	b        *batch        // created on the scan's first page
 }
 
 func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
-	return &scanReuse{s: s, table: table, cacheTTL: cacheTTL}
+	return &scanReuse{snapshot: s, table: table, cacheTTL: cacheTTL}
 }
 
 // usable reports whether the scan may reuse what b fetched, and if so marks b used.
@@ -89,76 +84,72 @@ func (r *scanReuse) usable(b *batch, now time.Time) bool {
 
 // Page implements api.Reuse.
 func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	e, ok := r.s.pages[req]
-	if !ok || !r.usable(e.b, r.s.now()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.pages[req]
+	if !ok || !r.usable(e.b, r.now()) {
 		return nil, false
 	}
 	return e.v, true
 }
 
-// Listed implements api.Reuse: it records the page under the scan's batch.
+// Listed implements api.Reuse.
 func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
-	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
 	if r.b == nil {
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
-		s.batches = append(s.batches, r.b)
+		r.batches = append(r.batches, r.b)
 	}
 	n := len(page.Inquiries)
-	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
-		b := s.batches[0] // forget the oldest batch
-		s.batches, s.held = s.batches[1:], s.held-b.size
-		maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
-		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
+	for r.held+n > reuseMaxInquiries && len(r.batches) > 1 && r.batches[0] != r.b {
+		b := r.batches[0] // forget the oldest batch
+		r.batches, r.held = r.batches[1:], r.held-b.size
+		maps.DeleteFunc(r.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
+		maps.DeleteFunc(r.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 	}
-	if s.held+n > reuseMaxInquiries {
+	if r.held+n > reuseMaxInquiries {
 		return // this listing alone fills the snapshot: keep what it holds
 	}
 	r.b.lastUsed = now
 	r.b.size += n
-	s.held += n
-	s.pages[req] = entry[*api.Page]{page, r.b}
+	r.held += n
+	r.pages[req] = entry[*api.Page]{page, r.b}
 	for i := range page.Inquiries {
-		s.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
+		r.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
 	}
 }
 
-// Inquiry implements api.Reuse: a listed inquiry the scan may reuse, or a refusal after a run of
-// not-found answers.
+// Inquiry implements api.Reuse.
 func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
-	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	if e, ok := r.inquiries[id]; ok && r.usable(e.b, now) {
 		return e.v, nil
 	}
-	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
+	if r.notFoundRun >= maxNotFoundRun && now.Sub(r.lastNotFound) <= notFoundRunExpiry {
 		return nil, fmt.Errorf("not sent: the last %d inquiry IDs asked for were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFoundRun)
+			"(or find the inquiries by inquiry_at), then retry in a minute", r.notFoundRun)
 	}
 	return nil, nil
 }
 
-// Read implements api.Reuse: it counts a run of not-found answers.
+// Read implements api.Reuse.
 func (r *scanReuse) Read(_ int64, err error) {
-	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch {
 	case err == nil:
-		s.notFoundRun = 0
+		r.notFoundRun = 0
 	case api.KindOf(err) == api.KindNotFound:
-		now := s.now()
-		if now.Sub(s.lastNotFound) > notFoundRunExpiry {
-			s.notFoundRun = 0
+		now := r.now()
+		if now.Sub(r.lastNotFound) > notFoundRunExpiry {
+			r.notFoundRun = 0
 		}
-		s.notFoundRun++
-		s.lastNotFound = now
+		r.notFoundRun++
+		r.lastNotFound = now
 	}
 }

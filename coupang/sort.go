@@ -11,31 +11,27 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// The call-center tables declare inquiry_at sortable newest first (plugin.SortDesc), the order in
-// which the planner's windows run. Turbot's FDW then pushes `ORDER BY inquiry_at DESC` down, and
-// with it the LIMIT, so "the latest N" reads only the newest windows it needs. Postgres adds no
-// Sort node above a pushed sort, so such a scan streams its rows strictly newest first.
+// The call-center tables declare inquiry_at sortable newest first, so Turbot's FDW pushes `ORDER BY
+// inquiry_at DESC` and its LIMIT down and "the latest N" reads only the newest windows. Postgres adds
+// no Sort node above a pushed sort: such a scan must stream its rows strictly newest first.
 
-// errUpperDoubt refuses a pushed ORDER BY inquiry_at DESC and LIMIT whose newest rows are in doubt
-// under the upper bound.
 var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upper bound on inquiry_at cannot be answered exactly here: " +
 	"the bound reaches the plugin as an instant that may be a date or timestamp shifted by Turbot's FDW (up to 14 hours either way), " +
 	"so Postgres may drop some of the newest rows after the LIMIT has counted them; add a second sort key " +
 	"(ORDER BY inquiry_at DESC, inquiry_id DESC), which Postgres applies itself, or write the bound as a timestamptz value")
 
-// sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be) to the scan.
+// sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be).
 func sortPushed(d *plugin.QueryData) bool {
 	return d.QueryContext != nil && len(d.QueryContext.SortOrder) > 0
 }
 
 // runSorted fetches the scan's rows one group of windows at a time, newest first, and hands each
-// group's rows to emit newest first (Coupang promises no order within a list answer); it stops
-// after the group in which emit returned false.
+// group's rows to emit sorted (Coupang promises no order within a list answer).
 func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
 	limited := queryLimit(d) >= 0
+	var rows []query.Row
+	collect := func(r query.Row) bool { rows = append(rows, r); return true }
 	if s.ids != nil {
-		var rows []query.Row
-		collect := func(r query.Row) bool { rows = append(rows, r); return true }
 		h := &holdback[query.Row]{emit: collect, at: rowAt}
 		if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
 			return err
@@ -55,12 +51,11 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	}
 	var prev map[rowKey]bool
 	for _, group := range windowGroups(plans) {
-		var rows []query.Row
+		rows = nil
 		var filters []*query.Filter
 		for _, sub := range group {
 			filters = append(filters, &sub.Filter)
-			err := query.Fetch(ctx, s.client, sub, func(r query.Row) bool { rows = append(rows, r); return true })
-			if err != nil {
+			if err := query.Fetch(ctx, s.client, sub, collect); err != nil {
 				return err
 			}
 		}
@@ -76,15 +71,14 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	return nil
 }
 
-// rowKey identifies a streamed row: an inquiry and one of its option IDs.
+// rowKey identifies a streamed row.
 type rowKey struct{ inquiry, option int64 }
 
 func keyOf(r query.Row) rowKey { return rowKey{r.Inquiry.InquiryID, r.VendorItemID} }
 
 // emitSorted sorts rows newest first and hands them to emit, skipping those the previous group
-// already streamed (Coupang may date an inquiry near midnight into either window). Under a pushed
-// LIMIT a row in doubt under an upper bound fails the scan (errUpperDoubt): it would come first
-// and could be rejected after counting toward the limit.
+// streamed (Coupang may date an inquiry near midnight into either window). Under a pushed LIMIT a
+// row in doubt under an upper bound fails the scan: Postgres could reject it after the LIMIT counted it.
 func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev map[rowKey]bool, emit func(query.Row) bool) (more bool, err error) {
 	slices.SortStableFunc(rows, func(a, b query.Row) int {
 		return cmp.Or(b.Inquiry.InquiryAt.Compare(a.Inquiry.InquiryAt), cmp.Compare(b.Inquiry.InquiryID, a.Inquiry.InquiryID),
@@ -112,9 +106,8 @@ func upperDoubt(filters []*query.Filter, t time.Time) bool {
 	})
 }
 
-// windowGroups splits the plans into plans of one window each and groups them by Korean date
-// range, newest first. Ranges that overlap without being equal (variants tiled differently) or a
-// dateless window make one group of all.
+// windowGroups splits the plans into plans of one window each, grouped by date range, newest
+// first. Ranges that overlap without being equal, or a dateless window, make one group of all.
 func windowGroups(plans []*query.Plan) [][]*query.Plan {
 	var all []*query.Plan
 	for _, p := range plans {
