@@ -27,7 +27,6 @@ type options struct {
 	Help       bool
 }
 
-// usageLine is the command's synopsis.
 const usageLine = `steampipe_export_coupang TABLE [--select a,b] [--where "COND"]... [--limit N]
                          [--output csv|json|jsonl|xlsx] [--bom]
                          [--config 'HCL attributes' | --connection NAME [--config-dir DIR]] [--verbose]`

@@ -156,7 +156,6 @@ func (t *textWriter) writeCSV() {
 	t.csv.Flush()
 }
 
-// flush hands line to w.
 func (t *textWriter) flush() error {
 	_, err := t.w.Write(t.line.Bytes())
 	t.line.Reset()

@@ -165,7 +165,6 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 }
 
-// isTerminal reports whether w is a terminal (a character device).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {

@@ -11,7 +11,6 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// column is a column as the plugin declares it.
 type column = *proto.ColumnDefinition
 
 // table is the part of a table's schema the export command uses.

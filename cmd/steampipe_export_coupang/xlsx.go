@@ -14,7 +14,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// xlsxSheet is the one sheet of the workbook.
 const xlsxSheet = "Sheet1"
 
 // xlsxWriter writes one sheet with excelize's streaming writer, which keeps rows in a temporary file,
