@@ -150,7 +150,6 @@ func (t *textWriter) Close() error {
 	return t.flush()
 }
 
-// writeCSV adds record to line.
 func (t *textWriter) writeCSV() {
 	_ = t.csv.Write(t.record) // writing to a bytes.Buffer cannot fail
 	t.csv.Flush()

@@ -18,7 +18,6 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 )
 
-// connectionName is the name the in-process connection is loaded under.
 const connectionName = "coupang"
 
 // errLimitReached stops the plugin on purpose once the limit's rows are written.
