@@ -31,34 +31,26 @@ const (
 	DefaultMaxRetryAfter = 60 * time.Second
 )
 
-// maxBodyBytes bounds how much of a response is read; a page of 30 inquiries is far smaller.
+// maxBodyBytes bounds what is read of a response; a page of 30 inquiries is far smaller.
 const maxBodyBytes = 16 << 20
 
 // Config configures a Client. Zero values take the documented defaults.
 type Config struct {
-	// BaseURL is scheme://host[:port]; empty means DefaultBaseURL. http is allowed only for loopback hosts.
-	BaseURL string
-	// VendorID is the seller ID, like A00012345.
-	VendorID string
-	// AccessKey and SecretKey are the Open API keys. The secret key is never logged or put in an error.
-	AccessKey string
+	BaseURL   string // scheme://host[:port]; empty means DefaultBaseURL; http only for a loopback host
+	VendorID  string // the seller ID, like A00012345
+	AccessKey string // the Open API keys; the secret key is never logged or put in an error
 	SecretKey string
 	// HTTPClient sends the requests; nil means a client with no overall timeout. Redirects are never
-	// followed (Coupang redirects callers it has blocked).
-	HTTPClient *http.Client
-	// Timeout bounds each attempt (request and body); default 30s.
-	Timeout time.Duration
-	// MaxAttempts bounds the attempts of one call, retries included; default 5.
-	MaxAttempts int
-	// MinBackoff and MaxBackoff bound the jittered exponential backoff between attempts; defaults 500ms, 10s.
-	MinBackoff time.Duration
-	MaxBackoff time.Duration
-	// MaxRetryAfter caps a server's Retry-After; default 60s.
-	MaxRetryAfter time.Duration
-	// Now is the clock used to sign requests; nil means time.Now.
-	Now func() time.Time
-	// Logger receives a Debug line per attempt and a Warn line per retry (never headers, keys or
-	// signatures); nil discards.
+	// followed: Coupang redirects callers it has blocked.
+	HTTPClient  *http.Client
+	Timeout     time.Duration // bounds each attempt (request and body); default 30s
+	MaxAttempts int           // bounds the attempts of one call, retries included; default 5
+	// MinBackoff and MaxBackoff bound the jittered exponential backoff; defaults 500ms, 10s.
+	MinBackoff    time.Duration
+	MaxBackoff    time.Duration
+	MaxRetryAfter time.Duration    // caps a server's Retry-After; default 60s
+	Now           func() time.Time // the clock that signs requests; nil means time.Now
+	// Logger gets a Debug line per attempt and a Warn line per retry, never a secret; nil discards.
 	Logger hclog.Logger
 }
 
@@ -68,7 +60,7 @@ type RequestInfo struct {
 	Path       string
 	Attempt    int           // 1 for the first attempt of a call
 	StatusCode int           // 0 when no response arrived
-	Duration   time.Duration // time spent sending the request and reading the body
+	Duration   time.Duration // sending the request and reading the body
 	Kind       ErrorKind     // 0 when the attempt succeeded
 }
 
@@ -78,12 +70,11 @@ type Client struct {
 	wait    func(context.Context) error
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
-	// sleep waits between attempts; tests replace it to observe delays without sleeping.
-	sleep func(ctx context.Context, d time.Duration) error
+	sleep   func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
 }
 
-// New validates cfg's base URL and tuning and returns a Client. The credentials are the caller's
-// to check: the connection config names every missing one, with the setting that fixes it.
+// New validates cfg's base URL and tuning and returns a Client. The caller checks the credentials,
+// naming every missing one with the setting that fixes it.
 func New(cfg Config) (*Client, error) {
 	cfg.BaseURL = cmp.Or(cfg.BaseURL, DefaultBaseURL)
 	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
@@ -116,8 +107,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, sleep: Sleep}, nil
 }
 
-// BaseURL is the address the client calls: the configured base URL, or DefaultBaseURL, without a
-// trailing slash.
+// BaseURL is the address the client calls, without a trailing slash.
 func (c *Client) BaseURL() string { return c.cfg.BaseURL }
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
@@ -155,30 +145,26 @@ func IsLoopbackHost(host string) bool {
 }
 
 // WithWait returns a copy of c that calls wait before every HTTP request, retries included; an error
-// from wait aborts the call. The copy shares c's HTTP client.
+// from wait aborts the call.
 func (c *Client) WithWait(wait func(context.Context) error) *Client {
 	cp := *c
 	cp.wait = wait
 	return &cp
 }
 
-// WithReserve returns a copy of c that calls reserve before every HTTP request, retries included,
-// after the WithWait hook; an error from reserve aborts the call. sent is called once, as soon as
-// the request has been written to the connection (or the attempt ended without writing it): a
-// shared rate budget holds its lock from reserve to sent, so that it records when the request left
-// rather than when it was allowed, however long the process was descheduled in between. The copy
-// shares c's HTTP client.
+// WithReserve returns a copy of c that calls reserve before every HTTP request, after the WithWait
+// hook; an error from reserve aborts the call. sent is called once, when the request has been
+// written (or the attempt ended without it): a shared rate budget locked from reserve to sent
+// records when a request left, however long the process was descheduled after the reservation.
 func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err error)) *Client {
 	cp := *c
 	cp.reserve = reserve
 	return &cp
 }
 
-// Reuse lets a Client answer a call from data fetched moments ago instead of asking Coupang
-// again, and refuse a call outright. The policy (what is fresh enough, for whom) belongs to the
-// caller; the Client only asks before each call and reports each answer. Implementations must be
-// safe for concurrent use, and must not modify what they hand out or are handed: pages and
-// inquiries are shared read-only.
+// Reuse lets a Client answer a call from data fetched moments ago, or refuse it, instead of asking
+// Coupang; the policy is the caller's. Implementations must be safe for concurrent use and must not
+// modify pages or inquiries: they are shared read-only.
 type Reuse interface {
 	// Page returns a page to use instead of sending req, or ok false.
 	Page(req ListRequest) (page *Page, ok bool)
@@ -191,16 +177,15 @@ type Reuse interface {
 	Read(id int64, err error)
 }
 
-// WithReuse returns a copy of c that consults r before every ListInquiries and GetInquiry call
-// (see Reuse; product Q&A lists are always sent). The copy shares c's HTTP client and hooks.
+// WithReuse returns a copy of c that consults r before every ListInquiries and GetInquiry call;
+// product Q&A lists are always sent.
 func (c *Client) WithReuse(r Reuse) *Client {
 	cp := *c
 	cp.reuse = r
 	return &cp
 }
 
-// ListInquiries fetches one page of the list endpoint. req is checked with Validate first, so that
-// a request Coupang would reject is never sent.
+// ListInquiries fetches one page of the list endpoint; a req that fails Validate is not sent.
 func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, error) {
 	path := ListPath(c.cfg.VendorID)
 	if err := req.Validate(); err != nil {
@@ -242,8 +227,7 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 	return inq, err
 }
 
-// ListProductInquiries fetches one page of the product Q&A list. Like ListInquiries it validates
-// req first, waits on the same hook before every attempt and retries the same failures.
+// ListProductInquiries fetches one page of the product Q&A list, like ListInquiries.
 func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryRequest) (*ProductInquiryPage, error) {
 	path := ProductInquiryListPath(c.cfg.VendorID)
 	if err := req.Validate(); err != nil {
@@ -252,14 +236,12 @@ func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryReq
 	return get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
 }
 
-// notSent is the error of a request that failed validation and was not sent.
 func notSent(path string, err error) *Error {
 	return &Error{Kind: KindBadRequest, Method: http.MethodGet, Path: path, Message: err.Error(), Hint: "the request was not sent", Err: err}
 }
 
-// get runs one GET call and returns what decode made of the answer: attempts with retries of
-// retryable failures, each attempt waited for, freshly signed and decoded (so that a retryable code
-// inside a body is retried too).
+// get runs one GET call, retrying retryable failures; every attempt is signed afresh and decoded,
+// so that a retryable code inside a body is retried too.
 func get[T any](ctx context.Context, c *Client, path, query string, decode func([]byte) (*T, error)) (*T, error) {
 	for attempt := 1; ; attempt++ {
 		v, err := attemptOnce(ctx, c, path, query, attempt, decode)
@@ -271,7 +253,7 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 		}
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {
-			return nil, err // a wait hook failed: not an API error
+			return nil, err // a wait hook failed
 		}
 		apiErr.Attempts = attempt
 		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts {
@@ -286,13 +268,12 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 	}
 }
 
-// cancelled wraps the context's error with the call it interrupted.
 func cancelled(ctx context.Context, path string, attempts int) error {
 	return fmt.Errorf("coupang api GET %s: stopped after %d attempt(s): %w", path, attempts, ctx.Err())
 }
 
-// attemptOnce sends one request and decodes its answer. It returns an *Error for every failure
-// except one of the wait hooks, and reports the attempt to the log and the request hook.
+// attemptOnce sends one request and decodes its answer, reporting it to the log and the request
+// hook. Every failure but a wait hook's is an *Error.
 func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n int, decode func([]byte) (*T, error)) (*T, error) {
 	if c.wait != nil {
 		if err := c.wait(ctx); err != nil {
@@ -343,8 +324,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	return v, nil
 }
 
-// send signs and sends one GET and reads the whole body, which it returns only for a 2xx answer:
-// the decoders refuse a body that is not JSON.
+// send signs and sends one GET and returns the body of a 2xx answer.
 func (c *Client) send(ctx context.Context, path, query string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.BaseURL+path, nil)
 	if err != nil {
@@ -381,15 +361,13 @@ func networkError(err error) *Error {
 	if ue := (*url.Error)(nil); errors.As(err, &ue) && ue.Err != nil {
 		msg = ue.Err.Error()
 	}
-	return &Error{Kind: KindNetwork, Message: msg, Hint: hintNetwork, Err: err}
+	return &Error{Kind: KindNetwork, Message: msg, Hint: hintFor(KindNetwork, "", false), Err: err}
 }
 
 type requestHookKey struct{}
 
-// WithRequestHook returns a context whose calls report every HTTP attempt to hook, for progress
-// and metrics: it serves a caller that counts the requests of its own queries on a client it did
-// not build (the in-process runner behind the export's progress line), without touching
-// http.DefaultTransport.
+// WithRequestHook returns a context whose calls report every HTTP attempt to hook: a caller counts
+// the requests of its queries on a client it did not build, such as the export's progress line.
 func WithRequestHook(ctx context.Context, hook func(RequestInfo)) context.Context {
 	return context.WithValue(ctx, requestHookKey{}, hook)
 }
@@ -422,9 +400,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// Sleep waits for d or until ctx is done, and then returns ctx.Err(); d <= 0 returns nil at once.
-// The client waits between attempts with it, the shared rate budget between checks and the
-// sandbox for its latencies.
+// Sleep waits for d or until ctx is done, then returns ctx.Err(); d <= 0 returns nil at once.
 func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil

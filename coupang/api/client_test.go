@@ -598,6 +598,6 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 		_, err := c.GetInquiry(WithRequestHook(context.Background(), func(RequestInfo) { attempts++ }), 5)
 		assert.Equal(t, KindNetwork, KindOf(err), name)
 		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
-		assert.Contains(t, err.Error(), hintNetwork, name)
+		assert.Contains(t, err.Error(), hintFor(KindNetwork, "", false), name)
 	}
 }

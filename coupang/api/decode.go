@@ -15,13 +15,8 @@ import (
 	"unicode/utf8"
 )
 
-// Bodies are read with encoding/json into structs of the tolerant types of tolerant.go. Keys match
-// as encoding/json matches them: exactly, else in another case; the last of duplicate keys wins.
-
-// DecodeListResponse decodes a body of the list endpoint tolerantly (see the package's wire notes:
-// code number or string, vendorItemId number/string/array, times in several layouts, nulls). A body
-// that is not Coupang's JSON, or whose code is not 200, gives an *Error; it never panics and never
-// returns an empty page for a bad body.
+// DecodeListResponse decodes a body of the list endpoint with the tolerant types of tolerant.go. A
+// body that is not Coupang's JSON, or whose code is not 200, gives an *Error, never an empty page.
 func DecodeListResponse(body []byte) (*Page, error) {
 	var data wireList
 	if err := decodeEnvelope(body, &data); err != nil {
@@ -39,8 +34,7 @@ func DecodeListResponse(body []byte) (*Page, error) {
 }
 
 // DecodeInquiryResponse decodes a body of the single-inquiry endpoint. data may be the inquiry, an
-// array of one inquiry or an object wrapping that array in content. A null or empty data gives an
-// *Error of KindNotFound.
+// array of one inquiry or an object wrapping that array in content; an empty array is KindNotFound.
 func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 	var data json.RawMessage
 	if err := decodeEnvelope(body, &data); err != nil {
@@ -55,7 +49,8 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 		_ = json.Unmarshal(data, &items) // cannot fail: the body is valid JSON and data an array
 		switch len(items) {
 		case 0:
-			return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry", Hint: hintNotFound}
+			return nil, &Error{Kind: KindNotFound, Message: "the response holds no inquiry",
+				Hint: hintFor(KindNotFound, "", false)}
 		case 1:
 			data = items[0]
 		default:
@@ -70,9 +65,7 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 }
 
 // DecodeProductInquiryList decodes a body of the product Q&A list tolerantly, like
-// DecodeListResponse: code a number or a string; inquiryAt and inquiryCommentAt with a space or a
-// T, with or without an offset or a fraction; orderIds null or missing; sellerProductId missing; IDs
-// as numbers or numeric strings; fields Coupang dropped (buyerEmail) ignored.
+// DecodeListResponse.
 func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 	var data wireList
 	if err := decodeEnvelope(body, &data); err != nil {
@@ -96,7 +89,7 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
 func decodeEnvelope(body []byte, v any) error {
 	if !looksLikeJSON(body) {
-		return &Error{Kind: KindDecode, Message: describeBody(body, 0), Hint: hintDecode}
+		return decodeErr("%s", describeBody(body, 0))
 	}
 	var env struct {
 		Code    String          `json:"code"`
@@ -113,8 +106,8 @@ func decodeEnvelope(body []byte, v any) error {
 	var message String
 	_ = message.UnmarshalJSON(env.Message) // a message that is not text is no message
 	code := string(env.Code)
-	if code != "" && !successCode(code) {
-		return codeError(code, string(message))
+	if e := codeError(code, string(message)); code != "" && e != nil {
+		return e
 	}
 	if isNull(env.Data) {
 		if code == "" {
@@ -129,7 +122,7 @@ func decodeEnvelope(body []byte, v any) error {
 }
 
 // jsonError rewrites an error of encoding/json as "member: what is wrong", the member a path of
-// keys (array indexes left out).
+// keys without array indexes.
 func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
@@ -150,30 +143,22 @@ func jsonError(err error) error {
 	return fmt.Errorf("%s: %s", te.Field, msg)
 }
 
-// successCode reports whether a body's code means success.
-func successCode(code string) bool {
-	code = strings.TrimSpace(code)
-	if n, err := strconv.Atoi(code); err == nil {
-		return n >= 200 && n <= 299
-	}
-	return strings.EqualFold(code, "SUCCESS") || strings.EqualFold(code, "OK")
-}
-
-// codeError is the error of a non-success code inside a body Coupang sent with HTTP 200.
+// codeError is the error of a body's code (inside an HTTP 200 answer), or nil for a success code.
 func codeError(code, message string) *Error {
-	kind := KindDecode
-	if n, err := strconv.Atoi(strings.TrimSpace(code)); err == nil && kindOfStatus(n) != 0 {
+	kind, trimmed := KindDecode, strings.TrimSpace(code)
+	if n, err := strconv.Atoi(trimmed); err == nil {
 		kind = kindOfStatus(n)
+	} else if strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
+		return nil
 	}
-	msg := sanitize(message, 300)
-	if msg == "" {
-		msg = "no message"
+	if kind == 0 {
+		return nil
 	}
+	msg := cmp.Or(sanitize(message, 300), "no message")
 	return &Error{Kind: kind, Code: sanitize(code, 40), Message: fmt.Sprintf("code %s in the body: %s", sanitize(code, 40), msg),
 		Hint: hintFor(kind, msg, false)}
 }
 
-// decodeErr is a KindDecode *Error with a formatted message.
 func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
 }
@@ -184,7 +169,6 @@ type wireList struct {
 	Pagination *wirePagination   `json:"pagination"`
 }
 
-// wirePagination is Coupang's pagination block.
 type wirePagination struct {
 	CurrentPage   Int64 `json:"currentPage"`
 	TotalPages    Int64 `json:"totalPages"`
@@ -282,7 +266,6 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	return inq, nil
 }
 
-// decodeReply decodes one element of an inquiry's replies.
 func decodeReply(raw json.RawMessage) (Reply, error) {
 	var r wireReply
 	if err := json.Unmarshal(raw, &r); err != nil {
@@ -302,8 +285,8 @@ func decodeReply(raw json.RawMessage) (Reply, error) {
 	}, nil
 }
 
-// decodeEach decodes each element of an array on its own, so that an error names the element's
-// index and a null element is refused rather than read as an empty one.
+// decodeEach decodes each element of an array on its own, so that an error names its index and a
+// null element is refused rather than read as an empty one.
 func decodeEach[T any](elems []json.RawMessage, what string, decode func(json.RawMessage) (T, error)) ([]T, error) {
 	out := make([]T, 0, len(elems))
 	for i, raw := range elems {
@@ -319,7 +302,7 @@ func decodeEach[T any](elems []json.RawMessage, what string, decode func(json.Ra
 	return out, nil
 }
 
-// wireProductInquiry is an element of the product Q&A list's data.content as Coupang sends it.
+// wireProductInquiry is a question of the product Q&A list as Coupang sends it.
 type wireProductInquiry struct {
 	InquiryID       Int64             `json:"inquiryId"`
 	ProductID       Int64             `json:"productId"`
@@ -340,7 +323,6 @@ type wireProductComment struct {
 	InquiryCommentAt Timestamp `json:"inquiryCommentAt"`
 }
 
-// decodeProductInquiry decodes one element of the product Q&A list's data.content.
 func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	w := wireProductInquiry{OrderIDs: Int64s{}} // stays empty, never nil, when orderIds is absent
 	if err := json.Unmarshal(raw, &w); err != nil {
@@ -366,7 +348,6 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	return inq, nil
 }
 
-// decodeProductComment decodes one element of a question's commentDtoList.
 func decodeProductComment(raw json.RawMessage) (ProductInquiryComment, error) {
 	var c wireProductComment
 	if err := json.Unmarshal(raw, &c); err != nil {
@@ -383,7 +364,6 @@ func decodeProductComment(raw json.RawMessage) (ProductInquiryComment, error) {
 // bom is the UTF-8 byte order mark some gateways put before a body.
 const bom = "\xef\xbb\xbf"
 
-// looksLikeJSON reports whether body starts like a JSON object or array.
 func looksLikeJSON(body []byte) bool {
 	t := bytes.TrimSpace(bytes.TrimPrefix(body, []byte(bom)))
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
@@ -401,7 +381,7 @@ func looksLikeHTML(body []byte) bool {
 }
 
 // describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of
-// an HTML page its title, or its text without tags). status 0 leaves the HTTP status out.
+// an HTML page its title, or its text without tags); status 0 is left out.
 func describeBody(body []byte, status int) string {
 	what, text := "non-JSON body", string(bytes.TrimSpace(body))
 	switch {

@@ -28,7 +28,7 @@ func ProductInquiryListPath(vendorID string) string {
 }
 
 // Query returns the encoded query string of the list call, in a fixed parameter order, without the
-// leading '?'. It is built once and both signed and sent as is.
+// leading '?': it is signed and sent as is.
 func (r ListRequest) Query(vendorID string) string {
 	q := "vendorId=" + url.QueryEscape(vendorID)
 	if r.VendorItemID != 0 {
@@ -47,8 +47,7 @@ func (r ListRequest) Query(vendorID string) string {
 	return q + pageParams(r.PageNum, r.PageSize, MaxPageSize)
 }
 
-// Query returns the encoded query string of the call, in a fixed parameter order, without the
-// leading '?'.
+// Query returns the encoded query string of the call, like ListRequest.Query.
 func (r ProductInquiryRequest) Query(vendorID string) string {
 	return "vendorId=" + url.QueryEscape(vendorID) +
 		"&answeredType=" + url.QueryEscape(cmp.Or(r.AnsweredType, AnsweredAll)) +
@@ -68,7 +67,7 @@ func kstDate(t time.Time) string { return t.In(KST).Format(DateLayout) }
 const SignedDateLayout = "060102T150405Z"
 
 // Signature returns the lowercase hex HMAC-SHA256 of signedDate+method+path+query, keyed with the
-// secret key. query is the exact encoded query string that is sent, without the leading '?'.
+// secret key; query is exactly as sent, without the leading '?'.
 func Signature(secretKey, signedDate, method, path, query string) string {
 	mac := hmac.New(sha256.New, []byte(secretKey))
 	mac.Write([]byte(signedDate + method + path + query))
@@ -82,10 +81,9 @@ func Authorization(accessKey, secretKey string, t time.Time, method, path, query
 		accessKey, signedDate, Signature(secretKey, signedDate, method, path, query))
 }
 
-// Validate checks r against Coupang's documented rules, so that a request Coupang would reject
-// (and count towards blocking the caller) is never sent: a known status, pageNum >= 0, pageSize
-// 0..30, both dates or neither, dates required without an option ID, and a window of 2..7 Korean
-// calendar days (start before end, end - start <= 6 days).
+// Validate checks r against Coupang's documented rules, so that a request Coupang would reject (and
+// count towards blocking the caller) is never sent: both dates or neither, dates required without
+// an option ID.
 func (r ListRequest) Validate() error {
 	if err := validateStatusAndPage("partnerCounselingStatus", r.PartnerCounselingStatus, PartnerCounselingStatuses, r.PageNum, r.PageSize, MaxPageSize); err != nil {
 		return err
@@ -105,8 +103,8 @@ func (r ListRequest) Validate() error {
 	return validatePeriod(r.InquiryStartAt, r.InquiryEndAt)
 }
 
-// Validate checks r against Coupang's documented rules, like ListRequest.Validate: a known
-// answeredType, pageNum >= 0, pageSize 0..50 and both dates, 2..7 Korean calendar days apart.
+// Validate checks r against Coupang's documented rules, like ListRequest.Validate; both dates are
+// required.
 func (r ProductInquiryRequest) Validate() error {
 	if err := validateStatusAndPage("answeredType", r.AnsweredType, AnsweredTypes, r.PageNum, r.PageSize, MaxProductPageSize); err != nil {
 		return err
@@ -117,8 +115,8 @@ func (r ProductInquiryRequest) Validate() error {
 	return validatePeriod(r.InquiryStartAt, r.InquiryEndAt)
 }
 
-// validateStatusAndPage checks what both question lists share: a listing status from statuses
-// (empty means the default), pageNum >= 0 and pageSize 0..maxSize.
+// validateStatusAndPage checks what both question lists share: a known status (empty is the
+// default), pageNum >= 0 and pageSize 0..maxSize.
 func validateStatusAndPage(param, status string, statuses []string, page, size, maxSize int) error {
 	if status != "" && !slices.Contains(statuses, status) {
 		return fmt.Errorf("%s %q must be one of %v (upper case)", param, status, statuses)

@@ -11,14 +11,13 @@ import (
 	"unicode/utf8"
 )
 
-// Tolerant field types: Coupang's JSON is not always typed as documented (IDs come as numbers or
-// numeric strings, vendorItemId as one value or an array, booleans as "Y", times in several
-// layouts, null wherever a value is missing). Each type below implements json.Unmarshaler so that
-// encoding/json reads such a member into the Go value the documentation promises, exactly (an ID
-// never goes through float64), or fails with a message naming the offending value (see typeError).
+// Tolerant field types: Coupang's JSON is not always typed as documented (IDs as numbers or numeric
+// strings, vendorItemId as one value or an array, booleans as "Y", times in several layouts, null
+// for any missing value). Each type reads such a member exactly (an ID never goes through float64)
+// or fails naming the offending value.
 
-// typeError is a tolerant type's error in the form of encoding/json's own type errors, so that
-// encoding/json fills in the member it concerns (Field); Value holds the message.
+// typeError is a tolerant type's error as an encoding/json type error, so that encoding/json fills
+// in the member (Field); Value holds the message.
 func typeError[T any](format string, args ...any) error {
 	return &json.UnmarshalTypeError{Value: fmt.Sprintf(format, args...), Type: reflect.TypeFor[T]()}
 }
@@ -45,7 +44,7 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.ParseInt(string(t), 10, 64)
 	if whole, frac, ok := bytes.Cut(t, []byte(".")); err != nil && ok && len(bytes.Trim(frac, "0")) == 0 {
-		v, err = strconv.ParseInt(string(whole), 10, 64) // a zero fraction, as some senders write IDs
+		v, err = strconv.ParseInt(string(whole), 10, 64) // some senders write IDs with a zero fraction
 	}
 	if err != nil {
 		return typeError[Int64]("%s is not an integer", sanitize(string(t), 40))
@@ -77,7 +76,6 @@ func (l *Int64s) UnmarshalJSON(b []byte) error {
 	for i, raw := range items {
 		var n Int64
 		if err := n.UnmarshalJSON(raw); err != nil {
-			*l = Int64s{}
 			return typeError[Int64s]("[%d]: %v", i, jsonError(err))
 		}
 		if n != 0 {
@@ -98,8 +96,8 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case isNull(t):
 		*s = ""
 	case t[0] == '"':
-		// Nothing to unescape or replace, the common case: no second scan. (encoding/json only
-		// hands an Unmarshaler valid JSON, so the quotes match.)
+		// The common case, nothing to unescape or replace, needs no second scan (encoding/json hands
+		// an Unmarshaler only valid JSON, so the quotes match).
 		if in := t[1 : len(t)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
 			*s = String(in)
 			return nil
@@ -157,13 +155,12 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 }
 
 // ParseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
-// RFC 3339 (its offset kept, then converted) or "2006-01-02". No offset means KST. "" gives nil.
+// RFC 3339 or "2006-01-02", in KST (an offset is kept as the instant); "" gives nil.
 func ParseTime(s string) (*time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
-	// A layout without an offset reads the time in KST; one with an offset keeps it.
 	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
 		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
 			v = v.In(KST)
@@ -173,14 +170,12 @@ func ParseTime(s string) (*time.Time, error) {
 	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))
 }
 
-// isNull reports whether raw is absent or JSON null.
 func isNull(raw []byte) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || string(t) == "null"
 }
 
-// kindOfJSON names the JSON type of a trimmed value that is neither a string nor null, for error
-// messages.
+// kindOfJSON names the JSON type of a trimmed value that is neither a string nor null.
 func kindOfJSON(t []byte) string {
 	switch t[0] {
 	case '{':

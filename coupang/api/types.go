@@ -1,7 +1,6 @@
-// Package api is a small client for Coupang's Open API customer-question endpoints (call-center
-// inquiries and product Q&A): request signing, Coupang's wire format, typed errors and polite
-// retries. It has no Steampipe SDK imports so that the plugin, the export command and the sandbox
-// can all share it.
+// Package api is a client for Coupang's Open API customer-question endpoints (call-center inquiries
+// and product Q&A): signing, wire format, typed errors and retries. It has no Steampipe SDK imports,
+// so that the plugin, the export command and the sandbox share it.
 package api
 
 import "time"
@@ -41,20 +40,14 @@ var PartnerCounselingStatuses = []string{StatusNone, StatusAnswer, StatusNoAnswe
 
 // ListRequest is one call to the list endpoint. Zero values mean "not sent".
 type ListRequest struct {
-	// VendorItemID is the option ID (vendorItemId); 0 means not sent.
-	VendorItemID int64
-	// InquiryStartAt and InquiryEndAt are Korean calendar dates (midnight KST); zero means not sent.
-	// Both are sent or neither.
-	InquiryStartAt time.Time
-	InquiryEndAt   time.Time
-	// OrderID is the order number (orderId); 0 means not sent.
-	OrderID int64
-	// PartnerCounselingStatus is required by Coupang; empty means StatusNone.
-	PartnerCounselingStatus string
-	// PageNum starts at 1; 0 means 1.
-	PageNum int
-	// PageSize is 1..30; 0 means MaxPageSize.
-	PageSize int
+	VendorItemID int64 // the option ID
+	// InquiryStartAt and InquiryEndAt are Korean calendar dates (midnight KST), both sent or neither.
+	InquiryStartAt          time.Time
+	InquiryEndAt            time.Time
+	OrderID                 int64
+	PartnerCounselingStatus string // required by Coupang; empty means StatusNone
+	PageNum                 int    // from 1; 0 means 1
+	PageSize                int    // 1..30; 0 means MaxPageSize
 }
 
 // Page is one page of the list endpoint's answer.
@@ -123,12 +116,9 @@ type ProductInquiryRequest struct {
 	// InquiryStartAt and InquiryEndAt are Korean calendar dates (midnight KST), 2..7 days inclusive.
 	InquiryStartAt time.Time
 	InquiryEndAt   time.Time
-	// AnsweredType is required by Coupang; empty means AnsweredAll.
-	AnsweredType string
-	// PageNum starts at 1; 0 means 1.
-	PageNum int
-	// PageSize is 1..50; 0 means MaxProductPageSize.
-	PageSize int
+	AnsweredType   string // required by Coupang; empty means AnsweredAll
+	PageNum        int    // from 1; 0 means 1
+	PageSize       int    // 1..50; 0 means MaxProductPageSize
 }
 
 // ProductInquiryPage is one page of the product Q&A list.

@@ -1,9 +1,6 @@
 // Package inprocess runs the coupang plugin inside the calling process, through the SDK entry points
-// Steampipe uses over gRPC (plugin.Server, SetAllConnectionConfigs, GetSchema, Execute), so the
-// export command, benchmarks and end-to-end tests see exactly what Steampipe would.
-//
-// A Runner is safe for concurrent queries. The SDK points package log at the plugin's logger at the
-// start of every query: do not rely on package log for other output while queries run.
+// Steampipe calls over gRPC, so the export command, benchmarks and end-to-end tests see exactly what
+// Steampipe would. The SDK points package log at the plugin's logger at the start of every query.
 package inprocess
 
 import (
@@ -30,7 +27,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// Runner is the plugin serving one connection in this process.
+// Runner is the plugin serving one connection in this process; it is safe for concurrent queries.
 type Runner struct {
 	server     *sdkgrpc.PluginServer
 	connection string
@@ -40,7 +37,7 @@ type Runner struct {
 }
 
 // Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config (the tags
-// decode one). The plugin's own is coupang.RateLimiterName ("coupang_api", 4/s, scope connection).
+// decode one).
 type Limiter struct {
 	Name           string   `hcl:"name,label"`
 	FillRate       float32  `hcl:"fill_rate,optional"`       // tokens per second
@@ -59,9 +56,9 @@ type options struct {
 	onRequest func(api.RequestInfo)
 }
 
-// WithLogOutput sends the SDK's and the plugin's log lines at level ("trace", "debug", "info",
-// "warn", "error", "off") and above to w. By default they are discarded: the SDK logs every query
-// at INFO and failures at WARN to stderr, which is noise for a command that reports errors itself.
+// WithLogOutput sends the SDK's and the plugin's log lines at level ("trace" .. "error", "off") and
+// above to w. By default they are discarded: the SDK logs every query to stderr, noise for a
+// command that reports errors itself.
 func WithLogOutput(w io.Writer, level string) Option {
 	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level)})
 	return func(o *options) { o.logger = logger }
@@ -73,8 +70,8 @@ func WithRequestHook(hook func(api.RequestInfo)) Option {
 	return func(o *options) { o.onRequest = hook }
 }
 
-// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner. An
-// override takes the place of the earlier limiter, so the SDK never gets two definitions of one name.
+// WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner; an
+// override replaces the earlier limiter, as the SDK refuses two definitions of one name.
 func WithRateLimiter(l Limiter) Option {
 	return func(o *options) {
 		if i := slices.IndexFunc(o.limiters, func(x Limiter) bool { return x.Name == l.Name }); i >= 0 {
@@ -86,13 +83,12 @@ func WithRateLimiter(l Limiter) Option {
 }
 
 // linkedRateLimit, set at link time (-ldflags "-X .../internal/inprocess.linkedRateLimit=2000"),
-// retunes the coupang_api limiter (requests per second, burst 1) in every Runner of the binary,
-// before any WithRateLimiter option. It exists for cmd/coupang-bench's export of 1,000,000 sandbox
-// inquiries (hours at 4 requests/second); release builds never set it, so nothing raises the rate
-// against Coupang above COUPANG_RATE_LIMIT's cap of 10 per second.
+// retunes the coupang_api limiter (requests per second, burst 1) of every Runner, before any
+// WithRateLimiter. Only cmd/coupang-bench sets it, to export 1,000,000 sandbox inquiries (hours at
+// 4/s): release builds never raise the rate against Coupang above COUPANG_RATE_LIMIT's cap.
 var linkedRateLimit string
 
-// linkedLimiters returns the limiter override of the link-time value rate (linkedRateLimit), if any.
+// linkedLimiters returns the limiter of the link-time rate, if any.
 func linkedLimiters(linked string) ([]Limiter, error) {
 	if linked == "" {
 		return nil, nil
@@ -105,8 +101,8 @@ func linkedLimiters(linked string) ([]Limiter, error) {
 }
 
 // New starts the plugin in-process and loads one connection from its HCL config (the body of a
-// `connection "name" { plugin = "coupang" ... }` block, without the plugin line). A connection the
-// plugin rejects is an error. Credentials are checked when a query runs, as in Steampipe.
+// `connection` block without the plugin line). Credentials are checked when a query runs, as in
+// Steampipe.
 func New(ctx context.Context, connectionName, configHCL string, opts ...Option) (*Runner, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -128,10 +124,8 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 		p = coupang.Plugin(ctx)
 		return p
 	}})
-	// plugin.Server made a stderr logger (level from STEAMPIPE_LOG_LEVEL, default WARN) and pointed
-	// package log at it; execute re-points package log at p.Logger on every query, so replacing
-	// p.Logger before any query is what makes the choice stick. Package log gets the logger's
-	// standard writer, with no prefix or flags of its own (hclog adds them).
+	// plugin.Server pointed package log at a stderr logger; every query re-points it at p.Logger,
+	// so replacing p.Logger before any query makes the choice stick. hclog adds prefix and flags.
 	p.Logger = o.logger
 	log.SetOutput(o.logger.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
 	log.SetPrefix("")
@@ -148,8 +142,8 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if msg, failed := res.FailedConnections[connectionName]; failed {
 		return nil, fmt.Errorf("inprocess: load connection %q: %s", connectionName, msg)
 	}
-	// The SDK needs a query cache object even when caching is off; keep it disabled so every query
-	// reaches the API and the query's context reaches the fetch functions.
+	// The SDK needs a query cache even when caching is off; disabled, every query reaches the API
+	// and passes its context to the fetch functions.
 	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Enabled: false, MaxSizeMb: 1}); err != nil {
 		return nil, fmt.Errorf("inprocess: disable query cache: %w", err)
 	}
@@ -179,32 +173,28 @@ func (r *Runner) Schema() map[string]*proto.TableSchema { return r.schema }
 
 // Qual is one condition of a query, as Postgres would push it down.
 type Qual struct {
-	Column string
-	// Operator is "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value.
-	Operator string
-	// Value is an int64 (or int), string, time.Time, bool, float64, or a []any / []int64 /
-	// []string of those for IN.
+	Column   string
+	Operator string // "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value
+	// Value is an int64 (or int), string, time.Time, bool, float64, or for IN a []any, []int64 or
+	// []string of those.
 	Value any
 }
 
 // Query is one scan of a table.
 type Query struct {
-	Table string
-	// Columns to return; nil means every column of the table.
-	Columns []string
+	Table   string
+	Columns []string // nil means every column of the table
 	Quals   []Qual
-	// Limit is the row limit pushed down to the plugin; < 0 means none. As in Postgres, pass a
-	// limit only when every qual is on a key column the table declares for its operator.
+	// Limit is the row limit pushed down; < 0 means none. As Postgres does, pass one only when every
+	// qual is on a key column the table declares for its operator.
 	Limit int64
-	// SortOrder is the ORDER BY pushed down to the plugin, as the FDW pushes it: only a leading
-	// run of columns the table declares sortable in the asked direction (a LIMIT is pushed with a
-	// sort only when the whole ORDER BY is).
+	// SortOrder is the ORDER BY pushed down, as the FDW pushes it: only a leading run of columns the
+	// table declares sortable in the asked direction (a LIMIT only with the whole ORDER BY).
 	SortOrder []*proto.SortColumn
 }
 
 // Query runs q and calls onRow, from one goroutine, for every row in the order the plugin streams
-// them; the map is keyed by column name. An error from onRow stops the query and is returned.
-// Query returns nil only when the plugin completed the scan without error.
+// them. An error from onRow stops the query and is returned; nil means the scan completed.
 func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*proto.Column) error) error {
 	table, ok := r.schema[q.Table]
 	if !ok {
@@ -244,25 +234,22 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 		Connection:            r.connection,
 		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{r.connection: {Limit: limit, CacheEnabled: false}},
 	}
-	// The callback's error is returned as is: Execute returns it wrapped as a failed send, if at all.
-	// Execute runs first, in its own statement: Go leaves unspecified whether an operand such as
-	// s.err is read before or after a call in the same argument list.
+	// The callback's error is returned as is: Execute returns it wrapped, if at all. Execute runs
+	// in its own statement, as Go leaves unspecified whether s.err would be read before the call.
 	execErr := r.server.Execute(req, s)
 	if err := cmp.Or(s.err, execErr); err != nil {
 		return err
 	}
-	// Execute can return nil after a failed fetch (see coupang.FetchTracker): a scan is complete
-	// only if no fetch function reported an error either.
+	// Execute can return nil after a failed fetch (see coupang.FetchTracker).
 	if err := tracker.Err(); err != nil {
 		return fmt.Errorf("%s: %w", r.connection, err)
 	}
-	// A cancelled caller gets no rows-as-success either.
 	return ctx.Err()
 }
 
-// rowStream is the Execute stream that hands rows to the callback; anywhere.LocalPluginStream is not
-// used because its Recv can report a failed query as complete. The SDK calls only Send and Context
-// (the embedded grpc.ServerStream stays nil), on the goroutine that called Execute: no lock needed.
+// rowStream is the Execute stream that hands rows to the callback (anywhere.LocalPluginStream's Recv
+// can report a failed query as complete). The SDK calls only Send and Context (the embedded stream
+// stays nil), on the goroutine that called Execute: no lock needed.
 type rowStream struct {
 	grpc.ServerStream
 	ctx    context.Context
@@ -278,7 +265,7 @@ func (s *rowStream) Send(res *proto.ExecuteResponse) error {
 	}
 	if s.err == nil {
 		if s.err = s.onRow(res.Row.Columns); s.err != nil {
-			s.cancel() // stop the scan: nothing more will be accepted
+			s.cancel() // stop the scan
 		}
 	}
 	return s.err
@@ -287,7 +274,6 @@ func (s *rowStream) Send(res *proto.ExecuteResponse) error {
 // Context implements grpc.ServerStream; the SDK derives the query's context from it.
 func (s *rowStream) Context() context.Context { return s.ctx }
 
-// hasColumn reports whether the table has a column of that name.
 func hasColumn(t *proto.TableSchema, name string) bool {
 	return slices.ContainsFunc(t.Columns, func(c *proto.ColumnDefinition) bool { return c.Name == name })
 }
