@@ -34,28 +34,22 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 	return nil, false
 }
 
-// compareValues orders two values of one column type; ok is false when they cannot be compared.
-func compareValues(a, b any) (c int, ok bool) {
+// compareValues orders a cell's value and a --where value of its column: the SDK makes every cell
+// of its column's type, as parseWhere does every value.
+func compareValues(a, b any) int {
 	switch x := a.(type) {
 	case int64:
-		return compareAs(x, b)
+		return cmp.Compare(x, b.(int64))
 	case float64:
-		return compareAs(x, b)
+		return cmp.Compare(x, b.(float64))
 	case string:
-		return compareAs(x, b)
+		return cmp.Compare(x, b.(string))
 	case bool:
-		y, ok := b.(bool)
-		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(y)), ok // false < true, as in Postgres
+		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(b.(bool))) // false < true, as in Postgres
 	case time.Time:
-		y, ok := b.(time.Time)
-		return x.Compare(y), ok
+		return x.Compare(b.(time.Time))
 	}
-	return 0, false
-}
-
-func compareAs[T cmp.Ordered](x T, b any) (int, bool) {
-	y, ok := b.(T)
-	return cmp.Compare(x, y), ok
+	return 0 // JSONB, which --where compares with nothing
 }
 
 // matches reports whether a row satisfies an expression: as in SQL, a comparison with NULL is
@@ -90,18 +84,16 @@ func (e expr) eval(r row) (v, known bool) {
 	case !present:
 		return false, false
 	case e.Op == "in":
-		return slices.ContainsFunc(e.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
+		return slices.ContainsFunc(e.Values, func(want any) bool { return compareValues(v0, want) == 0 }), true
 	case e.Op == "between":
-		lo, ok1 := compareValues(v0, e.Values[0])
-		hi, ok2 := compareValues(v0, e.Values[1])
-		return ok1 && ok2 && lo >= 0 && hi <= 0, true
+		return compareValues(v0, e.Values[0]) >= 0 && compareValues(v0, e.Values[1]) <= 0, true
 	}
-	n, ok := compareValues(v0, e.Values[0])
+	n := compareValues(v0, e.Values[0])
 	if e.Op == "!=" {
-		return ok && n != 0, true
+		return n != 0, true
 	}
 	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
-	return ok && strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
+	return strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
 // columns are the columns the expression reads.
