@@ -89,7 +89,7 @@ func (t *table) lookupColumn(name string) (column, error) {
 func typeName(ct proto.ColumnType) string {
 	names := map[proto.ColumnType]string{
 		proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_DOUBLE: "DOUBLE PRECISION",
-		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ", proto.ColumnType_DATETIME: "TIMESTAMPTZ",
+		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ",
 	}
 	return cmp.Or(names[ct], "TEXT")
 }

@@ -201,7 +201,7 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 		switch t, ok, err := p.timeExpr(); {
 		case err != nil:
 			return err
-		case ok && col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME:
+		case ok && col.Type != proto.ColumnType_TIMESTAMP:
 			return fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
 		case ok:
 			e.Values = append(e.Values, t)
@@ -319,7 +319,7 @@ func typedValue(col column, text string) (any, error) {
 			return false, nil
 		}
 		return nil, fmt.Errorf("bad boolean %q for %s: write true or false", text, col.Name)
-	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+	case proto.ColumnType_TIMESTAMP:
 		t, err := parseTimestamp(text)
 		if err != nil {
 			return nil, fmt.Errorf("bad timestamp %q for %s: %w", text, col.Name, err)

@@ -54,7 +54,7 @@ func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
 		switch col.Type {
 		case proto.ColumnType_INT:
 			x.styles[i], width = ids[1], 16
-		case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+		case proto.ColumnType_TIMESTAMP:
 			x.styles[i], width = ids[0], 20
 		case proto.ColumnType_BOOL, proto.ColumnType_DOUBLE:
 			width = 12
