@@ -35,7 +35,6 @@ func main() {
 	defer stop()
 	if err := runDemo(ctx, *bin, *out, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "coupang-demo:", err)
-		stop()
 		os.Exit(1)
 	}
 }

@@ -1,16 +1,7 @@
-// Command coupang-sandbox serves the strict Coupang-compatible fake API (package internal/sandbox) on a
-// loopback address, with the demo credentials.
-//
-// It prints on stdout, one per line, shell export lines that work pasted into bash or zsh, or
-// run with eval:
-//
-//	export COUPANG_BASE_URL=http://127.0.0.1:PORT
-//	export COUPANG_VENDOR_ID=A00012345
-//	export COUPANG_ACCESS_KEY=...
-//	export COUPANG_SECRET_KEY=...
-//	export COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=3285906659   (only with --hot-inquiries)
-//
-// and then serves until SIGINT or SIGTERM. With --verbose every request is logged on stderr.
+// Command coupang-sandbox serves the strict Coupang-compatible fake API (package internal/sandbox) on
+// a loopback address until SIGINT or SIGTERM. It prints on stdout shell export lines that work pasted
+// into bash or zsh, or run with eval: COUPANG_BASE_URL, COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY,
+// COUPANG_SECRET_KEY and, with --hot-inquiries, COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID.
 package main
 
 import (

@@ -45,28 +45,23 @@ type Reply struct {
 	Content                       string    `json:"content"`
 }
 
-// toWire is inq as Coupang sends it: its fields (by their tags), the times in Korean local time
-// without an offset.
+// toWire is inq as Coupang sends it: times in Korean local time without an offset.
 func toWire(inq Inquiry) any {
-	type (
-		fields      Inquiry
-		replyFields Reply
-		reply       struct {
-			replyFields
-			ReplyAt *string `json:"replyAt"`
-		}
-	)
+	type reply struct {
+		Reply
+		ReplyAt *string `json:"replyAt"`
+	}
 	replies := make([]reply, len(inq.Replies))
 	for i, r := range inq.Replies {
-		replies[i] = reply{replyFields(r), wireTime(&r.ReplyAt)}
+		replies[i] = reply{r, wireTime(&r.ReplyAt)}
 	}
 	return struct {
-		fields
+		Inquiry
 		AnsweredAt *string `json:"answeredAt"`
 		InquiryAt  *string `json:"inquiryAt"`
 		OrderDate  *string `json:"orderDate"`
 		Replies    []reply `json:"replies"`
-	}{fields(inq), wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), replies}
+	}{inq, wireTime(inq.AnsweredAt), wireTime(&inq.InquiryAt), wireTime(inq.OrderDate), replies}
 }
 
 // MatchesStatus reports whether inq is selected by the partnerCounselingStatus value status (see the
@@ -87,8 +82,7 @@ func MatchesStatus(inq Inquiry, status string) bool {
 	return false
 }
 
-// replyKind is the role of one reply in a scenario: a CS agent's, with that partnerTransferStatus,
-// or the seller's.
+// replyKind is a reply's role: a CS agent's with that partnerTransferStatus, or the seller's.
 type replyKind string
 
 const (
@@ -158,10 +152,8 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// kst is the time of Unix seconds sec in api.KST.
 func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
 
-// renderAll renders every position of recs, in order.
 func renderAll[T any](recs []record, render func(int) T) []T {
 	out := make([]T, len(recs))
 	for i := range recs {
@@ -170,7 +162,7 @@ func renderAll[T any](recs []record, render func(int) T) []T {
 	return out
 }
 
-// times returns the records' times in api.KST, without rendering them.
+// times returns the records' times without rendering them.
 func times(recs []record) []time.Time {
 	return renderAll(recs, func(i int) time.Time { return kst(recs[i].at) })
 }
@@ -300,18 +292,13 @@ func buildDataset(o Options) *dataset {
 
 	// Hot inquiries on one option ID, spread uniformly over the days.
 	if o.HotInquiries > 0 {
-		hotItem, hotOpt := -1, 0
-		for i := range d.items {
-			if j := slices.Index(d.items[i].options, o.HotVendorItemID); j >= 0 {
-				hotItem, hotOpt = i, j
-				break
-			}
-		}
+		hotItem := slices.IndexFunc(d.items, func(it catalogItem) bool { return slices.Contains(it.options, o.HotVendorItemID) })
 		if hotItem < 0 {
 			d.items = append(d.items, catalogItem{name: "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22",
 				options: []int64{o.HotVendorItemID}, optText: []string{"(49)Khaki, L"}, saleStart: "2017-12-12", saleEnd: "2099-12-30"})
 			hotItem = len(d.items) - 1
 		}
+		hotOpt := slices.Index(d.items[hotItem].options, o.HotVendorItemID)
 		// Before today when there are past days, so the rows (and every inquiryId) do not depend on
 		// the time of day; with a single day, from midnight to now.
 		r := rand.New(rand.NewPCG(uint64(o.Seed), 0x407))
@@ -421,7 +408,6 @@ var (
 	completeWhy = []string{"NONE", "NONE", "NONE", "NONE", "DISPUTE_PROCESS_COMPLETE", "CANCEL"}
 )
 
-// render produces the full inquiry at position i.
 func (d *dataset) render(i int) Inquiry {
 	rec := d.recs[i]
 	it := &d.items[rec.item]
@@ -479,8 +465,7 @@ func (d *dataset) render(i int) Inquiry {
 			rep.ReceptionistName = "데모몰"
 			rep.Receptionist = "demomall"
 			rep.Content = "안녕하세요, \r\n데모몰입니다.\r\n\r\n" + vendorTexts[r.IntN(len(vendorTexts))] + "\r\n\r\n감사합니다.\r\n"
-			t := rep.ReplyAt
-			inq.AnsweredAt = &t
+			inq.AnsweredAt = &rep.ReplyAt
 		default:
 			rep.AnswerType = "csAgent"
 			rep.ReceptionistName = agentNames[r.IntN(len(agentNames))]

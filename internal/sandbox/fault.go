@@ -21,8 +21,8 @@ const (
 	KindBody          FaultKind = "body"           // FaultBody: exactly the Status and Body given
 )
 
-// Fault is one injected misbehaviour. Every kind that answers (all but KindReset, KindTruncated and
-// KindSlow) answers HTTP Status with exactly Body; the constructors fill them in.
+// Fault is one injected misbehaviour. The kinds that answer (all but KindReset, KindTruncated and
+// KindSlow) answer HTTP Status with exactly Body; the constructors fill them in.
 type Fault struct {
 	Kind        FaultKind
 	Status      int
@@ -53,8 +53,7 @@ func FaultMalformedJSON() *Fault {
 		Body: []byte(`{"code":200,"message":"OK","data":{"content":[{"inquiryId":1015668177,"itemName":"스파오`)}
 }
 
-// FaultTruncated answers the normal response's headers (full Content-Length) and only half of its
-// body, then closes the connection.
+// FaultTruncated answers the normal headers (full Content-Length), half the body, then closes.
 func FaultTruncated() *Fault { return &Fault{Kind: KindTruncated} }
 
 // FaultHTML403 answers HTTP 403 with an HTML page, like the gateway when a caller is blocked.
@@ -64,8 +63,7 @@ func FaultHTML403() *Fault {
 			"<body><h1>Access Denied</h1><p>You don't have permission to access this resource.</p></body></html>\n")}
 }
 
-// FaultCodeInBody answers HTTP 200 with {"code":code,"message":msg}: an error inside a successful
-// HTTP answer.
+// FaultCodeInBody answers HTTP 200 with {"code":code,"message":msg}.
 func FaultCodeInBody(code int, msg string) *Fault {
 	return &Fault{Kind: KindCodeInBody, Status: http.StatusOK, Body: errorBody(code, msg)}
 }
@@ -73,8 +71,7 @@ func FaultCodeInBody(code int, msg string) *Fault {
 // FaultSlow waits d (or until the client gives up) and then serves the request normally.
 func FaultSlow(d time.Duration) *Fault { return &Fault{Kind: KindSlow, Delay: d} }
 
-// FaultBody answers HTTP status with exactly body, as JSON: any response a test needs, however
-// extreme.
+// FaultBody answers HTTP status with exactly body, as JSON: any response a test needs.
 func FaultBody(status int, body []byte) *Fault {
 	return &Fault{Kind: KindBody, Status: status, Body: body}
 }

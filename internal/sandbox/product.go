@@ -76,7 +76,6 @@ var (
 	}
 )
 
-// renderProduct produces the full product question at position i.
 func (d *dataset) renderProduct(i int) ProductInquiry {
 	rec := d.products[i]
 	it := &d.items[rec.item]
@@ -113,12 +112,10 @@ func (s *Server) ProductInquiries() []ProductInquiry {
 	return renderAll(s.data.products, s.data.renderProduct)
 }
 
-// ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
-// rendering them (benchmarks count rows per window with it).
+// ProductInquiryTimes returns every product question's inquiryAt, oldest first, without rendering.
 func (s *Server) ProductInquiryTimes() []time.Time { return times(s.data.products) }
 
-// productList answers the v5 product Q&A list (onlineInquiries) by the rules of the package
-// documentation: questions newest first, within the inclusive Korean dates.
+// productList answers the product Q&A list: questions newest first, within the inclusive dates.
 func (c *call) productList(pathVendor string) envelope {
 	c.parseList(pathVendor, "answeredType")
 	answered := c.q["answeredType"]
@@ -131,33 +128,26 @@ func (c *call) productList(pathVendor string) envelope {
 		return envelope{}
 	}
 	d := c.s.data
-	content := []any{}
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
-	for i := hi - 1; i >= lo; i-- {
+	match := func(i int) bool {
 		hasAnswer := d.products[i].kind > 0 // a product question's kind is its number of answers
-		if (answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)) && pg.next() {
-			content = append(content, toWireProduct(d.renderProduct(i)))
-		}
+		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	return pg.page("200", content)
+	return pg.page("200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(i)) })
 }
 
 // toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;
 // answers keep the older "yyyy-MM-dd HH:mm:ss" (whether they changed too is undocumented), so
 // clients must read both. No buyerEmail (removed 2026-03-15).
 func toWireProduct(q ProductInquiry) any {
-	type (
-		fields        ProductInquiry
-		commentFields ProductComment
-		comment       struct {
-			commentFields
-			InquiryCommentAt *string `json:"inquiryCommentAt"`
-		}
-	)
+	type comment struct {
+		ProductComment
+		InquiryCommentAt *string `json:"inquiryCommentAt"`
+	}
 	comments := make([]comment, len(q.Comments))
 	for i, c := range q.Comments {
-		comments[i] = comment{commentFields(c), wireTime(&c.InquiryCommentAt)}
+		comments[i] = comment{c, wireTime(&c.InquiryCommentAt)}
 	}
 	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
 	var orders any
@@ -170,9 +160,9 @@ func toWireProduct(q ProductInquiry) any {
 		orders = []int64{}
 	}
 	return struct {
-		fields
+		ProductInquiry
 		InquiryAt string    `json:"inquiryAt"`
 		OrderIDs  any       `json:"orderIds,omitempty"`
 		Comments  []comment `json:"commentDtoList"`
-	}{fields(q), q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), orders, comments}
+	}{q, q.InquiryAt.In(api.KST).Format("2006-01-02T15:04:05"), orders, comments}
 }

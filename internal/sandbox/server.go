@@ -80,8 +80,7 @@ func (s *Server) AccessKey() string { return s.opts.AccessKey }
 // SecretKey returns the secret key requests must be signed with.
 func (s *Server) SecretKey() string { return s.opts.SecretKey }
 
-// ConnectionHCL returns the connection config (HCL attribute lines) that reaches this sandbox at
-// baseURL with the credentials it accepts.
+// ConnectionHCL returns the HCL connection config that reaches this sandbox at baseURL.
 func (s *Server) ConnectionHCL(baseURL string) string {
 	return fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n",
 		s.opts.VendorID, s.opts.AccessKey, s.opts.SecretKey, baseURL)
@@ -103,8 +102,8 @@ func (s *Server) Count() int { return len(s.data.recs) }
 // inquiryId). It renders the whole data set: slow for very large sets.
 func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.render) }
 
-// InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
-// rendering the inquiries: cheap even for millions (benchmarks count rows per window with it).
+// InquiryTimes returns every inquiry's inquiryAt in the order of Inquiries, without rendering them:
+// cheap even for millions.
 func (s *Server) InquiryTimes() []time.Time { return times(s.data.recs) }
 
 // Inquiry returns one inquiry by id.
@@ -126,7 +125,7 @@ func (s *Server) VendorItemCount(vendorItemID int64) int { return len(s.data.byO
 // Requests returns the number of requests received, injected faults included.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// Log returns a copy of the request log, in arrival order of completion.
+// Log returns a copy of the request log, in order of completion.
 func (s *Server) Log() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -191,7 +190,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, w: w, r: r}
 	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	defer c.log(0) // no answer: reset, or the client gave up
-	// Counted on arrival, as a gateway counts, not after the latency.
 	admitted := s.admit()
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
@@ -221,30 +219,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.serve()
 }
 
-// admit applies the sliding-window rate limit, by the real wall clock.
+// admit applies Options.RateLimit.
 func (s *Server) admit() bool {
-	rl := s.opts.RateLimit
-	if rl <= 0 {
+	if s.opts.RateLimit <= 0 {
 		return true
 	}
-	window, limit := time.Second, int(rl)
-	if rl < 1 {
-		window, limit = time.Duration(float64(time.Second)/rl), 1
-	}
-	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ok bool
-	s.admits, ok = admitAt(s.admits, now, window, limit)
+	s.admits, ok = admitAt(s.admits, time.Now(), s.opts.RateLimit)
 	return ok
 }
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
 
-// route finds the handler of a path and its path parameter (a vendor ID or an inquiry ID), or
-// nil. It matches by hand rather than with http.ServeMux patterns: the list path
-// {v5|v4}/vendors/{vendorId}/callCenterInquiries and the single-inquiry path
-// v5/vendors/callCenterInquiries/{inquiryId} overlap, which ServeMux refuses, and unclean paths
+// route finds a path's handler and its parameter (vendor or inquiry ID), or nil. By hand, not with
+// http.ServeMux: the list and single-inquiry paths overlap, which ServeMux refuses, and unclean paths
 // must get Coupang's JSON 404, not a redirect.
 func route(path string) (func(*call, string) envelope, string) {
 	p := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
@@ -277,8 +267,7 @@ type call struct {
 	msg    string
 }
 
-// log records the request once, as soon as its status is known: the log is complete before the
-// client can read the answer.
+// log records the request once, when its status is known: before the client can read the answer.
 func (c *call) log(status int) {
 	if c.logged {
 		return
@@ -396,8 +385,7 @@ func positiveInt(s string) (int64, bool) {
 	return n, err == nil && n > 0 && len(s) <= 18 && strconv.FormatInt(n, 10) == s
 }
 
-// number reads the optional parameter name: def when absent, else a positive integer of at most
-// most, as rule says in the error message.
+// number reads the optional parameter name: def when absent, else a positive integer up to most.
 func (c *call) number(name string, def, most int64, rule string) int64 {
 	v, has := c.q[name]
 	if !has {
@@ -443,41 +431,44 @@ func (c *call) window() (from, to int64) {
 	return start.Unix(), end.AddDate(0, 0, 1).Unix()
 }
 
-// span returns the positions [lo, hi) of the n records whose time, given by at in ascending order,
-// falls in [from, to).
+// span returns the positions [lo, hi) of the n records whose time at(k), ascending, is in [from, to).
 func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
 }
 
-// pager selects one page of a list while counting every match.
-type pager struct{ num, size, total int }
+// pager is the page asked for.
+type pager struct{ num, size int }
 
 // paging reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1).
-func (c *call) paging(maxSize int) *pager {
+func (c *call) paging(maxSize int) pager {
 	size := c.number("pageSize", 10, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
 	num := c.number("pageNum", 1, 1<<30, "a number greater than or equal to 1")
-	return &pager{num: int(num), size: int(size)}
+	return pager{num: int(num), size: int(size)}
 }
 
-// next counts one match and reports whether it is on the asked-for page.
-func (p *pager) next() bool {
-	n, skip := int64(p.total), int64(p.num-1)*int64(p.size) // int64: no overflow where int is 32 bits
-	p.total++
-	return n >= skip && n < skip+int64(p.size)
-}
-
-// page is the answer with the page's content, with code as the envelope's code.
-func (p *pager) page(code, content any) envelope {
+// page answers with the candidates lo..hi-1 (ascending with time) that match, newest first: it
+// counts them all but renders only the asked-for page's. code is the envelope's code.
+func (p pager) page(code any, lo, hi int, match func(int) bool, render func(int) any) envelope {
 	type pagination struct {
 		CurrentPage   int `json:"currentPage"`
 		TotalPages    int `json:"totalPages"`
 		TotalElements int `json:"totalElements"`
 		CountPerPage  int `json:"countPerPage"`
 	}
+	content, total, skip := []any{}, 0, int64(p.num-1)*int64(p.size) // int64: no overflow where int is 32 bits
+	for k := hi - 1; k >= lo; k-- {
+		if !match(k) {
+			continue
+		}
+		if n := int64(total); n >= skip && n < skip+int64(p.size) {
+			content = append(content, render(k))
+		}
+		total++
+	}
 	return envelope{Code: code, Message: "OK", Data: struct {
 		Content    any        `json:"content"`
 		Pagination pagination `json:"pagination"`
-	}{content, pagination{p.num, (p.total + p.size - 1) / p.size, p.total, p.size}}}
+	}{content, pagination{p.num, (total + p.size - 1) / p.size, total, p.size}}}
 }
 
 // list answers the call-center list endpoint.
@@ -493,9 +484,8 @@ func (c *call) list(pathVendor string) envelope {
 	vendorItemID := c.id("vendorItemId")
 	_, hasStart := c.q["inquiryStartAt"]
 	_, hasEnd := c.q["inquiryEndAt"]
-	hasDates := hasStart || hasEnd
 	from, to := int64(math.MinInt64), int64(math.MaxInt64) // Unix seconds, [from, to)
-	if hasDates || vendorItemID == 0 {
+	if hasStart || hasEnd || vendorItemID == 0 {
 		from, to = c.window()
 	}
 	orderID := c.id("orderId")
@@ -503,21 +493,16 @@ func (c *call) list(pathVendor string) envelope {
 	if c.status != 0 {
 		return envelope{}
 	}
-	// Candidates (positions ascending with time), newest first, filtered: only the page is rendered.
+	// Candidates are positions in d.recs: all of them, or the option's.
 	d := c.s.data
 	n, pos := len(d.recs), func(k int) int { return k }
 	if vendorItemID != 0 {
 		positions := d.byOption[vendorItemID]
 		n, pos = len(positions), func(k int) int { return int(positions[k]) }
 	}
-	content := []any{}
 	lo, hi := span(n, func(k int) int64 { return d.recs[pos(k)].at }, from, to)
-	for k := hi - 1; k >= lo; k-- {
-		if i := pos(k); d.matches(d.recs[i], status, orderID) && pg.next() {
-			content = append(content, toWire(d.render(i)))
-		}
-	}
-	return pg.page(200, content)
+	return pg.page(200, lo, hi, func(k int) bool { return d.matches(d.recs[pos(k)], status, orderID) },
+		func(k int) any { return toWire(d.render(pos(k))) })
 }
 
 // one answers the single-inquiry endpoint.

@@ -5,11 +5,13 @@ import (
 	"time"
 )
 
-// admitAt is the sliding-window rule of Options.RateLimit: admitted holds the times of the requests
-// admitted so far (oldest first); a request at now is admitted when fewer than limit of them lie in
-// the closed window [now-window, now]. It returns the times still inside the window, with now
-// appended when admitted.
-func admitAt(admitted []time.Time, now time.Time, window time.Duration, limit int) ([]time.Time, bool) {
+// admitAt applies the rule of Options.RateLimit to a request at now, given the admitted requests'
+// times (oldest first). It returns those still in the window, with now appended when admitted.
+func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bool) {
+	window, limit := time.Second, int(rate)
+	if rate < 1 {
+		window, limit = time.Duration(float64(time.Second)/rate), 1
+	}
 	k := 0
 	for k < len(admitted) && now.Sub(admitted[k]) > window {
 		k++
@@ -21,9 +23,8 @@ func admitAt(admitted []time.Time, now time.Time, window time.Duration, limit in
 	return append(admitted, now), true
 }
 
-// MostInWindow returns the largest number of times that fall in one closed window of length w,
-// [t, t+w]: the figure a per-seller rate limit is about. Tests and benchmarks apply it to the
-// arrival times of the request log (RequestRecord.Time).
+// MostInWindow returns the most times that fall in one closed window [t, t+w]: the figure a
+// per-seller rate limit is about.
 func MostInWindow(times []time.Time, w time.Duration) int {
 	ts := slices.Clone(times)
 	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })

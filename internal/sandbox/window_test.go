@@ -13,17 +13,17 @@ func TestAdmitAtWindowEdge(t *testing.T) {
 	var adm []time.Time
 	var ok bool
 	for i := range 4 {
-		if adm, ok = admitAt(adm, t0.Add(time.Duration(i)*250*time.Millisecond), time.Second, 4); !ok {
+		if adm, ok = admitAt(adm, t0.Add(time.Duration(i)*250*time.Millisecond), 4); !ok {
 			t.Fatalf("request %d refused", i+1)
 		}
 	}
-	if adm, ok = admitAt(adm, t0.Add(time.Second), time.Second, 4); ok {
+	if adm, ok = admitAt(adm, t0.Add(time.Second), 4); ok {
 		t.Fatal("a request exactly 1 s after the 4th-last was admitted: 5 in a closed 1-second window")
 	}
 	if len(adm) != 4 {
 		t.Fatalf("a refused request changed the window: %d times", len(adm))
 	}
-	if adm, ok = admitAt(adm, t0.Add(time.Second+time.Nanosecond), time.Second, 4); !ok || len(adm) != 4 || !adm[0].Equal(t0.Add(250*time.Millisecond)) {
+	if adm, ok = admitAt(adm, t0.Add(time.Second+time.Nanosecond), 4); !ok || len(adm) != 4 || !adm[0].Equal(t0.Add(250*time.Millisecond)) {
 		t.Fatalf("1 ns later: admitted %v, window %v", ok, adm)
 	}
 }
