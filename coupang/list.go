@@ -92,7 +92,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 		return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
 	}
 	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
-		return query.Fetch(ctx, s.client, p, emit)
+		return query.Fetch(ctx, s.client.ListInquiries, p, emit)
 	})
 }
 
@@ -104,7 +104,7 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
 		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
 	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
-		return query.FetchProductInquiries(ctx, s.client, p, emit)
+		return query.FetchProductInquiries(ctx, s.client.ListProductInquiries, p, emit)
 	})
 }
 

@@ -55,7 +55,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 		var filters []*query.Filter
 		for _, sub := range group {
 			filters = append(filters, &sub.Filter)
-			if err := query.Fetch(ctx, s.client, sub, collect); err != nil {
+			if err := query.Fetch(ctx, s.client.ListInquiries, sub, collect); err != nil {
 				return err
 			}
 		}

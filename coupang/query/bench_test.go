@@ -37,7 +37,7 @@ func BenchmarkFetch(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := Fetch(context.Background(), fake, p, func(Row) bool { return true }); err != nil {
+		if err := Fetch(context.Background(), fake.ListInquiries, p, func(Row) bool { return true }); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -34,7 +34,7 @@ type fakeAPI struct {
 
 var errFake = errors.New("fake: HTTP 500")
 
-// ListInquiries implements Lister.
+// ListInquiries answers a list request as Coupang would.
 func (f *fakeAPI) ListInquiries(ctx context.Context, req api.ListRequest) (*api.Page, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, req)

@@ -11,25 +11,23 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Workers bounds the requests in flight during an unlimited fetch; the Lister's rate limiter is
-// the real throttle, this only keeps goroutines and buffered pages few.
+// Workers bounds the requests in flight of an unlimited fetch; the client's rate limiter is the throttle.
 const Workers = 8
 
-// maxPagesPerRequest guards against a misbehaving API: 100,000 pages of 30 is three million
-// inquiries in one 7-day window or option ID, far beyond any seller.
+// maxPagesPerRequest guards against a misbehaving API: no seller has 3 million inquiries a week.
 const maxPagesPerRequest = 100_000
 
-// errBadPage marks an answer that contradicts Coupang's pagination rules.
 var errBadPage = errors.New("inconsistent page from Coupang")
 
-// Fetch runs the plan's requests and calls emit with every row that passes the filter, once per
-// (inquiry ID, option ID) pair, from the calling goroutine only. emit returns false to stop (limit
-// met, consumer done); Fetch then makes no further request and returns nil. Any failed request
-// cancels the rest and returns an error naming the request: never nil after a failure.
-func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
-	return fetch(ctx, p, api.MaxPageSize, source[api.Inquiry, Row]{
+// Fetch runs the plan's requests through list (api.Client.ListInquiries) and calls emit, from the
+// calling goroutine only, with every row that passes the filter, once per (inquiry ID, option ID)
+// pair. When emit returns false Fetch makes no further request and returns nil. A failed request
+// cancels the rest and returns its error.
+func Fetch(ctx context.Context, list func(context.Context, api.ListRequest) (*api.Page, error), p *Plan,
+	emit func(Row) bool) error {
+	return fetch(ctx, p, source[api.Inquiry, Row]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
-			pg, err := l.ListInquiries(ctx, req)
+			pg, err := list(ctx, req)
 			if pg == nil {
 				return nil, err
 			}
@@ -41,11 +39,14 @@ func Fetch(ctx context.Context, l Lister, p *Plan, emit func(Row) bool) error {
 	}, emit)
 }
 
-// FetchProductInquiries runs a plan built for ProductQnA exactly as Fetch runs a call-center plan.
-func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit func(ProductRow) bool) error {
-	return fetch(ctx, p, api.MaxProductPageSize, source[api.ProductInquiry, ProductRow]{
+// FetchProductInquiries runs a plan built for ProductQnA through list
+// (api.Client.ListProductInquiries) exactly as Fetch runs a call-center plan.
+func FetchProductInquiries(ctx context.Context,
+	list func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error),
+	p *Plan, emit func(ProductRow) bool) error {
+	return fetch(ctx, p, source[api.ProductInquiry, ProductRow]{
 		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
-			pg, err := l.ListProductInquiries(ctx, productRequest(req))
+			pg, err := list(ctx, productRequest(req))
 			if pg == nil {
 				return nil, err
 			}
@@ -63,7 +64,7 @@ func FetchProductInquiries(ctx context.Context, l ProductLister, p *Plan, emit f
 	}, emit)
 }
 
-// productRequest is the product Q&A call of a planned request, which has no option or order ID.
+// productRequest is the product Q&A call of a planned request (which has no option or order ID).
 func productRequest(req api.ListRequest) api.ProductInquiryRequest {
 	return api.ProductInquiryRequest{InquiryStartAt: req.InquiryStartAt, InquiryEndAt: req.InquiryEndAt,
 		AnsweredType: req.PartnerCounselingStatus, PageNum: req.PageNum, PageSize: req.PageSize}
@@ -77,13 +78,12 @@ type source[T, R any] struct {
 	key     func(R) pair
 }
 
-// page is one answer of a list endpoint.
 type page[T any] struct {
 	items []T
 	api.Pagination
 }
 
-// job is one page (req.PageNum) of a request of window win, whose last page is last once known.
+// job is page req.PageNum of a request of window win, whose last page is last once known.
 type job struct {
 	win  int
 	req  api.ListRequest
@@ -94,7 +94,6 @@ type job struct {
 // page, so that windows complete roughly newest first and the deduper forgets them early.
 type jobs struct{ firsts, started []job }
 
-// next takes the page to ask for next; ok is false when none is left.
 func (q *jobs) next() (j job, ok bool) {
 	switch {
 	case len(q.started) > 0:
@@ -113,22 +112,14 @@ func (q *jobs) next() (j job, ok bool) {
 }
 
 // fetch asks for every request's first page, then for its other pages once totalPages is known,
-// with at most Workers requests in flight, in the order of jobs.next (throughput is the rate
-// limiter's either way; that order keeps memory flat). A Sequential plan makes one request
-// at a time, so a limit stops the fetch before any request it no longer needs (later IN-list
-// fan-outs included). Rows are filtered, deduplicated and streamed on the caller's goroutine.
-func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T, R], emit func(R) bool) error {
-	if len(p.Windows) == 0 {
-		return nil
-	}
-	if p.PageSize < 1 || p.PageSize > maxPageSize {
-		return fmt.Errorf("list inquiries: page size %d outside 1..%d", p.PageSize, maxPageSize)
-	}
+// with at most Workers requests in flight (one for a Sequential plan, so that a limit stops it
+// before any request it no longer needs), in the order of jobs.next.
+func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R) bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
 	var wg sync.WaitGroup
 	defer func() {
-		cancel() // stop the requests in flight and wait for them, so none outlives the fetch
+		cancel() // no request outlives the fetch
 		wg.Wait()
 	}()
 	dd := deduper{seen: make([]map[pair]bool, len(p.Windows)), left: make([]int, len(p.Windows))}
@@ -162,9 +153,6 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 		if r.err != nil {
 			return r.err
 		}
-		if err := src.check(r.job, r.pg); err != nil {
-			return err
-		}
 		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
 			next.req.PageNum, next.last = 2, r.pg.TotalPages
 			todo.started = append(todo.started, next)
@@ -181,18 +169,20 @@ func fetch[T, R any](ctx context.Context, p *Plan, maxPageSize int, src source[T
 	}
 }
 
-// result is the answer to a job.
 type result[T any] struct {
 	job
 	pg  *page[T]
 	err error
 }
 
-// ask makes the job's request, unless the fetch was cancelled; an error names the request.
+// ask makes the job's request, unless the fetch was cancelled, and checks the page.
 func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 	r := result[T]{job: j, err: ctx.Err()}
 	if r.err == nil {
 		r.pg, r.err = src.list(ctx, j.req)
+	}
+	if r.err == nil {
+		r.err = src.check(j, r.pg)
 	}
 	if r.err != nil {
 		r.err = fmt.Errorf("list inquiries (%s): %w", describe(j.req), r.err)
@@ -200,11 +190,11 @@ func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 	return r
 }
 
-// check validates a page. Only a first page's totalPages counts (so a shifting total never loops),
-// and it must fit totalElements, so an absurd one is an error rather than a million requests.
+// check validates a page. Only a first page's totalPages counts (a shifting total never loops),
+// and it must fit totalElements: an absurd one is an error, not a million requests.
 func (src source[T, R]) check(j job, pg *page[T]) error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("list inquiries (%s): %w: %s", describe(j.req), errBadPage, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: %s", errBadPage, fmt.Sprintf(format, args...))
 	}
 	if pg == nil {
 		return bad("no page")
@@ -230,7 +220,7 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 	return nil
 }
 
-// describe names a request for error messages (never credentials: requests carry none).
+// describe names a request for error messages.
 func describe(r api.ListRequest) string {
 	s := "no dates"
 	if !r.InquiryStartAt.IsZero() {
@@ -249,12 +239,12 @@ func describe(r api.ListRequest) string {
 type pair struct{ inquiry, option int64 }
 
 // deduper remembers the pairs streamed per window, and forgets a window's once it and both its
-// neighbours are complete. Windows are disjoint dates and an inquiry has one inquiryAt, so
-// duplicates (IN fan-outs, rows shifting between pages) come from one window, or a neighbour for
-// an inquiry near midnight that Coupang dates differently: memory stays at about three windows'.
+// neighbours are complete: windows are disjoint dates, so duplicates (IN fan-outs, rows shifting
+// between pages) come from one window, or a neighbour for an inquiry near midnight that Coupang
+// dates differently.
 type deduper struct {
 	seen []map[pair]bool // per window; nil once forgotten
-	left []int           // per window, the pages not yet streamed, as far as known
+	left []int           // per window, the pages not yet streamed as far as known
 }
 
 // first reports whether id is new for window w and its neighbours, and records it under w.

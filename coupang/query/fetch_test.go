@@ -15,10 +15,10 @@ import (
 )
 
 // collect runs a plan against l and returns the rows in emit order.
-func collect(t *testing.T, l Lister, p *Plan) ([]Row, error) {
+func collect(t *testing.T, list func(context.Context, api.ListRequest) (*api.Page, error), p *Plan) ([]Row, error) {
 	t.Helper()
 	var rows []Row
-	err := Fetch(context.Background(), l, p, func(r Row) bool {
+	err := Fetch(context.Background(), list, p, func(r Row) bool {
 		rows = append(rows, r) // no lock: emit must be called from one goroutine (run with -race)
 		return true
 	})
@@ -59,7 +59,7 @@ func TestFetchMatchesDataSet(t *testing.T) {
 			c.q.Limit = -1
 			p, err := Build(c.q, now, 7)
 			require.NoError(t, err)
-			rows, err := collect(t, fake, p)
+			rows, err := collect(t, fake.ListInquiries, p)
 			require.NoError(t, err)
 			for _, o := range offsets {
 				want := fake.expected(c.q, c.lo, c.hi, o)
@@ -89,7 +89,7 @@ func TestFetchSequentialMatchesConcurrent(t *testing.T) {
 	fake := newFake(t)
 	p, err := Build(q, now, 7)
 	require.NoError(t, err)
-	all, err := collect(t, fake, p)
+	all, err := collect(t, fake.ListInquiries, p)
 	require.NoError(t, err)
 
 	q.Limit = 100_000
@@ -97,7 +97,7 @@ func TestFetchSequentialMatchesConcurrent(t *testing.T) {
 	p, err = Build(q, now, 7)
 	require.NoError(t, err)
 	require.True(t, p.Sequential)
-	rows, err := collect(t, seq, p)
+	rows, err := collect(t, seq.ListInquiries, p)
 	require.NoError(t, err)
 	assert.Equal(t, pairsOf(t, all), pairsOf(t, rows))
 	assert.Equal(t, seq.minimumRequests(p), seq.requestCount())
@@ -122,7 +122,7 @@ func TestFetchLimitFiveMakesOneRequest(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 5, p.PageSize)
 	var rows []Row
-	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, 5)))
+	require.NoError(t, Fetch(context.Background(), fake.ListInquiries, p, limitEmit(&rows, 5)))
 	assert.Len(t, rows, 5)
 	assert.Equal(t, 1, fake.requestCount())
 	assert.Equal(t, 1, fake.calls[0].PageNum)
@@ -136,7 +136,7 @@ func TestFetchLimitStopsBeforeLaterFanOuts(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, p.RequestCount(), 3)
 	var rows []Row
-	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, 3)))
+	require.NoError(t, Fetch(context.Background(), fake.ListInquiries, p, limitEmit(&rows, 3)))
 	assert.Len(t, rows, 3)
 	require.Equal(t, 1, fake.requestCount(), "the first option ID's page had enough rows")
 	assert.Equal(t, int64(101), fake.calls[0].VendorItemID)
@@ -153,7 +153,7 @@ func TestFetchLimitMovesOnWhenAWindowIsShort(t *testing.T) {
 	first := len(fake.matching(p.Windows[0].Requests[0]))
 	need := first + 1
 	var rows []Row
-	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, need)))
+	require.NoError(t, Fetch(context.Background(), fake.ListInquiries, p, limitEmit(&rows, need)))
 	assert.Len(t, rows, need)
 	assert.Equal(t, 2, fake.requestCount(), "one page per window: %+v", fake.calls)
 }
@@ -173,7 +173,7 @@ func TestFetchDedupesAcrossOptionIDsAndPages(t *testing.T) {
 		fake.calls = nil
 		p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{8, 7}}}, now, 7)
 		require.NoError(t, err)
-		rows, err := collect(t, fake, p)
+		rows, err := collect(t, fake.ListInquiries, p)
 		require.NoError(t, err)
 		assert.Equal(t, []pair{{1, 7}, {1, 8}, {2, 8}}, pairsOf(t, rows), "limit %d", limit)
 		assert.Len(t, fake.calls, 3)
@@ -187,7 +187,7 @@ type scripted struct {
 	calls []api.ListRequest
 }
 
-// ListInquiries implements Lister; the concurrent fetcher calls it from several goroutines.
+// ListInquiries answers like Coupang; the concurrent fetcher calls it from several goroutines.
 func (s *scripted) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -224,7 +224,7 @@ func TestFetchRejectsMisbehavingAPI(t *testing.T) {
 			fake := &scripted{pages: map[int64][]*api.Page{7: {c.page}}}
 			p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{7}}}, now, 7)
 			require.NoError(t, err)
-			_, err = collect(t, fake, p)
+			_, err = collect(t, fake.ListInquiries, p)
 			require.ErrorIs(t, err, errBadPage, c.name)
 			assert.ErrorContains(t, err, c.err)
 			assert.ErrorContains(t, err, "no dates, vendorItemId 7, status NONE, page 1")
@@ -238,7 +238,7 @@ func TestFetchTotalPagesZeroIsDone(t *testing.T) {
 	fake := &scripted{pages: map[int64][]*api.Page{7: {{Pagination: api.Pagination{}}}}}
 	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
 	require.NoError(t, err)
-	rows, err := collect(t, fake, p)
+	rows, err := collect(t, fake.ListInquiries, p)
 	require.NoError(t, err)
 	assert.Empty(t, rows)
 	assert.Len(t, fake.calls, 1)
@@ -252,7 +252,7 @@ func TestFetchErrorMidway(t *testing.T) {
 		p, err := Build(Quals{Limit: limit, InquiryAt: []Bound{b(">=", kst("2025-11-01 00:00:00"))}}, now, 7)
 		require.NoError(t, err)
 		returned := false
-		err = Fetch(context.Background(), fake, p, func(Row) bool {
+		err = Fetch(context.Background(), fake.ListInquiries, p, func(Row) bool {
 			require.False(t, returned, "emit after Fetch returned")
 			return true
 		})
@@ -271,7 +271,7 @@ func TestFetchErrorStopsRows(t *testing.T) {
 	fake.failAt = 1
 	p, err := Build(Quals{Limit: -1}, now, 7)
 	require.NoError(t, err)
-	rows, err := collect(t, fake, p)
+	rows, err := collect(t, fake.ListInquiries, p)
 	require.ErrorIs(t, err, errFake)
 	assert.Empty(t, rows)
 }
@@ -301,7 +301,7 @@ func TestFetchCancellation(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Fetch(ctx, fake, p, func(Row) bool { return true }) }()
+	go func() { done <- Fetch(ctx, fake.ListInquiries, p, func(Row) bool { return true }) }()
 	for range Workers {
 		<-fake.started // every worker is inside a request
 	}
@@ -319,7 +319,7 @@ func TestFetchCancellationSequential(t *testing.T) {
 	p, err := Build(Quals{Limit: 100_000, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}, now, 7)
 	require.NoError(t, err)
 	n := 0
-	err = Fetch(ctx, fake, p, func(Row) bool {
+	err = Fetch(ctx, fake.ListInquiries, p, func(Row) bool {
 		if n++; n == 10 {
 			cancel()
 		}
@@ -335,7 +335,7 @@ func TestFetchConsumerStopsConcurrentFetch(t *testing.T) {
 	p, err := Build(Quals{Limit: -1, InquiryAt: []Bound{b(">=", kst("2025-10-01 00:00:00"))}}, now, 7)
 	require.NoError(t, err)
 	var rows []Row
-	require.NoError(t, Fetch(context.Background(), fake, p, limitEmit(&rows, 40)))
+	require.NoError(t, Fetch(context.Background(), fake.ListInquiries, p, limitEmit(&rows, 40)))
 	assert.Len(t, rows, 40)
 	assert.Less(t, fake.requestCount(), fake.minimumRequests(p))
 	assert.LessOrEqual(t, settleGoroutines(base), base, "goroutines leaked")
@@ -346,7 +346,7 @@ func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
 	fake := newFake(t)
 	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{1}, {2}}}, now, 7)
 	require.NoError(t, err)
-	rows, err := collect(t, fake, p)
+	rows, err := collect(t, fake.ListInquiries, p)
 	require.NoError(t, err)
 	assert.Empty(t, rows)
 	assert.Zero(t, fake.requestCount())
@@ -379,22 +379,14 @@ func TestFetchRejectsInquiryWithoutTime(t *testing.T) {
 	now := time.Date(2026, 1, 15, 12, 0, 0, 0, api.KST)
 	p, err := Build(Quals{Limit: -1}, now, 7)
 	require.NoError(t, err)
-	l := listerFunc(func(_ context.Context, req api.ListRequest) (*api.Page, error) {
+	list := func(_ context.Context, req api.ListRequest) (*api.Page, error) {
 		return &api.Page{
 			Inquiries:  []api.Inquiry{{InquiryID: 77}},
 			Pagination: api.Pagination{CurrentPage: 1, TotalPages: 1, TotalElements: 1, CountPerPage: req.PageSize},
 		}, nil
-	})
+	}
 	emitted := 0
-	err = Fetch(context.Background(), l, p, func(Row) bool { emitted++; return true })
+	err = Fetch(context.Background(), list, p, func(Row) bool { emitted++; return true })
 	require.ErrorContains(t, err, "inquiry 77 has no inquiryAt")
 	require.Zero(t, emitted)
-}
-
-// listerFunc adapts a function to Lister.
-type listerFunc func(context.Context, api.ListRequest) (*api.Page, error)
-
-// ListInquiries implements Lister.
-func (f listerFunc) ListInquiries(ctx context.Context, req api.ListRequest) (*api.Page, error) {
-	return f(ctx, req)
 }

@@ -15,15 +15,15 @@ import (
 // for any offset from UTC-12 to UTC+14 (only timestamptz constants, untyped literals and now()
 // arrive exact). The plugin keeps every row some offset would keep; Postgres rechecks the rest.
 const (
-	ZoneEast = 14 * time.Hour // the largest offset east of UTC (UTC+14, Kiribati)
-	ZoneWest = 12 * time.Hour // the largest offset west of UTC (UTC-12)
+	ZoneEast = 14 * time.Hour // UTC+14, Kiribati
+	ZoneWest = 12 * time.Hour // UTC-12
 )
 
 // Certainty says whether Postgres keeps a row with a given inquiry_at, whatever the session
 // TimeZone the bounds were meant in.
 type Certainty int
 
-// Certainties: no session TimeZone keeps the row, some do, or every one does.
+// No session TimeZone keeps the row, some do, or every one does.
 const (
 	Rejected Certainty = iota
 	Maybe
@@ -36,23 +36,18 @@ const (
 type Filter struct {
 	// Lower (">" or ">=") and Upper ("<" or "<=") are the tightest bounds on inquiry_at as
 	// received; "=" quals make both.
-	Lower, Upper *Bound
-	// VendorItemIDs is the sorted intersection of the option-ID quals; nil means any.
-	VendorItemIDs []int64
-	OrderID       *int64 // the order_id qual
-	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of every
-	// request and row.
-	PartnerCounselingStatus string
-	// InquiryStatus and CSPartnerCounselingStatus are matched locally: Coupang takes neither.
+	Lower, Upper  *Bound
+	VendorItemIDs []int64 // sorted
+	OrderID       *int64
+	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of all requests.
+	PartnerCounselingStatus                  string
 	InquiryStatus, CSPartnerCounselingStatus *string
-	// ExactTimes says the bounds are the instants meant (Quals.ExactTimes): no widening.
-	ExactTimes bool
+	ExactTimes                               bool // as in Quals: no widening
 }
 
 // NewFilter returns the filter of the quals, which must leave at most one value per column but
-// vendor_item_id (see Split); Build plans its requests, and inquiries read one at a time from the
-// single-inquiry endpoint use it alone. ok is false when the quals contradict each other, so that
-// no row can match; err reports an unknown status or operator.
+// vendor_item_id (see Split); inquiries read one at a time use it alone. ok is false when the quals
+// contradict each other; err reports an unknown status or operator.
 func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	ep := cmp.Or(q.Endpoint, CallCenter)
 	for _, s := range slices.Concat(q.PartnerCounselingStatus...) {
@@ -60,7 +55,7 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 			return nil, false, fmt.Errorf("unknown %s %q: use one of %s", ep.StatusColumn, s, strings.Join(ep.Statuses, ", "))
 		}
 	}
-	f := &Filter{PartnerCounselingStatus: ep.Statuses[0], ExactTimes: q.ExactTimes} // the default lists every row
+	f := &Filter{PartnerCounselingStatus: ep.Statuses[0], ExactTimes: q.ExactTimes}
 	var status *string
 	empty, bounds := false, slices.Clone(q.InquiryAt)
 	errs := []error{single(&status, &empty, ep.StatusColumn, q.PartnerCounselingStatus, strings.Compare)}
@@ -90,7 +85,6 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 // bound reduces the inquiry_at quals to the tightest lower and upper bound, and sets *empty when
 // no session TimeZone could keep a row (each bound may be meant in its own).
 func (f *Filter) bound(bs []Bound, empty *bool) error {
-	// tighter is b in place of cur, both lower or both upper bounds, when b rejects cur's instant.
 	tighter := func(cur *Bound, b Bound) *Bound {
 		if cur == nil || !b.admits(cur.Value) {
 			return &b
@@ -116,12 +110,10 @@ func (f *Filter) bound(bs []Bound, empty *bool) error {
 	return nil
 }
 
-// widened is b as far as some session TimeZone could have meant it, which the windows cover: a
-// lower bound ZoneEast earlier, an upper one ZoneWest later.
+// widened is b as far as some session TimeZone could have meant it, which the windows cover.
 func (f *Filter) widened(b Bound) Bound { return f.moved(b, -ZoneEast, ZoneWest) }
 
-// narrowed is b as every session TimeZone means it, so that a row inside it is surely kept: a
-// lower bound ZoneWest later, an upper one ZoneEast earlier.
+// narrowed is b as every session TimeZone means it: a row inside it is surely kept.
 func (f *Filter) narrowed(b Bound) Bound { return f.moved(b, ZoneWest, -ZoneEast) }
 
 // moved adds lower to a lower bound's instant or upper to an upper bound's; exact bounds stay.
@@ -137,8 +129,7 @@ func (f *Filter) moved(b Bound, lower, upper time.Duration) Bound {
 	return b
 }
 
-// Certainty classifies an inquiry_at under the time bounds: Sure when every session TimeZone from
-// UTC-12 to UTC+14 keeps it, Maybe when only some do, Rejected when none does.
+// Certainty classifies an inquiry_at under the time bounds.
 func (f *Filter) Certainty(t time.Time) Certainty {
 	c := Sure
 	for _, b := range []*Bound{f.Lower, f.Upper} {
@@ -154,8 +145,8 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 }
 
 // Rows returns the rows of an inquiry listed (or read) with the filter's status that pass every
-// qual: one per distinct option ID the inquiry names, or a single row with VendorItemID 0 when it
-// names none. A row's option ID is always the inquiry's own, so every plan gives the same rows.
+// qual: one per distinct option ID the inquiry names, or one with VendorItemID 0 when it names none.
+// A row's option ID is always the inquiry's own, so every plan gives the same rows.
 func (f *Filter) Rows(inq api.Inquiry) []Row {
 	if f.Certainty(inq.InquiryAt) == Rejected || (f.OrderID != nil && inq.OrderID != *f.OrderID) ||
 		(f.InquiryStatus != nil && inq.InquiryStatus != *f.InquiryStatus) ||
@@ -177,11 +168,9 @@ func (f *Filter) Rows(inq api.Inquiry) []Row {
 }
 
 // SortMaybe puts Maybe rows in the order that loses the fewest rows under a pushed LIMIT: rows in
-// doubt only because of the lower bound newest first, then the rest oldest first. Under a
-// one-sided bound the rows Postgres keeps (in any session TimeZone) are then a prefix of the
-// list, so streaming Sure rows first and these next returns exactly min(limit, kept) rows. With
-// both bounds in doubt no single order is a prefix for every TimeZone. at reads a row's
-// inquiry_at, so that the rows of either question list sort alike.
+// doubt because of the lower bound newest first, then the rest oldest first. Under a one-sided
+// bound the rows Postgres keeps (in any session TimeZone) are then a prefix, so streaming Sure rows
+// first and these next returns exactly min(limit, kept) rows. at reads a row's inquiry_at.
 func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
 	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.narrowed(*f.Lower).admits(at(r)) }
 	slices.SortStableFunc(rows, func(a, b R) int {
@@ -200,5 +189,4 @@ func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
 // admitted are the results of t.Compare(v) that each operator admits.
 var admitted = map[string][]int{OpEq: {0}, OpGt: {1}, OpGe: {0, 1}, OpLt: {-1}, OpLe: {-1, 0}}
 
-// admits reports whether t satisfies the bound.
 func (b Bound) admits(t time.Time) bool { return slices.Contains(admitted[b.Op], t.Compare(b.Value)) }

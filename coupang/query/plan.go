@@ -9,13 +9,11 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// DefaultLookbackDays is the window used when a query gives neither an option ID nor a lower
-// time bound and the connection sets no (or a non-positive) default_lookback_days.
+// DefaultLookbackDays is default_lookback_days when the connection sets none (or a non-positive one).
 const DefaultLookbackDays = 7
 
 // MinDate is the oldest Korean date ever asked for: Coupang has no inquiries before 2010, so an
-// earlier bound (even year 1) is clamped here and a range spans at most 2010 to today, about 52
-// windows a year.
+// earlier bound (even year 1) is clamped here.
 var MinDate = time.Date(2010, 1, 1, 0, 0, 0, 0, api.KST)
 
 // MaxRequests caps the first-page calls of one plan (20,000 take about 83 minutes at 4 per
@@ -28,21 +26,19 @@ var ErrPlanTooLarge = errors.New("query needs too many API calls")
 // Plan is the list of requests for one query plus the exact filter for their rows.
 type Plan struct {
 	Windows  []Window // newest first; none when the quals select nothing
-	Filter   Filter   // applied to every row before it is streamed
-	PageSize int      // of every request, 1..Endpoint.MaxPageSize
+	Filter   Filter
+	PageSize int // of every request
 	// Sequential is set when the query has a limit: one request at a time, newest window first,
 	// stopping as soon as the consumer has enough rows.
 	Sequential bool
-	// Lookback is the Korean days read when default_lookback_days decided the range, else nil:
-	// the user must be told (Notice).
+	// Lookback is the days read when default_lookback_days decided the range: the user is told.
 	Lookback *Days
 }
 
 // Days is an inclusive range of Korean calendar dates (midnight KST).
 type Days struct {
 	First, Last time.Time
-	// NoOptionID is set for an endpoint that cannot list by option ID (product Q&A): the notice
-	// then does not suggest vendor_item_id.
+	// NoOptionID is set for product Q&A, which cannot list by option ID: Notice does not suggest it.
 	NoOptionID bool
 }
 
@@ -58,16 +54,16 @@ func (d Days) Notice() string {
 		why, int(d.Last.Sub(d.First).Hours()/24+0.5)+1, d.First.Format(api.DateLayout), d.Last.Format(api.DateLayout))
 }
 
-// Window is one Korean date range, inclusive (zero for case b's dateless listing), and its
-// requests: one per option ID of the query, or one without. PageNum is left for the fetcher.
+// Window is one inclusive Korean date range (zero for case b's dateless listing) and its first-page
+// requests: one per option ID of the query, or one without.
 type Window struct {
 	Start, End time.Time
 	Requests   []api.ListRequest
 }
 
-// Build plans the API requests for the quals. now is the current instant (its Korean date is
-// "today"); lookbackDays is the connection's default_lookback_days. Contradictory quals give a
-// plan with no windows and no error; only invalid input (an unknown status or operator) errors.
+// Build plans the API requests for the quals; now's Korean date is "today", lookbackDays the
+// connection's default_lookback_days. Contradictory quals give a plan with no windows; only invalid
+// input (an unknown status or operator) or too many requests is an error.
 func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	f, ok, err := NewFilter(q)
 	if err != nil {
@@ -81,11 +77,8 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if lookbackDays <= 0 {
 		lookbackDays = DefaultLookbackDays
 	}
-	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays); len(p.Windows) == 0 {
+	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays, ep); len(p.Windows) == 0 {
 		return p, nil
-	}
-	if p.Lookback != nil {
-		p.Lookback.NoOptionID = ep != CallCenter
 	}
 	if perWindow := max(1, len(f.VendorItemIDs)); len(p.Windows)*perWindow > MaxRequests {
 		return nil, fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
@@ -96,7 +89,6 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if q.Limit > 0 && q.Limit < int64(ep.MaxPageSize) && !q.LimitCountsReplies && p.lossless() {
 		p.PageSize = int(q.Limit)
 	}
-	// One request per window and option ID, or per window without.
 	base := api.ListRequest{PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: p.PageSize}
 	if f.OrderID != nil && *f.OrderID > 0 {
 		base.OrderID = *f.OrderID // 0 or negative would read as "not sent": filter locally instead
@@ -114,10 +106,9 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	return p, nil
 }
 
-// windows picks the contract's case and tiles its Korean dates, which cover the widened bounds
-// (every instant some session TimeZone could have meant). lookback is the range the default
-// lookback decided, if it did.
-func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookback *Days) {
+// windows picks the contract's case and tiles its Korean dates over the widened bounds; lookback
+// is the range the default lookback decided, if it did.
+func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []Window, lookback *Days) {
 	hi := today
 	if f.Upper != nil {
 		last := upperDate(f.widened(*f.Upper))
@@ -133,20 +124,17 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 	case f.Lower != nil:
 		lo = api.KoreanDate(f.widened(*f.Lower).Value)
 	case f.VendorItemIDs != nil:
-		// Case b: the option ID's whole history in one dateless paged call; the filter applies
-		// any upper bound.
-		return []Window{{}}, nil
+		return []Window{{}}, nil // case b: dateless, whole history; the filter applies any upper bound
 	default:
-		// The lookback's days end on the date of the earliest instant the upper bound could mean
-		// (see ZoneEast), so that whatever the session TimeZone the days before it are read; the
-		// windows run on to the latest instant it could mean.
+		// The lookback ends on the date of the earliest instant the upper bound could mean, so the
+		// days before it are read whatever the session TimeZone; the windows run on to the latest.
 		end := today
 		if f.Upper != nil {
 			if d := upperDate(f.narrowed(*f.Upper)); d.Before(end) {
 				end = d
 			}
 		}
-		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), &Days{Last: hi}
+		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), &Days{Last: hi, NoOptionID: ep != CallCenter}
 	}
 	if lo.Before(MinDate) {
 		lo = MinDate
@@ -154,8 +142,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 	if lo.After(hi) {
 		return nil, nil // empty, or wholly in the future
 	}
-	// Windows of MaxWindowDays days, newest first and disjoint. A one-day piece (only ever the
-	// oldest) becomes [d-1, d], as Coupang may reject start = end: that never passes today, and
+	// A one-day piece (only ever the oldest) becomes [d-1, d], as Coupang may reject start = end;
 	// the extra day lies outside the range, so windows stay disjoint and the filter drops its rows.
 	for end := hi; !end.Before(lo); end = end.AddDate(0, 0, -api.MaxWindowDays) {
 		start := end.AddDate(0, 0, 1-api.MaxWindowDays)
@@ -182,8 +169,7 @@ func (p *Plan) lossless() bool {
 	if f.Lower == nil && f.Upper == nil {
 		return true
 	}
-	// Every instant from the first window's first midnight to the last second of the last
-	// window (Coupang's inquiryAt has whole seconds) must pass the widened bounds.
+	// Every instant the windows cover (inquiryAt has whole seconds) must pass the widened bounds.
 	first, last := p.Windows[len(p.Windows)-1].Start, p.Windows[0].End.AddDate(0, 0, 1).Add(-time.Second)
 	return !first.IsZero() && f.Certainty(first) != Rejected && f.Certainty(last) != Rejected
 }

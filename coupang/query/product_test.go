@@ -51,21 +51,23 @@ func (f *productFake) ListProductInquiries(_ context.Context, req api.ProductInq
 		TotalPages: (len(rows) + req.PageSize - 1) / req.PageSize, TotalElements: len(rows), CountPerPage: req.PageSize}}, nil
 }
 
+type productList = func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error)
+
 // fetchProductRows returns every row the fetch streams.
-func fetchProductRows(t *testing.T, l ProductLister, p *Plan) []ProductRow {
+func fetchProductRows(t *testing.T, list productList, p *Plan) []ProductRow {
 	t.Helper()
 	var rows []ProductRow
-	require.NoError(t, FetchProductInquiries(context.Background(), l, p, func(r ProductRow) bool {
+	require.NoError(t, FetchProductInquiries(context.Background(), list, p, func(r ProductRow) bool {
 		rows = append(rows, r)
 		return true
 	}))
 	return rows
 }
 
-func fetchProducts(t *testing.T, l ProductLister, p *Plan, limit int) []int64 {
+func fetchProducts(t *testing.T, list productList, p *Plan, limit int) []int64 {
 	t.Helper()
 	var ids []int64
-	err := FetchProductInquiries(context.Background(), l, p, func(r ProductRow) bool {
+	err := FetchProductInquiries(context.Background(), list, p, func(r ProductRow) bool {
 		require.Equal(t, p.Filter.PartnerCounselingStatus, r.AnsweredType)
 		ids = append(ids, r.Inquiry.InquiryID)
 		return limit < 0 || len(ids) < limit
@@ -115,7 +117,7 @@ func TestFetchProductInquiries(t *testing.T) {
 				p, err := Build(q, now, 7)
 				require.NoError(t, err)
 				var got []int64
-				for _, r := range fetchProductRows(t, f, p) {
+				for _, r := range fetchProductRows(t, f.ListProductInquiries, p) {
 					if (Bound{OpGe, lo}).admits(r.Inquiry.InquiryAt) && (Bound{OpLe, hi}).admits(r.Inquiry.InquiryAt) {
 						got = append(got, r.Inquiry.InquiryID) // Postgres' recheck, in a UTC session
 					}
@@ -153,7 +155,7 @@ func TestFetchProductInquiriesLimitStopsEarly(t *testing.T) {
 	f := &productFake{fakeAPI: newFake(t)}
 	p, err := Build(Quals{Endpoint: ProductQnA, Limit: 3}, now, 7)
 	require.NoError(t, err)
-	ids := fetchProducts(t, f, p, 3)
+	ids := fetchProducts(t, f.ListProductInquiries, p, 3)
 	assert.Len(t, ids, 3)
 	require.Len(t, f.calls, 1)
 	assert.Equal(t, p.Windows[0].End, f.calls[0].InquiryEndAt, "the newest window first")

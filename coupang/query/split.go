@@ -12,9 +12,9 @@ const MaxSplits = 256
 
 // Split returns the single-valued Quals that Build plans, one per combination of the values left
 // on order_id, the listing status, inquiry_status, cs_partner_counseling_status and each list on
-// inquiry_at. A column's values select disjoint rows, so together the plans return each row once.
-// Each column's quals intersect first (`IN ('a', 'b') AND = 'a'` is planned once); an empty
-// intersection returns none. vendor_item_id keeps its sets: Build makes a request per option ID.
+// inquiry_at: a column's values select disjoint rows, so together the plans return each row once.
+// Each column's quals intersect first; an empty intersection returns none. vendor_item_id keeps its
+// sets: Build makes a request per option ID.
 func (q Quals) Split() ([]Quals, error) {
 	orders, ok1 := Intersect(q.OrderID, cmp.Compare[int64])
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
@@ -27,7 +27,7 @@ func (q Quals) Split() ([]Quals, error) {
 	base.OrderID, base.PartnerCounselingStatus, base.InquiryStatus, base.CSPartnerCounselingStatus, base.InquiryAtAny = nil, nil, nil, nil, nil
 	out := []Quals{base}
 	var err error
-	// by multiplies out by the n values of a column with quals (has), each set on a copy by set.
+	// by multiplies out by the n values of a column that has quals, each set on a copy by set.
 	by := func(has bool, n int, set func(c *Quals, i int)) {
 		if err != nil || !has {
 			return
@@ -51,7 +51,7 @@ func (q Quals) Split() ([]Quals, error) {
 	by(inquiry != nil, len(inquiry), func(c *Quals, i int) { c.InquiryStatus = [][]string{{inquiry[i]}} })
 	by(cs != nil, len(cs), func(c *Quals, i int) { c.CSPartnerCounselingStatus = [][]string{{cs[i]}} })
 	for _, l := range q.InquiryAtAny {
-		l, _ = Intersect([][]Bound{l}, compareBounds) // sorted, duplicates once
+		l, _ = Intersect([][]Bound{l}, compareBounds)
 		by(true, len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
 	}
 	if err != nil {
@@ -60,18 +60,18 @@ func (q Quals) Split() ([]Quals, error) {
 	return out, nil
 }
 
-// compareBounds orders bounds by instant, then operator.
 func compareBounds(a, b Bound) int {
 	return cmp.Or(a.Value.Compare(b.Value), strings.Compare(a.Op, b.Op))
 }
 
-// Intersect returns the sorted, duplicate-free values common to every set (several quals on one
-// column are ANDed), nil when there is no set, and whether a value remains (or there is no set).
+// Intersect returns the sorted, duplicate-free values common to every set (the quals on a column
+// are ANDed), nil when there is no set, and whether a value remains (or there is no set).
 func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	if len(sets) == 0 {
 		return nil, true
 	}
-	out := slices.SortedFunc(slices.Values(sets[0]), compare)
+	out := append([]T{}, sets[0]...) // not nil: an empty intersection is no value, not no qual
+	slices.SortFunc(out, compare)
 	out = slices.CompactFunc(out, func(a, b T) bool { return compare(a, b) == 0 })
 	for _, s := range sets[1:] {
 		other := slices.SortedFunc(slices.Values(s), compare)
@@ -80,14 +80,11 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 			return !found
 		})
 	}
-	if out == nil {
-		out = []T{}
-	}
 	return out, len(out) > 0
 }
 
 // single stores in *v the one value the quals on column leave (none when there is no qual), and
-// sets *empty when no value is left. More than one is an error: Split makes the Quals to plan.
+// sets *empty when none is left. More than one is an error: Split makes the Quals to plan.
 func single[T any](v **T, empty *bool, column string, sets [][]T, compare func(a, b T) int) error {
 	all, ok := Intersect(sets, compare)
 	switch {

@@ -18,49 +18,44 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// EnvDir names the environment variable that moves the shared directory, for processes that cannot
-// share the default one (see DefaultDir).
+// EnvDir names the environment variable that moves the shared directory (see DefaultDir).
 const EnvDir = "COUPANG_RATE_LIMIT_DIR"
 
 // DefaultDir is where the budgets live unless EnvDir says otherwise: one directory for every user of
 // the machine, because the processes of one seller often run as different users (postgres for the
-// FDW, the user for Steampipe and exports). It is /tmp on Unix, not os.TempDir or $XDG_RUNTIME_DIR,
-// which differ per user on some systems. Created sticky and world-writable, like /tmp itself.
+// FDW, the user for Steampipe and exports); os.TempDir and $XDG_RUNTIME_DIR differ per user on some
+// systems.
 func DefaultDir() string {
 	if d := os.Getenv(EnvDir); d != "" {
 		return d
 	}
-	return filepath.Join("/tmp", "steampipe-coupang-ratelimit")
+	return "/tmp/steampipe-coupang-ratelimit"
 }
 
 // lineLen is the length of one record: a send time in Unix nanoseconds, zero-padded to 19 digits
-// (good until the year 2262), and a newline. Fixed-length lines make the file easy to read with cat
-// and let a reader tell a torn write from a valid log.
+// (good until the year 2262), and a newline. Fixed-length lines let a reader tell a torn write from
+// a valid log.
 const lineLen = 20
 
-// Budget is one seller's shared budget. It is safe for concurrent use: every check opens and
-// locks the state file anew, and flock(2) excludes the open files of one process as it excludes
-// other processes.
+// Budget is one seller's shared budget. It is safe for concurrent use: every check opens and locks
+// the state file anew, and flock(2) excludes the open files of one process as it excludes others.
 type Budget struct {
-	path string
-	now  func() time.Time
-	// sleep waits between checks; tests replace it.
-	sleep func(context.Context, time.Duration) error
-
+	path   string
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration) error
 	failed atomic.Pointer[error] // a failed record, returned by the next Reserve
 }
 
 // FileName is the state file's name for a seller's keys at an API base URL: a hash, so that the
-// directory listing shows neither the seller nor the key (the secret key is never part of it).
+// directory listing shows neither the seller nor the key.
 func FileName(vendorID, accessKey, baseURL string) string {
 	sum := sha256.Sum256([]byte("coupang-rate-v1\x00" + vendorID + "\x00" + accessKey + "\x00" + baseURL))
 	return hex.EncodeToString(sum[:16]) + ".log"
 }
 
 // Open returns the budget of a seller's keys at an API base URL, stored in dir ("" means
-// DefaultDir()). It creates the directory and the file as needed. An error says which path cannot
-// be used and how to fix it: the caller must not fall back to an unshared limit, which would let
-// the processes of one seller exceed it together.
+// DefaultDir()), creating the directory and the file as needed. The caller must not fall back to
+// an unshared limit on error: the processes of one seller could exceed it together.
 func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
 	if dir == "" {
 		dir = DefaultDir()
@@ -77,13 +72,12 @@ func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
 	return &Budget{path: path, now: time.Now, sleep: api.Sleep}, nil
 }
 
-// unusable explains a directory or file the budget cannot use.
 func unusable(path string, err error) error {
 	return fmt.Errorf("coupang rate limit: cannot use the shared request budget at %s: %w: every process that calls Coupang with the same keys on this machine shares it, so it must be readable and writable by each of their users (the default directory is sticky and world-writable, like /tmp); fix its permissions, or set %s to a directory all of them can write", path, err, EnvDir)
 }
 
-// prepareDir creates dir (sticky and world-writable) when missing, and refuses a directory that is
-// a symlink or that anyone may write without the sticky bit (anyone could then replace the files).
+// prepareDir creates dir sticky and world-writable, like /tmp, and refuses a symlink or a directory
+// anyone may write without the sticky bit (anyone could then replace the files).
 func prepareDir(dir string) error {
 	if err := os.Mkdir(dir, 0o777); err == nil {
 		if err := os.Chmod(dir, 0o777|fs.ModeSticky); err != nil {
@@ -105,10 +99,9 @@ func prepareDir(dir string) error {
 	return nil
 }
 
-// openFile opens the state file for reading and writing, creating it readable and writable by
-// everyone (the directory decides who can reach it). It never follows a symlink, and opens an
-// existing file without O_CREAT, which Linux's protected_regular refuses for another user's file in
-// a sticky directory.
+// openFile opens the state file, creating it readable and writable by everyone (the directory
+// decides who can reach it). It never follows a symlink, and opens an existing file without
+// O_CREAT, which Linux's protected_regular refuses for another user's file in a sticky directory.
 func openFile(path string) (*os.File, error) {
 	for range 3 {
 		f, err := os.OpenFile(path, os.O_RDWR|noFollow, 0)
@@ -136,12 +129,11 @@ func openFile(path string) (*os.File, error) {
 	return nil, errors.New("created and removed repeatedly by other processes")
 }
 
-// Reserve waits until the budget allows one more request under r and returns holding the
-// budget's lock; the caller sends the request and calls sent as soon as it is written, which
-// records that moment as the send time and releases the lock. Recording the write, not the
-// permission, keeps the log true when a busy machine deschedules the process in between. Hold it
-// no longer: every process of the seller waits on it. It returns an error only when ctx ends or
-// the file cannot be used.
+// Reserve waits until the budget allows one more request under r and returns holding the budget's
+// lock; the caller calls sent as soon as the request is written, which records that moment and
+// releases the lock. Recording the write, not the permission, keeps the log true when a busy
+// machine deschedules the process in between; every process of the seller waits on the lock. It
+// errs only when ctx ends or the file cannot be used.
 func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	if r.Unlimited() {
 		return func() {}, nil
@@ -163,8 +155,8 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	}
 }
 
-// check locks the budget and applies r. When a request may be sent it returns sent, which records
-// the send and unlocks the budget; otherwise how long to wait, unlocked.
+// check locks the budget and applies r: it returns sent, which records the send and unlocks, or
+// how long to wait, unlocked.
 func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	if failed := b.failed.Swap(nil); failed != nil {
 		return 0, nil, *failed
@@ -175,7 +167,7 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	}
 	defer func() {
 		if sent == nil {
-			f.Close() // releases the lock
+			f.Close() // unlocks
 		}
 	}()
 	if err := lockFile(f); err != nil {
@@ -189,8 +181,8 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	now := b.now().UnixNano()
 	log, ok := parse(buf[:n])
 	if !ok {
-		// A file this code did not write (or a torn write): assume the window is full as of now,
-		// which costs one window's wait and can never exceed the budget.
+		// A file this code did not write (or a torn write): take the window as full as of now,
+		// which costs one window's wait and never exceeds the budget.
 		log = slices.Repeat([]int64{now}, r.Requests)
 	}
 	if wait, _ = admit(slices.Clone(log), now, r); wait == 0 {
@@ -202,9 +194,8 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	return wait, nil, nil
 }
 
-// record adds a send at the current time to log, writes it over the file's size bytes and unlocks
-// the budget by closing f. A write error is returned by the next Reserve, since the request it
-// concerns is already on its way.
+// record adds a send at the current time to log, writes it over the file's size bytes and unlocks.
+// A write error is returned by the next Reserve: the request it concerns is already on its way.
 func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
 	defer f.Close()
 	log = append(log, b.now().UnixNano())
@@ -215,9 +206,8 @@ func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
 	}
 }
 
-// write replaces the file's content, size bytes, with log as fixed-length lines. It truncates
-// only a file that was longer: a log grows by a line per send until it holds a window's sends,
-// and then keeps its length.
+// write replaces the file's content, size bytes, with log; a log keeps its length once it holds a
+// window's sends, so it truncates only a file that was longer.
 func write(f *os.File, log []int64, size int) error {
 	buf := make([]byte, 0, len(log)*lineLen)
 	for _, t := range log {

@@ -1,12 +1,10 @@
-// Package ratelimit is the per-seller request budget shared by every process on one machine: the
-// Steampipe plugin process, each Postgres backend of the FDW, export runs and benchmarks. Coupang
-// counts requests per seller, so an in-memory limiter per process multiplies the budget by the
-// number of processes.
+// Package ratelimit is the per-seller request budget shared by every process on one machine (the
+// plugin, each Postgres backend of the FDW, exports, benchmarks): Coupang counts requests per
+// seller, so a limiter per process would multiply the budget by the number of processes.
 //
 // The budget is a sliding-window log: a small state file per seller, in a shared directory, holds
-// the send times of the seller's last requests. A request locks the file with flock(2) (released
-// by the kernel when a process dies, so a crash leaves no stale lock), drops nothing but what the
-// rule no longer needs, sends if the rule allows it (recording its time) or computes the wait,
+// the send times of the seller's last requests. A request locks the file with flock(2) (which the
+// kernel releases when a process dies), sends if the rule allows it, recording its time, or else
 // unlocks and sleeps. Times are wall-clock Unix nanoseconds, the one clock all processes share.
 package ratelimit
 
@@ -16,8 +14,7 @@ import (
 	"time"
 )
 
-// maxLog bounds the send times kept per seller. Rates above maxLog per second are kept exact over
-// proportionally shorter windows (see FromLimiter); at the rates Coupang allows the log is exact.
+// maxLog bounds the send times kept per seller; higher rates are kept over shorter windows.
 const maxLog = 100
 
 // Rate is a budget: at most Requests requests in any closed window of length Per, and at most Burst
@@ -29,10 +26,9 @@ type Rate struct {
 	Burst    int
 }
 
-// FromLimiter maps a token-bucket limiter (the SDK's fill_rate per second and bucket_size) onto a
-// Rate: fill_rate requests per second (rounded down) in any 1-second window, or one request per
-// 1/fill_rate seconds below 1; bucket_size is the burst, at most the requests of one window. A
-// fill rate of 0 or less is unlimited, as in the SDK.
+// FromLimiter maps the SDK's token-bucket limiter (fill_rate per second, bucket_size) onto a Rate:
+// fill_rate requests (rounded down) per second, or one per 1/fill_rate seconds below 1, with
+// bucket_size as the burst. A fill rate of 0 or less is unlimited, as in the SDK.
 func FromLimiter(fillRate float64, bucketSize int64) Rate {
 	if fillRate <= 0 || math.IsNaN(fillRate) || math.IsInf(fillRate, 0) {
 		return Rate{}
@@ -40,7 +36,7 @@ func FromLimiter(fillRate float64, bucketSize int64) Rate {
 	r := Rate{Requests: 1, Per: time.Duration(float64(time.Second) / fillRate)}
 	if fillRate >= 1 {
 		r = Rate{Requests: int(fillRate), Per: time.Second}
-		if r.Requests > maxLog { // same rate over a shorter window, so the log stays small
+		if r.Requests > maxLog {
 			r = Rate{Requests: maxLog, Per: time.Duration(float64(maxLog) / fillRate * float64(time.Second))}
 		}
 	}
@@ -52,28 +48,24 @@ func FromLimiter(fillRate float64, bucketSize int64) Rate {
 func (r Rate) Unlimited() bool { return r.Requests <= 0 || r.Per <= 0 }
 
 // window is the span the rule keeps between a request and the one Requests later: Per plus a 5%
-// margin. The margin is what makes the window closed (a request exactly Per after the one Requests
-// before it would be one too many), and it absorbs the jitter between a request's send time, which
+// margin, which makes the window closed and absorbs the jitter between a request's send time, which
 // the log records, and its arrival, which the server counts.
 func (r Rate) window() time.Duration { return r.Per + r.Per/20 }
 
-// admit applies r to log, the send times (Unix nanoseconds, oldest first) of the latest requests.
-// It returns 0 and the log with now appended when a request may be sent now, else how long to wait
-// and the log unchanged. Times later than now (the wall clock stepped back, or a clock that differs
-// between processes) are read as now, so a backward step delays requests by at most one window
-// instead of stalling them until the clock catches up.
+// admit applies r to log, the send times of the latest requests: it returns 0 and the log with now
+// appended when a request may be sent now, else how long to wait. Times later than now (the clock
+// stepped back) are read as now, so a backward step delays requests by at most one window.
 func admit(log []int64, now int64, r Rate) (time.Duration, []int64) {
 	for i, t := range log {
 		log[i] = min(t, now)
 	}
 	slices.Sort(log)
-	w := r.window()
-	at := int64(math.MinInt64)
-	if n := len(log); n >= r.Requests {
-		at = log[n-r.Requests] + int64(w)
+	n, w, at := len(log), int64(r.window()), int64(math.MinInt64)
+	if n >= r.Requests {
+		at = log[n-r.Requests] + w
 	}
-	if n := len(log); r.Burst < r.Requests && n >= r.Burst {
-		at = max(at, log[n-r.Burst]+int64(w)*int64(r.Burst)/int64(r.Requests))
+	if r.Burst < r.Requests && n >= r.Burst {
+		at = max(at, log[n-r.Burst]+w*int64(r.Burst)/int64(r.Requests))
 	}
 	if now < at {
 		return time.Duration(at - now), log
