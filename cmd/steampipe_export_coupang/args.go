@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -26,7 +27,6 @@ type options struct {
 	Help       bool
 }
 
-// usageLine is the command's synopsis.
 const usageLine = `steampipe_export_coupang TABLE [--select a,b] [--where "COND"]... [--limit N]
                          [--output csv|json|jsonl|xlsx] [--bom]
                          [--config 'HCL attributes' | --connection NAME [--config-dir DIR]] [--verbose]`
@@ -68,12 +68,8 @@ func parseArgs(args []string) (options, error) {
 	value("output", func(v string) error { o.Output = strings.ToLower(v); return nil })
 	value("connection", func(v string) error { o.Connection = v; return nil })
 	value("config-dir", func(v string) error { o.ConfigDir = v; return nil })
-	fs.BoolVar(&o.BOM, "bom", false, "")
-	for _, name := range []string{"v", "verbose"} {
-		fs.BoolVar(&o.Verbose, name, false, "")
-	}
-	for _, name := range []string{"h", "help"} {
-		fs.BoolVar(&o.Help, name, false, "")
+	for name, p := range map[string]*bool{"bom": &o.BOM, "v": &o.Verbose, "verbose": &o.Verbose, "h": &o.Help, "help": &o.Help} {
+		fs.BoolVar(p, name, false, "")
 	}
 	// flag stops at the first argument that is not a flag: take it as TABLE and read on.
 	var positional []string
@@ -127,8 +123,12 @@ func (o *options) finish(positional []string) error {
 		return fmt.Errorf("use either --config or --connection, not both")
 	case o.ConfigDir != "" && o.Connection == "":
 		return fmt.Errorf("--config-dir needs --connection NAME")
+	case !slices.Contains([]string{formatCSV, formatJSON, formatJSONL, formatXLSX}, o.Output):
+		return fmt.Errorf("unknown --output %q: use csv, json, jsonl or xlsx", o.Output)
+	case o.BOM && o.Output != formatCSV:
+		return fmt.Errorf("--bom is for --output csv only (xlsx and JSON need no byte-order mark): drop --bom")
 	}
-	return checkFormat(o.Output, o.BOM)
+	return nil
 }
 
 const helpIntro = `Export a table of the Coupang Steampipe plugin to CSV, JSON, JSON lines or an Excel workbook, without Steampipe.
@@ -177,36 +177,30 @@ Tables:
 // with a table name (TABLE --help), the usage and that table only.
 func writeHelp(w io.Writer, cat catalog, table string) error {
 	var b strings.Builder
+	names, end := cat.names(), ""
 	if table == "" {
 		fmt.Fprintf(&b, helpIntro, usageLine)
-		for _, name := range cat.names() {
-			writeTableHelp(&b, cat[name])
-		}
+	} else if t, err := cat.lookup(table); err != nil {
+		return err
 	} else {
-		t, err := cat.lookup(table)
-		if err != nil {
-			return err
-		}
 		fmt.Fprintf(&b, "Usage:\n  %s\n\nTable:", strings.Replace(usageLine, "TABLE", t.Name, 1))
-		writeTableHelp(&b, t)
-		b.WriteString("\nSee steampipe_export_coupang --help for the flags and every table.\n")
+		names, end = []string{t.Name}, "\nSee steampipe_export_coupang --help for the flags and every table.\n"
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeTableHelp(b *strings.Builder, t *table) {
-	fmt.Fprintf(b, "\n  %s\n", t.Name)
-	if len(t.KeyColumns) > 0 {
-		keys := make([]string, len(t.KeyColumns))
-		for i, kc := range t.KeyColumns {
-			keys[i] = fmt.Sprintf("%s (%s)", kc.Name, strings.Join(kc.Operators, " "))
+	for _, t := range names {
+		fmt.Fprintf(&b, "\n  %s\n", t)
+		var keys []string
+		for _, kc := range cat[t].KeyColumns {
+			keys = append(keys, fmt.Sprintf("%s (%s)", kc.Name, strings.Join(kc.Operators, " ")))
 		}
-		fmt.Fprintf(b, "    key columns: %s\n", strings.Join(keys, ", "))
+		if keys != nil {
+			fmt.Fprintf(&b, "    key columns: %s\n", strings.Join(keys, ", "))
+		}
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, c := range cat[t].Columns {
+			fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
+		}
+		tw.Flush()
 	}
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	for _, c := range t.Columns {
-		fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
-	}
-	tw.Flush()
+	_, err := io.WriteString(w, b.String()+end)
+	return err
 }

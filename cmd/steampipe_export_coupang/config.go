@@ -22,10 +22,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// pluginName is the plugin a connection block must name to be used here.
+// pluginName is the plugin a connection block must name.
 const pluginName = "coupang"
 
-// Where an HCL detail points into the text rewritten one attribute per line (" at --config:2,1-11"),
+// rewrittenRange is where an HCL detail points into the rewritten --config (" at --config:2,1-11"),
 // which is not what was typed; nextAttribute matches the start of an attribute, `name =`.
 var (
 	rewrittenRange = regexp.MustCompile(` at --config:[0-9,-]+`)
@@ -42,12 +42,11 @@ func defaultConfigDir() string {
 }
 
 // normalizeConfigHCL lets --config put several attributes on one line, separated by spaces or
-// commas, as people write them in a shell: HCL wants one attribute per line. Where HCL stops at a
-// comma, it becomes a newline; where it stops at the next `name =` on the line, a newline is put
-// before it, unless one is already there (as before an attribute given twice). Any other error is
-// reported with its position in what was typed.
+// commas, as people write them in a shell, where HCL wants one per line: where HCL stops at a comma
+// or at the next `name =`, a line break is put there (a line break before it already means an
+// attribute given twice). Any other error names its position in what was typed.
 func normalizeConfigHCL(src string) (string, error) {
-	var inserted []int // offsets of the added newlines, in order
+	var inserted []int // offsets of the added line breaks, in order
 	for {
 		_, diags := hclsyntax.ParseConfig([]byte(src), "--config", hcl.InitialPos)
 		if !diags.HasErrors() {
@@ -60,7 +59,7 @@ func normalizeConfigHCL(src string) (string, error) {
 		switch {
 		case at >= 0 && strings.HasPrefix(src[at:], ","):
 			src = src[:at] + "\n" + src[at+1:]
-		case at > 0 && src[at-1] != '\n' && nextAttribute.MatchString(src[at:]): // a line break there gets HCL further
+		case at > 0 && src[at-1] != '\n' && nextAttribute.MatchString(src[at:]):
 			src = src[:at] + "\n" + src[at:]
 			inserted = append(inserted, at)
 		default:
@@ -77,25 +76,19 @@ func normalizeConfigHCL(src string) (string, error) {
 
 // steampipeConfig is what the export takes from Steampipe's configuration.
 type steampipeConfig struct {
-	// Connection is the connection's plugin arguments as HCL text ("" for the environment variables).
-	Connection string
-	// Limiters are the limiter blocks of the coupang plugin block, applied as Steampipe applies them.
-	Limiters []inprocess.Limiter
+	Connection string              // the plugin's arguments as HCL text ("" for the environment variables)
+	Limiters   []inprocess.Limiter // of the coupang plugin block
 }
 
 // resolveConfig returns the connection config (--config, --connection, or none: COUPANG_* variables)
 // and the limiter blocks of the config directory, which apply whichever way the connection is given.
 func resolveConfig(opts options) (steampipeConfig, error) {
-	dir := cmp.Or(opts.ConfigDir, defaultConfigDir())
-	if !opts.HasConfig {
-		return readConfigDir(dir, opts.Connection)
-	}
-	conn, err := normalizeConfigHCL(opts.Config)
+	conn, err := normalizeConfigHCL(opts.Config) // "" without --config, which excludes --connection
 	if err != nil {
 		return steampipeConfig{}, err
 	}
-	cfg, err := readConfigDir(dir, "")
-	cfg.Connection = conn
+	cfg, err := readConfigDir(cmp.Or(opts.ConfigDir, defaultConfigDir()), opts.Connection)
+	cfg.Connection = cmp.Or(conn, cfg.Connection)
 	return cfg, err
 }
 
@@ -106,9 +99,9 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 	if err != nil {
 		return steampipeConfig{}, fmt.Errorf("listing %s: %w", dir, err)
 	}
-	var blocks hclsyntax.Blocks // the top-level blocks of every file
+	var blocks hclsyntax.Blocks // the top-level blocks of every file, in name order (Glob's)
 	parser := hclparse.NewParser()
-	for _, file := range names { // Glob sorts them
+	for _, file := range names {
 		f, diags := parser.ParseHCLFile(file)
 		if diags.HasErrors() {
 			return steampipeConfig{}, fmt.Errorf("parsing %s: %s", file, diags.Error())
@@ -169,9 +162,8 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 	return "", "", fmt.Errorf("connection %q is defined more than once: %s: keep one", name, strings.Join(found, ", "))
 }
 
-// limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` blocks: the block whose
-// label is the connection's plugin, as Steampipe matches them, or a block for coupang (by label or
-// source) when the connection names the plugin by its image ("local/coupang").
+// limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }`, as Steampipe matches them, or
+// of a block for coupang (by label or source) when the connection names the image ("local/coupang").
 func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, error) {
 	var out []inprocess.Limiter
 	for _, block := range blocks {
@@ -196,8 +188,8 @@ func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, 
 	return out, nil
 }
 
-// decodeLimiter reads a limiter block and checks it with the SDK's own rules; the SDK checks the
-// where clause when the limiters are set (inprocess.New reports it).
+// decodeLimiter reads a limiter block and checks it with the SDK's rules (its where clause is checked
+// when inprocess.New sets the limiters).
 func decodeLimiter(lb *hclsyntax.Block) (inprocess.Limiter, error) {
 	if len(lb.Labels) != 1 {
 		return inprocess.Limiter{}, errors.New(`name it: limiter "NAME" { ... }`)

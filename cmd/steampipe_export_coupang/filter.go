@@ -34,32 +34,26 @@ func columnValue(c *proto.Column) (v any, ok bool) {
 	return nil, false
 }
 
-// compareValues orders two values of one column type; ok is false when they cannot be compared.
-func compareValues(a, b any) (c int, ok bool) {
+// compareValues orders a cell's value and a --where value of its column: the SDK makes every cell
+// of its column's type, as parseWhere does every value.
+func compareValues(a, b any) int {
 	switch x := a.(type) {
 	case int64:
-		return compareAs(x, b)
+		return cmp.Compare(x, b.(int64))
 	case float64:
-		return compareAs(x, b)
+		return cmp.Compare(x, b.(float64))
 	case string:
-		return compareAs(x, b)
+		return cmp.Compare(x, b.(string))
 	case bool:
-		y, ok := b.(bool)
-		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(y)), ok // false < true, as in Postgres
+		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(b.(bool))) // false < true, as in Postgres
 	case time.Time:
-		y, ok := b.(time.Time)
-		return x.Compare(y), ok
+		return x.Compare(b.(time.Time))
 	}
-	return 0, false
-}
-
-func compareAs[T cmp.Ordered](x T, b any) (int, bool) {
-	y, ok := b.(T)
-	return cmp.Compare(x, y), ok
+	return 0 // JSONB, which --where compares with nothing
 }
 
 // matches reports whether a row satisfies an expression: as in SQL, a comparison with NULL is
-// unknown, and unknown keeps no row (not (answered_at < x) keeps no row whose answered_at is NULL).
+// unknown, and unknown keeps no row, not even under not.
 func (e expr) matches(r row) bool {
 	v, known := e.eval(r)
 	return known && v
@@ -72,8 +66,7 @@ func (e expr) eval(r row) (v, known bool) {
 		v, known := e.Args[0].eval(r)
 		return !v, known
 	case "and", "or":
-		// and: false wins over unknown; or: true wins over unknown.
-		decisive := e.Op == "or"
+		decisive := e.Op == "or" // and: false wins over unknown; or: true wins over unknown
 		known = true
 		for _, a := range e.Args {
 			av, ak := a.eval(r)
@@ -91,21 +84,19 @@ func (e expr) eval(r row) (v, known bool) {
 	case !present:
 		return false, false
 	case e.Op == "in":
-		return slices.ContainsFunc(e.Values, func(want any) bool { n, ok := compareValues(v0, want); return ok && n == 0 }), true
+		return slices.ContainsFunc(e.Values, func(want any) bool { return compareValues(v0, want) == 0 }), true
 	case e.Op == "between":
-		lo, ok1 := compareValues(v0, e.Values[0])
-		hi, ok2 := compareValues(v0, e.Values[1])
-		return ok1 && ok2 && lo >= 0 && hi <= 0, true
+		return compareValues(v0, e.Values[0]) >= 0 && compareValues(v0, e.Values[1]) <= 0, true
 	}
-	n, ok := compareValues(v0, e.Values[0])
+	n := compareValues(v0, e.Values[0])
 	if e.Op == "!=" {
-		return ok && n != 0, true
+		return n != 0, true
 	}
 	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
-	return ok && strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
+	return strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
 }
 
-// columns returns the column of every condition in the expression.
+// columns are the columns the expression reads.
 func (e expr) columns() []column {
 	var out []column
 	if e.Column != nil {
@@ -118,11 +109,10 @@ func (e expr) columns() []column {
 }
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
-// quals (so it asks Coupang for less) and whether the limit does too (-1 when not). Only conditions
-// ANDed at the top can be quals: one under or / not restricts no row by itself. Every condition is
-// still checked on every row, so a qual the plugin handles loosely never widens the result. The
-// limit goes along only when every condition did (as Postgres does): else the local filter could
-// drop rows of a plugin that stopped after `limit` rows, leaving the export with too few.
+// quals and whether the limit does too (-1 when not). Only conditions ANDed at the top can be quals:
+// one under or / not restricts no row by itself. Every condition is still checked on every row. The
+// limit goes along only when every condition did: else the local filter could drop rows of a plugin
+// that stopped after `limit` rows, leaving the export with too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
 	for _, e := range where.Args {
@@ -140,12 +130,8 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 		case "!=":
 			ops = []string{"<>"}
 		}
-		var keyOps []string
-		if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == e.Column.Name }); i >= 0 {
-			keyOps = t.KeyColumns[i].Operators
-		}
 		for i, op := range ops {
-			if slices.Contains(keyOps, op) {
+			if slices.Contains(t.keyColumn(e.Column.Name).GetOperators(), op) {
 				quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: values[i]})
 			} else {
 				allPushed = false

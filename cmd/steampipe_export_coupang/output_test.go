@@ -121,12 +121,6 @@ func TestWriterRejectsInvalidJSONCell(t *testing.T) {
 	}
 }
 
-func TestUnknownFormat(t *testing.T) {
-	t.Parallel()
-	_, err := newRowWriter("xml", false, &bytes.Buffer{}, outputCols)
-	assert.ErrorContains(t, err, `unknown --output "xml"`)
-}
-
 // TestJSONCellsUnescapeHTML: a JSONB cell shows <, > and & as themselves (the SDK's encoder escapes
 // them), in CSV and JSON alike, and nothing else in it changes.
 func TestJSONCellsUnescapeHTML(t *testing.T) {

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"os"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,9 +13,8 @@ import (
 func TestProgressOnlyOnTerminals(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	p := startProgress(&buf, &buf, func() int64 { return 3 })
-	p.rows.Add(5)
-	p.stop()
+	stop := startProgress(&buf, &buf, func() int64 { return 3 }, func() int64 { return 5 })
+	stop()
 	assert.Empty(t, buf.String(), "no progress line when stderr is not a terminal")
 
 	f, err := os.CreateTemp(t.TempDir(), "stderr")
@@ -27,14 +26,6 @@ func TestProgressOnlyOnTerminals(t *testing.T) {
 
 func TestProgressLineWording(t *testing.T) {
 	t.Parallel()
-	var buf bytes.Buffer
-	p := &progress{w: &buf, requests: func() int64 { return 1 }}
-	p.rows.Store(2)
-	p.print()
-	assert.True(t, strings.HasPrefix(buf.String(), "\r1 request, 2 rows, "), buf.String())
-	buf.Reset()
-	p.requests = func() int64 { return 0 }
-	p.rows.Store(1)
-	p.print()
-	assert.True(t, strings.HasPrefix(buf.String(), "\r0 requests, 1 row, "), buf.String())
+	assert.Equal(t, "\r1 request, 2 rows, 1.2s\033[K", progressLine(1, 2, 1234*time.Millisecond))
+	assert.Equal(t, "\r0 requests, 1 row, 0s\033[K", progressLine(0, 1, 0))
 }

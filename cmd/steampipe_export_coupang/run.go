@@ -18,10 +18,9 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 )
 
-// connectionName is the name the in-process connection is loaded under.
 const connectionName = "coupang"
 
-// errLimitReached stops a query once the limit's rows are written.
+// errLimitReached stops the plugin on purpose once the limit's rows are written.
 var errLimitReached = errors.New("limit reached")
 
 // run runs the command and returns its exit code: 0, or 1 after an error written to stderr. extra
@@ -37,14 +36,13 @@ func run(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int
 	return 0
 }
 
-// runContext does the work of run: it starts the plugin, plans the query and streams the rows
-// that pass every condition to stdout.
+// runContext starts the plugin, plans the query and streams the rows that pass every condition.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, extra []inprocess.Option) error {
 	opts, err := parseArgs(args)
 	if err != nil {
 		return err
 	}
-	var cfg steampipeConfig // the help shows the tables, which no configuration changes
+	var cfg steampipeConfig // no configuration changes the help
 	if !opts.Help {
 		if cfg, err = resolveConfig(opts); err != nil {
 			return err
@@ -59,8 +57,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 		inprocess.WithLogOutput(stderr, level),
 		inprocess.WithRequestHook(func(api.RequestInfo) { requests.Add(1) }),
 	}
-	// Limiter blocks are applied through the SDK's SetRateLimiters exactly as Steampipe's plugin
-	// manager does: a limiter named like one of the plugin's own (coupang_api) replaces it.
+	// As in Steampipe, a limiter named like one of the plugin's own (coupang_api) replaces it.
 	for _, l := range cfg.Limiters {
 		runnerOpts = append(runnerOpts, inprocess.WithRateLimiter(l))
 	}
@@ -84,13 +81,14 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if err != nil {
 		return err
 	}
-	prog := startProgress(stderr, stdout, requests.Load)
-	// The plugin's notices, such as which Korean days a default lookback read, go to stderr.
+	var written atomic.Int64
+	stopProgress := startProgress(stderr, stdout, requests.Load, written.Load)
+	// Notices such as which Korean days a default lookback read go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
 	// The export's own time conditions are exact instants: no request for other time zones' hours.
 	ctx = coupang.WithExactTimes(ctx)
-	err = stream(ctx, r, q, w, &prog.rows)
-	prog.stop()
+	err = stream(ctx, r, q, w, &written)
+	stopProgress()
 	if err == nil {
 		err = w.Close()
 	} else if x, ok := w.(*xlsxWriter); ok {
@@ -108,9 +106,7 @@ type query struct {
 	Output []column // written columns, in order
 	Where  expr
 	Limit  int64
-	// Plugin asks for the output columns and those the conditions read, with the quals and limit
-	// planPushdown hands over.
-	Plugin inprocess.Query
+	Plugin inprocess.Query // the output columns and those the conditions read, with planPushdown's quals
 }
 
 // planQuery checks the table, columns and conditions against the schema.
@@ -142,12 +138,11 @@ func planQuery(cat catalog, opts options) (*query, error) {
 	return q, nil
 }
 
-// stream runs the query, filters each row and writes it, counting the rows written.
+// stream runs the query and writes the rows that match, counting them.
 func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, written *atomic.Int64) error {
 	if q.Limit == 0 {
 		return nil
 	}
-	// Query returns nil only for a complete scan: an interrupted one is an error too.
 	err := r.Query(ctx, q.Plugin, func(r row) error {
 		if !q.Where.matches(r) {
 			return nil
@@ -156,7 +151,7 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 			return fmt.Errorf("writing output: %w", err)
 		}
 		if n := written.Add(1); q.Limit >= 0 && n >= q.Limit {
-			return errLimitReached // every row asked for is written: the plugin is stopped on purpose
+			return errLimitReached
 		}
 		return nil
 	})
@@ -169,18 +164,6 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 }
 
-// progress shows requests made, rows written and elapsed time on one stderr line, only when
-// stderr is a terminal and stdout is not (rows on the terminal show progress themselves, and a
-// progress line between them would run into the CSV), so redirected output and logs stay clean.
-type progress struct {
-	w        io.Writer
-	requests func() int64
-	start    time.Time
-	rows     atomic.Int64 // rows written
-	stop     func()       // prints the final line, if the line is shown
-}
-
-// isTerminal reports whether w is a character device such as a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -190,37 +173,36 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// startProgress starts refreshing the progress line, if it is shown.
-func startProgress(stderr, stdout io.Writer, requests func() int64) *progress {
-	p := &progress{w: stderr, requests: requests, start: time.Now(), stop: func() {}}
+// startProgress shows requests, rows and elapsed time on one stderr line until stop, only when stderr
+// is a terminal and stdout is not: rows on the terminal show progress themselves, and a progress line
+// between them would run into the CSV.
+func startProgress(stderr, stdout io.Writer, requests, rows func() int64) (stop func()) {
 	if !isTerminal(stderr) || isTerminal(stdout) {
-		return p
+		return func() {}
 	}
-	done := make(chan struct{})
-	tick := time.NewTicker(200 * time.Millisecond)
+	start, done, tick := time.Now(), make(chan struct{}), time.NewTicker(200*time.Millisecond)
+	show := func() { fmt.Fprint(stderr, progressLine(requests(), rows(), time.Since(start))) }
 	go func() {
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
-				p.print()
+				show()
 			}
 		}
 	}()
-	p.stop = func() {
+	return func() {
 		tick.Stop()
 		done <- struct{}{} // the goroutine has printed its last line
-		p.print()
-		fmt.Fprintln(p.w)
+		show()
+		fmt.Fprintln(stderr)
 	}
-	return p
 }
 
-func (p *progress) print() {
-	// \033[K clears what a longer previous line left behind.
-	fmt.Fprintf(p.w, "\r%s, %s, %s\033[K", plural(p.requests(), "request"), plural(p.rows.Load(), "row"),
-		time.Since(p.start).Round(100*time.Millisecond))
+// progressLine is the progress line; \033[K clears what a longer previous line left behind.
+func progressLine(requests, rows int64, elapsed time.Duration) string {
+	return fmt.Sprintf("\r%s, %s, %s\033[K", plural(requests, "request"), plural(rows, "row"), elapsed.Round(100*time.Millisecond))
 }
 
 // plural writes a count with its noun: 1 request, 2 requests.

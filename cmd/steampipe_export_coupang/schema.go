@@ -11,22 +11,19 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
-// column is one exportable column of a table, as the plugin declares it.
 type column = *proto.ColumnDefinition
 
 // table is the part of a table's schema the export command uses.
 type table struct {
-	Name    string
-	Columns []column // in table order, Steampipe's reserved columns left out
-	// KeyColumns are the columns the plugin filters on itself: the get call's, then the list
-	// call's, each once with every operator either call takes.
-	KeyColumns []*proto.KeyColumn
+	Name       string
+	Columns    []column           // in table order, Steampipe's reserved columns left out
+	KeyColumns []*proto.KeyColumn // the get call's, then the list call's, each once with every operator
 }
 
 // catalog is every table of the plugin, by name.
 type catalog map[string]*table
 
-// newCatalog converts the plugin's schema into the export command's view of it.
+// newCatalog is the export's view of the plugin's schema.
 func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 	c := make(catalog, len(schemas))
 	for name, s := range schemas {
@@ -37,25 +34,31 @@ func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 			}
 		}
 		for _, kc := range slices.Concat(s.GetGetCallKeyColumnList(), s.GetListCallKeyColumnList()) {
-			ops := kc.GetOperators()
-			if len(ops) == 0 {
-				ops = []string{"="}
+			if plugin.IsReservedColumnName(kc.GetName()) {
+				continue
 			}
-			switch i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == kc.GetName() }); {
-			case plugin.IsReservedColumnName(kc.GetName()):
-			case i < 0:
-				t.KeyColumns = append(t.KeyColumns, &proto.KeyColumn{Name: kc.GetName(), Operators: slices.Clone(ops)})
-			default: // a column in both lists takes the union of their operators
-				for _, op := range ops {
-					if !slices.Contains(t.KeyColumns[i].Operators, op) {
-						t.KeyColumns[i].Operators = append(t.KeyColumns[i].Operators, op)
-					}
+			k := t.keyColumn(kc.GetName())
+			if k == nil {
+				k = &proto.KeyColumn{Name: kc.GetName()}
+				t.KeyColumns = append(t.KeyColumns, k)
+			}
+			for _, op := range kc.GetOperators() { // the SDK sets "=" where a table names none
+				if !slices.Contains(k.Operators, op) {
+					k.Operators = append(k.Operators, op)
 				}
 			}
 		}
 		c[name] = t
 	}
 	return c
+}
+
+// keyColumn is the key column of that name, or nil.
+func (t *table) keyColumn(name string) *proto.KeyColumn {
+	if i := slices.IndexFunc(t.KeyColumns, func(k *proto.KeyColumn) bool { return k.Name == name }); i >= 0 {
+		return t.KeyColumns[i]
+	}
+	return nil
 }
 
 func (c catalog) names() []string {
@@ -86,7 +89,7 @@ func (t *table) lookupColumn(name string) (column, error) {
 func typeName(ct proto.ColumnType) string {
 	names := map[proto.ColumnType]string{
 		proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_DOUBLE: "DOUBLE PRECISION",
-		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ", proto.ColumnType_DATETIME: "TIMESTAMPTZ",
+		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ",
 	}
 	return cmp.Or(names[ct], "TEXT")
 }

@@ -21,9 +21,8 @@ type expr struct {
 	Args   []expr // the operands of and and or; the one operand of not
 }
 
-// parseWhere parses every --where flag against the table's columns; the flags are ANDed, and so
-// its Args are every condition ANDed at the top (nested ands are flattened). now is the instant
-// now() and current_date stand for (the start of the export, as in one SQL statement).
+// parseWhere parses the --where flags into one "and" of every condition ANDed at the top. now is
+// what now() and current_date stand for: the start of the export, as in one SQL statement.
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	all := expr{Op: "and"}
 	for _, w := range wheres {
@@ -41,8 +40,7 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	return all, nil
 }
 
-// whereParser reads one --where, left to right, by recursive descent: or binds looser than and,
-// and than not, as in SQL.
+// whereParser reads one --where by recursive descent: or binds looser than and, and than not.
 type whereParser struct {
 	src   string
 	pos   int
@@ -123,8 +121,7 @@ func (p *whereParser) comparison() (expr, error) {
 	return e, err
 }
 
-// values reads what follows a comparison's operator onto e.Values: `(v1, v2, ...)` for in,
-// `low and high` for between, else one value.
+// values reads the operator's values onto e.Values: `(v1, v2, ...)`, `low and high`, or one.
 func (p *whereParser) values(e *expr) error {
 	switch e.Op {
 	case "in":
@@ -156,7 +153,6 @@ func (p *whereParser) skipSpace() {
 	}
 }
 
-// symbol reads s if it comes next.
 func (p *whereParser) symbol(s string) bool {
 	p.skipSpace()
 	if strings.HasPrefix(p.src[p.pos:], s) {
@@ -175,7 +171,7 @@ var (
 	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\)|current_timestamp\b|current_date\b)`)
 )
 
-// match reads the text re matches next (after any spaces); "" if none.
+// match reads what re matches after any spaces; "" if none.
 func (p *whereParser) match(re *regexp.Regexp) string {
 	p.skipSpace()
 	m := re.FindString(p.src[p.pos:])
@@ -183,7 +179,7 @@ func (p *whereParser) match(re *regexp.Regexp) string {
 	return m
 }
 
-// keyword reads the word w (any case) if it comes next, as a whole word.
+// keyword reads the whole word w, in any case, if it comes next.
 func (p *whereParser) keyword(w string) bool {
 	save := p.pos
 	if strings.EqualFold(p.match(identPattern), w) {
@@ -193,9 +189,8 @@ func (p *whereParser) keyword(w string) bool {
 	return false
 }
 
-// appendValue reads a value of e.Column's type onto e.Values: quoted, a time expression (now(),
-// current_date, current_timestamp, each optionally ± interval '...'), or bare: the text up to the
-// words and / or, a closing parenthesis, the end, or, inside an in list, a comma.
+// appendValue reads a value of e.Column's type onto e.Values: quoted, a time expression, or bare: the
+// text up to the word and / or, a ), the end, or, inside an in list, a comma.
 func (p *whereParser) appendValue(e *expr, inList bool) error {
 	col := e.Column
 	text, quoted, err := p.quoted(`'"`)
@@ -206,7 +201,7 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 		switch t, ok, err := p.timeExpr(); {
 		case err != nil:
 			return err
-		case ok && col.Type != proto.ColumnType_TIMESTAMP && col.Type != proto.ColumnType_DATETIME:
+		case ok && col.Type != proto.ColumnType_TIMESTAMP:
 			return fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
 		case ok:
 			e.Values = append(e.Values, t)
@@ -225,8 +220,6 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 	return err
 }
 
-// atStop reports whether a bare value ends here: at ), at a comma in a list, or at the word and
-// or or after a space.
 func (p *whereParser) atStop(inList bool) bool {
 	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
 		return true
@@ -253,8 +246,7 @@ func (p *whereParser) quoted(quotes string) (text string, ok bool, err error) {
 	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), true, nil
 }
 
-// intervalUnits are the units of an interval; days, weeks, months and years count in Korean
-// calendar days.
+// intervalUnits are the units of an interval; days and longer count Korean calendar days.
 var intervalUnits = map[string]struct {
 	d            time.Duration
 	months, days int
@@ -263,9 +255,8 @@ var intervalUnits = map[string]struct {
 	"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
 }
 
-// timeExpr reads now(), current_timestamp or current_date (midnight, Korean time), then any
-// `+ interval '...'` or `- interval '...'` (current_date also takes ± a number of days), as
-// Postgres reads them; ok is false, with nothing read, when no time expression comes next.
+// timeExpr reads now(), current_timestamp or current_date (Korean midnight), then any ± interval
+// '7 days' (or ± a number of days), as Postgres does; ok is false if none comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	word := strings.ToLower(p.match(timePattern))
 	if word == "" {
@@ -276,73 +267,59 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		t = api.KoreanDate(p.now)
 	}
 	for {
-		minus := p.symbol("-")
-		if !minus && !p.symbol("+") {
+		sign := 1
+		if p.symbol("-") {
+			sign = -1
+		} else if !p.symbol("+") {
 			return t, true, nil
 		}
-		if t, err = p.addInterval(t, minus); err != nil {
+		var text string
+		var quoted bool
+		if !p.keyword("interval") {
+			text = p.match(daysPattern) + " days"
+		} else if text, quoted, err = p.quoted("'"); !quoted {
+			return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
+		} else if err != nil {
 			return t, true, err
 		}
-	}
-}
-
-// addInterval reads `interval '7 days'` (or a bare number of days) and adds it to t, or subtracts it.
-func (p *whereParser) addInterval(t time.Time, minus bool) (time.Time, error) {
-	var text string
-	if p.keyword("interval") {
-		var quoted bool
-		var err error
-		if text, quoted, err = p.quoted("'"); !quoted {
-			return t, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
-		} else if err != nil {
-			return t, err
+		fields := strings.Fields(strings.ToLower(text))
+		if len(fields) == 0 || len(fields)%2 != 0 {
+			return t, true, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 		}
-	} else {
-		text = p.match(daysPattern) + " days"
-	}
-	fields := strings.Fields(strings.ToLower(text))
-	if len(fields) == 0 || len(fields)%2 != 0 {
-		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
-	}
-	for i := 0; i < len(fields); i += 2 {
-		n, err := strconv.Atoi(fields[i])
-		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-		if err != nil || !known {
-			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+		for i := 0; i < len(fields); i += 2 {
+			n, err := strconv.Atoi(fields[i])
+			unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+			if err != nil || !known {
+				return t, true, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+			}
+			n *= sign
+			t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 		}
-		if minus {
-			n = -n
-		}
-		t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
 	}
-	return t, nil
 }
 
 // typedValue converts a written value to the Go type of the column.
 func typedValue(col column, text string) (any, error) {
 	switch col.Type {
 	case proto.ColumnType_INT:
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return n, nil
 		}
-		return n, nil
+		return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
 	case proto.ColumnType_DOUBLE:
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
+		if f, err := strconv.ParseFloat(text, 64); err == nil {
+			return f, nil
 		}
-		return f, nil
+		return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
 	case proto.ColumnType_BOOL:
-		// The spellings Postgres accepts.
-		switch strings.ToLower(text) {
+		switch strings.ToLower(text) { // as Postgres spells them
 		case "true", "t", "yes", "y", "on", "1":
 			return true, nil
 		case "false", "f", "no", "n", "off", "0":
 			return false, nil
 		}
 		return nil, fmt.Errorf("bad boolean %q for %s: write true or false", text, col.Name)
-	case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+	case proto.ColumnType_TIMESTAMP:
 		t, err := parseTimestamp(text)
 		if err != nil {
 			return nil, fmt.Errorf("bad timestamp %q for %s: %w", text, col.Name, err)
@@ -352,13 +329,11 @@ func typedValue(col column, text string) (any, error) {
 	return text, nil
 }
 
-// parseTimestamp reads what api.ParseTime reads (RFC 3339, yyyy-MM-dd, yyyy-MM-dd HH:mm:ss), or a
-// time to the minute, as people type it; without an offset the time is Korean.
+// parseTimestamp reads what api.ParseTime reads, or a time to the minute; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
 	if t, err := api.ParseTime(s); t != nil && err == nil {
 		return *t, nil
 	}
-	// The location applies only to the layouts without an offset.
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00"} {
 		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
 			return t, nil

@@ -14,25 +14,22 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// xlsxSheet is the one sheet of the workbook.
 const xlsxSheet = "Sheet1"
 
-// xlsxWriter writes one sheet with excelize's streaming writer, which keeps rows in a temporary
-// file rather than in memory, so a million-row export needs no more memory than a small one.
-// Cells are typed: BIGINT as numbers formatted "0" (so 3285906659 never shows as 3.29E+09), DOUBLE as
-// numbers, BOOLEAN as TRUE/FALSE, timestamps as Excel date-times in Korean time, JSONB and text as
-// text, NULL as an empty cell. The workbook is written to w only by Close: a failed export leaves
-// the output empty.
+// xlsxWriter writes one sheet with excelize's streaming writer, which keeps rows in a temporary file,
+// not in memory. Cells are typed: BIGINT as numbers formatted "0" (3285906659, never 3.29E+09),
+// timestamps as Excel date-times in Korean time, NULL as an empty cell. The workbook is written to w
+// only by Close: a failed export leaves the output empty.
 type xlsxWriter struct {
 	w      io.Writer
 	cols   []column
 	file   *excelize.File
 	sheet  *excelize.StreamWriter
-	styles []int // each column's cell style (0: General)
+	styles []int // each column's cell style
 	rows   int
 }
 
-// newXLSXWriter sets the column styles and widths, freezes the header row and writes it.
+// newXLSXWriter sets the column styles and widths, and writes the header row, frozen.
 func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
 	x = &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols))}
 	defer func() {
@@ -57,7 +54,7 @@ func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
 		switch col.Type {
 		case proto.ColumnType_INT:
 			x.styles[i], width = ids[1], 16
-		case proto.ColumnType_TIMESTAMP, proto.ColumnType_DATETIME:
+		case proto.ColumnType_TIMESTAMP:
 			x.styles[i], width = ids[0], 20
 		case proto.ColumnType_BOOL, proto.ColumnType_DOUBLE:
 			width = 12
@@ -92,7 +89,7 @@ func (x *xlsxWriter) WriteRow(r row) error {
 	return x.sheet.SetRow("A"+strconv.Itoa(x.rows+1), cells)
 }
 
-// xlsxValue is one cell's value (from columnValue) for excelize.
+// xlsxValue is a cell's value (from columnValue) for excelize.
 func xlsxValue(col column, v any) (any, error) {
 	switch x := v.(type) {
 	case int64:
@@ -119,11 +116,9 @@ func xlsxValue(col column, v any) (any, error) {
 	return s, err
 }
 
-// Close implements rowWriter: it writes the whole workbook.
-//
-// File.WriteTo would build the whole compressed workbook in a bytes.Buffer first (tens of MB per
-// 100,000 rows); the zip writer set here streams it to w instead, which keeps memory flat. (The
-// buffer exists for excelize's zip64 header fix-up, needed only for a sheet over 4 GiB of XML.)
+// Close implements rowWriter: it writes the whole workbook. File.WriteTo would build it in a
+// bytes.Buffer first (tens of MB per 100,000 rows, for a zip64 fix-up only a 4 GiB sheet needs); the
+// zip writer set here streams it to w.
 func (x *xlsxWriter) Close() error {
 	defer x.Abort()
 	if err := x.sheet.Flush(); err != nil {
