@@ -170,7 +170,8 @@ func (f *Filter) Rows(inq api.Inquiry) []Row {
 // SortMaybe puts Maybe rows in the order that loses the fewest rows under a pushed LIMIT: rows in
 // doubt because of the lower bound newest first, then the rest oldest first. Under a one-sided
 // bound the rows Postgres keeps (in any session TimeZone) are then a prefix, so streaming Sure rows
-// first and these next returns exactly min(limit, kept) rows. at reads a row's inquiry_at.
+// first and these next returns exactly min(limit, kept) rows; with both bounds in doubt no single
+// order is a prefix for every TimeZone. at reads a row's inquiry_at.
 func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
 	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.narrowed(*f.Lower).admits(at(r)) }
 	slices.SortStableFunc(rows, func(a, b R) int {
