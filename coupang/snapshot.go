@@ -9,9 +9,10 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// Steampipe hands a plugin no statement ID, so "the same statement" is read as "the connection is
-// still using these rows": each reuse keeps them for another reuseIdle, up to reuseMaxAge after
-// they were fetched. reuseMaxInquiries bounds the memory held (about 2 kB an inquiry).
+// Steampipe hands a plugin no statement ID (each inner scan of a nested loop arrives as its own
+// Execute), so "the same statement" is read as "the connection is still using these rows": each
+// reuse keeps them for another reuseIdle, up to reuseMaxAge after they were fetched.
+// reuseMaxInquiries bounds the memory held (about 2 kB an inquiry).
 const (
 	reuseIdle         = 3 * time.Second
 	reuseMaxAge       = 10 * time.Minute
@@ -19,7 +20,8 @@ const (
 )
 
 // After maxNotFoundRun single-inquiry reads in a row answered "not found", the connection sends no
-// more: a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
+// more: IDs from the seller's own listings are found, so a run of unknown ones means a wrong list,
+// and a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
 // notFoundRunExpiry after its last answer, so that a corrected query runs without a restart.
 const (
 	maxNotFoundRun    = 10
@@ -27,9 +29,10 @@ const (
 )
 
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
-// inquiries by ID, so that a join of the call-center tables costs one listing in any plan. Without
-// Steampipe's query cache a scan reuses only the other table's rows, so a query run twice asks
-// Coupang twice; with it, rows up to its TTL old are reused.
+// inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
+// join's second listing reuses the pages, a nested loop's inner `inquiry_id = X` scans the
+// inquiries. Without Steampipe's query cache a scan reuses only the other table's rows, so a query
+// run twice asks Coupang twice; with it, rows up to its TTL old are reused.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
