@@ -82,8 +82,8 @@ func Authorization(accessKey, secretKey string, t time.Time, method, path, query
 }
 
 // Validate checks r against Coupang's documented rules, so that a request Coupang would reject (and
-// count towards blocking the caller) is never sent: both dates or neither, dates required without
-// an option ID.
+// count towards blocking the caller) is never sent: besides the status, page and period rules both
+// lists share, both dates or neither, and dates required without an option ID.
 func (r ListRequest) Validate() error {
 	if err := validateStatusAndPage("partnerCounselingStatus", r.PartnerCounselingStatus, PartnerCounselingStatuses, r.PageNum, r.PageSize, MaxPageSize); err != nil {
 		return err
