@@ -37,7 +37,7 @@ type Filter struct {
 	// Lower (">" or ">=") and Upper ("<" or "<=") are the tightest bounds on inquiry_at as
 	// received; "=" quals make both.
 	Lower, Upper  *Bound
-	VendorItemIDs []int64 // sorted
+	VendorItemIDs []int64 // sorted; nil means any
 	OrderID       *int64
 	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of all requests.
 	PartnerCounselingStatus                  string

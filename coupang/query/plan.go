@@ -27,7 +27,7 @@ var ErrPlanTooLarge = errors.New("query needs too many API calls")
 type Plan struct {
 	Windows  []Window // newest first; none when the quals select nothing
 	Filter   Filter
-	PageSize int // of every request
+	PageSize int // of every request, 1..Endpoint.MaxPageSize (the fetcher's page check divides by it)
 	// Sequential is set when the query has a limit: one request at a time, newest window first,
 	// stopping as soon as the consumer has enough rows.
 	Sequential bool
