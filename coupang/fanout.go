@@ -30,11 +30,12 @@ type fanOut struct {
 // For a key-column qual holding a list, the SDK runs the list function once per value,
 // concurrently, each with a copy of QueryData holding that value (Table.doListForQualValues). A
 // copy is recognised by the identity of the list's element, as the copies of `IN (1, 1)` hold equal
-// values. An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for; a
-// duplicate's copy does nothing. Any other list, and an ID list whose rows one call must order (a
-// pushed ORDER BY, or a pushed LIMIT with an inquiry_at condition), is run whole by the copy of its
-// first element with the original quals, the others returning at once: copies running their own
-// plans could stream a row Postgres may reject before rows it surely keeps (see holdback).
+// values. An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for, so
+// it runs at the rate limit and streams each row as it comes; a duplicate's copy does nothing. Any
+// other list, and an ID list whose rows one call must order (a pushed ORDER BY, or a pushed LIMIT
+// with an inquiry_at condition), is run whole by the copy of its first element with the original
+// quals, the others returning at once: copies running their own plans could stream a row Postgres
+// may reject before rows it surely keeps (see holdback).
 func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
 		return d.Quals, nil, true, nil
