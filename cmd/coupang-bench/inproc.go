@@ -200,7 +200,7 @@ func (s scenario) listing(srv *sandbox.Server, q *inprocess.Query, res *result) 
 // newest inquiry first.
 func newest5(srv *sandbox.Server, got []time.Time) error {
 	var want []time.Time
-	for _, inq := range slices.Backward(srv.Inquiries()) { // oldest first
+	for _, inq := range slices.Backward(srv.Inquiries()) { // Inquiries is oldest first: newest first here
 		for range max(1, len(inq.VendorItemIDs)) {
 			want = append(want, inq.InquiryAt)
 		}

@@ -190,6 +190,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, w: w, r: r}
 	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	defer c.log(0) // no answer: reset, or the client gave up
+	// Counted on arrival, as a gateway counts: before the latency and any fault.
 	admitted := s.admit()
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
