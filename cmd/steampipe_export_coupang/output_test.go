@@ -95,9 +95,17 @@ func (c *writeCounter) Write(p []byte) (int, error) { c.writes++; return len(p),
 func TestWritersKeepOutputBuffered(t *testing.T) {
 	t.Parallel()
 	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
+		var direct writeCounter // the header or [ goes with the first row
+		w, err := newRowWriter(format, false, &direct, outputCols)
+		require.NoError(t, err)
+		for _, r := range outputRows {
+			require.NoError(t, w.WriteRow(r))
+		}
+		assert.Equal(t, len(outputRows), direct.writes, "%s: one Write per row", format)
+
 		var out writeCounter
 		buf := bufio.NewWriterSize(&out, 64<<10)
-		w, err := newRowWriter(format, false, buf, outputCols)
+		w, err = newRowWriter(format, false, buf, outputCols)
 		require.NoError(t, err)
 		for range 100 {
 			for _, r := range outputRows {
