@@ -162,8 +162,8 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 	return "", "", fmt.Errorf("connection %q is defined more than once: %s: keep one", name, strings.Join(found, ", "))
 }
 
-// limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }`, as Steampipe matches them, or
-// of a block for coupang (by label or source) when the connection names the image ("local/coupang").
+// limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` and of any plugin block for
+// coupang (by label or source): INSTANCE is always coupang's, as connectionConfig accepts no other.
 func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, error) {
 	var out []inprocess.Limiter
 	for _, block := range blocks {
@@ -171,7 +171,7 @@ func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, 
 			continue
 		}
 		source := cmp.Or(staticString(block.Body.Attributes["source"]), block.Labels[0])
-		if block.Labels[0] != instance && (pluginBaseName(instance) != pluginName || pluginBaseName(source) != pluginName) {
+		if block.Labels[0] != instance && pluginBaseName(source) != pluginName {
 			continue
 		}
 		for _, lb := range block.Body.Blocks {
