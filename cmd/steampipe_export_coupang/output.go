@@ -50,7 +50,9 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	}
 	sep := "{"
 	for _, col := range cols {
-		t.keys = append(t.keys, sep+jsonString(col.Name)+":")
+		var key bytes.Buffer
+		writeJSONString(&key, col.Name)
+		t.keys = append(t.keys, sep+key.String()+":")
 		sep = ","
 	}
 	return t, nil
@@ -60,10 +62,12 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 // Steampipe) shows them; an escaped backslash is matched first, so that \\u003c stays as it is.
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
 
-// jsonString is s as a JSON string, <, > and & as themselves.
-func jsonString(s string) string {
-	b, _ := json.Marshal(s) // a string always encodes
-	return htmlUnescaper.Replace(string(b))
+// writeJSONString writes s to b as a JSON string, <, > and & as themselves (never escaped, then unescaped).
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)       // a string always encodes
+	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
 // cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON. jsonLiteral
@@ -119,10 +123,10 @@ func (t *textWriter) WriteRow(r row) error {
 			return err
 		case t.format == formatCSV:
 			t.record[i] = text
+		case !literal:
+			t.line.WriteString(t.keys[i])
+			writeJSONString(&t.line, text)
 		default:
-			if !literal {
-				text = jsonString(text)
-			}
 			t.line.WriteString(t.keys[i])
 			t.line.WriteString(cmp.Or(text, "null")) // no other JSON text is empty
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -164,5 +165,22 @@ func TestJSONCellsUnescapeHTML(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(got), &b))
 			assert.Equal(t, a, b, "same JSON value")
 		}
+	}
+}
+
+// BenchmarkWriteRow is the writers' CPU and allocations per row of outputRows (2 text cells, a
+// timestamp and JSONB among them): go test -run '^$' -bench WriteRow ./cmd/steampipe_export_coupang
+func BenchmarkWriteRow(b *testing.B) {
+	for _, format := range []string{formatCSV, formatJSONL} {
+		b.Run(format, func(b *testing.B) {
+			w, err := newRowWriter(format, false, io.Discard, outputCols)
+			require.NoError(b, err)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, r := range outputRows {
+					_ = w.WriteRow(r)
+				}
+			}
+		})
 	}
 }
