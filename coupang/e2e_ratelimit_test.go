@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,10 +115,9 @@ type budgetSends struct {
 
 // at sets the budget file of e's connection in dir, before e's first query, and returns its path.
 func (s *budgetSends) at(t *testing.T, e *env, dir string) string {
-	base := regexp.MustCompile(`base_url = "([^"]+)"`).FindStringSubmatch(e.cfg)[1]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.path = filepath.Join(dir, ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), base))
+	s.path = filepath.Join(dir, ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), e.base))
 	s.seen = map[int64]bool{}
 	return s.path
 }
