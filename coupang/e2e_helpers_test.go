@@ -34,6 +34,7 @@ var fastLimiter = inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: 100
 type env struct {
 	sb    *sandbox.Server
 	r     *inprocess.Runner
+	base  string     // the sandbox's base URL, as in cfg
 	cfg   string     // the runner's connection config
 	clock *stepClock // the plugin's reuse clock when set (useStepClock)
 }
@@ -46,7 +47,7 @@ func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...i
 	cfg := sb.ConnectionHCL(base) + extraHCL
 	r, err := inprocess.New(context.Background(), "coupang", cfg, append([]inprocess.Option{inprocess.WithRateLimiter(fastLimiter)}, runnerOpts...)...)
 	require.NoError(t, err)
-	return &env{sb: sb, r: r, cfg: cfg}
+	return &env{sb: sb, r: r, base: base, cfg: cfg}
 }
 
 // query runs q and returns its rows as Go values; it resets the sandbox log first.

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,7 +33,7 @@ func TestQueriesDrawFromSharedBudget(t *testing.T) {
 		Name: coupang.RateLimiterName, FillRate: rate, BucketSize: 1, Scope: []string{"connection"}}),
 		inprocess.WithRequestHook(sends.read))
 	// The test's own file: TestMain's directory and this sandbox's keys (see startSandbox).
-	path := sends.at(t, e, ratelimit.DefaultDir())
+	path := sends.at(e, ratelimit.DefaultDir())
 
 	// Another process has just used the whole budget.
 	var other []time.Time
@@ -84,7 +83,7 @@ func TestRateLimitEnv(t *testing.T) {
 	t.Setenv(ratelimit.EnvDir, dir)
 	sends := &budgetSends{}
 	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "", inprocess.WithRequestHook(sends.read)) // with the 100,000/s override
-	path := sends.at(t, e, dir)
+	path := sends.at(e, dir)
 	for _, bad := range []string{"fast", "0", "-1", "11", "NaN"} {
 		t.Setenv(coupang.EnvRateLimit, bad)
 		_, err := e.query(t, inquiry)
@@ -115,11 +114,10 @@ type budgetSends struct {
 }
 
 // at sets the budget file of e's connection in dir, before e's first query, and returns its path.
-func (s *budgetSends) at(t *testing.T, e *env, dir string) string {
-	base := regexp.MustCompile(`base_url = "([^"]+)"`).FindStringSubmatch(e.cfg)[1]
+func (s *budgetSends) at(e *env, dir string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.path = filepath.Join(dir, ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), base))
+	s.path = filepath.Join(dir, ratelimit.FileName(e.sb.VendorID(), e.sb.AccessKey(), e.base))
 	s.seen = map[int64]bool{}
 	return s.path
 }

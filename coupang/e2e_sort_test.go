@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
@@ -111,4 +112,19 @@ func TestSortedLimitUnderUpperBoundIsRefused(t *testing.T) {
 	// Without the limit the same scan is exact (Postgres drops what it rejects, nothing is cut).
 	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst()})
 	requireNewestFirst(t, rows)
+
+	// An in-process caller whose bounds are exact (WithExactTimes) has no row in doubt: the limited
+	// scan returns the newest rows up to the bound.
+	rows, err = runQuery(coupang.WithExactTimes(t.Context()), e.r,
+		inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: 5, SortOrder: newestFirst()})
+	require.NoError(t, err)
+	require.Len(t, rows, 5)
+	requireNewestFirst(t, rows)
+	var newest time.Time
+	for _, inq := range e.sb.Inquiries() {
+		if !inq.InquiryAt.After(hi) && inq.InquiryAt.After(newest) {
+			newest = inq.InquiryAt
+		}
+	}
+	assert.True(t, newest.Equal(rows[0]["inquiry_at"].(time.Time)), "the newest row up to the bound comes first")
 }

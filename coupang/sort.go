@@ -101,7 +101,8 @@ func emitSorted(rows []query.Row, filters []*query.Filter, limited bool, prev ma
 // upperDoubt reports whether some filter's upper bound keeps t in some session TimeZones only.
 func upperDoubt(filters []*query.Filter, t time.Time) bool {
 	return slices.ContainsFunc(filters, func(f *query.Filter) bool {
-		upper := query.Filter{Upper: f.Upper} // the upper bound alone
+		upper := *f // the upper bound alone, read as f reads it (ExactTimes)
+		upper.Lower = nil
 		return f.Upper != nil && upper.Certainty(t) == query.Maybe
 	})
 }
