@@ -214,6 +214,8 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 	switch pn := pg.Pagination; {
 	case pn.TotalPages < 0 || pn.TotalElements < 0:
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
+	case pn.TotalPages == 0 && len(pg.items) > 0: // a missing pagination block: later pages would be lost
+		return bad("%d rows but totalPages 0", len(pg.items))
 	case pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
 		return bad("totalPages %d for totalElements %d and pageSize %d", pn.TotalPages, pn.TotalElements, j.req.PageSize)
 	}

@@ -217,6 +217,7 @@ func TestFetchRejectsMisbehavingAPI(t *testing.T) {
 		{"absurd totalPages", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 1 << 30, TotalElements: 3}}, "totalPages 1073741824 for totalElements 3"},
 		{"absurd totals", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 1 << 30, TotalElements: 30 << 30}}, "totalPages 1073741824"},
 		{"negative totals", &api.Page{Pagination: api.Pagination{TotalPages: -1}}, "negative totalPages"},
+		{"rows without pagination", &api.Page{Inquiries: rows(3)}, "3 rows but totalPages 0"},
 		{"no page", nil, "no page"},
 	}
 	for _, c := range cases {
