@@ -47,7 +47,7 @@ type RequestRecord struct {
 	Method   string
 	Path     string
 	RawQuery string
-	Status   int    // HTTP status sent; 0 when the connection was reset
+	Status   int    // HTTP status sent; 0 when none was (a reset, or the client gave up first)
 	Fault    string // the injected fault's kind, "" when served normally
 }
 
