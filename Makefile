@@ -44,10 +44,11 @@ fuzz:
 		done; \
 	done
 
-## bench: the scenario benchmarks against the sandbox, then the Go micro-benchmarks
+## bench: the scenario benchmarks against the sandbox (each once; add BENCHFLAGS=-short for the small data sets), then the micro-benchmarks
+BENCHFLAGS ?=
 bench:
-	$(GO) run ./cmd/coupang-bench
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 0 $(BENCHFLAGS) ./internal/bench
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkScenarios$$' -benchmem ./...
 
 ## demo: exports from the offline sandbox, no account and no network needed
 demo:
