@@ -44,10 +44,9 @@ fuzz:
 		done; \
 	done
 
-## bench: the scenario benchmarks against the sandbox (each once; add BENCHFLAGS=-short for the small data sets), then the micro-benchmarks
-BENCHFLAGS ?=
+## bench: the scenario benchmarks against the sandbox, each once (internal/bench), then the micro-benchmarks
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 0 $(BENCHFLAGS) ./internal/bench
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 0 ./internal/bench
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkScenarios$$' -benchmem ./...
 
 ## demo: exports from the offline sandbox, no account and no network needed

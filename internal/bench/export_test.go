@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -93,12 +94,9 @@ func (s scenario) export(b *testing.B, srv *sandbox.Server, base string) {
 	b.Logf("%s; limiter %g rps linked in, sandbox without limit; %s", s.title, s.rate, p.sql)
 	check(b, p, rd.got)
 	raw, err := os.ReadFile(rssFile)
-	if err != nil {
-		b.Fatalf("export peak RSS: %v", err)
-	}
-	var kib float64
-	if _, err := fmt.Sscan(string(raw), &kib); err != nil {
-		b.Fatalf("export peak RSS: %q is not a number of KiB", raw)
+	kib, perr := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64)
+	if err = cmp.Or(err, perr); err != nil {
+		b.Fatalf("export peak RSS in KiB from GNU time: %v", err)
 	}
 	rssMB := kib / 1024
 	b.ReportMetric(rssMB, "peak-RSS-MB")
@@ -120,11 +118,11 @@ func (s scenario) rounds(b *testing.B, srv *sandbox.Server, base string) {
 		b.Fatal(err)
 	}
 	p, newCmd := s.exportPlan(b, srv, base, bin)
-	b.Logf("%s; default limiter %g rps, shared budget; sandbox 429 above %g requests in a closed 1-second window; in each process %s",
-		s.title, s.rate, s.sandboxLimit(), p.sql)
 	var single time.Duration // one process's wall
 	for _, n := range s.procs {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.Logf("%s; default limiter %g rps, shared budget; sandbox 429 above %g requests in a closed 1-second window; %d at once, each %s",
+				s.title, s.rate, s.sandboxLimit(), n, p.sql)
 			b.StopTimer()
 			time.Sleep(1100 * time.Millisecond) // let the previous round's window pass
 			var rd round
