@@ -44,10 +44,10 @@ fuzz:
 		done; \
 	done
 
-## bench: the scenario benchmarks against the sandbox, then the Go micro-benchmarks
+## bench: the scenario benchmarks against the sandbox, each once (internal/bench), then the micro-benchmarks
 bench:
-	$(GO) run ./cmd/coupang-bench
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 0 ./internal/bench
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkScenarios$$' -benchmem ./...
 
 ## demo: exports from the offline sandbox, no account and no network needed
 demo:

@@ -84,8 +84,9 @@ func WithRateLimiter(l Limiter) Option {
 
 // linkedRateLimit, set at link time (-ldflags "-X .../internal/inprocess.linkedRateLimit=2000"),
 // retunes the coupang_api limiter (requests per second, burst 1) of every Runner, before any
-// WithRateLimiter. Only cmd/coupang-bench sets it, to export 1,000,000 sandbox inquiries (hours at
-// 4/s): release builds never raise the rate against Coupang above COUPANG_RATE_LIMIT's cap.
+// WithRateLimiter. Only the export benchmarks of internal/bench set it, to export 1,000,000 sandbox
+// inquiries (hours at 4/s): release builds never raise the rate against Coupang above
+// COUPANG_RATE_LIMIT's cap.
 var linkedRateLimit string
 
 // linkedLimiters returns the limiter of the link-time rate, if any.
