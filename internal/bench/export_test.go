@@ -123,7 +123,6 @@ func (s scenario) rounds(b *testing.B, srv *sandbox.Server, base string) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.Logf("%s; default limiter %g rps, shared budget; sandbox 429 above %g requests in a closed 1-second window; %d at once, each %s",
 				s.title, s.rate, s.sandboxLimit(), n, p.sql)
-			b.StopTimer()
 			time.Sleep(1100 * time.Millisecond) // let the previous round's window pass
 			var rd round
 			timed(b, func() (err error) { rd, err = exportRound(srv, n, newCmd); return err })
