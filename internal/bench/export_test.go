@@ -44,6 +44,8 @@ var (
 	}
 )
 
+// TestMain makes the directory the export binaries are built into, shared by every export scenario
+// of this process, and removes it after them (not after a panic, such as go test's -timeout).
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "coupang-bench-")
 	if err != nil {
