@@ -141,6 +141,7 @@ func (s scenario) rounds(b *testing.B, srv *sandbox.Server, base string) {
 			b.ReportMetric(float64(rd.requests)/rd.span.Seconds(), "requests/s")
 			b.ReportMetric(rd.span.Seconds()/bound, "span/bound")
 			b.ReportMetric(mean.Seconds(), "mean-wall-s")
+			b.ReportMetric(slices.Min(rd.walls).Seconds(), "min-wall-s") // wall-s is the slowest process's
 			if single > 0 {
 				b.ReportMetric(mean.Seconds()/single.Seconds(), "x-1-process")
 			}
