@@ -121,9 +121,8 @@ func (s scenario) sandboxLimit() float64 {
 	return math.Ceil(s.rate * 1.25)
 }
 
-// run starts the sandbox and runs s against it; setup stays outside the benchmark timer.
+// run starts the sandbox and runs s against it.
 func (s scenario) run(b *testing.B) {
-	b.StopTimer()
 	opts := s.data
 	opts.Latency, opts.RateLimit = s.latency, s.sandboxLimit()
 	srv := sandbox.New(opts)

@@ -115,17 +115,27 @@ func target(b *testing.B, met bool, format string, args ...any) {
 	}
 }
 
-// timed runs f b.N times under the benchmark timer: once with -benchtime 1x, as the scenarios'
-// figures are their own measurements, not ns/op.
+// timed runs f in a b.Loop: once with -benchtime 1x, as the scenarios' figures are their own
+// measurements, not ns/op. b.Loop keeps the setup before it and the checks after it off the timer,
+// and runs them once even when a longer -benchtime repeats f.
 func timed(b *testing.B, f func() error) {
-	b.StopTimer()
-	for range b.N {
-		b.StartTimer()
-		err := f()
-		b.StopTimer()
-		if err != nil {
+	for b.Loop() {
+		if err := f(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTimedSetsUpOnce checks that a scenario's setup and checks run once when -benchtime asks for
+// more than one run of its measured part (go test's default of 1 s repeats a quick scenario).
+func TestTimedSetsUpOnce(t *testing.T) {
+	setups, runs := 0, 0
+	r := testing.Benchmark(func(b *testing.B) {
+		setups++
+		timed(b, func() error { runs++; time.Sleep(100 * time.Millisecond); return nil })
+	})
+	if setups != 1 || runs != r.N {
+		t.Errorf("%d setups for %d runs of f (N = %d), want 1 setup and N runs", setups, runs, r.N)
 	}
 }
 
