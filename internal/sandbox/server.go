@@ -102,8 +102,8 @@ func (s *Server) Count() int { return len(s.data.recs) }
 // inquiryId). It renders the whole data set: slow for very large sets.
 func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.render) }
 
-// InquiryTimes returns every inquiry's inquiryAt in the order of Inquiries, without rendering them:
-// cheap even for millions.
+// InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
+// rendering them: cheap even for millions.
 func (s *Server) InquiryTimes() []time.Time { return times(s.data.recs) }
 
 // Inquiry returns one inquiry by id.
