@@ -245,7 +245,7 @@ func route(path string) (func(*call, string) envelope, string) {
 	switch {
 	case p[2] == "callCenterInquiries" && p[0] == "v5":
 		return (*call).one, p[3]
-	case p[2] == "callCenterInquiries":
+	case p[2] == "callCenterInquiries": // the single-inquiry path exists only in v5
 	case p[3] == "callCenterInquiries" && (p[0] == "v5" || p[0] == "v4"):
 		return (*call).list, p[2]
 	case p[3] == "onlineInquiries" && p[0] == "v5":
