@@ -149,14 +149,15 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 // listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, filtered by
 // the variants, then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var emits []func(query.Row) bool // emits[i] hands on the rows that passed h.filters[i]
+	var filters []*query.Filter
+	var emits []func(query.Row) bool // emits[i] hands on the rows that passed filters[i]
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			emits = append(emits, h.emitter(f))
+			filters, emits = append(filters, f), append(emits, h.emitter(f))
 		}
 	}
 	if len(emits) == 0 {
@@ -170,7 +171,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range h.filters {
+		for i, f := range filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}
