@@ -106,7 +106,7 @@ func decodeEnvelope(body []byte, v any) error {
 	var message String
 	_ = message.UnmarshalJSON(env.Message) // a message that is not text is no message
 	code := string(env.Code)
-	if e := codeError(code, string(message)); code != "" && e != nil {
+	if e := codeError(code, string(message)); e != nil {
 		return e
 	}
 	if isNull(env.Data) {
@@ -143,20 +143,20 @@ func jsonError(err error) error {
 	return fmt.Errorf("%s: %s", te.Field, msg)
 }
 
-// codeError is the error of a body's code (inside an HTTP 200 answer), or nil for a success code.
+// codeError is the error of a body's code (inside an HTTP 200 answer), or nil for no code or a
+// success code.
 func codeError(code, message string) *Error {
 	kind, trimmed := KindDecode, strings.TrimSpace(code)
 	if n, err := strconv.Atoi(trimmed); err == nil {
 		kind = kindOfStatus(n)
-	} else if strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
+	} else if code == "" || strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
 		return nil
 	}
 	if kind == 0 {
 		return nil
 	}
-	msg := cmp.Or(sanitize(message, 300), "no message")
-	return &Error{Kind: kind, Code: sanitize(code, 40), Message: fmt.Sprintf("code %s in the body: %s", sanitize(code, 40), msg),
-		Hint: hintFor(kind, msg, false)}
+	code, msg := sanitize(code, 40), cmp.Or(sanitize(message, 300), "no message")
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf("code %s in the body: %s", code, msg), Hint: hintFor(kind, msg, false)}
 }
 
 func decodeErr(format string, args ...any) *Error {

@@ -159,6 +159,14 @@ func TestDecodeNullsAndUnknownFields(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, page.Inquiries)
 	assert.Equal(t, Pagination{}, page.Pagination)
+
+	// A body without code is read by its data; a blank code is no success code.
+	page, err = DecodeListResponse([]byte(`{"data":{"content":[{"inquiryId":3}]}}`))
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), page.Inquiries[0].InquiryID)
+	_, err = DecodeListResponse([]byte(listBody(`" "`, `{"inquiryId":3}`)))
+	assert.Equal(t, KindDecode, KindOf(err))
+	assert.ErrorContains(t, err, "in the body: OK")
 }
 
 func TestDecodeRejectsBadBodies(t *testing.T) {
