@@ -251,7 +251,7 @@ func TestHTMLErrorNamesWhatCameBack(t *testing.T) {
 		_, _ = w.Write([]byte("<html><head><title>Access Denied</title></head><body>You are blocked</body></html>"))
 	})
 	_, err := newTestClient(t, f.URL).GetInquiry(context.Background(), 5)
-	assert.Contains(t, err.Error(), `HTML page (HTTP 403): "Access Denied"`)
+	assert.Contains(t, err.Error(), `forbidden (HTTP 403): HTML page: "Access Denied"`)
 	assert.Equal(t, 403, err.(*Error).StatusCode)
 }
 

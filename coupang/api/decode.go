@@ -89,7 +89,7 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
 func decodeEnvelope(body []byte, v any) error {
 	if !looksLikeJSON(body) {
-		return decodeErr("%s", describeBody(body, 0))
+		return decodeErr("%s", describeBody(body))
 	}
 	var env struct {
 		Code    String          `json:"code"`
@@ -99,7 +99,7 @@ func decodeEnvelope(body []byte, v any) error {
 	if err := json.Unmarshal(bytes.TrimPrefix(body, []byte(bom)), &env); err != nil {
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) {
-			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
+			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body), Hint: hintDecode, Err: err}
 		}
 		return decodeErr("malformed JSON: %v", jsonError(err))
 	}
@@ -111,7 +111,7 @@ func decodeEnvelope(body []byte, v any) error {
 	}
 	if isNull(env.Data) {
 		if code == "" {
-			return decodeErr("a JSON object without code or data: %s", describeBody(body, 0))
+			return decodeErr("a JSON object without code or data: %s", describeBody(body))
 		}
 		return decodeErr("code %s but no data (message %q)", code, sanitize(string(message), 80))
 	}
@@ -381,8 +381,8 @@ func looksLikeHTML(body []byte) bool {
 }
 
 // describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of
-// an HTML page its title, or its text without tags); status 0 is left out.
-func describeBody(body []byte, status int) string {
+// an HTML page its title, or its text without tags). The HTTP status is the *Error's to show.
+func describeBody(body []byte) string {
 	what, text := "non-JSON body", string(bytes.TrimSpace(body))
 	switch {
 	case text == "":
@@ -396,9 +396,6 @@ func describeBody(body []byte, status int) string {
 		}
 	case looksLikeJSON(body):
 		what = "JSON"
-	}
-	if status != 0 {
-		what += fmt.Sprintf(" (HTTP %d)", status)
 	}
 	if text = sanitize(text, 80); text != "" {
 		what += ": " + strconv.Quote(text)
