@@ -555,6 +555,11 @@ func TestValidateBaseURL(t *testing.T) {
 		require.Error(t, err, u)
 		assert.Contains(t, err.Error(), want, u)
 	}
+	for _, u := range []string{"https://u:secretpw@/", "https://u:secretpw@host:bad/", "https://u:secretpw@host/%zz", "ftp://u:secretpw@host"} {
+		err := ValidateBaseURL(u)
+		require.Error(t, err, u)
+		assert.NotContains(t, err.Error(), "secretpw", u)
+	}
 }
 
 func TestParseRetryAfter(t *testing.T) {
