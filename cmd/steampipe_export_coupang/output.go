@@ -108,8 +108,9 @@ type textWriter struct {
 	rows   int
 }
 
-// WriteRow implements rowWriter.
+// WriteRow implements rowWriter; a row that fails leaves nothing of itself in line.
 func (t *textWriter) WriteRow(r row) error {
+	start := t.line.Len() // the header or [ stays for the next row
 	if t.format == formatJSON && t.rows > 0 {
 		t.line.WriteString(",\n")
 	}
@@ -120,6 +121,7 @@ func (t *textWriter) WriteRow(r row) error {
 		}
 		switch {
 		case err != nil:
+			t.line.Truncate(start)
 			return err
 		case t.format == formatCSV:
 			t.record[i] = text

@@ -130,6 +130,25 @@ func TestWriterRejectsInvalidJSONCell(t *testing.T) {
 	}
 }
 
+// TestWriterFailedRowWritesNothing: a row that fails leaves no part of itself behind, before or after
+// other rows, so what the writer writes next is what it would have written without that row.
+func TestWriterFailedRowWritesNothing(t *testing.T) {
+	t.Parallel()
+	bad := row{"id": intCol(9), "name": strCol("x"), "ids": jsonCol("{")}
+	for _, format := range []string{formatCSV, formatJSON, formatJSONL} {
+		var buf bytes.Buffer
+		w, err := newRowWriter(format, false, &buf, outputCols)
+		require.NoError(t, err)
+		require.Error(t, w.WriteRow(bad))
+		require.NoError(t, w.WriteRow(outputRows[1]))
+		require.Error(t, w.WriteRow(bad))
+		require.NoError(t, w.WriteRow(outputRows[2]))
+		require.Error(t, w.WriteRow(bad))
+		require.NoError(t, w.Close())
+		assert.Equal(t, writeAll(t, format, outputRows[1:]), buf.String(), format)
+	}
+}
+
 // TestJSONCellsUnescapeHTML: a JSONB cell shows <, > and & as themselves (the SDK's encoder escapes
 // them), in CSV and JSON alike, and nothing else in it changes.
 func TestJSONCellsUnescapeHTML(t *testing.T) {

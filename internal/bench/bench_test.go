@@ -48,10 +48,12 @@ type scenario struct {
 	procs             []int // export processes per round
 }
 
-// BenchmarkScenarios runs every scenario as a sub-benchmark of its name.
+// BenchmarkScenarios runs every scenario as a sub-benchmark of its name. A benchmark that calls
+// b.Run runs once, so its exports share the binaries built into its temporary directory.
 func BenchmarkScenarios(b *testing.B) {
+	ex := newExports(b.TempDir())
 	for _, s := range scenarios(testing.Short()) {
-		b.Run(s.name, s.run)
+		b.Run(s.name, func(b *testing.B) { s.run(b, ex) })
 	}
 }
 
@@ -122,7 +124,7 @@ func (s scenario) sandboxLimit() float64 {
 }
 
 // run starts the sandbox and runs s against it.
-func (s scenario) run(b *testing.B) {
+func (s scenario) run(b *testing.B, ex *exports) {
 	opts := s.data
 	opts.Latency, opts.RateLimit = s.latency, s.sandboxLimit()
 	srv := sandbox.New(opts)
@@ -133,9 +135,9 @@ func (s scenario) run(b *testing.B) {
 	b.Cleanup(stop)
 	switch s.kind {
 	case "export":
-		s.export(b, srv, base)
+		s.export(b, ex, srv, base)
 	case "procs":
-		s.rounds(b, srv, base)
+		s.rounds(b, ex, srv, base)
 	default:
 		s.inProcess(b, srv, base)
 	}

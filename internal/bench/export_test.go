@@ -27,40 +27,31 @@ const (
 	linkedRateVar = "github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess.linkedRateLimit"
 )
 
-var (
-	binDir string // the export binaries' directory, made and removed by TestMain
-
-	// The export binaries, built once per test process: a release build, and one with exportRate linked in.
-	releaseExport = sync.OnceValues(func() (string, error) { return build("steampipe_export_coupang", "") })
-	linkedExport  = sync.OnceValues(func() (string, error) {
-		return build("export-linked", fmt.Sprintf("-X %s=%d", linkedRateVar, exportRate))
-	})
-
+// exports is what the export scenarios of one run share: the export binaries, built on first use
+// (a release build, and one with exportRate linked in), and the last export's figures.
+type exports struct {
+	release, linked func() (string, error)
 	// smaller is the last export scenario's rows and peak RSS in MB, for the next to compare with.
 	smaller struct {
 		name  string
 		rows  int
 		rssMB float64
 	}
-)
-
-// TestMain makes the directory the export binaries are built into, shared by every export scenario
-// of this process, and removes it after them (not after a panic, such as go test's -timeout).
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "coupang-bench-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
 }
 
-// build builds the export command with ldflags into binDir/name and returns its path.
-func build(name, ldflags string) (string, error) {
-	path := filepath.Join(binDir, name)
+// newExports returns the exports of a run whose binaries go into dir.
+func newExports(dir string) *exports {
+	return &exports{
+		release: sync.OnceValues(func() (string, error) { return build(dir, "steampipe_export_coupang", "") }),
+		linked: sync.OnceValues(func() (string, error) {
+			return build(dir, "export-linked", fmt.Sprintf("-X %s=%d", linkedRateVar, exportRate))
+		}),
+	}
+}
+
+// build builds the export command with ldflags into dir/name and returns its path.
+func build(dir, name, ldflags string) (string, error) {
+	path := filepath.Join(dir, name)
 	if out, err := exec.Command("go", "build", "-ldflags", ldflags, "-o", path, exportPkg).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %v\n%s", exportPkg, err, out)
 	}
@@ -77,7 +68,7 @@ type round struct {
 }
 
 // export runs the export binary, with exportRate linked in, under GNU time for its peak RSS.
-func (s scenario) export(b *testing.B, srv *sandbox.Server, base string) {
+func (s scenario) export(b *testing.B, ex *exports, srv *sandbox.Server, base string) {
 	// A child's ru_maxrss includes this process's peak: Go starts children with
 	// clone(CLONE_VFORK|CLONE_VM), and exec folds the shared address space's high-water RSS into the
 	// child's (fs/exec.c: exec_mmap -> setmax_mm_hiwater_rss). This process holds the sandbox and the
@@ -85,7 +76,7 @@ func (s scenario) export(b *testing.B, srv *sandbox.Server, base string) {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		b.Fatalf("the export's peak RSS is read with GNU time (Debian package time): %v", err)
 	}
-	bin, err := linkedExport()
+	bin, err := ex.linked()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,19 +94,19 @@ func (s scenario) export(b *testing.B, srv *sandbox.Server, base string) {
 	rssMB := kib / 1024
 	b.ReportMetric(rssMB, "peak-RSS-MB")
 	target(b, rssMB < 150, "peak RSS < 150 MB")
-	if smaller.rows > 0 && smaller.rows < rd.rows {
+	if smaller := &ex.smaller; smaller.rows > 0 && smaller.rows < rd.rows {
 		growth := rssMB / smaller.rssMB
 		b.ReportMetric(growth, "peak-RSS-x-smaller")
 		b.Logf("peak RSS x%.2f of %s's for x%.1f rows", growth, smaller.name, float64(rd.rows)/float64(smaller.rows))
 		target(b, growth <= 1.25, "peak RSS flat across sizes (<= 1.25 x %s's)", smaller.name)
 	}
-	smaller.name, smaller.rows, smaller.rssMB = s.name, rd.rows, rssMB
+	ex.smaller.name, ex.smaller.rows, ex.smaller.rssMB = s.name, rd.rows, rssMB
 }
 
 // rounds runs rounds of s.procs release builds at once, a sub-benchmark each, sharing the default
 // coupang_api budget of one seller (one budget directory for every round).
-func (s scenario) rounds(b *testing.B, srv *sandbox.Server, base string) {
-	bin, err := releaseExport()
+func (s scenario) rounds(b *testing.B, ex *exports, srv *sandbox.Server, base string) {
+	bin, err := ex.release()
 	if err != nil {
 		b.Fatal(err)
 	}

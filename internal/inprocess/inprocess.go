@@ -84,9 +84,9 @@ func WithRateLimiter(l Limiter) Option {
 
 // linkedRateLimit, set at link time (-ldflags "-X .../internal/inprocess.linkedRateLimit=2000"),
 // retunes the coupang_api limiter (requests per second, burst 1) of every Runner, before any
-// WithRateLimiter. Only the export benchmarks of internal/bench set it, to export 1,000,000 sandbox
-// inquiries (hours at 4/s): release builds never raise the rate against Coupang above
-// COUPANG_RATE_LIMIT's cap.
+// WithRateLimiter. It is for exports of 1,000,000 sandbox inquiries (hours at 4/s): the export
+// benchmarks of internal/bench and the workbook memory figures of docs/performance.md. Release builds
+// never set it, so nothing raises the rate against Coupang above COUPANG_RATE_LIMIT's cap.
 var linkedRateLimit string
 
 // linkedLimiters returns the limiter of the link-time rate, if any.

@@ -162,7 +162,7 @@ func renderAll[T any](recs []record, render func(int) T) []T {
 	return out
 }
 
-// times returns the records' times without rendering them.
+// times returns the records' times in api.KST without rendering them.
 func times(recs []record) []time.Time {
 	return renderAll(recs, func(i int) time.Time { return kst(recs[i].at) })
 }

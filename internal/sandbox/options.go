@@ -13,8 +13,9 @@
 // (partnerTransferStatus "requestAnswer", needAnswer true). MatchesStatus implements exactly this.
 //
 // The v5 product Q&A list (onlineInquiries) serves buyers' questions on the same catalog, about half
-// as many per day, with the same checks plus a case-sensitive answeredType (ALL; ANSWERED: at least
-// one answer; NOANSWER: none) and pageSize 1..50.
+// as many per day, with the same checks (both dates always required) plus a case-sensitive
+// answeredType (ALL; ANSWERED: at least one answer; NOANSWER: none) and pageSize 1..50. Its answers
+// show every shape a client must tolerate (see toWireProduct).
 package sandbox
 
 import (

@@ -112,7 +112,8 @@ func (s *Server) ProductInquiries() []ProductInquiry {
 	return renderAll(s.data.products, s.data.renderProduct)
 }
 
-// ProductInquiryTimes returns every product question's inquiryAt, oldest first, without rendering.
+// ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
+// rendering them.
 func (s *Server) ProductInquiryTimes() []time.Time { return times(s.data.products) }
 
 // productList answers the product Q&A list: questions newest first, within the inclusive dates.

@@ -102,8 +102,8 @@ func (s *Server) Count() int { return len(s.data.recs) }
 // inquiryId). It renders the whole data set: slow for very large sets.
 func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.render) }
 
-// InquiryTimes returns every inquiry's inquiryAt in the order of Inquiries, without rendering them:
-// cheap even for millions.
+// InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
+// rendering them: cheap even for millions.
 func (s *Server) InquiryTimes() []time.Time { return times(s.data.recs) }
 
 // Inquiry returns one inquiry by id.
@@ -245,7 +245,7 @@ func route(path string) (func(*call, string) envelope, string) {
 	switch {
 	case p[2] == "callCenterInquiries" && p[0] == "v5":
 		return (*call).one, p[3]
-	case p[2] == "callCenterInquiries":
+	case p[2] == "callCenterInquiries": // the single-inquiry path exists only in v5
 	case p[3] == "callCenterInquiries" && (p[0] == "v5" || p[0] == "v4"):
 		return (*call).list, p[2]
 	case p[3] == "onlineInquiries" && p[0] == "v5":

@@ -10,7 +10,8 @@ import (
 func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bool) {
 	window, limit := time.Second, int(rate)
 	if rate < 1 {
-		window, limit = time.Duration(float64(time.Second)/rate), 1
+		// At most ~31 years: a longer window overflows Duration, turns negative and admits all.
+		window, limit = time.Duration(min(1/rate, 1e9)*float64(time.Second)), 1
 	}
 	k := 0
 	for k < len(admitted) && now.Sub(admitted[k]) > window {

@@ -28,6 +28,29 @@ func TestAdmitAtWindowEdge(t *testing.T) {
 	}
 }
 
+// TestAdmitAtBelowOne: below 1 per second, one request per closed 1/rate seconds; a rate too small
+// for a Duration window still refuses the second request.
+func TestAdmitAtBelowOne(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	adm, ok := admitAt(nil, t0, 0.5)
+	if !ok {
+		t.Fatal("first request refused")
+	}
+	if adm, ok = admitAt(adm, t0.Add(2*time.Second), 0.5); ok {
+		t.Fatal("at 0.5/s, a request exactly 2 s after the last was admitted: 2 in a closed 2-second window")
+	}
+	if _, ok = admitAt(adm, t0.Add(2*time.Second+time.Nanosecond), 0.5); !ok {
+		t.Fatal("at 0.5/s, a request 2 s + 1 ns after the last was refused")
+	}
+	for _, rate := range []float64{1e-10, 1e-300} {
+		adm, _ := admitAt(nil, t0, rate)
+		if _, ok := admitAt(adm, t0.Add(24*time.Hour), rate); ok {
+			t.Errorf("at %g/s, a second request a day later was admitted", rate)
+		}
+	}
+}
+
 func TestMostInWindow(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
