@@ -282,7 +282,7 @@ func TestFaultsNotRetried(t *testing.T) {
 		{name: "403 not allowed IP", fault: func() *sandbox.Fault { return sandbox.FaultStatus(403, "Not allowed IP") },
 			words: []string{"forbidden (HTTP 403)", "Not allowed IP", "register this machine's public IP", "Coupang Wing"}},
 		{name: "403 HTML page", fault: sandbox.FaultHTML403,
-			words: []string{"forbidden (HTTP 403)", `HTML page (HTTP 403): "403 Forbidden"`, "probably blocked"}},
+			words: []string{`forbidden (HTTP 403): HTML page: "403 Forbidden"`, "probably blocked"}},
 		{name: "404 wrong vendor", fault: func() *sandbox.Fault { return sandbox.FaultStatus(404, "Not Found") },
 			words: []string{"not found (HTTP 404)", "check vendor_id"}},
 		{name: "400 wrong vendor", cfg: func(v, _, _ *string) { *v = "A00099999" },

@@ -115,13 +115,14 @@ func (c *Client) BaseURL() string { return c.cfg.BaseURL }
 func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("base_url %q is not a URL: %w", raw, err)
+		return fmt.Errorf("base_url is not a URL: %w", errors.Unwrap(err)) // *url.Error repeats raw
 	}
+	raw = u.Redacted() // a password in base_url stays out of every message
 	if u.Host == "" || u.Hostname() == "" {
 		return fmt.Errorf("base_url %q has no host: use a URL like %s", raw, DefaultBaseURL)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
-		return fmt.Errorf("base_url %q must be only scheme://host[:port], without a path, query or credentials, like %s", u.Redacted(), DefaultBaseURL)
+		return fmt.Errorf("base_url %q must be only scheme://host[:port], without a path, query or credentials, like %s", raw, DefaultBaseURL)
 	}
 	switch u.Scheme {
 	case "https":

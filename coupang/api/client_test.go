@@ -251,7 +251,7 @@ func TestHTMLErrorNamesWhatCameBack(t *testing.T) {
 		_, _ = w.Write([]byte("<html><head><title>Access Denied</title></head><body>You are blocked</body></html>"))
 	})
 	_, err := newTestClient(t, f.URL).GetInquiry(context.Background(), 5)
-	assert.Contains(t, err.Error(), `HTML page (HTTP 403): "Access Denied"`)
+	assert.Contains(t, err.Error(), `forbidden (HTTP 403): HTML page: "Access Denied"`)
 	assert.Equal(t, 403, err.(*Error).StatusCode)
 }
 
@@ -554,6 +554,11 @@ func TestValidateBaseURL(t *testing.T) {
 		err := ValidateBaseURL(u)
 		require.Error(t, err, u)
 		assert.Contains(t, err.Error(), want, u)
+	}
+	for _, u := range []string{"https://u:secretpw@/", "https://u:secretpw@host:bad/", "https://u:secretpw@host/%zz", "ftp://u:secretpw@host"} {
+		err := ValidateBaseURL(u)
+		require.Error(t, err, u)
+		assert.NotContains(t, err.Error(), "secretpw", u)
 	}
 }
 

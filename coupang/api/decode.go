@@ -89,7 +89,7 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
 func decodeEnvelope(body []byte, v any) error {
 	if !looksLikeJSON(body) {
-		return decodeErr("%s", describeBody(body, 0))
+		return decodeErr("%s", describeBody(body))
 	}
 	var env struct {
 		Code    String          `json:"code"`
@@ -99,19 +99,19 @@ func decodeEnvelope(body []byte, v any) error {
 	if err := json.Unmarshal(bytes.TrimPrefix(body, []byte(bom)), &env); err != nil {
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) {
-			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body, 0), Hint: hintDecode, Err: err}
+			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body), Hint: hintDecode, Err: err}
 		}
 		return decodeErr("malformed JSON: %v", jsonError(err))
 	}
 	var message String
 	_ = message.UnmarshalJSON(env.Message) // a message that is not text is no message
 	code := string(env.Code)
-	if e := codeError(code, string(message)); code != "" && e != nil {
+	if e := codeError(code, string(message)); e != nil {
 		return e
 	}
 	if isNull(env.Data) {
 		if code == "" {
-			return decodeErr("a JSON object without code or data: %s", describeBody(body, 0))
+			return decodeErr("a JSON object without code or data: %s", describeBody(body))
 		}
 		return decodeErr("code %s but no data (message %q)", code, sanitize(string(message), 80))
 	}
@@ -143,20 +143,20 @@ func jsonError(err error) error {
 	return fmt.Errorf("%s: %s", te.Field, msg)
 }
 
-// codeError is the error of a body's code (inside an HTTP 200 answer), or nil for a success code.
+// codeError is the error of a body's code (inside an HTTP 200 answer), or nil for no code or a
+// success code.
 func codeError(code, message string) *Error {
 	kind, trimmed := KindDecode, strings.TrimSpace(code)
 	if n, err := strconv.Atoi(trimmed); err == nil {
 		kind = kindOfStatus(n)
-	} else if strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
+	} else if code == "" || strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
 		return nil
 	}
 	if kind == 0 {
 		return nil
 	}
-	msg := cmp.Or(sanitize(message, 300), "no message")
-	return &Error{Kind: kind, Code: sanitize(code, 40), Message: fmt.Sprintf("code %s in the body: %s", sanitize(code, 40), msg),
-		Hint: hintFor(kind, msg, false)}
+	code, msg := sanitize(code, 40), cmp.Or(sanitize(message, 300), "no message")
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf("code %s in the body: %s", code, msg), Hint: hintFor(kind, msg, false)}
 }
 
 func decodeErr(format string, args ...any) *Error {
@@ -381,8 +381,8 @@ func looksLikeHTML(body []byte) bool {
 }
 
 // describeBody names what came back instead of Coupang's JSON, with a short sanitized excerpt (of
-// an HTML page its title, or its text without tags); status 0 is left out.
-func describeBody(body []byte, status int) string {
+// an HTML page its title, or its text without tags). The HTTP status is the *Error's to show.
+func describeBody(body []byte) string {
 	what, text := "non-JSON body", string(bytes.TrimSpace(body))
 	switch {
 	case text == "":
@@ -396,9 +396,6 @@ func describeBody(body []byte, status int) string {
 		}
 	case looksLikeJSON(body):
 		what = "JSON"
-	}
-	if status != 0 {
-		what += fmt.Sprintf(" (HTTP %d)", status)
 	}
 	if text = sanitize(text, 80); text != "" {
 		what += ": " + strconv.Quote(text)

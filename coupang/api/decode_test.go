@@ -159,6 +159,14 @@ func TestDecodeNullsAndUnknownFields(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, page.Inquiries)
 	assert.Equal(t, Pagination{}, page.Pagination)
+
+	// A body without code is read by its data; a blank code is no success code.
+	page, err = DecodeListResponse([]byte(`{"data":{"content":[{"inquiryId":3}]}}`))
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), page.Inquiries[0].InquiryID)
+	_, err = DecodeListResponse([]byte(listBody(`" "`, `{"inquiryId":3}`)))
+	assert.Equal(t, KindDecode, KindOf(err))
+	assert.ErrorContains(t, err, "in the body: OK")
 }
 
 func TestDecodeRejectsBadBodies(t *testing.T) {
@@ -227,8 +235,8 @@ func TestDecodeInquiryResponseShapes(t *testing.T) {
 func TestDescribeBodySanitizes(t *testing.T) {
 	t.Parallel()
 	body := "\x00\x01garbage\r\n\twith\xff bytes " + strings.Repeat("x", 200)
-	d := describeBody([]byte(body), 502)
-	assert.True(t, strings.HasPrefix(d, `non-JSON body (HTTP 502): "garbage with`), d)
+	d := describeBody([]byte(body))
+	assert.True(t, strings.HasPrefix(d, `non-JSON body: "garbage with`), d)
 	assert.NotContains(t, d, "\n")
 	assert.Less(t, len([]rune(d)), 140)
 }

@@ -178,7 +178,7 @@ func statusError(status int, location string, body []byte) *Error {
 	}
 	e.Code, e.Message = errorBody(body)
 	if e.Message == "" {
-		e.Message = describeBody(body, status)
+		e.Message = describeBody(body)
 	}
 	e.Hint = hintFor(e.Kind, e.Message, looksLikeHTML(body))
 	return e
