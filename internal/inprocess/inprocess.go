@@ -305,18 +305,6 @@ func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error
 // QualValue converts a Go value to the protobuf value of a qual; see Qual.Value for the types.
 func QualValue(v any) (*proto.QualValue, error) {
 	switch x := v.(type) {
-	case int64:
-		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: x}}, nil
-	case int:
-		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: int64(x)}}, nil
-	case string:
-		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: x}}, nil
-	case bool:
-		return &proto.QualValue{Value: &proto.QualValue_BoolValue{BoolValue: x}}, nil
-	case float64:
-		return &proto.QualValue{Value: &proto.QualValue_DoubleValue{DoubleValue: x}}, nil
-	case time.Time:
-		return &proto.QualValue{Value: &proto.QualValue_TimestampValue{TimestampValue: timestamppb.New(x)}}, nil
 	case []int64:
 		return listValue(x)
 	case []string:
@@ -324,21 +312,28 @@ func QualValue(v any) (*proto.QualValue, error) {
 	case []any:
 		return listValue(x)
 	}
-	return nil, fmt.Errorf("unsupported value %v of type %T", v, v)
+	return scalarValue(v)
 }
 
 func listValue[T any](values []T) (*proto.QualValue, error) {
 	list := &proto.QualValueList{}
 	for _, e := range values {
-		switch any(e).(type) {
-		case []int64, []string, []any:
-			return nil, errors.New("nested lists are not supported")
-		}
-		v, err := QualValue(e)
+		v, err := scalarValue(e)
 		if err != nil {
 			return nil, err
 		}
 		list.Values = append(list.Values, v)
 	}
 	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}, nil
+}
+
+// scalarValue converts what the SDK's NewQualValue converts, and a time.Time, which it would write as text.
+func scalarValue(v any) (*proto.QualValue, error) {
+	switch x := v.(type) {
+	case int, int64, string, bool, float64:
+		return proto.NewQualValue(x), nil
+	case time.Time:
+		return proto.NewQualValue(timestamppb.New(x)), nil
+	}
+	return nil, fmt.Errorf("unsupported value %v of type %T", v, v)
 }
