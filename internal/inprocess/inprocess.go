@@ -19,7 +19,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -33,7 +32,6 @@ type Runner struct {
 	connection string
 	schema     map[string]*proto.TableSchema
 	calls      atomic.Int64
-	onRequest  func(api.RequestInfo)
 }
 
 // Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config (the tags
@@ -51,9 +49,8 @@ type Limiter struct {
 type Option func(*options)
 
 type options struct {
-	logger    hclog.Logger
-	limiters  []Limiter
-	onRequest func(api.RequestInfo)
+	logger   hclog.Logger
+	limiters []Limiter
 }
 
 // WithLogOutput sends the SDK's and the plugin's log lines at level ("trace" .. "error", "off") and
@@ -62,12 +59,6 @@ type options struct {
 func WithLogOutput(w io.Writer, level string) Option {
 	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level)})
 	return func(o *options) { o.logger = logger }
-}
-
-// WithRequestHook calls hook after every HTTP attempt (retries included) of the runner's queries,
-// from the goroutine that made it: the export's progress line counts requests this way.
-func WithRequestHook(hook func(api.RequestInfo)) Option {
-	return func(o *options) { o.onRequest = hook }
 }
 
 // WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner; an
@@ -166,7 +157,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), onRequest: o.onRequest}, nil
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
 }
 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
@@ -224,9 +215,6 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := &coupang.FetchTracker{}
-	if r.onRequest != nil {
-		ctx = api.WithRequestHook(ctx, r.onRequest)
-	}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
 	req := &proto.ExecuteRequest{
 		Table:                 q.Table,
