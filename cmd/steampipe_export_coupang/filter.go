@@ -14,24 +14,15 @@ import (
 // row is one row as the plugin streams it, by column name.
 type row = map[string]*proto.Column
 
-// columnValue returns a cell as int64, float64, string, bool, time.Time or []byte (JSON);
-// ok is false for NULL or a missing cell.
-func columnValue(c *proto.Column) (v any, ok bool) {
+// isNull reports whether a cell is NULL or missing.
+func isNull(c *proto.Column) bool {
 	switch x := c.GetValue().(type) {
-	case *proto.Column_IntValue:
-		return x.IntValue, true
-	case *proto.Column_DoubleValue:
-		return x.DoubleValue, true
-	case *proto.Column_StringValue:
-		return x.StringValue, true
-	case *proto.Column_BoolValue:
-		return x.BoolValue, true
+	case nil, *proto.Column_NullValue:
+		return true
 	case *proto.Column_TimestampValue:
-		return x.TimestampValue.AsTime(), x.TimestampValue != nil
-	case *proto.Column_JsonValue:
-		return x.JsonValue, true
+		return x.TimestampValue == nil
 	}
-	return nil, false
+	return false
 }
 
 // compareCell orders a cell and a --where value, which parseWhere made of the cell's column's type:
@@ -78,11 +69,10 @@ func (e expr) eval(r row) (v, known bool) {
 		return !decisive, known
 	}
 	cell := r[e.Column.Name]
-	_, present := columnValue(cell)
 	switch {
 	case e.Op == "is null" || e.Op == "is not null":
-		return present == (e.Op == "is not null"), true
-	case !present:
+		return isNull(cell) == (e.Op == "is null"), true
+	case isNull(cell):
 		return false, false
 	case e.Op == "in":
 		return slices.ContainsFunc(e.Values, func(want any) bool { return compareCell(cell, want) == 0 }), true
