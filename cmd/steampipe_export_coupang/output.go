@@ -51,24 +51,21 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	}
 	sep := "{"
 	for _, col := range cols {
-		var key bytes.Buffer
-		writeJSONString(&key, col.Name)
-		t.keys = append(t.keys, sep+key.String()+":")
+		t.keys = append(t.keys, sep+jsonString(col.Name)+":")
 		sep = ","
 	}
 	return t, nil
 }
 
-// htmlUnescaper turns Go's JSON escapes of <, > and & back into the characters, as Postgres (and so
-// Steampipe) shows them; an escaped backslash is matched first, so that \\u003c stays as it is.
+// htmlUnescaper turns Go's JSON escapes of <, > and & (encoding/json's and the SDK's) back into the
+// characters, as Postgres (and so Steampipe) shows them; an escaped backslash is matched first, so
+// that \\u003c stays as it is.
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
 
-// writeJSONString writes s to b as a JSON string, <, > and & as themselves (never escaped, then unescaped).
-func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode's newline
+// jsonString is s as a JSON string, <, > and & as themselves.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return htmlUnescaper.Replace(string(b))
 }
 
 // cellText is a cell as CSV writes it: NULL as "", JSONB as compact JSON. jsonLiteral reports whether
@@ -128,7 +125,7 @@ func (t *textWriter) WriteRow(r row) error {
 			t.record[i] = text
 		case !literal:
 			t.line.WriteString(t.keys[i])
-			writeJSONString(&t.line, text)
+			t.line.WriteString(jsonString(text))
 		default:
 			t.line.WriteString(t.keys[i])
 			t.line.WriteString(cmp.Or(text, "null")) // no other JSON text is empty
