@@ -6,7 +6,6 @@ package inprocess
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -98,9 +97,6 @@ func linkedLimiters(linked string) ([]Limiter, error) {
 func New(ctx context.Context, connectionName, configHCL string, opts ...Option) (*Runner, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	if connectionName == "" {
-		return nil, errors.New("inprocess: connection name is empty")
 	}
 	linked, err := linkedLimiters(linkedRateLimit)
 	if err != nil {
