@@ -123,12 +123,10 @@ func (t *textWriter) WriteRow(r row) error {
 			return err
 		case t.format == formatCSV:
 			t.record[i] = text
-		case !literal:
-			t.line.WriteString(t.keys[i])
-			t.line.WriteString(jsonString(text))
+		case literal:
+			t.line.WriteString(t.keys[i] + cmp.Or(text, "null")) // no other JSON text is empty
 		default:
-			t.line.WriteString(t.keys[i])
-			t.line.WriteString(cmp.Or(text, "null")) // no other JSON text is empty
+			t.line.WriteString(t.keys[i] + jsonString(text))
 		}
 	}
 	t.rows++
