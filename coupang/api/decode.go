@@ -26,11 +26,7 @@ func DecodeListResponse(body []byte) (*Page, error) {
 	if err != nil {
 		return nil, decodeErr("data.content%v", err)
 	}
-	pagination, err := data.Pagination.pagination()
-	if err != nil {
-		return nil, err
-	}
-	return &Page{Inquiries: inquiries, Pagination: pagination}, nil
+	return &Page{Inquiries: inquiries, Pagination: data.Pagination.pagination()}, nil
 }
 
 // DecodeInquiryResponse decodes a body of the single-inquiry endpoint. data may be the inquiry, an
@@ -71,19 +67,11 @@ func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	if data.Pagination == nil {
-		// Without totalPages a page cannot be told from the last one: fail rather than stop early.
-		return nil, decodeErr("data has no pagination")
-	}
-	pagination, err := data.Pagination.pagination()
-	if err != nil {
-		return nil, err
-	}
 	inquiries, err := decodeEach(data.Content, "a question", decodeProductInquiry)
 	if err != nil {
 		return nil, decodeErr("data.content%v", err)
 	}
-	return &ProductInquiryPage{Inquiries: inquiries, Pagination: pagination}, nil
+	return &ProductInquiryPage{Inquiries: inquiries, Pagination: data.Pagination.pagination()}, nil
 }
 
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
@@ -166,7 +154,7 @@ func decodeErr(format string, args ...any) *Error {
 // wireList is the data of both question lists.
 type wireList struct {
 	Content    []json.RawMessage `json:"content"`
-	Pagination *wirePagination   `json:"pagination"`
+	Pagination wirePagination    `json:"pagination"`
 }
 
 type wirePagination struct {
@@ -176,18 +164,11 @@ type wirePagination struct {
 	CountPerPage  Int64 `json:"countPerPage"`
 }
 
-// pagination checks the block's values (nil is a zero block): a page loop must not follow an
-// absurd totalPages.
-func (w *wirePagination) pagination() (Pagination, error) {
-	if w == nil {
-		return Pagination{}, nil
-	}
-	p := Pagination{CurrentPage: int(w.CurrentPage), TotalPages: int(w.TotalPages),
+// pagination is the block's values, zero for a missing block: the fetcher, which follows
+// totalPages, judges whether they are plausible.
+func (w wirePagination) pagination() Pagination {
+	return Pagination{CurrentPage: int(w.CurrentPage), TotalPages: int(w.TotalPages),
 		TotalElements: int(w.TotalElements), CountPerPage: int(w.CountPerPage)}
-	if p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0 {
-		return Pagination{}, decodeErr("data.pagination: implausible values %+v", p)
-	}
-	return p, nil
 }
 
 // wireInquiry is a call-center inquiry as Coupang sends it.
