@@ -18,15 +18,7 @@ import (
 // DecodeListResponse decodes a body of the list endpoint with the tolerant types of tolerant.go. A
 // body that is not Coupang's JSON, or whose code is not 200, gives an *Error, never an empty page.
 func DecodeListResponse(body []byte) (*Page, error) {
-	var data wireList
-	if err := decodeEnvelope(body, &data); err != nil {
-		return nil, err
-	}
-	inquiries, err := decodeEach(data.Content, "an inquiry", decodeInquiry)
-	if err != nil {
-		return nil, decodeErr("data.content%v", err)
-	}
-	return &Page{Inquiries: inquiries, Pagination: data.Pagination.pagination()}, nil
+	return decodeList(body, "an inquiry", decodeInquiry)
 }
 
 // DecodeInquiryResponse decodes a body of the single-inquiry endpoint. data may be the inquiry, an
@@ -63,15 +55,31 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 // DecodeProductInquiryList decodes a body of the product Q&A list tolerantly, like
 // DecodeListResponse.
 func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
-	var data wireList
+	return decodeList(body, "a question", decodeProductInquiry)
+}
+
+// decodeList decodes a body of either question list, each element of its content with decode.
+func decodeList[T any](body []byte, what string, decode func(json.RawMessage) (T, error)) (*ListPage[T], error) {
+	var data struct {
+		Content    []json.RawMessage `json:"content"`
+		Pagination struct {
+			CurrentPage   Int64 `json:"currentPage"`
+			TotalPages    Int64 `json:"totalPages"`
+			TotalElements Int64 `json:"totalElements"`
+			CountPerPage  Int64 `json:"countPerPage"`
+		} `json:"pagination"`
+	}
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	inquiries, err := decodeEach(data.Content, "a question", decodeProductInquiry)
+	items, err := decodeEach(data.Content, what, decode)
 	if err != nil {
 		return nil, decodeErr("data.content%v", err)
 	}
-	return &ProductInquiryPage{Inquiries: inquiries, Pagination: data.Pagination.pagination()}, nil
+	// A missing block reads as zeros: the fetcher, which follows totalPages, judges the values.
+	pn := data.Pagination
+	return &ListPage[T]{Inquiries: items, Pagination: Pagination{CurrentPage: int(pn.CurrentPage),
+		TotalPages: int(pn.TotalPages), TotalElements: int(pn.TotalElements), CountPerPage: int(pn.CountPerPage)}}, nil
 }
 
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
@@ -149,26 +157,6 @@ func codeError(code, message string) *Error {
 
 func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
-}
-
-// wireList is the data of both question lists.
-type wireList struct {
-	Content    []json.RawMessage `json:"content"`
-	Pagination wirePagination    `json:"pagination"`
-}
-
-type wirePagination struct {
-	CurrentPage   Int64 `json:"currentPage"`
-	TotalPages    Int64 `json:"totalPages"`
-	TotalElements Int64 `json:"totalElements"`
-	CountPerPage  Int64 `json:"countPerPage"`
-}
-
-// pagination is the block's values, zero for a missing block: the fetcher, which follows
-// totalPages, judges whether they are plausible.
-func (w wirePagination) pagination() Pagination {
-	return Pagination{CurrentPage: int(w.CurrentPage), TotalPages: int(w.TotalPages),
-		TotalElements: int(w.TotalElements), CountPerPage: int(w.CountPerPage)}
 }
 
 // wireInquiry is a call-center inquiry as Coupang sends it.
