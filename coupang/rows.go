@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
@@ -155,11 +154,16 @@ func productCommentRows(s *scan, r query.ProductRow) []row {
 	})
 }
 
+// shorten cuts s to its first titleRunes characters, without copying it.
 func shorten(s string) string {
-	if utf8.RuneCountInString(s) <= titleRunes {
-		return s
+	n := 0
+	for i := range s {
+		if n == titleRunes {
+			return s[:i]
+		}
+		n++
 	}
-	return string([]rune(s)[:titleRunes])
+	return s
 }
 
 // convert maps each element of in through f; the result is never nil, so a JSON column shows [].
