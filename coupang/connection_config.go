@@ -157,8 +157,11 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if qc := d.QueryContext; qc != nil && qc.CacheEnabled {
 		cacheTTL = time.Duration(qc.CacheTTL) * time.Second
 	}
-	client := c.client.WithWait(wait).WithReserve(func(ctx context.Context) (func(), error) {
-		return c.budget.Reserve(ctx, shared)
+	client := c.client.WithReserve(func(ctx context.Context) (func(), error) {
+		if err := wait(ctx); err != nil {
+			return nil, err
+		}
+		return c.budget.Reserve(ctx, shared) // locked from here to the send: after the limiter's wait
 	}).WithReuse(c.snap.scanReuse(d.Table.Name, cacheTTL))
 	return c, client, nil
 }
