@@ -22,6 +22,11 @@ func TestProgressOnlyOnTerminals(t *testing.T) {
 	defer f.Close()
 	assert.False(t, isTerminal(f), "a regular file is not a terminal")
 	assert.False(t, isTerminal(&buf))
+
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, isTerminal(null), "%s is a character device, not a terminal: --output xlsx > %[1]s must work", os.DevNull)
 }
 
 func TestProgressLineWording(t *testing.T) {

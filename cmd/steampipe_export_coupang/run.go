@@ -16,6 +16,7 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"golang.org/x/term"
 )
 
 const connectionName = "coupang"
@@ -161,13 +162,10 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
 }
 
+// isTerminal reports whether w is a terminal; /dev/null, a character device too, is not.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // startProgress shows requests, rows and elapsed time on one stderr line until stop, only when stderr
