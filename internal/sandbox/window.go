@@ -14,11 +14,7 @@ func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bo
 		// At most ~31 years: a longer window overflows Duration, turns negative and admits all.
 		window, limit = time.Duration(min(1/rate, 1e9)*float64(time.Second)), 1
 	}
-	k := 0
-	for k < len(admitted) && now.Sub(admitted[k]) > window {
-		k++
-	}
-	admitted = admitted[k:]
+	admitted = slices.DeleteFunc(admitted, func(t time.Time) bool { return now.Sub(t) > window })
 	if float64(len(admitted)) >= limit {
 		return admitted, false
 	}
