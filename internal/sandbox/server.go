@@ -191,7 +191,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	defer c.log(0) // no answer: reset, or the client gave up
 	// Counted on arrival, as a gateway counts: before the latency and any fault.
-	admitted := s.admit()
+	admitted := true
+	if s.opts.RateLimit > 0 {
+		s.mu.Lock()
+		s.admits, admitted = admitAt(s.admits, time.Now(), s.opts.RateLimit)
+		s.mu.Unlock()
+	}
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
 		return
@@ -218,18 +223,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.serve()
-}
-
-// admit applies Options.RateLimit.
-func (s *Server) admit() bool {
-	if s.opts.RateLimit <= 0 {
-		return true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var ok bool
-	s.admits, ok = admitAt(s.admits, time.Now(), s.opts.RateLimit)
-	return ok
 }
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
