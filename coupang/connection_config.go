@@ -90,7 +90,8 @@ type connections struct {
 	built map[string]*connection
 }
 
-// get returns the query's connection, building it on first use and after its config changed.
+// get returns the query's connection, building it (after validating its config) on first use and
+// after its config changed.
 func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connection, error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
@@ -99,19 +100,6 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if c := cs.built[d.Connection.Name]; c != nil && c.config == config {
 		return c, nil
 	}
-	c, err := buildConnection(ctx, config)
-	if err != nil {
-		return nil, err
-	}
-	if cs.built == nil {
-		cs.built = map[string]*connection{}
-	}
-	cs.built[d.Connection.Name] = c
-	return c, nil
-}
-
-// buildConnection validates config and builds its connection.
-func buildConnection(ctx context.Context, config coupangConfig) (*connection, error) {
 	apiCfg, lookbackDays, err := config.resolve()
 	if err != nil {
 		return nil, err
@@ -135,8 +123,13 @@ func buildConnection(ctx context.Context, config coupangConfig) (*connection, er
 	if !ok {
 		now = time.Now
 	}
-	return &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
-		snap: newSnapshot(now), config: config}, nil
+	if cs.built == nil {
+		cs.built = map[string]*connection{}
+	}
+	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
+		snap: newSnapshot(now), config: config}
+	cs.built[d.Connection.Name] = c
+	return c, nil
 }
 
 // queryClient returns the connection's client for one list call, bound to its snapshot and to the
@@ -164,8 +157,11 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if qc := d.QueryContext; qc != nil && qc.CacheEnabled {
 		cacheTTL = time.Duration(qc.CacheTTL) * time.Second
 	}
-	client := c.client.WithWait(wait).WithReserve(func(ctx context.Context) (func(), error) {
-		return c.budget.Reserve(ctx, shared)
+	client := c.client.WithReserve(func(ctx context.Context) (func(), error) {
+		if err := wait(ctx); err != nil {
+			return nil, err
+		}
+		return c.budget.Reserve(ctx, shared) // locked from here to the send: after the limiter's wait
 	}).WithReuse(c.snap.scanReuse(d.Table.Name, cacheTTL))
 	return c, client, nil
 }

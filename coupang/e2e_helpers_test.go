@@ -37,6 +37,8 @@ type env struct {
 	base  string     // the sandbox's base URL, as in cfg
 	cfg   string     // the runner's connection config
 	clock *stepClock // the plugin's reuse clock when set (useStepClock)
+	// onRequest, when set, is called after every HTTP attempt of e's queries (api.WithRequestHook).
+	onRequest func(api.RequestInfo)
 }
 
 // newEnv starts a sandbox with opts and a runner whose config is the sandbox's credentials plus
@@ -59,10 +61,14 @@ func (e *env) query(t *testing.T, q inprocess.Query) ([]map[string]any, error) {
 
 // context is the context of e's queries in test t.
 func (e *env) context(t *testing.T) context.Context {
-	if e.clock != nil {
-		return e.clock.context(t.Context())
+	ctx := t.Context()
+	if e.onRequest != nil {
+		ctx = api.WithRequestHook(ctx, e.onRequest)
 	}
-	return t.Context()
+	if e.clock != nil {
+		return e.clock.context(ctx)
+	}
+	return ctx
 }
 
 // runQuery runs q under ctx as Postgres would over the FDW in a UTC session: it keeps only the streamed

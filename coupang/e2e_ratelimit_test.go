@@ -30,8 +30,8 @@ func TestQueriesDrawFromSharedBudget(t *testing.T) {
 	const rate = 5
 	sends := &budgetSends{}
 	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "", inprocess.WithRateLimiter(inprocess.Limiter{
-		Name: coupang.RateLimiterName, FillRate: rate, BucketSize: 1, Scope: []string{"connection"}}),
-		inprocess.WithRequestHook(sends.read))
+		Name: coupang.RateLimiterName, FillRate: rate, BucketSize: 1, Scope: []string{"connection"}}))
+	e.onRequest = sends.read
 	// The test's own file: TestMain's directory and this sandbox's keys (see startSandbox).
 	path := sends.at(e, ratelimit.DefaultDir())
 
@@ -82,7 +82,8 @@ func TestRateLimitEnv(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(ratelimit.EnvDir, dir)
 	sends := &budgetSends{}
-	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "", inprocess.WithRequestHook(sends.read)) // with the 100,000/s override
+	e := newEnv(t, sandbox.Options{Days: 14, PerDay: 40}, "") // with the 100,000/s override
+	e.onRequest = sends.read
 	path := sends.at(e, dir)
 	for _, bad := range []string{"fast", "0", "-1", "11", "NaN"} {
 		t.Setenv(coupang.EnvRateLimit, bad)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -184,6 +185,24 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 	}
 	h.flush()
 	return nil
+}
+
+// inquiryHasStatus reports whether an inquiry read on its own would be listed under the
+// partnerCounselingStatus status. Coupang does not document the rule; this is the sandbox's.
+func inquiryHasStatus(inq api.Inquiry, status string) bool {
+	switch status {
+	case "", api.StatusNone:
+		return true
+	case api.StatusAnswer:
+		return inq.CSPartnerCounselingStatus == "answered"
+	case api.StatusNoAnswer:
+		return inq.CSPartnerCounselingStatus == "requestAnswer"
+	case api.StatusTransfer:
+		return slices.ContainsFunc(inq.Replies, func(r api.Reply) bool {
+			return r.AnswerType == "csAgent" && r.NeedAnswer && r.PartnerTransferStatus != nil && *r.PartnerTransferStatus == "requestAnswer"
+		})
+	}
+	return false
 }
 
 // holdback orders rows for a pushed LIMIT, which the SDK counts in streamed rows whether Postgres

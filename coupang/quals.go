@@ -25,12 +25,9 @@ const (
 // optionalKeyColumns declares the named key columns, all optional: inquiry_at with the time
 // operators, the others with "=" (IN lists arrive as "=" with a list value).
 func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
-	out := make(plugin.KeyColumnSlice, len(names))
-	for i, name := range names {
-		out[i] = &plugin.KeyColumn{Name: name, Require: plugin.Optional}
-		if name == colInquiryAt {
-			out[i].Operators = []string{"=", ">", ">=", "<", "<="}
-		}
+	out := plugin.OptionalColumns(names)
+	if c := out.Find(colInquiryAt); c != nil {
+		c.Operators = []string{"=", ">", ">=", "<", "<="}
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
@@ -155,11 +154,16 @@ func productCommentRows(s *scan, r query.ProductRow) []row {
 	})
 }
 
+// shorten cuts s to its first titleRunes characters, without copying it.
 func shorten(s string) string {
-	if utf8.RuneCountInString(s) <= titleRunes {
-		return s
+	n := 0
+	for i := range s {
+		if n == titleRunes {
+			return s[:i]
+		}
+		n++
 	}
-	return string([]rune(s)[:titleRunes])
+	return s
 }
 
 // convert maps each element of in through f; the result is never nil, so a JSON column shows [].
@@ -177,22 +181,4 @@ func nonZero(v int64) *int64 {
 		return nil
 	}
 	return &v
-}
-
-// inquiryHasStatus reports whether an inquiry read on its own would be listed under the
-// partnerCounselingStatus status. Coupang does not document the rule; this is the sandbox's.
-func inquiryHasStatus(inq api.Inquiry, status string) bool {
-	switch status {
-	case "", api.StatusNone:
-		return true
-	case api.StatusAnswer:
-		return inq.CSPartnerCounselingStatus == "answered"
-	case api.StatusNoAnswer:
-		return inq.CSPartnerCounselingStatus == "requestAnswer"
-	case api.StatusTransfer:
-		return slices.ContainsFunc(inq.Replies, func(r api.Reply) bool {
-			return r.AnswerType == "csAgent" && r.NeedAnswer && r.PartnerTransferStatus != nil && *r.PartnerTransferStatus == "requestAnswer"
-		})
-	}
-	return false
 }

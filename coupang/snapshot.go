@@ -64,14 +64,14 @@ func newSnapshot(now func() time.Time) *snapshot {
 
 // scanReuse implements api.Reuse for one scan of table.
 type scanReuse struct {
-	*snapshot
+	snap     *snapshot // the connection's, which the scan reads and adds to
 	table    string
 	cacheTTL time.Duration // 0 with the query cache off
 	b        *batch        // created on the scan's first page
 }
 
 func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
-	return &scanReuse{snapshot: s, table: table, cacheTTL: cacheTTL}
+	return &scanReuse{snap: s, table: table, cacheTTL: cacheTTL}
 }
 
 // usable reports whether the scan may reuse what b fetched, and if so marks b used.
@@ -87,10 +87,11 @@ func (r *scanReuse) usable(b *batch, now time.Time) bool {
 
 // Page implements api.Reuse.
 func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.pages[req]
-	if !ok || !r.usable(e.b, r.now()) {
+	s := r.snap
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.pages[req]
+	if !ok || !r.usable(e.b, s.now()) {
 		return nil, false
 	}
 	return e.v, true
@@ -98,61 +99,64 @@ func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
 
 // Listed implements api.Reuse.
 func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.now()
+	s := r.snap
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
 	if r.b == nil {
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
-		r.batches = append(r.batches, r.b)
+		s.batches = append(s.batches, r.b)
 	}
 	n := len(page.Inquiries)
-	for r.held+n > reuseMaxInquiries && len(r.batches) > 1 && r.batches[0] != r.b {
-		b := r.batches[0] // forget the oldest batch
-		r.batches, r.held = r.batches[1:], r.held-b.size
-		maps.DeleteFunc(r.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
-		maps.DeleteFunc(r.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
+	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
+		b := s.batches[0] // forget the oldest batch
+		s.batches, s.held = s.batches[1:], s.held-b.size
+		maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
+		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 	}
-	if r.held+n > reuseMaxInquiries {
+	if s.held+n > reuseMaxInquiries {
 		return // this listing alone fills the snapshot: keep what it holds
 	}
 	r.b.lastUsed = now
 	r.b.size += n
-	r.held += n
-	r.pages[req] = entry[*api.Page]{page, r.b}
+	s.held += n
+	s.pages[req] = entry[*api.Page]{page, r.b}
 	for i := range page.Inquiries {
-		r.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
+		s.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
 	}
 }
 
 // Inquiry implements api.Reuse.
 func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.now()
-	if e, ok := r.inquiries[id]; ok && r.usable(e.b, now) {
+	s := r.snap
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
 		return e.v, nil
 	}
-	if r.notFoundRun >= maxNotFoundRun && now.Sub(r.lastNotFound) <= notFoundRunExpiry {
+	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
 		return nil, fmt.Errorf("not sent: the last %d inquiry IDs asked for were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", r.notFoundRun)
+			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFoundRun)
 	}
 	return nil, nil
 }
 
 // Read implements api.Reuse.
 func (r *scanReuse) Read(_ int64, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	s := r.snap
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
 	case err == nil:
-		r.notFoundRun = 0
+		s.notFoundRun = 0
 	case api.KindOf(err) == api.KindNotFound:
-		now := r.now()
-		if now.Sub(r.lastNotFound) > notFoundRunExpiry {
-			r.notFoundRun = 0
+		now := s.now()
+		if now.Sub(s.lastNotFound) > notFoundRunExpiry {
+			s.notFoundRun = 0
 		}
-		r.notFoundRun++
-		r.lastNotFound = now
+		s.notFoundRun++
+		s.lastNotFound = now
 	}
 }

@@ -14,40 +14,31 @@ import (
 // row is one row as the plugin streams it, by column name.
 type row = map[string]*proto.Column
 
-// columnValue returns a cell as int64, float64, string, bool, time.Time or []byte (JSON);
-// ok is false for NULL or a missing cell.
-func columnValue(c *proto.Column) (v any, ok bool) {
+// isNull reports whether a cell is NULL or missing.
+func isNull(c *proto.Column) bool {
 	switch x := c.GetValue().(type) {
-	case *proto.Column_IntValue:
-		return x.IntValue, true
-	case *proto.Column_DoubleValue:
-		return x.DoubleValue, true
-	case *proto.Column_StringValue:
-		return x.StringValue, true
-	case *proto.Column_BoolValue:
-		return x.BoolValue, true
+	case nil, *proto.Column_NullValue:
+		return true
 	case *proto.Column_TimestampValue:
-		return x.TimestampValue.AsTime(), x.TimestampValue != nil
-	case *proto.Column_JsonValue:
-		return x.JsonValue, true
+		return x.TimestampValue == nil
 	}
-	return nil, false
+	return false
 }
 
-// compareValues orders a cell's value and a --where value of its column: the SDK makes every cell
-// of its column's type, as parseWhere does every value.
-func compareValues(a, b any) int {
-	switch x := a.(type) {
+// compareCell orders a cell and a --where value, which parseWhere made of the cell's column's type:
+// the getter of that type reads the cell (a cell of another type would read as its zero value).
+func compareCell(c *proto.Column, want any) int {
+	switch w := want.(type) {
 	case int64:
-		return cmp.Compare(x, b.(int64))
+		return cmp.Compare(c.GetIntValue(), w)
 	case float64:
-		return cmp.Compare(x, b.(float64))
+		return cmp.Compare(c.GetDoubleValue(), w)
 	case string:
-		return cmp.Compare(x, b.(string))
+		return cmp.Compare(c.GetStringValue(), w)
 	case bool:
-		return cmp.Compare(strconv.FormatBool(x), strconv.FormatBool(b.(bool))) // false < true, as in Postgres
+		return cmp.Compare(strconv.FormatBool(c.GetBoolValue()), strconv.FormatBool(w)) // false < true, as in Postgres
 	case time.Time:
-		return x.Compare(b.(time.Time))
+		return c.GetTimestampValue().AsTime().Compare(w)
 	}
 	return 0 // JSONB, which --where compares with nothing
 }
@@ -77,18 +68,18 @@ func (e expr) eval(r row) (v, known bool) {
 		}
 		return !decisive, known
 	}
-	v0, present := columnValue(r[e.Column.Name])
+	cell := r[e.Column.Name]
 	switch {
 	case e.Op == "is null" || e.Op == "is not null":
-		return present == (e.Op == "is not null"), true
-	case !present:
+		return isNull(cell) == (e.Op == "is null"), true
+	case isNull(cell):
 		return false, false
 	case e.Op == "in":
-		return slices.ContainsFunc(e.Values, func(want any) bool { return compareValues(v0, want) == 0 }), true
+		return slices.ContainsFunc(e.Values, func(want any) bool { return compareCell(cell, want) == 0 }), true
 	case e.Op == "between":
-		return compareValues(v0, e.Values[0]) >= 0 && compareValues(v0, e.Values[1]) <= 0, true
+		return compareCell(cell, e.Values[0]) >= 0 && compareCell(cell, e.Values[1]) <= 0, true
 	}
-	n := compareValues(v0, e.Values[0])
+	n := compareCell(cell, e.Values[0])
 	if e.Op == "!=" {
 		return n != 0, true
 	}

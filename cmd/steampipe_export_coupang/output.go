@@ -10,7 +10,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 const (
@@ -50,48 +51,48 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	}
 	sep := "{"
 	for _, col := range cols {
-		var key bytes.Buffer
-		writeJSONString(&key, col.Name)
-		t.keys = append(t.keys, sep+key.String()+":")
+		t.keys = append(t.keys, sep+jsonString(col.Name)+":")
 		sep = ","
 	}
 	return t, nil
 }
 
-// htmlUnescaper turns Go's JSON escapes of <, > and & back into the characters, as Postgres (and so
-// Steampipe) shows them; an escaped backslash is matched first, so that \\u003c stays as it is.
+// htmlUnescaper turns Go's JSON escapes of <, > and & (encoding/json's and the SDK's) back into the
+// characters, as Postgres (and so Steampipe) shows them; an escaped backslash is matched first, so
+// that \\u003c stays as it is.
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
 
-// writeJSONString writes s to b as a JSON string, <, > and & as themselves (never escaped, then unescaped).
-func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode's newline
+// jsonString is s as a JSON string, <, > and & as themselves.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return htmlUnescaper.Replace(string(b))
 }
 
-// cellText is a cell's value (from columnValue) as CSV writes it: JSONB as compact JSON. jsonLiteral
-// reports whether the text is also the value's JSON; other values are JSON strings (NaN among them).
-func cellText(col column, v any) (text string, jsonLiteral bool, err error) {
-	switch x := v.(type) {
-	case string:
-		return x, false, nil
-	case int64:
-		return strconv.FormatInt(x, 10), true, nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), !math.IsNaN(x) && !math.IsInf(x, 0), nil
-	case bool:
-		return strconv.FormatBool(x), true, nil
-	case time.Time:
-		return formatTimestamp(x), false, nil
-	case []byte:
+// cellText is a cell as CSV writes it: NULL as "", JSONB as compact JSON. jsonLiteral reports whether
+// the text is also the cell's JSON (NULL's is null); other cells are JSON strings (NaN among them).
+func cellText(col column, c *proto.Column) (text string, jsonLiteral bool, err error) {
+	switch x := c.GetValue().(type) {
+	case *proto.Column_StringValue:
+		return x.StringValue, false, nil
+	case *proto.Column_IntValue:
+		return strconv.FormatInt(x.IntValue, 10), true, nil
+	case *proto.Column_DoubleValue:
+		f := x.DoubleValue
+		return strconv.FormatFloat(f, 'f', -1, 64), !math.IsNaN(f) && !math.IsInf(f, 0), nil
+	case *proto.Column_BoolValue:
+		return strconv.FormatBool(x.BoolValue), true, nil
+	case *proto.Column_TimestampValue:
+		if x.TimestampValue != nil {
+			return formatTimestamp(x.TimestampValue.AsTime()), false, nil
+		}
+	case *proto.Column_JsonValue:
 		var b bytes.Buffer
-		if err := json.Compact(&b, x); err != nil {
+		if err := json.Compact(&b, x.JsonValue); err != nil {
 			return "", true, fmt.Errorf("column %s: the plugin returned invalid JSON: %w", col.Name, err)
 		}
 		return htmlUnescaper.Replace(b.String()), true, nil // the SDK's JSON encoder escapes <, > and &
 	}
-	return fmt.Sprint(v), false, nil
+	return "", true, nil
 }
 
 // textWriter writes CSV (a header line, then one line per row; NULL is an empty field) or one JSON
@@ -115,22 +116,17 @@ func (t *textWriter) WriteRow(r row) error {
 		t.line.WriteString(",\n")
 	}
 	for i, col := range t.cols {
-		text, literal, err := "", true, error(nil) // NULL: an empty CSV field, JSON null
-		if v, ok := columnValue(r[col.Name]); ok {
-			text, literal, err = cellText(col, v)
-		}
+		text, literal, err := cellText(col, r[col.Name])
 		switch {
 		case err != nil:
 			t.line.Truncate(start)
 			return err
 		case t.format == formatCSV:
 			t.record[i] = text
-		case !literal:
-			t.line.WriteString(t.keys[i])
-			writeJSONString(&t.line, text)
+		case literal:
+			t.line.WriteString(t.keys[i] + cmp.Or(text, "null")) // no other JSON text is empty
 		default:
-			t.line.WriteString(t.keys[i])
-			t.line.WriteString(cmp.Or(text, "null")) // no other JSON text is empty
+			t.line.WriteString(t.keys[i] + jsonString(text))
 		}
 	}
 	t.rows++

@@ -52,11 +52,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if opts.Verbose {
 		level = "info"
 	}
-	var requests atomic.Int64
-	runnerOpts := []inprocess.Option{
-		inprocess.WithLogOutput(stderr, level),
-		inprocess.WithRequestHook(func(api.RequestInfo) { requests.Add(1) }),
-	}
+	runnerOpts := []inprocess.Option{inprocess.WithLogOutput(stderr, level)}
 	// As in Steampipe, a limiter named like one of the plugin's own (coupang_api) replaces it.
 	for _, l := range cfg.Limiters {
 		runnerOpts = append(runnerOpts, inprocess.WithRateLimiter(l))
@@ -81,7 +77,8 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if err != nil {
 		return err
 	}
-	var written atomic.Int64
+	var requests, written atomic.Int64
+	ctx = api.WithRequestHook(ctx, func(api.RequestInfo) { requests.Add(1) }) // every attempt, retries included
 	stopProgress := startProgress(stderr, stdout, requests.Load, written.Load)
 	// Notices such as which Korean days a default lookback read go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })

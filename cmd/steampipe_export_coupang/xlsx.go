@@ -77,8 +77,8 @@ func (x *xlsxWriter) WriteRow(r row) error {
 	}
 	cells := make([]any, len(x.cols))
 	for i, col := range x.cols {
-		if v, ok := columnValue(r[col.Name]); ok {
-			cell, err := xlsxValue(col, v)
+		if c := r[col.Name]; !isNull(c) {
+			cell, err := xlsxValue(col, c)
 			if err != nil {
 				return err
 			}
@@ -89,26 +89,26 @@ func (x *xlsxWriter) WriteRow(r row) error {
 	return x.sheet.SetRow("A"+strconv.Itoa(x.rows+1), cells)
 }
 
-// xlsxValue is a cell's value (from columnValue) for excelize.
-func xlsxValue(col column, v any) (any, error) {
-	switch x := v.(type) {
-	case int64:
+// xlsxValue is a cell that is not NULL as excelize takes it.
+func xlsxValue(col column, c *proto.Column) (any, error) {
+	switch x := c.GetValue().(type) {
+	case *proto.Column_IntValue:
 		// Excel shows 15 significant digits: a BIGINT beyond them is written as text, not rounded.
-		if x <= 999_999_999_999_999 && x >= -999_999_999_999_999 {
-			return x, nil
+		if n := x.IntValue; n <= 999_999_999_999_999 && n >= -999_999_999_999_999 {
+			return n, nil
 		}
-	case float64:
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			return x, nil
+	case *proto.Column_DoubleValue:
+		if f := x.DoubleValue; !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return f, nil
 		}
-	case bool:
-		return x, nil
-	case time.Time:
+	case *proto.Column_BoolValue:
+		return x.BoolValue, nil
+	case *proto.Column_TimestampValue:
 		// Excel date-times have no zone: write the Korean wall clock.
-		k := x.In(api.KST)
+		k := x.TimestampValue.AsTime().In(api.KST)
 		return time.Date(k.Year(), k.Month(), k.Day(), k.Hour(), k.Minute(), k.Second(), k.Nanosecond(), time.UTC), nil
 	}
-	s, _, err := cellText(col, v)
+	s, _, err := cellText(col, c)
 	// excelize would cut longer text silently.
 	if err == nil && len(s) > excelize.TotalCellChars/3 && len(utf16.Encode([]rune(s))) > excelize.TotalCellChars {
 		err = fmt.Errorf("column %s has a value longer than an Excel cell holds (%d characters): leave it out with --select, or use --output csv or json", col.Name, excelize.TotalCellChars)

@@ -67,7 +67,6 @@ type RequestInfo struct {
 // Client calls Coupang's customer-question endpoints. It is safe for concurrent use.
 type Client struct {
 	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
-	wait    func(context.Context) error
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
 	sleep   func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
@@ -145,18 +144,11 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// WithWait returns a copy of c that calls wait before every HTTP request, retries included; an error
-// from wait aborts the call.
-func (c *Client) WithWait(wait func(context.Context) error) *Client {
-	cp := *c
-	cp.wait = wait
-	return &cp
-}
-
-// WithReserve returns a copy of c that calls reserve before every HTTP request, after the WithWait
-// hook; an error from reserve aborts the call. sent is called once, when the request has been
-// written (or the attempt ended without it): a shared rate budget locked from reserve to sent
-// records when a request left, however long the process was descheduled after the reservation.
+// WithReserve returns a copy of c that calls reserve before every HTTP request, retries included;
+// an error from reserve aborts the call. sent is called once, when the request has been written (or
+// the attempt ended without it): a shared rate budget locked from reserve to sent records when a
+// request left, however long the process was descheduled after the reservation. A rate limiter
+// that only waits returns a sent that does nothing.
 func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err error)) *Client {
 	cp := *c
 	cp.reserve = reserve
@@ -254,7 +246,7 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 		}
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {
-			return nil, err // a wait hook failed
+			return nil, err // the reserve hook failed
 		}
 		apiErr.Attempts = attempt
 		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts {
@@ -274,13 +266,8 @@ func cancelled(ctx context.Context, path string, attempts int) error {
 }
 
 // attemptOnce sends one request and decodes its answer, reporting it to the log and the request
-// hook. Every failure but a wait hook's is an *Error.
+// hook. Every failure but the reserve hook's is an *Error.
 func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n int, decode func([]byte) (*T, error)) (*T, error) {
-	if c.wait != nil {
-		if err := c.wait(ctx); err != nil {
-			return nil, fmt.Errorf("coupang api GET %s: waiting for the rate limiter: %w", path, err)
-		}
-	}
 	actx := ctx
 	if c.reserve != nil {
 		sent, err := c.reserve(ctx)

@@ -429,8 +429,8 @@ func TestContextCancellation(t *testing.T) {
 	})
 }
 
-// The wait hook runs before every request, retries included; the signature is made after it.
-func TestWithWait(t *testing.T) {
+// The reserve hook runs before every request, retries included; the signature is made after it.
+func TestWithReserveBeforeSigning(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
 		if hit < 3 {
@@ -444,17 +444,17 @@ func TestWithWait(t *testing.T) {
 	base := newTestClient(t, f.URL, func(cfg *Config) {
 		cfg.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	})
-	waits := 0
-	c := base.WithWait(func(ctx context.Context) error {
+	reserves := 0
+	c := base.WithReserve(func(ctx context.Context) (func(), error) {
 		mu.Lock()
 		defer mu.Unlock()
-		waits++
+		reserves++
 		now = now.Add(time.Minute) // the clock moves while waiting
-		return nil
+		return func() {}, nil
 	})
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.NoError(t, err)
-	assert.Equal(t, 3, waits)
+	assert.Equal(t, 3, reserves)
 	assert.Equal(t, 3, f.hits())
 	for i, s := range f.requests() {
 		date, _ := verifySignature(t, s)
@@ -462,7 +462,7 @@ func TestWithWait(t *testing.T) {
 	}
 
 	stop := errors.New("limiter closed")
-	_, err = base.WithWait(func(context.Context) error { return stop }).GetInquiry(context.Background(), 5)
+	_, err = base.WithReserve(func(context.Context) (func(), error) { return nil, stop }).GetInquiry(context.Background(), 5)
 	assert.ErrorIs(t, err, stop)
 	assert.Equal(t, 3, f.hits(), "no request after a failed wait")
 }

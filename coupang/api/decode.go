@@ -18,19 +18,7 @@ import (
 // DecodeListResponse decodes a body of the list endpoint with the tolerant types of tolerant.go. A
 // body that is not Coupang's JSON, or whose code is not 200, gives an *Error, never an empty page.
 func DecodeListResponse(body []byte) (*Page, error) {
-	var data wireList
-	if err := decodeEnvelope(body, &data); err != nil {
-		return nil, err
-	}
-	inquiries, err := decodeEach(data.Content, "an inquiry", decodeInquiry)
-	if err != nil {
-		return nil, decodeErr("data.content%v", err)
-	}
-	pagination, err := data.Pagination.pagination()
-	if err != nil {
-		return nil, err
-	}
-	return &Page{Inquiries: inquiries, Pagination: pagination}, nil
+	return decodeList(body, "an inquiry", decodeInquiry)
 }
 
 // DecodeInquiryResponse decodes a body of the single-inquiry endpoint. data may be the inquiry, an
@@ -67,23 +55,31 @@ func DecodeInquiryResponse(body []byte) (*Inquiry, error) {
 // DecodeProductInquiryList decodes a body of the product Q&A list tolerantly, like
 // DecodeListResponse.
 func DecodeProductInquiryList(body []byte) (*ProductInquiryPage, error) {
-	var data wireList
+	return decodeList(body, "a question", decodeProductInquiry)
+}
+
+// decodeList decodes a body of either question list, each element of its content with decode.
+func decodeList[T any](body []byte, what string, decode func(json.RawMessage) (T, error)) (*ListPage[T], error) {
+	var data struct {
+		Content    []json.RawMessage `json:"content"`
+		Pagination struct {
+			CurrentPage   Int64 `json:"currentPage"`
+			TotalPages    Int64 `json:"totalPages"`
+			TotalElements Int64 `json:"totalElements"`
+			CountPerPage  Int64 `json:"countPerPage"`
+		} `json:"pagination"`
+	}
 	if err := decodeEnvelope(body, &data); err != nil {
 		return nil, err
 	}
-	if data.Pagination == nil {
-		// Without totalPages a page cannot be told from the last one: fail rather than stop early.
-		return nil, decodeErr("data has no pagination")
-	}
-	pagination, err := data.Pagination.pagination()
-	if err != nil {
-		return nil, err
-	}
-	inquiries, err := decodeEach(data.Content, "a question", decodeProductInquiry)
+	items, err := decodeEach(data.Content, what, decode)
 	if err != nil {
 		return nil, decodeErr("data.content%v", err)
 	}
-	return &ProductInquiryPage{Inquiries: inquiries, Pagination: pagination}, nil
+	// A missing block reads as zeros: the fetcher, which follows totalPages, judges the values.
+	pn := data.Pagination
+	return &ListPage[T]{Inquiries: items, Pagination: Pagination{CurrentPage: int(pn.CurrentPage),
+		TotalPages: int(pn.TotalPages), TotalElements: int(pn.TotalElements), CountPerPage: int(pn.CountPerPage)}}, nil
 }
 
 // decodeEnvelope checks Coupang's {"code","message","data"} envelope and decodes data into v.
@@ -161,33 +157,6 @@ func codeError(code, message string) *Error {
 
 func decodeErr(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...), Hint: hintDecode}
-}
-
-// wireList is the data of both question lists.
-type wireList struct {
-	Content    []json.RawMessage `json:"content"`
-	Pagination *wirePagination   `json:"pagination"`
-}
-
-type wirePagination struct {
-	CurrentPage   Int64 `json:"currentPage"`
-	TotalPages    Int64 `json:"totalPages"`
-	TotalElements Int64 `json:"totalElements"`
-	CountPerPage  Int64 `json:"countPerPage"`
-}
-
-// pagination checks the block's values (nil is a zero block): a page loop must not follow an
-// absurd totalPages.
-func (w *wirePagination) pagination() (Pagination, error) {
-	if w == nil {
-		return Pagination{}, nil
-	}
-	p := Pagination{CurrentPage: int(w.CurrentPage), TotalPages: int(w.TotalPages),
-		TotalElements: int(w.TotalElements), CountPerPage: int(w.CountPerPage)}
-	if p.TotalPages < 0 || p.TotalPages > 1<<20 || p.CurrentPage < 0 || p.TotalElements < 0 || p.CountPerPage < 0 {
-		return Pagination{}, decodeErr("data.pagination: implausible values %+v", p)
-	}
-	return p, nil
 }
 
 // wireInquiry is a call-center inquiry as Coupang sends it.

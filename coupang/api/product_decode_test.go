@@ -113,7 +113,6 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 		{"business error in a 200", `{"code":400,"message":"answeredType can't be null"}`, KindBadRequest, "answeredType can't be null"},
 		{"string error code", `{"code":"429","message":"Too many requests"}`, KindRateLimited, "Too many requests"},
 		{"no data", `{"code":200,"message":"OK"}`, KindDecode, "no data"},
-		{"no pagination", `{"code":200,"message":"OK","data":{"content":[]}}`, KindDecode, "no pagination"},
 		{"data a list", `{"code":200,"message":"OK","data":[{"inquiryId":1}]}`, KindDecode, "data: an array is not an object"},
 		{"bad time", productBody("200", `{"inquiryId":1,"inquiryAt":"30/07/2026"}`), KindDecode, "30/07/2026"},
 		{"time as a number", productBody("200", `{"inquiryId":1,"inquiryAt":20260730}`), KindDecode, "time string"},

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestWithReserve: every attempt, retries included, reserves after the wait hook and calls sent
-// exactly once before the next attempt; a failed reserve sends nothing.
+// TestWithReserve: every attempt, retries included, reserves and calls sent exactly once before
+// the next attempt; a failed reserve sends nothing.
 func TestWithReserve(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -27,20 +27,19 @@ func TestWithReserve(t *testing.T) {
 		writeJSON(w, 200, okList)
 	})
 	base := newTestClient(t, f.URL)
-	c := base.WithWait(func(context.Context) error { add("wait"); return nil }).
-		WithReserve(func(context.Context) (func(), error) {
-			add("reserve")
-			return func() { add("sent") }, nil
-		})
+	c := base.WithReserve(func(context.Context) (func(), error) {
+		add("reserve")
+		return func() { add("sent") }, nil
+	})
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.NoError(t, err)
 	mu.Lock()
 	got := events
 	mu.Unlock()
-	require.Len(t, got, 8)
-	for i := 0; i < 8; i += 4 {
-		assert.Equal(t, []string{"wait", "reserve"}, got[i:i+2])
-		assert.ElementsMatch(t, []string{"request", "sent"}, got[i+2:i+4], "one sent per attempt, before the next")
+	require.Len(t, got, 6)
+	for i := 0; i < 6; i += 3 {
+		assert.Equal(t, "reserve", got[i])
+		assert.ElementsMatch(t, []string{"request", "sent"}, got[i+1:i+3], "one sent per attempt, before the next")
 	}
 
 	full := errors.New("budget unusable")

@@ -50,11 +50,14 @@ type ListRequest struct {
 	PageSize                int    // 1..30; 0 means MaxPageSize
 }
 
-// Page is one page of the list endpoint's answer.
-type Page struct {
-	Inquiries  []Inquiry
+// ListPage is one page of a question list; T is the list's item, Inquiry or ProductInquiry.
+type ListPage[T any] struct {
+	Inquiries  []T
 	Pagination Pagination
 }
+
+// Page is one page of the call-center list.
+type Page = ListPage[Inquiry]
 
 // Pagination is Coupang's page-number pagination block.
 type Pagination struct {
@@ -122,10 +125,7 @@ type ProductInquiryRequest struct {
 }
 
 // ProductInquiryPage is one page of the product Q&A list.
-type ProductInquiryPage struct {
-	Inquiries  []ProductInquiry
-	Pagination Pagination
-}
+type ProductInquiryPage = ListPage[ProductInquiry]
 
 // ProductInquiry is one question a buyer posted on a product page. Times are in KST; zero IDs
 // stand for absent values (sellerProductId and sellerItemId are missing on old questions).

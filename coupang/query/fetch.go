@@ -26,13 +26,7 @@ var errBadPage = errors.New("inconsistent page from Coupang")
 func Fetch(ctx context.Context, list func(context.Context, api.ListRequest) (*api.Page, error), p *Plan,
 	emit func(Row) bool) error {
 	return fetch(ctx, p, source[api.Inquiry, Row]{
-		list: func(ctx context.Context, req api.ListRequest) (*page[api.Inquiry], error) {
-			pg, err := list(ctx, req)
-			if pg == nil {
-				return nil, err
-			}
-			return &page[api.Inquiry]{pg.Inquiries, pg.Pagination}, err
-		},
+		list:    list,
 		inquiry: func(inq api.Inquiry) (int64, time.Time) { return inq.InquiryID, inq.InquiryAt },
 		rows:    p.Filter.Rows,
 		key:     func(r Row) pair { return pair{r.Inquiry.InquiryID, r.VendorItemID} },
@@ -45,12 +39,8 @@ func FetchProductInquiries(ctx context.Context,
 	list func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error),
 	p *Plan, emit func(ProductRow) bool) error {
 	return fetch(ctx, p, source[api.ProductInquiry, ProductRow]{
-		list: func(ctx context.Context, req api.ListRequest) (*page[api.ProductInquiry], error) {
-			pg, err := list(ctx, productRequest(req))
-			if pg == nil {
-				return nil, err
-			}
-			return &page[api.ProductInquiry]{pg.Inquiries, pg.Pagination}, err
+		list: func(ctx context.Context, req api.ListRequest) (*api.ProductInquiryPage, error) {
+			return list(ctx, productRequest(req))
 		},
 		inquiry: func(inq api.ProductInquiry) (int64, time.Time) { return inq.InquiryID, inq.InquiryAt },
 		// inquiry_at is the one key column to check: answered_type is the plan's own.
@@ -72,15 +62,10 @@ func productRequest(req api.ListRequest) api.ProductInquiryRequest {
 
 // source is one list endpoint as the fetcher sees it: T is its item, R the row streamed.
 type source[T, R any] struct {
-	list    func(ctx context.Context, req api.ListRequest) (*page[T], error) // nil, nil: a bad answer
+	list    func(ctx context.Context, req api.ListRequest) (*api.ListPage[T], error) // nil, nil: a bad answer
 	inquiry func(T) (id int64, at time.Time)
 	rows    func(T) []R // the rows of an item that pass the plan's filter
 	key     func(R) pair
-}
-
-type page[T any] struct {
-	items []T
-	api.Pagination
 }
 
 // job is page req.PageNum of a request of window win, whose last page is last once known.
@@ -153,12 +138,12 @@ func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R
 		if r.err != nil {
 			return r.err
 		}
-		if next := r.job; next.req.PageNum == 1 && r.pg.TotalPages >= 2 {
-			next.req.PageNum, next.last = 2, r.pg.TotalPages
+		if next, total := r.job, r.pg.Pagination.TotalPages; next.req.PageNum == 1 && total >= 2 {
+			next.req.PageNum, next.last = 2, total
 			todo.started = append(todo.started, next)
-			dd.left[r.win] += r.pg.TotalPages - 1
+			dd.left[r.win] += total - 1
 		}
-		for _, item := range r.pg.items {
+		for _, item := range r.pg.Inquiries {
 			for _, row := range src.rows(item) {
 				if dd.first(r.win, src.key(row)) && !emit(row) {
 					return nil
@@ -171,7 +156,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R
 
 type result[T any] struct {
 	job
-	pg  *page[T]
+	pg  *api.ListPage[T]
 	err error
 }
 
@@ -192,18 +177,18 @@ func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 
 // check validates a page. Only a first page's totalPages counts (a shifting total never loops),
 // and it must fit totalElements: an absurd one is an error, not a million requests.
-func (src source[T, R]) check(j job, pg *page[T]) error {
+func (src source[T, R]) check(j job, pg *api.ListPage[T]) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", errBadPage, fmt.Sprintf(format, args...))
 	}
 	if pg == nil {
 		return bad("no page")
 	}
-	if len(pg.items) > j.req.PageSize {
-		return bad("%d rows for pageSize %d", len(pg.items), j.req.PageSize)
+	if len(pg.Inquiries) > j.req.PageSize {
+		return bad("%d rows for pageSize %d", len(pg.Inquiries), j.req.PageSize)
 	}
 	// Without inquiryAt a row can be placed in no time range: fail loudly rather than drop it.
-	for _, item := range pg.items {
+	for _, item := range pg.Inquiries {
 		if id, at := src.inquiry(item); at.IsZero() {
 			return bad("inquiry %d has no inquiryAt", id)
 		}
@@ -214,8 +199,8 @@ func (src source[T, R]) check(j job, pg *page[T]) error {
 	switch pn := pg.Pagination; {
 	case pn.TotalPages < 0 || pn.TotalElements < 0:
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
-	case pn.TotalPages == 0 && len(pg.items) > 0: // a missing pagination block: later pages would be lost
-		return bad("%d rows but totalPages 0", len(pg.items))
+	case pn.TotalPages == 0 && len(pg.Inquiries) > 0: // a missing pagination block: later pages would be lost
+		return bad("%d rows but totalPages 0", len(pg.Inquiries))
 	case pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
 		return bad("totalPages %d for totalElements %d and pageSize %d", pn.TotalPages, pn.TotalElements, j.req.PageSize)
 	}

@@ -170,3 +170,21 @@ func TestProductRequest(t *testing.T) {
 	assert.Equal(t, api.ProductInquiryRequest{InquiryStartAt: s, InquiryEndAt: e, AnsweredType: "NOANSWER", PageNum: 2, PageSize: 50}, got)
 	assert.True(t, got.InquiryEndAt.Equal(s.Add(6*24*time.Hour)))
 }
+
+// A product Q&A page without a pagination block cannot be told from the last page: its rows fail
+// the fetch rather than stop it early, and no further page is asked for.
+func TestFetchProductInquiriesWithoutPagination(t *testing.T) {
+	t.Parallel()
+	body := `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1,"inquiryAt":"2026-01-10 10:00:00"}]}}`
+	calls := 0
+	list := func(context.Context, api.ProductInquiryRequest) (*api.ProductInquiryPage, error) {
+		calls++
+		return api.DecodeProductInquiryList([]byte(body))
+	}
+	p, err := Build(Quals{Endpoint: ProductQnA, Limit: -1}, now, 7)
+	require.NoError(t, err)
+	err = FetchProductInquiries(context.Background(), list, p, func(ProductRow) bool { return true })
+	require.ErrorIs(t, err, errBadPage)
+	assert.ErrorContains(t, err, "1 rows but totalPages 0")
+	assert.Equal(t, 1, calls)
+}

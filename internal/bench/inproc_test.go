@@ -335,7 +335,8 @@ func (s scenario) compare(b *testing.B, srv *sandbox.Server, base string, ours g
 	if err != nil {
 		b.Fatal(err)
 	}
-	client = client.WithWait(rate.NewLimiter(rate.Limit(s.rate), 1).Wait)
+	limiter := rate.NewLimiter(rate.Limit(s.rate), 1)
+	client = client.WithReserve(func(ctx context.Context) (func(), error) { return func() {}, limiter.Wait(ctx) })
 	var m got
 	err = measured(srv, &m, func() error {
 		for _, w := range rangeOf(srv, s.days) {

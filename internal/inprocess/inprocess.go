@@ -6,7 +6,6 @@ package inprocess
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
-	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -33,7 +31,6 @@ type Runner struct {
 	connection string
 	schema     map[string]*proto.TableSchema
 	calls      atomic.Int64
-	onRequest  func(api.RequestInfo)
 }
 
 // Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config (the tags
@@ -51,9 +48,8 @@ type Limiter struct {
 type Option func(*options)
 
 type options struct {
-	logger    hclog.Logger
-	limiters  []Limiter
-	onRequest func(api.RequestInfo)
+	logger   hclog.Logger
+	limiters []Limiter
 }
 
 // WithLogOutput sends the SDK's and the plugin's log lines at level ("trace" .. "error", "off") and
@@ -62,12 +58,6 @@ type options struct {
 func WithLogOutput(w io.Writer, level string) Option {
 	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level)})
 	return func(o *options) { o.logger = logger }
-}
-
-// WithRequestHook calls hook after every HTTP attempt (retries included) of the runner's queries,
-// from the goroutine that made it: the export's progress line counts requests this way.
-func WithRequestHook(hook func(api.RequestInfo)) Option {
-	return func(o *options) { o.onRequest = hook }
 }
 
 // WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner; an
@@ -107,9 +97,6 @@ func linkedLimiters(linked string) ([]Limiter, error) {
 func New(ctx context.Context, connectionName, configHCL string, opts ...Option) (*Runner, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	if connectionName == "" {
-		return nil, errors.New("inprocess: connection name is empty")
 	}
 	linked, err := linkedLimiters(linkedRateLimit)
 	if err != nil {
@@ -166,7 +153,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), onRequest: o.onRequest}, nil
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
 }
 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
@@ -224,9 +211,6 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := &coupang.FetchTracker{}
-	if r.onRequest != nil {
-		ctx = api.WithRequestHook(ctx, r.onRequest)
-	}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
 	req := &proto.ExecuteRequest{
 		Table:                 q.Table,
@@ -305,18 +289,6 @@ func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error
 // QualValue converts a Go value to the protobuf value of a qual; see Qual.Value for the types.
 func QualValue(v any) (*proto.QualValue, error) {
 	switch x := v.(type) {
-	case int64:
-		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: x}}, nil
-	case int:
-		return &proto.QualValue{Value: &proto.QualValue_Int64Value{Int64Value: int64(x)}}, nil
-	case string:
-		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: x}}, nil
-	case bool:
-		return &proto.QualValue{Value: &proto.QualValue_BoolValue{BoolValue: x}}, nil
-	case float64:
-		return &proto.QualValue{Value: &proto.QualValue_DoubleValue{DoubleValue: x}}, nil
-	case time.Time:
-		return &proto.QualValue{Value: &proto.QualValue_TimestampValue{TimestampValue: timestamppb.New(x)}}, nil
 	case []int64:
 		return listValue(x)
 	case []string:
@@ -324,21 +296,28 @@ func QualValue(v any) (*proto.QualValue, error) {
 	case []any:
 		return listValue(x)
 	}
-	return nil, fmt.Errorf("unsupported value %v of type %T", v, v)
+	return scalarValue(v)
 }
 
 func listValue[T any](values []T) (*proto.QualValue, error) {
 	list := &proto.QualValueList{}
 	for _, e := range values {
-		switch any(e).(type) {
-		case []int64, []string, []any:
-			return nil, errors.New("nested lists are not supported")
-		}
-		v, err := QualValue(e)
+		v, err := scalarValue(e)
 		if err != nil {
 			return nil, err
 		}
 		list.Values = append(list.Values, v)
 	}
 	return &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}}, nil
+}
+
+// scalarValue converts what the SDK's NewQualValue converts, and a time.Time, which it would write as text.
+func scalarValue(v any) (*proto.QualValue, error) {
+	switch x := v.(type) {
+	case int, int64, string, bool, float64:
+		return proto.NewQualValue(x), nil
+	case time.Time:
+		return proto.NewQualValue(timestamppb.New(x)), nil
+	}
+	return nil, fmt.Errorf("unsupported value %v of type %T", v, v)
 }
