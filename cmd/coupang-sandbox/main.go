@@ -30,7 +30,7 @@ func run(args []string) error {
 	fs.IntVar(&o.Days, "days", sandbox.DefaultDays, "Korean calendar days of data, today included")
 	fs.IntVar(&o.PerDay, "per-day", sandbox.DefaultPerDay, "average inquiries per day")
 	fs.DurationVar(&o.Latency, "latency", 0, "latency added to every response (e.g. 50ms)")
-	fs.Float64Var(&o.RateLimit, "rate-limit", 0, "requests per second allowed before answering 429 (0 = unlimited)")
+	fs.Float64Var(&o.RateLimit, "rate-limit", 0, "requests per second allowed before answering 429 (0 or +Inf = unlimited)")
 	fs.Int64Var(&o.HotVendorItemID, "hot-vendor-item-id", sandbox.DemoHotVendorItemID, "option ID that receives --hot-inquiries extra inquiries")
 	fs.IntVar(&o.HotInquiries, "hot-inquiries", 0, "extra inquiries concentrated on --hot-vendor-item-id")
 	fs.StringVar(&o.VendorID, "vendor-id", sandbox.DemoVendorID, "accepted seller ID")
@@ -43,8 +43,8 @@ func run(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || o.RateLimit < 0 || o.Latency < 0 {
-		return fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must not be negative")
+	if o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || !(o.RateLimit >= 0) || o.Latency < 0 {
+		return fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must be 0 or more")
 	}
 
 	start := time.Now()

@@ -94,22 +94,27 @@ const (
 
 // scenario is the shape of an inquiry's conversation; every status follows from it.
 type scenario struct {
-	weight   int
-	replies  []replyKind
-	answered bool   // csPartnerCounselingStatus answered (else requestAnswer)
-	status   string // inquiryStatus; "" = progress or complete at random
+	weight  int
+	replies []replyKind
+	status  string // inquiryStatus; "" = progress or complete at random
+}
+
+// answered reports whether the seller replied last: csPartnerCounselingStatus answered, else
+// requestAnswer (the seller must answer).
+func (sc scenario) answered() bool {
+	return len(sc.replies) > 0 && sc.replies[len(sc.replies)-1] == replyVendor
 }
 
 var scenarios = []scenario{
-	{20, nil, false, "progress"},                                                                       // nothing yet
-	{20, []replyKind{replyVendor}, true, "complete"},                                                   // seller answered directly
-	{8, []replyKind{replyVendor, replyVendor}, true, "complete"},                                       // seller answered twice
-	{14, []replyKind{replyTransferWaiting}, false, "progress"},                                         // transferred, waiting
-	{18, []replyKind{replyTransferAnswered, replyVendor}, true, ""},                                    // transferred, answered
-	{8, []replyKind{replyCSNote, replyVendor}, true, "complete"},                                       // CS note then seller
-	{5, []replyKind{replyTransferAnswered, replyVendor, replyTransferWaiting}, false, "progress"},      // transferred again
-	{4, []replyKind{replyCSNote, replyTransferWaiting}, false, "progress"},                             // CS note, then transfer
-	{3, []replyKind{replyTransferAnswered, replyVendor, replyTransferAnswered, replyVendor}, true, ""}, // two rounds
+	{20, nil, "progress"},                                                                        // nothing yet
+	{20, []replyKind{replyVendor}, "complete"},                                                   // seller answered directly
+	{8, []replyKind{replyVendor, replyVendor}, "complete"},                                       // seller answered twice
+	{14, []replyKind{replyTransferWaiting}, "progress"},                                          // transferred, waiting
+	{18, []replyKind{replyTransferAnswered, replyVendor}, ""},                                    // transferred, answered
+	{8, []replyKind{replyCSNote, replyVendor}, "complete"},                                       // CS note then seller
+	{5, []replyKind{replyTransferAnswered, replyVendor, replyTransferWaiting}, "progress"},       // transferred again
+	{4, []replyKind{replyCSNote, replyTransferWaiting}, "progress"},                              // CS note, then transfer
+	{3, []replyKind{replyTransferAnswered, replyVendor, replyTransferAnswered, replyVendor}, ""}, // two rounds
 }
 
 // record is the compact form of one inquiry or product question; the rest is rendered from it on
@@ -353,9 +358,9 @@ func (d *dataset) matches(r record, status string, orderID int64) bool {
 	sc := scenarios[r.kind]
 	switch status {
 	case api.StatusAnswer:
-		return sc.answered
+		return sc.answered()
 	case api.StatusNoAnswer:
-		return !sc.answered
+		return !sc.answered()
 	case api.StatusTransfer:
 		return slices.Contains(sc.replies, replyTransferWaiting)
 	}
@@ -437,7 +442,7 @@ func (d *dataset) render(i int) Inquiry {
 		SaleStartedAt:             it.saleStart,
 		SaleEndedAt:               it.saleEnd,
 	}
-	if sc.answered {
+	if sc.answered() {
 		inq.CSPartnerCounselingStatus = "answered"
 	}
 	if inq.InquiryStatus == "" {

@@ -64,7 +64,7 @@ type Options struct {
 	SecretKey string
 	// Latency is added to every response, injected faults included.
 	Latency time.Duration
-	// RateLimit is the requests per second allowed (0 = unlimited), over a sliding window of the
+	// RateLimit is the requests per second allowed (0 or +Inf = unlimited), over a sliding window of the
 	// wall clock: at most floor(RateLimit) in any closed 1-second window, or below 1, one per closed
 	// 1/RateLimit seconds. Requests count on arrival, before Latency and faults; refused ones get
 	// HTTP 429 {"code":429,"message":"Too many requests"} and do not count.

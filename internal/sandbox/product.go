@@ -124,10 +124,6 @@ func (c *call) productList(pathVendor string) envelope {
 		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
 	}
 	from, to := c.window()
-	pg := c.paging(api.MaxProductPageSize)
-	if c.status != 0 {
-		return envelope{}
-	}
 	d := c.s.data
 	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
 	match := func(i int) bool {
@@ -135,7 +131,7 @@ func (c *call) productList(pathVendor string) envelope {
 		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	return pg.page("200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(i)) })
+	return c.page(api.MaxProductPageSize, "200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(i)) })
 }
 
 // toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;

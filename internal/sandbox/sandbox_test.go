@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -802,6 +803,14 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("log shows %d 429s, requests %d", n429, s.Requests())
 	}
 	t.Logf("RateLimit 3: %d admitted, %d refused with 429", ok, limited)
+
+	// +Inf is no limit: back-to-back requests are all answered.
+	s3, base3 := newServer(t, sandbox.Options{RateLimit: math.Inf(1)})
+	for i := range 20 {
+		if a := do(t, s3, base3, call{path: listPath, rawQuery: q}); a.status != 200 {
+			t.Fatalf("RateLimit +Inf, request %d: %d %s", i+1, a.status, a.body)
+		}
+	}
 
 	// One request per 100 s: the second of two back-to-back requests is refused whatever the speed.
 	s2, base2 := newServer(t, sandbox.Options{RateLimit: 0.01})

@@ -191,7 +191,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	defer c.log(0) // no answer: reset, or the client gave up
 	// Counted on arrival, as a gateway counts: before the latency and any fault.
-	admitted := s.admit()
+	admitted := true
+	if s.opts.RateLimit > 0 {
+		s.mu.Lock()
+		s.admits, admitted = admitAt(s.admits, time.Now(), s.opts.RateLimit)
+		s.mu.Unlock()
+	}
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
 		return
@@ -218,18 +223,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.serve()
-}
-
-// admit applies Options.RateLimit.
-func (s *Server) admit() bool {
-	if s.opts.RateLimit <= 0 {
-		return true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var ok bool
-	s.admits, ok = admitAt(s.admits, time.Now(), s.opts.RateLimit)
-	return ok
 }
 
 const apiPrefix = "/v2/providers/openapi/apis/api/"
@@ -437,31 +430,28 @@ func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
 	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
 }
 
-// pager is the page asked for.
-type pager struct{ num, size int }
-
-// paging reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1).
-func (c *call) paging(maxSize int) pager {
-	size := c.number("pageSize", 10, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
-	num := c.number("pageNum", 1, 1<<30, "a number greater than or equal to 1")
-	return pager{num: int(num), size: int(size)}
-}
-
-// page answers with the candidates lo..hi-1 (ascending with time) that match, newest first: it
-// counts them all but renders only the asked-for page's. code is the envelope's code.
-func (p pager) page(code any, lo, hi int, match func(int) bool, render func(int) any) envelope {
+// page reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1) and,
+// unless a problem was found, answers with the candidates lo..hi-1 (ascending with time) that
+// match, newest first: it counts them all but renders only the asked-for page's. code is the
+// envelope's code.
+func (c *call) page(maxSize int, code any, lo, hi int, match func(int) bool, render func(int) any) envelope {
 	type pagination struct {
 		CurrentPage   int `json:"currentPage"`
 		TotalPages    int `json:"totalPages"`
 		TotalElements int `json:"totalElements"`
 		CountPerPage  int `json:"countPerPage"`
 	}
-	content, total, skip := []any{}, 0, int64(p.num-1)*int64(p.size) // int64: no overflow where int is 32 bits
+	size := c.number("pageSize", 10, int64(maxSize), "between 1 and "+strconv.Itoa(maxSize))
+	num := c.number("pageNum", 1, 1<<30, "a number greater than or equal to 1")
+	if c.status != 0 {
+		return envelope{}
+	}
+	content, total, skip := []any{}, int64(0), (num-1)*size
 	for k := hi - 1; k >= lo; k-- {
 		if !match(k) {
 			continue
 		}
-		if n := int64(total); n >= skip && n < skip+int64(p.size) {
+		if total >= skip && total < skip+size {
 			content = append(content, render(k))
 		}
 		total++
@@ -469,7 +459,7 @@ func (p pager) page(code any, lo, hi int, match func(int) bool, render func(int)
 	return envelope{Code: code, Message: "OK", Data: struct {
 		Content    any        `json:"content"`
 		Pagination pagination `json:"pagination"`
-	}{content, pagination{p.num, (total + p.size - 1) / p.size, total, p.size}}}
+	}{content, pagination{int(num), int((total + size - 1) / size), int(total), int(size)}}}
 }
 
 // list answers the call-center list endpoint.
@@ -490,10 +480,6 @@ func (c *call) list(pathVendor string) envelope {
 		from, to = c.window()
 	}
 	orderID := c.id("orderId")
-	pg := c.paging(api.MaxPageSize)
-	if c.status != 0 {
-		return envelope{}
-	}
 	// Candidates are positions in d.recs: all of them, or the option's.
 	d := c.s.data
 	n, pos := len(d.recs), func(k int) int { return k }
@@ -502,7 +488,7 @@ func (c *call) list(pathVendor string) envelope {
 		n, pos = len(positions), func(k int) int { return int(positions[k]) }
 	}
 	lo, hi := span(n, func(k int) int64 { return d.recs[pos(k)].at }, from, to)
-	return pg.page(200, lo, hi, func(k int) bool { return d.matches(d.recs[pos(k)], status, orderID) },
+	return c.page(api.MaxPageSize, 200, lo, hi, func(k int) bool { return d.matches(d.recs[pos(k)], status, orderID) },
 		func(k int) any { return toWire(d.render(pos(k))) })
 }
 

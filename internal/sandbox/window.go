@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -8,17 +9,13 @@ import (
 // admitAt applies the rule of Options.RateLimit to a request at now, given the admitted requests'
 // times (oldest first). It returns those still in the window, with now appended when admitted.
 func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bool) {
-	window, limit := time.Second, int(rate)
+	window, limit := time.Second, math.Floor(rate) // a float: +Inf, or a rate past int's range, is no limit
 	if rate < 1 {
 		// At most ~31 years: a longer window overflows Duration, turns negative and admits all.
 		window, limit = time.Duration(min(1/rate, 1e9)*float64(time.Second)), 1
 	}
-	k := 0
-	for k < len(admitted) && now.Sub(admitted[k]) > window {
-		k++
-	}
-	admitted = admitted[k:]
-	if len(admitted) >= limit {
+	admitted = slices.DeleteFunc(admitted, func(t time.Time) bool { return now.Sub(t) > window })
+	if float64(len(admitted)) >= limit {
 		return admitted, false
 	}
 	return append(admitted, now), true

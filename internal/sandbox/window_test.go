@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -47,6 +48,21 @@ func TestAdmitAtBelowOne(t *testing.T) {
 		adm, _ := admitAt(nil, t0, rate)
 		if _, ok := admitAt(adm, t0.Add(24*time.Hour), rate); ok {
 			t.Errorf("at %g/s, a second request a day later was admitted", rate)
+		}
+	}
+}
+
+// TestAdmitAtNoLimit: +Inf, and a rate past int's range, admit every request, however close.
+func TestAdmitAtNoLimit(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, rate := range []float64{math.Inf(1), 1e300} {
+		var adm []time.Time
+		var ok bool
+		for i := range 1000 {
+			if adm, ok = admitAt(adm, t0, rate); !ok {
+				t.Fatalf("at %g/s, request %d refused", rate, i+1)
+			}
 		}
 	}
 }

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRunRefusesBadFlags: flag values that cannot configure a sandbox are refused before it starts,
+// with a message naming the flag.
+func TestRunRefusesBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--rate-limit", "NaN"},
+		{"--rate-limit", "-1"},
+		{"--days", "0"},
+		{"--latency", "-1s"},
+		{"extra"},
+	} {
+		err := run(args)
+		if err == nil {
+			t.Fatalf("%v: accepted", args)
+		}
+		if name := strings.TrimPrefix(args[0], "--"); args[0] != "extra" && !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: %v does not name --%s", args, err, name)
+		}
+	}
+}
