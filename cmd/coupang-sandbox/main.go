@@ -22,10 +22,10 @@ func main() {
 	}
 }
 
-func run(args []string) error {
+// parseFlags reads and checks the command line, so that a bad flag is refused before anything starts.
+func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, err error) {
 	fs := flag.NewFlagSet("coupang-sandbox", flag.ContinueOnError)
-	var o sandbox.Options
-	listen := fs.String("listen", "127.0.0.1:0", "loopback address to listen on (host:port; port 0 picks a free one)")
+	fs.StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to listen on (host:port; port 0 picks a free one)")
 	fs.Int64Var(&o.Seed, "seed", sandbox.DefaultSeed, "seed of the generated data set")
 	fs.IntVar(&o.Days, "days", sandbox.DefaultDays, "Korean calendar days of data, today included")
 	fs.IntVar(&o.PerDay, "per-day", sandbox.DefaultPerDay, "average inquiries per day")
@@ -36,20 +36,26 @@ func run(args []string) error {
 	fs.StringVar(&o.VendorID, "vendor-id", sandbox.DemoVendorID, "accepted seller ID")
 	fs.StringVar(&o.AccessKey, "access-key", sandbox.DemoAccessKey, "accepted access key")
 	fs.StringVar(&o.SecretKey, "secret-key", sandbox.DemoSecretKey, "accepted secret key")
-	verbose := fs.Bool("verbose", false, "log every request on stderr")
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVar(&verbose, "verbose", false, "log every request on stderr")
+	switch err := fs.Parse(args); {
+	case err != nil:
+		return o, "", false, err
+	case fs.NArg() > 0:
+		return o, "", false, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	case o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || !(o.RateLimit >= 0) || o.Latency < 0:
+		return o, "", false, fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must be 0 or more")
+	}
+	return o, listen, verbose, nil
+}
+
+func run(args []string) error {
+	o, listen, verbose, err := parseFlags(args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	if o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || !(o.RateLimit >= 0) || o.Latency < 0 {
-		return fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must be 0 or more")
-	}
-
 	start := time.Now()
 	s := sandbox.New(o)
-	if *verbose {
+	if verbose {
 		s.SetVerbose(func(r sandbox.RequestRecord) {
 			q := ""
 			if r.RawQuery != "" {
@@ -62,7 +68,7 @@ func run(args []string) error {
 			fmt.Fprintf(os.Stderr, "%s #%d %s %s%s -> %d%s\n", r.Time.Format(time.RFC3339Nano), r.N, r.Method, r.Path, q, r.Status, f)
 		})
 	}
-	baseURL, stop, err := s.StartOn(*listen)
+	baseURL, stop, err := s.StartOn(listen)
 	if err != nil {
 		return err
 	}

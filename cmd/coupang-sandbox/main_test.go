@@ -6,7 +6,8 @@ import (
 )
 
 // TestRunRefusesBadFlags: flag values that cannot configure a sandbox are refused before it starts,
-// with a message naming the flag.
+// with a message naming the flag (parseFlags, not run: an accepted flag would start a server that waits
+// for a signal).
 func TestRunRefusesBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
@@ -16,7 +17,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"--latency", "-1s"},
 		{"extra"},
 	} {
-		err := run(args)
+		_, _, _, err := parseFlags(args)
 		if err == nil {
 			t.Fatalf("%v: accepted", args)
 		}
