@@ -157,13 +157,20 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if qc := d.QueryContext; qc != nil && qc.CacheEnabled {
 		cacheTTL = time.Duration(qc.CacheTTL) * time.Second
 	}
-	client := c.client.WithReserve(func(ctx context.Context) (func(), error) {
+	client := c.client.WithReserve(waitThenReserve(wait, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name, cacheTTL))
+	return c, client, nil
+}
+
+// waitThenReserve is a client's reserve hook: wait on the limiter, then reserve budget under r. The
+// budget stays locked from the reservation to the send, and every process of the seller waits on
+// that lock, so the limiter's wait comes first; a failed wait reserves nothing.
+func waitThenReserve(wait func(context.Context) error, budget *ratelimit.Budget, r ratelimit.Rate) func(context.Context) (func(), error) {
+	return func(ctx context.Context) (func(), error) {
 		if err := wait(ctx); err != nil {
 			return nil, err
 		}
-		return c.budget.Reserve(ctx, shared) // locked from here to the send: after the limiter's wait
-	}).WithReuse(c.snap.scanReuse(d.Table.Name, cacheTTL))
-	return c, client, nil
+		return budget.Reserve(ctx, r)
+	}
 }
 
 // prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for

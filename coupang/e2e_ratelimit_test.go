@@ -104,7 +104,7 @@ func TestRateLimitEnv(t *testing.T) {
 }
 
 // budgetSends collects the send times a seller's budget file records, read under the budget's lock
-// after every request (pass read as the runner's request hook). A test counts them per 1-second
+// after every request (set read as env.onRequest). A test counts them per 1-second
 // window by the budget's own clock: the sandbox's arrival times would also count the scheduling
 // delays of a loaded machine, which can bunch requests sent a window apart.
 type budgetSends struct {

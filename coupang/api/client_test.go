@@ -464,7 +464,7 @@ func TestWithReserveBeforeSigning(t *testing.T) {
 	stop := errors.New("limiter closed")
 	_, err = base.WithReserve(func(context.Context) (func(), error) { return nil, stop }).GetInquiry(context.Background(), 5)
 	assert.ErrorIs(t, err, stop)
-	assert.Equal(t, 3, f.hits(), "no request after a failed wait")
+	assert.Equal(t, 3, f.hits(), "no request after a failed reserve")
 }
 
 // Secrets, signatures and the Authorization header never reach an error or a log line, even when
