@@ -51,21 +51,27 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	}
 	sep := "{"
 	for _, col := range cols {
-		t.keys = append(t.keys, sep+jsonString(col.Name)+":")
+		var key bytes.Buffer
+		key.WriteString(sep)
+		writeJSONString(&key, col.Name)
+		t.keys = append(t.keys, key.String()+":")
 		sep = ","
 	}
 	return t, nil
 }
 
-// htmlUnescaper turns Go's JSON escapes of <, > and & (encoding/json's and the SDK's) back into the
-// characters, as Postgres (and so Steampipe) shows them; an escaped backslash is matched first, so
-// that \\u003c stays as it is.
+// htmlUnescaper turns the SDK's JSON escapes of <, > and & in JSONB cells back into the characters, as
+// Postgres (and so Steampipe) shows them; an escaped backslash is matched first, so that \\u003c stays
+// as it is.
 var htmlUnescaper = strings.NewReplacer(`\\`, `\\`, `\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\u003C`, "<", `\u003E`, ">")
 
-// jsonString is s as a JSON string, <, > and & as themselves.
-func jsonString(s string) string {
-	b, _ := json.Marshal(s) // a string always encodes
-	return htmlUnescaper.Replace(string(b))
+// writeJSONString writes s to b as a JSON string, <, > and & as themselves: encoded once, straight
+// into the row's buffer (an export writes millions), never escaped and then unescaped.
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)       // a string always encodes
+	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
 // cellText is a cell as CSV writes it: NULL as "", JSONB as compact JSON. jsonLiteral reports whether
@@ -124,9 +130,11 @@ func (t *textWriter) WriteRow(r row) error {
 		case t.format == formatCSV:
 			t.record[i] = text
 		case literal:
-			t.line.WriteString(t.keys[i] + cmp.Or(text, "null")) // no other JSON text is empty
+			t.line.WriteString(t.keys[i])
+			t.line.WriteString(cmp.Or(text, "null")) // no other JSON text is empty
 		default:
-			t.line.WriteString(t.keys[i] + jsonString(text))
+			t.line.WriteString(t.keys[i])
+			writeJSONString(&t.line, text)
 		}
 	}
 	t.rows++
