@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-// TestRunRefusesBadFlags: flag values that cannot configure a sandbox are refused before it starts,
+// TestParseFlagsRefusesBadFlags: flag values that cannot configure a sandbox are refused before it starts,
 // with a message naming the flag (parseFlags, not run: an accepted flag would start a server that waits
 // for a signal).
-func TestRunRefusesBadFlags(t *testing.T) {
+func TestParseFlagsRefusesBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
 		{"--rate-limit", "NaN"},
