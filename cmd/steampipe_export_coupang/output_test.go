@@ -168,7 +168,7 @@ func TestJSONCellsUnescapeHTML(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, w.WriteRow(row{"ids": jsonCol(tt.in)}))
 			require.NoError(t, w.Close())
-			got := buf.String()
+			var got string
 			if format == formatCSV {
 				records, err := csv.NewReader(&buf).ReadAll()
 				require.NoError(t, err)

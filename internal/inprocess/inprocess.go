@@ -203,21 +203,18 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	if err != nil {
 		return err
 	}
-	var limit *proto.NullableInt
-	if q.Limit >= 0 {
-		limit = &proto.NullableInt{Value: q.Limit}
-	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := &coupang.FetchTracker{}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
+	qc := proto.NewQueryContext(columns, quals, q.Limit, q.SortOrder)
 	req := &proto.ExecuteRequest{
 		Table:                 q.Table,
-		QueryContext:          &proto.QueryContext{Columns: columns, Quals: quals, Limit: limit, SortOrder: q.SortOrder},
+		QueryContext:          qc, // as both engines build it
 		CallId:                fmt.Sprintf("%s-%d", sdkgrpc.BuildCallId(), r.calls.Add(1)),
 		Connection:            r.connection,
-		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{r.connection: {Limit: limit, CacheEnabled: false}},
+		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{r.connection: {Limit: qc.Limit, CacheEnabled: false}},
 	}
 	// The callback's error is returned as is: Execute returns it wrapped, if at all. Execute runs
 	// in its own statement, as Go leaves unspecified whether s.err would be read before the call.
