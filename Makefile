@@ -46,6 +46,7 @@ fuzz:
 
 ## bench: the scenario benchmarks against the sandbox, each once (internal/bench), then the micro-benchmarks
 bench:
+	@test -x /usr/bin/time || { echo "make bench: the export scenarios read peak RSS with GNU time: apt-get install time"; exit 1; }
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 0 ./internal/bench
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkScenarios$$' -benchmem ./...
 
