@@ -103,3 +103,46 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	third.Listed(api.ListRequest{PageNum: 4}, page(make([]int64, reuseMaxInquiries)...))
 	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
 }
+
+// TestNotFoundRunExpires: the refusal after maxNotFoundRun unknown IDs lasts notFoundRunExpiry;
+// after it, a new unknown ID starts a new run rather than extending the old one.
+func TestNotFoundRunExpires(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	r := newSnapshot(func() time.Time { return now }).scanReuse(tableInquiry, 0)
+	notFound := &api.Error{Kind: api.KindNotFound}
+	for id := range int64(maxNotFoundRun) {
+		_, err := r.Inquiry(id + 1)
+		require.NoError(t, err, "read %d is sent", id+1)
+		r.Read(id+1, notFound)
+	}
+	_, err := r.Inquiry(100)
+	require.ErrorContains(t, err, "not found for this seller")
+
+	now = now.Add(notFoundRunExpiry + time.Second)
+	_, err = r.Inquiry(101)
+	require.NoError(t, err, "the run is forgotten after its expiry")
+	r.Read(101, notFound)
+	_, err = r.Inquiry(102)
+	assert.NoError(t, err, "one unknown ID after the expiry is a run of one")
+}
+
+// TestSnapshotKeepsTheNewerListing: when a new listing does not fit beside the only older one, the
+// older one is forgotten, not the new one, which the joins about to run will reuse.
+func TestSnapshotKeepsTheNewerListing(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	s := newSnapshot(func() time.Time { return now })
+	ids := make([]int64, reuseMaxInquiries-1)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	s.scanReuse(tableInquiry, 0).Listed(api.ListRequest{PageNum: 1}, page(ids...))
+	s.scanReuse(tableInquiry, 0).Listed(api.ListRequest{PageNum: 2}, page(1, 2))
+	reader := s.scanReuse(tableReply, 0)
+	_, ok := reader.Page(api.ListRequest{PageNum: 2})
+	assert.True(t, ok, "the newer listing is kept")
+	_, ok = reader.Page(api.ListRequest{PageNum: 1})
+	assert.False(t, ok, "the older listing is forgotten")
+	assert.Equal(t, 2, s.held)
+}
