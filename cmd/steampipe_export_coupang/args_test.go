@@ -56,6 +56,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--output=JSON", "--bom=true"}, "--bom is for --output csv only"},
 		{[]string{"t", "--bogus"}, `unknown flag "--bogus"`},
 		{[]string{"t", "--config", "x", "--connection", "c"}, "either --config or --connection"},
+		{[]string{"t", "--config", "", "--connection", "c"}, "either --config or --connection"},
 		{[]string{"t", "--config-dir", "/x"}, "--config-dir needs --connection"},
 	}
 	for _, tt := range tests {

@@ -21,6 +21,7 @@ func TestConnectionConfig(t *testing.T) {
 	writeSpc(t, dir, "coupang.spc", `
 connection "coupang" {
   plugin     = "coupang"
+  import_schema = "enabled"
   vendor_id  = "A00012345"
   access_key = "ak"   # trailing comment
   secret_key = "sk"

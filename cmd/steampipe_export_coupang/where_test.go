@@ -127,6 +127,7 @@ func TestParseConditionErrors(t *testing.T) {
 		{"need_answer > true", []string{"operator > is not valid for need_answer, a BOOLEAN column"}},
 		{"need_answer between true and false", []string{"operator between is not valid"}},
 		{"need_answer = maybe", []string{`bad boolean "maybe"`}},
+		{"need_answer = ''", []string{`bad boolean ""`}},
 		{"vendor_item_ids = '[1]'", []string{"vendor_item_ids is JSONB"}},
 	}
 	tbl := fixtureTable()
