@@ -4,8 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -101,4 +103,30 @@ func TestInquiryIDListTooManyCalls(t *testing.T) {
 		assert.Equal(t, int64(0), int64(len(e.sb.Log())), "limit %d", limit)
 	}
 	requireNoLeak(t, baseline) // one copy reports the error; the SDK would strand the others'
+}
+
+// TestInquiryIDListWithStatus: inquiry IDs read one by one keep, under a partner_counseling_status
+// qual, exactly the inquiries a listing under that status would return.
+func TestInquiryIDListWithStatus(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	some := e.sb.Inquiries()[:60]
+	var list []int64
+	for _, inq := range some {
+		list = append(list, inq.InquiryID)
+	}
+	for _, status := range api.PartnerCounselingStatuses {
+		want := expectIDs(some, func(i sandbox.Inquiry) bool { return sandbox.MatchesStatus(i, status) })
+		if status != api.StatusNone {
+			require.Less(t, len(want), len(some), "%s: the IDs must include inquiries the status excludes", status)
+		}
+		require.NotEmpty(t, want, "%s: the IDs must include inquiries the status keeps", status)
+		q := idList(inquiryTable, list, -1)
+		q.Quals = append(q.Quals, inprocess.Qual{Column: "partner_counseling_status", Operator: "=", Value: status})
+		rows := e.mustQuery(t, q)
+		assert.Equal(t, want, ids(rows), status)
+		for _, r := range rows {
+			assert.Equal(t, status, r["partner_counseling_status"], "inquiry %d", r["inquiry_id"])
+		}
+	}
 }

@@ -108,3 +108,12 @@ func TestFanOutFind(t *testing.T) {
 	f, _, _ = fans.find(orig, orig)
 	assert.Nil(t, f)
 }
+
+// TestCheckInquiryIDs: an ID list may need up to query.MaxRequests single-inquiry calls, no more.
+func TestCheckInquiryIDs(t *testing.T) {
+	t.Parallel()
+	assert.NoError(t, checkInquiryIDs(query.MaxRequests))
+	err := checkInquiryIDs(query.MaxRequests + 1)
+	require.ErrorIs(t, err, query.ErrPlanTooLarge)
+	assert.ErrorContains(t, err, "split the inquiry_id list")
+}
