@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,6 +64,10 @@ func TestWriters(t *testing.T) {
 		{formatJSONL, outputRows[1:], `{"id":2,"at":null,"name":"","ok":false,"score":1000000,"ids":{"k":null}}` + "\n" +
 			`{"id":3,"at":null,"name":null,"ok":null,"score":null,"ids":null}` + "\n"},
 		{formatJSONL, nil, ""},
+		// JSON has no literal for NaN or infinities: they are written as strings, so the line parses.
+		{formatJSONL, []row{{"id": intCol(4), "score": dblCol(math.NaN())}, {"id": intCol(5), "score": dblCol(math.Inf(-1))}},
+			`{"id":4,"at":null,"name":null,"ok":null,"score":"NaN","ids":null}` + "\n" +
+				`{"id":5,"at":null,"name":null,"ok":null,"score":"-Inf","ids":null}` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
