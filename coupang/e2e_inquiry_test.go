@@ -2,6 +2,7 @@ package coupang_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,22 @@ func TestInquiryGet(t *testing.T) {
 	_, err = runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "vendor_id")
+}
+
+// TestINListLimitCarriesOver: under a limit, each value of an IN list that splits the listing asks
+// only for the rows the values before it left of the limit.
+func TestINListLimitCarriesOver(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{Seed: 7, Days: 10, PerDay: 4}, "")
+	const limit = 20
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: limit, Quals: []inprocess.Qual{
+		{Column: "partner_counseling_status", Operator: "=", Value: []any{api.StatusAnswer, api.StatusNoAnswer}}}})
+	assert.Len(t, rows, limit)
+	reqs := e.requestsTo(listEndpoint)
+	require.Len(t, reqs, 2, "one page per status")
+	assert.Equal(t, strconv.Itoa(limit), queryParam(reqs[0], "pageSize"))
+	first := queryParam(reqs[0], "partnerCounselingStatus")
+	got := count(rows, func(r map[string]any) bool { return r["partner_counseling_status"] == first })
+	require.Less(t, got, limit, "the first status must leave part of the limit")
+	assert.Equal(t, strconv.Itoa(limit-got), queryParam(reqs[1], "pageSize"), "what the first status left")
 }
