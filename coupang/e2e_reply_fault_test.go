@@ -194,3 +194,18 @@ func newestWithReplies(all []sandbox.Inquiry, n int) sandbox.Inquiry {
 	}
 	return sandbox.Inquiry{}
 }
+
+// TestReplyAnswerTypeUnderLimit: the reply table streams only replies of the answer_type asked for,
+// since the SDK counts every streamed row against a LIMIT before Postgres' recheck drops any.
+func TestReplyAnswerTypeUnderLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	const limit = 5
+	rows, err := streamed(e.context(t), e.r, inprocess.Query{Table: replyTable, Limit: limit,
+		Quals: []inprocess.Qual{{Column: "answer_type", Operator: "=", Value: "vendor"}}})
+	require.NoError(t, err)
+	require.Len(t, rows, limit)
+	for _, r := range rows {
+		assert.Equal(t, "vendor", r["answer_type"], "reply %d", r["answer_id"])
+	}
+}
