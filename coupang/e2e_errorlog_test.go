@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // A failed query leaves an ERROR line naming the table and the cause in the plugin's log, even at
@@ -26,4 +28,35 @@ func TestFailedQueryIsLoggedAtError(t *testing.T) {
 	assert.Contains(t, logs.String(), inquiryTable)
 	assert.Contains(t, logs.String(), "Not allowed IP")
 	assert.NotContains(t, logs.String(), e.sb.SecretKey())
+}
+
+// A read that fails after the LIMIT was met is no failure of the query: its rows stand and no
+// ERROR line claims the query failed.
+func TestFailureAfterLimitIsDropped(t *testing.T) {
+	// Not parallel: it reads captured log output, as TestFailedQueryIsLoggedAtError.
+	logs := &lockedBuffer{}
+	e := newEnv(t, sandbox.Options{Days: 10, PerDay: 5}, "", inprocess.WithLogOutput(logs, "error"))
+	all := e.sb.Inquiries()
+	late := all[1].InquiryID
+	firstRow := make(chan struct{})
+	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+		if r.URL.Path != api.InquiryPath(late) {
+			return nil
+		}
+		select { // fail only once the other ID's row has been streamed
+		case <-firstRow:
+		case <-r.Context().Done():
+		}
+		return sandbox.FaultStatus(http.StatusForbidden, "Not allowed IP")
+	})
+	rows := 0
+	err := e.r.Query(e.context(t), idList(inquiryTable, []int64{all[0].InquiryID, late}, 1), func(map[string]*proto.Column) error {
+		if rows++; rows == 1 {
+			close(firstRow)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, rows)
+	assert.NotContains(t, logs.String(), "coupang query failed")
 }
