@@ -129,6 +129,13 @@ func TestInquiryExactTimeBounds(t *testing.T) {
 	}
 	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{{Column: "inquiry_at", Operator: "=", Value: at}}})
 	assert.Equal(t, expectIDs(all, func(i sandbox.Inquiry) bool { return i.InquiryAt.Equal(at) }), ids(rows))
+
+	// inquiry_at = X is pushed down: an instant older than the default lookback is found too.
+	old := all[len(all)/2].InquiryAt
+	require.True(t, old.Before(time.Now().AddDate(0, 0, -query.DefaultLookbackDays-1)), "older than the default lookback")
+	rows = e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{{Column: "inquiry_at", Operator: "=", Value: old}}})
+	require.NotEmpty(t, rows)
+	assert.Equal(t, expectIDs(all, func(i sandbox.Inquiry) bool { return i.InquiryAt.Equal(old) }), ids(rows))
 }
 
 // TestInquiryLimitAndEmpty checks that limit 5 makes exactly one request and that key quals

@@ -107,6 +107,23 @@ func TestFanOutFind(t *testing.T) {
 	// The unmodified original is not a copy.
 	f, _, _ = fans.find(orig, orig)
 	assert.Nil(t, f)
+
+	// Each copy learns whether its value is the first of its kind; after the last copy the list
+	// is no longer indexed.
+	fans = &fanOuts{}
+	x, y, z := i64(1), i64(2), i64(2)
+	three := qualMap(q{colVendorItemID, "=", list(x, y, z)})[colVendorItemID]
+	var firsts []bool
+	for _, v := range []*proto.QualValue{z, x, y} {
+		f, _, first := fans.find(three, qualMap(q{colVendorItemID, "=", v})[colVendorItemID])
+		require.NotNil(t, f)
+		firsts = append(firsts, first)
+	}
+	assert.Equal(t, []bool{false, true, true}, firsts)
+	fans.lists.Range(func(k, _ any) bool {
+		t.Errorf("a list is still indexed after its last copy: %v", k)
+		return true
+	})
 }
 
 // TestCheckInquiryIDs: an ID list may need up to query.MaxRequests single-inquiry calls, no more.

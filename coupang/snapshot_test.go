@@ -146,3 +146,22 @@ func TestSnapshotKeepsTheNewerListing(t *testing.T) {
 	assert.False(t, ok, "the older listing is forgotten")
 	assert.Equal(t, 2, s.held)
 }
+
+// TestSnapshotMaxAge: rows reused without a pause are still forgotten reuseMaxAge after they were
+// fetched, so that a long-running join does not serve stale inquiries for ever.
+func TestSnapshotMaxAge(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	s := newSnapshot(func() time.Time { return now })
+	req := api.ListRequest{PageNum: 1}
+	s.scanReuse(tableInquiry, 0).Listed(req, page(1))
+	fetched := now
+	for now.Sub(fetched) <= reuseMaxAge-reuseIdle {
+		now = now.Add(reuseIdle)
+		_, ok := s.scanReuse(tableReply, 0).Page(req)
+		require.True(t, ok, "reused %v after the fetch", now.Sub(fetched))
+	}
+	now = fetched.Add(reuseMaxAge + time.Second)
+	_, ok := s.scanReuse(tableReply, 0).Page(req)
+	assert.False(t, ok, "older than reuseMaxAge")
+}
