@@ -158,6 +158,8 @@ func TestInvalidRequestsAreNotSent(t *testing.T) {
 		"only start":          {VendorItemID: 1, InquiryStartAt: day},
 		"page size":           {VendorItemID: 1, PageSize: 31},
 		"status":              {VendorItemID: 1, PartnerCounselingStatus: "ALL"},
+		"negative option ID":  {VendorItemID: -1},
+		"negative order ID":   {VendorItemID: 1, OrderID: -1},
 	} {
 		_, err := c.ListInquiries(context.Background(), req)
 		assert.Equal(t, KindBadRequest, KindOf(err), "%s: %v", name, err)
@@ -329,6 +331,7 @@ func TestRetriesRetryableFailuresThenSucceeds(t *testing.T) {
 	t.Parallel()
 	faults := map[string]func(w http.ResponseWriter){
 		"code 500 in 200": func(w http.ResponseWriter) { writeJSON(w, 200, `{"code":500,"message":"temporary"}`) },
+		"408":             func(w http.ResponseWriter) { writeJSON(w, 408, `{"code":408,"message":"Request Timeout"}`) },
 		"502 garbled":     func(w http.ResponseWriter) { writeJSON(w, 502, "<html>Bad Gateway") },
 		"504 truncated":   func(w http.ResponseWriter) { writeJSON(w, 504, `{"code":504,"mess`) },
 		"truncated 200": func(w http.ResponseWriter) {
@@ -569,6 +572,7 @@ func TestParseRetryAfter(t *testing.T) {
 	assert.Equal(t, time.Duration(0), parseRetryAfter("soon", testNow))
 	assert.Equal(t, time.Duration(0), parseRetryAfter(testNow.Add(-time.Minute).Format(http.TimeFormat), testNow))
 	assert.Equal(t, 90*time.Second, parseRetryAfter(testNow.Add(90*time.Second).Format(http.TimeFormat), testNow))
+	assert.Equal(t, 24*time.Hour, parseRetryAfter("10000000000", testNow), "clamped before it overflows a Duration")
 }
 
 func TestBackoffBounds(t *testing.T) {
@@ -605,4 +609,13 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
 		assert.Contains(t, err.Error(), hintFor(KindNetwork, "", false), name)
 	}
+	// A DNS lookup that timed out may succeed on a retry.
+	dnsTimeout := &http.Client{Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		return nil, &net.DNSError{Err: "i/o timeout", Name: "api-gateway.example", IsTimeout: true}
+	}}}
+	attempts := 0
+	c := newTestClient(t, "https://api-gateway.example", func(cfg *Config) { cfg.HTTPClient, cfg.MaxAttempts = dnsTimeout, 3 })
+	_, err = c.GetInquiry(WithRequestHook(context.Background(), func(RequestInfo) { attempts++ }), 5)
+	assert.Equal(t, KindNetwork, KindOf(err))
+	assert.Equal(t, 3, attempts, "a DNS timeout is retried")
 }
