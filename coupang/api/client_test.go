@@ -541,7 +541,7 @@ func TestNewValidates(t *testing.T) {
 func TestValidateBaseURL(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{"https://api-gateway.coupang.com", "https://api-gateway.coupang.com/", "http://127.0.0.1:8080",
-		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST"} {
+		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST", "http://localhost.:8080"} {
 		assert.NoError(t, ValidateBaseURL(u), u)
 	}
 	for u, want := range map[string]string{
@@ -618,4 +618,41 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 	_, err = c.GetInquiry(WithRequestHook(context.Background(), func(RequestInfo) { attempts++ }), 5)
 	assert.Equal(t, KindNetwork, KindOf(err))
 	assert.Equal(t, 3, attempts, "a DNS timeout is retried")
+}
+
+// recordingReuse serves the pages in serve and records the pages listed.
+type recordingReuse struct {
+	serve  map[ListRequest]*Page
+	listed []*Page
+}
+
+func (r *recordingReuse) Page(req ListRequest) (*Page, bool) { p, ok := r.serve[req]; return p, ok }
+func (r *recordingReuse) Listed(_ ListRequest, page *Page)   { r.listed = append(r.listed, page) }
+func (r *recordingReuse) Inquiry(int64) (*Inquiry, error)    { return nil, nil }
+func (r *recordingReuse) Read(int64, error)                  {}
+
+// TestWithReuse: a page the policy holds is not sent; only a page Coupang returned is recorded,
+// never a failed call's nil.
+func TestWithReuse(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+		if hit == 1 {
+			writeJSON(w, 500, `{"code":500,"message":"temporary"}`)
+			return
+		}
+		writeJSON(w, 200, okList)
+	})
+	held := &Page{}
+	reuse := &recordingReuse{serve: map[ListRequest]*Page{{VendorItemID: 2}: held}}
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 }).WithReuse(reuse)
+	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.Error(t, err)
+	assert.Empty(t, reuse.listed, "a failed call records nothing")
+	page, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.NoError(t, err)
+	assert.Equal(t, []*Page{page}, reuse.listed)
+	got, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 2})
+	require.NoError(t, err)
+	assert.Same(t, held, got)
+	assert.Equal(t, 2, f.hits(), "the held page was not asked for")
 }

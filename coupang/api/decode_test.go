@@ -77,7 +77,7 @@ func decodeOne(t *testing.T, inquiry string) Inquiry {
 
 func TestDecodeCodeVariants(t *testing.T) {
 	t.Parallel()
-	for _, code := range []string{`200`, `"200"`, `"SUCCESS"`} {
+	for _, code := range []string{`200`, `"200"`, `"SUCCESS"`, `"ok"`, `" OK "`} {
 		_, err := DecodeListResponse([]byte(listBody(code, `{"inquiryId":1}`)))
 		assert.NoError(t, err, code)
 	}
