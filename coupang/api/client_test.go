@@ -158,6 +158,8 @@ func TestInvalidRequestsAreNotSent(t *testing.T) {
 		"only start":          {VendorItemID: 1, InquiryStartAt: day},
 		"page size":           {VendorItemID: 1, PageSize: 31},
 		"status":              {VendorItemID: 1, PartnerCounselingStatus: "ALL"},
+		"negative option ID":  {VendorItemID: -1},
+		"negative order ID":   {VendorItemID: 1, OrderID: -1},
 	} {
 		_, err := c.ListInquiries(context.Background(), req)
 		assert.Equal(t, KindBadRequest, KindOf(err), "%s: %v", name, err)
@@ -329,6 +331,7 @@ func TestRetriesRetryableFailuresThenSucceeds(t *testing.T) {
 	t.Parallel()
 	faults := map[string]func(w http.ResponseWriter){
 		"code 500 in 200": func(w http.ResponseWriter) { writeJSON(w, 200, `{"code":500,"message":"temporary"}`) },
+		"408":             func(w http.ResponseWriter) { writeJSON(w, 408, `{"code":408,"message":"Request Timeout"}`) },
 		"502 garbled":     func(w http.ResponseWriter) { writeJSON(w, 502, "<html>Bad Gateway") },
 		"504 truncated":   func(w http.ResponseWriter) { writeJSON(w, 504, `{"code":504,"mess`) },
 		"truncated 200": func(w http.ResponseWriter) {
@@ -538,7 +541,7 @@ func TestNewValidates(t *testing.T) {
 func TestValidateBaseURL(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{"https://api-gateway.coupang.com", "https://api-gateway.coupang.com/", "http://127.0.0.1:8080",
-		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST"} {
+		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST", "http://localhost.:8080"} {
 		assert.NoError(t, ValidateBaseURL(u), u)
 	}
 	for u, want := range map[string]string{
@@ -569,6 +572,7 @@ func TestParseRetryAfter(t *testing.T) {
 	assert.Equal(t, time.Duration(0), parseRetryAfter("soon", testNow))
 	assert.Equal(t, time.Duration(0), parseRetryAfter(testNow.Add(-time.Minute).Format(http.TimeFormat), testNow))
 	assert.Equal(t, 90*time.Second, parseRetryAfter(testNow.Add(90*time.Second).Format(http.TimeFormat), testNow))
+	assert.Equal(t, 24*time.Hour, parseRetryAfter("10000000000", testNow), "clamped before it overflows a Duration")
 }
 
 func TestBackoffBounds(t *testing.T) {
@@ -605,4 +609,50 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
 		assert.Contains(t, err.Error(), hintFor(KindNetwork, "", false), name)
 	}
+	// A DNS lookup that timed out may succeed on a retry.
+	dnsTimeout := &http.Client{Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		return nil, &net.DNSError{Err: "i/o timeout", Name: "api-gateway.example", IsTimeout: true}
+	}}}
+	attempts := 0
+	c := newTestClient(t, "https://api-gateway.example", func(cfg *Config) { cfg.HTTPClient, cfg.MaxAttempts = dnsTimeout, 3 })
+	_, err = c.GetInquiry(WithRequestHook(context.Background(), func(RequestInfo) { attempts++ }), 5)
+	assert.Equal(t, KindNetwork, KindOf(err))
+	assert.Equal(t, 3, attempts, "a DNS timeout is retried")
+}
+
+// recordingReuse serves the pages in serve and records the pages listed.
+type recordingReuse struct {
+	serve  map[ListRequest]*Page
+	listed []*Page
+}
+
+func (r *recordingReuse) Page(req ListRequest) (*Page, bool) { p, ok := r.serve[req]; return p, ok }
+func (r *recordingReuse) Listed(_ ListRequest, page *Page)   { r.listed = append(r.listed, page) }
+func (r *recordingReuse) Inquiry(int64) (*Inquiry, error)    { return nil, nil }
+func (r *recordingReuse) Read(int64, error)                  {}
+
+// TestWithReuse: a page the policy holds is not sent; only a page Coupang returned is recorded,
+// never a failed call's nil.
+func TestWithReuse(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+		if hit == 1 {
+			writeJSON(w, 500, `{"code":500,"message":"temporary"}`)
+			return
+		}
+		writeJSON(w, 200, okList)
+	})
+	held := &Page{}
+	reuse := &recordingReuse{serve: map[ListRequest]*Page{{VendorItemID: 2}: held}}
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 }).WithReuse(reuse)
+	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.Error(t, err)
+	assert.Empty(t, reuse.listed, "a failed call records nothing")
+	page, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	require.NoError(t, err)
+	assert.Equal(t, []*Page{page}, reuse.listed)
+	got, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 2})
+	require.NoError(t, err)
+	assert.Same(t, held, got)
+	assert.Equal(t, 2, f.hits(), "the held page was not asked for")
 }

@@ -77,7 +77,7 @@ func decodeOne(t *testing.T, inquiry string) Inquiry {
 
 func TestDecodeCodeVariants(t *testing.T) {
 	t.Parallel()
-	for _, code := range []string{`200`, `"200"`, `"SUCCESS"`} {
+	for _, code := range []string{`200`, `"200"`, `"SUCCESS"`, `"ok"`, `" OK "`} {
 		_, err := DecodeListResponse([]byte(listBody(code, `{"inquiryId":1}`)))
 		assert.NoError(t, err, code)
 	}
@@ -239,6 +239,18 @@ func TestDescribeBodySanitizes(t *testing.T) {
 	assert.True(t, strings.HasPrefix(d, `non-JSON body: "garbage with`), d)
 	assert.NotContains(t, d, "\n")
 	assert.Less(t, len([]rune(d)), 140)
+}
+
+// A signature is redacted in either case, as are a signature field and a CEA header.
+func TestRedactSecrets(t *testing.T) {
+	t.Parallel()
+	sig := Signature("abc123", "700101T000000Z", "GET", "/path", "x=1")
+	for text, secret := range map[string]string{"echo " + sig: sig, "echo " + strings.ToUpper(sig): strings.ToUpper(sig),
+		"signature=abc, end": "abc", "CEA algorithm=HmacSHA256, access-key=ak": "ak"} {
+		got := redactSecrets(text)
+		assert.Contains(t, got, "[redacted]", text)
+		assert.NotContains(t, got, secret, text)
+	}
 }
 
 // fuzzSeeds are the example response and the variant bodies of the tests above.

@@ -22,4 +22,8 @@ func TestSignatureVectors(t *testing.T) {
 	}
 	// Signing with the '?' that separates path and query is a classic mistake: it must not match.
 	assert.NotEqual(t, cases[0].want, Signature("abc123", "700101T000000Z", "GET", "/path", "?x=1"))
+	// The signed-date is UTC whatever the clock's zone: a KST clock signs the same instant alike.
+	auth := Authorization("ak", "abc123", testNow.In(KST), "GET", "/path", "x=1")
+	assert.Equal(t, Authorization("ak", "abc123", testNow, "GET", "/path", "x=1"), auth)
+	assert.Contains(t, auth, "signed-date=260115T030405Z")
 }

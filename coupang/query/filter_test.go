@@ -57,6 +57,33 @@ func TestFilterRowsPerOption(t *testing.T) {
 	assert.Len(t, f.Rows(api.Inquiry{InquiryAt: at, VendorItemIDs: []int64{3, 1, 2}}), 3)
 }
 
+// Rows drops an inquiry that fails any qual Coupang may not have applied: the order ID (not sent
+// when it is not positive), inquiry_status and cs_partner_counseling_status (never sent).
+func TestFilterRowsChecksEveryQual(t *testing.T) {
+	t.Parallel()
+	inq := api.Inquiry{InquiryID: 1, InquiryAt: kst("2026-01-10 10:00:00"), OrderID: 9000, InquiryStatus: "progress", CSPartnerCounselingStatus: "requestAnswer"}
+	cases := []struct {
+		name string
+		q    Quals
+		keep bool
+	}{
+		{"no quals", Quals{}, true},
+		{"same order ID", Quals{OrderID: [][]int64{{9000}}}, true},
+		{"other order ID", Quals{OrderID: [][]int64{{9001}}}, false},
+		{"order ID 0", Quals{OrderID: [][]int64{{0}}}, false},
+		{"same inquiry_status", Quals{InquiryStatus: [][]string{{"progress"}}}, true},
+		{"other inquiry_status", Quals{InquiryStatus: [][]string{{"complete"}}}, false},
+		{"same cs_partner_counseling_status", Quals{CSPartnerCounselingStatus: [][]string{{"requestAnswer"}}}, true},
+		{"other cs_partner_counseling_status", Quals{CSPartnerCounselingStatus: [][]string{{"answered"}}}, false},
+	}
+	for _, c := range cases {
+		f, ok, err := NewFilter(c.q)
+		require.NoError(t, err, c.name)
+		require.True(t, ok, c.name)
+		assert.Equal(t, c.keep, len(f.Rows(inq)) == 1, c.name)
+	}
+}
+
 // A bound that may have been meant in any session TimeZone from UTC-12 to UTC+14: a `date` given
 // in Seoul arrives as UTC midnight, nine hours late.
 func TestCertainty(t *testing.T) {

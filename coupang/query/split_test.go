@@ -72,6 +72,10 @@ func TestSplitTooMany(t *testing.T) {
 	}
 	_, err := Quals{OrderID: [][]int64{ids}, InquiryAtAny: [][]Bound{ats}}.Split()
 	require.ErrorContains(t, err, "split the query")
+	// 16 x 16 is exactly MaxSplits listings: still planned.
+	got, err := Quals{OrderID: [][]int64{ids[:16]}, InquiryAtAny: [][]Bound{ats[:16]}}.Split()
+	require.NoError(t, err)
+	assert.Len(t, got, MaxSplits)
 	_, err = Quals{OrderID: [][]int64{ids, others}}.Split()
 	require.NoError(t, err, "disjoint lists intersect to nothing before they multiply")
 }

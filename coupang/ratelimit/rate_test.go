@@ -89,6 +89,10 @@ func TestAdmitWindowEdge(t *testing.T) {
 	if wait != 50*time.Millisecond || !slices.Equal(got, log) {
 		t.Fatalf("at exactly 1 s: wait %s, log %v; want 50ms and the log unchanged", wait, got)
 	}
+	wait, got = admit(slices.Clone(log), t0+int64(r.window())-1, r)
+	if wait != 1 || !slices.Equal(got, log) {
+		t.Fatalf("1 ns before the margin: wait %s, log %v; want 1ns and the log unchanged", wait, got)
+	}
 	wait, got = admit(slices.Clone(log), t0+int64(r.window()), r)
 	if wait != 0 || !slices.Equal(got, []int64{t0 + 1, t0 + 2, t0 + 3, t0 + int64(r.window())}) {
 		t.Fatalf("after the margin: wait %s, log %v", wait, got)
