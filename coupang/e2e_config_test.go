@@ -50,6 +50,15 @@ func TestConfig(t *testing.T) {
 			assert.NotContains(t, err.Error(), sb.SecretKey())
 		})
 	}
+	t.Run("two missing", func(t *testing.T) {
+		err := queryErr(t, fmt.Sprintf("vendor_id = %q\n", sb.VendorID()))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "access_key, secret_key are not set")
+	})
+	t.Run("a blank argument falls back to its environment variable", func(t *testing.T) {
+		t.Setenv("COUPANG_VENDOR_ID", sb.VendorID())
+		require.NoError(t, queryErr(t, fmt.Sprintf("vendor_id = \"  \"\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", sb.AccessKey(), sb.SecretKey(), base)))
+	})
 	t.Run("env fallbacks", func(t *testing.T) {
 		t.Setenv("COUPANG_VENDOR_ID", sb.VendorID())
 		t.Setenv("COUPANG_ACCESS_KEY", sb.AccessKey())

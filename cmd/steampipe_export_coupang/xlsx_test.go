@@ -141,3 +141,17 @@ func TestCSVByteOrderMark(t *testing.T) {
 	require.NoError(t, w.Close())
 	assert.Equal(t, "\xef\xbb\xbfid\n1\n", buf.String())
 }
+
+// TestXLSXRowLimit: the sheet's last row takes a row; the one after it fails with our advice, not
+// excelize's error.
+func TestXLSXRowLimit(t *testing.T) {
+	t.Parallel()
+	x, err := newXLSXWriter(&bytes.Buffer{}, outputCols)
+	require.NoError(t, err)
+	defer x.Abort()
+	x.rows = excelize.TotalRows - 2 // rows written below the header (skipped here)
+	require.NoError(t, x.WriteRow(outputRows[0]), "the sheet's last row")
+	err = x.WriteRow(outputRows[0])
+	require.ErrorContains(t, err, "an Excel sheet holds at most 1048575 rows below its header")
+	assert.ErrorContains(t, err, "--output csv")
+}
