@@ -191,12 +191,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.rec = RequestRecord{N: s.requests.Add(1), Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	defer c.log(0) // no answer: reset, or the client gave up
 	// Counted on arrival, as a gateway counts: before the latency and any fault.
-	admitted := true
-	if s.opts.RateLimit > 0 {
-		s.mu.Lock()
-		s.admits, admitted = admitAt(s.admits, time.Now(), s.opts.RateLimit)
-		s.mu.Unlock()
-	}
+	s.mu.Lock()
+	var admitted bool
+	s.admits, admitted = admitAt(s.admits, time.Now(), s.opts.RateLimit)
+	s.mu.Unlock()
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
 		return

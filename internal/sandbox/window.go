@@ -9,12 +9,19 @@ import (
 // admitAt applies the rule of Options.RateLimit to a request at now, given the admitted requests'
 // times (oldest first). It returns those still in the window, with now appended when admitted.
 func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bool) {
-	window, limit := time.Second, math.Floor(rate) // a float: +Inf, or a rate past int's range, is no limit
+	if rate <= 0 || math.IsInf(rate, 1) {
+		return admitted, true // no limit: nothing to track
+	}
+	window, limit := time.Second, math.Floor(rate) // a float: a rate past int's range admits all too
 	if rate < 1 {
 		// At most ~31 years: a longer window overflows Duration, turns negative and admits all.
 		window, limit = time.Duration(min(1/rate, 1e9)*float64(time.Second)), 1
 	}
-	admitted = slices.DeleteFunc(admitted, func(t time.Time) bool { return now.Sub(t) > window })
+	k := 0 // the times are in order: the expired ones come first
+	for k < len(admitted) && now.Sub(admitted[k]) > window {
+		k++
+	}
+	admitted = admitted[k:]
 	if float64(len(admitted)) >= limit {
 		return admitted, false
 	}

@@ -64,6 +64,9 @@ func TestAdmitAtNoLimit(t *testing.T) {
 				t.Fatalf("at %g/s, request %d refused", rate, i+1)
 			}
 		}
+		if math.IsInf(rate, 1) && len(adm) != 0 {
+			t.Errorf("+Inf tracked %d admissions: with no limit there is nothing to count", len(adm))
+		}
 	}
 }
 
