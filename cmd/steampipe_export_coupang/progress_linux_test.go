@@ -12,11 +12,11 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
-	"unsafe"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // TestProgressCountsRequests: with stderr on a terminal and the rows in a file, the progress line's
@@ -68,16 +68,10 @@ func openPTY(t *testing.T) (terminal, screen *os.File) {
 	screen, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	require.NoError(t, err)
 	t.Cleanup(func() { screen.Close() })
-	var unlock int32
-	var n uint32
-	for _, c := range []struct {
-		req uintptr
-		arg unsafe.Pointer
-	}{{syscall.TIOCSPTLCK, unsafe.Pointer(&unlock)}, {syscall.TIOCGPTN, unsafe.Pointer(&n)}} {
-		if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, screen.Fd(), c.req, uintptr(c.arg)); errno != 0 {
-			t.Fatalf("pseudo-terminal ioctl %#x: %v", c.req, errno)
-		}
-	}
+	fd := int(screen.Fd())
+	require.NoError(t, unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0), "unlock the pseudo-terminal")
+	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
+	require.NoError(t, err, "the pseudo-terminal's number")
 	terminal, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	require.NoError(t, err)
 	return terminal, screen
