@@ -35,6 +35,7 @@ func TestWindowGroups(t *testing.T) {
 		{"equal ranges of two plans", []*query.Plan{plan(w(8, 14), w(1, 7)), plan(w(8, 14))}, [][][2]int{{{8, 14}, {8, 14}}, {{1, 7}}}},
 		{"ranges sharing a day", []*query.Plan{plan(w(5, 11)), plan(w(1, 5))}, [][][2]int{{{5, 11}, {1, 5}}}},
 		{"overlapping ranges", []*query.Plan{plan(w(5, 11)), plan(w(1, 7))}, [][][2]int{{{5, 11}, {1, 7}}}},
+		// The zero Window (a dateless listing) shows as {1, 1}: year 1, January 1.
 		{"a dateless window", []*query.Plan{plan(w(8, 14)), plan(query.Window{})}, [][][2]int{{{8, 14}, {1, 1}}}},
 	}
 	for _, tt := range tests {
