@@ -3,6 +3,7 @@ package sandbox
 import (
 	"math"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -17,11 +18,8 @@ func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bo
 		// At most ~31 years: a longer window overflows Duration, turns negative and admits all.
 		window, limit = time.Duration(min(1/rate, 1e9)*float64(time.Second)), 1
 	}
-	k := 0 // the times are in order: the expired ones come first
-	for k < len(admitted) && now.Sub(admitted[k]) > window {
-		k++
-	}
-	admitted = admitted[k:]
+	// The times are in order, so the expired ones come first.
+	admitted = admitted[sort.Search(len(admitted), func(i int) bool { return now.Sub(admitted[i]) <= window }):]
 	if float64(len(admitted)) >= limit {
 		return admitted, false
 	}
