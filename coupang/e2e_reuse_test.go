@@ -197,3 +197,54 @@ func TestConcurrentJoins(t *testing.T) {
 	}
 	assert.Equal(t, int64(total), e.sb.Requests(), "each statement's listing, and nothing more")
 }
+
+// TestQueryCacheAnswersOnlyTheSameQuals runs queries as the Steampipe CLI does, with Steampipe's
+// query cache on. After a listing with no quals (the default lookback), a query whose quals read
+// further back (an option ID, an older inquiry, a longer period) or list with another status
+// returns what it returns without the cache; the same quals with a smaller limit are answered by
+// the cache, which proves it on.
+func TestQueryCacheAnswersOnlyTheSameQuals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, reuseData, "", inprocess.WithQueryCache(time.Hour))
+	uncached, err := inprocess.New(t.Context(), "coupang", e.cfg, inprocess.WithRateLimiter(fastLimiter))
+	require.NoError(t, err)
+
+	today := api.KoreanDate(time.Now())
+	var old sandbox.Inquiry // older than the default lookback, with an option and a reply
+	for _, inq := range e.sb.Inquiries() {
+		if inq.InquiryAt.Before(today.AddDate(0, 0, -14)) && len(inq.VendorItemIDs) > 0 && len(inq.Replies) > 0 {
+			old = inq
+			break
+		}
+	}
+	require.NotZero(t, old.InquiryID)
+	eq := func(column string, v any) inprocess.Qual {
+		return inprocess.Qual{Column: column, Operator: "=", Value: v}
+	}
+	option, id := eq("vendor_item_id", old.VendorItemIDs[0]), eq("inquiry_id", old.InquiryID)
+	since := inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: today.AddDate(0, 0, -20)}
+	for _, tc := range []struct {
+		table string
+		quals [][]inprocess.Qual
+	}{
+		{inquiryTable, [][]inprocess.Qual{{option}, {id}, {since}, {eq("partner_counseling_status", api.StatusTransfer)}}},
+		{replyTable, [][]inprocess.Qual{{option}, {id}, {since}, {eq("partner_counseling_status", api.StatusTransfer)}}},
+		{"coupang_product_inquiry", [][]inprocess.Qual{{since}, {eq("answered_type", api.AnsweredNoAnswer)}}},
+	} {
+		t.Run(tc.table, func(t *testing.T) {
+			cached := canonical(e.mustQuery(t, inprocess.Query{Table: tc.table, Limit: -1}))
+			before := e.sb.Requests()
+			e.mustQuery(t, inprocess.Query{Table: tc.table, Limit: 5})
+			require.Equal(t, before, e.sb.Requests(), "the cache answers the same quals with a smaller limit")
+			for _, quals := range tc.quals {
+				q := inprocess.Query{Table: tc.table, Quals: quals, Limit: -1}
+				want, err := runQuery(t.Context(), uncached, q)
+				require.NoError(t, err)
+				require.NotEmpty(t, want, "%v", quals)
+				require.NotSubset(t, cached, canonical(want), "%v: the cached listing lacks rows of this query", quals)
+				got := e.mustQuery(t, q)
+				assert.True(t, slices.Equal(canonical(want), canonical(got)), "%v: %d rows, want %d", quals, len(got), len(want))
+			}
+		})
+	}
+}

@@ -31,6 +31,7 @@ type Runner struct {
 	connection string
 	schema     map[string]*proto.TableSchema
 	calls      atomic.Int64
+	cacheTTL   int64 // seconds; 0 with the query cache off
 }
 
 // Limiter overrides or adds a rate limiter, like a `limiter` block in Steampipe's config (the tags
@@ -50,6 +51,7 @@ type Option func(*options)
 type options struct {
 	logger   hclog.Logger
 	limiters []Limiter
+	cacheTTL time.Duration
 }
 
 // WithLogOutput sends the SDK's and the plugin's log lines at level ("trace" .. "error", "off") and
@@ -58,6 +60,13 @@ type options struct {
 func WithLogOutput(w io.Writer, level string) Option {
 	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: hclog.LevelFromString(level)})
 	return func(o *options) { o.logger = logger }
+}
+
+// WithQueryCache turns Steampipe's query cache on for every query of the runner, results kept for
+// ttl, as the Steampipe CLI and the Postgres FDW run queries by default. Without it every query
+// reaches the plugin's fetch.
+func WithQueryCache(ttl time.Duration) Option {
+	return func(o *options) { o.cacheTTL = ttl }
 }
 
 // WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner; an
@@ -132,8 +141,13 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}
 	// The SDK needs a query cache even when caching is off; disabled, every query reaches the API
 	// and passes its context to the fetch functions.
-	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Enabled: false, MaxSizeMb: 1}); err != nil {
-		return nil, fmt.Errorf("inprocess: disable query cache: %w", err)
+	cacheTTL := int64(o.cacheTTL / time.Second)
+	cache := &proto.SetCacheOptionsRequest{Enabled: false, MaxSizeMb: 1} // the SDK allocates the size up front
+	if cacheTTL > 0 {
+		cache = &proto.SetCacheOptionsRequest{Enabled: true, Ttl: cacheTTL, MaxSizeMb: 64}
+	}
+	if _, err := server.SetCacheOptions(cache); err != nil {
+		return nil, fmt.Errorf("inprocess: set query cache options: %w", err)
 	}
 	if len(o.limiters) > 0 {
 		var defs []*proto.RateLimiterDefinition
@@ -153,7 +167,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema()}, nil
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), cacheTTL: cacheTTL}, nil
 }
 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
@@ -214,7 +228,7 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 		QueryContext:          qc, // as both engines build it
 		CallId:                fmt.Sprintf("%s-%d", sdkgrpc.BuildCallId(), r.calls.Add(1)),
 		Connection:            r.connection,
-		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{r.connection: {Limit: qc.Limit, CacheEnabled: false}},
+		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{r.connection: {Limit: qc.Limit, CacheEnabled: r.cacheTTL > 0, CacheTtl: r.cacheTTL}},
 	}
 	// The callback's error is returned as is: Execute returns it wrapped, if at all. Execute runs
 	// in its own statement, as Go leaves unspecified whether s.err would be read before the call.
