@@ -182,7 +182,9 @@ func TestDocsConfigExample(t *testing.T) {
 func TestDocsSQLPostgres(t *testing.T) {
 	t.Parallel()
 	pg := startPostgres(t)
-	pg.exec(t, createTables(pluginSchema(t), postgresType))
+	ddl := createTables(pluginSchema(t), postgresType)
+	// The aggregator connection of docs/index.md ("Multiple Connections") has the same tables.
+	pg.exec(t, ddl+"CREATE SCHEMA coupang_all;\n"+strings.ReplaceAll(ddl, "CREATE TABLE ", "CREATE TABLE coupang_all."))
 	for _, b := range allSQL(t) {
 		if b.Lang != "postgres" {
 			continue
