@@ -63,8 +63,9 @@ func WithLogOutput(w io.Writer, level string) Option {
 }
 
 // WithQueryCache turns Steampipe's query cache on for every query of the runner, results kept for
-// ttl, as the Steampipe CLI and the Postgres FDW run queries by default. Without it every query
-// reaches the plugin's fetch.
+// ttl, as Steampipe's engines run queries by default. The SDK then runs the fetch functions under a
+// context of its own, which carries no FetchTracker: a failed fetch can go unreported, so the export
+// never sets it.
 func WithQueryCache(ttl time.Duration) Option {
 	return func(o *options) { o.cacheTTL = ttl }
 }
