@@ -5,8 +5,10 @@ connection "coupang" {
   # Falls back to the COUPANG_VENDOR_ID environment variable.
   # vendor_id = "A00012345"
 
-  # The Open API access key and secret key issued with it in Wing. The secret key is never logged
-  # and never shown in an error. Coupang accepts calls only from IP addresses registered for the key.
+  # The Open API access key and secret key issued with it in Wing. The plugin never logs the secret
+  # key nor shows it in an error, but Steampipe logs this whole block at TRACE (the standalone
+  # Postgres FDW at INFO): set COUPANG_SECRET_KEY instead to keep the key out of every log.
+  # Coupang accepts calls only from IP addresses registered for the key.
   # Fall back to COUPANG_ACCESS_KEY and COUPANG_SECRET_KEY.
   # access_key = "00000000-0000-0000-0000-000000000000"
   # secret_key = "0000000000000000000000000000000000000000"
