@@ -62,10 +62,11 @@ func WithLogOutput(w io.Writer, level string) Option {
 	return func(o *options) { o.logger = logger }
 }
 
-// WithQueryCache turns Steampipe's query cache on for every query of the runner, results kept for
-// ttl, as Steampipe's engines run queries by default. The SDK then runs the fetch functions under a
-// context of its own, which carries no FetchTracker: a failed fetch can go unreported, so the export
-// never sets it.
+// WithQueryCache turns Steampipe's query cache on for every query of the runner, as Steampipe's
+// engines run queries by default, results kept for ttl (in whole seconds, as Steampipe counts it; a
+// fraction rounds up, so no ttl above 0 leaves the cache off). The SDK then runs the fetch functions
+// under a context of its own, which carries no FetchTracker: a failed fetch can go unreported, so
+// the export never sets it.
 func WithQueryCache(ttl time.Duration) Option {
 	return func(o *options) { o.cacheTTL = ttl }
 }
@@ -142,7 +143,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}
 	// The SDK needs a query cache even when caching is off; disabled, every query reaches the API
 	// and passes its context to the fetch functions.
-	cacheTTL := int64(o.cacheTTL / time.Second)
+	cacheTTL := int64((o.cacheTTL + time.Second - 1) / time.Second)
 	cache := &proto.SetCacheOptionsRequest{Enabled: false, MaxSizeMb: 1} // the SDK allocates the size up front
 	if cacheTTL > 0 {
 		cache = &proto.SetCacheOptionsRequest{Enabled: true, Ttl: cacheTTL, MaxSizeMb: 64}
