@@ -236,3 +236,38 @@ func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 	assert.Len(t, windows(coupang.WithExactTimes(context.Background())), 1)
 	assert.Len(t, windows(context.Background()), 2)
 }
+
+// TestEngineScalarSubqueryIsRefused: for `col = (select ...)` the FDW reads the subquery's value
+// before the subquery runs and sends the type's zero. Read on, it would give no row (an option ID,
+// an upper time bound) or every inquiry since 2010, silently; the plugin refuses it unsent.
+func TestEngineScalarSubqueryIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		table string
+		qual  inprocess.Qual
+	}{
+		{inquiryTable, inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: int64(0)}},
+		{inquiryTable, inprocess.Qual{Column: "order_id", Operator: "=", Value: int64(0)}},
+		{inquiryTable, inprocess.Qual{Column: "inquiry_id", Operator: "=", Value: int64(0)}},
+		{inquiryTable, inprocess.Qual{Column: "inquiry_at", Operator: "<=", Value: epoch}},
+		{inquiryTable, inprocess.Qual{Column: "partner_counseling_status", Operator: "=", Value: "?"}},
+		{replyTable, inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: epoch}},
+		{productTable, inprocess.Qual{Column: "inquiry_at", Operator: "<", Value: epoch}},
+		{productTable, inprocess.Qual{Column: "answered_type", Operator: "=", Value: "?"}},
+	} {
+		name := fmt.Sprintf("%s: %s %s %v", c.table, c.qual.Column, c.qual.Operator, c.qual.Value)
+		_, err := e.query(t, inprocess.Query{Table: c.table, Quals: []inprocess.Qual{c.qual}, Limit: -1})
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), c.qual.Column+" "+c.qual.Operator, name)
+		assert.Contains(t, err.Error(), "scalar subquery", name)
+		assert.Empty(t, e.sb.Log(), "%s: no request sent", name)
+	}
+	// The same columns with a real value, and a list holding 0 (the FDW passes only constant lists).
+	opt := myOptions(t, e.sb.Inquiries())[0]
+	rows, err := e.query(t, inprocess.Query{Table: inquiryTable, Limit: -1,
+		Quals: []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: []any{int64(0), opt}}}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, rows)
+}

@@ -54,6 +54,9 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 			if qual == nil || qual.Value == nil {
 				continue
 			}
+			if err := unevaluatedSubquery(column, qual.Operator, qual.Value); err != nil {
+				return q, err
+			}
 			var err error
 			switch {
 			case column == colInquiryAt:
@@ -81,6 +84,45 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 		}
 	}
 	return q, nil
+}
+
+// postgresEpoch is the instant of a zero timestamp Datum.
+var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// unevaluatedSubquery refuses a value that Turbot's Postgres FDW (the Steampipe CLI's too) hands
+// over for a scalar subquery, `col = (select ...)`: it reads the value before the subquery has run,
+// so the plugin gets the type's zero (0, 2000-01-01 00:00 UTC, "?"), and reading on would return no
+// row, or every inquiry since 2010, without an error. No Coupang ID is 0 and no status is "?". A
+// list never holds one: the FDW passes an IN list only when it is a constant.
+func unevaluatedSubquery(column, op string, v *proto.QualValue) error {
+	var value, hint string
+	switch w := v.GetValue().(type) {
+	case *proto.QualValue_Int64Value:
+		if w.Int64Value != 0 {
+			return nil
+		}
+		value = "0"
+		if column == colVendorItemID || column == colInquiryID { // read without a time bound
+			hint = fmt.Sprintf(" or use %s in (select ...)", column)
+		}
+	case *proto.QualValue_StringValue:
+		if w.StringValue != "?" {
+			return nil
+		}
+		value = "'?'"
+	case *proto.QualValue_TimestampValue:
+		if !w.TimestampValue.AsTime().Equal(postgresEpoch) {
+			return nil
+		}
+		value = "'2000-01-01 00:00:00+00'"
+		hint = fmt.Sprintf(" or now() - interval '7 days'; to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s %s %s: this is what Turbot's Postgres FDW (which the Steampipe CLI runs too) passes for a value "+
+		"computed by a scalar subquery, such as %s %s (select ...), because it reads the value before the subquery runs; "+
+		"the plugin refuses it rather than answer for the wrong value. Write the value itself (a constant, a prepared "+
+		"statement's parameter or a psql \\gset variable)%s", column, op, value, column, op, hint)
 }
 
 // appendSet appends the values of one qual, as a set, to the sets of its column.
