@@ -93,30 +93,29 @@ var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // over for a scalar subquery, `col = (select ...)`: it reads the value before the subquery has run,
 // so the plugin gets the type's zero (0, 2000-01-01 00:00 UTC, "?"), and reading on would return no
 // row, or every inquiry since 2010, without an error. No Coupang ID is 0 and no status is "?". A
-// list never holds one: the FDW passes an IN list only when it is a constant.
+// list never holds one (for `col = any(array(select ...))` the FDW passes an empty list, which the
+// SDK answers with no row before any plugin code runs).
 func unevaluatedSubquery(column, op string, v *proto.QualValue) error {
-	var value, hint string
+	value, hint := "", ""
+	if column == colVendorItemID || column == colInquiryID { // read without a time bound
+		hint = fmt.Sprintf(", or use %s in (select ...)", column)
+	}
 	switch w := v.GetValue().(type) {
 	case *proto.QualValue_Int64Value:
-		if w.Int64Value != 0 {
-			return nil
-		}
-		value = "0"
-		if column == colVendorItemID || column == colInquiryID { // read without a time bound
-			hint = fmt.Sprintf(" or use %s in (select ...)", column)
+		if w.Int64Value == 0 {
+			value = "0"
 		}
 	case *proto.QualValue_StringValue:
-		if w.StringValue != "?" {
-			return nil
+		if w.StringValue == "?" {
+			value = "'?'"
 		}
-		value = "'?'"
 	case *proto.QualValue_TimestampValue:
-		if !w.TimestampValue.AsTime().Equal(postgresEpoch) {
-			return nil
+		if w.TimestampValue.AsTime().Equal(postgresEpoch) {
+			value = "'2000-01-01 00:00:00+00'"
+			hint = fmt.Sprintf(" or now() - interval '7 days'; to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
 		}
-		value = "'2000-01-01 00:00:00+00'"
-		hint = fmt.Sprintf(" or now() - interval '7 days'; to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
-	default:
+	}
+	if value == "" {
 		return nil
 	}
 	return fmt.Errorf("%s %s %s: this is what Turbot's Postgres FDW (which the Steampipe CLI runs too) passes for a value "+
