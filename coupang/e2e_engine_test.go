@@ -237,37 +237,48 @@ func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 	assert.Len(t, windows(context.Background()), 2)
 }
 
-// TestEngineScalarSubqueryIsRefused: for `col = (select ...)` the FDW reads the subquery's value
-// before the subquery runs and sends the type's zero. Read on, it would give no row (an option ID,
-// an upper time bound) or every inquiry since 2010, silently; the plugin refuses it unsent.
-func TestEngineScalarSubqueryIsRefused(t *testing.T) {
+// TestEngineFDWGarbageIsRefused: values the FDW sends in place of the ones written. For
+// `col = (select ...)` it reads the subquery's value before the subquery runs and sends the type's
+// zero; for 'infinity' or a time after 2292 it sends a wrapped-around time before 2000. Read on,
+// they would give no row (an option ID, an upper time bound) or every inquiry since 2010, silently;
+// the plugin refuses them unsent.
+func TestEngineFDWGarbageIsRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, smallData, "")
 	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	since := asFDWSends(api.KoreanDate(time.Now()).AddDate(0, 0, -5))
 	for _, c := range []struct {
 		table string
-		qual  inprocess.Qual
+		quals []inprocess.Qual
 	}{
-		{inquiryTable, inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: int64(0)}},
-		{inquiryTable, inprocess.Qual{Column: "order_id", Operator: "=", Value: int64(0)}},
-		{inquiryTable, inprocess.Qual{Column: "inquiry_id", Operator: "=", Value: int64(0)}},
-		{inquiryTable, inprocess.Qual{Column: "inquiry_at", Operator: "<=", Value: epoch}},
-		{inquiryTable, inprocess.Qual{Column: "partner_counseling_status", Operator: "=", Value: "?"}},
-		{replyTable, inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: epoch}},
-		{productTable, inprocess.Qual{Column: "inquiry_at", Operator: "<", Value: epoch}},
-		{productTable, inprocess.Qual{Column: "answered_type", Operator: "=", Value: "?"}},
+		{inquiryTable, []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: int64(0)}}},
+		{inquiryTable, []inprocess.Qual{{Column: "order_id", Operator: "=", Value: int64(0)}}},
+		{inquiryTable, []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: int64(0)}}},
+		{inquiryTable, []inprocess.Qual{{Column: "inquiry_at", Operator: "<=", Value: epoch}}},
+		{inquiryTable, []inprocess.Qual{{Column: "partner_counseling_status", Operator: "=", Value: "?"}}},
+		{replyTable, []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: epoch}}},
+		{productTable, []inprocess.Qual{{Column: "inquiry_at", Operator: "<", Value: epoch}}},
+		{productTable, []inprocess.Qual{{Column: "answered_type", Operator: "=", Value: "?"}}},
+		// inquiry_at between D and 'infinity'; inquiry_at < '9999-12-31' (as the FDW sent them)
+		{inquiryTable, []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: since}, {Column: "inquiry_at", Operator: "<=", Value: epoch.Add(-time.Microsecond)}}},
+		{replyTable, []inprocess.Qual{{Column: "inquiry_at", Operator: "<", Value: time.Unix(-4852202632, 0)}}},
 	} {
-		name := fmt.Sprintf("%s: %s %s %v", c.table, c.qual.Column, c.qual.Operator, c.qual.Value)
-		_, err := e.query(t, inprocess.Query{Table: c.table, Quals: []inprocess.Qual{c.qual}, Limit: -1})
+		last := c.quals[len(c.quals)-1]
+		name := fmt.Sprintf("%s: %s %s %v", c.table, last.Column, last.Operator, last.Value)
+		_, err := e.query(t, inprocess.Query{Table: c.table, Quals: c.quals, Limit: -1})
 		require.Error(t, err, name)
-		assert.Contains(t, err.Error(), c.qual.Column+" "+c.qual.Operator, name)
-		assert.Contains(t, err.Error(), "scalar subquery", name)
+		assert.Contains(t, err.Error(), last.Column+" "+last.Operator, name)
+		assert.Contains(t, err.Error(), "Turbot's Postgres FDW", name)
 		assert.Empty(t, e.sb.Log(), "%s: no request sent", name)
 	}
-	// The same columns with a real value, and a list holding 0 (the FDW passes only constant lists).
+	// The same columns with real values, and a list holding 0 (the FDW passes only constant lists).
 	opt := myOptions(t, e.sb.Inquiries())[0]
 	rows, err := e.query(t, inprocess.Query{Table: inquiryTable, Limit: -1,
 		Quals: []inprocess.Qual{{Column: "vendor_item_id", Operator: "=", Value: []any{int64(0), opt}}}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, rows)
+	rows, err = e.query(t, inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
+		{Column: "inquiry_at", Operator: ">=", Value: since}, {Column: "inquiry_at", Operator: "<", Value: time.Date(2292, 1, 1, 0, 0, 0, 0, time.UTC)}}})
 	require.NoError(t, err)
 	assert.NotEmpty(t, rows)
 }

@@ -54,7 +54,7 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 			if qual == nil || qual.Value == nil {
 				continue
 			}
-			if err := unevaluatedSubquery(column, qual.Operator, qual.Value); err != nil {
+			if err := fdwGarbage(column, qual.Operator, qual.Value); err != nil {
 				return q, err
 			}
 			var err error
@@ -89,13 +89,16 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 // postgresEpoch is the instant of a zero timestamp Datum.
 var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// unevaluatedSubquery refuses a value that Turbot's Postgres FDW (the Steampipe CLI's too) hands
-// over for a scalar subquery, `col = (select ...)`: it reads the value before the subquery has run,
-// so the plugin gets the type's zero (0, 2000-01-01 00:00 UTC, "?"), and reading on would return no
-// row, or every inquiry since 2010, without an error. No Coupang ID is 0 and no status is "?". A
-// list never holds one (for `col = any(array(select ...))` the FDW passes an empty list, which the
-// SDK answers with no row before any plugin code runs).
-func unevaluatedSubquery(column, op string, v *proto.QualValue) error {
+// fdwGarbage refuses a value that Turbot's Postgres FDW (the Steampipe CLI's too) hands over in
+// place of the one written, where reading on would return no row, or every inquiry since 2010,
+// without an error:
+//   - for a scalar subquery, `col = (select ...)`, it reads the value before the subquery has run,
+//     so the plugin gets the type's zero (0, 2000-01-01 00:00 UTC, "?"); no Coupang ID is 0 and no
+//     status is "?" (for `col = any(array(select ...))` it passes an empty list, which the SDK
+//     answers with no row before any plugin code runs);
+//   - it converts a timestamp through nanoseconds in an int64, so 'infinity' and any time after
+//     2292 wrap around to a time before 2000: an upper bound older than Coupang's first inquiry.
+func fdwGarbage(column, op string, v *proto.QualValue) error {
 	value, hint := "", ""
 	if column == colVendorItemID || column == colInquiryID { // read without a time bound
 		hint = fmt.Sprintf(", or use %s in (select ...)", column)
@@ -110,9 +113,15 @@ func unevaluatedSubquery(column, op string, v *proto.QualValue) error {
 			value = "'?'"
 		}
 	case *proto.QualValue_TimestampValue:
-		if w.TimestampValue.AsTime().Equal(postgresEpoch) {
+		t := w.TimestampValue.AsTime()
+		if t.Equal(postgresEpoch) {
 			value = "'2000-01-01 00:00:00+00'"
-			hint = fmt.Sprintf(" or now() - interval '7 days'; to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
+			hint = fmt.Sprintf(" or now() - interval '7 days' (the FDW passes this for '-infinity' too); to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
+		} else if op != query.OpGt && op != query.OpGe && t.Before(query.MinDate) {
+			return fmt.Errorf("%s %s '%s': no Coupang inquiry is that old (none before 2010), so this would match nothing; "+
+				"Turbot's Postgres FDW (which the Steampipe CLI runs too) passes such a time for 'infinity' or any time after 2292, "+
+				"which it wraps around: leave the bound out or write a nearer one, such as '2100-01-01'",
+				column, op, t.Format("2006-01-02 15:04:05.999999-07"))
 		}
 	}
 	if value == "" {
