@@ -262,6 +262,8 @@ func TestEngineFDWGarbageIsRefused(t *testing.T) {
 		// inquiry_at between D and 'infinity'; inquiry_at < '9999-12-31' (as the FDW sent them)
 		{inquiryTable, []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: since}, {Column: "inquiry_at", Operator: "<=", Value: epoch.Add(-time.Microsecond)}}},
 		{replyTable, []inprocess.Qual{{Column: "inquiry_at", Operator: "<", Value: time.Unix(-4852202632, 0)}}},
+		// inquiry_at >= '1000-01-01' (as the FDW sends it: 2169)
+		{productTable, []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: time.Date(2169, 2, 8, 23, 9, 7, 419103000, time.UTC)}}},
 	} {
 		last := c.quals[len(c.quals)-1]
 		name := fmt.Sprintf("%s: %s %s %v", c.table, last.Column, last.Operator, last.Value)

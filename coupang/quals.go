@@ -97,7 +97,9 @@ var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 //     status is "?" (for `col = any(array(select ...))` it passes an empty list, which the SDK
 //     answers with no row before any plugin code runs);
 //   - it converts a timestamp through nanoseconds in an int64, so 'infinity' and any time after
-//     2292 wrap around to a time before 2000: an upper bound older than Coupang's first inquiry.
+//     2292 wrap around to a time before 2000 (an upper bound older than Coupang's first inquiry),
+//     and a time before 1708 to one between 1708 and 2292 (a lower bound a year or more ahead is
+//     refused; one that lands before 2010 reads every inquiry, which is right).
 func fdwGarbage(column, op string, v *proto.QualValue) error {
 	value, hint := "", ""
 	if column == colVendorItemID || column == colInquiryID { // read without a time bound
@@ -114,14 +116,16 @@ func fdwGarbage(column, op string, v *proto.QualValue) error {
 		}
 	case *proto.QualValue_TimestampValue:
 		t := w.TimestampValue.AsTime()
-		if t.Equal(postgresEpoch) {
+		switch {
+		case t.Equal(postgresEpoch):
 			value = "'2000-01-01 00:00:00+00'"
 			hint = fmt.Sprintf(" or now() - interval '7 days' (the FDW passes this for '-infinity' too); to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
-		} else if op != query.OpGt && op != query.OpGe && t.Before(query.MinDate) {
-			return fmt.Errorf("%s %s '%s': no Coupang inquiry is that old (none before 2010), so this would match nothing; "+
-				"Turbot's Postgres FDW (which the Steampipe CLI runs too) passes such a time for 'infinity' or any time after 2292, "+
-				"which it wraps around: leave the bound out or write a nearer one, such as '2100-01-01'",
-				column, op, t.Format("2006-01-02 15:04:05.999999-07"))
+		case op != query.OpGt && op != query.OpGe && t.Before(query.MinDate):
+			return wrappedTime(column, op, t, "old (none before 2010)", "'infinity' or any time after 2292",
+				"leave the bound out or write a nearer one, such as '2100-01-01'")
+		case op != query.OpLt && op != query.OpLe && t.After(time.Now().AddDate(1, 0, 0)):
+			return wrappedTime(column, op, t, "new", "any time before 1708",
+				fmt.Sprintf("to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column))
 		}
 	}
 	if value == "" {
@@ -131,6 +135,14 @@ func fdwGarbage(column, op string, v *proto.QualValue) error {
 		"computed by a scalar subquery, such as %s %s (select ...), because it reads the value before the subquery runs; "+
 		"the plugin refuses it rather than answer for the wrong value. Write the value itself (a constant, a prepared "+
 		"statement's parameter or a psql \\gset variable)%s", column, op, value, column, op, hint)
+}
+
+// wrappedTime is the error for a time bound that can match no inquiry, being too old or too new,
+// and that the FDW sends for the times it wraps around (wrapsFrom).
+func wrappedTime(column, op string, t time.Time, tooWhat, wrapsFrom, fix string) error {
+	return fmt.Errorf("%s %s '%s': no Coupang inquiry is that %s, so this would match nothing; Turbot's Postgres FDW "+
+		"(which the Steampipe CLI runs too) passes such a time for %s, which it wraps around: %s",
+		column, op, t.Format("2006-01-02 15:04:05.999999-07"), tooWhat, wrapsFrom, fix)
 }
 
 // appendSet appends the values of one qual, as a set, to the sets of its column.
