@@ -60,7 +60,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	if !run {
 		return nil, nil
 	}
-	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies)
+	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, time.Now())
 	q.ExactTimes, _ = ctx.Value(exactTimesKey{}).(bool)
 	s := &scan{table: table, fan: fan}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])

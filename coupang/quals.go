@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -41,8 +42,8 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 }
 
 // convertQuals turns the key-column quals into planner input, each qual's values one set of its
-// column; limit is the query's limit (< 0 for none).
-func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (query.Quals, error) {
+// column; limit is the query's limit (< 0 for none), now the time the query runs.
+func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool, now time.Time) (query.Quals, error) {
 	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
 	ints := map[string]*[][]int64{colVendorItemID: &q.VendorItemID, colOrderID: &q.OrderID, colInquiryID: &q.InquiryID}
 	texts := map[string]*[][]string{
@@ -54,7 +55,7 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 			if qual == nil || qual.Value == nil {
 				continue
 			}
-			if err := fdwGarbage(column, qual.Operator, qual.Value); err != nil {
+			if err := fdwGarbage(column, qual.Operator, qual.Value, now); err != nil {
 				return q, err
 			}
 			var err error
@@ -89,60 +90,74 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool) (qu
 // postgresEpoch is the instant of a zero timestamp Datum.
 var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// fdwGarbage refuses a value that Turbot's Postgres FDW (the Steampipe CLI's too) hands over in
-// place of the one written, where reading on would return no row, or every inquiry since 2010,
-// without an error:
+// fdw names the engine whose values fdwGarbage refuses, in its errors.
+const fdw = "Turbot's Postgres FDW (which the Steampipe CLI runs too)"
+
+// fdwGarbage refuses a value that Turbot's Postgres FDW hands over in place of the one written,
+// where reading on would return no row, or every inquiry since 2010, without an error:
 //   - for a scalar subquery, `col = (select ...)`, it reads the value before the subquery has run,
 //     so the plugin gets the type's zero (0, 2000-01-01 00:00 UTC, "?"); no Coupang ID is 0 and no
 //     status is "?" (for `col = any(array(select ...))` it passes an empty list, which the SDK
 //     answers with no row before any plugin code runs);
 //   - it converts a timestamp through nanoseconds in an int64, so 'infinity' and any time after
 //     2292 wrap around to a time before 2000 (an upper bound older than Coupang's first inquiry),
-//     and a time before 1708 to one between 1708 and 2292 (a lower bound a year or more ahead is
-//     refused; one that lands before 2010 reads every inquiry, which is right).
-func fdwGarbage(column, op string, v *proto.QualValue) error {
-	value, hint := "", ""
-	if column == colVendorItemID || column == colInquiryID { // read without a time bound
-		hint = fmt.Sprintf(", or use %s in (select ...)", column)
-	}
+//     and a time before 1708 to one between 1708 and 2292 (a lower bound more than a year ahead
+//     is refused; one that lands before 2010 reads every inquiry, which is right).
+//
+// The planner would answer these with no windows, rightly for the values it is given: the values
+// are the FDW's, so they are judged where its quals are read.
+func fdwGarbage(column, op string, v *proto.QualValue, now time.Time) error {
 	switch w := v.GetValue().(type) {
 	case *proto.QualValue_Int64Value:
 		if w.Int64Value == 0 {
-			value = "0"
+			return subqueryValue(column, op, "0")
 		}
 	case *proto.QualValue_StringValue:
 		if w.StringValue == "?" {
-			value = "'?'"
+			return subqueryValue(column, op, "'?'")
 		}
 	case *proto.QualValue_TimestampValue:
-		t := w.TimestampValue.AsTime()
-		switch {
-		case t.Equal(postgresEpoch):
-			value = "'2000-01-01 00:00:00+00'"
-			hint = fmt.Sprintf(" or now() - interval '7 days' (the FDW passes this for '-infinity' too); to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column)
-		case op != query.OpGt && op != query.OpGe && t.Before(query.MinDate):
-			return wrappedTime(column, op, t, "old (none before 2010)", "'infinity' or any time after 2292",
-				"leave the bound out or write a nearer one, such as '2100-01-01'")
-		case op != query.OpLt && op != query.OpLe && t.After(time.Now().AddDate(1, 0, 0)):
-			return wrappedTime(column, op, t, "new", "any time before 1708",
-				fmt.Sprintf("to read every inquiry, write %s >= '2010-01-01' (Coupang has none before 2010)", column))
-		}
+		return wrappedTime(column, op, w.TimestampValue.AsTime(), now)
 	}
-	if value == "" {
-		return nil
-	}
-	return fmt.Errorf("%s %s %s: this is what Turbot's Postgres FDW (which the Steampipe CLI runs too) passes for a value "+
-		"computed by a scalar subquery, such as %s %s (select ...), because it reads the value before the subquery runs; "+
-		"the plugin refuses it rather than answer for the wrong value. Write the value itself (a constant, a prepared "+
-		"statement's parameter or a psql \\gset variable)%s", column, op, value, column, op, hint)
+	return nil
 }
 
-// wrappedTime is the error for a time bound that can match no inquiry, being too old or too new,
-// and that the FDW sends for the times it wraps around (wrapsFrom).
-func wrappedTime(column, op string, t time.Time, tooWhat, wrapsFrom, fix string) error {
-	return fmt.Errorf("%s %s '%s': no Coupang inquiry is that %s, so this would match nothing; Turbot's Postgres FDW "+
-		"(which the Steampipe CLI runs too) passes such a time for %s, which it wraps around: %s",
-		column, op, t.Format("2006-01-02 15:04:05.999999-07"), tooWhat, wrapsFrom, fix)
+// readEveryInquiry is the advice for a query meant to read all there is.
+var readEveryInquiry = fmt.Sprintf("to read every inquiry, write %s >= '%s' (Coupang has none before %[3]d)",
+	colInquiryAt, query.MinDate.Format(api.DateLayout), query.MinDate.Year())
+
+// subqueryValue is the error for the value the FDW sends for a scalar subquery.
+func subqueryValue(column, op, value string) error {
+	hint := ""
+	switch column {
+	case colVendorItemID, colInquiryID: // read without a time bound
+		hint = fmt.Sprintf(", or use %s in (select ...)", column)
+	case colInquiryAt:
+		hint = " or now() - interval '7 days' (the FDW passes this for '-infinity' too); " + readEveryInquiry
+	}
+	return fmt.Errorf("%s %s %s: this is what %s passes for a value computed by a scalar subquery, such as "+
+		"%s %s (select ...), because it reads the value before the subquery runs; the plugin refuses it rather than "+
+		"answer for the wrong value. Write the value itself (a constant, a prepared statement's parameter or a psql "+
+		"\\gset variable)%s", column, op, value, fdw, column, op, hint)
+}
+
+// wrappedTime refuses a time bound that can match no inquiry, being too old or too new, as the FDW
+// sends for the times it wraps around; 2000-01-01 UTC is a scalar subquery's.
+func wrappedTime(column, op string, t, now time.Time) error {
+	var tooWhat, wrapsFrom, fix string
+	switch {
+	case t.Equal(postgresEpoch):
+		return subqueryValue(column, op, "'2000-01-01 00:00:00+00'")
+	case op != query.OpGt && op != query.OpGe && t.Before(query.MinDate):
+		tooWhat = fmt.Sprintf("old (none before %d)", query.MinDate.Year())
+		wrapsFrom, fix = "'infinity' or any time after 2292", "leave the bound out or write a nearer one, such as '2100-01-01'"
+	case op != query.OpLt && op != query.OpLe && t.After(now.AddDate(1, 0, 0)):
+		tooWhat, wrapsFrom, fix = "new", "any time before 1708", readEveryInquiry
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s %s '%s': no Coupang inquiry is that %s, so this would match nothing; %s passes such a time "+
+		"for %s, which it wraps around: %s", column, op, t.Format("2006-01-02 15:04:05.999999-07"), tooWhat, fdw, wrapsFrom, fix)
 }
 
 // appendSet appends the values of one qual, as a set, to the sets of its column.

@@ -46,7 +46,8 @@ func TestConvertQuals(t *testing.T) {
 	t.Parallel()
 	t1 := time.Date(2026, 1, 9, 15, 0, 0, 0, time.UTC)
 	t2 := time.Date(2026, 1, 15, 14, 59, 59, 0, time.UTC)
-	nextYear := time.Now().UTC().AddDate(0, 11, 0)
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	nextYear := now.AddDate(0, 11, 0)
 	tests := []struct {
 		name    string
 		quals   plugin.KeyColumnQualMap
@@ -91,6 +92,8 @@ func TestConvertQuals(t *testing.T) {
 			want: query.Quals{Limit: -1, InquiryAt: []query.Bound{{Op: ">", Value: time.Unix(-4852202632, 0).UTC()}}}},
 		{name: "1000-01-01 as the FDW wraps it", quals: qualMap(q{colInquiryAt, ">=", ts(time.Date(2169, 2, 8, 23, 9, 7, 419103000, time.UTC))}), limit: -1,
 			wantErr: "inquiry_at >= '2169-02-08 23:09:07.419103+00': no Coupang inquiry is that new"},
+		{name: "a lower bound 13 months ahead", quals: qualMap(q{colInquiryAt, ">", ts(now.AddDate(0, 13, 0))}), limit: -1,
+			wantErr: "inquiry_at > '2028-01-01 09:00:00+00': no Coupang inquiry is that new, so this would match nothing; Turbot's Postgres FDW (which the Steampipe CLI runs too) passes such a time for any time before 1708, which it wraps around: to read every inquiry, write inquiry_at >= '2010-01-01' (Coupang has none before 2010)"},
 		{name: "a lower bound within the next year", quals: qualMap(q{colInquiryAt, ">=", ts(nextYear)}), limit: -1,
 			want: query.Quals{Limit: -1, InquiryAt: []query.Bound{{Op: ">=", Value: nextYear}}}},
 		{name: "wrong type", quals: qualMap(q{colOrderID, "=", str("x")}), limit: -1, wantErr: "order_id: expected an integer"},
@@ -99,7 +102,7 @@ func TestConvertQuals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := convertQuals(tt.quals, tt.limit, tt.replies)
+			got, err := convertQuals(tt.quals, tt.limit, tt.replies, now)
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
 				return
