@@ -284,3 +284,21 @@ func TestEngineFDWGarbageIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, rows)
 }
+
+// TestEngineWrappedLimitIsNoLimit: the FDW adds LIMIT and OFFSET in a 32-bit int, so `limit
+// 2147483647 offset 1` reaches the plugin as -2147483648 and `limit 3000000000` as -1294967296.
+// Postgres still applies its own limit, so the plugin must stream every row, as for no limit.
+func TestEngineWrappedLimitIsNoLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	for _, table := range []string{inquiryTable, replyTable, productTable} {
+		all, err := e.query(t, inprocess.Query{Table: table, Limit: -1})
+		require.NoError(t, err)
+		require.NotEmpty(t, all, table)
+		for _, limit := range []int64{-2147483648, -1294967296} {
+			rows, err := e.query(t, inprocess.Query{Table: table, Limit: limit})
+			require.NoError(t, err)
+			assert.Len(t, rows, len(all), "%s, limit %d", table, limit)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, 
 			return nil, f, false, f.firstError(err)
 		}
 		// Under a pushed LIMIT a copy whose read is no longer needed makes none.
-		return d.Quals, f, first && (!limited || d.RowsRemaining(context.Background()) > 0), nil
+		return d.Quals, f, first && wantsRows(context.Background(), d), nil
 	}
 	return orig, nil, true, nil
 }

@@ -39,12 +39,12 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 		}
 		err = run(s, ctx, d, func(item R) bool {
 			for _, r := range rows(s, item) {
-				if d.RowsRemaining(ctx) <= 0 {
+				if !wantsRows(ctx, d) {
 					return false
 				}
 				d.StreamListItem(ctx, r)
 			}
-			return d.RowsRemaining(ctx) > 0
+			return wantsRows(ctx, d)
 		})
 		return nil, fetchError(ctx, d, table, s.fan.firstError(err))
 	}
@@ -245,9 +245,9 @@ func (h *holdback[R]) flush() {
 
 // fetchError wraps a fetch failure and logs it at ERROR, as the SDK can lose a list error (see
 // FetchTracker). A failure after the limit is met is dropped: it was a request still in flight.
-// RowsRemaining gets a fresh context because it reports 0 for a cancelled one.
+// wantsRows gets a fresh context because a cancelled one wants no rows.
 func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
-	if err == nil || (queryLimit(d) >= 0 && d.RowsRemaining(context.Background()) <= 0) {
+	if err == nil || !wantsRows(context.Background(), d) {
 		return nil
 	}
 	err = fmt.Errorf("%s: %w", table, err)

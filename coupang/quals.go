@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -197,10 +198,20 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 	return out, nil
 }
 
-// queryLimit is the query's limit, -1 for none.
+// queryLimit is the query's limit, negative for none. Turbot's FDW adds LIMIT and OFFSET in a 32-bit
+// int, so a sum past 2^31-1 arrives negative too: no limit to honour, as Postgres applies its own.
 func queryLimit(d *plugin.QueryData) int64 {
 	if d.QueryContext == nil || d.QueryContext.Limit == nil {
 		return -1
 	}
 	return *d.QueryContext.Limit
+}
+
+// wantsRows reports whether the scan still needs rows: it is not cancelled, and its limit, if any,
+// is not met (the SDK's RowsRemaining alone reads a negative limit as met).
+func wantsRows(ctx context.Context, d *plugin.QueryData) bool {
+	if queryLimit(d) < 0 {
+		return !plugin.IsCancelled(ctx)
+	}
+	return d.RowsRemaining(ctx) > 0
 }
