@@ -302,3 +302,34 @@ func TestEngineWrappedLimitIsNoLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineLimitWithUnappliedConditionIsRefused: Turbot's SQLite extension passes a LIMIT along with
+// conditions the plugin does not apply, and sends `limit 5 offset 3` as limit 5 and a condition
+// `inquiry_id NOOP 3`; SQLite would then skip or drop some of the 5 rows the scan ends after.
+func TestEngineLimitWithUnappliedConditionIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	for _, table := range []string{inquiryTable, replyTable, productTable} {
+		for _, c := range []struct {
+			qual inprocess.Qual
+			want string
+		}{
+			{inprocess.Qual{Column: "inquiry_id", Operator: "NOOP", Value: int64(3)}, "limit 5 offset 3"},
+			{inprocess.Qual{Column: "content", Operator: "=", Value: "x"}, "limit 5 with a condition on content"},
+			{inprocess.Qual{Column: "inquiry_id", Operator: ">", Value: int64(7)}, "limit 5 with a condition on inquiry_id"},
+		} {
+			_, err := e.query(t, inprocess.Query{Table: table, Quals: []inprocess.Qual{c.qual}, Limit: 5})
+			require.Error(t, err, table)
+			assert.Contains(t, err.Error(), c.want, table)
+			assert.Contains(t, err.Error(), "materialized", table)
+			assert.Empty(t, e.sb.Log(), "%s: no request sent", table)
+			_, err = e.query(t, inprocess.Query{Table: table, Quals: []inprocess.Qual{c.qual}, Limit: -1})
+			assert.NoError(t, err, "%s: %v without a limit", table, c.qual)
+		}
+		// offset 0 skips nothing (streamed: SQLite does not recheck a NOOP condition)
+		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: table, Limit: 5,
+			Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "NOOP", Value: int64(0)}}})
+		require.NoError(t, err, table)
+		assert.Len(t, rows, 5, table)
+	}
+}

@@ -54,6 +54,9 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 // that must return at once, or contradictory answer_type quals).
 func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
 	keyQuals, fan, run, err := state.fans.scanQuals(d)
+	if err == nil {
+		err = unappliedUnderLimit(d)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", table, err)
 	}

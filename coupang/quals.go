@@ -3,6 +3,7 @@ package coupang
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -86,6 +87,40 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool, now
 		}
 	}
 	return q, nil
+}
+
+// unappliedUnderLimit refuses a LIMIT that arrives with a condition the plugin does not apply (on
+// a column that is no key column, or with an operator its key column does not take): the scan
+// would end after LIMIT rows and the engine would then drop those failing the condition, so rows
+// would be missing, silently. Turbot's FDW withholds such a LIMIT; its SQLite extension passes it,
+// and hands an OFFSET over as a condition with operator NOOP on the first column, inquiry_id.
+func unappliedUnderLimit(d *plugin.QueryData) error {
+	limit := queryLimit(d)
+	if limit < 0 || d.QueryContext == nil || d.Table == nil || d.Table.List == nil {
+		return nil
+	}
+	const page = "read the table in a materialized CTE and filter and page that: " +
+		"with r as materialized (select ... where inquiry_at >= ...) select ... from r where ... limit"
+	for column, quals := range d.QueryContext.UnsafeQuals {
+		kc := d.Table.List.KeyColumns.Find(column)
+		for _, q := range quals.GetQuals() {
+			op, offset := q.GetStringValue(), q.GetValue().GetInt64Value()
+			switch {
+			case kc != nil && slices.Contains(kc.Operators, op):
+			case op == "NOOP" && column == colInquiryID:
+				if offset > 0 { // 0: an OFFSET 0, or IS NULL, which no inquiry_id meets
+					return fmt.Errorf("limit %d offset %d cannot be answered through Turbot's SQLite extension: it passes the plugin the "+
+						"limit but not the offset, so the scan would end after %[1]d rows and SQLite would then skip %[2]d of them; %s %[1]d offset %[2]d",
+						limit, offset, page)
+				}
+			default:
+				return fmt.Errorf("limit %d with a condition on %s cannot be answered exactly: the plugin does not apply that condition, "+
+					"yet the limit reached it, so the scan would end after %[1]d rows and the engine would then drop those failing it; %[3]s %[1]d",
+					limit, column, page)
+			}
+		}
+	}
+	return nil
 }
 
 // postgresEpoch is the instant of a zero timestamp Datum.

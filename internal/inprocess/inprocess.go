@@ -283,7 +283,8 @@ func protoQuals(t *proto.TableSchema, qs []Qual) (map[string]*proto.Quals, error
 		if !hasColumn(t, q.Column) {
 			return nil, fmt.Errorf("inprocess: qual on unknown column %q", q.Column)
 		}
-		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">="}, q.Operator) {
+		// NOOP: the OFFSET of `limit N offset M`, as Turbot's SQLite extension sends it.
+		if !slices.Contains([]string{"=", "<>", "<", "<=", ">", ">=", "NOOP"}, q.Operator) {
 			return nil, fmt.Errorf("inprocess: qual on %s: unsupported operator %q", q.Column, q.Operator)
 		}
 		v, err := QualValue(q.Value)
