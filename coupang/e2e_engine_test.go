@@ -333,3 +333,43 @@ func TestEngineLimitWithUnappliedConditionIsRefused(t *testing.T) {
 		assert.Len(t, rows, 5, table)
 	}
 }
+
+// TestEngineTimeListStreamsEachRowOnce: `inquiry_at in (t1, t2)` and `inquiry_at > any(array[t1,
+// t2])` arrive as one list qual, which the plugin reads as one listing per value; a row that more
+// than one value admits (each widened for the FDW's time shift) must still be streamed once, in
+// the listing, sorted and inquiry_id paths alike, and on the child and product tables.
+func TestEngineTimeListStreamsEachRowOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	truth := truthRows(all)
+	near, older := []any{all[len(all)-1].InquiryAt, all[len(all)-2].InquiryAt}, []any{all[len(all)-30].InquiryAt, all[len(all)-20].InquiryAt}
+	for _, quals := range [][]inprocess.Qual{
+		{{Column: "inquiry_at", Operator: "=", Value: near}},
+		{{Column: "inquiry_at", Operator: ">", Value: older}},
+		{{Column: "inquiry_at", Operator: ">", Value: older}, {Column: "inquiry_id", Operator: "=", Value: all[len(all)-1].InquiryID}},
+	} {
+		want := pairs(recheck(truth, quals, 0))
+		require.NotEmpty(t, want)
+		for _, sorted := range []bool{false, true} {
+			q := inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1}
+			if sorted {
+				q.SortOrder = newestFirst()
+			}
+			rows, err := e.query(t, q) // fails on a pair streamed twice
+			require.NoError(t, err, "%v", quals)
+			assert.Equal(t, want, pairs(rows), "%v, sorted %v", quals, sorted)
+		}
+		// A reply is one row per option of its inquiry.
+		for table, id := range map[string][2]string{replyTable: {"answer_id", "vendor_item_id"}, productTable: {"inquiry_id"}} {
+			rows, err := e.query(t, inprocess.Query{Table: table, Quals: quals[:1], Limit: -1})
+			require.NoError(t, err)
+			seen := map[[2]any]bool{}
+			for _, r := range rows {
+				k := [2]any{r[id[0]], r[id[1]]}
+				assert.False(t, seen[k], "%s: %v streamed twice", table, k)
+				seen[k] = true
+			}
+		}
+	}
+}

@@ -88,6 +88,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 
 // run fetches the call-center rows and hands each to emit until it returns false.
 func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
+	emit = onceEach(s, keyOf, emit)
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
@@ -105,6 +106,7 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 	for i := range s.variants {
 		s.variants[i].Endpoint = query.ProductQnA
 	}
+	emit = onceEach(s, func(r query.ProductRow) productKey { return productKey{r.Inquiry.InquiryID, r.AnsweredType} }, emit)
 	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
 		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
 	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
@@ -113,6 +115,29 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 }
 
 func rowAt(r query.Row) time.Time { return r.Inquiry.InquiryAt }
+
+// productKey identifies a streamed product question.
+type productKey struct {
+	inquiry  int64
+	answered string
+}
+
+// onceEach drops an item emitted before: the variants of an inquiry_at list (one per value) can
+// each admit the same row, as each value is widened for the FDW's time shift.
+func onceEach[R any, K comparable](s *scan, key func(R) K, emit func(R) bool) func(R) bool {
+	if len(s.variants) < 2 {
+		return emit
+	}
+	seen := map[K]bool{}
+	return func(r R) bool {
+		k := key(r)
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return emit(r)
+	}
+}
 
 // plan builds the plan of variant v, giving the default-lookback notice once per scan.
 func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.Plan, error) {

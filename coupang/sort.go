@@ -71,10 +71,15 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	return nil
 }
 
-// rowKey identifies a streamed row.
-type rowKey struct{ inquiry, option int64 }
+// rowKey identifies a streamed row: an inquiry, one of its options and the status it was listed with.
+type rowKey struct {
+	inquiry, option int64
+	status          string
+}
 
-func keyOf(r query.Row) rowKey { return rowKey{r.Inquiry.InquiryID, r.VendorItemID} }
+func keyOf(r query.Row) rowKey {
+	return rowKey{r.Inquiry.InquiryID, r.VendorItemID, r.PartnerCounselingStatus}
+}
 
 // emitSorted sorts rows newest first and hands them to emit, skipping those the previous group
 // streamed (Coupang may date an inquiry near midnight into either window). Under a pushed LIMIT a

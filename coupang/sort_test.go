@@ -54,7 +54,7 @@ func TestEmitSortedSkipsPreviousGroup(t *testing.T) {
 		return query.Row{Inquiry: api.Inquiry{InquiryID: id, InquiryAt: at.Add(time.Duration(hours) * time.Hour)}, VendorItemID: 1}
 	}
 	var got []int64
-	more, err := emitSorted([]query.Row{r(1, 1), r(2, 3), r(3, 2)}, nil, false, map[rowKey]bool{{3, 1}: true},
+	more, err := emitSorted([]query.Row{r(1, 1), r(2, 3), r(3, 2)}, nil, false, map[rowKey]bool{{3, 1, ""}: true},
 		func(row query.Row) bool { got = append(got, row.Inquiry.InquiryID); return true })
 	assert.NoError(t, err)
 	assert.True(t, more)
