@@ -17,7 +17,13 @@ const Workers = 8
 // maxPagesPerRequest guards against a misbehaving API: no seller has 3 million inquiries a week.
 const maxPagesPerRequest = 100_000
 
-var errBadPage = errors.New("inconsistent page from Coupang")
+// maxPasses bounds how often one request is listed from page 1 while its pages keep disagreeing.
+const maxPasses = 3
+
+var (
+	errBadPage = errors.New("inconsistent page from Coupang")
+	errShifted = errors.New("Coupang's listing changed while it was read")
+)
 
 // Fetch runs the plan's requests through list (api.Client.ListInquiries) and calls emit, from the
 // calling goroutine only, with every row that passes the filter, once per (inquiry ID, option ID)
@@ -73,6 +79,16 @@ type job struct {
 	win  int
 	req  api.ListRequest
 	last int
+	pass *pass
+}
+
+// pass is one reading of a request's pages. Coupang pages a live listing: an inquiry answered or
+// arriving between two pages shifts the rest by one, past a page already read or past the last
+// page known, and the pages' totalElements then disagree. Such a pass is read again from page 1.
+type pass struct {
+	n       int // 1 for the first reading
+	total   int // page 1's totalElements
+	shifted bool
 }
 
 // jobs are the pages still to ask for. A started request's next page goes before a new first
@@ -112,7 +128,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R
 	for wi, w := range p.Windows {
 		for _, req := range w.Requests {
 			req.PageNum = 1
-			todo.firsts = append(todo.firsts, job{win: wi, req: req})
+			todo.firsts = append(todo.firsts, job{win: wi, req: req, pass: &pass{n: 1}})
 		}
 		dd.left[wi] = len(w.Requests)
 	}
@@ -140,8 +156,14 @@ func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R
 		}
 		if next, total := r.job, r.pg.Pagination.TotalPages; next.req.PageNum == 1 && total >= 2 {
 			next.req.PageNum, next.last = 2, total
+			next.pass.total = r.pg.Pagination.TotalElements
 			todo.started = append(todo.started, next)
 			dd.left[r.win] += total - 1
+		} else if again, err := r.readAgain(); err != nil {
+			return err
+		} else if again != nil {
+			todo.firsts = append([]job{*again}, todo.firsts...)
+			dd.left[r.win]++
 		}
 		for _, item := range r.pg.Inquiries {
 			for _, row := range src.rows(item) {
@@ -158,6 +180,22 @@ type result[T any] struct {
 	job
 	pg  *api.ListPage[T]
 	err error
+}
+
+// readAgain is page 1 of the next pass when this later page shows that the pass shifted: its rows
+// are streamed all the same (they are real), and the deduper drops those read twice.
+func (r result[T]) readAgain() (*job, error) {
+	p := r.pass
+	if r.req.PageNum == 1 || p.shifted || r.pg.Pagination.TotalElements == p.total {
+		return nil, nil
+	}
+	if p.shifted = true; p.n == maxPasses {
+		return nil, fmt.Errorf("list inquiries (%s): %w (totalElements %d on page 1, %d on page %d), %d times in a row: run the query again, or narrow its inquiry_at range",
+			describe(r.req), errShifted, p.total, r.pg.Pagination.TotalElements, r.req.PageNum, maxPasses)
+	}
+	again := r.job
+	again.req.PageNum, again.last, again.pass = 1, 0, &pass{n: p.n + 1}
+	return &again, nil
 }
 
 // ask makes the job's request, unless the fetch was cancelled, and checks the page.

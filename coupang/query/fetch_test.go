@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -390,4 +391,97 @@ func TestFetchRejectsInquiryWithoutTime(t *testing.T) {
 	err = Fetch(context.Background(), list, p, func(Row) bool { emitted++; return true })
 	require.ErrorContains(t, err, "inquiry 77 has no inquiryAt")
 	require.Zero(t, emitted)
+}
+
+// live is a listing that changes while it is read, like a seller's NO_ANSWER queue while agents
+// answer it: newest first, paged as Coupang pages, with change run once after the first answer.
+type live struct {
+	mu     sync.Mutex
+	items  []api.Inquiry
+	change func(items []api.Inquiry) []api.Inquiry
+	calls  int
+}
+
+func (l *live) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.calls++; l.calls == 2 && l.change != nil {
+		l.items = l.change(l.items)
+	}
+	from := min((req.PageNum-1)*req.PageSize, len(l.items))
+	return &api.Page{Inquiries: l.items[from:min(from+req.PageSize, len(l.items))],
+		Pagination: api.Pagination{TotalPages: (len(l.items) + req.PageSize - 1) / req.PageSize, TotalElements: len(l.items)}}, nil
+}
+
+// TestFetchListingThatShiftsIsReadAgain: an inquiry leaving the listing after page 1 moves the
+// next one onto page 1, already read; one arriving moves the last one past the last page known.
+// Either way the pages' totalElements disagree, and the listing is read again from page 1.
+func TestFetchListingThatShiftsIsReadAgain(t *testing.T) {
+	t.Parallel()
+	inquiries := func(n int) []api.Inquiry {
+		out := make([]api.Inquiry, n)
+		for i := range out {
+			out[i] = api.Inquiry{InquiryID: int64(1000 - i), InquiryAt: kst("2026-01-10 10:00:00").Add(-time.Duration(i) * time.Minute),
+				VendorItemIDs: []int64{7}}
+		}
+		return out
+	}
+	newest := api.Inquiry{InquiryID: 5000, InquiryAt: kst("2026-01-10 11:00:00"), VendorItemIDs: []int64{7}}
+	cases := map[string]func([]api.Inquiry) []api.Inquiry{
+		"answered":  func(items []api.Inquiry) []api.Inquiry { return slices.Delete(slices.Clone(items), 2, 3) },
+		"new":       func(items []api.Inquiry) []api.Inquiry { return slices.Insert(slices.Clone(items), 0, newest) },
+		"unchanged": nil,
+	}
+	for name, change := range cases {
+		for _, limit := range []int64{-1, 1000} {
+			l := &live{items: inquiries(60), change: change}
+			want := map[int64]bool{}
+			for _, inq := range l.items[:2] {
+				want[inq.InquiryID] = true
+			}
+			for _, inq := range l.items[3:] { // every inquiry listed from start to end
+				want[inq.InquiryID] = true
+			}
+			p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{7}}}, now, 7)
+			require.NoError(t, err)
+			rows, err := collect(t, l.ListInquiries, p)
+			require.NoError(t, err)
+			got := map[int64]bool{}
+			for _, r := range rows {
+				assert.False(t, got[r.Inquiry.InquiryID], "%s, limit %d: inquiry %d twice", name, limit, r.Inquiry.InquiryID)
+				got[r.Inquiry.InquiryID] = true
+			}
+			for id := range want {
+				assert.True(t, got[id], "%s, limit %d: inquiry %d lost", name, limit, id)
+			}
+			wantCalls := 2
+			if change != nil {
+				wantCalls = 2 + (len(l.items)+29)/30
+			}
+			assert.Equal(t, wantCalls, l.calls, "%s, limit %d: one pass, plus a second when the listing changed", name, limit)
+		}
+	}
+}
+
+// TestFetchListingThatNeverSettlesFails: a listing that changes between every two pages is read
+// a bounded number of times, then fails rather than return rows that may have lost some.
+func TestFetchListingThatNeverSettlesFails(t *testing.T) {
+	t.Parallel()
+	l := &live{}
+	for i := range 100 {
+		l.items = append(l.items, api.Inquiry{InquiryID: int64(i + 1), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}})
+	}
+	l.change = func(items []api.Inquiry) []api.Inquiry { return items[1:] }
+	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
+	require.NoError(t, err)
+	unsettled := func(_ context.Context, req api.ListRequest) (*api.Page, error) {
+		l.mu.Lock()
+		l.calls = 1 // every answer is the first after a change
+		l.mu.Unlock()
+		return l.ListInquiries(context.Background(), req)
+	}
+	_, err = collect(t, unsettled, p)
+	require.ErrorIs(t, err, errShifted)
+	assert.ErrorContains(t, err, "changed while it was read")
+	assert.ErrorContains(t, err, "vendorItemId 7")
 }
