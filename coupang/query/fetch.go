@@ -138,6 +138,10 @@ func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R
 			if !ok {
 				break
 			}
+			if j.pass.shifted { // its pass is being read again from page 1
+				dd.pageDone(j.win)
+				continue
+			}
 			inFlight++
 			wg.Go(func() { results <- src.ask(ctx, j) })
 		}

@@ -463,6 +463,22 @@ func TestFetchListingThatShiftsIsReadAgain(t *testing.T) {
 	}
 }
 
+// TestFetchShiftedPassAsksForNoMorePages: once a later page shows the shift, the pass's pages not
+// yet asked for are skipped (a limit makes the fetch sequential, so none is in flight).
+func TestFetchShiftedPassAsksForNoMorePages(t *testing.T) {
+	t.Parallel()
+	l := &live{change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }}
+	for i := range 200 {
+		l.items = append(l.items, api.Inquiry{InquiryID: int64(1000 - i), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}})
+	}
+	p, err := Build(Quals{Limit: 1000, VendorItemID: [][]int64{{7}}}, now, 7)
+	require.NoError(t, err)
+	rows, err := collect(t, l.ListInquiries, p)
+	require.NoError(t, err)
+	assert.Len(t, rows, 200, "every inquiry, the one that left included (it was on page 1)")
+	assert.Equal(t, 2+7, l.calls, "pages 1 and 2 of the first pass, then the 7 pages of 199")
+}
+
 // TestFetchListingThatNeverSettlesFails: a listing that changes between every two pages is read
 // a bounded number of times, then fails rather than return rows that may have lost some.
 func TestFetchListingThatNeverSettlesFails(t *testing.T) {
