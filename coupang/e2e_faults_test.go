@@ -351,3 +351,27 @@ func TestNonRetryableStopsConcurrentWindows(t *testing.T) {
 	assert.Equal(t, int64(3), e.sb.Requests(), "log %+v", e.sb.Log())
 	e.requireNothingAfterFatal(t)
 }
+
+// TestFaultsListingThatKeepsShiftingFails answers every page after the first with a totalElements
+// that disagrees with page 1's, as a listing changing between every two pages would: each listing is
+// read three times, then the query fails saying why and what to do, never ending as a shorter success.
+func TestFaultsListingThatKeepsShiftingFails(t *testing.T) {
+	t.Parallel()
+	ctx := tuneClient(t, 5*time.Second)
+	e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
+	const shifted = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":2,"totalPages":1,"totalElements":1,"countPerPage":30}}}`
+	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+		if r.URL.Query().Get("pageNum") != "1" {
+			return sandbox.FaultBody(http.StatusOK, []byte(shifted))
+		}
+		return nil
+	})
+	lo, hi := threeWindows()
+	want, _ := expectedIn(t, e.all, lo, hi)
+	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
+	rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	require.Error(t, err, "returned %d of %d rows as success", len(rows), len(want))
+	assert.Contains(t, err.Error(), "Coupang's listing changed while it was read")
+	assert.Contains(t, err.Error(), "3 times in a row: run the query again, or narrow its inquiry_at range")
+	assert.Less(t, len(rows), len(want))
+}
