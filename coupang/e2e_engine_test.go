@@ -373,3 +373,44 @@ func TestEngineTimeListStreamsEachRowOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineListWithNullStreamsEachRowOnce sends an IN list holding a NULL as Turbot's FDW sends it,
+// a nil element (`vendor_item_id in (A, null)`). The SDK runs one copy of the scan per element;
+// the NULL's copy was not recognised as one, ran the whole list as well, and every row came twice
+// (through the FDW: 128 rows for 64, and the same for inquiry_id, inquiry_at and order_id lists).
+func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	truth := truthRows(all)
+	a, b := all[len(all)-1], all[len(all)-40]
+	since := inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: b.InquiryAt.Add(-time.Hour)}
+	for _, q := range []inprocess.Qual{
+		{Column: "vendor_item_id", Operator: "=", Value: []any{a.VendorItemIDs[0], nil}},
+		{Column: "vendor_item_id", Operator: "=", Value: []any{nil, a.VendorItemIDs[0], b.VendorItemIDs[0]}},
+		{Column: "vendor_item_id", Operator: "=", Value: []any{a.VendorItemIDs[0], nil, nil}},
+		{Column: "inquiry_id", Operator: "=", Value: []any{a.InquiryID, nil}},
+		{Column: "inquiry_at", Operator: "=", Value: []any{a.InquiryAt, nil}},
+		{Column: "vendor_item_id", Operator: "=", Value: []any{nil, nil}},
+	} {
+		quals := []inprocess.Qual{q, since}
+		want := pairs(recheck(truth, quals, 0))
+		for _, sorted := range []bool{false, true} {
+			query := inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1}
+			if sorted {
+				query.SortOrder = newestFirst()
+			}
+			rows, err := e.query(t, query) // fails on a pair streamed twice
+			require.NoError(t, err, "%v", q)
+			assert.Equal(t, want, pairs(rows), "%v, sorted %v", q, sorted)
+		}
+		rows, err := e.query(t, inprocess.Query{Table: replyTable, Quals: quals, Limit: -1})
+		require.NoError(t, err)
+		seen := map[[2]any]bool{}
+		for _, r := range rows {
+			k := [2]any{r["answer_id"], r["vendor_item_id"]}
+			assert.False(t, seen[k], "%v: reply %v streamed twice", q, k)
+			seen[k] = true
+		}
+	}
+}

@@ -141,6 +141,9 @@ func sqlHolds(v any, q inprocess.Qual, offset time.Duration) bool {
 		values = []any{x}
 	}
 	for _, want := range values {
+		if want == nil { // NULL: never true
+			continue
+		}
 		c, ok := compare(v, want, offset)
 		if !ok {
 			panic(fmt.Sprintf("recheck: cannot compare %T with %T", v, want))

@@ -18,7 +18,8 @@ type fanOuts struct{ lists sync.Map }
 // fanOut is one list.
 type fanOut struct {
 	once     sync.Once
-	first    map[*proto.QualValue]bool // whether each element is the first of its value
+	first    map[*proto.QualValue]bool // whether each element is the first of its value; never a NULL
+	leader   *proto.QualValue          // the first element that is not NULL: its copy runs a whole list
 	distinct int
 	pending  atomic.Int64 // copies yet to ask: the entry is dropped at 0
 	failed   atomic.Bool
@@ -62,7 +63,8 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, 
 // find returns the fan-out of the list qual in orig that cur holds an element of (nil when cur is no
 // such copy), and whether that element is the list's first and the first of its value.
 func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
-	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value == nil || cur.Quals[0].Value.GetListValue() != nil {
+	// A NULL element is a nil value: its copy is recognised too, and never runs (NULL matches nothing).
+	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value.GetListValue() != nil {
 		return nil, false, false
 	}
 	v := cur.Quals[0].Value
@@ -77,9 +79,16 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 			f.first = make(map[*proto.QualValue]bool, len(list.Values))
 			seen := make(map[string]bool, len(list.Values))
 			for _, e := range list.Values {
+				if e == nil {
+					f.first[e] = false
+					continue
+				}
 				k := e.String() // prototext: worth formatting once per element
 				f.first[e] = !seen[k]
 				seen[k] = true
+				if f.leader == nil {
+					f.leader = e
+				}
 			}
 			f.distinct = len(seen)
 			f.pending.Store(int64(len(list.Values)))
@@ -88,7 +97,7 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 			if f.pending.Add(-1) == 0 {
 				fans.lists.Delete(list)
 			}
-			return f, v == list.Values[0], first
+			return f, v != nil && v == f.leader, first
 		}
 	}
 	return nil, false, false

@@ -180,7 +180,7 @@ type Qual struct {
 	Column   string
 	Operator string // "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value
 	// Value is an int64 (or int), string, time.Time, bool, float64, or for IN a []any, []int64 or
-	// []string of those.
+	// []string of those; a nil element of a []any is a NULL in the list.
 	Value any
 }
 
@@ -316,6 +316,10 @@ func QualValue(v any) (*proto.QualValue, error) {
 func listValue[T any](values []T) (*proto.QualValue, error) {
 	list := &proto.QualValueList{}
 	for _, e := range values {
+		if any(e) == nil { // a NULL element, which Turbot's FDW passes as a nil value
+			list.Values = append(list.Values, nil)
+			continue
+		}
 		v, err := scalarValue(e)
 		if err != nil {
 			return nil, err
