@@ -141,7 +141,7 @@ func sqlHolds(v any, q inprocess.Qual, offset time.Duration) bool {
 		values = []any{x}
 	}
 	for _, want := range values {
-		if want == nil { // NULL: never true
+		if qv, ok := want.(*proto.QualValue); want == nil || ok && qv.GetValue() == nil { // NULL: never true
 			continue
 		}
 		c, ok := compare(v, want, offset)

@@ -18,7 +18,7 @@ type fanOuts struct{ lists sync.Map }
 // fanOut is one list.
 type fanOut struct {
 	once     sync.Once
-	first    map[*proto.QualValue]bool // whether each element is the first of its value; never a NULL
+	first    map[*proto.QualValue]bool // whether each element is the first of its value; false for NULL
 	leader   *proto.QualValue          // the first element that is not NULL: its copy runs a whole list
 	distinct int
 	pending  atomic.Int64 // copies yet to ask: the entry is dropped at 0
@@ -61,9 +61,10 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, 
 }
 
 // find returns the fan-out of the list qual in orig that cur holds an element of (nil when cur is no
-// such copy), and whether that element is the list's first and the first of its value.
+// such copy), whether that element leads the list (is its first that is not NULL), and whether it is
+// the first of its value.
 func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
-	// A NULL element is a nil value: its copy is recognised too, and never runs (NULL matches nothing).
+	// A NULL element's copy is recognised too, and never runs (NULL matches nothing).
 	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value.GetListValue() != nil {
 		return nil, false, false
 	}
@@ -79,7 +80,7 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 			f.first = make(map[*proto.QualValue]bool, len(list.Values))
 			seen := make(map[string]bool, len(list.Values))
 			for _, e := range list.Values {
-				if e == nil {
+				if e.GetValue() == nil { // NULL: nil in-process (the FDW), an empty value after gRPC (the CLI)
 					f.first[e] = false
 					continue
 				}

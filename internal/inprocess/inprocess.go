@@ -332,6 +332,8 @@ func listValue[T any](values []T) (*proto.QualValue, error) {
 // scalarValue converts what the SDK's NewQualValue converts, and a time.Time, which it would write as text.
 func scalarValue(v any) (*proto.QualValue, error) {
 	switch x := v.(type) {
+	case *proto.QualValue: // as is, such as the empty value a NULL list element becomes after gRPC
+		return x, nil
 	case int, int64, string, bool, float64:
 		return proto.NewQualValue(x), nil
 	case time.Time:
