@@ -180,7 +180,7 @@ type Qual struct {
 	Column   string
 	Operator string // "=", "<>", "<", "<=", ">" or ">="; IN is "=" with a list Value
 	// Value is an int64 (or int), string, time.Time, bool, float64, or for IN a []any, []int64 or
-	// []string of those; a nil element of a []any is a NULL in the list.
+	// []string of those; a nil element of a []any is a NULL in the list, and a *proto.QualValue is sent as is.
 	Value any
 }
 
