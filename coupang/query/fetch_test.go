@@ -394,18 +394,20 @@ func TestFetchRejectsInquiryWithoutTime(t *testing.T) {
 }
 
 // live is a listing that changes while it is read, like a seller's NO_ANSWER queue while agents
-// answer it: newest first, paged as Coupang pages, with change run once after the first answer.
+// answer it: newest first, paged as Coupang pages, with change run after the first answer (before
+// every later one too if every is set).
 type live struct {
 	mu     sync.Mutex
 	items  []api.Inquiry
 	change func(items []api.Inquiry) []api.Inquiry
+	every  bool
 	calls  int
 }
 
 func (l *live) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.calls++; l.calls == 2 && l.change != nil {
+	if l.calls++; l.change != nil && (l.calls == 2 || l.every && l.calls > 2) {
 		l.items = l.change(l.items)
 	}
 	from := min((req.PageNum-1)*req.PageSize, len(l.items))
@@ -483,20 +485,13 @@ func TestFetchShiftedPassAsksForNoMorePages(t *testing.T) {
 // a bounded number of times, then fails rather than return rows that may have lost some.
 func TestFetchListingThatNeverSettlesFails(t *testing.T) {
 	t.Parallel()
-	l := &live{}
+	l := &live{change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }, every: true}
 	for i := range 100 {
 		l.items = append(l.items, api.Inquiry{InquiryID: int64(i + 1), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}})
 	}
-	l.change = func(items []api.Inquiry) []api.Inquiry { return items[1:] }
 	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
 	require.NoError(t, err)
-	unsettled := func(_ context.Context, req api.ListRequest) (*api.Page, error) {
-		l.mu.Lock()
-		l.calls = 1 // every answer is the first after a change
-		l.mu.Unlock()
-		return l.ListInquiries(context.Background(), req)
-	}
-	_, err = collect(t, unsettled, p)
+	_, err = collect(t, l.ListInquiries, p)
 	require.ErrorIs(t, err, errShifted)
 	assert.ErrorContains(t, err, "changed while it was read")
 	assert.ErrorContains(t, err, "vendorItemId 7")
