@@ -351,26 +351,43 @@ func TestEngineTimeListStreamsEachRowOnce(t *testing.T) {
 	} {
 		want := pairs(recheck(truth, quals, 0))
 		require.NotEmpty(t, want)
-		for _, sorted := range []bool{false, true} {
-			q := inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1}
-			if sorted {
-				q.SortOrder = newestFirst()
-			}
-			rows, err := e.query(t, q) // fails on a pair streamed twice
-			require.NoError(t, err, "%v", quals)
-			assert.Equal(t, want, pairs(rows), "%v, sorted %v", quals, sorted)
-		}
+		assertInquiriesOnceInBothOrders(t, e, quals, want)
 		// A reply is one row per option of its inquiry.
-		for table, id := range map[string][2]string{replyTable: {"answer_id", "vendor_item_id"}, productTable: {"inquiry_id"}} {
-			rows, err := e.query(t, inprocess.Query{Table: table, Quals: quals[:1], Limit: -1})
-			require.NoError(t, err)
-			seen := map[[2]any]bool{}
-			for _, r := range rows {
-				k := [2]any{r[id[0]], r[id[1]]}
-				assert.False(t, seen[k], "%s: %v streamed twice", table, k)
-				seen[k] = true
-			}
+		for table, id := range map[string][]string{replyTable: {"answer_id", "vendor_item_id"}, productTable: {"inquiry_id"}} {
+			assertStreamedOnce(t, e, table, quals[:1], id...)
 		}
+	}
+}
+
+// assertInquiriesOnceInBothOrders runs quals on the inquiry table unsorted and sorted newest first
+// (the listing and the sorted paths): each must stream the pairs want, none twice.
+func assertInquiriesOnceInBothOrders(t *testing.T, e *env, quals []inprocess.Qual, want []string) {
+	t.Helper()
+	for _, sorted := range []bool{false, true} {
+		q := inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1}
+		if sorted {
+			q.SortOrder = newestFirst()
+		}
+		rows, err := e.query(t, q) // fails on a pair streamed twice
+		require.NoError(t, err, "%v", quals)
+		assert.Equal(t, want, pairs(rows), "%v, sorted %v", quals, sorted)
+	}
+}
+
+// assertStreamedOnce runs quals on table and fails on two rows alike in the columns id.
+func assertStreamedOnce(t *testing.T, e *env, table string, quals []inprocess.Qual, id ...string) {
+	t.Helper()
+	rows, err := e.query(t, inprocess.Query{Table: table, Quals: quals, Limit: -1})
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		var k []any
+		for _, c := range id {
+			k = append(k, r[c])
+		}
+		key := fmt.Sprint(k...)
+		assert.False(t, seen[key], "%s %v: %v streamed twice", table, quals, k)
+		seen[key] = true
 	}
 }
 
@@ -397,23 +414,7 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 		{Column: "vendor_item_id", Operator: "=", Value: []any{nil, nil}},
 	} {
 		quals := []inprocess.Qual{q, since}
-		want := pairs(recheck(truth, quals, 0))
-		for _, sorted := range []bool{false, true} {
-			query := inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1}
-			if sorted {
-				query.SortOrder = newestFirst()
-			}
-			rows, err := e.query(t, query) // fails on a pair streamed twice
-			require.NoError(t, err, "%v", q)
-			assert.Equal(t, want, pairs(rows), "%v, sorted %v", q, sorted)
-		}
-		rows, err := e.query(t, inprocess.Query{Table: replyTable, Quals: quals, Limit: -1})
-		require.NoError(t, err)
-		seen := map[[2]any]bool{}
-		for _, r := range rows {
-			k := [2]any{r["answer_id"], r["vendor_item_id"]}
-			assert.False(t, seen[k], "%v: reply %v streamed twice", q, k)
-			seen[k] = true
-		}
+		assertInquiriesOnceInBothOrders(t, e, quals, pairs(recheck(truth, quals, 0)))
+		assertStreamedOnce(t, e, replyTable, quals, "answer_id", "vendor_item_id")
 	}
 }
