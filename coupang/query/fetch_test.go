@@ -404,6 +404,16 @@ type live struct {
 	calls  int
 }
 
+// listed is a listing of n inquiries about option 7, newest first, a minute apart.
+func listed(n int) []api.Inquiry {
+	out := make([]api.Inquiry, n)
+	for i := range out {
+		out[i] = api.Inquiry{InquiryID: int64(1000 - i), InquiryAt: kst("2026-01-10 10:00:00").Add(-time.Duration(i) * time.Minute),
+			VendorItemIDs: []int64{7}}
+	}
+	return out
+}
+
 func (l *live) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -420,14 +430,6 @@ func (l *live) ListInquiries(_ context.Context, req api.ListRequest) (*api.Page,
 // Either way the pages' totalElements disagree, and the listing is read again from page 1.
 func TestFetchListingThatShiftsIsReadAgain(t *testing.T) {
 	t.Parallel()
-	inquiries := func(n int) []api.Inquiry {
-		out := make([]api.Inquiry, n)
-		for i := range out {
-			out[i] = api.Inquiry{InquiryID: int64(1000 - i), InquiryAt: kst("2026-01-10 10:00:00").Add(-time.Duration(i) * time.Minute),
-				VendorItemIDs: []int64{7}}
-		}
-		return out
-	}
 	newest := api.Inquiry{InquiryID: 5000, InquiryAt: kst("2026-01-10 11:00:00"), VendorItemIDs: []int64{7}}
 	cases := map[string]func([]api.Inquiry) []api.Inquiry{
 		"answered":  func(items []api.Inquiry) []api.Inquiry { return slices.Delete(slices.Clone(items), 2, 3) },
@@ -436,7 +438,7 @@ func TestFetchListingThatShiftsIsReadAgain(t *testing.T) {
 	}
 	for name, change := range cases {
 		for _, limit := range []int64{-1, 1000} {
-			l := &live{items: inquiries(60), change: change}
+			l := &live{items: listed(60), change: change}
 			want := map[int64]bool{}
 			for _, inq := range l.items[:2] {
 				want[inq.InquiryID] = true
@@ -469,10 +471,7 @@ func TestFetchListingThatShiftsIsReadAgain(t *testing.T) {
 // yet asked for are skipped (a limit makes the fetch sequential, so none is in flight).
 func TestFetchShiftedPassAsksForNoMorePages(t *testing.T) {
 	t.Parallel()
-	l := &live{change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }}
-	for i := range 200 {
-		l.items = append(l.items, api.Inquiry{InquiryID: int64(1000 - i), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}})
-	}
+	l := &live{items: listed(200), change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }}
 	p, err := Build(Quals{Limit: 1000, VendorItemID: [][]int64{{7}}}, now, 7)
 	require.NoError(t, err)
 	rows, err := collect(t, l.ListInquiries, p)
@@ -485,10 +484,7 @@ func TestFetchShiftedPassAsksForNoMorePages(t *testing.T) {
 // a bounded number of times, then fails rather than return rows that may have lost some.
 func TestFetchListingThatNeverSettlesFails(t *testing.T) {
 	t.Parallel()
-	l := &live{change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }, every: true}
-	for i := range 100 {
-		l.items = append(l.items, api.Inquiry{InquiryID: int64(i + 1), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}})
-	}
+	l := &live{items: listed(100), change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }, every: true}
 	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
 	require.NoError(t, err)
 	_, err = collect(t, l.ListInquiries, p)
