@@ -191,7 +191,8 @@ func TestEngineOptionPlans(t *testing.T) {
 }
 
 // TestEngineInquiryIDNestedLoop: a join on inquiry_id run as a nested loop sends one
-// `inquiry_id = X` scan per outer row; each returns every option row of that inquiry.
+// `inquiry_id = X` scan per outer row; each returns every option row of that inquiry, and an outer
+// value that names no inquiry (a negative one) returns no row rather than failing the join.
 func TestEngineInquiryIDNestedLoop(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, smallData, "")
@@ -203,6 +204,7 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 			outer = append(outer, inq.InquiryID)
 		}
 	}
+	outer = append(outer, -3)
 	for _, table := range []string{inquiryTable} {
 		var got, want []map[string]any
 		for _, id := range outer {

@@ -205,6 +205,7 @@ func TestErrorsAreClassifiedAndNotRetried(t *testing.T) {
 	}{
 		{"range", `{"code":400,"message":"time interval needs to be less than or equal to 7 days, pattern should be yyyy-MM-dd"}`, "at most 7 calendar days", 400, KindBadRequest},
 		{"vendor", `{"code":"ERROR","message":"Invalid vendor ID"}`, "check vendor_id", 400, KindBadRequest},
+		{"option ID", `{"code":400,"message":"Invalid vendorItemId '9223372036854775807': must be a positive number"}`, "check the request parameters", 400, KindBadRequest},
 		{"expired", `{"code":401,"message":"Specified signature is expired."}`, "clock", 401, KindAuth},
 		{"signature", `{"code":401,"message":"Invalid signature."}`, "check access_key and secret_key, and that this machine's clock is correct", 401, KindAuth},
 		{"ip", `{"code":403,"message":"Not allowed IP"}`, "register this machine's public IP for the key in Coupang Wing (Open API settings)", 403, KindForbidden},

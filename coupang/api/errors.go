@@ -60,7 +60,7 @@ type ErrorClass struct {
 // ErrorClasses is the single source of the hints in the client's errors and of the "Errors and
 // what to do" table in docs/index.md; a kind's specific classes come before its fallback.
 var ErrorClasses = []ErrorClass{
-	{Kind: KindBadRequest, Status: "400", Response: "`Invalid vendor ID`", Match: []string{"vendor"}, Hint: "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"},
+	{Kind: KindBadRequest, Status: "400", Response: "`Invalid vendor ID`", Match: []string{"vendor id", "vendorid"}, Hint: "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"},
 	{Kind: KindBadRequest, Status: "400", Response: "`time interval needs to be less than or equal to 7 days`", Match: []string{"time interval", "yyyy-mm-dd"}, Hint: "a query period must be at most 7 calendar days, dates as yyyy-MM-dd"},
 	{Kind: KindBadRequest, Status: "400, other 4xx", Response: "another rejected parameter", Hint: "check the request parameters"},
 	{Kind: KindAuth, Status: "401", Response: "`Specified signature is expired.`", Match: []string{"expired", "clock", "date"}, Hint: "this machine's clock is probably wrong (Coupang accepts a signature only for a few minutes): sync the clock (NTP); also check access_key and secret_key"},
