@@ -375,3 +375,35 @@ func TestFaultsListingThatKeepsShiftingFails(t *testing.T) {
 	assert.Contains(t, err.Error(), "3 times in a row: run the query again, or narrow its inquiry_at range")
 	assert.Less(t, len(rows), len(want))
 }
+
+// TestFaultsShiftedListingIsReadAfreshUnderQueryCache shifts each listing once, on its first page 2,
+// with Steampipe's query cache on (as the engines run by default): the second reading asks Coupang
+// again rather than reuse the first reading's pages, and the query returns every row.
+func TestFaultsShiftedListingIsReadAfreshUnderQueryCache(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "", inprocess.WithQueryCache(time.Hour))
+	const shifted = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":2,"totalPages":1,"totalElements":1,"countPerPage":30}}}`
+	var mu sync.Mutex
+	seen := map[string]bool{} // the listings whose page 2 was asked for
+	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+		q := r.URL.Query()
+		if q.Get("pageNum") != "2" {
+			return nil
+		}
+		q.Del("pageNum")
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[q.Encode()] {
+			return nil
+		}
+		seen[q.Encode()] = true
+		return sandbox.FaultBody(http.StatusOK, []byte(shifted))
+	})
+	lo, hi := threeWindows()
+	want, _ := expectedIn(t, e.sb.Inquiries(), lo, hi)
+	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
+	rows, err := e.query(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	require.NoError(t, err)
+	assert.Equal(t, want, ids(rows), "exact rows")
+	assert.NotEmpty(t, seen, "no listing was shifted")
+}

@@ -178,13 +178,20 @@ func (c *Client) WithReuse(r Reuse) *Client {
 	return &cp
 }
 
+type freshKey struct{}
+
+// Fresh returns a context whose list calls are sent even where the Reuse holds the page: a listing
+// read again because it changed must not be answered from the reading that changed. The pages
+// fetched are still recorded.
+func Fresh(ctx context.Context) context.Context { return context.WithValue(ctx, freshKey{}, true) }
+
 // ListInquiries fetches one page of the list endpoint; a req that fails Validate is not sent.
 func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, error) {
 	path := ListPath(c.cfg.VendorID)
 	if err := req.Validate(); err != nil {
 		return nil, notSent(path, err)
 	}
-	if c.reuse != nil {
+	if _, fresh := ctx.Value(freshKey{}).(bool); c.reuse != nil && !fresh {
 		if page, ok := c.reuse.Page(req); ok {
 			return page, nil
 		}

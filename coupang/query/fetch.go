@@ -205,6 +205,9 @@ func (r result[T]) readAgain() (*job, error) {
 // ask makes the job's request, unless the fetch was cancelled, and checks the page.
 func (src source[T, R]) ask(ctx context.Context, j job) result[T] {
 	r := result[T]{job: j, err: ctx.Err()}
+	if j.pass.n > 1 {
+		ctx = api.Fresh(ctx)
+	}
 	if r.err == nil {
 		r.pg, r.err = src.list(ctx, j.req)
 	}
