@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -148,10 +147,14 @@ func (p *whereParser) values(e *expr) error {
 }
 
 func (p *whereParser) skipSpace() {
-	for p.pos < len(p.src) && unicode.IsSpace(rune(p.src[p.pos])) {
+	for p.pos < len(p.src) && isSpace(p.src[p.pos]) {
 		p.pos++
 	}
 }
+
+// isSpace reports whether b is a space as Postgres' scanner reads SQL: ASCII only, so that no byte
+// of a multi-byte character (갠 ends in 0xA0, U+00A0 read alone) counts as one.
+func isSpace(b byte) bool { return strings.IndexByte(" \t\n\r\f\v", b) >= 0 }
 
 func (p *whereParser) symbol(s string) bool {
 	p.skipSpace()
@@ -224,7 +227,7 @@ func (p *whereParser) atStop(inList bool) bool {
 	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
 		return true
 	}
-	if p.pos == 0 || !unicode.IsSpace(rune(p.src[p.pos-1])) {
+	if p.pos == 0 || !isSpace(p.src[p.pos-1]) {
 		return false
 	}
 	save := p.pos
