@@ -82,7 +82,7 @@ func run(args []string) error {
 		fmt.Printf("export COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=%d\n", hot)
 	}
 	fmt.Fprintf(os.Stderr, "coupang-sandbox: %d inquiries from %s to %s (built in %s), serving %s; Ctrl-C to stop\n",
-		s.Count(), first.Format("2006-01-02"), last.Format("2006-01-02"), time.Since(start).Round(time.Millisecond), baseURL)
+		s.Count(), first.Format(time.DateOnly), last.Format(time.DateOnly), time.Since(start).Round(time.Millisecond), baseURL)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -518,7 +518,7 @@ func wireTime(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.In(api.KST).Format("2006-01-02 15:04:05")
+	s := t.In(api.KST).Format(time.DateTime)
 	return &s
 }
 

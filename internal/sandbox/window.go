@@ -30,7 +30,7 @@ func admitAt(admitted []time.Time, now time.Time, rate float64) ([]time.Time, bo
 // per-seller rate limit is about.
 func MostInWindow(times []time.Time, w time.Duration) int {
 	ts := slices.Clone(times)
-	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	slices.SortFunc(ts, time.Time.Compare)
 	most, lo := 0, 0
 	for hi := range ts {
 		for ts[hi].Sub(ts[lo]) > w {
