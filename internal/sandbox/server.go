@@ -467,7 +467,7 @@ func (c *call) list(pathVendor string) envelope {
 	switch {
 	case status == "":
 		c.fail(http.StatusBadRequest, "Required parameter 'partnerCounselingStatus' is not present (one of NONE, ANSWER, NO_ANSWER, TRANSFER)")
-	case !slices.Contains([]string{api.StatusNone, api.StatusAnswer, api.StatusNoAnswer, api.StatusTransfer}, status):
+	case !slices.Contains(api.PartnerCounselingStatuses, status):
 		c.fail(http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 	}
 	vendorItemID := c.id("vendorItemId")
