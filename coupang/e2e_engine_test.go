@@ -127,6 +127,36 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 	}
 }
 
+// TestEngineExactBothBoundsUnderLimit: bounds on both sides written as timestamptz (or untyped
+// literals) arrive exact, and under a pushed LIMIT the plugin, which cannot tell them from shifted
+// date constants, streams the rows they keep before the other doubtful rows: `inquiry_at = T limit 1`
+// returns T's row, as Postgres would.
+func TestEngineExactBothBoundsUnderLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	truth := truthRows(all)
+	at := func(op string, v time.Time) inprocess.Qual {
+		return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
+	}
+	for _, inq := range []sandbox.Inquiry{all[len(all)/3], all[len(all)/2]} {
+		T := inq.InquiryAt
+		for _, s := range []struct {
+			name  string
+			quals []inprocess.Qual
+			limit int64
+		}{
+			{"equality", []inprocess.Qual{at("=", T)}, 1},
+			{"four hours", []inprocess.Qual{at(">=", T.Add(-2*time.Hour)), at("<", T.Add(2*time.Hour))}, 2},
+			{"one second", []inprocess.Qual{at(">", T.Add(-time.Second)), at("<=", T)}, 1},
+			{"a list", []inprocess.Qual{{Column: "inquiry_at", Operator: "=", Value: []any{T, all[len(all)/4].InquiryAt}}}, 2},
+		} {
+			judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: s.quals, Limit: s.limit}, 0,
+				fmt.Sprintf("%s around inquiry %d, limit %d", s.name, inq.InquiryID, s.limit))
+		}
+	}
+}
+
 // myOptions are three option IDs a seller might keep in a local table: the first and second option
 // of one inquiry naming several, and the second option of another, so any form that sees only an
 // inquiry's first option misses rows.

@@ -245,16 +245,21 @@ type holdback[R any] struct {
 	limited bool
 	stopped bool // emit returned false
 	filters []*query.Filter
-	held    [][]R
+	held    []heldRow[R]
+}
+
+// heldRow is a row in doubt and the filter it passed.
+type heldRow[R any] struct {
+	row    R
+	filter *query.Filter
 }
 
 // emitter returns the emit function for rows that passed f.
 func (h *holdback[R]) emitter(f *query.Filter) func(R) bool {
-	i := len(h.filters)
-	h.filters, h.held = append(h.filters, f), append(h.held, nil)
+	h.filters = append(h.filters, f)
 	return func(r R) bool {
 		if h.limited && f.Certainty(h.at(r)) != query.Sure {
-			h.held[i] = append(h.held[i], r)
+			h.held = append(h.held, heldRow[R]{r, f})
 			return true
 		}
 		h.stopped = h.stopped || !h.emit(r)
@@ -262,14 +267,15 @@ func (h *holdback[R]) emitter(f *query.Filter) func(R) bool {
 	}
 }
 
-// flush streams the held rows.
+// flush streams the held rows of every filter together, in query.CompareMaybe's order: the rows a
+// time list's other values keep as written must not wait behind one value's doubtful rows.
 func (h *holdback[R]) flush() {
-	for i, f := range h.filters {
-		query.SortMaybe(f, h.held[i], h.at)
-		for _, r := range h.held[i] {
-			if h.stopped = !h.emit(r); h.stopped {
-				return
-			}
+	slices.SortStableFunc(h.held, func(a, b heldRow[R]) int {
+		return query.CompareMaybe(a.filter, h.at(a.row), b.filter, h.at(b.row))
+	})
+	for _, hr := range h.held {
+		if h.stopped = !h.emit(hr.row); h.stopped {
+			return
 		}
 	}
 }

@@ -167,24 +167,36 @@ func (f *Filter) Rows(inq api.Inquiry) []Row {
 	return rows
 }
 
-// SortMaybe puts Maybe rows in the order that loses the fewest rows under a pushed LIMIT: rows in
-// doubt because of the lower bound newest first, then the rest oldest first. Under a one-sided
-// bound the rows Postgres keeps (in any session TimeZone) are then a prefix, so streaming Sure rows
-// first and these next returns exactly min(limit, kept) rows; with both bounds in doubt no single
-// order is a prefix for every TimeZone. at reads a row's inquiry_at.
-func SortMaybe[R any](f *Filter, rows []R, at func(R) time.Time) {
-	lowerDoubt := func(r R) bool { return f.Lower != nil && !f.narrowed(*f.Lower).admits(at(r)) }
-	slices.SortStableFunc(rows, func(a, b R) int {
-		switch da, db := lowerDoubt(a), lowerDoubt(b); {
-		case da && !db:
-			return -1
-		case db && !da:
-			return 1
-		case da:
-			return at(b).Compare(at(a)) // newest first
-		}
-		return at(a).Compare(at(b)) // oldest first
-	})
+// CompareMaybe orders Maybe rows, a's inquiry_at under fa and b's under fb, so as to lose the
+// fewest under a pushed LIMIT: rows their bounds keep as written first (Postgres keeps them for
+// timestamptz constants and untyped literals, which arrive exact), then the others; within each,
+// rows in doubt because of the lower bound newest first, then the rest oldest first. Under a
+// one-sided bound the rows Postgres keeps (in any session TimeZone) are then a prefix, so streaming
+// Sure rows first and these next returns exactly min(limit, kept) rows; under bounds on both sides
+// that holds for exact bounds, and no single order is a prefix for every TimeZone's reading of
+// shifted ones.
+func CompareMaybe(fa *Filter, a time.Time, fb *Filter, b time.Time) int {
+	wa, da := fa.doubt(a)
+	wb, db := fb.doubt(b)
+	switch {
+	case wa && !wb:
+		return -1
+	case wb && !wa:
+		return 1
+	case da && !db:
+		return -1
+	case db && !da:
+		return 1
+	case da:
+		return b.Compare(a) // newest first
+	}
+	return a.Compare(b) // oldest first
+}
+
+// doubt reports whether the bounds as written keep t, and whether t is in doubt because of the lower bound.
+func (f *Filter) doubt(t time.Time) (asWritten, lower bool) {
+	asWritten = (f.Lower == nil || f.Lower.admits(t)) && (f.Upper == nil || f.Upper.admits(t))
+	return asWritten, f.Lower != nil && !f.narrowed(*f.Lower).admits(t)
 }
 
 // admitted are the results of t.Compare(v) that each operator admits.

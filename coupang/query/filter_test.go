@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -111,8 +112,9 @@ func TestCertainty(t *testing.T) {
 	}
 }
 
-// Under a one-sided bound, Sure rows then SortMaybe's order make the rows kept in every session
-// TimeZone a prefix: a pushed LIMIT then returns exactly min(limit, kept) rows.
+// Under a one-sided bound, Sure rows then CompareMaybe's order make the rows kept in every session
+// TimeZone a prefix: a pushed LIMIT then returns exactly min(limit, kept) rows. Under bounds on both
+// sides this holds for bounds that arrived exact (timestamptz), judged with no shift.
 func TestSortMaybeKeepsAPrefix(t *testing.T) {
 	t.Parallel()
 	v := utc("2026-11-20T00:00:00Z")
@@ -120,8 +122,21 @@ func TestSortMaybeKeepsAPrefix(t *testing.T) {
 	for m := -16 * 60; m <= 16*60; m += 17 {
 		rows = append(rows, Row{Inquiry: api.Inquiry{InquiryID: int64(m), InquiryAt: v.Add(time.Duration(m) * time.Minute)}})
 	}
-	for _, op := range []string{OpGe, OpGt, OpLe, OpLt} {
-		q := Quals{Limit: -1, InquiryAt: []Bound{{op, v}}}
+	v = rows[len(rows)/2].Inquiry.InquiryAt // a row's own time, for the equality
+	everyZone, exactOnly := []time.Duration{}, []time.Duration{0}
+	for o := -12 * time.Hour; o <= 14*time.Hour; o += 30 * time.Minute {
+		everyZone = append(everyZone, o)
+	}
+	for _, c := range []struct {
+		bounds  []Bound
+		offsets []time.Duration
+	}{
+		{[]Bound{{OpGe, v}}, everyZone}, {[]Bound{{OpGt, v}}, everyZone},
+		{[]Bound{{OpLe, v}}, everyZone}, {[]Bound{{OpLt, v}}, everyZone},
+		{[]Bound{{OpEq, v}}, exactOnly},
+		{[]Bound{{OpGe, v.Add(-time.Hour)}, {OpLt, v.Add(time.Hour)}}, exactOnly},
+	} {
+		q := Quals{Limit: -1, InquiryAt: c.bounds}
 		f, _, err := NewFilter(q)
 		require.NoError(t, err)
 		var sure, maybe []Row
@@ -134,12 +149,13 @@ func TestSortMaybeKeepsAPrefix(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, maybe)
-		SortMaybe(f, maybe, func(r Row) time.Time { return r.Inquiry.InquiryAt })
+		slices.SortStableFunc(maybe, func(a, b Row) int { return CompareMaybe(f, a.Inquiry.InquiryAt, f, b.Inquiry.InquiryAt) })
 		ordered := append(sure, maybe...)
 		fake := &fakeAPI{t: t}
-		for o := -12 * time.Hour; o <= 14*time.Hour; o += 30 * time.Minute {
+		for _, o := range c.offsets {
 			kept := fake.recheck(q, ordered, o)
-			assert.Equal(t, ordered[:len(kept)], kept, "%s, session UTC%+v: the kept rows are a prefix", op, o)
+			require.NotEmpty(t, kept, "%v", c.bounds)
+			assert.Equal(t, ordered[:len(kept)], kept, "%v, session UTC%+v: the kept rows are a prefix", c.bounds, o)
 		}
 	}
 }
