@@ -65,10 +65,7 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool, now
 			case column == colInquiryAt:
 				var ts []time.Time
 				ts, err = valuesOf[time.Time](column, qual.Value, "a timestamp")
-				bounds := make([]query.Bound, len(ts))
-				for i, t := range ts {
-					bounds[i] = query.Bound{Op: qual.Operator, Value: t}
-				}
+				bounds := convert(ts, func(t time.Time) query.Bound { return query.Bound{Op: qual.Operator, Value: t} })
 				if len(bounds) == 1 && qual.Value.GetListValue() == nil {
 					q.InquiryAt = append(q.InquiryAt, bounds[0])
 				} else {
