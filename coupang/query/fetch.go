@@ -281,10 +281,8 @@ type deduper struct {
 
 // first reports whether id is new for window w and its neighbours, and records it under w.
 func (d *deduper) first(w int, id pair) bool {
-	for i := max(0, w-1); i <= min(len(d.seen)-1, w+1); i++ {
-		if d.seen[i][id] {
-			return false
-		}
+	if slices.ContainsFunc(d.seen[max(0, w-1):min(len(d.seen), w+2)], func(seen map[pair]bool) bool { return seen[id] }) {
+		return false
 	}
 	if d.seen[w] == nil {
 		d.seen[w] = map[pair]bool{}
