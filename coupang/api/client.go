@@ -94,9 +94,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = hclog.NewNullLogger()
-	}
+	cfg.Logger = cmp.Or(cfg.Logger, hclog.NewNullLogger())
 	hc := &http.Client{} // a copy: the caller's client (and transport) keeps following redirects
 	if cfg.HTTPClient != nil {
 		*hc = *cfg.HTTPClient
@@ -294,6 +292,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 		v, err = decode(body)
 	}
 	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: time.Since(start)}
+	logArgs := []any{"method", info.Method, "path", path, "attempt", n, "status", status, "duration", info.Duration}
 	var e *Error
 	if err != nil {
 		if !errors.As(err, &e) {
@@ -305,10 +304,9 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 		}
 		e.Message = c.redact(e.Message)
 		info.Kind = e.Kind
-		c.cfg.Logger.Debug("coupang api attempt failed", "method", info.Method, "path", path, "attempt", n,
-			"status", status, "duration", info.Duration, "error", e.Error())
+		c.cfg.Logger.Debug("coupang api attempt failed", append(logArgs, "error", e.Error())...)
 	} else {
-		c.cfg.Logger.Debug("coupang api attempt", "method", info.Method, "path", path, "attempt", n, "status", status, "duration", info.Duration)
+		c.cfg.Logger.Debug("coupang api attempt", logArgs...)
 	}
 	if hook, ok := ctx.Value(requestHookKey{}).(func(RequestInfo)); ok {
 		hook(info)
