@@ -161,7 +161,7 @@ func ParseTime(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
+	for _, layout := range []string{time.DateTime, "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
 		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
 			v = v.In(KST)
 			return &v, nil

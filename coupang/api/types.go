@@ -16,7 +16,7 @@ func KoreanDate(t time.Time) time.Time {
 }
 
 // DateLayout is the yyyy-MM-dd layout of inquiryStartAt and inquiryEndAt.
-const DateLayout = "2006-01-02"
+const DateLayout = time.DateOnly
 
 // MaxPageSize is the largest pageSize the call-center list accepts.
 const MaxPageSize = 30
