@@ -1,6 +1,7 @@
 package coupang_test
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -215,4 +216,29 @@ func TestINListLimitCarriesOver(t *testing.T) {
 	assert.Equal(t, strconv.Itoa(limit), queryParam(reqs[0], "pageSize"))
 	first := queryParam(reqs[0], "partnerCounselingStatus")
 	assert.Equal(t, strconv.Itoa(limit-per[first]), queryParam(reqs[1], "pageSize"), "what the first status left")
+}
+
+// TestUnknownStatusInAListFailsBeforeAnyRow: a listing-status IN list holding an unknown value
+// fails the scan before any row streams or any request is sent, on every table, however the list
+// is ordered: an error after rows can be lost by Turbot's FDW, which then returns the rows so far
+// as the whole result.
+func TestUnknownStatusInAListFailsBeforeAnyRow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	since := inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: api.KoreanDate(time.Now()).AddDate(0, 0, -5)}
+	for _, c := range []struct{ table, column, good, bad string }{
+		{inquiryTable, "partner_counseling_status", "ANSWER", "BOGUS"},
+		{inquiryTable, "partner_counseling_status", "NO_ANSWER", "ANSWERD"},
+		{replyTable, "partner_counseling_status", "ANSWER", "TRANSFERED"},
+		{productTable, "answered_type", "ANSWERED", "answered"},
+		{commentTable, "answered_type", "ALL", "NOANSWR"},
+	} {
+		status := inprocess.Qual{Column: c.column, Operator: "=", Value: []any{c.good, c.bad}}
+		e.sb.ResetLog()
+		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: c.table, Quals: []inprocess.Qual{since, status}, Limit: -1})
+		require.Error(t, err, "%s %s", c.table, c.bad)
+		assert.Contains(t, err.Error(), fmt.Sprintf("unknown %s %q: use one of", c.column, c.bad))
+		assert.Empty(t, rows, "%s: no row may stream before the error", c.table)
+		assert.Empty(t, e.sb.Log(), "%s: no request", c.table)
+	}
 }

@@ -153,6 +153,14 @@ func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.P
 // previous ones left of the limit, then flushes h.
 func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
 	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
+	// Every variant's quals are checked before the first request: the SDK ends the row stream of the
+	// standalone FDW and the SQLite extension before an error that follows rows, and they would
+	// return the first variants' rows as the whole result.
+	for _, v := range s.variants {
+		if _, _, err := query.NewFilter(v); err != nil {
+			return err
+		}
+	}
 	now := time.Now()
 	for _, v := range s.variants {
 		if v.Limit >= 0 {
