@@ -83,20 +83,17 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 	truth := truthRows(e.sb.Inquiries())
 	today := api.KoreanDate(time.Now())
 	d1, d2, d10 := today.AddDate(0, 0, -3), today.AddDate(0, 0, -1), today.AddDate(0, 0, -10)
-	at := func(op string, v time.Time) inprocess.Qual {
-		return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
-	}
 	for _, o := range sessionOffsets {
 		shapes := []struct {
 			name   string
 			quals  []inprocess.Qual
 			limits []int64
 		}{
-			{"date lower", []inprocess.Qual{at(">=", asFDWSends(d1))}, []int64{-1, 1, 10, 25}},
-			{"date lower strict", []inprocess.Qual{at(">", asFDWSends(d1))}, []int64{-1, 10}},
-			{"date both", []inprocess.Qual{at(">=", asFDWSends(d1)), at("<", asFDWSends(d2))}, []int64{-1}},
-			{"date both, wide, limited", []inprocess.Qual{at(">=", asFDWSends(d10)), at("<=", asFDWSends(d2))}, []int64{-1, 10}},
-			{"option and date upper", []inprocess.Qual{at("<", asFDWSends(d1)), {Column: "vendor_item_id", Operator: "=", Value: e.sb.HotVendorItemID()}}, []int64{-1, 3, 10}},
+			{"date lower", []inprocess.Qual{inquiryAt(">=", asFDWSends(d1))}, []int64{-1, 1, 10, 25}},
+			{"date lower strict", []inprocess.Qual{inquiryAt(">", asFDWSends(d1))}, []int64{-1, 10}},
+			{"date both", []inprocess.Qual{inquiryAt(">=", asFDWSends(d1)), inquiryAt("<", asFDWSends(d2))}, []int64{-1}},
+			{"date both, wide, limited", []inprocess.Qual{inquiryAt(">=", asFDWSends(d10)), inquiryAt("<=", asFDWSends(d2))}, []int64{-1, 10}},
+			{"option and date upper", []inprocess.Qual{inquiryAt("<", asFDWSends(d1)), {Column: "vendor_item_id", Operator: "=", Value: e.sb.HotVendorItemID()}}, []int64{-1, 3, 10}},
 		}
 		for _, s := range shapes {
 			for _, limit := range s.limits {
@@ -106,11 +103,11 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 		}
 		// An upper bound alone: the default lookback decides how far back, so Postgres' rows are a
 		// subset of the truth that holds every row of the 6 days before the bound as the session meant it.
-		upper := []inprocess.Qual{at("<", asFDWSends(d1))}
+		upper := []inprocess.Qual{inquiryAt("<", asFDWSends(d1))}
 		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: inquiryTable, Quals: upper, Limit: -1})
 		require.NoError(t, err)
 		got, want := pairs(recheck(rows, upper, o)), pairs(recheck(truth, upper, o))
-		recent := pairs(recheck(truth, append(slices.Clone(upper), at(">=", asFDWSends(d1).AddDate(0, 0, -6))), o))
+		recent := pairs(recheck(truth, append(slices.Clone(upper), inquiryAt(">=", asFDWSends(d1).AddDate(0, 0, -6))), o))
 		require.NotEmpty(t, recent)
 		for _, p := range got {
 			assert.Contains(t, want, p, "upper date, session UTC%+v", o)
@@ -119,7 +116,7 @@ func TestEngineDateBoundsInEveryTimeZone(t *testing.T) {
 			assert.Contains(t, got, p, "upper date, session UTC%+v: a row of the lookback days", o)
 		}
 		// timestamptz arrives exact: the session's midnight of d1 as an instant, judged with no shift.
-		exact := []inprocess.Qual{at(">=", asFDWSends(d1).Add(-o))}
+		exact := []inprocess.Qual{inquiryAt(">=", asFDWSends(d1).Add(-o))}
 		for _, limit := range []int64{-1, 10} {
 			judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: exact, Limit: limit}, 0,
 				fmt.Sprintf("timestamptz lower, session UTC%+v, limit %d", o, limit))
@@ -136,9 +133,6 @@ func TestEngineExactBothBoundsUnderLimit(t *testing.T) {
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	truth := truthRows(all)
-	at := func(op string, v time.Time) inprocess.Qual {
-		return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
-	}
 	for _, inq := range []sandbox.Inquiry{all[len(all)/3], all[len(all)/2]} {
 		T := inq.InquiryAt
 		for _, s := range []struct {
@@ -146,10 +140,10 @@ func TestEngineExactBothBoundsUnderLimit(t *testing.T) {
 			quals []inprocess.Qual
 			limit int64
 		}{
-			{"equality", []inprocess.Qual{at("=", T)}, 1},
-			{"four hours", []inprocess.Qual{at(">=", T.Add(-2*time.Hour)), at("<", T.Add(2*time.Hour))}, 2},
-			{"one second", []inprocess.Qual{at(">", T.Add(-time.Second)), at("<=", T)}, 1},
-			{"a list", []inprocess.Qual{{Column: "inquiry_at", Operator: "=", Value: []any{T, all[len(all)/4].InquiryAt}}}, 2},
+			{"equality", []inprocess.Qual{inquiryAt("=", T)}, 1},
+			{"four hours", []inprocess.Qual{inquiryAt(">=", T.Add(-2*time.Hour)), inquiryAt("<", T.Add(2*time.Hour))}, 2},
+			{"one second", []inprocess.Qual{inquiryAt(">", T.Add(-time.Second)), inquiryAt("<=", T)}, 1},
+			{"a list", []inprocess.Qual{inquiryAt("=", []any{T, all[len(all)/4].InquiryAt})}, 2},
 		} {
 			judge(t, e, truth, inprocess.Query{Table: inquiryTable, Quals: s.quals, Limit: s.limit}, 0,
 				fmt.Sprintf("%s around inquiry %d, limit %d", s.name, inq.InquiryID, s.limit))
@@ -433,7 +427,7 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 	all := e.sb.Inquiries()
 	truth := truthRows(all)
 	a, b := all[len(all)-1], all[len(all)-40]
-	since := inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: b.InquiryAt.Add(-time.Hour)}
+	since := inquiryAt(">=", b.InquiryAt.Add(-time.Hour))
 	for _, q := range []inprocess.Qual{
 		{Column: "vendor_item_id", Operator: "=", Value: []any{a.VendorItemIDs[0], nil}},
 		{Column: "vendor_item_id", Operator: "=", Value: []any{nil, a.VendorItemIDs[0], b.VendorItemIDs[0]}},

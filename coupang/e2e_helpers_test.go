@@ -326,8 +326,13 @@ func queryParam(rec sandbox.RequestRecord, name string) string {
 	return v.Get(name)
 }
 
+// inquiryAt is the qual `inquiry_at op v`; v is a time, or for IN a []any of times.
+func inquiryAt(op string, v any) inprocess.Qual {
+	return inprocess.Qual{Column: "inquiry_at", Operator: op, Value: v}
+}
+
 func between(lo, hi time.Time) []inprocess.Qual {
-	return []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}, {Column: "inquiry_at", Operator: "<=", Value: hi}}
+	return []inprocess.Qual{inquiryAt(">=", lo), inquiryAt("<=", hi)}
 }
 
 // TestMain turns off the SDK's debug.FreeOSMemory every 100 streamed rows (a memory guard for

@@ -225,7 +225,7 @@ func TestINListLimitCarriesOver(t *testing.T) {
 func TestUnknownStatusInAListFailsBeforeAnyRow(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, smallData, "")
-	since := inprocess.Qual{Column: "inquiry_at", Operator: ">=", Value: api.KoreanDate(time.Now()).AddDate(0, 0, -5)}
+	since := inquiryAt(">=", api.KoreanDate(time.Now()).AddDate(0, 0, -5))
 	for _, c := range []struct{ table, column, good, bad string }{
 		{inquiryTable, "partner_counseling_status", "ANSWER", "BOGUS"},
 		{inquiryTable, "partner_counseling_status", "NO_ANSWER", "ANSWERD"},
