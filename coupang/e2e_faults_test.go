@@ -143,6 +143,19 @@ func threeWindows() (lo, hi time.Time) {
 	return today.AddDate(0, 0, -18), today.Add(-time.Second)
 }
 
+// threeWindowsWithSecondPages is threeWindows and the sandbox inquiries in it, which must fill
+// second pages, so that a fault on later pages comes after rows were streamed.
+func threeWindowsWithSecondPages(t *testing.T, all []sandbox.Inquiry) (lo, hi time.Time, want []int64) {
+	lo, hi = threeWindows()
+	want, _ = expectedIn(t, all, lo, hi)
+	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
+	return lo, hi, want
+}
+
+// shiftedPage is a later page whose totalElements disagrees with any real page 1's, as when the
+// listing changed since page 1 was read.
+const shiftedPage = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":2,"totalPages":1,"totalElements":1,"countPerPage":30}}}`
+
 // oneWindow is a period of 4 Korean days ending yesterday: a single request.
 func oneWindow() (lo, hi time.Time) {
 	today := api.KoreanDate(time.Now())
@@ -236,26 +249,43 @@ func TestFaultsPersistentFailure(t *testing.T) {
 	}
 }
 
-// TestFaultsPartialResultIsAnError lets the first page of every window through and fails every
-// later page: rows have been streamed, yet the query must fail, never end as a shorter success.
+// TestFaultsPartialResultIsAnError lets the first page of every window through and spoils every
+// later page: rows have been streamed, yet the query must fail, never end as a shorter success. A 502
+// (after its retries) fails each of 20 runs; a later page whose totalElements disagrees with page
+// 1's, as a listing changing between every two pages would, makes each listing be read three
+// times, then fails saying why and what to do.
 func TestFaultsPartialResultIsAnError(t *testing.T) {
 	t.Parallel()
-	ctx := tuneClient(t, 5*time.Second)
-	e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
-	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
-		if r.URL.Query().Get("pageNum") != "1" {
-			return sandbox.FaultStatus(502, "Bad Gateway")
-		}
-		return nil
-	})
-	lo, hi := threeWindows()
-	want, _ := expectedIn(t, e.all, lo, hi)
-	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
-	for range 20 {
-		rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
-		require.Error(t, err, "returned %d of %d rows as success", len(rows), len(want))
-		assert.Contains(t, err.Error(), "server error (HTTP 502)")
-		assert.Less(t, len(rows), len(want))
+	for _, c := range []struct {
+		name  string
+		fault *sandbox.Fault
+		runs  int
+		want  []string
+	}{
+		{"502", sandbox.FaultStatus(502, "Bad Gateway"), 20, []string{"server error (HTTP 502)"}},
+		{"shifting listing", sandbox.FaultBody(http.StatusOK, []byte(shiftedPage)), 1,
+			[]string{"Coupang's listing changed while it was read", "3 times in a row: run the query again, or narrow its inquiry_at range"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := tuneClient(t, 5*time.Second)
+			e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
+			e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+				if r.URL.Query().Get("pageNum") != "1" {
+					return c.fault
+				}
+				return nil
+			})
+			lo, hi, want := threeWindowsWithSecondPages(t, e.all)
+			for range c.runs {
+				rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+				require.Error(t, err, "returned %d of %d rows as success", len(rows), len(want))
+				for _, w := range c.want {
+					assert.Contains(t, err.Error(), w)
+				}
+				assert.Less(t, len(rows), len(want))
+			}
+		})
 	}
 }
 
@@ -352,37 +382,12 @@ func TestNonRetryableStopsConcurrentWindows(t *testing.T) {
 	e.requireNothingAfterFatal(t)
 }
 
-// TestFaultsListingThatKeepsShiftingFails answers every page after the first with a totalElements
-// that disagrees with page 1's, as a listing changing between every two pages would: each listing is
-// read three times, then the query fails saying why and what to do, never ending as a shorter success.
-func TestFaultsListingThatKeepsShiftingFails(t *testing.T) {
-	t.Parallel()
-	ctx := tuneClient(t, 5*time.Second)
-	e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
-	const shifted = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":2,"totalPages":1,"totalElements":1,"countPerPage":30}}}`
-	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
-		if r.URL.Query().Get("pageNum") != "1" {
-			return sandbox.FaultBody(http.StatusOK, []byte(shifted))
-		}
-		return nil
-	})
-	lo, hi := threeWindows()
-	want, _ := expectedIn(t, e.all, lo, hi)
-	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
-	rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
-	require.Error(t, err, "returned %d of %d rows as success", len(rows), len(want))
-	assert.Contains(t, err.Error(), "Coupang's listing changed while it was read")
-	assert.Contains(t, err.Error(), "3 times in a row: run the query again, or narrow its inquiry_at range")
-	assert.Less(t, len(rows), len(want))
-}
-
 // TestFaultsShiftedListingIsReadAfreshUnderQueryCache shifts each listing once, on its first page 2,
 // with Steampipe's query cache on (as the engines run by default): the second reading asks Coupang
 // again rather than reuse the first reading's pages, and the query returns every row.
 func TestFaultsShiftedListingIsReadAfreshUnderQueryCache(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "", inprocess.WithQueryCache(time.Hour))
-	const shifted = `{"code":200,"message":"OK","data":{"content":[],"pagination":{"currentPage":2,"totalPages":1,"totalElements":1,"countPerPage":30}}}`
 	var mu sync.Mutex
 	seen := map[string]bool{} // the listings whose page 2 was asked for
 	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
@@ -397,11 +402,9 @@ func TestFaultsShiftedListingIsReadAfreshUnderQueryCache(t *testing.T) {
 			return nil
 		}
 		seen[q.Encode()] = true
-		return sandbox.FaultBody(http.StatusOK, []byte(shifted))
+		return sandbox.FaultBody(http.StatusOK, []byte(shiftedPage))
 	})
-	lo, hi := threeWindows()
-	want, _ := expectedIn(t, e.sb.Inquiries(), lo, hi)
-	require.Greater(t, len(want), 3*api.MaxPageSize, "windows must have second pages")
+	lo, hi, want := threeWindowsWithSecondPages(t, e.sb.Inquiries())
 	rows, err := e.query(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
 	require.NoError(t, err)
 	assert.Equal(t, want, ids(rows), "exact rows")
