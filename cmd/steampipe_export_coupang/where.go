@@ -249,13 +249,31 @@ func (p *whereParser) quoted(quotes string) (text string, ok bool, err error) {
 	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), true, nil
 }
 
-// intervalUnits are the units of an interval; days and longer count Korean calendar days.
-var intervalUnits = map[string]struct {
-	d            time.Duration
+// interval is a Postgres interval: months, days and a duration, kept apart as Postgres keeps them.
+type interval struct {
 	months, days int
-}{
+	d            time.Duration
+}
+
+// intervalUnits are the units of an interval, each one of that unit; days and longer count Korean
+// calendar days.
+var intervalUnits = map[string]interval{
 	"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
 	"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
+}
+
+// addTo adds the interval to t as Postgres adds one to a timestamp, here in Korean time: the months
+// first, a day past the end of the month becoming its last day (Jan 31 + 1 month is Feb 28), then
+// the days, then the duration, whatever order the interval was written in.
+func (iv interval) addTo(t time.Time) time.Time {
+	t = t.In(api.KST)
+	if iv.months != 0 {
+		y, m, d := t.Date()
+		m += time.Month(iv.months)
+		lastDay := time.Date(y, m+1, 0, 0, 0, 0, 0, api.KST).Day() // day 0 is the last of the month before
+		t = time.Date(y, m, min(d, lastDay), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), api.KST)
+	}
+	return t.AddDate(0, 0, iv.days).Add(iv.d)
 }
 
 // timeExpr reads now(), current_timestamp or current_date (Korean midnight), then any ± interval
@@ -285,20 +303,33 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		} else if err != nil {
 			return t, true, err
 		}
-		fields := strings.Fields(strings.ToLower(text))
-		if len(fields) == 0 || len(fields)%2 != 0 {
-			return t, true, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+		iv, err := parseInterval(text, sign)
+		if err != nil {
+			return t, true, err
 		}
-		for i := 0; i < len(fields); i += 2 {
-			n, err := strconv.Atoi(fields[i])
-			unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-			if err != nil || !known {
-				return t, true, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
-			}
-			n *= sign
-			t = t.Add(time.Duration(n)*unit.d).In(api.KST).AddDate(0, n*unit.months, n*unit.days)
-		}
+		t = iv.addTo(t)
 	}
+}
+
+// parseInterval reads an interval's quoted text, like '7 days' or '1 month 12 hours', times sign.
+func parseInterval(text string, sign int) (interval, error) {
+	var iv interval
+	fields := strings.Fields(strings.ToLower(text))
+	if len(fields) == 0 || len(fields)%2 != 0 {
+		return iv, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+	}
+	for i := 0; i < len(fields); i += 2 {
+		n, err := strconv.Atoi(fields[i])
+		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		if err != nil || !known {
+			return iv, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+		}
+		n *= sign
+		iv.months += n * unit.months
+		iv.days += n * unit.days
+		iv.d += time.Duration(n) * unit.d
+	}
+	return iv, nil
 }
 
 // typedValue converts a written value to the Go type of the column.

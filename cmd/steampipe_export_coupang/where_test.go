@@ -239,9 +239,17 @@ func TestWhereTimeValues(t *testing.T) {
 		{"inquiry_at >= now()", "2026-03-31 00:30:00"},
 		{"inquiry_at >= current_date", "2026-03-31 00:00:00"},
 		{"inquiry_at >= current_date - 30", "2026-03-01 00:00:00"},
-		{"inquiry_at >= current_date - interval '1 month'", "2026-03-03 00:00:00"}, // Go's AddDate normalises Feb 31
+		// As Postgres: a day past the end of the month is its last day, not days into the next.
+		{"inquiry_at >= current_date - interval '1 month'", "2026-02-28 00:00:00"},
 		{"inquiry_at >= now() + interval '90 minutes'", "2026-03-31 02:00:00"},
 		{"inquiry_at >= now() - interval '1 year 2 days'", "2025-03-29 00:30:00"},
+		// Months first, then days, then hours, in whatever order the interval names them.
+		{"inquiry_at >= now() - interval '2 days 1 month'", "2026-02-26 00:30:00"},
+		{"inquiry_at >= now() - interval '1 month -1 day'", "2026-03-01 00:30:00"},
+		{"inquiry_at >= now() - interval '1 hour 1 month'", "2026-02-27 23:30:00"},
+		{"inquiry_at >= current_date - 31 + interval '1 month'", "2026-03-28 00:00:00"},
+		{"inquiry_at >= current_date - 30 - interval '1 year'", "2025-03-01 00:00:00"},
+		{"inquiry_at >= current_date + interval '1 year 11 months'", "2028-02-29 00:00:00"},
 	} {
 		c, err := parseWhere(fixtureTable(), []string{tt.where}, now)
 		require.NoError(t, err, tt.where)
