@@ -136,6 +136,10 @@ func (p *whereParser) values(e *expr) error {
 			}
 		}
 	case "between":
+		if p.keyword("symmetric") {
+			return fmt.Errorf("between symmetric is not supported: write the lower value first, or (col between a and b or col between b and a)")
+		}
+		p.keyword("asymmetric") // the default, as in SQL
 		if err := p.appendValue(e, false); err != nil {
 			return err
 		}
@@ -196,9 +200,16 @@ func (p *whereParser) keyword(w string) bool {
 // text up to the word and / or, a ), the end, or, inside an in list, a comma.
 func (p *whereParser) appendValue(e *expr, inList bool) error {
 	col := e.Column
+	p.skipSpace()
+	doubleQuoted := strings.HasPrefix(p.src[p.pos:], `"`)
 	text, quoted, err := p.quoted(`'"`)
 	if err != nil {
 		return err
+	}
+	if doubleQuoted {
+		if err := p.checkWord(text, false); err != nil {
+			return err
+		}
 	}
 	if !quoted {
 		switch t, ok, err := p.timeExpr(); {
@@ -217,10 +228,38 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
 			return fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 		}
+		if err := p.checkWord(text, true); err != nil {
+			return err
+		}
 	}
 	v, err := typedValue(col, text)
 	e.Values = append(e.Values, v)
 	return err
+}
+
+// checkWord refuses a bare or double-quoted value that SQL reads as something else, where comparing
+// with the text would keep other rows than Postgres: a column's name (SQL compares with the column),
+// null (a comparison with NULL is never true, nor is its not), a bare value with a quote in it
+// (E'a\nb') or one that starts like an operator (=> 'a').
+func (p *whereParser) checkWord(text string, bare bool) error {
+	name := text
+	if bare { // SQL folds an unquoted name to lower case
+		name = strings.ToLower(text)
+	}
+	if _, err := p.table.lookupColumn(name); err == nil {
+		return fmt.Errorf("%s is a column: --where compares a column with values only; for the text, write '%s'", text, text)
+	}
+	switch {
+	case !bare:
+		return nil
+	case name == "null":
+		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null, and leave null out of in lists")
+	case strings.ContainsAny(text[:1], "=<>!"):
+		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", text, text[0])
+	case strings.ContainsAny(text, `'"`):
+		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'); E'...' strings are not read", text)
+	}
+	return nil
 }
 
 func (p *whereParser) atStop(inList bool) bool {

@@ -66,6 +66,9 @@ func TestParseCondition(t *testing.T) {
 		{"inquiry_id between 1 and 9", "inquiry_id", "between", []any{int64(1), int64(9)}},
 		{"inquiry_id BETWEEN '1' AND '9'", "inquiry_id", "between", []any{int64(1), int64(9)}},
 		{"item_name between 'and' and 'android'", "item_name", "between", []any{"and", "android"}},
+		{"item_name between asymmetric a and b", "item_name", "between", []any{"a", "b"}},
+		{"item_name = 'null'", "item_name", "=", []any{"null"}},
+		{"item_name in ('item_name', nullable)", "item_name", "in", []any{"item_name", "nullable"}},
 		{"inquiry_at >= 2024-05-01", "inquiry_at", ">=", []any{kstTime("2024-05-01 00:00:00")}},
 		{"inquiry_at >= '2024-05-01 10:20:30'", "inquiry_at", ">=", []any{kstTime("2024-05-01 10:20:30")}},
 		{"inquiry_at >= 2024-05-01 10:20:30", "inquiry_at", ">=", []any{kstTime("2024-05-01 10:20:30")}},
@@ -132,6 +135,19 @@ func TestParseConditionErrors(t *testing.T) {
 		{"need_answer = maybe", []string{`bad boolean "maybe"`}},
 		{"need_answer = ''", []string{`bad boolean ""`}},
 		{"vendor_item_ids = '[1]'", []string{"vendor_item_ids is JSONB"}},
+		// What SQL reads as a column, NULL or another string is not taken for text.
+		{"item_name = partner_counseling_status", []string{"partner_counseling_status is a column", "write 'partner_counseling_status'"}},
+		{"item_name != Partner_Counseling_Status", []string{"Partner_Counseling_Status is a column"}},
+		{`item_name = "partner_counseling_status"`, []string{"partner_counseling_status is a column"}},
+		{"answered_at > inquiry_at", []string{"inquiry_at is a column"}},
+		{"item_name != null", []string{"never true", "is null"}},
+		{"item_name in ('a', NULL)", []string{"never true", "leave null out of in lists"}},
+		{"answered_at = null", []string{"never true"}},
+		{`item_name = E'a\nb'`, []string{`bad value E'a\nb'`, "single quotes"}},
+		{"item_name = 'a' || 'b'", []string{`unexpected "|| 'b'"`}},
+		{"item_name => 'a'", []string{"bad value > 'a'", "cannot start with >"}},
+		{"item_name == a", []string{"cannot start with ="}},
+		{"item_name between symmetric 'b' and 'a'", []string{"between symmetric is not supported"}},
 	}
 	tbl := fixtureTable()
 	for _, tt := range tests {
