@@ -405,6 +405,9 @@ func typedValue(col column, text string) (any, error) {
 // parseTimestamp reads what api.ParseTime reads, or a time to the minute; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
 	if t, err := api.ParseTime(s); t != nil && err == nil {
+		if t.Nanosecond()%1000 != 0 { // Postgres rounds to microseconds, which Go does not
+			return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
+		}
 		return *t, nil
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00"} {

@@ -174,6 +174,7 @@ func TestParseTimestamp(t *testing.T) {
 		{"2024-05-01T09:00:00", "2024-05-01T09:00:00+09:00"},
 		{"2024-05-01 09:00", "2024-05-01T09:00:00+09:00"},
 		{"2024-05-01 09:00:00.5", "2024-05-01T09:00:00.5+09:00"},
+		{"2024-05-01 09:00:00.1234560", "2024-05-01T09:00:00.123456+09:00"},
 		{"2024-04-30T15:00:00Z", "2024-05-01T00:00:00+09:00"},
 		{"2024-04-30T14:59:59Z", "2024-04-30T23:59:59+09:00"},
 		{"2024-05-01T00:00:00+02:00", "2024-05-01T07:00:00+09:00"},
@@ -184,7 +185,8 @@ func TestParseTimestamp(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, formatTimestamp(got), tt.in)
 	}
-	for _, bad := range []string{"", "2024-5-1", "01/05/2024", "2024-05-01 25:00:00", "now"} {
+	// Seven digits after the second would be rounded by Postgres, not by Go: refused, not misread.
+	for _, bad := range []string{"", "2024-5-1", "01/05/2024", "2024-05-01 25:00:00", "now", "2024-05-01 09:00:00.0000004", "2024-05-01T00:00:00.1234567Z"} {
 		_, err := parseTimestamp(bad)
 		assert.Error(t, err, bad)
 	}
