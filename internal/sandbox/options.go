@@ -4,7 +4,7 @@
 //
 // It serves deterministic generated data dated relative to "today" in Korean time, checks the CEA
 // signature, the signed-date clock and the vendor as Coupang documents them, enforces the list rules
-// (status enum, 7-day windows, yyyy-MM-dd dates, page sizes) and can add latency, a rate limit and
+// (status enum, 7-day windows never past today, yyyy-MM-dd dates, page sizes) and can add latency, a rate limit and
 // injected faults.
 //
 // partnerCounselingStatus selects: NONE every inquiry; ANSWER those whose csPartnerCounselingStatus

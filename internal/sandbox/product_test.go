@@ -41,6 +41,7 @@ func TestProductListRulesReject(t *testing.T) {
 		{"start = end", call{path: productPath, rawQuery: with("2026-01-09", "2026-01-15")}, 400, sandbox.MsgInterval},
 		{"start > end", call{path: productPath, rawQuery: with("2026-01-09", "2026-01-16")}, 400, sandbox.MsgInterval},
 		{"8 inclusive days", call{path: productPath, rawQuery: with("2026-01-09", "2026-01-08")}, 400, sandbox.MsgInterval},
+		{"end after today", call{path: productPath, rawQuery: strings.Replace(with("2026-01-09", "2026-01-10"), "2026-01-15", "2026-01-16", 1)}, 400, sandbox.MsgFutureEnd + "*"},
 		{"vendorItemId (not in v5)", call{path: productPath, rawQuery: good + "&vendorItemId=4000000001"}, 400, "Unknown query parameter 'vendorItemId'"},
 		{"pageSize 0", call{path: productPath, rawQuery: with("pageSize=50", "pageSize=0")}, 400, "Invalid pageSize*"},
 		{"pageSize 51", call{path: productPath, rawQuery: with("pageSize=50", "pageSize=51")}, 400, "Invalid pageSize '51': must be between 1 and 50"},

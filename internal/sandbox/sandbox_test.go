@@ -193,6 +193,8 @@ func TestRulesReject(t *testing.T) {
 		{"start = end", call{path: listPath, rawQuery: strings.Replace(good, "2026-01-09", "2026-01-15", 1)}, 400, sandbox.MsgInterval},
 		{"start > end", call{path: listPath, rawQuery: strings.Replace(good, "2026-01-09", "2026-01-16", 1)}, 400, sandbox.MsgInterval},
 		{"8 inclusive days", call{path: listPath, rawQuery: strings.Replace(good, "2026-01-09", "2026-01-08", 1)}, 400, sandbox.MsgInterval},
+		{"end after today", call{path: listPath, rawQuery: strings.Replace(strings.Replace(good, "2026-01-09", "2026-01-10", 1), "2026-01-15", "2026-01-16", 1)}, 400, sandbox.MsgFutureEnd + " '2026-01-16': must not be after today (2026-01-15, Korean time)"},
+		{"window in the future", call{path: listPath, rawQuery: strings.Replace(strings.Replace(good, "2026-01-09", "2026-02-01", 1), "2026-01-15", "2026-02-07", 1)}, 400, sandbox.MsgFutureEnd + "*"},
 		{"dates missing", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE"}, 400, sandbox.MsgInterval},
 		{"end missing", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09"}, 400, sandbox.MsgInterval},
 		{"start missing with item", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=4000000001&inquiryEndAt=2026-01-09"}, 400, sandbox.MsgInterval},
@@ -280,6 +282,22 @@ func TestAccepted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWindowEndsTodayInKorea: "today" is the Korean date. At 00:30 KST, still the day before in
+// UTC, a window ending on the Korean date is served; one ending a day later is refused.
+func TestWindowEndsTodayInKorea(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 15, 15, 30, 0, 0, time.UTC) // 2026-01-16 00:30 KST
+	s, base := newServer(t, sandbox.Options{Now: func() time.Time { return now }})
+	q := func(start, end string) call {
+		return call{path: listPath, signAt: now,
+			rawQuery: "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=" + start + "&inquiryEndAt=" + end}
+	}
+	decodePage(t, do(t, s, base, q("2026-01-10", "2026-01-16")))
+	checkRejections(t, s, base, []rejection{
+		{"end tomorrow in Korea", q("2026-01-11", "2026-01-17"), 400, sandbox.MsgFutureEnd + " '2026-01-17': must not be after today (2026-01-16, Korean time)"},
+	})
 }
 
 // expected filters s.Inquiries() independently of the server's query code, newest first.

@@ -36,6 +36,9 @@ const (
 	MsgInvalidVendor = "Invalid vendor ID"
 	// MsgInterval is the 400 message for any missing, malformed or too long date window.
 	MsgInterval = "time interval needs to be less than or equal to 7 days, pattern should be yyyy-MM-dd"
+	// MsgFutureEnd starts the 400 message for an inquiryEndAt after today in Korea: what Coupang does
+	// with one is undocumented, and the contract's windows are never past today.
+	MsgFutureEnd = "Invalid inquiryEndAt"
 	// MsgTooManyRequests is the 429 message of the rate limiter.
 	MsgTooManyRequests = "Too many requests"
 )
@@ -410,8 +413,9 @@ func (c *call) parseList(pathVendor string, known ...string) {
 	c.fromVendor()
 }
 
-// window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end and at most 7
-// inclusive Korean days apart. It returns the window as Unix seconds [from, to).
+// window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end, at most 7
+// inclusive Korean days apart, and the end not after today's Korean date by Options.Now. It returns
+// the window as Unix seconds [from, to).
 func (c *call) window() (from, to int64) {
 	startS, endS := c.q["inquiryStartAt"], c.q["inquiryEndAt"]
 	start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
@@ -419,6 +423,9 @@ func (c *call) window() (from, to int64) {
 	if err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
 		!start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
 		c.fail(http.StatusBadRequest, MsgInterval)
+	}
+	if today := api.KoreanDate(c.s.opts.Now()); end.After(today) {
+		c.fail(http.StatusBadRequest, MsgFutureEnd+" '"+endS+"': must not be after today ("+today.Format(api.DateLayout)+", Korean time)")
 	}
 	return start.Unix(), end.AddDate(0, 0, 1).Unix()
 }
