@@ -3,9 +3,9 @@
 // wherever the real API's behaviour is uncertain: a client that passes here is safe against Coupang.
 //
 // It serves deterministic generated data dated relative to "today" in Korean time, checks the CEA
-// signature, the signed-date clock and the vendor as Coupang documents them, enforces the list rules
-// (status enum, 7-day windows never past today, yyyy-MM-dd dates, page sizes) and can add latency, a rate limit and
-// injected faults.
+// signature, the signed-date clock, the vendor and the Content-Type as Coupang documents them,
+// enforces the list rules (status enum, 7-day windows never past today, yyyy-MM-dd dates, page
+// sizes) and can add latency, a rate limit and injected faults.
 //
 // partnerCounselingStatus selects: NONE every inquiry; ANSWER those whose csPartnerCounselingStatus
 // is "answered"; NO_ANSWER those "requestAnswer" (the seller must answer: every TRANSFER and every

@@ -29,6 +29,7 @@ func TestProductListRulesReject(t *testing.T) {
 		{"vendor query", call{path: productPath, rawQuery: with(v, "vendorId=A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"vendor query missing", call{path: productPath, rawQuery: with(v+"&", "")}, 400, sandbox.MsgInvalidVendor},
 		{"vendor header", call{path: productPath, rawQuery: good, requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
+		{"content type missing", call{path: productPath, rawQuery: good, ctype: str("")}, 400, sandbox.MsgContentType},
 		{"answeredType missing", call{path: productPath, rawQuery: with("&answeredType=ALL", "")}, 400, sandbox.MsgAnsweredTypeNull},
 		{"answeredType empty", call{path: productPath, rawQuery: with("=ALL", "=")}, 400, sandbox.MsgAnsweredTypeNull},
 		{"answeredType lower case", call{path: productPath, rawQuery: with("=ALL", "=noAnswer")}, 400, sandbox.MsgAnsweredTypeNull},

@@ -32,6 +32,7 @@ type call struct {
 	auth      *string // nil: sign properly
 	signAt    time.Time
 	requester *string // X-Requested-By; nil: the vendor
+	ctype     *string // Content-Type; nil: Coupang's JSON type
 }
 
 type answer struct {
@@ -76,7 +77,11 @@ func do(t *testing.T, s *sandbox.Server, base string, c call) answer {
 	} else {
 		req.Header.Set("X-Requested-By", s.VendorID())
 	}
-	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	if c.ctype == nil {
+		req.Header.Set("Content-Type", sandbox.JSONContentType)
+	} else if *c.ctype != "" {
+		req.Header.Set("Content-Type", *c.ctype)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", c.method, u, err)
@@ -102,6 +107,7 @@ func listRequest(s *sandbox.Server, base, q string, signAt time.Time) *http.Requ
 	req, _ := http.NewRequest("GET", base+listPath+"?"+q, nil)
 	req.Header.Set("Authorization", api.Authorization(s.AccessKey(), s.SecretKey(), signAt, "GET", listPath, q))
 	req.Header.Set("X-Requested-By", s.VendorID())
+	req.Header.Set("Content-Type", sandbox.JSONContentType)
 	return req
 }
 
@@ -182,6 +188,10 @@ func TestRulesReject(t *testing.T) {
 		{"vendor query missing", call{path: listPath, rawQuery: strings.Replace(good, v+"&", "", 1)}, 400, sandbox.MsgInvalidVendor},
 		{"vendor header", call{path: listPath, rawQuery: good, requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"vendor header missing", call{path: listPath, rawQuery: good, requester: str("")}, 400, sandbox.MsgInvalidVendor},
+		{"content type missing", call{path: listPath, rawQuery: good, ctype: str("")}, 400, sandbox.MsgContentType},
+		{"content type form", call{path: listPath, rawQuery: good, ctype: str("application/x-www-form-urlencoded")}, 400, sandbox.MsgContentType},
+		{"content type missing, single", call{path: api.InquiryPath(1), ctype: str("")}, 400, sandbox.MsgContentType},
+		{"auth checked before content type", call{path: listPath, rawQuery: good, ctype: str(""), auth: str("")}, 401, sandbox.MsgInvalidSignature},
 		{"status missing", call{path: listPath, rawQuery: strings.Replace(good, "&partnerCounselingStatus=NONE", "", 1)}, 400, "Required parameter 'partnerCounselingStatus'*"},
 		{"status empty", call{path: listPath, rawQuery: strings.Replace(good, "=NONE", "=", 1)}, 400, "Required parameter 'partnerCounselingStatus'*"},
 		{"status bad", call{path: listPath, rawQuery: strings.Replace(good, "=NONE", "=ALL", 1)}, 400, "Invalid partnerCounselingStatus*"},

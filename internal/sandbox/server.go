@@ -41,7 +41,14 @@ const (
 	MsgFutureEnd = "Invalid inquiryEndAt"
 	// MsgTooManyRequests is the 429 message of the rate limiter.
 	MsgTooManyRequests = "Too many requests"
+	// MsgContentType is the 400 message for a request without exactly one Content-Type header of
+	// JSONContentType: Coupang tells every call to send it, and what it does without is undocumented.
+	MsgContentType = "Content-Type must be " + JSONContentType
 )
+
+// JSONContentType is Coupang's JSON media type: every request must send it as its Content-Type, and
+// every answer but an injected fault's has it.
+const JSONContentType = "application/json;charset=UTF-8"
 
 // RequestRecord is one entry of the request log.
 type RequestRecord struct {
@@ -280,7 +287,7 @@ func (c *call) log(status int) {
 // send logs the request and answers status with body, as contentType ("" means Coupang's JSON type).
 func (c *call) send(status int, contentType string, body []byte) {
 	c.log(status)
-	c.w.Header().Set("Content-Type", cmp.Or(contentType, "application/json;charset=UTF-8"))
+	c.w.Header().Set("Content-Type", cmp.Or(contentType, JSONContentType))
 	c.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	c.w.WriteHeader(status)
 	if c.half {
@@ -307,6 +314,7 @@ func (c *call) serve() {
 		c.fail(http.StatusMethodNotAllowed, "Method "+c.r.Method+" not allowed: only GET is served")
 	default:
 		c.fail(c.s.authenticate(c.r))
+		c.contentType()
 	}
 	var answer envelope
 	if c.status == 0 {
@@ -395,6 +403,14 @@ func (c *call) number(name string, def, most int64, rule string) int64 {
 
 // id reads the optional ID parameter name, 0 when absent.
 func (c *call) id(name string) int64 { return c.number(name, 0, math.MaxInt64, "a positive number") }
+
+// contentType checks that the request sends Content-Type JSONContentType, once, as Coupang's
+// documentation tells every call to (a GET too).
+func (c *call) contentType() {
+	if h := c.r.Header.Values("Content-Type"); len(h) != 1 || h[0] != JSONContentType {
+		c.fail(http.StatusBadRequest, MsgContentType)
+	}
+}
 
 // fromVendor checks that X-Requested-By names the accepted seller, once.
 func (c *call) fromVendor() {
