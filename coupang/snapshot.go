@@ -19,13 +19,14 @@ const (
 	reuseMaxInquiries = 20_000
 )
 
-// After maxNotFoundRun single-inquiry reads in a row answered "not found", the connection sends no
-// more: IDs from the seller's own listings are found, so a run of unknown ones means a wrong list,
-// and a long run of 404s is the pattern Coupang blocks sellers for. The run is forgotten
-// notFoundRunExpiry after its last answer, so that a corrected query runs without a restart.
+// After maxNotFound single-inquiry reads answered "not found", the connection sends no more: IDs
+// from the seller's own listings are found, so unknown ones mean a wrong list, and many 404s in a
+// short time are the pattern Coupang blocks sellers for. A found answer does not restart the count
+// (a list that mixes known and unknown IDs would otherwise send 404s without end); the count is
+// forgotten notFoundExpiry after the last "not found", so that a corrected query runs without a restart.
 const (
-	maxNotFoundRun    = 10
-	notFoundRunExpiry = time.Minute
+	maxNotFound    = 10
+	notFoundExpiry = time.Minute
 )
 
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
@@ -41,7 +42,7 @@ type snapshot struct {
 	inquiries map[int64]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
 
-	notFoundRun  int
+	notFound     int // "not found" answers, none more than notFoundExpiry after the one before
 	lastNotFound time.Time
 }
 
@@ -135,28 +136,26 @@ func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
 	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
 		return e.v, nil
 	}
-	if s.notFoundRun >= maxNotFoundRun && now.Sub(s.lastNotFound) <= notFoundRunExpiry {
-		return nil, fmt.Errorf("not sent: the last %d inquiry IDs asked for were not found for this seller, "+
+	if s.notFound >= maxNotFound && now.Sub(s.lastNotFound) <= notFoundExpiry {
+		return nil, fmt.Errorf("not sent: %d inquiry IDs asked for in the last minutes were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFoundRun)
+			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFound)
 	}
 	return nil, nil
 }
 
 // Read implements api.Reuse.
 func (r *scanReuse) Read(_ int64, err error) {
+	if api.KindOf(err) != api.KindNotFound {
+		return
+	}
 	s := r.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case err == nil:
-		s.notFoundRun = 0
-	case api.KindOf(err) == api.KindNotFound:
-		now := s.now()
-		if now.Sub(s.lastNotFound) > notFoundRunExpiry {
-			s.notFoundRun = 0
-		}
-		s.notFoundRun++
-		s.lastNotFound = now
+	now := s.now()
+	if now.Sub(s.lastNotFound) > notFoundExpiry {
+		s.notFound = 0
 	}
+	s.notFound++
+	s.lastNotFound = now
 }

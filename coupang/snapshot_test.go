@@ -104,14 +104,14 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
 }
 
-// TestNotFoundRunExpires: the refusal after maxNotFoundRun unknown IDs lasts notFoundRunExpiry;
-// after it, a new unknown ID starts a new run rather than extending the old one.
+// TestNotFoundRunExpires: the refusal after maxNotFound unknown IDs lasts notFoundExpiry; after it,
+// a new unknown ID starts a new count rather than extending the old one.
 func TestNotFoundRunExpires(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	r := newSnapshot(func() time.Time { return now }).scanReuse(tableInquiry, 0)
 	notFound := &api.Error{Kind: api.KindNotFound}
-	for id := range int64(maxNotFoundRun) {
+	for id := range int64(maxNotFound) {
 		_, err := r.Inquiry(id + 1)
 		require.NoError(t, err, "read %d is sent", id+1)
 		r.Read(id+1, notFound)
@@ -119,12 +119,12 @@ func TestNotFoundRunExpires(t *testing.T) {
 	_, err := r.Inquiry(100)
 	require.ErrorContains(t, err, "not found for this seller")
 
-	now = now.Add(notFoundRunExpiry + time.Second)
+	now = now.Add(notFoundExpiry + time.Second)
 	_, err = r.Inquiry(101)
 	require.NoError(t, err, "the run is forgotten after its expiry")
 	r.Read(101, notFound)
 	_, err = r.Inquiry(102)
-	assert.NoError(t, err, "one unknown ID after the expiry is a run of one")
+	assert.NoError(t, err, "one unknown ID after the expiry is a count of one")
 }
 
 // TestSnapshotKeepsTheNewerListing: when a new listing does not fit beside the only older one, the
