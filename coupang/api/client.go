@@ -31,6 +31,10 @@ const (
 	DefaultMaxRetryAfter = 60 * time.Second
 )
 
+// maxGatewayTimeout is the longest backend timeout sent in X-EXTENDED-TIMEOUT, the value public
+// client libraries send.
+const maxGatewayTimeout = 90 * time.Second
+
 // maxBodyBytes bounds what is read of a response; a page of 30 inquiries is far smaller.
 const maxBodyBytes = 16 << 20
 
@@ -327,7 +331,9 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	req.Header.Set("Authorization", Authorization(c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now(), http.MethodGet, path, query))
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("X-Requested-By", c.cfg.VendorID)
-	req.Header.Set("X-EXTENDED-TIMEOUT", "90000") // lifts the gateway's 3 s backend timeout
+	// Lifts the gateway's 3 s backend timeout to this attempt's own: a longer one would leave Coupang
+	// working on an answer no one waits for while the retry asks again.
+	req.Header.Set("X-EXTENDED-TIMEOUT", strconv.FormatInt(min(c.cfg.Timeout, maxGatewayTimeout).Milliseconds(), 10))
 	req.Header.Set("User-Agent", "steampipe-plugin-coupang")
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {

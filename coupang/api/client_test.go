@@ -122,9 +122,21 @@ func TestListInquiriesSendsSignedRequest(t *testing.T) {
 		"&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15&orderId=10000012345676&pageNum=2&pageSize=30", got.RawQuery)
 	assert.Equal(t, "application/json;charset=UTF-8", got.Header.Get("Content-Type"))
 	assert.Equal(t, testVendor, got.Header.Get("X-Requested-By"))
-	assert.Equal(t, "90000", got.Header.Get("X-EXTENDED-TIMEOUT"))
+	assert.Equal(t, "5000", got.Header.Get("X-EXTENDED-TIMEOUT"), "the gateway waits as long as the attempt")
 	date, _ := verifySignature(t, got)
 	assert.Equal(t, "260115T030405Z", date)
+}
+
+// TestGatewayTimeoutFollowsTheAttempt: X-EXTENDED-TIMEOUT is the attempt's timeout, at most 90 s.
+func TestGatewayTimeoutFollowsTheAttempt(t *testing.T) {
+	t.Parallel()
+	for timeout, want := range map[time.Duration]string{DefaultTimeout: "30000", 2 * time.Minute: "90000"} {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, okList) })
+		c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Timeout = timeout })
+		_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+		require.NoError(t, err)
+		assert.Equal(t, want, f.requests()[0].Header.Get("X-EXTENDED-TIMEOUT"), "timeout %s", timeout)
+	}
 }
 
 func TestGetInquirySignsEmptyQuery(t *testing.T) {
