@@ -47,11 +47,18 @@ func parseArgs(args []string) (options, error) {
 			return bad
 		})
 	}
+	// An empty name (--select "", --select "a,,b" from an unset shell variable) or a column named
+	// twice is refused: the first would silently select every column, or one fewer than asked; the
+	// second would write a JSON object with one key twice.
 	value("select", func(v string) error {
 		for _, c := range strings.Split(v, ",") {
-			if c = strings.ToLower(strings.TrimSpace(c)); c != "" {
-				o.Select = append(o.Select, c)
+			switch c = strings.ToLower(strings.TrimSpace(c)); {
+			case c == "":
+				return fmt.Errorf("bad --select %q: a column name is empty; write names separated by commas, like --select inquiry_id,content (without --select, every column is written)", v)
+			case slices.Contains(o.Select, c):
+				return fmt.Errorf("bad --select %q: column %s is selected twice; name each column once", v, c)
 			}
+			o.Select = append(o.Select, c)
 		}
 		return nil
 	})
@@ -66,8 +73,22 @@ func parseArgs(args []string) (options, error) {
 		return nil
 	})
 	value("output", func(v string) error { o.Output = strings.ToLower(v); return nil })
-	value("connection", func(v string) error { o.Connection = v; return nil })
-	value("config-dir", func(v string) error { o.ConfigDir = v; return nil })
+	// An empty --connection or --config-dir (an unset shell variable) would silently fall back to
+	// the COUPANG_* variables, maybe another seller's keys, or to the default directory.
+	value("connection", func(v string) error {
+		if v == "" {
+			return fmt.Errorf("--connection needs a connection NAME, got an empty one (without --connection, the COUPANG_* variables are used)")
+		}
+		o.Connection = v
+		return nil
+	})
+	value("config-dir", func(v string) error {
+		if v == "" {
+			return fmt.Errorf("--config-dir needs a directory, got an empty one (without --config-dir, ~/.steampipe/config is read)")
+		}
+		o.ConfigDir = v
+		return nil
+	})
 	for name, p := range map[string]*bool{"bom": &o.BOM, "v": &o.Verbose, "verbose": &o.Verbose, "h": &o.Help, "help": &o.Help} {
 		fs.BoolVar(p, name, false, "")
 	}

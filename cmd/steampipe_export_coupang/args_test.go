@@ -58,6 +58,18 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--config", "x", "--connection", "c"}, "either --config or --connection"},
 		{[]string{"t", "--config", "", "--connection", "c"}, "either --config or --connection"},
 		{[]string{"t", "--config-dir", "/x"}, "--config-dir needs --connection"},
+		// An empty name, as an unset shell variable gives, never selects every column or drops one.
+		{[]string{"t", "--select", ","}, `bad --select ",": a column name is empty`},
+		{[]string{"t", "--select", ""}, `bad --select "": a column name is empty`},
+		{[]string{"t", "--select", " "}, `bad --select " ": a column name is empty`},
+		{[]string{"t", "--select", "a,,b"}, `bad --select "a,,b": a column name is empty`},
+		{[]string{"t", "--select", "a,b,"}, `bad --select "a,b,": a column name is empty`},
+		{[]string{"t", "--select", "a,A"}, `bad --select "a,A": column a is selected twice`},
+		{[]string{"t", "--select", "a", "--select", "b, a"}, `bad --select "b, a": column a is selected twice`},
+		// An empty --connection would fall back to the COUPANG_* variables, an empty --config-dir to the default.
+		{[]string{"t", "--connection", ""}, "--connection needs a connection NAME, got an empty one"},
+		{[]string{"t", "--connection="}, "--connection needs a connection NAME, got an empty one"},
+		{[]string{"t", "--connection", "c", "--config-dir", ""}, "--config-dir needs a directory, got an empty one"},
 	}
 	for _, tt := range tests {
 		_, err := parseArgs(tt.args)
