@@ -46,6 +46,10 @@ func startSandbox(t *testing.T) (*sandbox.Server, string) {
 // option ID 3285906659.
 var smallDataSet = sandbox.Options{Seed: 7, Days: 10, PerDay: 4, HotVendorItemID: 3285906659, HotInquiries: 3}
 
+// asCommandEnv set in its environment makes the test binary run as the export command, with the
+// arguments it was started with, for tests that need a process of its own.
+const asCommandEnv = "COUPANG_EXPORT_TEST_AS_COMMAND"
+
 // TestMain turns off the SDK's debug.FreeOSMemory every 100 streamed rows (a memory guard for
 // long-running Steampipe plugins), which costs these many small exports a third of their time, and
 // keeps the sellers' shared request budgets in a directory of this process's own, so that no other
@@ -53,6 +57,9 @@ var smallDataSet = sandbox.Options{Seed: 7, Days: 10, PerDay: 4, HotVendorItemID
 // Steampipe's install directory, whose config/*.spc every export reads for limiter blocks: the
 // machine's own .spc files (a limiter, a file being edited) must not change or fail these tests.
 func TestMain(m *testing.M) {
+	if os.Getenv(asCommandEnv) != "" {
+		main() // the test binary as the command, started by a test (TestSignalsCancelExport)
+	}
 	os.Setenv("STEAMPIPE_FREE_MEM_INTERVAL", "0")
 	os.Exit(withOwnDir(m))
 }

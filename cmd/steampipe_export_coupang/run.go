@@ -27,14 +27,33 @@ var errLimitReached = errors.New("limit reached")
 // run runs the command and returns its exit code: 0, or 1 after an error written to stderr. extra
 // are options for the in-process plugin (tests lift the rate limiter).
 func run(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int {
-	// Ctrl-C or SIGTERM cancels the export, which stops its requests and exits non-zero.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cancelOnSignals(context.Background())
 	defer stop()
 	if err := runContext(ctx, args, stdout, stderr, extra); err != nil {
+		if ctx.Err() != nil { // which signal: the plugin's error says only that the query was cancelled
+			err = fmt.Errorf("%w (%v)", err, context.Cause(ctx))
+		}
 		fmt.Fprintf(stderr, "steampipe_export_coupang: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// cancelOnSignals returns a context that Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH
+// session) cancels, which stops the export's requests, removes the xlsx writer's temporary file and
+// exits non-zero. A signal the process was started with ignored stays ignored: catching it would undo
+// nohup (SIGHUP) or a shell's background job (SIGINT).
+func cancelOnSignals(parent context.Context) (context.Context, context.CancelFunc) {
+	var sigs []os.Signal
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(sig) {
+			sigs = append(sigs, sig)
+		}
+	}
+	if len(sigs) == 0 { // NotifyContext without signals would catch every signal
+		return context.WithCancel(parent)
+	}
+	return signal.NotifyContext(parent, sigs...)
 }
 
 // runContext starts the plugin, plans the query and streams the rows that pass every condition.
