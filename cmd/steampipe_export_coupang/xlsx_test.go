@@ -132,6 +132,36 @@ func TestXLSXCells(t *testing.T) {
 	w.(*xlsxWriter).Abort()
 }
 
+// TestXLSXFormulaTextStaysText: a buyer's text that looks like a formula is a text cell in the
+// workbook, never a formula, as docs/index.md ("Export without Steampipe") tells Excel users.
+func TestXLSXFormulaTextStaysText(t *testing.T) {
+	t.Parallel()
+	texts := []string{`=HYPERLINK("http://example.com/","x")`, "+1", "-1", "@SUM(A1)", "=1+1"}
+	var buf bytes.Buffer
+	w, err := newRowWriter(formatXLSX, false, &buf, outputCols)
+	require.NoError(t, err)
+	for i, text := range texts {
+		require.NoError(t, w.WriteRow(row{"id": intCol(int64(i)), "name": strCol(text)}))
+	}
+	require.NoError(t, w.Close())
+
+	f, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	defer f.Close()
+	for i, text := range texts {
+		cell := "C" + strconv.Itoa(i+2)
+		typ, err := f.GetCellType(xlsxSheet, cell)
+		require.NoError(t, err)
+		assert.Equal(t, excelize.CellTypeInlineString, typ, text)
+		formula, err := f.GetCellFormula(xlsxSheet, cell)
+		require.NoError(t, err)
+		assert.Empty(t, formula, text)
+		value, err := f.GetCellValue(xlsxSheet, cell)
+		require.NoError(t, err)
+		assert.Equal(t, text, value)
+	}
+}
+
 func TestCSVByteOrderMark(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
