@@ -35,8 +35,13 @@ func TestSignalsCancelExport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			// The signal comes while the first request waits: a cancelled export's wait is endless, and
+			// one that ignores the signal lasts a few seconds more, so the signal never finds it gone.
 			opts := smallDataSet
-			opts.Latency = 300 * time.Millisecond // the signal comes while the first request waits
+			opts.Latency = time.Hour
+			if tt.ignored {
+				opts.Latency = 3 * time.Second
+			}
 			s, _, config := startSandboxWith(t, opts)
 			args := []string{"coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at between 2026-01-06 and 2026-01-15 23:59:59", "--output", "xlsx"}
 			cmd := exec.Command(os.Args[0], args...)
