@@ -1,8 +1,10 @@
 package coupang
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math/big"
 	"os"
 	"strings"
 	"sync"
@@ -10,48 +12,90 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
+	"github.com/zclconf/go-cty/cty"
+	ctyconvert "github.com/zclconf/go-cty/cty/convert"
 )
 
 // maxLookbackDays bounds default_lookback_days (its default is query.DefaultLookbackDays).
 const maxLookbackDays = 365
 
-// coupangConfig is the connection config (config/coupang.spc). Pointers tell an unset argument from
-// an empty one; an empty config loads, as credentials are checked when a query runs.
+// coupangConfig is the connection config (config/coupang.spc). Each argument is kept as written
+// and evaluated by resolve, not by the SDK: the SDK's error for an unquoted value names it ("There is
+// no variable named ..."), so `secret_key = abc...` without quotes would put the key in the error,
+// and its type errors do not say which argument is wrong. An absent argument is nil or a null
+// expression; an empty config loads, as credentials are checked when a query runs.
 type coupangConfig struct {
-	VendorID            *string `hcl:"vendor_id"`
-	AccessKey           *string `hcl:"access_key"`
-	SecretKey           *string `hcl:"secret_key"`
-	BaseURL             *string `hcl:"base_url"`
-	DefaultLookbackDays *int    `hcl:"default_lookback_days"`
+	VendorID            hcl.Expression `hcl:"vendor_id"`
+	AccessKey           hcl.Expression `hcl:"access_key"`
+	SecretKey           hcl.Expression `hcl:"secret_key"`
+	BaseURL             hcl.Expression `hcl:"base_url"`
+	DefaultLookbackDays hcl.Expression `hcl:"default_lookback_days"`
+}
+
+// argValue evaluates an argument without variables or functions; null when it is absent. Its
+// error names the argument and what to write, never the value nor HCL's diagnostics, which quote it.
+func argValue(expr hcl.Expression, arg string, want cty.Type, like string) (cty.Value, error) {
+	if expr == nil {
+		return cty.NullVal(want), nil
+	}
+	what := "text in double quotes"
+	if want == cty.Number {
+		what = "a whole number"
+	}
+	bad := fmt.Errorf("coupang connection config: %s must be %s, like %s = %s (variables, functions and lists are not allowed)",
+		arg, what, arg, like)
+	v, diags := expr.Value(nil)
+	if diags.HasErrors() || !v.IsWhollyKnown() {
+		return cty.NilVal, bad
+	}
+	if v.IsNull() {
+		return cty.NullVal(want), nil
+	}
+	v, err := ctyconvert.Convert(v, want)
+	if err != nil {
+		return cty.NilVal, bad
+	}
+	return v, nil
 }
 
 // resolve applies the environment fallbacks and defaults and checks what api.New does not. Every
 // missing credential is named at once, so that one fix makes the next run work.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	var missing, envs []string
-	setting := func(v *string, env string) string {
-		if v != nil && strings.TrimSpace(*v) != "" {
-			return strings.TrimSpace(*v)
+	var argErr error
+	setting := func(expr hcl.Expression, arg, like, env string) string {
+		v, err := argValue(expr, arg, cty.String, like)
+		if err != nil {
+			argErr = cmp.Or(argErr, err)
+			return ""
+		}
+		if !v.IsNull() && strings.TrimSpace(v.AsString()) != "" {
+			return strings.TrimSpace(v.AsString())
 		}
 		return strings.TrimSpace(os.Getenv(env))
 	}
-	required := func(v *string, arg, env string) string {
-		s := setting(v, env)
+	required := func(expr hcl.Expression, arg, like, env string) string {
+		s := setting(expr, arg, like, env)
 		if s == "" {
 			missing, envs = append(missing, arg), append(envs, env)
 		}
 		return s
 	}
 	cfg := api.Config{
-		VendorID:  required(c.VendorID, "vendor_id", "COUPANG_VENDOR_ID"),
-		AccessKey: required(c.AccessKey, "access_key", "COUPANG_ACCESS_KEY"),
-		SecretKey: required(c.SecretKey, "secret_key", "COUPANG_SECRET_KEY"),
-		BaseURL:   setting(c.BaseURL, "COUPANG_BASE_URL"), // api.New applies the default and checks it
+		VendorID:  required(c.VendorID, "vendor_id", `"A00012345"`, "COUPANG_VENDOR_ID"),
+		AccessKey: required(c.AccessKey, "access_key", `"..."`, "COUPANG_ACCESS_KEY"),
+		SecretKey: required(c.SecretKey, "secret_key", `"..."`, "COUPANG_SECRET_KEY"),
+		// api.New applies the default and checks it
+		BaseURL: setting(c.BaseURL, "base_url", `"https://api-gateway.coupang.com"`, "COUPANG_BASE_URL"),
+	}
+	if argErr != nil {
+		return cfg, 0, argErr
 	}
 	if len(missing) > 0 {
 		verb := "is"
@@ -62,11 +106,17 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
 	lookbackDays = query.DefaultLookbackDays
-	if n := c.DefaultLookbackDays; n != nil {
-		if *n < 1 || *n > maxLookbackDays {
-			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %d: it must be between 1 and %d (days, today included)", *n, maxLookbackDays)
+	days, err := argValue(c.DefaultLookbackDays, "default_lookback_days", cty.Number, "7")
+	if err != nil {
+		return cfg, 0, err
+	}
+	if !days.IsNull() {
+		f := days.AsBigFloat()
+		n, acc := f.Int64()
+		if !f.IsInt() || acc != big.Exact || n < 1 || n > maxLookbackDays {
+			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %s: it must be a whole number between 1 and %d (days, today included)", f.Text('g', 20), maxLookbackDays)
 		}
-		lookbackDays = *n
+		lookbackDays = int(n)
 	}
 	return cfg, lookbackDays, nil
 }

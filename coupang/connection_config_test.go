@@ -2,9 +2,12 @@ package coupang
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	sdkconnection "github.com/turbot/steampipe-plugin-sdk/v5/connection"
@@ -20,7 +23,7 @@ func TestScansStartingTogetherShareOneConnection(t *testing.T) {
 	schema := Plugin(context.Background()).ConnectionConfigSchema
 	parse := func() any { // as the SDK parses: a new instance, decoded, dereferenced
 		cfg := schema.NewInstance().(*coupangConfig)
-		cfg.VendorID, cfg.AccessKey, cfg.SecretKey = ptr("A00012345"), ptr("test-access-shared"), ptr("s")
+		cfg.VendorID, cfg.AccessKey, cfg.SecretKey = quoted("A00012345"), quoted("test-access-shared"), quoted("s")
 		return *cfg
 	}
 	// What the SDK hands a query: the connection's cache too, which the plugin does not use.
@@ -84,4 +87,12 @@ func scansShareOne(t *testing.T, conns *connections, d *plugin.QueryData) *conne
 	return got[0]
 }
 
-func ptr(s string) *string { return &s }
+// quoted is s as a quoted HCL argument value, parsed anew (so not equal to another parse), as the
+// SDK hands it over.
+func quoted(s string) hcl.Expression {
+	expr, diags := hclsyntax.ParseExpression([]byte(strconv.Quote(s)), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		panic(diags)
+	}
+	return expr
+}

@@ -3,6 +3,7 @@ package coupang_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
@@ -85,6 +86,38 @@ func TestConfig(t *testing.T) {
 			assert.Contains(t, err.Error(), "between 1 and 365")
 		})
 	}
+	// The SDK's own decoding named an unquoted value in its error ("There is no variable named
+	// \"abc...\""), so a key written without quotes ended up in the error and in Steampipe's log,
+	// and a wrong type did not say which argument it was.
+	const unquoted = "abcdef0123456789-unquoted-key"
+	creds := fmt.Sprintf("vendor_id = %q\naccess_key = %q\n", sb.VendorID(), sb.AccessKey())
+	for _, c := range []struct{ name, cfg, arg string }{
+		{"unquoted secret_key", creds + "secret_key = " + unquoted + "\n", "secret_key"},
+		{"interpolated secret_key", creds + "secret_key = \"${" + unquoted + "}\"\n", "secret_key"},
+		{"secret_key in a function", creds + "secret_key = upper(\"" + unquoted + "\")\n", "secret_key"},
+		{"unquoted access_key", fmt.Sprintf("vendor_id = %q\naccess_key = %s\nsecret_key = %q\n", sb.VendorID(), unquoted, sb.SecretKey()), "access_key"},
+		{"secret_key as a list", creds + "secret_key = [\"" + unquoted + "\"]\n", "secret_key"},
+		{"unquoted base_url", full + "base_url = " + unquoted + "\n", "base_url"},
+		{"default_lookback_days as text", full + "default_lookback_days = \"" + unquoted + "\"\n", "default_lookback_days"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := c.cfg
+			if c.arg == "base_url" || c.arg == "default_lookback_days" { // full sets base_url: replace it
+				cfg = strings.Replace(cfg, fmt.Sprintf("base_url = %q\n", base), "", 1)
+			}
+			err := queryErr(t, cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "coupang connection config: "+c.arg+" must be ")
+			assert.Contains(t, err.Error(), "like "+c.arg+" = ")
+			assert.NotContains(t, err.Error(), unquoted)
+			assert.NotContains(t, err.Error(), "abcdef")
+		})
+	}
+	t.Run("default_lookback_days with a fraction", func(t *testing.T) {
+		err := queryErr(t, full+"default_lookback_days = 7.5\n")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "default_lookback_days is 7.5: it must be a whole number between 1 and 365")
+	})
 	t.Run("default_lookback_days widens the default window", func(t *testing.T) {
 		sb.ResetLog()
 		require.NoError(t, queryErr(t, full+"default_lookback_days = 14\n"))
