@@ -24,10 +24,12 @@ const RateLimiterName = "coupang_api"
 // per second): the one setting that reaches every process, Postgres backends included.
 const EnvRateLimit = "COUPANG_RATE_LIMIT"
 
-const (
-	defaultFillRate = 4  // coupang_api's requests per second (its bucket holds 1)
-	maxRateLimit    = 10 // Coupang's documented limit: a budget above it gets the seller throttled
-)
+// defaultFillRate is coupang_api's requests per second (its bucket holds 1).
+const defaultFillRate = 4
+
+// MaxRateLimit is the largest budget, in requests per second, that COUPANG_RATE_LIMIT or a
+// coupang_api limiter may set: Coupang's documented limit; a budget above it gets the seller throttled.
+const MaxRateLimit = 10
 
 // pluginState is one plugin instance's state, not package variables, so that instances share nothing.
 type pluginState struct {
@@ -66,8 +68,8 @@ func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 	fill := float64(d.FillRate)
 	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
-		if err != nil || !(n > 0 && n <= maxRateLimit) {
-			return ratelimit.Rate{}, fmt.Errorf("%s is %q: set it to the seller's requests per second on this machine, above 0 and at most %d (Coupang's limit), such as 4, or 0.5 for one request every 2 seconds; or unset it for the default of %d", EnvRateLimit, v, maxRateLimit, defaultFillRate)
+		if err != nil || !(n > 0 && n <= MaxRateLimit) {
+			return ratelimit.Rate{}, fmt.Errorf("%s is %q: set it to the seller's requests per second on this machine, above 0 and at most %d (Coupang's limit), such as 4, or 0.5 for one request every 2 seconds; or unset it for the default of %d", EnvRateLimit, v, MaxRateLimit, defaultFillRate)
 		}
 		fill = n
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
 	"golang.org/x/time/rate"
@@ -201,6 +202,16 @@ func decodeLimiter(lb *hclsyntax.Block) (inprocess.Limiter, error) {
 	def := rate_limiter.Definition{Name: l.Name, FillRate: rate.Limit(l.FillRate), BucketSize: l.BucketSize, MaxConcurrency: l.MaxConcurrency}
 	if problems := def.Validate(); len(problems) > 0 {
 		return inprocess.Limiter{}, fmt.Errorf("limiter %q: %s: set fill_rate and bucket_size (like fill_rate = 2, bucket_size = 2), or max_concurrency", l.Name, strings.Join(problems, "; "))
+	}
+	// A negative value stalls every query for good, where Steampipe reads it as no limit.
+	if l.FillRate < 0 || l.BucketSize < 0 || l.MaxConcurrency < 0 {
+		return inprocess.Limiter{}, fmt.Errorf("limiter %q: fill_rate, bucket_size and max_concurrency must not be negative", l.Name)
+	}
+	// coupang_api also sizes the seller's budget shared by every process on the machine, which must
+	// stay a rate Coupang accepts: without fill_rate (max_concurrency alone) it would be no limit.
+	if l.Name == coupang.RateLimiterName && !(l.FillRate > 0 && l.FillRate <= coupang.MaxRateLimit && l.BucketSize >= 1) {
+		return inprocess.Limiter{}, fmt.Errorf("limiter %q: it sets the seller's requests per second: give fill_rate above 0 and at most %d (Coupang's limit) and bucket_size 1 or more, like fill_rate = 2, bucket_size = 1; to cap concurrent requests, add a limiter of another name with max_concurrency",
+			l.Name, coupang.MaxRateLimit)
 	}
 	return l, nil
 }

@@ -82,6 +82,14 @@ func TestLimiterBlockErrors(t *testing.T) {
 		{"limiter \"coupang_api\" {\n fill_rate = \"fast\"\n }", "a number is required"},
 		{"limiter \"coupang_api\" {\n fill_rate = 1\n bucket = 1\n }", "bucket"},
 		{"limiter \"9lives\" {\n max_concurrency = 1\n }", "invalid rate limiter name"},
+		// coupang_api sizes the seller's machine-wide budget: it must stay a rate Coupang accepts
+		// (max_concurrency alone made the export send as fast as it could; 100 sent 100 a second).
+		{"limiter \"coupang_api\" {\n max_concurrency = 2\n }", "give fill_rate above 0 and at most 10 (Coupang's limit)"},
+		{"limiter \"coupang_api\" {\n fill_rate = 100\n bucket_size = 1\n }", "give fill_rate above 0 and at most 10"},
+		{"limiter \"coupang_api\" {\n fill_rate = 2\n bucket_size = 0\n max_concurrency = 1\n }", "bucket_size 1 or more"},
+		// A negative value stalled the export for good.
+		{"limiter \"coupang_api\" {\n fill_rate = -2\n bucket_size = 2\n }", "must not be negative"},
+		{"limiter \"one_at_a_time\" {\n max_concurrency = -1\n fill_rate = 1\n bucket_size = 1\n }", "must not be negative"},
 	} {
 		dir := t.TempDir()
 		writeSpc(t, dir, "coupang.spc", "plugin \"coupang\" {\n  "+tt.block+"\n}\n")
