@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -112,18 +113,40 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) BaseURL() string { return c.cfg.BaseURL }
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
-// unless the host is loopback (127.0.0.0/8, ::1 or localhost), where http is allowed too.
+// unless the host is loopback (127.0.0.0/8, ::1 or localhost), where http is allowed too. Its errors
+// show at most the scheme, host, port and path: a user, password, query or fragment may hold a key.
 func ValidateBaseURL(raw string) error {
+	const like = "like " + DefaultBaseURL
+	if !strings.Contains(raw, "://") {
+		return fmt.Errorf("base_url has no scheme: start it with https:// (http:// only for a loopback host such as 127.0.0.1), %s", like)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("base_url is not a URL: %w", errors.Unwrap(err)) // *url.Error repeats raw
+		// url.Parse quotes the part it rejects, which can be part of a password (user:pa/ss@host).
+		why := quotedPart.ReplaceAllString(errors.Unwrap(err).Error(), "")
+		return fmt.Errorf("base_url is not a URL (%s): write it as scheme://host[:port], %s", why, like)
 	}
-	raw = u.Redacted() // a password in base_url stays out of every message
+	var extra []string
+	for _, p := range []struct {
+		set  bool
+		name string
+	}{{u.User != nil, "a user or password"}, {u.Path != "" && u.Path != "/", "a path"}, {u.RawQuery != "" || u.ForceQuery, "a query (?...)"}, {u.Fragment != "", "a fragment (#...)"}} {
+		if p.set {
+			extra = append(extra, p.name)
+		}
+	}
+	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 	if u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("base_url %q has no host: use a URL like %s", raw, DefaultBaseURL)
+		return fmt.Errorf("base_url %q has no host: write it as scheme://host[:port], %s", shown, like)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
-		return fmt.Errorf("base_url %q must be only scheme://host[:port], without a path, query or credentials, like %s", raw, DefaultBaseURL)
+	if len(extra) > 0 {
+		return fmt.Errorf("base_url %q has %s: it must be only scheme://host[:port], without a path, query or credentials, %s",
+			shown, strings.Join(extra, ", "), like)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("base_url %q has port %s: use a port from 1 to 65535, or none for the scheme's", shown, p)
+		}
 	}
 	switch u.Scheme {
 	case "https":
@@ -132,10 +155,13 @@ func ValidateBaseURL(raw string) error {
 		if IsLoopbackHost(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("base_url %q uses http: use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", raw)
+		return fmt.Errorf("base_url %q uses http: use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", shown)
 	}
-	return fmt.Errorf("base_url %q must start with https:// (or http:// for a loopback host)", raw)
+	return fmt.Errorf("base_url %q must start with https:// (or http:// for a loopback host)", shown)
 }
+
+// quotedPart is a quoted part of an error message.
+var quotedPart = regexp.MustCompile(` ?"[^"]*"`)
 
 // IsLoopbackHost reports whether host (without port) is localhost or a loopback IP address.
 func IsLoopbackHost(host string) bool {
