@@ -43,7 +43,7 @@ const maxBodyBytes = 16 << 20
 type Config struct {
 	BaseURL   string // scheme://host[:port]; empty means DefaultBaseURL; http only for a loopback host
 	VendorID  string // the seller ID, like A00012345
-	AccessKey string // the Open API keys; the secret key is never logged or put in an error
+	AccessKey string // the Open API keys; neither is logged or put in an error
 	SecretKey string
 	// HTTPClient sends the requests; nil means a client with no overall timeout. Redirects are never
 	// followed: Coupang redirects callers it has blocked.

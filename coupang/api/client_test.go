@@ -483,13 +483,13 @@ func TestWithReserveBeforeSigning(t *testing.T) {
 	assert.Equal(t, 3, f.hits(), "no request after a failed reserve")
 }
 
-// Secrets, signatures and the Authorization header never reach an error or a log line, even when
-// the server echoes the request's headers back.
+// Keys, signatures and the Authorization header never reach an error or a log line, even when the
+// server echoes the request's headers or the access key back.
 func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
 		auth := r.Header.Get("Authorization")
-		switch hit % 4 {
+		switch hit % 5 {
 		case 1:
 			writeJSON(w, 401, fmt.Sprintf(`{"code":401,"message":"Invalid signature. header was %s"}`, auth))
 		case 2:
@@ -497,6 +497,8 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 			_, _ = fmt.Fprintf(w, "<html><title>%s</title><body>%s %s</body></html>", auth, auth, testSecret)
 		case 3:
 			writeJSON(w, 500, fmt.Sprintf(`{"code":500,"message":"secret %s sig %s"}`, testSecret, auth))
+		case 4: // the access key alone, outside any header
+			writeJSON(w, 401, fmt.Sprintf(`{"code":401,"message":"Invalid access key: %s"}`, testAccess))
 		default:
 			writeJSON(w, 200, fmt.Sprintf("not json %s", auth))
 		}
@@ -505,7 +507,7 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	logger := hclog.New(&hclog.LoggerOptions{Output: &buf, Level: hclog.Trace})
 	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Logger = logger; cfg.MaxAttempts = 1 })
 	var msgs []string
-	for i := 0; i < 4; i++ {
+	for i := 0; i < 5; i++ {
 		_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 		require.Error(t, err)
 		msgs = append(msgs, err.Error(), fmt.Sprintf("%+v", err))
@@ -518,6 +520,7 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	}
 	for _, text := range append(msgs, buf.String()) {
 		assert.NotContains(t, text, testSecret)
+		assert.NotContains(t, text, testAccess)
 		assert.NotContains(t, text, "CEA algorithm")
 		for _, sig := range sigs {
 			assert.NotContains(t, text, sig)

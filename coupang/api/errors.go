@@ -213,10 +213,12 @@ func redactSecrets(s string) string {
 	return hexRun.ReplaceAllString(s, "[redacted]")
 }
 
-// redact removes the client's secret key and anything signature-like from s.
+// redact removes the client's keys and anything signature-like from s.
 func (c *Client) redact(s string) string {
-	if len(c.cfg.SecretKey) >= 4 {
-		s = strings.ReplaceAll(s, c.cfg.SecretKey, "[redacted]")
+	for _, key := range []string{c.cfg.SecretKey, c.cfg.AccessKey} {
+		if len(key) >= 4 {
+			s = strings.ReplaceAll(s, key, "[redacted]")
+		}
 	}
 	return redactSecrets(s)
 }
