@@ -63,7 +63,13 @@ func parseArgs(args []string) (options, error) {
 		return nil
 	})
 	value("where", func(v string) error { o.Where = append(o.Where, v); return nil })
-	value("config", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
+	value("config", func(v string) error {
+		if strings.TrimSpace(v) == "" { // as an empty --connection: not a silent fall back to COUPANG_*
+			return fmt.Errorf("--config needs the connection's arguments, got none (without --config, the COUPANG_* variables are used)")
+		}
+		o.Config, o.HasConfig = v, true
+		return nil
+	})
 	value("limit", func(v string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || n < 0 {

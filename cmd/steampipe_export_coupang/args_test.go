@@ -19,7 +19,6 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"t", "--select", "a, B", "-select=c", "--limit=0", "-output", "jsonl"},
 			options{Table: "t", Select: []string{"a", "b", "c"}, Limit: 0, Output: "jsonl"}},
 		{[]string{"t", "--config", `vendor_id = "A1"`}, options{Table: "t", Limit: -1, Output: "csv", Config: `vendor_id = "A1"`, HasConfig: true}},
-		{[]string{"t", "--config="}, options{Table: "t", Limit: -1, Output: "csv", HasConfig: true}},
 		{[]string{"t", "--connection", "c", "--config-dir", "/x", "--verbose"},
 			options{Table: "t", Limit: -1, Output: "csv", Connection: "c", ConfigDir: "/x", Verbose: true}},
 		{[]string{"--help"}, options{Limit: -1, Output: "csv", Help: true}},
@@ -56,7 +55,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--output=JSON", "--bom=true"}, "--bom is for --output csv only"},
 		{[]string{"t", "--bogus"}, `unknown flag "--bogus"`},
 		{[]string{"t", "--config", "x", "--connection", "c"}, "either --config or --connection"},
-		{[]string{"t", "--config", "", "--connection", "c"}, "either --config or --connection"},
+		{[]string{"t", "--config", "", "--connection", "c"}, "--config needs the connection's arguments, got none"},
+		{[]string{"t", "--config= "}, "--config needs the connection's arguments, got none"},
 		{[]string{"t", "--config-dir", "/x"}, "--config-dir needs --connection"},
 		// An empty name, as an unset shell variable gives, never selects every column or drops one.
 		{[]string{"t", "--select", ","}, `bad --select ",": a column name is empty`},
