@@ -176,8 +176,9 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if cs.built == nil {
 		cs.built = map[string]*connection{}
 	}
-	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client, budget: budget,
-		snap: newSnapshot(now), config: config}
+	refused := &refusal{now: now}
+	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client.WithGate(refused.allow, refused.failed),
+		budget: budget, snap: newSnapshot(now), config: config}
 	cs.built[d.Connection.Name] = c
 	return c, nil
 }

@@ -74,6 +74,8 @@ type Client struct {
 	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
+	allow   func() error                                     // asked before every request; nil allows all
+	failed  func(e *Error)                                   // told of every failed attempt; may be nil
 	sleep   func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
 }
 
@@ -183,6 +185,17 @@ func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err err
 	return &cp
 }
 
+// WithGate returns a copy of c that asks allow before every HTTP request, retries included, before
+// the reserve hook, and tells failed of every attempt that failed: a caller can stop sending after
+// answers that every later request would get too (wrong keys, an unregistered IP, a blocked caller),
+// since many errors in a short time get a seller blocked. An error from allow ends the call unsent
+// and is returned as is, never retried.
+func (c *Client) WithGate(allow func() error, failed func(*Error)) *Client {
+	cp := *c
+	cp.allow, cp.failed = allow, failed
+	return &cp
+}
+
 // Reuse lets a Client answer a call from data fetched moments ago, or refuse it, instead of asking
 // Coupang; the policy is the caller's. Implementations must be safe for concurrent use and must not
 // modify pages or inquiries: they are shared read-only.
@@ -281,7 +294,7 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 		}
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {
-			return nil, err // the reserve hook failed
+			return nil, err // the gate or the reserve hook refused
 		}
 		apiErr.Attempts = attempt
 		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts {
@@ -301,8 +314,21 @@ func cancelled(ctx context.Context, path string, attempts int) error {
 }
 
 // attemptOnce sends one request and decodes its answer, reporting it to the log and the request
-// hook. Every failure but the reserve hook's is an *Error.
+// hook. Every failure but the gate's and the reserve hook's is an *Error. The gate is asked before
+// and after the wait for the rate budget, as a refusal may arrive meanwhile.
 func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n int, decode func([]byte) (*T, error)) (*T, error) {
+	gate := func() error {
+		if c.allow == nil {
+			return nil
+		}
+		if err := c.allow(); err != nil {
+			return fmt.Errorf("coupang api GET %s: %w", path, err)
+		}
+		return nil
+	}
+	if err := gate(); err != nil {
+		return nil, err
+	}
 	actx := ctx
 	if c.reserve != nil {
 		sent, err := c.reserve(ctx)
@@ -312,6 +338,9 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 		once := sync.OnceFunc(sent)
 		defer once()
 		actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once() }})
+	}
+	if err := gate(); err != nil {
+		return nil, err
 	}
 	actx, cancel := context.WithTimeout(actx, c.cfg.Timeout)
 	defer cancel()
@@ -335,6 +364,9 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 		e.Message = c.redact(e.Message)
 		info.Kind = e.Kind
 		c.cfg.Logger.Debug("coupang api attempt failed", append(logArgs, "error", e.Error())...)
+		if c.failed != nil {
+			c.failed(e)
+		}
 	} else {
 		c.cfg.Logger.Debug("coupang api attempt", logArgs...)
 	}

@@ -47,3 +47,47 @@ func TestWithReserve(t *testing.T) {
 	assert.ErrorIs(t, err, full)
 	assert.Equal(t, 2, f.hits(), "no request after a failed reserve")
 }
+
+// TestWithGate: failed is told of every failed attempt, retries included; a refusal from allow,
+// before or after the wait for the rate budget, ends the call unsent and unretried.
+func TestWithGate(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+		if hit <= 2 {
+			writeJSON(w, 503, `{"code":503,"message":"Service Unavailable"}`)
+			return
+		}
+		writeJSON(w, 401, `{"code":401,"message":"Invalid signature."}`)
+	})
+	base := newTestClient(t, f.URL)
+	var kinds []ErrorKind
+	refused := errors.New("refused")
+	var closed bool
+	c := base.WithGate(func() error {
+		if closed {
+			return refused
+		}
+		return nil
+	}, func(e *Error) {
+		kinds = append(kinds, e.Kind)
+		closed = closed || e.Kind == KindAuth
+	})
+	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	assert.Equal(t, KindAuth, KindOf(err))
+	assert.Equal(t, []ErrorKind{KindServer, KindServer, KindAuth}, kinds)
+	assert.Equal(t, 3, f.hits())
+
+	_, err = c.GetInquiry(context.Background(), 5)
+	assert.ErrorIs(t, err, refused)
+	assert.Equal(t, 3, f.hits(), "no request once refused")
+
+	// A refusal that arrives while the attempt waits for the budget.
+	closed = false
+	late := c.WithReserve(func(context.Context) (func(), error) {
+		closed = true
+		return func() {}, nil
+	})
+	_, err = late.GetInquiry(context.Background(), 5)
+	assert.ErrorIs(t, err, refused)
+	assert.Equal(t, 3, f.hits(), "no request after a refusal during the wait")
+}
