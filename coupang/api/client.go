@@ -405,7 +405,8 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	case len(body) > maxBodyBytes:
 		return status, nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("response body larger than %d bytes", maxBodyBytes)}
 	case status < 200 || status > 299:
-		e := statusError(status, resp.Header.Get("Location"), body)
+		// Redacted before statusError shortens the message, which could cut a key and keep its start.
+		e := statusError(status, resp.Header.Get("Location"), []byte(c.redact(string(body))))
 		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return status, nil, e
 	}

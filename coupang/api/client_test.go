@@ -139,6 +139,21 @@ func TestGatewayTimeoutFollowsTheAttempt(t *testing.T) {
 	}
 }
 
+// TestKeyAtTheMessageLimitIsRedacted: a key echoed where the message is shortened (300
+// characters) is redacted before, so not even its start reaches the error.
+func TestKeyAtTheMessageLimitIsRedacted(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{testAccess, testSecret} {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			writeJSON(w, 401, fmt.Sprintf(`{"code":401,"message":"%s %s"}`, strings.Repeat("x", 290), key))
+		})
+		c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 })
+		_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), key[:6], "the start of %s", key)
+	}
+}
+
 func TestGetInquirySignsEmptyQuery(t *testing.T) {
 	t.Parallel()
 	body := `{"code":"200","message":"OK","data":{"inquiryId":1015668177,"vendorItemId":3285906659,"orderId":"10000012345676","inquiryAt":"2018-01-08T16:43:42","replies":null}}`
