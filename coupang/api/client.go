@@ -122,9 +122,12 @@ func ValidateBaseURL(raw string) error {
 	if !strings.Contains(raw, "://") {
 		return fmt.Errorf("base_url has no scheme: start it with https:// (http:// only for a loopback host such as 127.0.0.1), %s", like)
 	}
+	if strings.Contains(raw, "@") { // user:pass@host; parsing a password with a / in it may show it as host and path
+		return fmt.Errorf("base_url has a user or password (an @): leave them out (the keys have arguments of their own); write it as scheme://host[:port], %s", like)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Parse quotes the part it rejects, which can be part of a password (user:pa/ss@host).
+		// url.Parse quotes the part it rejects, which can be part of a query (?key=%zz).
 		why := quotedPart.ReplaceAllString(errors.Unwrap(err).Error(), "")
 		return fmt.Errorf("base_url is not a URL (%s): write it as scheme://host[:port], %s", why, like)
 	}
@@ -132,7 +135,7 @@ func ValidateBaseURL(raw string) error {
 	for _, p := range []struct {
 		set  bool
 		name string
-	}{{u.User != nil, "a user or password"}, {u.Path != "" && u.Path != "/", "a path"}, {u.RawQuery != "" || u.ForceQuery, "a query (?...)"}, {u.Fragment != "", "a fragment (#...)"}} {
+	}{{u.Path != "" && u.Path != "/", "a path"}, {u.RawQuery != "" || u.ForceQuery, "a query (?...)"}, {u.Fragment != "", "a fragment (#...)"}} {
 		if p.set {
 			extra = append(extra, p.name)
 		}

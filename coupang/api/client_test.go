@@ -585,7 +585,7 @@ func TestValidateBaseURL(t *testing.T) {
 		"http://127.0.0.1:99999":              "has port 99999: use a port from 1 to 65535",
 		"https://example.com#top":             "has a fragment (#...)",
 		"https://api-gateway.coupang.com/v2/": "without a path",
-		"https://user:pw@example.com":         "without a path, query or credentials",
+		"https://user:pw@example.com":         "has a user or password (an @)",
 		"https://example.com/?x=1":            "without a path",
 		"://bad":                              "is not a URL",
 	} {
@@ -597,7 +597,8 @@ func TestValidateBaseURL(t *testing.T) {
 	// url.Parse reads as a port it quotes), a query or a fragment.
 	for _, u := range []string{"https://u:secretpw@/", "https://u:secretpw@host:bad/", "https://u:secretpw@host/%zz", "ftp://u:secretpw@host",
 		"https://secretpw@example.com", "https://secretpw:x@example.com", "https://u:secret/pw@example.com", "https://example.com?key=secretpw",
-		"https://example.com/#secretpw", "u:secretpw@example.com"} {
+		"https://example.com/#secretpw", "u:secretpw@example.com",
+		"https://u:1234/secretpw@example.com", "https://secret/pw@example.com"} {
 		err := ValidateBaseURL(u)
 		require.Error(t, err, u)
 		assert.NotContains(t, err.Error(), "secret", u)
