@@ -37,11 +37,18 @@ func parseArgs(args []string) (options, error) {
 	fs := flag.NewFlagSet("steampipe_export_coupang", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported by the caller; --help is ours
 	var bad error            // a value's error in our words: package flag rewords what a Func returns
+	// A blank value (an unset shell variable) of these flags would silently mean what leaving the
+	// flag out means, maybe another seller's keys from the COUPANG_* variables: it is refused.
+	withoutIt := map[string]string{"config": "the COUPANG_* variables are used", "connection": "the COUPANG_* variables are used",
+		"config-dir": "~/.steampipe/config is read"}
 	value := func(name string, set func(string) error) {
 		fs.Func(name, "", func(v string) error {
-			if v == "--" { // `--flag -- TABLE`: flag takes "--" as the value, not as the end of the flags
+			switch {
+			case v == "--": // `--flag -- TABLE`: flag takes "--" as the value, not as the end of the flags
 				bad = fmt.Errorf("flag --%s needs a value, got %q", name, v)
-			} else {
+			case withoutIt[name] != "" && strings.TrimSpace(v) == "":
+				bad = fmt.Errorf("flag --%s is empty: give it a value, or leave it out (without --%s, %s)", name, name, withoutIt[name])
+			default:
 				bad = set(v)
 			}
 			return bad
@@ -63,13 +70,7 @@ func parseArgs(args []string) (options, error) {
 		return nil
 	})
 	value("where", func(v string) error { o.Where = append(o.Where, v); return nil })
-	value("config", func(v string) error {
-		if strings.TrimSpace(v) == "" { // as an empty --connection: not a silent fall back to COUPANG_*
-			return fmt.Errorf("--config needs the connection's arguments, got none (without --config, the COUPANG_* variables are used)")
-		}
-		o.Config, o.HasConfig = v, true
-		return nil
-	})
+	value("config", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
 	value("limit", func(v string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || n < 0 {
@@ -79,22 +80,8 @@ func parseArgs(args []string) (options, error) {
 		return nil
 	})
 	value("output", func(v string) error { o.Output = strings.ToLower(v); return nil })
-	// An empty --connection or --config-dir (an unset shell variable) would silently fall back to
-	// the COUPANG_* variables, maybe another seller's keys, or to the default directory.
-	value("connection", func(v string) error {
-		if v == "" {
-			return fmt.Errorf("--connection needs a connection NAME, got an empty one (without --connection, the COUPANG_* variables are used)")
-		}
-		o.Connection = v
-		return nil
-	})
-	value("config-dir", func(v string) error {
-		if v == "" {
-			return fmt.Errorf("--config-dir needs a directory, got an empty one (without --config-dir, ~/.steampipe/config is read)")
-		}
-		o.ConfigDir = v
-		return nil
-	})
+	value("connection", func(v string) error { o.Connection = v; return nil })
+	value("config-dir", func(v string) error { o.ConfigDir = v; return nil })
 	for name, p := range map[string]*bool{"bom": &o.BOM, "v": &o.Verbose, "verbose": &o.Verbose, "h": &o.Help, "help": &o.Help} {
 		fs.BoolVar(p, name, false, "")
 	}
@@ -169,7 +156,7 @@ Flags:
                            col = v, col != v, col < v, col <= v, col > v, col >= v,
                            col in (v1, v2), col between v1 and v2, col is null, col is not null,
                            joined with and, or, not and parentheses
-                         values: 'quoted', "quoted", or bare numbers and words;
+                         values: 'quoted', or bare numbers and words (not a column's name, nor null);
                          timestamps: RFC 3339, yyyy-MM-dd or 'yyyy-MM-dd HH:mm:ss' (no offset: Korean time, UTC+9),
                            or now(), current_date (Korean midnight), each +/- interval '7 days'
   --limit N              write at most N rows

@@ -55,8 +55,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--output=JSON", "--bom=true"}, "--bom is for --output csv only"},
 		{[]string{"t", "--bogus"}, `unknown flag "--bogus"`},
 		{[]string{"t", "--config", "x", "--connection", "c"}, "either --config or --connection"},
-		{[]string{"t", "--config", "", "--connection", "c"}, "--config needs the connection's arguments, got none"},
-		{[]string{"t", "--config= "}, "--config needs the connection's arguments, got none"},
+		{[]string{"t", "--config", "", "--connection", "c"}, "flag --config is empty: give it a value, or leave it out (without --config, the COUPANG_* variables are used)"},
+		{[]string{"t", "--config= "}, "flag --config is empty: give it a value, or leave it out (without --config, the COUPANG_* variables are used)"},
 		{[]string{"t", "--config-dir", "/x"}, "--config-dir needs --connection"},
 		// An empty name, as an unset shell variable gives, never selects every column or drops one.
 		{[]string{"t", "--select", ","}, `bad --select ",": a column name is empty`},
@@ -67,9 +67,10 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--select", "a,A"}, `bad --select "a,A": column a is selected twice`},
 		{[]string{"t", "--select", "a", "--select", "b, a"}, `bad --select "b, a": column a is selected twice`},
 		// An empty --connection would fall back to the COUPANG_* variables, an empty --config-dir to the default.
-		{[]string{"t", "--connection", ""}, "--connection needs a connection NAME, got an empty one"},
-		{[]string{"t", "--connection="}, "--connection needs a connection NAME, got an empty one"},
-		{[]string{"t", "--connection", "c", "--config-dir", ""}, "--config-dir needs a directory, got an empty one"},
+		{[]string{"t", "--connection", ""}, "flag --connection is empty"},
+		{[]string{"t", "--connection="}, "flag --connection is empty"},
+		{[]string{"t", "--connection", " "}, "flag --connection is empty"},
+		{[]string{"t", "--connection", "c", "--config-dir", ""}, "flag --config-dir is empty: give it a value, or leave it out (without --config-dir, ~/.steampipe/config is read)"},
 	}
 	for _, tt := range tests {
 		_, err := parseArgs(tt.args)
