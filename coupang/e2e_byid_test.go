@@ -48,9 +48,9 @@ func TestInquiryIDListOneReadPerID(t *testing.T) {
 }
 
 // TestInquiryIDListStopsAfterNotFoundRun: reads stop, with an error naming the cause, after ten
-// not-found answers less than a minute apart, found answers among them or not (a list mixing known
-// and unknown IDs must not send 404s without end); the refusal holds for later statements until a
-// minute has passed (TestNotFoundRunExpires: a quiet minute forgets the count).
+// not-found answers within a minute, found answers among them or not (a list mixing known and
+// unknown IDs must not send 404s without end); the refusal holds for later statements until a
+// minute has passed (TestNotFoundRunExpires: thinly spread unknown IDs go on).
 func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, reuseData, "")
@@ -74,7 +74,7 @@ func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
 	// One more unknown ID makes ten; the eleventh is never sent.
 	_, err := e.query(t, sortedIDList(replyTable, unknown(9_100_000_000, 3), 1000))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "10 inquiry IDs asked for in the last minutes were not found")
+	assert.Contains(t, err.Error(), "10 inquiry IDs asked for within a minute were not found")
 	assert.Contains(t, err.Error(), "vendor_id")
 	assert.Equal(t, int64(1), int64(len(e.sb.Log())))
 

@@ -19,14 +19,14 @@ const (
 	reuseMaxInquiries = 20_000
 )
 
-// After maxNotFound single-inquiry reads answered "not found", the connection sends no more: IDs
-// from the seller's own listings are found, so unknown ones mean a wrong list, and many 404s in a
-// short time are the pattern Coupang blocks sellers for. A found answer does not restart the count
-// (a list that mixes known and unknown IDs would otherwise send 404s without end); the count is
-// forgotten notFoundExpiry after the last "not found", so that a corrected query runs without a restart.
+// After maxNotFound single-inquiry reads answered "not found" within notFoundWindow, the connection
+// sends no more for notFoundWindow: IDs from the seller's own listings are found, so many unknown
+// ones in a short time mean a wrong list, and they are the pattern Coupang blocks sellers for. Found
+// answers in between change nothing (a list alternating known and unknown IDs is stopped), and a
+// few unknown IDs spread over a long list (deleted inquiries) are let through.
 const (
 	maxNotFound    = 10
-	notFoundExpiry = time.Minute
+	notFoundWindow = time.Minute
 )
 
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
@@ -42,8 +42,7 @@ type snapshot struct {
 	inquiries map[int64]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
 
-	notFound     int // "not found" answers, none more than notFoundExpiry after the one before
-	lastNotFound time.Time
+	notFounds []time.Time // when the last maxNotFound "not found" answers came, oldest first
 }
 
 // batch is what one scan fetched.
@@ -136,10 +135,11 @@ func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
 	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
 		return e.v, nil
 	}
-	if s.notFound >= maxNotFound && now.Sub(s.lastNotFound) <= notFoundExpiry {
-		return nil, fmt.Errorf("not sent: %d inquiry IDs asked for in the last minutes were not found for this seller, "+
+	if n := len(s.notFounds); n == maxNotFound && s.notFounds[n-1].Sub(s.notFounds[0]) <= notFoundWindow &&
+		now.Sub(s.notFounds[n-1]) <= notFoundWindow {
+		return nil, fmt.Errorf("not sent: %d inquiry IDs asked for within a minute were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", s.notFound)
+			"(or find the inquiries by inquiry_at), then retry in a minute", n)
 	}
 	return nil, nil
 }
@@ -152,10 +152,8 @@ func (r *scanReuse) Read(_ int64, err error) {
 	s := r.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	if now.Sub(s.lastNotFound) > notFoundExpiry {
-		s.notFound = 0
+	s.notFounds = append(s.notFounds, s.now())
+	if len(s.notFounds) > maxNotFound {
+		s.notFounds = s.notFounds[1:]
 	}
-	s.notFound++
-	s.lastNotFound = now
 }

@@ -104,27 +104,35 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
 }
 
-// TestNotFoundRunExpires: the refusal after maxNotFound unknown IDs lasts notFoundExpiry; after it,
-// a new unknown ID starts a new count rather than extending the old one.
+// TestNotFoundRunExpires: maxNotFound unknown IDs within notFoundWindow stop reads for
+// notFoundWindow; after it, or when they are spread more thinly, reads go on.
 func TestNotFoundRunExpires(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	r := newSnapshot(func() time.Time { return now }).scanReuse(tableInquiry, 0)
 	notFound := &api.Error{Kind: api.KindNotFound}
-	for id := range int64(maxNotFound) {
-		_, err := r.Inquiry(id + 1)
-		require.NoError(t, err, "read %d is sent", id+1)
-		r.Read(id+1, notFound)
+	read := func(id int64) error {
+		_, err := r.Inquiry(id)
+		if err == nil {
+			r.Read(id, notFound)
+		}
+		return err
 	}
-	_, err := r.Inquiry(100)
-	require.ErrorContains(t, err, "not found for this seller")
+	for id := range int64(maxNotFound) {
+		require.NoError(t, read(id+1), "read %d is sent", id+1)
+	}
+	require.ErrorContains(t, read(100), "not found for this seller")
 
-	now = now.Add(notFoundExpiry + time.Second)
-	_, err = r.Inquiry(101)
-	require.NoError(t, err, "the run is forgotten after its expiry")
-	r.Read(101, notFound)
-	_, err = r.Inquiry(102)
-	assert.NoError(t, err, "one unknown ID after the expiry is a count of one")
+	now = now.Add(notFoundWindow + time.Second)
+	require.NoError(t, read(101), "the refusal ends a minute after the last unknown ID")
+	assert.NoError(t, read(102), "one unknown ID after it does not renew the refusal")
+
+	// Later, twenty more, 7 s apart: never ten within a minute.
+	now = now.Add(2 * notFoundWindow)
+	for id := range int64(2 * maxNotFound) {
+		now = now.Add(7 * time.Second)
+		require.NoError(t, read(200+id), "sparse unknown ID %d", id)
+	}
 }
 
 // TestSnapshotKeepsTheNewerListing: when a new listing does not fit beside the only older one, the
