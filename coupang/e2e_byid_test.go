@@ -1,6 +1,7 @@
 package coupang_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -55,7 +56,11 @@ func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, reuseData, "")
 	clock := e.useStepClock()
-	knownID := e.sb.Inquiries()[0].InquiryID
+	// An inquiry with replies, so that reading it gives rows: which ones have replies changes with the day.
+	inquiries := e.sb.Inquiries()
+	known := slices.IndexFunc(inquiries, func(q sandbox.Inquiry) bool { return len(q.Replies) > 0 })
+	require.GreaterOrEqual(t, known, 0)
+	knownID := inquiries[known].InquiryID
 	unknown := func(from int64, n int) []int64 {
 		var out []int64
 		for i := range int64(n) {
