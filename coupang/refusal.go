@@ -2,7 +2,6 @@ package coupang
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -10,61 +9,64 @@ import (
 )
 
 // refusedFor is how long a connection sends nothing after Coupang refused one of its requests in a
-// way every later request would be refused too: 401 (wrong keys or clock), 403 or a redirect (IP not
-// registered, or the caller blocked), 400 "Invalid vendor ID" or 404 from a list endpoint (wrong
-// vendor_id). Without it each scan of a statement, each panel of a dashboard and each rerun sends one
-// more such request, and many errors in a short time are what Coupang blocks sellers for. The time
-// runs from the last refusal Coupang sent; a changed connection config builds a new connection,
-// which sends at once. A single inquiry read "not found" is snapshot's (maxNotFound).
+// way every later request would be refused too (api.Error.RefusesAll). Without it each scan of a
+// statement, each panel of a dashboard and each rerun sends one more such request, and many errors
+// in a short time are what Coupang blocks sellers for. The time runs from the last refusal Coupang
+// sent; a changed connection config builds a new connection, which sends at once.
 const refusedFor = time.Minute
 
-// refusal is one connection's memory of the last refusal that applies to all its requests.
+// After maxNotFound single-inquiry reads answered "not found" within notFoundWindow, the connection
+// sends no more of them for notFoundWindow: IDs from the seller's own listings are found, so many
+// unknown ones in a short time mean a wrong list, and they are the pattern Coupang blocks sellers
+// for. Found answers in between change nothing (a list alternating known and unknown IDs is
+// stopped), and a few unknown IDs spread over a long list (deleted inquiries) are let through.
+const (
+	maxNotFound    = 10
+	notFoundWindow = time.Minute
+)
+
+// refusal is one connection's memory of the answers that make it stop sending: the last refusal
+// that applies to all its requests, and the last maxNotFound single inquiries not found.
 type refusal struct {
-	mu    sync.Mutex
-	now   func() time.Time
-	at    time.Time // when the last such refusal arrived; zero if none
-	cause string    // its error message (keys and signatures already redacted)
+	mu        sync.Mutex
+	now       func() time.Time
+	at        time.Time   // when the last refusal of every request arrived; zero if none
+	cause     string      // its error message (keys and signatures already redacted)
+	notFounds []time.Time // when the last maxNotFound "not found" answers came, oldest first
 }
 
-// allow is the client's gate (api.Client.WithGate): an error while a refusal is recent.
-func (r *refusal) allow() error {
+// allow is the client's gate (api.Client.WithGate): an error while a refusal is recent, or, for a
+// single-inquiry read, while maxNotFound reads within notFoundWindow were not found.
+func (r *refusal) allow(path string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.at.IsZero() {
-		return nil
+	now := r.now()
+	if ago := now.Sub(r.at); !r.at.IsZero() && ago <= refusedFor {
+		return fmt.Errorf("not sent: Coupang refused this connection's request %s ago, and would refuse this one the same way "+
+			"(%s); repeated errors get a seller blocked, so the connection sends nothing for %s after such a refusal: "+
+			"fix the cause, then run the query again after that (changing the connection config takes effect at once)",
+			ago.Round(time.Second), r.cause, refusedFor-ago.Round(time.Second))
 	}
-	ago := r.now().Sub(r.at)
-	if ago > refusedFor {
-		return nil
+	if n := len(r.notFounds); !api.IsListPath(path) && n == maxNotFound &&
+		r.notFounds[n-1].Sub(r.notFounds[0]) <= notFoundWindow && now.Sub(r.notFounds[n-1]) <= notFoundWindow {
+		return fmt.Errorf("not sent: %d inquiry IDs asked for within a minute were not found for this seller, "+
+			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
+			"(or find the inquiries by inquiry_at), then retry in a minute", n)
 	}
-	return fmt.Errorf("not sent: Coupang refused this connection's request %s ago, and would refuse this one the same way "+
-		"(%s); repeated errors get a seller blocked, so the connection sends nothing for %s after such a refusal: "+
-		"fix the cause, then run the query again after that (changing the connection config takes effect at once)",
-		ago.Round(time.Second), r.cause, refusedFor-ago.Round(time.Second))
+	return nil
 }
 
-// failed is told of every failed attempt and remembers those that apply to every request.
+// failed is told of every failed attempt and remembers those that stop the connection sending.
 func (r *refusal) failed(e *api.Error) {
-	if !refusesAll(e) {
-		return
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.at, r.cause = r.now(), e.Error()
-}
-
-// refusesAll reports whether every request of the connection would get the answer e: wrong keys
-// or clock, a refused or blocked caller, or a wrong vendor_id.
-func refusesAll(e *api.Error) bool {
-	switch e.Kind {
-	case api.KindAuth, api.KindForbidden:
-		return true
-	case api.KindBadRequest:
-		msg := strings.ToLower(e.Message)
-		return e.StatusCode != 0 && (strings.Contains(msg, "vendor id") || strings.Contains(msg, "vendorid"))
-	case api.KindNotFound:
-		// A list path ends in the endpoint's name; a single-inquiry path in the inquiry's ID.
-		return strings.HasSuffix(e.Path, "Inquiries")
+	switch {
+	case e.RefusesAll():
+		r.at, r.cause = r.now(), e.Error()
+	case e.Kind == api.KindNotFound: // a single inquiry: a list's 404 refuses all
+		r.notFounds = append(r.notFounds, r.now())
+		if len(r.notFounds) > maxNotFound {
+			r.notFounds = r.notFounds[1:]
+		}
 	}
-	return false
 }

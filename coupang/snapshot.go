@@ -1,7 +1,6 @@
 package coupang
 
 import (
-	"fmt"
 	"maps"
 	"sync"
 	"time"
@@ -19,16 +18,6 @@ const (
 	reuseMaxInquiries = 20_000
 )
 
-// After maxNotFound single-inquiry reads answered "not found" within notFoundWindow, the connection
-// sends no more for notFoundWindow: IDs from the seller's own listings are found, so many unknown
-// ones in a short time mean a wrong list, and they are the pattern Coupang blocks sellers for. Found
-// answers in between change nothing (a list alternating known and unknown IDs is stopped), and a
-// few unknown IDs spread over a long list (deleted inquiries) are let through.
-const (
-	maxNotFound    = 10
-	notFoundWindow = time.Minute
-)
-
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
 // inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
 // join's second listing reuses the pages, a nested loop's inner `inquiry_id = X` scans the
@@ -41,8 +30,6 @@ type snapshot struct {
 	pages     map[api.ListRequest]entry[*api.Page]
 	inquiries map[int64]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
-
-	notFounds []time.Time // when the last maxNotFound "not found" answers came, oldest first
 }
 
 // batch is what one scan fetched.
@@ -127,33 +114,12 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 }
 
 // Inquiry implements api.Reuse.
-func (r *scanReuse) Inquiry(id int64) (*api.Inquiry, error) {
+func (r *scanReuse) Inquiry(id int64) *api.Inquiry {
 	s := r.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	if e, ok := s.inquiries[id]; ok && r.usable(e.b, now) {
-		return e.v, nil
+	if e, ok := s.inquiries[id]; ok && r.usable(e.b, s.now()) {
+		return e.v
 	}
-	if n := len(s.notFounds); n == maxNotFound && s.notFounds[n-1].Sub(s.notFounds[0]) <= notFoundWindow &&
-		now.Sub(s.notFounds[n-1]) <= notFoundWindow {
-		return nil, fmt.Errorf("not sent: %d inquiry IDs asked for within a minute were not found for this seller, "+
-			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", n)
-	}
-	return nil, nil
-}
-
-// Read implements api.Reuse.
-func (r *scanReuse) Read(_ int64, err error) {
-	if api.KindOf(err) != api.KindNotFound {
-		return
-	}
-	s := r.snap
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.notFounds = append(s.notFounds, s.now())
-	if len(s.notFounds) > maxNotFound {
-		s.notFounds = s.notFounds[1:]
-	}
+	return nil
 }

@@ -51,8 +51,7 @@ func TestSnapshotReuseRules(t *testing.T) {
 	assert.False(t, ok, "the same table, cache off: no reuse")
 	_, ok = s.scanReuse(tableInquiry, time.Minute).Page(req)
 	assert.True(t, ok, "the same table, cache on: reuse within its TTL")
-	inq, err := s.scanReuse(tableReply, 0).Inquiry(2)
-	require.NoError(t, err)
+	inq := s.scanReuse(tableReply, 0).Inquiry(2)
 	require.NotNil(t, inq)
 	assert.Equal(t, int64(2), inq.InquiryID)
 
@@ -74,9 +73,8 @@ func TestSnapshotReuseRules(t *testing.T) {
 	r := s.scanReuse(tableReply, 0)
 	_, ok = r.Page(api.ListRequest{PageNum: 2})
 	assert.True(t, ok)
-	inq, err = r.Inquiry(1)
+	inq = r.Inquiry(1)
 	assert.Nil(t, inq, "the first listing is too old by now")
-	assert.NoError(t, err)
 }
 
 func TestSnapshotMemoryBound(t *testing.T) {
@@ -102,37 +100,6 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	assert.True(t, ok)
 	third.Listed(api.ListRequest{PageNum: 4}, page(make([]int64, reuseMaxInquiries)...))
 	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
-}
-
-// TestNotFoundRunExpires: maxNotFound unknown IDs within notFoundWindow stop reads for
-// notFoundWindow; after it, or when they are spread more thinly, reads go on.
-func TestNotFoundRunExpires(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	r := newSnapshot(func() time.Time { return now }).scanReuse(tableInquiry, 0)
-	notFound := &api.Error{Kind: api.KindNotFound}
-	read := func(id int64) error {
-		_, err := r.Inquiry(id)
-		if err == nil {
-			r.Read(id, notFound)
-		}
-		return err
-	}
-	for id := range int64(maxNotFound) {
-		require.NoError(t, read(id+1), "read %d is sent", id+1)
-	}
-	require.ErrorContains(t, read(100), "not found for this seller")
-
-	now = now.Add(notFoundWindow + time.Second)
-	require.NoError(t, read(101), "the refusal ends a minute after the last unknown ID")
-	assert.NoError(t, read(102), "one unknown ID after it does not renew the refusal")
-
-	// Later, twenty more, 7 s apart: never ten within a minute.
-	now = now.Add(2 * notFoundWindow)
-	for id := range int64(2 * maxNotFound) {
-		now = now.Add(7 * time.Second)
-		require.NoError(t, read(200+id), "sparse unknown ID %d", id)
-	}
 }
 
 // TestSnapshotKeepsTheNewerListing: when a new listing does not fit beside the only older one, the

@@ -74,7 +74,7 @@ type Client struct {
 	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
-	allow   func() error                                     // asked before every request; nil allows all
+	allow   func(path string) error                          // asked before every request; nil allows all
 	failed  func(e *Error)                                   // told of every failed attempt; may be nil
 	sleep   func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
 }
@@ -193,7 +193,7 @@ func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err err
 // answers that every later request would get too (wrong keys, an unregistered IP, a blocked caller),
 // since many errors in a short time get a seller blocked. An error from allow ends the call unsent
 // and is returned as is, never retried.
-func (c *Client) WithGate(allow func() error, failed func(*Error)) *Client {
+func (c *Client) WithGate(allow func(path string) error, failed func(*Error)) *Client {
 	cp := *c
 	cp.allow, cp.failed = allow, failed
 	return &cp
@@ -207,11 +207,8 @@ type Reuse interface {
 	Page(req ListRequest) (page *Page, ok bool)
 	// Listed records a page Coupang returned for req.
 	Listed(req ListRequest, page *Page)
-	// Inquiry returns an inquiry to use instead of reading it, or nil to read it; a non-nil error
-	// refuses the call without sending it.
-	Inquiry(id int64) (*Inquiry, error)
-	// Read records the outcome of a single-inquiry read that was sent.
-	Read(id int64, err error)
+	// Inquiry returns an inquiry to use instead of reading it, or nil to read it.
+	Inquiry(id int64) *Inquiry
 }
 
 // WithReuse returns a copy of c that consults r before every ListInquiries and GetInquiry call;
@@ -254,21 +251,17 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 		return nil, notSent(path, fmt.Errorf("inquiry id %d is not positive", inquiryID))
 	}
 	if c.reuse != nil {
-		if inq, err := c.reuse.Inquiry(inquiryID); inq != nil || err != nil {
-			return inq, err
+		if inq := c.reuse.Inquiry(inquiryID); inq != nil {
+			return inq, nil
 		}
 	}
-	inq, err := get(ctx, c, path, "", func(body []byte) (*Inquiry, error) {
+	return get(ctx, c, path, "", func(body []byte) (*Inquiry, error) {
 		inq, err := DecodeInquiryResponse(body)
 		if err == nil && inq.InquiryID != inquiryID {
 			return nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("asked for inquiry %d, got inquiry %d", inquiryID, inq.InquiryID)}
 		}
 		return inq, err
 	})
-	if c.reuse != nil {
-		c.reuse.Read(inquiryID, err)
-	}
-	return inq, err
 }
 
 // ListProductInquiries fetches one page of the product Q&A list, like ListInquiries.
@@ -324,7 +317,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 		if c.allow == nil {
 			return nil
 		}
-		if err := c.allow(); err != nil {
+		if err := c.allow(path); err != nil {
 			return fmt.Errorf("coupang api GET %s: %w", path, err)
 		}
 		return nil

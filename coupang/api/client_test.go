@@ -668,8 +668,7 @@ type recordingReuse struct {
 
 func (r *recordingReuse) Page(req ListRequest) (*Page, bool) { p, ok := r.serve[req]; return p, ok }
 func (r *recordingReuse) Listed(_ ListRequest, page *Page)   { r.listed = append(r.listed, page) }
-func (r *recordingReuse) Inquiry(int64) (*Inquiry, error)    { return nil, nil }
-func (r *recordingReuse) Read(int64, error)                  {}
+func (r *recordingReuse) Inquiry(int64) *Inquiry             { return nil }
 
 // TestWithReuse: a page the policy holds is not sent; only a page Coupang returned is recorded,
 // never a failed call's nil.

@@ -60,7 +60,7 @@ type ErrorClass struct {
 // ErrorClasses is the single source of the hints in the client's errors and of the "Errors and
 // what to do" table in docs/index.md; a kind's specific classes come before its fallback.
 var ErrorClasses = []ErrorClass{
-	{Kind: KindBadRequest, Status: "400", Response: "`Invalid vendor ID`", Match: []string{"vendor id", "vendorid"}, Hint: "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"},
+	{Kind: KindBadRequest, Status: "400", Response: "`Invalid vendor ID`", Match: wrongVendor, Hint: "check vendor_id: it is the seller ID shown in Coupang Wing, like A00012345"},
 	{Kind: KindBadRequest, Status: "400", Response: "`time interval needs to be less than or equal to 7 days`", Match: []string{"time interval", "yyyy-mm-dd"}, Hint: "a query period must be at most 7 calendar days, dates as yyyy-MM-dd"},
 	{Kind: KindBadRequest, Status: "400, other 4xx", Response: "another rejected parameter", Hint: "check the request parameters"},
 	{Kind: KindAuth, Status: "401", Response: "`Specified signature is expired.`", Match: []string{"expired", "clock", "date"}, Hint: "this machine's clock is probably wrong (Coupang accepts a signature only for a few minutes): sync the clock (NTP); also check access_key and secret_key"},
@@ -76,6 +76,30 @@ var ErrorClasses = []ErrorClass{
 }
 
 var hintDecode = hintFor(KindDecode, "", false)
+
+// wrongVendor matches Coupang's message for a vendor ID that is not the keys' own.
+var wrongVendor = []string{"vendor id", "vendorid"}
+
+// RefusesAll reports whether every later request with the same connection config would get the
+// answer e too: wrong keys or clock (401), an unregistered or blocked caller (403, a redirect), or
+// a wrong vendor ID (400 Invalid vendor ID, or 404 from a list endpoint). Many errors in a short
+// time get a seller blocked, so a caller stops sending after one.
+func (e *Error) RefusesAll() bool {
+	switch e.Kind {
+	case KindAuth, KindForbidden:
+		return true
+	case KindBadRequest:
+		msg := strings.ToLower(e.Message)
+		return e.StatusCode != 0 && slices.ContainsFunc(wrongVendor, func(m string) bool { return strings.Contains(msg, m) })
+	case KindNotFound:
+		return IsListPath(e.Path)
+	}
+	return false
+}
+
+// IsListPath reports whether path is a list endpoint's (it ends in the endpoint's name), not a
+// single inquiry's (which ends in its ID).
+func IsListPath(path string) bool { return strings.HasSuffix(path, "Inquiries") }
 
 // hintFor picks the hint for a failure of kind k with Coupang's message msg; html is true for an
 // HTML page.

@@ -63,7 +63,7 @@ func TestWithGate(t *testing.T) {
 	var kinds []ErrorKind
 	refused := errors.New("refused")
 	var closed bool
-	c := base.WithGate(func() error {
+	c := base.WithGate(func(string) error {
 		if closed {
 			return refused
 		}
