@@ -156,7 +156,7 @@ Flags:
                            col = v, col != v, col < v, col <= v, col > v, col >= v,
                            col in (v1, v2), col between v1 and v2, col is null, col is not null,
                            joined with and, or, not and parentheses
-                         values: 'quoted', or bare numbers and words (not a column's name, nor null);
+                         values: 'quoted', "quoted", or bare numbers and words (not a column's name, nor null);
                          timestamps: RFC 3339, yyyy-MM-dd or 'yyyy-MM-dd HH:mm:ss' (no offset: Korean time, UTC+9),
                            or now(), current_date (Korean midnight), each +/- interval '7 days'
   --limit N              write at most N rows

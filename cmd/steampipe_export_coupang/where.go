@@ -200,18 +200,16 @@ func (p *whereParser) keyword(w string) bool {
 // text up to the word and / or, a ), the end, or, inside an in list, a comma.
 func (p *whereParser) appendValue(e *expr, inList bool) error {
 	col := e.Column
-	p.skipSpace()
-	doubleQuoted := strings.HasPrefix(p.src[p.pos:], `"`)
-	text, quoted, err := p.quoted(`'"`)
+	text, quote, err := p.quoted(`'"`)
 	if err != nil {
 		return err
 	}
-	if doubleQuoted {
+	if quote == `"` {
 		if err := p.checkWord(text, false); err != nil {
 			return err
 		}
 	}
-	if !quoted {
+	if quote == "" {
 		switch t, ok, err := p.timeExpr(); {
 		case err != nil:
 			return err
@@ -274,18 +272,19 @@ func (p *whereParser) atStop(inList bool) bool {
 	return p.keyword("and") || p.keyword("or")
 }
 
-// quoted reads a value in one of the quotes, if one comes next; a doubled quote stands for one.
-func (p *whereParser) quoted(quotes string) (text string, ok bool, err error) {
+// quoted reads a value in one of the quotes, if one comes next, and the quote; a doubled quote stands
+// for one. quote is "" when no quote comes next.
+func (p *whereParser) quoted(quotes string) (text, quote string, err error) {
 	p.skipSpace()
 	if p.pos == len(p.src) || !strings.ContainsRune(quotes, rune(p.src[p.pos])) {
-		return "", false, nil
+		return "", "", nil
 	}
 	q := p.src[p.pos : p.pos+1]
 	m := p.match(quotedPattern)
 	if m == "" {
-		return "", true, fmt.Errorf("unterminated quote %s", q)
+		return "", q, fmt.Errorf("unterminated quote %s", q)
 	}
-	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), true, nil
+	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), q, nil
 }
 
 // interval is a Postgres interval: months, days and a duration, kept apart as Postgres keeps them.
@@ -333,11 +332,10 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		} else if !p.symbol("+") {
 			return t, true, nil
 		}
-		var text string
-		var quoted bool
+		var text, quote string
 		if !p.keyword("interval") {
 			text = p.match(daysPattern) + " days"
-		} else if text, quoted, err = p.quoted("'"); !quoted {
+		} else if text, quote, err = p.quoted("'"); quote == "" {
 			return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
 		} else if err != nil {
 			return t, true, err
