@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math/big"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -13,13 +13,12 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
-	"github.com/zclconf/go-cty/cty"
-	ctyconvert "github.com/zclconf/go-cty/cty/convert"
 )
 
 // maxLookbackDays bounds default_lookback_days (its default is query.DefaultLookbackDays).
@@ -38,28 +37,13 @@ type coupangConfig struct {
 	DefaultLookbackDays hcl.Expression `hcl:"default_lookback_days"`
 }
 
-// argValue evaluates an argument without variables or functions; null when it is absent. Its
-// error names the argument and what to write, never the value nor HCL's diagnostics, which quote it.
-func argValue(expr hcl.Expression, arg string, want cty.Type, like string) (cty.Value, error) {
-	if expr == nil {
-		return cty.NullVal(want), nil
-	}
-	what := "text in double quotes"
-	if want == cty.Number {
-		what = "a whole number"
-	}
-	bad := fmt.Errorf("coupang connection config: %s must be %s, like %s = %s (variables, functions and lists are not allowed)",
-		arg, what, arg, like)
-	v, diags := expr.Value(nil)
-	if diags.HasErrors() || !v.IsWhollyKnown() {
-		return cty.NilVal, bad
-	}
-	if v.IsNull() {
-		return cty.NullVal(want), nil
-	}
-	v, err := ctyconvert.Convert(v, want)
-	if err != nil {
-		return cty.NilVal, bad
+// arg decodes an argument into T without variables or functions; nil when it is absent. Its error
+// names the argument and what to write, never the value nor HCL's diagnostics, which quote it.
+func arg[T any](expr hcl.Expression, name, what, like string) (*T, error) {
+	var v *T
+	if expr != nil && gohcl.DecodeExpression(expr, nil, &v).HasErrors() {
+		return nil, fmt.Errorf("coupang connection config: %s must be %s, like %s = %s (variables, functions and lists are not allowed)",
+			name, what, name, like)
 	}
 	return v, nil
 }
@@ -69,21 +53,21 @@ func argValue(expr hcl.Expression, arg string, want cty.Type, like string) (cty.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	var missing, envs []string
 	var argErr error
-	setting := func(expr hcl.Expression, arg, like, env string) string {
-		v, err := argValue(expr, arg, cty.String, like)
+	setting := func(expr hcl.Expression, name, like, env string) string {
+		v, err := arg[string](expr, name, "text in double quotes", like)
 		if err != nil {
 			argErr = cmp.Or(argErr, err)
 			return ""
 		}
-		if !v.IsNull() && strings.TrimSpace(v.AsString()) != "" {
-			return strings.TrimSpace(v.AsString())
+		if v != nil && strings.TrimSpace(*v) != "" {
+			return strings.TrimSpace(*v)
 		}
 		return strings.TrimSpace(os.Getenv(env))
 	}
-	required := func(expr hcl.Expression, arg, like, env string) string {
-		s := setting(expr, arg, like, env)
+	required := func(expr hcl.Expression, name, like, env string) string {
+		s := setting(expr, name, like, env)
 		if s == "" {
-			missing, envs = append(missing, arg), append(envs, env)
+			missing, envs = append(missing, name), append(envs, env)
 		}
 		return s
 	}
@@ -106,17 +90,15 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
 	lookbackDays = query.DefaultLookbackDays
-	days, err := argValue(c.DefaultLookbackDays, "default_lookback_days", cty.Number, "7")
+	days, err := arg[float64](c.DefaultLookbackDays, "default_lookback_days", "a whole number", "7")
 	if err != nil {
 		return cfg, 0, err
 	}
-	if !days.IsNull() {
-		f := days.AsBigFloat()
-		n, acc := f.Int64()
-		if !f.IsInt() || acc != big.Exact || n < 1 || n > maxLookbackDays {
-			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %s: it must be a whole number between 1 and %d (days, today included)", f.Text('g', 20), maxLookbackDays)
+	if days != nil {
+		if *days != math.Trunc(*days) || *days < 1 || *days > maxLookbackDays {
+			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %g: it must be a whole number between 1 and %d (days, today included)", *days, maxLookbackDays)
 		}
-		lookbackDays = int(n)
+		lookbackDays = int(*days)
 	}
 	return cfg, lookbackDays, nil
 }
