@@ -80,6 +80,37 @@ func TestRefusalStopsConnection(t *testing.T) {
 	}
 }
 
+// TestPersistent429StopsConnection: a 429 that outlasts every retry stops the connection for a
+// minute like a refusal: Coupang's throttling lasts minutes, and every later scan would send
+// testAttempts more requests into it. A 429 that a retry mends stops nothing
+// (TestFaultsRetriedThenComplete).
+func TestPersistent429StopsConnection(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, faultData, "")
+	clock := newStepClock()
+	ctx := clock.context(tuneClient(t, 5*time.Second))
+	run := func(q inprocess.Query) error {
+		e.sb.ResetLog()
+		_, err := runQuery(ctx, e.r, q)
+		return err
+	}
+	e.sb.SetFault(always(func() *sandbox.Fault { return sandbox.FaultRateLimited("") }))
+	err := run(inprocess.Query{Table: inquiryTable, Limit: -1})
+	require.ErrorContains(t, err, "rate limited (HTTP 429)")
+	assert.Len(t, e.sb.Log(), testAttempts, "retried, then failed")
+	for _, q := range refusalScans(e.sb.VendorItemIDs()[0]) {
+		err := run(q)
+		require.Error(t, err, "%s %+v", q.Table, q.Quals)
+		assert.Contains(t, err.Error(), "not sent: Coupang refused this connection's request")
+		assert.Contains(t, err.Error(), "lower COUPANG_RATE_LIMIT", "the 429's own hint")
+		assert.Empty(t, e.sb.Log(), "%s %+v: no request", q.Table, q.Quals)
+	}
+	clock.advance(61 * time.Second)
+	e.sb.SetFault(nil)
+	require.NoError(t, run(inprocess.Query{Table: replyTable, Limit: -1}))
+	assert.NotEmpty(t, e.sb.Log(), "sends again a minute after the last 429")
+}
+
 // TestRefusalOfOneRequestDoesNotStopConnection: a 400 about one request's parameters and unknown
 // inquiry IDs (below the not-found guard's ten) leave the connection sending.
 func TestRefusalOfOneRequestDoesNotStopConnection(t *testing.T) {

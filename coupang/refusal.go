@@ -9,7 +9,9 @@ import (
 )
 
 // refusedFor is how long a connection sends nothing after Coupang refused one of its requests in a
-// way every later request would be refused too (api.Error.RefusesAll). Without it each scan of a
+// way every later request would be refused too (api.Error.RefusesAll), or rate-limited it through
+// every retry (Coupang's throttling lasts minutes, so the next calls would draw 429s from the
+// start). Without it each scan of a
 // statement, each panel of a dashboard and each rerun sends one more such request, and many errors
 // in a short time are what Coupang blocks sellers for. The time runs from the last refusal Coupang
 // sent; a changed connection config builds a new connection, which sends at once.
@@ -56,12 +58,13 @@ func (r *refusal) allow(path string) error {
 	return nil
 }
 
-// failed is told of every failed attempt and remembers those that stop the connection sending.
+// failed is told of every failed call's final error and remembers those that stop the connection
+// sending.
 func (r *refusal) failed(e *api.Error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
-	case e.RefusesAll():
+	case e.RefusesAll(), e.Kind == api.KindRateLimited: // a final 429 outlasted every retry
 		r.at, r.cause = r.now(), e.Error()
 	case e.Kind == api.KindNotFound: // a single inquiry: a list's 404 refuses all
 		r.notFounds = append(r.notFounds, r.now())

@@ -75,7 +75,7 @@ type Client struct {
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
 	allow   func(path string) error                          // asked before every request; nil allows all
-	failed  func(e *Error)                                   // told of every failed attempt; may be nil
+	failed  func(e *Error)                                   // told of every call's final failure; may be nil
 	sleep   func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
 }
 
@@ -189,10 +189,11 @@ func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err err
 }
 
 // WithGate returns a copy of c that asks allow before every HTTP request, retries included, before
-// the reserve hook, and tells failed of every attempt that failed: a caller can stop sending after
-// answers that every later request would get too (wrong keys, an unregistered IP, a blocked caller),
-// since many errors in a short time get a seller blocked. An error from allow ends the call unsent
-// and is returned as is, never retried.
+// the reserve hook, and tells failed of the error each failed call returns, after its retries: a
+// caller can stop sending after answers that every later request would get too (wrong keys, an
+// unregistered IP, a blocked caller, a 429 that outlasted every retry), since many errors in a short
+// time get a seller blocked. An error from allow ends the call unsent and is returned as is, never
+// retried.
 func (c *Client) WithGate(allow func(path string) error, failed func(*Error)) *Client {
 	cp := *c
 	cp.allow, cp.failed = allow, failed
@@ -294,6 +295,9 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 		}
 		apiErr.Attempts = attempt
 		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts {
+			if c.failed != nil {
+				c.failed(apiErr)
+			}
 			return nil, apiErr
 		}
 		delay := c.backoff(attempt, apiErr.retryAfter)
@@ -360,9 +364,6 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 		e.Message = c.redact(e.Message)
 		info.Kind = e.Kind
 		c.cfg.Logger.Debug("coupang api attempt failed", append(logArgs, "error", e.Error())...)
-		if c.failed != nil {
-			c.failed(e)
-		}
 	} else {
 		c.cfg.Logger.Debug("coupang api attempt", logArgs...)
 	}
