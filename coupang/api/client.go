@@ -86,7 +86,7 @@ func New(cfg Config) (*Client, error) {
 	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}
-	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	cfg.BaseURL = canonicalBaseURL(cfg.BaseURL)
 	if cfg.Timeout < 0 || cfg.MaxAttempts < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxRetryAfter < 0 {
 		return nil, errors.New("coupang api: Timeout, MaxAttempts, MinBackoff, MaxBackoff and MaxRetryAfter must not be negative")
 	}
@@ -111,8 +111,20 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, sleep: Sleep}, nil
 }
 
-// BaseURL is the address the client calls, without a trailing slash.
+// BaseURL is the address the client calls, written one way for every spelling of it (lower case,
+// no default port, no trailing slash): the seller's shared rate budget is keyed by it.
 func (c *Client) BaseURL() string { return c.cfg.BaseURL }
+
+// canonicalBaseURL writes a base URL that passed ValidateBaseURL as scheme://host[:port], lower
+// case, without the scheme's default port.
+func canonicalBaseURL(raw string) string {
+	u, _ := url.Parse(raw)
+	host := strings.ToLower(u.Host)
+	if p := u.Port(); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+		host = strings.TrimSuffix(host, ":"+p)
+	}
+	return u.Scheme + "://" + host
+}
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
 // unless the host is loopback (127.0.0.0/8, ::1 or localhost), where http is allowed too. Its errors

@@ -550,13 +550,21 @@ func TestNewValidates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, DefaultBaseURL, c.BaseURL())
 	assert.Equal(t, DefaultTimeout, c.cfg.Timeout)
-	// The shared rate budget is keyed by BaseURL: one address written with or without the
-	// trailing slash is one budget.
-	slash := ok
-	slash.BaseURL = DefaultBaseURL + "/"
-	c, err = New(slash)
-	require.NoError(t, err)
-	assert.Equal(t, DefaultBaseURL, c.BaseURL())
+	// The shared rate budget is keyed by BaseURL: every spelling of one address is one budget.
+	for base, want := range map[string]string{
+		DefaultBaseURL + "/":                   DefaultBaseURL,
+		"HTTPS://API-Gateway.Coupang.COM:443/": DefaultBaseURL,
+		"https://api-gateway.coupang.com:8443": "https://api-gateway.coupang.com:8443",
+		"http://LOCALHOST:80":                  "http://localhost",
+		"http://[::1]:80/":                     "http://[::1]",
+		"http://127.0.0.1:443":                 "http://127.0.0.1:443",
+	} {
+		spelled := ok
+		spelled.BaseURL = base
+		c, err = New(spelled)
+		require.NoError(t, err, base)
+		assert.Equal(t, want, c.BaseURL(), base)
+	}
 	assert.Equal(t, DefaultMaxAttempts, c.cfg.MaxAttempts)
 
 	bad := ok
