@@ -91,6 +91,10 @@ func TestConnectionConfigErrors(t *testing.T) {
 	writeSpc(t, bad, "bad.spc", `connection "coupang" {`)
 	_, err = dirConnection(bad, "coupang")
 	assert.ErrorContains(t, err, "parsing "+filepath.Join(bad, "bad.spc"))
+	writeSpc(t, bad, "bad.spc", `connection "coupang" { secret_key = "ab\Qcd" }`)
+	_, err = dirConnection(bad, "coupang")
+	require.ErrorContains(t, err, "Invalid escape sequence")
+	assert.NotContains(t, err.Error(), "Q", "HCL's detail quotes part of the key")
 
 	twice := t.TempDir()
 	writeSpc(t, twice, "a.spc", `connection "c" { plugin = "coupang" }`)
@@ -130,6 +134,12 @@ func TestNormalizeConfigHCL(t *testing.T) {
 	for _, bad := range []string{`vendor_id = "A1`, `vendor_id`, `= 3`, `vendor_id = "A1" = 2`} {
 		_, err := normalizeConfigHCL(bad)
 		assert.ErrorContains(t, err, "bad --config", bad)
+	}
+	// HCL's details quote what they concern, which may be part of the secret key.
+	for _, bad := range []string{`secret_key = "ab\Qcd"`, `secret_key = "ab%{Qcd"`} {
+		_, err := normalizeConfigHCL(bad)
+		require.ErrorContains(t, err, "bad --config at character", bad)
+		assert.NotContains(t, err.Error(), "Q", bad)
 	}
 }
 
