@@ -362,6 +362,12 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	if err == nil {
 		v, err = decode(body)
 	}
+	if err != nil && body != nil {
+		// The error quotes the body, shortened: quote it with the keys redacted, not cut mid-key.
+		if _, redacted := decode([]byte(c.redact(string(body)))); redacted != nil {
+			err = redacted
+		}
+	}
 	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: time.Since(start)}
 	logArgs := []any{"method", info.Method, "path", path, "attempt", n, "status", status, "duration", info.Duration}
 	var e *Error

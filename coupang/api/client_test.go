@@ -140,17 +140,24 @@ func TestGatewayTimeoutFollowsTheAttempt(t *testing.T) {
 }
 
 // TestKeyAtTheMessageLimitIsRedacted: a key echoed where the message is shortened (300
-// characters) is redacted before, so not even its start reaches the error.
+// characters for an error's message, 80 for an excerpt of a 200 answer that is not Coupang's JSON)
+// is redacted before, so not even its start reaches the error.
 func TestKeyAtTheMessageLimitIsRedacted(t *testing.T) {
 	t.Parallel()
 	for _, key := range []string{testAccess, testSecret} {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-			writeJSON(w, 401, fmt.Sprintf(`{"code":401,"message":"%s %s"}`, strings.Repeat("x", 290), key))
-		})
-		c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 })
-		_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
-		require.Error(t, err)
-		assert.NotContains(t, err.Error(), key[:6], "the start of %s", key)
+		for status, body := range map[int]string{
+			401: fmt.Sprintf(`{"code":401,"message":"%s %s"}`, strings.Repeat("x", 290), key),
+			200: fmt.Sprintf(`{"code":401,"message":"%s %s"}`, strings.Repeat("x", 290), key), // a code in the body
+			201: fmt.Sprintf(`{"code":200,"data": %s %s`, strings.Repeat("x", 50), key),       // malformed JSON
+			202: fmt.Sprintf(`<html><title>%s %s</title></html>`, strings.Repeat("x", 70), key),
+		} {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, status, body) })
+			c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 })
+			_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "xxxxx", "the message is shown: %d", status)
+			assert.NotContains(t, err.Error(), key[:6], "the start of %s, HTTP %d", key, status)
+		}
 	}
 }
 
