@@ -91,3 +91,23 @@ func ignores(t *testing.T, pid int, sig syscall.Signal) bool {
 	require.NoError(t, err, "SigIgn in /proc/%d/status", pid)
 	return bits&(1<<(sig-1)) != 0
 }
+
+// TestXLSXToClosedPipe: a workbook written to a pipe whose reader has gone fails with exit status 1
+// and the error, where dying of SIGPIPE left the xlsx writer's temporary file behind.
+func TestXLSXToClosedPipe(t *testing.T) {
+	t.Parallel()
+	_, _, config := startSandboxWith(t, smallDataSet)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	require.NoError(t, r.Close()) // the reader has gone before the workbook is written
+	cmd := exec.Command(os.Args[0], "coupang_callcenter_inquiry", "--config", config, "--output", "xlsx")
+	cmd.Env = append(os.Environ(), asCommandEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	err = cmd.Run()
+	w.Close()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "exit status 1, got %v; %s", err, stderr.String())
+	assert.Equal(t, 1, exit.ExitCode(), "%v; %s", exit, stderr.String()) // -1: killed by SIGPIPE
+	assert.Contains(t, stderr.String(), "broken pipe")
+}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"time"
 	"unicode/utf16"
 
@@ -31,6 +33,9 @@ type xlsxWriter struct {
 
 // newXLSXWriter sets the column styles and widths, and writes the header row, frozen.
 func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
+	// A reader that has gone then fails the write, and Close removes the temporary file, instead of
+	// SIGPIPE killing the process and leaving it behind.
+	signal.Ignore(syscall.SIGPIPE)
 	x = &xlsxWriter{w: w, cols: cols, file: excelize.NewFile(), styles: make([]int, len(cols))}
 	defer func() {
 		if err != nil {
