@@ -301,8 +301,8 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 		if ctx.Err() != nil {
 			return nil, cancelled(ctx, path, attempt)
 		}
-		var apiErr *Error
-		if !errors.As(err, &apiErr) {
+		apiErr, ok := errors.AsType[*Error](err)
+		if !ok {
 			return nil, err // the gate or the reserve hook refused
 		}
 		apiErr.Attempts = attempt
@@ -431,7 +431,7 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 // networkError classifies a transport failure; its message leaves out the *url.Error's URL.
 func networkError(err error) *Error {
 	msg := err.Error()
-	if ue := (*url.Error)(nil); errors.As(err, &ue) && ue.Err != nil {
+	if ue, ok := errors.AsType[*url.Error](err); ok && ue.Err != nil {
 		msg = ue.Err.Error()
 	}
 	return &Error{Kind: KindNetwork, Message: msg, Hint: hintFor(KindNetwork, "", false), Err: err}

@@ -93,8 +93,7 @@ func decodeEnvelope(body []byte, v any) error {
 		Data    json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(bytes.TrimPrefix(body, []byte(bom)), &env); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
+		if _, ok := errors.AsType[*json.SyntaxError](err); ok {
 			return &Error{Kind: KindDecode, Message: "malformed JSON: " + describeBody(body), Hint: hintDecode, Err: err}
 		}
 		return decodeErr("malformed JSON: %v", jsonError(err))
@@ -120,8 +119,8 @@ func decodeEnvelope(body []byte, v any) error {
 // jsonError rewrites an error of encoding/json as "member: what is wrong", the member a path of
 // keys without array indexes.
 func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
+	te, ok := errors.AsType[*json.UnmarshalTypeError](err)
+	if !ok {
 		return err
 	}
 	msg := te.Value // a tolerant type's own message (see typeError)

@@ -120,8 +120,7 @@ func hintFor(k ErrorKind, msg string, html bool) string {
 // unreachable reports a network failure a retry seconds later cannot fix, so that it fails at
 // once: an unknown host, or nothing listening (a stopped sandbox, a wrong port in base_url).
 func (e *Error) unreachable() bool {
-	var dns *net.DNSError
-	if errors.As(e.Err, &dns) {
+	if dns, ok := errors.AsType[*net.DNSError](e.Err); ok {
 		return !dns.IsTimeout
 	}
 	return errors.Is(e.Err, syscall.ECONNREFUSED)
@@ -167,8 +166,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // KindOf returns the kind of err if it is or wraps an *Error, else 0.
 func KindOf(err error) ErrorKind {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Kind
 	}
 	return 0
