@@ -163,8 +163,7 @@ func ParseTime(s string) (*time.Time, error) {
 	}
 	for _, layout := range []string{time.DateTime, "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
 		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
-			v = v.In(KST)
-			return &v, nil
+			return new(v.In(KST)), nil
 		}
 	}
 	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))

@@ -449,8 +449,7 @@ func (d *dataset) render(i int) Inquiry {
 		inq.InquiryStatus = []string{"progress", "complete"}[r.IntN(2)]
 	}
 	if inq.OrderID != 0 {
-		od := at.Add(-time.Duration(3600+r.IntN(20*86400)) * time.Second)
-		inq.OrderDate = &od
+		inq.OrderDate = new(at.Add(-time.Duration(3600+r.IntN(20*86400)) * time.Second))
 	}
 	offsets := d.offsets(r, rec.at, len(sc.replies), func(k int) int {
 		if k == 0 {
@@ -475,8 +474,7 @@ func (d *dataset) render(i int) Inquiry {
 			rep.AnswerType = "csAgent"
 			rep.ReceptionistName = agentNames[r.IntN(len(agentNames))]
 			rep.Receptionist = fmt.Sprintf("D%06d", r.IntN(1000000))
-			st := string(kind)
-			rep.PartnerTransferStatus, rep.NeedAnswer = &st, kind == replyTransferWaiting
+			rep.PartnerTransferStatus, rep.NeedAnswer = new(string(kind)), kind == replyTransferWaiting
 			if kind == replyTransferAnswered {
 				rep.PartnerTransferCompleteReason = completeWhy[r.IntN(len(completeWhy))]
 			}

@@ -541,8 +541,7 @@ func wireTime(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.In(api.KST).Format(time.DateTime)
-	return &s
+	return new(t.In(api.KST).Format(time.DateTime))
 }
 
 // encode is v as Coupang encodes it (no HTML escaping of <, >, &).
