@@ -106,7 +106,7 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 	for i := range s.variants {
 		s.variants[i].Endpoint = query.ProductQnA
 	}
-	emit = onceEach(s, func(r query.ProductRow) productKey { return productKey{r.Inquiry.InquiryID, r.AnsweredType} }, emit)
+	emit = onceEach(s, func(r query.ProductRow) rowKey { return rowKey{r.Inquiry.InquiryID, 0, r.AnsweredType} }, emit)
 	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
 		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
 	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
@@ -115,12 +115,6 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 }
 
 func rowAt(r query.Row) time.Time { return r.Inquiry.InquiryAt }
-
-// productKey identifies a streamed product question.
-type productKey struct {
-	inquiry  int64
-	answered string
-}
 
 // onceEach drops an item emitted before: the variants of an inquiry_at list (one per value) can
 // each admit the same row, as each value is widened for the FDW's time shift.

@@ -71,7 +71,8 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	return nil
 }
 
-// rowKey identifies a streamed row: an inquiry, one of its options and the status it was listed with.
+// rowKey identifies a streamed row: an inquiry, one of its options and the status it was listed with
+// (a product question: the question, 0 and its answeredType).
 type rowKey struct {
 	inquiry, option int64
 	status          string
