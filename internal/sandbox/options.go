@@ -23,26 +23,20 @@ import (
 	"time"
 )
 
-// Demo credentials, the sandbox's defaults: not secrets, they work only against the sandbox.
+// Demo credentials and option ID, the defaults of Options' fields of those names: not secrets, they
+// work only against the sandbox. DemoHotVendorItemID lies outside the catalog's option IDs.
 const (
-	// DemoVendorID is the default seller ID.
-	DemoVendorID = "A00012345"
-	// DemoAccessKey is the default Open API access key.
-	DemoAccessKey = "sandbox-access-key-0000"
-	// DemoSecretKey is the default Open API secret key.
-	DemoSecretKey = "sandbox-secret-key-0000"
-	// DemoHotVendorItemID is the default Options.HotVendorItemID, outside the catalog's option IDs.
+	DemoVendorID              = "A00012345"
+	DemoAccessKey             = "sandbox-access-key-0000"
+	DemoSecretKey             = "sandbox-secret-key-0000"
 	DemoHotVendorItemID int64 = 3285906659
 )
 
-// Defaults applied by New to zero Options fields.
+// Defaults applied by New to zero Options fields of those names.
 const (
-	// DefaultSeed is the default Options.Seed.
-	DefaultSeed int64 = 1
-	// DefaultDays is the default Options.Days.
-	DefaultDays = 60
-	// DefaultPerDay is the default Options.PerDay.
-	DefaultPerDay = 40
+	DefaultSeed   int64 = 1
+	DefaultDays         = 60
+	DefaultPerDay       = 40
 )
 
 // Options configures a Server. The zero value is usable: New fills in the defaults.
