@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -57,9 +58,7 @@ func FileName(vendorID, accessKey, baseURL string) string {
 // DefaultDir()), creating the directory and the file as needed. The caller must not fall back to
 // an unshared limit on error: the processes of one seller could exceed it together.
 func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
-	if dir == "" {
-		dir = DefaultDir()
-	}
+	dir = cmp.Or(dir, DefaultDir())
 	path := filepath.Join(dir, FileName(vendorID, accessKey, baseURL))
 	if err := prepareDir(dir); err != nil {
 		return nil, unusable(dir, err)
