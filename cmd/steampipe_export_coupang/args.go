@@ -20,7 +20,6 @@ type options struct {
 	Output     string
 	BOM        bool
 	Config     string
-	HasConfig  bool
 	Connection string
 	ConfigDir  string
 	Verbose    bool
@@ -70,7 +69,7 @@ func parseArgs(args []string) (options, error) {
 		return nil
 	})
 	value("where", func(v string) error { o.Where = append(o.Where, v); return nil })
-	value("config", func(v string) error { o.Config, o.HasConfig = v, true; return nil })
+	value("config", func(v string) error { o.Config = v; return nil })
 	value("limit", func(v string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || n < 0 {
@@ -133,7 +132,7 @@ func (o *options) finish(positional []string) error {
 		return fmt.Errorf("missing TABLE: usage: %s", usageLine)
 	case len(positional) > 1:
 		return fmt.Errorf("one TABLE only, got %s (quote a --where condition that contains spaces, like --where \"inquiry_at >= '2024-05-01'\")", strings.Join(positional, " "))
-	case o.HasConfig && o.Connection != "":
+	case o.Config != "" && o.Connection != "":
 		return fmt.Errorf("use either --config or --connection, not both")
 	case o.ConfigDir != "" && o.Connection == "":
 		return fmt.Errorf("--config-dir needs --connection NAME")

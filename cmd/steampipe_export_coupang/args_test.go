@@ -18,7 +18,7 @@ func TestParseArgs(t *testing.T) {
 			options{Table: "t", Where: []string{"a = 1", "b = 2"}, Limit: 5, Output: "json"}},
 		{[]string{"t", "--select", "a, B", "-select=c", "--limit=0", "-output", "jsonl"},
 			options{Table: "t", Select: []string{"a", "b", "c"}, Limit: 0, Output: "jsonl"}},
-		{[]string{"t", "--config", `vendor_id = "A1"`}, options{Table: "t", Limit: -1, Output: "csv", Config: `vendor_id = "A1"`, HasConfig: true}},
+		{[]string{"t", "--config", `vendor_id = "A1"`}, options{Table: "t", Limit: -1, Output: "csv", Config: `vendor_id = "A1"`}},
 		{[]string{"t", "--connection", "c", "--config-dir", "/x", "--verbose"},
 			options{Table: "t", Limit: -1, Output: "csv", Connection: "c", ConfigDir: "/x", Verbose: true}},
 		{[]string{"--help"}, options{Limit: -1, Output: "csv", Help: true}},

@@ -57,7 +57,7 @@ connection "hub_shop" {
 	}
 
 	// --config takes the limiters from the config directory too.
-	got, err := resolveConfig(options{Config: `vendor_id = "A1"`, HasConfig: true, ConfigDir: dir})
+	got, err := resolveConfig(options{Config: `vendor_id = "A1"`, ConfigDir: dir})
 	require.NoError(t, err)
 	assert.Equal(t, want, got.Limiters)
 	assert.Equal(t, `vendor_id = "A1"`, got.Connection)
