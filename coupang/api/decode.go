@@ -151,7 +151,7 @@ func codeError(code, message string) *Error {
 		return nil
 	}
 	code, msg := sanitize(code, 40), cmp.Or(sanitize(message, 300), "no message")
-	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf("code %s in the body: %s", code, msg), Hint: hintFor(kind, msg, false)}
+	return &Error{Kind: kind, Message: fmt.Sprintf("code %s in the body: %s", code, msg), Hint: hintFor(kind, msg, false)}
 }
 
 func decodeErr(format string, args ...any) *Error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,7 +133,6 @@ type Error struct {
 	Method     string
 	Path       string // path only, no query
 	StatusCode int    // 0 for network errors
-	Code       string // the body's code, when there was one
 	Message    string // Coupang's message, or a short description of the body
 	Hint       string // what the user should check
 	Attempts   int
@@ -198,28 +198,23 @@ func statusError(status int, location string, body []byte) *Error {
 		e.Hint = hintFor(e.Kind, e.Message, true)
 		return e
 	}
-	e.Code, e.Message = errorBody(body)
-	if e.Message == "" {
-		e.Message = describeBody(body)
-	}
+	e.Message = cmp.Or(errorMessage(body), describeBody(body))
 	e.Hint = hintFor(e.Kind, e.Message, looksLikeHTML(body))
 	return e
 }
 
-// errorBody reads Coupang's {"code":...,"message":"..."} error body, whose message may also come as
-// errorMessage or error.
-func errorBody(body []byte) (code, message string) {
-	var b struct{ Code, Message, ErrorMessage, Error json.RawMessage }
+// errorMessage reads the message of Coupang's {"code":...,"message":"..."} error body, which may also
+// come as errorMessage or error; "" when there is none.
+func errorMessage(body []byte) string {
+	var b struct{ Message, ErrorMessage, Error json.RawMessage }
 	_ = json.Unmarshal(body, &b) // a body that is not an object leaves b empty
-	var c String
-	_ = c.UnmarshalJSON(b.Code)
 	for _, raw := range []json.RawMessage{b.Message, b.ErrorMessage, b.Error} {
 		var m String
 		if m.UnmarshalJSON(raw) == nil && strings.TrimSpace(string(m)) != "" {
-			return string(c), sanitize(string(m), 300)
+			return sanitize(string(m), 300)
 		}
 	}
-	return string(c), ""
+	return ""
 }
 
 var (
