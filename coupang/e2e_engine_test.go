@@ -247,6 +247,7 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 // pays no request for other time zones' hours: the last 7 Korean days are one window, not two.
 func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // its today must be the plugin's
 	e := newEnv(t, smallData, "")
 	q := inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "inquiry_at", Operator: ">=", Value: api.KoreanDate(time.Now()).AddDate(0, 0, -6)}}}

@@ -137,6 +137,7 @@ func jsonBytes(t *testing.T, v any) []byte {
 // or a bad answered_type makes no request.
 func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // its today must be the plugin's
 	e := newEnv(t, smallData, "")
 	all := e.sb.ProductInquiries()
 	today := api.KoreanDate(time.Now())

@@ -45,6 +45,7 @@ func requireNewestFirst(t *testing.T, rows []map[string]any) {
 // five newest rows, newest first, for the requests of the newest window's pages alone.
 func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // its plan's newest window must be the plugin's
 	e := newEnv(t, sortData, "")
 	clock := e.useStepClock()
 	all := e.sb.Inquiries()
