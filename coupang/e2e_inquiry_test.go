@@ -196,6 +196,7 @@ func TestInquiryGet(t *testing.T) {
 // only for the rows the values before it left of the limit.
 func TestINListLimitCarriesOver(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // two listings of the default lookback, compared
 	e := newEnv(t, sandbox.Options{Seed: 7, Days: 10, PerDay: 3}, "")
 	in := []inprocess.Qual{{Column: "partner_counseling_status", Operator: "=", Value: []any{api.StatusAnswer, api.StatusNoAnswer}}}
 	// The data are dated relative to today: count each status's rows first, and take a limit that

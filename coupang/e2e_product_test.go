@@ -188,6 +188,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 // the bucket they were listed with.
 func TestProductInquiryINListOfBuckets(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // two listings of the default lookback, compared
 	e := newEnv(t, smallData, "")
 	rows := e.mustQuery(t, inprocess.Query{Table: productTable, Limit: -1, Quals: []inprocess.Qual{
 		{Column: "answered_type", Operator: "=", Value: []any{"ANSWERED", "NOANSWER"}}}})

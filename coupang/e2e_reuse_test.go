@@ -205,6 +205,7 @@ func TestConcurrentJoins(t *testing.T) {
 // the cache, which proves it on.
 func TestQueryCacheAnswersOnlyTheSameQuals(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // listings of the default lookback, compared
 	e := newEnv(t, reuseData, "", inprocess.WithQueryCache(time.Hour))
 	uncached, err := inprocess.New(t.Context(), "coupang", e.cfg, inprocess.WithRateLimiter(fastLimiter))
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
@@ -35,6 +36,7 @@ func count(r *inprocess.Runner, q inprocess.Query) (int, error) {
 
 // TestConcurrentQueries runs queries at once on one runner; each gets its own complete result.
 func TestConcurrentQueries(t *testing.T) {
+	sandbox.AwayFromMidnight(time.Minute) // listings of the default lookback, compared
 	r := newRunner(t)
 	assert.Contains(t, r.Schema(), "coupang_callcenter_inquiry")
 	assert.Equal(t, "inquiry_id", r.Schema()["coupang_callcenter_inquiry"].Columns[0].Name)
