@@ -879,6 +879,7 @@ func TestStart(t *testing.T) {
 // TestDefaultClock checks the defaults: data up to the real now, found by a default 7-day query.
 func TestDefaultClock(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // the data's today must be the test's
 	s, base := startServer(t, sandbox.Options{})
 	now := time.Now()
 	first, last := s.Span()
