@@ -22,9 +22,16 @@ type fakeAPI struct {
 	data     []api.Inquiry // newest first, as Coupang sorts
 	transfer map[int64]bool
 
-	// failAt makes the n-th call (1-based) fail; block makes calls wait for their context.
-	failAt int
-	block  bool
+	// failAt makes the n-th call (1-based) fail, and holds every later call until its context ends,
+	// as requests still in flight when the failure comes back: no later call can answer before the
+	// fetcher has seen the failure, however the goroutines are scheduled. A call past callsUpTo
+	// (when set), which only a fetcher that went on after the failure makes, releases the held
+	// calls to answer normally, so that such a fetcher fails the test instead of hanging it. block
+	// makes every call wait for its context.
+	failAt, callsUpTo int
+	block             bool
+	released          chan struct{}
+	release           sync.Once
 	// started receives a value when a call starts, if not nil.
 	started chan struct{}
 
@@ -50,6 +57,11 @@ func (f *fakeAPI) ListInquiries(ctx context.Context, req api.ListRequest) (*api.
 	if n == f.failAt {
 		return nil, errFake
 	}
+	if f.failAt > 0 && n > f.failAt {
+		if err := f.holdAfterFailure(ctx, n); err != nil {
+			return nil, err
+		}
+	}
 	rows := f.matching(req)
 	total := (len(rows) + req.PageSize - 1) / max(1, req.PageSize)
 	if err := validRequest(req, f.now, max(1, total)); err != nil || req.PageNum < 1 {
@@ -62,6 +74,20 @@ func (f *fakeAPI) ListInquiries(ctx context.Context, req api.ListRequest) (*api.
 		Inquiries:  slices.Clone(rows[from:to]),
 		Pagination: api.Pagination{CurrentPage: req.PageNum, TotalPages: total, TotalElements: len(rows), CountPerPage: req.PageSize},
 	}, nil
+}
+
+// holdAfterFailure holds call n, later than the failing one, until ctx ends or a call past
+// callsUpTo has released the held calls.
+func (f *fakeAPI) holdAfterFailure(ctx context.Context, n int) error {
+	if f.callsUpTo > 0 && n > f.callsUpTo {
+		f.release.Do(func() { close(f.released) })
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-f.released:
+		return nil
+	}
 }
 
 // matching is what Coupang answers to a request, ignoring paging.
@@ -126,7 +152,7 @@ func (f *fakeAPI) minimumRequests(p *Plan) int {
 // exactly on Korean midnights and at 23:59:59.
 func newFake(t testing.TB) *fakeAPI {
 	rng := rand.New(rand.NewPCG(3, 7))
-	f := &fakeAPI{t: t, now: now, transfer: map[int64]bool{}}
+	f := &fakeAPI{t: t, now: now, transfer: map[int64]bool{}, released: make(chan struct{})}
 	start := kst("2025-10-01 00:00:00")
 	span := now.Sub(start)
 	for i := range 1500 {

@@ -253,6 +253,14 @@ func TestFetchErrorMidway(t *testing.T) {
 		fake.failAt = 4
 		p, err := Build(Quals{Limit: limit, InquiryAt: []Bound{b(">=", kst("2025-11-01 00:00:00"))}}, now, 7)
 		require.NoError(t, err)
+		// Until it sees the failure, the fetcher has started its first requests (Workers, or one
+		// if sequential) and one per answer it took; only the failAt-1 calls before the failing
+		// one answer, the later ones being held: a fetcher that stops there makes at most bound calls.
+		bound := fake.failAt - 1 + Workers
+		if p.Sequential {
+			bound = fake.failAt
+		}
+		fake.callsUpTo = bound
 		returned := false
 		err = Fetch(context.Background(), fake.ListInquiries, p, func(Row) bool {
 			require.False(t, returned, "emit after Fetch returned")
@@ -262,6 +270,7 @@ func TestFetchErrorMidway(t *testing.T) {
 		require.ErrorIs(t, err, errFake, "limit %d", limit)
 		assert.Regexp(t, `list inquiries \(\d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d, status NONE, page \d+\): fake: HTTP 500`, err.Error())
 		assert.Less(t, fake.requestCount(), fake.minimumRequests(p), "the rest was cancelled")
+		assert.LessOrEqual(t, fake.requestCount(), bound, "limit %d: a request started after the failure came back", limit)
 	}
 }
 
