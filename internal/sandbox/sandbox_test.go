@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"math"
@@ -946,8 +947,10 @@ func TestSingleInquiry(t *testing.T) {
 	}
 }
 
-// TestLatencyAndSlowFault uses only a lower bound the client cannot beat: a client giving up after
-// 100 ms never gets an answer delayed by seconds, and the request is still counted and logged.
+// TestLatencyAndSlowFault: a request held by the latency or a slow fault is counted and logged on
+// arrival, and gets no answer before the delay, however slowly the machine runs: the client gives up
+// once the sandbox has counted the request, and the log then shows that no answer was sent (status 0:
+// the client gave up). A sandbox that skipped the delay would have logged its 200 before answering.
 func TestLatencyAndSlowFault(t *testing.T) {
 	t.Parallel()
 	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
@@ -955,21 +958,44 @@ func TestLatencyAndSlowFault(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			o := sandbox.Options{Now: fixedClock}
 			if mode == "latency" {
-				o.Latency = 5 * time.Second
+				o.Latency = time.Hour
 			}
 			s, base := startServer(t, o)
 			if mode == "slow" {
-				s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultSlow(5 * time.Second) })
+				s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultSlow(time.Hour) })
 			}
-			req := listRequest(s, base, q, fixedNow)
-			_, err := (&http.Client{Timeout: 100 * time.Millisecond}).Do(req)
-			if err == nil {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				resp, err := http.DefaultClient.Do(listRequest(s, base, q, fixedNow).WithContext(ctx))
+				if err == nil {
+					resp.Body.Close()
+				}
+				done <- err
+			}()
+			waitUntil(t, func() bool { return s.Requests() == 1 })
+			cancel()
+			if err := <-done; err == nil {
 				t.Fatal("answer arrived before the injected delay")
+			}
+			waitUntil(t, func() bool { return len(s.Log()) == 1 }) // once the handler has seen the client go
+			if log := s.Log(); log[0].N != 1 || log[0].Status != 0 {
+				t.Fatalf("log %+v: want request 1 without an answer", log)
 			}
 			if s.Requests() != 1 {
 				t.Fatalf("requests %d", s.Requests())
 			}
 		})
+	}
+}
+
+// waitUntil polls cond until it holds: what it waits for happens within milliseconds on an idle
+// machine, and only go test's own timeout bounds the wait on a loaded one.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		time.Sleep(time.Millisecond)
 	}
 }
 
