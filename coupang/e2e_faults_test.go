@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -284,6 +285,50 @@ func TestFaultsPartialResultIsAnError(t *testing.T) {
 					assert.Contains(t, err.Error(), w)
 				}
 				assert.Less(t, len(rows), len(want))
+			}
+		})
+	}
+}
+
+// TestRowsHeldUntilEveryRead: as Turbot's standalone FDW and SQLite extension run the plugin
+// (Plugin without WithStreamedRows), a scan streams no row before it has read everything, so a
+// failure part-way comes before any row, where those engines see it (they end at the first end of
+// the row stream, which the SDK sends before an error that follows rows). An inquiry_id list is
+// then read by one copy, so that one ID's failure comes before the other IDs' rows too. Streamed
+// (Steampipe's gRPC server, the export), the rows already read come first.
+func TestRowsHeldUntilEveryRead(t *testing.T) {
+	t.Parallel()
+	for _, streamedRows := range []bool{false, true} {
+		t.Run(fmt.Sprintf("streamed %v", streamedRows), func(t *testing.T) {
+			t.Parallel()
+			var opts []inprocess.Option
+			if streamedRows {
+				opts = append(opts, inprocess.WithStreamedRows())
+			}
+			e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "", opts...)
+			all := e.sb.Inquiries()
+			failing := all[len(all)-1].InquiryID
+			e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+				if r.URL.Query().Get("pageNum") == "1" || (r.URL.Query().Get("pageNum") == "" && !strings.HasSuffix(r.URL.Path, fmt.Sprint(failing))) {
+					return nil
+				}
+				if r.URL.Query().Get("pageNum") == "" {
+					time.Sleep(300 * time.Millisecond) // the other IDs' reads end first: copies would have streamed them
+				}
+				return sandbox.FaultStatus(400, "spoilt")
+			})
+			lo, hi, _ := threeWindowsWithSecondPages(t, all)
+			ids := []int64{all[0].InquiryID, all[1].InquiryID, failing}
+			listing := inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1}
+			for i, q := range []inprocess.Query{listing, idList(inquiryTable, ids, -1)} {
+				rows, err := streamed(e.context(t), e.r, q)
+				require.ErrorContains(t, err, "spoilt")
+				switch {
+				case !streamedRows:
+					assert.Empty(t, rows, "%v: no row before the failure", q.Quals)
+				case i == 0: // the listing: each window's page 1 comes before its page 2
+					assert.NotEmpty(t, rows, "the rows read before the failure")
+				}
 			}
 		})
 	}

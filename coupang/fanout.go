@@ -34,10 +34,11 @@ type fanOut struct {
 // values. An `inquiry_id IN (...)` list is read one ID per copy, on the token the SDK waited for, so
 // it runs at the rate limit and streams each row as it comes; a duplicate's copy does nothing. Any
 // other list, and an ID list whose rows one call must order (a pushed ORDER BY, or a pushed LIMIT
-// with an inquiry_at condition), is run whole by the copy of its first element with the original
-// quals, the others returning at once: copies running their own plans could stream a row Postgres
-// may reject before rows it surely keeps (see holdback).
-func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
+// with an inquiry_at condition) or hold (holdRows: one copy's failure must come before any other
+// copy's rows), is run whole by the copy of its first element with the original quals, the others
+// returning at once: copies running their own plans could stream a row Postgres may reject before
+// rows it surely keeps (see holdback).
+func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
 		return d.Quals, nil, true, nil
 	}
@@ -48,14 +49,14 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData) (_ plugin.KeyColumnQualMap, 
 			continue
 		}
 		limited := queryLimit(d) >= 0
-		if column != colInquiryID || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
+		if column != colInquiryID || holdRows || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
 			return orig, f, leader, nil
 		}
 		if err := checkInquiryIDs(f.distinct); err != nil {
 			return nil, f, false, f.firstError(err)
 		}
 		// Under a pushed LIMIT a copy whose read is no longer needed makes none.
-		return d.Quals, f, first && wantsRows(context.Background(), d), nil
+		return d.Quals, f, first && (&rowOutput{d: d}).wants(context.Background()), nil
 	}
 	return orig, nil, true, nil
 }

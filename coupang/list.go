@@ -24,6 +24,7 @@ type scan struct {
 	answerTypes []string
 	fan         *fanOut // the IN-list fan-out this call is a copy of, if any
 	announced   bool    // the default-lookback notice was given
+	out         *rowOutput
 }
 
 // listRows is the list function of a table: run fetches the scan's items, and rows makes each item's
@@ -39,21 +40,61 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 		}
 		err = run(s, ctx, d, func(item R) bool {
 			for _, r := range rows(s, item) {
-				if !wantsRows(ctx, d) {
+				if !s.out.wants(ctx) {
 					return false
 				}
-				d.StreamListItem(ctx, r)
+				s.out.add(ctx, r)
 			}
-			return wantsRows(ctx, d)
+			return s.out.wants(ctx)
 		})
-		return nil, fetchError(ctx, d, table, s.fan.firstError(err))
+		if err = fetchError(ctx, s, table, s.fan.firstError(err)); err == nil {
+			s.out.flush(ctx)
+		}
+		return nil, err
 	}
+}
+
+// rowOutput hands a scan's rows to the SDK: each at once, or, with hold set
+// (pluginState.holdRows), all of them once the scan has read everything without error.
+type rowOutput struct {
+	d    *plugin.QueryData
+	hold bool
+	held []row
+}
+
+// remaining is how many more rows the query's limit wants (see plugin.QueryData.RowsRemaining).
+func (o *rowOutput) remaining(ctx context.Context) int64 {
+	return o.d.RowsRemaining(ctx) - int64(len(o.held))
+}
+
+// wants reports whether the scan still needs rows: it is not cancelled, and its limit, if any, is
+// not met (RowsRemaining alone reads a negative limit as met).
+func (o *rowOutput) wants(ctx context.Context) bool {
+	if queryLimit(o.d) < 0 {
+		return !plugin.IsCancelled(ctx)
+	}
+	return o.remaining(ctx) > 0
+}
+
+func (o *rowOutput) add(ctx context.Context, r row) {
+	if o.hold {
+		o.held = append(o.held, r)
+	} else {
+		o.d.StreamListItem(ctx, r)
+	}
+}
+
+func (o *rowOutput) flush(ctx context.Context) {
+	for _, r := range o.held {
+		o.d.StreamListItem(ctx, r)
+	}
+	o.held = nil
 }
 
 // newScan prepares a list call of table; no scan and no error means nothing to do (a fan-out copy
 // that must return at once, or contradictory answer_type quals).
 func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
-	keyQuals, fan, run, err := state.fans.scanQuals(d)
+	keyQuals, fan, run, err := state.fans.scanQuals(d, state.holdRows)
 	if err == nil {
 		err = unappliedUnderLimit(d)
 	}
@@ -65,7 +106,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	}
 	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, time.Now())
 	q.ExactTimes, _ = ctx.Value(exactTimesKey{}).(bool)
-	s := &scan{table: table, fan: fan}
+	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
 	s.answerTypes, _ = query.Intersect(q.AnswerType, strings.Compare)
 	if err == nil {
@@ -158,7 +199,7 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	now := time.Now()
 	for _, v := range s.variants {
 		if v.Limit >= 0 {
-			if v.Limit = max(d.RowsRemaining(ctx), 0); v.Limit == 0 {
+			if v.Limit = max(s.out.remaining(ctx), 0); v.Limit == 0 {
 				break
 			}
 		}
@@ -282,11 +323,11 @@ func (h *holdback[R]) flush() {
 	}
 }
 
-// fetchError wraps a fetch failure and logs it at ERROR, as the SDK can lose a list error (see
-// FetchTracker). A failure after the limit is met is dropped: it was a request still in flight.
-// wantsRows gets a fresh context because a cancelled one wants no rows.
-func fetchError(ctx context.Context, d *plugin.QueryData, table string, err error) error {
-	if err == nil || !wantsRows(context.Background(), d) {
+// fetchError wraps a fetch failure of scan s and logs it at ERROR, as the SDK can lose a list
+// error (see FetchTracker). A failure after the limit is met is dropped: it was a request still in
+// flight. wants gets a fresh context because a cancelled one wants no rows.
+func fetchError(ctx context.Context, s *scan, table string, err error) error {
+	if err == nil || !s.out.wants(context.Background()) {
 		return nil
 	}
 	err = fmt.Errorf("%s: %w", table, err)

@@ -35,11 +35,17 @@ const MaxRateLimit = 10
 type pluginState struct {
 	fans  fanOuts
 	conns connections
+	// holdRows makes each scan stream its rows only once it has read them all: Turbot's standalone
+	// FDW and SQLite extension run the plugin through the SDK's anywhere.LocalPluginStream, which
+	// (v5.14.1) ends the row stream before an error that follows rows, so a failure part-way would
+	// be a shorter result without an error. Unset by WithStreamedRows.
+	holdRows bool
 }
 
 // Plugin returns the coupang plugin definition.
 func Plugin(ctx context.Context) *plugin.Plugin {
-	state := &pluginState{}
+	streamed, _ := ctx.Value(streamedRowsKey{}).(bool)
+	state := &pluginState{holdRows: !streamed}
 	return &plugin.Plugin{
 		Name:             "coupang",
 		DefaultTransform: columnValue,

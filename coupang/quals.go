@@ -1,7 +1,6 @@
 package coupang
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -237,13 +236,4 @@ func queryLimit(d *plugin.QueryData) int64 {
 		return -1
 	}
 	return *d.QueryContext.Limit
-}
-
-// wantsRows reports whether the scan still needs rows: it is not cancelled, and its limit, if any,
-// is not met (the SDK's RowsRemaining alone reads a negative limit as met).
-func wantsRows(ctx context.Context, d *plugin.QueryData) bool {
-	if queryLimit(d) < 0 {
-		return !plugin.IsCancelled(ctx)
-	}
-	return d.RowsRemaining(ctx) > 0
 }

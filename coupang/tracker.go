@@ -24,7 +24,17 @@ type (
 	exactTimesKey   struct{}
 	clientTuningKey struct{}
 	reuseClockKey   struct{}
+	streamedRowsKey struct{}
 )
+
+// WithStreamedRows returns a context for Plugin whose scans stream each row as soon as it is read,
+// for a caller whose row stream delivers an error that follows rows: Steampipe's gRPC plugin server
+// (main.go) and an in-process caller with a stream of its own (the export). Without it a scan holds
+// its rows until it has read them all (see pluginState.holdRows), as Turbot's standalone FDW and
+// SQLite extension, which call Plugin directly, need.
+func WithStreamedRows(ctx context.Context) context.Context {
+	return context.WithValue(ctx, streamedRowsKey{}, true)
+}
 
 // WithFetchTracker returns a context whose fetch functions report to t.
 func WithFetchTracker(ctx context.Context, t *FetchTracker) context.Context {

@@ -72,7 +72,8 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	if opts.Verbose {
 		level = "info"
 	}
-	runnerOpts := []inprocess.Option{inprocess.WithLogOutput(stderr, level)}
+	// Rows are written as they come: Query returns an error that follows them.
+	runnerOpts := []inprocess.Option{inprocess.WithLogOutput(stderr, level), inprocess.WithStreamedRows()}
 	// As in Steampipe, a limiter named like one of the plugin's own (coupang_api) replaces it.
 	for _, l := range cfg.Limiters {
 		runnerOpts = append(runnerOpts, inprocess.WithRateLimiter(l))

@@ -40,7 +40,8 @@ type got struct {
 // inProcess runs s through the in-process plugin with the coupang_api limiter retuned to s.rate
 // (then, with s.baseline, the hand-written script on the same data) and reports the figures.
 func (s scenario) inProcess(b *testing.B, srv *sandbox.Server, base string) {
-	r, err := inprocess.New(b.Context(), "bench", srv.ConnectionHCL(base), inprocess.WithRateLimiter(inprocess.Limiter{
+	// Rows stream as they are read, as under the Steampipe CLI (the FDW and SQLite hold them).
+	r, err := inprocess.New(b.Context(), "bench", srv.ConnectionHCL(base), inprocess.WithStreamedRows(), inprocess.WithRateLimiter(inprocess.Limiter{
 		Name: coupang.RateLimiterName, FillRate: float32(s.rate), BucketSize: 1, Scope: []string{"connection"}}))
 	if err != nil {
 		b.Fatal(err)

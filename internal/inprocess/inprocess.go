@@ -52,6 +52,7 @@ type options struct {
 	logger   hclog.Logger
 	limiters []Limiter
 	cacheTTL time.Duration
+	streamed bool
 }
 
 // WithLogOutput sends the SDK's and the plugin's log lines at level ("trace" .. "error", "off") and
@@ -69,6 +70,14 @@ func WithLogOutput(w io.Writer, level string) Option {
 // the export never sets it.
 func WithQueryCache(ttl time.Duration) Option {
 	return func(o *options) { o.cacheTTL = ttl }
+}
+
+// WithStreamedRows has the plugin stream each row as soon as it is read (coupang.WithStreamedRows),
+// for a caller that reads errors from Query, which returns an error that follows rows. Without it
+// the plugin holds a scan's rows until it has read them all, as it does in Turbot's standalone FDW
+// and SQLite extension.
+func WithStreamedRows() Option {
+	return func(o *options) { o.streamed = true }
 }
 
 // WithRateLimiter overrides (same name) or adds a rate limiter for every query of the runner; an
@@ -120,6 +129,9 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 
 	var p *plugin.Plugin
 	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(ctx context.Context) *plugin.Plugin {
+		if o.streamed {
+			ctx = coupang.WithStreamedRows(ctx)
+		}
 		p = coupang.Plugin(ctx)
 		return p
 	}})
