@@ -334,6 +334,24 @@ func TestRowsHeldUntilEveryRead(t *testing.T) {
 	}
 }
 
+// TestHeldRowsBounded: past its bound on held rows, a scan streams them and then each row as it
+// comes, rather than grow a Postgres backend without end; a failure after that follows rows.
+func TestHeldRowsBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "")
+	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
+		if r.URL.Query().Get("pageNum") == "1" {
+			return nil
+		}
+		return sandbox.FaultStatus(400, "spoilt")
+	})
+	lo, hi, _ := threeWindowsWithSecondPages(t, e.sb.Inquiries())
+	ctx := coupang.WithMaxHeldRows(e.context(t), 5)
+	rows, err := streamed(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	require.ErrorContains(t, err, "spoilt")
+	assert.GreaterOrEqual(t, len(rows), 5, "the 5 rows held, then each as it came")
+}
+
 // TestFaultsNotRetried covers the answers that must never be retried: each query fails with an
 // error naming what came back and what to check, after exactly one request, and nothing is sent
 // after it.

@@ -14,6 +14,11 @@ func WithClientTuning(ctx context.Context, tune func(*api.Config)) context.Conte
 	return context.WithValue(ctx, clientTuningKey{}, tune)
 }
 
+// WithMaxHeldRows returns a context whose scans hold at most n rows (maxHeldRows otherwise).
+func WithMaxHeldRows(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, maxHeldRowsKey{}, n)
+}
+
 // WithReuseClock returns a context under which a query that builds its connection takes now as
 // the clock that decides how long fetched rows stay reusable (snapshot), so that tests can step
 // past reuseIdle. Connections already built keep theirs.

@@ -54,12 +54,17 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 	}
 }
 
+// maxHeldRows bounds the rows a scan holds (about 7 KB each: 120 MB for 17,600 rows): past it the
+// scan streams them all, and then each as it comes, rather than grow a Postgres backend without end.
+const maxHeldRows = 50_000
+
 // rowOutput hands a scan's rows to the SDK: each at once, or, with hold set
 // (pluginState.holdRows), all of them once the scan has read everything without error.
 type rowOutput struct {
-	d    *plugin.QueryData
-	hold bool
-	held []row
+	d       *plugin.QueryData
+	hold    bool
+	maxHeld int
+	held    []row
 }
 
 // remaining is how many more rows the query's limit wants (see plugin.QueryData.RowsRemaining).
@@ -77,10 +82,15 @@ func (o *rowOutput) wants(ctx context.Context) bool {
 }
 
 func (o *rowOutput) add(ctx context.Context, r row) {
-	if o.hold {
-		o.held = append(o.held, r)
-	} else {
+	if !o.hold {
 		o.d.StreamListItem(ctx, r)
+		return
+	}
+	if o.held = append(o.held, r); len(o.held) == o.maxHeld {
+		plugin.Logger(ctx).Warn("coupang scan streams its rows before it has read them all: through the standalone FDW "+
+			"and the SQLite extension a later failure may then go unreported (see 'coupang query failed' in this log)", "rows", o.maxHeld)
+		o.flush(ctx)
+		o.hold = false
 	}
 }
 
@@ -106,7 +116,11 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	}
 	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, time.Now())
 	q.ExactTimes, _ = ctx.Value(exactTimesKey{}).(bool)
-	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows}}
+	maxHeld, ok := ctx.Value(maxHeldRowsKey{}).(int)
+	if !ok {
+		maxHeld = maxHeldRows
+	}
+	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: maxHeld}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
 	s.answerTypes, _ = query.Intersect(q.AnswerType, strings.Compare)
 	if err == nil {

@@ -25,6 +25,7 @@ type (
 	clientTuningKey struct{}
 	reuseClockKey   struct{}
 	streamedRowsKey struct{}
+	maxHeldRowsKey  struct{}
 )
 
 // WithStreamedRows returns a context for Plugin whose scans stream each row as soon as it is read,
