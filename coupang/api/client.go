@@ -116,14 +116,21 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) BaseURL() string { return c.cfg.BaseURL }
 
 // canonicalBaseURL writes a base URL that passed ValidateBaseURL as scheme://host[:port], lower
-// case, without the scheme's default port.
+// case, without the host name's trailing dot, an empty port, a port's leading zeros or the scheme's
+// default port.
 func canonicalBaseURL(raw string) string {
 	u, _ := url.Parse(raw)
-	host := strings.ToLower(u.Host)
-	if p := u.Port(); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
-		host = strings.TrimSuffix(host, ":"+p)
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 address
+	} else {
+		host = strings.TrimSuffix(host, ".")
 	}
-	return u.Scheme + "://" + host
+	if p, _ := strconv.Atoi(u.Port()); p != 0 && !(u.Scheme == "https" && p == 443) && !(u.Scheme == "http" && p == 80) {
+		host += ":" + strconv.Itoa(p)
+	}
+	// url.URL escapes an IPv6 zone (%25) as a request URL needs it.
+	return (&url.URL{Scheme: u.Scheme, Host: host}).String()
 }
 
 // ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https

@@ -575,6 +575,14 @@ func TestNewValidates(t *testing.T) {
 		"http://LOCALHOST:80":                  "http://localhost",
 		"http://[::1]:80/":                     "http://[::1]",
 		"http://127.0.0.1:443":                 "http://127.0.0.1:443",
+		// An empty port, a port with leading zeros and the root's trailing dot name the same server.
+		"https://api-gateway.coupang.com:":      DefaultBaseURL,
+		"https://api-gateway.coupang.com:0443":  DefaultBaseURL,
+		"https://api-gateway.coupang.com.":      DefaultBaseURL,
+		"https://api-gateway.coupang.com.:443/": DefaultBaseURL,
+		"https://api-gateway.coupang.com:08443": "https://api-gateway.coupang.com:8443",
+		"http://[::1]:":                         "http://[::1]",
+		"https://[FE80::1%25eth0]:443":          "https://[fe80::1%25eth0]",
 	} {
 		spelled := ok
 		spelled.BaseURL = base
