@@ -25,9 +25,11 @@ install:
 	fi
 	@echo "installed $(PLUGIN_DIR)/coupang.plugin"
 
-## test: every unit, end-to-end and fault test (each fuzz target's seed corpus included), then the race detector
+## test: every unit, end-to-end and fault test (each fuzz target's seed corpus included), the plugin's
+## end-to-end tests again with rows streamed (as the Steampipe CLI runs it; held as the FDW does first), then the race detector
 test:
 	$(GO) test -count=1 ./...
+	COUPANG_TEST_STREAMED_ROWS=1 $(GO) test -count=1 ./coupang
 	$(MAKE) race
 
 ## race: the packages whose tests the SDK's own data races do not reach, under the race detector

@@ -64,7 +64,7 @@ func startFaultEnv(t *testing.T, opts sandbox.Options, cfg func(vendor, access, 
 		cfg(&vendor, &access, &secret)
 	}
 	hcl := fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", vendor, access, secret, base)
-	var ropts []inprocess.Option
+	ropts := rowMode()
 	if limiter != nil {
 		ropts = append(ropts, inprocess.WithRateLimiter(*limiter))
 	}
@@ -304,6 +304,8 @@ func TestRowsHeldUntilEveryRead(t *testing.T) {
 			var opts []inprocess.Option
 			if streamedRows {
 				opts = append(opts, inprocess.WithStreamedRows())
+			} else if rowMode() != nil {
+				t.Skip("held rows are tested with " + streamedRowsEnv + " unset")
 			}
 			e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "", opts...)
 			all := e.sb.Inquiries()

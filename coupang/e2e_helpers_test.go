@@ -41,13 +41,27 @@ type env struct {
 	onRequest func(api.RequestInfo)
 }
 
+// streamedRowsEnv set makes the runners of newEnv and startFaultEnv stream rows as the Steampipe
+// CLI and the export run the plugin (make test runs this package both ways); unset, they hold them
+// as Turbot's standalone FDW and SQLite extension run it.
+const streamedRowsEnv = "COUPANG_TEST_STREAMED_ROWS"
+
+// rowMode returns the runner option of the row mode under test, if any.
+func rowMode() []inprocess.Option {
+	if os.Getenv(streamedRowsEnv) != "" {
+		return []inprocess.Option{inprocess.WithStreamedRows()}
+	}
+	return nil
+}
+
 // newEnv starts a sandbox with opts and a runner whose config is the sandbox's credentials plus
 // extraHCL; runnerOpts are added to the runner's options.
 func newEnv(t *testing.T, opts sandbox.Options, extraHCL string, runnerOpts ...inprocess.Option) *env {
 	t.Helper()
 	sb, base := startSandbox(t, opts)
 	cfg := sb.ConnectionHCL(base) + extraHCL
-	r, err := inprocess.New(context.Background(), "coupang", cfg, append([]inprocess.Option{inprocess.WithRateLimiter(fastLimiter)}, runnerOpts...)...)
+	ropts := append([]inprocess.Option{inprocess.WithRateLimiter(fastLimiter)}, rowMode()...)
+	r, err := inprocess.New(context.Background(), "coupang", cfg, append(ropts, runnerOpts...)...)
 	require.NoError(t, err)
 	return &env{sb: sb, r: r, base: base, cfg: cfg}
 }
