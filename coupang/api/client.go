@@ -305,18 +305,21 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 		if err == nil {
 			return v, nil
 		}
+		apiErr, ok := errors.AsType[*Error](err)
+		if ok {
+			apiErr.Attempts = attempt
+		}
+		final := ok && (!apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts)
+		if final && c.failed != nil {
+			c.failed(apiErr) // also when ctx ended meanwhile: a 401 that came back is still a 401
+		}
 		if ctx.Err() != nil {
 			return nil, cancelled(ctx, path, attempt)
 		}
-		apiErr, ok := errors.AsType[*Error](err)
 		if !ok {
 			return nil, err // the gate or the reserve hook refused
 		}
-		apiErr.Attempts = attempt
-		if !apiErr.Kind.Retryable() || apiErr.unreachable() || attempt >= c.cfg.MaxAttempts {
-			if c.failed != nil {
-				c.failed(apiErr)
-			}
+		if final {
 			return nil, apiErr
 		}
 		delay := c.backoff(attempt, apiErr.retryAfter)

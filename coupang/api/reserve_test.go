@@ -92,3 +92,21 @@ func TestWithGate(t *testing.T) {
 	assert.ErrorIs(t, err, refused)
 	assert.Equal(t, 3, f.hits(), "no request after a refusal during the wait")
 }
+
+// TestWithGateHearsRefusalDespiteCancel: a refusal that came back is told to the gate even when the
+// call's context ended meanwhile (a query cancelled as its limit was met), so that the next scan
+// does not send one more.
+func TestWithGateHearsRefusalDespiteCancel(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		writeJSON(w, 401, `{"code":401,"message":"Invalid signature."}`)
+	})
+	var kinds []ErrorKind
+	c := newTestClient(t, f.URL).WithGate(func(string) error { return nil }, func(e *Error) { kinds = append(kinds, e.Kind) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctx = WithRequestHook(ctx, func(RequestInfo) { cancel() }) // the answer is in; then the query ends
+	_, err := c.GetInquiry(ctx, 5)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, []ErrorKind{KindAuth}, kinds)
+}
