@@ -169,8 +169,9 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 // query's rate limits: every request, retries included, waits on the coupang_api limiter, then on
 // the machine-wide budget. The SDK waited on the limiter once before the call: single-inquiry reads
 // (byID) spend that token on their first request (prepaidWait), or each read would cost two; a
-// listing keeps it as slack.
-func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool) (*connection, *api.Client, error) {
+// listing keeps it as slack. A call that runs an IN list whole for the SDK's copies (fan) spends the
+// tokens they waited for first (fanOut.wait).
+func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool, fan *fanOut) (*connection, *api.Client, error) {
 	c, err := conns.get(ctx, d)
 	if err != nil {
 		return nil, nil, err
@@ -179,10 +180,10 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if err != nil {
 		return nil, nil, err
 	}
-	wait := func(ctx context.Context) error {
+	wait := fan.wait(func(ctx context.Context) error {
 		d.WaitForListRateLimit(ctx)
 		return ctx.Err()
-	}
+	})
 	if byID {
 		wait = prepaidWait(time.Now, wait)
 	}

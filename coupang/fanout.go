@@ -23,6 +23,15 @@ type fanOut struct {
 	distinct int
 	pending  atomic.Int64 // copies yet to ask: the entry is dropped at 0
 	failed   atomic.Bool
+	// tokens holds a limiter token a copy that returns at once waited for (the SDK waits before every
+	// copy), for the requests of the leader running the list whole: without them such a list went at
+	// half the rate. It holds one, like the limiter's bucket: a token passed while it is full is lost,
+	// so that tokens piled up while the leader was slow never let it burst. allPassed is closed when
+	// every such copy has passed.
+	tokens    chan struct{}
+	passed    atomic.Int64
+	allPassed chan struct{}
+	whole     atomic.Bool // the leader runs the list whole
 }
 
 // scanQuals returns the key-column quals this list call answers for, the fan-out it is a copy of
@@ -50,6 +59,10 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		}
 		limited := queryLimit(d) >= 0
 		if column != colInquiryID || holdRows || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
+			f.whole.Store(true)
+			if !leader {
+				f.pass()
+			}
 			return orig, f, leader, nil
 		}
 		if err := checkInquiryIDs(f.distinct); err != nil {
@@ -94,6 +107,10 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 			}
 			f.distinct = len(seen)
 			f.pending.Store(int64(len(list.Values)))
+			f.tokens, f.allPassed = make(chan struct{}, 1), make(chan struct{})
+			if len(list.Values) == 1 {
+				close(f.allPassed)
+			}
 		})
 		if first, found := f.first[v]; found {
 			if f.pending.Add(-1) == 0 {
@@ -103,6 +120,41 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 		}
 	}
 	return nil, false, false
+}
+
+// pass leaves the token of a copy that returns at once to the leader, unless one is waiting already.
+func (f *fanOut) pass() {
+	select {
+	case f.tokens <- struct{}{}:
+	default:
+	}
+	if f.passed.Add(1) == int64(len(f.first)-1) {
+		close(f.allPassed)
+	}
+}
+
+// wait returns the limiter wait of the leader running the list whole: it spends the tokens the
+// other copies left, waiting for those still to come, and waits on limiter once all are spent. f
+// may be nil, or not run whole: limiter then.
+func (f *fanOut) wait(limiter func(context.Context) error) func(context.Context) error {
+	if f == nil || !f.whole.Load() {
+		return limiter
+	}
+	return func(ctx context.Context) error {
+		select {
+		case <-f.tokens:
+			return nil
+		case <-f.allPassed: // spend a token left, else wait on the limiter
+			select {
+			case <-f.tokens:
+				return nil
+			default:
+				return limiter(ctx)
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // firstError lets only the first failing copy of a fan-out return its error: the SDK (v5.14.1)

@@ -132,7 +132,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	if err != nil {
 		return nil, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
-	if s.conn, s.client, err = queryClient(ctx, d, &state.conns, s.ids != nil); err != nil {
+	if s.conn, s.client, err = queryClient(ctx, d, &state.conns, s.ids != nil, fan); err != nil {
 		return nil, fan.firstError(err)
 	}
 	if s.answerTypes != nil && len(s.answerTypes) == 0 {

@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -149,6 +150,46 @@ func TestFanOutFind(t *testing.T) {
 		t.Errorf("a list is still indexed after its last copy: %v", k)
 		return true
 	})
+}
+
+// TestFanOutWait: the leader running a list whole spends the limiter tokens its other copies left,
+// waits for those still to come, and waits on the limiter itself only once every copy has passed
+// and their tokens are spent.
+func TestFanOutWait(t *testing.T) {
+	t.Parallel()
+	a, b, c := i64(1), i64(2), i64(3)
+	orig := qualMap(q{colVendorItemID, "=", list(a, b, c)})[colVendorItemID]
+	fans := &fanOuts{}
+	f, _, _ := fans.find(orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	f.whole.Store(true)
+	limiterWaits := 0
+	wait := f.wait(func(context.Context) error { limiterWaits++; return nil })
+
+	f.pass()
+	require.NoError(t, wait(t.Context()), "a token left by a copy")
+	require.Len(t, f.tokens, 0)
+	done := make(chan error)
+	go func() { done <- wait(t.Context()) }()
+	f.pass() // the last copy: the waiting request takes its token
+	require.NoError(t, <-done)
+	assert.Zero(t, limiterWaits, "the copies' tokens served both requests")
+	require.NoError(t, wait(t.Context()))
+	assert.Equal(t, 1, limiterWaits, "every copy passed and its token is spent: the limiter")
+
+	newFan := func() *fanOut {
+		g := &fanOut{first: map[*proto.QualValue]bool{a: true, b: true, c: true}, tokens: make(chan struct{}, 1), allPassed: make(chan struct{})}
+		g.whole.Store(true)
+		return g
+	}
+	g := newFan()
+	g.pass()
+	g.pass() // the bucket holds one: this token is lost
+	assert.Len(t, g.tokens, 1)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.ErrorIs(t, newFan().wait(nil)(ctx), context.Canceled, "copies yet to pass: the wait ends with the query")
+	assert.Nil(t, (*fanOut)(nil).wait(nil), "no fan-out: the limiter as it is")
 }
 
 // TestCheckInquiryIDs: an ID list may need up to query.MaxRequests single-inquiry calls, no more.
