@@ -160,7 +160,8 @@ func ValidateBaseURL(raw string) error {
 		}
 	}
 	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
-	if u.Host == "" || u.Hostname() == "" {
+	// A host of only the root's dot ("https://.") names no server: written without it, it would be none.
+	if u.Host == "" || strings.TrimSuffix(u.Hostname(), ".") == "" {
 		return fmt.Errorf("base_url %q has no host: write it as scheme://host[:port], %s", shown, like)
 	}
 	if len(extra) > 0 {

@@ -615,6 +615,8 @@ func TestValidateBaseURL(t *testing.T) {
 		"api-gateway.coupang.com":             "base_url has no scheme: start it with https://",
 		"127.0.0.1:8080":                      "base_url has no scheme: start it with https://",
 		"https://":                            "has no host",
+		"https://.":                           "has no host",
+		"https://.:443/":                      "has no host",
 		"http://127.0.0.1:99999":              "has port 99999: use a port from 1 to 65535",
 		"https://example.com#top":             "has a fragment (#...)",
 		"https://api-gateway.coupang.com/v2/": "without a path",
