@@ -21,7 +21,7 @@ func clearEnv(t *testing.T) {
 
 func queryErr(t *testing.T, cfg string) error {
 	t.Helper()
-	r, err := inprocess.New(context.Background(), "coupang", cfg, inprocess.WithRateLimiter(fastLimiter))
+	r, err := inprocess.New(context.Background(), "coupang", cfg, append(rowMode(), inprocess.WithRateLimiter(fastLimiter))...)
 	require.NoError(t, err, "the config loads; it is checked when a query runs")
 	_, err = runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: 1})
 	return err

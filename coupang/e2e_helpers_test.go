@@ -41,9 +41,10 @@ type env struct {
 	onRequest func(api.RequestInfo)
 }
 
-// streamedRowsEnv set makes the runners of newEnv and startFaultEnv stream rows as the Steampipe
-// CLI and the export run the plugin (make test runs this package both ways); unset, they hold them
-// as Turbot's standalone FDW and SQLite extension run it.
+// streamedRowsEnv set makes the runners of newEnv and startFaultEnv, and the package's other
+// runners that query data (through rowMode), stream rows as the Steampipe CLI and the export run
+// the plugin (make test runs this package both ways); unset, they hold them as Turbot's standalone
+// FDW and SQLite extension run it.
 const streamedRowsEnv = "COUPANG_TEST_STREAMED_ROWS"
 
 // rowMode returns the runner option of the row mode under test, if any.

@@ -185,7 +185,7 @@ func TestInquiryGet(t *testing.T) {
 	assert.Empty(t, rows)
 
 	bad := newEnv(t, smallData, "")
-	r, err := inprocess.New(t.Context(), "wrong_vendor", strings.Replace(bad.cfg, bad.sb.VendorID(), "A99999999", 1), inprocess.WithRateLimiter(fastLimiter))
+	r, err := inprocess.New(t.Context(), "wrong_vendor", strings.Replace(bad.cfg, bad.sb.VendorID(), "A99999999", 1), append(rowMode(), inprocess.WithRateLimiter(fastLimiter))...)
 	require.NoError(t, err)
 	_, err = runQuery(t.Context(), r, inprocess.Query{Table: inquiryTable, Limit: -1, Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}})
 	require.Error(t, err)

@@ -207,7 +207,7 @@ func TestQueryCacheAnswersOnlyTheSameQuals(t *testing.T) {
 	t.Parallel()
 	sandbox.AwayFromMidnight(time.Minute) // listings of the default lookback, compared
 	e := newEnv(t, reuseData, "", inprocess.WithQueryCache(time.Hour))
-	uncached, err := inprocess.New(t.Context(), "coupang", e.cfg, inprocess.WithRateLimiter(fastLimiter))
+	uncached, err := inprocess.New(t.Context(), "coupang", e.cfg, append(rowMode(), inprocess.WithRateLimiter(fastLimiter))...)
 	require.NoError(t, err)
 
 	today := api.KoreanDate(time.Now())

@@ -107,9 +107,9 @@ func TestSecretsNeverLogged(t *testing.T) {
 	cfg := func(secretKey string) string {
 		return fmt.Sprintf("vendor_id = %q\naccess_key = %q\nsecret_key = %q\nbase_url = %q\n", sb.VendorID(), sb.AccessKey(), secretKey, base)
 	}
-	r, err := inprocess.New(context.Background(), "coupang", cfg(secret), inprocess.WithLogOutput(logs, "trace"), inprocess.WithRateLimiter(fastLimiter))
+	r, err := inprocess.New(context.Background(), "coupang", cfg(secret), append(rowMode(), inprocess.WithLogOutput(logs, "trace"), inprocess.WithRateLimiter(fastLimiter))...)
 	require.NoError(t, err)
-	wrong, err := inprocess.New(context.Background(), "coupang_wrong", cfg(wrongSecret), inprocess.WithLogOutput(logs, "trace"), inprocess.WithRateLimiter(fastLimiter))
+	wrong, err := inprocess.New(context.Background(), "coupang_wrong", cfg(wrongSecret), append(rowMode(), inprocess.WithLogOutput(logs, "trace"), inprocess.WithRateLimiter(fastLimiter))...)
 	require.NoError(t, err)
 
 	lo, hi := threeWindows()
