@@ -362,6 +362,23 @@ func TestEngineLimitWithUnappliedConditionIsRefused(t *testing.T) {
 	}
 }
 
+// TestEngineLimitWithUnappliedConditionOnAListLeaksNothing: an IN list that the SDK fans out into
+// one scan per value, under such a limit, is refused by one copy: the SDK (v5.14.1) leaves the
+// goroutine of every later error blocked for good.
+func TestEngineLimitWithUnappliedConditionOnAListLeaksNothing(t *testing.T) {
+	// Not parallel: it counts the process's goroutines, which parallel tests would add to.
+	e := newEnv(t, smallData, "")
+	baseline := len(ownGoroutines())
+	options := e.sb.VendorItemIDs()[:3]
+	for range 3 {
+		_, err := e.query(t, inprocess.Query{Table: inquiryTable, Limit: 5, Quals: []inprocess.Qual{
+			{Column: "vendor_item_id", Operator: "=", Value: options}, {Column: "content", Operator: "=", Value: "x"}}})
+		require.ErrorContains(t, err, "limit 5 with a condition on content")
+		assert.Empty(t, e.sb.Log(), "no request sent")
+	}
+	requireNoLeak(t, baseline)
+}
+
 // TestEngineTimeListStreamsEachRowOnce: `inquiry_at in (t1, t2)` and `inquiry_at > any(array[t1,
 // t2])` arrive as one list qual, which the plugin reads as one listing per value; a row that more
 // than one value admits (each widened for the FDW's time shift) must still be streamed once, in

@@ -105,11 +105,11 @@ func (o *rowOutput) flush(ctx context.Context) {
 // that must return at once, or contradictory answer_type quals).
 func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
 	keyQuals, fan, run, err := state.fans.scanQuals(d, state.holdRows)
-	if err == nil {
-		err = unappliedUnderLimit(d)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", table, err)
+	}
+	if err := unappliedUnderLimit(d); err != nil { // every copy finds it; one reports it
+		return nil, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
 	if !run {
 		return nil, nil
