@@ -12,8 +12,16 @@ import (
 )
 
 // fanOuts indexes each IN list the SDK is fanning out, once for all its n copies (each scanning
-// for its place would cost n² in all), without a lock: thousands of copies start at once.
+// for its place would cost n² in all), without a lock: thousands of copies start at once. A list is
+// indexed by connection too (fanKey): through an aggregator every child connection's scan gets the
+// same QueryContext, so the copies of all of them hold the very same list and elements.
 type fanOuts struct{ lists sync.Map }
+
+// fanKey is a list as one connection fans it out.
+type fanKey struct {
+	connection string
+	list       *proto.QualValueList
+}
 
 // fanOut is one list.
 type fanOut struct {
@@ -52,8 +60,12 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		return d.Quals, nil, true, nil
 	}
 	orig := plugin.NewKeyColumnQualValueMap(d.QueryContext.UnsafeQuals, d.Table.List.KeyColumns)
+	var connection string
+	if d.Connection != nil {
+		connection = d.Connection.Name
+	}
 	for column, cur := range d.Quals {
-		f, leader, first := fans.find(orig[column], cur)
+		f, leader, first := fans.find(connection, orig[column], cur)
 		if f == nil {
 			continue
 		}
@@ -74,10 +86,10 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 	return orig, nil, true, nil
 }
 
-// find returns the fan-out of the list qual in orig that cur holds an element of (nil when cur is no
-// such copy), whether that element leads the list (is its first that is not NULL), and whether it is
-// the first of its value.
-func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
+// find returns connection's fan-out of the list qual in orig that cur holds an element of (nil when
+// cur is no such copy), whether that element leads the list (is its first that is not NULL), and
+// whether it is the first of its value.
+func (fans *fanOuts) find(connection string, orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
 	// A NULL element's copy is recognised too, and never runs (NULL matches nothing).
 	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value.GetListValue() != nil {
 		return nil, false, false
@@ -88,7 +100,8 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 		if list == nil || len(list.Values) == 0 {
 			continue
 		}
-		e, _ := fans.lists.LoadOrStore(list, &fanOut{})
+		key := fanKey{connection, list}
+		e, _ := fans.lists.LoadOrStore(key, &fanOut{})
 		f := e.(*fanOut)
 		f.once.Do(func() {
 			f.first = make(map[*proto.QualValue]bool, len(list.Values))
@@ -114,7 +127,7 @@ func (fans *fanOuts) find(orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, 
 		})
 		if first, found := f.first[v]; found {
 			if f.pending.Add(-1) == 0 {
-				fans.lists.Delete(list)
+				fans.lists.Delete(key)
 			}
 			return f, v != nil && v == f.leader, first
 		}

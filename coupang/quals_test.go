@@ -121,18 +121,27 @@ func TestFanOutFind(t *testing.T) {
 	a, b := i64(1), i64(2)
 	orig := qualMap(q{colVendorItemID, "=", list(a, b)})[colVendorItemID]
 	fans := &fanOuts{}
-	f, leader, _ := fans.find(orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	f, leader, _ := fans.find("", orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
 	assert.NotNil(t, f)
 	assert.True(t, leader)
-	f, leader, _ = fans.find(orig, qualMap(q{colVendorItemID, "=", b})[colVendorItemID])
+	f, leader, _ = fans.find("", orig, qualMap(q{colVendorItemID, "=", b})[colVendorItemID])
 	assert.NotNil(t, f)
 	assert.False(t, leader)
 	// An equal value that is not the list's element is a plain qual, not a copy.
-	f, _, _ = fans.find(orig, qualMap(q{colVendorItemID, "=", i64(1)})[colVendorItemID])
+	f, _, _ = fans.find("", orig, qualMap(q{colVendorItemID, "=", i64(1)})[colVendorItemID])
 	assert.Nil(t, f)
 	// The unmodified original is not a copy.
-	f, _, _ = fans.find(orig, orig)
+	f, _, _ = fans.find("", orig, orig)
 	assert.Nil(t, f)
+
+	// The copies of another connection (an aggregator's children share the QueryContext) have a
+	// fan-out of their own.
+	fans = &fanOuts{}
+	f1, _, _ := fans.find("c1", orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	f2, leader, _ := fans.find("c2", orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	require.NotNil(t, f2)
+	assert.NotSame(t, f1, f2)
+	assert.True(t, leader)
 
 	// Each copy learns whether its value is the first of its kind; after the last copy the list
 	// is no longer indexed.
@@ -141,7 +150,7 @@ func TestFanOutFind(t *testing.T) {
 	three := qualMap(q{colVendorItemID, "=", list(x, y, z)})[colVendorItemID]
 	var firsts []bool
 	for _, v := range []*proto.QualValue{z, x, y} {
-		f, _, first := fans.find(three, qualMap(q{colVendorItemID, "=", v})[colVendorItemID])
+		f, _, first := fans.find("", three, qualMap(q{colVendorItemID, "=", v})[colVendorItemID])
 		require.NotNil(t, f)
 		firsts = append(firsts, first)
 	}
@@ -160,7 +169,7 @@ func TestFanOutWait(t *testing.T) {
 	a, b, c := i64(1), i64(2), i64(3)
 	orig := qualMap(q{colVendorItemID, "=", list(a, b, c)})[colVendorItemID]
 	fans := &fanOuts{}
-	f, _, _ := fans.find(orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
+	f, _, _ := fans.find("", orig, qualMap(q{colVendorItemID, "=", a})[colVendorItemID])
 	f.whole.Store(true)
 	limiterWaits := 0
 	wait := f.wait(func(context.Context) error { limiterWaits++; return nil })
