@@ -373,12 +373,6 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	if err == nil {
 		v, err = decode(body)
 	}
-	if err != nil && body != nil {
-		// The error quotes the body, shortened: quote it with the keys redacted, not cut mid-key.
-		if _, redacted := decode([]byte(c.redact(string(body)))); redacted != nil {
-			err = redacted
-		}
-	}
 	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: time.Since(start)}
 	logArgs := []any{"method", info.Method, "path", path, "attempt", n, "status", status, "duration", info.Duration}
 	var e *Error
@@ -425,14 +419,15 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	// An error quotes the body shortened, which could cut a key and keep its start: keys go first.
+	body = c.redactKeys(body)
 	switch status := resp.StatusCode; {
 	case err != nil:
 		return status, nil, networkError(fmt.Errorf("reading the response body: %w", err))
 	case len(body) > maxBodyBytes:
 		return status, nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("response body larger than %d bytes", maxBodyBytes)}
 	case status < 200 || status > 299:
-		// Redacted before statusError shortens the message, which could cut a key and keep its start.
-		e := statusError(status, resp.Header.Get("Location"), []byte(c.redact(string(body))))
+		e := statusError(status, resp.Header.Get("Location"), body)
 		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return status, nil, e
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -231,11 +232,14 @@ func redactSecrets(s string) string {
 }
 
 // redact removes the client's keys and anything signature-like from s.
-func (c *Client) redact(s string) string {
+func (c *Client) redact(s string) string { return redactSecrets(string(c.redactKeys([]byte(s)))) }
+
+// redactKeys replaces the client's keys in b; b itself when it holds none.
+func (c *Client) redactKeys(b []byte) []byte {
 	for _, key := range []string{c.cfg.SecretKey, c.cfg.AccessKey} {
-		if len(key) >= 4 {
-			s = strings.ReplaceAll(s, key, "[redacted]")
+		if len(key) >= 4 && bytes.Contains(b, []byte(key)) {
+			b = bytes.ReplaceAll(b, []byte(key), []byte("[redacted]"))
 		}
 	}
-	return redactSecrets(s)
+	return b
 }
