@@ -11,10 +11,10 @@ import (
 // refusedFor is how long a connection sends nothing after Coupang refused one of its requests in a
 // way every later request would be refused too (api.Error.RefusesAll), or rate-limited it through
 // every retry (Coupang's throttling lasts minutes, so the next calls would draw 429s from the
-// start). Without it each scan of a
-// statement, each panel of a dashboard and each rerun sends one more such request, and many errors
-// in a short time are what Coupang blocks sellers for. The time runs from the last refusal Coupang
-// sent; a changed connection config builds a new connection, which sends at once.
+// start). Without it each scan of a statement, each panel of a dashboard and each rerun sends one
+// more such request, and many errors in a short time are what Coupang blocks sellers for. The time
+// runs from the last refusal Coupang sent; a changed connection config builds a new connection,
+// which sends at once.
 const refusedFor = time.Minute
 
 // After maxNotFound single-inquiry reads answered "not found" within notFoundWindow, the connection

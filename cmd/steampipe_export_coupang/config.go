@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
 	"golang.org/x/time/rate"
@@ -27,17 +28,13 @@ import (
 const pluginName = "coupang"
 
 // rewrittenRange is where an HCL detail points into the rewritten --config (" at --config:2,1-11"),
-// which is not what was typed; nextAttribute matches the start of an attribute, `name =`;
-// quotedText is what an HCL detail quotes of the text (`The symbol "q" is not a valid escape
-// sequence selector`), which may be part of a key.
+// which is not what was typed; nextAttribute matches the start of an attribute, `name =`. HCL's
+// details quote the text they concern (`The symbol "q" is not a valid escape sequence selector`),
+// which may be part of a key: api.Unquoted takes it out.
 var (
 	rewrittenRange = regexp.MustCompile(` at --config:[0-9,-]+`)
 	nextAttribute  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*[ \t]*=($|[^=])`)
-	quotedText     = regexp.MustCompile(`"[^"]*"`)
 )
-
-// unquoted is an HCL error's text without what it quotes of the configuration.
-func unquoted(msg string) string { return quotedText.ReplaceAllString(msg, `"…"`) }
 
 // defaultConfigDir is where Steampipe keeps its .spc files.
 func defaultConfigDir() string {
@@ -76,7 +73,7 @@ func normalizeConfigHCL(src string) (string, error) {
 				where = fmt.Sprintf(" at character %d", at-sort.SearchInts(inserted, at)+1)
 			}
 			return "", fmt.Errorf("bad --config%s: %s (%s); write HCL attributes like 'vendor_id = \"A00012345\" access_key = \"...\" secret_key = \"...\"'",
-				where, d.Summary, strings.TrimSuffix(unquoted(rewrittenRange.ReplaceAllString(d.Detail, "")), "."))
+				where, d.Summary, strings.TrimSuffix(api.Unquoted(rewrittenRange.ReplaceAllString(d.Detail, "")), "."))
 		}
 	}
 }
@@ -111,7 +108,7 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 	for _, file := range names {
 		f, diags := parser.ParseHCLFile(file)
 		if diags.HasErrors() {
-			return steampipeConfig{}, fmt.Errorf("parsing %s: %s", file, unquoted(diags.Error()))
+			return steampipeConfig{}, fmt.Errorf("parsing %s: %s", file, api.Unquoted(diags.Error()))
 		}
 		blocks = append(blocks, f.Body.(*hclsyntax.Body).Blocks...)
 	}

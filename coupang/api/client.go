@@ -147,7 +147,7 @@ func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		// url.Parse quotes the part it rejects, which can be part of a query (?key=%zz).
-		why := quotedPart.ReplaceAllString(errors.Unwrap(err).Error(), "")
+		why := Unquoted(errors.Unwrap(err).Error())
 		return fmt.Errorf("base_url is not a URL (%s): write it as scheme://host[:port], %s", why, like)
 	}
 	var extra []string
@@ -186,7 +186,11 @@ func ValidateBaseURL(raw string) error {
 }
 
 // quotedPart is a quoted part of an error message.
-var quotedPart = regexp.MustCompile(` ?"[^"]*"`)
+var quotedPart = regexp.MustCompile(`"[^"]*"`)
+
+// Unquoted is an error message of a parser (url.Parse, HCL) without what it quotes of the text it
+// read, which may be part of a key: `invalid URL escape "%zz"` becomes `invalid URL escape "…"`.
+func Unquoted(msg string) string { return quotedPart.ReplaceAllString(msg, `"…"`) }
 
 // IsLoopbackHost reports whether host (without port) is localhost or a loopback IP address.
 func IsLoopbackHost(host string) bool {
