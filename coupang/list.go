@@ -232,18 +232,17 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	return nil
 }
 
-// listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, filtered by
-// the variants, then flushes h.
+// listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, a new
+// holdback, filtered by the variants, then flushes h.
 func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
-	var filters []*query.Filter
-	var emits []func(query.Row) bool // emits[i] hands on the rows that passed filters[i]
+	var emits []func(query.Row) bool // emits[i] hands on the rows that passed h.filters[i]
 	for _, v := range variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
 		}
 		if ok {
-			filters, emits = append(filters, f), append(emits, h.emitter(f))
+			emits = append(emits, h.emitter(f))
 		}
 	}
 	if len(emits) == 0 {
@@ -260,7 +259,7 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		if err != nil {
 			return fmt.Errorf("get inquiry %d: %w", id, err)
 		}
-		for i, f := range filters {
+		for i, f := range h.filters {
 			if !inquiryHasStatus(*inq, f.PartnerCounselingStatus) {
 				continue
 			}
@@ -300,8 +299,8 @@ type holdback[R any] struct {
 	emit    func(R) bool
 	at      func(R) time.Time // a row's inquiry_at
 	limited bool
-	stopped bool // emit returned false
-	filters []*query.Filter
+	stopped bool            // emit returned false
+	filters []*query.Filter // of each emitter, in order
 	held    []heldRow[R]
 }
 
