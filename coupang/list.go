@@ -213,9 +213,7 @@ func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *ho
 	now := time.Now()
 	for _, v := range s.variants {
 		if v.Limit >= 0 {
-			if v.Limit = max(s.out.remaining(ctx), 0); v.Limit == 0 {
-				break
-			}
+			v.Limit = max(s.out.remaining(ctx), 0) // 0: Build plans no request
 		}
 		plan, err := s.plan(ctx, v, now)
 		if err == nil {
