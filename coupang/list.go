@@ -47,7 +47,7 @@ func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
 			}
 			return s.out.wants(ctx)
 		})
-		if err = fetchError(ctx, s, table, s.fan.firstError(err)); err == nil {
+		if err = fetchError(ctx, s, s.fan.firstError(err)); err == nil {
 			s.out.flush(ctx)
 		}
 		return nil, err
@@ -337,11 +337,11 @@ func (h *holdback[R]) flush() {
 // fetchError wraps a fetch failure of scan s and logs it at ERROR, as the SDK can lose a list
 // error (see FetchTracker). A failure after the limit is met is dropped: it was a request still in
 // flight. wants gets a fresh context because a cancelled one wants no rows.
-func fetchError(ctx context.Context, s *scan, table string, err error) error {
+func fetchError(ctx context.Context, s *scan, err error) error {
 	if err == nil || !s.out.wants(context.Background()) {
 		return nil
 	}
-	err = fmt.Errorf("%s: %w", table, err)
-	plugin.Logger(ctx).Error("coupang query failed", "table", table, "error", err.Error())
+	err = fmt.Errorf("%s: %w", s.table, err)
+	plugin.Logger(ctx).Error("coupang query failed", "table", s.table, "error", err.Error())
 	return err
 }
