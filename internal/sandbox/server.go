@@ -381,21 +381,15 @@ func (c *call) parse(known ...string) {
 	}
 }
 
-// positiveInt parses a strictly positive decimal integer of at most 18 digits, written plainly
-// (no sign, no leading zero).
-func positiveInt(s string) (int64, bool) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0 && len(s) <= 18 && strconv.FormatInt(n, 10) == s
-}
-
-// number reads the optional parameter name: def when absent, else a positive integer up to most.
+// number reads the optional parameter name: def when absent, else a positive integer up to most, of
+// at most 18 digits, written plainly (no sign, no leading zero).
 func (c *call) number(name string, def, most int64, rule string) int64 {
 	v, has := c.q[name]
 	if !has {
 		return def
 	}
-	n, ok := positiveInt(v)
-	if !ok || n > most {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > most || len(v) > 18 || strconv.FormatInt(n, 10) != v {
 		c.fail(http.StatusBadRequest, "Invalid "+name+" '"+v+"': must be "+rule)
 	}
 	return n
@@ -517,11 +511,8 @@ func (c *call) list(pathVendor string) envelope {
 func (c *call) one(idS string) envelope {
 	c.parse()
 	c.fromVendor()
-	id, ok := positiveInt(idS)
-	if !ok {
-		c.fail(http.StatusBadRequest, "Invalid inquiryId '"+idS+"': must be a positive number")
-	}
-	inq, ok := c.s.Inquiry(id)
+	c.q["inquiryId"] = idS // the path's ID, read as the query's IDs are
+	inq, ok := c.s.Inquiry(c.id("inquiryId"))
 	if !ok {
 		c.fail(http.StatusNotFound, "Inquiry "+idS+" not found for vendor "+c.s.opts.VendorID)
 	}
