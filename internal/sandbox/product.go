@@ -123,9 +123,8 @@ func (c *call) productList(pathVendor string) envelope {
 	if !slices.Contains(api.AnsweredTypes, answered) {
 		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
 	}
-	from, to := c.window()
 	d := c.s.data
-	lo, hi := span(len(d.products), func(i int) int64 { return d.products[i].at }, from, to)
+	lo, hi := c.window(len(d.products), func(i int) int64 { return d.products[i].at })
 	match := func(i int) bool {
 		hasAnswer := d.products[i].kind > 0 // a product question's kind is its number of answers
 		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)

@@ -425,8 +425,8 @@ func (c *call) parseList(pathVendor string, known ...string) {
 
 // window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end, at most 7
 // inclusive Korean days apart, and the end not after today's Korean date by Options.Now. It returns
-// the window as Unix seconds [from, to).
-func (c *call) window() (from, to int64) {
+// the positions [lo, hi) of the n candidates, ascending with time at(k) (Unix seconds), on its days.
+func (c *call) window(n int, at func(int) int64) (lo, hi int) {
 	startS, endS := c.q["inquiryStartAt"], c.q["inquiryEndAt"]
 	start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
 	end, err2 := time.ParseInLocation(api.DateLayout, endS, api.KST)
@@ -437,12 +437,8 @@ func (c *call) window() (from, to int64) {
 	if today := api.KoreanDate(c.s.opts.Now()); end.After(today) {
 		c.fail(http.StatusBadRequest, MsgFutureEnd+" '"+endS+"': must not be after today ("+today.Format(api.DateLayout)+", Korean time)")
 	}
-	return start.Unix(), end.AddDate(0, 0, 1).Unix()
-}
-
-// span returns the positions [lo, hi) of the n records whose time at(k), ascending, is in [from, to).
-func span(n int, at func(int) int64, from, to int64) (lo, hi int) {
-	return sort.Search(n, func(i int) bool { return at(i) >= from }), sort.Search(n, func(i int) bool { return at(i) >= to })
+	from, to := start.Unix(), end.AddDate(0, 0, 1).Unix()
+	return sort.Search(n, func(k int) bool { return at(k) >= from }), sort.Search(n, func(k int) bool { return at(k) >= to })
 }
 
 // page reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1) and,
@@ -488,13 +484,6 @@ func (c *call) list(pathVendor string) envelope {
 		c.fail(http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 	}
 	vendorItemID := c.id("vendorItemId")
-	_, hasStart := c.q["inquiryStartAt"]
-	_, hasEnd := c.q["inquiryEndAt"]
-	from, to := int64(math.MinInt64), int64(math.MaxInt64) // Unix seconds, [from, to)
-	if hasStart || hasEnd || vendorItemID == 0 {
-		from, to = c.window()
-	}
-	orderID := c.id("orderId")
 	// Candidates are positions in d.recs: all of them, or the option's.
 	d := c.s.data
 	n, pos := len(d.recs), func(k int) int { return k }
@@ -502,7 +491,13 @@ func (c *call) list(pathVendor string) envelope {
 		positions := d.byOption[vendorItemID]
 		n, pos = len(positions), func(k int) int { return int(positions[k]) }
 	}
-	lo, hi := span(n, func(k int) int64 { return d.recs[pos(k)].at }, from, to)
+	_, hasStart := c.q["inquiryStartAt"]
+	_, hasEnd := c.q["inquiryEndAt"]
+	lo, hi := 0, n
+	if hasStart || hasEnd || vendorItemID == 0 {
+		lo, hi = c.window(n, func(k int) int64 { return d.recs[pos(k)].at })
+	}
+	orderID := c.id("orderId")
 	return c.page(api.MaxPageSize, 200, lo, hi, func(k int) bool { return d.matches(d.recs[pos(k)], status, orderID) },
 		func(k int) any { return toWire(d.render(pos(k))) })
 }
