@@ -427,11 +427,11 @@ func (c *call) parseList(pathVendor string, known ...string) {
 // inclusive Korean days apart, and the end not after today's Korean date by Options.Now. It returns
 // the positions [lo, hi) of the n candidates, ascending with time at(k) (Unix seconds), on its days.
 func (c *call) window(n int, at func(int) int64) (lo, hi int) {
-	startS, endS := c.q["inquiryStartAt"], c.q["inquiryEndAt"]
-	start, err1 := time.ParseInLocation(api.DateLayout, startS, api.KST)
+	// time.DateOnly parses only yyyy-MM-dd itself: 4, 2 and 2 digits, a real date, nothing more.
+	endS := c.q["inquiryEndAt"]
+	start, err1 := time.ParseInLocation(api.DateLayout, c.q["inquiryStartAt"], api.KST)
 	end, err2 := time.ParseInLocation(api.DateLayout, endS, api.KST)
-	if err1 != nil || err2 != nil || start.Format(api.DateLayout) != startS || end.Format(api.DateLayout) != endS ||
-		!start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
+	if err1 != nil || err2 != nil || !start.Before(end) || end.After(start.AddDate(0, 0, api.MaxWindowDays-1)) {
 		c.fail(http.StatusBadRequest, MsgInterval)
 	}
 	if today := api.KoreanDate(c.s.opts.Now()); end.After(today) {
