@@ -314,7 +314,10 @@ func (c *call) serve() {
 		c.fail(http.StatusMethodNotAllowed, "Method "+c.r.Method+" not allowed: only GET is served")
 	default:
 		c.fail(c.s.authenticate(c.r))
-		c.contentType()
+		// Coupang's documentation tells every call, a GET too, to send it.
+		if h := c.r.Header.Values("Content-Type"); len(h) != 1 || h[0] != JSONContentType {
+			c.fail(http.StatusBadRequest, MsgContentType)
+		}
 	}
 	var answer envelope
 	if c.status == 0 {
@@ -397,14 +400,6 @@ func (c *call) number(name string, def, most int64, rule string) int64 {
 
 // id reads the optional ID parameter name, 0 when absent.
 func (c *call) id(name string) int64 { return c.number(name, 0, math.MaxInt64, "a positive number") }
-
-// contentType checks that the request sends Content-Type JSONContentType, once, as Coupang's
-// documentation tells every call to (a GET too).
-func (c *call) contentType() {
-	if h := c.r.Header.Values("Content-Type"); len(h) != 1 || h[0] != JSONContentType {
-		c.fail(http.StatusBadRequest, MsgContentType)
-	}
-}
 
 // fromVendor checks that X-Requested-By names the accepted seller, once.
 func (c *call) fromVendor() {
