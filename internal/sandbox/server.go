@@ -401,21 +401,20 @@ func (c *call) number(name string, def, most int64, rule string) int64 {
 // id reads the optional ID parameter name, 0 when absent.
 func (c *call) id(name string) int64 { return c.number(name, 0, math.MaxInt64, "a positive number") }
 
-// fromVendor checks that X-Requested-By names the accepted seller, once.
-func (c *call) fromVendor() {
-	if h := c.r.Header.Values("X-Requested-By"); len(h) != 1 || h[0] != c.s.opts.VendorID {
+// fromVendor checks that X-Requested-By, sent once, and ids (a list's path and query seller IDs)
+// all name the accepted seller.
+func (c *call) fromVendor(ids ...string) {
+	h := c.r.Header.Values("X-Requested-By")
+	if len(h) != 1 || slices.ContainsFunc(append(ids, h[0]), func(id string) bool { return id != c.s.opts.VendorID }) {
 		c.fail(http.StatusBadRequest, MsgInvalidVendor)
 	}
 }
 
 // parseList reads a list request's query (the parameters common to both lists plus known) and
-// checks that the path's, the query's and X-Requested-By's seller IDs are all the accepted one.
+// checks its seller IDs.
 func (c *call) parseList(pathVendor string, known ...string) {
 	c.parse(append(known, "vendorId", "inquiryStartAt", "inquiryEndAt", "pageNum", "pageSize")...)
-	if c.q["vendorId"] != c.s.opts.VendorID || pathVendor != c.s.opts.VendorID {
-		c.fail(http.StatusBadRequest, MsgInvalidVendor)
-	}
-	c.fromVendor()
+	c.fromVendor(pathVendor, c.q["vendorId"])
 }
 
 // window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end, at most 7
