@@ -44,6 +44,8 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 		return o, "", false, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	case o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || !(o.RateLimit >= 0) || o.Latency < 0:
 		return o, "", false, fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must be 0 or more")
+	case o.HotVendorItemID <= 0 || o.HotVendorItemID >= 1e18: // the list refuses any other vendorItemId
+		return o, "", false, fmt.Errorf("--hot-vendor-item-id must be a positive option ID of at most 18 digits, got %d", o.HotVendorItemID)
 	}
 	return o, listen, verbose, nil
 }

@@ -15,6 +15,9 @@ func TestParseFlagsRefusesBadFlags(t *testing.T) {
 		{"--rate-limit", "-1"},
 		{"--days", "0"},
 		{"--latency", "-1s"},
+		{"--hot-vendor-item-id", "-5"},
+		{"--hot-vendor-item-id", "0"},
+		{"--hot-vendor-item-id", "1000000000000000000"},
 		{"extra"},
 	} {
 		_, _, _, err := parseFlags(args)
