@@ -76,15 +76,9 @@ func (e expr) eval(r row) (v, known bool) {
 		return false, false
 	case e.Op == "in":
 		return slices.ContainsFunc(e.Values, func(want any) bool { return compareCell(cell, want) == 0 }), true
-	case e.Op == "between":
-		return compareCell(cell, e.Values[0]) >= 0 && compareCell(cell, e.Values[1]) <= 0, true
 	}
-	n := compareCell(cell, e.Values[0])
-	if e.Op == "!=" {
-		return n != 0, true
-	}
-	// Every other operator's symbol holds the signs it accepts: <= holds for < and for =.
-	return strings.Contains(e.Op, [...]string{"<", "=", ">"}[n+1]), true
+	// An operator's symbol holds the signs it accepts: <= holds for < and for =, <> for < and for >.
+	return strings.Contains(e.Op, [...]string{"<", "=", ">"}[compareCell(cell, e.Values[0])+1]), true
 }
 
 // columns are the columns the expression reads.
@@ -108,27 +102,17 @@ func (e expr) columns() []column {
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	allPushed := true
 	for _, e := range where.Args {
-		if e.Op == "or" || e.Op == "not" {
-			allPushed = false
+		op, value := e.Op, any(e.Values) // IN goes as = with the list, as Postgres sends it
+		if op == "in" {
+			op = "="
+		} else if len(e.Values) > 0 {
+			value = e.Values[0]
+		}
+		if e.Column == nil || !slices.Contains(t.keyColumn(e.Column.Name).GetOperators(), op) {
+			allPushed = false // or, not, is null, or an operator the key column lacks
 			continue
 		}
-		// As Postgres sends them: BETWEEN as >= and <=, IN as = with a list, != as <>.
-		ops, values := []string{e.Op}, e.Values
-		switch e.Op {
-		case "in":
-			ops, values = []string{"="}, []any{e.Values}
-		case "between":
-			ops = []string{">=", "<="}
-		case "!=":
-			ops = []string{"<>"}
-		}
-		for i, op := range ops {
-			if slices.Contains(t.keyColumn(e.Column.Name).GetOperators(), op) {
-				quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: values[i]})
-			} else {
-				allPushed = false
-			}
-		}
+		quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: value})
 	}
 	if allPushed {
 		return quals, limit

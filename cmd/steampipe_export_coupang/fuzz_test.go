@@ -108,15 +108,11 @@ func checkCondition(t *testing.T, c expr) {
 		if len(c.Values) != 0 {
 			t.Fatalf("%s with %d values", c.Op, len(c.Values))
 		}
-	case "between":
-		if len(c.Values) != 2 {
-			t.Fatalf("between with %d values", len(c.Values))
-		}
 	case "in":
 		if len(c.Values) == 0 {
 			t.Fatal("empty in list")
 		}
-	case "=", "!=", "<", "<=", ">", ">=":
+	case "=", "<>", "<", "<=", ">", ">=":
 		if len(c.Values) != 1 {
 			t.Fatalf("%s with %d values", c.Op, len(c.Values))
 		}

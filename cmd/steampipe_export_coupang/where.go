@@ -14,9 +14,9 @@ import (
 // expr is a parsed --where: a comparison of Column with typed Values (int64, float64, string,
 // bool or time.Time, matching the column's type), or Args joined by "and" / "or", or negated by "not".
 type expr struct {
-	Op     string // =, !=, <, <=, >, >=, in, between, is null, is not null; and, or, not
+	Op     string // =, <>, <, <=, >, >=, in, is null, is not null; and, or, not
 	Column column // of a comparison; nil for and, or and not
-	Values []any  // one value, or the IN list, or BETWEEN's low and high bounds
+	Values []any  // one value, or the IN list
 	Args   []expr // the operands of and and or; the one operand of not
 }
 
@@ -102,8 +102,8 @@ func (p *whereParser) comparison() (expr, error) {
 		return expr{}, err
 	}
 	op := strings.Join(strings.Fields(strings.ToLower(p.match(operatorPattern))), " ")
-	if op == "<>" {
-		op = "!="
+	if op == "!=" { // as Postgres reads it
+		op = "<>"
 	}
 	e := expr{Column: col, Op: op}
 	switch {
@@ -113,10 +113,12 @@ func (p *whereParser) comparison() (expr, error) {
 		return e, nil
 	case col.Type == proto.ColumnType_JSON:
 		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
-	case col.Type == proto.ColumnType_BOOL && op != "=" && op != "!=" && op != "in":
+	case col.Type == proto.ColumnType_BOOL && op != "=" && op != "<>" && op != "in":
 		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
 	}
-	err = p.values(&e)
+	if err = p.values(&e); err == nil && op == "between" { // as Postgres reads it: col >= low and col <= high
+		return expr{Op: "and", Args: []expr{{Op: ">=", Column: col, Values: e.Values[:1]}, {Op: "<=", Column: col, Values: e.Values[1:]}}}, nil
+	}
 	return e, err
 }
 

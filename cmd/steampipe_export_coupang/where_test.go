@@ -42,8 +42,8 @@ func TestParseCondition(t *testing.T) {
 		{"inquiry_id = 42", "inquiry_id", "=", []any{int64(42)}},
 		{"inquiry_id=42", "inquiry_id", "=", []any{int64(42)}},
 		{"  INQUIRY_ID  =  '42'  ", "inquiry_id", "=", []any{int64(42)}},
-		{"inquiry_id != 42", "inquiry_id", "!=", []any{int64(42)}},
-		{"inquiry_id <> 42", "inquiry_id", "!=", []any{int64(42)}},
+		{"inquiry_id != 42", "inquiry_id", "<>", []any{int64(42)}},
+		{"inquiry_id <> 42", "inquiry_id", "<>", []any{int64(42)}},
 		{"inquiry_id < -3", "inquiry_id", "<", []any{int64(-3)}},
 		{"inquiry_id <= 3", "inquiry_id", "<=", []any{int64(3)}},
 		{"inquiry_id > 3", "inquiry_id", ">", []any{int64(3)}},
@@ -59,14 +59,10 @@ func TestParseCondition(t *testing.T) {
 		{"item_name = ''", "item_name", "=", []any{""}},
 		{"partner_counseling_status = TRANSFER", "partner_counseling_status", "=", []any{"TRANSFER"}},
 		{"need_answer = true", "need_answer", "=", []any{true}},
-		{"need_answer != 'f'", "need_answer", "!=", []any{false}},
+		{"need_answer != 'f'", "need_answer", "<>", []any{false}},
 		{"vendor_item_id in (1, 2,3)", "vendor_item_id", "in", []any{int64(1), int64(2), int64(3)}},
 		{"vendor_item_id IN ('1')", "vendor_item_id", "in", []any{int64(1)}},
 		{"item_name in ('a,b', \"c)\", d e)", "item_name", "in", []any{"a,b", "c)", "d e"}},
-		{"inquiry_id between 1 and 9", "inquiry_id", "between", []any{int64(1), int64(9)}},
-		{"inquiry_id BETWEEN '1' AND '9'", "inquiry_id", "between", []any{int64(1), int64(9)}},
-		{"item_name between 'and' and 'android'", "item_name", "between", []any{"and", "android"}},
-		{"item_name between asymmetric a and b", "item_name", "between", []any{"a", "b"}},
 		{"item_name = 'null'", "item_name", "=", []any{"null"}},
 		{"item_name in ('item_name', nullable)", "item_name", "in", []any{"item_name", "nullable"}},
 		{"inquiry_at >= 2024-05-01", "inquiry_at", ">=", []any{kstTime("2024-05-01 00:00:00")}},
@@ -75,8 +71,6 @@ func TestParseCondition(t *testing.T) {
 		{"inquiry_at < 2024-05-01T10:20:30", "inquiry_at", "<", []any{kstTime("2024-05-01 10:20:30")}},
 		{"inquiry_at < '2024-05-01T01:20:30Z'", "inquiry_at", "<", []any{kstTime("2024-05-01 10:20:30")}},
 		{"inquiry_at = '2024-05-01T10:20:30+09:00'", "inquiry_at", "=", []any{kstTime("2024-05-01 10:20:30")}},
-		{"inquiry_at between 2024-05-01 and 2024-05-30 23:59:59", "inquiry_at", "between",
-			[]any{kstTime("2024-05-01 00:00:00"), kstTime("2024-05-30 23:59:59")}},
 		{"inquiry_at in ('2024-05-01', '2024-05-02 12:00:00')", "inquiry_at", "in",
 			[]any{kstTime("2024-05-01 00:00:00"), kstTime("2024-05-02 12:00:00")}},
 	}
@@ -96,6 +90,40 @@ func TestParseCondition(t *testing.T) {
 					continue
 				}
 				assert.Equal(t, want, c.Values[i])
+			}
+		})
+	}
+}
+
+// TestParseBetween checks that between reads as Postgres reads it: col >= low and col <= high.
+func TestParseBetween(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src       string
+		column    string
+		low, high any
+	}{
+		{"inquiry_id between 1 and 9", "inquiry_id", int64(1), int64(9)},
+		{"inquiry_id BETWEEN '1' AND '9'", "inquiry_id", int64(1), int64(9)},
+		{"item_name between 'and' and 'android'", "item_name", "and", "android"},
+		{"item_name between asymmetric a and b", "item_name", "a", "b"},
+		{"inquiry_at between 2024-05-01 and 2024-05-30 23:59:59", "inquiry_at", kstTime("2024-05-01 00:00:00"), kstTime("2024-05-30 23:59:59")},
+	}
+	tbl := fixtureTable()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			e, err := parseWhere(tbl, []string{tt.src}, time.Now())
+			require.NoError(t, err)
+			require.Len(t, e.Args, 2)
+			for i, want := range []struct {
+				op    string
+				value any
+			}{{">=", tt.low}, {"<=", tt.high}} {
+				c := e.Args[i]
+				assert.Equal(t, tt.column, c.Column.Name)
+				assert.Equal(t, want.op, c.Op)
+				assert.Equal(t, []any{want.value}, c.Values)
+				assert.Empty(t, c.Args)
 			}
 		})
 	}
