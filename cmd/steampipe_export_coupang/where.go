@@ -152,15 +152,13 @@ func (p *whereParser) values(e *expr) error {
 	return p.appendValue(e, false)
 }
 
-func (p *whereParser) skipSpace() {
-	for p.pos < len(p.src) && isSpace(p.src[p.pos]) {
-		p.pos++
-	}
-}
+// sqlSpaces are the spaces of Postgres' scanner: ASCII only, so that no byte of a multi-byte
+// character (갠 ends in 0xA0, U+00A0 read alone) counts as one; TrimLeft reads whole characters.
+const sqlSpaces = " \t\n\r\f\v"
 
-// isSpace reports whether b is a space as Postgres' scanner reads SQL: ASCII only, so that no byte
-// of a multi-byte character (갠 ends in 0xA0, U+00A0 read alone) counts as one.
-func isSpace(b byte) bool { return strings.IndexByte(" \t\n\r\f\v", b) >= 0 }
+func (p *whereParser) skipSpace() {
+	p.pos = len(p.src) - len(strings.TrimLeft(p.src[p.pos:], sqlSpaces))
+}
 
 func (p *whereParser) symbol(s string) bool {
 	p.skipSpace()
@@ -266,7 +264,7 @@ func (p *whereParser) atStop(inList bool) bool {
 	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
 		return true
 	}
-	if p.pos == 0 || !isSpace(p.src[p.pos-1]) {
+	if p.pos == 0 || strings.IndexByte(sqlSpaces, p.src[p.pos-1]) < 0 {
 		return false
 	}
 	save := p.pos
