@@ -204,11 +204,6 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 	if err != nil {
 		return err
 	}
-	if quote == `"` {
-		if err := p.checkWord(text, false); err != nil {
-			return err
-		}
-	}
 	if quote == "" {
 		switch t, ok, err := p.timeExpr(); {
 		case err != nil:
@@ -226,21 +221,24 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
 			return fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 		}
-		if err := p.checkWord(text, true); err != nil {
-			return err
-		}
+	}
+	if err := p.checkWord(text, quote); err != nil {
+		return err
 	}
 	v, err := typedValue(col, text)
 	e.Values = append(e.Values, v)
 	return err
 }
 
-// checkWord refuses a bare or double-quoted value that SQL reads as something else, where comparing
-// with the text would keep other rows than Postgres: a column's name (SQL compares with the column),
-// null (a comparison with NULL is never true, nor is its not), a bare value with a quote in it
-// (E'a\nb') or one that starts like an operator (=> 'a').
-func (p *whereParser) checkWord(text string, bare bool) error {
-	name := text
+// checkWord refuses a bare or double-quoted value (quote "" or `"`) that SQL reads as something else,
+// where comparing with the text would keep other rows than Postgres: a column's name (SQL compares
+// with the column), null (a comparison with NULL is never true, nor is its not), a bare value with a
+// quote in it (E'a\nb') or one that starts like an operator (=> 'a').
+func (p *whereParser) checkWord(text, quote string) error {
+	if quote == "'" { // a string, always a value
+		return nil
+	}
+	name, bare := text, quote == ""
 	if bare { // SQL folds an unquoted name to lower case
 		name = strings.ToLower(text)
 	}
