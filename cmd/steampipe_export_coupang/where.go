@@ -298,20 +298,6 @@ var intervalUnits = map[string]interval{
 	"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
 }
 
-// addTo adds the interval to t as Postgres adds one to a timestamp, here in Korean time: the months
-// first, a day past the end of the month becoming its last day (Jan 31 + 1 month is Feb 28), then
-// the days, then the duration, whatever order the interval was written in.
-func (iv interval) addTo(t time.Time) time.Time {
-	t = t.In(api.KST)
-	if iv.months != 0 {
-		y, m, d := t.Date()
-		m += time.Month(iv.months)
-		lastDay := time.Date(y, m+1, 0, 0, 0, 0, 0, api.KST).Day() // day 0 is the last of the month before
-		t = time.Date(y, m, min(d, lastDay), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), api.KST)
-	}
-	return t.AddDate(0, 0, iv.days).Add(iv.d)
-}
-
 // timeExpr reads now(), current_timestamp or current_date (Korean midnight), then any ± interval
 // '7 days' (or ± a number of days), as Postgres does; ok is false if none comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
@@ -338,33 +324,41 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		} else if err != nil {
 			return t, true, err
 		}
-		iv, err := parseInterval(text, sign)
-		if err != nil {
+		if t, err = addInterval(t, text, sign); err != nil {
 			return t, true, err
 		}
-		t = iv.addTo(t)
 	}
 }
 
-// parseInterval reads an interval's quoted text, like '7 days' or '1 month 12 hours', times sign.
-func parseInterval(text string, sign int) (interval, error) {
-	var iv interval
+// addInterval adds an interval's quoted text, like '7 days' or '1 month 12 hours', times sign, to t as
+// Postgres adds one to a timestamp, here in Korean time: the months first, a day past the end of the
+// month becoming its last day (Jan 31 + 1 month is Feb 28), then the days, then the duration,
+// whatever order the text names them in.
+func addInterval(t time.Time, text string, sign int) (time.Time, error) {
+	var sum interval
 	fields := strings.Fields(strings.ToLower(text))
 	if len(fields) == 0 || len(fields)%2 != 0 {
-		return iv, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
+		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
 	for i := 0; i < len(fields); i += 2 {
 		n, err := strconv.Atoi(fields[i])
 		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
 		if err != nil || !known {
-			return iv, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
+			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
 		}
 		n *= sign
-		iv.months += n * unit.months
-		iv.days += n * unit.days
-		iv.d += time.Duration(n) * unit.d
+		sum.months += n * unit.months
+		sum.days += n * unit.days
+		sum.d += time.Duration(n) * unit.d
 	}
-	return iv, nil
+	t = t.In(api.KST)
+	if sum.months != 0 {
+		y, m, d := t.Date()
+		m += time.Month(sum.months)
+		lastDay := time.Date(y, m+1, 0, 0, 0, 0, 0, api.KST).Day() // day 0 is the last of the month before
+		t = time.Date(y, m, min(d, lastDay), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), api.KST)
+	}
+	return t.AddDate(0, 0, sum.days).Add(sum.d), nil
 }
 
 // typedValue converts a written value to the Go type of the column.
