@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -285,16 +287,14 @@ func (p *whereParser) quoted(quotes string) (text, quote string, err error) {
 	return strings.ReplaceAll(m[1:len(m)-1], q+q, q), q, nil
 }
 
-// interval is a Postgres interval: months, days and a duration, kept apart as Postgres keeps them.
-type interval struct {
-	months, days int
-	d            time.Duration
-}
+// interval is a Postgres interval: months, days and seconds, kept apart as Postgres keeps them. The
+// seconds are not a time.Duration, which overflows past 292 years (3000000 hours).
+type interval struct{ months, days, secs int64 }
 
 // intervalUnits are the units of an interval, each one of that unit; days and longer count Korean
 // calendar days.
 var intervalUnits = map[string]interval{
-	"second": {d: time.Second}, "minute": {d: time.Minute}, "hour": {d: time.Hour},
+	"second": {secs: 1}, "minute": {secs: 60}, "hour": {secs: 3600},
 	"day": {days: 1}, "week": {days: 7}, "month": {months: 1}, "year": {months: 12},
 }
 
@@ -341,15 +341,17 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
 	for i := 0; i < len(fields); i += 2 {
-		n, err := strconv.Atoi(fields[i])
+		n, err := strconv.ParseInt(fields[i], 10, 32) // Postgres' interval fields hold 32-bit amounts
 		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-		if err != nil || !known {
+		if errors.Is(err, strconv.ErrRange) {
+			return t, fmt.Errorf("bad interval %q: an amount is out of range: write at most %d of a unit", text, math.MaxInt32)
+		} else if err != nil || !known {
 			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
 		}
-		n *= sign
+		n *= int64(sign)
 		sum.months += n * unit.months
 		sum.days += n * unit.days
-		sum.d += time.Duration(n) * unit.d
+		sum.secs += n * unit.secs
 	}
 	t = t.In(api.KST)
 	if sum.months != 0 {
@@ -358,7 +360,8 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		lastDay := time.Date(y, m+1, 0, 0, 0, 0, 0, api.KST).Day() // day 0 is the last of the month before
 		t = time.Date(y, m, min(d, lastDay), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), api.KST)
 	}
-	return t.AddDate(0, 0, sum.days).Add(sum.d), nil
+	t = t.AddDate(0, 0, int(sum.days))
+	return time.Unix(t.Unix()+sum.secs, int64(t.Nanosecond())).In(api.KST), nil
 }
 
 // typedValue converts a written value to the Go type of the column.

@@ -296,6 +296,9 @@ func TestWhereTimeValues(t *testing.T) {
 		{"inquiry_at >= current_date - 31 + interval '1 month'", "2026-03-28 00:00:00"},
 		{"inquiry_at >= current_date - 30 - interval '1 year'", "2025-03-01 00:00:00"},
 		{"inquiry_at >= current_date + interval '1 year 11 months'", "2028-02-29 00:00:00"},
+		// Beyond the 292 years a time.Duration holds, as Postgres computes them.
+		{"inquiry_at >= now() + interval '3000000 hours'", "2368-06-26 00:30:00"},
+		{"inquiry_at >= now() - interval '2000000000 seconds'", "1962-11-13 20:56:40"},
 	} {
 		c, err := parseWhere(fixtureTable(), []string{tt.where}, now)
 		require.NoError(t, err, tt.where)
@@ -314,6 +317,8 @@ func TestWhereExpressionErrors(t *testing.T) {
 		{"inquiry_at > now() - interval 7", "interval needs a quoted amount"},
 		{"inquiry_at > now() - interval '7 fortnights'", `bad interval "7 fortnights"`},
 		{"inquiry_at > now() - interval 'seven days'", `bad interval "seven days"`},
+		{"inquiry_at > now() + interval '10000000000 seconds'", `bad interval "10000000000 seconds": an amount is out of range`},
+		{"inquiry_at > current_date - 100000000000", "an amount is out of range"},
 		{"answered_at is maybe", `bad operator "is"`},
 	} {
 		_, err := parseWhere(fixtureTable(), []string{tt.where}, time.Now())
