@@ -330,6 +330,14 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	}
 }
 
+// maxIntervalSecs is the most seconds a Postgres interval holds: it keeps months and days as 32-bit
+// numbers and the rest as 64-bit microseconds.
+const maxIntervalSecs = math.MaxInt64 / 1_000_000
+
+func intervalRange(text string) error {
+	return fmt.Errorf("bad interval %q: an amount is out of range: Postgres holds at most %d months or days and %d seconds", text, math.MaxInt32, maxIntervalSecs)
+}
+
 // addInterval adds an interval's quoted text, like '7 days' or '1 month 12 hours', times sign, to t as
 // Postgres adds one to a timestamp, here in Korean time: the months first, a day past the end of the
 // month becoming its last day (Jan 31 + 1 month is Feb 28), then the days, then the duration,
@@ -341,17 +349,21 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
 	for i := 0; i < len(fields); i += 2 {
-		n, err := strconv.ParseInt(fields[i], 10, 32) // Postgres' interval fields hold 32-bit amounts
+		n, err := strconv.ParseInt(fields[i], 10, 64)
 		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
-		if errors.Is(err, strconv.ErrRange) {
-			return t, fmt.Errorf("bad interval %q: an amount is out of range: write at most %d of a unit", text, math.MaxInt32)
-		} else if err != nil || !known {
+		if err != nil && !errors.Is(err, strconv.ErrRange) || !known {
 			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
 		}
 		n *= int64(sign)
+		if err != nil || n > maxIntervalSecs || n < -maxIntervalSecs { // so that no product below overflows
+			return t, intervalRange(text)
+		}
 		sum.months += n * unit.months
 		sum.days += n * unit.days
 		sum.secs += n * unit.secs
+	}
+	if max(sum.months, -sum.months, sum.days, -sum.days) > math.MaxInt32 || max(sum.secs, -sum.secs) > maxIntervalSecs {
+		return t, intervalRange(text)
 	}
 	t = t.In(api.KST)
 	if sum.months != 0 {
@@ -361,7 +373,11 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		t = time.Date(y, m, min(d, lastDay), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), api.KST)
 	}
 	t = t.AddDate(0, 0, int(sum.days))
-	return time.Unix(t.Unix()+sum.secs, int64(t.Nanosecond())).In(api.KST), nil
+	t = time.Unix(t.Unix()+sum.secs, int64(t.Nanosecond())).In(api.KST)
+	if y := t.Year(); y < -4712 || y > 294276 {
+		return t, fmt.Errorf("bad interval %q: the time it gives is out of range: Postgres' timestamps run from 4713 BC to 294276 AD", text)
+	}
+	return t, nil
 }
 
 // typedValue converts a written value to the Go type of the column.
