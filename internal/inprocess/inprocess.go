@@ -236,7 +236,7 @@ func (r *Runner) Query(ctx context.Context, q Query, onRow func(map[string]*prot
 	defer cancel()
 	tracker := &coupang.FetchTracker{}
 	s := &rowStream{ctx: coupang.WithFetchTracker(ctx, tracker), cancel: cancel, onRow: onRow}
-	qc := proto.NewQueryContext(columns, quals, q.Limit, q.SortOrder)
+	qc := proto.NewQueryContext(columns, quals, max(q.Limit, -1), q.SortOrder)
 	req := &proto.ExecuteRequest{
 		Table:                 q.Table,
 		QueryContext:          qc, // as both engines build it
