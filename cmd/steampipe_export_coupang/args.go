@@ -39,7 +39,7 @@ func parseArgs(args []string) (options, error) {
 	// A blank value (an unset shell variable) of these flags would silently mean what leaving the
 	// flag out means, maybe another seller's keys from the COUPANG_* variables: it is refused.
 	withoutIt := map[string]string{"config": "the COUPANG_* variables are used", "connection": "the COUPANG_* variables are used",
-		"config-dir": "~/.steampipe/config is read"}
+		"config-dir": "$STEAMPIPE_INSTALL_DIR/config or else ~/.steampipe/config is read"}
 	value := func(name string, set func(string) error) {
 		fs.Func(name, "", func(v string) error {
 			switch {
@@ -164,7 +164,8 @@ Flags:
   --bom                  start the CSV with a UTF-8 byte-order mark, so Excel reads Korean text correctly
   --config 'HCL'         connection arguments, like 'vendor_id = "A00012345" access_key = "..." secret_key = "..."'
   --connection NAME      read connection "NAME" { plugin = "local/coupang" ... } from the .spc files in --config-dir
-  --config-dir DIR       default ~/.steampipe/config; a limiter block in its plugin "coupang" block applies
+  --config-dir DIR       default $STEAMPIPE_INSTALL_DIR/config if set, else ~/.steampipe/config; a limiter
+                         block in the plugin "coupang" block of that directory applies, also without --connection
   --verbose              show the plugin's logs on stderr
   -h, --help             this help; TABLE --help shows one table
 

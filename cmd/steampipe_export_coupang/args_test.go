@@ -70,7 +70,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--connection", ""}, "flag --connection is empty"},
 		{[]string{"t", "--connection="}, "flag --connection is empty"},
 		{[]string{"t", "--connection", " "}, "flag --connection is empty"},
-		{[]string{"t", "--connection", "c", "--config-dir", ""}, "flag --config-dir is empty: give it a value, or leave it out (without --config-dir, ~/.steampipe/config is read)"},
+		{[]string{"t", "--connection", "c", "--config-dir", ""}, "flag --config-dir is empty: give it a value, or leave it out (without --config-dir, $STEAMPIPE_INSTALL_DIR/config or else ~/.steampipe/config is read)"},
 	}
 	for _, tt := range tests {
 		_, err := parseArgs(tt.args)
