@@ -18,7 +18,8 @@ connection "coupang" {
   # base_url = "https://api-gateway.coupang.com"
 
   # Days looked back, today included (Korean calendar days), when a query gives neither an option ID
-  # (vendor_item_id) nor a lower bound on inquiry_at. No environment variable; default 7.
+  # (vendor_item_id) nor a lower bound on inquiry_at: a whole number from 1 to 365, default 7.
+  # No environment variable.
   # default_lookback_days = 7
 }
 
