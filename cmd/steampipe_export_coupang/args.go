@@ -171,7 +171,8 @@ Flags:
 
 Without --config or --connection the plugin reads COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY,
 COUPANG_SECRET_KEY and COUPANG_BASE_URL. Conditions on key columns with the operators listed below
-are sent to Coupang (not those under or / not); every condition is also checked on every row.
+are passed to the plugin (not those under or / not), which sends them to Coupang or, for inquiry_status,
+cs_partner_counseling_status and answer_type, applies them itself; every condition is also checked on every row.
 Errors go to stderr with exit code 1.
 
 Without a lower bound on inquiry_at and without vendor_item_id, only default_lookback_days (7) Korean
