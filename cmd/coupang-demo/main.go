@@ -124,10 +124,12 @@ func runDemo(ctx context.Context, bin, outDir string, w io.Writer) error {
 			fmt.Fprintf(w, "     %s\n", cut(fmt.Sprintf("%s %s?%s -> %d", r.Method, path, r.RawQuery, r.Status), 150))
 		}
 	}
-	fmt.Fprintf(w, "\nDone in %s: %d API requests in all (the plugin waits 250ms between requests, Coupang's safe rate); exports kept in %s/.\n",
+	fmt.Fprintf(w, "\nDone in %s: %d API requests in all (the plugin sends at most 4 per 1.05 s, under Coupang's rate); exports kept in %s/.\n",
 		time.Since(start).Round(100*time.Millisecond), total, outDir)
-	fmt.Fprintf(w, "Next: `%s/steampipe_export_coupang coupang_callcenter_inquiry --output xlsx > inquiries.xlsx` for Excel (or `--bom` on a CSV),\n"+
-		"`%s/steampipe_export_coupang --help`, `make test`, or `make install` to use the plugin from Steampipe.\n", bin, bin)
+	fmt.Fprintf(w, "Next: the demo's sandbox has stopped: run `make build`, start `%s/coupang-sandbox` in another terminal and paste the\n"+
+		"export lines it prints here (or export your own COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY and COUPANG_SECRET_KEY), then\n"+
+		"`%s/steampipe_export_coupang coupang_callcenter_inquiry --output xlsx > inquiries.xlsx` for Excel (or `--bom` on a CSV),\n"+
+		"`%s/steampipe_export_coupang --help`, `make test`, or `make install` to use the plugin from Steampipe.\n", bin, bin, bin)
 	return nil
 }
 

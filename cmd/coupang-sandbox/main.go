@@ -5,6 +5,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -52,7 +53,9 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 
 func run(args []string) error {
 	o, listen, verbose, err := parseFlags(args)
-	if err != nil {
+	if errors.Is(err, flag.ErrHelp) { // the usage is printed: --help is no failure
+		return nil
+	} else if err != nil {
 		return err
 	}
 	start := time.Now()

@@ -29,3 +29,13 @@ func TestParseFlagsRefusesBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpIsNoFailure: --help prints the usage and ends run without an error (exit 0), before
+// anything starts.
+func TestHelpIsNoFailure(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}} {
+		if err := run(args); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
