@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -256,8 +258,51 @@ func (p *whereParser) checkWord(text, quote string) error {
 		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", text, text[0])
 	case strings.ContainsAny(text, `'"`):
 		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'); E'...' strings are not read", text)
+	case text[0] == '$':
+		like := ""
+		if body, ok := dollarQuoted(text); ok && shown(body) == body {
+			like = ", like '" + strings.ReplaceAll(body, "'", "''") + "'"
+		}
+		return fmt.Errorf("bad value %s: SQL reads $$...$$ as a dollar-quoted string and $1 as a parameter, not as this text: write the value in single quotes%s", shown(text), like)
+	case strings.Contains(text, "::"):
+		return fmt.Errorf("bad value %s: :: is a cast in SQL, not part of the value: write the value alone, in single quotes for text", shown(text))
+	case sqlValueWords[name]:
+		return fmt.Errorf("%s is a value of the session in SQL (its user, role, database or schema), not this text: for the text, write '%s'", text, text)
 	}
 	return nil
+}
+
+// shown is a written value as an error shows it: as written when it is valid UTF-8 without control
+// characters, else quoted with Go's escapes, so that the error stays one clean line.
+func shown(text string) string {
+	if utf8.ValidString(text) && !strings.ContainsFunc(text, unicode.IsControl) {
+		return text
+	}
+	return strconv.Quote(text)
+}
+
+// dollarQuoted returns the text inside a dollar-quoted string, $$...$$ or $tag$...$tag$; ok is false
+// if text is not one.
+func dollarQuoted(text string) (body string, ok bool) {
+	end := strings.IndexByte(text[1:], '$')
+	if end < 0 {
+		return "", false
+	}
+	if tag := text[1:end+1] + "_"; identPattern.FindString(tag) != tag { // the tag is empty or a name
+		return "", false
+	}
+	delim := text[:end+2]
+	if len(text) < 2*len(delim) || !strings.HasSuffix(text, delim) {
+		return "", false
+	}
+	return text[len(delim) : len(text)-len(delim)], true
+}
+
+// sqlValueWords are the words that Postgres 15 reads, bare, as a value of the session rather than
+// as a name: text compared with them compares with the session's user, role, database or schema.
+var sqlValueWords = map[string]bool{
+	"current_user": true, "session_user": true, "user": true, "current_role": true,
+	"current_catalog": true, "current_schema": true,
 }
 
 func (p *whereParser) atStop(inList bool) bool {
