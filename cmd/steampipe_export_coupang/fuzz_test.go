@@ -41,6 +41,7 @@ func FuzzParseWhere(f *testing.F) {
 		"inquiry_at = '2024-05-01T09:00:00+09:00'", "partner_counseling_status in ()", "item_name in ((('a')))",
 		"inquiry_id between 1 and", "\"item_name\" = \"it''s\"", "INQUIRY_ID = 1\nitem_name = ' 스파오 '",
 		"item_name = 'a' and inquiry_id = 1", "inquiry_id = 1 -- comment", "inquiry_id == 1", "inquiry_id =",
+		"inquirY_At>\xa9\"", "item_name = >\xff", "item_name = a\nb'", "item_name = $$\xff$$", "item_name = 1::text\r",
 	} {
 		f.Add(s, int64(-1))
 	}

@@ -255,9 +255,9 @@ func (p *whereParser) checkWord(text, quote string) error {
 	case name == "null":
 		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null, and leave null out of in lists")
 	case strings.ContainsAny(text[:1], "=<>!"):
-		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", text, text[0])
+		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", shown(text), text[0])
 	case strings.ContainsAny(text, `'"`):
-		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'); E'...' strings are not read", text)
+		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'); E'...' strings are not read", shown(text))
 	case text[0] == '$':
 		like := ""
 		if body, ok := dollarQuoted(text); ok && shown(body) == body {

@@ -185,6 +185,8 @@ func TestParseConditionErrors(t *testing.T) {
 		{"item_name > current_user", []string{"current_user is a value of the session", "write 'current_user'"}},
 		{"item_name = USER", []string{"USER is a value of the session", "write 'USER'"}},
 		{"item_name = session_user or item_name = current_schema", []string{"session_user is a value of the session"}},
+		{"item_name = a\xa9\"", []string{`bad value "a\xa9\""`, "single quotes"}},
+		{"item_name = >\xff", []string{`bad value ">\xff"`, "cannot start with >"}},
 		{"item_name = 'a' || 'b'", []string{`unexpected "|| 'b'"`}},
 		{"item_name => 'a'", []string{"bad value > 'a'", "cannot start with >"}},
 		{"item_name == a", []string{"cannot start with ="}},
