@@ -243,7 +243,7 @@ func TestEngineInquiryIDNestedLoop(t *testing.T) {
 	}
 }
 
-// An in-process caller whose bounds are exact (the export command) says so with WithExactTimes and
+// An in-process caller whose bounds are exact (the export command) says so with WithExactQuals and
 // pays no request for other time zones' hours: the last 7 Korean days are one window, not two.
 func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 	t.Parallel()
@@ -260,7 +260,7 @@ func TestEngineExactTimesSpendNoExtraRequest(t *testing.T) {
 		}
 		return out
 	}
-	assert.Len(t, windows(coupang.WithExactTimes(context.Background())), 1)
+	assert.Len(t, windows(coupang.WithExactQuals(context.Background())), 1)
 	assert.Len(t, windows(context.Background()), 2)
 }
 

@@ -114,9 +114,9 @@ func TestSortedLimitUnderUpperBoundIsRefused(t *testing.T) {
 	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1, SortOrder: newestFirst()})
 	requireNewestFirst(t, rows)
 
-	// An in-process caller whose bounds are exact (WithExactTimes) has no row in doubt: the limited
+	// An in-process caller whose bounds are exact (WithExactQuals) has no row in doubt: the limited
 	// scan returns the newest rows up to the bound.
-	rows, err = runQuery(coupang.WithExactTimes(t.Context()), e.r,
+	rows, err = runQuery(coupang.WithExactQuals(t.Context()), e.r,
 		inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: 5, SortOrder: newestFirst()})
 	require.NoError(t, err)
 	require.Len(t, rows, 5)

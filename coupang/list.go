@@ -114,8 +114,8 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	if !run {
 		return nil, nil
 	}
-	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, time.Now())
-	q.ExactTimes, _ = ctx.Value(exactTimesKey{}).(bool)
+	exact, _ := ctx.Value(exactQualsKey{}).(bool)
+	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, exact, time.Now())
 	maxHeld, ok := ctx.Value(maxHeldRowsKey{}).(int)
 	if !ok {
 		maxHeld = maxHeldRows

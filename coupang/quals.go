@@ -43,9 +43,10 @@ func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 }
 
 // convertQuals turns the key-column quals into planner input, each qual's values one set of its
-// column; limit is the query's limit (< 0 for none), now the time the query runs.
-func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool, now time.Time) (query.Quals, error) {
-	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit}
+// column; limit is the query's limit (< 0 for none), exact whether the values are exactly the
+// caller's (WithExactQuals), now the time the query runs.
+func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bool, now time.Time) (query.Quals, error) {
+	q := query.Quals{Limit: limit, LimitCountsReplies: repliesLimit, ExactTimes: exact}
 	ints := map[string]*[][]int64{colVendorItemID: &q.VendorItemID, colOrderID: &q.OrderID, colInquiryID: &q.InquiryID}
 	texts := map[string]*[][]string{
 		colPartnerCounselingStatus: &q.PartnerCounselingStatus, colAnsweredType: &q.PartnerCounselingStatus, // either endpoint's listing status
@@ -56,7 +57,7 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit bool, now
 			if qual == nil || qual.Value == nil {
 				continue
 			}
-			if err := fdwGarbage(column, qual.Operator, qual.Value, now); err != nil {
+			if err := fdwGarbage(column, qual.Operator, qual.Value, now); err != nil && !exact {
 				return q, err
 			}
 			var err error

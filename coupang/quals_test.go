@@ -54,6 +54,7 @@ func TestConvertQuals(t *testing.T) {
 		quals   plugin.KeyColumnQualMap
 		limit   int64
 		replies bool
+		exact   bool // WithExactQuals
 		want    query.Quals
 		wantErr string
 	}{
@@ -97,13 +98,18 @@ func TestConvertQuals(t *testing.T) {
 			wantErr: "inquiry_at > '2028-01-01 09:00:00+00': no Coupang inquiry is that new, so this would match nothing; Turbot's Postgres FDW (which the Steampipe CLI runs too) passes such a time for any time before 1708, which it wraps around: to read every inquiry, write inquiry_at >= '2010-01-01' (Coupang has none before 2010)"},
 		{name: "a lower bound within the next year", quals: qualMap(q{colInquiryAt, ">=", ts(nextYear)}), limit: -1,
 			want: query.Quals{Limit: -1, InquiryAt: []query.Bound{{Op: ">=", Value: nextYear}}}},
+		// The export's values are the user's own: 0 and an old time match nothing, as in Postgres.
+		{name: "exact: an ID of 0", quals: qualMap(q{colInquiryID, "=", i64(0)}), limit: -1, exact: true,
+			want: query.Quals{Limit: -1, ExactTimes: true, InquiryID: [][]int64{{0}}}},
+		{name: "exact: a bound before 2010", quals: qualMap(q{colInquiryAt, "<", ts(postgresEpoch)}), limit: -1, exact: true,
+			want: query.Quals{Limit: -1, ExactTimes: true, InquiryAt: []query.Bound{{Op: "<", Value: postgresEpoch}}}},
 		{name: "wrong type", quals: qualMap(q{colOrderID, "=", str("x")}), limit: -1, wantErr: "order_id: expected an integer"},
 		{name: "wrong status type", quals: qualMap(q{colInquiryStatus, "=", list(i64(1))}), limit: -1, wantErr: "inquiry_status: expected text"},
 		{name: "wrong time type", quals: qualMap(q{colInquiryAt, ">", i64(1)}), limit: -1, wantErr: "inquiry_at: expected a timestamp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := convertQuals(tt.quals, tt.limit, tt.replies, now)
+			got, err := convertQuals(tt.quals, tt.limit, tt.replies, tt.exact, now)
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
 				return

@@ -21,7 +21,7 @@ type FetchTracker struct {
 type (
 	fetchTrackerKey struct{}
 	noticeKey       struct{}
-	exactTimesKey   struct{}
+	exactQualsKey   struct{}
 	clientTuningKey struct{}
 	reuseClockKey   struct{}
 	streamedRowsKey struct{}
@@ -80,9 +80,11 @@ func notify(ctx context.Context, table, msg string) {
 	}
 }
 
-// WithExactTimes returns a context whose queries take their inquiry_at bounds as exactly the
-// instants meant, for an in-process caller that builds its own bounds. Without it a bound may have
-// been meant in any session TimeZone, as behind Turbot's FDW (see query.ZoneEast).
-func WithExactTimes(ctx context.Context) context.Context {
-	return context.WithValue(ctx, exactTimesKey{}, true)
+// WithExactQuals returns a context whose queries take their quals as exactly the values meant, for
+// an in-process caller that builds its own (the export command): inquiry_at bounds are the instants
+// meant, and an ID of 0 or a time before 2010 is the user's, answered with no row. Without it a
+// bound may have been meant in any session TimeZone, and such values may be what Turbot's FDW
+// passes for a subquery or a wrapped time (see query.ZoneEast and fdwGarbage).
+func WithExactQuals(ctx context.Context) context.Context {
+	return context.WithValue(ctx, exactQualsKey{}, true)
 }

@@ -178,6 +178,30 @@ func TestExportOutputIsFiltered(t *testing.T) {
 	}
 }
 
+// TestExportValuesThatMatchNothing: an ID of 0 or a time before 2010, which the plugin refuses
+// from Turbot's FDW (there they stand for a subquery's or a wrapped value), is the user's own in
+// the export: no row, as in Postgres, and no request for what nothing can match.
+func TestExportValuesThatMatchNothing(t *testing.T) {
+	t.Parallel()
+	s, config := startSandbox(t)
+	export := func(where string) (int, string) {
+		t.Helper()
+		code, stdout, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--output", "jsonl", "--select", "inquiry_id", "--where", where)
+		require.Equal(t, 0, code, stderr)
+		return strings.Count(stdout, "\n"), stdout
+	}
+	for _, where := range []string{"inquiry_id = 0", "vendor_item_id = 0", "inquiry_at < '2009-12-31'", "inquiry_at >= '2031-01-01'"} {
+		before := s.Requests()
+		rows, _ := export(where)
+		assert.Zero(t, rows, where)
+		assert.Equal(t, before, s.Requests(), "%s: no request", where)
+	}
+	id := s.Inquiries()[0].InquiryID
+	rows, stdout := export(fmt.Sprintf("inquiry_id in (0, %d)", id))
+	assert.Equal(t, 1, rows)
+	assert.Contains(t, stdout, strconv.FormatInt(id, 10))
+}
+
 func TestExportLimit(t *testing.T) {
 	t.Parallel()
 	_, config := startSandbox(t)

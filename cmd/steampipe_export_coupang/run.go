@@ -104,7 +104,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	// Notices such as which Korean days a default lookback read go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
 	// The export's own time conditions are exact instants: no request for other time zones' hours.
-	ctx = coupang.WithExactTimes(ctx)
+	ctx = coupang.WithExactQuals(ctx)
 	err = stream(ctx, r, q, w, &written)
 	stopProgress()
 	if err == nil {

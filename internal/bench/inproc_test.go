@@ -174,7 +174,7 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 	distinct := s.kind == "" && s.limit == 0
 	if s.kind == "" {
 		// The bounds are the instants meant, as the export's are (no session TimeZone to allow for).
-		ctx = coupang.WithExactTimes(ctx)
+		ctx = coupang.WithExactQuals(ctx)
 	}
 	seen := map[[3]int64]bool{} // inquiry, reply and comment IDs (0 where the table has none)
 	var outer []int64           // join: the inquiry IDs Postgres's recheck keeps
