@@ -259,11 +259,7 @@ func (p *whereParser) checkWord(text, quote string) error {
 	case strings.ContainsAny(text, `'"`):
 		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'); E'...' strings are not read", shown(text))
 	case text[0] == '$':
-		like := ""
-		if body, ok := dollarQuoted(text); ok && shown(body) == body {
-			like = ", like '" + strings.ReplaceAll(body, "'", "''") + "'"
-		}
-		return fmt.Errorf("bad value %s: SQL reads $$...$$ as a dollar-quoted string and $1 as a parameter, not as this text: write the value in single quotes%s", shown(text), like)
+		return fmt.Errorf("bad value %s: SQL reads $$...$$ as a dollar-quoted string and $1 as a parameter, not as this text: write the value in single quotes", shown(text))
 	case strings.Contains(text, "::"):
 		return fmt.Errorf("bad value %s: :: is a cast in SQL, not part of the value: write the value alone, in single quotes for text", shown(text))
 	case sqlValueWords[name]:
@@ -279,23 +275,6 @@ func shown(text string) string {
 		return text
 	}
 	return strconv.Quote(text)
-}
-
-// dollarQuoted returns the text inside a dollar-quoted string, $$...$$ or $tag$...$tag$; ok is false
-// if text is not one.
-func dollarQuoted(text string) (body string, ok bool) {
-	end := strings.IndexByte(text[1:], '$')
-	if end < 0 {
-		return "", false
-	}
-	if tag := text[1:end+1] + "_"; identPattern.FindString(tag) != tag { // the tag is empty or a name
-		return "", false
-	}
-	delim := text[:end+2]
-	if len(text) < 2*len(delim) || !strings.HasSuffix(text, delim) {
-		return "", false
-	}
-	return text[len(delim) : len(text)-len(delim)], true
 }
 
 // sqlValueWords are the words that Postgres 15 reads, bare, as a value of the session rather than
