@@ -176,10 +176,10 @@ func (p *whereParser) symbol(s string) bool {
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
 	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
-	daysPattern     = regexp.MustCompile(`^[0-9]*`)
+	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
-	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\)|current_timestamp\b|current_date\b)`)
+	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)
 )
 
 // match reads what re matches after any spaces; "" if none.
@@ -342,7 +342,10 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		}
 		var text, quote string
 		if !p.keyword("interval") {
-			text = p.match(daysPattern) + " days"
+			if text = strings.Join(strings.Fields(p.match(daysPattern)), ""); text == "" {
+				return t, true, fmt.Errorf("+ and - after %s take interval '7 days' or a whole number of days, like current_date - 7", word)
+			}
+			text += " days"
 		} else if text, quote, err = p.quoted("'"); quote == "" {
 			return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
 		} else if err != nil {

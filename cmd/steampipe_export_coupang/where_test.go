@@ -300,6 +300,10 @@ func TestWhereTimeValues(t *testing.T) {
 		{"inquiry_at >= now()", "2026-03-31 00:30:00"},
 		{"inquiry_at >= current_date", "2026-03-31 00:00:00"},
 		{"inquiry_at >= current_date - 30", "2026-03-01 00:00:00"},
+		{"inquiry_at >= current_date - -1", "2026-04-01 00:00:00"}, // as Postgres reads them
+		{"inquiry_at >= current_date - - 1", "2026-04-01 00:00:00"},
+		{"inquiry_at >= current_date + 1", "2026-04-01 00:00:00"},
+		{"inquiry_at >= now( )", "2026-03-31 00:30:00"},
 		// As Postgres: a day past the end of the month is its last day, not days into the next.
 		{"inquiry_at >= current_date - interval '1 month'", "2026-02-28 00:00:00"},
 		{"inquiry_at >= now() + interval '90 minutes'", "2026-03-31 02:00:00"},
@@ -333,6 +337,7 @@ func TestWhereExpressionErrors(t *testing.T) {
 		{"inquiry_at > now() - interval 7", "interval needs a quoted amount"},
 		{"inquiry_at > now() - interval '7 fortnights'", `bad interval "7 fortnights"`},
 		{"inquiry_at > now() - interval 'seven days'", `bad interval "seven days"`},
+		{"inquiry_at > now() - '1 day'", "+ and - after now() take interval '7 days' or a whole number of days"},
 		// Postgres 15's bounds: 64-bit microseconds, 32-bit days and months, timestamps to 294276 AD.
 		{"inquiry_at > now() + interval '9223372036855 seconds'", `bad interval "9223372036855 seconds": an amount is out of range`},
 		{"inquiry_at > now() + interval '3000000000 hours'", "an amount is out of range"},
