@@ -26,8 +26,8 @@ func sortedIDList(table string, ids []int64, limit int64) inprocess.Query {
 	return q
 }
 
-// TestInquiryIDListOneReadPerID: an ID list with duplicates, unknown IDs and a negative one (which
-// names no inquiry and is never sent) reads each distinct positive ID once, in the per-ID form (one read per fan-out copy, with or without a limit) and the
+// TestInquiryIDListOneReadPerID: an ID list with duplicates, unknown IDs, a negative one and one of
+// 19 digits (which name no inquiry and are never sent) reads each distinct positive ID once, in the per-ID form (one read per fan-out copy, with or without a limit) and the
 // single-call form (a pushed sort), and returns exactly the known inquiries.
 func TestInquiryIDListOneReadPerID(t *testing.T) {
 	t.Parallel()
@@ -35,7 +35,7 @@ func TestInquiryIDListOneReadPerID(t *testing.T) {
 	e.useStepClock()
 	all := e.sb.Inquiries()
 	known := []int64{all[0].InquiryID, all[5].InquiryID, all[9].InquiryID}
-	list := []int64{known[0], 7, -3, known[1], known[0], known[2], 7, known[1], -3}
+	list := []int64{known[0], 7, -3, known[1], known[0], known[2], 7, known[1], -3, 1e18}
 	for _, q := range []inprocess.Query{idList(inquiryTable, list, -1), idList(inquiryTable, list, 1000), sortedIDList(inquiryTable, list, 1000)} {
 		limit := q.Limit
 		rows := e.mustQuery(t, q)

@@ -247,8 +247,8 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 		return nil // no request
 	}
 	for _, id := range ids {
-		if id <= 0 {
-			continue // names no inquiry and cannot be sent: no row, as Postgres would find
+		if !api.SendableID(id) {
+			continue // names no inquiry and is not sent: no row, as Postgres would find
 		}
 		inq, err := client.GetInquiry(ctx, id)
 		if api.KindOf(err) == api.KindNotFound {

@@ -18,6 +18,11 @@ func KoreanDate(t time.Time) time.Time {
 // DateLayout is the yyyy-MM-dd layout of inquiryStartAt and inquiryEndAt.
 const DateLayout = time.DateOnly
 
+// SendableID reports whether id can name one of Coupang's inquiries, options or orders: positive,
+// of at most 18 digits (they have 10 to 14). Another value names nothing and is never sent, as
+// the API's answer to it is not documented.
+func SendableID(id int64) bool { return id > 0 && id < 1e18 }
+
 // MaxPageSize is the largest pageSize the call-center list accepts.
 const MaxPageSize = 30
 

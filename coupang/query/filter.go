@@ -77,8 +77,8 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 		f.PartnerCounselingStatus = *status
 	}
 	ids, some := Intersect(q.VendorItemID, cmp.Compare[int64])
-	// Non-positive IDs match nothing real and cannot be sent.
-	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return id <= 0 })
+	// Other IDs match nothing real and are not sent.
+	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return !api.SendableID(id) })
 	return f, !empty && some && (ids == nil || len(f.VendorItemIDs) > 0), nil
 }
 

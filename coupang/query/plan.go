@@ -90,8 +90,8 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 		p.PageSize = int(q.Limit)
 	}
 	base := api.ListRequest{PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: p.PageSize}
-	if f.OrderID != nil && *f.OrderID > 0 {
-		base.OrderID = *f.OrderID // 0 or negative would read as "not sent": filter locally instead
+	if f.OrderID != nil && api.SendableID(*f.OrderID) {
+		base.OrderID = *f.OrderID // else filtered locally (0 would read as "not sent")
 	}
 	ids := f.VendorItemIDs
 	if ids == nil {
@@ -163,7 +163,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 // lossless reports whether neither the filter nor dedupe can discard a row of the API's answers.
 func (p *Plan) lossless() bool {
 	f := &p.Filter
-	if f.InquiryStatus != nil || f.CSPartnerCounselingStatus != nil || len(f.VendorItemIDs) > 1 || (f.OrderID != nil && *f.OrderID <= 0) {
+	if f.InquiryStatus != nil || f.CSPartnerCounselingStatus != nil || len(f.VendorItemIDs) > 1 || (f.OrderID != nil && !api.SendableID(*f.OrderID)) {
 		return false // local-only columns, fan-out duplicates, or an order ID we could not send
 	}
 	if f.Lower == nil && f.Upper == nil {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -206,7 +207,9 @@ func TestBuild(t *testing.T) {
 			wins: []string{"2026-01-12..2026-01-15"}, ids: []int64{5}},
 		{name: "IN lists intersect", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1, 2, 3}, {4, 3, 2}}},
 			wins: []string{"-"}, ids: []int64{2, 3}},
-		{name: "option IDs 0 and negative match nothing: no request", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{0, -3}}}},
+		{name: "option IDs 0, negative and of 19 digits match nothing: no request", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{0, -3, 1e18, math.MaxInt64}}}},
+		{name: "an option ID of 18 digits is sent", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1e18 - 1, 1e18}}},
+			wins: []string{"-"}, ids: []int64{1e18 - 1}},
 		{name: "empty IN intersection: no request", q: Quals{Limit: noLimit, VendorItemID: [][]int64{{1}, {2}}}},
 		{name: "order ID is sent", q: Quals{Limit: noLimit, OrderID: [][]int64{{9000}, {9000}}},
 			wins: []string{"2026-01-09..2026-01-15"}, orderID: 9000,
@@ -214,6 +217,8 @@ func TestBuild(t *testing.T) {
 		{name: "two order IDs: no request", q: Quals{Limit: noLimit, OrderID: [][]int64{{1}, {2}}}},
 		{name: "order ID 0 is filtered locally, not sent", q: Quals{Limit: 5, OrderID: [][]int64{{0}}},
 			wins: []string{"2026-01-09..2026-01-15"}, filter: &Filter{OrderID: ptr(int64(0)), PartnerCounselingStatus: "NONE"}},
+		{name: "an order ID of 19 digits is filtered locally, not sent", q: Quals{Limit: 5, OrderID: [][]int64{{1e18}}},
+			wins: []string{"2026-01-09..2026-01-15"}, filter: &Filter{OrderID: ptr(int64(1e18)), PartnerCounselingStatus: "NONE"}},
 		{name: "status NONE", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"NONE"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NONE"},
 		{name: "status ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"ANSWER"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "ANSWER"},
 		{name: "status NO_ANSWER", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"NO_ANSWER"}}}, wins: []string{"2026-01-09..2026-01-15"}, status: "NO_ANSWER"},
