@@ -411,10 +411,14 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 func typedValue(col column, text string) (any, error) {
 	switch col.Type {
 	case proto.ColumnType_INT:
-		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
-			return n, nil
+		n, err := strconv.ParseInt(text, 10, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return nil, fmt.Errorf("number %s is out of range for %s (BIGINT, at most 19 digits): no ID is that long", text, col.Name)
+		case err != nil:
+			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
 		}
-		return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
+		return n, nil
 	case proto.ColumnType_DOUBLE:
 		if f, err := strconv.ParseFloat(text, 64); err == nil {
 			return f, nil

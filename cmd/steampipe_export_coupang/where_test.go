@@ -337,6 +337,7 @@ func TestWhereExpressionErrors(t *testing.T) {
 		{"inquiry_at > now() - interval 7", "interval needs a quoted amount"},
 		{"inquiry_at > now() - interval '7 fortnights'", `bad interval "7 fortnights"`},
 		{"inquiry_at > now() - interval 'seven days'", `bad interval "seven days"`},
+		{"inquiry_id = 99999999999999999999", "number 99999999999999999999 is out of range for inquiry_id"},
 		{"inquiry_at > now() - '1 day'", "+ and - after now() take interval '7 days' or a whole number of days"},
 		// Postgres 15's bounds: 64-bit microseconds, 32-bit days and months, timestamps to 294276 AD.
 		{"inquiry_at > now() + interval '9223372036855 seconds'", `bad interval "9223372036855 seconds": an amount is out of range`},
