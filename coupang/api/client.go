@@ -272,8 +272,8 @@ func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, err
 // GetInquiry fetches one inquiry by its id from the single-inquiry endpoint.
 func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, error) {
 	path := InquiryPath(inquiryID)
-	if inquiryID <= 0 {
-		return nil, notSent(path, fmt.Errorf("inquiry id %d is not positive", inquiryID))
+	if !SendableID(inquiryID) {
+		return nil, notSent(path, fmt.Errorf("inquiry id %d is not a positive ID of at most 18 digits", inquiryID))
 	}
 	if c.reuse != nil {
 		if inq := c.reuse.Inquiry(inquiryID); inq != nil {

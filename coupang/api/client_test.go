@@ -194,12 +194,16 @@ func TestInvalidRequestsAreNotSent(t *testing.T) {
 		"status":              {VendorItemID: 1, PartnerCounselingStatus: "ALL"},
 		"negative option ID":  {VendorItemID: -1},
 		"negative order ID":   {VendorItemID: 1, OrderID: -1},
+		"19-digit option ID":  {VendorItemID: 1e18},
+		"19-digit order ID":   {VendorItemID: 1, OrderID: 1e18},
 	} {
 		_, err := c.ListInquiries(context.Background(), req)
 		assert.Equal(t, KindBadRequest, KindOf(err), "%s: %v", name, err)
 	}
-	_, err := c.GetInquiry(context.Background(), 0)
-	assert.Equal(t, KindBadRequest, KindOf(err))
+	for _, id := range []int64{0, 1e18} {
+		_, err := c.GetInquiry(context.Background(), id)
+		assert.Equal(t, KindBadRequest, KindOf(err), "inquiry %d", id)
+	}
 	assert.Equal(t, 0, f.hits())
 	assert.NoError(t, ListRequest{InquiryStartAt: day, InquiryEndAt: day.AddDate(0, 0, 6)}.Validate())
 	assert.NoError(t, ListRequest{VendorItemID: 1}.Validate())

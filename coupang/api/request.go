@@ -88,8 +88,10 @@ func (r ListRequest) Validate() error {
 	if err := validateStatusAndPage("partnerCounselingStatus", r.PartnerCounselingStatus, PartnerCounselingStatuses, r.PageNum, r.PageSize, MaxPageSize); err != nil {
 		return err
 	}
-	if r.VendorItemID < 0 || r.OrderID < 0 {
-		return fmt.Errorf("vendorItemId and orderId must not be negative")
+	for _, id := range []int64{r.VendorItemID, r.OrderID} {
+		if id != 0 && !SendableID(id) { // 0: not sent
+			return fmt.Errorf("vendorItemId and orderId must be positive IDs of at most 18 digits, got %d", id)
+		}
 	}
 	if r.InquiryStartAt.IsZero() != r.InquiryEndAt.IsZero() {
 		return fmt.Errorf("inquiryStartAt and inquiryEndAt must be given together")
