@@ -23,6 +23,7 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // testAttempts is the client's MaxAttempts in this suite.
@@ -344,17 +345,31 @@ func TestHeldRowsBounded(t *testing.T) {
 		t.Skip("held rows are tested with " + streamedRowsEnv + " unset")
 	}
 	e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "")
+	// A page 2 fails once 5 rows have reached the caller: the SDK drops rows still on their way when
+	// an error ends the scan. Rows that are never streamed (held without bound) fail it after 30 s.
+	fiveRows := make(chan struct{})
 	e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
 		if r.URL.Query().Get("pageNum") == "1" {
 			return nil
+		}
+		select {
+		case <-fiveRows:
+		case <-time.After(30 * time.Second):
+		case <-r.Context().Done():
 		}
 		return sandbox.FaultStatus(400, "spoilt")
 	})
 	lo, hi, _ := threeWindowsWithSecondPages(t, e.sb.Inquiries())
 	ctx := coupang.WithMaxHeldRows(e.context(t), 5)
-	rows, err := streamed(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	var rows atomic.Int64
+	err := e.r.Query(ctx, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1}, func(map[string]*proto.Column) error {
+		if rows.Add(1) == 5 {
+			close(fiveRows)
+		}
+		return nil
+	})
 	require.ErrorContains(t, err, "spoilt")
-	assert.GreaterOrEqual(t, len(rows), 5, "the 5 rows held, then each as it came")
+	assert.GreaterOrEqual(t, rows.Load(), int64(5), "the 5 rows held, then each as it came")
 }
 
 // TestFaultsNotRetried covers the answers that must never be retried: each query fails with an
