@@ -311,12 +311,22 @@ func TestRowsHeldUntilEveryRead(t *testing.T) {
 			e := newEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, "", opts...)
 			all := e.sb.Inquiries()
 			failing := all[len(all)-1].InquiryID
+			// Streamed, a page 2 fails once a row has reached the caller: the SDK drops rows still
+			// on their way when an error ends the scan.
+			firstRow := make(chan struct{})
+			closeFirst := sync.OnceFunc(func() { close(firstRow) })
 			e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
 				if r.URL.Query().Get("pageNum") == "1" || (r.URL.Query().Get("pageNum") == "" && !strings.HasSuffix(r.URL.Path, fmt.Sprint(failing))) {
 					return nil
 				}
 				if r.URL.Query().Get("pageNum") == "" {
 					time.Sleep(300 * time.Millisecond) // the other IDs' reads end first: copies would have streamed them
+				} else if streamedRows {
+					select {
+					case <-firstRow:
+					case <-time.After(30 * time.Second): // rows never streamed: the assertion fails
+					case <-r.Context().Done():
+					}
 				}
 				return sandbox.FaultStatus(400, "spoilt")
 			})
@@ -324,7 +334,12 @@ func TestRowsHeldUntilEveryRead(t *testing.T) {
 			ids := []int64{all[0].InquiryID, all[1].InquiryID, failing}
 			listing := inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1}
 			for i, q := range []inprocess.Query{listing, idList(inquiryTable, ids, -1)} {
-				rows, err := streamed(e.context(t), e.r, q)
+				var rows []map[string]*proto.Column
+				err := e.r.Query(e.context(t), q, func(row map[string]*proto.Column) error {
+					rows = append(rows, row)
+					closeFirst()
+					return nil
+				})
 				require.ErrorContains(t, err, "spoilt")
 				switch {
 				case !streamedRows:
