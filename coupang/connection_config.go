@@ -187,11 +187,7 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if byID {
 		wait = prepaidWait(time.Now, wait)
 	}
-	var cacheTTL time.Duration
-	if qc := d.QueryContext; qc != nil && qc.CacheEnabled {
-		cacheTTL = time.Duration(qc.CacheTTL) * time.Second
-	}
-	client := c.client.WithReserve(waitThenReserve(wait, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name, cacheTTL))
+	client := c.client.WithReserve(waitThenReserve(wait, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name))
 	return c, client, nil
 }
 

@@ -46,7 +46,7 @@ type pluginState struct {
 func Plugin(ctx context.Context) *plugin.Plugin {
 	streamed, _ := ctx.Value(streamedRowsKey{}).(bool)
 	state := &pluginState{holdRows: !streamed}
-	return &plugin.Plugin{
+	p := &plugin.Plugin{
 		Name:             "coupang",
 		DefaultTransform: columnValue,
 		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
@@ -65,6 +65,13 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 			tableProductComment: tableCoupangProductInquiryComment(state),
 		},
 	}
+	for _, t := range p.TableMap {
+		// Steampipe's query cache (SDK v5.14.1) hands a reader rows from a buffer it goes on filling:
+		// past a result's 1000th row, rows streamed faster than the reader reads them (pages reused
+		// from another scan, held rows) came back swapped for later ones, duplicated or missing.
+		t.Cache = &plugin.TableCacheOptions{Enabled: false}
+	}
+	return p
 }
 
 // sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else p's coupang_api

@@ -9,7 +9,6 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/query"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
-	"github.com/turbot/steampipe-plugin-sdk/v5/query_cache"
 )
 
 // Key column names shared by the tables.
@@ -29,13 +28,6 @@ const (
 // operators, the others with "=" (IN lists arrive as "=" with a list value).
 func optionalKeyColumns(names ...string) plugin.KeyColumnSlice {
 	out := plugin.OptionalColumns(names)
-	for _, c := range out {
-		// Steampipe's query cache would otherwise answer a query from any cached one with fewer
-		// quals, but a qual can widen what is read (an option ID lifts the default lookback,
-		// inquiry_id reads any date) or set a column (the listing status): only the same quals
-		// select the same rows.
-		c.CacheMatch = query_cache.CacheMatchExact
-	}
 	if c := out.Find(colInquiryAt); c != nil {
 		c.Operators = []string{"=", ">", ">=", "<", "<="}
 	}

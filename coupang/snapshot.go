@@ -21,8 +21,7 @@ const (
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
 // inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
 // join's second listing reuses the pages, a nested loop's inner `inquiry_id = X` scans the
-// inquiries. Without Steampipe's query cache a scan reuses only the other table's rows, so a query
-// run twice asks Coupang twice; with it, rows up to its TTL old are reused.
+// inquiries. A scan reuses only the other table's rows, so a query run twice asks Coupang twice.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
@@ -51,21 +50,18 @@ func newSnapshot(now func() time.Time) *snapshot {
 
 // scanReuse implements api.Reuse for one scan of table.
 type scanReuse struct {
-	snap     *snapshot // the connection's, which the scan reads and adds to
-	table    string
-	cacheTTL time.Duration // 0 with the query cache off
-	b        *batch        // created on the scan's first page
+	snap  *snapshot // the connection's, which the scan reads and adds to
+	table string
+	b     *batch // created on the scan's first page
 }
 
-func (s *snapshot) scanReuse(table string, cacheTTL time.Duration) *scanReuse {
-	return &scanReuse{snap: s, table: table, cacheTTL: cacheTTL}
+func (s *snapshot) scanReuse(table string) *scanReuse {
+	return &scanReuse{snap: s, table: table}
 }
 
 // usable reports whether the scan may reuse what b fetched, and if so marks b used.
 func (r *scanReuse) usable(b *batch, now time.Time) bool {
-	age := now.Sub(b.fetched)
-	ok := (b.table != r.table && now.Sub(b.lastUsed) <= reuseIdle && age <= reuseMaxAge) ||
-		(r.cacheTTL > 0 && age <= r.cacheTTL)
+	ok := b.table != r.table && now.Sub(b.lastUsed) <= reuseIdle && now.Sub(b.fetched) <= reuseMaxAge
 	if ok {
 		b.lastUsed = now
 	}

@@ -45,32 +45,28 @@ func TestSnapshotReuseRules(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	s := newSnapshot(func() time.Time { return now })
 	req := api.ListRequest{PageSize: 30, PageNum: 1}
-	s.scanReuse(tableInquiry, 0).Listed(req, page(1, 2))
+	s.scanReuse(tableInquiry).Listed(req, page(1, 2))
 
-	_, ok := s.scanReuse(tableInquiry, 0).Page(req)
-	assert.False(t, ok, "the same table, cache off: no reuse")
-	_, ok = s.scanReuse(tableInquiry, time.Minute).Page(req)
-	assert.True(t, ok, "the same table, cache on: reuse within its TTL")
-	inq := s.scanReuse(tableReply, 0).Inquiry(2)
+	_, ok := s.scanReuse(tableInquiry).Page(req)
+	assert.False(t, ok, "the same table: no reuse")
+	inq := s.scanReuse(tableReply).Inquiry(2)
 	require.NotNil(t, inq)
 	assert.Equal(t, int64(2), inq.InquiryID)
 
 	// Each reuse keeps the rows for reuseIdle more, up to reuseMaxAge.
 	for range 9 {
 		now = now.Add(reuseIdle) // exactly at the idle limit: still reusable
-		_, ok = s.scanReuse(tableReply, 0).Page(req)
+		_, ok = s.scanReuse(tableReply).Page(req)
 		require.True(t, ok)
 	}
 	now = now.Add(reuseIdle + time.Second)
-	_, ok = s.scanReuse(tableReply, 0).Page(req)
+	_, ok = s.scanReuse(tableReply).Page(req)
 	assert.False(t, ok, "idle too long")
-	_, ok = s.scanReuse(tableReply, time.Hour).Page(req)
-	assert.True(t, ok, "the query cache's TTL still allows it")
 
 	now = now.Add(reuseMaxAge)
-	s.scanReuse(tableInquiry, 0).Listed(api.ListRequest{PageNum: 2}, page(3))
+	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 2}, page(3))
 	now = now.Add(time.Second)
-	r := s.scanReuse(tableReply, 0)
+	r := s.scanReuse(tableReply)
 	_, ok = r.Page(api.ListRequest{PageNum: 2})
 	assert.True(t, ok)
 	inq = r.Inquiry(1)
@@ -85,15 +81,15 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	for i := range ids {
 		ids[i] = int64(i + 1)
 	}
-	first := s.scanReuse(tableInquiry, 0)
+	first := s.scanReuse(tableInquiry)
 	first.Listed(api.ListRequest{PageNum: 1}, page(ids...))
-	second := s.scanReuse(tableInquiry, 0)
+	second := s.scanReuse(tableInquiry)
 	second.Listed(api.ListRequest{PageNum: 2}, page(ids...))
 	assert.Equal(t, reuseMaxInquiries, s.held)
-	third := s.scanReuse(tableInquiry, 0)
+	third := s.scanReuse(tableInquiry)
 	third.Listed(api.ListRequest{PageNum: 3}, page(1))
 	assert.Equal(t, reuseMaxInquiries/2+1, s.held, "the oldest listing is forgotten")
-	reader := s.scanReuse(tableReply, 0)
+	reader := s.scanReuse(tableReply)
 	_, ok := reader.Page(api.ListRequest{PageNum: 1})
 	assert.False(t, ok)
 	_, ok = reader.Page(api.ListRequest{PageNum: 3})
@@ -112,9 +108,9 @@ func TestSnapshotKeepsTheNewerListing(t *testing.T) {
 	for i := range ids {
 		ids[i] = int64(i + 1)
 	}
-	s.scanReuse(tableInquiry, 0).Listed(api.ListRequest{PageNum: 1}, page(ids...))
-	s.scanReuse(tableInquiry, 0).Listed(api.ListRequest{PageNum: 2}, page(1, 2))
-	reader := s.scanReuse(tableReply, 0)
+	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 1}, page(ids...))
+	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 2}, page(1, 2))
+	reader := s.scanReuse(tableReply)
 	_, ok := reader.Page(api.ListRequest{PageNum: 2})
 	assert.True(t, ok, "the newer listing is kept")
 	_, ok = reader.Page(api.ListRequest{PageNum: 1})
@@ -129,14 +125,14 @@ func TestSnapshotMaxAge(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	s := newSnapshot(func() time.Time { return now })
 	req := api.ListRequest{PageNum: 1}
-	s.scanReuse(tableInquiry, 0).Listed(req, page(1))
+	s.scanReuse(tableInquiry).Listed(req, page(1))
 	fetched := now
 	for now.Sub(fetched) <= reuseMaxAge-reuseIdle {
 		now = now.Add(reuseIdle)
-		_, ok := s.scanReuse(tableReply, 0).Page(req)
+		_, ok := s.scanReuse(tableReply).Page(req)
 		require.True(t, ok, "reused %v after the fetch", now.Sub(fetched))
 	}
 	now = fetched.Add(reuseMaxAge + time.Second)
-	_, ok := s.scanReuse(tableReply, 0).Page(req)
+	_, ok := s.scanReuse(tableReply).Page(req)
 	assert.False(t, ok, "older than reuseMaxAge")
 }

@@ -12,7 +12,7 @@ import (
 // that cannot trust the SDK to deliver it: in steampipe-plugin-sdk v5.14.1 a list error races the
 // end of the stream in two selects (QueryData.streamRows, Plugin.execute), so Execute may return nil
 // for a failed query. It reaches the list functions through the query's context, which the SDK
-// passes down only with the query cache off.
+// passes down because the plugin's tables turn its query cache off (see Plugin).
 type FetchTracker struct {
 	err atomic.Pointer[error]
 }
@@ -68,7 +68,7 @@ func trackFetch(ctx context.Context, errp *error) {
 
 // WithNotices returns a context whose fetch functions also hand every notice meant for the user
 // (such as the days a default lookback read) to show; Steampipe users find them in the plugin log
-// at WARN. Like WithFetchTracker, it reaches them only in-process with the query cache off.
+// at WARN. Like WithFetchTracker, it reaches them only in-process.
 func WithNotices(ctx context.Context, show func(string)) context.Context {
 	return context.WithValue(ctx, noticeKey{}, show)
 }

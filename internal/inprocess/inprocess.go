@@ -65,9 +65,8 @@ func WithLogOutput(w io.Writer, level string) Option {
 
 // WithQueryCache turns Steampipe's query cache on for every query of the runner, as Steampipe's
 // engines run queries by default, results kept for ttl (in whole seconds, as Steampipe counts it; a
-// fraction rounds up, so no ttl above 0 leaves the cache off). The SDK then runs the fetch functions
-// under a context of its own, which carries no FetchTracker: a failed fetch can go unreported, so
-// the export never sets it.
+// fraction rounds up, so no ttl above 0 leaves the cache off). The plugin turns it off for its own
+// tables (coupang.Plugin); tests use this to run queries as the engines send them.
 func WithQueryCache(ttl time.Duration) Option {
 	return func(o *options) { o.cacheTTL = ttl }
 }
