@@ -18,7 +18,7 @@ import (
 var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upper bound on inquiry_at cannot be answered exactly here: " +
 	"the bound reaches the plugin as an instant that may be a date or timestamp shifted by Turbot's FDW (up to 14 hours either way), " +
 	"so Postgres may drop some of the newest rows after the LIMIT has counted them; add a second sort key " +
-	"(ORDER BY inquiry_at DESC, inquiry_id DESC), which Postgres applies itself, or write the bound as a timestamptz value")
+	"(ORDER BY inquiry_at DESC, inquiry_id DESC), which Postgres applies itself; a timestamptz bound does not help, as it arrives as the same kind of instant")
 
 // sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be).
 func sortPushed(d *plugin.QueryData) bool {
