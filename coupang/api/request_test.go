@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,4 +27,13 @@ func TestSignatureVectors(t *testing.T) {
 	auth := Authorization("ak", "abc123", testNow.In(KST), "GET", "/path", "x=1")
 	assert.Equal(t, Authorization("ak", "abc123", testNow, "GET", "/path", "x=1"), auth)
 	assert.Contains(t, auth, "signed-date=260115T030405Z")
+}
+
+// vendor_id is not checked for its shape: whatever it holds stays one path segment and one query
+// value, so a stray '/', '?' or '&' cannot change the endpoint called or the parameters signed.
+func TestVendorIDIsEscaped(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "/v2/providers/openapi/apis/api/v5/vendors/A%2F1%3Fx/callCenterInquiries", ListPath("A/1?x"))
+	q := ListRequest{VendorItemID: 1}.Query("A&pageSize=1")
+	assert.True(t, strings.HasPrefix(q, "vendorId=A%26pageSize%3D1&vendorItemId=1&"), q)
 }
