@@ -196,6 +196,10 @@ func TestInvalidRequestsAreNotSent(t *testing.T) {
 		"negative order ID":   {VendorItemID: 1, OrderID: -1},
 		"19-digit option ID":  {VendorItemID: 1e18},
 		"19-digit order ID":   {VendorItemID: 1, OrderID: 1e18},
+		"only end":            {VendorItemID: 1, InquiryEndAt: day},
+		"negative page size":  {VendorItemID: 1, PageSize: -1},
+		// 8 Korean dates (those sent), though less than 7 x 24 h apart.
+		"8 days, not midnight": {InquiryStartAt: day.Add(23 * time.Hour), InquiryEndAt: day.AddDate(0, 0, 7).Add(time.Hour)},
 	} {
 		_, err := c.ListInquiries(context.Background(), req)
 		assert.Equal(t, KindBadRequest, KindOf(err), "%s: %v", name, err)
