@@ -152,6 +152,10 @@ func TestProductInquiryRequestValidate(t *testing.T) {
 	for name, r := range bad {
 		assert.Error(t, r.Validate(), name)
 	}
+	assert.ErrorContains(t, ProductInquiryRequest{InquiryEndAt: d("2026-07-07")}.Validate(), "are required")
+	// Zero values send the defaults: every question, the largest page.
+	assert.Equal(t, "vendorId=A00012345&answeredType=ALL&inquiryStartAt=2026-07-01&inquiryEndAt=2026-07-07&pageNum=1&pageSize=50",
+		ProductInquiryRequest{InquiryStartAt: d("2026-07-01"), InquiryEndAt: d("2026-07-07")}.Query("A00012345"))
 }
 
 func FuzzDecodeProductInquiryList(f *testing.F) {
