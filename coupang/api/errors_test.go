@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated section of docs/index.md")
@@ -133,3 +135,41 @@ func errorsTableMarkdown() string {
 
 // cell escapes a Markdown table cell.
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// TestErrorKindString: a kind outside the list, as KindOf returns for other errors, reads "error".
+func TestErrorKindString(t *testing.T) {
+	t.Parallel()
+	for k, want := range map[ErrorKind]string{-1: "error", 0: "error", KindDecode: "unexpected response", KindDecode + 1: "error"} {
+		assert.Equal(t, want, k.String(), "kind %d", int(k))
+	}
+}
+
+// TestStatusErrorMessage: the message of a non-2xx answer is Coupang's, from whichever member holds
+// a non-blank one, or where a redirect led; it is one line of bounded length, with a signature
+// redacted before it is shortened, so that not even its start is shown.
+func TestStatusErrorMessage(t *testing.T) {
+	t.Parallel()
+	sig := Signature("abc123", "700101T000000Z", "GET", "/path", "x=1")
+	long := strings.Repeat("x", 290)
+	for _, c := range []struct {
+		name     string
+		status   int
+		location string
+		body     string
+		want     string // the message starts with it
+		absent   string
+	}{
+		{"error member", 400, "", `{"error":"Invalid vendorItemId"}`, "Invalid vendorItemId", ""},
+		{"blank message", 400, "", `{"message":" ","errorMessage":"Invalid vendorItemId"}`, "Invalid vendorItemId", ""},
+		{"one line", 500, "", `{"message":"first\nsecond"}`, "first second", "\n"},
+		{"signature at the limit", 500, "", `{"message":"` + long + ` ` + sig + `"}`, long + " [redact", sig[:8]},
+		{"redirect", 302, "/blocked\n" + strings.Repeat("y", 200), "", `redirected to "/blocked yyy`, "\n"},
+	} {
+		e := statusError(c.status, c.location, []byte(c.body))
+		assert.True(t, strings.HasPrefix(e.Message, c.want), "%s: %q", c.name, e.Message)
+		assert.LessOrEqual(t, len([]rune(e.Message)), 301, c.name)
+		if c.absent != "" {
+			assert.NotContains(t, e.Message, c.absent, c.name)
+		}
+	}
+}
