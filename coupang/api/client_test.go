@@ -608,6 +608,10 @@ func TestNewValidates(t *testing.T) {
 	bad.MinBackoff, bad.MaxBackoff = time.Minute, time.Second
 	_, err = New(bad)
 	assert.Error(t, err)
+	bad = ok
+	bad.Timeout = -time.Second
+	_, err = New(bad)
+	assert.ErrorContains(t, err, "must not be negative")
 }
 
 func TestValidateBaseURL(t *testing.T) {
@@ -626,6 +630,8 @@ func TestValidateBaseURL(t *testing.T) {
 		"https://.":                           "has no host",
 		"https://.:443/":                      "has no host",
 		"http://127.0.0.1:99999":              "has port 99999: use a port from 1 to 65535",
+		"https://example.com:0":               "has port 0",
+		"https://example.com:65536":           "has port 65536",
 		"https://example.com#top":             "has a fragment (#...)",
 		"https://api-gateway.coupang.com/v2/": "without a path",
 		"https://user:pw@example.com":         "has a user or password (an @)",
@@ -641,7 +647,7 @@ func TestValidateBaseURL(t *testing.T) {
 	for _, u := range []string{"https://u:secretpw@/", "https://u:secretpw@host:bad/", "https://u:secretpw@host/%zz", "ftp://u:secretpw@host",
 		"https://secretpw@example.com", "https://secretpw:x@example.com", "https://u:secret/pw@example.com", "https://example.com?key=secretpw",
 		"https://example.com/#secretpw", "u:secretpw@example.com",
-		"https://u:1234/secretpw@example.com", "https://secret/pw@example.com"} {
+		"https://u:1234/secretpw@example.com", "https://secret/pw@example.com", "https://example.com:secretpw/"} {
 		err := ValidateBaseURL(u)
 		require.Error(t, err, u)
 		assert.NotContains(t, err.Error(), "secret", u)
