@@ -697,6 +697,8 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 		assert.Equal(t, KindNetwork, KindOf(err), name)
 		assert.Equal(t, 1, attempts, "%s: one attempt, no retries", name)
 		assert.Contains(t, err.Error(), hintFor(KindNetwork, "", false), name)
+		assert.NotContains(t, err.Error(), "HTTP", "%s: no status came back", name)
+		assert.NotContains(t, err.Error(), "://", "%s: the path is shown once, without the URL", name)
 	}
 	// A DNS lookup that timed out may succeed on a retry.
 	dnsTimeout := &http.Client{Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
