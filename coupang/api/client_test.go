@@ -673,6 +673,16 @@ func TestBackoffBounds(t *testing.T) {
 		assert.LessOrEqual(t, d, time.Second)
 	}
 	assert.Equal(t, 7*time.Second, c.backoff(1, 7*time.Second))
+	// Before attempt n+1 the jitter stays under MinBackoff*2^n, here 800ms of the 1s allowed.
+	for range 100 {
+		assert.LessOrEqual(t, c.backoff(3, 0), 800*time.Millisecond)
+	}
+	// A MinBackoff so large that MinBackoff<<n overflows still gives MinBackoff.
+	huge := time.Duration(1<<40 + 1)
+	c = newTestClient(t, "https://example.com", func(cfg *Config) { cfg.MinBackoff, cfg.MaxBackoff = huge, huge })
+	for n := 1; n < 40; n++ {
+		assert.Equal(t, huge, c.backoff(n, 0), "attempt %d", n)
+	}
 }
 
 // TestUnreachableHostIsNotRetried: nothing listening at the address, or a host name that does not
