@@ -254,6 +254,7 @@ func TestErrorsAreClassifiedAndNotRetried(t *testing.T) {
 		{"html 403", html403, "probably blocked", 403, KindForbidden},
 		{"404", `{"code":404,"message":"Not Found"}`, "check vendor_id", 404, KindNotFound},
 		{"302", ``, "probably blocked", 302, KindForbidden},
+		{"300", ``, "probably blocked", 300, KindForbidden},
 		{"200 html", html403, "check base_url", 200, KindDecode},
 		{"200 malformed", `{"code":200,"message":"OK","data":{"content":[{"inquiryId":1`, "check base_url", 200, KindDecode},
 		{"200 code 400", `{"code":"400","message":"Invalid vendor ID"}`, "check vendor_id", 200, KindBadRequest},
