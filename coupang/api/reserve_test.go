@@ -91,6 +91,16 @@ func TestWithGate(t *testing.T) {
 	_, err = late.GetInquiry(context.Background(), 5)
 	assert.ErrorIs(t, err, refused)
 	assert.Equal(t, 3, f.hits(), "no request after a refusal during the wait")
+
+	// Nothing was written, yet sent is called: a shared budget is locked until it is.
+	closed = false
+	sent := 0
+	_, err = c.WithReserve(func(context.Context) (func(), error) {
+		closed = true
+		return func() { sent++ }, nil
+	}).GetInquiry(context.Background(), 5)
+	assert.ErrorIs(t, err, refused)
+	assert.Equal(t, 1, sent, "sent once for an attempt refused after the reservation")
 }
 
 // TestWithGateHearsRefusalDespiteCancel: a refusal that came back is told to the gate even when the
