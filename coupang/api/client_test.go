@@ -569,6 +569,30 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	}
 }
 
+// roundTripFunc is an http.RoundTripper, as a caller's HTTPClient may bring its own.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestNoSecretsInTransportErrors: a caller's transport whose error quotes the request's headers
+// (a proxy, a logging wrapper) leaks neither the keys nor the signature into the error.
+func TestNoSecretsInTransportErrors(t *testing.T) {
+	t.Parallel()
+	var sig string
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		auth := r.Header.Get("Authorization")
+		sig = auth[strings.LastIndex(auth, "=")+1:]
+		return nil, fmt.Errorf("proxy refused a request with Authorization: %s", auth)
+	})}
+	c := newTestClient(t, "https://example.com", func(cfg *Config) { cfg.HTTPClient, cfg.MaxAttempts = hc, 1 })
+	_, err := c.GetInquiry(context.Background(), 5)
+	require.Equal(t, KindNetwork, KindOf(err), "%v", err)
+	require.Len(t, sig, 64)
+	for _, secret := range []string{testAccess, sig, "CEA algorithm"} {
+		assert.NotContains(t, err.Error(), secret)
+	}
+}
+
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
 	ok := Config{VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret}
