@@ -593,6 +593,18 @@ func TestNoSecretsInTransportErrors(t *testing.T) {
 	}
 }
 
+// TestOversizedBodyIsRefused: a body over maxBodyBytes is an error, not decoded from its first
+// maxBodyBytes, even when those would read as a valid page.
+func TestOversizedBodyIsRefused(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		writeJSON(w, 200, okList+strings.Repeat(" ", maxBodyBytes))
+	})
+	_, err := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 }).ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	assert.Equal(t, KindDecode, KindOf(err))
+	assert.ErrorContains(t, err, "larger than")
+}
+
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
 	ok := Config{VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret}
