@@ -183,6 +183,7 @@ func TestDecodeRejectsBadBodies(t *testing.T) {
 		"code 500":        {`{"code":500,"message":"Internal error"}`, KindServer, "code 500 in the body: Internal error"},
 		"code string 400": {`{"code":"400","message":"Invalid vendor ID"}`, KindBadRequest, "Invalid vendor ID"},
 		"code ERROR":      {`{"code":"ERROR","message":"something broke"}`, KindDecode, "code ERROR in the body: something broke"},
+		"code 600":        {`{"code":600,"message":"odd"}`, KindDecode, "code 600 in the body: odd"},
 		"no data":         {`{"code":200,"message":"OK"}`, KindDecode, "no data"},
 		"not coupang":     {`{"hello":"world"}`, KindDecode, "without code or data"},
 		"data array":      {`{"code":200,"data":[1]}`, KindDecode, "not an object"},
@@ -212,6 +213,7 @@ func TestDecodeInquiryResponseShapes(t *testing.T) {
 		"object":          `{"code":200,"message":"OK","data":` + one + `}`,
 		"array of one":    `{"code":"200","message":"OK","data":[` + one + `]}`,
 		"content wrapper": `{"code":200,"message":"OK","data":{"content":[` + one + `]}}`,
+		"byte order mark": bom + `{"code":200,"message":"OK","data":` + one + `}`,
 	} {
 		inq, err := DecodeInquiryResponse([]byte(body))
 		require.NoError(t, err, name)
