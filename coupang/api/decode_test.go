@@ -241,6 +241,11 @@ func TestDescribeBodySanitizes(t *testing.T) {
 	assert.True(t, strings.HasPrefix(d, `non-JSON body: "garbage with`), d)
 	assert.NotContains(t, d, "\n")
 	assert.Less(t, len([]rune(d)), 140)
+	// An empty title gives the page's text; a JSON body is called JSON; a text of exactly the limit
+	// is whole.
+	assert.Equal(t, `HTML page: "blocked"`, describeBody([]byte("<html><title> </title><body>blocked</body></html>")))
+	assert.Equal(t, `JSON: "{\"a\":1}"`, describeBody([]byte(`{"a":1}`)))
+	assert.Equal(t, strings.Repeat("x", 80), sanitize(strings.Repeat("x", 80), 80))
 }
 
 // A signature is redacted in either case, as are a signature field and a CEA header.
@@ -248,7 +253,7 @@ func TestRedactSecrets(t *testing.T) {
 	t.Parallel()
 	sig := Signature("abc123", "700101T000000Z", "GET", "/path", "x=1")
 	for text, secret := range map[string]string{"echo " + sig: sig, "echo " + strings.ToUpper(sig): strings.ToUpper(sig),
-		"signature=abc, end": "abc", "CEA algorithm=HmacSHA256, access-key=ak": "ak"} {
+		"signature=abc, end": "abc", "signature=tOkEn-42, end": "kEn-42", "CEA algorithm=HmacSHA256, access-key=ak": "ak"} {
 		got := redactSecrets(text)
 		assert.Contains(t, got, "[redacted]", text)
 		assert.NotContains(t, got, secret, text)
