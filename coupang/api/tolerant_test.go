@@ -43,6 +43,10 @@ func TestInt64ReadsNumbersAndNumericStringsExactly(t *testing.T) {
 		require.NoError(t, err, raw)
 		assert.Equal(t, Int64(want), r.ID, raw)
 	}
+	// null reads as 0 into any Int64, not only a zero one.
+	n := Int64(5)
+	require.NoError(t, n.UnmarshalJSON([]byte(`null`)))
+	assert.Zero(t, n)
 	for raw, msg := range map[string]string{
 		`1.5`: "1.5 is not an integer", `"x"`: "x is not an integer", `true`: "true is not an integer",
 		`"null"`: "null is not an integer", `1e3`: "1e3 is not an integer", `[1]`: "[1] is not an integer",
@@ -125,6 +129,8 @@ func TestTimestampReadsCoupangLayoutsInKST(t *testing.T) {
 	assert.ErrorContains(t, err, `"yesterday" is not a time in a known layout`)
 	_, err = decodeMember("at", `20180108`)
 	assert.EqualError(t, err, "at: expected a time string, got a number")
+	_, err = decodeMember("at", `true`)
+	assert.EqualError(t, err, "at: expected a time string, got a boolean")
 }
 
 // A pointer to a tolerant type tells null (or absence) from the zero value, as
