@@ -349,6 +349,20 @@ func TestBuildClampsAncientRanges(t *testing.T) {
 	p, err = Build(Quals{Limit: -1}, now, 1_000_000)
 	require.NoError(t, err)
 	assert.Equal(t, MinDate, p.Windows[len(p.Windows)-1].Start, "a huge lookback is clamped too")
+
+	// Nothing before MinDate is read: not by an option ID's dateless listing, not on a clock that
+	// is years behind (a machine that lost its time).
+	for name, c := range map[string]struct {
+		q   Quals
+		now time.Time
+	}{
+		"option ID, upper bound before 2010": {Quals{Limit: -1, VendorItemID: [][]int64{{5}}, InquiryAt: []Bound{b("<", day("2009-06-01"))}}, now},
+		"today before 2010":                  {Quals{Limit: -1}, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		p, err := Build(c.q, c.now, 7)
+		require.NoError(t, err, name)
+		assert.Empty(t, p.Windows, name)
+	}
 }
 
 // assertValidPlan checks every request against Coupang's rules as the design notes state them.
