@@ -365,6 +365,25 @@ func TestBuildClampsAncientRanges(t *testing.T) {
 	}
 }
 
+// TestBuildPageSizeFollowsLimitOnlyWhenLossless: a limit below the page size shrinks the page only
+// when every row of the answers is streamed; where the filter may drop some, a full page saves calls.
+func TestBuildPageSizeFollowsLimitOnlyWhenLossless(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		q    Quals
+		size int
+	}{
+		"lossless":                        {Quals{Limit: 5}, 5},
+		"inquiry_status is filtered here": {Quals{Limit: 5, InquiryStatus: [][]string{{"progress"}}}, 30},
+		"a dateless listing under an upper bound": {Quals{Limit: 5, VendorItemID: [][]int64{{5}},
+			InquiryAt: []Bound{b("<", kst("2026-01-10 00:00:00"))}}, 30},
+	} {
+		p, err := Build(c.q, now, 7)
+		require.NoError(t, err, name)
+		assert.Equal(t, c.size, p.PageSize, name)
+	}
+}
+
 // assertValidPlan checks every request against Coupang's rules as the design notes state them.
 func assertValidPlan(t testing.TB, p *Plan, now time.Time) {
 	t.Helper()
