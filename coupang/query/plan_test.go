@@ -484,6 +484,9 @@ func TestBuildLookback(t *testing.T) {
 	assert.Equal(t, "no lower bound on inquiry_at and no vendor_item_id: read only the 7 Korean days 2026-01-09 to 2026-01-15 "+
 		"(default_lookback_days); to read other days, give inquiry_at a lower bound (inquiry_at >= 'yyyy-mm-dd') "+
 		"or raise default_lookback_days in the connection config", Days{First: day("2026-01-09"), Last: day("2026-01-15")}.Notice())
+	// Product Q&A cannot list by option ID: its notice does not suggest one.
+	assert.True(t, strings.HasPrefix(Days{First: day("2026-01-09"), Last: day("2026-01-15"), NoOptionID: true}.Notice(),
+		"no lower bound on inquiry_at: read only the 7 Korean days"))
 }
 
 // Bounds known to be exact (the export command's) are not widened: the last 7 days by date are one
