@@ -1,6 +1,7 @@
 package query
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -57,6 +58,22 @@ func TestSplitCombinations(t *testing.T) {
 
 	_, err = Build(Quals{Limit: -1, OrderID: [][]int64{{1, 2}}}, now, 7)
 	assert.ErrorContains(t, err, "order_id: 2 values to plan at once")
+}
+
+// TestSplitCopiesAreIndependent: each combination of two inquiry_at lists keeps its own bounds,
+// whatever spare capacity the bounds' slice has.
+func TestSplitCopiesAreIndependent(t *testing.T) {
+	t.Parallel()
+	at := func(h int) Bound { return b("=", now.Add(-time.Duration(h)*time.Hour)) }
+	got, err := Quals{InquiryAt: []Bound{b(">=", now.Add(-100*time.Hour)), b("<=", now)},
+		InquiryAtAny: [][]Bound{{at(1), at(2)}, {at(3), at(4)}}}.Split()
+	require.NoError(t, err)
+	combos := map[string]bool{}
+	for _, q := range got {
+		require.Len(t, q.InquiryAt, 4)
+		combos[fmt.Sprint(q.InquiryAt[2:])] = true
+	}
+	assert.Len(t, combos, 4)
 }
 
 func TestSplitTooMany(t *testing.T) {
