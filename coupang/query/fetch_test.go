@@ -215,6 +215,7 @@ func TestFetchRejectsMisbehavingAPI(t *testing.T) {
 		err  string
 	}{
 		{"more rows than pageSize", &api.Page{Inquiries: rows(31), Pagination: api.Pagination{TotalPages: 2, TotalElements: 31}}, "31 rows for pageSize "},
+		{"one page too many", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 2, TotalElements: 3}}, "totalPages 2 for totalElements 3"},
 		{"absurd totalPages", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 1 << 30, TotalElements: 3}}, "totalPages 1073741824 for totalElements 3"},
 		{"absurd totals", &api.Page{Inquiries: rows(3), Pagination: api.Pagination{TotalPages: 1 << 30, TotalElements: 30 << 30}}, "totalPages 1073741824"},
 		{"negative totals", &api.Page{Pagination: api.Pagination{TotalPages: -1}}, "negative totalPages"},
