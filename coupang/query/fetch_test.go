@@ -501,4 +501,11 @@ func TestFetchListingThatNeverSettlesFails(t *testing.T) {
 	require.ErrorIs(t, err, errShifted)
 	assert.ErrorContains(t, err, "changed while it was read")
 	assert.ErrorContains(t, err, "vendorItemId 7")
+	// Read one page at a time, each pass stops at page 2: maxPasses passes of 2 calls.
+	l = &live{items: listed(100), change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }, every: true}
+	p, err = Build(Quals{Limit: 1000, VendorItemID: [][]int64{{7}}}, now, 7)
+	require.NoError(t, err)
+	_, err = collect(t, l.ListInquiries, p)
+	require.ErrorIs(t, err, errShifted)
+	assert.Equal(t, 2*maxPasses, l.calls)
 }
