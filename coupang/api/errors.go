@@ -150,8 +150,6 @@ func (e *Error) Error() string {
 	}
 	if e.Message != "" {
 		msg += ": " + e.Message
-	} else if e.Err != nil {
-		msg += ": " + e.Err.Error()
 	}
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
