@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ func TestFromLimiter(t *testing.T) {
 		{1000, 1000, Rate{maxLog, 100 * time.Millisecond, maxLog}}, // same rate, shorter window
 		{0, 1, Rate{}},
 		{-1, 1, Rate{}},
+		{math.Inf(1), 1, Rate{}},
 	} {
 		if got := FromLimiter(c.fill, c.bucket); got != c.want {
 			t.Errorf("FromLimiter(%g, %d) = %+v, want %+v", c.fill, c.bucket, got, c.want)
