@@ -181,6 +181,27 @@ func TestOpenRefusesUnsafeDirectories(t *testing.T) {
 	}
 }
 
+// TestFileNameKeysEverySeller: the vendor, the key and the base URL each get their own budget.
+func TestFileNameKeysEverySeller(t *testing.T) {
+	t.Parallel()
+	names := map[string]bool{}
+	for _, k := range [][3]string{{"A1", "key", "https://a"}, {"A2", "key", "https://a"}, {"A1", "key2", "https://a"}, {"A1", "key", "https://b"}} {
+		names[FileName(k[0], k[1], k[2])] = true
+	}
+	if len(names) != 4 {
+		t.Fatalf("%d file names for 4 sellers", len(names))
+	}
+}
+
+// TestDefaultDirFollowsTheEnvironment: COUPANG_RATE_LIMIT_DIR moves the shared directory.
+func TestDefaultDirFollowsTheEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(EnvDir, dir)
+	if got := DefaultDir(); got != dir {
+		t.Fatalf("DefaultDir() = %s with %s=%s", got, EnvDir, dir)
+	}
+}
+
 // BenchmarkWait is the cost of one uncontended budget check and record (lock, read, write, unlock).
 func BenchmarkWait(b *testing.B) {
 	bud, err := Open(b.TempDir(), "A00012345", "key", "bench")
