@@ -202,6 +202,33 @@ func TestDefaultDirFollowsTheEnvironment(t *testing.T) {
 	}
 }
 
+// TestReserveEdges: an unlimited rate takes no lock and writes nothing; a cancelled context
+// reserves nothing even with room in the budget; a send that could not be recorded fails the next
+// Reserve.
+func TestReserveEdges(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_700_000_000, 0)
+	b := stoppedBudget(t, &now)
+	sent, err := b.Reserve(context.Background(), Rate{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := b.Reserve(ctx, Rate{Requests: 4, Per: time.Second, Burst: 4}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Reserve on a cancelled context: %v", err)
+	}
+	if buf, _ := os.ReadFile(b.path); len(buf) != 0 {
+		t.Fatalf("the state file holds %q, want nothing recorded", buf)
+	}
+	failed := errors.New("disk full")
+	b.failed.Store(&failed)
+	if _, err := b.Reserve(context.Background(), Rate{Requests: 4, Per: time.Second, Burst: 4}); !errors.Is(err, failed) {
+		t.Fatalf("Reserve after a failed record: %v", err)
+	}
+}
+
 // BenchmarkWait is the cost of one uncontended budget check and record (lock, read, write, unlock).
 func BenchmarkWait(b *testing.B) {
 	bud, err := Open(b.TempDir(), "A00012345", "key", "bench")
