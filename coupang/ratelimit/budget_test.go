@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,6 +227,25 @@ func TestReserveEdges(t *testing.T) {
 	b.failed.Store(&failed)
 	if _, err := b.Reserve(context.Background(), Rate{Requests: 4, Per: time.Second, Burst: 4}); !errors.Is(err, failed) {
 		t.Fatalf("Reserve after a failed record: %v", err)
+	}
+}
+
+// TestParseRefusesForeignFiles: only whole newline-terminated records, at most maxLog of them,
+// are a log; a longer file is read as unknown (a window's wait), not cut to its first maxLog lines.
+func TestParseRefusesForeignFiles(t *testing.T) {
+	t.Parallel()
+	if _, ok := parse([]byte("0000000000000000001x")); ok {
+		t.Error("a record without its newline parsed")
+	}
+	now := time.Unix(1_700_000_000, 0)
+	b := stoppedBudget(t, &now)
+	old := []byte(strings.Repeat(fmt.Sprintf("%019d\n", now.Add(-time.Hour).UnixNano()), maxLog+1))
+	if err := os.WriteFile(b.path, old, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
+	if wait, _, err := b.check(r); err != nil || wait != r.window() {
+		t.Fatalf("a log of %d lines: wait %s, err %v; want %s", maxLog+1, wait, err, r.window())
 	}
 }
 
