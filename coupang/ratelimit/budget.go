@@ -224,7 +224,7 @@ func write(f *os.File, log []int64, size int) error {
 
 // parse reads the log; ok is false when buf is not a log this package wrote.
 func parse(buf []byte) (log []int64, ok bool) {
-	if len(buf)%lineLen != 0 || len(buf) > maxLog*lineLen {
+	if len(buf)%lineLen != 0 {
 		return nil, false
 	}
 	for i := 0; i < len(buf); i += lineLen {
