@@ -95,4 +95,12 @@ func TestSplitTooMany(t *testing.T) {
 	assert.Len(t, got, MaxSplits)
 	_, err = Quals{OrderID: [][]int64{ids, others}}.Split()
 	require.NoError(t, err, "disjoint lists intersect to nothing before they multiply")
+	// An empty intersection on any column selects nothing, however many values the others hold.
+	many := make([]int64, MaxSplits+1)
+	for i := range many {
+		many[i] = int64(i + 1)
+	}
+	got, err = Quals{OrderID: [][]int64{many}, CSPartnerCounselingStatus: [][]string{{"answered"}, {"requestAnswer"}}}.Split()
+	require.NoError(t, err)
+	assert.Empty(t, got)
 }
