@@ -40,6 +40,9 @@ func TestNewFilter(t *testing.T) {
 	_, ok, err = NewFilter(Quals{OrderID: [][]int64{{1}, {2}}})
 	require.NoError(t, err)
 	assert.False(t, ok, "two different order IDs select nothing")
+	_, ok, err = NewFilter(Quals{VendorItemID: [][]int64{{-1, 1e18}}})
+	require.NoError(t, err)
+	assert.False(t, ok, "option IDs that are never sent select nothing, so an inquiry read by ID is not read")
 
 	_, _, err = NewFilter(Quals{PartnerCounselingStatus: [][]string{{"FOO"}}})
 	assert.ErrorContains(t, err, "use one of NONE, ANSWER, NO_ANSWER, TRANSFER")
