@@ -373,6 +373,7 @@ func TestDeduperForgetsSettledWindows(t *testing.T) {
 	require.False(t, d.first(1, pair{1, 7}), "a neighbour's row is a duplicate")
 	require.True(t, d.first(2, pair{1, 7}), "windows two apart are disjoint")
 	require.True(t, d.first(1, pair{2, 7}))
+	require.False(t, d.first(0, pair{2, 7}), "so is the older neighbour's, read first")
 	d.pageDone(0)
 	assert.NotNil(t, d.seen[0], "window 1 may still repeat window 0's rows")
 	d.pageDone(1)
