@@ -236,6 +236,26 @@ func TestFetchRejectsMisbehavingAPI(t *testing.T) {
 	}
 }
 
+// TestFetchLaterPagesTotalsAreNotJudged: only page 1's totals decide the pages to read; a later
+// page's rows are streamed whatever totals it shows, as long as totalElements has not changed.
+func TestFetchLaterPagesTotalsAreNotJudged(t *testing.T) {
+	t.Parallel()
+	page := func(first, n int, pn api.Pagination) *api.Page {
+		p := &api.Page{Pagination: pn}
+		for i := range n {
+			p.Inquiries = append(p.Inquiries, api.Inquiry{InquiryID: int64(first + i), InquiryAt: kst("2026-01-10 10:00:00"), VendorItemIDs: []int64{7}})
+		}
+		return p
+	}
+	fake := &scripted{pages: map[int64][]*api.Page{7: {page(1, 30, api.Pagination{TotalPages: 2, TotalElements: 31}),
+		page(31, 1, api.Pagination{TotalElements: 31})}}} // page 2 without totalPages
+	p, err := Build(Quals{Limit: -1, VendorItemID: [][]int64{{7}}}, now, 7)
+	require.NoError(t, err)
+	rows, err := collect(t, fake.ListInquiries, p)
+	require.NoError(t, err)
+	assert.Len(t, rows, 31)
+}
+
 func TestFetchTotalPagesZeroIsDone(t *testing.T) {
 	t.Parallel()
 	fake := &scripted{pages: map[int64][]*api.Page{7: {{Pagination: api.Pagination{}}}}}
