@@ -256,6 +256,27 @@ func TestFetchLaterPagesTotalsAreNotJudged(t *testing.T) {
 	assert.Len(t, rows, 31)
 }
 
+// TestFetchReadsARequestToTheEndFirst: one page at a time, a started request's next page comes
+// before the next request's first page, so that windows complete newest first.
+func TestFetchReadsARequestToTheEndFirst(t *testing.T) {
+	t.Parallel()
+	at := kst("2026-01-10 10:00:00")
+	fake := &scripted{pages: map[int64][]*api.Page{
+		7: {{Inquiries: []api.Inquiry{{InquiryID: 1, InquiryAt: at, VendorItemIDs: []int64{7}}}, Pagination: api.Pagination{TotalPages: 2, TotalElements: 31}},
+			{Inquiries: []api.Inquiry{{InquiryID: 2, InquiryAt: at, VendorItemIDs: []int64{7}}}, Pagination: api.Pagination{TotalPages: 2, TotalElements: 31}}},
+		8: {{Pagination: api.Pagination{}}},
+	}}
+	p, err := Build(Quals{Limit: 1000, VendorItemID: [][]int64{{7, 8}}}, now, 7)
+	require.NoError(t, err)
+	_, err = collect(t, fake.ListInquiries, p)
+	require.NoError(t, err)
+	var got [][2]int64 // option ID, page
+	for _, c := range fake.calls {
+		got = append(got, [2]int64{c.VendorItemID, int64(c.PageNum)})
+	}
+	assert.Equal(t, [][2]int64{{7, 1}, {7, 2}, {8, 1}}, got)
+}
+
 func TestFetchTotalPagesZeroIsDone(t *testing.T) {
 	t.Parallel()
 	fake := &scripted{pages: map[int64][]*api.Page{7: {{Pagination: api.Pagination{}}}}}
