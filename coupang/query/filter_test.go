@@ -115,6 +115,19 @@ func TestCertainty(t *testing.T) {
 	}
 }
 
+// TestCompareMaybeGroupsLowerDoubtFirst: of two rows the bounds as written both drop, the one in
+// doubt because of the lower bound comes first, though it is the older.
+func TestCompareMaybeGroupsLowerDoubtFirst(t *testing.T) {
+	t.Parallel()
+	lo, hi := utc("2026-11-20T00:00:00Z"), utc("2026-11-22T00:00:00Z")
+	f := &Filter{Lower: &Bound{OpGe, lo}, Upper: &Bound{OpLe, hi}}
+	older, newer := lo.Add(-time.Hour), hi.Add(time.Hour)
+	require.Equal(t, Maybe, f.Certainty(older))
+	require.Equal(t, Maybe, f.Certainty(newer))
+	assert.Equal(t, -1, CompareMaybe(f, older, f, newer))
+	assert.Equal(t, 1, CompareMaybe(f, newer, f, older))
+}
+
 // Under a one-sided bound, Sure rows then CompareMaybe's order make the rows kept in every session
 // TimeZone a prefix: a pushed LIMIT then returns exactly min(limit, kept) rows. Under bounds on both
 // sides this holds for bounds that arrived exact (timestamptz), judged with no shift.
