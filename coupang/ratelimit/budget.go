@@ -184,11 +184,14 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 		// which costs one window's wait and never exceeds the budget.
 		log = slices.Repeat([]int64{now}, r.Requests)
 	}
-	if wait, _ = admit(slices.Clone(log), now, r); wait == 0 {
-		return 0, func() { b.record(f, log, n, r) }, nil
+	wait, read := admit(slices.Clone(log), now, r)
+	if wait == 0 { // read ends with now: record appends the moment of the send instead
+		return 0, func() { b.record(f, read[:len(read)-1], n, r) }, nil
 	}
-	if !ok {
-		return wait, nil, write(f, log, n)
+	if !ok || !slices.Equal(read, log) {
+		// A foreign file, or send times after now (the clock stepped back), which admit read as now:
+		// left in the file, they would make every later check wait another window.
+		return wait, nil, write(f, read, n)
 	}
 	return wait, nil, nil
 }

@@ -264,3 +264,31 @@ func BenchmarkWait(b *testing.B) {
 		sent()
 	}
 }
+
+// TestBudgetClockStepBack: after the wall clock steps back an hour, send times an hour ahead are
+// read as now and written so: the next request waits one window, not until the clock catches up,
+// and the requests after it keep the rate.
+func TestBudgetClockStepBack(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_700_000_000, 0)
+	b := stoppedBudget(t, &now)
+	var slept time.Duration
+	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
+	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
+	var ahead strings.Builder
+	for i := range 4 {
+		fmt.Fprintf(&ahead, "%019d\n", now.Add(time.Hour).UnixNano()+int64(i))
+	}
+	if err := os.WriteFile(b.path, []byte(ahead.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	send(t, b, r, 1)
+	if slept > r.window() {
+		t.Fatalf("the first request after the step waited %s, want at most one window (%s)", slept, r.window())
+	}
+	slept = 0
+	send(t, b, r, 4)
+	if slept > r.window() {
+		t.Errorf("4 more requests waited %s, want at most one window (%s)", slept, r.window())
+	}
+}
