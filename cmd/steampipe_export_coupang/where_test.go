@@ -274,6 +274,9 @@ func TestWhereExpressions(t *testing.T) {
 		{"answered_at < 2030-01-01", false},
 		{"not answered_at < 2030-01-01", false},
 		{"answered_at < 2030-01-01 or inquiry_id = 10", true},
+		// Unknown stays unknown under and / or when no operand decides: its not keeps no row.
+		{"not (answered_at < 2030-01-01 and inquiry_id = 10)", false},
+		{"not answered_at < 2030-01-01 or inquiry_id = 1", false},
 		{"inquiry_at >= now() - interval '7 days'", true},
 		{"inquiry_at >= now() - interval '5 days'", false},
 		{"inquiry_at >= now() - interval '5 days 9 hours'", true},
