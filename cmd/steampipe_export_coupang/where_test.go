@@ -60,6 +60,8 @@ func TestParseCondition(t *testing.T) {
 		{"partner_counseling_status = TRANSFER", "partner_counseling_status", "=", []any{"TRANSFER"}},
 		{"need_answer = true", "need_answer", "=", []any{true}},
 		{"need_answer != 'f'", "need_answer", "<>", []any{false}},
+		{"need_answer = on", "need_answer", "=", []any{true}},
+		{"need_answer in (true, 'off')", "need_answer", "in", []any{true, false}},
 		{"vendor_item_id in (1, 2,3)", "vendor_item_id", "in", []any{int64(1), int64(2), int64(3)}},
 		{"vendor_item_id IN ('1')", "vendor_item_id", "in", []any{int64(1)}},
 		{"item_name in ('a,b', \"c)\", d e)", "item_name", "in", []any{"a,b", "c)", "d e"}},
