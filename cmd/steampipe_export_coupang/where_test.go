@@ -53,6 +53,7 @@ func TestParseCondition(t *testing.T) {
 		{`item_name = "say ""hi"""`, "item_name", "=", []any{`say "hi"`}},
 		{"item_name = 'a, b (c) and d'", "item_name", "=", []any{"a, b (c) and d"}},
 		{"item_name = 무선 이어폰", "item_name", "=", []any{"무선 이어폰"}},
+		{"item_name = a,b", "item_name", "=", []any{"a,b"}}, // a comma ends a bare value only in an in list
 		// 갠 ends in byte 0xA0 and 녅 in 0x85, which read alone are Unicode spaces: no word starts after them.
 		{"item_name = 갠or inquiry_id = 1", "item_name", "=", []any{"갠or inquiry_id = 1"}},
 		{"item_name = 녅and 2", "item_name", "=", []any{"녅and 2"}},
