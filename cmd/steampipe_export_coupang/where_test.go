@@ -354,8 +354,11 @@ func TestWhereExpressionErrors(t *testing.T) {
 		{"inquiry_at > now() + interval '2147483647 days'", "the time it gives is out of range"},
 		{"inquiry_at > current_date - 100000000000", "an amount is out of range"},
 		{"answered_at is maybe", `bad operator "is"`},
+		{"inquiry_at > now() + interval '99999999999999999999 seconds'", "an amount is out of range"},
+		{"inquiry_at > now() - interval '178956971 years'", "an amount is out of range"},
+		{"inquiry_at > now() + interval '292251 years'", "the time it gives is out of range"}, // 294277
 	} {
-		_, err := parseWhere(fixtureTable(), []string{tt.where}, time.Now())
+		_, err := parseWhere(fixtureTable(), []string{tt.where}, kstTime("2026-01-15 21:00:00"))
 		require.Error(t, err, tt.where)
 		assert.True(t, strings.HasPrefix(err.Error(), "bad --where "), err.Error())
 		assert.Contains(t, err.Error(), tt.want, tt.where)
