@@ -40,6 +40,7 @@ func TestParseArgsErrors(t *testing.T) {
 	}{
 		{nil, "missing TABLE"},
 		{[]string{"a", "b"}, "one TABLE only, got a b"},
+		{[]string{"--", "t", "--limit", "1"}, "one TABLE only, got t --limit 1"}, // no flags after --
 		{[]string{"t", "--limit", "-1"}, `bad --limit "-1"`},
 		{[]string{"t", "--limit", "x"}, `bad --limit "x"`},
 		{[]string{"t", "--limit"}, "flag --limit needs a value"},
