@@ -211,6 +211,7 @@ func TestExportLimit(t *testing.T) {
 	}{
 		{[]string{"--limit", "3"}, 3},
 		{[]string{"--limit", "0"}, 0},
+		{[]string{"--limit", "0", "--where", "item_name != ''"}, 0}, // the limit stays local, rows come
 		// The limit stays local when a condition is not a key column qual.
 		{[]string{"--limit", "2", "--where", "inquiry_status = 'complete'", "--where", "item_name != ''"}, 2},
 	} {
