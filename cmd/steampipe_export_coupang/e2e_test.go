@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -221,6 +222,23 @@ func TestExportLimit(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		assert.Equal(t, tt.rows, strings.Count(stdout, "\n"), tt.args)
 	}
+}
+
+// failingWriter fails every write, as a full disk or a closed pipe does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestExportReportsFailedWrite: output that fails to reach stdout fails the export, also when all
+// of it sat in the command's buffer until the end.
+func TestExportReportsFailedWrite(t *testing.T) {
+	t.Parallel()
+	_, config := startSandbox(t)
+	var stderr bytes.Buffer
+	code := run([]string{"coupang_callcenter_inquiry", "--config", config, "--limit", "1",
+		"--where", "inquiry_at between 2026-01-06 and 2026-01-15"}, failingWriter{}, &stderr, inprocess.WithRateLimiter(fastLimiter))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr.String(), "writing output: disk full")
 }
 
 func TestExportBadInput(t *testing.T) {
