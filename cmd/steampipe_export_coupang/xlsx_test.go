@@ -14,6 +14,7 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -130,6 +131,25 @@ func TestXLSXCells(t *testing.T) {
 	err = w.WriteRow(row{"id": intCol(1), "name": strCol(long["name"])})
 	assert.ErrorContains(t, err, "longer than an Excel cell holds")
 	w.(*xlsxWriter).Abort()
+}
+
+// TestXLSXFifteenDigits: Excel keeps 15 significant digits, so a BIGINT of more is written as text.
+func TestXLSXFifteenDigits(t *testing.T) {
+	t.Parallel()
+	col := &proto.ColumnDefinition{Name: "id", Type: proto.ColumnType_INT}
+	for _, tt := range []struct {
+		n    int64
+		want any
+	}{
+		{999_999_999_999_999, int64(999_999_999_999_999)},
+		{1_000_000_000_000_000, "1000000000000000"},
+		{-999_999_999_999_999, int64(-999_999_999_999_999)},
+		{-1_000_000_000_000_000, "-1000000000000000"},
+	} {
+		got, err := xlsxValue(col, intCol(tt.n))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got, tt.n)
+	}
 }
 
 // TestXLSXFormulaTextStaysText: a buyer's text that looks like a formula is a text cell in the
