@@ -130,6 +130,8 @@ func TestXLSXCells(t *testing.T) {
 	require.NoError(t, err)
 	err = w.WriteRow(row{"id": intCol(1), "name": strCol(long["name"])})
 	assert.ErrorContains(t, err, "longer than an Excel cell holds")
+	err = w.WriteRow(row{"id": intCol(1), "name": strCol(strings.Repeat("a", excelize.TotalCellChars+1))})
+	assert.ErrorContains(t, err, "longer than an Excel cell holds", "one byte a character")
 	w.(*xlsxWriter).Abort()
 }
 
