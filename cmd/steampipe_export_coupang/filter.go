@@ -16,11 +16,9 @@ type row = map[string]*proto.Column
 
 // isNull reports whether a cell is NULL or missing.
 func isNull(c *proto.Column) bool {
-	switch x := c.GetValue().(type) {
+	switch c.GetValue().(type) {
 	case nil, *proto.Column_NullValue:
 		return true
-	case *proto.Column_TimestampValue:
-		return x.TimestampValue == nil
 	}
 	return false
 }

@@ -88,9 +88,7 @@ func cellText(col column, c *proto.Column) (text string, jsonLiteral bool, err e
 	case *proto.Column_BoolValue:
 		return strconv.FormatBool(x.BoolValue), true, nil
 	case *proto.Column_TimestampValue:
-		if x.TimestampValue != nil {
-			return formatTimestamp(x.TimestampValue.AsTime()), false, nil
-		}
+		return formatTimestamp(x.TimestampValue.AsTime()), false, nil
 	case *proto.Column_JsonValue:
 		var b bytes.Buffer
 		if err := json.Compact(&b, x.JsonValue); err != nil {
