@@ -86,6 +86,9 @@ func TestInquiryIDListStopsAfterNotFoundRun(t *testing.T) {
 	_, err = e.query(t, idList(inquiryTable, []int64{knownID}, -1))
 	require.Error(t, err, "a later statement within the minute is refused too")
 	assert.Equal(t, int64(0), int64(len(e.sb.Log())))
+	// Listings are still sent: only single-inquiry reads count not-found answers.
+	e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: -1})
+	assert.NotEmpty(t, e.requestsTo(listEndpoint), "a listing within the minute is still sent")
 
 	clock.advance(2 * time.Minute)
 	e.mustQuery(t, idList(inquiryTable, []int64{knownID}, -1))
