@@ -1,7 +1,11 @@
 package coupang_test
 
 import (
+	"context"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
 // idList is `inquiry_id IN (ids)` on table, with limit (-1 for none).
@@ -139,4 +144,79 @@ func TestInquiryIDListWithStatus(t *testing.T) {
 			assert.Equal(t, status, r["partner_counseling_status"], "inquiry %d", r["inquiry_id"])
 		}
 	}
+}
+
+// TestInquiryIDListUnderLimitWithTimeReadWhole: under a pushed LIMIT with an inquiry_at condition,
+// one scan reads an inquiry_id list whole, so that its holdback orders the rows of all the IDs
+// together: a row every session time zone keeps streams before one only some keep, which the SDK
+// counts against the limit even when Postgres then drops it. Read one ID per fan-out copy (with
+// streamed rows, as the Steampipe CLI and the export run the plugin; held rows read a list whole
+// anyway), a doubtful row of one ID can fill the limit before another ID's sure row, and the query
+// returns no row where one exists. Here `inquiry_id in (doubtful, sure) and inquiry_at >= X limit 1`,
+// in a UTC session, must return the sure inquiry. Copies race, so left alone they lose the sure row
+// about half the time; the request hook makes the bad interleaving certain when different goroutines
+// (copies) read the IDs: the sure ID's read goes on only once a row has streamed, unless the
+// goroutine that read the doubtful ID reads it too (one scan of the whole list, which reads the IDs
+// in ascending order, the doubtful one first). The original code never waits there.
+func TestInquiryIDListUnderLimitWithTimeReadWhole(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "", inprocess.WithStreamedRows())
+	all := e.sb.Inquiries()
+	// doubtful is an hour before the bound X (Maybe: kept were X meant in a session up to 14 hours
+	// east, dropped by a UTC session's recheck); sure is more than 12 hours after it, and a higher ID.
+	var doubtful, sure sandbox.Inquiry
+	for _, a := range all {
+		if i := slices.IndexFunc(all, func(b sandbox.Inquiry) bool {
+			return b.InquiryID > a.InquiryID && b.InquiryAt.Sub(a.InquiryAt) > 48*time.Hour
+		}); i >= 0 {
+			doubtful, sure = a, all[i]
+			break
+		}
+	}
+	require.NotZero(t, sure.InquiryID, "the data must hold two inquiries two days apart, the later with the higher ID")
+	bound := doubtful.InquiryAt.Add(time.Hour)
+	q := idList(inquiryTable, []int64{doubtful.InquiryID, sure.InquiryID}, 1)
+	q.Quals = append(q.Quals, inquiryAt(">=", bound))
+
+	hang, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // only against a hang
+	defer cancel()
+	rowCame := make(chan struct{})
+	var mu sync.Mutex
+	doubtfulReader := "" // the goroutine that read the doubtful ID
+	ctx := api.WithRequestHook(hang, func(info api.RequestInfo) {
+		switch info.Path {
+		case api.InquiryPath(doubtful.InquiryID):
+			mu.Lock()
+			doubtfulReader = goroutineID()
+			mu.Unlock()
+		case api.InquiryPath(sure.InquiryID):
+			mu.Lock()
+			sameScan := doubtfulReader == goroutineID()
+			mu.Unlock()
+			if !sameScan { // copies: hold the sure row back until another row has streamed
+				select {
+				case <-rowCame:
+				case <-hang.Done():
+				}
+			}
+		}
+	})
+	var streamedRows []map[string]any
+	err := e.r.Query(ctx, q, func(cols map[string]*proto.Column) error {
+		row, err := columnValues(cols)
+		if len(streamedRows) == 0 {
+			close(rowCame)
+		}
+		streamedRows = append(streamedRows, row)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{sure.InquiryID}, ids(recheck(streamedRows, q.Quals, 0)),
+		"streamed %v: the doubtful inquiry's row took the limit", ids(streamedRows))
+}
+
+// goroutineID is the calling goroutine's number, from its stack's header "goroutine N [...]".
+func goroutineID() string {
+	buf := make([]byte, 64)
+	return strings.Fields(string(buf[:runtime.Stack(buf, false)]))[1]
 }
