@@ -49,14 +49,11 @@ func TestTornFileRecovers(t *testing.T) {
 // advanced by the sleeps) and records every request.
 func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(1_700_000_000, 0)
-	b := stoppedBudget(t, &now)
-	var slept time.Duration
-	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
+	b, _, slept := sleepingBudget(t)
 	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
 	send(t, b, r, 9)
-	if want := 8 * r.window() / 4; slept != want {
-		t.Fatalf("slept %s for 9 requests, want %s", slept, want)
+	if want := 8 * r.window() / 4; *slept != want {
+		t.Fatalf("slept %s for 9 requests, want %s", *slept, want)
 	}
 }
 
@@ -74,6 +71,15 @@ func TestLogShrinksWithTheRate(t *testing.T) {
 		}
 		now = now.Add(r.window())
 	}
+}
+
+// sleepingBudget is a stoppedBudget whose sleeps advance its clock and add up in *slept.
+func sleepingBudget(t *testing.T) (b *Budget, now *time.Time, slept *time.Duration) {
+	now, slept = new(time.Time), new(time.Duration)
+	*now = time.Unix(1_700_000_000, 0)
+	b = stoppedBudget(t, now)
+	b.sleep = func(_ context.Context, d time.Duration) error { *now = now.Add(d); *slept += d; return nil }
+	return b, now, slept
 }
 
 // stoppedBudget opens a budget in a fresh directory, on a clock that reads *now.
@@ -270,10 +276,7 @@ func BenchmarkWait(b *testing.B) {
 // and the requests after it keep the rate.
 func TestBudgetClockStepBack(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(1_700_000_000, 0)
-	b := stoppedBudget(t, &now)
-	var slept time.Duration
-	b.sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); slept += d; return nil }
+	b, now, slept := sleepingBudget(t)
 	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
 	var ahead strings.Builder
 	for i := range 4 {
@@ -283,12 +286,12 @@ func TestBudgetClockStepBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	send(t, b, r, 1)
-	if slept > r.window() {
-		t.Fatalf("the first request after the step waited %s, want at most one window (%s)", slept, r.window())
+	if *slept > r.window() {
+		t.Fatalf("the first request after the step waited %s, want at most one window (%s)", *slept, r.window())
 	}
-	slept = 0
+	*slept = 0
 	send(t, b, r, 4)
-	if slept > r.window() {
-		t.Errorf("4 more requests waited %s, want at most one window (%s)", slept, r.window())
+	if *slept > r.window() {
+		t.Errorf("4 more requests waited %s, want at most one window (%s)", *slept, r.window())
 	}
 }
