@@ -212,7 +212,7 @@ func writeHelp(w io.Writer, cat catalog, table string) error {
 		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, c := range cat[t].Columns {
-			fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName(c.Type), c.Description)
+			fmt.Fprintf(tw, "    %s\t%s\t%s\n", c.Name, typeName[c.Type], c.Description)
 		}
 		tw.Flush()
 	}

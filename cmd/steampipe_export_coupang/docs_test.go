@@ -345,15 +345,13 @@ func createTables(schema map[string]*proto.TableSchema, typeOf func(proto.Column
 	return b.String()
 }
 
-func postgresType(ct proto.ColumnType) string { return typeName(ct) }
+func postgresType(ct proto.ColumnType) string { return typeName[ct] }
 
 // sqliteType follows Steampipe's SQLite extension: JSON and timestamps as text.
 func sqliteType(ct proto.ColumnType) string {
 	switch ct {
 	case proto.ColumnType_INT, proto.ColumnType_BOOL:
 		return "INTEGER"
-	case proto.ColumnType_DOUBLE:
-		return "REAL"
 	}
 	return "TEXT"
 }

@@ -29,8 +29,6 @@ func compareCell(c *proto.Column, want any) int {
 	switch w := want.(type) {
 	case int64:
 		return cmp.Compare(c.GetIntValue(), w)
-	case float64:
-		return cmp.Compare(c.GetDoubleValue(), w)
 	case string:
 		return cmp.Compare(c.GetStringValue(), w)
 	case bool:

@@ -17,9 +17,6 @@ func strCol(s string) *proto.Column {
 func boolCol(b bool) *proto.Column {
 	return &proto.Column{Value: &proto.Column_BoolValue{BoolValue: b}}
 }
-func dblCol(f float64) *proto.Column {
-	return &proto.Column{Value: &proto.Column_DoubleValue{DoubleValue: f}}
-}
 func jsonCol(s string) *proto.Column {
 	return &proto.Column{Value: &proto.Column_JsonValue{JsonValue: []byte(s)}}
 }
@@ -35,7 +32,6 @@ func TestConditionMatches(t *testing.T) {
 		"inquiry_at":                tsCol(kstTime("2024-05-01 12:00:00")),
 		"item_name":                 strCol("무선 이어폰"),
 		"need_answer":               boolCol(true),
-		"score":                     dblCol(2.5),
 		"answered_at":               nullCol(),
 		"partner_counseling_status": strCol("TRANSFER"),
 	}
@@ -68,8 +64,6 @@ func TestConditionMatches(t *testing.T) {
 		{"item_name > '무'", true},
 		{"need_answer = true", true},
 		{"need_answer != true", false},
-		{"score >= 2.5", true},
-		{"score < 2.5", false},
 		{"partner_counseling_status in ('ANSWER', 'TRANSFER')", true},
 		// NULL matches nothing, not even !=.
 		{"answered_at != 2024-05-01", false},

@@ -24,7 +24,6 @@ func fixtureSchema() map[string]*proto.TableSchema {
 				col("item_name", proto.ColumnType_STRING),
 				col("answered_at", proto.ColumnType_TIMESTAMP),
 				col("need_answer", proto.ColumnType_BOOL),
-				col("score", proto.ColumnType_DOUBLE),
 				col("sp_connection_name", proto.ColumnType_STRING),
 				col("_ctx", proto.ColumnType_JSON),
 			},

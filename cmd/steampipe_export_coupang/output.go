@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -75,16 +74,13 @@ func writeJSONString(b *bytes.Buffer, s string) {
 }
 
 // cellText is a cell as CSV writes it: NULL as "", JSONB as compact JSON. jsonLiteral reports whether
-// the text is also the cell's JSON (NULL's is null); other cells are JSON strings (NaN among them).
+// the text is also the cell's JSON (NULL's is null); other cells are JSON strings.
 func cellText(col column, c *proto.Column) (text string, jsonLiteral bool, err error) {
 	switch x := c.GetValue().(type) {
 	case *proto.Column_StringValue:
 		return x.StringValue, false, nil
 	case *proto.Column_IntValue:
 		return strconv.FormatInt(x.IntValue, 10), true, nil
-	case *proto.Column_DoubleValue:
-		f := x.DoubleValue
-		return strconv.FormatFloat(f, 'f', -1, 64), !math.IsNaN(f) && !math.IsInf(f, 0), nil
 	case *proto.Column_BoolValue:
 		return strconv.FormatBool(x.BoolValue), true, nil
 	case *proto.Column_TimestampValue:

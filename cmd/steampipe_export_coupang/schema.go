@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -23,12 +22,16 @@ type table struct {
 // catalog is every table of the plugin, by name.
 type catalog map[string]*table
 
-// newCatalog is the export's view of the plugin's schema.
+// newCatalog is the export's view of the plugin's schema. A column of a type the export does not
+// handle (such as DOUBLE, which no table has) would be filtered and written wrong: it stops the export.
 func newCatalog(schemas map[string]*proto.TableSchema) catalog {
 	c := make(catalog, len(schemas))
 	for name, s := range schemas {
 		t := &table{Name: name}
 		for _, def := range s.GetColumns() {
+			if typeName[def.GetType()] == "" {
+				panic(fmt.Sprintf("column %s.%s is %s, a type the export does not handle", name, def.GetName(), def.GetType()))
+			}
 			if !plugin.IsReservedColumnName(def.GetName()) {
 				t.Columns = append(t.Columns, def)
 			}
@@ -85,11 +88,8 @@ func (t *table) lookupColumn(name string) (column, error) {
 	return nil, fmt.Errorf("unknown column %q in table %s: columns are %s", name, t.Name, strings.Join(names, ", "))
 }
 
-// typeName is the Postgres name of a column type, as Steampipe maps it.
-func typeName(ct proto.ColumnType) string {
-	names := map[proto.ColumnType]string{
-		proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_DOUBLE: "DOUBLE PRECISION",
-		proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ",
-	}
-	return cmp.Or(names[ct], "TEXT")
+// typeName is the Postgres name of each column type the export handles, as Steampipe maps it.
+var typeName = map[proto.ColumnType]string{
+	proto.ColumnType_BOOL: "BOOLEAN", proto.ColumnType_INT: "BIGINT", proto.ColumnType_STRING: "TEXT",
+	proto.ColumnType_JSON: "JSONB", proto.ColumnType_TIMESTAMP: "TIMESTAMPTZ",
 }

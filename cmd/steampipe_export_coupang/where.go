@@ -15,8 +15,8 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-// expr is a parsed --where: a comparison of Column with typed Values (int64, float64, string,
-// bool or time.Time, matching the column's type), or Args joined by "and" / "or", or negated by "not".
+// expr is a parsed --where: a comparison of Column with typed Values (int64, string, bool or
+// time.Time, matching the column's type), or Args joined by "and" / "or", or negated by "not".
 type expr struct {
 	Op     string // =, <>, <, <=, >, >=, in, is null, is not null; and, or, not
 	Column column // of a comparison; nil for and, or and not
@@ -213,7 +213,7 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 		case err != nil:
 			return err
 		case ok && col.Type != proto.ColumnType_TIMESTAMP:
-			return fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName(col.Type))
+			return fmt.Errorf("%s is %s: now() and current_date compare with timestamp columns only", col.Name, typeName[col.Type])
 		case ok:
 			e.Values = append(e.Values, t)
 			return nil
@@ -419,11 +419,6 @@ func typedValue(col column, text string) (any, error) {
 			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
 		}
 		return n, nil
-	case proto.ColumnType_DOUBLE:
-		if f, err := strconv.ParseFloat(text, 64); err == nil {
-			return f, nil
-		}
-		return nil, fmt.Errorf("bad number %q for %s (DOUBLE PRECISION): write a number, like 1.5", text, col.Name)
 	case proto.ColumnType_BOOL:
 		switch strings.ToLower(text) { // as Postgres spells them
 		case "true", "t", "yes", "y", "on", "1":

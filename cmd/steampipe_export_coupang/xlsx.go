@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
-	"math"
 	"os/signal"
 	"strconv"
 	"syscall"
@@ -61,7 +60,7 @@ func newXLSXWriter(w io.Writer, cols []column) (x *xlsxWriter, err error) {
 			x.styles[i], width = ids[1], 16
 		case proto.ColumnType_TIMESTAMP:
 			x.styles[i], width = ids[0], 20
-		case proto.ColumnType_BOOL, proto.ColumnType_DOUBLE:
+		case proto.ColumnType_BOOL:
 			width = 12
 		}
 		if err = x.sheet.SetColWidth(i+1, i+1, width); err != nil {
@@ -101,10 +100,6 @@ func xlsxValue(col column, c *proto.Column) (any, error) {
 		// Excel shows 15 significant digits: a BIGINT beyond them is written as text, not rounded.
 		if n := x.IntValue; n <= 999_999_999_999_999 && n >= -999_999_999_999_999 {
 			return n, nil
-		}
-	case *proto.Column_DoubleValue:
-		if f := x.DoubleValue; !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return f, nil
 		}
 	case *proto.Column_BoolValue:
 		return x.BoolValue, nil
