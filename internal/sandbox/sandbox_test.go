@@ -186,6 +186,7 @@ func TestRulesReject(t *testing.T) {
 		{"signature with ?", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, nowDate, "?"+good))}, 401, sandbox.MsgInvalidSignature},
 		{"signature of other query", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, nowDate, strings.Replace(good, "pageSize=30", "pageSize=10", 1)))}, 401, sandbox.MsgInvalidSignature},
 		{"garbled date", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, "2026-01-15T12:04:05Z", good))}, 401, sandbox.MsgExpired},
+		{"signed-date with fraction", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, "260115T120405.5Z", good))}, 401, sandbox.MsgExpired},
 		{"expired -6min", call{path: listPath, rawQuery: good, signAt: fixedNow.Add(-6 * time.Minute)}, 401, sandbox.MsgExpired},
 		{"future +6min", call{path: listPath, rawQuery: good, signAt: fixedNow.Add(6 * time.Minute)}, 401, sandbox.MsgExpired},
 		{"vendor path", call{path: api.ListPath("A00099999"), rawQuery: good}, 400, sandbox.MsgInvalidVendor},
