@@ -182,6 +182,7 @@ func TestRulesReject(t *testing.T) {
 		{"auth fields without spaces", call{path: listPath, rawQuery: good, auth: str(strings.Replace(strings.ReplaceAll(signed(sandbox.DemoSecretKey, nowDate, good), ", ", ","), "HmacSHA256,", "HmacSHA256, ", 1))}, 401, sandbox.MsgInvalidSignature},
 		{"empty access key", call{path: listPath, rawQuery: good, auth: str(strings.Replace(signed(sandbox.DemoSecretKey, nowDate, good), "access-key="+sandbox.DemoAccessKey, "access-key=", 1))}, 401, sandbox.MsgInvalidSignature},
 		{"unknown access key", call{path: listPath, rawQuery: good, auth: str(strings.Replace(signed(sandbox.DemoSecretKey, nowDate, good), sandbox.DemoAccessKey, "other-key", 1))}, 401, sandbox.MsgInvalidAccessKey},
+		{"access key with a suffix", call{path: listPath, rawQuery: good, auth: str(strings.Replace(signed(sandbox.DemoSecretKey, nowDate, good), sandbox.DemoAccessKey, sandbox.DemoAccessKey+"0", 1))}, 401, sandbox.MsgInvalidAccessKey},
 		{"wrong secret", call{path: listPath, rawQuery: good, auth: str(signed("wrong-secret", nowDate, good))}, 401, sandbox.MsgInvalidSignature},
 		{"signature with ?", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, nowDate, "?"+good))}, 401, sandbox.MsgInvalidSignature},
 		{"signature of other query", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, nowDate, strings.Replace(good, "pageSize=30", "pageSize=10", 1)))}, 401, sandbox.MsgInvalidSignature},
