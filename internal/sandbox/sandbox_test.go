@@ -195,6 +195,7 @@ func TestRulesReject(t *testing.T) {
 		{"vendor query missing", call{path: listPath, rawQuery: strings.Replace(good, v+"&", "", 1)}, 400, sandbox.MsgInvalidVendor},
 		{"vendor header", call{path: listPath, rawQuery: good, requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"vendor header missing", call{path: listPath, rawQuery: good, requester: str("")}, 400, sandbox.MsgInvalidVendor},
+		{"vendor header lower case", call{path: listPath, rawQuery: good, requester: str(strings.ToLower(sandbox.DemoVendorID))}, 400, sandbox.MsgInvalidVendor},
 		{"content type missing", call{path: listPath, rawQuery: good, ctype: str("")}, 400, sandbox.MsgContentType},
 		{"content type form", call{path: listPath, rawQuery: good, ctype: str("application/x-www-form-urlencoded")}, 400, sandbox.MsgContentType},
 		{"content type missing, single", call{path: api.InquiryPath(1), ctype: str("")}, 400, sandbox.MsgContentType},
