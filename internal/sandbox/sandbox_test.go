@@ -216,6 +216,7 @@ func TestRulesReject(t *testing.T) {
 		{"dates missing", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE"}, 400, sandbox.MsgInterval},
 		{"end missing", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09"}, 400, sandbox.MsgInterval},
 		{"start missing with item", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=4000000001&inquiryEndAt=2026-01-09"}, 400, sandbox.MsgInterval},
+		{"end missing with item", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=4000000001&inquiryStartAt=2026-01-09"}, 400, sandbox.MsgInterval},
 		{"vendorItemId abc", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=abc"}, 400, "Invalid vendorItemId*"},
 		{"vendorItemId 0", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=0"}, 400, "Invalid vendorItemId*"},
 		{"vendorItemId negative", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=-5"}, 400, "Invalid vendorItemId*"},
