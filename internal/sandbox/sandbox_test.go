@@ -220,6 +220,7 @@ func TestRulesReject(t *testing.T) {
 		{"vendorItemId abc", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=abc"}, 400, "Invalid vendorItemId*"},
 		{"vendorItemId 0", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=0"}, 400, "Invalid vendorItemId*"},
 		{"vendorItemId negative", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=-5"}, 400, "Invalid vendorItemId*"},
+		{"vendorItemId 19 digits", call{path: listPath, rawQuery: v + "&partnerCounselingStatus=NONE&vendorItemId=1000000000000000000"}, 400, "Invalid vendorItemId*"},
 		{"orderId abc", call{path: listPath, rawQuery: good + "&orderId=abc"}, 400, "Invalid orderId*"},
 		{"pageSize 0", call{path: listPath, rawQuery: strings.Replace(good, "pageSize=30", "pageSize=0", 1)}, 400, "Invalid pageSize*"},
 		{"pageSize 31", call{path: listPath, rawQuery: strings.Replace(good, "pageSize=30", "pageSize=31", 1)}, 400, "Invalid pageSize*"},
