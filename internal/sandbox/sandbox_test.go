@@ -229,6 +229,7 @@ func TestRulesReject(t *testing.T) {
 		{"pageNum 0", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=0", 1)}, 400, "Invalid pageNum*"},
 		{"pageNum -1", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=-1", 1)}, 400, "Invalid pageNum*"},
 		{"pageNum 01", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=01", 1)}, 400, "Invalid pageNum*"},
+		{"pageNum past 2^30", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=1073741825", 1)}, 400, "Invalid pageNum*"},
 		{"unknown param", call{path: listPath, rawQuery: good + "&nextToken=abc"}, 400, "Unknown query parameter 'nextToken'"},
 		{"duplicated param", call{path: listPath, rawQuery: good + "&pageNum=2"}, 400, "Duplicated query parameter 'pageNum'"},
 		{"auth checked before vendor", call{path: api.ListPath("A00099999"), rawQuery: good, auth: str(signed("wrong-secret", nowDate, good))}, 401, sandbox.MsgInvalidSignature},
