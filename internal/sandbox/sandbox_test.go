@@ -231,6 +231,7 @@ func TestRulesReject(t *testing.T) {
 		{"pageNum 01", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=01", 1)}, 400, "Invalid pageNum*"},
 		{"pageNum past 2^30", call{path: listPath, rawQuery: strings.Replace(good, "pageNum=1", "pageNum=1073741825", 1)}, 400, "Invalid pageNum*"},
 		{"unknown param", call{path: listPath, rawQuery: good + "&nextToken=abc"}, 400, "Unknown query parameter 'nextToken'"},
+		{"answeredType (product Q&A only)", call{path: listPath, rawQuery: good + "&answeredType=ALL"}, 400, "Unknown query parameter 'answeredType'"},
 		{"duplicated param", call{path: listPath, rawQuery: good + "&pageNum=2"}, 400, "Duplicated query parameter 'pageNum'"},
 		{"auth checked before vendor", call{path: api.ListPath("A00099999"), rawQuery: good, auth: str(signed("wrong-secret", nowDate, good))}, 401, sandbox.MsgInvalidSignature},
 		{"vendor checked before params", call{path: listPath, rawQuery: "vendorId=A00099999&pageSize=99", requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
