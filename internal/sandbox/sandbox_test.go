@@ -234,6 +234,7 @@ func TestRulesReject(t *testing.T) {
 		{"answeredType (product Q&A only)", call{path: listPath, rawQuery: good + "&answeredType=ALL"}, 400, "Unknown query parameter 'answeredType'"},
 		{"duplicated param", call{path: listPath, rawQuery: good + "&pageNum=2"}, 400, "Duplicated query parameter 'pageNum'"},
 		{"empty parameter", call{path: listPath, rawQuery: good + "&"}, 400, "Malformed query string"},
+		{"bad escape in value", call{path: listPath, rawQuery: good + "&orderId=%zz"}, 400, "Malformed query string"},
 		{"auth checked before vendor", call{path: api.ListPath("A00099999"), rawQuery: good, auth: str(signed("wrong-secret", nowDate, good))}, 401, sandbox.MsgInvalidSignature},
 		{"vendor checked before params", call{path: listPath, rawQuery: "vendorId=A00099999&pageSize=99", requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"POST", call{method: "POST", path: listPath, rawQuery: good}, 405, "Method POST not allowed*"},
