@@ -241,6 +241,7 @@ func TestRulesReject(t *testing.T) {
 		{"unknown path", call{path: "/v2/providers/openapi/apis/api/v5/vendors/A00012345/returnRequests", rawQuery: good}, 404, "Not found*"},
 		{"v3 path", call{path: "/v2/providers/openapi/apis/api/v3/vendors/A00012345/callCenterInquiries", rawQuery: good}, 404, "Not found*"},
 		{"trailing slash", call{path: listPath + "/", rawQuery: good}, 404, "Not found*"},
+		{"empty vendor in path", call{path: "/v2/providers/openapi/apis/api/v5/vendors//callCenterInquiries", rawQuery: good}, 404, "Not found*"},
 		{"single unknown id", call{path: api.InquiryPath(1)}, 404, "Inquiry 1 not found*"},
 		{"single bad id", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/abc"}, 400, "Invalid inquiryId*"},
 		{"single vendor header", call{path: api.InquiryPath(1), requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
