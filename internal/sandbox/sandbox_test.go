@@ -244,6 +244,7 @@ func TestRulesReject(t *testing.T) {
 		{"empty vendor in path", call{path: "/v2/providers/openapi/apis/api/v5/vendors//callCenterInquiries", rawQuery: good}, 404, "Not found*"},
 		{"single unknown id", call{path: api.InquiryPath(1)}, 404, "Inquiry 1 not found*"},
 		{"single bad id", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/abc"}, 400, "Invalid inquiryId*"},
+		{"single id with leading zero", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/0" + strconv.FormatInt(s.Inquiries()[0].InquiryID, 10)}, 400, "Invalid inquiryId*"},
 		{"single vendor header", call{path: api.InquiryPath(1), requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
 		{"single query param", call{path: api.InquiryPath(1), rawQuery: "vendorId=A00012345"}, 400, "Unknown query parameter 'vendorId'"},
 	})
