@@ -198,6 +198,7 @@ func TestRulesReject(t *testing.T) {
 		{"vendor header lower case", call{path: listPath, rawQuery: good, requester: str(strings.ToLower(sandbox.DemoVendorID))}, 400, sandbox.MsgInvalidVendor},
 		{"content type missing", call{path: listPath, rawQuery: good, ctype: str("")}, 400, sandbox.MsgContentType},
 		{"content type form", call{path: listPath, rawQuery: good, ctype: str("application/x-www-form-urlencoded")}, 400, sandbox.MsgContentType},
+		{"content type without charset", call{path: listPath, rawQuery: good, ctype: str("application/json")}, 400, sandbox.MsgContentType},
 		{"content type missing, single", call{path: api.InquiryPath(1), ctype: str("")}, 400, sandbox.MsgContentType},
 		{"auth checked before content type", call{path: listPath, rawQuery: good, ctype: str(""), auth: str("")}, 401, sandbox.MsgInvalidSignature},
 		{"status missing", call{path: listPath, rawQuery: strings.Replace(good, "&partnerCounselingStatus=NONE", "", 1)}, 400, "Required parameter 'partnerCounselingStatus'*"},
