@@ -199,6 +199,7 @@ func TestRulesReject(t *testing.T) {
 		{"content type missing", call{path: listPath, rawQuery: good, ctype: str("")}, 400, sandbox.MsgContentType},
 		{"content type form", call{path: listPath, rawQuery: good, ctype: str("application/x-www-form-urlencoded")}, 400, sandbox.MsgContentType},
 		{"content type without charset", call{path: listPath, rawQuery: good, ctype: str("application/json")}, 400, sandbox.MsgContentType},
+		{"content type lower-case charset", call{path: listPath, rawQuery: good, ctype: str("application/json;charset=utf-8")}, 400, sandbox.MsgContentType},
 		{"content type missing, single", call{path: api.InquiryPath(1), ctype: str("")}, 400, sandbox.MsgContentType},
 		{"auth checked before content type", call{path: listPath, rawQuery: good, ctype: str(""), auth: str("")}, 401, sandbox.MsgInvalidSignature},
 		{"status missing", call{path: listPath, rawQuery: strings.Replace(good, "&partnerCounselingStatus=NONE", "", 1)}, 400, "Required parameter 'partnerCounselingStatus'*"},
