@@ -300,6 +300,7 @@ func TestAccepted(t *testing.T) {
 		{"7 inclusive days", call{path: listPath, rawQuery: q}},
 		{"signed 4 min ago", call{path: listPath, rawQuery: q, signAt: fixedNow.Add(-4 * time.Minute)}},
 		{"signed 4 min ahead", call{path: listPath, rawQuery: q, signAt: fixedNow.Add(4 * time.Minute)}},
+		{"signed exactly 5 min ago", call{path: listPath, rawQuery: q, signAt: fixedNow.Add(-5 * time.Minute)}},
 		{"v4 path", call{path: "/v2/providers/openapi/apis/api/v4/vendors/A00012345/callCenterInquiries", rawQuery: q}},
 		{"2 days", call{path: listPath, rawQuery: "vendorId=A00012345&partnerCounselingStatus=ANSWER&inquiryStartAt=2026-01-14&inquiryEndAt=2026-01-15"}},
 		{"vendorItemId alone", call{path: listPath, rawQuery: "vendorId=A00012345&partnerCounselingStatus=NONE&vendorItemId=" + strconv.FormatInt(s.VendorItemIDs()[0], 10)}},
