@@ -317,6 +317,40 @@ func TestAccepted(t *testing.T) {
 	}
 }
 
+// TestRepeatedHeaders: Authorization, Content-Type and X-Requested-By must each come once; a
+// second copy, even an identical one, is refused as a missing or wrong one is.
+func TestRepeatedHeaders(t *testing.T) {
+	t.Parallel()
+	s, base := newServer(t, sandbox.Options{})
+	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
+	for _, c := range []struct {
+		header string
+		status int
+		msg    string
+	}{
+		{"Authorization", 401, sandbox.MsgInvalidSignature},
+		{"Content-Type", 400, sandbox.MsgContentType},
+		{"X-Requested-By", 400, sandbox.MsgInvalidVendor},
+	} {
+		t.Run(c.header, func(t *testing.T) {
+			req := listRequest(s, base, q, fixedNow)
+			req.Header.Add(c.header, req.Header.Get(c.header))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var env struct{ Message string }
+			if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != c.status || env.Message != c.msg {
+				t.Errorf("HTTP %d %q, want %d %q", resp.StatusCode, env.Message, c.status, c.msg)
+			}
+		})
+	}
+}
+
 // TestWindowEndsTodayInKorea: "today" is the Korean date. At 00:30 KST, still the day before in
 // UTC, a window ending on the Korean date is served; one ending a day later is refused.
 func TestWindowEndsTodayInKorea(t *testing.T) {
