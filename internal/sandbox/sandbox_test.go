@@ -351,6 +351,16 @@ func TestRepeatedHeaders(t *testing.T) {
 	}
 }
 
+// A 405 names the method that is served, in Allow.
+func TestMethodNotAllowedAllow(t *testing.T) {
+	t.Parallel()
+	s, base := newServer(t, sandbox.Options{})
+	a := do(t, s, base, call{method: http.MethodPost, path: listPath})
+	if a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != http.MethodGet {
+		t.Errorf("HTTP %d, Allow %q: want 405, Allow GET", a.status, a.header.Get("Allow"))
+	}
+}
+
 // TestWindowEndsTodayInKorea: "today" is the Korean date. At 00:30 KST, still the day before in
 // UTC, a window ending on the Korean date is served; one ending a day later is refused.
 func TestWindowEndsTodayInKorea(t *testing.T) {
