@@ -377,6 +377,32 @@ func TestWindowEndsTodayInKorea(t *testing.T) {
 	})
 }
 
+// TestWindowMidnightEdges: an inquiry at exactly 00:00:00 KST belongs to the day it starts, not to
+// the day before. Seed 87 of this size has one at 2026-01-10 00:00:00.
+func TestWindowMidnightEdges(t *testing.T) {
+	t.Parallel()
+	s, base := newServer(t, sandbox.Options{Seed: 87, Days: 8, PerDay: 400})
+	midnight := time.Date(2026, 1, 10, 0, 0, 0, 0, api.KST)
+	if !slices.ContainsFunc(s.InquiryTimes(), midnight.Equal) {
+		t.Fatalf("no inquiry at %s: the data changed, pick another seed", midnight)
+	}
+	for _, w := range [][2]string{{"2026-01-08", "2026-01-09"}, {"2026-01-10", "2026-01-11"}} {
+		start, _ := time.ParseInLocation(api.DateLayout, w[0], api.KST)
+		end, _ := time.ParseInLocation(api.DateLayout, w[1], api.KST)
+		want := 0
+		for _, at := range s.InquiryTimes() {
+			if !at.Before(start) && at.Before(end.AddDate(0, 0, 1)) {
+				want++
+			}
+		}
+		p := decodePage(t, do(t, s, base, call{path: listPath,
+			rawQuery: "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=" + w[0] + "&inquiryEndAt=" + w[1] + "&pageSize=1"}))
+		if p.Pagination.TotalElements != want {
+			t.Errorf("%s..%s: totalElements %d, want %d", w[0], w[1], p.Pagination.TotalElements, want)
+		}
+	}
+}
+
 // expected filters s.Inquiries() independently of the server's query code, newest first.
 func expected(all []sandbox.Inquiry, start, end string, vendorItemID, orderID int64, status string) []sandbox.Inquiry {
 	var out []sandbox.Inquiry
