@@ -172,6 +172,7 @@ func TestRulesReject(t *testing.T) {
 			", signature=" + api.Signature(secret, date, "GET", listPath, q)
 	}
 	nowDate := fixedNow.Format(api.SignedDateLayout)
+	sig := api.Signature(sandbox.DemoSecretKey, nowDate, "GET", listPath, good)
 	checkRejections(t, s, base, []rejection{
 		{"no auth", call{path: listPath, rawQuery: good, auth: str("")}, 401, sandbox.MsgInvalidSignature},
 		{"garbled auth", call{path: listPath, rawQuery: good, auth: str("CEA nonsense")}, 401, sandbox.MsgInvalidSignature},
@@ -184,6 +185,7 @@ func TestRulesReject(t *testing.T) {
 		{"unknown access key", call{path: listPath, rawQuery: good, auth: str(strings.Replace(signed(sandbox.DemoSecretKey, nowDate, good), sandbox.DemoAccessKey, "other-key", 1))}, 401, sandbox.MsgInvalidAccessKey},
 		{"access key with a suffix", call{path: listPath, rawQuery: good, auth: str(strings.Replace(signed(sandbox.DemoSecretKey, nowDate, good), sandbox.DemoAccessKey, sandbox.DemoAccessKey+"0", 1))}, 401, sandbox.MsgInvalidAccessKey},
 		{"wrong secret", call{path: listPath, rawQuery: good, auth: str(signed("wrong-secret", nowDate, good))}, 401, sandbox.MsgInvalidSignature},
+		{"signature in upper case", call{path: listPath, rawQuery: good, auth: str(strings.Replace(signed(sandbox.DemoSecretKey, nowDate, good), sig, strings.ToUpper(sig), 1))}, 401, sandbox.MsgInvalidSignature},
 		{"signature with ?", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, nowDate, "?"+good))}, 401, sandbox.MsgInvalidSignature},
 		{"signature of other query", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, nowDate, strings.Replace(good, "pageSize=30", "pageSize=10", 1)))}, 401, sandbox.MsgInvalidSignature},
 		{"garbled date", call{path: listPath, rawQuery: good, auth: str(signed(sandbox.DemoSecretKey, "2026-01-15T12:04:05Z", good))}, 401, sandbox.MsgExpired},
