@@ -250,6 +250,7 @@ func TestRulesReject(t *testing.T) {
 		{"empty vendor in path", call{path: "/v2/providers/openapi/apis/api/v5/vendors//callCenterInquiries", rawQuery: good}, 404, "Not found*"},
 		{"sellers, not vendors", call{path: strings.Replace(listPath, "/vendors/", "/sellers/", 1), rawQuery: good}, 404, "Not found*"},
 		{"single unknown id", call{path: api.InquiryPath(1)}, 404, "Inquiry 1 not found*"},
+		{"single in v4", call{path: strings.Replace(api.InquiryPath(s.Inquiries()[0].InquiryID), "/v5/", "/v4/", 1)}, 404, "Not found*"},
 		{"single bad id", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/abc"}, 400, "Invalid inquiryId*"},
 		{"single id with leading zero", call{path: "/v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/0" + strconv.FormatInt(s.Inquiries()[0].InquiryID, 10)}, 400, "Invalid inquiryId*"},
 		{"single vendor header", call{path: api.InquiryPath(1), requester: str("A00099999")}, 400, sandbox.MsgInvalidVendor},
