@@ -852,6 +852,9 @@ func TestFaults(t *testing.T) {
 			if resp == nil && len(body) == 0 {
 				return // the transport reported the short body
 			}
+			if resp != nil && resp.ContentLength <= int64(len(body)) {
+				t.Errorf("Content-Length %d, want the full body's, more than the %d bytes sent", resp.ContentLength, len(body))
+			}
 		}},
 		{"html 403", sandbox.FaultHTML403(), func(t *testing.T, resp *http.Response, body []byte, err error) {
 			if err != nil || resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(body), "<html>") {
