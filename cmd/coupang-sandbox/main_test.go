@@ -39,3 +39,17 @@ func TestHelpIsNoFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitByDefault: without --rate-limit the sandbox answers 429 above 5 requests per second,
+// the lowest rate at which sellers report Coupang's 429, so that a client tried against it is
+// held to the strict reading; --rate-limit 0 lifts it.
+func TestRateLimitByDefault(t *testing.T) {
+	t.Parallel()
+	o, _, _, err := parseFlags(nil)
+	if err != nil || o.RateLimit != 5 {
+		t.Fatalf("no flags: rate limit %v, %v; want 5", o.RateLimit, err)
+	}
+	if o, _, _, err = parseFlags([]string{"--rate-limit", "0"}); err != nil || o.RateLimit != 0 {
+		t.Fatalf("--rate-limit 0: rate limit %v, %v; want 0 (unlimited)", o.RateLimit, err)
+	}
+}
