@@ -376,9 +376,15 @@ func withOwnBudgetDir(m *testing.M) int {
 func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Server, string) {
 	t.Helper()
 	opts.AccessKey = cmp.Or(opts.AccessKey, "access-key-"+rand.Text())
+	opts.BlockAfter = cmp.Or(opts.BlockAfter, blockAfter)
 	sb := sandbox.New(opts)
 	base, stop, err := sb.Start()
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	return sb, base
 }
+
+// blockAfter is the sandbox's Options.BlockAfter in these tests unless one names another: more
+// errors within a minute than the 10 unknown inquiry IDs a connection lets through get the tests'
+// caller blocked.
+const blockAfter = 10

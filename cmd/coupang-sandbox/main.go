@@ -20,6 +20,11 @@ import (
 // second, sellers report 429 from about 5, and the sandbox takes the strict reading.
 const defaultRateLimit = 5
 
+// defaultBlockAfter is --block-after's default: Coupang blocks sellers that cause many errors in a
+// short time without saying how many, and the plugin lets at most 10 unknown inquiry IDs through a
+// minute.
+const defaultBlockAfter = 10
+
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "coupang-sandbox:", err)
@@ -36,6 +41,7 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 	fs.IntVar(&o.PerDay, "per-day", sandbox.DefaultPerDay, "average inquiries per day")
 	fs.DurationVar(&o.Latency, "latency", 0, "latency added to every response (e.g. 50ms)")
 	fs.Float64Var(&o.RateLimit, "rate-limit", defaultRateLimit, "requests per second allowed before answering 429 (0 or +Inf = unlimited)")
+	fs.IntVar(&o.BlockAfter, "block-after", defaultBlockAfter, "more errors than this within a minute block the caller: an HTML 403 to every request for 10 minutes (0 = never)")
 	fs.Int64Var(&o.HotVendorItemID, "hot-vendor-item-id", sandbox.DemoHotVendorItemID, "option ID that receives --hot-inquiries extra inquiries")
 	fs.IntVar(&o.HotInquiries, "hot-inquiries", 0, "extra inquiries concentrated on --hot-vendor-item-id")
 	fs.StringVar(&o.VendorID, "vendor-id", sandbox.DemoVendorID, "accepted seller ID")
@@ -47,8 +53,8 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 		return o, "", false, err
 	case fs.NArg() > 0:
 		return o, "", false, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	case o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || !(o.RateLimit >= 0) || o.Latency < 0:
-		return o, "", false, fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit and --latency must be 0 or more")
+	case o.Days <= 0 || o.PerDay < 0 || o.HotInquiries < 0 || !(o.RateLimit >= 0) || o.Latency < 0 || o.BlockAfter < 0:
+		return o, "", false, fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit, --latency and --block-after must be 0 or more")
 	case o.HotVendorItemID <= 0 || o.HotVendorItemID >= 1e18: // the list refuses any other vendorItemId
 		return o, "", false, fmt.Errorf("--hot-vendor-item-id must be a positive option ID of at most 18 digits, got %d", o.HotVendorItemID)
 	}

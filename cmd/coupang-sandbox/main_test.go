@@ -15,6 +15,7 @@ func TestParseFlagsRefusesBadFlags(t *testing.T) {
 		{"--rate-limit", "-1"},
 		{"--days", "0"},
 		{"--latency", "-1s"},
+		{"--block-after", "-1"},
 		{"--hot-vendor-item-id", "-5"},
 		{"--hot-vendor-item-id", "0"},
 		{"--hot-vendor-item-id", "1000000000000000000"},
@@ -40,16 +41,16 @@ func TestHelpIsNoFailure(t *testing.T) {
 	}
 }
 
-// TestRateLimitByDefault: without --rate-limit the sandbox answers 429 above 5 requests per second,
-// the lowest rate at which sellers report Coupang's 429, so that a client tried against it is
-// held to the strict reading; --rate-limit 0 lifts it.
-func TestRateLimitByDefault(t *testing.T) {
+// TestStrictByDefault: without flags the sandbox answers 429 above 5 requests per second, the lowest
+// rate at which sellers report Coupang's 429, and blocks after more than 10 errors within a minute,
+// so that a client tried against it is held to the strict reading; 0 lifts either.
+func TestStrictByDefault(t *testing.T) {
 	t.Parallel()
 	o, _, _, err := parseFlags(nil)
-	if err != nil || o.RateLimit != 5 {
-		t.Fatalf("no flags: rate limit %v, %v; want 5", o.RateLimit, err)
+	if err != nil || o.RateLimit != 5 || o.BlockAfter != 10 {
+		t.Fatalf("no flags: rate limit %v, block after %d, %v; want 5 and 10", o.RateLimit, o.BlockAfter, err)
 	}
-	if o, _, _, err = parseFlags([]string{"--rate-limit", "0"}); err != nil || o.RateLimit != 0 {
-		t.Fatalf("--rate-limit 0: rate limit %v, %v; want 0 (unlimited)", o.RateLimit, err)
+	if o, _, _, err = parseFlags([]string{"--rate-limit", "0", "--block-after", "0"}); err != nil || o.RateLimit != 0 || o.BlockAfter != 0 {
+		t.Fatalf("--rate-limit 0 --block-after 0: %v, %d, %v; want 0 and 0", o.RateLimit, o.BlockAfter, err)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/json"
@@ -85,6 +86,7 @@ func withOwnDir(m *testing.M) int {
 func startSandboxWith(t *testing.T, opts sandbox.Options) (s *sandbox.Server, baseURL, config string) {
 	t.Helper()
 	opts.AccessKey = "access-key-" + rand.Text()
+	opts.BlockAfter = cmp.Or(opts.BlockAfter, 10)
 	var built atomic.Bool
 	opts.Now = func() time.Time {
 		if built.Load() {

@@ -5,7 +5,7 @@
 // It serves deterministic generated data dated relative to "today" in Korean time, checks the CEA
 // signature, the signed-date clock, the vendor and the Content-Type as Coupang documents them,
 // enforces the list rules (status enum, 7-day windows never past today, yyyy-MM-dd dates, page
-// sizes) and can add latency, a rate limit and injected faults.
+// sizes) and can add latency, a rate limit, a block after many errors and injected faults.
 //
 // partnerCounselingStatus selects: NONE every inquiry; ANSWER those whose csPartnerCounselingStatus
 // is "answered"; NO_ANSWER those "requestAnswer" (the seller must answer: every TRANSFER and every
@@ -63,6 +63,11 @@ type Options struct {
 	// 1/RateLimit seconds. Requests count on arrival, before Latency and faults; refused ones get
 	// HTTP 429 {"code":429,"message":"Too many requests"} and do not count.
 	RateLimit float64
+	// BlockAfter, when positive, blocks the caller once more than BlockAfter requests within a minute
+	// got a 4xx answer of the sandbox's own (429 included; injected faults do not count): for
+	// BlockedFor after that, every request gets the gateway's HTML 403 page (FaultHTML403), as Coupang
+	// blocks sellers that cause many errors in a short time (how many, it does not say).
+	BlockAfter int
 	// HotVendorItemID and HotInquiries put HotInquiries extra inquiries on one option ID, over the
 	// days before today (today only when Days is 1), for benchmarks like "one option ID with 5,000
 	// inquiries". A catalog option ID gets them on its item; any other ID gets a new item.

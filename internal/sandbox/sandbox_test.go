@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -1185,6 +1186,83 @@ func TestConcurrent(t *testing.T) {
 		}
 		if r.Status != want {
 			t.Fatalf("request %d: status %d, want %d", r.N, r.Status, want)
+		}
+	}
+}
+
+// TestBlockAfterErrors: with BlockAfter 3, a fourth error within a minute blocks the caller: every
+// request, a valid one too, then gets the gateway's HTML 403 page until BlockedFor has passed.
+// Errors further apart, injected faults and the block's own 403s do not count; the rate limiter's
+// 429s do.
+func TestBlockAfterErrors(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := fixedNow
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	s, base := startServer(t, sandbox.Options{Now: clock, BlockAfter: 3})
+	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
+	send := func(badSignature bool) (int, string) {
+		t.Helper()
+		req := listRequest(s, base, q, clock())
+		if badSignature {
+			req.Header.Set("Authorization", "CEA algorithm=HmacSHA256, nonsense")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	expect := func(step string, badSignature bool, want int) {
+		t.Helper()
+		if got, body := send(badSignature); got != want {
+			t.Fatalf("%s: status %d, want %d: %.80s", step, got, want, body)
+		}
+	}
+	for i := range 3 {
+		expect(fmt.Sprintf("error %d", i+1), true, 401)
+		advance(20 * time.Second)
+	}
+	expect("3 errors", false, 200)
+	advance(10 * time.Second) // the first error is 70 s old: three within the minute
+	expect("error 4, 70 s after the first", true, 401)
+	expect("3 errors within the minute", false, 200)
+	s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultStatus(400, "injected") })
+	for range 5 {
+		expect("injected fault", false, 400)
+	}
+	s.SetFault(nil)
+	expect("after injected faults", false, 200)
+
+	advance(time.Second)
+	expect("error 5: four within the minute", true, 401)
+	status, body := send(false)
+	log := s.Log()
+	if status != 403 || !strings.Contains(body, "<title>403 Forbidden</title>") || log[len(log)-1].Fault != "blocked" {
+		t.Fatalf("after 4 errors within a minute: %d %.80s, logged %+v; want the HTML 403, logged as blocked", status, body, log[len(log)-1])
+	}
+	advance(sandbox.BlockedFor - time.Second)
+	expect("1 s before the block ends", false, 403)
+	advance(time.Second)
+	expect("the block ended", false, 200)
+	for i := range 3 { // the count started again: the block's own 403s were none of it
+		expect(fmt.Sprintf("error %d after the block", i+1), true, 401)
+	}
+	expect("3 errors after the block", false, 200)
+
+	// The rate limiter's 429s are errors the caller caused.
+	s2, base2 := startServer(t, sandbox.Options{Now: fixedClock, BlockAfter: 1, RateLimit: 0.01})
+	for i, want := range []int{200, 429, 429, 403} {
+		a, err := http.DefaultClient.Do(listRequest(s2, base2, q, fixedNow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Body.Close()
+		if a.StatusCode != want {
+			t.Fatalf("one request per 100 s, BlockAfter 1: request %d got %d, want %d", i+1, a.StatusCode, want)
 		}
 	}
 }

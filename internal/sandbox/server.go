@@ -58,7 +58,7 @@ type RequestRecord struct {
 	Path     string
 	RawQuery string
 	Status   int    // HTTP status sent; 0 when none was (a reset, or the client gave up first)
-	Fault    string // the injected fault's kind, "" when served normally
+	Fault    string // the injected fault's kind, "blocked" for Options.BlockAfter's 403, "" when served normally
 }
 
 // Server is the fake API: an http.Handler. It is safe for concurrent use.
@@ -73,6 +73,24 @@ type Server struct {
 	fault   func(n int64, r *http.Request) *Fault
 	admits  []time.Time // admitted request times within the rate-limit window
 	verbose func(RequestRecord)
+	errs    []time.Time // when the last Options.BlockAfter+1 errors the caller caused came, oldest first
+	blocked time.Time   // until when the caller is blocked
+}
+
+// BlockedFor is how long Options.BlockAfter blocks a caller: Coupang's blocks last minutes or more.
+const BlockedFor = 10 * time.Minute
+
+// noteError counts an error the caller caused at time at, and blocks it after more than
+// Options.BlockAfter within a minute. s.mu is held.
+func (s *Server) noteError(at time.Time) {
+	if s.opts.BlockAfter <= 0 {
+		return
+	}
+	s.errs = append(s.errs, at)
+	s.errs = s.errs[max(0, len(s.errs)-s.opts.BlockAfter-1):]
+	if len(s.errs) > s.opts.BlockAfter && at.Sub(s.errs[0]) <= time.Minute {
+		s.blocked, s.errs = at.Add(BlockedFor), nil
+	}
 }
 
 // New builds the data set and returns the server. Zero Options fields take the defaults.
@@ -204,9 +222,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var admitted bool
 	s.admits, admitted = admitAt(s.admits, time.Now(), s.opts.RateLimit)
+	blocked := c.rec.Time.Before(s.blocked)
 	s.mu.Unlock()
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
+		return
+	}
+	if blocked {
+		c.rec.Fault = "blocked"
+		c.inject(FaultHTML403())
 		return
 	}
 	s.mu.Lock()
@@ -277,6 +301,9 @@ func (c *call) log(status int) {
 	c.logged, c.rec.Status = true, status
 	c.s.mu.Lock()
 	c.s.log = append(c.s.log, c.rec)
+	if c.rec.Fault == "" && status >= 400 && status < 500 {
+		c.s.noteError(c.rec.Time)
+	}
 	verbose := c.s.verbose
 	c.s.mu.Unlock()
 	if verbose != nil {
