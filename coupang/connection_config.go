@@ -158,7 +158,7 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	if cs.built == nil {
 		cs.built = map[string]*connection{}
 	}
-	refused := &refusal{now: now}
+	refused := &refusal{note: budget.Note, key: keyFingerprint(apiCfg.SecretKey), now: now}
 	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client.WithGate(refused.allow, refused.failed),
 		budget: budget, snap: newSnapshot(now), config: config}
 	cs.built[d.Connection.Name] = c

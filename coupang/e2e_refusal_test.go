@@ -60,7 +60,7 @@ func TestRefusalStopsConnection(t *testing.T) {
 			for _, q := range refusalScans(optionID) {
 				_, err := e.query(t, q)
 				require.Error(t, err, "%s %+v", q.Table, q.Quals)
-				assert.Contains(t, err.Error(), "not sent: Coupang refused this connection's request")
+				assert.Contains(t, err.Error(), "not sent: Coupang refused a request of this seller from this machine")
 				assert.Contains(t, err.Error(), tc.words, "the refusal's own message")
 				assert.Empty(t, e.sb.Log(), "%s %+v: no request", q.Table, q.Quals)
 			}
@@ -101,7 +101,7 @@ func TestPersistent429StopsConnection(t *testing.T) {
 	for _, q := range refusalScans(e.sb.VendorItemIDs()[0]) {
 		err := run(q)
 		require.Error(t, err, "%s %+v", q.Table, q.Quals)
-		assert.Contains(t, err.Error(), "not sent: Coupang refused this connection's request")
+		assert.Contains(t, err.Error(), "not sent: Coupang refused a request of this seller from this machine")
 		assert.Contains(t, err.Error(), "lower COUPANG_RATE_LIMIT", "the 429's own hint")
 		assert.Empty(t, e.sb.Log(), "%s %+v: no request", q.Table, q.Quals)
 	}

@@ -1,75 +1,116 @@
 package coupang
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// refusedFor is how long a connection sends nothing after Coupang refused one of its requests in a
-// way every later request would be refused too (api.Error.RefusesAll), or rate-limited it through
-// every retry (Coupang's throttling lasts minutes, so the next calls would draw 429s from the
-// start). Without it each scan of a statement, each panel of a dashboard and each rerun sends one
-// more such request, and many errors in a short time are what Coupang blocks sellers for. The time
-// runs from the last refusal Coupang sent; a changed connection config builds a new connection,
-// which sends at once.
+// refusedFor is how long the seller's connections on the machine send nothing after Coupang refused
+// one of their requests in a way every later request would be refused too (api.Error.RefusesAll),
+// or rate-limited one through every retry (Coupang's throttling lasts minutes, so the next calls
+// would draw 429s from the start). Without it each scan of a statement, each panel of a dashboard,
+// each export run and each rerun sends one more such request, and many errors in a short time are
+// what Coupang blocks sellers for. The time runs from the last refusal Coupang sent; a connection
+// with another secret key sends at once.
 const refusedFor = time.Minute
 
-// After maxNotFound single-inquiry reads answered "not found" within notFoundWindow, the connection
-// sends no more of them for notFoundWindow: IDs from the seller's own listings are found, so many
-// unknown ones in a short time mean a wrong list, and they are the pattern Coupang blocks sellers
-// for. Found answers in between change nothing (a list alternating known and unknown IDs is
-// stopped), and a few unknown IDs spread over a long list (deleted inquiries) are let through.
+// After maxNotFound single-inquiry reads answered "not found" within notFoundWindow, the seller's
+// connections on the machine send no more of them for notFoundWindow: IDs from the seller's own
+// listings are found, so many unknown ones in a short time mean a wrong list, and they are the
+// pattern Coupang blocks sellers for. Found answers in between change nothing (a list alternating
+// known and unknown IDs is stopped), and a few unknown IDs spread over a long list (deleted
+// inquiries) are let through.
 const (
 	maxNotFound    = 10
 	notFoundWindow = time.Minute
 )
 
-// refusal is one connection's memory of the answers that make it stop sending: the last refusal
-// that applies to all its requests, and the last maxNotFound single inquiries not found.
+// refusal is a connection's gate on the answers that make the seller's connections stop sending.
+// Its memory is the seller's note on the machine (ratelimit.Budget.Note), which every process of
+// the seller reads before each request: Steampipe's, each FDW backend, each export run.
 type refusal struct {
-	mu        sync.Mutex
-	now       func() time.Time
-	at        time.Time   // when the last refusal of every request arrived; zero if none
-	cause     string      // its error message (keys and signatures already redacted)
-	notFounds []time.Time // when the last maxNotFound "not found" answers came, oldest first
+	note func(update func([]byte) []byte) error
+	key  string // keyFingerprint of the connection's secret key
+	now  func() time.Time
 }
 
-// allow is the client's gate (api.Client.WithGate): an error while a refusal is recent, or, for a
-// single-inquiry read, while maxNotFound reads within notFoundWindow were not found.
-func (r *refusal) allow(path string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.now()
-	if ago := now.Sub(r.at); !r.at.IsZero() && ago <= refusedFor {
-		return fmt.Errorf("not sent: Coupang refused this connection's request %s ago, and would refuse this one the same way "+
-			"(%s); repeated errors get a seller blocked, so the connection sends nothing for %s after such a refusal: "+
-			"fix the cause, then run the query again after that (changing the connection config takes effect at once)",
-			ago.Round(time.Second), r.cause, refusedFor-ago.Round(time.Second))
+// refusalNote is the note's content, as JSON.
+type refusalNote struct {
+	RefusedAt  time.Time   `json:"refused_at,omitzero"`    // the last refusal of every request
+	RefusedKey string      `json:"refused_key,omitempty"`  // keyFingerprint of the secret key it refused
+	Cause      string      `json:"cause,omitempty"`        // its error, without the path (which names the seller)
+	NotFoundAt []time.Time `json:"not_found_at,omitempty"` // the last maxNotFound single inquiries not found, oldest first
+}
+
+// keyFingerprint tells secret keys apart without revealing them, as a request signature does: the
+// HMAC of a constant under the key. The note holds it, so that a fixed key sends at once.
+func keyFingerprint(secretKey string) string {
+	mac := hmac.New(sha256.New, []byte(secretKey))
+	mac.Write([]byte("coupang-refusal-v1"))
+	return hex.EncodeToString(mac.Sum(nil)[:8])
+}
+
+// update applies change to the note; a note no version of this code wrote reads as empty.
+func (r *refusal) update(change func(*refusalNote) bool) error {
+	return r.note(func(b []byte) []byte {
+		var n refusalNote
+		if json.Unmarshal(b, &n) != nil {
+			n = refusalNote{}
+		}
+		if !change(&n) {
+			return nil
+		}
+		out, _ := json.Marshal(n) // cannot fail: times and strings
+		return out
+	})
+}
+
+// allow is the client's gate (api.Client.WithGate): an error while a refusal of this key is recent,
+// or, for a single-inquiry read, while maxNotFound reads within notFoundWindow were not found.
+// Times ahead of the clock count only within the window, so that a clock stepped back stops nothing.
+func (r *refusal) allow(path string) (err error) {
+	var n refusalNote
+	if err := r.update(func(read *refusalNote) bool { n = *read; return false }); err != nil {
+		return err
 	}
-	if n := len(r.notFounds); !api.IsListPath(path) && n == maxNotFound &&
-		r.notFounds[n-1].Sub(r.notFounds[0]) <= notFoundWindow && now.Sub(r.notFounds[n-1]) <= notFoundWindow {
+	now := r.now()
+	if ago := now.Sub(n.RefusedAt); n.RefusedKey == r.key && ago.Abs() <= refusedFor {
+		return fmt.Errorf("not sent: Coupang refused a request of this seller from this machine %s ago, and would refuse this one the same way "+
+			"(%s); repeated errors get a seller blocked, so the seller's connections on this machine send nothing for %s after such a refusal: "+
+			"fix the cause, then run the query again after that (a corrected secret_key takes effect at once)",
+			ago.Round(time.Second), n.Cause, refusedFor-ago.Round(time.Second))
+	}
+	if k := len(n.NotFoundAt); !api.IsListPath(path) && k == maxNotFound &&
+		n.NotFoundAt[k-1].Sub(n.NotFoundAt[0]) <= notFoundWindow && now.Sub(n.NotFoundAt[k-1]).Abs() <= notFoundWindow {
 		return fmt.Errorf("not sent: %d inquiry IDs asked for within a minute were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
-			"(or find the inquiries by inquiry_at), then retry in a minute", n)
+			"(or find the inquiries by inquiry_at), then retry in a minute", k)
 	}
 	return nil
 }
 
-// failed is told of every failed call's final error and remembers those that stop the connection
-// sending.
+// failed is told of every failed call's final error and notes those that stop the seller's
+// connections sending. A note that cannot be written fails the next request's allow.
 func (r *refusal) failed(e *api.Error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	switch {
 	case e.RefusesAll(), e.Kind == api.KindRateLimited: // a final 429 outlasted every retry
-		r.at, r.cause = r.now(), e.Error()
+		cause := strings.TrimPrefix(e.Error(), fmt.Sprintf("coupang api %s %s: ", e.Method, e.Path))
+		_ = r.update(func(n *refusalNote) bool {
+			n.RefusedAt, n.RefusedKey, n.Cause = r.now(), r.key, cause
+			return true
+		})
 	case e.Kind == api.KindNotFound: // a single inquiry: a list's 404 refuses all
-		r.notFounds = append(r.notFounds, r.now())
-		if len(r.notFounds) > maxNotFound {
-			r.notFounds = r.notFounds[1:]
-		}
+		_ = r.update(func(n *refusalNote) bool {
+			n.NotFoundAt = append(n.NotFoundAt, r.now())
+			n.NotFoundAt = n.NotFoundAt[max(0, len(n.NotFoundAt)-maxNotFound):]
+			return true
+		})
 	}
 }

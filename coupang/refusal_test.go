@@ -1,10 +1,13 @@
 package coupang
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,7 +17,7 @@ import (
 func TestNotFoundRunExpires(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	r := &refusal{now: func() time.Time { return now }}
+	r := &refusal{note: memoryNote(), now: func() time.Time { return now }}
 	read := func(id int64) error { // as the client asks the gate, and tells it of a 404
 		err := r.allow(api.InquiryPath(id))
 		if err == nil {
@@ -37,4 +40,59 @@ func TestNotFoundRunExpires(t *testing.T) {
 		now = now.Add(7 * time.Second)
 		require.NoError(t, read(200+id), "sparse unknown ID %d", id)
 	}
+}
+
+// memoryNote is a seller's note kept in memory, as ratelimit.Budget.Note keeps it in a file.
+func memoryNote() func(func([]byte) []byte) error {
+	var note []byte
+	return func(update func([]byte) []byte) error {
+		if next := update(note); next != nil {
+			note = next
+		}
+		return nil
+	}
+}
+
+// TestRefusalSharedBySellerOnMachine: two connections of one seller (two processes: an FDW backend
+// and an export) share the note in the budget's directory. Unknown IDs count together, a refusal
+// stops both unless the other's secret key differs, a note no version wrote reads as empty, and a
+// refusal dated ahead of the clock by more than the minute (the clock stepped back) stops nothing.
+func TestRefusalSharedBySellerOnMachine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	connection := func(secretKey string) *refusal {
+		b, err := ratelimit.Open(dir, "A00012345", "access-key", "https://api-gateway.coupang.com")
+		require.NoError(t, err)
+		return &refusal{note: b.Note, key: keyFingerprint(secretKey), now: func() time.Time { return now }}
+	}
+	a, b, other := connection("secret"), connection("secret"), connection("another secret")
+	for id := range int64(maxNotFound) {
+		r := []*refusal{a, b}[id%2]
+		require.NoError(t, r.allow(api.InquiryPath(id+1)))
+		r.failed(&api.Error{Kind: api.KindNotFound, Path: api.InquiryPath(id + 1)})
+	}
+	require.ErrorContains(t, a.allow(api.InquiryPath(100)), "10 inquiry IDs asked for within a minute were not found")
+	require.ErrorContains(t, other.allow(api.InquiryPath(100)), "were not found", "unknown IDs are the seller's, whatever the key")
+	require.NoError(t, a.allow(api.ListPath("A00012345")), "listings go on")
+
+	now = now.Add(notFoundWindow + time.Second)
+	refused := &api.Error{Kind: api.KindAuth, Method: "GET", Path: api.ListPath("A00012345"), StatusCode: 401, Message: "Invalid signature."}
+	a.failed(refused)
+	err := b.allow(api.ListPath("A00012345"))
+	require.ErrorContains(t, err, "not sent: Coupang refused a request of this seller from this machine 0s ago")
+	assert.ErrorContains(t, err, "(authentication failed (HTTP 401): Invalid signature.)")
+	assert.NotContains(t, err.Error(), "A00012345", "the note holds no path, which names the seller")
+	assert.NoError(t, other.allow(api.ListPath("A00012345")), "another secret key sends at once")
+
+	now = now.Add(-refusedFor - time.Second) // the clock stepped back past the minute
+	assert.NoError(t, b.allow(api.ListPath("A00012345")))
+
+	notes, err := filepath.Glob(filepath.Join(dir, "*.note"))
+	require.NoError(t, err)
+	require.Len(t, notes, 1)
+	require.NoError(t, os.WriteFile(notes[0], []byte("{torn"), 0o666))
+	assert.NoError(t, b.allow(api.InquiryPath(100)), "a note no version wrote is no refusal")
+	b.failed(refused)
+	assert.ErrorContains(t, a.allow(api.InquiryPath(100)), "not sent", "and is rewritten")
 }

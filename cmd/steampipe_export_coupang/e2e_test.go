@@ -333,8 +333,13 @@ func TestHelpListsTablesAndKeyColumns(t *testing.T) {
 // before and at the fault.
 func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 	t.Parallel()
-	// About 40 inquiries a day: a 14-day export takes two windows of about ten pages each.
-	s, _, config := startSandboxWith(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 40})
+	// About 40 inquiries a day: a 14-day export takes two windows of about ten pages each. Each run
+	// has a sandbox (a seller) of its own: a 403 stops the seller's later exports for a minute
+	// (TestRefusalStopsLaterExports).
+	seller := func() (*sandbox.Server, string) {
+		s, _, config := startSandboxWith(t, sandbox.Options{Seed: 3, Days: 20, PerDay: 40})
+		return s, config
+	}
 	faults := []func() *sandbox.Fault{
 		func() *sandbox.Fault { return sandbox.FaultStatus(http.StatusForbidden, "Not allowed IP") },
 		func() *sandbox.Fault { return sandbox.FaultStatus(http.StatusBadRequest, "Invalid vendor ID") },
@@ -350,6 +355,7 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 	runsWithRows := 0
 	for i := 0; i < 50; i++ {
 		fault := faults[i%len(faults)]
+		s, config := seller()
 		start := s.Requests()
 		failFrom := start + 2 + int64(i%7) // the first one to seven requests of this run succeed
 		var faulted atomic.Int64
@@ -399,6 +405,7 @@ func TestExportFailsWhenAPIFailsMidway(t *testing.T) {
 	assert.Greater(t, runsWithRows, 25, "most failed exports must have written rows before the failure")
 
 	// A server error that persists is retried (with backoff) and then fails the export too.
+	s, config := seller()
 	failFrom := s.Requests() + 3
 	s.SetFault(func(n int64, r *http.Request) *sandbox.Fault {
 		if n >= failFrom {

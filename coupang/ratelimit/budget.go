@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -220,6 +222,51 @@ func write(f *os.File, log []int64, size int) error {
 		err = f.Truncate(int64(len(buf)))
 	}
 	if err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// maxNote bounds a seller's note: a longer file is read as no note.
+const maxNote = 4096
+
+// Note reads the seller's note, a small file beside the budget's (".note" for ".log"), under its
+// lock and writes back what update returns: what one process of the seller learned that every
+// other on the machine must respect. update gets an empty note for a missing or oversized file;
+// returning nil leaves the file as it was.
+func (b *Budget) Note(update func(note []byte) []byte) error {
+	path := strings.TrimSuffix(b.path, ".log") + ".note"
+	if err := b.note(path, update); err != nil {
+		return fmt.Errorf("coupang rate limit: %s: %w", path, err)
+	}
+	return nil
+}
+
+func (b *Budget) note(path string, update func([]byte) []byte) error {
+	f, err := openFile(path)
+	if err != nil {
+		return fmt.Errorf("open: %w", err)
+	}
+	defer f.Close() // unlocks
+	if err := lockFile(f); err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	buf := make([]byte, maxNote+1)
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read: %w", err)
+	}
+	if n > maxNote {
+		n = 0
+	}
+	next := update(buf[:n])
+	if next == nil || bytes.Equal(next, buf[:n]) {
+		return nil
+	}
+	if _, err := f.WriteAt(next, 0); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	if err := f.Truncate(int64(len(next))); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return nil

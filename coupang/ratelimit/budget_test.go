@@ -295,3 +295,48 @@ func TestBudgetClockStepBack(t *testing.T) {
 		t.Errorf("4 more requests waited %s, want at most one window (%s)", *slept, r.window())
 	}
 }
+
+// TestNote: the note beside a budget starts empty, keeps what an update returns (a shorter note
+// replaces a longer one whole), is left as it was when the update returns nil, and reads as empty
+// when it is longer than any note (a foreign file).
+func TestNote(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b, err := Open(dir, "A00012345", "access-key", "https://api-gateway.coupang.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := func(next string) {
+		t.Helper()
+		if err := b.Note(func([]byte) []byte { return []byte(next) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() string {
+		t.Helper()
+		var got string
+		if err := b.Note(func(note []byte) []byte { got = string(note); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := read(); got != "" {
+		t.Fatalf("new note %q", got)
+	}
+	update("a longer note")
+	update("short")
+	if got := read(); got != "short" {
+		t.Fatalf("after a shorter note: %q", got)
+	}
+	path := filepath.Join(dir, strings.TrimSuffix(FileName("A00012345", "access-key", "https://api-gateway.coupang.com"), ".log")+".note")
+	if err := os.WriteFile(path, []byte(strings.Repeat("x", maxNote+1)), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); got != "" {
+		t.Fatalf("an oversized file reads as %.20q...", got)
+	}
+	update("mine")
+	if got := read(); got != "mine" {
+		t.Fatalf("after rewriting an oversized file: %q", got)
+	}
+}
