@@ -47,6 +47,9 @@ type refusalNote struct {
 	RefusedKey string      `json:"refused_key,omitempty"`  // keyFingerprint of the secret key it refused
 	Cause      string      `json:"cause,omitempty"`        // its error, without the path (which names the seller)
 	NotFoundAt []time.Time `json:"not_found_at,omitempty"` // the last maxNotFound single inquiries not found, oldest first
+	// HeldUntil is when the latest 429 will be retried (wall clock): no request of the seller goes
+	// before, so that a throttled seller's other requests do not each draw 429s of their own.
+	HeldUntil time.Time `json:"held_until,omitzero"`
 }
 
 // keyFingerprint tells secret keys apart without revealing them, as a request signature does: the
@@ -94,6 +97,30 @@ func (r *refusal) allow(path string) (err error) {
 			"(or find the inquiries by inquiry_at), then retry in a minute", k)
 	}
 	return nil
+}
+
+// throttled is the client's throttled hook: Coupang answered 429 and the request will be retried
+// after retryIn. Wall-clock times, as they are slept for.
+func (r *refusal) throttled(retryIn time.Duration) {
+	until := time.Now().Add(retryIn)
+	_ = r.update(func(n *refusalNote) bool {
+		if !until.After(n.HeldUntil) {
+			return false
+		}
+		n.HeldUntil = until
+		return true
+	})
+}
+
+// heldFor is how long the seller's requests must still wait for a 429's retry (0: none). A hold
+// further ahead than refusedFor (the clock stepped back) is none.
+func (r *refusal) heldFor() (time.Duration, error) {
+	var n refusalNote
+	err := r.update(func(read *refusalNote) bool { n = *read; return false })
+	if wait := time.Until(n.HeldUntil); err == nil && wait > 0 && wait <= refusedFor {
+		return wait, nil
+	}
+	return 0, err
 }
 
 // failed is told of every failed call's final error and notes those that stop the seller's

@@ -96,3 +96,32 @@ func TestRefusalSharedBySellerOnMachine(t *testing.T) {
 	b.failed(refused)
 	assert.ErrorContains(t, a.allow(api.InquiryPath(100)), "not sent", "and is rewritten")
 }
+
+// TestThrottledHoldsTheSeller: a 429 retried after a delay holds every connection of the seller on
+// the machine as long; a shorter one does not shorten the hold, and a hold further ahead than the
+// refusal's minute (a clock stepped back) holds nothing.
+func TestThrottledHoldsTheSeller(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	connection := func() *refusal {
+		b, err := ratelimit.Open(dir, "A00012345", "access-key", "https://api-gateway.coupang.com")
+		require.NoError(t, err)
+		return &refusal{note: b.Note, key: keyFingerprint("secret"), now: time.Now}
+	}
+	a, b := connection(), connection()
+	held, err := b.heldFor()
+	require.NoError(t, err)
+	assert.Zero(t, held, "no 429 yet")
+
+	a.throttled(30 * time.Second)
+	a.throttled(time.Second)
+	held, err = b.heldFor()
+	require.NoError(t, err)
+	assert.Greater(t, held, 29*time.Second, "the longer retry holds")
+	assert.LessOrEqual(t, held, 30*time.Second)
+
+	a.throttled(refusedFor + time.Minute)
+	held, err = b.heldFor()
+	require.NoError(t, err)
+	assert.Zero(t, held, "a hold beyond the minute is a clock stepped back")
+}

@@ -74,9 +74,11 @@ type Client struct {
 	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
-	allow   func(path string) error                          // asked before every request; nil allows all
-	failed  func(e *Error)                                   // told of every call's final failure; may be nil
-	sleep   func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
+	allow   func(path string) error // asked before every request; nil allows all
+	failed  func(e *Error)          // told of every call's final failure; may be nil
+	// throttled is told of every 429 that will be retried, with the delay; may be nil.
+	throttled func(retryIn time.Duration)
+	sleep     func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
 }
 
 // New validates cfg's base URL and tuning and returns a Client. The caller checks the credentials,
@@ -217,10 +219,11 @@ func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err err
 // caller can stop sending after answers that every later request would get too (wrong keys, an
 // unregistered IP, a blocked caller, a 429 that outlasted every retry), since many errors in a short
 // time get a seller blocked. An error from allow ends the call unsent and is returned as is, never
-// retried.
-func (c *Client) WithGate(allow func(path string) error, failed func(*Error)) *Client {
+// retried. throttled, if not nil, is told of each 429 that will be retried and how soon, so that a
+// caller can hold its other requests as long.
+func (c *Client) WithGate(allow func(path string) error, failed func(*Error), throttled func(retryIn time.Duration)) *Client {
 	cp := *c
-	cp.allow, cp.failed = allow, failed
+	cp.allow, cp.failed, cp.throttled = allow, failed, throttled
 	return &cp
 }
 
@@ -328,6 +331,9 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 			return nil, apiErr
 		}
 		delay := c.backoff(attempt, apiErr.retryAfter)
+		if apiErr.Kind == KindRateLimited && c.throttled != nil {
+			c.throttled(delay)
+		}
 		c.cfg.Logger.Warn("coupang api call failed, retrying", "method", http.MethodGet, "path", path,
 			"attempt", attempt, "kind", apiErr.Kind.String(), "status", apiErr.StatusCode, "delay", delay)
 		if err := c.sleep(ctx, delay); err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,19 +50,27 @@ func TestWithReserve(t *testing.T) {
 }
 
 // TestWithGate: failed is told of each failed call's final error, once, not of the attempts its
-// retries mended or replaced; a refusal from allow,
-// before or after the wait for the rate budget, ends the call unsent and unretried.
+// retries mended or replaced; throttled of each 429 retried, with its delay (Retry-After); a
+// refusal from allow, before or after the wait for the rate budget, ends the call unsent and
+// unretried.
 func TestWithGate(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
-		if hit <= 2 {
+		switch hit {
+		case 1:
 			writeJSON(w, 503, `{"code":503,"message":"Service Unavailable"}`)
+			return
+		case 2:
+			w.Header().Set("Retry-After", "2")
+			writeJSON(w, 429, `{"code":429,"message":"Too many requests"}`)
 			return
 		}
 		writeJSON(w, 401, `{"code":401,"message":"Invalid signature."}`)
 	})
 	base := newTestClient(t, f.URL)
+	base.sleep = func(context.Context, time.Duration) error { return nil }
 	var kinds []ErrorKind
+	var throttles []time.Duration
 	refused := errors.New("refused")
 	var closed bool
 	c := base.WithGate(func(string) error {
@@ -72,10 +81,11 @@ func TestWithGate(t *testing.T) {
 	}, func(e *Error) {
 		kinds = append(kinds, e.Kind)
 		closed = closed || e.Kind == KindAuth
-	})
+	}, func(retryIn time.Duration) { throttles = append(throttles, retryIn) })
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	assert.Equal(t, KindAuth, KindOf(err))
-	assert.Equal(t, []ErrorKind{KindAuth}, kinds, "the two 503s were retried")
+	assert.Equal(t, []ErrorKind{KindAuth}, kinds, "the 503 and the 429 were retried")
+	assert.Equal(t, []time.Duration{2 * time.Second}, throttles, "the 429, with its Retry-After; not the 503")
 	assert.Equal(t, 3, f.hits())
 
 	_, err = c.GetInquiry(context.Background(), 5)
@@ -112,7 +122,7 @@ func TestWithGateHearsRefusalDespiteCancel(t *testing.T) {
 		writeJSON(w, 401, `{"code":401,"message":"Invalid signature."}`)
 	})
 	var kinds []ErrorKind
-	c := newTestClient(t, f.URL).WithGate(func(string) error { return nil }, func(e *Error) { kinds = append(kinds, e.Kind) })
+	c := newTestClient(t, f.URL).WithGate(func(string) error { return nil }, func(e *Error) { kinds = append(kinds, e.Kind) }, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ctx = WithRequestHook(ctx, func(RequestInfo) { cancel() }) // the answer is in; then the query ends
