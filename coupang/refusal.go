@@ -75,12 +75,18 @@ func (r *refusal) update(change func(*refusalNote) bool) error {
 	})
 }
 
+// read returns the note.
+func (r *refusal) read() (n refusalNote, err error) {
+	err = r.update(func(read *refusalNote) bool { n = *read; return false })
+	return n, err
+}
+
 // allow is the client's gate (api.Client.WithGate): an error while a refusal of this key is recent,
 // or, for a single-inquiry read, while maxNotFound reads within notFoundWindow were not found.
 // Times ahead of the clock count only within the window, so that a clock stepped back stops nothing.
-func (r *refusal) allow(path string) (err error) {
-	var n refusalNote
-	if err := r.update(func(read *refusalNote) bool { n = *read; return false }); err != nil {
+func (r *refusal) allow(path string) error {
+	n, err := r.read()
+	if err != nil {
 		return err
 	}
 	now := r.now()
@@ -115,8 +121,7 @@ func (r *refusal) throttled(retryIn time.Duration) {
 // heldFor is how long the seller's requests must still wait for a 429's retry (0: none). A hold
 // further ahead than refusedFor (the clock stepped back) is none.
 func (r *refusal) heldFor() (time.Duration, error) {
-	var n refusalNote
-	err := r.update(func(read *refusalNote) bool { n = *read; return false })
+	n, err := r.read()
 	if wait := time.Until(n.HeldUntil); err == nil && wait > 0 && wait <= refusedFor {
 		return wait, nil
 	}
