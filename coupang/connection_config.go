@@ -196,8 +196,8 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 // awaits its retry (heldFor), then reserve budget under r. The budget stays locked from the
 // reservation to the send, and every process of the seller waits on that lock, so the other waits
 // come first; a failed wait reserves nothing. A 429 that came while the request waited for the
-// budget costs the reserved slot, unused: a throttled seller's queued requests do not each draw a
-// 429 of their own.
+// budget costs the reserved slot, unused: a throttled seller's queued requests go one at a time,
+// each after the latest 429's backoff, rather than together into the throttling.
 func waitThenReserve(wait func(context.Context) error, heldFor func() (time.Duration, error), budget *ratelimit.Budget, r ratelimit.Rate) func(context.Context) (func(), error) {
 	return func(ctx context.Context) (func(), error) {
 		if err := wait(ctx); err != nil {

@@ -48,7 +48,7 @@ type refusalNote struct {
 	Cause      string      `json:"cause,omitempty"`        // its error, without the path (which names the seller)
 	NotFoundAt []time.Time `json:"not_found_at,omitempty"` // the last maxNotFound single inquiries not found, oldest first
 	// HeldUntil is when the latest 429 will be retried (wall clock): no request of the seller goes
-	// before, so that a throttled seller's other requests do not each draw 429s of their own.
+	// before, so that a throttled seller's requests go one at a time rather than together.
 	HeldUntil time.Time `json:"held_until,omitzero"`
 }
 
