@@ -110,7 +110,8 @@ func (r *refusal) allow(path string) error {
 func (r *refusal) throttled(retryIn time.Duration) {
 	until := time.Now().Add(retryIn)
 	_ = r.update(func(n *refusalNote) bool {
-		if !until.After(n.HeldUntil) {
+		// A hold further ahead than heldFor waits for is a clock stepped back: replaced, not kept.
+		if !until.After(n.HeldUntil) && time.Until(n.HeldUntil) <= refusedFor {
 			return false
 		}
 		n.HeldUntil = until

@@ -124,4 +124,8 @@ func TestThrottledHoldsTheSeller(t *testing.T) {
 	held, err = b.heldFor()
 	require.NoError(t, err)
 	assert.Zero(t, held, "a hold beyond the minute is a clock stepped back")
+	a.throttled(time.Second)
+	held, err = b.heldFor()
+	require.NoError(t, err)
+	assert.Positive(t, held, "the next 429 replaces a hold beyond the minute")
 }

@@ -64,7 +64,8 @@ type Options struct {
 	// HTTP 429 {"code":429,"message":"Too many requests"} and do not count.
 	RateLimit float64
 	// BlockAfter, when positive, blocks the caller once more than BlockAfter requests within a minute
-	// got a 4xx answer of the sandbox's own (429 included; injected faults do not count): for
+	// got a 4xx answer of the sandbox's own (429 included; injected faults, but for a slow answer's
+	// own, do not count): for
 	// BlockedFor after that, every request gets the gateway's HTML 403 page (FaultHTML403), as Coupang
 	// blocks sellers that cause many errors in a short time (how many, it does not say).
 	BlockAfter int

@@ -1193,7 +1193,7 @@ func TestConcurrent(t *testing.T) {
 // TestBlockAfterErrors: with BlockAfter 3, a fourth error within a minute blocks the caller: every
 // request, a valid one too, then gets the gateway's HTML 403 page until BlockedFor has passed.
 // Errors further apart, injected faults and the block's own 403s do not count; the rate limiter's
-// 429s do.
+// 429s and the errors of an answer only delayed (FaultSlow) do.
 func TestBlockAfterErrors(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -1252,6 +1252,10 @@ func TestBlockAfterErrors(t *testing.T) {
 		expect(fmt.Sprintf("error %d after the block", i+1), true, 401)
 	}
 	expect("3 errors after the block", false, 200)
+	s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultSlow(time.Millisecond) })
+	expect("a late answer's own error counts", true, 401)
+	s.SetFault(nil)
+	expect("4 errors, one of them late", false, 403)
 
 	// The rate limiter's 429s are errors the caller caused.
 	s2, base2 := startServer(t, sandbox.Options{Now: fixedClock, BlockAfter: 1, RateLimit: 0.01})

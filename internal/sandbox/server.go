@@ -87,6 +87,7 @@ func (s *Server) noteError(at time.Time) {
 		return
 	}
 	s.errs = append(s.errs, at)
+	slices.SortFunc(s.errs, time.Time.Compare) // logged as answered, which a slow answer may reorder
 	s.errs = s.errs[max(0, len(s.errs)-s.opts.BlockAfter-1):]
 	if len(s.errs) > s.opts.BlockAfter && at.Sub(s.errs[0]) <= time.Minute {
 		s.blocked, s.errs = at.Add(BlockedFor), nil
@@ -301,7 +302,7 @@ func (c *call) log(status int) {
 	c.logged, c.rec.Status = true, status
 	c.s.mu.Lock()
 	c.s.log = append(c.s.log, c.rec)
-	if c.rec.Fault == "" && status >= 400 && status < 500 {
+	if (c.rec.Fault == "" || c.rec.Fault == string(KindSlow)) && status >= 400 && status < 500 {
 		c.s.noteError(c.rec.Time)
 	}
 	verbose := c.s.verbose
