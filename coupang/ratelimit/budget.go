@@ -162,25 +162,18 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	if failed := b.failed.Swap(nil); failed != nil {
 		return 0, nil, *failed
 	}
-	f, err := openFile(b.path)
+	f, buf, err := openLocked(b.path, maxLog*lineLen) // a longer file is no log
 	if err != nil {
-		return 0, nil, fmt.Errorf("open: %w", err)
+		return 0, nil, err
 	}
 	defer func() {
 		if sent == nil {
 			f.Close() // unlocks
 		}
 	}()
-	if err := lockFile(f); err != nil {
-		return 0, nil, fmt.Errorf("lock: %w", err)
-	}
-	buf := make([]byte, maxLog*lineLen+1) // one byte more than a log: a longer file is no log
-	n, err := f.ReadAt(buf, 0)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return 0, nil, fmt.Errorf("read: %w", err)
-	}
+	n := len(buf)
 	now := b.now().UnixNano()
-	log, ok := parse(buf[:n])
+	log, ok := parse(buf)
 	if !ok {
 		// A file this code did not write (or a torn write): take the window as full as of now,
 		// which costs one window's wait and never exceeds the budget.
@@ -210,16 +203,43 @@ func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
 	}
 }
 
-// write replaces the file's content, size bytes, with log; a log keeps its length once it holds a
-// window's sends, so it truncates only a file that was longer.
+// openLocked opens path, takes its lock and reads it, at most max+1 bytes (one more than a valid
+// file holds). Closing f releases the lock.
+func openLocked(path string, max int) (f *os.File, content []byte, err error) {
+	if f, err = openFile(path); err != nil {
+		return nil, nil, fmt.Errorf("open: %w", err)
+	}
+	buf := make([]byte, max+1)
+	n := 0
+	if err = lockFile(f); err != nil {
+		err = fmt.Errorf("lock: %w", err)
+	} else if n, err = f.ReadAt(buf, 0); errors.Is(err, io.EOF) {
+		err = nil
+	} else if err != nil {
+		err = fmt.Errorf("read: %w", err)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, buf[:n], nil
+}
+
+// write replaces the file's content, size bytes, with log.
 func write(f *os.File, log []int64, size int) error {
 	buf := make([]byte, 0, len(log)*lineLen)
 	for _, t := range log {
 		buf = fmt.Appendf(buf, "%019d\n", t)
 	}
-	_, err := f.WriteAt(buf, 0)
-	if err == nil && len(buf) < size {
-		err = f.Truncate(int64(len(buf)))
+	return replace(f, buf, size)
+}
+
+// replace writes content over the file's size bytes; a file keeps its length once it holds a
+// window's sends, so it truncates only a file that was longer.
+func replace(f *os.File, content []byte, size int) error {
+	_, err := f.WriteAt(content, 0)
+	if err == nil && len(content) < size {
+		err = f.Truncate(int64(len(content)))
 	}
 	if err != nil {
 		return fmt.Errorf("write: %w", err)
@@ -243,31 +263,17 @@ func (b *Budget) Note(update func(note []byte) []byte) error {
 }
 
 func (b *Budget) note(path string, update func([]byte) []byte) error {
-	f, err := openFile(path)
+	f, note, err := openLocked(path, maxNote)
 	if err != nil {
-		return fmt.Errorf("open: %w", err)
+		return err
 	}
 	defer f.Close() // unlocks
-	if err := lockFile(f); err != nil {
-		return fmt.Errorf("lock: %w", err)
+	size := len(note)
+	if size > maxNote {
+		note = nil
 	}
-	buf := make([]byte, maxNote+1)
-	n, err := f.ReadAt(buf, 0)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read: %w", err)
-	}
-	if n > maxNote {
-		n = 0
-	}
-	next := update(buf[:n])
-	if next == nil || bytes.Equal(next, buf[:n]) {
-		return nil
-	}
-	if _, err := f.WriteAt(next, 0); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	if err := f.Truncate(int64(len(next))); err != nil {
-		return fmt.Errorf("write: %w", err)
+	if next := update(note); next != nil && !bytes.Equal(next, note) {
+		return replace(f, next, size)
 	}
 	return nil
 }
