@@ -109,9 +109,8 @@ type connection struct {
 	lookbackDays int
 	client       *api.Client
 	snap         *snapshot
-	budget       *ratelimit.Budget             // shared with every process on the machine
-	heldFor      func() (time.Duration, error) // how long a 429 of the seller awaits its retry (refusal.heldFor)
-	config       coupangConfig                 // the config it was built from
+	budget       *ratelimit.Budget // shared with every process on the machine
+	config       coupangConfig     // the config it was built from
 }
 
 // connections holds the connection of each Steampipe connection by name, built once however many
@@ -161,7 +160,7 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 	}
 	refused := &refusal{note: budget.Note, key: keyFingerprint(apiCfg.SecretKey), now: now}
 	c := &connection{vendorID: apiCfg.VendorID, lookbackDays: lookbackDays, client: client.WithGate(refused.allow, refused.failed, refused.throttled),
-		budget: budget, heldFor: refused.heldFor, snap: newSnapshot(now), config: config}
+		budget: budget, snap: newSnapshot(now), config: config}
 	cs.built[d.Connection.Name] = c
 	return c, nil
 }
@@ -188,41 +187,19 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if byID {
 		wait = prepaidWait(time.Now, wait)
 	}
-	client := c.client.WithReserve(waitThenReserve(wait, c.heldFor, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name))
+	client := c.client.WithReserve(waitThenReserve(wait, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name))
 	return c, client, nil
 }
 
-// waitThenReserve is a client's reserve hook: wait on the limiter and while a 429 of the seller
-// awaits its retry (heldFor), then reserve budget under r. The budget stays locked from the
-// reservation to the send, and every process of the seller waits on that lock, so the other waits
-// come first; a failed wait reserves nothing. A 429 that came while the request waited for the
-// budget costs the reserved slot, unused: a throttled seller's queued requests go one at a time,
-// each after the latest 429's backoff, rather than together into the throttling.
-func waitThenReserve(wait func(context.Context) error, heldFor func() (time.Duration, error), budget *ratelimit.Budget, r ratelimit.Rate) func(context.Context) (func(), error) {
+// waitThenReserve is a client's reserve hook: wait on the limiter, then reserve budget under r. The
+// budget stays locked from the reservation to the send, and every process of the seller waits on
+// that lock, so the limiter's wait comes first; a failed wait reserves nothing.
+func waitThenReserve(wait func(context.Context) error, budget *ratelimit.Budget, r ratelimit.Rate) func(context.Context) (func(), error) {
 	return func(ctx context.Context) (func(), error) {
 		if err := wait(ctx); err != nil {
 			return nil, err
 		}
-		for {
-			held, err := heldFor()
-			if err == nil && held > 0 {
-				err = api.Sleep(ctx, held)
-			}
-			if err != nil {
-				return nil, err
-			}
-			sent, err := budget.Reserve(ctx, r)
-			if err != nil {
-				return nil, err
-			}
-			if held, err = heldFor(); err == nil && held == 0 {
-				return sent, nil
-			}
-			sent()
-			if err != nil {
-				return nil, err
-			}
-		}
+		return budget.Reserve(ctx, r)
 	}
 }
 

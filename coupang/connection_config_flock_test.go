@@ -8,16 +8,14 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/ratelimit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestWaitThenReserve: a query's reserve hook waits on the limiter and for a 429's retry before it
-// locks the machine-wide budget, which every process of the seller waits on; a failed wait leaves
-// the budget unlocked, and a 429 that came during the reservation releases it unused.
+// TestWaitThenReserve: a query's reserve hook waits on the limiter before it locks the machine-wide
+// budget, which every process of the seller waits on, and a failed wait leaves the budget unlocked.
 func TestWaitThenReserve(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -35,20 +33,11 @@ func TestWaitThenReserve(t *testing.T) {
 		return syscall.Flock(int(f.Fd()), syscall.LOCK_UN) != nil
 	}
 	waits, stop := 0, error(nil)
-	var holds []time.Duration // what heldFor answers next, then 0
-	heldFor := func() (time.Duration, error) {
-		if len(holds) == 0 {
-			return 0, nil
-		}
-		d := holds[0]
-		holds = holds[1:]
-		return d, nil
-	}
 	reserve := waitThenReserve(func(context.Context) error {
 		waits++
 		assert.False(t, locked(), "the limiter is waited on with the budget locked")
 		return stop
-	}, heldFor, budget, ratelimit.FromLimiter(4, 1))
+	}, budget, ratelimit.FromLimiter(4, 1))
 
 	sent, err := reserve(context.Background())
 	require.NoError(t, err)
@@ -62,16 +51,4 @@ func TestWaitThenReserve(t *testing.T) {
 	assert.ErrorIs(t, err, stop)
 	assert.Equal(t, 2, waits)
 	assert.False(t, locked(), "a failed wait reserves nothing")
-
-	// A 429 of the seller awaits its retry before the reservation, then another comes during it:
-	// the request waits for both, and the slot reserved meanwhile is released unused.
-	stop, holds = nil, []time.Duration{time.Millisecond, time.Millisecond}
-	sent, err = reserve(context.Background())
-	require.NoError(t, err)
-	assert.Empty(t, holds, "asked before and after each reservation")
-	assert.True(t, locked())
-	sent()
-	log, err := os.ReadFile(path)
-	require.NoError(t, err)
-	assert.Len(t, log, 3*20, "the released slot counts as a send: three in all")
 }

@@ -82,27 +82,31 @@ func (r *refusal) read() (n refusalNote, err error) {
 }
 
 // allow is the client's gate (api.Client.WithGate): an error while a refusal of this key is recent,
-// or, for a single-inquiry read, while maxNotFound reads within notFoundWindow were not found.
-// Times ahead of the clock count only within the window, so that a clock stepped back stops nothing.
-func (r *refusal) allow(path string) error {
+// or, for a single-inquiry read, while maxNotFound reads within notFoundWindow were not found; else
+// how long a 429 of the seller still awaits its retry. Times ahead of the clock count only within
+// the window, so that a clock stepped back stops and holds nothing.
+func (r *refusal) allow(path string) (held time.Duration, err error) {
 	n, err := r.read()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	now := r.now()
 	if ago := now.Sub(n.RefusedAt); n.RefusedKey == r.key && ago.Abs() <= refusedFor {
-		return fmt.Errorf("not sent: Coupang refused a request of this seller from this machine %s ago, and would refuse this one the same way "+
+		return 0, fmt.Errorf("not sent: Coupang refused a request of this seller from this machine %s ago, and would refuse this one the same way "+
 			"(%s); repeated errors get a seller blocked, so the seller's connections on this machine send nothing for %s after such a refusal: "+
 			"fix the cause, then run the query again after that (a corrected secret_key takes effect at once)",
 			ago.Round(time.Second), n.Cause, refusedFor-ago.Round(time.Second))
 	}
 	if k := len(n.NotFoundAt); !api.IsListPath(path) && k == maxNotFound &&
 		n.NotFoundAt[k-1].Sub(n.NotFoundAt[0]) <= notFoundWindow && now.Sub(n.NotFoundAt[k-1]).Abs() <= notFoundWindow {
-		return fmt.Errorf("not sent: %d inquiry IDs asked for within a minute were not found for this seller, "+
+		return 0, fmt.Errorf("not sent: %d inquiry IDs asked for within a minute were not found for this seller, "+
 			"and Coupang may block sellers that send many unknown IDs; check that the IDs belong to this connection's vendor_id "+
 			"(or find the inquiries by inquiry_at), then retry in a minute", k)
 	}
-	return nil
+	if wait := time.Until(n.HeldUntil); wait > 0 && wait <= refusedFor { // wall clock, as it is slept for
+		return wait, nil
+	}
+	return 0, nil
 }
 
 // throttled is the client's throttled hook: Coupang answered 429 and the request will be retried
@@ -110,23 +114,13 @@ func (r *refusal) allow(path string) error {
 func (r *refusal) throttled(retryIn time.Duration) {
 	until := time.Now().Add(retryIn)
 	_ = r.update(func(n *refusalNote) bool {
-		// A hold further ahead than heldFor waits for is a clock stepped back: replaced, not kept.
+		// A hold further ahead than allow waits for is a clock stepped back: replaced, not kept.
 		if !until.After(n.HeldUntil) && time.Until(n.HeldUntil) <= refusedFor {
 			return false
 		}
 		n.HeldUntil = until
 		return true
 	})
-}
-
-// heldFor is how long the seller's requests must still wait for a 429's retry (0: none). A hold
-// further ahead than refusedFor (the clock stepped back) is none.
-func (r *refusal) heldFor() (time.Duration, error) {
-	n, err := r.read()
-	if wait := time.Until(n.HeldUntil); err == nil && wait > 0 && wait <= refusedFor {
-		return wait, nil
-	}
-	return 0, err
 }
 
 // failed is told of every failed call's final error and notes those that stop the seller's

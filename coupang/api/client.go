@@ -74,8 +74,8 @@ type Client struct {
 	cfg     Config // defaults applied, BaseURL without a trailing slash, HTTPClient never redirected
 	reuse   Reuse
 	reserve func(context.Context) (sent func(), err error)
-	allow   func(path string) error // asked before every request; nil allows all
-	failed  func(e *Error)          // told of every call's final failure; may be nil
+	allow   func(path string) (time.Duration, error) // asked before every request; nil allows all
+	failed  func(e *Error)                           // told of every call's final failure; may be nil
 	// throttled is told of every 429 that will be retried, with the delay; may be nil.
 	throttled func(retryIn time.Duration)
 	sleep     func(ctx context.Context, d time.Duration) error // tests observe delays without sleeping
@@ -215,13 +215,14 @@ func (c *Client) WithReserve(reserve func(context.Context) (sent func(), err err
 }
 
 // WithGate returns a copy of c that asks allow before every HTTP request, retries included, before
-// the reserve hook, and tells failed of the error each failed call returns, after its retries: a
-// caller can stop sending after answers that every later request would get too (wrong keys, an
-// unregistered IP, a blocked caller, a 429 that outlasted every retry), since many errors in a short
-// time get a seller blocked. An error from allow ends the call unsent and is returned as is, never
-// retried. throttled, if not nil, is told of each 429 that will be retried and how soon, so that a
-// caller can hold its other requests as long.
-func (c *Client) WithGate(allow func(path string) error, failed func(*Error), throttled func(retryIn time.Duration)) *Client {
+// and after the reserve hook, and tells failed of the error each failed call returns, after its
+// retries: a caller can stop sending after answers that every later request would get too (wrong
+// keys, an unregistered IP, a blocked caller, a 429 that outlasted every retry), since many errors
+// in a short time get a seller blocked. An error from allow ends the call unsent and is returned as
+// is, never retried; a positive held delays the request that long and asks again. throttled, if not
+// nil, is told of each 429 that will be retried and how soon, so that allow can hold the caller's
+// other requests as long.
+func (c *Client) WithGate(allow func(path string) (held time.Duration, err error), failed func(*Error), throttled func(retryIn time.Duration)) *Client {
 	cp := *c
 	cp.allow, cp.failed, cp.throttled = allow, failed, throttled
 	return &cp
@@ -342,39 +343,62 @@ func get[T any](ctx context.Context, c *Client, path, query string, decode func(
 	}
 }
 
+// admit waits until the gate and the reserve hook let one request of path go, and returns the
+// reservation's sent. The gate is asked before and after the wait for the rate budget, as a refusal
+// or a hold may arrive meanwhile; a reservation the gate then holds back goes unused.
+func (c *Client) admit(ctx context.Context, path string) (sent func(), err error) {
+	for {
+		held, err := c.gate(path)
+		if err == nil && held > 0 {
+			if err = c.sleep(ctx, held); err == nil {
+				continue
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		sent = func() {}
+		if c.reserve != nil {
+			if sent, err = c.reserve(ctx); err != nil {
+				return nil, fmt.Errorf("coupang api GET %s: waiting for the rate budget: %w", path, err)
+			}
+		}
+		if held, err = c.gate(path); err == nil && held == 0 {
+			return sent, nil
+		}
+		sent()
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// gate asks the gate (WithGate) about a request of path: how long to hold it, or why not to send it.
+func (c *Client) gate(path string) (time.Duration, error) {
+	if c.allow == nil {
+		return 0, nil
+	}
+	held, err := c.allow(path)
+	if err != nil {
+		return 0, fmt.Errorf("coupang api GET %s: %w", path, err)
+	}
+	return held, nil
+}
+
 func cancelled(ctx context.Context, path string, attempts int) error {
 	return fmt.Errorf("coupang api GET %s: stopped after %d attempt(s): %w", path, attempts, ctx.Err())
 }
 
 // attemptOnce sends one request and decodes its answer, reporting it to the log and the request
-// hook. Every failure but the gate's and the reserve hook's is an *Error. The gate is asked before
-// and after the wait for the rate budget, as a refusal may arrive meanwhile.
+// hook. Every failure but the gate's and the reserve hook's is an *Error.
 func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n int, decode func([]byte) (*T, error)) (*T, error) {
-	gate := func() error {
-		if c.allow == nil {
-			return nil
-		}
-		if err := c.allow(path); err != nil {
-			return fmt.Errorf("coupang api GET %s: %w", path, err)
-		}
-		return nil
-	}
-	if err := gate(); err != nil {
+	sent, err := c.admit(ctx, path)
+	if err != nil {
 		return nil, err
 	}
-	actx := ctx
-	if c.reserve != nil {
-		sent, err := c.reserve(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("coupang api GET %s: waiting for the rate budget: %w", path, err)
-		}
-		once := sync.OnceFunc(sent)
-		defer once()
-		actx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once() }})
-	}
-	if err := gate(); err != nil {
-		return nil, err
-	}
+	once := sync.OnceFunc(sent)
+	defer once()
+	actx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once() }})
 	actx, cancel := context.WithTimeout(actx, c.cfg.Timeout)
 	defer cancel()
 	start := time.Now()

@@ -73,11 +73,11 @@ func TestWithGate(t *testing.T) {
 	var throttles []time.Duration
 	refused := errors.New("refused")
 	var closed bool
-	c := base.WithGate(func(string) error {
+	c := base.WithGate(func(string) (time.Duration, error) {
 		if closed {
-			return refused
+			return 0, refused
 		}
-		return nil
+		return 0, nil
 	}, func(e *Error) {
 		kinds = append(kinds, e.Kind)
 		closed = closed || e.Kind == KindAuth
@@ -113,6 +113,39 @@ func TestWithGate(t *testing.T) {
 	assert.Equal(t, 1, sent, "sent once for an attempt refused after the reservation")
 }
 
+// TestWithGateHolds: a positive hold from allow delays the request and asks again, before the
+// reservation and after it; a reservation the gate holds back after it is released unused (its
+// sent called), and the request then goes.
+func TestWithGateHolds(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, hit int) {
+		writeJSON(w, 401, `{"code":401,"message":"Invalid signature."}`)
+	})
+	// Before (held), before, after (a hold began meanwhile), before again (still held); then none.
+	holds := []time.Duration{time.Millisecond, 0, 2 * time.Millisecond, 2 * time.Millisecond}
+	var slept []time.Duration
+	reserved, sent := 0, 0
+	c := newTestClient(t, f.URL).WithGate(func(string) (time.Duration, error) {
+		if len(holds) == 0 {
+			return 0, nil
+		}
+		h := holds[0]
+		holds = holds[1:]
+		return h, nil
+	}, nil, nil).WithReserve(func(context.Context) (func(), error) {
+		reserved++
+		return func() { sent++ }, nil
+	})
+	c.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	_, err := c.GetInquiry(context.Background(), 5)
+	assert.Equal(t, KindAuth, KindOf(err))
+	assert.Empty(t, holds, "asked before and after each reservation")
+	assert.Equal(t, []time.Duration{time.Millisecond, 2 * time.Millisecond}, slept, "each hold waited for")
+	assert.Equal(t, 2, reserved)
+	assert.Equal(t, 2, sent, "the released reservation counts as a send, and so does the request's")
+	assert.Equal(t, 1, f.hits())
+}
+
 // TestWithGateHearsRefusalDespiteCancel: a refusal that came back is told to the gate even when the
 // call's context ended meanwhile (a query cancelled as its limit was met), so that the next scan
 // does not send one more.
@@ -122,7 +155,7 @@ func TestWithGateHearsRefusalDespiteCancel(t *testing.T) {
 		writeJSON(w, 401, `{"code":401,"message":"Invalid signature."}`)
 	})
 	var kinds []ErrorKind
-	c := newTestClient(t, f.URL).WithGate(func(string) error { return nil }, func(e *Error) { kinds = append(kinds, e.Kind) }, nil)
+	c := newTestClient(t, f.URL).WithGate(func(string) (time.Duration, error) { return 0, nil }, func(e *Error) { kinds = append(kinds, e.Kind) }, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ctx = WithRequestHook(ctx, func(RequestInfo) { cancel() }) // the answer is in; then the query ends
