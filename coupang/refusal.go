@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -128,9 +127,8 @@ func (r *refusal) throttled(retryIn time.Duration) {
 func (r *refusal) failed(e *api.Error) {
 	switch {
 	case e.RefusesAll(), e.Kind == api.KindRateLimited: // a final 429 outlasted every retry
-		cause := strings.TrimPrefix(e.Error(), fmt.Sprintf("coupang api %s %s: ", e.Method, e.Path))
 		_ = r.update(func(n *refusalNote) bool {
-			n.RefusedAt, n.RefusedKey, n.Cause = r.now(), r.key, cause
+			n.RefusedAt, n.RefusedKey, n.Cause = r.now(), r.key, e.Cause()
 			return true
 		})
 	case e.Kind == api.KindNotFound: // a single inquiry: a list's 404 refuses all

@@ -144,7 +144,13 @@ type Error struct {
 
 // Error implements error.
 func (e *Error) Error() string {
-	msg := fmt.Sprintf("coupang api %s %s: %s", e.Method, e.Path, e.Kind)
+	return fmt.Sprintf("coupang api %s %s: %s", e.Method, e.Path, e.Cause())
+}
+
+// Cause is the error without the call's method and path (a path names the seller): kind, status,
+// message, attempts and hint.
+func (e *Error) Cause() string {
+	msg := e.Kind.String()
 	if e.StatusCode != 0 {
 		msg += fmt.Sprintf(" (HTTP %d)", e.StatusCode)
 	}
