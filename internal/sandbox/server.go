@@ -89,7 +89,7 @@ func (s *Server) noteError(at time.Time) {
 	s.errs = append(s.errs, at)
 	slices.SortFunc(s.errs, time.Time.Compare) // logged as answered, which a slow answer may reorder
 	s.errs = s.errs[max(0, len(s.errs)-s.opts.BlockAfter-1):]
-	if len(s.errs) > s.opts.BlockAfter && at.Sub(s.errs[0]) <= time.Minute {
+	if n := len(s.errs); n > s.opts.BlockAfter && s.errs[n-1].Sub(s.errs[0]) <= time.Minute {
 		s.blocked, s.errs = at.Add(BlockedFor), nil
 	}
 }
