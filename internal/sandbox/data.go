@@ -51,10 +51,7 @@ func toWire(inq Inquiry) any {
 		Reply
 		ReplyAt *string `json:"replyAt"`
 	}
-	replies := make([]reply, len(inq.Replies))
-	for i, r := range inq.Replies {
-		replies[i] = reply{r, wireTime(&r.ReplyAt)}
-	}
+	replies := mapped(inq.Replies, func(r Reply) reply { return reply{r, wireTime(&r.ReplyAt)} })
 	return struct {
 		Inquiry
 		AnsweredAt *string `json:"answeredAt"`
@@ -159,17 +156,18 @@ func splitmix(x uint64) uint64 {
 
 func kst(sec int64) time.Time { return time.Unix(sec, 0).In(api.KST) }
 
-func renderAll[T any](recs []record, render func(int) T) []T {
-	out := make([]T, len(recs))
-	for i := range recs {
-		out[i] = render(i)
+// mapped returns f of each of xs, in order: the slices.Map the standard library lacks.
+func mapped[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
 	}
 	return out
 }
 
 // times returns the records' times in api.KST without rendering them.
 func times(recs []record) []time.Time {
-	return renderAll(recs, func(i int) time.Time { return kst(recs[i].at) })
+	return mapped(recs, func(r record) time.Time { return kst(r.at) })
 }
 
 // weighted draws an index of weights with probability proportional to its weight.
@@ -271,10 +269,7 @@ func buildDataset(o Options) *dataset {
 		d.items = append(d.items, it)
 	}
 
-	scenarioWeights := make([]int, len(scenarios))
-	for i, sc := range scenarios {
-		scenarioWeights[i] = sc.weight
-	}
+	scenarioWeights := mapped(scenarios, func(sc scenario) int { return sc.weight })
 	// Today's inquiries are cut at now: the day grows without changing earlier rows.
 	d.daily(days, perDay, 0, func(r *rand.Rand, day int64) {
 		at := day + int64(weighted(r, hourWeights)*3600+r.IntN(3600))
@@ -413,8 +408,7 @@ var (
 	completeWhy = []string{"NONE", "NONE", "NONE", "NONE", "DISPUTE_PROCESS_COMPLETE", "CANCEL"}
 )
 
-func (d *dataset) render(i int) Inquiry {
-	rec := d.recs[i]
+func (d *dataset) render(rec record) Inquiry {
 	it := &d.items[rec.item]
 	sc := scenarios[rec.kind]
 	r := rand.New(rand.NewPCG(uint64(d.seed)^0x5eed, uint64(rec.id)))

@@ -76,8 +76,7 @@ var (
 	}
 )
 
-func (d *dataset) renderProduct(i int) ProductInquiry {
-	rec := d.products[i]
+func (d *dataset) renderProduct(rec record) ProductInquiry {
 	it := &d.items[rec.item]
 	r := rand.New(rand.NewPCG(uint64(d.seed)^0x9A9A, uint64(rec.id)))
 	h := splitmix(uint64(d.seed)*131 + uint64(rec.item))
@@ -109,7 +108,7 @@ func (d *dataset) renderProduct(i int) ProductInquiry {
 
 // ProductInquiries returns every product question, fully rendered, oldest first.
 func (s *Server) ProductInquiries() []ProductInquiry {
-	return renderAll(s.data.products, s.data.renderProduct)
+	return mapped(s.data.products, s.data.renderProduct)
 }
 
 // ProductInquiryTimes returns every product question's inquiryAt in api.KST, oldest first, without
@@ -130,7 +129,7 @@ func (c *call) productList(pathVendor string) envelope {
 		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	return c.page(api.MaxProductPageSize, "200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(i)) })
+	return c.page(api.MaxProductPageSize, "200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(d.products[i])) })
 }
 
 // toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;
@@ -141,10 +140,7 @@ func toWireProduct(q ProductInquiry) any {
 		ProductComment
 		InquiryCommentAt *string `json:"inquiryCommentAt"`
 	}
-	comments := make([]comment, len(q.Comments))
-	for i, c := range q.Comments {
-		comments[i] = comment{c, wireTime(&c.InquiryCommentAt)}
-	}
+	comments := mapped(q.Comments, func(c ProductComment) comment { return comment{c, wireTime(&c.InquiryCommentAt)} })
 	// No order: null, [] or no field at all, by inquiry ID, so every shape appears in any page.
 	var orders any
 	switch {

@@ -129,7 +129,7 @@ func (s *Server) Count() int { return len(s.data.recs) }
 
 // Inquiries returns every inquiry, fully rendered, oldest first (ascending inquiryAt, then
 // inquiryId). It renders the whole data set: slow for very large sets.
-func (s *Server) Inquiries() []Inquiry { return renderAll(s.data.recs, s.data.render) }
+func (s *Server) Inquiries() []Inquiry { return mapped(s.data.recs, s.data.render) }
 
 // InquiryTimes returns every inquiry's inquiryAt in api.KST, in the order of Inquiries, without
 // rendering them: cheap even for millions.
@@ -142,7 +142,7 @@ func (s *Server) Inquiry(id int64) (Inquiry, bool) {
 	if !ok {
 		return Inquiry{}, false
 	}
-	return s.data.render(i), true
+	return s.data.render(s.data.recs[i]), true
 }
 
 // VendorItemIDs returns the option IDs that have at least one inquiry, ascending.
@@ -506,22 +506,22 @@ func (c *call) list(pathVendor string) envelope {
 		c.fail(http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 	}
 	vendorItemID := c.id("vendorItemId")
-	// Candidates are positions in d.recs: all of them, or the option's.
+	// The candidates, ascending with time: all of d.recs, or the option's.
 	d := c.s.data
-	n, pos := len(d.recs), func(k int) int { return k }
+	n, rec := len(d.recs), func(k int) record { return d.recs[k] }
 	if vendorItemID != 0 {
 		positions := d.byOption[vendorItemID]
-		n, pos = len(positions), func(k int) int { return int(positions[k]) }
+		n, rec = len(positions), func(k int) record { return d.recs[positions[k]] }
 	}
 	_, hasStart := c.q["inquiryStartAt"]
 	_, hasEnd := c.q["inquiryEndAt"]
 	lo, hi := 0, n
 	if hasStart || hasEnd || vendorItemID == 0 {
-		lo, hi = c.window(n, func(k int) int64 { return d.recs[pos(k)].at })
+		lo, hi = c.window(n, func(k int) int64 { return rec(k).at })
 	}
 	orderID := c.id("orderId")
-	return c.page(api.MaxPageSize, 200, lo, hi, func(k int) bool { return d.matches(d.recs[pos(k)], status, orderID) },
-		func(k int) any { return toWire(d.render(pos(k))) })
+	return c.page(api.MaxPageSize, 200, lo, hi, func(k int) bool { return d.matches(rec(k), status, orderID) },
+		func(k int) any { return toWire(d.render(rec(k))) })
 }
 
 // one answers the single-inquiry endpoint.

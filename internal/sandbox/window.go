@@ -43,9 +43,5 @@ func MostInWindow(times []time.Time, w time.Duration) int {
 
 // Arrivals returns the arrival times of the logged requests, in log order.
 func Arrivals(log []RequestRecord) []time.Time {
-	ts := make([]time.Time, len(log))
-	for i, r := range log {
-		ts[i] = r.Time
-	}
-	return ts
+	return mapped(log, func(r RequestRecord) time.Time { return r.Time })
 }
