@@ -16,11 +16,8 @@ type row = map[string]*proto.Column
 
 // isNull reports whether a cell is NULL or missing.
 func isNull(c *proto.Column) bool {
-	switch c.GetValue().(type) {
-	case nil, *proto.Column_NullValue:
-		return true
-	}
-	return false
+	_, null := c.GetValue().(*proto.Column_NullValue)
+	return null || c.GetValue() == nil
 }
 
 // compareCell orders a cell and a --where value, which parseWhere made of the cell's column's type:

@@ -44,12 +44,7 @@ func run(args []string, stdout, stderr io.Writer, extra ...inprocess.Option) int
 // exits non-zero. A signal the process was started with ignored stays ignored: catching it would undo
 // nohup (SIGHUP) or a shell's background job (SIGINT).
 func cancelOnSignals(parent context.Context) (context.Context, context.CancelFunc) {
-	var sigs []os.Signal
-	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
-		if !signal.Ignored(sig) {
-			sigs = append(sigs, sig)
-		}
-	}
+	sigs := slices.DeleteFunc([]os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}, signal.Ignored)
 	if len(sigs) == 0 { // NotifyContext without signals would catch every signal
 		return context.WithCancel(parent)
 	}

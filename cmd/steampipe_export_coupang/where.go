@@ -166,11 +166,9 @@ func (p *whereParser) skipSpace() {
 
 func (p *whereParser) symbol(s string) bool {
 	p.skipSpace()
-	if strings.HasPrefix(p.src[p.pos:], s) {
-		p.pos += len(s)
-		return true
-	}
-	return false
+	rest, ok := strings.CutPrefix(p.src[p.pos:], s)
+	p.pos = len(p.src) - len(rest)
+	return ok
 }
 
 var (
