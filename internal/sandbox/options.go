@@ -65,9 +65,9 @@ type Options struct {
 	RateLimit float64
 	// BlockAfter, when positive, blocks the caller once more than BlockAfter requests within a minute
 	// got a 4xx answer of the sandbox's own (429 included; injected faults, but for a slow answer's
-	// own, do not count): for
-	// BlockedFor after that, every request gets the gateway's HTML 403 page (FaultHTML403), as Coupang
-	// blocks sellers that cause many errors in a short time (how many, it does not say).
+	// own, do not count): for BlockedFor after that, every request gets the gateway's HTML 403 page
+	// (FaultHTML403), as Coupang blocks sellers that cause many errors in a short time (how many, it
+	// does not say).
 	BlockAfter int
 	// HotVendorItemID and HotInquiries put HotInquiries extra inquiries on one option ID, over the
 	// days before today (today only when Days is 1), for benchmarks like "one option ID with 5,000

@@ -365,13 +365,12 @@ func (s *Server) authenticate(r *http.Request) (int, string) {
 	if len(h) != 1 || !strings.HasPrefix(h[0], prefix) {
 		return http.StatusUnauthorized, MsgInvalidSignature
 	}
-	fields := strings.Split(h[0][len(prefix):], ", ")
-	var v [3]string // access key, signed-date, signature
+	v := strings.Split(h[0][len(prefix):], ", ") // access key, signed-date, signature
 	for i, name := range []string{"access-key=", "signed-date=", "signature="} {
-		if len(fields) != len(v) || !strings.HasPrefix(fields[i], name) || fields[i] == name {
+		if len(v) != 3 || !strings.HasPrefix(v[i], name) || v[i] == name {
 			return http.StatusUnauthorized, MsgInvalidSignature
 		}
-		v[i] = fields[i][len(name):]
+		v[i] = v[i][len(name):]
 	}
 	if !hmac.Equal([]byte(v[0]), []byte(s.opts.AccessKey)) {
 		return http.StatusUnauthorized, MsgInvalidAccessKey
