@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
 // admitAt applies the rule of Options.RateLimit to a request at now, given the admitted requests'
@@ -44,4 +46,16 @@ func MostInWindow(times []time.Time, w time.Duration) int {
 // Arrivals returns the arrival times of the logged requests, in log order.
 func Arrivals(log []RequestRecord) []time.Time {
 	return mapped(log, func(r RequestRecord) time.Time { return r.Time })
+}
+
+// AwayFromMidnight returns at once when 00:00 Korean time is at least margin away, and otherwise
+// sleeps until just after it. The plugin plans its windows with the real clock, and the data of a
+// sandbox on the real clock end when New runs: a test that compares its own "today" with the
+// plugin's, or two listings of the default lookback, calls it first, so that the Korean date does
+// not change while it runs (if it takes less than margin).
+func AwayFromMidnight(margin time.Duration) {
+	now := time.Now()
+	if wait := api.KoreanDate(now).AddDate(0, 0, 1).Sub(now); wait < margin {
+		time.Sleep(wait + time.Second)
+	}
 }
