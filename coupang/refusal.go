@@ -74,19 +74,13 @@ func (r *refusal) update(change func(*refusalNote) bool) error {
 	})
 }
 
-// read returns the note.
-func (r *refusal) read() (n refusalNote, err error) {
-	err = r.update(func(read *refusalNote) bool { n = *read; return false })
-	return n, err
-}
-
 // allow is the client's gate (api.Client.WithGate): an error while a refusal of this key is recent,
 // or, for a single-inquiry read, while maxNotFound reads within notFoundWindow were not found; else
 // how long a 429 of the seller still awaits its retry. Times ahead of the clock count only within
 // the window, so that a clock stepped back stops and holds nothing.
 func (r *refusal) allow(path string) (held time.Duration, err error) {
-	n, err := r.read()
-	if err != nil {
+	var n refusalNote
+	if err := r.update(func(read *refusalNote) bool { n = *read; return false }); err != nil {
 		return 0, err
 	}
 	now := r.now()

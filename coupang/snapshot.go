@@ -59,26 +59,8 @@ func (s *snapshot) scanReuse(table string) *scanReuse {
 	return &scanReuse{snap: s, table: table}
 }
 
-// usable reports whether the scan may reuse what b fetched, and if so marks b used.
-func (r *scanReuse) usable(b *batch, now time.Time) bool {
-	ok := b.table != r.table && now.Sub(b.lastUsed) <= reuseIdle && now.Sub(b.fetched) <= reuseMaxAge
-	if ok {
-		b.lastUsed = now
-	}
-	return ok
-}
-
 // Page implements api.Reuse.
-func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) {
-	s := r.snap
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.pages[req]
-	if !ok || !r.usable(e.b, s.now()) {
-		return nil, false
-	}
-	return e.v, true
-}
+func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) { return reuse(r, r.snap.pages, req) }
 
 // Listed implements api.Reuse.
 func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
@@ -111,11 +93,24 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 
 // Inquiry implements api.Reuse.
 func (r *scanReuse) Inquiry(id int64) *api.Inquiry {
+	inq, _ := reuse(r, r.snap.inquiries, id)
+	return inq
+}
+
+// reuse returns the entry of m (the snapshot's pages or inquiries) at k if the scan may reuse what
+// its batch fetched, and then marks the batch used.
+func reuse[K comparable, V any](r *scanReuse, m map[K]entry[V], k K) (v V, ok bool) {
 	s := r.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.inquiries[id]; ok && r.usable(e.b, s.now()) {
-		return e.v
+	e, ok := m[k]
+	if !ok {
+		return v, false
 	}
-	return nil
+	b, now := e.b, s.now()
+	if b.table == r.table || now.Sub(b.lastUsed) > reuseIdle || now.Sub(b.fetched) > reuseMaxAge {
+		return v, false
+	}
+	b.lastUsed = now
+	return e.v, true
 }
