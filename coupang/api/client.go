@@ -104,12 +104,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Logger = cmp.Or(cfg.Logger, hclog.NewNullLogger())
-	hc := &http.Client{} // a copy: the caller's client (and transport) keeps following redirects
-	if cfg.HTTPClient != nil {
-		*hc = *cfg.HTTPClient
-	}
+	hc := *cmp.Or(cfg.HTTPClient, &http.Client{}) // a copy: the caller's client (and transport) keeps following redirects
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	cfg.HTTPClient = hc
+	cfg.HTTPClient = &hc
 	return &Client{cfg: cfg, sleep: Sleep}, nil
 }
 
