@@ -151,7 +151,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	if s.ids != nil {
 		return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
 	}
-	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
+	return runVariants(ctx, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 		return query.Fetch(ctx, s.client.ListInquiries, p, emit)
 	})
 }
@@ -164,7 +164,7 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 	emit = onceEach(s, func(r query.ProductRow) rowKey { return rowKey{r.Inquiry.InquiryID, 0, r.AnsweredType} }, emit)
 	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
 		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
-	return runVariants(ctx, d, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
+	return runVariants(ctx, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
 		return query.FetchProductInquiries(ctx, s.client.ListProductInquiries, p, emit)
 	})
 }
@@ -200,8 +200,7 @@ func (s *scan) plan(ctx context.Context, v query.Quals, now time.Time) (*query.P
 
 // runVariants fetches the plan of each variant in turn into h, each asking only for what the
 // previous ones left of the limit, then flushes h.
-func runVariants[R any](ctx context.Context, d *plugin.QueryData, s *scan, h *holdback[R],
-	fetch func(context.Context, *query.Plan, func(R) bool) error) error {
+func runVariants[R any](ctx context.Context, s *scan, h *holdback[R], fetch func(context.Context, *query.Plan, func(R) bool) error) error {
 	// Every variant's quals are checked before the first request: the SDK ends the row stream of the
 	// standalone FDW and the SQLite extension before an error that follows rows, and they would
 	// return the first variants' rows as the whole result.
