@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -438,6 +439,33 @@ func TestExportDefaultWindowNotice(t *testing.T) {
 	assert.Empty(t, stderr)
 	_, out, _ := runCmd("--help", "--config", config)
 	assert.Contains(t, out, "Without a lower bound on inquiry_at and without vendor_item_id")
+}
+
+// TestExportBoundsPostgresRewrites: a bound written under not, or in every arm of an or, bounds the
+// listing as Postgres' planner makes it bound the FDW's scan, instead of leaving the default
+// lookback to decide the range (which read the last 7 days only, and lost the older rows).
+func TestExportBoundsPostgresRewrites(t *testing.T) {
+	t.Parallel()
+	_, config := startSandbox(t)
+	export := func(where string) ([]string, string) { // the rows in order, as windows complete in any order
+		t.Helper()
+		code, stdout, stderr := runCmd("coupang_callcenter_inquiry", "--config", config, "--output", "csv", "--select", "inquiry_id,vendor_item_id", "--where", where)
+		require.Equal(t, 0, code, stderr)
+		return slices.Sorted(slices.Values(strings.Split(stdout, "\n"))), stderr
+	}
+	want, _ := export("inquiry_at >= '2025-12-20' and inquiry_at < '2026-01-14'")
+	lastWeek, _ := export("inquiry_at >= '2026-01-07' and inquiry_at < '2026-01-14'") // what the lookback reads
+	require.Greater(t, len(want), len(lastWeek), "rows before the default lookback")
+	for _, where := range []string{
+		"inquiry_at < '2026-01-14' and not inquiry_at < '2025-12-20'",
+		"not (inquiry_at < '2025-12-20' or inquiry_at >= '2026-01-14')",
+		"inquiry_at < '2026-01-14' and not not inquiry_at >= '2025-12-20'",
+		"inquiry_at < '2026-01-14' and ((inquiry_at >= '2025-12-20' and inquiry_status = 'progress') or (inquiry_at >= '2025-12-20' and inquiry_status <> 'progress'))",
+	} {
+		got, stderr := export(where)
+		assert.Equal(t, want, got, where)
+		assert.Empty(t, stderr, "%s: no default-lookback notice", where)
+	}
 }
 
 // TestHelpReadsNoConfig: --help works whatever --config, --connection or the .spc files say.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,14 +88,17 @@ func (e expr) columns() []column {
 }
 
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
-// quals and whether the limit does too (-1 when not). Only conditions ANDed at the top can be quals:
-// one under or / not restricts no row by itself. Every condition is still checked on every row, so a
-// qual the plugin handles loosely never widens the result. The limit goes along only when every
-// condition did: else the local filter could drop rows of a plugin that stopped after `limit` rows,
-// leaving the export with too few.
+// quals and whether the limit does too (-1 when not). Only conditions ANDed at the top, once not is
+// pushed down and or arms' common conditions taken out, can be quals: one under or / not restricts
+// no row by itself. Every condition is still checked on every row, so a qual the plugin handles
+// loosely never widens the result. The limit goes along only when every condition did: else the
+// local filter could drop rows of a plugin that stopped after `limit` rows, leaving the export with
+// too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
+	top := expr{Op: "and"}
+	top.add(where.notPushed(false).commonOut())
 	allPushed := true
-	for _, e := range where.Args {
+	for _, e := range top.Args {
 		op, value := e.Op, any(e.Values) // IN goes as = with the list, as Postgres sends it
 		if op == "in" {
 			op = "="
@@ -111,4 +115,91 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 		return quals, limit
 	}
 	return quals, -1
+}
+
+// negatedOps are the comparisons Postgres puts for a negated one: not (a < b) is a >= b, in SQL's
+// three-valued logic too (both are unknown for NULL).
+var negatedOps = map[string]string{"=": "<>", "<>": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
+	"is null": "is not null", "is not null": "is null"}
+
+// notPushed is e (not e when neg) with every not moved onto the comparisons, as Postgres' planner
+// rewrites a WHERE clause before it hands a foreign scan its conditions: not (a or b) is not a and
+// not b, and not inquiry_at < X is inquiry_at >= X, which can then bound the scan. not in stays
+// (Postgres' <> all, which no key column takes).
+func (e expr) notPushed(neg bool) expr {
+	switch e.Op {
+	case "not":
+		return e.Args[0].notPushed(!neg)
+	case "and", "or":
+		out := expr{Op: e.Op}
+		if neg {
+			out.Op = map[string]string{"and": "or", "or": "and"}[e.Op]
+		}
+		for _, a := range e.Args {
+			out.add(a.notPushed(neg))
+		}
+		return out
+	}
+	if !neg {
+		return e
+	}
+	if op, ok := negatedOps[e.Op]; ok {
+		e.Op = op
+		return e
+	}
+	return expr{Op: "not", Args: []expr{e}}
+}
+
+// commonOut takes the conditions every arm of an or holds out of it, as Postgres' planner does:
+// (a and b) or (a and c) is a and (b or c), and (a and b) or a is a.
+func (e expr) commonOut() expr {
+	if e.Op != "and" && e.Op != "or" {
+		return e
+	}
+	out := expr{Op: e.Op}
+	for _, a := range e.Args {
+		out.add(a.commonOut())
+	}
+	if out.Op != "or" {
+		return out
+	}
+	arms := make([][]expr, len(out.Args))
+	for i, a := range out.Args {
+		arms[i] = []expr{a}
+		if a.Op == "and" {
+			arms[i] = a.Args
+		}
+	}
+	inAll := func(c expr) bool {
+		return !slices.ContainsFunc(arms, func(arm []expr) bool {
+			return !slices.ContainsFunc(arm, func(d expr) bool { return reflect.DeepEqual(c, d) })
+		})
+	}
+	common := expr{Op: "and"}
+	for _, c := range arms[0] {
+		if inAll(c) {
+			common.add(c)
+		}
+	}
+	if len(common.Args) == 0 {
+		return out
+	}
+	rest := expr{Op: "or"}
+	for _, arm := range arms {
+		left := expr{Op: "and"}
+		for _, c := range arm {
+			if !inAll(c) {
+				left.add(c)
+			}
+		}
+		switch len(left.Args) {
+		case 0: // this arm is the common conditions alone: the or adds no row to them
+			return common
+		case 1:
+			left = left.Args[0]
+		}
+		rest.add(left)
+	}
+	common.add(rest)
+	return common
 }

@@ -74,6 +74,28 @@ func TestPlanPushdown(t *testing.T) {
 		{"not stays local", []string{"not vendor_item_id = 7"}, 5, nil, -1},
 		{"is null stays local", []string{"answered_at is null"}, 5, nil, -1},
 		{"parenthesised and is pushed", []string{"(vendor_item_id = 7 and (order_id = 8))"}, 5, []string{"vendor_item_id = 7", "order_id = 8"}, 5},
+		// Postgres moves not onto the comparisons and takes conditions common to every or arm out
+		// of it before the FDW picks the quals: such a bound reaches the plugin too.
+		{"not of a bound is a bound", []string{"inquiry_at < 2024-05-17 and not inquiry_at < 2024-05-01"}, 5,
+			[]string{"inquiry_at < 2024-05-17T00:00:00+09:00", "inquiry_at >= 2024-05-01T00:00:00+09:00"}, 5},
+		{"not of an or is an and", []string{"not (inquiry_at < 2024-05-01 or inquiry_at >= 2024-05-17)"}, 5,
+			[]string{"inquiry_at >= 2024-05-01T00:00:00+09:00", "inquiry_at < 2024-05-17T00:00:00+09:00"}, 5},
+		{"not not", []string{"not not vendor_item_id = 7", "not (not (order_id = 8))"}, 5, []string{"vendor_item_id = 7", "order_id = 8"}, 5},
+		{"not != is =", []string{"not vendor_item_id != 7", "not partner_counseling_status <> 'NONE'"}, 5,
+			[]string{"vendor_item_id = 7", "partner_counseling_status = 'NONE'"}, 5},
+		{"not <= and not > on time", []string{"not inquiry_at <= 2024-05-01", "not inquiry_at > 2024-05-07"}, -1,
+			[]string{"inquiry_at > 2024-05-01T00:00:00+09:00", "inquiry_at <= 2024-05-07T00:00:00+09:00"}, -1},
+		{"not in stays local", []string{"not vendor_item_id in (1, 2)", "vendor_item_id not in (3)"}, 5, nil, -1},
+		{"not between stays local", []string{"inquiry_at not between 2024-05-01 and 2024-05-07"}, 5, nil, -1},
+		{"not of an and stays local", []string{"not (vendor_item_id = 7 and order_id = 8)"}, 5, nil, -1},
+		{"not is null stays local", []string{"not answered_at is null"}, 5, nil, -1},
+		{"a condition of every or arm is pushed", []string{"(inquiry_at >= 2024-05-01 and item_name = 'a') or (item_name = 'b' and inquiry_at >= 2024-05-01)"}, 5,
+			[]string{"inquiry_at >= 2024-05-01T00:00:00+09:00"}, -1},
+		{"conditions of every arm under not", []string{"not ((vendor_item_id != 7 or item_name = 'a') and (vendor_item_id != 7 or order_id = 8))"}, 5,
+			[]string{"vendor_item_id = 7"}, -1},
+		{"an arm that is the common conditions alone absorbs the or", []string{"(vendor_item_id = 7 and order_id = 8) or vendor_item_id = 7"}, 5,
+			[]string{"vendor_item_id = 7"}, 5},
+		{"or arms with nothing in common stay local", []string{"(vendor_item_id = 7 and order_id = 8) or (vendor_item_id = 9 and order_id = 8) or order_id = 10"}, 5, nil, -1},
 	}
 	tbl := fixtureTable()
 	for _, tt := range tests {

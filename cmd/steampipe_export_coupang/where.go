@@ -95,7 +95,8 @@ func (p *whereParser) unary() (expr, error) {
 	return e, err
 }
 
-// comparison reads `col OP value`, `col in (v1, v2)`, `col between v1 and v2` or `col is [not] null`.
+// comparison reads `col OP value`, `col [not] in (v1, v2)`, `col [not] between v1 and v2` or
+// `col is [not] null`.
 func (p *whereParser) comparison() (expr, error) {
 	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
@@ -109,10 +110,11 @@ func (p *whereParser) comparison() (expr, error) {
 	if op == "!=" { // as Postgres reads it
 		op = "<>"
 	}
+	op, negated := strings.CutPrefix(op, "not ") // not in, not between: as Postgres reads them, not (...)
 	e := expr{Column: col, Op: op}
 	switch {
 	case op == "":
-		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, is null, is not null", p.match(wordPattern), name)
+		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2 (or not in, not between), is null, is not null", p.match(wordPattern), name)
 	case op == "is null" || op == "is not null":
 		return e, nil
 	case col.Type == proto.ColumnType_JSON:
@@ -121,7 +123,10 @@ func (p *whereParser) comparison() (expr, error) {
 		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
 	}
 	if err = p.values(&e); err == nil && op == "between" { // as Postgres reads it: col >= low and col <= high
-		return expr{Op: "and", Args: []expr{{Op: ">=", Column: col, Values: e.Values[:1]}, {Op: "<=", Column: col, Values: e.Values[1:]}}}, nil
+		e = expr{Op: "and", Args: []expr{{Op: ">=", Column: col, Values: e.Values[:1]}, {Op: "<=", Column: col, Values: e.Values[1:]}}}
+	}
+	if negated {
+		e = expr{Op: "not", Args: []expr{e}}
 	}
 	return e, err
 }
@@ -173,7 +178,7 @@ func (p *whereParser) symbol(s string) bool {
 
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
-	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:in|between|is\s+(?:not\s+)?null)\b)`)
+	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?in|(?:not\s+)?between|is\s+(?:not\s+)?null)\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
@@ -435,20 +440,27 @@ func typedValue(col column, text string) (any, error) {
 	return text, nil
 }
 
-// parseTimestamp reads what api.ParseTime reads, or a time to the minute; no offset means Korean time.
+// parseTimestamp reads what api.ParseTime reads, a time with an offset as psql prints it (+09,
+// +0900, +09:00, Z), or a time to the minute; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
-	if t, err := api.ParseTime(s); t != nil && err == nil {
-		if t.Nanosecond()%1000 != 0 { // Postgres rounds to microseconds, which Go does not
-			return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
-		}
-		return *t, nil
+	t, err := api.ParseTime(s)
+	if err != nil {
+		t = nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00"} {
-		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
-			return t, nil
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00",
+		"2006-01-02 15:04:05Z07", "2006-01-02T15:04:05Z07", "2006-01-02 15:04:05Z0700", "2006-01-02T15:04:05Z0700",
+		"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07", "2006-01-02T15:04Z07"} {
+		if u, err := time.ParseInLocation(layout, s, api.KST); t == nil && err == nil {
+			t = &u
 		}
 	}
-	return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
+	switch {
+	case t == nil:
+		return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), '2024-05-01 09:00:00+09', 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
+	case t.Nanosecond()%1000 != 0: // Postgres rounds to microseconds, which Go does not
+		return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
+	}
+	return *t, nil
 }
 
 // formatTimestamp writes an instant as RFC 3339 in Korean time.

@@ -224,6 +224,15 @@ func TestParseTimestamp(t *testing.T) {
 		{"2024-04-30T14:59:59Z", "2024-04-30T23:59:59+09:00"},
 		{"2024-05-01T00:00:00+02:00", "2024-05-01T07:00:00+09:00"},
 		{"2024-05-01 00:00:00+02:00", "2024-05-01T07:00:00+09:00"},
+		// Offsets as psql prints them.
+		{"2024-05-01 09:00:00+09", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01T09:00:00+09", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01 09:00:00.25+09", "2024-05-01T09:00:00.25+09:00"},
+		{"2024-05-01 00:00:00-08", "2024-05-01T17:00:00+09:00"},
+		{"2024-05-01 09:00:00+0900", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01 05:30:00+05:30", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01 00:00:00Z", "2024-05-01T09:00:00+09:00"},
+		{"2024-05-01 09:00+09", "2024-05-01T09:00:00+09:00"},
 	}
 	for _, tt := range tests {
 		got, err := parseTimestamp(tt.in)
@@ -231,7 +240,7 @@ func TestParseTimestamp(t *testing.T) {
 		assert.Equal(t, tt.want, formatTimestamp(got), tt.in)
 	}
 	// Seven digits after the second would be rounded by Postgres, not by Go: refused, not misread.
-	for _, bad := range []string{"", "2024-5-1", "01/05/2024", "2024-05-01 25:00:00", "now", "2024-05-01 09:00:00.0000004", "2024-05-01T00:00:00.1234567Z"} {
+	for _, bad := range []string{"", "2024-5-1", "01/05/2024", "2024-05-01 25:00:00", "now", "2024-05-01 09:00:00.0000004", "2024-05-01T00:00:00.1234567Z", "2024-05-01 00:00:00.1234567+09"} {
 		_, err := parseTimestamp(bad)
 		assert.Error(t, err, bad)
 	}
@@ -287,6 +296,15 @@ func TestWhereExpressions(t *testing.T) {
 		{"inquiry_at < current_date and inquiry_at >= current_date - interval '1 week'", true},
 		{"inquiry_at between current_date - 7 and now()", true},
 		{"inquiry_at between now() - interval '1 month' and current_timestamp - interval '4 days'", true},
+		{"inquiry_id not in (1, 2)", true},
+		{"inquiry_id NOT IN (1, 10)", false},
+		{"inquiry_id not between 1 and 9", true},
+		{"inquiry_id not between 10 and 11", false},
+		{"not inquiry_id not in (10)", true},
+		{"need_answer not in (false)", true},
+		// NULL not in a list, or not between two values, is unknown: no row.
+		{"answered_at not in ('2026-01-01')", false},
+		{"answered_at not between '2026-01-01' and '2026-01-02'", false},
 	}
 	tbl := fixtureTable()
 	for _, tt := range tests {
