@@ -104,8 +104,12 @@ func xlsxValue(col column, c *proto.Column) (any, error) {
 	case *proto.Column_BoolValue:
 		return x.BoolValue, nil
 	case *proto.Column_TimestampValue:
-		// Excel date-times have no zone: write the Korean wall clock.
+		// Excel date-times have no zone: write the Korean wall clock. Excel has none before 1900,
+		// where excelize would write the wall clock as text marked UTC: RFC 3339 text, as in CSV.
 		k := x.TimestampValue.AsTime().In(api.KST)
+		if k.Year() < 1900 {
+			return formatTimestamp(k), nil
+		}
 		return time.Date(k.Year(), k.Month(), k.Day(), k.Hour(), k.Minute(), k.Second(), k.Nanosecond(), time.UTC), nil
 	}
 	s, _, err := cellText(col, c)

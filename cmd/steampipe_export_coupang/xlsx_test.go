@@ -154,6 +154,25 @@ func TestXLSXFifteenDigits(t *testing.T) {
 	}
 }
 
+// TestXLSXTimesBefore1900: Excel has no date-time before 1900, so such a time is RFC 3339 text in
+// Korean time, as in CSV, not the Korean wall clock marked as UTC (9 hours off).
+func TestXLSXTimesBefore1900(t *testing.T) {
+	t.Parallel()
+	col := &proto.ColumnDefinition{Name: "at", Type: proto.ColumnType_TIMESTAMP}
+	for _, tt := range []struct {
+		at   time.Time
+		want any
+	}{
+		{time.Date(1899, 12, 30, 15, 0, 0, 0, time.UTC), "1899-12-31T00:00:00+09:00"},
+		{time.Time{}, "0001-01-01T09:00:00+09:00"},
+		{time.Date(1899, 12, 31, 15, 0, 0, 0, time.UTC), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)}, // a date-time cell
+	} {
+		got, err := xlsxValue(col, tsCol(tt.at))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got, tt.at)
+	}
+}
+
 // TestXLSXFormulaTextStaysText: a buyer's text that looks like a formula is a text cell in the
 // workbook, never a formula, as docs/index.md ("Export without Steampipe") tells Excel users.
 func TestXLSXFormulaTextStaysText(t *testing.T) {
