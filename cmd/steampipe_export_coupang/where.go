@@ -440,27 +440,37 @@ func typedValue(col column, text string) (any, error) {
 	return text, nil
 }
 
-// parseTimestamp reads what api.ParseTime reads, a time with an offset as psql prints it (+09,
-// +0900, +09:00, Z), or a time to the minute; no offset means Korean time.
+// timestampLayouts are what --where reads beyond api.ParseTime's layouts: a time to the minute, and
+// an offset as psql prints it (+09, +0900, Z).
+var timestampLayouts = []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00",
+	"2006-01-02 15:04Z07", "2006-01-02T15:04Z07", "2006-01-02 15:04:05Z07", "2006-01-02T15:04:05Z07",
+	"2006-01-02 15:04:05Z0700", "2006-01-02T15:04:05Z0700"}
+
+// parseTimestamp reads what api.ParseTime reads or a timestampLayouts time; no offset means Korean
+// time.
 func parseTimestamp(s string) (time.Time, error) {
-	t, err := api.ParseTime(s)
-	if err != nil {
-		t = nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00",
-		"2006-01-02 15:04:05Z07", "2006-01-02T15:04:05Z07", "2006-01-02 15:04:05Z0700", "2006-01-02T15:04:05Z0700",
-		"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07", "2006-01-02T15:04Z07"} {
-		if u, err := time.ParseInLocation(layout, s, api.KST); t == nil && err == nil {
-			t = &u
-		}
-	}
+	t, ok := readTimestamp(s)
 	switch {
-	case t == nil:
+	case !ok:
 		return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), '2024-05-01 09:00:00+09', 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
 	case t.Nanosecond()%1000 != 0: // Postgres rounds to microseconds, which Go does not
 		return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
 	}
-	return *t, nil
+	return t, nil
+}
+
+// readTimestamp tries api.ParseTime, then timestampLayouts in Korean time, and stops at the first
+// that reads s.
+func readTimestamp(s string) (time.Time, bool) {
+	if t, err := api.ParseTime(s); t != nil && err == nil {
+		return *t, true
+	}
+	for _, layout := range timestampLayouts {
+		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // formatTimestamp writes an instant as RFC 3339 in Korean time.
