@@ -154,6 +154,7 @@ Flags:
   --where "COND"         keep rows matching COND, written as in SQL; repeated --where flags are ANDed:
                            col = v, col != v, col < v, col <= v, col > v, col >= v,
                            col in (v1, v2), col between v1 and v2, col is null, col is not null,
+                           text_col like '%%word%%', text_col ilike 'a_c%%' (%% any text, _ one character),
                            joined with and, or, not and parentheses
                          values: 'quoted', "quoted", or bare numbers and words (not a column's name, nor null);
                          timestamps: RFC 3339, yyyy-MM-dd or 'yyyy-MM-dd HH:mm:ss' (no offset: Korean time, UTC+9),

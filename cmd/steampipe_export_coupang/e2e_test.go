@@ -182,6 +182,29 @@ func TestExportOutputIsFiltered(t *testing.T) {
 	}
 }
 
+// TestExportLike: like keeps the inquiries whose content holds the text, as the sandbox's own data
+// says, and not like the others.
+func TestExportLike(t *testing.T) {
+	t.Parallel()
+	s, config := startSandbox(t)
+	word := []rune(s.Inquiries()[0].Content)[:2]
+	want := map[bool][]string{}
+	for _, inq := range s.Inquiries() {
+		has := strings.Contains(inq.Content, string(word))
+		want[has] = append(want[has], strconv.FormatInt(inq.InquiryID, 10))
+	}
+	for _, negated := range []bool{false, true} {
+		op := map[bool]string{false: "like", true: "not like"}[negated]
+		code, stdout, stderr := runFast("coupang_callcenter_inquiry", "--config", config, "--output", "csv", "--select", "inquiry_id",
+			"--where", "inquiry_at between 2026-01-01 and 2026-01-16", "--where", fmt.Sprintf("content %s '%%%s%%'", op, string(word)))
+		require.Equal(t, 0, code, stderr)
+		got := slices.Compact(slices.Sorted(slices.Values(strings.Fields(stdout)[1:]))) // one row per option
+		assert.Equal(t, slices.Sorted(slices.Values(want[!negated])), got, op)
+	}
+	assert.NotEmpty(t, want[true])
+	assert.NotEmpty(t, want[false])
+}
+
 // TestExportValuesThatMatchNothing: an ID of 0 or a time before 2010, which the plugin refuses
 // from Turbot's FDW (there they stand for a subquery's or a wrapped value), is the user's own in
 // the export: no row, as in Postgres, and no request for what nothing can match.
@@ -263,8 +286,8 @@ func TestExportBadInput(t *testing.T) {
 			[]string{`bad --select: unknown column "nope"`}},
 		{"bad operator", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_id ~ 3"},
 			[]string{`bad operator "~"`, "use one of ="}},
-		{"bad operator word", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "item_name like '%a%'"},
-			[]string{`bad operator "like"`, "use one of ="}},
+		{"bad operator word", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "item_name similar to '%a%'"},
+			[]string{`bad operator "similar"`, "use one of =", "like, ilike"}},
 		{"bad timestamp", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "inquiry_at >= 2026-02-30"},
 			[]string{`bad timestamp "2026-02-30" for inquiry_at`, "RFC 3339"}},
 		{"bad number", []string{"coupang_callcenter_inquiry", "--config", config, "--where", "vendor_item_id = abc"},

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,6 +69,8 @@ func (e expr) eval(r row) (v, known bool) {
 		return isNull(cell) == (e.Op == "is null"), true
 	case isNull(cell):
 		return false, false
+	case e.Op == "like" || e.Op == "ilike":
+		return e.Values[0].(*regexp.Regexp).MatchString(cell.GetStringValue()), true
 	case e.Op == "in":
 		return slices.ContainsFunc(e.Values, func(want any) bool { return compareCell(cell, want) == 0 }), true
 	}

@@ -25,6 +25,25 @@ func tsCol(t time.Time) *proto.Column {
 	return &proto.Column{Value: &proto.Column_TimestampValue{TimestampValue: timestamppb.New(t)}}
 }
 
+// matchCase is a --where and whether it keeps the row.
+type matchCase struct {
+	where string
+	want  bool
+}
+
+// assertMatches asserts each --where keeps r, or not, as its case says.
+func assertMatches(t *testing.T, r row, tests []matchCase) {
+	t.Helper()
+	tbl := fixtureTable()
+	for _, tt := range tests {
+		t.Run(tt.where, func(t *testing.T) {
+			e, err := parseWhere(tbl, []string{tt.where}, time.Now())
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, e.matches(r))
+		})
+	}
+}
+
 func TestConditionMatches(t *testing.T) {
 	t.Parallel()
 	r := row{
@@ -35,10 +54,7 @@ func TestConditionMatches(t *testing.T) {
 		"answered_at":               nullCol(),
 		"partner_counseling_status": strCol("TRANSFER"),
 	}
-	tests := []struct {
-		where string
-		want  bool
-	}{
+	assertMatches(t, r, []matchCase{
 		{"inquiry_id = 10", true},
 		{"inquiry_id = 11", false},
 		{"inquiry_id != 11", true},
@@ -65,21 +81,43 @@ func TestConditionMatches(t *testing.T) {
 		{"need_answer = true", true},
 		{"need_answer != true", false},
 		{"partner_counseling_status in ('ANSWER', 'TRANSFER')", true},
+		// like and ilike match the whole value: % any text, _ one character.
+		{"item_name like '무선%'", true},
+		{"item_name like '%이어폰'", true},
+		{"item_name like '무선'", false},
+		{"item_name like '무선_이어폰'", true},
+		{"item_name like '무선__이어폰'", false},
+		{"item_name not like '%이어%'", false},
+		{"item_name not like '%헤드셋%'", true},
+		{"partner_counseling_status like 'transfer'", false},
+		{"partner_counseling_status ilike 'transfer'", true},
+		{"partner_counseling_status not ilike 'trans%'", false},
 		// NULL matches nothing, not even !=.
 		{"answered_at != 2024-05-01", false},
 		{"answered_at < 2030-01-01", false},
 		// A missing cell is NULL.
 		{"order_id = 1", false},
 		{"order_id != 1", false},
-	}
-	tbl := fixtureTable()
-	for _, tt := range tests {
-		t.Run(tt.where, func(t *testing.T) {
-			e, err := parseWhere(tbl, []string{tt.where}, time.Now())
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, e.matches(r))
-		})
-	}
+	})
+}
+
+// TestLikeMatches: like reads its pattern as Postgres does: _ matches a line break too, \ or the
+// escape character makes the next character itself, and regular-expression characters are text.
+func TestLikeMatches(t *testing.T) {
+	t.Parallel()
+	r := row{"item_name": strCol("50% 할인_쿠폰 (A+)\nThanks"), "partner_counseling_status": nullCol()}
+	assertMatches(t, r, []matchCase{
+		{`item_name like '50\% 할인\_쿠폰 (A+)_Thanks'`, true},
+		{`item_name like '50\% 할인\_쿠폰 (A+)Thanks'`, false},
+		{`item_name like '5\0%'`, true}, // an escaped ordinary character is itself
+		{`item_name like '50!% 할인!_쿠폰%' escape '!'`, true},
+		{`item_name like '50!% 할인!_쿠폰X%' escape '!'`, false},
+		{`item_name like '50\%%' escape ''`, false}, // no escape: \ is itself
+		{"item_name like '%(A+)%' and item_name ilike '%THANKS'", true},
+		// A NULL matches neither like nor not like.
+		{"partner_counseling_status like '%'", false},
+		{"partner_counseling_status not like 'x'", false},
+	})
 }
 
 func TestMatchesAllAndsConditions(t *testing.T) {

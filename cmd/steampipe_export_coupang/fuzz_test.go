@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,7 @@ func FuzzParseWhere(f *testing.F) {
 		"inquiry_id between 1 and", "\"item_name\" = \"it''s\"", "INQUIRY_ID = 1\nitem_name = ' 스파오 '",
 		"item_name = 'a' and inquiry_id = 1", "inquiry_id = 1 -- comment", "inquiry_id == 1", "inquiry_id =",
 		"inquirY_At>\xa9\"", "item_name = >\xff", "item_name = a\nb'", "item_name = $$\xff$$", "item_name = 1::text\r",
+		"item_name like '%a_\\%'", "item_name not ilike 'A!%' escape '!'", "item_name like '\xff%'", "item_name like 'a' escape ''",
 	} {
 		f.Add(s, int64(-1))
 	}
@@ -115,6 +117,11 @@ func checkCondition(t *testing.T, c expr) {
 		if len(c.Values) != 1 {
 			t.Fatalf("%s with %d values", c.Op, len(c.Values))
 		}
+	case "like", "ilike":
+		if _, ok := c.Values[0].(*regexp.Regexp); len(c.Values) != 1 || !ok || c.Column.Type != proto.ColumnType_STRING {
+			t.Fatalf("%s on %s column %s with %#v", c.Op, c.Column.Type, c.Column.Name, c.Values)
+		}
+		return
 	default:
 		t.Fatalf("unknown operator %q", c.Op)
 	}

@@ -18,9 +18,9 @@ import (
 // expr is a parsed --where: a comparison of Column with typed Values (int64, string, bool or
 // time.Time, matching the column's type), or Args joined by "and" / "or", or negated by "not".
 type expr struct {
-	Op     string // =, <>, <, <=, >, >=, in, is null, is not null; and, or, not
+	Op     string // =, <>, <, <=, >, >=, in, like, ilike, is null, is not null; and, or, not
 	Column column // of a comparison; nil for and, or and not
-	Values []any  // one value, or the IN list
+	Values []any  // one value, or the IN list; like and ilike hold their pattern as a *regexp.Regexp
 	Args   []expr // the operands of and and or; the one operand of not
 }
 
@@ -95,8 +95,8 @@ func (p *whereParser) unary() (expr, error) {
 	return e, err
 }
 
-// comparison reads `col OP value`, `col [not] in (v1, v2)`, `col [not] between v1 and v2` or
-// `col is [not] null`.
+// comparison reads `col OP value`, `col [not] in (v1, v2)`, `col [not] between v1 and v2`,
+// `col [not] [i]like pattern [escape c]` or `col is [not] null`.
 func (p *whereParser) comparison() (expr, error) {
 	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
@@ -114,13 +114,15 @@ func (p *whereParser) comparison() (expr, error) {
 	e := expr{Column: col, Op: op}
 	switch {
 	case op == "":
-		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2 (or not in, not between), is null, is not null", p.match(wordPattern), name)
+		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, like, ilike (or not in, not between, not like, not ilike), is null, is not null", p.match(wordPattern), name)
 	case op == "is null" || op == "is not null":
 		return e, nil
 	case col.Type == proto.ColumnType_JSON:
 		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case col.Type == proto.ColumnType_BOOL && op != "=" && op != "<>" && op != "in":
 		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
+	case strings.HasSuffix(op, "like") && col.Type != proto.ColumnType_STRING:
+		return expr{}, fmt.Errorf("%s is %s: %s compares text columns only, as in Postgres; compare %s with =, <, > or between", col.Name, typeName[col.Type], op, col.Name)
 	}
 	if err = p.values(&e); err == nil && op == "between" { // as Postgres reads it: col >= low and col <= high
 		e = expr{Op: "and", Args: []expr{{Op: ">=", Column: col, Values: e.Values[:1]}, {Op: "<=", Column: col, Values: e.Values[1:]}}}
@@ -146,6 +148,8 @@ func (p *whereParser) values(e *expr) error {
 				return fmt.Errorf("in list is not closed: expected , or ) like in (1, 2)")
 			}
 		}
+	case "like", "ilike":
+		return p.likePattern(e)
 	case "between":
 		if p.keyword("symmetric") {
 			return fmt.Errorf("between symmetric is not supported: write the lower value first, or (col between a and b or col between b and a)")
@@ -159,6 +163,51 @@ func (p *whereParser) values(e *expr) error {
 		}
 	}
 	return p.appendValue(e, false)
+}
+
+// likePattern reads the pattern of a like or ilike, and any escape clause, onto e.Values as a regular
+// expression, as Postgres reads the pattern: % is any text, _ any one character, and the escape
+// character (\ unless escape names another; none for an empty escape) makes the next one stand for itself.
+func (p *whereParser) likePattern(e *expr) error {
+	if err := p.appendValue(e, false); err != nil {
+		return err
+	}
+	pattern, escape := e.Values[0].(string), `\`
+	if p.keyword("escape") {
+		text, quote, err := p.quoted("'")
+		if err == nil && (quote == "" || utf8.RuneCountInString(text) > 1) {
+			err = errors.New("escape takes one character in single quotes, like escape '!', or '' for none")
+		}
+		if err != nil {
+			return err
+		}
+		escape = text
+	}
+	if !utf8.ValidString(pattern) {
+		return fmt.Errorf("%s pattern %s is not valid UTF-8, which Postgres refuses", e.Op, shown(pattern))
+	}
+	re, escaping := "^", false
+	for _, r := range pattern {
+		char := string(r)
+		switch {
+		case escaping:
+			re, escaping = re+regexp.QuoteMeta(char), false
+		case char == escape:
+			escaping = true
+		case r == '%':
+			re += ".*"
+		case r == '_':
+			re += "."
+		default:
+			re += regexp.QuoteMeta(char)
+		}
+	}
+	if escaping {
+		return fmt.Errorf("%s pattern %s ends with its escape character %s: write it twice to match it", e.Op, shown(pattern), escape)
+	}
+	flags := map[string]string{"like": "(?s)", "ilike": "(?is)"}[e.Op]
+	e.Values[0] = regexp.MustCompile(flags + re + "$") // valid: every character but % and _ is quoted
+	return nil
 }
 
 // sqlSpaces are the spaces of Postgres' scanner: ASCII only, so that no byte of a multi-byte
@@ -178,7 +227,7 @@ func (p *whereParser) symbol(s string) bool {
 
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
-	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?in|(?:not\s+)?between|is\s+(?:not\s+)?null)\b)`)
+	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?null)\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
