@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -76,6 +77,33 @@ func TestReplyTableMatchesInquiryTable(t *testing.T) {
 	}
 	require.NotEmpty(t, vendorWant)
 	assert.Equal(t, vendorWant, replyKeys(rows))
+}
+
+// TestStatusFiltersIgnoreCase: the engines pass a key column's = without its collation, so the
+// columns the plugin filters itself stream rows of any case, and the engine's recheck decides:
+// inquiry_status = 'COMPLETE' under a case-insensitive collation (or SQLite's collate nocase) keeps
+// Coupang's complete rows, a plain = none.
+func TestStatusFiltersIgnoreCase(t *testing.T) {
+	t.Parallel()
+	e, now := newEnv(t, smallData, ""), time.Now()
+	for _, c := range []struct{ table, column, value string }{
+		{inquiryTable, "inquiry_status", "complete"},
+		{inquiryTable, "cs_partner_counseling_status", "answered"},
+		{replyTable, "answer_type", "vendor"},
+	} {
+		byValue := func(v string) inprocess.Query {
+			return inprocess.Query{Table: c.table, Limit: -1, Quals: append(between(now.Add(-12*24*time.Hour), now),
+				inprocess.Qual{Column: c.column, Operator: "=", Value: v})}
+		}
+		lower, upper := byValue(c.value), byValue(strings.ToUpper(c.value))
+		require.NotEmpty(t, e.mustQuery(t, lower), c.column)
+		assert.Empty(t, e.mustQuery(t, upper), "%s: a plain = keeps none of them", c.column)
+		want, err := streamed(e.context(t), e.r, lower)
+		require.NoError(t, err)
+		got, err := streamed(e.context(t), e.r, upper)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, want, got, "%s: the rows before the engine's recheck", c.column)
+	}
 }
 
 // TestReplyLimitStopsEarly checks that a limit counts replies and stops fetching once met.

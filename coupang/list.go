@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -122,7 +121,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	}
 	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: maxHeld}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
-	s.answerTypes, _ = query.Intersect(q.AnswerType, strings.Compare)
+	s.answerTypes, _ = query.Intersect(q.AnswerType, query.CompareFold)
 	if err == nil {
 		s.variants, err = q.Split()
 	}

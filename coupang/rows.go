@@ -114,7 +114,7 @@ func inquiryRows(s *scan, r query.Row) []row {
 func replyRows(s *scan, r query.Row) []row {
 	var out []row
 	for _, rep := range r.Inquiry.Replies {
-		if s.answerTypes == nil || slices.Contains(s.answerTypes, rep.AnswerType) {
+		if s.answerTypes == nil || slices.ContainsFunc(s.answerTypes, func(t string) bool { return query.CompareFold(t, rep.AnswerType) == 0 }) {
 			out = append(out, addFields(inquiryKeys(s, r), newReplyRow(rep)))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -253,12 +254,12 @@ func (f *fakeAPI) sqlKeeps(q Quals, r Row, offset time.Duration) bool {
 		}
 	}
 	for _, set := range q.InquiryStatus {
-		if !slices.Contains(set, inq.InquiryStatus) {
+		if !slices.ContainsFunc(set, func(s string) bool { return strings.EqualFold(s, inq.InquiryStatus) }) {
 			return false
 		}
 	}
 	for _, set := range q.CSPartnerCounselingStatus {
-		if !slices.Contains(set, inq.CSPartnerCounselingStatus) {
+		if !slices.ContainsFunc(set, func(s string) bool { return strings.EqualFold(s, inq.CSPartnerCounselingStatus) }) {
 			return false
 		}
 	}

@@ -68,8 +68,8 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	}
 	errs = append(errs, f.bound(bounds, &empty),
 		single(&f.OrderID, &empty, "order_id", q.OrderID, cmp.Compare[int64]),
-		single(&f.InquiryStatus, &empty, "inquiry_status", q.InquiryStatus, strings.Compare),
-		single(&f.CSPartnerCounselingStatus, &empty, "cs_partner_counseling_status", q.CSPartnerCounselingStatus, strings.Compare))
+		single(&f.InquiryStatus, &empty, "inquiry_status", q.InquiryStatus, CompareFold),
+		single(&f.CSPartnerCounselingStatus, &empty, "cs_partner_counseling_status", q.CSPartnerCounselingStatus, CompareFold))
 	if err := cmp.Or(errs...); err != nil {
 		return nil, false, err
 	}
@@ -149,8 +149,8 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 // A row's option ID is always the inquiry's own, so every plan gives the same rows.
 func (f *Filter) Rows(inq api.Inquiry) []Row {
 	if f.Certainty(inq.InquiryAt) == Rejected || (f.OrderID != nil && inq.OrderID != *f.OrderID) ||
-		(f.InquiryStatus != nil && inq.InquiryStatus != *f.InquiryStatus) ||
-		(f.CSPartnerCounselingStatus != nil && inq.CSPartnerCounselingStatus != *f.CSPartnerCounselingStatus) {
+		(f.InquiryStatus != nil && CompareFold(inq.InquiryStatus, *f.InquiryStatus) != 0) ||
+		(f.CSPartnerCounselingStatus != nil && CompareFold(inq.CSPartnerCounselingStatus, *f.CSPartnerCounselingStatus) != 0) {
 		return nil
 	}
 	ids := inq.VendorItemIDs

@@ -79,6 +79,10 @@ func TestFilterRowsChecksEveryQual(t *testing.T) {
 		{"other inquiry_status", Quals{InquiryStatus: [][]string{{"complete"}}}, false},
 		{"same cs_partner_counseling_status", Quals{CSPartnerCounselingStatus: [][]string{{"requestAnswer"}}}, true},
 		{"other cs_partner_counseling_status", Quals{CSPartnerCounselingStatus: [][]string{{"answered"}}}, false},
+		// Kept for Postgres to recheck: under a case-insensitive collation it keeps them.
+		{"inquiry_status in another case", Quals{InquiryStatus: [][]string{{"PROGRESS"}}}, true},
+		{"cs_partner_counseling_status in another case", Quals{CSPartnerCounselingStatus: [][]string{{"REQUESTANSWER"}}}, true},
+		{"inquiry_status in two cases", Quals{InquiryStatus: [][]string{{"progress"}, {"Progress"}}}, true},
 	}
 	for _, c := range cases {
 		f, ok, err := NewFilter(c.q)

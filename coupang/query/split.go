@@ -18,8 +18,8 @@ const MaxSplits = 256
 func (q Quals) Split() ([]Quals, error) {
 	orders, ok1 := Intersect(q.OrderID, cmp.Compare[int64])
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
-	inquiry, ok3 := Intersect(q.InquiryStatus, strings.Compare)
-	cs, ok4 := Intersect(q.CSPartnerCounselingStatus, strings.Compare)
+	inquiry, ok3 := Intersect(q.InquiryStatus, CompareFold)
+	cs, ok4 := Intersect(q.CSPartnerCounselingStatus, CompareFold)
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil, nil
 	}
@@ -82,6 +82,12 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	}
 	return out, len(out) > 0
 }
+
+// CompareFold orders text regardless of case: the plugin filters inquiry_status,
+// cs_partner_counseling_status and answer_type itself, and must keep every row Postgres might, which
+// under a case-insensitive collation (inquiry_status = 'COMPLETE' collate ci, SQLite's collate
+// nocase) the engines pass as a plain =. Postgres and SQLite recheck the = themselves.
+func CompareFold(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
 
 // single stores in *v the one value the quals on column leave (none when there is no qual), and
 // sets *empty when none is left. More than one is an error: Split makes the Quals to plan.

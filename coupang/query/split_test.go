@@ -27,6 +27,9 @@ func TestSplit(t *testing.T) {
 		{name: "quals on one column intersect first", q: Quals{OrderID: [][]int64{{1, 2, 3}, {3, 2}, {2}}},
 			want: []Quals{{OrderID: [][]int64{{2}}}}},
 		{name: "an empty intersection plans nothing", q: Quals{InquiryStatus: [][]string{{"progress"}, {"complete"}}}},
+		// Postgres keeps both under a case-insensitive collation: one listing, which rows of either case pass.
+		{name: "statuses that differ in case only are one value", q: Quals{CSPartnerCounselingStatus: [][]string{{"ANSWERED", "answered"}, {"Answered"}}},
+			want: []Quals{{CSPartnerCounselingStatus: [][]string{{"ANSWERED"}}}}},
 		{name: "a list of nulls plans nothing", q: Quals{OrderID: [][]int64{{}}}},
 		{name: "an inquiry_at list is planned per bound", q: Quals{InquiryAt: []Bound{lower}, InquiryAtAny: [][]Bound{{b("=", t2), b("=", t1), b("=", t2)}}},
 			want: []Quals{{InquiryAt: []Bound{lower, b("=", t1)}}, {InquiryAt: []Bound{lower, b("=", t2)}}}},
