@@ -354,6 +354,14 @@ func TestEngineLimitWithUnappliedConditionIsRefused(t *testing.T) {
 			_, err = e.query(t, inprocess.Query{Table: table, Quals: []inprocess.Qual{c.qual}, Limit: -1})
 			assert.NoError(t, err, "%s: %v without a limit", table, c.qual)
 		}
+		// A condition on sp_connection_name, which Turbot's FDW passes with a LIMIT, keeps every row of
+		// the connection's scan or none.
+		for name, want := range map[string]int{"coupang": 5, "coupang_other": 0} {
+			rows, err := e.query(t, inprocess.Query{Table: table, Limit: 5,
+				Quals: []inprocess.Qual{{Column: "sp_connection_name", Operator: "=", Value: name}}})
+			require.NoError(t, err, table)
+			assert.Len(t, rows, want, "%s, sp_connection_name = %s", table, name)
+		}
 		// offset 0 skips nothing (streamed: SQLite does not recheck a NOOP condition)
 		rows, err := streamed(t.Context(), e.r, inprocess.Query{Table: table, Limit: 5,
 			Quals: []inprocess.Qual{{Column: "inquiry_id", Operator: "NOOP", Value: int64(0)}}})

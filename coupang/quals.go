@@ -83,6 +83,8 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 // would end after LIMIT rows and the engine would then drop those failing the condition, so rows
 // would be missing, silently. Turbot's FDW withholds such a LIMIT; its SQLite extension passes it,
 // and hands an OFFSET over as a condition with operator NOOP on the first column, inquiry_id.
+// A condition on sp_connection_name, which the FDW passes with a LIMIT, keeps all of a scan's rows
+// or none: the column holds one value on every row of a connection.
 func unappliedUnderLimit(d *plugin.QueryData) error {
 	limit := queryLimit(d)
 	if limit < 0 || d.QueryContext == nil || d.Table == nil || d.Table.List == nil {
@@ -91,6 +93,9 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 	const page = "read the table in a materialized CTE and filter and page that: " +
 		"with r as materialized (select ... where inquiry_at >= ...) select ... from r where ... limit"
 	for column, quals := range d.QueryContext.UnsafeQuals {
+		if column == connectionNameColumn {
+			continue
+		}
 		kc := d.Table.List.KeyColumns.Find(column)
 		for _, q := range quals.GetQuals() {
 			op, offset := q.GetStringValue(), q.GetValue().GetInt64Value()
@@ -111,6 +116,9 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 	}
 	return nil
 }
+
+// connectionNameColumn is the SDK's column of every table that names the row's connection.
+const connectionNameColumn = "sp_connection_name"
 
 // postgresEpoch is the instant of a zero timestamp Datum.
 var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
