@@ -83,7 +83,8 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	return out, len(out) > 0
 }
 
-// CompareFold orders text regardless of case: the plugin filters inquiry_status,
+// CompareFold orders text regardless of case, for sets of values (rows are matched with
+// strings.EqualFold, which allocates nothing): the plugin filters inquiry_status,
 // cs_partner_counseling_status and answer_type itself, and must keep every row Postgres might, which
 // under a case-insensitive collation (inquiry_status = 'COMPLETE' collate ci, SQLite's collate
 // nocase) the engines pass as a plain =. Postgres and SQLite recheck the = themselves.
