@@ -5,7 +5,6 @@ import (
 	"context"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -115,7 +114,7 @@ func inquiryRows(s *scan, r query.Row) []row {
 func replyRows(s *scan, r query.Row) []row {
 	var out []row
 	for _, rep := range r.Inquiry.Replies {
-		if s.answerTypes == nil || slices.ContainsFunc(s.answerTypes, func(t string) bool { return strings.EqualFold(t, rep.AnswerType) }) {
+		if s.answerTypes == nil || slices.ContainsFunc(s.answerTypes, func(t string) bool { return query.SameFold(t, rep.AnswerType) }) {
 			out = append(out, addFields(inquiryKeys(s, r), newReplyRow(rep)))
 		}
 	}

@@ -149,8 +149,8 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 // A row's option ID is always the inquiry's own, so every plan gives the same rows.
 func (f *Filter) Rows(inq api.Inquiry) []Row {
 	if f.Certainty(inq.InquiryAt) == Rejected || (f.OrderID != nil && inq.OrderID != *f.OrderID) ||
-		(f.InquiryStatus != nil && !strings.EqualFold(inq.InquiryStatus, *f.InquiryStatus)) ||
-		(f.CSPartnerCounselingStatus != nil && !strings.EqualFold(inq.CSPartnerCounselingStatus, *f.CSPartnerCounselingStatus)) {
+		(f.InquiryStatus != nil && !SameFold(inq.InquiryStatus, *f.InquiryStatus)) ||
+		(f.CSPartnerCounselingStatus != nil && !SameFold(inq.CSPartnerCounselingStatus, *f.CSPartnerCounselingStatus)) {
 		return nil
 	}
 	ids := inq.VendorItemIDs

@@ -83,6 +83,9 @@ func TestFilterRowsChecksEveryQual(t *testing.T) {
 		{"inquiry_status in another case", Quals{InquiryStatus: [][]string{{"PROGRESS"}}}, true},
 		{"cs_partner_counseling_status in another case", Quals{CSPartnerCounselingStatus: [][]string{{"REQUESTANSWER"}}}, true},
 		{"inquiry_status in two cases", Quals{InquiryStatus: [][]string{{"progress"}, {"Progress"}}}, true},
+		// and under SQLite's collate rtrim, trailing spaces aside.
+		{"inquiry_status with trailing spaces", Quals{InquiryStatus: [][]string{{"progress  "}}}, true},
+		{"inquiry_status with a leading space", Quals{InquiryStatus: [][]string{{" progress"}}}, false},
 	}
 	for _, c := range cases {
 		f, ok, err := NewFilter(c.q)

@@ -83,12 +83,18 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 	return out, len(out) > 0
 }
 
-// CompareFold orders text regardless of case, for sets of values (rows are matched with
-// strings.EqualFold, which allocates nothing): the plugin filters inquiry_status,
-// cs_partner_counseling_status and answer_type itself, and must keep every row Postgres might, which
-// under a case-insensitive collation (inquiry_status = 'COMPLETE' collate ci, SQLite's collate
-// nocase) the engines pass as a plain =. Postgres and SQLite recheck the = themselves.
-func CompareFold(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
+// CompareFold orders the values of the columns the plugin filters itself (inquiry_status,
+// cs_partner_counseling_status, answer_type) as one whatever their case and trailing spaces: it must
+// keep every row an engine might, and the engines pass an = under a case- or space-blind collation
+// (Postgres' nondeterministic ICU collations, SQLite's nocase and rtrim) as a plain =. Postgres and
+// SQLite recheck the = themselves; Coupang writes each value one way, so no extra row counts against
+// a LIMIT.
+func CompareFold(a, b string) int { return strings.Compare(fold(a), fold(b)) }
+
+// SameFold reports whether a and b are one value to CompareFold.
+func SameFold(a, b string) bool { return CompareFold(a, b) == 0 }
+
+func fold(s string) string { return strings.ToLower(strings.TrimRight(s, " ")) }
 
 // single stores in *v the one value the quals on column leave (none when there is no qual), and
 // sets *empty when none is left. More than one is an error: Split makes the Quals to plan.

@@ -30,6 +30,9 @@ func TestSplit(t *testing.T) {
 		// Postgres keeps both under a case-insensitive collation: one listing, which rows of either case pass.
 		{name: "statuses that differ in case only are one value", q: Quals{CSPartnerCounselingStatus: [][]string{{"ANSWERED", "answered"}, {"Answered"}}},
 			want: []Quals{{CSPartnerCounselingStatus: [][]string{{"ANSWERED"}}}}},
+		// and SQLite keeps both under collate rtrim.
+		{name: "statuses that differ in trailing spaces only are one value", q: Quals{InquiryStatus: [][]string{{"complete ", "complete"}}},
+			want: []Quals{{InquiryStatus: [][]string{{"complete "}}}}},
 		{name: "a list of nulls plans nothing", q: Quals{OrderID: [][]int64{{}}}},
 		{name: "an inquiry_at list is planned per bound", q: Quals{InquiryAt: []Bound{lower}, InquiryAtAny: [][]Bound{{b("=", t2), b("=", t1), b("=", t2)}}},
 			want: []Quals{{InquiryAt: []Bound{lower, b("=", t1)}}, {InquiryAt: []Bound{lower, b("=", t2)}}}},
