@@ -69,8 +69,10 @@ func (e expr) eval(r row) (v, known bool) {
 		return isNull(cell) == (e.Op == "is null"), true
 	case isNull(cell):
 		return false, false
-	case e.Op == "like" || e.Op == "ilike":
+	case e.Op == "like":
 		return e.Values[0].(*regexp.Regexp).MatchString(cell.GetStringValue()), true
+	case e.Op == "ilike": // as Postgres: like on the lower case of both (likePattern lowered the pattern)
+		return e.Values[0].(*regexp.Regexp).MatchString(strings.ToLower(cell.GetStringValue())), true
 	case e.Op == "in":
 		return slices.ContainsFunc(e.Values, func(want any) bool { return compareCell(cell, want) == 0 }), true
 	}

@@ -114,6 +114,19 @@ func TestLikeMatches(t *testing.T) {
 		{`item_name like '50!% 할인!_쿠폰X%' escape '!'`, false},
 		{`item_name like '50\%%' escape ''`, false}, // no escape: \ is itself
 		{"item_name like '%(A+)%' and item_name ilike '%THANKS'", true},
+		{"item_name ilike '%a+%' and item_name ilike '%thanks'", true},
+		// ilike compares lower cases, as Postgres' lower() in a UTF-8 database: İ lowers to i, while ſ
+		// (already lower case) is not s, nor the Kelvin sign's k a match for K beyond its lower case.
+		{"item_name ilike '%THANKſ'", false},
+		{"item_name ilike '%İ%'", false},
+		{"item_name ilike '%TTHANKS' escape 'T'", true}, // the escape applies before the lower case
+		{"item_name ilike '%tthanks' escape 'T'", false},
+	})
+	assertMatches(t, row{"item_name": strCol("Icon 9K ſ")}, []matchCase{
+		{"item_name ilike 'İcon%'", true},
+		{"item_name ilike '%K%'", true}, // the Kelvin sign lowers to k
+		{"item_name ilike '%S'", false},
+		{"item_name ilike '%ſ'", true},
 		// A NULL matches neither like nor not like.
 		{"partner_counseling_status like '%'", false},
 		{"partner_counseling_status not like 'x'", false},

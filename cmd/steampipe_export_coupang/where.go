@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 		e, err := p.joined("or")
 		p.skipSpace()
 		if err == nil && p.pos < len(p.src) {
-			err = fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:]))
+			err = p.unexpected(fmt.Errorf("unexpected %q: join conditions with and / or, and quote values that contain spaces or quotes ('like this')", strings.TrimSpace(p.src[p.pos:])))
 		}
 		if err != nil {
 			return expr{}, fmt.Errorf("bad --where %q: %w", w, err)
@@ -90,9 +91,22 @@ func (p *whereParser) unary() (expr, error) {
 	}
 	e, err := p.joined("or")
 	if err == nil && !p.symbol(")") {
-		err = fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos]))
+		err = p.unexpected(fmt.Errorf("a parenthesis is not closed: add ) after %q", strings.TrimSpace(p.src[:p.pos])))
 	}
 	return e, err
+}
+
+// unexpected is the error for what follows a whole condition where and, or or ) should: a cast or a
+// collation, which --where does not read, named as such; else err.
+func (p *whereParser) unexpected(err error) error {
+	p.skipSpace()
+	switch rest := p.src[p.pos:]; {
+	case strings.HasPrefix(rest, "::"):
+		return fmt.Errorf("%s: :: is a cast in SQL, which --where does not read: write the value alone, in single quotes for text; it is read as the column's type", shown(strings.TrimSpace(rest)))
+	case p.keyword("collate"):
+		return fmt.Errorf("%s: --where compares as Postgres' C collation and takes no other; write like or ilike for other matches", shown(strings.TrimSpace(rest)))
+	}
+	return err
 }
 
 // comparison reads `col OP value`, `col [not] in (v1, v2)`, `col [not] between v1 and v2`,
@@ -168,6 +182,8 @@ func (p *whereParser) values(e *expr) error {
 // likePattern reads the pattern of a like or ilike, and any escape clause, onto e.Values as a regular
 // expression, as Postgres reads the pattern: % is any text, _ any one character, and the escape
 // character (\ unless escape names another; none for an empty escape) makes the next one stand for itself.
+// ilike matches the lower case of the text (see eval) with the pattern's own: Postgres lowers both, each
+// character as its lower() does in a UTF-8 database, not by Unicode's case folding (ſ is not s).
 func (p *whereParser) likePattern(e *expr) error {
 	if err := p.appendValue(e, false); err != nil {
 		return err
@@ -191,7 +207,7 @@ func (p *whereParser) likePattern(e *expr) error {
 		char := string(r)
 		switch {
 		case escaping:
-			re, escaping = re+regexp.QuoteMeta(char), false
+			re, escaping = re+regexp.QuoteMeta(lowerFor(e.Op, char)), false
 		case char == escape:
 			escaping = true
 		case r == '%':
@@ -199,15 +215,22 @@ func (p *whereParser) likePattern(e *expr) error {
 		case r == '_':
 			re += "."
 		default:
-			re += regexp.QuoteMeta(char)
+			re += regexp.QuoteMeta(lowerFor(e.Op, char))
 		}
 	}
 	if escaping {
 		return fmt.Errorf("%s pattern %s ends with its escape character %s: write it twice to match it", e.Op, shown(pattern), escape)
 	}
-	flags := map[string]string{"like": "(?s)", "ilike": "(?is)"}[e.Op]
-	e.Values[0] = regexp.MustCompile(flags + re + "$") // valid: every character but % and _ is quoted
+	e.Values[0] = regexp.MustCompile("(?s)" + re + "$") // valid: every character but % and _ is quoted
 	return nil
+}
+
+// lowerFor is char in lower case for ilike, as it is for like.
+func lowerFor(op, char string) string {
+	if op == "ilike" {
+		return strings.ToLower(char)
+	}
+	return char
 }
 
 // sqlSpaces are the spaces of Postgres' scanner: ASCII only, so that no byte of a multi-byte
@@ -375,14 +398,15 @@ var intervalUnits = map[string]interval{
 }
 
 // timeExpr reads now(), current_timestamp or current_date (Korean midnight), then any ± interval
-// '7 days' (or ± a number of days), as Postgres does; ok is false if none comes next.
+// '7 days', or ± a number of days while it is still a date (current_date - 7), as Postgres does; ok
+// is false if none comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 	word := strings.ToLower(p.match(timePattern))
 	if word == "" {
 		return t, false, nil
 	}
-	t = p.now
-	if word == "current_date" {
+	t, isDate := p.now, word == "current_date"
+	if isDate {
 		t = api.KoreanDate(p.now)
 	}
 	for {
@@ -394,14 +418,16 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 		}
 		var text, quote string
 		if !p.keyword("interval") {
-			if text = strings.Join(strings.Fields(p.match(daysPattern)), ""); text == "" {
-				return t, true, fmt.Errorf("+ and - after %s take interval '7 days' or a whole number of days, like current_date - 7", word)
+			if text = strings.Join(strings.Fields(p.match(daysPattern)), ""); text == "" || !isDate {
+				return t, true, fmt.Errorf("+ and - after %s take interval '7 days', or a whole number of days right after current_date (a date, as in current_date - 7)", word)
 			}
 			text += " days"
 		} else if text, quote, err = p.quoted("'"); quote == "" {
 			return t, true, fmt.Errorf("interval needs a quoted amount, like now() - interval '7 days'")
 		} else if err != nil {
 			return t, true, err
+		} else {
+			isDate = false // date + interval is a timestamp
 		}
 		if t, err = addInterval(t, text, sign); err != nil {
 			return t, true, err
@@ -423,16 +449,22 @@ func intervalRange(text string) error {
 // whatever order the text names them in.
 func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 	var sum interval
+	seen := map[string]bool{}
 	fields := strings.Fields(strings.ToLower(text))
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
 	for i := 0; i < len(fields); i += 2 {
 		n, err := strconv.ParseInt(fields[i], 10, 64)
-		unit, known := intervalUnits[strings.TrimSuffix(fields[i+1], "s")]
+		name := strings.TrimSuffix(fields[i+1], "s")
+		unit, known := intervalUnits[name]
 		if err != nil && !errors.Is(err, strconv.ErrRange) || !known {
 			return t, fmt.Errorf("bad interval %q: write whole amounts of seconds, minutes, hours, days, weeks, months or years, like '7 days'", text)
 		}
+		if seen[name] {
+			return t, fmt.Errorf("bad interval %q: %ss come twice, which Postgres refuses: write each unit once, like '8 days'", text, name)
+		}
+		seen[name] = true
 		n *= int64(sign)
 		if err != nil || n > maxIntervalSecs || n < -maxIntervalSecs { // so that no product below overflows
 			return t, intervalRange(text)
@@ -489,33 +521,34 @@ func typedValue(col column, text string) (any, error) {
 	return text, nil
 }
 
-// timestampLayouts are what --where reads beyond api.ParseTime's layouts: a time to the minute, and
-// an offset as psql prints it (+09, +0900, Z).
-var timestampLayouts = []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00",
+// timestampLayouts are what --where reads: the layouts Coupang sends, a time to the minute, and an
+// offset as psql prints it (+09, +0900, Z).
+var timestampLayouts = slices.Concat(api.TimeLayouts, []string{
+	"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04Z07:00", "2006-01-02T15:04Z07:00",
 	"2006-01-02 15:04Z07", "2006-01-02T15:04Z07", "2006-01-02 15:04:05Z07", "2006-01-02T15:04:05Z07",
-	"2006-01-02 15:04:05Z0700", "2006-01-02T15:04:05Z0700"}
+	"2006-01-02 15:04:05Z0700", "2006-01-02T15:04:05Z0700"})
 
-// parseTimestamp reads what api.ParseTime reads or a timestampLayouts time; no offset means Korean
-// time.
+// parseTimestamp reads a timestampLayouts time, as Postgres would; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
 	t, ok := readTimestamp(s)
+	_, offset := t.Zone()
 	switch {
 	case !ok:
 		return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), '2024-05-01 09:00:00+09', 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
 	case t.Nanosecond()%1000 != 0: // Postgres rounds to microseconds, which Go does not
 		return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
+	case strings.Contains(s, ","): // Go reads a comma before the fraction, Postgres does not
+		return time.Time{}, fmt.Errorf("write the fraction of a second after a point, like '2024-05-01 09:00:00.5'")
+	case offset >= 16*3600 || offset <= -16*3600:
+		return time.Time{}, fmt.Errorf("the offset is out of range: Postgres takes offsets from -15:59 to +15:59")
 	}
 	return t, nil
 }
 
-// readTimestamp tries api.ParseTime, then timestampLayouts in Korean time, and stops at the first
-// that reads s.
+// readTimestamp reads s, without surrounding spaces, in the first of timestampLayouts that fits.
 func readTimestamp(s string) (time.Time, bool) {
-	if t, err := api.ParseTime(s); t != nil && err == nil {
-		return *t, true
-	}
 	for _, layout := range timestampLayouts {
-		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), api.KST); err == nil {
 			return t, true
 		}
 	}

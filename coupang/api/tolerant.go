@@ -132,7 +132,7 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Timestamp is a time sent as a string in any layout ParseTime reads; Time is in KST, or nil for
+// Timestamp is a time sent as a string in any layout parseTime reads; Time is in KST, or nil for
 // null and "". A number, boolean, object or array is an error.
 type Timestamp struct{ Time *time.Time }
 
@@ -146,7 +146,7 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	if err := s.UnmarshalJSON(t); err != nil {
 		return err
 	}
-	v, err := ParseTime(string(s))
+	v, err := parseTime(string(s))
 	if err != nil {
 		return typeError[Timestamp]("%v", err)
 	}
@@ -154,14 +154,17 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
+// TimeLayouts are the layouts of the times Coupang sends, read in KST unless they carry an offset.
+var TimeLayouts = []string{time.DateTime, "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"}
+
+// parseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
 // RFC 3339 or "2006-01-02", in KST (an offset is kept as the instant); "" gives nil.
-func ParseTime(s string) (*time.Time, error) {
+func parseTime(s string) (*time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
-	for _, layout := range []string{time.DateTime, "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"} {
+	for _, layout := range TimeLayouts {
 		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
 			return new(v.In(KST)), nil
 		}
