@@ -3,6 +3,8 @@ package coupang
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -216,6 +218,13 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 			x = w.Int64Value
 		case *proto.QualValue_StringValue:
 			x = w.StringValue
+			// SQLite passes an integer column's text as text; its own comparison reads a whole
+			// number in it as that number (vendor_item_id = '452907446' keeps the row).
+			if n, err := strconv.ParseInt(strings.TrimSpace(w.StringValue), 10, 64); err == nil {
+				if _, integers := any(out).([]int64); integers {
+					x = n
+				}
+			}
 		case *proto.QualValue_TimestampValue:
 			if w.TimestampValue != nil {
 				x = w.TimestampValue.AsTime()

@@ -104,6 +104,12 @@ func TestConvertQuals(t *testing.T) {
 		{name: "exact: a bound before 2010", quals: qualMap(q{colInquiryAt, "<", ts(postgresEpoch)}), limit: -1, exact: true,
 			want: query.Quals{Limit: -1, ExactTimes: true, InquiryAt: []query.Bound{{Op: "<", Value: postgresEpoch}}}},
 		{name: "wrong type", quals: qualMap(q{colOrderID, "=", str("x")}), limit: -1, wantErr: "order_id: expected an integer"},
+		// SQLite passes an integer column's text as text, and compares a whole number in it as the number.
+		{name: "a whole number as text", quals: qualMap(q{colVendorItemID, "=", list(str(" 452907446 "), i64(7))}, q{colOrderID, "=", str("12")}), limit: -1,
+			want: query.Quals{Limit: -1, VendorItemID: [][]int64{{452907446, 7}}, OrderID: [][]int64{{12}}}},
+		{name: "a decimal as text", quals: qualMap(q{colInquiryID, "=", str("1.0")}), limit: -1, wantErr: "inquiry_id: expected an integer"},
+		{name: "a number as a status", quals: qualMap(q{colInquiryStatus, "=", str("1")}), limit: -1,
+			want: query.Quals{Limit: -1, InquiryStatus: [][]string{{"1"}}}},
 		{name: "wrong status type", quals: qualMap(q{colInquiryStatus, "=", list(i64(1))}), limit: -1, wantErr: "inquiry_status: expected text"},
 		{name: "wrong time type", quals: qualMap(q{colInquiryAt, ">", i64(1)}), limit: -1, wantErr: "inquiry_at: expected a timestamp"},
 	}
