@@ -101,6 +101,30 @@ func TestConditionMatches(t *testing.T) {
 	})
 }
 
+// TestBooleanTests: a BOOLEAN column alone, under not, and with is [not] true or false keep the
+// rows Postgres keeps for true, false and NULL (is never gives NULL; the column alone and not do).
+func TestBooleanTests(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		where string
+		keeps [3]bool // of true, false, NULL
+	}{
+		{"need_answer", [3]bool{true, false, false}},
+		{"not need_answer", [3]bool{false, true, false}},
+		{"need_answer is true", [3]bool{true, false, false}},
+		{"need_answer IS NOT TRUE", [3]bool{false, true, true}},
+		{"need_answer is false", [3]bool{false, true, false}},
+		{"need_answer is not false", [3]bool{true, false, true}},
+		{"not (need_answer is not true) or need_answer", [3]bool{true, false, false}},
+		{"(need_answer) and inquiry_id = 10", [3]bool{true, false, false}},
+		{"need_answer or inquiry_id = 11", [3]bool{true, false, false}},
+	} {
+		for i, cell := range []*proto.Column{boolCol(true), boolCol(false), nullCol()} {
+			assertMatches(t, row{"inquiry_id": intCol(10), "need_answer": cell}, []matchCase{{tt.where, tt.keeps[i]}})
+		}
+	}
+}
+
 // TestLikeMatches: like reads its pattern as Postgres does: _ matches a line break too, \ or the
 // escape character makes the next character itself, and regular-expression characters are text.
 func TestLikeMatches(t *testing.T) {

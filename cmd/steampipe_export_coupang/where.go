@@ -19,7 +19,7 @@ import (
 // expr is a parsed --where: a comparison of Column with typed Values (int64, string, bool or
 // time.Time, matching the column's type), or Args joined by "and" / "or", or negated by "not".
 type expr struct {
-	Op     string // =, <>, <, <=, >, >=, in, like, ilike, is null, is not null; and, or, not
+	Op     string // =, <>, <, <=, >, >=, in, like, ilike, is null, is not null; and, or, not (see booleanTest)
 	Column column // of a comparison; nil for and, or and not
 	Values []any  // one value, or the IN list; like and ilike hold their pattern as a *regexp.Regexp
 	Args   []expr // the operands of and and or; the one operand of not
@@ -127,14 +127,18 @@ func (p *whereParser) comparison() (expr, error) {
 	op, negated := strings.CutPrefix(op, "not ") // not in, not between: as Postgres reads them, not (...)
 	e := expr{Column: col, Op: op}
 	switch {
+	case col.Type == proto.ColumnType_BOOL && (op == "" && p.atConditionEnd() || strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false")):
+		return booleanTest(col, op), nil
+	case strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false"):
+		return expr{}, fmt.Errorf("%s is %s: %s tests BOOLEAN columns only", col.Name, typeName[col.Type], op)
 	case op == "":
-		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, like, ilike (or not in, not between, not like, not ilike), is null, is not null", p.match(wordPattern), name)
+		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, like, ilike (or not in, not between, not like, not ilike), is null, is not null (and is [not] true or false)", p.match(wordPattern), name)
 	case op == "is null" || op == "is not null":
 		return e, nil
 	case col.Type == proto.ColumnType_JSON:
 		return expr{}, fmt.Errorf("column %s is JSONB: --where compares scalar columns only (is null works); use Steampipe for JSON operators", col.Name)
 	case col.Type == proto.ColumnType_BOOL && op != "=" && op != "<>" && op != "in":
-		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false", op, col.Name)
+		return expr{}, fmt.Errorf("operator %s is not valid for %s, a BOOLEAN column: use = or != with true or false, is [not] true, or the column alone", op, col.Name)
 	case strings.HasSuffix(op, "like") && col.Type != proto.ColumnType_STRING:
 		return expr{}, fmt.Errorf("%s is %s: %s compares text columns only, as in Postgres; compare %s with =, <, > or between", col.Name, typeName[col.Type], op, col.Name)
 	}
@@ -145,6 +149,26 @@ func (p *whereParser) comparison() (expr, error) {
 		e = expr{Op: "not", Args: []expr{e}}
 	}
 	return e, err
+}
+
+// booleanTest is a BOOLEAN column alone (need_answer, true when it is true) or tested with is [not]
+// true or false, which, unlike =, is never NULL: need_answer is true is need_answer is not null and
+// need_answer = true, and is not true its not.
+func booleanTest(col column, op string) expr {
+	e := expr{Op: "and", Args: []expr{{Op: "is not null", Column: col}, {Op: "=", Column: col, Values: []any{!strings.HasSuffix(op, "false")}}}}
+	switch {
+	case op == "":
+		return e.Args[1]
+	case strings.Contains(op, "not"):
+		return expr{Op: "not", Args: []expr{e}}
+	}
+	return e
+}
+
+// atConditionEnd reports whether a condition may end here: at the end, a ), and or or.
+func (p *whereParser) atConditionEnd() bool {
+	p.skipSpace()
+	return p.pos == len(p.src) || p.atStop(false)
 }
 
 // values reads the operator's values onto e.Values: `(v1, v2, ...)`, `low and high`, or one.
@@ -250,7 +274,7 @@ func (p *whereParser) symbol(s string) bool {
 
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
-	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?null)\b)`)
+	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false))\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
