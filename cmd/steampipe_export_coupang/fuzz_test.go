@@ -42,6 +42,9 @@ func FuzzParseWhere(f *testing.F) {
 		"item_name = 'a' and inquiry_id = 1", "inquiry_id = 1 -- comment", "inquiry_id == 1", "inquiry_id =",
 		"inquirY_At>\xa9\"", "item_name = >\xff", "item_name = a\nb'", "item_name = $$\xff$$", "item_name = 1::text\r",
 		"item_name like '%a_\\%'", "item_name not ilike 'A!%' escape '!'", "item_name like '\xff%'", "item_name like 'a' escape ''",
+		"item_name ilike 'İ%' escape 'İ'", "not need_answer or need_answer is not true", "(need_answer) and need_answer is false",
+		"item_name is true", "inquiry_at > now() - interval '1 day 1 day'", "inquiry_at > current_date - 1 + interval '2 hours' - 1",
+		"(item_name = 'a'::text)", "inquiry_at > '2024-05-01 09:00:00,5+16'",
 	} {
 		f.Add(s, int64(-1))
 	}

@@ -110,7 +110,8 @@ func (p *whereParser) unexpected(err error) error {
 }
 
 // comparison reads `col OP value`, `col [not] in (v1, v2)`, `col [not] between v1 and v2`,
-// `col [not] [i]like pattern [escape c]` or `col is [not] null`.
+// `col [not] [i]like pattern [escape c]`, `col is [not] null`, or a BOOLEAN col alone or `is [not]
+// true` (or false).
 func (p *whereParser) comparison() (expr, error) {
 	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
@@ -125,11 +126,11 @@ func (p *whereParser) comparison() (expr, error) {
 		op = "<>"
 	}
 	op, negated := strings.CutPrefix(op, "not ") // not in, not between: as Postgres reads them, not (...)
-	e := expr{Column: col, Op: op}
+	e, isTest := expr{Column: col, Op: op}, strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false")
 	switch {
-	case col.Type == proto.ColumnType_BOOL && (op == "" && p.atConditionEnd() || strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false")):
+	case col.Type == proto.ColumnType_BOOL && (isTest || op == "" && p.atConditionEnd()):
 		return booleanTest(col, op), nil
-	case strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false"):
+	case isTest:
 		return expr{}, fmt.Errorf("%s is %s: %s tests BOOLEAN columns only", col.Name, typeName[col.Type], op)
 	case op == "":
 		return expr{}, fmt.Errorf("bad operator %q after %s: use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2, like, ilike (or not in, not between, not like, not ilike), is null, is not null (and is [not] true or false)", p.match(wordPattern), name)
