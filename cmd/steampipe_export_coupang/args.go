@@ -156,6 +156,7 @@ Flags:
                            col in (v1, v2), col between v1 and v2, col is null, col is not null,
                            text_col like '%%word%%', text_col ilike 'a_c%%' (%% any text, _ one character),
                            bool_col, bool_col is [not] true, bool_col is [not] false,
+                           'v' < col (a value first: quoted, a whole number, now() or current_date),
                            joined with and, or, not and parentheses
                          values: 'quoted', "quoted", or bare numbers and words (not a column's name, nor null);
                          timestamps: RFC 3339, yyyy-MM-dd or 'yyyy-MM-dd HH:mm:ss' (no offset: Korean time, UTC+9),

@@ -79,6 +79,14 @@ func TestConditionMatches(t *testing.T) {
 		{"item_name = '무선 이어폰'", true},
 		{"item_name > '무'", true},
 		{"need_answer = true", true},
+		// A value first is the column compared the other way round, as in Postgres.
+		{"'2024-05-01 12:00:00' <= inquiry_at", true},
+		{"'2024-05-01 12:00:00' < inquiry_at", false},
+		{"9 < inquiry_id and +10 >= inquiry_id and 10 = inquiry_id and 11 != inquiry_id", true},
+		{"'무선' < item_name", true},
+		{"now() - interval '1 day' > inquiry_at", true},
+		{"current_date < inquiry_at", false},
+		{"'true' = need_answer", true},
 		{"need_answer != true", false},
 		{"partner_counseling_status in ('ANSWER', 'TRANSFER')", true},
 		// like and ilike match the whole value: % any text, _ one character.

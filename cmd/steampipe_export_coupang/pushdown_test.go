@@ -53,6 +53,8 @@ func TestPlanPushdown(t *testing.T) {
 		{"no conditions passes the limit", nil, 5, nil, 5},
 		{"no limit", nil, -1, nil, -1},
 		{"key column equality", []string{"vendor_item_id = 7"}, 5, []string{"vendor_item_id = 7"}, 5},
+		{"a value first is the column compared the other way round", []string{"'2024-05-01' <= inquiry_at and 7 = vendor_item_id", "'2024-06-01 10:00' > inquiry_at"}, 5,
+			[]string{"inquiry_at >= 2024-05-01T00:00:00+09:00", "vendor_item_id = 7", "inquiry_at < 2024-06-01T10:00:00+09:00"}, 5},
 		{"get key column", []string{"inquiry_id = 9"}, 1, []string{"inquiry_id = 9"}, 1},
 		{"every time operator", []string{"inquiry_at > 2024-05-01", "inquiry_at <= 2024-05-07", "inquiry_at = 2024-05-03", "inquiry_at < 2024-06-01", "inquiry_at >= 2024-04-01"}, 3,
 			[]string{"inquiry_at > 2024-05-01T00:00:00+09:00", "inquiry_at <= 2024-05-07T00:00:00+09:00", "inquiry_at = 2024-05-03T00:00:00+09:00",

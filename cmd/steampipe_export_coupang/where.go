@@ -113,6 +113,9 @@ func (p *whereParser) unexpected(err error) error {
 // `col [not] [i]like pattern [escape c]`, `col is [not] null`, or a BOOLEAN col alone or `is [not]
 // true` (or false).
 func (p *whereParser) comparison() (expr, error) {
+	if p.skipSpace(); !identPattern.MatchString(p.src[p.pos:]) || timePattern.MatchString(p.src[p.pos:]) {
+		return p.valueFirst()
+	}
 	name := strings.ToLower(p.match(identPattern))
 	if name == "" {
 		return expr{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
@@ -150,6 +153,30 @@ func (p *whereParser) comparison() (expr, error) {
 		e = expr{Op: "not", Args: []expr{e}}
 	}
 	return e, err
+}
+
+// mirrored is the operator of a comparison written the other way round: a < b is b > a.
+var mirrored = map[string]string{"=": "=", "<>": "<>", "!=": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+// valueFirst reads a comparison whose value comes first ('2024-05-01' <= inquiry_at, 5 = order_id,
+// now() - interval '1 day' < inquiry_at) as Postgres does: as the column compared with the value the
+// other way round, which comparison then reads with every check of its own.
+func (p *whereParser) valueFirst() (expr, error) {
+	start := p.pos
+	if _, quote, _ := p.quoted("'"); quote == "" {
+		if _, ok, _ := p.timeExpr(); !ok {
+			p.match(integerPattern)
+		}
+	}
+	value := strings.TrimSpace(p.src[start:p.pos])
+	op, name := mirrored[p.match(symbolPattern)], p.match(identPattern)
+	switch {
+	case value == "":
+		return expr{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
+	case op == "" || name == "":
+		return expr{}, fmt.Errorf("expected a comparison with a column after %s: a value comes first only in quotes, as a whole number or as now() or current_date, and with =, !=, <, <=, > or >=, like '2024-05-01' <= inquiry_at", shown(value))
+	}
+	return (&whereParser{src: name + " " + op + " " + value, table: p.table, now: p.now}).comparison()
 }
 
 // booleanTest is a BOOLEAN column alone (need_answer, true when it is true) or tested with is [not]
@@ -277,6 +304,8 @@ var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
 	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false))\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
+	integerPattern  = regexp.MustCompile(`^[-+]?[0-9]+`)
+	symbolPattern   = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>)`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
 	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)

@@ -139,6 +139,16 @@ func TestParseConditionErrors(t *testing.T) {
 	}{
 		{"", []string{"expected a column name"}},
 		{"= 3", []string{"expected a column name"}},
+		// A value first: read as the column compared the other way round, with the same checks.
+		{"'a' = ", []string{"expected a comparison with a column after 'a'", "like '2024-05-01' <= inquiry_at"}},
+		{"3 in (inquiry_id)", []string{"expected a comparison with a column after 3"}},
+		{"2024-05-01 <= inquiry_at", []string{"expected a comparison with a column after 2024", "in quotes"}},
+		{"'x' < nope", []string{`unknown column "nope"`}},
+		{"'x' < inquiry_id", []string{`bad number "x" for inquiry_id`}},
+		{"1 = vendor_item_ids", []string{"vendor_item_ids is JSONB"}},
+		{"'t' < need_answer", []string{"operator > is not valid for need_answer"}},
+		{"now() - interval '1 day 1 day' < inquiry_at", []string{"days come twice"}},
+		{"now() = item_name", []string{"now() and current_date compare with timestamp columns only"}},
 		{"nope = 3", []string{`unknown column "nope"`, "columns are inquiry_id, inquiry_at"}},
 		{"sp_connection_name = 'x'", []string{`unknown column "sp_connection_name"`}},
 		{"inquiry_id ~ 3", []string{`bad operator "~"`, "use one of =, !=, <, <=, >, >=, in (v1, v2), between v1 and v2"}},
