@@ -256,10 +256,13 @@ func (p *whereParser) likePattern(e *expr) error {
 	}
 	re, escaping := "^", false
 	for _, r := range pattern {
-		char := string(r)
+		char, literal := string(r), string(r)
+		if e.Op == "ilike" {
+			literal = strings.ToLower(char)
+		}
 		switch {
 		case escaping:
-			re, escaping = re+regexp.QuoteMeta(lowerFor(e.Op, char)), false
+			re, escaping = re+regexp.QuoteMeta(literal), false
 		case char == escape:
 			escaping = true
 		case r == '%':
@@ -267,7 +270,7 @@ func (p *whereParser) likePattern(e *expr) error {
 		case r == '_':
 			re += "."
 		default:
-			re += regexp.QuoteMeta(lowerFor(e.Op, char))
+			re += regexp.QuoteMeta(literal)
 		}
 	}
 	if escaping {
@@ -275,14 +278,6 @@ func (p *whereParser) likePattern(e *expr) error {
 	}
 	e.Values[0] = regexp.MustCompile("(?s)" + re + "$") // valid: every character but % and _ is quoted
 	return nil
-}
-
-// lowerFor is char in lower case for ilike, as it is for like.
-func lowerFor(op, char string) string {
-	if op == "ilike" {
-		return strings.ToLower(char)
-	}
-	return char
 }
 
 // sqlSpaces are the spaces of Postgres' scanner: ASCII only, so that no byte of a multi-byte
