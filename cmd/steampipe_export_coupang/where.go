@@ -96,13 +96,15 @@ func (p *whereParser) unary() (expr, error) {
 	return e, err
 }
 
-// unexpected is the error for what follows a whole condition where and, or or ) should: a cast or a
-// collation, which --where does not read, named as such; else err.
+// unexpected is the error for what follows a whole condition where and, or or ) should: a cast, a
+// test of a whole condition or a collation, which --where does not read, named as such; else err.
 func (p *whereParser) unexpected(err error) error {
 	p.skipSpace()
 	switch rest := p.src[p.pos:]; {
 	case strings.HasPrefix(rest, "::"):
 		return fmt.Errorf("%s: :: is a cast in SQL, which --where does not read: write the value alone, in single quotes for text; it is read as the column's type", shown(strings.TrimSpace(rest)))
+	case p.keyword("is"):
+		return fmt.Errorf("%s: is null, is true and is false follow a column, not parentheses or another test: write them right after the column, like need_answer is true", shown(strings.TrimSpace(rest)))
 	case p.keyword("collate"):
 		return fmt.Errorf("%s: --where compares as Postgres' C collation and takes no other; write like or ilike for other matches", shown(strings.TrimSpace(rest)))
 	}
@@ -121,6 +123,9 @@ func (p *whereParser) comparison() (expr, error) {
 		return expr{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
 	}
 	col, err := p.table.lookupColumn(name)
+	if err != nil && (name == "true" || name == "false" || name == "null") {
+		err = fmt.Errorf("%s before a column is not read: write the column first, like need_answer = true or answered_at is null", name)
+	}
 	if err != nil {
 		return expr{}, err
 	}
