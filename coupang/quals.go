@@ -209,6 +209,7 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 		vs = l.Values
 	}
 	out := make([]T, 0, len(vs))
+	_, integers := any(out).([]int64)
 	for _, v := range vs {
 		var x any
 		switch w := v.GetValue().(type) {
@@ -220,10 +221,8 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 			x = w.StringValue
 			// SQLite passes an integer column's text as text; its own comparison reads a whole
 			// number in it as that number (vendor_item_id = '452907446' keeps the row).
-			if n, err := strconv.ParseInt(strings.TrimSpace(w.StringValue), 10, 64); err == nil {
-				if _, integers := any(out).([]int64); integers {
-					x = n
-				}
+			if n, err := strconv.ParseInt(strings.TrimSpace(w.StringValue), 10, 64); err == nil && integers {
+				x = n
 			}
 		case *proto.QualValue_TimestampValue:
 			if w.TimestampValue != nil {

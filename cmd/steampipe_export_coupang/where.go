@@ -118,10 +118,7 @@ func (p *whereParser) comparison() (expr, error) {
 	if p.skipSpace(); !identPattern.MatchString(p.src[p.pos:]) || timePattern.MatchString(p.src[p.pos:]) {
 		return p.valueFirst()
 	}
-	name := strings.ToLower(p.match(identPattern))
-	if name == "" {
-		return expr{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")
-	}
+	name := strings.ToLower(p.match(identPattern)) // not "": valueFirst reads what no name starts
 	col, err := p.table.lookupColumn(name)
 	if err != nil && (name == "true" || name == "false" || name == "null") {
 		err = fmt.Errorf("%s before a column is not read: write the column first, like need_answer = true or answered_at is null", name)
@@ -300,12 +297,15 @@ func (p *whereParser) symbol(s string) bool {
 	return ok
 }
 
+// symbols are the comparison operators written as symbols, longest first.
+const symbols = `<=|>=|!=|<>|=|<|>`
+
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
-	operatorPattern = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false))\b)`)
+	operatorPattern = regexp.MustCompile(`^(` + symbols + `|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false))\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	integerPattern  = regexp.MustCompile(`^[-+]?[0-9]+`)
-	symbolPattern   = regexp.MustCompile(`^(<=|>=|!=|<>|=|<|>)`)
+	symbolPattern   = regexp.MustCompile(`^(` + symbols + `)`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
 	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)
@@ -601,8 +601,9 @@ func parseTimestamp(s string) (time.Time, error) {
 
 // readTimestamp reads s, without surrounding spaces, in the first of timestampLayouts that fits.
 func readTimestamp(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
 	for _, layout := range timestampLayouts {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), api.KST); err == nil {
+		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
 			return t, true
 		}
 	}

@@ -91,8 +91,11 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 // a LIMIT.
 func CompareFold(a, b string) int { return strings.Compare(fold(a), fold(b)) }
 
-// SameFold reports whether a and b are one value to CompareFold.
-func SameFold(a, b string) bool { return CompareFold(a, b) == 0 }
+// SameFold reports whether a and b are one value to CompareFold, without allocating: it matches
+// every row and reply of a scan.
+func SameFold(a, b string) bool {
+	return strings.EqualFold(strings.TrimRight(a, " "), strings.TrimRight(b, " "))
+}
 
 func fold(s string) string { return strings.ToLower(strings.TrimRight(s, " ")) }
 
