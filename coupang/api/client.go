@@ -485,15 +485,12 @@ func WithRequestHook(ctx context.Context, hook func(RequestInfo)) context.Contex
 // backoff is the delay before attempt n+1: the server's Retry-After when given (capped), else
 // exponential backoff with full jitter between MinBackoff and min(MaxBackoff, MinBackoff*2^n).
 func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
-	lo, ceiling := c.cfg.MinBackoff, c.cfg.MaxBackoff
 	if retryAfter > 0 {
 		return min(retryAfter, c.cfg.MaxRetryAfter)
 	}
-	if n < 30 && lo<<n > 0 && lo<<n < ceiling {
+	lo, ceiling := c.cfg.MinBackoff, c.cfg.MaxBackoff
+	if lo <= ceiling>>n { // MinBackoff*2^n <= MaxBackoff, tested without overflowing
 		ceiling = lo << n
-	}
-	if ceiling <= lo {
-		return lo
 	}
 	return lo + rand.N(ceiling-lo+1)
 }
