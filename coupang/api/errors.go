@@ -199,11 +199,10 @@ var statusKinds = map[int]ErrorKind{
 func statusError(status int, location string, body []byte) *Error {
 	e := &Error{Kind: kindOfStatus(status), StatusCode: status}
 	if status >= 300 && status <= 399 {
-		e.Message = "redirected to " + strconv.Quote(sanitize(location, 80))
-		e.Hint = hintFor(e.Kind, e.Message, true)
-		return e
+		e.Message = "redirected to " + strconv.Quote(sanitize(location, 80)) // matches the redirect's class
+	} else {
+		e.Message = cmp.Or(errorMessage(body), describeBody(body))
 	}
-	e.Message = cmp.Or(errorMessage(body), describeBody(body))
 	e.Hint = hintFor(e.Kind, e.Message, looksLikeHTML(body))
 	return e
 }
