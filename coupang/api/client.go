@@ -160,7 +160,7 @@ func ValidateBaseURL(raw string) error {
 	}
 	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 	// A host of only the root's dot ("https://.") names no server: written without it, it would be none.
-	if u.Host == "" || strings.TrimSuffix(u.Hostname(), ".") == "" {
+	if strings.TrimSuffix(u.Hostname(), ".") == "" {
 		return fmt.Errorf("base_url %q has no host: write it as scheme://host[:port], %s", shown, like)
 	}
 	if len(extra) > 0 {
@@ -172,13 +172,10 @@ func ValidateBaseURL(raw string) error {
 			return fmt.Errorf("base_url %q has port %s: use a port from 1 to 65535, or none for the scheme's", shown, p)
 		}
 	}
-	switch u.Scheme {
-	case "https":
+	switch {
+	case u.Scheme == "https", u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
 		return nil
-	case "http":
-		if IsLoopbackHost(u.Hostname()) {
-			return nil
-		}
+	case u.Scheme == "http":
 		return fmt.Errorf("base_url %q uses http: use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", shown)
 	}
 	return fmt.Errorf("base_url %q must start with https:// (or http:// for a loopback host)", shown)
