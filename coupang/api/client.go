@@ -403,28 +403,25 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	}
 	info := RequestInfo{Method: http.MethodGet, Path: path, Attempt: n, StatusCode: status, Duration: time.Since(start)}
 	logArgs := []any{"method", info.Method, "path", path, "attempt", n, "status", status, "duration", info.Duration}
-	var e *Error
-	if err != nil {
-		if !errors.As(err, &e) {
-			e = &Error{Kind: KindDecode, Message: err.Error(), Err: err}
-		}
-		e.Method, e.Path, e.StatusCode = http.MethodGet, path, cmp.Or(e.StatusCode, status)
-		if e.Kind == KindNetwork && errors.Is(actx.Err(), context.DeadlineExceeded) {
-			e.Message = fmt.Sprintf("no complete answer within %s (per-attempt timeout): %s", c.cfg.Timeout, e.Message)
-		}
-		e.Message = c.redact(e.Message)
-		info.Kind = e.Kind
-		c.cfg.Logger.Debug("coupang api attempt failed", append(logArgs, "error", e.Error())...)
-	} else {
-		c.cfg.Logger.Debug("coupang api attempt", logArgs...)
-	}
 	if hook, ok := ctx.Value(requestHookKey{}).(func(RequestInfo)); ok {
-		hook(info)
+		defer func() { hook(info) }() // once info.Kind is known
 	}
-	if e != nil {
-		return nil, e
+	if err == nil {
+		c.cfg.Logger.Debug("coupang api attempt", logArgs...)
+		return v, nil
 	}
-	return v, nil
+	e, ok := errors.AsType[*Error](err)
+	if !ok {
+		e = &Error{Kind: KindDecode, Message: err.Error(), Err: err}
+	}
+	e.Method, e.Path, e.StatusCode = http.MethodGet, path, cmp.Or(e.StatusCode, status)
+	if e.Kind == KindNetwork && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		e.Message = fmt.Sprintf("no complete answer within %s (per-attempt timeout): %s", c.cfg.Timeout, e.Message)
+	}
+	e.Message = c.redact(e.Message)
+	info.Kind = e.Kind
+	c.cfg.Logger.Debug("coupang api attempt failed", append(logArgs, "error", e.Error())...)
+	return nil, e
 }
 
 // send signs and sends one GET and returns the body of a 2xx answer.
