@@ -418,7 +418,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, path, query string, n in
 	if e.Kind == KindNetwork && errors.Is(actx.Err(), context.DeadlineExceeded) {
 		e.Message = fmt.Sprintf("no complete answer within %s (per-attempt timeout): %s", c.cfg.Timeout, e.Message)
 	}
-	e.Message = c.redact(e.Message)
+	e.Message = redactSecrets(string(c.redactKeys([]byte(e.Message))))
 	info.Kind = e.Kind
 	c.cfg.Logger.Debug("coupang api attempt failed", append(logArgs, "error", e.Error())...)
 	return nil, e

@@ -234,9 +234,6 @@ func redactSecrets(s string) string {
 	return hexRun.ReplaceAllString(s, "[redacted]")
 }
 
-// redact removes the client's keys and anything signature-like from s.
-func (c *Client) redact(s string) string { return redactSecrets(string(c.redactKeys([]byte(s)))) }
-
 // redactKeys replaces the client's keys in b; b itself when it holds none.
 func (c *Client) redactKeys(b []byte) []byte {
 	for _, key := range []string{c.cfg.SecretKey, c.cfg.AccessKey} {
