@@ -132,44 +132,35 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Timestamp is a time sent as a string in any layout parseTime reads; Time is in KST, or nil for
-// null and "". A number, boolean, object or array is an error.
+// Timestamp is a time sent as a string in one of TimeLayouts; Time is in KST (an offset is kept as
+// the instant), or nil for null and "". A number, boolean, object or array is an error.
 type Timestamp struct{ Time *time.Time }
+
+// TimeLayouts are the layouts of the times Coupang sends, read in KST unless they carry an offset.
+var TimeLayouts = []string{time.DateTime, "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	t := bytes.TrimSpace(b)
-	if len(t) > 0 && t[0] != '"' && !isNull(t) {
+	if !isNull(t) && t[0] != '"' {
 		return typeError[Timestamp]("expected a time string, got %s", kindOfJSON(t))
 	}
 	var s String
 	if err := s.UnmarshalJSON(t); err != nil {
 		return err
 	}
-	v, err := parseTime(string(s))
-	if err != nil {
-		return typeError[Timestamp]("%v", err)
-	}
-	ts.Time = v
-	return nil
-}
-
-// TimeLayouts are the layouts of the times Coupang sends, read in KST unless they carry an offset.
-var TimeLayouts = []string{time.DateTime, "2006-01-02T15:04:05", DateLayout, time.RFC3339, "2006-01-02 15:04:05Z07:00"}
-
-// parseTime parses a time as Coupang sends it: "2006-01-02 15:04:05", "2006-01-02T15:04:05",
-// RFC 3339 or "2006-01-02", in KST (an offset is kept as the instant); "" gives nil.
-func parseTime(s string) (*time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
+	text := strings.TrimSpace(string(s))
+	if text == "" {
+		ts.Time = nil
+		return nil
 	}
 	for _, layout := range TimeLayouts {
-		if v, err := time.ParseInLocation(layout, s, KST); err == nil {
-			return new(v.In(KST)), nil
+		if v, err := time.ParseInLocation(layout, text, KST); err == nil {
+			ts.Time = new(v.In(KST))
+			return nil
 		}
 	}
-	return nil, fmt.Errorf("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(s, 40))
+	return typeError[Timestamp]("%q is not a time in a known layout (yyyy-MM-dd HH:mm:ss, RFC 3339 or yyyy-MM-dd)", sanitize(text, 40))
 }
 
 func isNull(raw []byte) bool {
