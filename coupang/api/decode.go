@@ -144,10 +144,8 @@ func codeError(code, message string) *Error {
 	kind, trimmed := KindDecode, strings.TrimSpace(code)
 	if n, err := strconv.Atoi(trimmed); err == nil {
 		kind = kindOfStatus(n)
-	} else if code == "" || strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
-		return nil
 	}
-	if kind == 0 {
+	if kind == 0 || code == "" || strings.EqualFold(trimmed, "SUCCESS") || strings.EqualFold(trimmed, "OK") {
 		return nil
 	}
 	code, msg := sanitize(code, 40), cmp.Or(sanitize(message, 300), "no message")
