@@ -133,7 +133,7 @@ func (p *whereParser) comparison() (expr, error) {
 	op, negated := strings.CutPrefix(op, "not ") // not in, not between: as Postgres reads them, not (...)
 	e, isTest := expr{Column: col, Op: op}, strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false")
 	switch {
-	case col.Type == proto.ColumnType_BOOL && (isTest || op == "" && p.atConditionEnd()):
+	case col.Type == proto.ColumnType_BOOL && (isTest || op == "" && p.atStop(false)): // past the spaces, as match skips them
 		return booleanTest(col, op), nil
 	case isTest:
 		return expr{}, fmt.Errorf("%s is %s: %s tests BOOLEAN columns only", col.Name, typeName[col.Type], op)
@@ -193,12 +193,6 @@ func booleanTest(col column, op string) expr {
 		return expr{Op: "not", Args: []expr{e}}
 	}
 	return e
-}
-
-// atConditionEnd reports whether a condition may end here: at the end, a ), and or or.
-func (p *whereParser) atConditionEnd() bool {
-	p.skipSpace()
-	return p.pos == len(p.src) || p.atStop(false)
 }
 
 // values reads the operator's values onto e.Values: `(v1, v2, ...)`, `low and high`, or one.
@@ -348,7 +342,7 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 			return nil
 		}
 		start := p.pos
-		for p.pos < len(p.src) && !p.atStop(inList) {
+		for !p.atStop(inList) {
 			p.pos++
 		}
 		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
@@ -413,8 +407,10 @@ var sqlValueWords = map[string]bool{
 	"current_catalog": true, "current_schema": true,
 }
 
+// atStop reports whether a bare value or a condition ends here: at the end, a ), the word and / or
+// after a space, or, inside an in list, a comma.
 func (p *whereParser) atStop(inList bool) bool {
-	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
+	if p.pos == len(p.src) || p.src[p.pos] == ')' || inList && p.src[p.pos] == ',' {
 		return true
 	}
 	if p.pos == 0 || strings.IndexByte(sqlSpaces, p.src[p.pos-1]) < 0 {
