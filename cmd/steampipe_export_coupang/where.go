@@ -580,10 +580,16 @@ var timestampLayouts = slices.Concat(api.TimeLayouts, []string{
 
 // parseTimestamp reads a timestampLayouts time, as Postgres would; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
-	t, ok := readTimestamp(s)
+	var t time.Time
+	var err error
+	for _, layout := range timestampLayouts { // the first that reads s
+		if t, err = time.ParseInLocation(layout, strings.TrimSpace(s), api.KST); err == nil {
+			break
+		}
+	}
 	_, offset := t.Zone()
 	switch {
-	case !ok:
+	case err != nil:
 		return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), '2024-05-01 09:00:00+09', 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
 	case t.Nanosecond()%1000 != 0: // Postgres rounds to microseconds, which Go does not
 		return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
@@ -593,17 +599,6 @@ func parseTimestamp(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("the offset is out of range: Postgres takes offsets from -15:59 to +15:59")
 	}
 	return t, nil
-}
-
-// readTimestamp reads s, without surrounding spaces, in the first of timestampLayouts that fits.
-func readTimestamp(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range timestampLayouts {
-		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // formatTimestamp writes an instant as RFC 3339 in Korean time.
