@@ -188,12 +188,7 @@ func (e expr) commonOut() expr {
 	}
 	rest := expr{Op: "or"}
 	for _, arm := range arms {
-		left := expr{Op: "and"}
-		for _, c := range arm {
-			if !inAll(c) {
-				left.add(c)
-			}
-		}
+		left := expr{Op: "and", Args: slices.DeleteFunc(slices.Clone(arm), inAll)}
 		switch len(left.Args) {
 		case 0: // this arm is the common conditions alone: the or adds no row to them
 			return common
