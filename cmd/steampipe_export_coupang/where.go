@@ -100,13 +100,13 @@ func (p *whereParser) unary() (expr, error) {
 // test of a whole condition or a collation, which --where does not read, named as such; else err.
 func (p *whereParser) unexpected(err error) error {
 	p.skipSpace()
-	switch rest := p.src[p.pos:]; {
-	case strings.HasPrefix(rest, "::"):
-		return fmt.Errorf("%s: :: is a cast in SQL, which --where does not read: write the value alone, in single quotes for text; it is read as the column's type", shown(strings.TrimSpace(rest)))
+	switch rest := shown(strings.TrimSpace(p.src[p.pos:])); {
+	case strings.HasPrefix(p.src[p.pos:], "::"):
+		return fmt.Errorf("%s: :: is a cast in SQL, which --where does not read: write the value alone, in single quotes for text; it is read as the column's type", rest)
 	case p.keyword("is"):
-		return fmt.Errorf("%s: is null, is true and is false follow a column, not parentheses or another test: write them right after the column, like need_answer is true", shown(strings.TrimSpace(rest)))
+		return fmt.Errorf("%s: is null, is true and is false follow a column, not parentheses or another test: write them right after the column, like need_answer is true", rest)
 	case p.keyword("collate"):
-		return fmt.Errorf("%s: --where compares as Postgres' C collation and takes no other; write like or ilike for other matches", shown(strings.TrimSpace(rest)))
+		return fmt.Errorf("%s: --where compares as Postgres' C collation and takes no other; write like or ilike for other matches", rest)
 	}
 	return err
 }
