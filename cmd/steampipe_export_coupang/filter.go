@@ -102,7 +102,7 @@ func (e expr) columns() []column {
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	top := expr{Op: "and"}
 	top.add(where.notPushed(false).commonOut())
-	allPushed := true
+	pushedLimit = limit
 	for _, e := range top.Args {
 		op, value := e.Op, any(e.Values) // IN goes as = with the list, as Postgres sends it
 		if op == "in" {
@@ -111,15 +111,12 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 			value = e.Values[0]
 		}
 		if e.Column == nil || !slices.Contains(t.keyColumn(e.Column.Name).GetOperators(), op) {
-			allPushed = false // or, not, is null, or an operator the key column lacks
+			pushedLimit = -1 // or, not, is null, or an operator the key column lacks
 			continue
 		}
 		quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: value})
 	}
-	if allPushed {
-		return quals, limit
-	}
-	return quals, -1
+	return quals, pushedLimit
 }
 
 // negatedOps are the comparisons Postgres puts for a negated one: not (a < b) is a >= b, in SQL's
@@ -191,12 +188,7 @@ func (e expr) commonOut() expr {
 	}
 	rest := expr{Op: "or"}
 	for _, arm := range arms {
-		left := expr{Op: "and"}
-		for _, c := range arm {
-			if !inAll(c) {
-				left.add(c)
-			}
-		}
+		left := expr{Op: "and", Args: slices.DeleteFunc(slices.Clone(arm), inAll)}
 		switch len(left.Args) {
 		case 0: // this arm is the common conditions alone: the or adds no row to them
 			return common

@@ -50,9 +50,8 @@ func newRowWriter(format string, bom bool, w io.Writer, cols []column) (rowWrite
 	}
 	sep := "{"
 	for _, col := range cols {
-		var key bytes.Buffer
-		key.WriteString(sep)
-		writeJSONString(&key, col.Name)
+		key := bytes.NewBufferString(sep)
+		writeJSONString(key, col.Name)
 		t.keys = append(t.keys, key.String()+":")
 		sep = ","
 	}

@@ -86,7 +86,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 		return err
 	}
 	if opts.Output == formatXLSX && isTerminal(stdout) {
-		return fmt.Errorf("--output xlsx writes a binary workbook: send it to a file, like > %s.xlsx", q.Table.Name)
+		return fmt.Errorf("--output xlsx writes a binary workbook: send it to a file, like > %s.xlsx", q.Plugin.Table)
 	}
 	buf := bufio.NewWriterSize(stdout, 64<<10)
 	w, err := newRowWriter(opts.Output, opts.BOM, buf, q.Output)
@@ -115,11 +115,10 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 
 // query is a validated export: what to ask the plugin for, what to keep, what to write.
 type query struct {
-	Table  *table
 	Output []column // written columns, in order
 	Where  expr
 	Limit  int64
-	Plugin inprocess.Query // the output columns and those the conditions read, with planPushdown's quals
+	Plugin inprocess.Query // the table, the output columns and those the conditions read, with planPushdown's quals
 }
 
 // planQuery checks the table, columns and conditions against the schema.
@@ -128,7 +127,7 @@ func planQuery(cat catalog, opts options) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &query{Table: t, Output: t.Columns, Limit: opts.Limit, Plugin: inprocess.Query{Table: t.Name}}
+	q := &query{Output: t.Columns, Limit: opts.Limit, Plugin: inprocess.Query{Table: t.Name}}
 	if len(opts.Select) > 0 {
 		q.Output = nil
 		for _, name := range opts.Select {
@@ -172,9 +171,9 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	case err == nil || errors.Is(err, errLimitReached):
 		return nil
 	case n > 0:
-		return fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Table.Name, n, err)
+		return fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Plugin.Table, n, err)
 	}
-	return fmt.Errorf("query on %s failed: %w", q.Table.Name, err)
+	return fmt.Errorf("query on %s failed: %w", q.Plugin.Table, err)
 }
 
 // isTerminal reports whether w is a terminal; /dev/null, a character device too, is not.

@@ -100,13 +100,13 @@ func (p *whereParser) unary() (expr, error) {
 // test of a whole condition or a collation, which --where does not read, named as such; else err.
 func (p *whereParser) unexpected(err error) error {
 	p.skipSpace()
-	switch rest := p.src[p.pos:]; {
-	case strings.HasPrefix(rest, "::"):
-		return fmt.Errorf("%s: :: is a cast in SQL, which --where does not read: write the value alone, in single quotes for text; it is read as the column's type", shown(strings.TrimSpace(rest)))
+	switch rest := shown(strings.TrimSpace(p.src[p.pos:])); {
+	case strings.HasPrefix(p.src[p.pos:], "::"):
+		return fmt.Errorf("%s: :: is a cast in SQL, which --where does not read: write the value alone, in single quotes for text; it is read as the column's type", rest)
 	case p.keyword("is"):
-		return fmt.Errorf("%s: is null, is true and is false follow a column, not parentheses or another test: write them right after the column, like need_answer is true", shown(strings.TrimSpace(rest)))
+		return fmt.Errorf("%s: is null, is true and is false follow a column, not parentheses or another test: write them right after the column, like need_answer is true", rest)
 	case p.keyword("collate"):
-		return fmt.Errorf("%s: --where compares as Postgres' C collation and takes no other; write like or ilike for other matches", shown(strings.TrimSpace(rest)))
+		return fmt.Errorf("%s: --where compares as Postgres' C collation and takes no other; write like or ilike for other matches", rest)
 	}
 	return err
 }
@@ -133,7 +133,7 @@ func (p *whereParser) comparison() (expr, error) {
 	op, negated := strings.CutPrefix(op, "not ") // not in, not between: as Postgres reads them, not (...)
 	e, isTest := expr{Column: col, Op: op}, strings.HasSuffix(op, "true") || strings.HasSuffix(op, "false")
 	switch {
-	case col.Type == proto.ColumnType_BOOL && (isTest || op == "" && p.atConditionEnd()):
+	case col.Type == proto.ColumnType_BOOL && (isTest || op == "" && p.atStop(false)): // past the spaces, as match skips them
 		return booleanTest(col, op), nil
 	case isTest:
 		return expr{}, fmt.Errorf("%s is %s: %s tests BOOLEAN columns only", col.Name, typeName[col.Type], op)
@@ -193,12 +193,6 @@ func booleanTest(col column, op string) expr {
 		return expr{Op: "not", Args: []expr{e}}
 	}
 	return e
-}
-
-// atConditionEnd reports whether a condition may end here: at the end, a ), and or or.
-func (p *whereParser) atConditionEnd() bool {
-	p.skipSpace()
-	return p.pos == len(p.src) || p.atStop(false)
 }
 
 // values reads the operator's values onto e.Values: `(v1, v2, ...)`, `low and high`, or one.
@@ -348,7 +342,7 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 			return nil
 		}
 		start := p.pos
-		for p.pos < len(p.src) && !p.atStop(inList) {
+		for !p.atStop(inList) {
 			p.pos++
 		}
 		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
@@ -413,8 +407,10 @@ var sqlValueWords = map[string]bool{
 	"current_catalog": true, "current_schema": true,
 }
 
+// atStop reports whether a bare value or a condition ends here: at the end, a ), the word and / or
+// after a space, or, inside an in list, a comma.
 func (p *whereParser) atStop(inList bool) bool {
-	if c := p.src[p.pos]; c == ')' || (inList && c == ',') {
+	if p.pos == len(p.src) || p.src[p.pos] == ')' || inList && p.src[p.pos] == ',' {
 		return true
 	}
 	if p.pos == 0 || strings.IndexByte(sqlSpaces, p.src[p.pos-1]) < 0 {
@@ -584,10 +580,16 @@ var timestampLayouts = slices.Concat(api.TimeLayouts, []string{
 
 // parseTimestamp reads a timestampLayouts time, as Postgres would; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
-	t, ok := readTimestamp(s)
+	var t time.Time
+	var err error
+	for _, layout := range timestampLayouts { // the first that reads s
+		if t, err = time.ParseInLocation(layout, strings.TrimSpace(s), api.KST); err == nil {
+			break
+		}
+	}
 	_, offset := t.Zone()
 	switch {
-	case !ok:
+	case err != nil:
 		return time.Time{}, fmt.Errorf("use RFC 3339 (2024-05-01T09:00:00+09:00), '2024-05-01 09:00:00+09', 2024-05-01 or '2024-05-01 09:00:00' (no offset means Korean time, UTC+9)")
 	case t.Nanosecond()%1000 != 0: // Postgres rounds to microseconds, which Go does not
 		return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
@@ -597,17 +599,6 @@ func parseTimestamp(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("the offset is out of range: Postgres takes offsets from -15:59 to +15:59")
 	}
 	return t, nil
-}
-
-// readTimestamp reads s, without surrounding spaces, in the first of timestampLayouts that fits.
-func readTimestamp(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range timestampLayouts {
-		if t, err := time.ParseInLocation(layout, s, api.KST); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // formatTimestamp writes an instant as RFC 3339 in Korean time.
