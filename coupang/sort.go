@@ -22,7 +22,7 @@ var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upp
 
 // sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be).
 func sortPushed(d *plugin.QueryData) bool {
-	return d.QueryContext != nil && len(d.QueryContext.SortOrder) > 0
+	return len(d.QueryContext.SortOrder) > 0
 }
 
 // runSorted fetches the scan's rows one group of windows at a time, newest first, and hands each
