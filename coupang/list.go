@@ -29,11 +29,11 @@ type scan struct {
 // listRows is the list function of a table: run fetches the scan's items, and rows makes each item's
 // rows, streamed while the query's limit wants more. limitCountsReplies is set for the reply and
 // comment tables.
-func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
-	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
+func listRows[R any](state *pluginState, limitCountsReplies bool, run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error,
+	rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 		defer trackFetch(ctx, &err)
-		s, err := newScan(ctx, d, state, table, limitCountsReplies)
+		s, err := newScan(ctx, d, state, limitCountsReplies)
 		if s == nil || err != nil {
 			return nil, err
 		}
@@ -100,9 +100,10 @@ func (o *rowOutput) flush(ctx context.Context) {
 	o.held = nil
 }
 
-// newScan prepares a list call of table; no scan and no error means nothing to do (a fan-out copy
-// that must return at once, or contradictory answer_type quals).
-func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
+// newScan prepares a list call of d's table; no scan and no error means nothing to do (a fan-out
+// copy that must return at once, or contradictory answer_type quals).
+func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limitCountsReplies bool) (*scan, error) {
+	table := d.Table.Name
 	keyQuals, fan, run, err := state.fans.scanQuals(d, state.holdRows)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", table, err)
@@ -172,11 +173,11 @@ func rowAt(r query.Row) time.Time { return r.Inquiry.InquiryAt }
 
 // onceEach drops an item emitted before: the variants of an inquiry_at list (one per value) can
 // each admit the same row, as each value is widened for the FDW's time shift.
-func onceEach[R any, K comparable](s *scan, key func(R) K, emit func(R) bool) func(R) bool {
+func onceEach[R any](s *scan, key func(R) rowKey, emit func(R) bool) func(R) bool {
 	if len(s.variants) < 2 {
 		return emit
 	}
-	seen := map[K]bool{}
+	seen := map[rowKey]bool{}
 	return func(r R) bool {
 		k := key(r)
 		if seen[k] {
