@@ -116,11 +116,8 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limit
 	}
 	exact, _ := ctx.Value(exactQualsKey{}).(bool)
 	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, exact, time.Now())
-	maxHeld, ok := ctx.Value(maxHeldRowsKey{}).(int)
-	if !ok {
-		maxHeld = maxHeldRows
-	}
-	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: maxHeld}}
+	maxHeld, _ := ctx.Value(maxHeldRowsKey{}).(int)
+	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: cmp.Or(maxHeld, maxHeldRows)}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
 	s.answerTypes, _ = query.Intersect(q.AnswerType, query.CompareFold)
 	if err == nil {
