@@ -146,7 +146,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	}
 	h := &holdback[query.Row]{emit: emit, at: rowAt, limited: queryLimit(d) >= 0}
 	if s.ids != nil {
-		return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
+		return s.listByInquiryID(ctx, h)
 	}
 	return runVariants(ctx, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 		return query.Fetch(ctx, s.client.ListInquiries, p, emit)
@@ -226,11 +226,11 @@ func runVariants[R any](ctx context.Context, s *scan, h *holdback[R], fetch func
 	return nil
 }
 
-// listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, a new
+// listByInquiryID reads each inquiry of s.ids from the single-inquiry endpoint into h, a new
 // holdback, filtered by the variants, then flushes h.
-func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
+func (s *scan) listByInquiryID(ctx context.Context, h *holdback[query.Row]) error {
 	var emits []func(query.Row) bool // emits[i] hands on the rows that passed h.filters[i]
-	for _, v := range variants {
+	for _, v := range s.variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
@@ -242,11 +242,11 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 	if len(emits) == 0 {
 		return nil // no request
 	}
-	for _, id := range ids {
+	for _, id := range s.ids {
 		if !api.SendableID(id) {
 			continue // names no inquiry and is not sent: no row, as Postgres would find
 		}
-		inq, err := client.GetInquiry(ctx, id)
+		inq, err := s.client.GetInquiry(ctx, id)
 		if api.KindOf(err) == api.KindNotFound {
 			continue
 		}

@@ -33,7 +33,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	collect := func(r query.Row) bool { rows = append(rows, r); return true }
 	if s.ids != nil {
 		h := &holdback[query.Row]{emit: collect, at: rowAt}
-		if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
+		if err := s.listByInquiryID(ctx, h); err != nil {
 			return err
 		}
 		_, err := emitSorted(rows, h.filters, limited, nil, emit)
