@@ -64,8 +64,7 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		if f == nil {
 			continue
 		}
-		limited := queryLimit(d) >= 0
-		if column != colInquiryID || holdRows || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
+		if column != colInquiryID || holdRows || sortPushed(d) || (queryLimit(d) >= 0 && d.Quals[colInquiryAt] != nil) {
 			f.whole.Store(true)
 			if !leader {
 				f.pass()
