@@ -58,21 +58,13 @@ type fanOut struct {
 // returning at once: copies running their own plans could stream a row Postgres may reject before
 // rows it surely keeps (see holdback).
 func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.KeyColumnQualMap, _ *fanOut, run bool, _ error) {
-	if d.QueryContext == nil || d.QueryContext.UnsafeQuals == nil || d.Table == nil || d.Table.List == nil {
-		return d.Quals, nil, true, nil
-	}
 	orig := plugin.NewKeyColumnQualValueMap(d.QueryContext.UnsafeQuals, d.Table.List.KeyColumns)
-	var connection string
-	if d.Connection != nil {
-		connection = d.Connection.Name
-	}
 	for column, cur := range d.Quals {
-		f, leader, first := fans.find(connection, orig[column], cur)
+		f, leader, first := fans.find(d.Connection.Name, orig[column], cur)
 		if f == nil {
 			continue
 		}
-		limited := queryLimit(d) >= 0
-		if column != colInquiryID || holdRows || sortPushed(d) || (limited && d.Quals[colInquiryAt] != nil) {
+		if column != colInquiryID || holdRows || sortPushed(d) || (queryLimit(d) >= 0 && d.Quals[colInquiryAt] != nil) {
 			f.whole.Store(true)
 			if !leader {
 				f.pass()

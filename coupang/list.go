@@ -29,11 +29,11 @@ type scan struct {
 // listRows is the list function of a table: run fetches the scan's items, and rows makes each item's
 // rows, streamed while the query's limit wants more. limitCountsReplies is set for the reply and
 // comment tables.
-func listRows[R any](state *pluginState, table string, limitCountsReplies bool,
-	run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error, rows func(*scan, R) []row) plugin.HydrateFunc {
+func listRows[R any](state *pluginState, limitCountsReplies bool, run func(*scan, context.Context, *plugin.QueryData, func(R) bool) error,
+	rows func(*scan, R) []row) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (_ any, err error) {
 		defer trackFetch(ctx, &err)
-		s, err := newScan(ctx, d, state, table, limitCountsReplies)
+		s, err := newScan(ctx, d, state, limitCountsReplies)
 		if s == nil || err != nil {
 			return nil, err
 		}
@@ -100,9 +100,10 @@ func (o *rowOutput) flush(ctx context.Context) {
 	o.held = nil
 }
 
-// newScan prepares a list call of table; no scan and no error means nothing to do (a fan-out copy
-// that must return at once, or contradictory answer_type quals).
-func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table string, limitCountsReplies bool) (*scan, error) {
+// newScan prepares a list call of d's table; no scan and no error means nothing to do (a fan-out
+// copy that must return at once, or contradictory answer_type quals).
+func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limitCountsReplies bool) (*scan, error) {
+	table := d.Table.Name
 	keyQuals, fan, run, err := state.fans.scanQuals(d, state.holdRows)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", table, err)
@@ -115,11 +116,8 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, table
 	}
 	exact, _ := ctx.Value(exactQualsKey{}).(bool)
 	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, exact, time.Now())
-	maxHeld, ok := ctx.Value(maxHeldRowsKey{}).(int)
-	if !ok {
-		maxHeld = maxHeldRows
-	}
-	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: maxHeld}}
+	maxHeld, _ := ctx.Value(maxHeldRowsKey{}).(int)
+	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: cmp.Or(maxHeld, maxHeldRows)}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
 	s.answerTypes, _ = query.Intersect(q.AnswerType, query.CompareFold)
 	if err == nil {
@@ -148,7 +146,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	}
 	h := &holdback[query.Row]{emit: emit, at: rowAt, limited: queryLimit(d) >= 0}
 	if s.ids != nil {
-		return listByInquiryID(ctx, s.client, s.variants, s.ids, h)
+		return s.listByInquiryID(ctx, h)
 	}
 	return runVariants(ctx, s, h, func(ctx context.Context, p *query.Plan, emit func(query.Row) bool) error {
 		return query.Fetch(ctx, s.client.ListInquiries, p, emit)
@@ -172,11 +170,11 @@ func rowAt(r query.Row) time.Time { return r.Inquiry.InquiryAt }
 
 // onceEach drops an item emitted before: the variants of an inquiry_at list (one per value) can
 // each admit the same row, as each value is widened for the FDW's time shift.
-func onceEach[R any, K comparable](s *scan, key func(R) K, emit func(R) bool) func(R) bool {
+func onceEach[R any](s *scan, key func(R) rowKey, emit func(R) bool) func(R) bool {
 	if len(s.variants) < 2 {
 		return emit
 	}
-	seen := map[K]bool{}
+	seen := map[rowKey]bool{}
 	return func(r R) bool {
 		k := key(r)
 		if seen[k] {
@@ -228,11 +226,11 @@ func runVariants[R any](ctx context.Context, s *scan, h *holdback[R], fetch func
 	return nil
 }
 
-// listByInquiryID reads each inquiry of ids from the single-inquiry endpoint into h, a new
+// listByInquiryID reads each inquiry of s.ids from the single-inquiry endpoint into h, a new
 // holdback, filtered by the variants, then flushes h.
-func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Quals, ids []int64, h *holdback[query.Row]) error {
+func (s *scan) listByInquiryID(ctx context.Context, h *holdback[query.Row]) error {
 	var emits []func(query.Row) bool // emits[i] hands on the rows that passed h.filters[i]
-	for _, v := range variants {
+	for _, v := range s.variants {
 		f, ok, err := query.NewFilter(v)
 		if err != nil {
 			return err
@@ -244,11 +242,11 @@ func listByInquiryID(ctx context.Context, client *api.Client, variants []query.Q
 	if len(emits) == 0 {
 		return nil // no request
 	}
-	for _, id := range ids {
+	for _, id := range s.ids {
 		if !api.SendableID(id) {
 			continue // names no inquiry and is not sent: no row, as Postgres would find
 		}
-		inq, err := client.GetInquiry(ctx, id)
+		inq, err := s.client.GetInquiry(ctx, id)
 		if api.KindOf(err) == api.KindNotFound {
 			continue
 		}

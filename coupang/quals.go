@@ -89,7 +89,7 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 // or none: the column holds one value on every row of a connection.
 func unappliedUnderLimit(d *plugin.QueryData) error {
 	limit := queryLimit(d)
-	if limit < 0 || d.QueryContext == nil || d.Table == nil || d.Table.List == nil {
+	if limit < 0 {
 		return nil
 	}
 	const page = "read the table in a materialized CTE and filter and page that: " +
@@ -241,7 +241,7 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 // queryLimit is the query's limit, negative for none. Turbot's FDW adds LIMIT and OFFSET in a 32-bit
 // int, so a sum past 2^31-1 arrives negative too: no limit to honour, as Postgres applies its own.
 func queryLimit(d *plugin.QueryData) int64 {
-	if d.QueryContext == nil || d.QueryContext.Limit == nil {
+	if d.QueryContext.Limit == nil {
 		return -1
 	}
 	return *d.QueryContext.Limit

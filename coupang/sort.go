@@ -22,7 +22,7 @@ var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upp
 
 // sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be).
 func sortPushed(d *plugin.QueryData) bool {
-	return d.QueryContext != nil && len(d.QueryContext.SortOrder) > 0
+	return len(d.QueryContext.SortOrder) > 0
 }
 
 // runSorted fetches the scan's rows one group of windows at a time, newest first, and hands each
@@ -33,7 +33,7 @@ func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(que
 	collect := func(r query.Row) bool { rows = append(rows, r); return true }
 	if s.ids != nil {
 		h := &holdback[query.Row]{emit: collect, at: rowAt}
-		if err := listByInquiryID(ctx, s.client, s.variants, s.ids, h); err != nil {
+		if err := s.listByInquiryID(ctx, h); err != nil {
 			return err
 		}
 		_, err := emitSorted(rows, h.filters, limited, nil, emit)

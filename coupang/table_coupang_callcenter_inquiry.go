@@ -14,7 +14,7 @@ func tableCoupangCallcenterInquiry(state *pluginState) *plugin.Table {
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID, colPartnerCounselingStatus,
 				colInquiryStatus, colCSPartnerCounselingStatus),
-			Hydrate: listRows(state, tableInquiry, false, (*scan).run, inquiryRows),
+			Hydrate: listRows(state, false, (*scan).run, inquiryRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID (inquiryId); `inquiry_id = X` reads that inquiry from the single-inquiry endpoint, one row per option ID."},

@@ -14,7 +14,7 @@ func tableCoupangCallcenterInquiryReply(state *pluginState) *plugin.Table {
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryID, colInquiryAt, colVendorItemID, colOrderID,
 				colPartnerCounselingStatus, colAnswerType),
-			Hydrate: listRows(state, tableReply, true, (*scan).run, replyRows),
+			Hydrate: listRows(state, true, (*scan).run, replyRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The inquiry ID; `inquiry_id = X` reads that inquiry from the single-inquiry endpoint."},

@@ -13,7 +13,7 @@ func tableCoupangProductInquiry(state *pluginState) *plugin.Table {
 		Description: "Questions buyers posted on the seller's product pages on Coupang (product Q&A), one row per question.",
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryAt, colAnsweredType), // the only filters of Coupang's product Q&A list
-			Hydrate:    listRows(state, tableProductInquiry, false, (*scan).runProducts, productInquiryRows),
+			Hydrate:    listRows(state, false, (*scan).runProducts, productInquiryRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID (inquiryId)."},

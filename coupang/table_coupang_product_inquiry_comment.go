@@ -13,7 +13,7 @@ func tableCoupangProductInquiryComment(state *pluginState) *plugin.Table {
 		Description: "Answers to the questions buyers posted on the seller's product pages on Coupang, one row per answer, with the question's key columns.",
 		List: &plugin.ListConfig{
 			KeyColumns: optionalKeyColumns(colInquiryAt, colAnsweredType),
-			Hydrate:    listRows(state, tableProductComment, true, (*scan).runProducts, productCommentRows),
+			Hydrate:    listRows(state, true, (*scan).runProducts, productCommentRows),
 		},
 		Columns: []*plugin.Column{
 			{Name: colInquiryID, Type: proto.ColumnType_INT, Description: "The question ID."},

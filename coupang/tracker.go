@@ -74,9 +74,10 @@ func WithNotices(ctx context.Context, show func(string)) context.Context {
 }
 
 func notify(ctx context.Context, table, msg string) {
-	plugin.Logger(ctx).Warn(table+": "+msg, "table", table)
+	msg = table + ": " + msg
+	plugin.Logger(ctx).Warn(msg, "table", table)
 	if show, ok := ctx.Value(noticeKey{}).(func(string)); ok {
-		show(table + ": " + msg)
+		show(msg)
 	}
 }
 
