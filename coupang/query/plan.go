@@ -80,10 +80,14 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays, ep); len(p.Windows) == 0 {
 		return p, nil
 	}
-	if perWindow := max(1, len(f.VendorItemIDs)); len(p.Windows)*perWindow > MaxRequests {
+	ids := f.VendorItemIDs
+	if ids == nil {
+		ids = []int64{0} // vendorItemId not sent
+	}
+	if n := len(p.Windows) * len(ids); n > MaxRequests {
 		return nil, fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
 			"narrow the inquiry_at range or the vendor_item_id list",
-			ErrPlanTooLarge, len(p.Windows), api.MaxWindowDays, perWindow, len(p.Windows)*perWindow, MaxRequests)
+			ErrPlanTooLarge, len(p.Windows), api.MaxWindowDays, len(ids), n, MaxRequests)
 	}
 	// A page no bigger than the limit costs no extra request only if every row it holds is streamed.
 	if q.Limit > 0 && q.Limit < int64(ep.MaxPageSize) && !q.LimitCountsReplies && p.lossless() {
@@ -92,10 +96,6 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	base := api.ListRequest{PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: p.PageSize}
 	if f.OrderID != nil && api.SendableID(*f.OrderID) {
 		base.OrderID = *f.OrderID // else filtered locally (0 would read as "not sent")
-	}
-	ids := f.VendorItemIDs
-	if ids == nil {
-		ids = []int64{0} // vendorItemId not sent
 	}
 	for i, w := range p.Windows {
 		for _, id := range ids {
