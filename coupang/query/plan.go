@@ -77,8 +77,12 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if lookbackDays <= 0 {
 		lookbackDays = DefaultLookbackDays
 	}
-	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays, ep); len(p.Windows) == 0 {
+	ws, lookback := f.windows(api.KoreanDate(now), lookbackDays)
+	if p.Windows = ws; len(ws) == 0 {
 		return p, nil
+	}
+	if lookback { // their span: a widened one-day piece reads one day more
+		p.Lookback = &Days{First: ws[len(ws)-1].Start, Last: ws[0].End, NoOptionID: ep != CallCenter}
 	}
 	ids := f.VendorItemIDs
 	if ids == nil {
@@ -107,13 +111,13 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 }
 
 // windows picks the contract's case and tiles its Korean dates over the widened bounds; lookback
-// is the range the default lookback decided, if it did.
-func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []Window, lookback *Days) {
+// says the default lookback decided the range, which the windows then span.
+func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookback bool) {
 	hi := today
 	if f.Upper != nil {
 		last := upperDate(f.widened(*f.Upper))
 		if last.Before(MinDate) {
-			return nil, nil // nothing that old exists
+			return nil, false // nothing that old exists
 		}
 		if last.Before(hi) {
 			hi = last
@@ -124,7 +128,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 	case f.Lower != nil:
 		lo = api.KoreanDate(f.widened(*f.Lower).Value)
 	case f.VendorItemIDs != nil:
-		return []Window{{}}, nil // case b: dateless, whole history; the filter applies any upper bound
+		return []Window{{}}, false // case b: dateless, whole history; the filter applies any upper bound
 	default:
 		// The lookback ends on the date of the earliest instant the upper bound could mean, so the
 		// days before it are read whatever the session TimeZone; the windows run on to the latest.
@@ -134,13 +138,13 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 				end = d
 			}
 		}
-		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), &Days{Last: hi, NoOptionID: ep != CallCenter}
+		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), true
 	}
 	if lo.Before(MinDate) {
 		lo = MinDate
 	}
 	if lo.After(hi) {
-		return nil, nil // empty, or wholly in the future
+		return nil, false // empty, or wholly in the future
 	}
 	// A one-day piece (only ever the oldest) becomes [d-1, d], as Coupang may reject start = end;
 	// the extra day lies outside the range, so windows stay disjoint and the filter drops its rows.
@@ -153,9 +157,6 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 			start = end.AddDate(0, 0, -1)
 		}
 		ws = append(ws, Window{Start: start, End: end})
-	}
-	if lookback != nil {
-		lookback.First = ws[len(ws)-1].Start // a widened one-day piece reads one day more
 	}
 	return ws, lookback
 }
