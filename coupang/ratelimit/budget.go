@@ -205,22 +205,20 @@ func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
 
 // openLocked opens path, takes its lock and reads it, at most max+1 bytes (one more than a valid
 // file holds). Closing f releases the lock.
-func openLocked(path string, max int) (f *os.File, content []byte, err error) {
-	if f, err = openFile(path); err != nil {
+func openLocked(path string, max int) (*os.File, []byte, error) {
+	f, err := openFile(path)
+	if err != nil {
 		return nil, nil, fmt.Errorf("open: %w", err)
 	}
-	buf := make([]byte, max+1)
-	n := 0
-	if err = lockFile(f); err != nil {
-		err = fmt.Errorf("lock: %w", err)
-	} else if n, err = f.ReadAt(buf, 0); errors.Is(err, io.EOF) {
-		err = nil
-	} else if err != nil {
-		err = fmt.Errorf("read: %w", err)
-	}
-	if err != nil {
+	if err := lockFile(f); err != nil {
 		f.Close()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("lock: %w", err)
+	}
+	buf := make([]byte, max+1)
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		f.Close()
+		return nil, nil, fmt.Errorf("read: %w", err)
 	}
 	return f, buf[:n], nil
 }
