@@ -166,12 +166,6 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	defer func() {
-		if sent == nil {
-			f.Close() // unlocks
-		}
-	}()
-	n := len(buf)
 	now := b.now().UnixNano()
 	log, ok := parse(buf)
 	if !ok {
@@ -181,12 +175,13 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	}
 	wait, read := admit(slices.Clone(log), now, r)
 	if wait == 0 { // read ends with now: record appends the moment of the send instead
-		return 0, func() { b.record(f, read[:len(read)-1], n, r) }, nil
+		return 0, func() { b.record(f, read[:len(read)-1], len(buf), r) }, nil
 	}
+	defer f.Close() // unlocks
 	if !ok || !slices.Equal(read, log) {
 		// A foreign file, or send times after now (the clock stepped back), which admit read as now:
 		// left in the file, they would make every later check wait another window.
-		return wait, nil, write(f, read, n)
+		return wait, nil, write(f, read, len(buf))
 	}
 	return wait, nil, nil
 }
