@@ -175,7 +175,7 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	}
 	wait, read := admit(slices.Clone(log), now, r)
 	if wait == 0 { // read ends with now: record appends the moment of the send instead
-		return 0, func() { b.record(f, read[:len(read)-1], len(buf), r) }, nil
+		return 0, func() { b.record(f, read[:len(read)-1], len(buf)) }, nil
 	}
 	defer f.Close() // unlocks
 	if !ok || !slices.Equal(read, log) {
@@ -186,13 +186,13 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	return wait, nil, nil
 }
 
-// record adds a send at the current time to log, writes it over the file's size bytes and unlocks.
-// A write error is returned by the next Reserve: the request it concerns is already on its way.
-func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
+// record adds a send at the current time to log, which admit left room for, writes it over the
+// file's size bytes and unlocks. A write error is returned by the next Reserve: the request is sent.
+func (b *Budget) record(f *os.File, log []int64, size int) {
 	defer f.Close()
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
-	if err := write(f, log[max(0, len(log)-r.Requests):], size); err != nil {
+	if err := write(f, log, size); err != nil {
 		err = fmt.Errorf("recording a send: %w", err)
 		b.failed.Store(&err)
 	}
