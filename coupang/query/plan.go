@@ -77,13 +77,21 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	if lookbackDays <= 0 {
 		lookbackDays = DefaultLookbackDays
 	}
-	if p.Windows, p.Lookback = f.windows(api.KoreanDate(now), lookbackDays, ep); len(p.Windows) == 0 {
+	ws, lookback := f.windows(api.KoreanDate(now), lookbackDays)
+	if p.Windows = ws; len(ws) == 0 {
 		return p, nil
 	}
-	if perWindow := max(1, len(f.VendorItemIDs)); len(p.Windows)*perWindow > MaxRequests {
+	if lookback { // their span: a widened one-day piece reads one day more
+		p.Lookback = &Days{First: ws[len(ws)-1].Start, Last: ws[0].End, NoOptionID: ep != CallCenter}
+	}
+	ids := f.VendorItemIDs
+	if ids == nil {
+		ids = []int64{0} // vendorItemId not sent
+	}
+	if n := len(p.Windows) * len(ids); n > MaxRequests {
 		return nil, fmt.Errorf("%w: %d windows of %d days x %d option IDs = %d first-page calls, more than the %d allowed; "+
 			"narrow the inquiry_at range or the vendor_item_id list",
-			ErrPlanTooLarge, len(p.Windows), api.MaxWindowDays, perWindow, len(p.Windows)*perWindow, MaxRequests)
+			ErrPlanTooLarge, len(p.Windows), api.MaxWindowDays, len(ids), n, MaxRequests)
 	}
 	// A page no bigger than the limit costs no extra request only if every row it holds is streamed.
 	if q.Limit > 0 && q.Limit < int64(ep.MaxPageSize) && !q.LimitCountsReplies && p.lossless() {
@@ -92,10 +100,6 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 	base := api.ListRequest{PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: p.PageSize}
 	if f.OrderID != nil && api.SendableID(*f.OrderID) {
 		base.OrderID = *f.OrderID // else filtered locally (0 would read as "not sent")
-	}
-	ids := f.VendorItemIDs
-	if ids == nil {
-		ids = []int64{0} // vendorItemId not sent
 	}
 	for i, w := range p.Windows {
 		for _, id := range ids {
@@ -107,13 +111,13 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 }
 
 // windows picks the contract's case and tiles its Korean dates over the widened bounds; lookback
-// is the range the default lookback decided, if it did.
-func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []Window, lookback *Days) {
+// says the default lookback decided the range, which the windows then span.
+func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookback bool) {
 	hi := today
 	if f.Upper != nil {
 		last := upperDate(f.widened(*f.Upper))
 		if last.Before(MinDate) {
-			return nil, nil // nothing that old exists
+			return nil, false // nothing that old exists
 		}
 		if last.Before(hi) {
 			hi = last
@@ -124,7 +128,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 	case f.Lower != nil:
 		lo = api.KoreanDate(f.widened(*f.Lower).Value)
 	case f.VendorItemIDs != nil:
-		return []Window{{}}, nil // case b: dateless, whole history; the filter applies any upper bound
+		return []Window{{}}, false // case b: dateless, whole history; the filter applies any upper bound
 	default:
 		// The lookback ends on the date of the earliest instant the upper bound could mean, so the
 		// days before it are read whatever the session TimeZone; the windows run on to the latest.
@@ -134,13 +138,13 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 				end = d
 			}
 		}
-		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), &Days{Last: hi, NoOptionID: ep != CallCenter}
+		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), true
 	}
 	if lo.Before(MinDate) {
 		lo = MinDate
 	}
 	if lo.After(hi) {
-		return nil, nil // empty, or wholly in the future
+		return nil, false // empty, or wholly in the future
 	}
 	// A one-day piece (only ever the oldest) becomes [d-1, d], as Coupang may reject start = end;
 	// the extra day lies outside the range, so windows stay disjoint and the filter drops its rows.
@@ -153,9 +157,6 @@ func (f *Filter) windows(today time.Time, lookbackDays int, ep *Endpoint) (ws []
 			start = end.AddDate(0, 0, -1)
 		}
 		ws = append(ws, Window{Start: start, End: end})
-	}
-	if lookback != nil {
-		lookback.First = ws[len(ws)-1].Start // a widened one-day piece reads one day more
 	}
 	return ws, lookback
 }

@@ -166,12 +166,6 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	defer func() {
-		if sent == nil {
-			f.Close() // unlocks
-		}
-	}()
-	n := len(buf)
 	now := b.now().UnixNano()
 	log, ok := parse(buf)
 	if !ok {
@@ -181,23 +175,24 @@ func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
 	}
 	wait, read := admit(slices.Clone(log), now, r)
 	if wait == 0 { // read ends with now: record appends the moment of the send instead
-		return 0, func() { b.record(f, read[:len(read)-1], n, r) }, nil
+		return 0, func() { b.record(f, read[:len(read)-1], len(buf)) }, nil
 	}
+	defer f.Close() // unlocks
 	if !ok || !slices.Equal(read, log) {
 		// A foreign file, or send times after now (the clock stepped back), which admit read as now:
 		// left in the file, they would make every later check wait another window.
-		return wait, nil, write(f, read, n)
+		return wait, nil, write(f, read, len(buf))
 	}
 	return wait, nil, nil
 }
 
-// record adds a send at the current time to log, writes it over the file's size bytes and unlocks.
-// A write error is returned by the next Reserve: the request it concerns is already on its way.
-func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
+// record adds a send at the current time to log, which admit left room for, writes it over the
+// file's size bytes and unlocks. A write error is returned by the next Reserve: the request is sent.
+func (b *Budget) record(f *os.File, log []int64, size int) {
 	defer f.Close()
 	log = append(log, b.now().UnixNano())
 	slices.Sort(log)
-	if err := write(f, log[max(0, len(log)-r.Requests):], size); err != nil {
+	if err := write(f, log, size); err != nil {
 		err = fmt.Errorf("recording a send: %w", err)
 		b.failed.Store(&err)
 	}
@@ -205,22 +200,20 @@ func (b *Budget) record(f *os.File, log []int64, size int, r Rate) {
 
 // openLocked opens path, takes its lock and reads it, at most max+1 bytes (one more than a valid
 // file holds). Closing f releases the lock.
-func openLocked(path string, max int) (f *os.File, content []byte, err error) {
-	if f, err = openFile(path); err != nil {
+func openLocked(path string, max int) (*os.File, []byte, error) {
+	f, err := openFile(path)
+	if err != nil {
 		return nil, nil, fmt.Errorf("open: %w", err)
 	}
-	buf := make([]byte, max+1)
-	n := 0
-	if err = lockFile(f); err != nil {
-		err = fmt.Errorf("lock: %w", err)
-	} else if n, err = f.ReadAt(buf, 0); errors.Is(err, io.EOF) {
-		err = nil
-	} else if err != nil {
-		err = fmt.Errorf("read: %w", err)
-	}
-	if err != nil {
+	if err := lockFile(f); err != nil {
 		f.Close()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("lock: %w", err)
+	}
+	buf := make([]byte, max+1)
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		f.Close()
+		return nil, nil, fmt.Errorf("read: %w", err)
 	}
 	return f, buf[:n], nil
 }

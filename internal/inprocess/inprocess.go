@@ -51,7 +51,7 @@ type Option func(*options)
 type options struct {
 	logger   hclog.Logger
 	limiters []Limiter
-	cacheTTL time.Duration
+	cacheTTL int64 // seconds
 	streamed bool
 }
 
@@ -68,7 +68,7 @@ func WithLogOutput(w io.Writer, level string) Option {
 // fraction rounds up, so no ttl above 0 leaves the cache off). The plugin turns it off for its own
 // tables (coupang.Plugin); tests use this to run queries as the engines send them.
 func WithQueryCache(ttl time.Duration) Option {
-	return func(o *options) { o.cacheTTL = ttl }
+	return func(o *options) { o.cacheTTL = int64((ttl + time.Second - 1) / time.Second) }
 }
 
 // WithStreamedRows has the plugin stream each row as soon as it is read (coupang.WithStreamedRows),
@@ -154,10 +154,9 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	}
 	// The SDK needs a query cache even when caching is off; disabled, every query reaches the API
 	// and passes its context to the fetch functions.
-	cacheTTL := int64((o.cacheTTL + time.Second - 1) / time.Second)
 	cache := &proto.SetCacheOptionsRequest{Enabled: false, MaxSizeMb: 1} // the SDK allocates the size up front
-	if cacheTTL > 0 {
-		cache = &proto.SetCacheOptionsRequest{Enabled: true, Ttl: cacheTTL, MaxSizeMb: 64}
+	if o.cacheTTL > 0 {
+		cache = &proto.SetCacheOptionsRequest{Enabled: true, Ttl: o.cacheTTL, MaxSizeMb: 64}
 	}
 	if _, err := server.SetCacheOptions(cache); err != nil {
 		return nil, fmt.Errorf("inprocess: set query cache options: %w", err)
@@ -180,7 +179,7 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), cacheTTL: cacheTTL}, nil
+	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), cacheTTL: o.cacheTTL}, nil
 }
 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
