@@ -444,14 +444,15 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	// An error quotes the body shortened, which could cut a key and keep its start: keys go first.
-	body = c.redactKeys(body)
 	switch status := resp.StatusCode; {
 	case err != nil:
 		return status, nil, networkError(fmt.Errorf("reading the response body: %w", err))
-	case len(body) > maxBodyBytes:
+	case len(body) > maxBodyBytes: // measured before redaction, which changes the length
 		return status, nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("response body larger than %d bytes", maxBodyBytes)}
-	case status < 200 || status > 299:
+	}
+	// An error quotes the body shortened, which could cut a key and keep its start: keys go first.
+	body = c.redactKeys(body)
+	if status := resp.StatusCode; status < 200 || status > 299 {
 		e := statusError(status, resp.Header.Get("Location"), body)
 		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return status, nil, e

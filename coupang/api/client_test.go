@@ -605,6 +605,19 @@ func TestOversizedBodyIsRefused(t *testing.T) {
 	assert.ErrorContains(t, err, "larger than")
 }
 
+// TestOversizedBodyWithAKeyIsRefused: the size limit is applied to the body as received; the
+// redaction of a key longer than its replacement must not bring an oversized body under it.
+func TestOversizedBodyWithAKeyIsRefused(t *testing.T) {
+	t.Parallel()
+	body := `{"code":200,"message":"` + testSecret + `","data":` + okList[strings.Index(okList, `{"content"`):]
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		writeJSON(w, 200, body+strings.Repeat(" ", maxBodyBytes+1-len(body)))
+	})
+	_, err := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 }).ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+	assert.Equal(t, KindDecode, KindOf(err))
+	assert.ErrorContains(t, err, "larger than")
+}
+
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
 	ok := Config{VendorID: testVendor, AccessKey: testAccess, SecretKey: testSecret}
