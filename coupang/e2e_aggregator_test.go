@@ -70,15 +70,14 @@ func TestAggregatorOptionListCompletes(t *testing.T) {
 		quals := map[string]*proto.Quals{"vendor_item_id": {Quals: []*proto.Qual{{FieldName: "vendor_item_id",
 			Operator: &proto.Qual_StringValue{StringValue: "="}, Value: options}}}}
 		qc := proto.NewQueryContext([]string{"inquiry_id", "vendor_item_id"}, quals, -1, nil)
-		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // only against a hang
 		s := &aggStream{ctx: ctx}
-		start := time.Now()
 		err := server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name(), Connection: "all",
 			ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{"c1": {Limit: qc.Limit}, "c2": {Limit: qc.Limit}}}, s)
-		took := time.Since(start)
+		hung := ctx.Err()
 		cancel()
 		require.NoError(t, err)
-		require.Less(t, took, 15*time.Second, "query %d hung until its deadline (%d rows)", i, s.rows)
+		require.NoError(t, hung, "query %d hung until its deadline (%d rows)", i, s.rows)
 		require.Positive(t, s.rows)
 	}
 }
