@@ -582,8 +582,9 @@ var timestampLayouts = slices.Concat(api.TimeLayouts, []string{
 func parseTimestamp(s string) (time.Time, error) {
 	var t time.Time
 	var err error
-	for _, layout := range timestampLayouts { // the first that reads s
-		if t, err = time.ParseInLocation(layout, strings.TrimSpace(s), api.KST); err == nil {
+	text := strings.TrimSpace(s)
+	for _, layout := range timestampLayouts { // the first that reads text
+		if t, err = time.ParseInLocation(layout, text, api.KST); err == nil {
 			break
 		}
 	}

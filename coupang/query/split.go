@@ -92,7 +92,9 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 func CompareFold(a, b string) int { return strings.Compare(fold(a), fold(b)) }
 
 // SameFold reports whether a and b are one value to CompareFold, without allocating: it matches
-// every row and reply of a scan.
+// every row and reply of a scan. strings.EqualFold also equates Unicode's fold variants (ſ and s,
+// ς and σ), which CompareFold does not; Coupang's values are ASCII, so only a literal
+// holding one could match more, and the engines recheck the =.
 func SameFold(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, " "), strings.TrimRight(b, " "))
 }
