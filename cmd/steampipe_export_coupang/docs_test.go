@@ -386,7 +386,7 @@ type postgres struct {
 // runs the server as the postgres user (PostgreSQL refuses to run as root).
 func startPostgres(t *testing.T) *postgres {
 	t.Helper()
-	initdb, pgctl := findTool(t, "initdb"), findTool(t, "pg_ctl")
+	pgctl := findTool(t, "pg_ctl")
 	pg := &postgres{psql: findTool(t, "psql")}
 	dir, err := os.MkdirTemp("", "docs-pg-")
 	require.NoError(t, err)
@@ -395,12 +395,43 @@ func startPostgres(t *testing.T) *postgres {
 	if os.Geteuid() == 0 {
 		pg.asUser = runAsPostgres(t, dir)
 	}
-	data := filepath.Join(dir, "data")
-	pg.mustRun(t, initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
-	pg.mustRun(t, pgctl, "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-o",
-		fmt.Sprintf("-k %s -c listen_addresses='' -p 5432 -c fsync=off", dir), "start")
-	t.Cleanup(func() { _ = pg.command(pgctl, "-D", data, "-m", "immediate", "stop").Run() })
+	serve(t, pg.command("sh", "-c", pgGuard, pgctl, dir, fmt.Sprintf("-k %s -c listen_addresses='' -p 5432 -c fsync=off", dir)))
 	return pg
+}
+
+// pgGuard initialises and starts the server ("$0" is pg_ctl, "$1" the folder, "$2" the server's
+// options), says "started", and when its standard input ends stops the server and removes the
+// folder. Only the test process holds that input open and the kernel closes it on any exit, so this
+// happens even when the test binary dies without running its cleanups (go test's timeout, a kill),
+// where pg_ctl alone would leave the server running, detached. The guard ignores the terminal's
+// interrupt, which reaches the whole process group, and the broken pipe of a test that has died.
+const pgGuard = `trap '' INT TERM HUP PIPE
+"$0" initdb -s -D "$1/data" -o "-U postgres -A trust --no-sync -E UTF8" || exit 1
+"$0" -D "$1/data" -l "$1/log" -w -o "$2" start >/dev/null || { cat "$1/log" >&2; exit 1; }
+echo started
+cat >/dev/null
+"$0" -D "$1/data" -m immediate stop >/dev/null
+rm -rf "$1"`
+
+// serve runs guard, waits until it says "started" and ends its input when the test ends.
+func serve(t *testing.T, guard *exec.Cmd) {
+	t.Helper()
+	held, err := guard.StdinPipe()
+	require.NoError(t, err)
+	said, err := guard.StdoutPipe()
+	require.NoError(t, err)
+	var stderr strings.Builder
+	guard.Stderr = &stderr
+	require.NoError(t, guard.Start())
+	stop := func() {
+		held.Close()
+		_ = guard.Wait()
+	}
+	if line, _ := bufio.NewReader(said).ReadString('\n'); line != "started\n" {
+		stop()
+		t.Fatalf("PostgreSQL did not start: %s", stderr.String())
+	}
+	t.Cleanup(stop)
 }
 
 // runAsPostgres hands dir to the postgres user and returns the command prefix to act as it.
@@ -429,12 +460,6 @@ func (pg *postgres) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(full[0], full[1:]...)
 	cmd.Dir = pg.dir
 	return cmd
-}
-
-func (pg *postgres) mustRun(t *testing.T, name string, args ...string) {
-	t.Helper()
-	out, err := pg.command(name, args...).CombinedOutput()
-	require.NoError(t, err, "%s %s: %s", name, strings.Join(args, " "), out)
 }
 
 // run runs one SQL statement and returns psql's output.
