@@ -1,13 +1,16 @@
 package coupang_test
 
 import (
+	"cmp"
 	"context"
 	"testing"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/require"
+	sdkgrpc "github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"google.golang.org/grpc"
@@ -36,6 +39,29 @@ func (s *aggStream) Context() context.Context { return s.ctx }
 // in the fan-out of the other, or a leader waits for tokens that never come.
 func TestAggregatorOptionListCompletes(t *testing.T) {
 	t.Parallel()
+	server, sb := startAggregator(t)
+	options, err := inprocess.QualValue(sb.VendorItemIDs()[:4])
+	require.NoError(t, err)
+	for i := range 8 {
+		quals := map[string]*proto.Quals{"vendor_item_id": {Quals: []*proto.Qual{{FieldName: "vendor_item_id",
+			Operator: &proto.Qual_StringValue{StringValue: "="}, Value: options}}}}
+		qc := proto.NewQueryContext([]string{"inquiry_id", "vendor_item_id"}, quals, -1, nil)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // only against a hang
+		s := &aggStream{ctx: ctx}
+		err := server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name(), Connection: "all",
+			ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{"c1": {Limit: qc.Limit}, "c2": {Limit: qc.Limit}}}, s)
+		hung := ctx.Err()
+		cancel()
+		require.NoError(t, err)
+		require.NoError(t, hung, "query %d hung until its deadline (%d rows)", i, s.rows)
+		require.Positive(t, s.rows)
+	}
+}
+
+// startAggregator serves the plugin in-process with connections c1 and c2 of one sandbox and an
+// aggregator "all" over them, as the Steampipe CLI configures them.
+func startAggregator(t *testing.T) (*sdkgrpc.PluginServer, *sandbox.Server) {
+	t.Helper()
 	sb, base := startSandbox(t, smallData)
 	var p *plugin.Plugin
 	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(ctx context.Context) *plugin.Plugin {
@@ -63,21 +89,34 @@ func TestAggregatorOptionListCompletes(t *testing.T) {
 	_, err = server.SetRateLimiters(&proto.SetRateLimitersRequest{Definitions: []*proto.RateLimiterDefinition{{
 		Name: fastLimiter.Name, FillRate: fastLimiter.FillRate, BucketSize: fastLimiter.BucketSize, Scope: fastLimiter.Scope}}})
 	require.NoError(t, err)
+	return server, sb
+}
 
-	options, err := inprocess.QualValue(sb.VendorItemIDs()[:4])
-	require.NoError(t, err)
-	for i := range 8 {
-		quals := map[string]*proto.Quals{"vendor_item_id": {Quals: []*proto.Qual{{FieldName: "vendor_item_id",
-			Operator: &proto.Qual_StringValue{StringValue: "="}, Value: options}}}}
-		qc := proto.NewQueryContext([]string{"inquiry_id", "vendor_item_id"}, quals, -1, nil)
-		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // only against a hang
-		s := &aggStream{ctx: ctx}
-		err := server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name(), Connection: "all",
-			ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{"c1": {Limit: qc.Limit}, "c2": {Limit: qc.Limit}}}, s)
-		hung := ctx.Err()
-		cancel()
-		require.NoError(t, err)
-		require.NoError(t, hung, "query %d hung until its deadline (%d rows)", i, s.rows)
-		require.Positive(t, s.rows)
+// TestAggregatorRefusesPushedSort: through an aggregator the CLI pushes ORDER BY inquiry_at DESC to
+// every child connection's scan, and the SDK streams the connections' rows without merging them, so
+// Postgres would read two sorted lists as one. Such a scan fails before any request, naming the
+// rewrite; the same sorted query on one connection returns its rows.
+func TestAggregatorRefusesPushedSort(t *testing.T) {
+	t.Parallel()
+	server, _ := startAggregator(t)
+	execute := func(connection string, children ...string) (rows int, err error) {
+		var tracker coupang.FetchTracker
+		s := &aggStream{ctx: coupang.WithFetchTracker(t.Context(), &tracker)}
+		qc := proto.NewQueryContext([]string{"inquiry_id", "inquiry_at"}, nil, 5, nil)
+		qc.SortOrder = newestFirst()
+		data := map[string]*proto.ExecuteConnectionData{}
+		for _, c := range children {
+			data[c] = &proto.ExecuteConnectionData{Limit: qc.Limit}
+		}
+		err = server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name() + connection,
+			Connection: connection, ExecuteConnectionData: data}, s)
+		return s.rows, cmp.Or(tracker.Err(), err) // the SDK may lose a list error (FetchTracker)
 	}
+	rows, err := execute("all", "c1", "c2")
+	require.ErrorContains(t, err, "ORDER BY inquiry_at through an aggregator connection cannot be answered exactly")
+	require.ErrorContains(t, err, "offset 0")
+	require.Zero(t, rows)
+	rows, err = execute("c1", "c1")
+	require.NoError(t, err)
+	require.Equal(t, 5, rows)
 }

@@ -108,7 +108,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limit
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", table, err)
 	}
-	if err := unappliedUnderLimit(d); err != nil { // every copy finds it; one reports it
+	if err := cmp.Or(unappliedUnderLimit(d), unmergedSort(d)); err != nil { // every copy finds it; one reports it
 		return nil, fan.firstError(fmt.Errorf("%s: %w", table, err))
 	}
 	if !run {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"time"
 
@@ -23,6 +24,34 @@ var errUpperDoubt = errors.New("ORDER BY inquiry_at DESC with a LIMIT and an upp
 // sortPushed reports whether Postgres pushed an ORDER BY (only inquiry_at DESC can be).
 func sortPushed(d *plugin.QueryData) bool {
 	return len(d.QueryContext.SortOrder) > 0
+}
+
+// Through an aggregator the Steampipe CLI pushes the sort to the scan of every child connection,
+// and the SDK streams each connection's rows as they come: Postgres would take rows sorted only
+// within each seller for one sorted list.
+var errUnmergedSort = errors.New("ORDER BY inquiry_at through an aggregator connection cannot be answered exactly: " +
+	"Steampipe hands the sort to the scan of each of its connections, whose rows come sorted only within each connection, " +
+	"and Postgres would read them as one sorted list (a wrong latest N, a group by inquiry_at split in two); " +
+	"sort outside the scan, as in select * from (select ... from AGGREGATOR.TABLE where ... offset 0) s order by inquiry_at desc limit N, " +
+	"or query one connection")
+
+// unmergedSort refuses a sort pushed to an Execute of more than one connection.
+func unmergedSort(d *plugin.QueryData) error {
+	if sortPushed(d) && executeConnections(d) > 1 {
+		return errUnmergedSort
+	}
+	return nil
+}
+
+// executeConnections is how many connections the SDK runs d's Execute for: more than one through an
+// aggregator. SDK v5.14.1 keeps that only as the capacity of the Execute's output channel, one slot
+// per connection (Plugin.execute), hence the reflection; TestAggregatorRefusesPushedSort fails if the
+// SDK stops keeping it there.
+func executeConnections(d *plugin.QueryData) int {
+	if out := reflect.ValueOf(d).Elem().FieldByName("outputChan"); out.Kind() == reflect.Chan {
+		return out.Cap()
+	}
+	return 1
 }
 
 // runSorted fetches the scan's rows one group of windows at a time, newest first, and hands each
