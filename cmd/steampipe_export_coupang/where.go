@@ -278,7 +278,39 @@ func (p *whereParser) likePattern(e *expr) error {
 
 // sqlSpaces are the spaces of Postgres' scanner: ASCII only, so that no byte of a multi-byte
 // character (갠 ends in 0xA0, U+00A0 read alone) counts as one; TrimLeft reads whole characters.
-const sqlSpaces = " \t\n\r\f\v"
+// Postgres 15 does not count \v, which its date and interval input do (literalSpaces).
+const sqlSpaces = " \t\n\r\f"
+
+// literalSpaces are the spaces Postgres' date, time and interval input skip: C's isspace, ASCII
+// only (U+00A0 and U+3000 are refused).
+const literalSpaces = sqlSpaces + "\v"
+
+// lowerASCII lowers A to Z only, as Postgres reads keywords and interval units (strings.ToLower
+// would read mİnutes as minutes).
+func lowerASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// caseless makes the letters of a regular expression match in either case, A to Z only, as
+// Postgres' scanner does: Go's (?i) would also read iſ as is and a Kelvin sign as k.
+func caseless(re string) string {
+	var b strings.Builder
+	escaped := false
+	for _, r := range re {
+		if 'a' <= r && r <= 'z' && !escaped {
+			fmt.Fprintf(&b, "[%c%c]", r, r+'A'-'a')
+			continue
+		}
+		escaped = r == '\\' && !escaped
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 func (p *whereParser) skipSpace() {
 	p.pos = len(p.src) - len(strings.TrimLeft(p.src[p.pos:], sqlSpaces))
@@ -296,13 +328,13 @@ const symbols = `<=|>=|!=|<>|=|<|>`
 
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
-	operatorPattern = regexp.MustCompile(`^(` + symbols + `|(?i:(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false))\b)`)
+	operatorPattern = regexp.MustCompile(`^(` + symbols + `|` + caseless(`(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false)`) + `\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	integerPattern  = regexp.MustCompile(`^[-+]?[0-9]+`)
 	symbolPattern   = regexp.MustCompile(`^(` + symbols + `)`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
-	timePattern     = regexp.MustCompile(`^(?i:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)
+	timePattern     = regexp.MustCompile(`^` + caseless(`(?:now\s*\(\s*\)|current_timestamp\b|current_date\b)`))
 )
 
 // match reads what re matches after any spaces; "" if none.
@@ -500,7 +532,7 @@ func intervalRange(text string) error {
 func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 	var sum interval
 	seen := map[string]bool{}
-	fields := strings.Fields(strings.ToLower(text))
+	fields := strings.FieldsFunc(lowerASCII(text), func(r rune) bool { return strings.ContainsRune(literalSpaces, r) })
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
 	}
@@ -578,11 +610,14 @@ var timestampLayouts = slices.Concat(api.TimeLayouts, []string{
 	"2006-01-02 15:04Z07", "2006-01-02T15:04Z07", "2006-01-02 15:04:05Z07", "2006-01-02T15:04:05Z07",
 	"2006-01-02 15:04:05Z0700", "2006-01-02T15:04:05Z0700"})
 
+// minute60 matches an offset with 60 minutes, which Go reads and Postgres refuses.
+var minute60 = regexp.MustCompile(`[+-][0-9]{2}:?60$`)
+
 // parseTimestamp reads a timestampLayouts time, as Postgres would; no offset means Korean time.
 func parseTimestamp(s string) (time.Time, error) {
 	var t time.Time
 	var err error
-	text := strings.TrimSpace(s)
+	text := strings.Trim(s, literalSpaces)
 	for _, layout := range timestampLayouts { // the first that reads text
 		if t, err = time.ParseInLocation(layout, text, api.KST); err == nil {
 			break
@@ -596,8 +631,10 @@ func parseTimestamp(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("write at most six digits after the second: Postgres keeps microseconds")
 	case strings.Contains(s, ","): // Go reads a comma before the fraction, Postgres does not
 		return time.Time{}, fmt.Errorf("write the fraction of a second after a point, like '2024-05-01 09:00:00.5'")
-	case offset >= 16*3600 || offset <= -16*3600:
+	case offset >= 16*3600 || offset <= -16*3600 || minute60.MatchString(text): // Go reads +09:60 as +10:00
 		return time.Time{}, fmt.Errorf("the offset is out of range: Postgres takes offsets from -15:59 to +15:59")
+	case t.Year() < 1:
+		return time.Time{}, fmt.Errorf("there is no year 0: Postgres' years run 4713 BC, ..., 1 BC, 1 AD")
 	}
 	return t, nil
 }

@@ -221,6 +221,15 @@ func TestParseConditionErrors(t *testing.T) {
 		{"item_name = 'a'::text", []string{"::text: :: is a cast"}},
 		{"(item_name = 'a'::text)", []string{"::text): :: is a cast"}},
 		{"item_name = 'a' collate \"C\"", []string{"compares as Postgres' C collation and takes no other"}},
+		// Found by comparing with Postgres 15: its scanner reads neither \v as a space nor ſ as s nor a
+		// Kelvin sign as k, and its interval input takes ASCII spaces and letters only.
+		{"order_id\v=\v1", []string{`bad operator "\v=\v1"`}},
+		{"need_answer\vor\vanswer_type = 'vendor'", []string{"bad operator"}},
+		{"item_name iſ null", []string{`bad operator "iſ"`}},
+		{"item_name li\u212ae 'a'", []string{"bad operator"}},
+		{"inquiry_at >= now() - interval '3\u00a0days'", []string{"bad interval"}},
+		{"inquiry_at >= now() - interval '300 mİnutes'", []string{"bad interval"}},
+		{"inquiry_at >= now\u017f()", []string{"bad"}},
 	}
 	tbl := fixtureTable()
 	for _, tt := range tests {
@@ -264,6 +273,9 @@ func TestParseTimestamp(t *testing.T) {
 		{"2024-05-01 09:00+09", "2024-05-01T09:00:00+09:00"},
 		{"2024-05-01 09:00:00+15:59", "2024-05-01T02:01:00+09:00"},
 		{"2024-05-01 09:00:00-15:59", "2024-05-02T09:59:00+09:00"},
+		// Postgres' date input skips C's spaces, \v included.
+		{"\v 2024-05-01\t\n", "2024-05-01T00:00:00+09:00"},
+		{"0001-01-01 09:00:00", "0001-01-01T09:00:00+09:00"},
 	}
 	for _, tt := range tests {
 		got, err := parseTimestamp(tt.in)
@@ -273,7 +285,10 @@ func TestParseTimestamp(t *testing.T) {
 	// Seven digits after the second would be rounded by Postgres, not by Go: refused, not misread.
 	// Postgres refuses a comma before the fraction and offsets beyond 15:59, which Go reads.
 	for _, bad := range []string{"", "2024-5-1", "01/05/2024", "2024-05-01 25:00:00", "now", "2024-05-01 09:00:00.0000004", "2024-05-01T00:00:00.1234567Z", "2024-05-01 00:00:00.1234567+09",
-		"2024-05-01 09:00:00,5", "2024-05-01 09:00:00+16", "2024-05-01T09:00:00-16:00", "2024-05-01 09:00:00+24:00"} {
+		"2024-05-01 09:00:00,5", "2024-05-01 09:00:00+16", "2024-05-01T09:00:00-16:00", "2024-05-01 09:00:00+24:00",
+		// Found by comparing with Postgres 15: no year 0, no 60 minutes in an offset, no spaces but ASCII ones.
+		"0000-01-01", "0000-12-31 23:59:59", "2024-05-01T09:00:00+09:60", "2024-05-01 09:00:00+0960", "2024-05-01T09:00-08:60",
+		"\u00a02024-05-01", "2024-05-01\u3000", "2024-05-01 09:00:00\u0085"} {
 		_, err := parseTimestamp(bad)
 		assert.Error(t, err, bad)
 	}
