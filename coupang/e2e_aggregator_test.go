@@ -47,15 +47,26 @@ func TestAggregatorOptionListCompletes(t *testing.T) {
 			Operator: &proto.Qual_StringValue{StringValue: "="}, Value: options}}}}
 		qc := proto.NewQueryContext([]string{"inquiry_id", "vendor_item_id"}, quals, -1, nil)
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // only against a hang
-		s := &aggStream{ctx: ctx}
-		err := server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name(), Connection: "all",
-			ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{"c1": {Limit: qc.Limit}, "c2": {Limit: qc.Limit}}}, s)
+		rows, err := executeOn(ctx, t, server, qc, "all", "c1", "c2")
 		hung := ctx.Err()
 		cancel()
 		require.NoError(t, err)
-		require.NoError(t, hung, "query %d hung until its deadline (%d rows)", i, s.rows)
-		require.Positive(t, s.rows)
+		require.NoError(t, hung, "query %d hung until its deadline (%d rows)", i, rows)
+		require.Positive(t, rows)
 	}
+}
+
+// executeOn runs qc on the inquiry table as the SDK's Execute runs it for connection over its
+// children: an aggregator's, or one connection's with itself as its only child.
+func executeOn(ctx context.Context, t *testing.T, server *sdkgrpc.PluginServer, qc *proto.QueryContext, connection string, children ...string) (rows int, err error) {
+	data := map[string]*proto.ExecuteConnectionData{}
+	for _, c := range children {
+		data[c] = &proto.ExecuteConnectionData{Limit: qc.Limit}
+	}
+	s := &aggStream{ctx: ctx}
+	err = server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name() + connection,
+		Connection: connection, ExecuteConnectionData: data}, s)
+	return s.rows, err
 }
 
 // startAggregator serves the plugin in-process with connections c1 and c2 of one sandbox and an
@@ -101,16 +112,10 @@ func TestAggregatorRefusesPushedSort(t *testing.T) {
 	server, _ := startAggregator(t)
 	execute := func(connection string, children ...string) (rows int, err error) {
 		var tracker coupang.FetchTracker
-		s := &aggStream{ctx: coupang.WithFetchTracker(t.Context(), &tracker)}
 		qc := proto.NewQueryContext([]string{"inquiry_id", "inquiry_at"}, nil, 5, nil)
 		qc.SortOrder = newestFirst()
-		data := map[string]*proto.ExecuteConnectionData{}
-		for _, c := range children {
-			data[c] = &proto.ExecuteConnectionData{Limit: qc.Limit}
-		}
-		err = server.Execute(&proto.ExecuteRequest{Table: inquiryTable, QueryContext: qc, CallId: t.Name() + connection,
-			Connection: connection, ExecuteConnectionData: data}, s)
-		return s.rows, cmp.Or(tracker.Err(), err) // the SDK may lose a list error (FetchTracker)
+		rows, err = executeOn(coupang.WithFetchTracker(t.Context(), &tracker), t, server, qc, connection, children...)
+		return rows, cmp.Or(tracker.Err(), err) // the SDK may lose a list error (FetchTracker)
 	}
 	rows, err := execute("all", "c1", "c2")
 	require.ErrorContains(t, err, "ORDER BY inquiry_at through an aggregator connection cannot be answered exactly")

@@ -285,7 +285,7 @@ const sqlSpaces = " \t\n\r\f"
 // only (U+00A0 and U+3000 are refused).
 const literalSpaces = sqlSpaces + "\v"
 
-// lowerASCII lowers A to Z only, as Postgres reads keywords and interval units (strings.ToLower
+// lowerASCII lowers A to Z only, as Postgres folds keywords, names and interval units (strings.ToLower
 // would read mİnutes as minutes).
 func lowerASCII(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -398,8 +398,8 @@ func (p *whereParser) checkWord(text, quote string) error {
 		return nil
 	}
 	name, bare := text, quote == ""
-	if bare { // SQL folds an unquoted name to lower case
-		name = strings.ToLower(text)
+	if bare { // Postgres folds an unquoted name to lower case, A to Z only
+		name = lowerASCII(text)
 	}
 	if _, err := p.table.lookupColumn(name); err == nil {
 		return fmt.Errorf("%s is a column: --where compares a column with values only; for the text, write '%s'", text, text)
