@@ -84,11 +84,10 @@ type Client struct {
 // New validates cfg's base URL and tuning and returns a Client. The caller checks the credentials,
 // naming every missing one with the setting that fixes it.
 func New(cfg Config) (*Client, error) {
-	cfg.BaseURL = cmp.Or(cfg.BaseURL, DefaultBaseURL)
-	if err := ValidateBaseURL(cfg.BaseURL); err != nil {
+	var err error
+	if cfg.BaseURL, err = parseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL)); err != nil {
 		return nil, err
 	}
-	cfg.BaseURL = canonicalBaseURL(cfg.BaseURL)
 	if cfg.Timeout < 0 || cfg.MaxAttempts < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxRetryAfter < 0 {
 		return nil, errors.New("coupang api: Timeout, MaxAttempts, MinBackoff, MaxBackoff and MaxRetryAfter must not be negative")
 	}
@@ -110,44 +109,28 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, sleep: Sleep}, nil
 }
 
-// BaseURL is the address the client calls, written one way for every spelling of it (lower case,
-// no default port, no trailing slash): the seller's shared rate budget is keyed by it.
+// BaseURL is the address the client calls, written one way for every spelling of it (parseBaseURL):
+// the seller's shared rate budget is keyed by it.
 func (c *Client) BaseURL() string { return c.cfg.BaseURL }
 
-// canonicalBaseURL writes a base URL that passed ValidateBaseURL as scheme://host[:port], lower
-// case, without the host name's trailing dot, an empty port, a port's leading zeros or the scheme's
-// default port.
-func canonicalBaseURL(raw string) string {
-	u, _ := url.Parse(raw)
-	host := strings.ToLower(u.Hostname())
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]" // an IPv6 address
-	} else {
-		host = strings.TrimSuffix(host, ".")
-	}
-	if p, _ := strconv.Atoi(u.Port()); p != 0 && !(u.Scheme == "https" && p == 443) && !(u.Scheme == "http" && p == 80) {
-		host += ":" + strconv.Itoa(p)
-	}
-	// url.URL escapes an IPv6 zone (%25) as a request URL needs it.
-	return (&url.URL{Scheme: u.Scheme, Host: host}).String()
-}
-
-// ValidateBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
+// parseBaseURL checks a base URL: scheme://host[:port] with no path, query or credentials, https
 // unless the host is loopback (127.0.0.0/8, ::1 or localhost), where http is allowed too. Its errors
 // show at most the scheme, host, port and path: a user, password, query or fragment may hold a key.
-func ValidateBaseURL(raw string) error {
+// It returns the URL written one way for every spelling: lower case, without the host name's
+// trailing dot, an empty port, a port's leading zeros or the scheme's default port.
+func parseBaseURL(raw string) (string, error) {
 	const like = "like " + DefaultBaseURL
 	if !strings.Contains(raw, "://") {
-		return fmt.Errorf("base_url has no scheme: start it with https:// (http:// only for a loopback host such as 127.0.0.1), %s", like)
+		return "", fmt.Errorf("base_url has no scheme: start it with https:// (http:// only for a loopback host such as 127.0.0.1), %s", like)
 	}
 	if strings.Contains(raw, "@") { // user:pass@host; parsing a password with a / in it may show it as host and path
-		return fmt.Errorf("base_url has a user or password (an @): leave them out (the keys have arguments of their own); write it as scheme://host[:port], %s", like)
+		return "", fmt.Errorf("base_url has a user or password (an @): leave them out (the keys have arguments of their own); write it as scheme://host[:port], %s", like)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		// url.Parse quotes the part it rejects, which can be part of a query (?key=%zz).
 		why := Unquoted(errors.Unwrap(err).Error())
-		return fmt.Errorf("base_url is not a URL (%s): write it as scheme://host[:port], %s", why, like)
+		return "", fmt.Errorf("base_url is not a URL (%s): write it as scheme://host[:port], %s", why, like)
 	}
 	var extra []string
 	for _, p := range []struct {
@@ -159,26 +142,32 @@ func ValidateBaseURL(raw string) error {
 		}
 	}
 	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
-	// A host of only the root's dot ("https://.") names no server: written without it, it would be none.
-	if strings.TrimSuffix(u.Hostname(), ".") == "" {
-		return fmt.Errorf("base_url %q has no host: write it as scheme://host[:port], %s", shown, like)
-	}
-	if len(extra) > 0 {
-		return fmt.Errorf("base_url %q has %s: it must be only scheme://host[:port], without a path, query or credentials, %s",
-			shown, strings.Join(extra, ", "), like)
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("base_url %q has port %s: use a port from 1 to 65535, or none for the scheme's", shown, p)
-		}
-	}
+	host := strings.ToLower(u.Hostname())
+	port, portErr := strconv.Atoi(u.Port())
 	switch {
-	case u.Scheme == "https", u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
-		return nil
-	case u.Scheme == "http":
-		return fmt.Errorf("base_url %q uses http: use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", shown)
+	// A host of only the root's dot ("https://.") names no server: written without it, it would be none.
+	case strings.TrimSuffix(host, ".") == "":
+		return "", fmt.Errorf("base_url %q has no host: write it as scheme://host[:port], %s", shown, like)
+	case len(extra) > 0:
+		return "", fmt.Errorf("base_url %q has %s: it must be only scheme://host[:port], without a path, query or credentials, %s",
+			shown, strings.Join(extra, ", "), like)
+	case u.Port() != "" && (portErr != nil || port < 1 || port > 65535):
+		return "", fmt.Errorf("base_url %q has port %s: use a port from 1 to 65535, or none for the scheme's", shown, u.Port())
+	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
+		return "", fmt.Errorf("base_url %q uses http: use https (http is allowed only for loopback hosts such as 127.0.0.1 or localhost)", shown)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", fmt.Errorf("base_url %q must start with https:// (or http:// for a loopback host)", shown)
 	}
-	return fmt.Errorf("base_url %q must start with https:// (or http:// for a loopback host)", shown)
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 address
+	} else {
+		host = strings.TrimSuffix(host, ".")
+	}
+	if port != 0 && !(u.Scheme == "https" && port == 443) && !(u.Scheme == "http" && port == 80) {
+		host += ":" + strconv.Itoa(port)
+	}
+	// url.URL escapes an IPv6 zone (%25) as a request URL needs it.
+	return (&url.URL{Scheme: u.Scheme, Host: host}).String(), nil
 }
 
 // quotedPart is a quoted part of an error message.

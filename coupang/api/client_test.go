@@ -668,7 +668,8 @@ func TestValidateBaseURL(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{"https://api-gateway.coupang.com", "https://api-gateway.coupang.com/", "http://127.0.0.1:8080",
 		"http://127.5.0.1", "http://[::1]:9", "http://localhost:1234", "http://LOCALHOST", "http://localhost.:8080"} {
-		assert.NoError(t, ValidateBaseURL(u), u)
+		_, err := parseBaseURL(u)
+		assert.NoError(t, err, u)
 	}
 	for u, want := range map[string]string{
 		"http://example.com":                  "use https",
@@ -688,7 +689,7 @@ func TestValidateBaseURL(t *testing.T) {
 		"https://example.com/?x=1":            "without a path",
 		"://bad":                              "is not a URL",
 	} {
-		err := ValidateBaseURL(u)
+		_, err := parseBaseURL(u)
 		require.Error(t, err, u)
 		assert.Contains(t, err.Error(), want, u)
 	}
@@ -698,7 +699,7 @@ func TestValidateBaseURL(t *testing.T) {
 		"https://secretpw@example.com", "https://secretpw:x@example.com", "https://u:secret/pw@example.com", "https://example.com?key=secretpw",
 		"https://example.com/#secretpw", "u:secretpw@example.com",
 		"https://u:1234/secretpw@example.com", "https://secret/pw@example.com", "https://example.com:secretpw/"} {
-		err := ValidateBaseURL(u)
+		_, err := parseBaseURL(u)
 		require.Error(t, err, u)
 		assert.NotContains(t, err.Error(), "secret", u)
 	}
