@@ -60,23 +60,17 @@ type Int64s []int64
 // UnmarshalJSON implements json.Unmarshaler.
 func (l *Int64s) UnmarshalJSON(b []byte) error {
 	*l = Int64s{}
-	t := bytes.TrimSpace(b)
-	if len(t) == 0 || t[0] != '[' {
-		var n Int64
-		if err := n.UnmarshalJSON(t); err != nil || n == 0 {
-			return err
-		}
-		*l = append(*l, int64(n))
-		return nil
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(t, &items); err != nil {
-		return err
+	items, t := []json.RawMessage{b}, bytes.TrimSpace(b)
+	array := len(t) > 0 && t[0] == '['
+	if array {
+		_ = json.Unmarshal(t, &items) // cannot fail: encoding/json hands an Unmarshaler only valid JSON
 	}
 	for i, raw := range items {
 		var n Int64
-		if err := n.UnmarshalJSON(raw); err != nil {
+		if err := n.UnmarshalJSON(raw); err != nil && array {
 			return typeError[Int64s]("[%d]: %v", i, jsonError(err))
+		} else if err != nil {
+			return err
 		}
 		if n != 0 {
 			*l = append(*l, int64(n))
