@@ -30,7 +30,7 @@ type expr struct {
 func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 	all := expr{Op: "and"}
 	for _, w := range wheres {
-		p := &whereParser{src: w, table: t, now: now}
+		p := &whereParser{src: w, lower: lowerASCII(w), table: t, now: now}
 		e, err := p.joined("or")
 		p.skipSpace()
 		if err == nil && p.pos < len(p.src) {
@@ -47,6 +47,7 @@ func parseWhere(t *table, wheres []string, now time.Time) (expr, error) {
 // whereParser reads one --where by recursive descent: or binds looser than and, and than not.
 type whereParser struct {
 	src   string
+	lower string // src with A to Z lowered, which the patterns read: Postgres folds no other letter
 	pos   int
 	table *table
 	now   time.Time
@@ -115,7 +116,7 @@ func (p *whereParser) unexpected(err error) error {
 // `col [not] [i]like pattern [escape c]`, `col is [not] null`, or a BOOLEAN col alone or `is [not]
 // true` (or false).
 func (p *whereParser) comparison() (expr, error) {
-	if p.skipSpace(); !identPattern.MatchString(p.src[p.pos:]) || timePattern.MatchString(p.src[p.pos:]) {
+	if p.skipSpace(); !identPattern.MatchString(p.lower[p.pos:]) || timePattern.MatchString(p.lower[p.pos:]) {
 		return p.valueFirst()
 	}
 	name := strings.ToLower(p.match(identPattern)) // not "": valueFirst reads what no name starts
@@ -178,7 +179,8 @@ func (p *whereParser) valueFirst() (expr, error) {
 	case op == "" || name == "":
 		return expr{}, fmt.Errorf("expected a comparison with a column after %s: a value comes first only in quotes, as a whole number or as now() or current_date, and with =, !=, <, <=, > or >=, like '2024-05-01' <= inquiry_at", shown(value))
 	}
-	return (&whereParser{src: name + " " + op + " " + value, table: p.table, now: p.now}).comparison()
+	src := name + " " + op + " " + value
+	return (&whereParser{src: src, lower: lowerASCII(src), table: p.table, now: p.now}).comparison()
 }
 
 // booleanTest is a BOOLEAN column alone (need_answer, true when it is true) or tested with is [not]
@@ -285,31 +287,16 @@ const sqlSpaces = " \t\n\r\f"
 // only (U+00A0 and U+3000 are refused).
 const literalSpaces = sqlSpaces + "\v"
 
-// lowerASCII lowers A to Z only, as Postgres folds keywords, names and interval units (strings.ToLower
-// would read mİnutes as minutes).
+// lowerASCII lowers A to Z only, byte for byte, as Postgres folds keywords, names and interval units:
+// strings.ToLower would read mİnutes as minutes, and Go's (?i) iſ as is and a Kelvin sign as k.
 func lowerASCII(s string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
-		return r
-	}, s)
-}
-
-// caseless makes the letters of a regular expression match in either case, A to Z only, as
-// Postgres' scanner does: Go's (?i) would also read iſ as is and a Kelvin sign as k.
-func caseless(re string) string {
-	var b strings.Builder
-	escaped := false
-	for _, r := range re {
-		if 'a' <= r && r <= 'z' && !escaped {
-			fmt.Fprintf(&b, "[%c%c]", r, r+'A'-'a')
-			continue
-		}
-		escaped = r == '\\' && !escaped
-		b.WriteRune(r)
 	}
-	return b.String()
+	return string(b)
 }
 
 func (p *whereParser) skipSpace() {
@@ -328,19 +315,19 @@ const symbols = `<=|>=|!=|<>|=|<|>`
 
 var (
 	identPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*`)
-	operatorPattern = regexp.MustCompile(`^(` + symbols + `|` + caseless(`(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false)`) + `\b)`)
+	operatorPattern = regexp.MustCompile(`^(` + symbols + `|(?:not\s+)?(?:in|between|i?like)|is\s+(?:not\s+)?(?:null|true|false)\b)`)
 	daysPattern     = regexp.MustCompile(`^[-+]?\s*[0-9]+`)
 	integerPattern  = regexp.MustCompile(`^[-+]?[0-9]+`)
 	symbolPattern   = regexp.MustCompile(`^(` + symbols + `)`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
-	timePattern     = regexp.MustCompile(`^` + caseless(`(?:now\s*\(\s*\)|current_timestamp\b|current_date\b)`))
+	timePattern     = regexp.MustCompile(`^(?:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)
 )
 
-// match reads what re matches after any spaces; "" if none.
+// match reads what re matches in lower case after any spaces, as written; "" if none.
 func (p *whereParser) match(re *regexp.Regexp) string {
 	p.skipSpace()
-	m := re.FindString(p.src[p.pos:])
+	m := p.src[p.pos : p.pos+len(re.FindString(p.lower[p.pos:]))]
 	p.pos += len(m)
 	return m
 }
