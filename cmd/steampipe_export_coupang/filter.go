@@ -177,12 +177,7 @@ func (e expr) commonOut() expr {
 			return !slices.ContainsFunc(arm, func(d expr) bool { return reflect.DeepEqual(c, d) })
 		})
 	}
-	common := expr{Op: "and"}
-	for _, c := range arms[0] {
-		if inAll(c) {
-			common.add(c)
-		}
-	}
+	common := expr{Op: "and", Args: slices.DeleteFunc(slices.Clone(arms[0]), func(c expr) bool { return !inAll(c) })}
 	if len(common.Args) == 0 {
 		return out
 	}
