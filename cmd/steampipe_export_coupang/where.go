@@ -546,13 +546,11 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		return t, intervalRange(text)
 	}
 	t = t.In(api.KST)
-	if sum.months != 0 {
-		y, m, d := t.Date()
-		m += time.Month(sum.months)
-		lastDay := time.Date(y, m+1, 0, 0, 0, 0, 0, api.KST).Day() // day 0 is the last of the month before
-		t = time.Date(y, m, min(d, lastDay), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), api.KST)
+	m := t.AddDate(0, int(sum.months), 0)
+	if m.Day() != t.Day() { // AddDate ran on past the end of the month (Jan 31 + 1 month, Mar 3): back to its last day
+		m = m.AddDate(0, 0, -m.Day())
 	}
-	t = t.AddDate(0, 0, int(sum.days))
+	t = m.AddDate(0, 0, int(sum.days))
 	t = time.Unix(t.Unix()+sum.secs, int64(t.Nanosecond())).In(api.KST)
 	if y := t.Year(); y < -4712 || y > 294276 {
 		return t, fmt.Errorf("bad interval %q: the time it gives is out of range: Postgres' timestamps run from 4713 BC to 294276 AD", text)
