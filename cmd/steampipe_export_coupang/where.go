@@ -172,7 +172,10 @@ func (p *whereParser) valueFirst() (expr, error) {
 		}
 	}
 	value := strings.TrimSpace(p.src[start:p.pos])
-	op, name := mirrored[p.match(symbolPattern)], p.match(identPattern)
+	op, name := mirrored[p.match(symbolPattern)], ""
+	if p.skipSpace(); !timePattern.MatchString(p.lower[p.pos:]) { // current_date = current_date compares no column
+		name = p.match(identPattern)
+	}
 	switch {
 	case value == "":
 		return expr{}, fmt.Errorf("expected a column name, like \"inquiry_at >= '2024-05-01'\"")

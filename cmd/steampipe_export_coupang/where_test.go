@@ -142,6 +142,10 @@ func TestParseConditionErrors(t *testing.T) {
 		// A value first: read as the column compared the other way round, with the same checks.
 		{"'a' = ", []string{"expected a comparison with a column after 'a'", "like '2024-05-01' <= inquiry_at"}},
 		{"3 in (inquiry_id)", []string{"expected a comparison with a column after 3"}},
+		// Two time words compare no column: read the other way round again and again, they overflowed the stack.
+		{"current_date = current_date", []string{"expected a comparison with a column after current_date"}},
+		{"now() < CURRENT_TIMESTAMP", []string{"expected a comparison with a column after now()"}},
+		{"Current_Timestamp >= current_date - 1", []string{"expected a comparison with a column after Current_Timestamp"}},
 		{"2024-05-01 <= inquiry_at", []string{"expected a comparison with a column after 2024", "in quotes"}},
 		{"'x' < nope", []string{`unknown column "nope"`}},
 		{"'x' < inquiry_id", []string{`bad number "x" for inquiry_id`}},
