@@ -119,7 +119,7 @@ func (p *whereParser) comparison() (expr, error) {
 	if p.skipSpace(); !identPattern.MatchString(p.lower[p.pos:]) || timePattern.MatchString(p.lower[p.pos:]) {
 		return p.valueFirst()
 	}
-	name := strings.ToLower(p.match(identPattern)) // not "": valueFirst reads what no name starts
+	name := p.matchLower(identPattern) // not "": valueFirst reads what no name starts
 	col, err := p.table.lookupColumn(name)
 	if err != nil && (name == "true" || name == "false" || name == "null") {
 		err = fmt.Errorf("%s before a column is not read: write the column first, like need_answer = true or answered_at is null", name)
@@ -127,7 +127,7 @@ func (p *whereParser) comparison() (expr, error) {
 	if err != nil {
 		return expr{}, err
 	}
-	op := strings.Join(strings.Fields(strings.ToLower(p.match(operatorPattern))), " ")
+	op := strings.Join(strings.Fields(p.matchLower(operatorPattern)), " ")
 	if op == "!=" { // as Postgres reads it
 		op = "<>"
 	}
@@ -335,10 +335,16 @@ func (p *whereParser) match(re *regexp.Regexp) string {
 	return m
 }
 
+// matchLower is match lowered A to Z, as Postgres reads keywords and names.
+func (p *whereParser) matchLower(re *regexp.Regexp) string {
+	m := p.match(re)
+	return p.lower[p.pos-len(m) : p.pos]
+}
+
 // keyword reads the whole word w, in any case, if it comes next.
 func (p *whereParser) keyword(w string) bool {
 	save := p.pos
-	if strings.EqualFold(p.match(identPattern), w) {
+	if p.matchLower(identPattern) == w {
 		return true
 	}
 	p.pos = save
@@ -473,7 +479,7 @@ var intervalUnits = map[string]interval{
 // '7 days', or ± a number of days while it is still a date (current_date - 7), as Postgres does; ok
 // is false if none comes next.
 func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
-	word := strings.ToLower(p.match(timePattern))
+	word := p.matchLower(timePattern)
 	if word == "" {
 		return t, false, nil
 	}
