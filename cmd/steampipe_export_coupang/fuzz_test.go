@@ -44,7 +44,7 @@ func FuzzParseWhere(f *testing.F) {
 		"item_name like '%a_\\%'", "item_name not ilike 'A!%' escape '!'", "item_name like '\xff%'", "item_name like 'a' escape ''",
 		"item_name ilike 'İ%' escape 'İ'", "not need_answer or need_answer is not true", "(need_answer) and need_answer is false",
 		"item_name is true", "inquiry_at > now() - interval '1 day 1 day'", "inquiry_at > current_date - 1 + interval '2 hours' - 1",
-		"(item_name = 'a'::text)", "inquiry_at > '2024-05-01 09:00:00,5+16'",
+		"(item_name = 'a'::text)", "inquiry_at > '2024-05-01 09:00:00,5+16'", "order_id=18700000000000000000\xf4",
 	} {
 		f.Add(s, int64(-1))
 	}
