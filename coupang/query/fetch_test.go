@@ -329,18 +329,15 @@ func TestFetchErrorStopsRows(t *testing.T) {
 	assert.Empty(t, rows)
 }
 
-// settleGoroutines polls until the goroutine count is back to base, and gives up only once the
-// count has not fallen for 5 s (a leaked goroutine never exits; a busy machine only slows exits
-// down); it asserts only the final count, never a duration.
-func settleGoroutines(base int) int {
-	n, lastFall := runtime.NumGoroutine(), time.Now()
-	for n > base && time.Since(lastFall) < 5*time.Second {
+// settleGoroutines waits until the goroutine count is back to base and returns it. A leaked
+// goroutine never exits, while a busy machine slows exits down by any amount: so it gives up only
+// when the test binary's -timeout is less than a minute away, never on a guess of the machine's speed.
+func settleGoroutines(t *testing.T, base int) int {
+	deadline, bounded := t.Deadline()
+	n := runtime.NumGoroutine()
+	for n > base && !(bounded && time.Until(deadline) < time.Minute) {
 		time.Sleep(10 * time.Millisecond)
-		m := runtime.NumGoroutine()
-		if m < n {
-			lastFall = time.Now()
-		}
-		n = m
+		n = runtime.NumGoroutine()
 	}
 	return n
 }
@@ -362,7 +359,7 @@ func TestFetchCancellation(t *testing.T) {
 	err = <-done
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, Workers, fake.requestCount(), "no request after cancellation")
-	assert.LessOrEqual(t, settleGoroutines(base), base, "goroutines leaked")
+	assert.LessOrEqual(t, settleGoroutines(t, base), base, "goroutines leaked")
 }
 
 func TestFetchCancellationSequential(t *testing.T) {
@@ -391,7 +388,7 @@ func TestFetchConsumerStopsConcurrentFetch(t *testing.T) {
 	require.NoError(t, Fetch(context.Background(), fake.ListInquiries, p, limitEmit(&rows, 40)))
 	assert.Len(t, rows, 40)
 	assert.Less(t, fake.requestCount(), fake.minimumRequests(p))
-	assert.LessOrEqual(t, settleGoroutines(base), base, "goroutines leaked")
+	assert.LessOrEqual(t, settleGoroutines(t, base), base, "goroutines leaked")
 }
 
 func TestFetchEmptyPlanMakesNoRequest(t *testing.T) {
