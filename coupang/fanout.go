@@ -64,7 +64,7 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		if f == nil {
 			continue
 		}
-		if column != colInquiryID || holdRows || sortPushed(d) || (queryLimit(d) >= 0 && d.Quals[colInquiryAt] != nil) {
+		if column != colInquiryID || holdRows || sortPushed(d) || (d.QueryContext.GetLimit() >= 0 && d.Quals[colInquiryAt] != nil) {
 			f.whole.Store(true)
 			if !leader {
 				f.pass()

@@ -72,9 +72,10 @@ func (o *rowOutput) remaining(ctx context.Context) int64 {
 }
 
 // wants reports whether the scan still needs rows: it is not cancelled, and its limit, if any, is
-// not met (RowsRemaining alone reads a negative limit as met).
+// not met. A negative limit is none (GetLimit's -1, or a LIMIT and OFFSET past 2^31-1, which Turbot's
+// FDW adds in a 32-bit int; Postgres applies its own), which RowsRemaining alone reads as met.
 func (o *rowOutput) wants(ctx context.Context) bool {
-	if queryLimit(o.d) < 0 {
+	if o.d.QueryContext.GetLimit() < 0 {
 		return !plugin.IsCancelled(ctx)
 	}
 	return o.remaining(ctx) > 0
@@ -115,7 +116,7 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limit
 		return nil, nil
 	}
 	exact, _ := ctx.Value(exactQualsKey{}).(bool)
-	q, err := convertQuals(keyQuals, queryLimit(d), limitCountsReplies, exact, time.Now())
+	q, err := convertQuals(keyQuals, d.QueryContext.GetLimit(), limitCountsReplies, exact, time.Now())
 	maxHeld, _ := ctx.Value(maxHeldRowsKey{}).(int)
 	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: cmp.Or(maxHeld, maxHeldRows)}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
@@ -144,7 +145,7 @@ func (s *scan) run(ctx context.Context, d *plugin.QueryData, emit func(query.Row
 	if sortPushed(d) {
 		return s.runSorted(ctx, d, emit)
 	}
-	h := &holdback[query.Row]{emit: emit, at: rowAt, limited: queryLimit(d) >= 0}
+	h := &holdback[query.Row]{emit: emit, at: rowAt, limited: d.QueryContext.GetLimit() >= 0}
 	if s.ids != nil {
 		return s.listByInquiryID(ctx, h)
 	}
@@ -159,7 +160,7 @@ func (s *scan) runProducts(ctx context.Context, d *plugin.QueryData, emit func(q
 		s.variants[i].Endpoint = query.ProductQnA
 	}
 	emit = onceEach(s, func(r query.ProductRow) rowKey { return rowKey{r.Inquiry.InquiryID, 0, r.AnsweredType} }, emit)
-	h := &holdback[query.ProductRow]{emit: emit, limited: queryLimit(d) >= 0,
+	h := &holdback[query.ProductRow]{emit: emit, limited: d.QueryContext.GetLimit() >= 0,
 		at: func(r query.ProductRow) time.Time { return r.Inquiry.InquiryAt }}
 	return runVariants(ctx, s, h, func(ctx context.Context, p *query.Plan, emit func(query.ProductRow) bool) error {
 		return query.FetchProductInquiries(ctx, s.client.ListProductInquiries, p, emit)

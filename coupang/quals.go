@@ -88,7 +88,7 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 // A condition on sp_connection_name, which the FDW passes with a LIMIT, keeps all of a scan's rows
 // or none: the column holds one value on every row of a connection.
 func unappliedUnderLimit(d *plugin.QueryData) error {
-	limit := queryLimit(d)
+	limit := d.QueryContext.GetLimit()
 	if limit < 0 {
 		return nil
 	}
@@ -236,13 +236,4 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 		out = append(out, t)
 	}
 	return out, nil
-}
-
-// queryLimit is the query's limit, negative for none. Turbot's FDW adds LIMIT and OFFSET in a 32-bit
-// int, so a sum past 2^31-1 arrives negative too: no limit to honour, as Postgres applies its own.
-func queryLimit(d *plugin.QueryData) int64 {
-	if d.QueryContext.Limit == nil {
-		return -1
-	}
-	return *d.QueryContext.Limit
 }

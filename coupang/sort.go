@@ -57,7 +57,7 @@ func executeConnections(d *plugin.QueryData) int {
 // runSorted fetches the scan's rows one group of windows at a time, newest first, and hands each
 // group's rows to emit sorted (Coupang promises no order within a list answer).
 func (s *scan) runSorted(ctx context.Context, d *plugin.QueryData, emit func(query.Row) bool) error {
-	limited := queryLimit(d) >= 0
+	limited := d.QueryContext.GetLimit() >= 0
 	var rows []query.Row
 	collect := func(r query.Row) bool { rows = append(rows, r); return true }
 	if s.ids != nil {
