@@ -89,18 +89,16 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 		return cfg, 0, fmt.Errorf("%s %s not set: set %s in the coupang connection config, or the environment variable(s) %s",
 			strings.Join(missing, ", "), verb, strings.Join(missing, ", "), strings.Join(envs, ", "))
 	}
-	lookbackDays = query.DefaultLookbackDays
 	days, err := arg[float64](c.DefaultLookbackDays, "default_lookback_days", "a whole number", "7")
-	if err != nil {
+	switch {
+	case err != nil:
 		return cfg, 0, err
+	case days == nil:
+		return cfg, query.DefaultLookbackDays, nil
+	case *days != math.Trunc(*days) || *days < 1 || *days > maxLookbackDays:
+		return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %g: it must be a whole number between 1 and %d (days, today included)", *days, maxLookbackDays)
 	}
-	if days != nil {
-		if *days != math.Trunc(*days) || *days < 1 || *days > maxLookbackDays {
-			return cfg, 0, fmt.Errorf("coupang connection config: default_lookback_days is %g: it must be a whole number between 1 and %d (days, today included)", *days, maxLookbackDays)
-		}
-		lookbackDays = int(*days)
-	}
-	return cfg, lookbackDays, nil
+	return cfg, int(*days), nil
 }
 
 // connection is what the queries of one Steampipe connection share.
