@@ -74,11 +74,10 @@ type source[T, R any] struct {
 	key     func(R) pair
 }
 
-// job is page req.PageNum of a request of window win, whose last page is last once known.
+// job is page req.PageNum of a request of window win, read in pass.
 type job struct {
 	win  int
 	req  api.ListRequest
-	last int
 	pass *pass
 }
 
@@ -86,8 +85,8 @@ type job struct {
 // arriving between two pages shifts the rest by one, past a page already read or past the last
 // page known, and the pages' totalElements then disagree. Such a pass is read again from page 1.
 type pass struct {
-	n       int // 1 for the first reading
-	total   int // page 1's totalElements
+	n       int            // 1 for the first reading
+	page1   api.Pagination // page 1's, once read: the last page, and the total later pages must match
 	shifted bool
 }
 
@@ -99,7 +98,7 @@ func (q *jobs) next() (j job, ok bool) {
 	switch {
 	case len(q.started) > 0:
 		j = q.started[0]
-		if j.req.PageNum == j.last {
+		if j.req.PageNum == j.pass.page1.TotalPages {
 			q.started = q.started[1:]
 		} else {
 			q.started[0].req.PageNum++
@@ -159,8 +158,7 @@ func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R
 			return r.err
 		}
 		if next, total := r.job, r.pg.Pagination.TotalPages; next.req.PageNum == 1 && total >= 2 {
-			next.req.PageNum, next.last = 2, total
-			next.pass.total = r.pg.Pagination.TotalElements
+			next.req.PageNum, next.pass.page1 = 2, r.pg.Pagination
 			todo.started = append(todo.started, next)
 			dd.left[r.win] += total - 1
 		} else if again, err := r.readAgain(); err != nil {
@@ -190,15 +188,15 @@ type result[T any] struct {
 // are streamed all the same (they are real), and the deduper drops those read twice.
 func (r result[T]) readAgain() (*job, error) {
 	p := r.pass
-	if r.req.PageNum == 1 || p.shifted || r.pg.Pagination.TotalElements == p.total {
+	if r.req.PageNum == 1 || p.shifted || r.pg.Pagination.TotalElements == p.page1.TotalElements {
 		return nil, nil
 	}
 	if p.shifted = true; p.n == maxPasses {
 		return nil, fmt.Errorf("list inquiries (%s): %w (totalElements %d on page 1, %d on page %d), %d times in a row: run the query again, or narrow its inquiry_at range",
-			describe(r.req), errShifted, p.total, r.pg.Pagination.TotalElements, r.req.PageNum, maxPasses)
+			describe(r.req), errShifted, p.page1.TotalElements, r.pg.Pagination.TotalElements, r.req.PageNum, maxPasses)
 	}
 	again := r.job
-	again.req.PageNum, again.last, again.pass = 1, 0, &pass{n: p.n + 1}
+	again.req.PageNum, again.pass = 1, &pass{n: p.n + 1}
 	return &again, nil
 }
 
