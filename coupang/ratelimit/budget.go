@@ -273,14 +273,11 @@ func (b *Budget) note(path string, update func([]byte) []byte) error {
 
 // parse reads the log; ok is false when buf is not a log this package wrote.
 func parse(buf []byte) (log []int64, ok bool) {
-	if len(buf)%lineLen != 0 {
-		return nil, false
-	}
-	for i := 0; i < len(buf); i += lineLen {
-		if buf[i+lineLen-1] != '\n' {
+	for line := range bytes.Lines(buf) {
+		if len(line) != lineLen || line[lineLen-1] != '\n' {
 			return nil, false
 		}
-		t, err := strconv.ParseInt(string(buf[i:i+lineLen-1]), 10, 64)
+		t, err := strconv.ParseInt(string(line[:lineLen-1]), 10, 64)
 		if err != nil || t < 0 {
 			return nil, false
 		}
