@@ -354,6 +354,12 @@ func TestEngineLimitWithUnappliedConditionIsRefused(t *testing.T) {
 			_, err = e.query(t, inprocess.Query{Table: table, Quals: []inprocess.Qual{c.qual}, Limit: -1})
 			assert.NoError(t, err, "%s: %v without a limit", table, c.qual)
 		}
+		// Two such conditions: the error names the same column on every run, the first by name.
+		for range 10 {
+			_, err := e.query(t, inprocess.Query{Table: table, Limit: 5, Quals: []inprocess.Qual{
+				{Column: "inquiry_id", Operator: ">", Value: int64(7)}, {Column: "content", Operator: "=", Value: "x"}}})
+			require.ErrorContains(t, err, "limit 5 with a condition on content", table)
+		}
 		// A condition on sp_connection_name, which Turbot's FDW passes with a LIMIT, keeps every row of
 		// the connection's scan or none.
 		for name, want := range map[string]int{"coupang": 5, "coupang_other": 0} {

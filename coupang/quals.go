@@ -2,6 +2,7 @@ package coupang
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,12 +95,12 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 	}
 	const page = "read the table in a materialized CTE and filter and page that: " +
 		"with r as materialized (select ... where inquiry_at >= ...) select ... from r where ... limit"
-	for column, quals := range d.QueryContext.UnsafeQuals {
+	for _, column := range slices.Sorted(maps.Keys(d.QueryContext.UnsafeQuals)) { // the same column named every run
 		if column == connectionNameColumn {
 			continue
 		}
 		kc := d.Table.List.KeyColumns.Find(column)
-		for _, q := range quals.GetQuals() {
+		for _, q := range d.QueryContext.UnsafeQuals[column].GetQuals() {
 			op, offset := q.GetStringValue(), q.GetValue().GetInt64Value()
 			switch {
 			case kc != nil && slices.Contains(kc.Operators, op):
