@@ -3,6 +3,7 @@ package coupang
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -28,13 +29,16 @@ const maxLookbackDays = 365
 // and evaluated by resolve, not by the SDK: the SDK's error for an unquoted value names it ("There is
 // no variable named ..."), so `secret_key = abc...` without quotes would put the key in the error,
 // and its type errors do not say which argument is wrong. An absent argument is nil or a null
-// expression; an empty config loads, as credentials are checked when a query runs.
+// expression; an empty config loads, as credentials are checked when a query runs. Any other
+// argument or block is kept in Other for resolve to refuse: the SDK's error names it (`An argument
+// named "..." is not expected here`), and a key pasted where a name goes would be that name.
 type coupangConfig struct {
 	VendorID            hcl.Expression `hcl:"vendor_id"`
 	AccessKey           hcl.Expression `hcl:"access_key"`
 	SecretKey           hcl.Expression `hcl:"secret_key"`
 	BaseURL             hcl.Expression `hcl:"base_url"`
 	DefaultLookbackDays hcl.Expression `hcl:"default_lookback_days"`
+	Other               hcl.Body       `hcl:",remain"`
 }
 
 // arg decodes an argument into T without variables or functions; nil when it is absent. Its error
@@ -51,6 +55,12 @@ func arg[T any](expr hcl.Expression, name, what, like string) (*T, error) {
 // resolve applies the environment fallbacks and defaults and checks what api.New does not. Every
 // missing credential is named at once, so that one fix makes the next run work.
 func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
+	if c.Other != nil {
+		if attrs, diags := c.Other.JustAttributes(); len(attrs) > 0 || diags.HasErrors() {
+			return api.Config{}, 0, errors.New("coupang connection config: it sets an argument or block other than vendor_id, access_key, secret_key, " +
+				"base_url and default_lookback_days (not named here, as it may be a key): remove it")
+		}
+	}
 	var missing, envs []string
 	var argErr error
 	setting := func(expr hcl.Expression, name, like, env string) string {

@@ -32,6 +32,7 @@ func FuzzConfigKeepsSecret(f *testing.F) {
 		"vendor_id  = \"A00012345\"\naccess_key = \"ak\"   # trailing comment\nsecret_key = \"Zq7Xw9Kp\"\ndefault_lookback_days = 14",
 		`secret_key = "Zq7Xw9Kp", secret_key = "Zq7Xw9Kp"`, `access_key = "x" secret_key "Zq7Xw9Kp"`, `secret_key = "Zq7Xw9Kp`,
 		"secret_key = Zq7Xw9Kp", `secret_key = "${Zq7Xw9Kp}"`, `secret_key = upper("Zq7Xw9Kp")`, `secret_key = ["Zq7Xw9Kp"]`,
+		`Zq7Xw9Kp=""`, // the SDK's error named an unknown argument
 	} {
 		at := strings.Index(s, secret)
 		f.Add(s[:at]+s[at+len(secret):], uint16(at))
