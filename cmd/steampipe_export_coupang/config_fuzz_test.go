@@ -2,29 +2,29 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"net/http"
-	"net/http/httptest"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/json"
-	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
 // FuzzConfigKeepsSecret splices a secret key into a connection config at any position and runs the
-// text every way the plugin gets it: as --config, as a connection block of a .spc file (--connection),
-// and as Steampipe hands it to the plugin (inprocess.New, then a query, which resolve checks). No
-// error, output or log line at Steampipe's default level (warn) may hold 4 consecutive characters
-// of the key, unless it went into vendor_id or base_url, which errors name. The API answers 401, so
-// that a query with usable arguments ends at once.
+// text the ways the plugin gets it: as --config and as a connection block of a .spc file
+// (--connection), through resolveConfig, and as Steampipe hands it to the plugin (the SDK's
+// SetAllConnectionConfigs, which parses it; what the export hands over, too). No error or log line
+// at Steampipe's default level (warn) may hold 4 consecutive characters of the key, unless it went
+// into vendor_id or base_url, which errors name. inprocess.New is not used: each Runner keeps its
+// query cache (about 37 MB) for good. resolve's errors are fixed texts (TestConfig).
 func FuzzConfigKeepsSecret(f *testing.F) {
 	const secret = "Zq7Xw9Kp"
 	for _, s := range []string{
@@ -37,13 +37,6 @@ func FuzzConfigKeepsSecret(f *testing.F) {
 		at := strings.Index(s, secret)
 		f.Add(s[:at]+s[at+len(secret):], uint16(at))
 	}
-	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, `{"code":"ERROR","message":"Unauthorized"}`, http.StatusUnauthorized)
-	}))
-	f.Cleanup(server.Close)
-	for env, v := range map[string]string{"COUPANG_VENDOR_ID": "A00012345", "COUPANG_ACCESS_KEY": "ak", "COUPANG_SECRET_KEY": "sk", "COUPANG_BASE_URL": server.URL} {
-		f.Setenv(env, v)
-	}
 	f.Fuzz(func(t *testing.T, template string, at uint16) {
 		p := int(at) % (len(template) + 1)
 		text := template[:p] + secret + template[p:]
@@ -54,24 +47,29 @@ func FuzzConfigKeepsSecret(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, "c.spc"), []byte("connection \"c\" {\nplugin = \"coupang\"\n"+text+"\n}\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second) // retries (a vendor_id with a control character)
-		defer cancel()
-		out := &lockedBuffer{} // the SDK logs from goroutines of its own
-		opts := []inprocess.Option{inprocess.WithLogOutput(out, "warn"), inprocess.WithRateLimiter(fastLimiter)}
-		var errs []string
-		for _, args := range [][]string{{"--config", text}, {"--connection", "c", "--config-dir", dir}} {
-			if err := runContext(ctx, append(args, "coupang_callcenter_inquiry", "--limit", "1"), out, out, opts); err != nil {
-				errs = append(errs, err.Error())
+		var msgs []string
+		texts := []string{text} // as Steampipe hands it over
+		for _, o := range []options{{Config: text, ConfigDir: t.TempDir()}, {Connection: "c", ConfigDir: dir}} {
+			if cfg, err := resolveConfig(o); err != nil {
+				msgs = append(msgs, err.Error())
+			} else {
+				texts = append(texts, cfg.Connection)
 			}
 		}
-		r, err := inprocess.New(ctx, "c", text, opts...)
-		if err == nil {
-			err = r.Query(ctx, inprocess.Query{Table: "coupang_callcenter_inquiry", Limit: 1}, func(map[string]*proto.Column) error { return nil })
+		out := &lockedBuffer{}
+		for _, config := range texts {
+			server := plugin.Server(&plugin.ServeOpts{PluginFunc: coupang.Plugin})
+			log.SetOutput(hclog.New(&hclog.LoggerOptions{Output: out, Level: hclog.Warn}).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
+			res, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{MaxCacheSizeMb: -1, Configs: []*proto.ConnectionConfig{
+				{Connection: "c", Plugin: "local/coupang", PluginShortName: "coupang", Config: config, PluginInstance: "coupang"}}})
+			if err != nil {
+				msgs = append(msgs, err.Error())
+			}
+			for _, msg := range res.GetFailedConnections() {
+				msgs = append(msgs, msg)
+			}
 		}
-		if err != nil {
-			errs = append(errs, err.Error())
-		}
-		msg := out.String() + strings.Join(errs, "\n")
+		msg := out.String() + strings.Join(msgs, "\n")
 		for i := range len(secret) - 3 {
 			if strings.Contains(msg, secret[i:i+4]) {
 				t.Fatalf("%q leaks %q of the secret:\n%s", text, secret[i:i+4], msg)
