@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2"
@@ -78,6 +79,10 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 		s := setting(expr, name, like, env)
 		if s == "" {
 			missing, envs = append(missing, name), append(envs, env)
+		}
+		if strings.ContainsFunc(s, unicode.IsControl) { // no request could carry it: Go refuses such a header, or the signature fails
+			argErr = cmp.Or(argErr, fmt.Errorf("coupang connection config: %s holds a control character (a tab or line break inside the value, say): "+
+				"write the value as Coupang Wing shows it", name))
 		}
 		return s
 	}

@@ -124,6 +124,21 @@ func TestConfig(t *testing.T) {
 		// limit 1 goes newest first: one request, in the newest of two windows.
 		require.Len(t, sb.Log(), 1)
 	})
+	// A control character would reach a header, which Go refuses: no retry as a network error.
+	t.Run("control character in a credential fails the query without a request", func(t *testing.T) {
+		for name, cfg := range map[string]string{
+			"vendor_id":  strings.Replace(full, "vendor_id = \"", "vendor_id = \"\\u0001", 1),
+			"access_key": strings.Replace(full, "access_key = \"", "access_key = \"x\\ty", 1),
+			"secret_key": strings.Replace(full, "secret_key = \"", "secret_key = \"Zq7X\\nw9Kp", 1),
+		} {
+			before := len(sb.Log())
+			err := queryErr(t, cfg)
+			require.Error(t, err, name)
+			assert.Contains(t, err.Error(), "coupang connection config: "+name+" holds a control character", name)
+			assert.NotContains(t, err.Error(), "Zq7X", name)
+			assert.Len(t, sb.Log(), before, "%s: no request", name)
+		}
+	})
 	// The SDK's error named an unknown argument, which may be a key pasted where a name goes.
 	t.Run("unknown argument fails the query without its name", func(t *testing.T) {
 		for _, cfg := range []string{full + "Zq7Xw9Kp = \"kr\"\n", full + "Zq7Xw9Kp {}\n", `{"Zq7Xw9Kp": 1}`} {

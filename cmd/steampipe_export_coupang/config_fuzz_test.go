@@ -57,6 +57,7 @@ func FuzzConfigKeepsSecret(f *testing.F) {
 			}
 		}
 		out := &lockedBuffer{}
+		defer log.SetOutput(log.Writer())
 		for _, config := range texts {
 			server := plugin.Server(&plugin.ServeOpts{PluginFunc: coupang.Plugin})
 			log.SetOutput(hclog.New(&hclog.LoggerOptions{Output: out, Level: hclog.Warn}).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
