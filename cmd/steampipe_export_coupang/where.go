@@ -573,8 +573,8 @@ func typedValue(col column, text string) (any, error) {
 	case proto.ColumnType_INT:
 		n, err := strconv.ParseInt(text, 10, 64)
 		switch {
-		case errors.Is(err, strconv.ErrRange):
-			return nil, fmt.Errorf("number %s is out of range for %s (BIGINT, at most 19 digits): no ID is that long", shown(text), col.Name)
+		case errors.Is(err, strconv.ErrRange) && integerPattern.FindString(text) == text: // ParseInt finds the overflow before a bad character
+			return nil, fmt.Errorf("number %s is out of range for %s (BIGINT, at most 19 digits): no ID is that long", text, col.Name)
 		case err != nil:
 			return nil, fmt.Errorf("bad number %q for %s (BIGINT): write a whole number, like 1234567890", text, col.Name)
 		}

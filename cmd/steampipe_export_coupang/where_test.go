@@ -413,6 +413,7 @@ func TestWhereExpressionErrors(t *testing.T) {
 		{"inquiry_at > now() - interval '7 fortnights'", `bad interval "7 fortnights"`},
 		{"inquiry_at > now() - interval 'seven days'", `bad interval "seven days"`},
 		{"inquiry_id = 99999999999999999999", "number 99999999999999999999 is out of range for inquiry_id"},
+		{"inquiry_id = 99999999999999999999x", `bad number "99999999999999999999x" for inquiry_id (BIGINT)`},
 		{"inquiry_at > now() - '1 day'", "+ and - after now() take interval '7 days', or a whole number of days right after current_date"},
 		// Found by comparing with Postgres 15, which refuses these: a number of days added to a
 		// timestamp (only date ± integer exists), a unit given twice.
