@@ -120,6 +120,30 @@ func TestInquiryIDListTooManyCalls(t *testing.T) {
 	requireNoLeak(t, baseline) // one copy reports the error; the SDK would strand the others'
 }
 
+// TestRefusedIDListLeavesNoWait: at the default rate (no limiter retuned), a refused list of
+// 20,001 IDs leaves the connection free: the next query reads its inquiry at once. With the SDK
+// limiter the plugin declared before, each of the list's 20,001 per-value scans booked a token
+// before the refusal, and the next query waited for them all, 83 minutes at 4/s; the minute
+// allowed here is far above one request's quarter second and far below that.
+func TestRefusedIDListLeavesNoWait(t *testing.T) {
+	t.Parallel()
+	sb, base := startSandbox(t, smallData)
+	r, err := inprocess.New(context.Background(), "coupang", sb.ConnectionHCL(base), rowMode()...)
+	require.NoError(t, err)
+	list := make([]int64, query.MaxRequests+1)
+	for i := range list {
+		list[i] = int64(i + 1)
+	}
+	_, err = runQuery(t.Context(), r, idList(inquiryTable, list, -1))
+	require.ErrorIs(t, err, query.ErrPlanTooLarge)
+	known := sb.Inquiries()[0].InquiryID
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	rows, err := runQuery(ctx, r, idList(inquiryTable, []int64{known}, -1))
+	require.NoError(t, err, "the query after a refused list")
+	require.Equal(t, []int64{known}, ids(rows))
+}
+
 // TestInquiryIDListWithStatus: inquiry IDs read one by one keep, under a partner_counseling_status
 // qual, exactly the inquiries a listing under that status would return.
 func TestInquiryIDListWithStatus(t *testing.T) {

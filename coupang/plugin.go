@@ -17,14 +17,16 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// RateLimiterName is the plugin's one rate limiter; users retune it with a `limiter` block.
+// RateLimiterName names the Steampipe limiter that every request waits on, when one is configured
+// (a `limiter` block, or RetuneRateLimiter): the plugin declares none of its own (see Plugin).
 const RateLimiterName = "coupang_api"
 
 // EnvRateLimit names the environment variable that sizes the seller's machine-wide budget (requests
 // per second): the one setting that reaches every process, Postgres backends included.
 const EnvRateLimit = "COUPANG_RATE_LIMIT"
 
-// defaultFillRate is coupang_api's requests per second (its bucket holds 1).
+// defaultFillRate is the seller's budget in requests per second, spaced evenly, when neither
+// COUPANG_RATE_LIMIT nor a coupang_api definition sizes it.
 const defaultFillRate = 4
 
 // MaxRateLimit is the largest budget, in requests per second, that COUPANG_RATE_LIMIT or a
@@ -53,11 +55,11 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 			NewInstance: func() any { return &coupangConfig{} },
 		},
 		// No DefaultRetryConfig: the API client retries each request; an SDK retry would re-run whole
-		// fetches. The bucket alone lets 5 requests into a closed 1-second window; the machine-wide
-		// budget sized from it (sharedRate) keeps every window to 4.
-		RateLimiters: []*rate_limiter.Definition{
-			{Name: RateLimiterName, FillRate: defaultFillRate, BucketSize: 1, Scope: []string{"connection"}},
-		},
+		// fetches. No RateLimiters: the machine-wide budget (sharedRate) spaces every request. An SDK
+		// limiter would book a token for each value of an IN list before the scans start (SDK v5.14.1),
+		// and a query that ended early left the connection's limiter booked for the values never read,
+		// so its next query waited for them: 83 minutes after a refused 20,001-ID list. It also made
+		// every scan wait for a token, even one that reuses rows and sends nothing.
 		TableMap: map[string]*plugin.Table{
 			tableInquiry:        tableCoupangCallcenterInquiry(state),
 			tableReply:          tableCoupangCallcenterInquiryReply(state),
@@ -75,10 +77,14 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 }
 
 // sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else p's coupang_api
-// definition (under Steampipe always Plugin's: the SDK does not tell a plugin about `limiter` blocks).
+// definition when a program running the plugin in-process gave it one (RetuneRateLimiter; under
+// Steampipe there is none: the SDK does not tell a plugin about `limiter` blocks), else
+// defaultFillRate.
 func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
-	d := limiterDefinition(p)
-	fill := float64(d.FillRate)
+	fill, bucket := float64(defaultFillRate), int64(1)
+	if d := limiterDefinition(p); d != nil {
+		fill, bucket = float64(d.FillRate), d.BucketSize
+	}
 	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(n > 0 && n <= MaxRateLimit) {
@@ -86,17 +92,25 @@ func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
 		}
 		fill = n
 	}
-	return ratelimit.FromLimiter(fill, d.BucketSize), nil
+	return ratelimit.FromLimiter(fill, bucket), nil
 }
 
-// RetuneRateLimiter sets the fill rate and bucket size of p's coupang_api definition, for both the
-// in-process limiter and the machine-wide budget; call it before the first query.
+// RetuneRateLimiter gives p a coupang_api definition, or retunes it, with fillRate and bucketSize:
+// it sizes the machine-wide budget, and the SDK waits on it before every request once the same
+// definition reaches it (SetRateLimiters); call it before the first query.
 func RetuneRateLimiter(p *plugin.Plugin, fillRate float64, bucketSize int64) {
 	d := limiterDefinition(p)
+	if d == nil {
+		d = &rate_limiter.Definition{Name: RateLimiterName, Scope: []string{"connection"}}
+		p.RateLimiters = append(p.RateLimiters, d)
+	}
 	d.FillRate, d.BucketSize = rate.Limit(fillRate), bucketSize
 }
 
-// limiterDefinition is p's coupang_api definition (Plugin always declares it).
+// limiterDefinition is p's coupang_api definition, nil when it has none.
 func limiterDefinition(p *plugin.Plugin) *rate_limiter.Definition {
-	return p.RateLimiters[slices.IndexFunc(p.RateLimiters, func(d *rate_limiter.Definition) bool { return d.Name == RateLimiterName })]
+	if i := slices.IndexFunc(p.RateLimiters, func(d *rate_limiter.Definition) bool { return d.Name == RateLimiterName }); i >= 0 {
+		return p.RateLimiters[i]
+	}
+	return nil
 }

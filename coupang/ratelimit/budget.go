@@ -47,6 +47,10 @@ type Budget struct {
 	now    func() time.Time
 	sleep  func(context.Context, time.Duration) error
 	failed atomic.Pointer[error] // a failed record, returned by the next Reserve
+	// turn lets one goroutine at a time check the file and sleep until its send: the others queue
+	// here, rather than each reopen the file every window (thousands do, for an IN list of IDs),
+	// and leave the queue as soon as their context ends, having booked nothing.
+	turn chan struct{}
 }
 
 // FileName is the state file's name for a seller's keys at an API base URL: a hash, so that the
@@ -70,7 +74,7 @@ func Open(dir, vendorID, accessKey, baseURL string) (*Budget, error) {
 		return nil, unusable(path, err)
 	}
 	f.Close()
-	return &Budget{path: path, now: time.Now, sleep: api.Sleep}, nil
+	return &Budget{path: path, now: time.Now, sleep: api.Sleep, turn: make(chan struct{}, 1)}, nil
 }
 
 func unusable(path string, err error) error {
@@ -139,6 +143,21 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	if r.Unlimited() {
 		return func() {}, nil
 	}
+	select {
+	case b.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	record, err := b.reserve(ctx, r)
+	if err != nil {
+		<-b.turn
+		return nil, err
+	}
+	return func() { record(); <-b.turn }, nil
+}
+
+// reserve is Reserve for the goroutine whose turn it is.
+func (b *Budget) reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err

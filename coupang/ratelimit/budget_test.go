@@ -57,6 +57,38 @@ func TestWaitSleepsUntilAdmitted(t *testing.T) {
 	}
 }
 
+// TestReserveQueues: goroutines of one Budget take turns, so only one of them checks the file and
+// sleeps at a time (on the fake clock, 20 requests sleep exactly as one goroutine making them all
+// would; goroutines sleeping side by side would each advance it), and one whose context ends while
+// queued leaves at once with nothing recorded.
+func TestReserveQueues(t *testing.T) {
+	t.Parallel()
+	b, _, slept := sleepingBudget(t)
+	r := Rate{Requests: 4, Per: time.Second, Burst: 1}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() { send(t, b, r, 1) })
+	}
+	wg.Wait()
+	if want := 19 * r.window() / 4; *slept != want {
+		t.Fatalf("slept %s for 20 requests from 20 goroutines, want %s", *slept, want)
+	}
+	held, err := b.Reserve(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := b.Reserve(ctx, r); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Reserve queued behind a held turn: %v, want the context's error", err)
+	}
+	held()
+	buf, _ := os.ReadFile(b.path)
+	if log, _ := parse(buf); len(log) != 4 {
+		t.Fatalf("the log holds %d sends, want the window's 4 (the queued Reserve recorded none)", len(log))
+	}
+}
+
 // TestLogShrinksWithTheRate: a log written under a larger budget is cut to the smaller budget's
 // length by the next send, with no stale line left after it.
 func TestLogShrinksWithTheRate(t *testing.T) {
