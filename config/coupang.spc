@@ -23,9 +23,10 @@ connection "coupang" {
   # default_lookback_days = 7
 }
 
-# Rate limits, as Steampipe reads them (the export command reads them too). The plugin's own limiter
-# is coupang_api: 4 requests per second per connection, Coupang's safe rate. A limiter of that name
-# here replaces it; uncomment to go slower, for example when other tools share the same Wing key.
+# Rate limits, as Steampipe reads them (the export command reads them too). Every request waits on
+# the seller's budget on this machine: 4 requests per second, Coupang's safe rate (COUPANG_RATE_LIMIT
+# sets it). A limiter named coupang_api adds a Steampipe limiter that every request waits on too;
+# uncomment to go slower, for example when other tools share the same Wing key.
 # plugin "local/coupang" {
 #   limiter "coupang_api" {
 #     fill_rate   = 1    # requests per second

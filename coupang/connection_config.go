@@ -179,11 +179,11 @@ func (cs *connections) get(ctx context.Context, d *plugin.QueryData) (*connectio
 }
 
 // queryClient returns the connection's client for one list call, bound to its snapshot and to the
-// query's rate limits: every request, retries included, waits on the coupang_api limiter, then on
-// the machine-wide budget. The SDK waited on the limiter once before the call: single-inquiry reads
-// (byID) spend that token on their first request (prepaidWait), or each read would cost two; a
-// listing keeps it as slack. A call that runs an IN list whole for the SDK's copies (fan) spends the
-// tokens they waited for first (fanOut.wait).
+// query's rate limits: every request, retries included, waits on the coupang_api limiter when one is
+// configured, then on the machine-wide budget. The SDK waited on the limiter once before the call:
+// single-inquiry reads (byID) spend that token on their first request (prepaidWait), or each read would
+// cost two; a listing keeps it as slack. A call that runs an IN list whole for the SDK's copies (fan)
+// spends the tokens they waited for first (fanOut.wait).
 func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, byID bool, fan *fanOut) (*connection, *api.Client, error) {
 	c, err := conns.get(ctx, d)
 	if err != nil {

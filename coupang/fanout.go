@@ -31,13 +31,13 @@ type fanOut struct {
 	distinct int
 	pending  atomic.Int64 // copies yet to ask: the entry is dropped at 0
 	failed   atomic.Bool
-	// tokens holds a limiter token a copy that returns at once waited for (the SDK waits before every
-	// copy), for the requests of the leader running the list whole: without them such a list went at
-	// half the rate. It holds one, like the limiter's bucket: a token passed while it is full is lost,
-	// so that tokens piled up while the leader was slow cannot add up. A token held while the leader
-	// was busy can still send two of its requests close together; the machine-wide budget, with the
-	// limiter's default rate and a bucket of one, spaces them. allPassed is closed when every such
-	// copy has passed.
+	// tokens holds a token of a configured coupang_api limiter (the plugin declares none) that a copy
+	// returning at once waited for (the SDK waits before every copy), for the requests of the leader
+	// running the list whole: without them such a list went at half the rate. It holds one, like the
+	// limiter's bucket: a token passed while it is full is lost, so that tokens piled up while the leader
+	// was slow cannot add up. A token held while the leader was busy can still send two of its requests
+	// close together; the machine-wide budget spaces them. allPassed is closed when every such copy has
+	// passed.
 	tokens    chan struct{}
 	passed    atomic.Int64
 	allPassed chan struct{}

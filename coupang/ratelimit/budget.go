@@ -134,9 +134,9 @@ func openFile(path string) (*os.File, error) {
 	return nil, errors.New("created and removed repeatedly by other processes")
 }
 
-// Reserve waits until the budget allows one more request under r and returns holding the budget's
-// lock; the caller calls sent as soon as the request is written, which records that moment and
-// releases the lock. Recording the write, not the permission, keeps the log true when a busy
+// Reserve waits for b's turn, then until the budget allows one more request under r, and returns
+// holding the turn and the budget's lock; the caller calls sent as soon as the request is written,
+// which records that moment and releases both. Recording the write, not the permission, keeps the log true when a busy
 // machine deschedules the process in between; every process of the seller waits on the lock. It
 // errs only when ctx ends or the file cannot be used.
 func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {

@@ -114,7 +114,7 @@ func (s scenario) rounds(b *testing.B, ex *exports, srv *sandbox.Server, base st
 	var single time.Duration // one process's wall
 	for _, n := range s.procs {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			b.Logf("%s; default limiter %g rps, shared budget; sandbox 429 above %g requests in a closed 1-second window; %d at once, each %s",
+			b.Logf("%s; shared budget, default %g rps; sandbox 429 above %g requests in a closed 1-second window; %d at once, each %s",
 				s.title, s.rate, s.sandboxLimit(), n, p.sql)
 			time.Sleep(1100 * time.Millisecond) // let the previous round's window pass
 			var rd round
