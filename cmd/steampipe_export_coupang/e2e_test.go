@@ -67,14 +67,23 @@ func TestMain(m *testing.M) {
 	os.Exit(withOwnDir(m))
 }
 
+// ownDirEnv names the test process's directory for the processes it starts: a fuzzing run's
+// workers, which the fuzzing engine kills without running their deferred calls, use their
+// parent's, which the parent removes.
+const ownDirEnv = "COUPANG_EXPORT_TEST_DIR"
+
 // withOwnDir runs the tests with the shared request budgets and Steampipe's install directory in
-// a new temporary directory.
+// a new temporary directory, or in the parent test process's.
 func withOwnDir(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "coupang-export-test-")
-	if err != nil {
-		panic(err)
+	dir := os.Getenv(ownDirEnv)
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "coupang-export-test-"); err != nil {
+			panic(err)
+		}
+		defer os.RemoveAll(dir)
+		os.Setenv(ownDirEnv, dir)
 	}
-	defer os.RemoveAll(dir)
 	os.Setenv(ratelimit.EnvDir, dir)
 	os.Setenv("STEAMPIPE_INSTALL_DIR", dir) // config/ is absent: no .spc files
 	return m.Run()
