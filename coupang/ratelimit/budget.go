@@ -136,9 +136,9 @@ func openFile(path string) (*os.File, error) {
 
 // Reserve waits for b's turn, then until the budget allows one more request under r, and returns
 // holding the turn and the budget's lock; the caller calls sent as soon as the request is written,
-// which records that moment and releases both. Recording the write, not the permission, keeps the log true when a busy
-// machine deschedules the process in between; every process of the seller waits on the lock. It
-// errs only when ctx ends or the file cannot be used.
+// which records that moment and releases both. Recording the write, not the permission, keeps the
+// log true when a busy machine deschedules the process in between; every process of the seller
+// waits on the lock. It errs only when ctx ends or the file cannot be used.
 func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	if r.Unlimited() {
 		return func() {}, nil
