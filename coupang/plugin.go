@@ -25,9 +25,9 @@ const RateLimiterName = "coupang_api"
 // per second): the one setting that reaches every process, Postgres backends included.
 const EnvRateLimit = "COUPANG_RATE_LIMIT"
 
-// defaultFillRate is the seller's budget in requests per second, spaced evenly, when neither
+// DefaultRateLimit is the seller's budget in requests per second, spaced evenly, when neither
 // COUPANG_RATE_LIMIT nor a coupang_api definition sizes it.
-const defaultFillRate = 4
+const DefaultRateLimit = 4
 
 // MaxRateLimit is the largest budget, in requests per second, that COUPANG_RATE_LIMIT or a
 // coupang_api limiter may set: Coupang's documented limit; a budget above it gets the seller throttled.
@@ -79,16 +79,16 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 // sharedRate is the seller's machine-wide budget: COUPANG_RATE_LIMIT when set, else p's coupang_api
 // definition when a program running the plugin in-process gave it one (RetuneRateLimiter; under
 // Steampipe there is none: the SDK does not tell a plugin about `limiter` blocks), else
-// defaultFillRate.
+// DefaultRateLimit.
 func sharedRate(p *plugin.Plugin) (ratelimit.Rate, error) {
-	fill, bucket := float64(defaultFillRate), int64(1)
+	fill, bucket := float64(DefaultRateLimit), int64(1)
 	if d := limiterDefinition(p); d != nil {
 		fill, bucket = float64(d.FillRate), d.BucketSize
 	}
 	if v := strings.TrimSpace(os.Getenv(EnvRateLimit)); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(n > 0 && n <= MaxRateLimit) {
-			return ratelimit.Rate{}, fmt.Errorf("%s is %q: set it to the seller's requests per second on this machine, above 0 and at most %d (Coupang's limit), such as 4, or 0.5 for one request every 2 seconds; or unset it for the default of %d", EnvRateLimit, v, MaxRateLimit, defaultFillRate)
+			return ratelimit.Rate{}, fmt.Errorf("%s is %q: set it to the seller's requests per second on this machine, above 0 and at most %d (Coupang's limit), such as 4, or 0.5 for one request every 2 seconds; or unset it for the default of %d", EnvRateLimit, v, MaxRateLimit, DefaultRateLimit)
 		}
 		fill = n
 	}

@@ -37,7 +37,7 @@ type scenario struct {
 	name, title, kind string
 	data              sandbox.Options // Days, PerDay, HotInquiries
 	latency           time.Duration
-	rate              float64 // requests per second: the budget alone at 4 (budgetAlone), else a retuned coupang_api limiter
+	rate              float64 // requests per second: the budget alone at the default (budgetAlone), else a retuned coupang_api limiter
 	table             string
 	days              int   // inquiry_at >= today - (days-1); 0 for no time qual
 	ago               int   // join: the days end `ago` days back, and quals are on both sides

@@ -37,7 +37,8 @@ type got struct {
 	latest               []time.Time // "latest": the rows' inquiry_at, in order
 }
 
-// inProcess runs s through the in-process plugin at s.rate (then, with s.baseline, the hand-written script on the same data) and reports the figures.
+// inProcess runs s through the in-process plugin at s.rate (then, with s.baseline, the hand-written
+// script on the same data) and reports the figures.
 func (s scenario) inProcess(b *testing.B, srv *sandbox.Server, base string) {
 	// Rows stream as they are read, as under the Steampipe CLI (the FDW and SQLite hold them).
 	opts := []inprocess.Option{inprocess.WithStreamedRows()}
@@ -226,7 +227,7 @@ func (s scenario) query(ctx context.Context, r *inprocess.Runner, srv *sandbox.S
 // budgetAlone reports whether s runs at the plugin's default rate, as Steampipe runs it: no SDK
 // limiter, the machine-wide budget alone. Other rates retune a coupang_api limiter, which also
 // sizes the budget, and on which the SDK takes a token before every scan.
-func (s scenario) budgetAlone() bool { return s.rate == 4 }
+func (s scenario) budgetAlone() bool { return s.rate == coupang.DefaultRateLimit }
 
 // plan returns the query of s (`inquiry_id IN` the first s.ids, one repeated; the hot option ID; a
 // join's outer listing; or a listing) with the rows expected and the fewest requests.
