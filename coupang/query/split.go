@@ -20,7 +20,13 @@ func (q Quals) Split() ([]Quals, error) {
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
 	inquiry, ok3 := Intersect(q.InquiryStatus, CompareFold)
 	cs, ok4 := Intersect(q.CSPartnerCounselingStatus, CompareFold)
-	if !ok1 || !ok2 || !ok3 || !ok4 {
+	anyLists := make([][]Bound, len(q.InquiryAtAny))
+	ok5 := true
+	for i, l := range q.InquiryAtAny {
+		anyLists[i], _ = Intersect([][]Bound{l}, compareBounds)
+		ok5 = ok5 && len(anyLists[i]) > 0 // a list of nulls: no row can match
+	}
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
 		return nil, nil
 	}
 	base := q
@@ -36,7 +42,7 @@ func (q Quals) Split() ([]Quals, error) {
 			err = fmt.Errorf("the IN lists of this query combine into more than %d separate listings: split the query", MaxSplits)
 			return
 		}
-		var next []Quals // nil when n is 0 (a list of nulls): no row can match
+		var next []Quals
 		for _, v := range out {
 			for i := range n {
 				c := v
@@ -50,8 +56,7 @@ func (q Quals) Split() ([]Quals, error) {
 	by(statuses != nil, len(statuses), func(c *Quals, i int) { c.PartnerCounselingStatus = [][]string{{statuses[i]}} })
 	by(inquiry != nil, len(inquiry), func(c *Quals, i int) { c.InquiryStatus = [][]string{{inquiry[i]}} })
 	by(cs != nil, len(cs), func(c *Quals, i int) { c.CSPartnerCounselingStatus = [][]string{{cs[i]}} })
-	for _, l := range q.InquiryAtAny {
-		l, _ = Intersect([][]Bound{l}, compareBounds)
+	for _, l := range anyLists {
 		by(true, len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
 	}
 	if err != nil {

@@ -109,4 +109,8 @@ func TestSplitTooMany(t *testing.T) {
 	got, err = Quals{OrderID: [][]int64{many}, CSPartnerCounselingStatus: [][]string{{"answered"}, {"requestAnswer"}}}.Split()
 	require.NoError(t, err)
 	assert.Empty(t, got)
+	// An inquiry_at list of nulls too, whichever column's list the split meets first.
+	got, err = Quals{OrderID: [][]int64{many}, InquiryAtAny: [][]Bound{ats, {}}}.Split()
+	require.NoError(t, err)
+	assert.Empty(t, got)
 }
