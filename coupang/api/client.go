@@ -170,8 +170,9 @@ func parseBaseURL(raw string) (string, error) {
 	return (&url.URL{Scheme: u.Scheme, Host: host}).String(), nil
 }
 
-// quotedPart is a quoted part of an error message.
-var quotedPart = regexp.MustCompile(`"[^"]*"`)
+// quotedPart is a quoted part of an error message, as Go's %q writes it (a quote inside is \"),
+// or all that follows a quote left open.
+var quotedPart = regexp.MustCompile(`"(?:[^"\\]|\\.)*(?:"|\\?$)`)
 
 // Unquoted is an error message of a parser (url.Parse, HCL) without what it quotes of the text it
 // read, which may be part of a key: `invalid URL escape "%zz"` becomes `invalid URL escape "…"`.

@@ -703,6 +703,9 @@ func TestValidateBaseURL(t *testing.T) {
 		require.Error(t, err, u)
 		assert.NotContains(t, err.Error(), "secret", u)
 	}
+	// A quote inside what a parser quotes is escaped; the part after it is hidden too.
+	assert.Equal(t, `invalid URL escape "…"; at "…"`, Unquoted(`invalid URL escape "%\"s"; at "a\\"`))
+	assert.Equal(t, `bad "…"`, Unquoted(`bad "key\"`), "a quote left open hides the rest")
 }
 
 func TestParseRetryAfter(t *testing.T) {
