@@ -1270,3 +1270,20 @@ func TestBlockAfterErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSignatureCoversThePathAsSent: the signature covers the path exactly as it went on the wire,
+// as it covers the query: a path spelled with an escape ("%41" for "A") is signed that way, and a
+// signature over the decoded path, which is not what was sent, is refused.
+func TestSignatureCoversThePathAsSent(t *testing.T) {
+	t.Parallel()
+	s, base := newServer(t, sandbox.Options{})
+	q := "vendorId=A00012345&partnerCounselingStatus=NONE&inquiryStartAt=2026-01-09&inquiryEndAt=2026-01-15"
+	sent := strings.Replace(listPath, "/vendors/A", "/vendors/%41", 1)
+	decoded := api.Authorization(s.AccessKey(), s.SecretKey(), fixedNow, "GET", listPath, q)
+	checkRejections(t, s, base, []rejection{
+		{"signed over the decoded path", call{path: sent, rawQuery: q, auth: &decoded}, 401, sandbox.MsgInvalidSignature},
+	})
+	if p := decodePage(t, do(t, s, base, call{path: sent, rawQuery: q})); p.Pagination.TotalElements == 0 {
+		t.Errorf("no rows")
+	}
+}

@@ -379,7 +379,9 @@ func (s *Server) authenticate(r *http.Request) (int, string) {
 	if d := s.opts.Now().Sub(t); err != nil || t.Format(api.SignedDateLayout) != v[1] || d.Abs() > 5*time.Minute {
 		return http.StatusUnauthorized, MsgExpired
 	}
-	if !hmac.Equal([]byte(v[2]), []byte(api.Signature(s.opts.SecretKey, v[1], r.Method, r.URL.Path, r.URL.RawQuery))) {
+	// The path as sent, like the query: r.URL.Path is decoded, and a signature of it would pass a
+	// request whose wire path ("%41" for "A") is not what was signed.
+	if !hmac.Equal([]byte(v[2]), []byte(api.Signature(s.opts.SecretKey, v[1], r.Method, r.URL.EscapedPath(), r.URL.RawQuery))) {
 		return http.StatusUnauthorized, MsgInvalidSignature
 	}
 	return 0, ""
