@@ -443,7 +443,7 @@ func (c *Client) send(ctx context.Context, path, query string) (int, []byte, err
 	// An error quotes the body shortened, which could cut a key and keep its start: keys go first.
 	body = c.redactKeys(body)
 	if status := resp.StatusCode; status < 200 || status > 299 {
-		e := statusError(status, resp.Header.Get("Location"), body)
+		e := statusError(status, string(c.redactKeys([]byte(resp.Header.Get("Location")))), body) // shortened too
 		e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return status, nil, e
 	}

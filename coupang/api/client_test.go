@@ -161,6 +161,23 @@ func TestKeyAtTheMessageLimitIsRedacted(t *testing.T) {
 	}
 }
 
+// TestKeyInARedirectIsRedacted: a key in the Location of a redirect, where the message shortens
+// it (80 characters), is redacted before, like one in a body: not even its start reaches the error.
+func TestKeyInARedirectIsRedacted(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{testAccess, testSecret} {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			w.Header().Set("Location", "/blocked?"+strings.Repeat("x", 65)+key)
+			w.WriteHeader(http.StatusFound)
+		})
+		c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 })
+		_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "redirected to \"/blocked?xxxxx", "the location is shown")
+		assert.NotContains(t, err.Error(), key[:6], "the start of %s", key)
+	}
+}
+
 func TestGetInquirySignsEmptyQuery(t *testing.T) {
 	t.Parallel()
 	body := `{"code":"200","message":"OK","data":{"inquiryId":1015668177,"vendorItemId":3285906659,"orderId":"10000012345676","inquiryAt":"2018-01-08T16:43:42","replies":null}}`
