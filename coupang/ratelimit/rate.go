@@ -33,7 +33,8 @@ func FromLimiter(fillRate float64, bucketSize int64) Rate {
 	if fillRate <= 0 || math.IsNaN(fillRate) || math.IsInf(fillRate, 0) {
 		return Rate{}
 	}
-	r := Rate{Requests: 1, Per: time.Duration(float64(time.Second) / fillRate)}
+	// At most ~31 years: a longer window overflows a Duration, or a send time plus it, and admits all.
+	r := Rate{Requests: 1, Per: time.Duration(min(float64(time.Second)/fillRate, 1e9*float64(time.Second)))}
 	if fillRate >= 1 {
 		r = Rate{Requests: int(fillRate), Per: time.Second}
 		if r.Requests > maxLog {

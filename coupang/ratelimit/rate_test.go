@@ -113,3 +113,21 @@ func TestAdmitClockBackwards(t *testing.T) {
 		t.Fatalf("wait %s after a backward step, want (0, %s]", wait, r.window())
 	}
 }
+
+// TestFromLimiterTinyRateStaysLimited: a fill rate far below 1 gives a window too long for a
+// Duration, or for a Unix time plus it: it must stay a limit (one request, then a wait), never turn
+// into none.
+func TestFromLimiterTinyRateStaysLimited(t *testing.T) {
+	t.Parallel()
+	now := int64(1_700_000_000_000_000_000)
+	for _, fill := range []float64{1e-12, 1.2e-10, 1e-300} {
+		r := FromLimiter(fill, 1)
+		if r.Unlimited() {
+			t.Errorf("FromLimiter(%g, 1) = %+v is unlimited", fill, r)
+			continue
+		}
+		if wait, _ := admit([]int64{now}, now+int64(time.Hour), r); wait <= 0 {
+			t.Errorf("FromLimiter(%g, 1) = %+v: a second request an hour after the first is sent at once", fill, r)
+		}
+	}
+}
