@@ -294,6 +294,9 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return ProductInquiry{}, jsonError(err)
 	}
+	if w.InquiryID == 0 { // rows are told apart by it: questions without one would collapse into one
+		return ProductInquiry{}, errors.New("a question without inquiryId")
+	}
 	inq := ProductInquiry{
 		InquiryID:       int64(w.InquiryID),
 		ProductID:       int64(w.ProductID),

@@ -118,6 +118,9 @@ func TestDecodeProductInquiryRejects(t *testing.T) {
 		{"time as a number", productBody("200", `{"inquiryId":1,"inquiryAt":20260730}`), KindDecode, "time string"},
 		{"id not an integer", productBody("200", `{"inquiryId":"abc"}`), KindDecode, "data.content[0]: inquiryId: abc is not an integer"},
 		{"null question", productBody("200", `{"inquiryId":1},null`), KindDecode, "data.content[1]: a question is null, not an object"},
+		// Rows are told apart by inquiryId: questions read without one would collapse into one row.
+		{"no id", productBody("200", `{"inquiryId":1},{"productId":7,"content":"x"}`), KindDecode, "data.content[1]: a question without inquiryId"},
+		{"null id", productBody("200", `{"inquiryId":null,"content":"x"}`), KindDecode, "data.content[0]: a question without inquiryId"},
 		{"null comment", productBody("200", `{"inquiryId":1,"commentDtoList":[null]}`), KindDecode, "data.content[0]: inquiry 1: commentDtoList[0]: a comment is null, not an object"},
 		{"bad comment id", productBody("200", `{"inquiryId":1,"commentDtoList":[{"inquiryCommentId":2},{"inquiryCommentId":"x"}]}`), KindDecode, "inquiry 1: commentDtoList[1]: inquiryCommentId: x is not an integer"},
 		{"truncated", `{"code":200,"data":{"content":[{"inquiryId":1`, KindDecode, "malformed JSON"},
