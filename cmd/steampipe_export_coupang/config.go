@@ -99,11 +99,17 @@ func resolveConfig(opts options) (steampipeConfig, error) {
 // readConfigDir reads connection "NAME" (none when name is "") and the coupang plugin's limiter
 // blocks from the .spc files in dir, in name order; a missing dir has none.
 func readConfigDir(dir, name string) (steampipeConfig, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.spc"))
-	if err != nil {
-		return steampipeConfig{}, fmt.Errorf("listing %s: %w", dir, err)
+	// Not filepath.Glob(dir + "/*.spc"), which reads *, ? and [ in dir's own name as a pattern (a
+	// folder "shop [A]" had no files). As Glob, a directory that cannot be read has none.
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".spc") {
+			names = append(names, filepath.Join(dir, e.Name()))
+		}
 	}
-	var blocks hclsyntax.Blocks // the top-level blocks of every file, in name order (Glob's)
+	var err error
+	var blocks hclsyntax.Blocks // the top-level blocks of every file, in name order (ReadDir's)
 	parser := hclparse.NewParser()
 	for _, file := range names {
 		f, diags := parser.ParseHCLFile(file)

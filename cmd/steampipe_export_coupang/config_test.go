@@ -108,6 +108,34 @@ func TestConnectionConfigErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "has no plugin attribute")
 }
 
+// TestConfigDirWithPatternCharacters: a config directory is a directory, not a pattern: its .spc
+// files are read when its name holds *, ? or [ (a folder like "shop [A]"), as Steampipe reads them.
+func TestConfigDirWithPatternCharacters(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"shop [A]", "shop*", "shop?"} {
+		dir := filepath.Join(t.TempDir(), name)
+		require.NoError(t, os.Mkdir(dir, 0o700))
+		writeSpc(t, dir, "coupang.spc", `
+plugin "coupang" {
+  limiter "coupang_api" {
+    fill_rate   = 1
+    bucket_size = 1
+  }
+}
+connection "shop" {
+  plugin    = "local/coupang"
+  vendor_id = "A00012345"
+}
+`)
+		cfg, err := readConfigDir(dir, "shop")
+		require.NoError(t, err, name)
+		assert.Equal(t, `vendor_id = "A00012345"`, cfg.Connection, name)
+		cfg, err = readConfigDir(dir, "")
+		require.NoError(t, err, name)
+		assert.Len(t, cfg.Limiters, 1, "%s: the limiter block applies", name)
+	}
+}
+
 // dirConnection is the connection config readConfigDir finds.
 func dirConnection(dir, name string) (string, error) {
 	cfg, err := readConfigDir(dir, name)
