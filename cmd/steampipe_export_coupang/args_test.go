@@ -59,6 +59,10 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"t", "--config", "", "--connection", "c"}, "flag --config is empty: give it a value, or leave it out (without --config, the COUPANG_* variables are used)"},
 		{[]string{"t", "--config= "}, "flag --config is empty: give it a value, or leave it out (without --config, the COUPANG_* variables are used)"},
 		{[]string{"t", "--config-dir", "/x"}, "--config-dir needs --connection"},
+		// A second --config replaced the first whole: its arguments fell back to the COUPANG_* variables,
+		// maybe another seller's (--where flags add up; these do not).
+		{[]string{"t", "--config", `vendor_id = "A1"`, "--config", `default_lookback_days = 1`}, "flag --config is given twice: write every argument in one --config"},
+		{[]string{"t", "--connection", "a", "--connection", "b"}, "flag --connection is given twice: name one connection"},
 		// An empty name, as an unset shell variable gives, never selects every column or drops one.
 		{[]string{"t", "--select", ","}, `bad --select ",": a column name is empty`},
 		{[]string{"t", "--select", ""}, `bad --select "": a column name is empty`},
