@@ -22,8 +22,11 @@ type scan struct {
 	ids         []int64
 	answerTypes []string
 	fan         *fanOut // the IN-list fan-out this call is a copy of, if any
-	announced   bool    // the default-lookback notice was given
-	out         *rowOutput
+	// folded are the value sets of each qual on a column the plugin matches case- and space-blind
+	// (query.CompareFold), by column: a row that fails one under a plain = goes last under a LIMIT.
+	folded    map[string][][]string
+	announced bool // the default-lookback notice was given
+	out       *rowOutput
 }
 
 // listRows is the list function of a table: run fetches the scan's items, and rows makes each item's
@@ -37,16 +40,32 @@ func listRows[R any](state *pluginState, limitCountsReplies bool, run func(*scan
 		if s == nil || err != nil {
 			return nil, err
 		}
+		// Under a pushed LIMIT the rows a plain = rejects (a status matched only case- or space-blind)
+		// stream after all others, at most limit of them: the SDK counts them before the recheck.
+		var late []row
+		limit := d.QueryContext.GetLimit()
 		err = run(s, ctx, d, func(item R) bool {
 			for _, r := range rows(s, item) {
 				if !s.out.wants(ctx) {
 					return false
+				}
+				if limit >= 0 && s.foldedOnly(r) {
+					if int64(len(late)) < limit {
+						late = append(late, r)
+					}
+					continue
 				}
 				s.out.add(ctx, r)
 			}
 			return s.out.wants(ctx)
 		})
 		if err = fetchError(ctx, s, s.fan.firstError(err)); err == nil {
+			for _, r := range late {
+				if !s.out.wants(ctx) {
+					break
+				}
+				s.out.add(ctx, r)
+			}
 			s.out.flush(ctx)
 		}
 		return nil, err
@@ -121,6 +140,8 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limit
 	s := &scan{table: table, fan: fan, out: &rowOutput{d: d, hold: state.holdRows, maxHeld: cmp.Or(maxHeld, maxHeldRows)}}
 	s.ids, _ = query.Intersect(q.InquiryID, cmp.Compare[int64])
 	s.answerTypes, _ = query.Intersect(q.AnswerType, query.CompareFold)
+	s.folded = map[string][][]string{colInquiryStatus: q.InquiryStatus, colCSPartnerCounselingStatus: q.CSPartnerCounselingStatus,
+		colAnswerType: q.AnswerType}
 	if err == nil {
 		s.variants, err = q.Split()
 	}
@@ -137,6 +158,20 @@ func newScan(ctx context.Context, d *plugin.QueryData, state *pluginState, limit
 		return nil, nil
 	}
 	return s, nil
+}
+
+// foldedOnly reports whether r fails a qual on a column the plugin matches case- and space-blind
+// under a plain =, which it passes only as folded (see query.CompareFold).
+func (s *scan) foldedOnly(r row) bool {
+	for column, sets := range s.folded {
+		v, _ := r[column].(string)
+		for _, set := range sets {
+			if !slices.Contains(set, v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // run fetches the call-center rows and hands each to emit until it returns false.
