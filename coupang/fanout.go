@@ -74,8 +74,12 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		if err := checkInquiryIDs(f.distinct); err != nil {
 			return nil, f, false, f.firstError(err)
 		}
-		// Under a pushed LIMIT a copy whose read is no longer needed makes none.
-		return d.Quals, f, first && (&rowOutput{d: d}).wants(context.Background()), nil
+		// Under a pushed LIMIT a copy whose read is no longer needed makes none. A 0 of the list is
+		// the user's, not the value the FDW passes for a scalar subquery (fdwGarbage): no inquiry has
+		// it, so its copy has no row.
+		_, integer := cur.Quals[0].Value.GetValue().(*proto.QualValue_Int64Value)
+		zero := integer && cur.Quals[0].Value.GetInt64Value() == 0
+		return d.Quals, f, first && !zero && (&rowOutput{d: d}).wants(context.Background()), nil
 	}
 	return orig, nil, true, nil
 }
