@@ -171,7 +171,11 @@ func stream(ctx context.Context, r *inprocess.Runner, q *query, w rowWriter, wri
 	case err == nil || errors.Is(err, errLimitReached):
 		return nil
 	case n > 0:
-		return fmt.Errorf("query on %s failed after %d rows (the output is incomplete): %w", q.Plugin.Table, n, err)
+		incomplete := "the output is incomplete"
+		if _, ok := w.(*xlsxWriter); ok { // the workbook is written only by Close
+			incomplete = "no workbook was written"
+		}
+		return fmt.Errorf("query on %s failed after %d rows (%s): %w", q.Plugin.Table, n, incomplete, err)
 	}
 	return fmt.Errorf("query on %s failed: %w", q.Plugin.Table, err)
 }

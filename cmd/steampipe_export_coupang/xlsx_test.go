@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -225,4 +228,39 @@ func TestXLSXRowLimit(t *testing.T) {
 	err = x.WriteRow(outputRows[0])
 	require.ErrorContains(t, err, "an Excel sheet holds at most 1048575 rows below its header")
 	assert.ErrorContains(t, err, "--output csv")
+}
+
+// TestXLSXFailureAfterRowsSaysNothingWasWritten: a workbook is written only at the end, so a
+// failure after some rows leaves stdout empty, and the error must say so rather than call the
+// output incomplete. One of ten inquiries has a content no Excel cell holds; the SDK hands rows
+// over in any order, so runs repeat until one fails after rows (9 in 10 do).
+func TestXLSXFailureAfterRowsSaysNothingWasWritten(t *testing.T) {
+	t.Parallel()
+	s, config := startSandbox(t)
+	inquiry := func(id int, content string) string {
+		return fmt.Sprintf(`{"inquiryId":%d,"inquiryStatus":"progress","csPartnerCounselingStatus":"requestAnswer",`+
+			`"vendorItemId":[3285906659],"itemName":"스파오 티셔츠","content":%q,"answeredAt":null,"replies":[],`+
+			`"inquiryAt":"2026-01-14 12:00:%02d","buyerEmail":"","buyerPhone":"010-****-1234","orderId":null,`+
+			`"orderDate":null,"receiptCategory":"배송","saleStartedAt":"2024-01-01","saleEndedAt":"2099-12-31"}`, id, content, 59-id)
+	}
+	items := []string{inquiry(1, strings.Repeat("가", excelize.TotalCellChars+1))}
+	for id := 2; id <= 10; id++ {
+		items = append(items, inquiry(id, "언제 오나요?"))
+	}
+	body := `{"code":200,"message":"OK","data":{"content":[` + strings.Join(items, ",") +
+		`],"pagination":{"currentPage":1,"totalPages":1,"totalElements":10,"countPerPage":30}}}`
+	s.SetFault(func(int64, *http.Request) *sandbox.Fault { return sandbox.FaultBody(http.StatusOK, []byte(body)) })
+	afterRows := false
+	for run := 0; run < 10 && !afterRows; run++ {
+		code, stdout, stderr := runFast("coupang_callcenter_inquiry", "--config", config, "--output", "xlsx",
+			"--where", "inquiry_at between 2026-01-13 and 2026-01-15")
+		require.Equal(t, 1, code, stderr)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "longer than an Excel cell holds")
+		require.NotContains(t, stderr, "incomplete", "nothing was written")
+		if afterRows = strings.Contains(stderr, "failed after"); afterRows {
+			assert.Contains(t, stderr, "rows (no workbook was written): ")
+		}
+	}
+	assert.True(t, afterRows, "no run failed after rows")
 }
