@@ -119,22 +119,23 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 		blocks = append(blocks, f.Body.(*hclsyntax.Body).Blocks...)
 	}
 	var cfg steampipeConfig
-	instance := pluginName
+	instance, byReference := pluginName, false
 	if name != "" {
-		if cfg.Connection, instance, err = connectionConfig(blocks, parser.Files(), dir, name); err != nil {
+		if cfg.Connection, instance, byReference, err = connectionConfig(blocks, parser.Files(), dir, name); err != nil {
 			return cfg, err
 		}
 	}
-	cfg.Limiters, err = limitersOf(blocks, instance)
+	cfg.Limiters, err = limitersOf(blocks, instance, byReference)
 	return cfg, err
 }
 
 // connectionConfig returns the attributes of `connection "NAME"`, as HCL text to hand to the
-// plugin (without those that belong to Steampipe, not to the plugin), and the plugin it names.
-func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, name string) (config, plugin string, err error) {
+// plugin (without those that belong to Steampipe, not to the plugin), and the plugin it names;
+// byReference reports plugin = plugin.NAME, where plugin is NAME, the label of that plugin block.
+func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, name string) (config, plugin string, byReference bool, err error) {
 	example := fmt.Sprintf("connection %q { plugin = \"local/coupang\" vendor_id = \"...\" access_key = \"...\" secret_key = \"...\" }", name)
 	if len(files) == 0 {
-		return "", "", fmt.Errorf("connection %q: no .spc files in %s: create %s with %s (config/coupang.spc is an example), pass --config-dir DIR, or pass the arguments with --config",
+		return "", "", false, fmt.Errorf("connection %q: no .spc files in %s: create %s with %s (config/coupang.spc is an example), pass --config-dir DIR, or pass the arguments with --config",
 			name, dir, filepath.Join(dir, "coupang.spc"), example)
 	}
 	var found []string
@@ -145,13 +146,28 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 		file, attrs := block.DefRange().Filename, block.Body.Attributes
 		found = append(found, file)
 		plugin = staticString(attrs["plugin"])
+		source, via := plugin, ""
+		if attrs["plugin"] != nil && plugin == "" {
+			// plugin = plugin.NAME names the plugin block labelled NAME, as Steampipe reads it: its
+			// source (default NAME) is the plugin, and NAME is the instance whose limiters apply.
+			ref, ok := pluginReference(attrs["plugin"].Expr)
+			if !ok {
+				return "", "", false, fmt.Errorf("connection %q in %s: plugin is neither a quoted plugin name (\"local/coupang\") nor a reference to a plugin block (plugin.NAME): write plugin = \"local/coupang\"", name, file)
+			}
+			pb := pluginBlockLabelled(blocks, ref)
+			if pb == nil {
+				return "", "", false, fmt.Errorf("connection %q in %s has plugin = plugin.%s, but no .spc file in %s has a plugin %q block: add plugin %q { source = \"local/coupang\" }, or write plugin = \"local/coupang\"", name, file, ref, dir, ref, ref)
+			}
+			plugin, source, via = ref, cmp.Or(staticString(pb.Body.Attributes["source"]), ref), fmt.Sprintf(" (plugin block %q)", ref)
+			byReference = true
+		}
 		switch {
 		case attrs["plugin"] == nil:
-			return "", "", fmt.Errorf("connection %q in %s has no plugin attribute: add plugin = \"local/coupang\"", name, file)
-		case pluginBaseName(plugin) != pluginName:
-			return "", "", fmt.Errorf("connection %q in %s uses plugin %q, not coupang: pick a connection with plugin = \"local/coupang\"", name, file, plugin)
+			return "", "", false, fmt.Errorf("connection %q in %s has no plugin attribute: add plugin = \"local/coupang\"", name, file)
+		case pluginBaseName(source) != pluginName:
+			return "", "", false, fmt.Errorf("connection %q in %s uses plugin %q%s, not coupang: pick a connection with plugin = \"local/coupang\"", name, file, source, via)
 		case staticString(attrs["type"]) == "aggregator":
-			return "", "", fmt.Errorf("connection %q in %s is an aggregator: export one connection at a time (--connection with one of its connections)", name, file)
+			return "", "", false, fmt.Errorf("connection %q in %s is an aggregator: export one connection at a time (--connection with one of its connections)", name, file)
 		}
 		var lines []string
 		for _, attr := range slices.SortedFunc(maps.Values(attrs), func(a, b *hclsyntax.Attribute) int { return a.SrcRange.Start.Byte - b.SrcRange.Start.Byte }) {
@@ -165,23 +181,44 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 	}
 	switch len(found) {
 	case 0:
-		return "", "", fmt.Errorf("connection %q not found in %s/*.spc: add %s, or pass --config", name, dir, example)
+		return "", "", false, fmt.Errorf("connection %q not found in %s/*.spc: add %s, or pass --config", name, dir, example)
 	case 1:
-		return config, plugin, nil
+		return config, plugin, byReference, nil
 	}
-	return "", "", fmt.Errorf("connection %q is defined more than once: %s: keep one", name, strings.Join(found, ", "))
+	return "", "", false, fmt.Errorf("connection %q is defined more than once: %s: keep one", name, strings.Join(found, ", "))
 }
 
-// limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` and of any plugin block for
+// pluginReference returns NAME when expr is the traversal plugin.NAME.
+func pluginReference(expr hclsyntax.Expression) (string, bool) {
+	t, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(t.Traversal) != 2 || t.Traversal.RootName() != "plugin" {
+		return "", false
+	}
+	attr, ok := t.Traversal[1].(hcl.TraverseAttr)
+	return attr.Name, ok
+}
+
+// pluginBlockLabelled returns the first `plugin "LABEL" { ... }` block, or nil.
+func pluginBlockLabelled(blocks hclsyntax.Blocks, label string) *hclsyntax.Block {
+	for _, block := range blocks {
+		if block.Type == "plugin" && len(block.Labels) == 1 && block.Labels[0] == label {
+			return block
+		}
+	}
+	return nil
+}
+
+// limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` and, unless only (a connection
+// that names its plugin block, whose limiters alone Steampipe applies), of any plugin block for
 // coupang (by label or source): INSTANCE is always coupang's, as connectionConfig accepts no other.
-func limitersOf(blocks hclsyntax.Blocks, instance string) ([]inprocess.Limiter, error) {
+func limitersOf(blocks hclsyntax.Blocks, instance string, only bool) ([]inprocess.Limiter, error) {
 	var out []inprocess.Limiter
 	for _, block := range blocks {
 		if block.Type != "plugin" || len(block.Labels) != 1 {
 			continue
 		}
 		source := cmp.Or(staticString(block.Body.Attributes["source"]), block.Labels[0])
-		if block.Labels[0] != instance && pluginBaseName(source) != pluginName {
+		if block.Labels[0] != instance && (only || pluginBaseName(source) != pluginName) {
 			continue
 		}
 		for _, lb := range block.Body.Blocks {

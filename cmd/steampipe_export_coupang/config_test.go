@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -219,4 +220,63 @@ func TestConfigErrorPointsIntoTheFlag(t *testing.T) {
 		assert.NotContains(t, err.Error(), "s3cr3t")
 		assert.NotContains(t, err.Error(), "--config:", "no line:column of the rewritten text")
 	}
+}
+
+// TestConnectionPluginReference: Steampipe takes a connection's plugin as a string or as a
+// reference to a plugin block (plugin = plugin.NAME), whose source names the plugin and whose
+// limiters then apply.
+func TestConnectionPluginReference(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeSpc(t, dir, "coupang.spc", `
+plugin "shop" {
+  source = "local/coupang"
+  limiter "coupang_api" {
+    fill_rate   = 1
+    bucket_size = 1
+  }
+}
+plugin "coupang" {
+  limiter "another_instance" {
+    max_concurrency = 1
+  }
+}
+plugin "cloud" {
+  source = "aws"
+}
+connection "a" {
+  plugin    = plugin.shop
+  vendor_id = "A00012345"
+}
+connection "b" {
+  plugin    = plugin.coupang
+  vendor_id = "A00099999"
+}
+connection "c" {
+  plugin = plugin.cloud
+}
+connection "d" {
+  plugin = plugin.missing
+}
+connection "e" {
+  plugin = var.plugin
+}
+`)
+	cfg, err := readConfigDir(dir, "a")
+	require.NoError(t, err)
+	assert.Equal(t, `vendor_id = "A00012345"`, cfg.Connection)
+	assert.Equal(t, []inprocess.Limiter{{Name: "coupang_api", FillRate: 1, BucketSize: 1}}, cfg.Limiters,
+		"the limiters of the plugin block it names, not another instance's")
+
+	cfg, err = readConfigDir(dir, "b")
+	require.NoError(t, err)
+	assert.Equal(t, `vendor_id = "A00099999"`, cfg.Connection)
+	assert.Equal(t, []inprocess.Limiter{{Name: "another_instance", MaxConcurrency: 1}}, cfg.Limiters)
+
+	_, err = dirConnection(dir, "c")
+	assert.ErrorContains(t, err, `uses plugin "aws" (plugin block "cloud"), not coupang`)
+	_, err = dirConnection(dir, "d")
+	assert.ErrorContains(t, err, `plugin = plugin.missing, but no .spc file in `+dir+` has a plugin "missing" block`)
+	_, err = dirConnection(dir, "e")
+	assert.ErrorContains(t, err, `plugin is neither a quoted plugin name ("local/coupang") nor a reference to a plugin block (plugin.NAME)`)
 }
