@@ -360,6 +360,24 @@ func TestHelpListsTablesAndKeyColumns(t *testing.T) {
 	assert.NotContains(t, stdout, "sp_connection_name")
 }
 
+// TestHelpSaysVariablesFillInConfig: an argument --config leaves out comes from its COUPANG_*
+// variable, as the help says; it said the variables were read only without --config, so a
+// COUPANG_BASE_URL left from the sandbox silently sent exports with --config keys there.
+func TestHelpSaysVariablesFillInConfig(t *testing.T) {
+	// Not parallel: it sets COUPANG_BASE_URL (t.Setenv).
+	s, baseURL, _ := startSandboxWith(t, smallDataSet)
+	t.Setenv("COUPANG_BASE_URL", baseURL)
+	code, stdout, stderr := runFast("coupang_callcenter_inquiry", "--select", "inquiry_id", "--limit", "1",
+		"--where", "inquiry_at between 2026-01-14 and 2026-01-15",
+		"--config", fmt.Sprintf(`vendor_id = %q access_key = %q secret_key = %q`, s.VendorID(), s.AccessKey(), s.SecretKey()))
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, 2, strings.Count(stdout, "\n"), "the rows of the sandbox COUPANG_BASE_URL names")
+
+	_, help, _ := runCmd("--help")
+	assert.NotContains(t, help, "Without --config or --connection the plugin reads")
+	assert.Contains(t, help, "COUPANG_BASE_URL give the arguments\nthat --config or --connection leave out")
+}
+
 // TestExportFailsWhenAPIFailsMidway injects a failure after the first requests succeeded, many times
 // over: the export must end with exit code 1 and an error every time, never with a complete-looking
 // result, and the failure must really come mid-way: after rows were written, with requests both
