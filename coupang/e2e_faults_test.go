@@ -291,6 +291,23 @@ func TestFaultsPartialResultIsAnError(t *testing.T) {
 	}
 }
 
+// TestFaultsPageWithoutContentIsAnError: a first page whose content is null (read as no rows)
+// while its pagination counts inquiries fails the query, rather than return no rows as a success.
+func TestFaultsPageWithoutContentIsAnError(t *testing.T) {
+	t.Parallel()
+	ctx := tuneClient(t, 5*time.Second)
+	e := startFaultEnv(t, faultData, nil, &fastLimiter)
+	e.sb.SetFault(func(int64, *http.Request) *sandbox.Fault {
+		return sandbox.FaultBody(http.StatusOK, []byte(`{"code":200,"message":"OK","data":{"content":null,`+
+			`"pagination":{"currentPage":1,"totalPages":1,"totalElements":5,"countPerPage":30}}}`))
+	})
+	lo, hi := oneWindow()
+	rows, err := runQuery(ctx, e.r, inprocess.Query{Table: inquiryTable, Quals: between(lo, hi), Limit: -1})
+	require.Error(t, err, "%d rows as success", len(rows))
+	assert.Contains(t, err.Error(), "no rows on page 1 but totalElements 5")
+	assert.Equal(t, int64(1), e.sb.Requests())
+}
+
 // TestRowsHeldUntilEveryRead: as Turbot's standalone FDW and SQLite extension run the plugin
 // (Plugin without WithStreamedRows), a scan streams no row before it has read everything, so a
 // failure part-way comes before any row, where those engines see it (they end at the first end of

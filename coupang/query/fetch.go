@@ -236,10 +236,18 @@ func (src source[T, R]) check(j job, pg *api.ListPage[T]) error {
 			return bad("inquiry %d has no inquiryAt", id)
 		}
 	}
+	// A missing or null content reads as no rows: a page that holds none where its totals put some
+	// (a later page's only while they are page 1's, else the listing shifted: see readAgain) would
+	// lose them.
+	pn := pg.Pagination
+	if len(pg.Inquiries) == 0 && pn.TotalElements > (j.req.PageNum-1)*j.req.PageSize &&
+		(j.req.PageNum == 1 || pn.TotalElements == j.pass.page1.TotalElements) {
+		return bad("no rows on page %d but totalElements %d for pageSize %d", j.req.PageNum, pn.TotalElements, j.req.PageSize)
+	}
 	if j.req.PageNum > 1 {
 		return nil
 	}
-	switch pn := pg.Pagination; {
+	switch {
 	case pn.TotalPages < 0 || pn.TotalElements < 0:
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
 	case pn.TotalPages == 0 && len(pg.Inquiries) > 0: // a missing pagination block: later pages would be lost

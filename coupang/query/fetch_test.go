@@ -3,8 +3,10 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -547,4 +549,81 @@ func TestFetchListingThatNeverSettlesFails(t *testing.T) {
 	_, err = collect(t, l.ListInquiries, p)
 	require.ErrorIs(t, err, errShifted)
 	assert.Equal(t, 2*maxPasses, l.calls)
+}
+
+// bodyPage is a list body as Coupang would send it for option 7: ids inquiries (their content
+// array, or content written as given when content is not ""), and the pagination block pn.
+func bodyPage(t *testing.T, content string, ids []int, pn string) *api.Page {
+	t.Helper()
+	if content == "" {
+		items := make([]string, len(ids))
+		for i, id := range ids {
+			items[i] = fmt.Sprintf(`{"inquiryId":%d,"inquiryAt":"2026-01-10 10:00:00","vendorItemId":[7]}`, id)
+		}
+		content = `"content":[` + strings.Join(items, ",") + `],`
+	}
+	pg, err := api.DecodeListResponse([]byte(`{"code":200,"message":"OK","data":{` + content + `"pagination":` + pn + `}}`))
+	require.NoError(t, err)
+	return pg
+}
+
+// idRange is first..first+n-1.
+func idRange(first, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = first + i
+	}
+	return out
+}
+
+// TestFetchPageThatLosesRowsFails: the decoder reads a missing or null content as no rows, and
+// the pagination block says how many rows a page holds: a page with no rows where its own totals
+// put some would lose them. Such a listing fails, rather than return fewer rows as a success;
+// valid answers still pass.
+func TestFetchPageThatLosesRowsFails(t *testing.T) {
+	t.Parallel()
+	pn := func(pages, total int) string {
+		return fmt.Sprintf(`{"currentPage":1,"totalPages":%d,"totalElements":%d,"countPerPage":30}`, pages, total)
+	}
+	cases := []struct {
+		name  string
+		pages []*api.Page
+		err   string // "" for a valid listing
+		rows  int
+	}{
+		{"page 1 content null", []*api.Page{bodyPage(t, `"content":null,`, nil, pn(1, 5))}, "no rows on page 1 but totalElements 5", 0},
+		{"page 1 content missing", []*api.Page{bodyPage(t, `"x":1,`, nil, pn(2, 40)), bodyPage(t, "", idRange(31, 10), pn(2, 40))},
+			"no rows on page 1 but totalElements 40", 0},
+		{"page 2 of 3 content null", []*api.Page{bodyPage(t, "", idRange(1, 30), pn(3, 70)), bodyPage(t, `"content":null,`, nil, pn(3, 70)),
+			bodyPage(t, "", idRange(61, 10), pn(3, 70))}, "no rows on page 2 but totalElements 70", 0},
+		{"valid: empty listing", []*api.Page{bodyPage(t, `"content":[],`, nil, pn(0, 0))}, "", 0},
+		{"valid: empty listing of one page", []*api.Page{bodyPage(t, `"content":null,`, nil, pn(1, 0))}, "", 0},
+		{"valid: last page partial", []*api.Page{bodyPage(t, "", idRange(1, 30), pn(2, 31)), bodyPage(t, "", idRange(31, 1), pn(2, 31))}, "", 31},
+	}
+	for _, c := range cases {
+		for _, limit := range []int64{-1, 1000} {
+			fake := &scripted{pages: map[int64][]*api.Page{7: c.pages}}
+			p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{7}}}, now, 7)
+			require.NoError(t, err)
+			rows, err := collect(t, fake.ListInquiries, p)
+			if c.err == "" {
+				require.NoError(t, err, c.name)
+				assert.Len(t, rows, c.rows, c.name)
+				continue
+			}
+			require.ErrorIs(t, err, errBadPage, "%s, limit %d: %d rows as success", c.name, limit, len(rows))
+			assert.ErrorContains(t, err, c.err, c.name)
+		}
+	}
+	// A later page left empty because the listing shrank shows a smaller totalElements: the listing
+	// is read again, not refused.
+	for _, limit := range []int64{-1, 1000} {
+		l := &live{items: listed(31), change: func(items []api.Inquiry) []api.Inquiry { return items[1:] }}
+		p, err := Build(Quals{Limit: limit, VendorItemID: [][]int64{{7}}}, now, 7)
+		require.NoError(t, err)
+		rows, err := collect(t, l.ListInquiries, p)
+		require.NoError(t, err)
+		assert.Len(t, rows, 31, "limit %d", limit)
+		assert.Equal(t, 3, l.calls, "limit %d", limit)
+	}
 }
