@@ -252,7 +252,10 @@ func (src source[T, R]) check(j job, pg *api.ListPage[T]) error {
 		return bad("negative totalPages %d or totalElements %d", pn.TotalPages, pn.TotalElements)
 	case pn.TotalPages == 0 && len(pg.Inquiries) > 0: // a missing pagination block: later pages would be lost
 		return bad("%d rows but totalPages 0", len(pg.Inquiries))
-	case pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
+	// Coupang's totalPages is ceil(totalElements / countPerPage), and its pages are no bigger than
+	// pageSize: fewer pages than that would end the listing early, more would ask for nothing.
+	case pn.TotalPages < pn.TotalElements/j.req.PageSize+min(1, pn.TotalElements%j.req.PageSize) ||
+		pn.TotalPages > pn.TotalElements/j.req.PageSize+1 || pn.TotalPages > maxPagesPerRequest:
 		return bad("totalPages %d for totalElements %d and pageSize %d", pn.TotalPages, pn.TotalElements, j.req.PageSize)
 	}
 	return nil

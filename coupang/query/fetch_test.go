@@ -578,8 +578,8 @@ func idRange(first, n int) []int {
 
 // TestFetchPageThatLosesRowsFails: the decoder reads a missing or null content as no rows, and
 // the pagination block says how many rows a page holds: a page with no rows where its own totals
-// put some would lose them. Such a listing fails, rather than return fewer rows as a success;
-// valid answers still pass.
+// put some, or a totalPages too small for totalElements, would end the listing short. Such a
+// listing fails, rather than return fewer rows as a success; valid answers still pass.
 func TestFetchPageThatLosesRowsFails(t *testing.T) {
 	t.Parallel()
 	pn := func(pages, total int) string {
@@ -596,6 +596,8 @@ func TestFetchPageThatLosesRowsFails(t *testing.T) {
 			"no rows on page 1 but totalElements 40", 0},
 		{"page 2 of 3 content null", []*api.Page{bodyPage(t, "", idRange(1, 30), pn(3, 70)), bodyPage(t, `"content":null,`, nil, pn(3, 70)),
 			bodyPage(t, "", idRange(61, 10), pn(3, 70))}, "no rows on page 2 but totalElements 70", 0},
+		{"totalPages too small", []*api.Page{bodyPage(t, "", idRange(1, 30), pn(1, 90))}, "totalPages 1 for totalElements 90 and pageSize 30", 0},
+		{"totalPages one short", []*api.Page{bodyPage(t, "", idRange(1, 30), pn(1, 31))}, "totalPages 1 for totalElements 31 and pageSize 30", 0},
 		{"valid: empty listing", []*api.Page{bodyPage(t, `"content":[],`, nil, pn(0, 0))}, "", 0},
 		{"valid: empty listing of one page", []*api.Page{bodyPage(t, `"content":null,`, nil, pn(1, 0))}, "", 0},
 		{"valid: last page partial", []*api.Page{bodyPage(t, "", idRange(1, 30), pn(2, 31)), bodyPage(t, "", idRange(31, 1), pn(2, 31))}, "", 31},
