@@ -171,6 +171,10 @@ func subqueryValue(column, op, value string) error {
 	case colInquiryAt:
 		hint = " or now() - interval '7 days' (the FDW passes this for '-infinity' too); " + readEveryInquiry
 	}
+	if value == "0" { // a join or an in (select ...) hands over each value as = too, a 0 of the user's among them
+		hint += fmt.Sprintf(". If the 0 comes from a table or subquery of yours (a join, %s in (select ...)), leave it out there, "+
+			"as in where id <> 0: no Coupang ID is 0", column)
+	}
 	return fmt.Errorf("%s %s %s: this is what %s passes for a value computed by a scalar subquery, such as "+
 		"%s %s (select ...), because it reads the value before the subquery runs; the plugin refuses it rather than "+
 		"answer for the wrong value. Write the value itself (a constant, a prepared statement's parameter or a psql "+

@@ -83,6 +83,9 @@ func TestConvertQuals(t *testing.T) {
 			wantErr: "vendor_item_id = 0: this is what Turbot's Postgres FDW (which the Steampipe CLI runs too) passes for a value computed by a scalar subquery, such as vendor_item_id = (select ...)"},
 		{name: "scalar subquery: order ID", quals: qualMap(q{colOrderID, "=", i64(0)}), limit: -1, wantErr: "order_id = 0: this is what"},
 		{name: "scalar subquery: inquiry ID", quals: qualMap(q{colInquiryID, "=", i64(0)}), limit: -1, wantErr: "inquiry_id = 0: this is what"},
+		// A join or an in (select ...) sends = 0 for a 0 of the user's: the error says to leave it out.
+		{name: "a 0 of a join or subquery", quals: qualMap(q{colInquiryID, "=", i64(0)}), limit: -1,
+			wantErr: "If the 0 comes from a table or subquery of yours (a join, inquiry_id in (select ...)), leave it out there, as in where id <> 0"},
 		{name: "scalar subquery: upper time bound", quals: qualMap(q{colInquiryAt, "<=", ts(postgresEpoch)}), limit: -1,
 			wantErr: "inquiry_at <= '2000-01-01 00:00:00+00': this is what"},
 		{name: "scalar subquery: status", quals: qualMap(q{colAnsweredType, "=", str("?")}), limit: -1, wantErr: "answered_type = '?': this is what"},
