@@ -3,6 +3,8 @@ package coupang
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -79,7 +81,17 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		// it, so its copy has no row.
 		_, integer := cur.Quals[0].Value.GetValue().(*proto.QualValue_Int64Value)
 		zero := integer && cur.Quals[0].Value.GetInt64Value() == 0
-		return d.Quals, f, first && !zero && (&rowOutput{d: d}).wants(context.Background()), nil
+		// The SDK's copy holds its value in place of every qual on the column; the others are ANDed
+		// with it (`inquiry_id in (a, b) and inquiry_id = a`), so the copy of b must read nothing.
+		own := &plugin.KeyColumnQuals{Name: column, Quals: slices.Clone(cur.Quals)}
+		for _, q := range orig[column].Quals {
+			if q.Value.GetListValue() == nil {
+				own.Quals = append(own.Quals, q)
+			}
+		}
+		keyQuals := maps.Clone(d.Quals)
+		keyQuals[column] = own
+		return keyQuals, f, first && !zero && (&rowOutput{d: d}).wants(context.Background()), nil
 	}
 	return orig, nil, true, nil
 }
