@@ -87,7 +87,9 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 // would be missing, silently. Turbot's FDW withholds such a LIMIT; its SQLite extension passes it,
 // and hands an OFFSET over as a condition with operator NOOP on the first column, inquiry_id.
 // A condition on sp_connection_name, which the FDW passes with a LIMIT, keeps all of a scan's rows
-// or none: the column holds one value on every row of a connection.
+// or none: the column holds one value on every row of a connection. A list of times with a range
+// operator is refused too: the FDW passes `< all(array[...])` as `< any(array[...])`, so the plugin
+// cannot tell which of its rows the engine keeps.
 func unappliedUnderLimit(d *plugin.QueryData) error {
 	limit := d.QueryContext.GetLimit()
 	if limit < 0 {
@@ -103,6 +105,11 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 		for _, q := range d.QueryContext.UnsafeQuals[column].GetQuals() {
 			op, offset := q.GetStringValue(), q.GetValue().GetInt64Value()
 			switch {
+			case column == colInquiryAt && op != query.OpEq && distinctValues(q.GetValue()) > 1:
+				return fmt.Errorf("limit %d with %s %s any or all of a list cannot be answered exactly: Turbot's FDW passes "+
+					"%[2]s %[3]s all(array[...]) as it passes %[2]s %[3]s any(array[...]), so the plugin cannot tell which rows "+
+					"Postgres keeps, and the scan would end after %[1]d rows; write the one bound meant as a constant, or %[4]s %[1]d",
+					limit, column, op, page)
 			case kc != nil && slices.Contains(kc.Operators, op):
 			case op == "NOOP" && column == colInquiryID:
 				if offset > 0 { // 0: an OFFSET 0, or IS NULL, which no inquiry_id meets
@@ -118,6 +125,18 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 		}
 	}
 	return nil
+}
+
+// distinctValues is the number of distinct values, NULL aside, of a qual's list value (0 for a
+// value that is no list).
+func distinctValues(v *proto.QualValue) int {
+	seen := map[string]bool{}
+	for _, e := range v.GetListValue().GetValues() {
+		if e.GetValue() != nil {
+			seen[e.String()] = true
+		}
+	}
+	return len(seen)
 }
 
 // connectionNameColumn is the SDK's column of every table that names the row's connection.
