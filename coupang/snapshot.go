@@ -36,6 +36,7 @@ type batch struct {
 	table             string
 	fetched, lastUsed time.Time
 	size              int
+	forgotten         bool // dropped from the snapshot, perhaps while its scan goes on listing
 }
 
 // entry is a page or an inquiry, and the batch that fetched it.
@@ -68,14 +69,14 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	if r.b == nil {
+	if r.b == nil || r.b.forgotten { // a scan whose pages were forgotten holds its next ones anew
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
 		s.batches = append(s.batches, r.b)
 	}
 	n := len(page.Inquiries)
 	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
 		b := s.batches[0] // forget the oldest batch
-		s.batches, s.held = s.batches[1:], s.held-b.size
+		s.batches, s.held, b.forgotten = s.batches[1:], s.held-b.size, true
 		maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
 		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 	}

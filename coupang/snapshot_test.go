@@ -136,3 +136,32 @@ func TestSnapshotMaxAge(t *testing.T) {
 	_, ok := s.scanReuse(tableReply).Page(req)
 	assert.False(t, ok, "older than reuseMaxAge")
 }
+
+// TestSnapshotForgetsAListingStillRunning: a listing forgotten to make room for another one that
+// runs beside it (two queries of one connection at once) keeps adding pages; those pages are held
+// and counted anew, and forgotten in turn. Before, they were counted in no listing kept, so the
+// room they took was never given back: the connection reused ever fewer inquiries, and a later
+// listing that fits alone was not reused at all.
+func TestSnapshotForgetsAListingStillRunning(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	s := newSnapshot(func() time.Time { return now })
+	ids := func(from, n int) *api.Page {
+		p := make([]int64, n)
+		for i := range p {
+			p[i] = int64(from + i)
+		}
+		return page(p...)
+	}
+	running := s.scanReuse(tableInquiry)
+	running.Listed(api.ListRequest{PageNum: 1}, ids(1, 15_000))
+	s.scanReuse(tableReply).Listed(api.ListRequest{PageNum: 2}, ids(100_000, 10_000)) // forgets the running listing
+	running.Listed(api.ListRequest{PageNum: 3}, ids(200_000, 5_000))                  // which goes on
+	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 4}, ids(300_000, 10_000))
+	last := api.ListRequest{PageNum: 5}
+	s.scanReuse(tableReply).Listed(last, ids(400_000, reuseMaxInquiries-1_000))
+	_, ok := s.scanReuse(tableInquiry).Page(last)
+	assert.True(t, ok, "a listing that fits alone is kept")
+	assert.Equal(t, reuseMaxInquiries-1_000, s.held)
+	assert.Len(t, s.inquiries, s.held, "every inquiry held is counted")
+}
