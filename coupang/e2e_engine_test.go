@@ -477,3 +477,68 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 		assertStreamedOnce(t, e, replyTable, quals, "answer_id", "vendor_item_id")
 	}
 }
+
+// TestFoldedStatusListUnderLimit: a list that mixes Coupang's spelling of a status with another
+// case of a second status keeps, under a plain =, only the rows of the first; under a pushed LIMIT
+// the rows only the case-blind match keeps must not use up the limit before them.
+func TestFoldedStatusListUnderLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	const limit = 5
+	for _, c := range []struct{ table, column, exact, folded string }{
+		{inquiryTable, "inquiry_status", "progress", "COMPLETE"},
+		{inquiryTable, "cs_partner_counseling_status", "requestAnswer", "ANSWERED"},
+		{replyTable, "answer_type", "csAgent", "VENDOR"},
+	} {
+		q := inprocess.Query{Table: c.table, Limit: -1,
+			Quals: []inprocess.Qual{{Column: c.column, Operator: "=", Value: []any{c.exact, c.folded}}}}
+		all := e.mustQuery(t, q)
+		require.Greater(t, len(all), limit, "%s: enough rows of %s", c.column, c.exact)
+		q.Limit = limit
+		assert.Len(t, e.mustQuery(t, q), limit, "%s in (%q, %q) limit %d", c.column, c.exact, c.folded, limit)
+	}
+}
+
+// TestTimeRangeListUnderLimit: Turbot's FDW passes `inquiry_at < all(array[t1, t2])` as it passes
+// `< any(...)` (a "<" with a list value), so under a pushed LIMIT the plugin cannot tell which rows
+// Postgres keeps. Read as `any`, `inquiry_at >= t1 - 20h and inquiry_at < all(array[t1, t1 + 3
+// days]) limit 1` streamed a row after t1, which Postgres drops, instead of the row before t1 it
+// returns; such a list is refused under a limit.
+func TestTimeRangeListUnderLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	inq := all[len(all)/2]
+	t1 := inq.InquiryAt.Add(time.Second)
+	lower := inquiryAt(">=", t1.Add(-20*time.Hour))
+	q := inprocess.Query{Table: inquiryTable, Limit: 1, Quals: []inprocess.Qual{lower,
+		inquiryAt("<", []any{t1, t1.AddDate(0, 0, 3)})}}
+	rows, err := e.query(t, q)
+	if err == nil { // what Postgres keeps of them under `< all`: before t1
+		kept := recheck(rows, []inprocess.Qual{lower, inquiryAt("<", t1)}, 0)
+		assert.Len(t, kept, 1, "streamed %v for limit 1; Postgres keeps %v (%s)", ids(rows), ids(kept), inq.InquiryAt)
+	}
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "all(")
+}
+
+// TestHeldRowsDoNotShrinkPages: under a LIMIT, rows a time bound keeps in some session TimeZones
+// only are held back until the fetch ends, so it reads on past them. Bounds whose widened range
+// is whole Korean days (a lower bound at 14:00 and an upper one at 12:00 Korean time) made the
+// planner shrink the pages to the limit: `limit 5` over two days of such rows read them 5 at a
+// time, 5 requests where the listing without the limit took 1.
+func TestHeldRowsDoNotShrinkPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	day := api.KoreanDate(time.Now()).AddDate(0, 0, -5)
+	quals := []inprocess.Qual{inquiryAt(">=", day.Add(14*time.Hour)), inquiryAt("<", day.AddDate(0, 0, 1).Add(12*time.Hour))}
+	all := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
+	listing := len(e.sb.Log())
+	require.Greater(t, len(all), 5)
+	rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: 5})
+	assert.Len(t, rows, 5)
+	assert.LessOrEqual(t, len(e.sb.Log()), listing, "the limit costs no more requests than the whole listing")
+	for _, rec := range e.sb.Log() {
+		assert.Equal(t, "30", queryParam(rec, "pageSize"))
+	}
+}
