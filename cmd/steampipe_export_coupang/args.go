@@ -181,8 +181,9 @@ Flags:
   --bom                  start the CSV with a UTF-8 byte-order mark, so Excel reads Korean text correctly
   --config 'HCL'         connection arguments, like 'vendor_id = "A00012345" access_key = "..." secret_key = "..."'
   --connection NAME      read connection "NAME" { plugin = "local/coupang" ... } from the .spc files in --config-dir
-  --config-dir DIR       default $STEAMPIPE_INSTALL_DIR/config if set, else ~/.steampipe/config; a limiter
-                         block in the plugin "coupang" block of that directory applies, also without --connection
+  --config-dir DIR       with --connection; default $STEAMPIPE_INSTALL_DIR/config if set, else ~/.steampipe/config.
+                         A limiter block in a plugin "coupang" block there applies (the default directory's
+                         also with --config or the COUPANG_* variables)
   --verbose              show the plugin's logs on stderr
   -h, --help             this help; TABLE --help shows one table
 
