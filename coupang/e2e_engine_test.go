@@ -499,6 +499,24 @@ func TestFoldedStatusListUnderLimit(t *testing.T) {
 	}
 }
 
+// TestLocalStatusListIsOneListing: the plugin filters inquiry_status and
+// cs_partner_counseling_status itself, so a list of their values costs the requests of one listing,
+// not one listing per value.
+func TestLocalStatusListIsOneListing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	count := func(quals ...inprocess.Qual) (rows int, requests int64) {
+		before := e.sb.Requests()
+		rows = len(e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: -1, Quals: quals}))
+		return rows, e.sb.Requests() - before
+	}
+	allRows, listing := count()
+	rows, requests := count(inprocess.Qual{Column: "inquiry_status", Operator: "=", Value: []any{"progress", "complete"}},
+		inprocess.Qual{Column: "cs_partner_counseling_status", Operator: "=", Value: []any{"answered", "requestAnswer"}})
+	assert.Equal(t, allRows, rows, "every inquiry is progress or complete, answered or requestAnswer")
+	assert.Equal(t, listing, requests, "requests of the lists against one listing")
+}
+
 // TestTimeRangeListUnderLimit: Turbot's FDW passes `inquiry_at < all(array[t1, t2])` as it passes
 // `< any(...)` (a "<" with a list value), so under a pushed LIMIT the plugin cannot tell which rows
 // Postgres keeps. Read as `any`, `inquiry_at >= t1 - 20h and inquiry_at < all(array[t1, t1 + 3

@@ -40,13 +40,15 @@ type Filter struct {
 	VendorItemIDs []int64 // sorted; nil means any
 	OrderID       *int64
 	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of all requests.
-	PartnerCounselingStatus                  string
-	InquiryStatus, CSPartnerCounselingStatus *string
+	PartnerCounselingStatus string
+	// InquiryStatus and CSPartnerCounselingStatus are the values a row may have (CompareFold); nil
+	// means any.
+	InquiryStatus, CSPartnerCounselingStatus []string
 	ExactTimes                               bool // as in Quals: no widening
 }
 
 // NewFilter returns the filter of the quals, which must leave at most one value per column but
-// vendor_item_id (see Split); inquiries read one at a time use it alone. ok is false when the quals
+// vendor_item_id, inquiry_status and cs_partner_counseling_status (see Split); inquiries read one at a time use it alone. ok is false when the quals
 // contradict each other; err reports an unknown status or operator.
 func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	ep := cmp.Or(q.Endpoint, CallCenter)
@@ -67,9 +69,11 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 		}
 	}
 	errs = append(errs, f.bound(bounds, &empty),
-		single(&f.OrderID, &empty, "order_id", q.OrderID, cmp.Compare[int64]),
-		single(&f.InquiryStatus, &empty, "inquiry_status", q.InquiryStatus, CompareFold),
-		single(&f.CSPartnerCounselingStatus, &empty, "cs_partner_counseling_status", q.CSPartnerCounselingStatus, CompareFold))
+		single(&f.OrderID, &empty, "order_id", q.OrderID, cmp.Compare[int64]))
+	var ok1, ok2 bool
+	f.InquiryStatus, ok1 = Intersect(q.InquiryStatus, CompareFold)
+	f.CSPartnerCounselingStatus, ok2 = Intersect(q.CSPartnerCounselingStatus, CompareFold)
+	empty = empty || !ok1 || !ok2
 	if err := cmp.Or(errs...); err != nil {
 		return nil, false, err
 	}
@@ -149,8 +153,7 @@ func (f *Filter) Certainty(t time.Time) Certainty {
 // A row's option ID is always the inquiry's own, so every plan gives the same rows.
 func (f *Filter) Rows(inq api.Inquiry) []Row {
 	if f.Certainty(inq.InquiryAt) == Rejected || (f.OrderID != nil && inq.OrderID != *f.OrderID) ||
-		(f.InquiryStatus != nil && !SameFold(inq.InquiryStatus, *f.InquiryStatus)) ||
-		(f.CSPartnerCounselingStatus != nil && !SameFold(inq.CSPartnerCounselingStatus, *f.CSPartnerCounselingStatus)) {
+		!oneOf(inq.InquiryStatus, f.InquiryStatus) || !oneOf(inq.CSPartnerCounselingStatus, f.CSPartnerCounselingStatus) {
 		return nil
 	}
 	ids := inq.VendorItemIDs
@@ -203,3 +206,8 @@ func (f *Filter) doubt(t time.Time) (asWritten, lower bool) {
 var admitted = map[string][]int{OpEq: {0}, OpGt: {1}, OpGe: {0, 1}, OpLt: {-1}, OpLe: {-1, 0}}
 
 func (b Bound) admits(t time.Time) bool { return slices.Contains(admitted[b.Op], t.Compare(b.Value)) }
+
+// oneOf reports whether v is one of values to SameFold, or values is nil (no qual).
+func oneOf(v string, values []string) bool {
+	return values == nil || slices.ContainsFunc(values, func(s string) bool { return SameFold(v, s) })
+}

@@ -227,7 +227,7 @@ func TestBuild(t *testing.T) {
 		{name: "two statuses: no request", q: Quals{Limit: noLimit, PartnerCounselingStatus: [][]string{{"ANSWER"}, {"TRANSFER"}}}},
 		{name: "local-only filters", q: Quals{Limit: 5, InquiryStatus: [][]string{{"progress"}}, CSPartnerCounselingStatus: [][]string{{"requestAnswer"}}},
 			wins:   []string{"2026-01-09..2026-01-15"},
-			filter: &Filter{PartnerCounselingStatus: "NONE", InquiryStatus: ptr("progress"), CSPartnerCounselingStatus: ptr("requestAnswer")}},
+			filter: &Filter{PartnerCounselingStatus: "NONE", InquiryStatus: []string{"progress"}, CSPartnerCounselingStatus: []string{"requestAnswer"}}},
 		{name: "contradictory inquiry_status: no request", q: Quals{Limit: noLimit, InquiryStatus: [][]string{{"progress"}, {"complete"}}}},
 		{name: "limit 1", q: Quals{Limit: 1}, wins: []string{"2026-01-09..2026-01-15"}, size: 1},
 		{name: "limit 29", q: Quals{Limit: 29}, wins: []string{"2026-01-09..2026-01-15"}, size: 29},

@@ -11,15 +11,15 @@ import (
 const MaxSplits = 256
 
 // Split returns the single-valued Quals that Build plans, one per combination of the values left
-// on order_id, the listing status, inquiry_status, cs_partner_counseling_status and each list on
-// inquiry_at: a column's values select disjoint rows, so together the plans return each row once.
-// Each column's quals intersect first; an empty intersection returns none. vendor_item_id keeps its
-// sets: Build makes a request per option ID.
+// on order_id, the listing status and each list on inquiry_at: a column's values select disjoint
+// rows, so together the plans return each row once. Each column's quals intersect first; an empty
+// intersection returns none. vendor_item_id keeps its sets (Build makes a request per option ID),
+// and so do inquiry_status and cs_partner_counseling_status, which the filter applies to one listing.
 func (q Quals) Split() ([]Quals, error) {
 	orders, ok1 := Intersect(q.OrderID, cmp.Compare[int64])
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
-	inquiry, ok3 := Intersect(q.InquiryStatus, CompareFold)
-	cs, ok4 := Intersect(q.CSPartnerCounselingStatus, CompareFold)
+	_, ok3 := Intersect(q.InquiryStatus, CompareFold)
+	_, ok4 := Intersect(q.CSPartnerCounselingStatus, CompareFold)
 	anyLists := make([][]Bound, len(q.InquiryAtAny))
 	ok5 := true
 	for i, l := range q.InquiryAtAny {
@@ -30,7 +30,7 @@ func (q Quals) Split() ([]Quals, error) {
 		return nil, nil
 	}
 	base := q
-	base.OrderID, base.PartnerCounselingStatus, base.InquiryStatus, base.CSPartnerCounselingStatus, base.InquiryAtAny = nil, nil, nil, nil, nil
+	base.OrderID, base.PartnerCounselingStatus, base.InquiryAtAny = nil, nil, nil
 	out := []Quals{base}
 	var err error
 	// by multiplies out by the n values of a column that has quals, each set on a copy by set.
@@ -54,8 +54,6 @@ func (q Quals) Split() ([]Quals, error) {
 	}
 	by(orders != nil, len(orders), func(c *Quals, i int) { c.OrderID = [][]int64{{orders[i]}} })
 	by(statuses != nil, len(statuses), func(c *Quals, i int) { c.PartnerCounselingStatus = [][]string{{statuses[i]}} })
-	by(inquiry != nil, len(inquiry), func(c *Quals, i int) { c.InquiryStatus = [][]string{{inquiry[i]}} })
-	by(cs != nil, len(cs), func(c *Quals, i int) { c.CSPartnerCounselingStatus = [][]string{{cs[i]}} })
 	for _, l := range anyLists {
 		by(true, len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
 	}

@@ -20,19 +20,16 @@ func TestSplit(t *testing.T) {
 		want []Quals
 	}{
 		{name: "no sets", q: Quals{Limit: 5, InquiryAt: []Bound{lower}}, want: []Quals{{Limit: 5, InquiryAt: []Bound{lower}}}},
-		{name: "empty slices are no quals", q: Quals{OrderID: [][]int64{}, InquiryStatus: [][]string{}}, want: []Quals{{}}},
+		{name: "empty slices are no quals", q: Quals{OrderID: [][]int64{}, PartnerCounselingStatus: [][]string{}}, want: []Quals{{}}},
 		{name: "option IDs stay sets", q: Quals{Limit: -1, VendorItemID: [][]int64{{7, 8}}}, want: []Quals{{Limit: -1, VendorItemID: [][]int64{{7, 8}}}}},
 		{name: "a status IN list is planned per value, duplicates once", q: Quals{PartnerCounselingStatus: [][]string{{"TRANSFER", "ANSWER", "ANSWER"}}},
 			want: []Quals{{PartnerCounselingStatus: [][]string{{"ANSWER"}}}, {PartnerCounselingStatus: [][]string{{"TRANSFER"}}}}},
 		{name: "quals on one column intersect first", q: Quals{OrderID: [][]int64{{1, 2, 3}, {3, 2}, {2}}},
 			want: []Quals{{OrderID: [][]int64{{2}}}}},
 		{name: "an empty intersection plans nothing", q: Quals{InquiryStatus: [][]string{{"progress"}, {"complete"}}}},
-		// Postgres keeps both under a case-insensitive collation: one listing, which rows of either case pass.
-		{name: "statuses that differ in case only are one value", q: Quals{CSPartnerCounselingStatus: [][]string{{"ANSWERED", "answered"}, {"Answered"}}},
-			want: []Quals{{CSPartnerCounselingStatus: [][]string{{"ANSWERED"}}}}},
-		// and SQLite keeps both under collate rtrim.
-		{name: "statuses that differ in trailing spaces only are one value", q: Quals{InquiryStatus: [][]string{{"complete ", "complete"}}},
-			want: []Quals{{InquiryStatus: [][]string{{"complete "}}}}},
+		// The plugin filters these itself: one listing serves every value.
+		{name: "local status lists are one listing", q: Quals{InquiryStatus: [][]string{{"progress", "complete"}}, CSPartnerCounselingStatus: [][]string{{"ANSWERED", "answered"}, {"Answered"}}},
+			want: []Quals{{InquiryStatus: [][]string{{"progress", "complete"}}, CSPartnerCounselingStatus: [][]string{{"ANSWERED", "answered"}, {"Answered"}}}}},
 		{name: "a list of nulls plans nothing", q: Quals{OrderID: [][]int64{{}}}},
 		{name: "an inquiry_at list is planned per bound", q: Quals{InquiryAt: []Bound{lower}, InquiryAtAny: [][]Bound{{b("=", t2), b("=", t1), b("=", t2)}}},
 			want: []Quals{{InquiryAt: []Bound{lower, b("=", t1)}}, {InquiryAt: []Bound{lower, b("=", t2)}}}},
@@ -50,7 +47,7 @@ func TestSplit(t *testing.T) {
 // Two IN lists multiply: every combination once, each planned with one value per column.
 func TestSplitCombinations(t *testing.T) {
 	t.Parallel()
-	got, err := Quals{OrderID: [][]int64{{1, 2}}, CSPartnerCounselingStatus: [][]string{{"answered", "requestAnswer"}}}.Split()
+	got, err := Quals{OrderID: [][]int64{{1, 2}}, PartnerCounselingStatus: [][]string{{"ANSWER", "NO_ANSWER"}}}.Split()
 	require.NoError(t, err)
 	require.Len(t, got, 4)
 	seen := map[string]bool{}
@@ -58,7 +55,7 @@ func TestSplitCombinations(t *testing.T) {
 		f, ok, err := NewFilter(q)
 		require.NoError(t, err)
 		require.True(t, ok)
-		seen[*f.CSPartnerCounselingStatus+string(rune('0'+*f.OrderID))] = true
+		seen[f.PartnerCounselingStatus+string(rune('0'+*f.OrderID))] = true
 	}
 	assert.Len(t, seen, 4)
 
