@@ -58,6 +58,9 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 	case o.HotVendorItemID <= 0 || o.HotVendorItemID >= 1e18: // the list refuses any other vendorItemId
 		return o, "", false, fmt.Errorf("--hot-vendor-item-id must be a positive option ID of at most 18 digits, got %d", o.HotVendorItemID)
 	}
+	if o.PerDay == 0 {
+		o.PerDay = -1 // none: a zero Options.PerDay means the default
+	}
 	return o, listen, verbose, nil
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
 // TestParseFlagsRefusesBadFlags: flag values that cannot configure a sandbox are refused before it starts,
@@ -52,5 +54,25 @@ func TestStrictByDefault(t *testing.T) {
 	}
 	if o, _, _, err = parseFlags([]string{"--rate-limit", "0", "--block-after", "0"}); err != nil || o.RateLimit != 0 || o.BlockAfter != 0 {
 		t.Fatalf("--rate-limit 0 --block-after 0: %v, %d, %v; want 0 and 0", o.RateLimit, o.BlockAfter, err)
+	}
+}
+
+// TestPerDayZeroMeansNone: --per-day 0, which the flag check accepts, serves no generated inquiry
+// (only --hot-inquiries ones), not the default 40 a day that a zero Options.PerDay stands for.
+func TestPerDayZeroMeansNone(t *testing.T) {
+	t.Parallel()
+	o, _, _, err := parseFlags([]string{"--per-day", "0", "--days", "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sandbox.New(o).Count(); n != 0 {
+		t.Errorf("--per-day 0: %d inquiries, want 0", n)
+	}
+	o, _, _, err = parseFlags([]string{"--per-day", "0", "--days", "3", "--hot-inquiries", "7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sandbox.New(o).Count(); n != 7 {
+		t.Errorf("--per-day 0 --hot-inquiries 7: %d inquiries, want 7", n)
 	}
 }
