@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -94,11 +95,7 @@ func run(args []string) error {
 	first, last := s.Span()
 	// Pasted without export, a plain assignment stays a shell variable that the plugin, a child
 	// process, never sees.
-	fmt.Printf("export COUPANG_BASE_URL=%s\nexport COUPANG_VENDOR_ID=%s\nexport COUPANG_ACCESS_KEY=%s\nexport COUPANG_SECRET_KEY=%s\n",
-		baseURL, s.VendorID(), s.AccessKey(), s.SecretKey())
-	if hot := s.HotVendorItemID(); hot != 0 {
-		fmt.Printf("export COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=%d\n", hot)
-	}
+	fmt.Print(exportLines(s, baseURL))
 	fmt.Fprintf(os.Stderr, "coupang-sandbox: %d inquiries from %s to %s (built in %s), serving %s; Ctrl-C to stop\n",
 		s.Count(), first.Format(time.DateOnly), last.Format(time.DateOnly), time.Since(start).Round(time.Millisecond), baseURL)
 
@@ -107,4 +104,28 @@ func run(args []string) error {
 	got := <-sig
 	fmt.Fprintf(os.Stderr, "coupang-sandbox: %s, stopping after %d requests\n", got, s.Requests())
 	return nil
+}
+
+// exportLines returns the shell export lines of the sandbox at baseURL, each value quoted when the
+// shell would otherwise split or expand it (a key given with a space, a $ or a quote).
+func exportLines(s *sandbox.Server, baseURL string) string {
+	var b strings.Builder
+	for _, kv := range [][2]string{{"COUPANG_BASE_URL", baseURL}, {"COUPANG_VENDOR_ID", s.VendorID()},
+		{"COUPANG_ACCESS_KEY", s.AccessKey()}, {"COUPANG_SECRET_KEY", s.SecretKey()}} {
+		fmt.Fprintf(&b, "export %s=%s\n", kv[0], shellWord(kv[1]))
+	}
+	if hot := s.HotVendorItemID(); hot != 0 {
+		fmt.Fprintf(&b, "export COUPANG_SANDBOX_HOT_VENDOR_ITEM_ID=%d\n", hot)
+	}
+	return b.String()
+}
+
+// shellWord returns v as is when bash and zsh read it as one literal word, else in single quotes.
+func shellWord(v string) string {
+	if v != "" && !strings.ContainsFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+,=", r))
+	}) {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

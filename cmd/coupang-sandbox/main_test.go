@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -74,5 +75,29 @@ func TestPerDayZeroMeansNone(t *testing.T) {
 	}
 	if n := sandbox.New(o).Count(); n != 7 {
 		t.Errorf("--per-day 0 --hot-inquiries 7: %d inquiries, want 7", n)
+	}
+}
+
+// TestExportLinesSurviveTheShell: the printed export lines, run by a shell, set each variable to
+// exactly the value given, also one with a space, a $ or a quote; the demo values stay unquoted.
+func TestExportLinesSurviveTheShell(t *testing.T) {
+	t.Parallel()
+	s := sandbox.New(sandbox.Options{Days: 1, PerDay: 1, VendorID: "A0001 2345", AccessKey: "key$HOME`x`", SecretKey: `it's "a" \secret`})
+	lines := exportLines(s, "http://127.0.0.1:1234")
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	out, err := exec.Command(bash, "-c", lines+`printf '%s\n' "$COUPANG_BASE_URL" "$COUPANG_VENDOR_ID" "$COUPANG_ACCESS_KEY" "$COUPANG_SECRET_KEY"`).Output()
+	if err != nil {
+		t.Fatalf("%s: %v", lines, err)
+	}
+	want := "http://127.0.0.1:1234\nA0001 2345\nkey$HOME`x`\nit's \"a\" \\secret\n"
+	if string(out) != want {
+		t.Errorf("the shell read\n%s\nfrom\n%s\nwant\n%s", out, lines, want)
+	}
+	plain := exportLines(sandbox.New(sandbox.Options{Days: 1, PerDay: 1}), "http://127.0.0.1:1234")
+	if want := "export COUPANG_BASE_URL=http://127.0.0.1:1234\nexport COUPANG_VENDOR_ID=" + sandbox.DemoVendorID + "\n"; !strings.HasPrefix(plain, want) {
+		t.Errorf("demo values: got\n%s\nwant them unquoted", plain)
 	}
 }
