@@ -48,8 +48,9 @@ type Filter struct {
 }
 
 // NewFilter returns the filter of the quals, which must leave at most one value per column but
-// vendor_item_id, inquiry_status and cs_partner_counseling_status (see Split); inquiries read one at a time use it alone. ok is false when the quals
-// contradict each other; err reports an unknown status or operator.
+// vendor_item_id, inquiry_status and cs_partner_counseling_status (see Split); inquiries read one
+// at a time use it alone. ok is false when the quals contradict each other; err reports an unknown
+// status or operator.
 func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	ep := cmp.Or(q.Endpoint, CallCenter)
 	for _, s := range slices.Concat(q.PartnerCounselingStatus...) {
