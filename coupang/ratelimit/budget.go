@@ -138,7 +138,7 @@ func openFile(path string) (*os.File, error) {
 // holding the turn and the budget's lock; the caller calls sent as soon as the request is written,
 // which records that moment and releases both. Recording the write, not the permission, keeps the
 // log true when a busy machine deschedules the process in between; every process of the seller
-// waits on the lock. It errs only when ctx ends or the file cannot be used.
+// waits on the lock, or until ctx ends. It errs only when ctx ends or the file cannot be used.
 func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	if r.Unlimited() {
 		return func() {}, nil
@@ -162,8 +162,11 @@ func (b *Budget) reserve(ctx context.Context, r Rate) (sent func(), err error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		wait, sent, err := b.check(r)
+		wait, sent, err := b.check(ctx, r)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, fmt.Errorf("coupang rate limit: %s: %w", b.path, err)
 		}
 		if sent != nil {
@@ -175,13 +178,13 @@ func (b *Budget) reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	}
 }
 
-// check locks the budget and applies r: it returns sent, which records the send and unlocks, or
-// how long to wait, unlocked.
-func (b *Budget) check(r Rate) (wait time.Duration, sent func(), err error) {
+// check locks the budget, unless ctx ends first, and applies r: it returns sent, which records the
+// send and unlocks, or how long to wait, unlocked.
+func (b *Budget) check(ctx context.Context, r Rate) (wait time.Duration, sent func(), err error) {
 	if failed := b.failed.Swap(nil); failed != nil {
 		return 0, nil, *failed
 	}
-	f, buf, err := openLocked(b.path, maxLog*lineLen) // a longer file is no log
+	f, buf, err := openLocked(ctx, b.path, maxLog*lineLen) // a longer file is no log
 	if err != nil {
 		return 0, nil, err
 	}
@@ -217,15 +220,14 @@ func (b *Budget) record(f *os.File, log []int64, size int) {
 	}
 }
 
-// openLocked opens path, takes its lock and reads it, at most max+1 bytes (one more than a valid
-// file holds). Closing f releases the lock.
-func openLocked(path string, max int) (*os.File, []byte, error) {
+// openLocked opens path, takes its lock (or gives up when ctx ends) and reads it, at most max+1
+// bytes (one more than a valid file holds). Closing f releases the lock.
+func openLocked(ctx context.Context, path string, max int) (*os.File, []byte, error) {
 	f, err := openFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open: %w", err)
 	}
-	if err := lockFile(f); err != nil {
-		f.Close()
+	if err := lockContext(ctx, f); err != nil {
 		return nil, nil, fmt.Errorf("lock: %w", err)
 	}
 	buf := make([]byte, max+1)
@@ -235,6 +237,39 @@ func openLocked(path string, max int) (*os.File, []byte, error) {
 		return nil, nil, fmt.Errorf("read: %w", err)
 	}
 	return f, buf[:n], nil
+}
+
+// lockContext takes f's lock, waiting until another holder (another process, or another open file
+// of this one) releases it or ctx ends, whichever comes first: a holder stopped with Ctrl-Z, or
+// writing a request to an unreachable gateway, must not keep a cancelled query waiting. f is closed
+// on error; when ctx ends, once the abandoned wait returns, which releases a lock it got.
+func lockContext(ctx context.Context, f *os.File) error {
+	if ctx.Done() == nil { // never ends
+		err := lockFile(f)
+		if err != nil {
+			f.Close()
+		}
+		return err
+	}
+	done, abandoned := make(chan error), make(chan struct{})
+	go func() {
+		err := lockFile(f)
+		select {
+		case done <- err:
+		case <-abandoned:
+			f.Close()
+		}
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			f.Close()
+		}
+		return err
+	case <-ctx.Done():
+		close(abandoned)
+		return ctx.Err()
+	}
 }
 
 // write replaces the file's content, size bytes, with log.
@@ -275,7 +310,7 @@ func (b *Budget) Note(update func(note []byte) []byte) error {
 }
 
 func (b *Budget) note(path string, update func([]byte) []byte) error {
-	f, note, err := openLocked(path, maxNote)
+	f, note, err := openLocked(context.Background(), path, maxNote)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestTornFileRecovers(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := Rate{Requests: 4, Per: time.Second, Burst: 4}
-		wait, _, err := b.check(r)
+		wait, _, err := b.check(context.Background(), r)
 		if err != nil || wait != r.window() {
 			t.Fatalf("take on %q: wait %s, err %v; want %s", content, wait, err, r.window())
 		}
@@ -37,7 +37,7 @@ func TestTornFileRecovers(t *testing.T) {
 		}
 		// With the clock past the window, the repaired log admits a request at once.
 		b.now = func() time.Time { return time.Now().Add(r.window()) }
-		wait, sent, err := b.check(r)
+		wait, sent, err := b.check(context.Background(), r)
 		if err != nil || wait != 0 {
 			t.Fatalf("after the window: wait %s, err %v", wait, err)
 		}
@@ -282,7 +282,7 @@ func TestParseRefusesForeignFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Rate{Requests: 4, Per: time.Second, Burst: 4}
-	if wait, _, err := b.check(r); err != nil || wait != r.window() {
+	if wait, _, err := b.check(context.Background(), r); err != nil || wait != r.window() {
 		t.Fatalf("a log of %d lines: wait %s, err %v; want %s", maxLog+1, wait, err, r.window())
 	}
 }
