@@ -221,9 +221,15 @@ func (b *Budget) record(f *os.File, log []int64, size int) {
 }
 
 // openLocked opens path, takes its lock (or gives up when ctx ends) and reads it, at most max+1
-// bytes (one more than a valid file holds). Closing f releases the lock.
+// bytes (one more than a valid file holds). Closing f releases the lock. A directory removed since
+// Open (by a /tmp cleaner, while the process sat idle) is made again.
 func openLocked(ctx context.Context, path string, max int) (*os.File, []byte, error) {
 	f, err := openFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = prepareDir(filepath.Dir(path)); err == nil {
+			f, err = openFile(path)
+		}
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("open: %w", err)
 	}

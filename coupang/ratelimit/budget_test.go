@@ -372,3 +372,31 @@ func TestNote(t *testing.T) {
 		t.Fatalf("after rewriting an oversized file: %q", got)
 	}
 }
+
+// TestDirectoryRemovedUnderABudget: a budget whose directory was removed after Open (by a /tmp
+// cleaner, such as macOS's daily clean-tmps or systemd-tmpfiles, while a Steampipe service sat
+// idle) makes it again, sticky and world-writable, on its next check and note, instead of failing
+// every query until the process restarts.
+func TestDirectoryRemovedUnderABudget(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "budgets")
+	now := time.Unix(1_700_000_000, 0)
+	b, err := Open(dir, "A00012345", "key", "http://127.0.0.1:4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.now = func() time.Time { return now }
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	send(t, b, Rate{Requests: 4, Per: time.Second, Burst: 4}, 1)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Note(func([]byte) []byte { return []byte("note") }); err != nil {
+		t.Fatal(err)
+	}
+	if di, err := os.Stat(dir); err != nil || di.Mode()&os.ModeSticky == 0 || di.Mode().Perm() != 0o777 {
+		t.Fatalf("the directory made again: %v, %v", di, err)
+	}
+}
