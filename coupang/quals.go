@@ -105,7 +105,7 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 		for _, q := range d.QueryContext.UnsafeQuals[column].GetQuals() {
 			op, offset := q.GetStringValue(), q.GetValue().GetInt64Value()
 			switch {
-			case column == colInquiryAt && op != query.OpEq && distinctValues(q.GetValue()) > 1:
+			case column == colInquiryAt && op != query.OpEq && distinctTimes(q.GetValue()) > 1:
 				return fmt.Errorf("limit %d with %s %s any or all of a list cannot be answered exactly: Turbot's FDW passes "+
 					"%[2]s %[3]s all(array[...]) as it passes %[2]s %[3]s any(array[...]), so the plugin cannot tell which rows "+
 					"Postgres keeps, and the scan would end after %[1]d rows; write the one bound meant as a constant, or %[4]s %[1]d",
@@ -127,16 +127,11 @@ func unappliedUnderLimit(d *plugin.QueryData) error {
 	return nil
 }
 
-// distinctValues is the number of distinct values, NULL aside, of a qual's list value (0 for a
-// value that is no list).
-func distinctValues(v *proto.QualValue) int {
-	seen := map[string]bool{}
-	for _, e := range v.GetListValue().GetValues() {
-		if e.GetValue() != nil {
-			seen[e.String()] = true
-		}
-	}
-	return len(seen)
+// distinctTimes is the number of distinct times, NULL aside, of an inquiry_at qual's value.
+func distinctTimes(v *proto.QualValue) int {
+	ts, _ := valuesOf[time.Time](colInquiryAt, v, "a timestamp")
+	slices.SortFunc(ts, time.Time.Compare)
+	return len(slices.CompactFunc(ts, time.Time.Equal))
 }
 
 // connectionNameColumn is the SDK's column of every table that names the row's connection.
