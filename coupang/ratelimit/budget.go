@@ -250,13 +250,6 @@ func openLocked(ctx context.Context, path string, max int) (*os.File, []byte, er
 // writing a request to an unreachable gateway, must not keep a cancelled query waiting. f is closed
 // on error; when ctx ends, once the abandoned wait returns, which releases a lock it got.
 func lockContext(ctx context.Context, f *os.File) error {
-	if ctx.Done() == nil { // never ends
-		err := lockFile(f)
-		if err != nil {
-			f.Close()
-		}
-		return err
-	}
 	done, abandoned := make(chan error), make(chan struct{})
 	go func() {
 		err := lockFile(f)
