@@ -83,6 +83,7 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		zero := integer && cur.Quals[0].Value.GetInt64Value() == 0
 		// The SDK's copy holds its value in place of every qual on the column; the others are ANDed
 		// with it (`inquiry_id in (a, b) and inquiry_id = a`), so the copy of b must read nothing.
+		// None of them is a list: the SDK fans out only a query with one list qual.
 		own := &plugin.KeyColumnQuals{Name: column, Quals: slices.Clone(cur.Quals)}
 		for _, q := range orig[column].Quals {
 			if q.Value.GetListValue() == nil {
