@@ -273,6 +273,10 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 		if err == nil && inq.InquiryID != inquiryID {
 			return nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("asked for inquiry %d, got inquiry %d", inquiryID, inq.InquiryID)}
 		}
+		// Without inquiryAt the row's inquiry_at would read as year 1, as listings refuse too.
+		if err == nil && inq.InquiryAt.IsZero() {
+			return nil, &Error{Kind: KindDecode, Message: fmt.Sprintf("inquiry %d has no inquiryAt", inquiryID)}
+		}
 		return inq, err
 	})
 }

@@ -196,6 +196,16 @@ func TestGetInquirySignsEmptyQuery(t *testing.T) {
 	assert.Equal(t, KindDecode, KindOf(err), "an answer about another inquiry is rejected: %v", err)
 }
 
+// An inquiry without inquiryAt fails rather than show inquiry_at as year 1.
+func TestGetInquiryWithoutTimeFails(t *testing.T) {
+	t.Parallel()
+	body := `{"code":"200","message":"OK","data":{"inquiryId":5,"vendorItemId":3285906659,"replies":[]}}`
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, body) })
+	_, err := newTestClient(t, f.URL).GetInquiry(context.Background(), 5)
+	assert.Equal(t, KindDecode, KindOf(err), "%v", err)
+	assert.ErrorContains(t, err, "inquiry 5 has no inquiryAt")
+}
+
 func TestInvalidRequestsAreNotSent(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, okList) })
