@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -119,9 +120,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 		if last.Before(MinDate) {
 			return nil, false // nothing that old exists
 		}
-		if last.Before(hi) {
-			hi = last
-		}
+		hi = slices.MinFunc([]time.Time{hi, last}, time.Time.Compare)
 	}
 	var lo time.Time
 	switch {
@@ -134,25 +133,18 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 		// days before it are read whatever the session TimeZone; the windows run on to the latest.
 		end := today
 		if f.Upper != nil {
-			if d := upperDate(f.narrowed(*f.Upper)); d.Before(end) {
-				end = d
-			}
+			end = slices.MinFunc([]time.Time{end, upperDate(f.narrowed(*f.Upper))}, time.Time.Compare)
 		}
 		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), true
 	}
-	if lo.Before(MinDate) {
-		lo = MinDate
-	}
+	lo = slices.MaxFunc([]time.Time{lo, MinDate}, time.Time.Compare)
 	if lo.After(hi) {
 		return nil, false // empty, or wholly in the future
 	}
 	// A one-day piece (only ever the oldest) becomes [d-1, d], as Coupang may reject start = end;
 	// the extra day lies outside the range, so windows stay disjoint and the filter drops its rows.
 	for end := hi; !end.Before(lo); end = end.AddDate(0, 0, -api.MaxWindowDays) {
-		start := end.AddDate(0, 0, 1-api.MaxWindowDays)
-		if start.Before(lo) {
-			start = lo
-		}
+		start := slices.MaxFunc([]time.Time{end.AddDate(0, 0, 1-api.MaxWindowDays), lo}, time.Time.Compare)
 		if start.Equal(end) {
 			start = end.AddDate(0, 0, -1)
 		}

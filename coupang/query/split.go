@@ -20,22 +20,16 @@ func (q Quals) Split() ([]Quals, error) {
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
 	_, ok3 := Intersect(q.InquiryStatus, CompareFold)
 	_, ok4 := Intersect(q.CSPartnerCounselingStatus, CompareFold)
-	anyLists := make([][]Bound, len(q.InquiryAtAny))
-	ok5 := true
-	for i, l := range q.InquiryAtAny {
-		anyLists[i], _ = Intersect([][]Bound{l}, compareBounds)
-		ok5 = ok5 && len(anyLists[i]) > 0 // a list of nulls: no row can match
-	}
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil, nil
 	}
 	base := q
 	base.OrderID, base.PartnerCounselingStatus, base.InquiryAtAny = nil, nil, nil
 	out := []Quals{base}
 	var err error
-	// by multiplies out by the n values of a column that has quals, each set on a copy by set.
-	by := func(has bool, n int, set func(c *Quals, i int)) {
-		if err != nil || !has {
+	// by multiplies out by the n values of a column (0 when it has no qual), each set on a copy by set.
+	by := func(n int, set func(c *Quals, i int)) {
+		if err != nil || n == 0 {
 			return
 		}
 		if len(out)*n > MaxSplits {
@@ -52,10 +46,13 @@ func (q Quals) Split() ([]Quals, error) {
 		}
 		out = next
 	}
-	by(orders != nil, len(orders), func(c *Quals, i int) { c.OrderID = [][]int64{{orders[i]}} })
-	by(statuses != nil, len(statuses), func(c *Quals, i int) { c.PartnerCounselingStatus = [][]string{{statuses[i]}} })
-	for _, l := range anyLists {
-		by(true, len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
+	by(len(orders), func(c *Quals, i int) { c.OrderID = [][]int64{{orders[i]}} })
+	by(len(statuses), func(c *Quals, i int) { c.PartnerCounselingStatus = [][]string{{statuses[i]}} })
+	for _, l := range q.InquiryAtAny {
+		if l, _ = Intersect([][]Bound{l}, compareBounds); len(l) == 0 {
+			return nil, nil // a list of nulls: no row can match
+		}
+		by(len(l), func(c *Quals, i int) { c.InquiryAt = append(slices.Clip(c.InquiryAt), l[i]) })
 	}
 	if err != nil {
 		return nil, err
