@@ -148,29 +148,24 @@ func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	record, err := b.reserve(ctx, r)
-	if err != nil {
-		<-b.turn
-		return nil, err
-	}
-	return func() { record(); <-b.turn }, nil
-}
-
-// reserve is Reserve for the goroutine whose turn it is.
-func (b *Budget) reserve(ctx context.Context, r Rate) (sent func(), err error) {
+	defer func() {
+		if err != nil {
+			<-b.turn // nothing booked: the next goroutine's turn
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		wait, sent, err := b.check(ctx, r)
+		wait, record, err := b.check(ctx, r)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			return nil, fmt.Errorf("coupang rate limit: %s: %w", b.path, err)
 		}
-		if sent != nil {
-			return sent, nil
+		if record != nil {
+			return func() { record(); <-b.turn }, nil
 		}
 		if err := b.sleep(ctx, wait); err != nil {
 			return nil, err
@@ -302,24 +297,19 @@ const maxNote = 4096
 // returning nil leaves the file as it was.
 func (b *Budget) Note(update func(note []byte) []byte) error {
 	path := strings.TrimSuffix(b.path, ".log") + ".note"
-	if err := b.note(path, update); err != nil {
-		return fmt.Errorf("coupang rate limit: %s: %w", path, err)
-	}
-	return nil
-}
-
-func (b *Budget) note(path string, update func([]byte) []byte) error {
 	f, note, err := openLocked(context.Background(), path, maxNote)
+	if err == nil {
+		defer f.Close() // unlocks
+		size := len(note)
+		if size > maxNote {
+			note = nil
+		}
+		if next := update(note); next != nil && !bytes.Equal(next, note) {
+			err = replace(f, next, size)
+		}
+	}
 	if err != nil {
-		return err
-	}
-	defer f.Close() // unlocks
-	size := len(note)
-	if size > maxNote {
-		note = nil
-	}
-	if next := update(note); next != nil && !bytes.Equal(next, note) {
-		return replace(f, next, size)
+		return fmt.Errorf("coupang rate limit: %s: %w", path, err)
 	}
 	return nil
 }
