@@ -25,10 +25,9 @@ var (
 	errShifted = errors.New("Coupang's listing changed while it was read")
 )
 
-// Fetch runs the plan's requests through list (api.Client.ListInquiries) and calls emit, from the
-// calling goroutine only, with every row that passes the filter, once per (inquiry ID, option ID)
-// pair. When emit returns false Fetch makes no further request and returns nil. A failed request
-// cancels the rest and returns its error.
+// Fetch runs the plan's requests through list (api.Client.ListInquiries) and calls emit, on the calling
+// goroutine, once per (inquiry ID, option ID) row that passes the filter. When emit returns false it
+// makes no further request and returns nil; a failed request cancels the rest and its error is returned.
 func Fetch(ctx context.Context, list func(context.Context, api.ListRequest) (*api.Page, error), p *Plan,
 	emit func(Row) bool) error {
 	return fetch(ctx, p, source[api.Inquiry, Row]{
@@ -111,9 +110,8 @@ func (q *jobs) next() (j job, ok bool) {
 	return j, true
 }
 
-// fetch asks for every request's first page, then for its other pages once totalPages is known,
-// with at most Workers requests in flight (one for a Sequential plan, so that a limit stops it
-// before any request it no longer needs), in the order of jobs.next.
+// fetch asks for every request's first page, then its other pages once totalPages is known, in the
+// order of jobs.next, with at most Workers in flight (one for a Sequential plan: a limit stops it early).
 func fetch[T, R any](ctx context.Context, p *Plan, src source[T, R], emit func(R) bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	results := make(chan result[T], Workers) // sends never block: at most Workers are in flight
@@ -236,9 +234,8 @@ func (src source[T, R]) check(j job, pg *api.ListPage[T]) error {
 			return bad("inquiry %d has no inquiryAt", id)
 		}
 	}
-	// A missing or null content reads as no rows: a page that holds none where its totals put some
-	// (a later page's only while they are page 1's, else the listing shifted: see readAgain) would
-	// lose them.
+	// A missing or null content reads as no rows: none where the totals put some (on a later page, only
+	// while they are page 1's, else the listing shifted: see readAgain) would lose them.
 	pn := pg.Pagination
 	if len(pg.Inquiries) == 0 && pn.TotalElements > (j.req.PageNum-1)*j.req.PageSize &&
 		(j.req.PageNum == 1 || pn.TotalElements == j.pass.page1.TotalElements) {
@@ -279,10 +276,9 @@ func describe(r api.ListRequest) string {
 // pair is a row's identity: an inquiry and one of its option IDs (0 for none).
 type pair struct{ inquiry, option int64 }
 
-// deduper remembers the pairs streamed per window, and forgets a window's once it and both its
-// neighbours are complete: windows are disjoint dates, so duplicates (IN fan-outs, rows shifting
-// between pages) come from one window, or a neighbour for an inquiry near midnight that Coupang
-// dates differently.
+// deduper remembers the pairs streamed per window until it and both its neighbours are complete:
+// windows are disjoint dates, so duplicates (IN fan-outs, rows shifting between pages) come from one
+// window, or from a neighbour for an inquiry near midnight that Coupang dates differently.
 type deduper struct {
 	seen []map[pair]bool // per window; nil once forgotten
 	left []int           // per window, the pages not yet streamed as far as known

@@ -10,10 +10,9 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 )
 
-// The session TimeZones a time bound may have been meant in. Turbot's FDW hands `date` and
-// `timestamp` constants over as if they were UTC, so a bound received as v may mean v - offset
-// for any offset from UTC-12 to UTC+14 (only timestamptz constants, untyped literals and now()
-// arrive exact). The plugin keeps every row some offset would keep; Postgres rechecks the rest.
+// The session TimeZones a bound may have been meant in: Turbot's FDW hands `date` and `timestamp`
+// constants over as UTC, so v may mean v - offset for any offset from UTC-12 to UTC+14 (timestamptz
+// constants, untyped literals and now() arrive exact); the plugin keeps every row some offset keeps.
 const (
 	ZoneEast = 14 * time.Hour // UTC+14, Kiribati
 	ZoneWest = 12 * time.Hour // UTC-12
@@ -41,16 +40,14 @@ type Filter struct {
 	OrderID       *int64
 	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of all requests.
 	PartnerCounselingStatus string
-	// InquiryStatus and CSPartnerCounselingStatus are the values a row may have (CompareFold); nil
-	// means any.
+	// InquiryStatus and CSPartnerCounselingStatus are the values a row may have (CompareFold); nil any.
 	InquiryStatus, CSPartnerCounselingStatus []string
 	ExactTimes                               bool // as in Quals: no widening
 }
 
-// NewFilter returns the filter of the quals, which must leave at most one value per column but
-// vendor_item_id, inquiry_status and cs_partner_counseling_status (see Split); inquiries read one
-// at a time use it alone. ok is false when the quals contradict each other; err reports an unknown
-// status or operator.
+// NewFilter returns the filter of quals that leave at most one value per column but vendor_item_id,
+// inquiry_status and cs_partner_counseling_status (see Split); inquiries read by ID use it alone.
+// ok is false when the quals contradict each other; err reports an unknown status or operator.
 func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	ep := cmp.Or(q.Endpoint, CallCenter)
 	for _, s := range slices.Concat(q.PartnerCounselingStatus...) {
@@ -171,14 +168,11 @@ func (f *Filter) Rows(inq api.Inquiry) []Row {
 	return rows
 }
 
-// CompareMaybe orders Maybe rows, a's inquiry_at under fa and b's under fb, so as to lose the
-// fewest under a pushed LIMIT: rows their bounds keep as written first (Postgres keeps them for
-// timestamptz constants and untyped literals, which arrive exact), then the others; within each,
-// rows in doubt because of the lower bound newest first, then the rest oldest first. Under a
-// one-sided bound the rows Postgres keeps (in any session TimeZone) are then a prefix, so streaming
-// Sure rows first and these next returns exactly min(limit, kept) rows; under bounds on both sides
-// that holds for exact bounds, and no single order is a prefix for every TimeZone's reading of
-// shifted ones.
+// CompareMaybe orders Maybe rows (a's inquiry_at under fa, b's under fb) to lose the fewest under a
+// pushed LIMIT: rows the bounds keep as written (as exact constants arrive) first, then the others;
+// within each, rows in doubt on the lower bound newest first, the rest oldest first. Under a one-sided
+// or exact bound, the rows Postgres keeps in any session TimeZone are then a prefix, so Sure rows and
+// then these give exactly min(limit, kept); no order is a prefix for shifted bounds on both sides.
 func CompareMaybe(fa *Filter, a time.Time, fb *Filter, b time.Time) int {
 	wa, da := fa.doubt(a)
 	wb, db := fb.doubt(b)

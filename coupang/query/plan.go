@@ -162,9 +162,8 @@ func (p *Plan) lossless() bool {
 	if f.Lower == nil && f.Upper == nil {
 		return true
 	}
-	// Every instant the windows cover (inquiryAt has whole seconds) must be surely kept: under a
-	// limit a row in doubt is held back (see the plugin's holdback) and the fetch reads on, a small
-	// page at a time, for rows that count.
+	// Every instant the windows cover (inquiryAt has whole seconds) must be surely kept: under a limit
+	// a row in doubt is held back (the plugin's holdback) and the fetch reads on, a small page at a time.
 	first, last := p.Windows[len(p.Windows)-1].Start, p.Windows[0].End.AddDate(0, 0, 1).Add(-time.Second)
 	return !first.IsZero() && f.Certainty(first) == Sure && f.Certainty(last) == Sure
 }

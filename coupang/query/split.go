@@ -10,11 +10,10 @@ import (
 // MaxSplits bounds how many single-valued Quals the IN lists of one query may multiply into.
 const MaxSplits = 256
 
-// Split returns the single-valued Quals that Build plans, one per combination of the values left
-// on order_id, the listing status and each list on inquiry_at: a column's values select disjoint
-// rows, so together the plans return each row once. Each column's quals intersect first; an empty
-// intersection returns none. vendor_item_id keeps its sets (Build makes a request per option ID),
-// and so do inquiry_status and cs_partner_counseling_status, which the filter applies to one listing.
+// Split returns the single-valued Quals that Build plans, one per combination of the values the
+// intersected quals leave on order_id, the listing status and each inquiry_at list (disjoint rows,
+// so each row comes once); none when a column is left empty. vendor_item_id and the statuses the
+// filter applies keep their sets: Build makes a request per option ID, one listing serves the rest.
 func (q Quals) Split() ([]Quals, error) {
 	orders, ok1 := Intersect(q.OrderID, cmp.Compare[int64])
 	statuses, ok2 := Intersect(q.PartnerCounselingStatus, strings.Compare)
@@ -84,17 +83,14 @@ func Intersect[T any](sets [][]T, compare func(a, b T) int) ([]T, bool) {
 }
 
 // CompareFold orders the values of the columns the plugin filters itself (inquiry_status,
-// cs_partner_counseling_status, answer_type) as one whatever their case and trailing spaces: it must
-// keep every row an engine might, and the engines pass an = under a case- or space-blind collation
-// (Postgres' nondeterministic ICU collations, SQLite's nocase and rtrim) as a plain =. Postgres and
-// SQLite recheck the = themselves; Coupang writes each value one way, so no extra row counts against
-// a LIMIT.
+// cs_partner_counseling_status, answer_type) ignoring case and trailing spaces: the engines pass an =
+// under a case- or space-blind collation (ICU nondeterministic, SQLite nocase, rtrim) as a plain =
+// and recheck it; Coupang writes each value one way, so no extra row counts against a LIMIT.
 func CompareFold(a, b string) int { return strings.Compare(fold(a), fold(b)) }
 
-// SameFold reports whether a and b are one value to CompareFold, without allocating: it matches
-// every row and reply of a scan. strings.EqualFold also equates Unicode's fold variants (ſ and s,
-// ς and σ), which CompareFold does not; Coupang's values are ASCII, so only a literal
-// holding one could match more, and the engines recheck the =.
+// SameFold reports whether a and b are one value to CompareFold, without allocating (it runs on every
+// row of a scan). Unlike CompareFold it equates Unicode fold variants (ſ and s): Coupang's values are
+// ASCII, so only such a literal could match more, and the engines recheck the =.
 func SameFold(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, " "), strings.TrimRight(b, " "))
 }
