@@ -24,10 +24,9 @@ import (
 // EnvDir names the environment variable that moves the shared directory (see DefaultDir).
 const EnvDir = "COUPANG_RATE_LIMIT_DIR"
 
-// DefaultDir is where the budgets live unless EnvDir says otherwise: one directory for every user of
-// the machine, because the processes of one seller often run as different users (postgres for the
-// FDW, the user for Steampipe and exports); os.TempDir and $XDG_RUNTIME_DIR differ per user on some
-// systems.
+// DefaultDir is where the budgets live unless EnvDir says otherwise: one directory for every user, as
+// one seller's processes often run as different users (postgres for the FDW, the user for Steampipe
+// and exports), and os.TempDir and $XDG_RUNTIME_DIR differ per user on some systems.
 func DefaultDir() string {
 	if d := os.Getenv(EnvDir); d != "" {
 		return d
@@ -35,9 +34,8 @@ func DefaultDir() string {
 	return "/tmp/steampipe-coupang-ratelimit"
 }
 
-// lineLen is the length of one record: a send time in Unix nanoseconds, zero-padded to 19 digits
-// (good until the year 2262), and a newline. Fixed-length lines let a reader tell a torn write from
-// a valid log.
+// lineLen is one record's length: a send time in Unix nanoseconds, zero-padded to 19 digits (good
+// until the year 2262), and a newline. Fixed-length lines tell a torn write from a valid log.
 const lineLen = 20
 
 // Budget is one seller's shared budget. It is safe for concurrent use: every check opens and locks
@@ -134,11 +132,10 @@ func openFile(path string) (*os.File, error) {
 	return nil, errors.New("created and removed repeatedly by other processes")
 }
 
-// Reserve waits for b's turn, then until the budget allows one more request under r, and returns
-// holding the turn and the budget's lock; the caller calls sent as soon as the request is written,
-// which records that moment and releases both. Recording the write, not the permission, keeps the
-// log true when a busy machine deschedules the process in between; every process of the seller
-// waits on the lock, or until ctx ends. It errs only when ctx ends or the file cannot be used.
+// Reserve waits for b's turn, then until the budget allows one more request under r (every process
+// of the seller waits on its lock, or until ctx ends), and returns holding both; the caller calls sent
+// once the request is written, which records that moment (true even if the process was descheduled
+// since the permission) and releases both. It errs only when ctx ends or the file cannot be used.
 func (b *Budget) Reserve(ctx context.Context, r Rate) (sent func(), err error) {
 	if r.Unlimited() {
 		return func() {}, nil
@@ -240,10 +237,9 @@ func openLocked(ctx context.Context, path string, max int) (*os.File, []byte, er
 	return f, buf[:n], nil
 }
 
-// lockContext takes f's lock, waiting until another holder (another process, or another open file
-// of this one) releases it or ctx ends, whichever comes first: a holder stopped with Ctrl-Z, or
-// writing a request to an unreachable gateway, must not keep a cancelled query waiting. f is closed
-// on error; when ctx ends, once the abandoned wait returns, which releases a lock it got.
+// lockContext takes f's lock, waiting until its holder (another process or open file) releases it or
+// ctx ends: a holder stopped with Ctrl-Z, or stuck on an unreachable gateway, must not keep a cancelled
+// query waiting. f is closed on error; when ctx ends, once the abandoned wait returns (freeing its lock).
 func lockContext(ctx context.Context, f *os.File) error {
 	done, abandoned := make(chan error), make(chan struct{})
 	go func() {
@@ -291,10 +287,9 @@ func replace(f *os.File, content []byte, size int) error {
 // maxNote bounds a seller's note: a longer file is read as no note.
 const maxNote = 4096
 
-// Note reads the seller's note, a small file beside the budget's (".note" for ".log"), under its
-// lock and writes back what update returns: what one process of the seller learned that every
-// other on the machine must respect. update gets an empty note for a missing or oversized file;
-// returning nil leaves the file as it was.
+// Note reads the seller's note (a ".note" file beside the ".log") under its lock and writes back what
+// update returns: what one process of the seller learned that every other must respect. update gets an
+// empty note for a missing or oversized file; returning nil leaves the file as it was.
 func (b *Budget) Note(update func(note []byte) []byte) error {
 	path := strings.TrimSuffix(b.path, ".log") + ".note"
 	f, note, err := openLocked(context.Background(), path, maxNote)
