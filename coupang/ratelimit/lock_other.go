@@ -9,8 +9,7 @@ import (
 
 const noFollow = 0
 
-// errNoFlock: without flock(2) the budget cannot be shared safely, and an unshared one could be
-// exceeded by several processes together, so requests fail with this instead.
-var errNoFlock = errors.New("the shared request budget needs flock(2), which this operating system lacks: run on Linux or macOS")
-
-func lockFile(*os.File) error { return errNoFlock }
+// lockFile fails: without flock(2) an unshared budget could be exceeded by several processes together.
+func lockFile(*os.File) error {
+	return errors.New("the shared request budget needs flock(2), which this operating system lacks: run on Linux or macOS")
+}
