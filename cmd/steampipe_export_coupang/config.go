@@ -102,16 +102,13 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 	// Not filepath.Glob(dir + "/*.spc"), which reads *, ? and [ in dir's own name as a pattern (a
 	// folder "shop [A]" had no files). As Glob, a directory that cannot be read has none.
 	entries, _ := os.ReadDir(dir)
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".spc") {
-			names = append(names, filepath.Join(dir, e.Name()))
-		}
-	}
-	var err error
 	var blocks hclsyntax.Blocks // the top-level blocks of every file, in name order (ReadDir's)
 	parser := hclparse.NewParser()
-	for _, file := range names {
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".spc") {
+			continue
+		}
+		file := filepath.Join(dir, e.Name())
 		f, diags := parser.ParseHCLFile(file)
 		if diags.HasErrors() {
 			return steampipeConfig{}, fmt.Errorf("parsing %s: %s", file, api.Unquoted(diags.Error()))
@@ -119,6 +116,7 @@ func readConfigDir(dir, name string) (steampipeConfig, error) {
 		blocks = append(blocks, f.Body.(*hclsyntax.Body).Blocks...)
 	}
 	var cfg steampipeConfig
+	var err error
 	instance, byReference := pluginName, false
 	if name != "" {
 		if cfg.Connection, instance, byReference, err = connectionConfig(blocks, parser.Files(), dir, name); err != nil {
@@ -154,11 +152,13 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 			if !ok {
 				return "", "", false, fmt.Errorf("connection %q in %s: plugin is neither a quoted plugin name (\"local/coupang\") nor a reference to a plugin block (plugin.NAME): write plugin = \"local/coupang\"", name, file)
 			}
-			pb := pluginBlockLabelled(blocks, ref)
-			if pb == nil {
+			i := slices.IndexFunc(blocks, func(b *hclsyntax.Block) bool {
+				return b.Type == "plugin" && len(b.Labels) == 1 && b.Labels[0] == ref
+			})
+			if i < 0 {
 				return "", "", false, fmt.Errorf("connection %q in %s has plugin = plugin.%s, but no .spc file in %s has a plugin %q block: add plugin %q { source = \"local/coupang\" }, or write plugin = \"local/coupang\"", name, file, ref, dir, ref, ref)
 			}
-			plugin, source, via = ref, cmp.Or(staticString(pb.Body.Attributes["source"]), ref), fmt.Sprintf(" (plugin block %q)", ref)
+			plugin, source, via = ref, cmp.Or(staticString(blocks[i].Body.Attributes["source"]), ref), fmt.Sprintf(" (plugin block %q)", ref)
 			byReference = true
 		}
 		switch {
@@ -171,9 +171,7 @@ func connectionConfig(blocks hclsyntax.Blocks, files map[string]*hcl.File, dir, 
 		}
 		var lines []string
 		for _, attr := range slices.SortedFunc(maps.Values(attrs), func(a, b *hclsyntax.Attribute) int { return a.SrcRange.Start.Byte - b.SrcRange.Start.Byte }) {
-			switch attr.Name {
-			case "plugin", "type", "import_schema", "connections": // Steampipe's, not the plugin's
-			default:
+			if !slices.Contains([]string{"plugin", "type", "import_schema", "connections"}, attr.Name) { // those are Steampipe's
 				lines = append(lines, string(attr.SrcRange.SliceBytes(files[file].Bytes)))
 			}
 		}
@@ -196,16 +194,6 @@ func pluginReference(expr hclsyntax.Expression) (string, bool) {
 	}
 	attr, ok := t.Traversal[1].(hcl.TraverseAttr)
 	return attr.Name, ok
-}
-
-// pluginBlockLabelled returns the first `plugin "LABEL" { ... }` block, or nil.
-func pluginBlockLabelled(blocks hclsyntax.Blocks, label string) *hclsyntax.Block {
-	for _, block := range blocks {
-		if block.Type == "plugin" && len(block.Labels) == 1 && block.Labels[0] == label {
-			return block
-		}
-	}
-	return nil
 }
 
 // limitersOf returns the limiter blocks of `plugin "INSTANCE" { ... }` and, unless only (a connection
