@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -71,13 +72,17 @@ func parseArgs(args []string) (options, error) {
 	value("where", func(v string) error { o.Where = append(o.Where, v); return nil })
 	// A second --config or --connection would replace the first whole, and what the first set would
 	// come from the COUPANG_* variables, maybe another seller's: refused, unlike --where, which adds up.
-	value("config", func(v string) error {
-		if o.Config != "" {
-			return fmt.Errorf("flag --config is given twice: write every argument in one --config, like --config 'vendor_id = \"A00012345\" access_key = \"...\" secret_key = \"...\"'")
+	once := func(p *string, twice string) func(string) error {
+		return func(v string) error {
+			if *p != "" {
+				return errors.New(twice)
+			}
+			*p = v
+			return nil
 		}
-		o.Config = v
-		return nil
-	})
+	}
+	value("config", once(&o.Config, `flag --config is given twice: write every argument in one --config, like --config 'vendor_id = "A00012345" access_key = "..." secret_key = "..."'`))
+	value("connection", once(&o.Connection, "flag --connection is given twice: name one connection (export each connection in a run of its own)"))
 	value("limit", func(v string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || n < 0 {
@@ -87,13 +92,6 @@ func parseArgs(args []string) (options, error) {
 		return nil
 	})
 	value("output", func(v string) error { o.Output = strings.ToLower(v); return nil })
-	value("connection", func(v string) error {
-		if o.Connection != "" {
-			return fmt.Errorf("flag --connection is given twice: name one connection (export each connection in a run of its own)")
-		}
-		o.Connection = v
-		return nil
-	})
 	value("config-dir", func(v string) error { o.ConfigDir = v; return nil })
 	for name, p := range map[string]*bool{"bom": &o.BOM, "v": &o.Verbose, "verbose": &o.Verbose, "h": &o.Help, "help": &o.Help} {
 		fs.BoolVar(p, name, false, "")
