@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -194,9 +195,7 @@ type wireReply struct {
 func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	w := wireInquiry{VendorItemID: Int64s{}} // stays empty, never nil, when vendorItemId is absent
 	if err := json.Unmarshal(raw, &w); err != nil {
-		var id struct {
-			InquiryID Int64 `json:"inquiryId"`
-		}
+		var id struct{ InquiryID Int64 } // reads "inquiryId": encoding/json ignores case
 		if json.Unmarshal(raw, &id) == nil && id.InquiryID != 0 {
 			return Inquiry{}, fmt.Errorf("inquiry %d: %w", id.InquiryID, jsonError(err))
 		}
@@ -220,9 +219,7 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 		ReceiptCategory:           string(w.ReceiptCategory),
 		SaleStartedAt:             w.SaleStartedAt.Time,
 		SaleEndedAt:               w.SaleEndedAt.Time,
-	}
-	if w.InquiryAt.Time != nil {
-		inq.InquiryAt = *w.InquiryAt.Time
+		InquiryAt:                 *cmp.Or(w.InquiryAt.Time, &time.Time{}), // zero when absent
 	}
 	replies, err := decodeEach(w.Replies, "a reply", decodeReply)
 	if err != nil {
@@ -305,9 +302,7 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 		VendorItemID:    int64(w.VendorItemID),
 		Content:         string(w.Content),
 		OrderIDs:        []int64(w.OrderIDs),
-	}
-	if w.InquiryAt.Time != nil {
-		inq.InquiryAt = *w.InquiryAt.Time
+		InquiryAt:       *cmp.Or(w.InquiryAt.Time, &time.Time{}), // zero when absent
 	}
 	comments, err := decodeEach(w.CommentDtoList, "a comment", decodeProductComment)
 	if err != nil {
