@@ -223,7 +223,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var admitted bool
 	s.admits, admitted = admitAt(s.admits, time.Now(), s.opts.RateLimit)
-	blocked := c.rec.Time.Before(s.blocked)
+	blocked, fault := c.rec.Time.Before(s.blocked), s.fault
 	s.mu.Unlock()
 
 	if api.Sleep(r.Context(), s.opts.Latency) != nil {
@@ -234,9 +234,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.inject(FaultHTML403())
 		return
 	}
-	s.mu.Lock()
-	fault := s.fault
-	s.mu.Unlock()
 	var f *Fault
 	if fault != nil {
 		f = fault(c.rec.N, r)
@@ -258,14 +255,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.serve()
 }
 
-const apiPrefix = "/v2/providers/openapi/apis/api/"
-
 // route finds a path's handler and its parameter (vendor or inquiry ID), or nil. By hand, not with
 // http.ServeMux: the list and single-inquiry paths overlap, which ServeMux refuses, and unclean paths
 // must get Coupang's JSON 404, not a redirect.
 func route(path string) (func(*call, string) envelope, string) {
-	p := strings.Split(strings.TrimPrefix(path, apiPrefix), "/")
-	if !strings.HasPrefix(path, apiPrefix) || len(p) != 4 || p[1] != "vendors" || p[2] == "" || p[3] == "" {
+	rest, ok := strings.CutPrefix(path, "/v2/providers/openapi/apis/api/")
+	p := strings.Split(rest, "/")
+	if !ok || len(p) != 4 || p[1] != "vendors" || p[2] == "" || p[3] == "" {
 		return nil, ""
 	}
 	switch {
