@@ -123,13 +123,12 @@ func (c *call) productList(pathVendor string) envelope {
 		c.fail(http.StatusBadRequest, MsgAnsweredTypeNull)
 	}
 	d := c.s.data
-	lo, hi := c.window(len(d.products), func(i int) int64 { return d.products[i].at })
-	match := func(i int) bool {
-		hasAnswer := d.products[i].kind > 0 // a product question's kind is its number of answers
+	match := func(r record) bool {
+		hasAnswer := r.kind > 0 // a product question's kind is its number of answers
 		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	return c.page(api.MaxProductPageSize, "200", lo, hi, match, func(i int) any { return toWireProduct(d.renderProduct(d.products[i])) })
+	return c.page(api.MaxProductPageSize, "200", c.window(d.products), match, func(r record) any { return toWireProduct(d.renderProduct(r)) })
 }
 
 // toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;

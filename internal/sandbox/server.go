@@ -444,8 +444,8 @@ func (c *call) parseList(pathVendor string, known ...string) {
 
 // window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end, at most 7
 // inclusive Korean days apart, and the end not after today's Korean date by Options.Now. It returns
-// the positions [lo, hi) of the n candidates, ascending with time at(k) (Unix seconds), on its days.
-func (c *call) window(n int, at func(int) int64) (lo, hi int) {
+// the records of recs (ascending with time) on its days.
+func (c *call) window(recs []record) []record {
 	// time.DateOnly parses only yyyy-MM-dd itself: 4, 2 and 2 digits, a real date, nothing more.
 	endS := c.q["inquiryEndAt"]
 	start, err1 := time.ParseInLocation(api.DateLayout, c.q["inquiryStartAt"], api.KST)
@@ -457,14 +457,14 @@ func (c *call) window(n int, at func(int) int64) (lo, hi int) {
 		c.fail(http.StatusBadRequest, MsgFutureEnd+" '"+endS+"': must not be after today ("+today.Format(api.DateLayout)+", Korean time)")
 	}
 	from, to := start.Unix(), end.AddDate(0, 0, 1).Unix()
-	return sort.Search(n, func(k int) bool { return at(k) >= from }), sort.Search(n, func(k int) bool { return at(k) >= to })
+	recs = recs[:sort.Search(len(recs), func(k int) bool { return recs[k].at >= to })]
+	return recs[sort.Search(len(recs), func(k int) bool { return recs[k].at >= from }):]
 }
 
 // page reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1) and,
-// unless a problem was found, answers with the candidates lo..hi-1 (ascending with time) that
-// match, newest first: it counts them all but renders only the asked-for page's. code is the
-// envelope's code.
-func (c *call) page(maxSize int, code any, lo, hi int, match func(int) bool, render func(int) any) envelope {
+// unless a problem was found, answers with the records of recs (ascending with time) that match,
+// newest first: it counts them all but renders only the asked-for page's. code is the envelope's code.
+func (c *call) page(maxSize int, code any, recs []record, match func(record) bool, render func(record) any) envelope {
 	type pagination struct {
 		CurrentPage   int `json:"currentPage"`
 		TotalPages    int `json:"totalPages"`
@@ -477,12 +477,12 @@ func (c *call) page(maxSize int, code any, lo, hi int, match func(int) bool, ren
 		return envelope{}
 	}
 	content, total, skip := []any{}, int64(0), (num-1)*size
-	for k := hi - 1; k >= lo; k-- {
-		if !match(k) {
+	for _, r := range slices.Backward(recs) {
+		if !match(r) {
 			continue
 		}
 		if total >= skip && total < skip+size {
-			content = append(content, render(k))
+			content = append(content, render(r))
 		}
 		total++
 	}
@@ -504,21 +504,18 @@ func (c *call) list(pathVendor string) envelope {
 	}
 	vendorItemID := c.id("vendorItemId")
 	// The candidates, ascending with time: all of d.recs, or the option's.
-	d := c.s.data
-	n, rec := len(d.recs), func(k int) record { return d.recs[k] }
+	d, recs := c.s.data, c.s.data.recs
 	if vendorItemID != 0 {
-		positions := d.byOption[vendorItemID]
-		n, rec = len(positions), func(k int) record { return d.recs[positions[k]] }
+		recs = mapped(d.byOption[vendorItemID], func(i int32) record { return d.recs[i] })
 	}
 	_, hasStart := c.q["inquiryStartAt"]
 	_, hasEnd := c.q["inquiryEndAt"]
-	lo, hi := 0, n
 	if hasStart || hasEnd || vendorItemID == 0 {
-		lo, hi = c.window(n, func(k int) int64 { return rec(k).at })
+		recs = c.window(recs)
 	}
 	orderID := c.id("orderId")
-	return c.page(api.MaxPageSize, 200, lo, hi, func(k int) bool { return d.matches(rec(k), status, orderID) },
-		func(k int) any { return toWire(d.render(rec(k))) })
+	return c.page(api.MaxPageSize, 200, recs, func(r record) bool { return d.matches(r, status, orderID) },
+		func(r record) any { return toWire(d.render(r)) })
 }
 
 // one answers the single-inquiry endpoint.
