@@ -17,15 +17,6 @@ import (
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
 )
 
-// defaultRateLimit is --rate-limit's default: Coupang's notice throttles sellers above 10 calls per
-// second, sellers report 429 from about 5, and the sandbox takes the strict reading.
-const defaultRateLimit = 5
-
-// defaultBlockAfter is --block-after's default: Coupang blocks sellers that cause many errors in a
-// short time without saying how many, and the plugin lets at most 10 unknown inquiry IDs through a
-// minute.
-const defaultBlockAfter = 10
-
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "coupang-sandbox:", err)
@@ -41,8 +32,11 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 	fs.IntVar(&o.Days, "days", sandbox.DefaultDays, "Korean calendar days of data, today included")
 	fs.IntVar(&o.PerDay, "per-day", sandbox.DefaultPerDay, "average inquiries per day")
 	fs.DurationVar(&o.Latency, "latency", 0, "latency added to every response (e.g. 50ms)")
-	fs.Float64Var(&o.RateLimit, "rate-limit", defaultRateLimit, "requests per second allowed before answering 429 (0 or +Inf = unlimited)")
-	fs.IntVar(&o.BlockAfter, "block-after", defaultBlockAfter, "more errors than this within a minute block the caller: an HTML 403 to every request for 10 minutes (0 = never)")
+	// Strict defaults: Coupang's notice throttles sellers above 10 calls per second but sellers report
+	// 429 from about 5; it blocks sellers causing many errors in a short time without saying how many,
+	// and the plugin lets at most 10 unknown inquiry IDs through a minute.
+	fs.Float64Var(&o.RateLimit, "rate-limit", 5, "requests per second allowed before answering 429 (0 or +Inf = unlimited)")
+	fs.IntVar(&o.BlockAfter, "block-after", 10, "more errors than this within a minute block the caller: an HTML 403 to every request for 10 minutes (0 = never)")
 	fs.Int64Var(&o.HotVendorItemID, "hot-vendor-item-id", sandbox.DemoHotVendorItemID, "option ID that receives --hot-inquiries extra inquiries")
 	fs.IntVar(&o.HotInquiries, "hot-inquiries", 0, "extra inquiries concentrated on --hot-vendor-item-id")
 	fs.StringVar(&o.VendorID, "vendor-id", sandbox.DemoVendorID, "accepted seller ID")
