@@ -402,9 +402,6 @@ func (c *call) parse(known ...string) {
 		case dup:
 			c.fail(http.StatusBadRequest, "Duplicated query parameter '"+key+"'")
 		}
-		if c.status != 0 {
-			return
-		}
 		c.q[key] = val
 	}
 }
