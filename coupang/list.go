@@ -59,16 +59,22 @@ func listRows[R any](state *pluginState, limitCountsReplies bool, run func(*scan
 			}
 			return s.out.wants(ctx)
 		})
-		if err = fetchError(ctx, s, s.fan.firstError(err)); err == nil {
-			for _, r := range late {
-				if !s.out.wants(ctx) {
-					break
-				}
-				s.out.add(ctx, r)
-			}
-			s.out.flush(ctx)
+		// A failure after the limit is met was a request still in flight: dropped (wants gets a fresh
+		// context, as a cancelled one wants no rows). Logged at ERROR, as the SDK can lose a list error
+		// (see FetchTracker).
+		if err = s.fan.firstError(err); err != nil && s.out.wants(context.Background()) {
+			err = fmt.Errorf("%s: %w", s.table, err)
+			plugin.Logger(ctx).Error("coupang query failed", "table", s.table, "error", err.Error())
+			return nil, err
 		}
-		return nil, err
+		for _, r := range late {
+			if !s.out.wants(ctx) {
+				break
+			}
+			s.out.add(ctx, r)
+		}
+		s.out.flush(ctx)
+		return nil, nil
 	}
 }
 
@@ -364,16 +370,4 @@ func (h *holdback[R]) flush() {
 			return
 		}
 	}
-}
-
-// fetchError wraps a fetch failure of scan s and logs it at ERROR, as the SDK can lose a list
-// error (see FetchTracker). A failure after the limit is met is dropped: it was a request still in
-// flight. wants gets a fresh context because a cancelled one wants no rows.
-func fetchError(ctx context.Context, s *scan, err error) error {
-	if err == nil || !s.out.wants(context.Background()) {
-		return nil
-	}
-	err = fmt.Errorf("%s: %w", s.table, err)
-	plugin.Logger(ctx).Error("coupang query failed", "table", s.table, "error", err.Error())
-	return err
 }
