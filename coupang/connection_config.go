@@ -66,10 +66,7 @@ func (c coupangConfig) resolve() (_ api.Config, lookbackDays int, _ error) {
 	var argErr error
 	setting := func(expr hcl.Expression, name, like, env string) string {
 		v, err := arg[string](expr, name, "text in double quotes", like)
-		if err != nil {
-			argErr = cmp.Or(argErr, err)
-			return ""
-		}
+		argErr = cmp.Or(argErr, err)
 		if v != nil && strings.TrimSpace(*v) != "" {
 			return strings.TrimSpace(*v)
 		}
@@ -216,13 +213,11 @@ func waitThenReserve(wait func(context.Context) error, budget *ratelimit.Budget,
 	}
 }
 
-// prepaidFor is how soon after the SDK's wait a call's first request may use its token: enough for
-// the call's setup, too short to exceed the limiter at fill rates up to about 50/s.
-const prepaidFor = 10 * time.Millisecond
-
-// prepaidWait returns a wait hook whose first call within prepaidFor of its creation returns at once.
+// prepaidWait returns a wait hook whose first call within 10ms of its creation (of the SDK's wait)
+// returns at once: enough for the call's setup, too short to exceed the limiter at fill rates up to
+// about 50/s.
 func prepaidWait(now func() time.Time, wait func(context.Context) error) func(context.Context) error {
-	deadline := now().Add(prepaidFor)
+	deadline := now().Add(10 * time.Millisecond)
 	var used atomic.Bool
 	return func(ctx context.Context) error {
 		if !now().After(deadline) && used.CompareAndSwap(false, true) {

@@ -12,9 +12,6 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
 )
 
-// titleRunes is how much of an inquiry's content makes its title when it names no item.
-const titleRunes = 60
-
 // row is one streamed row of any table, by column name; a column it lacks is null.
 type row map[string]any
 
@@ -154,11 +151,12 @@ func productCommentRows(s *scan, r query.ProductRow) []row {
 	})
 }
 
-// shorten cuts s to its first titleRunes characters, without copying it.
+// shorten cuts s to its first 60 characters, the title of a question or an inquiry naming no
+// item, without copying it.
 func shorten(s string) string {
 	n := 0
 	for i := range s {
-		if n == titleRunes {
+		if n == 60 {
 			return s[:i]
 		}
 		n++
