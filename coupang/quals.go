@@ -81,15 +81,10 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 	return q, nil
 }
 
-// unappliedUnderLimit refuses a LIMIT that arrives with a condition the plugin does not apply (on
-// a column that is no key column, or with an operator its key column does not take): the scan
-// would end after LIMIT rows and the engine would then drop those failing the condition, so rows
-// would be missing, silently. Turbot's FDW withholds such a LIMIT; its SQLite extension passes it,
-// and hands an OFFSET over as a condition with operator NOOP on the first column, inquiry_id.
-// A condition on sp_connection_name, which the FDW passes with a LIMIT, keeps all of a scan's rows
-// or none: the column holds one value on every row of a connection. A list of times with a range
-// operator is refused too: the FDW passes `< all(array[...])` as `< any(array[...])`, so the plugin
-// cannot tell which of its rows the engine keeps.
+// unappliedUnderLimit refuses a LIMIT that arrives with a condition the plugin does not apply, as
+// each error says why. Turbot's FDW withholds such a LIMIT; its SQLite extension passes it, and hands
+// an OFFSET over as a condition with operator NOOP on the first column, inquiry_id. A condition on
+// sp_connection_name keeps all of a scan's rows or none: the column holds one value per connection.
 func unappliedUnderLimit(d *plugin.QueryData) error {
 	limit := d.QueryContext.GetLimit()
 	if limit < 0 {
