@@ -197,8 +197,7 @@ func queryClient(ctx context.Context, d *plugin.QueryData, conns *connections, b
 	if byID {
 		wait = prepaidWait(time.Now, wait)
 	}
-	client := c.client.WithReserve(waitThenReserve(wait, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name))
-	return c, client, nil
+	return c, c.client.WithReserve(waitThenReserve(wait, c.budget, shared)).WithReuse(c.snap.scanReuse(d.Table.Name)), nil
 }
 
 // waitThenReserve is a client's reserve hook: wait on the limiter, then reserve budget under r. The
