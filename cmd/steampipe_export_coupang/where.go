@@ -444,9 +444,8 @@ func (p *whereParser) atStop(inList bool) bool {
 	if p.pos == 0 || strings.IndexByte(sqlSpaces, p.src[p.pos-1]) < 0 {
 		return false
 	}
-	save := p.pos
-	defer func() { p.pos = save }()
-	return p.keyword("and") || p.keyword("or")
+	word := identPattern.FindString(p.lower[p.pos:])
+	return word == "and" || word == "or"
 }
 
 // quoted reads a value in one of the quotes, if one comes next, and the quote; a doubled quote stands
