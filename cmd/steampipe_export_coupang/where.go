@@ -516,10 +516,6 @@ func (p *whereParser) timeExpr() (t time.Time, ok bool, err error) {
 // numbers and the rest as 64-bit microseconds.
 const maxIntervalSecs = math.MaxInt64 / 1_000_000
 
-func intervalRange(text string) error {
-	return fmt.Errorf("bad interval %q: an amount is out of range: Postgres holds at most %d months or days and %d seconds", text, math.MaxInt32, maxIntervalSecs)
-}
-
 // addInterval adds an interval's quoted text, like '7 days' or '1 month 12 hours', times sign, to t as
 // Postgres adds one to a timestamp, here in Korean time: the months first, a day past the end of the
 // month becoming its last day (Jan 31 + 1 month is Feb 28), then the days, then the duration,
@@ -527,6 +523,7 @@ func intervalRange(text string) error {
 func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 	var sum interval
 	seen := map[string]bool{}
+	outOfRange := fmt.Errorf("bad interval %q: an amount is out of range: Postgres holds at most %d months or days and %d seconds", text, math.MaxInt32, maxIntervalSecs)
 	fields := strings.FieldsFunc(lowerASCII(text), func(r rune) bool { return strings.ContainsRune(literalSpaces, r) })
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
@@ -544,14 +541,14 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		seen[name] = true
 		n *= int64(sign)
 		if err != nil || n > maxIntervalSecs || n < -maxIntervalSecs { // so that no product below overflows
-			return t, intervalRange(text)
+			return t, outOfRange
 		}
 		sum.months += n * unit.months
 		sum.days += n * unit.days
 		sum.secs += n * unit.secs
 	}
 	if max(sum.months, -sum.months, sum.days, -sum.days) > math.MaxInt32 || max(sum.secs, -sum.secs) > maxIntervalSecs {
-		return t, intervalRange(text)
+		return t, outOfRange
 	}
 	t = t.In(api.KST)
 	m := t.AddDate(0, int(sum.months), 0)
