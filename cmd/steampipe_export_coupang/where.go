@@ -413,7 +413,7 @@ func (p *whereParser) checkWord(text, quote string) error {
 		return fmt.Errorf("bad value %s: SQL reads $$...$$ as a dollar-quoted string and $1 as a parameter, not as this text: write the value in single quotes", shown(text))
 	case strings.Contains(text, "::"):
 		return fmt.Errorf("bad value %s: :: is a cast in SQL, not part of the value: write the value alone, in single quotes for text", shown(text))
-	case sqlValueWords[name]:
+	case slices.Contains([]string{"current_user", "session_user", "user", "current_role", "current_catalog", "current_schema"}, name):
 		return fmt.Errorf("%s is a value of the session in SQL (its user, role, database or schema), not this text: for the text, write '%s'", text, text)
 	}
 	return nil
@@ -426,13 +426,6 @@ func shown(text string) string {
 		return text
 	}
 	return strconv.Quote(text)
-}
-
-// sqlValueWords are the words that Postgres 15 reads, bare, as a value of the session rather than
-// as a name: text compared with them compares with the session's user, role, database or schema.
-var sqlValueWords = map[string]bool{
-	"current_user": true, "session_user": true, "user": true, "current_role": true,
-	"current_catalog": true, "current_schema": true,
 }
 
 // atStop reports whether a bare value or a condition ends here: at the end, a ), the word and / or
