@@ -100,10 +100,8 @@ func (e expr) columns() []column {
 // local filter could drop rows of a plugin that stopped after `limit` rows, leaving the export with
 // too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
-	top := expr{Op: "and"}
-	top.add(where.notPushed(false).commonOut())
 	pushedLimit = limit
-	for _, e := range top.Args {
+	for _, e := range where.notPushed(false).commonOut().Args { // where is parseWhere's and, and stays one
 		op, value := e.Op, any(e.Values) // IN goes as = with the list, as Postgres sends it
 		if op == "in" {
 			op = "="
