@@ -57,8 +57,9 @@ func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 	newest := pagesOf(all, plan.Windows[0].Requests[0])
 	require.Greater(t, newest, 1, "the newest window must take several pages")
 
-	newestFive := slices.Clone(all)
-	slices.SortFunc(newestFive, func(a, b sandbox.Inquiry) int { return b.InquiryAt.Compare(a.InquiryAt) })
+	// One row per inquiry and option ID: an inquiry about two options is two of the five.
+	newestFive := times(truthRows(all))
+	slices.SortFunc(newestFive, func(a, b time.Time) int { return b.Compare(a) })
 	newestFive = newestFive[:5]
 	for _, table := range []string{inquiryTable, replyTable} {
 		clock.advance(time.Hour) // no reuse of the other table's pages
@@ -66,9 +67,11 @@ func TestLatestNReadsOnlyTheNewestWindow(t *testing.T) {
 		require.Len(t, rows, 5, table)
 		requireNewestFirst(t, rows)
 		if table == inquiryTable {
-			for i, r := range rows {
-				assert.True(t, newestFive[i].InquiryAt.Equal(r["inquiry_at"].(time.Time)), "row %d", i)
+			for i, at := range times(rows) {
+				assert.True(t, newestFive[i].Equal(at), "row %d", i)
 			}
+			keys := canonical(rows)
+			assert.Len(t, slices.Compact(slices.Sorted(slices.Values(keys))), len(keys), "no row twice")
 		}
 		assert.Equal(t, newest, len(e.sb.Log()), "%s: the newest window's pages and nothing more", table)
 	}
