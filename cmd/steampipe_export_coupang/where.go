@@ -323,6 +323,7 @@ var (
 	integerPattern  = regexp.MustCompile(`^[-+]?[0-9]+`)
 	symbolPattern   = regexp.MustCompile(`^(` + symbols + `)`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
+	bareWord        = regexp.MustCompile(`^[\pL\pN_$]+$`) // a name or number in Postgres' scanner, which bare text stands for
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
 	timePattern     = regexp.MustCompile(`^(?:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)
 )
@@ -377,8 +378,14 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 			return fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 		}
 	}
+	if quote == "" && inList && lowerASCII(text) == "null" {
+		return fmt.Errorf("null in an in list: x in (null, 1) keeps the rows of x in (1), and x not in (null, 1) keeps no row; leave null out, and test it with col is null")
+	}
 	if err := p.checkWord(text, quote); err != nil {
 		return err
+	}
+	if quote == "" && col.Type == proto.ColumnType_STRING && !bareWord.MatchString(text) {
+		return fmt.Errorf("bad value %s: SQL reads a bare value of more than one word (select ..., a || b, 010-1234) as an expression, not as this text: write the text in single quotes", shown(text))
 	}
 	v, err := typedValue(col, text)
 	e.Values = append(e.Values, v)
@@ -404,11 +411,11 @@ func (p *whereParser) checkWord(text, quote string) error {
 	case !bare:
 		return nil
 	case name == "null":
-		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null, and leave null out of in lists")
+		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null")
 	case strings.ContainsAny(text[:1], "=<>!"):
 		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", shown(text), text[0])
 	case strings.ContainsAny(text, `'"`):
-		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'); E'...' strings are not read", shown(text))
+		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'), with nothing around it: E'...', date '...' and ('...') are not read", shown(text))
 	case text[0] == '$':
 		return fmt.Errorf("bad value %s: SQL reads $$...$$ as a dollar-quoted string and $1 as a parameter, not as this text: write the value in single quotes", shown(text))
 	case strings.Contains(text, "::"):
