@@ -120,44 +120,75 @@ func TestReplyLimitStopsEarly(t *testing.T) {
 
 // TestRepliesJSONMatchesReplyRows checks that the inquiry table's replies JSONB and the reply
 // table's rows of the same inquiry carry the same keys and values; inquiry_id = X on the reply
-// table reads the single-inquiry endpoint.
+// table reads the single-inquiry endpoint. Both tables have a row per option ID the inquiry names:
+// each inquiry row carries every reply, and the reply table has each reply once per option ID. It
+// checks the newest inquiry with two replies (which one that is, and how many option IDs it names,
+// change with the date and the time of day) and, unless that one names several, the oldest with two
+// replies that does.
 func TestRepliesJSONMatchesReplyRows(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, smallData, "")
-	inq := newestWithReplies(e.sb.Inquiries(), 2)
-	byInquiry := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}
-	inquiries := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: byInquiry, Limit: -1})
-	require.Len(t, inquiries, 1)
-	replies := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: byInquiry, Limit: -1})
-	require.Len(t, replies, len(inq.Replies))
-	for _, rec := range e.sb.Log() {
-		assert.Equal(t, api.InquiryPath(inq.InquiryID), rec.Path)
+	all := e.sb.Inquiries()
+	newest := newestWithReplies(all, 2)
+	require.NotZero(t, newest.InquiryID, "the data must hold an inquiry with two replies")
+	severalOptions := func(inq sandbox.Inquiry) bool { return len(truthRows([]sandbox.Inquiry{inq})) > 1 }
+	checked := []sandbox.Inquiry{newest}
+	if !severalOptions(newest) {
+		i := slices.IndexFunc(all, func(inq sandbox.Inquiry) bool { return len(inq.Replies) >= 2 && severalOptions(inq) })
+		require.GreaterOrEqual(t, i, 0, "the data must hold an inquiry with two replies naming several option IDs")
+		checked = append(checked, all[i])
 	}
-	jsonReplies := inquiries[0]["replies"].([]any)
-	require.Len(t, jsonReplies, len(replies))
-	rowByAnswer := map[string]map[string]any{}
-	for _, r := range replies {
-		rowByAnswer[fmt.Sprint(r["answer_id"])] = r
-	}
-	for _, jr := range jsonReplies {
-		obj := jr.(map[string]any)
-		row := rowByAnswer[fmt.Sprint(obj["answer_id"])]
-		require.NotNil(t, row, "reply %v has a row", obj["answer_id"])
-		for key, jv := range obj {
-			col, ok := row[key]
-			require.True(t, ok, "reply JSON key %s is a reply table column", key)
-			switch c := col.(type) {
-			case time.Time:
-				jt, err := time.Parse(time.RFC3339, jv.(string))
-				require.NoError(t, err)
-				assert.True(t, c.Equal(jt), key)
-			case int64:
-				assert.Equal(t, fmt.Sprint(c), fmt.Sprint(jv), key)
-			default:
-				assert.Equal(t, col, jv, key)
+	for _, inq := range checked {
+		options := optionsOf(truthRows([]sandbox.Inquiry{inq}))
+		byInquiry := []inprocess.Qual{{Column: "inquiry_id", Operator: "=", Value: inq.InquiryID}}
+		inquiries := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: byInquiry, Limit: -1})
+		assert.ElementsMatch(t, options, optionsOf(inquiries), "inquiry %d: one row per option ID", inq.InquiryID)
+		replies := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: byInquiry, Limit: -1})
+		require.Len(t, replies, len(inq.Replies)*len(options), "inquiry %d: each reply once per option ID", inq.InquiryID)
+		for _, rec := range e.sb.Log() {
+			assert.Equal(t, api.InquiryPath(inq.InquiryID), rec.Path)
+		}
+		for _, row := range inquiries {
+			option := row["vendor_item_id"]
+			rowByAnswer := map[string]map[string]any{}
+			for _, r := range replies {
+				if r["vendor_item_id"] == option {
+					rowByAnswer[fmt.Sprint(r["answer_id"])] = r
+				}
+			}
+			jsonReplies := row["replies"].([]any)
+			require.Len(t, jsonReplies, len(inq.Replies), "inquiry %d, option %v", inq.InquiryID, option)
+			require.Len(t, rowByAnswer, len(jsonReplies), "inquiry %d, option %v: a reply row per reply", inq.InquiryID, option)
+			for _, jr := range jsonReplies {
+				obj := jr.(map[string]any)
+				reply := rowByAnswer[fmt.Sprint(obj["answer_id"])]
+				require.NotNil(t, reply, "reply %v has a row under option %v", obj["answer_id"], option)
+				for key, jv := range obj {
+					col, ok := reply[key]
+					require.True(t, ok, "reply JSON key %s is a reply table column", key)
+					switch c := col.(type) {
+					case time.Time:
+						jt, err := time.Parse(time.RFC3339, jv.(string))
+						require.NoError(t, err)
+						assert.True(t, c.Equal(jt), key)
+					case int64:
+						assert.Equal(t, fmt.Sprint(c), fmt.Sprint(jv), key)
+					default:
+						assert.Equal(t, col, jv, key)
+					}
+				}
 			}
 		}
 	}
+}
+
+// optionsOf returns the vendor_item_id column of rows, in order (nil for a row without one).
+func optionsOf(rows []map[string]any) []any {
+	out := make([]any, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r["vendor_item_id"])
+	}
+	return out
 }
 
 // TestQueryFailsWhenAPIKeepsFailing injects a persistent 500 after a few successful requests and
