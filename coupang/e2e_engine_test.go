@@ -548,8 +548,18 @@ func TestTimeRangeListUnderLimit(t *testing.T) {
 func TestHeldRowsDoNotShrinkPages(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, smallData, "")
-	day := api.KoreanDate(time.Now()).AddDate(0, 0, -5)
-	quals := []inprocess.Qual{inquiryAt(">=", day.Add(14*time.Hour)), inquiryAt("<", day.AddDate(0, 0, 1).Add(12*time.Hour))}
+	// From 14:00 of a past day to 12:00 the next, the first such span from five days ago back that
+	// holds more rows than the limit: how many a day has depends on the date.
+	truth, today := truthRows(e.sb.Inquiries()), api.KoreanDate(time.Now())
+	var quals []inprocess.Qual
+	for back := 5; back < smallData.Days-1 && quals == nil; back++ {
+		day := today.AddDate(0, 0, -back)
+		span := []inprocess.Qual{inquiryAt(">=", day.Add(14*time.Hour)), inquiryAt("<", day.AddDate(0, 0, 1).Add(12*time.Hour))}
+		if len(recheck(truth, span, 0)) > 5 {
+			quals = span
+		}
+	}
+	require.NotNil(t, quals, "the data must hold a span of more than 5 rows")
 	all := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: -1})
 	listing := len(e.sb.Log())
 	require.Greater(t, len(all), 5)
