@@ -504,6 +504,7 @@ func TestFoldedStatusListUnderLimit(t *testing.T) {
 // not one listing per value.
 func TestLocalStatusListIsOneListing(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // two listings of the default lookback, compared
 	e := newEnv(t, smallData, "")
 	count := func(quals ...inprocess.Qual) (rows int, requests int64) {
 		before := e.sb.Requests()
