@@ -22,6 +22,7 @@ var smallData = sandbox.Options{Seed: 7, Days: 40, PerDay: 8, HotInquiries: 45}
 // the sandbox's data computed independently, and every request count with the minimum.
 func TestInquiryTableMatchesSandbox(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // its expected windows and default lookback are the plugin's
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	now := time.Now()

@@ -40,6 +40,7 @@ func inBucket(q sandbox.ProductInquiry, bucket string) bool {
 // computed independently, in every bucket, and each request count with the minimum.
 func TestProductInquiryTableMatchesSandbox(t *testing.T) {
 	t.Parallel()
+	sandbox.AwayFromMidnight(time.Minute) // its expected windows and default lookback are the plugin's
 	e := newEnv(t, smallData, "")
 	all := e.sb.ProductInquiries()
 	index := map[int64]sandbox.ProductInquiry{}
