@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -63,6 +64,8 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 			return err
 		}
 	}
+	screen := &progressScreen{w: stderr}
+	stderr = screen // notices and logs clear the progress line first
 	level := "off"
 	if opts.Verbose {
 		level = "info"
@@ -95,7 +98,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ex
 	}
 	var requests, written atomic.Int64
 	ctx = api.WithRequestHook(ctx, func(api.RequestInfo) { requests.Add(1) }) // every attempt, retries included
-	stopProgress := startProgress(stderr, stdout, requests.Load, written.Load)
+	stopProgress := startProgress(screen, stdout, requests.Load, written.Load)
 	// Notices such as which Korean days a default lookback read go to stderr.
 	ctx = coupang.WithNotices(ctx, func(msg string) { fmt.Fprintf(stderr, "steampipe_export_coupang: %s\n", msg) })
 	// The export's own time conditions are exact instants: no request for other time zones' hours.
@@ -189,12 +192,12 @@ func isTerminal(w io.Writer) bool {
 // startProgress shows requests, rows and elapsed time on one stderr line until stop, only when stderr
 // is a terminal and stdout is not: rows on the terminal show progress themselves, and a progress line
 // between them would run into the CSV.
-func startProgress(stderr, stdout io.Writer, requests, rows func() int64) (stop func()) {
-	if !isTerminal(stderr) || isTerminal(stdout) {
+func startProgress(stderr *progressScreen, stdout io.Writer, requests, rows func() int64) (stop func()) {
+	if !isTerminal(stderr.w) || isTerminal(stdout) {
 		return func() {}
 	}
 	start, done, tick := time.Now(), make(chan struct{}), time.NewTicker(200*time.Millisecond)
-	show := func() { fmt.Fprint(stderr, progressLine(requests(), rows(), time.Since(start))) }
+	show := func() { stderr.show(progressLine(requests(), rows(), time.Since(start))) }
 	go func() {
 		for {
 			select {
@@ -209,8 +212,37 @@ func startProgress(stderr, stdout io.Writer, requests, rows func() int64) (stop 
 		tick.Stop()
 		done <- struct{}{} // the goroutine has printed its last line
 		show()
-		fmt.Fprintln(stderr)
+		stderr.show("\n")
 	}
+}
+
+// progressScreen is stderr, shared by the progress line and the messages written to it (notices,
+// --verbose logs): a message clears the progress line first, so that it does not run on after the
+// counts; the next tick draws the line again below it.
+type progressScreen struct {
+	mu   sync.Mutex
+	w    io.Writer
+	line bool // a progress line is shown and not ended
+}
+
+func (s *progressScreen) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.line {
+		s.line = false
+		if _, err := io.WriteString(s.w, "\r\033[K"); err != nil {
+			return 0, err
+		}
+	}
+	return s.w.Write(b)
+}
+
+// show draws a progress line, or "\n" ends it.
+func (s *progressScreen) show(line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	io.WriteString(s.w, line)
+	s.line = line != "\n"
 }
 
 // progressLine is the progress line; \033[K clears what a longer previous line left behind.
