@@ -412,10 +412,12 @@ func (p *whereParser) checkWord(text, quote string) error {
 		return nil
 	case name == "null":
 		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null")
+	case text[0] == '(':
+		return fmt.Errorf("bad value %s: a value in parentheses is not read: write it alone, in single quotes for text", shown(text))
 	case strings.ContainsAny(text[:1], "=<>!"):
 		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", shown(text), text[0])
 	case strings.ContainsAny(text, `'"`):
-		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'), with nothing around it: E'...', date '...' and ('...') are not read", shown(text))
+		return fmt.Errorf("bad value %s: write a value whole in single quotes, a quote in it doubled ('it''s'), with nothing around it: E'...' and date '...' are not read", shown(text))
 	case text[0] == '$':
 		return fmt.Errorf("bad value %s: SQL reads $$...$$ as a dollar-quoted string and $1 as a parameter, not as this text: write the value in single quotes", shown(text))
 	case strings.Contains(text, "::"):

@@ -198,7 +198,8 @@ func TestParseConditionErrors(t *testing.T) {
 		{"item_name != null", []string{"never true", "is null"}},
 		{"item_name in ('a', NULL)", []string{"null in an in list", "keeps the rows of x in (1)", "leave null out"}},
 		{"inquiry_at >= date '2026-11-20'", []string{"bad value date '2026-11-20'", "date '...'", "single quotes"}},
-		{"inquiry_at >= ('2026-11-20')", []string{"bad value ('2026-11-20'", "('...') are not read"}},
+		{"inquiry_at >= ('2026-11-20')", []string{"bad value ('2026-11-20'", "in parentheses is not read"}},
+		{"order_id = (5)", []string{"bad value (5", "in parentheses is not read"}},
 		{"answered_at = null", []string{"never true"}},
 		{`item_name = E'a\nb'`, []string{`bad value E'a\nb'`, "single quotes"}},
 		// Found by comparing with Postgres 15: SQL reads these bare values as another string.
