@@ -451,7 +451,8 @@ func assertStreamedOnce(t *testing.T, e *env, table string, quals []inprocess.Qu
 }
 
 // TestEngineListWithNullStreamsEachRowOnce sends an IN list holding a NULL as Turbot's FDW sends it,
-// a nil element (`vendor_item_id in (A, null)`). The SDK runs one copy of the scan per element;
+// a nil element (`vendor_item_id in (A, null)`), and one holding a list (`vendor_item_id in (A, B)
+// or vendor_item_id = C`), which the plugin refused. The SDK runs one copy of the scan per element;
 // the NULL's copy was not recognised as one, ran the whole list as well, and every row came twice
 // (through the FDW: 128 rows for 64, and the same for inquiry_id, inquiry_at and order_id lists).
 func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
@@ -459,8 +460,10 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 	e := newEnv(t, smallData, "")
 	all := e.sb.Inquiries()
 	truth := truthRows(all)
-	a, b := all[len(all)-1], all[len(all)-40]
+	a, b, c := all[len(all)-1], all[len(all)-40], all[len(all)-20]
 	since := inquiryAt(">=", b.InquiryAt.Add(-time.Hour))
+	ordered := slices.DeleteFunc(slices.Clone(all[len(all)-40:]), func(i sandbox.Inquiry) bool { return i.OrderID == 0 })
+	require.GreaterOrEqual(t, len(ordered), 3, "inquiries with an order")
 	for _, q := range []inprocess.Qual{
 		{Column: "vendor_item_id", Operator: "=", Value: []any{a.VendorItemIDs[0], nil}},
 		{Column: "vendor_item_id", Operator: "=", Value: []any{nil, a.VendorItemIDs[0], b.VendorItemIDs[0]}},
@@ -471,11 +474,25 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 		{Column: "inquiry_id", Operator: "=", Value: []any{a.InquiryID, nil}},
 		{Column: "inquiry_at", Operator: "=", Value: []any{a.InquiryAt, nil}},
 		{Column: "vendor_item_id", Operator: "=", Value: []any{nil, nil}},
+		// An or of an in list and = on one column, as the FDW sends it: a list in the list.
+		{Column: "vendor_item_id", Operator: "=", Value: []any{[]any{a.VendorItemIDs[0], b.VendorItemIDs[0]}, c.VendorItemIDs[0]}},
+		{Column: "vendor_item_id", Operator: "=", Value: []any{c.VendorItemIDs[0], []any{a.VendorItemIDs[0], nil}}},
+		{Column: "inquiry_id", Operator: "=", Value: []any{[]any{a.InquiryID, b.InquiryID}, []any{c.InquiryID}}},
+		{Column: "inquiry_id", Operator: "=", Value: []any{[]any{a.InquiryID, c.InquiryID}, a.InquiryID}},
+		{Column: "inquiry_at", Operator: "=", Value: []any{[]any{a.InquiryAt, b.InquiryAt}, c.InquiryAt}},
 	} {
 		quals := []inprocess.Qual{q, since}
 		assertInquiriesOnceInBothOrders(t, e, quals, pairs(recheck(truth, quals, 0)))
 		assertStreamedOnce(t, e, replyTable, quals, "answer_id", "vendor_item_id")
 	}
+	// truthRows has no order_id: a nested order_id list keeps the rows of the flat one.
+	o := []any{ordered[0].OrderID, ordered[1].OrderID, ordered[2].OrderID}
+	want := pairs(e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: -1,
+		Quals: []inprocess.Qual{{Column: "order_id", Operator: "=", Value: o}, since}}))
+	require.GreaterOrEqual(t, len(want), 3)
+	nested := []inprocess.Qual{{Column: "order_id", Operator: "=", Value: []any{[]any{o[0], o[1]}, o[2]}}, since}
+	assertInquiriesOnceInBothOrders(t, e, nested, want)
+	assertStreamedOnce(t, e, replyTable, nested, "answer_id", "vendor_item_id")
 }
 
 // TestFoldedStatusListUnderLimit: a list that mixes Coupang's spelling of a status with another

@@ -156,6 +156,12 @@ func sqlHolds(v any, q inprocess.Qual, offset time.Duration) bool {
 		values = []any{x}
 	}
 	for _, want := range values {
+		if inner, ok := want.([]any); ok { // `x in (a, b) or x = c`, as the FDW sends it
+			if sqlHolds(v, inprocess.Qual{Operator: q.Operator, Value: inner}, offset) {
+				return true
+			}
+			continue
+		}
 		if qv, ok := want.(*proto.QualValue); want == nil || ok && qv.GetValue() == nil { // NULL: never true
 			continue
 		}

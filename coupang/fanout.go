@@ -44,6 +44,7 @@ type fanOut struct {
 	passed    atomic.Int64
 	allPassed chan struct{}
 	whole     atomic.Bool // the leader runs the list whole
+	nested    bool        // some element is a list (`col in (a, b) or col = c`): run whole, which flattens it once
 }
 
 // scanQuals returns the key-column quals this list call answers for, the fan-out it is a copy of
@@ -66,7 +67,7 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 		if f == nil {
 			continue
 		}
-		if column != colInquiryID || holdRows || sortPushed(d) || (d.QueryContext.GetLimit() >= 0 && d.Quals[colInquiryAt] != nil) {
+		if column != colInquiryID || f.nested || holdRows || sortPushed(d) || (d.QueryContext.GetLimit() >= 0 && d.Quals[colInquiryAt] != nil) {
 			f.whole.Store(true)
 			if !leader {
 				f.pass()
@@ -102,13 +103,14 @@ func (fans *fanOuts) scanQuals(d *plugin.QueryData, holdRows bool) (_ plugin.Key
 // whether it is the first of its value.
 func (fans *fanOuts) find(connection string, orig, cur *plugin.KeyColumnQuals) (_ *fanOut, leader, first bool) {
 	// A NULL element's copy is recognised too, and never runs (NULL matches nothing).
-	if orig == nil || cur == nil || len(cur.Quals) != 1 || cur.Quals[0].Value.GetListValue() != nil {
+	if orig == nil || cur == nil || len(cur.Quals) != 1 {
 		return nil, false, false
 	}
 	v := cur.Quals[0].Value
 	for _, q := range orig.Quals {
 		list := q.Value.GetListValue()
-		if list == nil || len(list.Values) == 0 {
+		// A list is a copy's value only as an element of a list (the FDW's `col in (a, b) or col = c`).
+		if list == nil || len(list.Values) == 0 || v.GetListValue() != nil && !slices.Contains(list.Values, v) {
 			continue
 		}
 		key := fanKey{connection, list}
@@ -128,6 +130,7 @@ func (fans *fanOuts) find(connection string, orig, cur *plugin.KeyColumnQuals) (
 				if f.leader == nil {
 					f.leader = e
 				}
+				f.nested = f.nested || e.GetListValue() != nil
 			}
 			f.distinct = len(seen)
 			f.pending.Store(int64(len(list.Values)))

@@ -229,6 +229,13 @@ func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error
 		switch w := v.GetValue().(type) {
 		case nil:
 			continue
+		case *proto.QualValue_ListValue: // `col in (a, b) or col = c`: Turbot's FDW lists each side's values
+			inner, err := valuesOf[T](column, v, want)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inner...)
+			continue
 		case *proto.QualValue_Int64Value:
 			x = w.Int64Value
 		case *proto.QualValue_StringValue:

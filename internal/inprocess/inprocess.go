@@ -330,7 +330,7 @@ func listValue[T any](values []T) (*proto.QualValue, error) {
 			list.Values = append(list.Values, nil)
 			continue
 		}
-		v, err := scalarValue(e)
+		v, err := QualValue(e) // a list in a list, as the FDW sends `x in (a, b) or x = c`
 		if err != nil {
 			return nil, err
 		}
