@@ -378,14 +378,8 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 			return fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")
 		}
 	}
-	if quote == "" && inList && lowerASCII(text) == "null" {
-		return fmt.Errorf("null in an in list: x in (null, 1) keeps the rows of x in (1), and x not in (null, 1) keeps no row; leave null out, and test it with col is null")
-	}
-	if err := p.checkWord(text, quote); err != nil {
+	if err := p.checkWord(text, quote, col, inList); err != nil {
 		return err
-	}
-	if quote == "" && col.Type == proto.ColumnType_STRING && !bareWord.MatchString(text) {
-		return fmt.Errorf("bad value %s: SQL reads a bare value of more than one word (select ..., a || b, 010-1234) as an expression, not as this text: write the text in single quotes", shown(text))
 	}
 	v, err := typedValue(col, text)
 	e.Values = append(e.Values, v)
@@ -395,8 +389,9 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 // checkWord refuses a bare or double-quoted value (quote "" or `"`) that SQL reads as something else,
 // where comparing with the text would keep other rows than Postgres: a column's name (SQL compares
 // with the column), null (a comparison with NULL is never true, nor is its not), a bare value with a
-// quote in it (E'a\nb') or one that starts like an operator (=> 'a').
-func (p *whereParser) checkWord(text, quote string) error {
+// quote in it (E'a\nb') or one that starts like an operator (=> 'a'), text of more than one word
+// (select a, a || b).
+func (p *whereParser) checkWord(text, quote string, col column, inList bool) error {
 	if quote == "'" { // a string, always a value
 		return nil
 	}
@@ -410,6 +405,8 @@ func (p *whereParser) checkWord(text, quote string) error {
 	switch {
 	case !bare:
 		return nil
+	case name == "null" && inList:
+		return fmt.Errorf("null in an in list: x in (null, 1) keeps the rows of x in (1), and x not in (null, 1) keeps no row; leave null out, and test it with col is null")
 	case name == "null":
 		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null")
 	case text[0] == '(':
@@ -424,6 +421,8 @@ func (p *whereParser) checkWord(text, quote string) error {
 		return fmt.Errorf("bad value %s: :: is a cast in SQL, not part of the value: write the value alone, in single quotes for text", shown(text))
 	case slices.Contains([]string{"current_user", "session_user", "user", "current_role", "current_catalog", "current_schema"}, name):
 		return fmt.Errorf("%s is a value of the session in SQL (its user, role, database or schema), not this text: for the text, write '%s'", text, text)
+	case col.Type == proto.ColumnType_STRING && !bareWord.MatchString(text):
+		return fmt.Errorf("bad value %s: SQL reads a bare value of more than one word (select ..., a || b, 010-1234) as an expression, not as this text: write the text in single quotes", shown(text))
 	}
 	return nil
 }
@@ -525,7 +524,9 @@ const maxIntervalSecs = math.MaxInt64 / 1_000_000
 func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 	var sum interval
 	seen := map[string]bool{}
-	outOfRange := fmt.Errorf("bad interval %q: an amount is out of range: Postgres holds at most %d months or days and %d seconds", text, math.MaxInt32, maxIntervalSecs)
+	outOfRange := func() error {
+		return fmt.Errorf("bad interval %q: an amount is out of range: Postgres holds at most %d months or days and %d seconds", text, math.MaxInt32, maxIntervalSecs)
+	}
 	fields := strings.FieldsFunc(lowerASCII(text), func(r rune) bool { return strings.ContainsRune(literalSpaces, r) })
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return t, fmt.Errorf("bad interval %q: write an amount and a unit, like '7 days' or '1 day 12 hours'", text)
@@ -543,14 +544,14 @@ func addInterval(t time.Time, text string, sign int) (time.Time, error) {
 		seen[name] = true
 		n *= int64(sign)
 		if err != nil || n > maxIntervalSecs || n < -maxIntervalSecs { // so that no product below overflows
-			return t, outOfRange
+			return t, outOfRange()
 		}
 		sum.months += n * unit.months
 		sum.days += n * unit.days
 		sum.secs += n * unit.secs
 	}
 	if max(sum.months, -sum.months, sum.days, -sum.days) > math.MaxInt32 || max(sum.secs, -sum.secs) > maxIntervalSecs {
-		return t, outOfRange
+		return t, outOfRange()
 	}
 	t = t.In(api.KST)
 	m := t.AddDate(0, int(sum.months), 0)
