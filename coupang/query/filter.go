@@ -40,7 +40,7 @@ type Filter struct {
 	OrderID       *int64
 	// PartnerCounselingStatus is the listing status (answeredType for product Q&A) of all requests.
 	PartnerCounselingStatus string
-	// InquiryStatus and CSPartnerCounselingStatus are the values a row may have (CompareFold); nil any.
+	// InquiryStatus and CSPartnerCounselingStatus are the values a row may have (CompareFold); nil means any.
 	InquiryStatus, CSPartnerCounselingStatus []string
 	ExactTimes                               bool // as in Quals: no widening
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -120,7 +119,7 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 		if last.Before(MinDate) {
 			return nil, false // nothing that old exists
 		}
-		hi = slices.MinFunc([]time.Time{hi, last}, time.Time.Compare)
+		hi = earlier(hi, last)
 	}
 	var lo time.Time
 	switch {
@@ -133,18 +132,18 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 		// days before it are read whatever the session TimeZone; the windows run on to the latest.
 		end := today
 		if f.Upper != nil {
-			end = slices.MinFunc([]time.Time{end, upperDate(f.narrowed(*f.Upper))}, time.Time.Compare)
+			end = earlier(end, upperDate(f.narrowed(*f.Upper)))
 		}
 		lo, lookback = end.AddDate(0, 0, 1-lookbackDays), true
 	}
-	lo = slices.MaxFunc([]time.Time{lo, MinDate}, time.Time.Compare)
+	lo = later(lo, MinDate)
 	if lo.After(hi) {
 		return nil, false // empty, or wholly in the future
 	}
 	// A one-day piece (only ever the oldest) becomes [d-1, d], as Coupang may reject start = end;
 	// the extra day lies outside the range, so windows stay disjoint and the filter drops its rows.
 	for end := hi; !end.Before(lo); end = end.AddDate(0, 0, -api.MaxWindowDays) {
-		start := slices.MaxFunc([]time.Time{end.AddDate(0, 0, 1-api.MaxWindowDays), lo}, time.Time.Compare)
+		start := later(end.AddDate(0, 0, 1-api.MaxWindowDays), lo)
 		if start.Equal(end) {
 			start = end.AddDate(0, 0, -1)
 		}
@@ -174,4 +173,19 @@ func upperDate(b Bound) time.Time {
 		b.Value = b.Value.Add(-time.Nanosecond)
 	}
 	return api.KoreanDate(b.Value)
+}
+
+// earlier and later return the earlier or later of two times, a when they are equal.
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
