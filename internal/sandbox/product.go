@@ -128,7 +128,7 @@ func (c *call) productList(pathVendor string) envelope {
 		return answered == api.AnsweredAll || hasAnswer == (answered == api.AnsweredAnswered)
 	}
 	// The documentation's sample sends code as a string: so does the sandbox, here.
-	return c.page(api.MaxProductPageSize, "200", c.window(d.products), match, func(r record) any { return toWireProduct(d.renderProduct(r)) })
+	return c.page(api.MaxProductPageSize, "200", window(c, d.products, recordAt), match, func(r record) any { return toWireProduct(d.renderProduct(r)) })
 }
 
 // toWireProduct is q as the v5 list sends it: inquiryAt ISO with a T and no offset, as v5 moved to;

@@ -441,8 +441,8 @@ func (c *call) parseList(pathVendor string, known ...string) {
 
 // window reads inquiryStartAt and inquiryEndAt: both yyyy-MM-dd, start before end, at most 7
 // inclusive Korean days apart, and the end not after today's Korean date by Options.Now. It returns
-// the records of recs (ascending with time) on its days.
-func (c *call) window(recs []record) []record {
+// the elements of xs (ascending with time, at giving each one's) on its days.
+func window[T any](c *call, xs []T, at func(T) int64) []T {
 	// time.DateOnly parses only yyyy-MM-dd itself: 4, 2 and 2 digits, a real date, nothing more.
 	endS := c.q["inquiryEndAt"]
 	start, err1 := time.ParseInLocation(api.DateLayout, c.q["inquiryStartAt"], api.KST)
@@ -454,9 +454,12 @@ func (c *call) window(recs []record) []record {
 		c.fail(http.StatusBadRequest, MsgFutureEnd+" '"+endS+"': must not be after today ("+today.Format(api.DateLayout)+", Korean time)")
 	}
 	from, to := start.Unix(), end.AddDate(0, 0, 1).Unix()
-	recs = recs[:sort.Search(len(recs), func(k int) bool { return recs[k].at >= to })]
-	return recs[sort.Search(len(recs), func(k int) bool { return recs[k].at >= from }):]
+	xs = xs[:sort.Search(len(xs), func(k int) bool { return at(xs[k]) >= to })]
+	return xs[sort.Search(len(xs), func(k int) bool { return at(xs[k]) >= from }):]
 }
+
+// recordAt is a record's time, for window.
+func recordAt(r record) int64 { return r.at }
 
 // page reads pageSize (default 10, as Coupang's, at most maxSize), then pageNum (default 1) and,
 // unless a problem was found, answers with the records of recs (ascending with time) that match,
@@ -500,15 +503,19 @@ func (c *call) list(pathVendor string) envelope {
 		c.fail(http.StatusBadRequest, "Invalid partnerCounselingStatus '"+status+"': must be one of NONE, ANSWER, NO_ANSWER, TRANSFER")
 	}
 	vendorItemID := c.id("vendorItemId")
-	// The candidates, ascending with time: all of d.recs, or the option's.
+	// The candidates, ascending with time: all of d.recs on the window's days, or the option's,
+	// windowed on its positions so that only the window's records are copied.
 	d, recs := c.s.data, c.s.data.recs
-	if vendorItemID != 0 {
-		recs = mapped(d.byOption[vendorItemID], func(i int32) record { return d.recs[i] })
-	}
 	_, hasStart := c.q["inquiryStartAt"]
 	_, hasEnd := c.q["inquiryEndAt"]
-	if hasStart || hasEnd || vendorItemID == 0 {
-		recs = c.window(recs)
+	if vendorItemID == 0 {
+		recs = window(c, recs, recordAt)
+	} else {
+		positions := d.byOption[vendorItemID]
+		if hasStart || hasEnd {
+			positions = window(c, positions, func(i int32) int64 { return d.recs[i].at })
+		}
+		recs = mapped(positions, func(i int32) record { return d.recs[i] })
 	}
 	orderID := c.id("orderId")
 	return c.page(api.MaxPageSize, 200, recs, func(r record) bool { return d.matches(r, status, orderID) },
