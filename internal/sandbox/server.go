@@ -169,7 +169,8 @@ func (s *Server) ResetLog() {
 }
 
 // SetFault installs a fault injector: it is called for every request with the 1-based request number
-// and the request, and returns the fault to inject or nil to serve normally. nil removes it.
+// and the request, and returns the fault to inject or nil to serve normally. nil removes it. A
+// request uses the injector installed when it arrived, before its Latency.
 func (s *Server) SetFault(f func(n int64, r *http.Request) *Fault) {
 	s.mu.Lock()
 	s.fault = f
