@@ -324,6 +324,7 @@ var (
 	symbolPattern   = regexp.MustCompile(`^(` + symbols + `)`)
 	wordPattern     = regexp.MustCompile(`^\S*`)
 	bareWord        = regexp.MustCompile(`^[\pL\pN_$]+$`) // a name or number in Postgres' scanner, which bare text stands for
+	funcCall        = regexp.MustCompile(`^[\pL_][\pL\pN_$.]*\s*\(`)
 	quotedPattern   = regexp.MustCompile(`^'(?:[^']|'')*'|^"(?:[^"]|"")*"`)
 	timePattern     = regexp.MustCompile(`^(?:now\s*\(\s*\)|current_timestamp\b|current_date\b)`)
 )
@@ -370,8 +371,9 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 			e.Values = append(e.Values, t)
 			return nil
 		}
-		start := p.pos
-		for !p.atStop(inList) {
+		start, depth := p.pos, 0 // a ) closing a ( of the value is part of it: upper(x), (5)
+		for p.pos < len(p.src) && (depth > 0 || !p.atStop(inList)) {
+			depth += map[byte]int{'(': 1, ')': -1}[p.src[p.pos]]
 			p.pos++
 		}
 		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
@@ -411,6 +413,8 @@ func (p *whereParser) checkWord(text, quote string, col column, inList bool) err
 		return fmt.Errorf("a comparison with null is never true in SQL, nor is its not: write col is null or col is not null")
 	case text[0] == '(':
 		return fmt.Errorf("bad value %s: a value in parentheses is not read: write it alone, in single quotes for text", shown(text))
+	case funcCall.MatchString(text):
+		return fmt.Errorf("bad value %s: SQL reads name(...) as a call of a function, not as this text: write the value alone, in single quotes for text", shown(text))
 	case strings.ContainsAny(text[:1], "=<>!"):
 		return fmt.Errorf("bad value %s: a value cannot start with %c; the operators are =, !=, <>, <, <=, >, >=", shown(text), text[0])
 	case strings.ContainsAny(text, `'"`):
