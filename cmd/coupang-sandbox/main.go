@@ -52,11 +52,21 @@ func parseFlags(args []string) (o sandbox.Options, listen string, verbose bool, 
 		return o, "", false, fmt.Errorf("--days must be positive; --per-day, --hot-inquiries, --rate-limit, --latency and --block-after must be 0 or more")
 	case o.HotVendorItemID <= 0 || o.HotVendorItemID >= 1e18: // the list refuses any other vendorItemId
 		return o, "", false, fmt.Errorf("--hot-vendor-item-id must be a positive option ID of at most 18 digits, got %d", o.HotVendorItemID)
+	case o.Seed == 0: // Options reads 0 as the default seed
+		return o, "", false, fmt.Errorf("--seed 0 would be the default seed %d: pick another number", sandbox.DefaultSeed)
+	case o.HotInquiries == 0 && flagSet(fs, "hot-vendor-item-id"):
+		return o, "", false, errors.New("--hot-vendor-item-id does nothing alone: add --hot-inquiries N, the extra inquiries on that option")
 	}
 	if o.PerDay == 0 {
 		o.PerDay = -1 // none: a zero Options.PerDay means the default
 	}
 	return o, listen, verbose, nil
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func run(args []string) error {

@@ -22,6 +22,8 @@ func TestParseFlagsRefusesBadFlags(t *testing.T) {
 		{"--hot-vendor-item-id", "-5"},
 		{"--hot-vendor-item-id", "0"},
 		{"--hot-vendor-item-id", "1000000000000000000"},
+		{"--hot-vendor-item-id", "5"}, // alone: no --hot-inquiries
+		{"--seed", "0"},
 		{"extra"},
 	} {
 		_, _, _, err := parseFlags(args)
@@ -31,6 +33,15 @@ func TestParseFlagsRefusesBadFlags(t *testing.T) {
 		if name := strings.TrimPrefix(args[0], "--"); args[0] != "extra" && !strings.Contains(err.Error(), name) {
 			t.Errorf("%v: %v does not name --%s", args, err, name)
 		}
+	}
+}
+
+// TestHotOptionWithInquiries: --hot-vendor-item-id is taken with --hot-inquiries, and a seed other than 0.
+func TestHotOptionWithInquiries(t *testing.T) {
+	t.Parallel()
+	o, _, _, err := parseFlags([]string{"--hot-vendor-item-id", "5", "--hot-inquiries", "3", "--seed", "-2"})
+	if err != nil || o.HotVendorItemID != 5 || o.HotInquiries != 3 || o.Seed != -2 {
+		t.Fatalf("got %d, %d, seed %d, %v; want 5, 3, seed -2", o.HotVendorItemID, o.HotInquiries, o.Seed, err)
 	}
 }
 
