@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -42,13 +43,19 @@ type refusal struct {
 
 // refusalNote is the note's content, as JSON.
 type refusalNote struct {
-	RefusedAt  time.Time   `json:"refused_at,omitzero"`    // the last refusal of every request
-	RefusedKey string      `json:"refused_key,omitempty"`  // keyFingerprint of the secret key it refused
-	Cause      string      `json:"cause,omitempty"`        // its error, without the path (which names the seller)
-	NotFoundAt []time.Time `json:"not_found_at,omitempty"` // the last maxNotFound single inquiries not found, oldest first
+	// Refused holds the last refusal of every request of each secret key (by keyFingerprint), so that
+	// connections with two wrong keys each stop after their own refusal.
+	Refused    map[string]refused `json:"refused,omitempty"`
+	NotFoundAt []time.Time        `json:"not_found_at,omitempty"` // the last maxNotFound single inquiries not found, oldest first
 	// HeldUntil is when the latest 429 will be retried (wall clock): no request of the seller goes
 	// before, so that a throttled seller's requests go one at a time rather than together.
 	HeldUntil time.Time `json:"held_until,omitzero"`
+}
+
+// refused is a refusal of every request of one secret key.
+type refused struct {
+	At    time.Time `json:"at"`
+	Cause string    `json:"cause"` // its error, without the path (which names the seller)
 }
 
 // keyFingerprint tells secret keys apart without revealing them, as a request signature does: the
@@ -84,11 +91,12 @@ func (r *refusal) allow(path string) (held time.Duration, err error) {
 		return 0, err
 	}
 	now := r.now()
-	if ago := now.Sub(n.RefusedAt); n.RefusedKey == r.key && ago.Abs() <= refusedFor {
+	if last, ok := n.Refused[r.key]; ok && now.Sub(last.At).Abs() <= refusedFor {
+		ago := now.Sub(last.At)
 		return 0, fmt.Errorf("not sent: Coupang refused a request of this seller from this machine %s ago, and would refuse this one the same way "+
 			"(%s); repeated errors get a seller blocked, so the seller's connections on this machine send nothing for %s after such a refusal: "+
 			"fix the cause, then run the query again after that (a corrected secret_key takes effect at once)",
-			ago.Round(time.Second), n.Cause, refusedFor-ago.Round(time.Second))
+			ago.Round(time.Second), last.Cause, refusedFor-ago.Round(time.Second))
 	}
 	if k := len(n.NotFoundAt); !api.IsListPath(path) && k == maxNotFound &&
 		n.NotFoundAt[k-1].Sub(n.NotFoundAt[0]) <= notFoundWindow && now.Sub(n.NotFoundAt[k-1]).Abs() <= notFoundWindow {
@@ -122,7 +130,12 @@ func (r *refusal) failed(e *api.Error) {
 	switch {
 	case e.RefusesAll(), e.Kind == api.KindRateLimited: // a final 429 outlasted every retry
 		_ = r.update(func(n *refusalNote) bool {
-			n.RefusedAt, n.RefusedKey, n.Cause = r.now(), r.key, e.Cause()
+			now := r.now()
+			maps.DeleteFunc(n.Refused, func(_ string, f refused) bool { return now.Sub(f.At).Abs() > refusedFor })
+			if n.Refused == nil {
+				n.Refused = map[string]refused{}
+			}
+			n.Refused[r.key] = refused{now, e.Cause()}
 			return true
 		})
 	case e.Kind == api.KindNotFound: // a single inquiry: a list's 404 refuses all

@@ -84,6 +84,10 @@ func TestRefusalSharedBySellerOnMachine(t *testing.T) {
 	assert.ErrorContains(t, err, "(authentication failed (HTTP 401): Invalid signature.)")
 	assert.NotContains(t, err.Error(), "A00012345", "the note holds no path, which names the seller")
 	assert.NoError(t, allowErr(other, api.ListPath("A00012345")), "another secret key sends at once")
+	other.failed(refused) // a second wrong key: each key stops after its own refusal
+	assert.ErrorContains(t, allowErr(other, api.ListPath("A00012345")), "not sent")
+	assert.ErrorContains(t, allowErr(b, api.ListPath("A00012345")), "not sent", "the other key's refusal does not replace this one's")
+	assert.NoError(t, allowErr(connection("a third secret"), api.ListPath("A00012345")))
 
 	now = now.Add(-refusedFor - time.Second) // the clock stepped back past the minute
 	assert.NoError(t, allowErr(b, api.ListPath("A00012345")))
