@@ -140,6 +140,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	t.Parallel()
 	sandbox.AwayFromMidnight(time.Minute) // its today must be the plugin's
 	e := newEnv(t, smallData, "")
+	clock := e.useStepClock()
 	all := e.sb.ProductInquiries()
 	today := api.KoreanDate(time.Now())
 	var want []int64
@@ -170,6 +171,7 @@ func TestProductInquiryDefaultWindowAndLimit(t *testing.T) {
 	rows = e.mustQuery(t, inprocess.Query{Table: productTable, Limit: 5, Quals: since})
 	assert.Len(t, rows, 5)
 
+	clock.advance(time.Hour) // the questions' pages are not reused
 	rows = e.mustQuery(t, inprocess.Query{Table: commentTable, Limit: 3})
 	assert.Len(t, rows, 3)
 	assert.Len(t, e.requestsTo(productEndpoint), 1, "three answers fit in the first page of 50 questions of the last 7 days")

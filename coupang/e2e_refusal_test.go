@@ -71,11 +71,13 @@ func TestRefusalStopsConnection(t *testing.T) {
 
 			clock.advance(2 * time.Second)
 			e.sb.SetFault(nil)
+			sent := 0
 			for _, q := range refusalScans(optionID) {
 				_, err := e.query(t, q)
 				require.NoError(t, err, "%s %+v", q.Table, q.Quals)
+				sent += len(e.sb.Log())
 			}
-			assert.NotEmpty(t, e.sb.Log(), "sends again a minute after the refusal")
+			assert.Positive(t, sent, "sends again a minute after the refusal")
 		})
 	}
 }
@@ -132,6 +134,6 @@ func TestRefusalOfOneRequestDoesNotStopConnection(t *testing.T) {
 		assert.Empty(t, rows)
 		assert.Len(t, e.sb.Log(), 1, "an unknown ID is asked for")
 	}
-	e.mustQuery(t, inprocess.Query{Table: "coupang_product_inquiry", Limit: -1}) // product Q&A lists are never reused
+	e.mustQuery(t, inprocess.Query{Table: "coupang_product_inquiry", Limit: -1}) // no scan listed its pages before
 	assert.NotEmpty(t, e.sb.Log())
 }

@@ -121,6 +121,28 @@ func TestHashJoinAtListingCost(t *testing.T) {
 	assert.Equal(t, int64(2*minReq), e.sb.Requests())
 }
 
+// TestProductHashJoinAtListingCost: the product Q&A tables share their listings as the call-center
+// tables do: listing the questions, then the comments, over one period costs one listing, and the
+// comments equal a fresh listing of their own.
+func TestProductHashJoinAtListingCost(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, reuseData, "")
+	clock := e.useStepClock()
+	lo, hi := threeWindows()
+	questions := e.mustQuery(t, inprocess.Query{Table: productTable, Quals: between(lo, hi), Limit: -1})
+	listing := e.sb.Requests()
+	require.NotEmpty(t, questions)
+	require.Positive(t, listing)
+	comments := e.mustQuery(t, inprocess.Query{Table: commentTable, Quals: between(lo, hi), Limit: -1})
+	require.NotEmpty(t, comments)
+	assert.Equal(t, listing, e.sb.Requests(), "the comments reuse the questions' listing")
+
+	clock.advance(time.Hour)
+	fresh := e.mustQuery(t, inprocess.Query{Table: commentTable, Quals: between(lo, hi), Limit: -1})
+	assert.Equal(t, canonical(fresh), canonical(comments), "reused rows equal a fresh listing")
+	assert.Equal(t, 2*listing, e.sb.Requests())
+}
+
 // TestSameTableNotReused: running the same listing twice asks Coupang twice, however close
 // together, even with Steampipe's query cache on (the plugin turns it off): only the other table of
 // a join reuses rows.

@@ -19,14 +19,14 @@ const (
 )
 
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
-// inquiries by ID, so that a join of the call-center tables costs one listing in any plan: a hash
-// join's second listing reuses the pages, a nested loop's inner `inquiry_id = X` scans the
-// inquiries. A scan reuses only the other table's rows, so a query run twice asks Coupang twice.
+// inquiries by ID, so that a join of the call-center tables, or of the product Q&A tables, costs one
+// listing in any plan: a hash join's second listing reuses the pages, a nested loop's inner
+// `inquiry_id = X` scans the inquiries. A scan reuses only the other table's rows, so a query run twice asks Coupang twice.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
-	batches   []*batch // oldest first
-	pages     map[api.ListRequest]entry[*api.Page]
+	batches   []*batch           // oldest first
+	pages     map[any]entry[any] // by api.ListRequest (an *api.Page) or api.ProductInquiryRequest
 	inquiries map[int64]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
 }
@@ -46,7 +46,7 @@ type entry[T any] struct {
 }
 
 func newSnapshot(now func() time.Time) *snapshot {
-	return &snapshot{now: now, pages: map[api.ListRequest]entry[*api.Page]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
+	return &snapshot{now: now, pages: map[any]entry[any]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
 }
 
 // scanReuse implements api.Reuse for one scan of table.
@@ -61,10 +61,18 @@ func (s *snapshot) scanReuse(table string) *scanReuse {
 }
 
 // Page implements api.Reuse.
-func (r *scanReuse) Page(req api.ListRequest) (*api.Page, bool) { return reuse(r, r.snap.pages, req) }
+func (r *scanReuse) Page(req any) (any, bool) { return reuse(r, r.snap.pages, req) }
 
 // Listed implements api.Reuse.
-func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
+func (r *scanReuse) Listed(req, page any) {
+	var inquiries []api.Inquiry // of a call-center page, reused by ID too
+	n := 0
+	switch p := page.(type) {
+	case *api.Page:
+		inquiries, n = p.Inquiries, len(p.Inquiries)
+	case *api.ProductInquiryPage:
+		n = len(p.Inquiries)
+	}
 	s := r.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -73,11 +81,10 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
 		s.batches = append(s.batches, r.b)
 	}
-	n := len(page.Inquiries)
 	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
 		b := s.batches[0] // forget the oldest batch
 		s.batches, s.held, b.forgotten = s.batches[1:], s.held-b.size, true
-		maps.DeleteFunc(s.pages, func(_ api.ListRequest, e entry[*api.Page]) bool { return e.b == b })
+		maps.DeleteFunc(s.pages, func(_ any, e entry[any]) bool { return e.b == b })
 		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
 	}
 	if s.held+n > reuseMaxInquiries {
@@ -86,9 +93,9 @@ func (r *scanReuse) Listed(req api.ListRequest, page *api.Page) {
 	r.b.lastUsed = now
 	r.b.size += n
 	s.held += n
-	s.pages[req] = entry[*api.Page]{page, r.b}
-	for i := range page.Inquiries {
-		s.inquiries[page.Inquiries[i].InquiryID] = entry[*api.Inquiry]{&page.Inquiries[i], r.b}
+	s.pages[req] = entry[any]{page, r.b}
+	for i := range inquiries {
+		s.inquiries[inquiries[i].InquiryID] = entry[*api.Inquiry]{&inquiries[i], r.b}
 	}
 }
 

@@ -216,16 +216,17 @@ func (c *Client) WithGate(allow func(path string) (held time.Duration, err error
 // Coupang; the policy is the caller's. Implementations must be safe for concurrent use and must not
 // modify pages or inquiries: they are shared read-only.
 type Reuse interface {
-	// Page returns a page to use instead of sending req, or ok false.
-	Page(req ListRequest) (page *Page, ok bool)
+	// Page returns a page to use instead of sending req, or ok false. req is a ListRequest, whose
+	// page is a *Page, or a ProductInquiryRequest, whose page is a *ProductInquiryPage.
+	Page(req any) (page any, ok bool)
 	// Listed records a page Coupang returned for req.
-	Listed(req ListRequest, page *Page)
+	Listed(req, page any)
 	// Inquiry returns an inquiry to use instead of reading it, or nil to read it.
 	Inquiry(id int64) *Inquiry
 }
 
-// WithReuse returns a copy of c that consults r before every ListInquiries and GetInquiry call;
-// product Q&A lists are always sent.
+// WithReuse returns a copy of c that consults r before every ListInquiries, GetInquiry and
+// ListProductInquiries call.
 func (c *Client) WithReuse(r Reuse) *Client {
 	cp := *c
 	cp.reuse = r
@@ -245,12 +246,17 @@ func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, err
 	if err := req.Validate(); err != nil {
 		return nil, notSent(path, err)
 	}
+	return list(ctx, c, path, req, req.Query(c.cfg.VendorID), DecodeListResponse)
+}
+
+// list sends one page request of either list, unless the Reuse holds its page.
+func list[T any](ctx context.Context, c *Client, path string, req any, query string, decode func([]byte) (*ListPage[T], error)) (*ListPage[T], error) {
 	if _, fresh := ctx.Value(freshKey{}).(bool); c.reuse != nil && !fresh {
 		if page, ok := c.reuse.Page(req); ok {
-			return page, nil
+			return page.(*ListPage[T]), nil
 		}
 	}
-	page, err := get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeListResponse)
+	page, err := get(ctx, c, path, query, decode)
 	if err == nil && c.reuse != nil {
 		c.reuse.Listed(req, page)
 	}
@@ -287,7 +293,7 @@ func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryReq
 	if err := req.Validate(); err != nil {
 		return nil, notSent(path, err)
 	}
-	return get(ctx, c, path, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
+	return list(ctx, c, path, req, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
 }
 
 func notSent(path string, err error) *Error {

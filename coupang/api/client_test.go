@@ -804,13 +804,13 @@ func TestUnreachableHostIsNotRetried(t *testing.T) {
 
 // recordingReuse serves the pages in serve and records the pages listed.
 type recordingReuse struct {
-	serve  map[ListRequest]*Page
-	listed []*Page
+	serve  map[any]any
+	listed []any
 }
 
-func (r *recordingReuse) Page(req ListRequest) (*Page, bool) { p, ok := r.serve[req]; return p, ok }
-func (r *recordingReuse) Listed(_ ListRequest, page *Page)   { r.listed = append(r.listed, page) }
-func (r *recordingReuse) Inquiry(int64) *Inquiry             { return nil }
+func (r *recordingReuse) Page(req any) (any, bool) { p, ok := r.serve[req]; return p, ok }
+func (r *recordingReuse) Listed(_, page any)       { r.listed = append(r.listed, page) }
+func (r *recordingReuse) Inquiry(int64) *Inquiry   { return nil }
 
 // TestWithReuse: a page the policy holds is not sent; only a page Coupang returned is recorded,
 // never a failed call's nil.
@@ -824,14 +824,14 @@ func TestWithReuse(t *testing.T) {
 		writeJSON(w, 200, okList)
 	})
 	held := &Page{}
-	reuse := &recordingReuse{serve: map[ListRequest]*Page{{VendorItemID: 2}: held}}
+	reuse := &recordingReuse{serve: map[any]any{ListRequest{VendorItemID: 2}: held}}
 	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 }).WithReuse(reuse)
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.Error(t, err)
 	assert.Empty(t, reuse.listed, "a failed call records nothing")
 	page, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.NoError(t, err)
-	assert.Equal(t, []*Page{page}, reuse.listed)
+	assert.Equal(t, []any{page}, reuse.listed)
 	got, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 2})
 	require.NoError(t, err)
 	assert.Same(t, held, got)
