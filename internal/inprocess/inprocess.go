@@ -10,11 +10,14 @@ import (
 	"io"
 	"log"
 	"maps"
+	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
@@ -179,7 +182,37 @@ func New(ctx context.Context, connectionName, configHCL string, opts ...Option) 
 	if err != nil {
 		return nil, fmt.Errorf("inprocess: get schema: %w", err)
 	}
-	return &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), cacheTTL: o.cacheTTL}, nil
+	store, err := queryCacheStore(p)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{server: server, connection: connectionName, schema: schema.GetSchema().GetSchema(), cacheTTL: o.cacheTTL}
+	runtime.AddCleanup(r, func(c io.Closer) { c.Close() }, store)
+	return r, nil
+}
+
+// queryCacheStore returns the store of p's query cache, which the SDK (v5.14.1) never closes: its
+// cleanup goroutine keeps the store's 20 MB, allocated up front whatever the size asked, for the
+// life of the process. A process making many runners (the tests make hundreds) closes each store
+// once its runner is gone. The SDK offers no way to reach it, so this walks its unexported fields
+// (Plugin.queryCache.cache.codec.store.client, a *bigcache.BigCache); an error says they changed.
+func queryCacheStore(p *plugin.Plugin) (io.Closer, error) {
+	v := reflect.ValueOf(p)
+	for _, name := range []string{"queryCache", "cache", "codec", "store", "client"} {
+		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct || !v.FieldByName(name).IsValid() {
+			return nil, fmt.Errorf("inprocess: the plugin SDK's query cache has no field %s where v5.14.1 has one", name)
+		}
+		f := v.FieldByName(name)
+		v = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem() // readable though unexported
+	}
+	c, ok := v.Interface().(io.Closer)
+	if !ok {
+		return nil, fmt.Errorf("inprocess: the plugin SDK's query cache store %s cannot be closed", v.Type())
+	}
+	return c, nil
 }
 
 // Schema returns the tables the connection provides, by name. The map must not be modified.
