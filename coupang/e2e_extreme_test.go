@@ -73,7 +73,7 @@ func replyJSON(id int, content string) string {
 // and the error. It fails the test if the plugin panicked or a row could not cross gRPC.
 func runExtreme(t *testing.T, table string, body []byte) ([]map[string]any, error) {
 	t.Helper()
-	ctx := tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, time.Minute)
 	e := startFaultEnv(t, sandbox.Options{Days: -1}, nil, &fastLimiter)
 	e.sb.SetFault(always(func() *sandbox.Fault { return sandbox.FaultBody(http.StatusOK, body) }))
 	lo, hi := oneWindow()

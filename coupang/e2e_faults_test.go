@@ -195,13 +195,17 @@ func TestFaultsRetriedThenComplete(t *testing.T) {
 		{"code 500 inside HTTP 200", 1, func() *sandbox.Fault { return sandbox.FaultCodeInBody(500, "Internal Server Error") }},
 		{"connection reset", 2, sandbox.FaultReset},
 		{"truncated body", 1, sandbox.FaultTruncated},
-		// The client's timeout is 5 s (tuneClient): short of the fault's 10 s, and long enough for
-		// the attempt that follows on a loaded machine running the other tests in parallel.
-		{"slower than the client timeout", 1, func() *sandbox.Fault { return sandbox.FaultSlow(10 * time.Second) }},
+		// The fault holds the first attempt until the client gives up (its timeout is 10 s in this
+		// case, below); the attempt that follows has as long on a loaded machine.
+		{"slower than the client timeout", 1, func() *sandbox.Fault { return sandbox.FaultSlow(time.Hour) }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := tuneClient(t, 5*time.Second)
+			timeout := time.Minute
+			if tc.name == "slower than the client timeout" {
+				timeout = 10 * time.Second // each attempt has 10 s; the test waits them out once
+			}
+			ctx := tuneClient(t, timeout)
 			e := startFaultEnv(t, faultData, nil, &fastLimiter)
 			lo, hi := threeWindows()
 			want, minReq := expectedIn(t, e.all, lo, hi)
@@ -236,7 +240,7 @@ func TestFaultsPersistentFailure(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := tuneClient(t, 5*time.Second)
+			ctx := tuneClient(t, time.Minute)
 			e := startFaultEnv(t, faultData, nil, &fastLimiter)
 			e.sb.SetFault(always(tc.fault))
 			lo, hi := oneWindow()
@@ -270,7 +274,7 @@ func TestFaultsPartialResultIsAnError(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			ctx := tuneClient(t, 5*time.Second)
+			ctx := tuneClient(t, time.Minute)
 			e := startFaultEnv(t, sandbox.Options{Seed: 5, Days: 30, PerDay: 20}, nil, &fastLimiter)
 			e.sb.SetFault(func(_ int64, r *http.Request) *sandbox.Fault {
 				if r.URL.Query().Get("pageNum") != "1" {
@@ -295,7 +299,7 @@ func TestFaultsPartialResultIsAnError(t *testing.T) {
 // while its pagination counts inquiries fails the query, rather than return no rows as a success.
 func TestFaultsPageWithoutContentIsAnError(t *testing.T) {
 	t.Parallel()
-	ctx := tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, time.Minute)
 	e := startFaultEnv(t, faultData, nil, &fastLimiter)
 	e.sb.SetFault(func(int64, *http.Request) *sandbox.Fault {
 		return sandbox.FaultBody(http.StatusOK, []byte(`{"code":200,"message":"OK","data":{"content":null,`+
@@ -439,7 +443,7 @@ func TestFaultsNotRetried(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := tuneClient(t, 5*time.Second)
+			ctx := tuneClient(t, time.Minute)
 			opts := faultData
 			if tc.opts != nil {
 				tc.opts(&opts)

@@ -67,7 +67,7 @@ func TestConcurrentQueriesRespectRateLimit(t *testing.T) {
 		queries = 30
 	)
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
-	ctx := tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, time.Minute)
 	e := startFaultEnv(t, sandbox.Options{Seed: 13, Days: 40, PerDay: 12}, nil, &limiter)
 
 	today := api.KoreanDate(time.Now())
@@ -141,7 +141,7 @@ func TestRateLimitHoldsUnderRetries(t *testing.T) {
 	t.Parallel()
 	const rate, bucket, queries = 20, 1, 6
 	limiter := inprocess.Limiter{Name: coupang.RateLimiterName, FillRate: rate, BucketSize: bucket, Scope: []string{"connection"}}
-	ctx := tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, time.Minute)
 	e := startFaultEnv(t, faultData, nil, &limiter)
 	e.sb.SetFault(perRequest(1, func() *sandbox.Fault { return sandbox.FaultRateLimited("") }))
 	lo, hi := threeWindows()

@@ -207,7 +207,7 @@ func TestProductInquiryINListOfBuckets(t *testing.T) {
 // business error in an HTTP 200 fails the query, naming the table and Coupang's message).
 func TestProductInquiryFaults(t *testing.T) {
 	t.Parallel()
-	ctx := tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, time.Minute)
 	e := startFaultEnv(t, smallData, nil, &fastLimiter)
 	lo := api.KoreanDate(time.Now()).AddDate(0, 0, -20)
 	quals := []inprocess.Qual{{Column: "inquiry_at", Operator: ">=", Value: lo}}

@@ -90,7 +90,7 @@ func TestPersistent429StopsConnection(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, faultData, "")
 	clock := newStepClock()
-	ctx := clock.context(tuneClient(t, 5*time.Second))
+	ctx := clock.context(tuneClient(t, time.Minute))
 	run := func(q inprocess.Query) error {
 		e.sb.ResetLog()
 		_, err := runQuery(ctx, e.r, q)

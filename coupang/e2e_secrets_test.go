@@ -69,7 +69,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	const secret = "Sup3r-S3cret-Key-4f9a0c"
 	const wrongSecret = "Wr0ng-S3cret-Key-77b1e2"
 	t.Setenv("STEAMPIPE_LOG_LEVEL", "TRACE")
-	ctx := tuneClient(t, 5*time.Second)
+	ctx := tuneClient(t, time.Minute)
 	logs := &lockedBuffer{}
 	restore := captureStderr(t, logs)
 	defer restore()
