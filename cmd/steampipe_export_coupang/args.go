@@ -188,7 +188,7 @@ Flags:
 COUPANG_VENDOR_ID, COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY and COUPANG_BASE_URL give the arguments
 that --config or --connection leave out (all of them without either): unset COUPANG_BASE_URL after
 trying the sandbox, or exports with your keys still go to it. Conditions on key columns with the operators listed below
-are passed to the plugin (not those under or / not), which sends them to Coupang or, for inquiry_status,
+are passed to the plugin (not those under or / not, but x = a or x in (b, c) goes as x in (a, b, c)), which sends them to Coupang or, for inquiry_status,
 cs_partner_counseling_status and answer_type, applies them itself; every condition is also checked on every row.
 Errors go to stderr with exit code 1.
 

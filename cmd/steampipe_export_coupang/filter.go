@@ -95,13 +95,14 @@ func (e expr) columns() []column {
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
 // quals and whether the limit does too (-1 when not). Only conditions ANDed at the top, once not is
 // pushed down and or arms' common conditions taken out, can be quals: one under or / not restricts
-// no row by itself. Every condition is still checked on every row, so a qual the plugin handles
+// no row by itself, but an or of = and in on one column is one in list, as the FDW sends it. Every condition is still checked on every row, so a qual the plugin handles
 // loosely never widens the result. The limit goes along only when every condition did: else the
 // local filter could drop rows of a plugin that stopped after `limit` rows, leaving the export with
 // too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
 	pushedLimit = limit
 	for _, e := range where.notPushed(false).commonOut().Args { // where is parseWhere's and, and stays one
+		e = orAsIn(e)
 		op, value := e.Op, any(e.Values) // IN goes as = with the list, as Postgres sends it
 		if op == "in" {
 			op = "="
@@ -115,6 +116,22 @@ func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pu
 		quals = append(quals, inprocess.Qual{Column: e.Column.Name, Operator: op, Value: value})
 	}
 	return quals, pushedLimit
+}
+
+// orAsIn is e, or, for an or of = and in on one column, that or as one in, as Steampipe's FDW passes
+// it to the plugin: x = a or x in (b, c) is x in (a, b, c).
+func orAsIn(e expr) expr {
+	if e.Op != "or" {
+		return e
+	}
+	in := expr{Op: "in", Column: e.Args[0].Column}
+	for _, a := range e.Args {
+		if a.Op != "=" && a.Op != "in" || a.Column == nil || in.Column == nil || a.Column.Name != in.Column.Name {
+			return e
+		}
+		in.Values = append(in.Values, a.Values...)
+	}
+	return in
 }
 
 // negatedOps are the comparisons Postgres puts for a negated one: not (a < b) is a >= b, in SQL's

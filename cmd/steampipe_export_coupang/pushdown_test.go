@@ -71,7 +71,12 @@ func TestPlanPushdown(t *testing.T) {
 		// Only conditions ANDed at the top reach the plugin; a condition under or / not restricts no
 		// row by itself, and its presence keeps the limit local.
 		{"and at the top is pushed", []string{"vendor_item_id = 7 and inquiry_at >= 2024-05-01"}, 5, []string{"vendor_item_id = 7", "inquiry_at >= 2024-05-01T00:00:00+09:00"}, 5},
-		{"or stays local", []string{"vendor_item_id = 7 or vendor_item_id = 8"}, 5, nil, -1},
+		// Steampipe's FDW sends an or of = and in on one column as one list, limit included.
+		{"or of = on one key column is a list", []string{"vendor_item_id = 7 or vendor_item_id = 8"}, 5, []string{"vendor_item_id = (7, 8)"}, 5},
+		{"or of in and = on one key column is a list", []string{"(order_id in (1, 2) or order_id = 3)"}, 5, []string{"order_id = (1, 2, 3)"}, 5},
+		{"or over two columns stays local", []string{"vendor_item_id = 7 or order_id = 8"}, 5, nil, -1},
+		{"or with another operator stays local", []string{"inquiry_at = 2024-05-01 or inquiry_at > 2024-05-07"}, 5, nil, -1},
+		{"or on a non-key column stays local", []string{"item_name = 'a' or item_name = 'b'"}, 5, nil, -1},
 		{"or beside a pushed condition", []string{"inquiry_at >= 2024-05-01", "vendor_item_id = 7 or order_id = 8"}, 5, []string{"inquiry_at >= 2024-05-01T00:00:00+09:00"}, -1},
 		{"not stays local", []string{"not vendor_item_id = 7"}, 5, nil, -1},
 		{"is null stays local", []string{"answered_at is null"}, 5, nil, -1},
