@@ -21,7 +21,8 @@ const (
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
 // inquiries by ID, so that a join of the call-center tables, or of the product Q&A tables, costs one
 // listing in any plan: a hash join's second listing reuses the pages, a nested loop's inner
-// `inquiry_id = X` scans the inquiries. A scan reuses only the other table's rows, so a query run twice asks Coupang twice.
+// `inquiry_id = X` scans the inquiries. A scan reuses only the other table's rows, so a query run
+// twice asks Coupang twice.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time

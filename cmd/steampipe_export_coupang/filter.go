@@ -95,8 +95,9 @@ func (e expr) columns() []column {
 // planPushdown decides, as Postgres and Steampipe's FDW would, which conditions go to the plugin as
 // quals and whether the limit does too (-1 when not). Only conditions ANDed at the top, once not is
 // pushed down and or arms' common conditions taken out, can be quals: one under or / not restricts
-// no row by itself, but an or of = and in on one column is one in list, as the FDW sends it. Every condition is still checked on every row, so a qual the plugin handles
-// loosely never widens the result. The limit goes along only when every condition did: else the
+// no row by itself, but an or of = and in on one column is one in list, as the FDW sends it. Every
+// condition is still checked on every row, so a qual the plugin handles loosely never widens the
+// result. The limit goes along only when every condition did: else the
 // local filter could drop rows of a plugin that stopped after `limit` rows, leaving the export with
 // too few.
 func planPushdown(t *table, where expr, limit int64) (quals []inprocess.Qual, pushedLimit int64) {
