@@ -495,6 +495,27 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 	assertStreamedOnce(t, e, replyTable, nested, "answer_id", "vendor_item_id")
 }
 
+// TestOrderIDListWithZeroUnderLimit: `order_id in (X, 0) limit 1` keeps X's inquiry. No order has
+// ID 0; the 0 matched the inquiries without an order (order_id NULL, which Postgres then rejects),
+// and they used up the pushed limit before X's variant ran: through the FDW, 0 rows where Postgres
+// keeps 1.
+func TestOrderIDListWithZeroUnderLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	recent := all[len(all)-40:]
+	i := slices.IndexFunc(recent, func(inq sandbox.Inquiry) bool { return inq.OrderID != 0 })
+	require.GreaterOrEqual(t, i, 0, "an inquiry with an order")
+	require.True(t, slices.ContainsFunc(recent, func(inq sandbox.Inquiry) bool { return inq.OrderID == 0 }), "inquiries without one")
+	since := inquiryAt(">=", recent[0].InquiryAt)
+	for _, ids := range [][]any{{recent[i].OrderID, int64(0)}, {int64(-2), int64(0), recent[i].OrderID}} {
+		rows := e.mustQuery(t, inprocess.Query{Table: inquiryTable, Limit: 1,
+			Quals: []inprocess.Qual{{Column: "order_id", Operator: "=", Value: ids}, since}})
+		require.Len(t, rows, 1, "%v", ids)
+		assert.Equal(t, recent[i].OrderID, rows[0]["order_id"], "%v: the row Postgres keeps", ids)
+	}
+}
+
 // TestFoldedStatusListUnderLimit: a list that mixes Coupang's spelling of a status with another
 // case of a second status keeps, under a plain =, only the rows of the first; under a pushed LIMIT
 // the rows only the case-blind match keeps must not use up the limit before them.

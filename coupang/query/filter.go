@@ -78,6 +78,8 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	if status != nil {
 		f.PartnerCounselingStatus = *status
 	}
+	// No order has an ID of 0 or less: an inquiry without one has order_id NULL, which no = keeps.
+	empty = empty || f.OrderID != nil && *f.OrderID <= 0
 	ids, some := Intersect(q.VendorItemID, cmp.Compare[int64])
 	// Other IDs match nothing real and are not sent.
 	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return !api.SendableID(id) })

@@ -74,7 +74,6 @@ func TestFilterRowsChecksEveryQual(t *testing.T) {
 		{"no quals", Quals{}, true},
 		{"same order ID", Quals{OrderID: [][]int64{{9000}}}, true},
 		{"other order ID", Quals{OrderID: [][]int64{{9001}}}, false},
-		{"order ID 0", Quals{OrderID: [][]int64{{0}}}, false},
 		{"same inquiry_status", Quals{InquiryStatus: [][]string{{"progress"}}}, true},
 		{"other inquiry_status", Quals{InquiryStatus: [][]string{{"complete"}}}, false},
 		{"same cs_partner_counseling_status", Quals{CSPartnerCounselingStatus: [][]string{{"requestAnswer"}}}, true},
@@ -92,6 +91,12 @@ func TestFilterRowsChecksEveryQual(t *testing.T) {
 		require.NoError(t, err, c.name)
 		require.True(t, ok, c.name)
 		assert.Equal(t, c.keep, len(f.Rows(inq)) == 1, c.name)
+	}
+	// No order has an ID of 0 or less: such a qual matches nothing, not the inquiries without an order.
+	for _, id := range []int64{0, -2} {
+		_, ok, err := NewFilter(Quals{OrderID: [][]int64{{id}}})
+		require.NoError(t, err)
+		assert.False(t, ok, "order ID %d", id)
 	}
 }
 
