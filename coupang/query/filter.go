@@ -78,10 +78,10 @@ func NewFilter(q Quals) (_ *Filter, ok bool, err error) {
 	if status != nil {
 		f.PartnerCounselingStatus = *status
 	}
-	// No order has an ID of 0 or less: an inquiry without one has order_id NULL, which no = keeps.
-	empty = empty || f.OrderID != nil && *f.OrderID <= 0
+	// Only a sendable ID names an order or option: others match nothing real and are not sent (an
+	// inquiry without an order has order_id NULL, which no = keeps, though it reads as 0).
+	empty = empty || f.OrderID != nil && !api.SendableID(*f.OrderID)
 	ids, some := Intersect(q.VendorItemID, cmp.Compare[int64])
-	// Other IDs match nothing real and are not sent.
 	f.VendorItemIDs = slices.DeleteFunc(ids, func(id int64) bool { return !api.SendableID(id) })
 	return f, !empty && some && (ids == nil || len(f.VendorItemIDs) > 0), nil
 }

@@ -92,8 +92,9 @@ func TestFilterRowsChecksEveryQual(t *testing.T) {
 		require.True(t, ok, c.name)
 		assert.Equal(t, c.keep, len(f.Rows(inq)) == 1, c.name)
 	}
-	// No order has an ID of 0 or less: such a qual matches nothing, not the inquiries without an order.
-	for _, id := range []int64{0, -2} {
+	// No order has an ID of 0 or less, or of 19 digits: such a qual matches nothing, not the inquiries
+	// without an order.
+	for _, id := range []int64{0, -2, 1e18} {
 		_, ok, err := NewFilter(Quals{OrderID: [][]int64{{id}}})
 		require.NoError(t, err)
 		assert.False(t, ok, "order ID %d", id)

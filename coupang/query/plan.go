@@ -98,8 +98,8 @@ func Build(q Quals, now time.Time, lookbackDays int) (*Plan, error) {
 		p.PageSize = int(q.Limit)
 	}
 	base := api.ListRequest{PartnerCounselingStatus: f.PartnerCounselingStatus, PageSize: p.PageSize}
-	if f.OrderID != nil && api.SendableID(*f.OrderID) {
-		base.OrderID = *f.OrderID // else filtered locally (0 would read as "not sent")
+	if f.OrderID != nil {
+		base.OrderID = *f.OrderID // sendable: NewFilter plans nothing for another
 	}
 	for i, w := range p.Windows {
 		for _, id := range ids {
@@ -155,8 +155,8 @@ func (f *Filter) windows(today time.Time, lookbackDays int) (ws []Window, lookba
 // lossless reports whether neither the filter nor dedupe can discard a row of the API's answers.
 func (p *Plan) lossless() bool {
 	f := &p.Filter
-	if f.InquiryStatus != nil || f.CSPartnerCounselingStatus != nil || len(f.VendorItemIDs) > 1 || (f.OrderID != nil && !api.SendableID(*f.OrderID)) {
-		return false // local-only columns, fan-out duplicates, or an order ID we could not send
+	if f.InquiryStatus != nil || f.CSPartnerCounselingStatus != nil || len(f.VendorItemIDs) > 1 {
+		return false // local-only columns or fan-out duplicates
 	}
 	if f.Lower == nil && f.Upper == nil {
 		return true
