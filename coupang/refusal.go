@@ -91,8 +91,8 @@ func (r *refusal) allow(path string) (held time.Duration, err error) {
 		return 0, err
 	}
 	now := r.now()
-	if last, ok := n.Refused[r.key]; ok && now.Sub(last.At).Abs() <= refusedFor {
-		ago := now.Sub(last.At)
+	last, ok := n.Refused[r.key]
+	if ago := now.Sub(last.At); ok && ago.Abs() <= refusedFor {
 		return 0, fmt.Errorf("not sent: Coupang refused a request of this seller from this machine %s ago, and would refuse this one the same way "+
 			"(%s); repeated errors get a seller blocked, so the seller's connections on this machine send nothing for %s after such a refusal: "+
 			"fix the cause, then run the query again after that (a corrected secret_key takes effect at once)",

@@ -127,7 +127,7 @@ func orAsIn(e expr) expr {
 	}
 	in := expr{Op: "in", Column: e.Args[0].Column}
 	for _, a := range e.Args {
-		if a.Op != "=" && a.Op != "in" || a.Column == nil || in.Column == nil || a.Column.Name != in.Column.Name {
+		if a.Op != "=" && a.Op != "in" || a.Column == nil || a.Column.Name != in.Column.Name { // Args[0] first
 			return e
 		}
 		in.Values = append(in.Values, a.Values...)

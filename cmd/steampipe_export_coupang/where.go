@@ -372,9 +372,13 @@ func (p *whereParser) appendValue(e *expr, inList bool) error {
 			return nil
 		}
 		start, depth := p.pos, 0 // a ) closing a ( of the value is part of it: upper(x), (5)
-		for p.pos < len(p.src) && (depth > 0 || !p.atStop(inList)) {
-			depth += map[byte]int{'(': 1, ')': -1}[p.src[p.pos]]
-			p.pos++
+		for ; p.pos < len(p.src) && (depth > 0 || !p.atStop(inList)); p.pos++ {
+			switch p.src[p.pos] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
 		}
 		if text = strings.TrimSpace(p.src[start:p.pos]); text == "" {
 			return fmt.Errorf("missing value: write it bare (123, 2024-05-01) or quoted ('TRANSFER')")

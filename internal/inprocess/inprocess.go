@@ -202,10 +202,13 @@ func queryCacheStore(p *plugin.Plugin) (io.Closer, error) {
 		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 			v = v.Elem()
 		}
-		if v.Kind() != reflect.Struct || !v.FieldByName(name).IsValid() {
+		var f reflect.Value
+		if v.Kind() == reflect.Struct {
+			f = v.FieldByName(name)
+		}
+		if !f.IsValid() {
 			return nil, fmt.Errorf("inprocess: the plugin SDK's query cache has no field %s where v5.14.1 has one", name)
 		}
-		f := v.FieldByName(name)
 		v = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem() // readable though unexported
 	}
 	c, ok := v.Interface().(io.Closer)
