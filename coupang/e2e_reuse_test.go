@@ -159,6 +159,40 @@ func TestSameTableNotReused(t *testing.T) {
 	assert.Equal(t, int64(2*minReq+1), e.sb.Requests())
 }
 
+// TestTimeListSendsEachRequestOnce: the values of `inquiry_at in (t1, t2)` on one day plan the
+// same windows, one listing per value; the second listing reuses the first's pages, so the scan
+// sends each request once, in the listing and the sorted paths.
+func TestTimeListSendsEachRequestOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, reuseData, "")
+	e.useStepClock()
+	all := e.sb.Inquiries()
+	last := all[len(all)-1]
+	var times []any
+	for _, inq := range all {
+		if api.KoreanDate(inq.InquiryAt).Equal(api.KoreanDate(last.InquiryAt)) {
+			times = append(times, inq.InquiryAt)
+		}
+	}
+	require.GreaterOrEqual(t, len(times), 2, "inquiries on the newest day")
+	for _, sorted := range []bool{false, true} {
+		q := inprocess.Query{Table: inquiryTable, Quals: []inprocess.Qual{{Column: "inquiry_at", Operator: "=", Value: times}}, Limit: -1}
+		if sorted {
+			q.SortOrder = newestFirst()
+		}
+		rows := e.mustQuery(t, q)
+		assert.Equal(t, pairs(recheck(truthRows(all), q.Quals, 0)), pairs(rows), "sorted %v", sorted)
+		sent := map[string]int{}
+		for _, rec := range e.sb.Log() {
+			sent[rec.Path+"?"+rec.RawQuery]++
+		}
+		require.NotEmpty(t, sent)
+		for req, n := range sent {
+			assert.Equal(t, 1, n, "sorted %v: %s sent %d times", sorted, req, n)
+		}
+	}
+}
+
 // TestReuseIdleExpiry: an inner scan that comes more than a few idle seconds after the listing
 // was last used reads Coupang again.
 func TestReuseIdleExpiry(t *testing.T) {

@@ -21,8 +21,9 @@ const (
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
 // inquiries by ID, so that a join of the call-center tables, or of the product Q&A tables, costs one
 // listing in any plan: a hash join's second listing reuses the pages, a nested loop's inner
-// `inquiry_id = X` scans the inquiries. A scan reuses only the other table's rows, so a query run
-// twice asks Coupang twice.
+// `inquiry_id = X` scans the inquiries. A scan reuses the other table's rows and its own (the values
+// of an inquiry_at list can plan the same windows), never an earlier scan's of its table, so a query
+// run twice asks Coupang twice.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
@@ -117,7 +118,7 @@ func reuse[K comparable, V any](r *scanReuse, m map[K]entry[V], k K) (v V, ok bo
 		return v, false
 	}
 	b, now := e.b, s.now()
-	if b.table == r.table || now.Sub(b.lastUsed) > reuseIdle || now.Sub(b.fetched) > reuseMaxAge {
+	if (b.table == r.table && b != r.b) || now.Sub(b.lastUsed) > reuseIdle || now.Sub(b.fetched) > reuseMaxAge {
 		return v, false
 	}
 	b.lastUsed = now

@@ -45,10 +45,13 @@ func TestSnapshotReuseRules(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	s := newSnapshot(func() time.Time { return now })
 	req := api.ListRequest{PageSize: 30, PageNum: 1}
-	s.scanReuse(tableInquiry).Listed(req, page(1, 2))
+	own := s.scanReuse(tableInquiry)
+	own.Listed(req, page(1, 2))
 
 	_, ok := s.scanReuse(tableInquiry).Page(req)
-	assert.False(t, ok, "the same table: no reuse")
+	assert.False(t, ok, "another scan of the same table: no reuse")
+	_, ok = own.Page(req)
+	assert.True(t, ok, "the scan's own page: reused")
 	inq := s.scanReuse(tableReply).Inquiry(2)
 	require.NotNil(t, inq)
 	assert.Equal(t, int64(2), inq.InquiryID)
