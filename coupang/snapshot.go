@@ -21,17 +21,27 @@ const (
 // snapshot is one connection's memory of what its scans fetched moments ago, pages by request and
 // inquiries by ID, so that a join of the call-center tables, or of the product Q&A tables, costs one
 // listing in any plan: a hash join's second listing reuses the pages, a nested loop's inner
-// `inquiry_id = X` scans the inquiries. A scan reuses the other table's rows and its own (the values
+// `inquiry_id = X` scans the inquiries. A scan reuses the other tables' rows and its own (the values
 // of an inquiry_at list can plan the same windows), never an earlier scan's of its table, so a query
-// run twice asks Coupang twice.
+// run twice asks Coupang twice. Each table's rows are kept apart: an inner scan that lists a page
+// the outer scan was still fetching must not hide the outer scan's copy from the inner scans after it.
 type snapshot struct {
 	mu        sync.Mutex
 	now       func() time.Time
-	batches   []*batch           // oldest first
-	pages     map[any]entry[any] // by api.ListRequest (an *api.Page) or api.ProductInquiryRequest
-	inquiries map[int64]entry[*api.Inquiry]
+	batches   []*batch                 // oldest first
+	pages     map[slot[any]]entry[any] // by api.ListRequest (an *api.Page) or api.ProductInquiryRequest
+	inquiries map[slot[int64]]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
 }
+
+// slot is where a table's page or inquiry is kept: by the table that fetched it, and its key.
+type slot[K comparable] struct {
+	table string
+	key   K
+}
+
+// tableNames are the plugin's tables, in the order a scan looks for another table's rows.
+var tableNames = []string{tableInquiry, tableReply, tableProductInquiry, tableProductComment}
 
 // batch is what one scan fetched.
 type batch struct {
@@ -48,7 +58,7 @@ type entry[T any] struct {
 }
 
 func newSnapshot(now func() time.Time) *snapshot {
-	return &snapshot{now: now, pages: map[any]entry[any]{}, inquiries: map[int64]entry[*api.Inquiry]{}}
+	return &snapshot{now: now, pages: map[slot[any]]entry[any]{}, inquiries: map[slot[int64]]entry[*api.Inquiry]{}}
 }
 
 // scanReuse implements api.Reuse for one scan of table.
@@ -86,8 +96,8 @@ func (r *scanReuse) Listed(req, page any) {
 	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
 		b := s.batches[0] // forget the oldest batch
 		s.batches, s.held, b.forgotten = s.batches[1:], s.held-b.size, true
-		maps.DeleteFunc(s.pages, func(_ any, e entry[any]) bool { return e.b == b })
-		maps.DeleteFunc(s.inquiries, func(_ int64, e entry[*api.Inquiry]) bool { return e.b == b })
+		maps.DeleteFunc(s.pages, func(_ slot[any], e entry[any]) bool { return e.b == b })
+		maps.DeleteFunc(s.inquiries, func(_ slot[int64], e entry[*api.Inquiry]) bool { return e.b == b })
 	}
 	if s.held+n > reuseMaxInquiries {
 		return // this listing alone fills the snapshot: keep what it holds
@@ -95,9 +105,9 @@ func (r *scanReuse) Listed(req, page any) {
 	r.b.lastUsed = now
 	r.b.size += n
 	s.held += n
-	s.pages[req] = entry[any]{page, r.b}
+	s.pages[slot[any]{r.table, req}] = entry[any]{page, r.b}
 	for i := range inquiries {
-		s.inquiries[inquiries[i].InquiryID] = entry[*api.Inquiry]{&inquiries[i], r.b}
+		s.inquiries[slot[int64]{r.table, inquiries[i].InquiryID}] = entry[*api.Inquiry]{&inquiries[i], r.b}
 	}
 }
 
@@ -107,20 +117,20 @@ func (r *scanReuse) Inquiry(id int64) *api.Inquiry {
 	return inq
 }
 
-// reuse returns the entry of m (the snapshot's pages or inquiries) at k if the scan may reuse what
-// its batch fetched, and then marks the batch used.
-func reuse[K comparable, V any](r *scanReuse, m map[K]entry[V], k K) (v V, ok bool) {
+// reuse returns a table's entry of m (the snapshot's pages or inquiries) at k if the scan may reuse
+// what its batch fetched, and then marks the batch used.
+func reuse[K comparable, V any](r *scanReuse, m map[slot[K]]entry[V], k K) (v V, ok bool) {
 	s := r.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := m[k]
-	if !ok {
-		return v, false
+	now := s.now()
+	for _, table := range tableNames {
+		e, ok := m[slot[K]{table, k}]
+		if !ok || (table == r.table && e.b != r.b) || now.Sub(e.b.lastUsed) > reuseIdle || now.Sub(e.b.fetched) > reuseMaxAge {
+			continue
+		}
+		e.b.lastUsed = now
+		return e.v, true
 	}
-	b, now := e.b, s.now()
-	if (b.table == r.table && b != r.b) || now.Sub(b.lastUsed) > reuseIdle || now.Sub(b.fetched) > reuseMaxAge {
-		return v, false
-	}
-	b.lastUsed = now
-	return e.v, true
+	return v, false
 }

@@ -101,6 +101,33 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
 }
 
+// TestSnapshotInnerListingDoesNotHideTheOuter: the Steampipe CLI streams rows, so a nested loop's
+// first inner scans can list a page the outer scan is still fetching. Once the outer scan has it,
+// the later inner scans reuse the outer scan's copy, which the inner scan's own copy, listed after
+// it, must not replace (through the CLI a 3-day product Q&A join listed the page again for each of
+// 47 outer rows).
+func TestSnapshotInnerListingDoesNotHideTheOuter(t *testing.T) {
+	t.Parallel()
+	for _, tables := range [][2]string{{tableProductInquiry, tableProductComment}, {tableInquiry, tableReply}} {
+		now := time.Now()
+		s := newSnapshot(func() time.Time { return now })
+		req := api.ListRequest{PageNum: 2}
+		outer, first := s.scanReuse(tables[0]), s.scanReuse(tables[1])
+		_, ok := first.Page(req)
+		require.False(t, ok, "the outer scan has not listed it yet")
+		outer.Listed(req, page(7))
+		first.Listed(req, page(7))
+		for range 3 {
+			inner := s.scanReuse(tables[1])
+			_, ok = inner.Page(req)
+			assert.True(t, ok, "%s: the outer scan's page", tables[1])
+			assert.NotNil(t, inner.Inquiry(7), "%s: the outer scan's inquiry", tables[1])
+		}
+		_, ok = s.scanReuse(tables[0]).Page(req)
+		assert.True(t, ok, "%s: the inner scan's page", tables[0])
+	}
+}
+
 // TestSnapshotKeepsTheNewerListing: when a new listing does not fit beside the only older one, the
 // older one is forgotten, not the new one, which the joins about to run will reuse.
 func TestSnapshotKeepsTheNewerListing(t *testing.T) {
