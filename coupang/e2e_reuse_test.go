@@ -121,6 +121,37 @@ func TestHashJoinAtListingCost(t *testing.T) {
 	assert.Equal(t, int64(2*minReq), e.sb.Requests())
 }
 
+// TestConcurrentListingsAtListingCost lists both tables over the same period at once, as a hash join
+// through the Steampipe CLI does (it streams rows, so Postgres starts the second scan while the first
+// still lists): a page one scan is sending is waited for by the other, so the two together cost one
+// listing, and each returns what it returns alone.
+func TestConcurrentListingsAtListingCost(t *testing.T) {
+	t.Parallel()
+	slow := reuseData
+	slow.Latency = 50 * time.Millisecond // the scans' requests overlap
+	e := newEnv(t, slow, "")
+	clock := e.useStepClock()
+	lo, hi := threeWindows()
+	want, minReq := expectedIn(t, e.sb.Inquiries(), lo, hi)
+	require.Greater(t, minReq, 3, "later pages")
+	var inq, reps []map[string]any
+	var wg sync.WaitGroup
+	for table, rows := range map[string]*[]map[string]any{inquiryTable: &inq, replyTable: &reps} {
+		wg.Go(func() {
+			var err error
+			*rows, err = runQuery(e.context(t), e.r, inprocess.Query{Table: table, Quals: between(lo, hi), Limit: -1})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int64(minReq), e.sb.Requests(), "both listings together cost one listing")
+	assert.Equal(t, want, slices.Compact(ids(within(inq, lo, hi))))
+
+	clock.advance(time.Hour)
+	fresh := e.mustQuery(t, inprocess.Query{Table: replyTable, Quals: between(lo, hi), Limit: -1})
+	assert.Equal(t, replyIDs(fresh), replyIDs(reps), "the rows equal a listing of their own")
+}
+
 // TestProductHashJoinAtListingCost: the product Q&A tables share their listings as the call-center
 // tables do: listing the questions, then the comments, over one period costs one listing, and the
 // comments equal a fresh listing of their own.

@@ -1,6 +1,7 @@
 package coupang
 
 import (
+	"context"
 	"maps"
 	"sync"
 	"time"
@@ -32,7 +33,20 @@ type snapshot struct {
 	pages     map[slot[any]]entry[any] // by api.ListRequest (an *api.Page) or api.ProductInquiryRequest
 	inquiries map[slot[int64]]entry[*api.Inquiry]
 	held      int // inquiries held, over all batches
+	// sending holds the requests a scan is sending, by request, so that another table's scan waits
+	// for the page rather than send the request again: through the Steampipe CLI, which streams rows,
+	// both scans of a hash join list at once.
+	sending map[any]*sender
 }
+
+// sender is a scan sending a request; done is closed once its page is listed or the request failed.
+type sender struct {
+	scan *scanReuse
+	done chan struct{}
+}
+
+// maxSendingWait bounds how long a scan waits for another scan's request before sending its own.
+const maxSendingWait = time.Minute
 
 // slot is where a table's page or inquiry is kept: by the table that fetched it, and its key.
 type slot[K comparable] struct {
@@ -58,7 +72,8 @@ type entry[T any] struct {
 }
 
 func newSnapshot(now func() time.Time) *snapshot {
-	return &snapshot{now: now, pages: map[slot[any]]entry[any]{}, inquiries: map[slot[int64]]entry[*api.Inquiry]{}}
+	return &snapshot{now: now, pages: map[slot[any]]entry[any]{}, inquiries: map[slot[int64]]entry[*api.Inquiry]{},
+		sending: map[any]*sender{}}
 }
 
 // scanReuse implements api.Reuse for one scan of table.
@@ -72,11 +87,42 @@ func (s *snapshot) scanReuse(table string) *scanReuse {
 	return &scanReuse{snap: s, table: table}
 }
 
-// Page implements api.Reuse.
-func (r *scanReuse) Page(req any) (any, bool) { return reuse(r, r.snap.pages, req) }
+// Page implements api.Reuse: while another table's scan is sending req, it waits for that page.
+func (r *scanReuse) Page(ctx context.Context, req any) (any, bool) {
+	s, giveUp := r.snap, time.After(maxSendingWait)
+	for {
+		s.mu.Lock()
+		page, ok := reuseLocked(r, s.pages, req)
+		other := s.sending[req]
+		if ok || other == nil || other.scan.table == r.table {
+			if !ok && other == nil {
+				s.sending[req] = &sender{scan: r, done: make(chan struct{})}
+			}
+			s.mu.Unlock()
+			return page, ok
+		}
+		s.mu.Unlock()
+		select {
+		case <-other.done:
+		case <-ctx.Done():
+			return nil, false
+		case <-giveUp:
+			return nil, false
+		}
+	}
+}
 
 // Listed implements api.Reuse.
 func (r *scanReuse) Listed(req, page any) {
+	r.snap.mu.Lock()
+	if e := r.snap.sending[req]; e != nil && e.scan == r {
+		delete(r.snap.sending, req)
+		close(e.done)
+	}
+	r.snap.mu.Unlock()
+	if page == nil {
+		return
+	}
 	var inquiries []api.Inquiry // of a call-center page, reused by ID too
 	n := 0
 	switch p := page.(type) {
@@ -120,10 +166,14 @@ func (r *scanReuse) Inquiry(id int64) *api.Inquiry {
 // reuse returns a table's entry of m (the snapshot's pages or inquiries) at k if the scan may reuse
 // what its batch fetched, and then marks the batch used.
 func reuse[K comparable, V any](r *scanReuse, m map[slot[K]]entry[V], k K) (v V, ok bool) {
-	s := r.snap
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
+	r.snap.mu.Lock()
+	defer r.snap.mu.Unlock()
+	return reuseLocked(r, m, k)
+}
+
+// reuseLocked is reuse with the snapshot locked.
+func reuseLocked[K comparable, V any](r *scanReuse, m map[slot[K]]entry[V], k K) (v V, ok bool) {
+	now := r.snap.now()
 	for _, table := range tableNames {
 		e, ok := m[slot[K]{table, k}]
 		if !ok || (table == r.table && e.b != r.b) || now.Sub(e.b.lastUsed) > reuseIdle || now.Sub(e.b.fetched) > reuseMaxAge {

@@ -3,6 +3,7 @@ package coupang
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
@@ -32,6 +33,16 @@ func TestPrepaidWait(t *testing.T) {
 }
 
 // page makes a list page of the given inquiry IDs.
+// lookup asks r for the page of req as the client does: a scan that gets none sends req, and
+// here it fails (Listed with nil).
+func lookup(t *testing.T, r *scanReuse, req any) bool {
+	_, ok := r.Page(t.Context(), req)
+	if !ok {
+		r.Listed(req, nil)
+	}
+	return ok
+}
+
 func page(ids ...int64) *api.Page {
 	p := &api.Page{}
 	for _, id := range ids {
@@ -48,9 +59,9 @@ func TestSnapshotReuseRules(t *testing.T) {
 	own := s.scanReuse(tableInquiry)
 	own.Listed(req, page(1, 2))
 
-	_, ok := s.scanReuse(tableInquiry).Page(req)
+	ok := lookup(t, s.scanReuse(tableInquiry), req)
 	assert.False(t, ok, "another scan of the same table: no reuse")
-	_, ok = own.Page(req)
+	ok = lookup(t, own, req)
 	assert.True(t, ok, "the scan's own page: reused")
 	inq := s.scanReuse(tableReply).Inquiry(2)
 	require.NotNil(t, inq)
@@ -59,18 +70,18 @@ func TestSnapshotReuseRules(t *testing.T) {
 	// Each reuse keeps the rows for reuseIdle more, up to reuseMaxAge.
 	for range 9 {
 		now = now.Add(reuseIdle) // exactly at the idle limit: still reusable
-		_, ok = s.scanReuse(tableReply).Page(req)
+		ok = lookup(t, s.scanReuse(tableReply), req)
 		require.True(t, ok)
 	}
 	now = now.Add(reuseIdle + time.Second)
-	_, ok = s.scanReuse(tableReply).Page(req)
+	ok = lookup(t, s.scanReuse(tableReply), req)
 	assert.False(t, ok, "idle too long")
 
 	now = now.Add(reuseMaxAge)
 	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 2}, page(3))
 	now = now.Add(time.Second)
 	r := s.scanReuse(tableReply)
-	_, ok = r.Page(api.ListRequest{PageNum: 2})
+	ok = lookup(t, r, api.ListRequest{PageNum: 2})
 	assert.True(t, ok)
 	inq = r.Inquiry(1)
 	assert.Nil(t, inq, "the first listing is too old by now")
@@ -93,9 +104,9 @@ func TestSnapshotMemoryBound(t *testing.T) {
 	third.Listed(api.ListRequest{PageNum: 3}, page(1))
 	assert.Equal(t, reuseMaxInquiries/2+1, s.held, "the oldest listing is forgotten")
 	reader := s.scanReuse(tableReply)
-	_, ok := reader.Page(api.ListRequest{PageNum: 1})
+	ok := lookup(t, reader, api.ListRequest{PageNum: 1})
 	assert.False(t, ok)
-	_, ok = reader.Page(api.ListRequest{PageNum: 3})
+	ok = lookup(t, reader, api.ListRequest{PageNum: 3})
 	assert.True(t, ok)
 	third.Listed(api.ListRequest{PageNum: 4}, page(make([]int64, reuseMaxInquiries)...))
 	assert.LessOrEqual(t, s.held, reuseMaxInquiries, "a listing larger than the bound is kept only in part")
@@ -113,19 +124,58 @@ func TestSnapshotInnerListingDoesNotHideTheOuter(t *testing.T) {
 		s := newSnapshot(func() time.Time { return now })
 		req := api.ListRequest{PageNum: 2}
 		outer, first := s.scanReuse(tables[0]), s.scanReuse(tables[1])
-		_, ok := first.Page(req)
+		ok := lookup(t, first, req)
 		require.False(t, ok, "the outer scan has not listed it yet")
 		outer.Listed(req, page(7))
 		first.Listed(req, page(7))
 		for range 3 {
 			inner := s.scanReuse(tables[1])
-			_, ok = inner.Page(req)
+			ok = lookup(t, inner, req)
 			assert.True(t, ok, "%s: the outer scan's page", tables[1])
 			assert.NotNil(t, inner.Inquiry(7), "%s: the outer scan's inquiry", tables[1])
 		}
-		_, ok = s.scanReuse(tables[0]).Page(req)
+		ok = lookup(t, s.scanReuse(tables[0]), req)
 		assert.True(t, ok, "%s: the inner scan's page", tables[0])
 	}
+}
+
+// TestSnapshotWaitsForAPageBeingSent: a scan that asks for a page another table's scan is sending
+// waits for that page instead of sending the request again; after a failed request, or a minute, it
+// sends it itself. A scan of the same table does not wait: it could not reuse the page.
+func TestSnapshotWaitsForAPageBeingSent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSnapshot(time.Now)
+		sending := s.scanReuse(tableInquiry)
+		waitFor := func(req any) chan bool {
+			_, ok := sending.Page(t.Context(), req)
+			require.False(t, ok, "nothing listed: the scan sends it")
+			got := make(chan bool, 1)
+			go func() {
+				_, ok := s.scanReuse(tableReply).Page(t.Context(), req)
+				got <- ok
+			}()
+			synctest.Wait()
+			require.Empty(t, got, "the reply scan waits for the inquiry scan's page")
+			return got
+		}
+
+		req := api.ListRequest{PageNum: 1}
+		got := waitFor(req)
+		assert.False(t, lookup(t, s.scanReuse(tableInquiry), req), "the same table does not wait")
+		sending.Listed(req, page(1))
+		assert.True(t, <-got, "the page sent")
+
+		req = api.ListRequest{PageNum: 2}
+		got = waitFor(req)
+		sending.Listed(req, nil)
+		assert.False(t, <-got, "the request failed: the waiting scan sends it")
+
+		req = api.ListRequest{PageNum: 3}
+		got = waitFor(req)
+		time.Sleep(maxSendingWait)
+		assert.False(t, <-got, "no page within a minute")
+		sending.Listed(req, nil)
+	})
 }
 
 // TestSnapshotKeepsTheNewerListing: when a new listing does not fit beside the only older one, the
@@ -141,9 +191,9 @@ func TestSnapshotKeepsTheNewerListing(t *testing.T) {
 	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 1}, page(ids...))
 	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 2}, page(1, 2))
 	reader := s.scanReuse(tableReply)
-	_, ok := reader.Page(api.ListRequest{PageNum: 2})
+	ok := lookup(t, reader, api.ListRequest{PageNum: 2})
 	assert.True(t, ok, "the newer listing is kept")
-	_, ok = reader.Page(api.ListRequest{PageNum: 1})
+	ok = lookup(t, reader, api.ListRequest{PageNum: 1})
 	assert.False(t, ok, "the older listing is forgotten")
 	assert.Equal(t, 2, s.held)
 }
@@ -159,11 +209,11 @@ func TestSnapshotMaxAge(t *testing.T) {
 	fetched := now
 	for now.Sub(fetched) <= reuseMaxAge-reuseIdle {
 		now = now.Add(reuseIdle)
-		_, ok := s.scanReuse(tableReply).Page(req)
+		ok := lookup(t, s.scanReuse(tableReply), req)
 		require.True(t, ok, "reused %v after the fetch", now.Sub(fetched))
 	}
 	now = fetched.Add(reuseMaxAge + time.Second)
-	_, ok := s.scanReuse(tableReply).Page(req)
+	ok := lookup(t, s.scanReuse(tableReply), req)
 	assert.False(t, ok, "older than reuseMaxAge")
 }
 
@@ -190,7 +240,7 @@ func TestSnapshotForgetsAListingStillRunning(t *testing.T) {
 	s.scanReuse(tableInquiry).Listed(api.ListRequest{PageNum: 4}, ids(300_000, 10_000))
 	last := api.ListRequest{PageNum: 5}
 	s.scanReuse(tableReply).Listed(last, ids(400_000, reuseMaxInquiries-1_000))
-	_, ok := s.scanReuse(tableInquiry).Page(last)
+	ok := lookup(t, s.scanReuse(tableInquiry), last)
 	assert.True(t, ok, "a listing that fits alone is kept")
 	assert.Equal(t, reuseMaxInquiries-1_000, s.held)
 	assert.Len(t, s.inquiries, s.held, "every inquiry held is counted")

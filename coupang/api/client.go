@@ -216,10 +216,11 @@ func (c *Client) WithGate(allow func(path string) (held time.Duration, err error
 // Coupang; the policy is the caller's. Implementations must be safe for concurrent use and must not
 // modify pages or inquiries: they are shared read-only.
 type Reuse interface {
-	// Page returns a page to use instead of sending req, or ok false. req is a ListRequest, whose
-	// page is a *Page, or a ProductInquiryRequest, whose page is a *ProductInquiryPage.
-	Page(req any) (page any, ok bool)
-	// Listed records a page Coupang returned for req.
+	// Page returns a page to use instead of sending req, or ok false: the caller then sends req and
+	// calls Listed. It may wait, until ctx ends, for the page of a req someone else is sending. req is a
+	// ListRequest, whose page is a *Page, or a ProductInquiryRequest, whose page is a *ProductInquiryPage.
+	Page(ctx context.Context, req any) (page any, ok bool)
+	// Listed records the page Coupang returned for req, or nil when the request failed.
 	Listed(req, page any)
 	// Inquiry returns an inquiry to use instead of reading it, or nil to read it.
 	Inquiry(id int64) *Inquiry
@@ -252,13 +253,17 @@ func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, err
 // list sends one page request of either list, unless the Reuse holds its page.
 func list[T any](ctx context.Context, c *Client, path string, req any, query string, decode func([]byte) (*ListPage[T], error)) (*ListPage[T], error) {
 	if _, fresh := ctx.Value(freshKey{}).(bool); c.reuse != nil && !fresh {
-		if page, ok := c.reuse.Page(req); ok {
+		if page, ok := c.reuse.Page(ctx, req); ok {
 			return page.(*ListPage[T]), nil
 		}
 	}
 	page, err := get(ctx, c, path, query, decode)
-	if err == nil && c.reuse != nil {
-		c.reuse.Listed(req, page)
+	if c.reuse != nil {
+		var listed any // nil, not a nil *ListPage, after a failure
+		if err == nil {
+			listed = page
+		}
+		c.reuse.Listed(req, listed)
 	}
 	return page, err
 }

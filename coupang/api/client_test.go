@@ -808,9 +808,12 @@ type recordingReuse struct {
 	listed []any
 }
 
-func (r *recordingReuse) Page(req any) (any, bool) { p, ok := r.serve[req]; return p, ok }
-func (r *recordingReuse) Listed(_, page any)       { r.listed = append(r.listed, page) }
-func (r *recordingReuse) Inquiry(int64) *Inquiry   { return nil }
+func (r *recordingReuse) Page(_ context.Context, req any) (any, bool) {
+	p, ok := r.serve[req]
+	return p, ok
+}
+func (r *recordingReuse) Listed(_, page any)     { r.listed = append(r.listed, page) }
+func (r *recordingReuse) Inquiry(int64) *Inquiry { return nil }
 
 // TestWithReuse: a page the policy holds is not sent; only a page Coupang returned is recorded,
 // never a failed call's nil.
@@ -828,10 +831,10 @@ func TestWithReuse(t *testing.T) {
 	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxAttempts = 1 }).WithReuse(reuse)
 	_, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.Error(t, err)
-	assert.Empty(t, reuse.listed, "a failed call records nothing")
+	assert.Equal(t, []any{nil}, reuse.listed, "a failed call is listed as nil")
 	page, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 1})
 	require.NoError(t, err)
-	assert.Equal(t, []any{page}, reuse.listed)
+	assert.Equal(t, []any{nil, page}, reuse.listed)
 	got, err := c.ListInquiries(context.Background(), ListRequest{VendorItemID: 2})
 	require.NoError(t, err)
 	assert.Same(t, held, got)
