@@ -3,7 +3,9 @@ package coupang_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/seller-sql/steampipe-plugin-coupang/coupang"
 	"github.com/seller-sql/steampipe-plugin-coupang/coupang/api"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/inprocess"
 	"github.com/seller-sql/steampipe-plugin-coupang/internal/sandbox"
@@ -28,6 +30,22 @@ func TestFailedQueryIsLoggedAtError(t *testing.T) {
 	assert.Contains(t, logs.String(), inquiryTable)
 	assert.Contains(t, logs.String(), "Not allowed IP")
 	assert.NotContains(t, logs.String(), e.sb.SecretKey())
+}
+
+// TestRefusedQueryTakesMinFailTime: a query refused before any request fails no sooner than
+// coupang.MinFailTime after its list function started, so that the SDK's row stream is reading its
+// error channel by then (see minFailTime); the error is the refusal.
+func TestRefusedQueryTakesMinFailTime(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sandbox.Options{Days: 10, PerDay: 5}, "")
+	for _, status := range []any{"NOANSWER", []any{"ANSWER", "NOANSWER"}} {
+		start := time.Now()
+		_, err := e.query(t, inprocess.Query{Table: inquiryTable, Limit: -1,
+			Quals: []inprocess.Qual{{Column: "partner_counseling_status", Operator: "=", Value: status}}})
+		require.ErrorContains(t, err, `unknown partner_counseling_status "NOANSWER"`)
+		assert.GreaterOrEqual(t, time.Since(start), coupang.MinFailTime, "%v", status)
+		assert.Empty(t, e.sb.Log(), "no request")
+	}
 }
 
 // A read that fails after the LIMIT was met is no failure of the query: its rows stand and no

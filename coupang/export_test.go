@@ -25,3 +25,6 @@ func WithMaxHeldRows(ctx context.Context, n int) context.Context {
 func WithReuseClock(ctx context.Context, now func() time.Time) context.Context {
 	return context.WithValue(ctx, reuseClockKey{}, now)
 }
+
+// MinFailTime is minFailTime, for tests.
+const MinFailTime = minFailTime
