@@ -114,26 +114,23 @@ func (r *scanReuse) Page(ctx context.Context, req any) (any, bool) {
 
 // Listed implements api.Reuse.
 func (r *scanReuse) Listed(req, page any) {
-	r.snap.mu.Lock()
-	if e := r.snap.sending[req]; e != nil && e.scan == r {
-		delete(r.snap.sending, req)
-		close(e.done)
-	}
-	r.snap.mu.Unlock()
-	if page == nil {
-		return
+	s := r.snap
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.sending[req]; e != nil && e.scan == r {
+		delete(s.sending, req)
+		defer close(e.done) // once the page is kept: its waiters look again then
 	}
 	var inquiries []api.Inquiry // of a call-center page, reused by ID too
 	n := 0
 	switch p := page.(type) {
+	case nil:
+		return
 	case *api.Page:
 		inquiries, n = p.Inquiries, len(p.Inquiries)
 	case *api.ProductInquiryPage:
 		n = len(p.Inquiries)
 	}
-	s := r.snap
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.now()
 	if r.b == nil || r.b.forgotten { // a scan whose pages were forgotten holds its next ones anew
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
