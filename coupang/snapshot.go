@@ -92,7 +92,7 @@ func (r *scanReuse) Page(ctx context.Context, req any) (any, bool) {
 	s, giveUp := r.snap, time.After(maxSendingWait)
 	for {
 		s.mu.Lock()
-		page, ok := reuseLocked(r, s.pages, req)
+		page, ok := reuse(r, s.pages, req)
 		other := s.sending[req]
 		if ok || other == nil || other.scan.table == r.table {
 			if !ok && other == nil {
@@ -156,20 +156,15 @@ func (r *scanReuse) Listed(req, page any) {
 
 // Inquiry implements api.Reuse.
 func (r *scanReuse) Inquiry(id int64) *api.Inquiry {
+	r.snap.mu.Lock()
+	defer r.snap.mu.Unlock()
 	inq, _ := reuse(r, r.snap.inquiries, id)
 	return inq
 }
 
 // reuse returns a table's entry of m (the snapshot's pages or inquiries) at k if the scan may reuse
-// what its batch fetched, and then marks the batch used.
+// what its batch fetched, and then marks the batch used. The snapshot is locked.
 func reuse[K comparable, V any](r *scanReuse, m map[slot[K]]entry[V], k K) (v V, ok bool) {
-	r.snap.mu.Lock()
-	defer r.snap.mu.Unlock()
-	return reuseLocked(r, m, k)
-}
-
-// reuseLocked is reuse with the snapshot locked.
-func reuseLocked[K comparable, V any](r *scanReuse, m map[slot[K]]entry[V], k K) (v V, ok bool) {
 	now := r.snap.now()
 	for _, table := range tableNames {
 		e, ok := m[slot[K]{table, k}]
