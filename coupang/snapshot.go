@@ -3,6 +3,7 @@ package coupang
 import (
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,7 +33,8 @@ type snapshot struct {
 	batches   []*batch                 // oldest first
 	pages     map[slot[any]]entry[any] // by api.ListRequest (an *api.Page) or api.ProductInquiryRequest
 	inquiries map[slot[int64]]entry[*api.Inquiry]
-	held      int // inquiries held, over all batches
+	held      int      // inquiries held, over all batches
+	tables    []string // the tables whose scans kept rows here, where a scan looks for another's copy
 	// sending holds the requests a scan is sending, by request, so that another table's scan waits
 	// for the page rather than send the request again: through the Steampipe CLI, which streams rows,
 	// both scans of a hash join list at once.
@@ -53,9 +55,6 @@ type slot[K comparable] struct {
 	table string
 	key   K
 }
-
-// tableNames are the plugin's tables, in the order a scan looks for another table's rows.
-var tableNames = []string{tableInquiry, tableReply, tableProductInquiry, tableProductComment}
 
 // batch is what one scan fetched.
 type batch struct {
@@ -135,6 +134,9 @@ func (r *scanReuse) Listed(req, page any) {
 	if r.b == nil || r.b.forgotten { // a scan whose pages were forgotten holds its next ones anew
 		r.b = &batch{table: r.table, fetched: now, lastUsed: now}
 		s.batches = append(s.batches, r.b)
+		if !slices.Contains(s.tables, r.table) {
+			s.tables = append(s.tables, r.table)
+		}
 	}
 	for s.held+n > reuseMaxInquiries && len(s.batches) > 1 && s.batches[0] != r.b {
 		b := s.batches[0] // forget the oldest batch
@@ -166,7 +168,7 @@ func (r *scanReuse) Inquiry(id int64) *api.Inquiry {
 // what its batch fetched, and then marks the batch used. The snapshot is locked.
 func reuse[K comparable, V any](r *scanReuse, m map[slot[K]]entry[V], k K) (v V, ok bool) {
 	now := r.snap.now()
-	for _, table := range tableNames {
+	for _, table := range r.snap.tables {
 		e, ok := m[slot[K]{table, k}]
 		if !ok || (table == r.table && e.b != r.b) || now.Sub(e.b.lastUsed) > reuseIdle || now.Sub(e.b.fetched) > reuseMaxAge {
 			continue
