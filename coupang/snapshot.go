@@ -88,7 +88,8 @@ func (s *snapshot) scanReuse(table string) *scanReuse {
 
 // Page implements api.Reuse: while another table's scan is sending req, it waits for that page.
 func (r *scanReuse) Page(ctx context.Context, req any) (any, bool) {
-	s, giveUp := r.snap, time.After(maxSendingWait)
+	s := r.snap
+	var giveUp <-chan time.Time // started at the first wait: most calls find the page or send
 	for {
 		s.mu.Lock()
 		page, ok := reuse(r, s.pages, req)
@@ -101,6 +102,9 @@ func (r *scanReuse) Page(ctx context.Context, req any) (any, bool) {
 			return page, ok
 		}
 		s.mu.Unlock()
+		if giveUp == nil {
+			giveUp = time.After(maxSendingWait)
+		}
 		select {
 		case <-other.done:
 		case <-ctx.Done():
