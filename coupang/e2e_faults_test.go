@@ -7,6 +7,7 @@ package coupang_test
 // be followed by no request at all.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -179,33 +180,30 @@ func expectedIn(t *testing.T, all []sandbox.Inquiry, lo, hi time.Time) ([]int64,
 func TestFaultsRetriedThenComplete(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name  string
-		burst int // faulty attempts per request (< testAttempts)
-		fault func() *sandbox.Fault
+		name    string
+		burst   int // faulty attempts per request (< testAttempts)
+		fault   func() *sandbox.Fault
+		timeout time.Duration // of each attempt; 0 for a minute
 	}{
-		{"429 burst without Retry-After", 3, func() *sandbox.Fault { return sandbox.FaultRateLimited("") }},
-		{"429 burst with Retry-After", 3, func() *sandbox.Fault { return sandbox.FaultRateLimited("1") }},
+		{"429 burst without Retry-After", 3, func() *sandbox.Fault { return sandbox.FaultRateLimited("") }, 0},
+		{"429 burst with Retry-After", 3, func() *sandbox.Fault { return sandbox.FaultRateLimited("1") }, 0},
 		{"429 with an HTTP-date Retry-After", 2, func() *sandbox.Fault {
 			return sandbox.FaultRateLimited(time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat))
-		}},
-		{"500", 2, func() *sandbox.Fault { return sandbox.FaultStatus(500, "Internal Server Error") }},
-		{"502", 2, func() *sandbox.Fault { return sandbox.FaultStatus(502, "Bad Gateway") }},
-		{"503", 3, func() *sandbox.Fault { return sandbox.FaultStatus(503, "Service Unavailable") }},
-		{"504", 1, func() *sandbox.Fault { return sandbox.FaultStatus(504, "Gateway Timeout") }},
-		{"code 500 inside HTTP 200", 1, func() *sandbox.Fault { return sandbox.FaultCodeInBody(500, "Internal Server Error") }},
-		{"connection reset", 2, sandbox.FaultReset},
-		{"truncated body", 1, sandbox.FaultTruncated},
-		// The fault holds the first attempt until the client gives up (its timeout is 10 s in this
-		// case, below); the attempt that follows has as long on a loaded machine.
-		{"slower than the client timeout", 1, func() *sandbox.Fault { return sandbox.FaultSlow(time.Hour) }},
+		}, 0},
+		{"500", 2, func() *sandbox.Fault { return sandbox.FaultStatus(500, "Internal Server Error") }, 0},
+		{"502", 2, func() *sandbox.Fault { return sandbox.FaultStatus(502, "Bad Gateway") }, 0},
+		{"503", 3, func() *sandbox.Fault { return sandbox.FaultStatus(503, "Service Unavailable") }, 0},
+		{"504", 1, func() *sandbox.Fault { return sandbox.FaultStatus(504, "Gateway Timeout") }, 0},
+		{"code 500 inside HTTP 200", 1, func() *sandbox.Fault { return sandbox.FaultCodeInBody(500, "Internal Server Error") }, 0},
+		{"connection reset", 2, sandbox.FaultReset, 0},
+		{"truncated body", 1, sandbox.FaultTruncated, 0},
+		// The fault holds the first attempt until the client gives up after 10 s, which the test
+		// waits out once; the attempt that follows has as long on a loaded machine.
+		{"slower than the client timeout", 1, func() *sandbox.Fault { return sandbox.FaultSlow(time.Hour) }, 10 * time.Second},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			timeout := time.Minute
-			if tc.name == "slower than the client timeout" {
-				timeout = 10 * time.Second // each attempt has 10 s; the test waits them out once
-			}
-			ctx := tuneClient(t, timeout)
+			ctx := tuneClient(t, cmp.Or(tc.timeout, time.Minute))
 			e := startFaultEnv(t, faultData, nil, &fastLimiter)
 			lo, hi := threeWindows()
 			want, minReq := expectedIn(t, e.all, lo, hi)
