@@ -495,6 +495,29 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 	assertStreamedOnce(t, e, replyTable, nested, "answer_id", "vendor_item_id")
 }
 
+// TestNullValueSendsNoRequest: a NULL compared with a key column, which Turbot's FDW sends as a qual
+// with no value (a nested loop's outer row whose order_id is NULL, or `inquiry_at > null`), matches
+// no row in Postgres. The scan sent no request for it; it listed the whole range before, for
+// Postgres to drop every row.
+func TestNullValueSendsNoRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, smallData, "")
+	all := e.sb.Inquiries()
+	since := inquiryAt(">=", all[len(all)-40].InquiryAt)
+	null := (*proto.QualValue)(nil)
+	for _, tc := range []struct{ table, column string }{
+		{inquiryTable, "order_id"}, {inquiryTable, "vendor_item_id"}, {inquiryTable, "inquiry_id"}, {inquiryTable, "inquiry_at"},
+		{inquiryTable, "partner_counseling_status"}, {replyTable, "inquiry_id"}, {replyTable, "answer_type"},
+		{productTable, "answered_type"}, {productTable, "inquiry_at"}, {commentTable, "answered_type"},
+	} {
+		before := e.sb.Requests()
+		rows := e.mustQuery(t, inprocess.Query{Table: tc.table, Limit: -1,
+			Quals: []inprocess.Qual{{Column: tc.column, Operator: "=", Value: null}, since}})
+		assert.Empty(t, rows, "%s.%s = NULL", tc.table, tc.column)
+		assert.Equal(t, before, e.sb.Requests(), "%s.%s = NULL: requests", tc.table, tc.column)
+	}
+}
+
 // TestOrderIDListWithZeroUnderLimit: `order_id in (X, 0) limit 1` keeps X's inquiry. No order has
 // ID 0; the 0 matched the inquiries without an order (order_id NULL, which Postgres then rejects),
 // and they used up the pushed limit before X's variant ran: through the FDW, 0 rows where Postgres

@@ -49,9 +49,11 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 	}
 	for column, kq := range m {
 		for _, qual := range kq.Quals {
-			if qual == nil || qual.Value == nil {
+			if qual == nil {
 				continue
 			}
+			// A qual without a value is the FDW's NULL, such as a nested loop's NULL outer value: its
+			// values are none, and it matches nothing, as in Postgres.
 			if err := fdwGarbage(column, qual.Operator, qual.Value, now); err != nil && !exact {
 				return q, err
 			}

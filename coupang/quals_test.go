@@ -63,6 +63,8 @@ func TestConvertQuals(t *testing.T) {
 			want: query.Quals{Limit: 5, InquiryAt: []query.Bound{{Op: ">=", Value: t1}, {Op: "<=", Value: t2}}}},
 		{name: "inquiry_at IN list and null", quals: qualMap(q{colInquiryAt, "=", list(ts(t1), ts(t2))}, q{colInquiryAt, ">", &proto.QualValue{}}), limit: -1,
 			want: query.Quals{Limit: -1, InquiryAtAny: [][]query.Bound{{{Op: "=", Value: t1}, {Op: "=", Value: t2}}, {}}}},
+		{name: "a NULL without a value matches nothing", quals: qualMap(q{colOrderID, "=", nil}, q{colInquiryAt, "<", nil}), limit: -1,
+			want: query.Quals{Limit: -1, OrderID: [][]int64{{}}, InquiryAtAny: [][]query.Bound{{}}}},
 		{name: "option id scalar and IN list", quals: qualMap(q{colVendorItemID, "=", i64(7)}, q{colVendorItemID, "=", list(i64(7), i64(8))}), limit: -1,
 			want: query.Quals{Limit: -1, VendorItemID: [][]int64{{7}, {7, 8}}}},
 		{name: "statuses and order id", quals: qualMap(q{colPartnerCounselingStatus, "=", str("ANSWER")}, q{colInquiryStatus, "=", str("complete")},
