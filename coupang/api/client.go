@@ -243,21 +243,24 @@ func Fresh(ctx context.Context) context.Context { return context.WithValue(ctx, 
 
 // ListInquiries fetches one page of the list endpoint; a req that fails Validate is not sent.
 func (c *Client) ListInquiries(ctx context.Context, req ListRequest) (*Page, error) {
-	path := ListPath(c.cfg.VendorID)
+	return list(ctx, c, ListPath(c.cfg.VendorID), req, DecodeListResponse)
+}
+
+// list sends one page request of either list, a ListRequest or a ProductInquiryRequest, unless it
+// fails Validate or the Reuse holds its page.
+func list[T any, R interface {
+	Validate() error
+	Query(vendorID string) string
+}](ctx context.Context, c *Client, path string, req R, decode func([]byte) (*ListPage[T], error)) (*ListPage[T], error) {
 	if err := req.Validate(); err != nil {
 		return nil, notSent(path, err)
 	}
-	return list(ctx, c, path, req, req.Query(c.cfg.VendorID), DecodeListResponse)
-}
-
-// list sends one page request of either list, unless the Reuse holds its page.
-func list[T any](ctx context.Context, c *Client, path string, req any, query string, decode func([]byte) (*ListPage[T], error)) (*ListPage[T], error) {
 	if _, fresh := ctx.Value(freshKey{}).(bool); c.reuse != nil && !fresh {
 		if page, ok := c.reuse.Page(ctx, req); ok {
 			return page.(*ListPage[T]), nil
 		}
 	}
-	page, err := get(ctx, c, path, query, decode)
+	page, err := get(ctx, c, path, req.Query(c.cfg.VendorID), decode)
 	if c.reuse != nil {
 		var listed any // nil, not a nil *ListPage, after a failure
 		if err == nil {
@@ -294,11 +297,7 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID int64) (*Inquiry, err
 
 // ListProductInquiries fetches one page of the product Q&A list, like ListInquiries.
 func (c *Client) ListProductInquiries(ctx context.Context, req ProductInquiryRequest) (*ProductInquiryPage, error) {
-	path := ProductInquiryListPath(c.cfg.VendorID)
-	if err := req.Validate(); err != nil {
-		return nil, notSent(path, err)
-	}
-	return list(ctx, c, path, req, req.Query(c.cfg.VendorID), DecodeProductInquiryList)
+	return list(ctx, c, ProductInquiryListPath(c.cfg.VendorID), req, DecodeProductInquiryList)
 }
 
 func notSent(path string, err error) *Error {
