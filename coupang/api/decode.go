@@ -204,7 +204,11 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 	if w.InquiryID == 0 {
 		return Inquiry{}, errors.New("an inquiry without inquiryId")
 	}
-	inq := Inquiry{
+	replies, err := decodeEach(w.Replies, "a reply", decodeReply)
+	if err != nil {
+		return Inquiry{}, fmt.Errorf("inquiry %d: replies%w", w.InquiryID, err)
+	}
+	return Inquiry{
 		InquiryID:                 int64(w.InquiryID),
 		InquiryStatus:             string(w.InquiryStatus),
 		CSPartnerCounselingStatus: string(w.CSPartnerCounselingStatus),
@@ -220,13 +224,8 @@ func decodeInquiry(raw json.RawMessage) (Inquiry, error) {
 		SaleStartedAt:             w.SaleStartedAt.Time,
 		SaleEndedAt:               w.SaleEndedAt.Time,
 		InquiryAt:                 *cmp.Or(w.InquiryAt.Time, &time.Time{}), // zero when absent
-	}
-	replies, err := decodeEach(w.Replies, "a reply", decodeReply)
-	if err != nil {
-		return Inquiry{}, fmt.Errorf("inquiry %d: replies%w", inq.InquiryID, err)
-	}
-	inq.Replies = replies
-	return inq, nil
+		Replies:                   replies,
+	}, nil
 }
 
 func decodeReply(raw json.RawMessage) (Reply, error) {
@@ -294,7 +293,11 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 	if w.InquiryID == 0 { // rows are told apart by it: questions without one would collapse into one
 		return ProductInquiry{}, errors.New("a question without inquiryId")
 	}
-	inq := ProductInquiry{
+	comments, err := decodeEach(w.CommentDtoList, "a comment", decodeProductComment)
+	if err != nil {
+		return ProductInquiry{}, fmt.Errorf("inquiry %d: commentDtoList%w", w.InquiryID, err)
+	}
+	return ProductInquiry{
 		InquiryID:       int64(w.InquiryID),
 		ProductID:       int64(w.ProductID),
 		SellerProductID: int64(w.SellerProductID),
@@ -303,13 +306,8 @@ func decodeProductInquiry(raw json.RawMessage) (ProductInquiry, error) {
 		Content:         string(w.Content),
 		OrderIDs:        []int64(w.OrderIDs),
 		InquiryAt:       *cmp.Or(w.InquiryAt.Time, &time.Time{}), // zero when absent
-	}
-	comments, err := decodeEach(w.CommentDtoList, "a comment", decodeProductComment)
-	if err != nil {
-		return ProductInquiry{}, fmt.Errorf("inquiry %d: commentDtoList%w", inq.InquiryID, err)
-	}
-	inq.Comments = comments
-	return inq, nil
+		Comments:        comments,
+	}, nil
 }
 
 func decodeProductComment(raw json.RawMessage) (ProductInquiryComment, error) {
