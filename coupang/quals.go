@@ -52,8 +52,6 @@ func convertQuals(m plugin.KeyColumnQualMap, limit int64, repliesLimit, exact bo
 			if qual == nil {
 				continue
 			}
-			// A qual without a value is the FDW's NULL, such as a nested loop's NULL outer value: its
-			// values are none, and it matches nothing, as in Postgres.
 			if err := fdwGarbage(column, qual.Operator, qual.Value, now); err != nil && !exact {
 				return q, err
 			}
@@ -218,7 +216,9 @@ func appendSet[T any](sets [][]T, column string, v *proto.QualValue, want string
 }
 
 // valuesOf reads a qual's values (the elements of an IN list, or the value itself) as Ts (int64,
-// string or time.Time); want names T in the error. Nulls are dropped: `col = NULL` matches nothing.
+// string or time.Time); want names T in the error. Nulls are dropped: `col = NULL` matches nothing. A
+// nil v is the NULL Turbot's FDW passes for a NULL constant or parameter, as a nested loop's outer
+// value: it has no values, so its scan sends no request.
 func valuesOf[T any](column string, v *proto.QualValue, want string) ([]T, error) {
 	vs := []*proto.QualValue{v}
 	if l := v.GetListValue(); l != nil {
