@@ -32,7 +32,6 @@ func TestPrepaidWait(t *testing.T) {
 	assert.Equal(t, 1, waits, "a first request long after the SDK's wait waits for its own token")
 }
 
-// page makes a list page of the given inquiry IDs.
 // lookup asks r for the page of req as the client does: a scan that gets none sends req, and
 // here it fails (Listed with nil).
 func lookup(t *testing.T, r *scanReuse, req any) bool {
@@ -43,6 +42,7 @@ func lookup(t *testing.T, r *scanReuse, req any) bool {
 	return ok
 }
 
+// page makes a list page of the given inquiry IDs.
 func page(ids ...int64) *api.Page {
 	p := &api.Page{}
 	for _, id := range ids {
