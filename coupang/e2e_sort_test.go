@@ -132,3 +132,39 @@ func TestSortedLimitUnderUpperBoundIsRefused(t *testing.T) {
 	}
 	assert.True(t, newest.Equal(rows[0]["inquiry_at"].(time.Time)), "the newest row up to the bound comes first")
 }
+
+// TestSortedLimitUnderUpperBoundRefusesOnlyRowsInDoubt: the refusal above depends on the data. An
+// option whose inquiries leave the hours around the bound empty (14 before it to 12 after) has no
+// row in doubt, so the same kind of scan is answered, exactly; a bound on one of its inquiries is refused.
+func TestSortedLimitUnderUpperBoundRefusesOnlyRowsInDoubt(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, reuseData, "")
+	byOption := map[int64][]time.Time{}
+	for _, inq := range e.sb.Inquiries() {
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(inq.VendorItemIDs))) {
+			byOption[id] = append(byOption[id], inq.InquiryAt)
+		}
+	}
+	today := api.KoreanDate(time.Now())
+	for option, ts := range byOption {
+		slices.SortFunc(ts, time.Time.Compare)
+		for i := 1; i < len(ts); i++ {
+			older, newer := ts[i-1], ts[i]
+			if newer.Sub(older) <= 28*time.Hour || older.Before(today.AddDate(0, 0, -20)) || !newer.Before(today) {
+				continue
+			}
+			hi := older.Add(14*time.Hour + 30*time.Minute) // older is surely kept, newer surely dropped
+			quals := append(between(older.AddDate(0, 0, -3), hi), inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: option})
+			rows, err := e.query(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: 1, SortOrder: newestFirst()})
+			require.NoError(t, err, "no row lies in doubt around %v", hi)
+			require.Len(t, rows, 1)
+			assert.True(t, older.Equal(rows[0]["inquiry_at"].(time.Time)), "the option's newest inquiry up to the bound")
+
+			quals = append(between(older.AddDate(0, 0, -3), newer), inprocess.Qual{Column: "vendor_item_id", Operator: "=", Value: option})
+			_, err = e.query(t, inprocess.Query{Table: inquiryTable, Quals: quals, Limit: 1, SortOrder: newestFirst()})
+			require.ErrorContains(t, err, "ORDER BY inquiry_at DESC, inquiry_id DESC", "an inquiry on the bound is in doubt")
+			return
+		}
+	}
+	t.Fatal("no option of the sandbox has a gap of more than 28 hours between two inquiries of the last 20 days")
+}
