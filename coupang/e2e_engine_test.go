@@ -496,8 +496,8 @@ func TestEngineListWithNullStreamsEachRowOnce(t *testing.T) {
 }
 
 // TestNullValueSendsNoRequest: a NULL compared with a key column, which Turbot's FDW sends as a qual
-// with no value (a nested loop's outer row whose order_id is NULL), matches no row in Postgres. The scan sent no request for it; it listed the whole range before, for
-// Postgres to drop every row.
+// with no value (a nested loop's outer row whose order_id is NULL), matches no row in Postgres, so
+// the scan sends no request; it listed the whole range before, for Postgres to drop every row.
 func TestNullValueSendsNoRequest(t *testing.T) {
 	t.Parallel()
 	null := (*proto.QualValue)(nil)
